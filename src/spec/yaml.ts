@@ -1,0 +1,268 @@
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  type ParsedNode,
+  parseDocument,
+  type YAMLError,
+} from 'yaml';
+import { type Diagnostic, type Position, SpecCode, specError, specWarning, WHOLE_FILE } from './diagnostics.js';
+
+export type Path = readonly (string | number)[];
+
+/** `!reset` and `!override` tags found in a document (compose-spec merge directives). */
+export interface YamlDirectives {
+  readonly reset: Path[];
+  readonly override: Path[];
+}
+
+export interface ParsedYaml {
+  readonly file: string;
+  /** Plain JS value with `<<` merge keys applied and `!reset` values removed. */
+  readonly value: unknown;
+  readonly directives: YamlDirectives;
+  /**
+   * Where a path is written. `at: 'key'` points at the mapping key, `'value'` at the value.
+   * Falls back to the deepest existing ancestor, so a position is always returned.
+   */
+  locate(path: Path, at?: 'key' | 'value'): Position;
+  /** True when the path is written in this document (through aliases and merge keys). */
+  has(path: Path): boolean;
+}
+
+export interface YamlLimits {
+  /** Alias expansions allowed when building the value; stops "billion laughs" documents. */
+  readonly maxAliasCount: number;
+}
+
+export const DEFAULT_YAML_LIMITS: YamlLimits = { maxAliasCount: 1000 };
+
+export type YamlResult =
+  | { ok: true; doc: ParsedYaml; diagnostics: Diagnostic[] }
+  | { ok: false; diagnostics: Diagnostic[] };
+
+const DIRECTIVE_TAGS = new Set(['!reset', '!override']);
+
+function errorDiagnostic(file: string, lc: LineCounter, error: YAMLError): Diagnostic {
+  const pos = lc.linePos(error.pos[0]);
+  const at = { line: pos.line, column: pos.col };
+  const message = error.message.split('\n')[0] ?? error.message;
+  switch (error.code) {
+    case 'DUPLICATE_KEY':
+      return specError(
+        SpecCode.YamlDuplicateKey,
+        file,
+        at,
+        'duplicate key: this key is already set earlier in the same mapping',
+        'remove one of the two entries; YAML keeps neither silently',
+      );
+    case 'MULTIPLE_DOCS':
+      return specError(
+        SpecCode.YamlMultiDocument,
+        file,
+        at,
+        'file contains several YAML documents (`---`)',
+        'a compose file is one document; split the others into their own files',
+      );
+    case 'RESOURCE_EXHAUSTION':
+      return specError(
+        SpecCode.YamlTooDeep,
+        file,
+        at,
+        'document is nested too deeply or too large to be a compose file',
+        'compose files nest a few levels deep; check for runaway brackets or indentation',
+      );
+    default:
+      return specError(SpecCode.YamlSyntax, file, at, `YAML syntax error: ${message}`, yamlHint(error.code));
+  }
+}
+
+function yamlHint(code: string): string {
+  switch (code) {
+    case 'BAD_INDENT':
+    case 'MISSING_CHAR':
+      return 'check the indentation: use spaces, and align keys of the same mapping';
+    case 'TAB_AS_INDENT':
+      return 'YAML does not allow tabs for indentation; use spaces';
+    case 'BAD_ALIAS':
+      return 'an alias (*name) must refer to an anchor (&name) defined above it';
+    case 'BLOCK_AS_IMPLICIT_KEY':
+    case 'MULTILINE_IMPLICIT_KEY':
+      return 'a key must fit on one line and be followed by `: `; quote values that contain `: `';
+    default:
+      return 'fix the YAML syntax at this position (quote strings that contain `: `, `#` or start with `*`, `&`, `!`)';
+  }
+}
+
+/** Follows aliases to the node they refer to; stops on cycles. */
+function deref(doc: Document, node: unknown): unknown {
+  let current = node;
+  for (let hops = 0; isAlias(current) && hops < 64; hops++) current = current.resolve(doc);
+  return current;
+}
+
+interface Located {
+  keyNode?: Node;
+  valueNode?: unknown;
+}
+
+/** Looks a key up in a mapping node, including keys brought in by `<<` merge keys. */
+function lookupKey(doc: Document, map: unknown, key: string | number, depth = 0): Located | undefined {
+  const target = deref(doc, map);
+  if (!isMap(target) || depth > 16) return undefined;
+  const merges: unknown[] = [];
+  for (const pair of target.items) {
+    const k = isScalar(pair.key) ? pair.key.value : pair.key;
+    // With `merge: true` the yaml package resolves the `<<` key to a symbol.
+    if (isScalar(pair.key) && (k === '<<' || (typeof k === 'symbol' && k.description === '<<'))) {
+      merges.push(pair.value);
+      continue;
+    }
+    if (String(k) === String(key)) return { keyNode: pair.key as Node, valueNode: pair.value };
+  }
+  for (const m of merges) {
+    const source = deref(doc, m);
+    const sources = isSeq(source) ? source.items : [source];
+    for (const s of sources) {
+      const found = lookupKey(doc, s, key, depth + 1);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+function nodePosition(lc: LineCounter, node: unknown): Position | undefined {
+  const range = (node as { range?: [number, number, number] } | null)?.range;
+  if (!range) return undefined;
+  const p = lc.linePos(range[0]);
+  return { line: p.line, column: p.col };
+}
+
+function makeLocator(doc: Document, lc: LineCounter) {
+  const walk = (path: Path): { located: Located; depth: number } => {
+    let located: Located = { valueNode: doc.contents };
+    let depth = 0;
+    for (const segment of path) {
+      const node = deref(doc, located.valueNode);
+      let next: Located | undefined;
+      if (isSeq(node) && typeof segment === 'number') {
+        const item = node.items[segment];
+        next = item === undefined ? undefined : { valueNode: item };
+      } else if (isMap(node)) {
+        next = lookupKey(doc, node, segment);
+      }
+      if (!next) break;
+      located = next;
+      depth++;
+    }
+    return { located, depth };
+  };
+  const locate = (path: Path, at: 'key' | 'value' = 'value'): Position => {
+    const { located, depth } = walk(path);
+    const exact = depth === path.length;
+    const preferKey = at === 'key' || !exact;
+    const node = preferKey && located.keyNode ? located.keyNode : (located.valueNode ?? located.keyNode);
+    return nodePosition(lc, node) ?? nodePosition(lc, located.keyNode) ?? { line: 1, column: 1 };
+  };
+  const has = (path: Path): boolean => walk(path).depth === path.length;
+  return { locate, has };
+}
+
+/** Collects `!reset` / `!override` tagged nodes with their paths (not following aliases). */
+function collectDirectives(doc: Document): YamlDirectives {
+  const reset: Path[] = [];
+  const override: Path[] = [];
+  const stack: Array<{ node: unknown; path: (string | number)[] }> = [{ node: doc.contents, path: [] }];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (!item) break;
+    const { node, path } = item;
+    const tag = (node as { tag?: string } | null)?.tag;
+    if (tag === '!reset') reset.push(path);
+    if (tag === '!override') override.push(path);
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const k = isScalar(pair.key) ? pair.key.value : undefined;
+        if (typeof k === 'string' || typeof k === 'number') stack.push({ node: pair.value, path: [...path, k] });
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((child, i) => {
+        stack.push({ node: child, path: [...path, i] });
+      });
+    }
+  }
+  return { reset, override };
+}
+
+function removePath(value: unknown, path: Path): void {
+  let current: unknown = value;
+  for (let i = 0; i < path.length - 1; i++) {
+    if (current === null || typeof current !== 'object') return;
+    current = (current as Record<string | number, unknown>)[path[i] as string | number];
+  }
+  const last = path[path.length - 1];
+  if (last === undefined || current === null || typeof current !== 'object') return;
+  if (Array.isArray(current) && typeof last === 'number') current.splice(last, 1);
+  else delete (current as Record<string | number, unknown>)[last];
+}
+
+/** Parses one YAML document with exact positions, bounded against hostile input. */
+export function parseYaml(file: string, text: string, limits: YamlLimits = DEFAULT_YAML_LIMITS): YamlResult {
+  const lc = new LineCounter();
+  let doc: Document.Parsed<ParsedNode>;
+  try {
+    doc = parseDocument(text, { lineCounter: lc, merge: true, uniqueKeys: true, prettyErrors: false });
+  } catch (error: unknown) {
+    return { ok: false, diagnostics: [tooComplex(file, error)] };
+  }
+  const diagnostics = doc.errors.map((e) => errorDiagnostic(file, lc, e));
+  for (const w of doc.warnings) {
+    if (w.code === 'TAG_RESOLVE_FAILED' && DIRECTIVE_TAGS.has(w.message.replace('Unresolved tag: ', ''))) continue;
+    const p = lc.linePos(w.pos[0]);
+    diagnostics.push(
+      specWarning(
+        SpecCode.YamlSyntax,
+        file,
+        { line: p.line, column: p.col },
+        `YAML: ${w.message}`,
+        'compose understands only the `!reset` and `!override` tags; remove other tags',
+      ),
+    );
+  }
+  if (doc.errors.length > 0) return { ok: false, diagnostics };
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
+  } catch (error: unknown) {
+    return { ok: false, diagnostics: [...diagnostics, tooComplex(file, error)] };
+  }
+  const directives = collectDirectives(doc);
+  // Deepest first so that indexes of earlier siblings stay valid while removing.
+  const deepestLast = (a: Path, b: Path) => b.length - a.length || Number(b[b.length - 1]) - Number(a[a.length - 1]) || 0;
+  for (const path of [...directives.reset].sort(deepestLast)) removePath(value, path);
+  const { locate, has } = makeLocator(doc, lc);
+  return { ok: true, doc: { file, value, directives, locate, has }, diagnostics };
+}
+
+function tooComplex(file: string, error: unknown): Diagnostic {
+  const isAliasBomb = error instanceof ReferenceError && /alias/i.test(error.message);
+  return isAliasBomb
+    ? specError(
+        SpecCode.YamlAliasLimit,
+        file,
+        WHOLE_FILE,
+        'document expands aliases (*name) too many times: it would grow exponentially (an "alias bomb")',
+        'use each anchor a few times at most; compose files never need deep alias nesting',
+      )
+    : specError(
+        SpecCode.YamlTooDeep,
+        file,
+        WHOLE_FILE,
+        'document is nested too deeply to be a compose file',
+        'compose files nest a few levels deep; check for runaway brackets or indentation',
+      );
+}
