@@ -103,7 +103,8 @@ export function formatDiagnostic(d: Diagnostic): string {
  * (at most a third of the word's length in edits, and never more than 3).
  */
 export function nearest(word: string, candidates: readonly string[]): string | undefined {
-  if (candidates.length === 0) return undefined;
+  // One-letter or two-letter words are "near" almost anything: a suggestion would mislead.
+  if (candidates.length === 0 || word.length < 3) return undefined;
   const best = closest(word, [...candidates]);
   const limit = Math.min(3, Math.max(1, Math.floor(word.length / 3)));
   return distance(word, best) <= limit ? best : undefined;

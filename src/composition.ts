@@ -1,0 +1,10 @@
+import { DEPLOY_XBERTH_SECTIONS } from './deploy/xberth.js';
+import { createXBerthRegistry, type XBerthRegistry } from './spec/xberth/registry.js';
+
+/**
+ * The one place where capabilities are wired together. Each capability owns its part of `x-berth`;
+ * the stack model only knows the registry it is given.
+ */
+export function builtinXBerthRegistry(): XBerthRegistry {
+  return createXBerthRegistry([...DEPLOY_XBERTH_SECTIONS]);
+}

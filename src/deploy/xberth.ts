@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import type { XBerthSection } from '../spec/xberth/registry.js';
+import { formatDuration, parseDuration } from '../spec/units.js';
+
+/** A duration written as in compose (`90s`, `2m`, `1m30s`), parsed to milliseconds. */
+const duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const ms = typeof value === 'number' ? (value === 0 ? 0 : undefined) : parseDuration(value);
+  if (ms === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `invalid duration ${JSON.stringify(value)}`,
+      params: { hint: 'write a duration with a unit, like 30s, 2m or 1m30s' },
+    });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+/**
+ * `x-berth.deploy`: how Berth decides that a deploy worked. At the stack level it sets the
+ * defaults; at the service level it overrides them for that service (except `rollback`).
+ */
+export const DeploySettingsSchema = z.strictObject({
+  /** How long a changed service may take to pass its health gate before the deploy fails. */
+  health_timeout: duration.optional(),
+  /** For services without a healthcheck: how long they must run without restarting. */
+  stable_window: duration.optional(),
+  /** `auto` restores the previous containers when the deploy fails; `manual` leaves the failure for inspection. */
+  rollback: z.enum(['auto', 'manual']).optional(),
+});
+export type DeploySettings = z.output<typeof DeploySettingsSchema>;
+
+export const DEPLOY_DEFAULTS = { health_timeout: 120_000, stable_window: 10_000, rollback: 'auto' } as const;
+
+const ServiceDeploySettingsSchema = DeploySettingsSchema.omit({ rollback: true });
+
+/** The condition that ends an install phase: exactly one of a file, an HTTP answer or a command. */
+const InstallUntilSchema = z.union([
+  z.strictObject({ file: z.string().startsWith('/', 'a path inside the container, starting with /') }),
+  z.strictObject({
+    http: z.strictObject({
+      port: z.coerce.number().int().min(1).max(65535),
+      path: z.string().startsWith('/').default('/'),
+      status: z.union([z.number().int(), z.array(z.number().int()).min(1)]).default(200),
+    }),
+  }),
+  z.strictObject({ command: z.array(z.string().min(1)).min(1) }),
+]);
+
+/**
+ * `x-berth.install` (service level): environment that applies only until the service is installed,
+ * e.g. Mautic's `MAUTIC_INSTALL_FORCE=1`, which must be removed once the install has run.
+ * When `until` holds, Berth removes `env` and recreates the service, once; it is never re-applied.
+ */
+export const InstallSchema = z.strictObject({
+  env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)),
+  until: InstallUntilSchema,
+  timeout: duration.default(600_000),
+});
+export type InstallSettings = z.output<typeof InstallSchema>;
+
+export const deploySection: XBerthSection = {
+  key: 'deploy',
+  stack: DeploySettingsSchema,
+  service: ServiceDeploySettingsSchema,
+  summary: `health gate and rollback: health_timeout (default ${formatDuration(DEPLOY_DEFAULTS.health_timeout)}), stable_window (default ${formatDuration(DEPLOY_DEFAULTS.stable_window)}), rollback: auto|manual (stack level only)`,
+};
+
+export const installSection: XBerthSection = {
+  key: 'install',
+  service: InstallSchema,
+  summary: 'install-phase environment and the condition (file, http or command) that ends it',
+};
+
+/** The x-berth sections of the deploy capability. */
+export const DEPLOY_XBERTH_SECTIONS: readonly XBerthSection[] = [deploySection, installSection];
