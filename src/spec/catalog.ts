@@ -41,7 +41,11 @@ export interface LoadedCatalog {
   readonly locatePath: (stack: string) => { line: number; column: number };
 }
 
-const CODES = { unknownKey: SpecCode.UnknownKey, invalid: SpecCode.CatalogInvalid, missing: SpecCode.MissingKey };
+const CODES = {
+  unknownKey: SpecCode.UnknownKey,
+  invalid: SpecCode.CatalogInvalid,
+  missing: SpecCode.MissingKey,
+};
 
 export async function loadCatalog(
   file: string,
@@ -55,7 +59,13 @@ export async function loadCatalog(
   const result = CatalogSchema.safeParse(doc.value ?? {});
   if (!result.success) {
     const diagnostics = zodFindings(result.error, doc.value, CODES, [], CatalogSchema).map((f) =>
-      specError(f.code, file, doc.locate(f.path, f.at), f.message, f.hint || 'see the catalog format in the README'),
+      specError(
+        f.code,
+        file,
+        doc.locate(f.path, f.at),
+        f.message,
+        f.hint || 'see the catalog format in the README',
+      ),
     );
     return { diagnostics: [...parsed.diagnostics, ...diagnostics] };
   }

@@ -75,11 +75,23 @@ export function diagnostic(
   return { code, severity, file, line: pos.line, column: pos.column, message, hint };
 }
 
-export function specError(code: SpecCode, file: string, pos: Position, message: string, hint: string): Diagnostic {
+export function specError(
+  code: SpecCode,
+  file: string,
+  pos: Position,
+  message: string,
+  hint: string,
+): Diagnostic {
   return diagnostic(code, 'error', file, pos, message, hint);
 }
 
-export function specWarning(code: SpecCode, file: string, pos: Position, message: string, hint: string): Diagnostic {
+export function specWarning(
+  code: SpecCode,
+  file: string,
+  pos: Position,
+  message: string,
+  hint: string,
+): Diagnostic {
   return diagnostic(code, 'warning', file, pos, message, hint);
 }
 

@@ -3,7 +3,12 @@ import { basename, join } from 'node:path';
 import { type Diagnostic, SpecCode, specWarning, WHOLE_FILE } from './diagnostics.js';
 
 /** The names `docker compose` looks for, in its order of preference. */
-export const COMPOSE_FILE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'] as const;
+export const COMPOSE_FILE_NAMES = [
+  'compose.yaml',
+  'compose.yml',
+  'docker-compose.yaml',
+  'docker-compose.yml',
+] as const;
 
 export const CATALOG_FILE_NAME = 'berth.yaml';
 

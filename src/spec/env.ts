@@ -29,7 +29,13 @@ export async function readEnvFiles(
     if (!(await isFile(file))) {
       if (options.required) {
         diagnostics.push(
-          specError(SpecCode.EnvFileMissing, file, { line: 0, column: 0 }, 'env file not found', 'create it or fix the path'),
+          specError(
+            SpecCode.EnvFileMissing,
+            file,
+            { line: 0, column: 0 },
+            'env file not found',
+            'create it or fix the path',
+          ),
         );
       }
       continue;
@@ -73,7 +79,7 @@ export function interpolationHint(kind: 'required' | 'syntax' | 'unset', variabl
     case 'required':
       return `set ${variable} in the environment or in the stack's .env file`;
     case 'syntax':
-      return 'write ${NAME}, ${NAME:-default} or ${NAME:?message}; use $$ for a literal dollar sign';
+      return `write \${NAME}, \${NAME:-default} or \${NAME:?message}; use $$ for a literal dollar sign`;
     case 'unset':
       return `set ${variable} (environment or .env), give a default with \${${variable}:-value}, or write $$ for a literal $`;
   }

@@ -96,7 +96,9 @@ export async function resolveExtends(
 
   const out: Record<string, unknown> = {};
   for (const [name, service] of Object.entries(services)) {
-    out[name] = isMapping(service) ? ((await resolve({ file, service: name }, [`${file}#${name}`])) ?? service) : service;
+    out[name] = isMapping(service)
+      ? ((await resolve({ file, service: name }, [`${file}#${name}`])) ?? service)
+      : service;
   }
   return { services: out, diagnostics };
 }

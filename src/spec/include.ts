@@ -32,7 +32,8 @@ export function includeEntries(raw: Mapping, file: string): IncludeEntry[] {
     if (first === undefined) return [];
     const projectDirectory =
       typeof entry.project_directory === 'string' ? resolve(dir, entry.project_directory) : dirname(first);
-    const envFiles = entry.env_file === undefined ? undefined : asList(entry.env_file).map((p) => resolve(dir, p));
+    const envFiles =
+      entry.env_file === undefined ? undefined : asList(entry.env_file).map((p) => resolve(dir, p));
     return [{ index, files, projectDirectory, ...(envFiles ? { envFiles } : {}) }];
   });
 }

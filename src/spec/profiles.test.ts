@@ -20,7 +20,10 @@ describe('profiles', () => {
   });
 
   it('splits services into active and disabled, sorted', () => {
-    const split = splitByProfiles({ web: {}, debug: { profiles: ['debug'] }, db: { profiles: [] } }, new Set());
+    const split = splitByProfiles(
+      { web: {}, debug: { profiles: ['debug'] }, db: { profiles: [] } },
+      new Set(),
+    );
     expect(split).toEqual({ active: ['db', 'web'], disabled: ['debug'] });
   });
 });

@@ -9,7 +9,10 @@ export function parseProfiles(value: string | undefined): string[] {
     .filter((p) => p !== '');
 }
 
-export function isActive(serviceProfiles: readonly string[] | undefined, enabled: ReadonlySet<string>): boolean {
+export function isActive(
+  serviceProfiles: readonly string[] | undefined,
+  enabled: ReadonlySet<string>,
+): boolean {
   if (!serviceProfiles || serviceProfiles.length === 0) return true;
   if (enabled.has('*')) return true;
   return serviceProfiles.some((p) => enabled.has(p));

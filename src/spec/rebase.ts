@@ -30,7 +30,8 @@ function rebaseShortVolume(dir: string, spec: string): string {
 
 function rebaseVolume(dir: string, volume: unknown): unknown {
   if (typeof volume === 'string') return rebaseShortVolume(dir, volume);
-  if (isMapping(volume) && volume.type === 'bind') return { ...volume, source: rebasePath(dir, volume.source) };
+  if (isMapping(volume) && volume.type === 'bind')
+    return { ...volume, source: rebasePath(dir, volume.source) };
   return volume;
 }
 
@@ -66,7 +67,10 @@ function rebaseFileEntries(dir: string, entries: unknown): unknown {
   if (!isMapping(entries)) return entries;
   const out: Mapping = {};
   for (const [name, entry] of Object.entries(entries)) {
-    out[name] = isMapping(entry) && typeof entry.file === 'string' ? { ...entry, file: rebasePath(dir, entry.file) } : entry;
+    out[name] =
+      isMapping(entry) && typeof entry.file === 'string'
+        ? { ...entry, file: rebasePath(dir, entry.file) }
+        : entry;
   }
   return out;
 }

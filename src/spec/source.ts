@@ -53,7 +53,11 @@ function tooLarge(file: string, size: number, limits: SourceLimits): SourceResul
 }
 
 /** Decodes file bytes as UTF-8 text, refusing binary and non-UTF-8 content with a located error. */
-export function decodeSource(file: string, bytes: Uint8Array, limits: SourceLimits = DEFAULT_SOURCE_LIMITS): SourceResult {
+export function decodeSource(
+  file: string,
+  bytes: Uint8Array,
+  limits: SourceLimits = DEFAULT_SOURCE_LIMITS,
+): SourceResult {
   if (bytes.length > limits.maxBytes) return tooLarge(file, bytes.length, limits);
   const nul = bytes.indexOf(0);
   if (nul >= 0) {
@@ -88,7 +92,10 @@ export function decodeSource(file: string, bytes: Uint8Array, limits: SourceLimi
 }
 
 /** Reads a file with the size limit checked before reading, so a huge file is never loaded. */
-export async function readSource(file: string, limits: SourceLimits = DEFAULT_SOURCE_LIMITS): Promise<SourceResult> {
+export async function readSource(
+  file: string,
+  limits: SourceLimits = DEFAULT_SOURCE_LIMITS,
+): Promise<SourceResult> {
   try {
     const info = await stat(file);
     if (!info.isFile()) {

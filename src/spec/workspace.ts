@@ -44,10 +44,10 @@ async function fromCatalog(file: string): Promise<WorkspaceResult> {
   const stacks: StackRef[] = [];
   for (const [name, entry] of Object.entries(catalog.catalog.stacks)) {
     const dir = resolve(root, entry.path);
-    const files = entry.files
-      ? entry.files.map((f) => resolve(dir, f))
-      : (await findComposeFiles(dir)).files;
-    const missing = entry.files ? (await Promise.all(files.map(isFile))).some((ok) => !ok) : files.length === 0;
+    const files = entry.files ? entry.files.map((f) => resolve(dir, f)) : (await findComposeFiles(dir)).files;
+    const missing = entry.files
+      ? (await Promise.all(files.map(isFile))).some((ok) => !ok)
+      : files.length === 0;
     if (!(await isDirectory(dir)) || missing) {
       diagnostics.push(
         specError(
@@ -75,7 +75,11 @@ export async function resolveWorkspace(input: string): Promise<WorkspaceResult> 
     if (basename(path) === CATALOG_FILE_NAME) return fromCatalog(path);
     const dir = dirname(path);
     return {
-      workspace: { root: dir, kind: 'file', stacks: [{ name: projectNameFrom(dir), nameFixed: false, dir, files: [path] }] },
+      workspace: {
+        root: dir,
+        kind: 'file',
+        stacks: [{ name: projectNameFrom(dir), nameFixed: false, dir, files: [path] }],
+      },
       diagnostics: [],
     };
   }

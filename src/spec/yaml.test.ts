@@ -34,7 +34,9 @@ describe('parseYaml', () => {
   });
 
   it('applies << merge keys and locates merged keys in the anchor', () => {
-    const doc = ok('x-base: &base\n  restart: always\n  image: a\nservices:\n  web:\n    <<: *base\n    image: b\n');
+    const doc = ok(
+      'x-base: &base\n  restart: always\n  image: a\nservices:\n  web:\n    <<: *base\n    image: b\n',
+    );
     expect(doc.value).toEqual({
       'x-base': { restart: 'always', image: 'a' },
       services: { web: { restart: 'always', image: 'b' } },

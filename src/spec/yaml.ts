@@ -10,7 +10,14 @@ import {
   parseDocument,
   type YAMLError,
 } from 'yaml';
-import { type Diagnostic, type Position, SpecCode, specError, specWarning, WHOLE_FILE } from './diagnostics.js';
+import {
+  type Diagnostic,
+  type Position,
+  SpecCode,
+  specError,
+  specWarning,
+  WHOLE_FILE,
+} from './diagnostics.js';
 
 export type Path = readonly (string | number)[];
 
@@ -152,6 +159,10 @@ function makeLocator(doc: Document, lc: LineCounter) {
       if (isSeq(node) && typeof segment === 'number') {
         const item = node.items[segment];
         next = item === undefined ? undefined : { valueNode: item };
+      } else if (isSeq(node)) {
+        // A name in list form (`networks: [front]`, `depends_on: [db]`): point at the item.
+        const item = node.items.find((i) => isScalar(i) && String(i.value) === segment);
+        next = item === undefined ? undefined : { valueNode: item };
       } else if (isMap(node)) {
         next = lookupKey(doc, node, segment);
       }
@@ -187,7 +198,8 @@ function collectDirectives(doc: Document): YamlDirectives {
     if (isMap(node)) {
       for (const pair of node.items) {
         const k = isScalar(pair.key) ? pair.key.value : undefined;
-        if (typeof k === 'string' || typeof k === 'number') stack.push({ node: pair.value, path: [...path, k] });
+        if (typeof k === 'string' || typeof k === 'number')
+          stack.push({ node: pair.value, path: [...path, k] });
       }
     } else if (isSeq(node)) {
       node.items.forEach((child, i) => {
@@ -219,9 +231,14 @@ export function parseYaml(file: string, text: string, limits: YamlLimits = DEFAU
   } catch (error: unknown) {
     return { ok: false, diagnostics: [tooComplex(file, error)] };
   }
-  const diagnostics = doc.errors.map((e) => errorDiagnostic(file, lc, e));
+  // The parser reports one "too deep" error per level it gives up on, and syntax errors that follow
+  // from giving up: the first "too deep" says it all.
+  const exhausted = doc.errors.find((e) => e.code === 'RESOURCE_EXHAUSTION');
+  const errors = exhausted ? [exhausted] : doc.errors;
+  const diagnostics = errors.map((e) => errorDiagnostic(file, lc, e));
   for (const w of doc.warnings) {
-    if (w.code === 'TAG_RESOLVE_FAILED' && DIRECTIVE_TAGS.has(w.message.replace('Unresolved tag: ', ''))) continue;
+    if (w.code === 'TAG_RESOLVE_FAILED' && DIRECTIVE_TAGS.has(w.message.replace('Unresolved tag: ', '')))
+      continue;
     const p = lc.linePos(w.pos[0]);
     diagnostics.push(
       specWarning(
@@ -242,7 +259,8 @@ export function parseYaml(file: string, text: string, limits: YamlLimits = DEFAU
   }
   const directives = collectDirectives(doc);
   // Deepest first so that indexes of earlier siblings stay valid while removing.
-  const deepestLast = (a: Path, b: Path) => b.length - a.length || Number(b[b.length - 1]) - Number(a[a.length - 1]) || 0;
+  const deepestLast = (a: Path, b: Path) =>
+    b.length - a.length || Number(b[b.length - 1]) - Number(a[a.length - 1]) || 0;
   for (const path of [...directives.reset].sort(deepestLast)) removePath(value, path);
   const { locate, has } = makeLocator(doc, lc);
   return { ok: true, doc: { file, value, directives, locate, has }, diagnostics };

@@ -42,7 +42,10 @@ function at(input: unknown, path: Path): unknown {
 }
 
 export function dotted(path: Path): string {
-  return path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[');
+  return path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : p))
+    .join('.')
+    .replace(/\.\[/g, '[');
 }
 
 /**
@@ -77,7 +80,9 @@ export function zodFindings(
           message: missing
             ? `${name} is required`
             : `${name} must be ${EXPECTED[issue.expected] ?? issue.expected}, got ${describe(value)}`,
-          hint: missing ? `add \`${String(path[path.length - 1])}\`` : `write ${EXPECTED[issue.expected] ?? issue.expected} here`,
+          hint: missing
+            ? `add \`${String(path[path.length - 1])}\``
+            : `write ${EXPECTED[issue.expected] ?? issue.expected} here`,
         });
         break;
       }
@@ -87,12 +92,19 @@ export function zodFindings(
           path,
           at: 'value',
           message: `${name} must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describe(value)}`,
-          hint: didYouMean(String(value), issue.values.map(String)) || `use one of: ${issue.values.join(', ')}`,
+          hint:
+            didYouMean(String(value), issue.values.map(String)) || `use one of: ${issue.values.join(', ')}`,
         });
         break;
       case 'custom': {
         const params = (issue.params ?? {}) as { hint?: string };
-        findings.push({ code: codes.invalid, path, at: 'value', message: `${name}: ${issue.message}`, hint: params.hint ?? '' });
+        findings.push({
+          code: codes.invalid,
+          path,
+          at: 'value',
+          message: `${name}: ${issue.message}`,
+          hint: params.hint ?? '',
+        });
         break;
       }
       default:
@@ -142,7 +154,8 @@ export function keysAt(schema: z.ZodType, path: Path): string[] {
     else if (def.type === 'pipe') current = def.in;
     else if (def.type === 'union' && def.options) {
       current = def.options.find((o) => ['object', 'record'].includes(defOf(o).type)) ?? def.options[0];
-    } else if (remaining.length === 0) return def.type === 'object' && def.shape ? Object.keys(def.shape) : [];
+    } else if (remaining.length === 0)
+      return def.type === 'object' && def.shape ? Object.keys(def.shape) : [];
     else {
       const [head, ...rest] = remaining;
       remaining = rest;

@@ -46,13 +46,19 @@ describe('x-berth registry', () => {
     const byPath = new Map(r.findings.map((f) => [f.path.join('.'), f]));
     expect(byPath.get('x-berth.deploy.extra')).toMatchObject({ code: SpecCode.XBerthUnknownKey, at: 'key' });
     expect(byPath.get('x-berth.deploy.extra')?.hint).toContain('rollback');
-    expect(byPath.get('x-berth.deploy.rollback')).toMatchObject({ code: SpecCode.XBerthInvalid, at: 'value' });
+    expect(byPath.get('x-berth.deploy.rollback')).toMatchObject({
+      code: SpecCode.XBerthInvalid,
+      at: 'value',
+    });
     expect(r.findings).toHaveLength(2);
   });
 
   it('rejects a non-mapping x-berth', () => {
     const r = validateXBerth(registry, 'service', ['a'], ['services', 'web', 'x-berth']);
-    expect(r.findings[0]).toMatchObject({ code: SpecCode.XBerthInvalid, path: ['services', 'web', 'x-berth'] });
+    expect(r.findings[0]).toMatchObject({
+      code: SpecCode.XBerthInvalid,
+      path: ['services', 'web', 'x-berth'],
+    });
     expect(r.findings[0]?.hint).toContain('`install:`');
   });
 });

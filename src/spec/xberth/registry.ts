@@ -44,7 +44,11 @@ export function createXBerthRegistry(sections: readonly XBerthSection[]): XBerth
 /** Parsed sections, keyed by section name; only sections that were written appear. */
 export type XBerthValues = Readonly<Record<string, unknown>>;
 
-const CODES = { unknownKey: SpecCode.XBerthUnknownKey, invalid: SpecCode.XBerthInvalid, missing: SpecCode.XBerthInvalid };
+const CODES = {
+  unknownKey: SpecCode.XBerthUnknownKey,
+  invalid: SpecCode.XBerthInvalid,
+  missing: SpecCode.XBerthInvalid,
+};
 
 /**
  * Validates one `x-berth` mapping at `basePath` (e.g. ['x-berth'] or ['services','web','x-berth']).

@@ -1,0 +1,189 @@
+import { assemble, locateAcross } from './assemble.js';
+import { graphChecks, type Locate, referenceChecks } from './checks.js';
+import { type Diagnostic, hasErrors, SpecCode, specError } from './diagnostics.js';
+import { projectNameFrom } from './discover.js';
+import { projectEnv } from './env.js';
+import { resolveServiceEnvironment } from './env-files.js';
+import type { DependencyGraph } from './graph.js';
+import { type ComposeFile, ComposeFileSchema } from './model.js';
+import { parseProfiles, splitByProfiles } from './profiles.js';
+import { schemaFindings } from './schema/issues.js';
+import type { SourceLimits } from './source.js';
+import { resolveWorkspace, type StackRef, type Workspace } from './workspace.js';
+import { validateXBerth, XBERTH_KEY, type XBerthRegistry, type XBerthValues } from './xberth/registry.js';
+
+export interface LoadOptions {
+  /** The caller's environment: it takes precedence over the stack's `.env`, as in compose. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly registry: XBerthRegistry;
+  /** Profiles to enable in addition to COMPOSE_PROFILES and the catalog's. */
+  readonly profiles?: readonly string[];
+  /** Env files to use instead of the stack's `.env`. */
+  readonly envFiles?: readonly string[];
+  readonly limits?: SourceLimits;
+}
+
+/** A stack, ready for the planner: merged, normalized, interpolated, with its dependency graph. */
+export interface LoadedStack {
+  readonly name: string;
+  readonly dir: string;
+  /** Compose files merged, in order. */
+  readonly files: string[];
+  /** Every file read: compose files, included and extended files, env files. */
+  readonly sources: string[];
+  /** The model with only the services enabled by the active profiles. */
+  readonly model: ComposeFile;
+  /** Services left out because none of their profiles is enabled. */
+  readonly disabled: string[];
+  readonly xberth: {
+    readonly stack: XBerthValues;
+    readonly services: Readonly<Record<string, XBerthValues>>;
+  };
+  readonly graph: DependencyGraph;
+  readonly ref: StackRef;
+}
+
+export interface StackLoad {
+  readonly stack?: LoadedStack;
+  readonly files: string[];
+  readonly diagnostics: Diagnostic[];
+}
+
+function xberthOf(
+  raw: Record<string, unknown>,
+  active: ReadonlySet<string>,
+  registry: XBerthRegistry,
+  locate: Locate,
+): { values: LoadedStack['xberth']; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const report = (findings: ReturnType<typeof validateXBerth>['findings']) => {
+    for (const f of findings) {
+      const { file, pos } = locate(f.path, f.at);
+      diagnostics.push(specError(f.code, file, pos, f.message, f.hint));
+    }
+  };
+  const stack = validateXBerth(registry, 'stack', raw[XBERTH_KEY], [XBERTH_KEY]);
+  report(stack.findings);
+  const services: Record<string, XBerthValues> = {};
+  const rawServices = (raw.services ?? {}) as Record<string, Record<string, unknown> | null>;
+  for (const [name, service] of Object.entries(rawServices)) {
+    const parsed = validateXBerth(registry, 'service', service?.[XBERTH_KEY], ['services', name, XBERTH_KEY]);
+    report(parsed.findings);
+    if (active.has(name)) services[name] = parsed.values;
+  }
+  return { values: { stack: stack.values, services }, diagnostics };
+}
+
+function onlyActive(model: ComposeFile, active: ReadonlySet<string>): ComposeFile {
+  const services = Object.fromEntries(
+    Object.entries(model.services ?? {}).filter(([name]) => active.has(name)),
+  );
+  return { ...model, services } as ComposeFile;
+}
+
+/** Loads one stack: every error and warning located, or a model the deploy engine can trust. */
+export async function loadStack(ref: StackRef, options: LoadOptions): Promise<StackLoad> {
+  const env = await projectEnv(ref.dir, options.env, options.envFiles);
+  const assembled = await assemble({
+    files: ref.files,
+    dir: ref.dir,
+    lookup: env.lookup,
+    env: options.env,
+    ...(options.limits ? { limits: options.limits } : {}),
+  });
+  const files = [...ref.files, ...env.files, ...assembled.envFiles, ...assembled.sources.map((s) => s.file)];
+  const diagnostics = [...env.diagnostics, ...assembled.diagnostics];
+  const done = (extra: Diagnostic[] = []): StackLoad => ({
+    files: [...new Set(files)],
+    diagnostics: [...diagnostics, ...extra],
+  });
+  if (hasErrors(diagnostics)) return done();
+
+  const locate: Locate = (path, at) => locateAcross(assembled.sources, path, at);
+  const parsed = ComposeFileSchema.safeParse(assembled.raw);
+  if (!parsed.success) {
+    // Each file was valid on its own: what fails now comes from merging them.
+    return done(
+      schemaFindings(parsed.error).map((f) => {
+        const { file, pos } = locate(f.path, f.at);
+        return specError(f.code, file, pos, `after merging files: ${f.message}`, f.hint);
+      }),
+    );
+  }
+  const model = parsed.data;
+  if (Object.keys(model.services ?? {}).length === 0) {
+    const first = assembled.sources[0];
+    return done([
+      specError(
+        SpecCode.NoServices,
+        first?.file ?? ref.dir,
+        first ? first.doc.locate([]) : { line: 0, column: 0 },
+        'the stack defines no services',
+        'add a `services:` section with at least one service',
+      ),
+    ]);
+  }
+  const enabled = new Set([
+    ...(options.profiles ?? []),
+    ...(ref.catalog?.profiles ?? []),
+    ...parseProfiles(options.env.COMPOSE_PROFILES),
+  ]);
+  const { active: activeList, disabled } = splitByProfiles(model.services ?? {}, enabled);
+  const active = new Set(activeList);
+  const checks = [...referenceChecks(model, active, locate)];
+  const graph = graphChecks(model, active, locate);
+  checks.push(...graph.diagnostics);
+  const xberth = xberthOf(assembled.raw, active, options.registry, locate);
+  checks.push(...xberth.diagnostics);
+  const withEnv = await resolveServiceEnvironment(onlyActive(model, active), env.lookup, locate);
+  files.push(...withEnv.files);
+  checks.push(...withEnv.diagnostics);
+  if (hasErrors(checks) || !graph.graph) return done(checks);
+
+  const name = ref.nameFixed
+    ? ref.name
+    : (model.name ??
+      (options.env.COMPOSE_PROJECT_NAME ? projectNameFrom(options.env.COMPOSE_PROJECT_NAME) : ref.name));
+  return {
+    stack: {
+      name,
+      dir: ref.dir,
+      files: ref.files,
+      sources: [...new Set(files)],
+      model: withEnv.model,
+      disabled,
+      xberth: xberth.values,
+      graph: graph.graph,
+      ref,
+    },
+    files: [...new Set(files)],
+    diagnostics: [...diagnostics, ...checks],
+  };
+}
+
+export interface WorkspaceLoad {
+  readonly workspace?: Workspace;
+  readonly stacks: LoadedStack[];
+  readonly files: string[];
+  readonly diagnostics: Diagnostic[];
+}
+
+/** Loads every stack at a path (catalog, estate folder, stack folder or compose file). */
+export async function loadWorkspace(path: string, options: LoadOptions): Promise<WorkspaceLoad> {
+  const resolved = await resolveWorkspace(path);
+  const diagnostics = [...resolved.diagnostics];
+  const files: string[] = resolved.workspace?.catalog ? [resolved.workspace.catalog.file] : [];
+  const stacks: LoadedStack[] = [];
+  for (const ref of resolved.workspace?.stacks ?? []) {
+    const result = await loadStack(ref, options);
+    files.push(...result.files);
+    diagnostics.push(...result.diagnostics);
+    if (result.stack) stacks.push(result.stack);
+  }
+  return {
+    ...(resolved.workspace ? { workspace: resolved.workspace } : {}),
+    stacks,
+    files: [...new Set(files)],
+    diagnostics,
+  };
+}
