@@ -32,7 +32,10 @@ describe('x-berth.deploy', () => {
     const ok = validateXBerth(registry, 'service', { deploy: { health_timeout: '5m' } }, ['s']);
     expect(ok.findings).toEqual([]);
     const bad = validateXBerth(registry, 'service', { deploy: { rollback: 'auto' } }, ['s']);
-    expect(bad.findings[0]).toMatchObject({ code: SpecCode.XBerthUnknownKey, path: ['s', 'deploy', 'rollback'] });
+    expect(bad.findings[0]).toMatchObject({
+      code: SpecCode.XBerthUnknownKey,
+      path: ['s', 'deploy', 'rollback'],
+    });
   });
 });
 
@@ -55,7 +58,10 @@ describe('x-berth.install', () => {
 
   it.each([
     [{ http: { port: 80 } }, { http: { port: 80, path: '/', status: 200 } }],
-    [{ http: { port: '8080', path: '/ready', status: [200, 204] } }, { http: { port: 8080, path: '/ready', status: [200, 204] } }],
+    [
+      { http: { port: '8080', path: '/ready', status: [200, 204] } },
+      { http: { port: 8080, path: '/ready', status: [200, 204] } },
+    ],
     [{ command: ['test', '-f', '/done'] }, { command: ['test', '-f', '/done'] }],
   ])('accepts until %j', (until, expected) => {
     const r = validateXBerth(registry, 'service', { install: { env: {}, until } }, ['x']);

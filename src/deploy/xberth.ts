@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { XBerthSection } from '../spec/xberth/registry.js';
 import { formatDuration, parseDuration } from '../spec/units.js';
+import type { XBerthSection } from '../spec/xberth/registry.js';
 
 /** A duration written as in compose (`90s`, `2m`, `1m30s`), parsed to milliseconds. */
 const duration = z.union([z.string(), z.number()]).transform((value, ctx) => {

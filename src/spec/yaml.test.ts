@@ -102,3 +102,19 @@ describe('parseYaml', () => {
     expect(r.diagnostics.map((d) => d.severity)).toEqual(['warning']);
   });
 });
+
+describe('parseYaml merge keys', () => {
+  it('rejects a merge of a list with its position and a fix', () => {
+    const r = parseYaml('f.yaml', 'a:\n  volumes: &v\n    - x:/x\nb:\n  <<: *v\n');
+    expect(r.ok).toBe(false);
+    expect(r.diagnostics[0]).toMatchObject({ code: SpecCode.YamlSyntax, line: 5, column: 3 });
+    expect(r.diagnostics[0]?.message).toContain('refers to a list');
+    expect(r.diagnostics[0]?.hint).toContain('volumes: *volumes');
+  });
+
+  it('rejects a list of merge sources holding a scalar', () => {
+    const r = parseYaml('f.yaml', 'a: &a {x: 1}\nb: &b 3\nc:\n  <<: [*a, *b]\n');
+    expect(r.ok).toBe(false);
+    expect(r.diagnostics[0]?.message).toContain('the scalar 3');
+  });
+});

@@ -105,6 +105,13 @@ function yamlHint(code: string): string {
   }
 }
 
+/** With `merge: true` the yaml package resolves the `<<` key to a symbol. */
+const isMergeKey = (key: unknown): boolean => {
+  if (!isScalar(key)) return false;
+  const k = key.value;
+  return k === '<<' || (typeof k === 'symbol' && k.description === '<<');
+};
+
 /** Follows aliases to the node they refer to; stops on cycles. */
 function deref(doc: Document, node: unknown): unknown {
   let current = node;
@@ -124,8 +131,7 @@ function lookupKey(doc: Document, map: unknown, key: string | number, depth = 0)
   const merges: unknown[] = [];
   for (const pair of target.items) {
     const k = isScalar(pair.key) ? pair.key.value : pair.key;
-    // With `merge: true` the yaml package resolves the `<<` key to a symbol.
-    if (isScalar(pair.key) && (k === '<<' || (typeof k === 'symbol' && k.description === '<<'))) {
+    if (isMergeKey(pair.key)) {
       merges.push(pair.value);
       continue;
     }
@@ -181,6 +187,34 @@ function makeLocator(doc: Document, lc: LineCounter) {
   };
   const has = (path: Path): boolean => walk(path).depth === path.length;
   return { locate, has };
+}
+
+/** A `<<` merge key whose value is not a mapping (or a list of mappings), which YAML cannot merge. */
+function findBadMerge(doc: Document): { key: Node; what: string } | undefined {
+  const stack: unknown[] = [doc.contents];
+  for (let guard = 0; stack.length > 0 && guard < 1_000_000; guard++) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (isMergeKey(pair.key)) {
+          const target = deref(doc, pair.value);
+          const sources =
+            isSeq(target) && !isAlias(pair.value) ? target.items.map((i) => deref(doc, i)) : [target];
+          const bad = sources.find((src) => !isMap(src));
+          if (bad !== undefined) {
+            const what = isSeq(bad)
+              ? 'a list'
+              : isScalar(bad)
+                ? `the scalar ${JSON.stringify(bad.value)}`
+                : 'not a mapping';
+            return { key: pair.key as Node, what };
+          }
+        }
+        stack.push(pair.value);
+      }
+    } else if (isSeq(node)) stack.push(...node.items);
+  }
+  return undefined;
 }
 
 /** Collects `!reset` / `!override` tagged nodes with their paths (not following aliases). */
@@ -251,6 +285,20 @@ export function parseYaml(file: string, text: string, limits: YamlLimits = DEFAU
     );
   }
   if (doc.errors.length > 0) return { ok: false, diagnostics };
+  const badMerge = findBadMerge(doc);
+  if (badMerge) {
+    const p = lc.linePos(badMerge.key.range?.[0] ?? 0);
+    diagnostics.push(
+      specError(
+        SpecCode.YamlSyntax,
+        file,
+        { line: p.line, column: p.col },
+        `a \`<<\` merge key needs a mapping (or a list of mappings) to merge, but this one refers to ${badMerge.what}`,
+        'to reuse a list, write the key itself with the alias (e.g. `volumes: *volumes`) instead of `<<: *volumes`',
+      ),
+    );
+    return { ok: false, diagnostics };
+  }
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
@@ -268,6 +316,16 @@ export function parseYaml(file: string, text: string, limits: YamlLimits = DEFAU
 
 function tooComplex(file: string, error: unknown): Diagnostic {
   const isAliasBomb = error instanceof ReferenceError && /alias/i.test(error.message);
+  if (!isAliasBomb && !(error instanceof RangeError)) {
+    const message = error instanceof Error ? error.message : String(error);
+    return specError(
+      SpecCode.YamlSyntax,
+      file,
+      WHOLE_FILE,
+      `YAML cannot be read: ${message}`,
+      'fix the YAML structure',
+    );
+  }
   return isAliasBomb
     ? specError(
         SpecCode.YamlAliasLimit,

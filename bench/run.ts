@@ -1,0 +1,48 @@
+// Benchmark entry point: `npm run bench -- <name> [options]`.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BenchModule } from './lib/types.js';
+
+interface BenchEntry {
+  about: string;
+  load: () => Promise<BenchModule>;
+}
+
+// One line per benchmark. Loaded on demand, so one benchmark's imports never
+// slow down or break another.
+const benches: Readonly<Record<string, BenchEntry>> = {
+  spec: {
+    about: 'validate the compose corpus: Berth (in-process, CLI) vs dclint',
+    load: () => import('./spec.js'),
+  },
+};
+
+function usage(): string {
+  const names = Object.entries(benches).map(([name, entry]) => `  ${name.padEnd(10)} ${entry.about}`);
+  return ['usage: npm run bench -- <name> [options]   (<name> --help for its options)', '', ...names].join(
+    '\n',
+  );
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === '--help' || name === '-h') {
+    process.stdout.write(`${usage()}\n`);
+    return 0;
+  }
+  const entry = name === undefined ? undefined : benches[name];
+  if (entry === undefined) {
+    process.stderr.write(
+      `${name === undefined ? 'no benchmark named' : `unknown benchmark: ${name}`}\n${usage()}\n`,
+    );
+    return 2;
+  }
+  const bench = await entry.load();
+  return bench.run(rest, {
+    repoRoot: join(dirname(fileURLToPath(import.meta.url)), '..'),
+    env: process.env,
+    out: (line) => process.stdout.write(`${line}\n`),
+  });
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,144 @@
+import { closeSync, constants, fchmodSync, fstatSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { type AppliedSpecStore, createAppliedSpecStore } from './applied-specs.js';
+import type { Clock } from './clock.js';
+import { createDeploymentStore, type DeploymentStore } from './deployments.js';
+import { guard, StoreError, toStoreError } from './errors.js';
+import { createInstallStateStore, type InstallStateStore } from './install-state.js';
+import { createLockStore, type IsAlive, type LockStore } from './locks.js';
+import { appliedVersion, assertNotTooNew, migrate } from './migrations.js';
+
+export interface OpenStoreOptions {
+  /** The state file; missing folders are created 0700 and the file 0600. */
+  path: string;
+  clock: Clock;
+  /** Decides whether a lock holder still runs; see IsAlive. */
+  isAlive: IsAlive;
+  /** How long a write waits for another process's write before failing with STORE_LOCKED. */
+  busyTimeoutMs?: number;
+}
+
+export interface Store {
+  readonly path: string;
+  readonly deployments: DeploymentStore;
+  readonly installState: InstallStateStore;
+  readonly locks: LockStore;
+  readonly appliedSpecs: AppliedSpecStore;
+  schemaVersion(): number;
+  /** The connection's effective settings, for `berth doctor` and tests. */
+  settings(): StoreSettings;
+  close(): void;
+}
+
+export interface StoreSettings {
+  journalMode: string;
+  foreignKeys: boolean;
+  busyTimeoutMs: number;
+  /** SQLite's numeric level: 1 is NORMAL. */
+  synchronous: number;
+}
+
+export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+function ioError(message: string, hint: string, cause: unknown): StoreError {
+  const detail = cause instanceof Error ? cause.message : String(cause);
+  return new StoreError('STORE_IO', `${message}: ${detail}`, hint, { cause });
+}
+
+/**
+ * Creates the file ourselves so it is born 0600 (SQLite would use the umask, typically 0644), and
+ * tightens an existing one: it holds applied specs, whose environment may contain secrets. SQLite gives
+ * the -wal and -shm files the same mode as the database file.
+ */
+function prepareFile(path: string): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw ioError(`cannot create the state folder ${dirname(path)}`, 'check the path and permissions', error);
+  }
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, constants.O_RDWR | constants.O_CREAT, 0o600);
+    if ((fstatSync(fd).mode & 0o077) !== 0) fchmodSync(fd, 0o600);
+  } catch (error) {
+    throw ioError(`cannot open the state file ${path}`, 'check that it is a file this user can write', error);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+function configure(db: Database.Database, wal: boolean): void {
+  // Checked before any pragma that writes: a file from a newer Berth must be left exactly as it was.
+  assertNotTooNew(db);
+  if (wal) {
+    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    if (mode !== 'wal') {
+      throw new StoreError(
+        'STORE_IO',
+        `the state database could not switch to WAL mode (got ${String(mode)})`,
+        'put the state file on a local filesystem; network filesystems do not support WAL',
+      );
+    }
+  }
+  // NORMAL is durable across process crashes in WAL mode; only an OS crash can lose the last commits.
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+}
+
+function buildStore(db: Database.Database, path: string, clock: Clock, isAlive: IsAlive): Store {
+  return {
+    path,
+    deployments: createDeploymentStore(db, clock),
+    installState: createInstallStateStore(db, clock),
+    locks: createLockStore(db, clock, isAlive),
+    appliedSpecs: createAppliedSpecStore(db, clock),
+    schemaVersion: () => guard(() => appliedVersion(db)),
+    settings: () =>
+      guard(() => ({
+        journalMode: String(db.pragma('journal_mode', { simple: true })),
+        foreignKeys: db.pragma('foreign_keys', { simple: true }) === 1,
+        busyTimeoutMs: Number(db.pragma('busy_timeout', { simple: true })),
+        synchronous: Number(db.pragma('synchronous', { simple: true })),
+      })),
+    close: () => {
+      if (db.open) db.close();
+    },
+  };
+}
+
+function open(path: string, clock: Clock, isAlive: IsAlive, busyTimeoutMs: number, wal: boolean): Store {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path, { timeout: busyTimeoutMs });
+    // The `timeout` option is SQLite's busy_timeout, set without building SQL from a value.
+    configure(db, wal);
+    migrate(db, clock);
+    return buildStore(db, path, clock, isAlive);
+  } catch (error) {
+    db?.close();
+    throw toStoreError(error);
+  }
+}
+
+/** Opens (creating and migrating as needed) the state database at `options.path`. */
+export function openStore(options: OpenStoreOptions): Store {
+  const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+  if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
+    throw new StoreError(
+      'STORE_INVALID_INPUT',
+      `invalid busyTimeoutMs ${busyTimeoutMs}`,
+      'pass whole milliseconds',
+    );
+  }
+  prepareFile(options.path);
+  return open(options.path, options.clock, options.isAlive, busyTimeoutMs, true);
+}
+
+/**
+ * A private in-memory store for other modules' tests. With a single connection nothing can die while
+ * holding a lock, so by default every holder counts as alive (a second acquire is refused, not stolen).
+ */
+export function openMemoryStore(clock: Clock, isAlive: IsAlive = () => true): Store {
+  return open(':memory:', clock, isAlive, DEFAULT_BUSY_TIMEOUT_MS, false);
+}

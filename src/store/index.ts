@@ -1,0 +1,59 @@
+export {
+  type AppliedSpec,
+  type AppliedSpecInput,
+  AppliedSpecInputSchema,
+  AppliedSpecSchema,
+  type AppliedSpecStore,
+} from './applied-specs.js';
+export type { Clock } from './clock.js';
+export {
+  DEFAULT_BUSY_TIMEOUT_MS,
+  type OpenStoreOptions,
+  openMemoryStore,
+  openStore,
+  type Store,
+  type StoreSettings,
+} from './db.js';
+export {
+  type CreateDeploymentInput,
+  CreateDeploymentInputSchema,
+  type Deployment,
+  type DeploymentEvent,
+  DeploymentEventSchema,
+  type DeploymentPage,
+  DeploymentSchema,
+  type DeploymentStatus,
+  DeploymentStatusSchema,
+  type EventInput,
+  EventInputSchema,
+  type FinishOutcome,
+  FinishOutcomeSchema,
+  type ListOptions,
+  type ServiceOutcome,
+  ServiceOutcomeSchema,
+  type ServiceResult,
+  type ServiceResultInput,
+  ServiceResultInputSchema,
+  ServiceResultSchema,
+  type Trigger,
+  TriggerSchema,
+} from './deployment-schemas.js';
+export type { DeploymentStore } from './deployments.js';
+export { isStoreError, StoreError, type StoreErrorCode } from './errors.js';
+export {
+  type InstallRecord,
+  InstallRecordSchema,
+  type InstallStateStore,
+  type InstallStatus,
+} from './install-state.js';
+export type { JsonValue } from './json.js';
+export {
+  type AcquireInput,
+  type AcquireResult,
+  type IsAlive,
+  type LockHolder,
+  type LockOwner,
+  LockOwnerSchema,
+  type LockStore,
+} from './locks.js';
+export { MIGRATIONS, type Migration } from './migrations.js';

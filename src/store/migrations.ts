@@ -1,0 +1,158 @@
+import type Database from 'better-sqlite3';
+import { type Clock, isoNow } from './clock.js';
+import { StoreError } from './errors.js';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly up: string;
+}
+
+/**
+ * Append-only: a released migration is never edited, only followed by a new one, because databases in
+ * the field already recorded it as applied.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial',
+    up: `
+      CREATE TABLE deployments (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        stack TEXT NOT NULL,
+        trigger TEXT NOT NULL CHECK (trigger IN ('cli', 'api', 'schedule', 'webhook', 'install-phase')),
+        actor TEXT,
+        plan_json TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'rolled-back', 'interrupted')),
+        summary TEXT,
+        started_at TEXT NOT NULL,
+        finished_at TEXT
+      );
+      CREATE INDEX deployments_stack_id ON deployments (stack, id DESC);
+      CREATE INDEX deployments_running ON deployments (stack) WHERE status = 'running';
+
+      CREATE TABLE deployment_events (
+        deployment_id INTEGER NOT NULL REFERENCES deployments (id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        type TEXT NOT NULL,
+        service TEXT,
+        message TEXT NOT NULL,
+        data_json TEXT,
+        PRIMARY KEY (deployment_id, seq)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE service_results (
+        deployment_id INTEGER NOT NULL REFERENCES deployments (id) ON DELETE CASCADE,
+        service TEXT NOT NULL,
+        outcome TEXT NOT NULL CHECK (outcome IN ('unchanged', 'succeeded', 'failed', 'rolled-back', 'skipped')),
+        reason TEXT,
+        exit_code INTEGER,
+        log_tail_json TEXT,
+        health_output TEXT,
+        recorded_at TEXT NOT NULL,
+        PRIMARY KEY (deployment_id, service)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE stack_locks (
+        stack TEXT PRIMARY KEY,
+        owner_pid INTEGER NOT NULL,
+        owner_host TEXT NOT NULL,
+        token TEXT NOT NULL,
+        deployment_id INTEGER REFERENCES deployments (id) ON DELETE SET NULL,
+        acquired_at TEXT NOT NULL
+      );
+
+      CREATE TABLE install_state (
+        stack TEXT NOT NULL,
+        service TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'completed')),
+        condition TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        completed_at TEXT,
+        PRIMARY KEY (stack, service)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE applied_specs (
+        stack TEXT NOT NULL,
+        service TEXT NOT NULL,
+        replica INTEGER NOT NULL,
+        container_id TEXT NOT NULL,
+        config_hash TEXT NOT NULL,
+        spec_json TEXT NOT NULL,
+        deployment_id INTEGER REFERENCES deployments (id) ON DELETE SET NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (stack, service, replica)
+      ) WITHOUT ROWID;
+    `,
+  },
+];
+
+const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
+  version INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  applied_at TEXT NOT NULL
+)`;
+
+function assertOrdered(migrations: readonly Migration[]): void {
+  let previous = 0;
+  for (const m of migrations) {
+    if (!Number.isInteger(m.version) || m.version <= previous) {
+      throw new Error(
+        `migration versions must be increasing positive integers (at ${m.version} "${m.name}")`,
+      );
+    }
+    previous = m.version;
+  }
+}
+
+/** The highest version recorded in the file, or 0 for a database Berth never touched. Read-only. */
+export function appliedVersion(db: Database.Database): number {
+  const table = db
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
+    .get();
+  if (table === undefined) return 0;
+  const row = db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
+  return row.v ?? 0;
+}
+
+/**
+ * Refuses a database written by a newer Berth before anything touches it: downgrading would silently drop
+ * whatever the newer schema records, and the older code cannot know what that is.
+ */
+export function assertNotTooNew(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): void {
+  const known = migrations.at(-1)?.version ?? 0;
+  const found = appliedVersion(db);
+  if (found > known) {
+    throw new StoreError(
+      'STORE_SCHEMA_TOO_NEW',
+      `the state database has schema version ${found}, but this Berth only knows up to ${known}`,
+      'a newer Berth wrote this file: upgrade Berth, or restore a state file from before the upgrade',
+    );
+  }
+}
+
+/** Applies every migration the file lacks, each in its own transaction, and returns the versions applied. */
+export function migrate(
+  db: Database.Database,
+  clock: Clock,
+  migrations: readonly Migration[] = MIGRATIONS,
+): number[] {
+  assertOrdered(migrations);
+  assertNotTooNew(db, migrations);
+  db.exec(CREATE_MIGRATIONS_TABLE);
+  const isApplied = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?');
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  const applied: number[] = [];
+  for (const m of migrations) {
+    // IMMEDIATE: two processes opening a fresh file at once must not both run the same migration.
+    const step = db.transaction(() => {
+      if (isApplied.get(m.version) !== undefined) return false;
+      db.exec(m.up);
+      record.run(m.version, m.name, isoNow(clock));
+      return true;
+    });
+    if (step.immediate()) applied.push(m.version);
+  }
+  return applied;
+}
