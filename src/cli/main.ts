@@ -1,21 +1,40 @@
 import { Command, CommanderError } from 'commander';
 import { registerConfig } from './commands/config.js';
+import { type ClientFactory, registerDeploy } from './commands/deploy.js';
 import { registerGraph } from './commands/graph.js';
+import { registerOps } from './commands/ops.js';
 import { registerValidate } from './commands/validate.js';
+import { cliConfig } from './config.js';
 import { type CliIo, ExitCode, processIo } from './io.js';
+import { LocalClient } from './local-client.js';
 
 export const VERSION = '0.1.0';
 
-export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Command {
+/** The default client: drives the local engine in-process (the API server issue adds an HTTP one). */
+export function localClientFactory(io: CliIo): ClientFactory {
+  return (flags) => new LocalClient(cliConfig(io.env, io.cwd, flags), io.env);
+}
+
+export function buildProgram(
+  io: CliIo,
+  setExit: (code: ExitCode) => void,
+  factory: ClientFactory = localClientFactory(io),
+): Command {
   const program = new Command('berth')
     .description('Berth: deploy, check and operate multi-service Docker stacks from plain compose files')
     .version(VERSION)
+    .option(
+      '-w, --workspace <path>',
+      'workspace that stack names are looked up in (default: BERTH_WORKSPACE or .)',
+    )
     .exitOverride()
     .showHelpAfterError('(run `berth --help` for usage)')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   registerValidate(program, io, setExit);
   registerConfig(program, io, setExit);
   registerGraph(program, io, setExit);
+  registerDeploy(program, io, setExit, factory);
+  registerOps(program, io, setExit, factory);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   }
@@ -23,11 +42,19 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
 }
 
 /** Runs the CLI and returns its exit code (0 ok, 1 invalid or failed, 2 usage error). */
-export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: CliIo = processIo(),
+  factory?: ClientFactory,
+): Promise<number> {
   let code: ExitCode = ExitCode.Ok;
-  const program = buildProgram(io, (c) => {
-    code = c;
-  });
+  const program = buildProgram(
+    io,
+    (c) => {
+      code = c;
+    },
+    factory,
+  );
   if (argv.length === 0) {
     io.stdout(program.helpInformation());
     return ExitCode.Usage;
@@ -39,6 +66,12 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     if (error instanceof CommanderError) {
       const benign = ['commander.helpDisplayed', 'commander.version', 'commander.help'];
       return benign.includes(error.code) ? ExitCode.Ok : ExitCode.Usage;
+    }
+    // Berth's coded errors (deploy, engine, store) carry what to do; anything else is a bug.
+    const coded = error as { code?: unknown; hint?: unknown; message?: unknown };
+    if (error instanceof Error && typeof coded.code === 'string' && typeof coded.hint === 'string') {
+      io.stderr(`error ${coded.code}: ${error.message}\n  hint: ${coded.hint}\n`);
+      return ExitCode.Invalid;
     }
     throw error;
   }

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { formatDuration, parseDuration } from '../spec/units.js';
+import { formatDuration, parseDuration } from '../spec/schema/units.js';
 import type { XBerthSection } from '../spec/xberth/registry.js';
 
 /** A duration written as in compose (`90s`, `2m`, `1m30s`), parsed to milliseconds. */
 const duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
   const ms = typeof value === 'number' ? (value === 0 ? 0 : undefined) : parseDuration(value);
-  if (ms === undefined) {
+  if (ms === undefined || ms < 0) {
     ctx.addIssue({
       code: 'custom',
       message: `invalid duration ${JSON.stringify(value)}`,

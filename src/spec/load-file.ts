@@ -109,7 +109,7 @@ export async function loadComposeFile(
   const raw = interpolated as Record<string, unknown>;
   const checked = ComposeFileSchema.safeParse(raw);
   if (!checked.success) {
-    for (const f of schemaFindings(checked.error)) {
+    for (const f of schemaFindings(checked.error, raw)) {
       diagnostics.push(specError(f.code, file, doc.locate(f.path, f.at), f.message, f.hint));
     }
   }

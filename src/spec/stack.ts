@@ -104,7 +104,7 @@ export async function loadStack(ref: StackRef, options: LoadOptions): Promise<St
   if (!parsed.success) {
     // Each file was valid on its own: what fails now comes from merging them.
     return done(
-      schemaFindings(parsed.error).map((f) => {
+      schemaFindings(parsed.error, assembled.raw).map((f) => {
         const { file, pos } = locate(f.path, f.at);
         return specError(f.code, file, pos, `after merging files: ${f.message}`, f.hint);
       }),

@@ -1,6 +1,6 @@
 import { maskSecrets } from '../secrets/detect.js';
+import { formatDuration } from './schema/units.js';
 import type { LoadedStack } from './stack.js';
-import { formatDuration } from './units.js';
 
 type Mapping = Record<string, unknown>;
 const isMapping = (v: unknown): v is Mapping => v !== null && typeof v === 'object' && !Array.isArray(v);

@@ -75,9 +75,6 @@ export function splitPair(
   const sep = eq !== -1 ? eq : text.indexOf(':');
   const key = sep === -1 ? '' : text.slice(0, sep);
   const value = sep === -1 ? '' : text.slice(sep + 1);
-  if (key === '' || value === '') {
-    invalid(ctx, `invalid entry ${show(text)}`, hint, path);
-    return { key, value };
-  }
+  if (key === '' || value === '') invalid(ctx, `invalid entry ${show(text)}`, hint, path);
   return { key, value };
 }

@@ -46,24 +46,19 @@ const rawLongVolume = closed({
 });
 
 type RawLongVolume = z.output<typeof rawLongVolume>;
-type MountType = (typeof MOUNT_TYPES)[number];
+type RawBind = NonNullable<RawLongVolume['bind']>;
+type RawVolumeOptions = NonNullable<RawLongVolume['volume']>;
 
-interface Mount {
-  type: MountType;
-  source?: string;
+/** A normalized mount: the long syntax with booleans, sizes (bytes) and file modes (numbers) converted. */
+interface Mount extends Omit<RawLongVolume, 'target' | 'read_only' | 'bind' | 'volume' | 'tmpfs'> {
   target: string;
   read_only: boolean;
-  consistency?: string;
-  bind?: {
-    propagation?: string;
-    create_host_path?: boolean;
-    recursive?: 'enabled' | 'disabled' | 'writable' | 'readonly';
-    selinux?: 'z' | 'Z';
+  bind?: Omit<RawBind, 'create_host_path'> & { create_host_path?: boolean };
+  volume?: Omit<RawVolumeOptions, 'labels' | 'nocopy'> & {
+    labels?: Record<string, string>;
+    nocopy?: boolean;
   };
-  volume?: { labels?: Record<string, string>; nocopy?: boolean; subpath?: string };
-  /** size in bytes, mode as a number (octal when it was written as a string). */
   tmpfs?: { size?: number; mode?: number };
-  image?: { subpath?: string };
 }
 
 const SHORT_HINT = 'write SOURCE:TARGET[:MODE], e.g. "./data:/data:ro" or "dbdata:/var/lib/postgresql/data"';

@@ -122,7 +122,7 @@ export const serviceShape = {
   mac_address: z.string().optional(),
   mem_limit: bytesish.optional(),
   mem_reservation: bytesIntish.optional(),
-  mem_swappiness: intish({ min: 0, max: 100 }).optional(),
+  mem_swappiness: intish({ min: -1, max: 100 }).optional(),
   memswap_limit: bytesish.optional(),
   network_mode: z.string().optional(),
   models: serviceModels.optional(),

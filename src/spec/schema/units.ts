@@ -103,3 +103,23 @@ export function parseFileMode(value: string | number): number | undefined {
   const text = value.trim().replace(/^0o/i, '');
   return /^[0-7]+$/.test(text) ? Number.parseInt(text, 8) : undefined;
 }
+
+/** Milliseconds back to the shortest Go-style duration (`90000` → `1m30s`). */
+export function formatDuration(ms: number): string {
+  if (ms === 0) return '0s';
+  let rest = ms;
+  let out = '';
+  for (const [unit, size] of [
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ] as const) {
+    const n = Math.floor(rest / size);
+    if (n > 0) {
+      out += `${n}${unit}`;
+      rest -= n * size;
+    }
+  }
+  if (rest > 0) out += `${Number(rest.toFixed(6))}ms`;
+  return out;
+}

@@ -1,0 +1,99 @@
+import type { Command } from 'commander';
+import type { BerthClient } from '../client.js';
+import { type CliIo, ExitCode } from '../io.js';
+import { formatEvent, formatPlan, formatUp } from './render.js';
+
+export type ClientFactory = (flags: { workspace?: string }) => BerthClient;
+
+/** Runs an action with a client, and always closes it. */
+export async function withClient<T>(
+  factory: ClientFactory,
+  command: Command,
+  action: (client: BerthClient) => Promise<T>,
+): Promise<T> {
+  const client = factory(command.optsWithGlobals() as { workspace?: string });
+  try {
+    return await action(client);
+  } finally {
+    await client.close();
+  }
+}
+
+export function registerDeploy(
+  program: Command,
+  io: CliIo,
+  setExit: (code: ExitCode) => void,
+  factory: ClientFactory,
+): void {
+  program
+    .command('plan')
+    .description('show what `berth up` would change, with a reason per field difference (changes nothing)')
+    .argument('<stack>', 'stack name in the workspace, or a stack folder / compose file')
+    .option('--build', 'plan a rebuild of images with `build:`')
+    .option('--json', 'print the plan as JSON')
+    .action(async (stack: string, options: { json?: boolean; build?: boolean }, command: Command) => {
+      const plan = await withClient(factory, command, (c) =>
+        c.plan(stack, { ...(options.build ? { build: true } : {}) }),
+      );
+      io.stdout(options.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan));
+      setExit(plan.problems.length > 0 ? ExitCode.Invalid : ExitCode.Ok);
+    });
+
+  program
+    .command('up')
+    .description('deploy a stack in dependency order, gate on health, roll the whole stack back on failure')
+    .argument('<stack>', 'stack name in the workspace, or a stack folder / compose file')
+    .option('--dry-run', 'print the plan and change nothing')
+    .option('--build', 'rebuild images of services with `build:`')
+    .option('--json', 'print the result as JSON')
+    .action(
+      async (
+        stack: string,
+        options: { dryRun?: boolean; build?: boolean; json?: boolean },
+        command: Command,
+      ) => {
+        await withClient(factory, command, async (client) => {
+          if (options.dryRun) {
+            const plan = await client.plan(stack, { ...(options.build ? { build: true } : {}) });
+            io.stdout(options.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan));
+            return setExit(plan.problems.length > 0 ? ExitCode.Invalid : ExitCode.Ok);
+          }
+          const result = await client.up(stack, {
+            ...(options.build ? { build: true } : {}),
+            ...(options.json ? {} : { onEvent: (e) => io.stdout(formatEvent(e)) }),
+          });
+          io.stdout(options.json ? `${JSON.stringify(result, null, 2)}\n` : formatUp(result));
+          setExit(
+            result.outcome === 'succeeded' || result.outcome === 'unchanged' ? ExitCode.Ok : ExitCode.Invalid,
+          );
+        });
+      },
+    );
+
+  program
+    .command('down')
+    .description(
+      "stop and remove a stack's containers and networks (volumes only with --volumes; only Berth's)",
+    )
+    .argument('<stack>', 'stack name')
+    .option('--volumes', "also remove the stack's named volumes (their data is lost)")
+    .option('--dry-run', 'list what would be removed, change nothing')
+    .action(async (stack: string, options: { volumes?: boolean; dryRun?: boolean }, command: Command) => {
+      const r = await withClient(factory, command, (c) =>
+        c.down(stack, {
+          ...(options.volumes ? { volumes: true } : {}),
+          ...(options.dryRun ? { dryRun: true } : {}),
+          onEvent: (e) => io.stdout(formatEvent(e)),
+        }),
+      );
+      if (options.dryRun)
+        io.stdout(
+          `would remove: ${r.containers.join(', ') || 'nothing'}${options.volumes ? ' (and the stack volumes)' : ''}\n`,
+        );
+      else
+        io.stdout(
+          `${stack}: removed ${r.containers.length} containers, ${r.networks.length} networks, ${r.volumes.length} volumes${options.volumes ? '' : ' (volumes kept)'}\n`,
+        );
+      setExit(ExitCode.Ok);
+    });
+}

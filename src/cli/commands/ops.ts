@@ -1,0 +1,134 @@
+import type { Command } from 'commander';
+import { type CliIo, ExitCode } from '../io.js';
+import { type ClientFactory, withClient } from './deploy.js';
+import { formatEvent, formatRows } from './render.js';
+
+function parseSince(value: string): number {
+  const relative = /^(\d+)(s|m|h)$/.exec(value);
+  if (relative) {
+    const n = Number(relative[1]);
+    const unit = relative[2] === 's' ? 1000 : relative[2] === 'm' ? 60_000 : 3_600_000;
+    return Date.now() - n * unit;
+  }
+  const at = Date.parse(value);
+  if (Number.isNaN(at)) throw new Error(`--since: expected 10m, 2h or an ISO time, got ${value}`);
+  return at;
+}
+
+export function registerOps(
+  program: Command,
+  io: CliIo,
+  setExit: (code: ExitCode) => void,
+  factory: ClientFactory,
+): void {
+  program
+    .command('ps')
+    .description("list Berth's containers (all stacks, or one)")
+    .argument('[stack]', 'stack name')
+    .option('--json', 'print JSON rows')
+    .action(async (stack: string | undefined, options: { json?: boolean }, command: Command) => {
+      const rows = await withClient(factory, command, (c) => c.ps(stack));
+      io.stdout(options.json ? `${JSON.stringify(rows, null, 2)}\n` : formatRows(rows));
+      setExit(ExitCode.Ok);
+    });
+
+  program
+    .command('logs')
+    .description('print the logs of a stack or one of its services')
+    .argument('<stack>', 'stack name')
+    .argument('[service]', 'service name')
+    .option('-f, --follow', 'keep printing new lines')
+    .option('--since <when>', 'only lines since 10m, 2h or an ISO time')
+    .option('--tail <n>', 'only the last n lines of each container', (v) => Number(v))
+    .action(
+      async (
+        stack: string,
+        service: string | undefined,
+        options: { follow?: boolean; since?: string; tail?: number },
+        command: Command,
+      ) => {
+        const controller = new AbortController();
+        const stop = () => controller.abort();
+        process.once('SIGINT', stop);
+        try {
+          await withClient(factory, command, async (c) => {
+            for await (const e of c.logs(stack, {
+              ...(service ? { service } : {}),
+              ...(options.follow ? { follow: true } : {}),
+              ...(options.since ? { since: parseSince(options.since) } : {}),
+              ...(options.tail !== undefined ? { tail: options.tail } : {}),
+              signal: controller.signal,
+            })) {
+              (e.stream === 'stderr' ? io.stderr : io.stdout)(`${e.container} | ${e.line}\n`);
+            }
+          });
+        } finally {
+          process.off('SIGINT', stop);
+        }
+        setExit(ExitCode.Ok);
+      },
+    );
+
+  program
+    .command('restart')
+    .description(
+      'restart a service safely (dependents stopped first, then started again in order), or the whole stack',
+    )
+    .argument('<stack>', 'stack name')
+    .argument('[service]', 'service name')
+    .action(async (stack: string, service: string | undefined, _options: unknown, command: Command) => {
+      const r = await withClient(factory, command, (c) =>
+        c.restart(stack, { ...(service ? { service } : {}), onEvent: (e) => io.stdout(formatEvent(e)) }),
+      );
+      io.stdout(`restarted: ${r.restarted.join(', ')}\n`);
+      setExit(ExitCode.Ok);
+    });
+
+  program
+    .command('exec')
+    .description('run a command in a service container: berth exec STACK SERVICE -- ARGV...')
+    .argument('<stack>', 'stack name')
+    .argument('<service>', 'service name')
+    .argument('<argv...>', 'the command and its arguments (after --)')
+    .action(async (stack: string, service: string, argv: string[], _options: unknown, command: Command) => {
+      const r = await withClient(factory, command, (c) => c.exec(stack, service, argv));
+      io.stdout(r.stdout);
+      io.stderr(r.stderr);
+      setExit(r.exitCode === 0 ? ExitCode.Ok : ExitCode.Invalid);
+    });
+
+  program
+    .command('deployments')
+    .description('the deployment history of a stack, newest first')
+    .argument('<stack>', 'stack name')
+    .option('--limit <n>', 'how many', (v) => Number(v), 20)
+    .option('--before <id>', 'page: deployments older than this id', (v) => Number(v))
+    .option('--json', 'print JSON')
+    .action(
+      async (
+        stack: string,
+        options: { limit: number; before?: number; json?: boolean },
+        command: Command,
+      ) => {
+        const page = await withClient(factory, command, (c) =>
+          c.deployments(stack, {
+            limit: options.limit,
+            ...(options.before ? { before: options.before } : {}),
+          }),
+        );
+        if (options.json) io.stdout(`${JSON.stringify(page, null, 2)}\n`);
+        else if (page.items.length === 0) io.stdout(`no deployments of ${stack}\n`);
+        else {
+          for (const d of page.items) {
+            io.stdout(
+              `#${d.id} ${d.startedAt} ${d.status}${d.trigger !== 'cli' ? ` (${d.trigger})` : ''}${d.summary ? ` — ${d.summary}` : ''}\n`,
+            );
+            for (const s of d.services.filter((x) => x.outcome !== 'unchanged'))
+              io.stdout(`    ${s.service}: ${s.outcome}${s.reason ? ` (${s.reason})` : ''}\n`);
+          }
+          if (page.nextBefore) io.stdout(`more: --before ${page.nextBefore}\n`);
+        }
+        setExit(ExitCode.Ok);
+      },
+    );
+}

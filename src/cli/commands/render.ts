@@ -1,0 +1,67 @@
+import type { DeployEvent } from '../../deploy/events.js';
+import type { ContainerRow } from '../../deploy/operations.js';
+import type { Plan } from '../../deploy/plan.js';
+import type { UpResult } from '../client.js';
+
+/** `berth plan` as an operator reads it: one line per change, with its reasons. */
+export function formatPlan(plan: Plan): string {
+  const lines: string[] = [`plan for ${plan.stack}:`];
+  for (const p of plan.problems) lines.push(`  ! ${p.code}: ${p.message}`, `      hint: ${p.hint}`);
+  for (const r of plan.resources)
+    lines.push(`  + ${r.kind === 'create-network' ? 'network' : 'volume'} ${r.name}`);
+  for (const b of plan.builds)
+    lines.push(`  * build ${b.service} (${b.request.tag}): ${b.reasons.join('; ')}`);
+  const unchanged: string[] = [];
+  for (const s of plan.services) {
+    if (s.steps.length === 0) {
+      unchanged.push(s.service);
+      continue;
+    }
+    for (const step of s.steps) {
+      const mark = step.kind === 'create' ? '+' : step.kind === 'recreate' ? '~' : '>';
+      const how = step.kind === 'recreate' ? `recreate, ${step.strategy}` : step.kind;
+      lines.push(`  ${mark} ${s.service}[${step.replica}] (${how}, level ${s.level})`);
+      for (const reason of step.reasons) lines.push(`      ${reason}`);
+    }
+  }
+  for (const r of plan.removals) lines.push(`  - ${r.current.name}: ${r.reasons.join('; ')}`);
+  if (unchanged.length > 0) lines.push(`  = unchanged: ${unchanged.join(', ')}`);
+  const changes = lines.length - 1 - (unchanged.length > 0 ? 1 : 0);
+  if (changes === 0) lines.push('  nothing to change');
+  return `${lines.join('\n')}\n`;
+}
+
+export function formatEvent(e: DeployEvent): string {
+  return `${e.service ? `[${e.service}] ` : ''}${e.message}\n`;
+}
+
+export function formatUp(r: UpResult): string {
+  const lines = [
+    `${r.stack}: ${r.outcome}${r.deploymentId !== undefined ? ` (deployment ${r.deploymentId})` : ''}`,
+  ];
+  if (r.failure) {
+    lines.push(
+      `  failed service: ${r.failure.service}${r.failure.container ? ` (${r.failure.container})` : ''}`,
+    );
+    lines.push(`  reason: ${r.failure.reason}: ${r.failure.detail}`);
+    if (r.failure.exitCode !== undefined) lines.push(`  exit code: ${r.failure.exitCode}`);
+    if (r.failure.healthOutput) lines.push(`  last health check: ${r.failure.healthOutput}`);
+    if (r.failure.logTail.length > 0)
+      lines.push('  last log lines:', ...r.failure.logTail.map((l) => `    ${l}`));
+  }
+  if (r.rollbackProblem) lines.push(`  ROLLBACK PROBLEM: ${r.rollbackProblem}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function formatRows(rows: readonly ContainerRow[]): string {
+  if (rows.length === 0) return 'no containers\n';
+  const header = ['STACK', 'SERVICE', 'NAME', 'STATUS', 'PORTS'];
+  const body = rows.map((r) => [r.stack, r.service, r.name, r.status, r.ports.join(', ')]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return `${[line(header), ...body.map(line)].join('\n')}\n`;
+}

@@ -1,0 +1,208 @@
+import type { Clock } from '../clock.js';
+import { BerthLabel, type Engine, stackSelector } from '../engine/index.js';
+import type { GateVerdict } from '../health/index.js';
+import type { Store } from '../store/index.js';
+import type { DesiredService, DesiredStack } from './desired.js';
+import type { DeployEvent, ServiceFailure } from './events.js';
+import { describeFailure, gateContainer, waitForDependency } from './gatekeeper.js';
+import { type ContainerStep, isPrevious, type Plan } from './plan.js';
+import { applyStep, type ChangedReplica, promote, retire, undo } from './rollout.js';
+
+export interface ApplyDeps {
+  readonly engine: Engine;
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly pollMs: number;
+  readonly signal?: AbortSignal;
+}
+
+export type ApplyOutcome = 'succeeded' | 'failed' | 'rolled-back';
+
+export interface ApplyResult {
+  readonly outcome: ApplyOutcome;
+  readonly failure?: ServiceFailure;
+  /** Set when restoring the previous containers did not fully work: the stack needs an operator. */
+  readonly rollbackProblem?: string;
+  readonly changedServices: string[];
+}
+
+class ServiceFailed extends Error {
+  constructor(readonly failure: ServiceFailure) {
+    super(`${failure.service}: ${failure.reason}`);
+  }
+}
+
+/** Applies a plan level by level, gates every changed service, and rolls the whole stack back on failure. */
+export async function applyPlan(
+  deps: ApplyDeps,
+  deploymentId: number,
+  desired: DesiredStack,
+  plan: Plan,
+  emit: (event: DeployEvent) => void,
+): Promise<ApplyResult> {
+  const { engine } = deps;
+  const changes: ChangedReplica[] = [];
+  const gateDeps = {
+    engine,
+    clock: deps.clock,
+    pollMs: deps.pollMs,
+    ...(deps.signal ? { signal: deps.signal } : {}),
+  };
+
+  for (const step of plan.resources) {
+    if (step.kind === 'create-network') await engine.networks.create(step.spec);
+    else await engine.volumes.create(step.spec);
+    emit({
+      type: 'resource',
+      message: `created ${step.kind === 'create-network' ? 'network' : 'volume'} ${step.name}`,
+    });
+  }
+
+  const currentIds = async (service: string) =>
+    (
+      await engine.containers.list(
+        { ...stackSelector(desired.stack), [BerthLabel.Service]: service },
+        { all: true },
+      )
+    )
+      .filter((c) => !isPrevious(c))
+      .map((c) => c.id);
+
+  const runService = async (service: DesiredService, steps: readonly ContainerStep[]) => {
+    for (const [dep, { condition }] of Object.entries(service.dependsOn)) {
+      const depService = desired.services[dep];
+      if (!depService) continue;
+      emit({ type: 'wait', service: service.name, message: `waiting for ${dep} (${condition})` });
+      const result = await waitForDependency(
+        gateDeps,
+        condition,
+        () => currentIds(dep),
+        depService.gate.timeoutMs,
+      );
+      if (!result.holds) {
+        throw new ServiceFailed({
+          service: service.name,
+          reason: 'dependency',
+          detail: `${dep}: ${result.why}`,
+          logTail: [],
+        });
+      }
+    }
+    for (const step of steps) {
+      emit({
+        type: 'container',
+        service: service.name,
+        message: `${step.kind} replica ${step.replica}: ${step.reasons.join('; ')}`,
+      });
+      const changed = await applyStep(engine, step, deploymentId, (c) => changes.push(c));
+      const id = changed.newId ?? '';
+      let last: GateVerdict | undefined;
+      const verdict = await gateContainer(gateDeps, service, id, (v) => {
+        if (v.state === 'pending' && v.detail !== last?.detail)
+          emit({ type: 'gate', service: service.name, message: v.detail });
+        last = v;
+      });
+      if (verdict.state !== 'passed') {
+        const reason = verdict.state === 'failed' ? verdict.reason : 'timeout';
+        throw new ServiceFailed(await describeFailure(engine, service.name, id, reason, verdict.detail));
+      }
+      emit({ type: 'gate', service: service.name, message: `passed: ${verdict.detail}` });
+      await promote(engine, changed, step.kind === 'start' ? undefined : step.spec.stopTimeoutSeconds);
+    }
+  };
+
+  let failure: ServiceFailure | undefined;
+  for (const level of desired.levels) {
+    const work = level
+      .map((name) => ({
+        service: desired.services[name],
+        plan: plan.services.find((p) => p.service === name),
+      }))
+      .filter(
+        (w): w is { service: DesiredService; plan: NonNullable<typeof w.plan> } =>
+          !!w.service && !!w.plan && w.plan.steps.length > 0,
+      );
+    const results = await Promise.allSettled(work.map((w) => runService(w.service, w.plan.steps)));
+    for (const r of results) {
+      if (r.status === 'rejected') {
+        const f = r.reason instanceof ServiceFailed ? r.reason.failure : undefined;
+        failure ??= f ?? {
+          service: '(engine)',
+          reason: 'error',
+          detail: r.reason instanceof Error ? r.reason.message : String(r.reason),
+          logTail: [],
+        };
+      }
+    }
+    if (failure) break;
+  }
+  const changedServices = [...new Set(changes.map((c) => c.service))];
+
+  if (!failure) {
+    for (const c of changes) await retire(engine, c);
+    for (const r of plan.removals) {
+      await engine.containers.remove(r.current.id, { force: true });
+      deps.store.appliedSpecs.remove(desired.stack, r.service, r.replica);
+      emit({
+        type: 'cleanup',
+        service: r.service,
+        message: `removed ${r.current.name}: ${r.reasons.join('; ')}`,
+      });
+    }
+    return { outcome: 'succeeded', changedServices };
+  }
+
+  emit({
+    type: 'failure',
+    service: failure.service,
+    message: `${failure.reason}: ${failure.detail}`,
+    data: { ...failure },
+  });
+  if (desired.rollback === 'manual') {
+    emit({
+      type: 'rollback',
+      message: 'rollback: manual — the failed state is left in place for inspection',
+    });
+    return { outcome: 'failed', failure, changedServices };
+  }
+  const problem = await rollBack(deps, desired, changes, emit);
+  return {
+    outcome: problem ? 'failed' : 'rolled-back',
+    failure,
+    changedServices,
+    ...(problem ? { rollbackProblem: problem } : {}),
+  };
+}
+
+/** Restores the previous containers of every changed service, last change first, and gates them again. */
+async function rollBack(
+  deps: ApplyDeps,
+  desired: DesiredStack,
+  changes: readonly ChangedReplica[],
+  emit: (event: DeployEvent) => void,
+): Promise<string | undefined> {
+  const problems: string[] = [];
+  const restored: Array<{ service: string; id: string }> = [];
+  for (const c of [...changes].reverse()) {
+    try {
+      const id = await undo(deps.engine, c);
+      if (id) restored.push({ service: c.service, id });
+      emit({
+        type: 'rollback',
+        service: c.service,
+        message: id ? `restored the previous ${c.name}` : `removed the new ${c.name}`,
+      });
+    } catch (error: unknown) {
+      problems.push(`${c.name}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  const gateDeps = { engine: deps.engine, clock: deps.clock, pollMs: deps.pollMs };
+  for (const r of restored.reverse()) {
+    const service = desired.services[r.service];
+    if (!service) continue;
+    const verdict = await gateContainer(gateDeps, service, r.id);
+    if (verdict.state !== 'passed') problems.push(`${r.service} did not come back: ${verdict.detail}`);
+    else emit({ type: 'rollback', service: r.service, message: `previous ${r.service} answers again` });
+  }
+  return problems.length > 0 ? problems.join('; ') : undefined;
+}

@@ -1,0 +1,293 @@
+import type { Clock } from '../clock.js';
+import type { Engine } from '../engine/index.js';
+import type { LoadedStack } from '../spec/stack.js';
+import type { LockOwner, Store } from '../store/index.js';
+import { type ApplyResult, applyPlan } from './apply.js';
+import { type DesiredStack, desiredState } from './desired.js';
+import { DeployError } from './errors.js';
+import type { DeployEvent, DeployListener } from './events.js';
+import { checkInstallCondition, describeCondition } from './install.js';
+import { appliedRecords, imageIdsFor, observe } from './observe.js';
+import { isEmpty, type Plan, planStack } from './plan.js';
+
+export interface DeployDeps {
+  readonly engine: Engine;
+  readonly store: Store;
+  readonly clock: Clock;
+  /** Who holds the stack lock while deploying (pid, host, a random token). */
+  readonly owner: LockOwner;
+  readonly pollMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface DeployOptions {
+  readonly trigger?: 'cli' | 'api' | 'schedule' | 'webhook' | 'install-phase';
+  readonly actor?: string;
+  /** Rebuild images of services with `build:` even when they exist. */
+  readonly build?: boolean;
+  readonly onEvent?: DeployListener;
+}
+
+export interface DeployResult {
+  readonly stack: string;
+  /** Absent when nothing had to change. */
+  readonly deploymentId?: number;
+  readonly outcome: 'unchanged' | ApplyResult['outcome'];
+  readonly plan: Plan;
+  readonly result?: ApplyResult;
+}
+
+/** Plans without changing anything (`berth plan`, `berth up --dry-run`). */
+export async function planDeploy(
+  deps: Pick<DeployDeps, 'engine' | 'store'>,
+  loaded: LoadedStack,
+  options: { build?: boolean } = {},
+) {
+  const imageIds = await imageIdsFor(deps.engine, loaded);
+  const desired = desiredState(loaded, {
+    imageIds,
+    installCompleted: (s) => deps.store.installState.get(loaded.name, s)?.status === 'completed',
+  });
+  const observed = await observe(deps.engine, desired);
+  const plan = planStack({
+    desired,
+    observed,
+    applied: appliedRecords(deps.store, loaded.name),
+    imageIds,
+    ...(options.build ? { build: true } : {}),
+  });
+  return { desired, plan, imageIds };
+}
+
+async function buildImages(deps: DeployDeps, plan: Plan, emit: (e: DeployEvent) => void): Promise<void> {
+  for (const step of plan.builds) {
+    emit({
+      type: 'build',
+      service: step.service,
+      message: `building ${step.request.tag}: ${step.reasons.join('; ')}`,
+    });
+    let last: string[] = [];
+    try {
+      for await (const event of deps.engine.images.build({
+        contextDir: step.request.contextDir,
+        tag: step.request.tag,
+        args: step.request.args,
+        ...(step.request.dockerfile ? { dockerfile: step.request.dockerfile } : {}),
+        ...(step.request.target ? { target: step.request.target } : {}),
+        ...(deps.signal ? { signal: deps.signal } : {}),
+      })) {
+        if (event.type === 'log' && event.line.trim()) {
+          last = [...last.slice(-19), event.line];
+          emit({ type: 'build', service: step.service, message: event.line });
+        }
+      }
+    } catch (error: unknown) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw new DeployError(
+        'DEPLOY_BUILD_FAILED',
+        `building ${step.service} (${step.request.tag}) failed: ${message}`,
+        `fix the Dockerfile in ${step.request.contextDir}; last lines:\n${last.join('\n')}`,
+      );
+    }
+  }
+}
+
+/** Records the containers of a successful deploy, so the next plan can explain its changes. */
+function recordApplied(
+  deps: DeployDeps,
+  desired: DesiredStack,
+  imageIds: ReadonlyMap<string, string>,
+  deploymentId: number,
+  ids: ReadonlyMap<string, string>,
+) {
+  for (const service of Object.values(desired.services)) {
+    for (const { replica, spec } of service.replicas) {
+      const containerId = ids.get(spec.name);
+      if (!containerId) continue;
+      deps.store.appliedSpecs.put(desired.stack, service.name, replica, {
+        containerId,
+        configHash: service.configHash,
+        spec: JSON.parse(JSON.stringify({ spec, imageId: imageIds.get(service.image) ?? null })),
+        deploymentId,
+      });
+    }
+  }
+}
+
+/** Install phases whose condition now holds: completed, so their env goes on the next pass. */
+async function finishInstallPhases(
+  deps: DeployDeps,
+  desired: DesiredStack,
+  ids: ReadonlyMap<string, string>,
+  emit: (e: DeployEvent) => void,
+): Promise<string[]> {
+  const done: string[] = [];
+  for (const service of Object.values(desired.services)) {
+    if (!service.install) continue;
+    const first = service.replicas[0];
+    const id = first ? ids.get(first.spec.name) : undefined;
+    if (!id) continue;
+    const what = describeCondition(service.install.until);
+    if (!deps.store.installState.get(desired.stack, service.name))
+      deps.store.installState.start(desired.stack, service.name, what);
+    const deadline = deps.clock.now().getTime() + service.install.timeout;
+    let check = await checkInstallCondition(deps.engine, id, service.install.until);
+    while (!check.holds && deps.clock.now().getTime() < deadline) {
+      await deps.clock.sleep(deps.pollMs ?? 1000, deps.signal);
+      check = await checkInstallCondition(deps.engine, id, service.install.until);
+    }
+    if (check.holds) {
+      deps.store.installState.complete(desired.stack, service.name);
+      emit({
+        type: 'install',
+        service: service.name,
+        message: `install phase complete (${what}): removing ${Object.keys(service.install.env).join(', ')}`,
+      });
+      done.push(service.name);
+    } else {
+      emit({
+        type: 'install',
+        service: service.name,
+        message: `install phase still pending (${what}: ${check.detail}); its env stays until it holds`,
+      });
+    }
+  }
+  return done;
+}
+
+/** `berth up`: one deployment at a time per stack; converges after an interrupted one. */
+export async function deployStack(
+  deps: DeployDeps,
+  loaded: LoadedStack,
+  options: DeployOptions = {},
+): Promise<DeployResult> {
+  const stack = loaded.name;
+  const lock = deps.store.locks.acquire(stack, { owner: deps.owner });
+  if (!lock.ok) {
+    const id = lock.heldBy.deploymentId;
+    throw new DeployError(
+      'DEPLOY_IN_PROGRESS',
+      `deployment ${id ?? '(starting)'} in progress for ${stack} (pid ${lock.heldBy.owner.pid} on ${lock.heldBy.owner.host}, since ${lock.heldBy.since})`,
+      'wait for it to finish, or follow it with `berth deployments`',
+    );
+  }
+  try {
+    deps.store.deployments.markInterrupted(stack, 'the process running it stopped before it finished');
+    let result = await deployOnce(deps, loaded, options);
+    // A completed install phase changes the desired env: one more pass recreates those services without it.
+    if (result.outcome === 'succeeded' && result.installCompleted.length > 0) {
+      const again = await deployOnce(deps, loaded, { ...options, trigger: 'install-phase' });
+      if (again.outcome !== 'unchanged') result = again;
+    }
+    const { installCompleted: _, ...out } = result;
+    return out;
+  } finally {
+    deps.store.locks.release(stack, deps.owner.token);
+  }
+}
+
+async function deployOnce(
+  deps: DeployDeps,
+  loaded: LoadedStack,
+  options: DeployOptions,
+): Promise<DeployResult & { installCompleted: string[] }> {
+  const emit = (e: DeployEvent) => options.onEvent?.(e);
+  const first = await planDeploy(deps, loaded, options);
+  if (first.plan.problems.length > 0) {
+    const list = first.plan.problems.map((p) => `${p.message} (${p.hint})`).join('\n  ');
+    throw new DeployError(
+      'DEPLOY_PLAN_REFUSED',
+      `cannot deploy ${loaded.name}:\n  ${list}`,
+      'nothing was changed; fix the problems above and run again',
+    );
+  }
+  const pendingInstall = Object.values(first.desired.services).some((s) => s.install);
+  if (isEmpty(first.plan) && !pendingInstall)
+    return { stack: loaded.name, outcome: 'unchanged', plan: first.plan, installCompleted: [] };
+  const deployment = deps.store.deployments.create({
+    stack: loaded.name,
+    trigger: options.trigger ?? 'cli',
+    plan: JSON.parse(JSON.stringify(first.plan)),
+    ...(options.actor ? { actor: options.actor } : {}),
+  });
+  deps.store.locks.attach(loaded.name, deps.owner.token, deployment.id);
+  const record = (e: DeployEvent) => {
+    deps.store.deployments.appendEvent(deployment.id, {
+      type: e.type,
+      message: e.message,
+      ...(e.service ? { service: e.service } : {}),
+      ...(e.data ? { data: JSON.parse(JSON.stringify(e.data)) } : {}),
+    });
+    emit(e);
+  };
+  try {
+    await buildImages(deps, first.plan, record);
+    const { desired, plan, imageIds } = first.plan.builds.length > 0 ? await planDeploy(deps, loaded) : first;
+    record({
+      type: 'plan',
+      message: `deploying ${loaded.name}: ${
+        plan.services
+          .filter((s) => s.steps.length > 0)
+          .map((s) => s.service)
+          .join(', ') || 'no container changes'
+      }`,
+    });
+    const result = await applyPlan(
+      { ...deps, pollMs: deps.pollMs ?? 500 },
+      deployment.id,
+      desired,
+      plan,
+      record,
+    );
+    const containers = await deps.engine.containers.list({ 'dev.berth.stack': loaded.name }, { all: true });
+    const ids = new Map(containers.map((c) => [c.name, c.id]));
+    let installCompleted: string[] = [];
+    if (result.outcome === 'succeeded') {
+      recordApplied(deps, desired, imageIds, deployment.id, ids);
+      installCompleted = await finishInstallPhases(deps, desired, ids, record);
+    }
+    for (const service of Object.keys(desired.services)) {
+      const changed = result.changedServices.includes(service);
+      const failed = result.failure?.service === service;
+      deps.store.deployments.setServiceResult(deployment.id, service, {
+        outcome: failed
+          ? result.outcome === 'rolled-back'
+            ? 'rolled-back'
+            : 'failed'
+          : !changed
+            ? 'unchanged'
+            : result.outcome === 'succeeded'
+              ? 'succeeded'
+              : 'rolled-back',
+        ...(failed && result.failure
+          ? {
+              reason: `${result.failure.reason}: ${result.failure.detail}`,
+              logTail: [...result.failure.logTail],
+              ...(result.failure.exitCode !== undefined ? { exitCode: result.failure.exitCode } : {}),
+              ...(result.failure.healthOutput ? { healthOutput: result.failure.healthOutput } : {}),
+            }
+          : {}),
+      });
+    }
+    const summary = result.failure
+      ? `${result.failure.service}: ${result.failure.reason} (${result.failure.detail})${result.rollbackProblem ? `; rollback problem: ${result.rollbackProblem}` : ''}`
+      : undefined;
+    deps.store.deployments.finish(deployment.id, result.outcome, summary);
+    record({
+      type: 'done',
+      message: `deployment ${deployment.id}: ${result.outcome}${summary ? ` — ${summary}` : ''}`,
+    });
+    return {
+      stack: loaded.name,
+      deploymentId: deployment.id,
+      outcome: result.outcome,
+      plan,
+      result,
+      installCompleted,
+    };
+  } catch (error: unknown) {
+    const message = error instanceof Error ? error.message : String(error);
+    deps.store.deployments.finish(deployment.id, 'failed', message);
+    throw error;
+  }
+}

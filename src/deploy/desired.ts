@@ -1,0 +1,242 @@
+import {
+  type ContainerSpec,
+  containerLabels,
+  type NetworkCreateSpec,
+  stackResourceLabels,
+  type VolumeCreateSpec,
+} from '../engine/index.js';
+import type { GateKind } from '../health/index.js';
+import type { NetworkDef, Service, VolumeDef } from '../spec/model.js';
+import type { LoadedStack } from '../spec/stack.js';
+import { containerSpec, type ResourceNames } from './container-spec.js';
+import { configHash } from './hash.js';
+import { builtImageName, resourceName } from './naming.js';
+import { DEPLOY_DEFAULTS, type DeploySettings, type InstallSettings } from './xberth.js';
+
+export interface DesiredNetwork {
+  readonly key: string;
+  readonly name: string;
+  readonly external: boolean;
+  readonly spec: NetworkCreateSpec;
+}
+
+export interface DesiredVolume {
+  readonly key: string;
+  readonly name: string;
+  readonly external: boolean;
+  readonly spec: VolumeCreateSpec;
+}
+
+export interface BuildRequest {
+  readonly contextDir: string;
+  readonly dockerfile?: string;
+  readonly args: Readonly<Record<string, string>>;
+  readonly target?: string;
+  readonly tag: string;
+}
+
+export interface DesiredReplica {
+  readonly replica: number;
+  readonly spec: ContainerSpec;
+}
+
+/**
+ * How a changed service is replaced. stop-first: the old container stops before the new one starts;
+ * required when they would fight over something only one can hold (a published host port, a fixed
+ * container name, a named volume a database writes to). start-first: the new container starts
+ * beside the old one, which keeps serving until the new one passes its gate.
+ */
+export type Strategy = 'stop-first' | 'start-first';
+
+export interface DesiredService {
+  readonly name: string;
+  readonly image: string;
+  readonly build?: BuildRequest;
+  /** Hash of everything that defines the containers (image id included): a change means recreate. */
+  readonly configHash: string;
+  readonly replicas: readonly DesiredReplica[];
+  readonly dependsOn: Readonly<
+    Record<
+      string,
+      {
+        condition: 'service_started' | 'service_healthy' | 'service_completed_successfully';
+        required: boolean;
+      }
+    >
+  >;
+  readonly gate: { readonly kind: GateKind; readonly timeoutMs: number; readonly stableWindowMs: number };
+  readonly strategy: Strategy;
+  /** The install phase, when it still applies (its env is in the specs). */
+  readonly install?: InstallSettings;
+}
+
+export interface DesiredStack {
+  readonly stack: string;
+  readonly networks: readonly DesiredNetwork[];
+  readonly volumes: readonly DesiredVolume[];
+  readonly services: Readonly<Record<string, DesiredService>>;
+  readonly levels: readonly (readonly string[])[];
+  readonly rollback: 'auto' | 'manual';
+  /** Services left out by profiles: Berth leaves their containers alone. */
+  readonly disabled: readonly string[];
+}
+
+export interface DesiredContext {
+  /** Image reference → image id, for the images present on the engine. */
+  readonly imageIds: ReadonlyMap<string, string>;
+  /** True when the service's install phase has completed (recorded in the store). */
+  readonly installCompleted: (service: string) => boolean;
+}
+
+function usedNetworks(services: Readonly<Record<string, Service>>): Set<string> {
+  const used = new Set<string>();
+  for (const s of Object.values(services)) {
+    if (s.network_mode) continue;
+    for (const key of Object.keys(s.networks ?? { default: {} })) used.add(key);
+  }
+  return used;
+}
+
+function usedVolumes(services: Readonly<Record<string, Service>>): Set<string> {
+  const used = new Set<string>();
+  for (const s of Object.values(services))
+    for (const v of s.volumes ?? []) if (v.type === 'volume' && v.source) used.add(v.source);
+  return used;
+}
+
+function strategyOf(service: Service): Strategy {
+  const namedVolume = (service.volumes ?? []).some((v) => v.type === 'volume' && v.source);
+  const hostPort = (service.ports ?? []).some((p) => p.published !== undefined);
+  return namedVolume || hostPort || service.container_name || service.network_mode
+    ? 'stop-first'
+    : 'start-first';
+}
+
+function replicaCount(service: Service): number {
+  return Number(service.deploy?.replicas ?? service.scale ?? 1);
+}
+
+/** What the stack should look like on the engine: pure, from the loaded stack and a few facts. */
+export function desiredState(loaded: LoadedStack, ctx: DesiredContext): DesiredStack {
+  const stack = loaded.name;
+  const services = loaded.model.services ?? {};
+  const stackDeploy = (loaded.xberth.stack.deploy ?? {}) as DeploySettings;
+  const networkDefs = loaded.model.networks ?? {};
+  const volumeDefs = loaded.model.volumes ?? {};
+
+  const networks: DesiredNetwork[] = [...usedNetworks(services)].sort().map((key) => {
+    const def: Partial<NetworkDef> = networkDefs[key] ?? {};
+    const name = resourceName(stack, key, def);
+    return {
+      key,
+      name,
+      external: Boolean(def.external),
+      spec: {
+        name,
+        ...(def.driver ? { driver: def.driver } : {}),
+        labels: { ...(def.labels ?? {}), ...stackResourceLabels(stack, 'network', key) },
+        ...(def.internal !== undefined ? { internal: def.internal } : {}),
+        ...(def.attachable !== undefined ? { attachable: def.attachable } : {}),
+        ...(def.enable_ipv6 !== undefined ? { enableIPv6: def.enable_ipv6 } : {}),
+      },
+    };
+  });
+  const volumes: DesiredVolume[] = [...usedVolumes(services)].sort().map((key) => {
+    const def: Partial<VolumeDef> = volumeDefs[key] ?? {};
+    const name = resourceName(stack, key, def);
+    return {
+      key,
+      name,
+      external: Boolean(def.external),
+      spec: {
+        name,
+        ...(def.driver ? { driver: def.driver } : {}),
+        labels: { ...(def.labels ?? {}), ...stackResourceLabels(stack, 'volume', key) },
+        ...(def.driver_opts ? { driverOpts: def.driver_opts } : {}),
+      },
+    };
+  });
+  const names = {
+    stack,
+    networks: Object.fromEntries(networks.map((n) => [n.key, n.name])),
+    volumes: Object.fromEntries(volumes.map((v) => [v.key, v.name])),
+  };
+
+  const completedBy = new Set<string>();
+  for (const s of Object.values(services)) {
+    for (const [dep, d] of Object.entries(s.depends_on ?? {}))
+      if (d.condition === 'service_completed_successfully') completedBy.add(dep);
+  }
+
+  const out: Record<string, DesiredService> = {};
+  for (const [name, service] of Object.entries(services)) {
+    const image = service.image ?? builtImageName(stack, name);
+    const own = loaded.xberth.services[name] ?? {};
+    const install = own.install as InstallSettings | undefined;
+    const installActive = install !== undefined && !ctx.installCompleted(name);
+    const resourceNames: ResourceNames = {
+      ...names,
+      image,
+      ...(installActive ? { installEnv: install.env } : {}),
+    };
+    const base = containerSpec(name, service, 1, resourceNames);
+    const hash = configHash({ spec: { ...base, name: undefined }, imageId: ctx.imageIds.get(image) ?? null });
+    const replicas = Array.from({ length: replicaCount(service) }, (_, i) => {
+      const replica = i + 1;
+      const spec = replica === 1 ? base : containerSpec(name, service, replica, resourceNames);
+      const labels = {
+        ...spec.labels,
+        ...containerLabels({ stack, service: name, replica, configHash: hash, role: 'current' }),
+      };
+      return { replica, spec: { ...spec, labels } };
+    });
+    const serviceDeploy = (own.deploy ?? {}) as DeploySettings;
+    const hasCheck =
+      base.healthcheck !== undefined &&
+      base.healthcheck.test.length > 0 &&
+      base.healthcheck.test[0] !== 'NONE';
+    out[name] = {
+      name,
+      image,
+      ...(service.build
+        ? {
+            build: {
+              contextDir: service.build.context ?? loaded.dir,
+              ...(service.build.dockerfile ? { dockerfile: service.build.dockerfile } : {}),
+              args: Object.fromEntries(
+                Object.entries(service.build.args ?? {}).filter((e): e is [string, string] => e[1] !== null),
+              ),
+              ...(service.build.target ? { target: service.build.target } : {}),
+              tag: image,
+            },
+          }
+        : {}),
+      configHash: hash,
+      replicas,
+      dependsOn: Object.fromEntries(
+        Object.entries(service.depends_on ?? {}).map(([dep, d]) => [
+          dep,
+          { condition: d.condition, required: d.required },
+        ]),
+      ),
+      gate: {
+        kind: completedBy.has(name) ? 'completes' : hasCheck ? 'healthcheck' : 'stable',
+        timeoutMs:
+          serviceDeploy.health_timeout ?? stackDeploy.health_timeout ?? DEPLOY_DEFAULTS.health_timeout,
+        stableWindowMs:
+          serviceDeploy.stable_window ?? stackDeploy.stable_window ?? DEPLOY_DEFAULTS.stable_window,
+      },
+      strategy: strategyOf(service),
+      ...(installActive ? { install } : {}),
+    };
+  }
+  return {
+    stack,
+    networks,
+    volumes,
+    services: out,
+    levels: loaded.graph.levels,
+    disabled: loaded.disabled,
+    rollback: stackDeploy.rollback ?? DEPLOY_DEFAULTS.rollback,
+  };
+}

@@ -1,0 +1,24 @@
+/** Coded deploy errors; the API edge maps them to HTTP, the CLI to exit codes. */
+export type DeployErrorCode =
+  | 'DEPLOY_IN_PROGRESS'
+  | 'DEPLOY_PLAN_REFUSED'
+  | 'DEPLOY_BUILD_FAILED'
+  | 'DEPLOY_STACK_NOT_FOUND'
+  | 'DEPLOY_SERVICE_NOT_FOUND'
+  | 'DEPLOY_INVALID_STACK';
+
+export class DeployError extends Error {
+  readonly code: DeployErrorCode;
+  readonly hint: string;
+
+  constructor(code: DeployErrorCode, message: string, hint: string) {
+    super(message);
+    this.name = 'DeployError';
+    this.code = code;
+    this.hint = hint;
+  }
+}
+
+export function isDeployError(error: unknown): error is DeployError {
+  return error instanceof DeployError;
+}

@@ -1,0 +1,158 @@
+import type {
+  BuildEvent,
+  ContainerInfo,
+  ContainerSpec,
+  ContainerSummary,
+  EngineEvent,
+  EngineVersion,
+  ExecResult,
+  ImageInfo,
+  LabelSelector,
+  LogLine,
+  NetworkCreateSpec,
+  NetworkInfo,
+  VolumeCreateSpec,
+  VolumeInfo,
+} from './types.js';
+
+// One narrow interface per resource, so a caller (and its test double) only
+// depends on what it uses. Every method throws EngineError on failure.
+
+export interface ContainerClient {
+  /** Containers carrying every label of `selector`; stopped ones too unless `all: false`. */
+  list(selector: LabelSelector, options?: { all?: boolean }): Promise<ContainerSummary[]>;
+  inspect(idOrName: string): Promise<ContainerInfo>;
+  /**
+   * Creates the container and attaches `spec.networks` beyond the first. If an
+   * attach fails, the half-made container is removed and the error thrown.
+   */
+  create(spec: ContainerSpec): Promise<{ id: string; warnings: string[] }>;
+  /** A no-op on a running container. */
+  start(idOrName: string): Promise<void>;
+  /** SIGTERM (or the stop signal), then SIGKILL after `timeoutSeconds`; a no-op on a stopped container. */
+  stop(idOrName: string, timeoutSeconds?: number): Promise<void>;
+  kill(idOrName: string, signal?: string): Promise<void>;
+  /** Anonymous volumes are kept unless `volumes: true`. */
+  remove(idOrName: string, options?: { force?: boolean; volumes?: boolean }): Promise<void>;
+  rename(idOrName: string, newName: string): Promise<void>;
+  /** Resolves when the condition is met (default `not-running`); `signal` stops waiting. */
+  wait(
+    idOrName: string,
+    options?: { condition?: 'not-running' | 'next-exit' | 'removed'; signal?: AbortSignal },
+  ): Promise<{ exitCode: number; error?: string }>;
+  restart(idOrName: string, timeoutSeconds?: number): Promise<void>;
+}
+
+export interface ImageBuildOptions {
+  readonly contextDir: string;
+  /** Relative to `contextDir`; default `Dockerfile`. */
+  readonly dockerfile?: string;
+  readonly tag: string;
+  readonly args?: Readonly<Record<string, string>>;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly target?: string;
+  readonly signal?: AbortSignal;
+}
+
+export interface ImageClient {
+  inspect(reference: string): Promise<ImageInfo>;
+  /** False only when the engine says the image is missing; other failures throw. */
+  exists(reference: string): Promise<boolean>;
+  list(selector: LabelSelector): Promise<ImageInfo[]>;
+  remove(
+    reference: string,
+    options?: { force?: boolean; noPrune?: boolean },
+  ): Promise<{ untagged: string[]; deleted: string[] }>;
+  /**
+   * Streams the build's progress; ends with `done`, or yields `error` and then
+   * throws EngineError('ENGINE_FAILED') whose details hold the last log lines.
+   */
+  build(options: ImageBuildOptions): AsyncIterable<BuildEvent>;
+}
+
+export interface NetworkClient {
+  list(selector: LabelSelector): Promise<NetworkInfo[]>;
+  inspect(idOrName: string): Promise<NetworkInfo>;
+  create(spec: NetworkCreateSpec): Promise<{ id: string }>;
+  remove(idOrName: string): Promise<void>;
+  connect(
+    network: string,
+    container: string,
+    options?: { aliases?: readonly string[]; ipv4Address?: string; ipv6Address?: string },
+  ): Promise<void>;
+  disconnect(network: string, container: string, options?: { force?: boolean }): Promise<void>;
+}
+
+export interface VolumeClient {
+  list(selector: LabelSelector): Promise<VolumeInfo[]>;
+  inspect(name: string): Promise<VolumeInfo>;
+  /** The engine returns the existing volume when the name is taken (no conflict). */
+  create(spec: VolumeCreateSpec): Promise<VolumeInfo>;
+  remove(name: string, options?: { force?: boolean }): Promise<void>;
+}
+
+export interface ExecOptions {
+  readonly user?: string;
+  readonly env?: Readonly<Record<string, string>>;
+  readonly workdir?: string;
+  /** Past this, the call fails with ENGINE_TIMEOUT (the process itself keeps running in the container). */
+  readonly timeoutMs?: number;
+  /** Output kept per stream; the rest is dropped and `truncated` set. Default 8 MiB. */
+  readonly maxOutputBytes?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface ExecClient {
+  /** Runs `argv` (never a shell string) in a running container and collects its output. */
+  run(containerId: string, argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
+}
+
+export interface LogOptions {
+  readonly tail?: number;
+  /** Milliseconds since the epoch. */
+  readonly since?: number;
+  readonly follow?: boolean;
+  readonly timestamps?: boolean;
+  /** Ends a followed stream (quietly: the iteration just stops). */
+  readonly signal?: AbortSignal;
+}
+
+export interface LogClient {
+  logs(containerId: string, options?: LogOptions): AsyncIterable<LogLine>;
+}
+
+export interface EventFilters {
+  readonly types?: readonly string[];
+  readonly labels?: LabelSelector;
+  /** Event actions, e.g. `start`, `die`. */
+  readonly actions?: readonly string[];
+  readonly containers?: readonly string[];
+}
+
+export interface EventClient {
+  /** Events from `since` (ms; default: now) until `signal` aborts. */
+  stream(
+    options: { filters?: EventFilters; since?: number },
+    signal: AbortSignal,
+  ): AsyncIterable<EngineEvent>;
+}
+
+export interface SystemClient {
+  ping(signal?: AbortSignal): Promise<void>;
+  version(signal?: AbortSignal): Promise<EngineVersion>;
+}
+
+export interface Engine {
+  /** Where the engine is, e.g. `unix:///var/run/docker.sock`. */
+  readonly endpoint: string;
+  /** The API version in use: the server's, capped at the newest this adapter knows. */
+  readonly apiVersion: string;
+  readonly system: SystemClient;
+  readonly containers: ContainerClient;
+  readonly images: ImageClient;
+  readonly networks: NetworkClient;
+  readonly volumes: VolumeClient;
+  readonly exec: ExecClient;
+  readonly logs: LogClient;
+  readonly events: EventClient;
+}

@@ -1,0 +1,153 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { ExecClient } from './clients.js';
+import { FrameDecoder } from './demux.js';
+import { EngineError } from './errors.js';
+import { chunksOf } from './streams.js';
+import { seg, type Transport } from './transport.js';
+
+export const DEFAULT_MAX_OUTPUT_BYTES = 8 * 1024 * 1024;
+
+/** Collects one stream's bytes up to a limit. */
+export class OutputBuffer {
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  truncated = false;
+
+  constructor(private readonly limit: number) {}
+
+  push(data: Buffer): void {
+    const room = this.limit - this.size;
+    if (data.length > room) this.truncated = true;
+    const kept = data.length > room ? data.subarray(0, Math.max(room, 0)) : data;
+    if (kept.length === 0) return;
+    this.chunks.push(kept);
+    this.size += kept.length;
+  }
+
+  text(): string {
+    return Buffer.concat(this.chunks).toString('utf8');
+  }
+}
+
+export function toExecCreateBody(
+  argv: readonly string[],
+  options: { user?: string; env?: Readonly<Record<string, string>>; workdir?: string },
+): Record<string, unknown> {
+  return {
+    AttachStdin: false,
+    AttachStdout: true,
+    AttachStderr: true,
+    Tty: false,
+    Cmd: [...argv],
+    ...(options.user === undefined ? {} : { User: options.user }),
+    ...(options.env === undefined ? {} : { Env: Object.entries(options.env).map(([k, v]) => `${k}=${v}`) }),
+    ...(options.workdir === undefined ? {} : { WorkingDir: options.workdir }),
+  };
+}
+
+export function execClient(transport: Transport): ExecClient {
+  return {
+    async run(containerId, argv, options = {}) {
+      const resource = `container ${containerId}`;
+      if (argv.length === 0) {
+        throw new EngineError('ENGINE_BAD_REQUEST', `exec in ${resource}: no command given`, {
+          resource,
+          hint: 'pass the command as an argv array, e.g. ["sh", "-c", "..."]',
+        });
+      }
+      const controller = new AbortController();
+      const onCallerAbort = () => controller.abort(options.signal?.reason);
+      options.signal?.addEventListener('abort', onCallerAbort, { once: true });
+      let timedOut = false;
+      const timer =
+        options.timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              timedOut = true;
+              controller.abort();
+            }, options.timeoutMs);
+      const signal = controller.signal;
+      const action = `exec ${JSON.stringify(argv[0])} in`;
+      try {
+        const created = (await transport.json({
+          method: 'POST',
+          path: `/containers/${seg(containerId)}/exec`,
+          body: toExecCreateBody(argv, options),
+          signal,
+          action,
+          resource,
+        })) as { Id?: string };
+        const execId = created.Id ?? '';
+        const response = await transport.stream({
+          method: 'POST',
+          path: `/exec/${seg(execId)}/start`,
+          body: { Detach: false, Tty: false },
+          signal,
+          action,
+          resource,
+        });
+        const limit = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+        const stdout = new OutputBuffer(limit);
+        const stderr = new OutputBuffer(limit);
+        const decoder = new FrameDecoder();
+        const context = { endpoint: transport.endpoint, action, resource };
+        for await (const chunk of chunksOf(response, context, signal)) {
+          for (const frame of decoder.push(chunk))
+            (frame.stream === 'stderr' ? stderr : stdout).push(frame.data);
+        }
+        for (const frame of decoder.end()) (frame.stream === 'stderr' ? stderr : stdout).push(frame.data);
+        if (signal.aborted) throw signal.reason;
+        const exitCode = await exitCodeOf(transport, execId, signal, action, resource);
+        return {
+          exitCode,
+          stdout: stdout.text(),
+          stderr: stderr.text(),
+          truncated: stdout.truncated || stderr.truncated,
+        };
+      } catch (err) {
+        if (timedOut) {
+          throw new EngineError(
+            'ENGINE_TIMEOUT',
+            `${action} ${resource}: no exit within ${options.timeoutMs} ms (the process may still run)`,
+            { resource, cause: err },
+          );
+        }
+        throw err;
+      } finally {
+        if (timer !== undefined) clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onCallerAbort);
+      }
+    },
+  };
+}
+
+/**
+ * The output stream can close a moment before the engine records the exit
+ * code, so a still-"running" exec is asked again, a bounded number of times.
+ */
+async function exitCodeOf(
+  transport: Transport,
+  execId: string,
+  signal: AbortSignal,
+  action: string,
+  resource: string,
+): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const raw = (await transport.json({
+      method: 'GET',
+      path: `/exec/${seg(execId)}/json`,
+      signal,
+      action,
+      resource,
+    })) as { Running?: boolean; ExitCode?: number | null };
+    if (raw.Running !== true && typeof raw.ExitCode === 'number') return raw.ExitCode;
+    await delay(20, undefined, { signal });
+  }
+  throw new EngineError(
+    'ENGINE_FAILED',
+    `${action} ${resource}: output ended but the engine reports no exit code`,
+    {
+      resource,
+    },
+  );
+}

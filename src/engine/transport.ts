@@ -1,0 +1,110 @@
+import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
+import type Dockerode from 'dockerode';
+import { EngineError, toEngineError } from './errors.js';
+
+export type QueryValue = string | number | boolean | undefined;
+
+/** One Engine API call, described without any HTTP library's types. */
+export interface EngineRequest {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'HEAD';
+  /** Unversioned path, e.g. `/containers/abc/json`; the transport adds the API version. */
+  readonly path: string;
+  readonly query?: Readonly<Record<string, QueryValue>>;
+  readonly body?: unknown;
+  /** A request body streamed as `application/tar` (image builds). */
+  readonly file?: Readable;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Statuses besides 200/201/204 that count as success (e.g. 304 for an idempotent start). */
+  readonly okStatus?: readonly number[];
+  readonly signal?: AbortSignal;
+  /** For error messages: what was being done, and to what. */
+  readonly action: string;
+  readonly resource?: string;
+}
+
+/** The only way the clients reach the engine; a fake one makes them testable without a daemon. */
+export interface Transport {
+  /** Where the engine is, for messages, e.g. `unix:///var/run/docker.sock`. */
+  readonly endpoint: string;
+  /** The negotiated API version, e.g. `1.41`. */
+  readonly apiVersion: string;
+  /** Parsed JSON body; `undefined` when the engine sent none. */
+  json(request: EngineRequest): Promise<unknown>;
+  /** The response as a byte stream, once the engine accepted the request. */
+  stream(request: EngineRequest): Promise<IncomingMessage>;
+}
+
+type Modem = Dockerode['modem'];
+
+export function modemTransport(modem: Modem, endpoint: string, apiVersion: string): Transport {
+  const dial = (request: EngineRequest, isStream: boolean): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      const statusCodes: Record<number, boolean> = { 200: true, 201: true, 204: true };
+      for (const status of request.okStatus ?? []) statusCodes[status] = true;
+      const query = cleanQuery(request.query ?? {});
+      modem.dial(
+        {
+          // docker-modem only appends a query string to paths with a `?`.
+          path: `${request.path}?`,
+          method: request.method,
+          // `{}` makes docker-modem send no body at all: the engine rejects a body on e.g. start.
+          options: { _query: query, _body: request.body ?? {} },
+          ...(request.file === undefined ? {} : { file: request.file }),
+          ...(request.headers === undefined ? {} : { headers: { ...request.headers } }),
+          ...(request.signal === undefined ? {} : { abortSignal: request.signal }),
+          isStream,
+          statusCodes,
+        },
+        (err, result) => {
+          if (err) {
+            const context = { endpoint, action: request.action };
+            reject(
+              toEngineError(err, request.resource ? { ...context, resource: request.resource } : context),
+            );
+          } else resolve(result);
+        },
+      );
+    });
+
+  return {
+    endpoint,
+    apiVersion,
+    async json(request) {
+      return normalizeBody(await dial(request, false));
+    },
+    async stream(request) {
+      return (await dial(request, true)) as IncomingMessage;
+    },
+  };
+}
+
+/** docker-modem would send `key=` for undefined values; the engine reads that as "set to empty". */
+export function cleanQuery(query: Readonly<Record<string, QueryValue>>): Record<string, string> {
+  const clean: Record<string, string> = {};
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined) clean[key] = String(value);
+  }
+  return clean;
+}
+
+/** docker-modem hands back a Buffer when the body is empty or not JSON. */
+function normalizeBody(result: unknown): unknown {
+  if (Buffer.isBuffer(result)) return result.length === 0 ? undefined : result.toString('utf8');
+  return result;
+}
+
+/** Path segment for an id or name (image references keep their slashes). */
+export function seg(value: string): string {
+  return encodeURIComponent(value).replace(/%2F/gi, '/');
+}
+
+/** A listing that is not an array is a failure, never "nothing there". */
+export function asArray<T>(raw: unknown, action: string): T[] {
+  if (Array.isArray(raw)) return raw as T[];
+  const seen = JSON.stringify(raw) ?? String(raw);
+  throw new EngineError(
+    'ENGINE_FAILED',
+    `${action}: the engine answered ${seen.slice(0, 200)} instead of a list`,
+  );
+}

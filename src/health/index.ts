@@ -1,0 +1,26 @@
+export { type ConditionResult, conditionHolds, type DependsCondition } from './conditions.js';
+export {
+  clip,
+  describeContainer,
+  exitCodeText,
+  explainExitCode,
+  formatAgo,
+  formatDuration,
+  lastHealthCheck,
+  lastHealthOutput,
+  oneLine,
+} from './describe.js';
+export {
+  effectiveTimeout,
+  type GateFailure,
+  type GateKind,
+  type GateObservation,
+  type GatePolicy,
+  type GateState,
+  type GateVerdict,
+  HEALTH_OUTPUT_MAX,
+  type MissingObservation,
+  observe,
+  startGate,
+} from './gate.js';
+export { runGate, type WaitOptions, waitForCondition } from './wait.js';
