@@ -185,6 +185,34 @@ function replicaSteps(
   return steps;
 }
 
+/** Why a network or volume cannot be used as it is: external but missing, or someone else's under our name. */
+function resourceProblem(
+  kind: 'network' | 'volume',
+  wanted: { name: string; external: boolean },
+  observed: readonly { name: string; labels: Readonly<Record<string, string>> }[],
+  stack: string,
+): PlanProblem | undefined {
+  const found = observed.find((o) => o.name === wanted.name);
+  if (wanted.external && !found) {
+    return {
+      code: 'EXTERNAL_MISSING',
+      message: `external ${kind} ${wanted.name} does not exist`,
+      hint: `create it first (docker ${kind} create ${wanted.name}) or drop \`external: true\``,
+    };
+  }
+  if (!wanted.external && found && !ownedBy(found.labels, stack)) {
+    return {
+      code: 'NAME_CLASH',
+      message: `${kind} ${wanted.name} exists but was not created by Berth for stack ${stack}`,
+      hint:
+        kind === 'volume'
+          ? 'declare it `external: true` to use its data as it is, or give the stack volume another name'
+          : 'Berth never takes over objects it does not own: remove or rename it, or declare it `external: true`',
+    };
+  }
+  return undefined;
+}
+
 /**
  * Desired vs observed → plan. Pure: the engine was read before, the plan is applied after.
  * Refuses (as problems) to touch anything that is not Berth's for this stack.
@@ -197,40 +225,16 @@ export function planStack(input: PlanInput): Plan {
 
   const resources: Plan['resources'][number][] = [];
   for (const net of desired.networks) {
-    const found = observed.networks.find((n) => n.name === net.name);
-    if (net.external) {
-      if (!found)
-        problems.push({
-          code: 'EXTERNAL_MISSING',
-          message: `external network ${net.name} does not exist`,
-          hint: `create it first (docker network create ${net.name}) or drop \`external: true\``,
-        });
-    } else if (!found) resources.push({ kind: 'create-network', name: net.name, spec: net.spec });
-    else if (!ownedBy(found.labels, stack)) {
-      problems.push({
-        code: 'NAME_CLASH',
-        message: `network ${net.name} exists but was not created by Berth for stack ${stack}`,
-        hint: `Berth never takes over objects it does not own: remove or rename it, or declare it \`external: true\``,
-      });
-    }
+    const step = { kind: 'create-network' as const, name: net.name, spec: net.spec };
+    const problem = resourceProblem('network', net, observed.networks, stack);
+    if (problem) problems.push(problem);
+    else if (!net.external && !observed.networks.some((n) => n.name === net.name)) resources.push(step);
   }
   for (const vol of desired.volumes) {
-    const found = observed.volumes.find((v) => v.name === vol.name);
-    if (vol.external) {
-      if (!found)
-        problems.push({
-          code: 'EXTERNAL_MISSING',
-          message: `external volume ${vol.name} does not exist`,
-          hint: `create it first (docker volume create ${vol.name}) or drop \`external: true\``,
-        });
-    } else if (!found) resources.push({ kind: 'create-volume', name: vol.name, spec: vol.spec });
-    else if (!ownedBy(found.labels, stack)) {
-      problems.push({
-        code: 'NAME_CLASH',
-        message: `volume ${vol.name} exists but was not created by Berth for stack ${stack}`,
-        hint: 'declare it `external: true` to use its data as it is, or give the stack volume another name',
-      });
-    }
+    const step = { kind: 'create-volume' as const, name: vol.name, spec: vol.spec };
+    const problem = resourceProblem('volume', vol, observed.volumes, stack);
+    if (problem) problems.push(problem);
+    else if (!vol.external && !observed.volumes.some((v) => v.name === vol.name)) resources.push(step);
   }
 
   const builds: Plan['builds'][number][] = [];

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { ContainerHealth } from '../engine/types.js';
+import { formatDuration } from '../spec/schema/units.js';
 import {
   clip,
   describeContainer,
   exitCodeText,
   explainExitCode,
   formatAgo,
-  formatDuration,
   lastHealthCheck,
   lastHealthOutput,
   oneLine,

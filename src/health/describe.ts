@@ -72,26 +72,6 @@ function parseTime(iso: string | null): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
-/**
- * A duration as compose writes one (`1m30s`, `15s`, `250ms`). Kept here rather than shared with the
- * spec loader so that health reporting does not move when the loader's modules do.
- */
-export function formatDuration(ms: number): string {
-  if (ms <= 0) return '0s';
-  let rest = Math.round(ms);
-  let out = '';
-  for (const [unit, size] of [
-    ['h', 3_600_000],
-    ['m', 60_000],
-    ['s', 1000],
-  ] as const) {
-    const n = Math.floor(rest / size);
-    if (n > 0) out += `${n}${unit}`;
-    rest -= n * size;
-  }
-  return rest > 0 ? `${out}${rest}ms` : out;
-}
-
 /** `42s ago`, `2m ago`, `5h ago`, `3d ago`; `just now` under a second or when the clocks disagree. */
 export function formatAgo(thenMs: number, nowMs: number): string {
   const seconds = Math.floor((nowMs - thenMs) / 1000);

@@ -1,5 +1,6 @@
 import type { ContainerInfo } from '../engine/types.js';
-import { clip, exitCodeText, formatDuration, lastHealthCheck, oneLine } from './describe.js';
+import { formatDuration } from '../spec/schema/units.js';
+import { clip, exitCodeText, lastHealthCheck, oneLine } from './describe.js';
 
 /**
  * `healthcheck`: the container has a healthcheck and must report healthy.

@@ -5,7 +5,6 @@ export {
   exitCodeText,
   explainExitCode,
   formatAgo,
-  formatDuration,
   lastHealthCheck,
   lastHealthOutput,
   oneLine,

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { ContainerInfo } from '../engine/types.js';
+import { formatDuration } from '../spec/schema/units.js';
 import { type ConditionResult, conditionHolds, type DependsCondition } from './conditions.js';
-import { formatDuration } from './describe.js';
 import {
   type GateObservation,
   type GatePolicy,

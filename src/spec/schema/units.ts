@@ -104,10 +104,11 @@ export function parseFileMode(value: string | number): number | undefined {
   return /^[0-7]+$/.test(text) ? Number.parseInt(text, 8) : undefined;
 }
 
-/** Milliseconds back to the shortest Go-style duration (`90000` → `1m30s`). */
+/** Milliseconds back to the shortest Go-style duration (`90000` → `1m30s`); 0 or less → `0s`. */
 export function formatDuration(ms: number): string {
-  if (ms === 0) return '0s';
-  let rest = ms;
+  if (ms <= 0) return '0s';
+  // Whole milliseconds are what an operator reads; sub-millisecond values (`10us`) stay exact.
+  let rest = ms >= 1 ? Math.round(ms) : ms;
   let out = '';
   for (const [unit, size] of [
     ['h', 3_600_000],
@@ -115,10 +116,8 @@ export function formatDuration(ms: number): string {
     ['s', 1000],
   ] as const) {
     const n = Math.floor(rest / size);
-    if (n > 0) {
-      out += `${n}${unit}`;
-      rest -= n * size;
-    }
+    if (n > 0) out += `${n}${unit}`;
+    rest -= n * size;
   }
   if (rest > 0) out += `${Number(rest.toFixed(6))}ms`;
   return out;
