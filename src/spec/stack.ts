@@ -1,4 +1,4 @@
-import { assemble, locateAcross } from './assemble.js';
+import { type Assembled, assemble, locateAcross } from './assemble.js';
 import { graphChecks, type Locate, referenceChecks } from './checks.js';
 import { type Diagnostic, hasErrors, SpecCode, specError } from './diagnostics.js';
 import { projectNameFrom } from './discover.js';
@@ -21,6 +21,12 @@ export interface LoadOptions {
   /** Env files to use instead of the stack's `.env`. */
   readonly envFiles?: readonly string[];
   readonly limits?: SourceLimits;
+  /**
+   * Return the stack even when cross-references fail (undefined volumes, unknown services, a
+   * dependency cycle, bad x-berth), for tools that report on files as they are (audit). Syntax and
+   * schema errors still yield no stack.
+   */
+  readonly lenient?: boolean;
 }
 
 /** A stack, ready for the planner: merged, normalized, interpolated, with its dependency graph. */
@@ -41,6 +47,10 @@ export interface LoadedStack {
   };
   readonly graph: DependencyGraph;
   readonly ref: StackRef;
+  /** Where a path of the merged model is written (the last file that writes it wins). */
+  readonly locate: Locate;
+  /** The value at a path as written in the files, before interpolation (`${DB_PASSWORD}` stays that). */
+  readonly written: (path: readonly (string | number)[]) => unknown;
 }
 
 export interface StackLoad {
@@ -72,6 +82,17 @@ function xberthOf(
     if (active.has(name)) services[name] = parsed.values;
   }
   return { values: { stack: stack.values, services }, diagnostics };
+}
+
+function writtenValue(sources: Assembled['sources'], path: readonly (string | number)[]): unknown {
+  for (let i = sources.length - 1; i >= 0; i--) {
+    const source = sources[i];
+    if (!source?.doc.has(path)) continue;
+    let value: unknown = source.doc.value;
+    for (const key of path) value = value !== null && typeof value === 'object' ? (value as Record<string | number, unknown>)[key] : undefined;
+    return value;
+  }
+  return undefined;
 }
 
 function onlyActive(model: ComposeFile, active: ReadonlySet<string>): ComposeFile {
@@ -138,7 +159,7 @@ export async function loadStack(ref: StackRef, options: LoadOptions): Promise<St
   const withEnv = await resolveServiceEnvironment(onlyActive(model, active), env.lookup, locate);
   files.push(...withEnv.files);
   checks.push(...withEnv.diagnostics);
-  if (hasErrors(checks) || !graph.graph) return done(checks);
+  if ((hasErrors(checks) || !graph.graph) && !options.lenient) return done(checks);
 
   const name = ref.nameFixed
     ? ref.name
@@ -153,8 +174,10 @@ export async function loadStack(ref: StackRef, options: LoadOptions): Promise<St
       model: withEnv.model,
       disabled,
       xberth: xberth.values,
-      graph: graph.graph,
+      graph: graph.graph ?? { services: activeList, edges: [], levels: [activeList] },
       ref,
+      locate,
+      written: (path) => writtenValue(assembled.sources, path),
     },
     files: [...new Set(files)],
     diagnostics: [...diagnostics, ...checks],
