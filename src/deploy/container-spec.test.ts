@@ -141,7 +141,12 @@ describe('containerSpec: storage', () => {
         'shared:/shared',
         '/anon',
         { type: 'volume', source: 'data', target: '/nocopy', volume: { nocopy: true } },
-        { type: 'bind', source: '/srv/x', target: '/x', bind: { propagation: 'rshared', create_host_path: false } },
+        {
+          type: 'bind',
+          source: '/srv/x',
+          target: '/x',
+          bind: { propagation: 'rshared', create_host_path: false },
+        },
         { type: 'tmpfs', target: '/scratch', tmpfs: { size: '64m', mode: 1777 } },
       ],
     });
@@ -159,7 +164,13 @@ describe('containerSpec: storage', () => {
         createHostPath: false,
         bindPropagation: 'rshared',
       },
-      { type: 'tmpfs', target: '/scratch', readOnly: false, tmpfsSizeBytes: 64 * 1024 * 1024, tmpfsMode: 1777 },
+      {
+        type: 'tmpfs',
+        target: '/scratch',
+        readOnly: false,
+        tmpfsSizeBytes: 64 * 1024 * 1024,
+        tmpfsMode: 1777,
+      },
     ]);
   });
 
@@ -172,9 +183,9 @@ describe('containerSpec: storage', () => {
   });
 
   it('points volumes_from a service at its first replica, and keeps container: references', () => {
-    expect(specOf({ volumes_from: ['db', 'db:ro', 'container:legacy', 'container:old:rw'] }).volumesFrom).toEqual(
-      ['shop-db-1', 'shop-db-1:ro', 'legacy', 'old:rw'],
-    );
+    expect(
+      specOf({ volumes_from: ['db', 'db:ro', 'container:legacy', 'container:old:rw'] }).volumesFrom,
+    ).toEqual(['shop-db-1', 'shop-db-1:ro', 'legacy', 'old:rw']);
   });
 });
 
@@ -202,7 +213,10 @@ describe('containerSpec: health and restart', () => {
   });
 
   it('turns a shell-string test into CMD-SHELL', () => {
-    expect(specOf({ healthcheck: { test: 'pg_isready' } }).healthcheck?.test).toEqual(['CMD-SHELL', 'pg_isready']);
+    expect(specOf({ healthcheck: { test: 'pg_isready' } }).healthcheck?.test).toEqual([
+      'CMD-SHELL',
+      'pg_isready',
+    ]);
   });
 
   it("disables the image's healthcheck with ['NONE']", () => {
@@ -225,16 +239,19 @@ describe('containerSpec: health and restart', () => {
   it.each([
     [{ condition: 'any' }, { name: 'always' }],
     [{ condition: 'none' }, { name: 'no' }],
-    [{ condition: 'on-failure', max_attempts: 3 }, { name: 'on-failure', maximumRetryCount: 3 }],
+    [
+      { condition: 'on-failure', max_attempts: 3 },
+      { name: 'on-failure', maximumRetryCount: 3 },
+    ],
     [{ condition: 'on-failure' }, { name: 'on-failure' }],
   ])('falls back to deploy.restart_policy %j', (restart_policy, expected) => {
     expect(specOf({ deploy: { restart_policy } }).restartPolicy).toEqual(expected);
   });
 
   it('prefers restart over deploy.restart_policy, and sends none when neither is set', () => {
-    expect(specOf({ restart: 'always', deploy: { restart_policy: { condition: 'none' } } }).restartPolicy).toEqual(
-      { name: 'always' },
-    );
+    expect(
+      specOf({ restart: 'always', deploy: { restart_policy: { condition: 'none' } } }).restartPolicy,
+    ).toEqual({ name: 'always' });
     expect('restartPolicy' in specOf({})).toBe(false);
   });
 });
@@ -242,7 +259,9 @@ describe('containerSpec: health and restart', () => {
 describe('containerSpec: resources and security', () => {
   it('reads limits from the service keys first, then from deploy.resources', () => {
     const fromDeploy = specOf({
-      deploy: { resources: { limits: { cpus: '0.5', memory: '512m', pids: 100 }, reservations: { memory: '128m' } } },
+      deploy: {
+        resources: { limits: { cpus: '0.5', memory: '512m', pids: 100 }, reservations: { memory: '128m' } },
+      },
     });
     expect(fromDeploy.resources).toEqual({
       nanoCpus: 500_000_000,
@@ -352,5 +371,15 @@ describe('containerSpec: networking', () => {
   it('passes other network modes through', () => {
     expect(specOf({ network_mode: 'host' })).toMatchObject({ networkMode: 'host', networks: [] });
     expect(specOf({ network_mode: 'container:abc' }).networkMode).toBe('container:abc');
+  });
+});
+
+describe('containerSpec: healthcheck timings alone', () => {
+  it('override the image healthcheck timings and inherit its test (empty test)', () => {
+    expect(specOf({ healthcheck: { interval: '5s', retries: 4 } }).healthcheck).toEqual({
+      test: [],
+      intervalMs: 5000,
+      retries: 4,
+    });
   });
 });

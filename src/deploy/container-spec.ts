@@ -169,7 +169,8 @@ export function containerSpec(
         return [path ?? t, options ?? ''];
       }),
     ),
-    ...(hc && (hc.test !== undefined || hc.disable)
+    // Timings without a test override the image's HEALTHCHECK timings; an empty test inherits its command.
+    ...(hc
       ? {
           healthcheck: {
             test: hc.disable ? ['NONE'] : (hc.test ?? []),

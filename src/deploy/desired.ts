@@ -180,7 +180,13 @@ export function desiredState(loaded: LoadedStack, ctx: DesiredContext): DesiredS
       ...(installActive ? { installEnv: install.env } : {}),
     };
     const base = containerSpec(name, service, 1, resourceNames);
-    const hash = configHash({ spec: { ...base, name: undefined }, imageId: ctx.imageIds.get(image) ?? null });
+    // The replica's generated name is left out (it differs per replica), but a fixed container_name
+    // must count: renaming it has to recreate the container. Absent, it adds nothing to the hash.
+    const hash = configHash({
+      spec: { ...base, name: undefined },
+      containerName: service.container_name,
+      imageId: ctx.imageIds.get(image) ?? null,
+    });
     const replicas = Array.from({ length: replicaCount(service) }, (_, i) => {
       const replica = i + 1;
       const spec = replica === 1 ? base : containerSpec(name, service, replica, resourceNames);

@@ -30,7 +30,9 @@ describe('configHash', () => {
   });
 
   it('ignores key order and undefined properties', () => {
-    expect(configHash({ a: 1, b: { c: 2, d: 3 } })).toBe(configHash({ b: { d: 3, c: 2 }, a: 1, e: undefined }));
+    expect(configHash({ a: 1, b: { c: 2, d: 3 } })).toBe(
+      configHash({ b: { d: 3, c: 2 }, a: 1, e: undefined }),
+    );
   });
 
   it('changes with any value, array order included', () => {

@@ -172,7 +172,11 @@ function replicaSteps(
             ? reasons
             : ['configuration changed (the previous spec was not recorded by Berth)'],
       });
-    } else if (existing.state !== 'running') {
+    } else if (
+      existing.state !== 'running' &&
+      !(service.gate.kind === 'completes' && /^Exited \(0\)/.test(existing.status))
+    ) {
+      // A one-shot service that completed successfully stays completed: re-running it is not converging.
       steps.push({
         kind: 'start',
         service: service.name,
@@ -305,7 +309,9 @@ export function planStack(input: PlanInput): Plan {
         service,
         replica,
         current,
-        reasons: [`scaled to ${desiredService.replicas.length} replicas`],
+        reasons: [
+          `scaled to ${desiredService.replicas.length} replica${desiredService.replicas.length === 1 ? '' : 's'}`,
+        ],
       });
   }
   return { stack, resources, builds, services, removals, problems };

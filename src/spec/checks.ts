@@ -53,6 +53,16 @@ export function referenceChecks(
         'key',
       );
     }
+    const replicas = Number(service.deploy?.replicas ?? service.scale ?? 1);
+    if (service.container_name && replicas > 1) {
+      err(
+        SpecCode.InvalidValue,
+        [...base, 'container_name'],
+        `service \`${name}\` has a fixed container_name but ${replicas} replicas: container names are unique`,
+        'remove `container_name`, or run one replica',
+        'key',
+      );
+    }
     for (const net of Object.keys(service.networks ?? {})) {
       if (net !== 'default' && !networks.has(net)) {
         err(

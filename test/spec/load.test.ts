@@ -227,3 +227,16 @@ describe('hostile and broken input', () => {
     expect(codes(result.diagnostics)).toEqual([code]);
   });
 });
+
+describe('replicas and container names', () => {
+  it('refuses a fixed container_name with several replicas', async () => {
+    const dir = await writeTree({
+      'compose.yaml':
+        'services:\n  web:\n    image: x\n    container_name: web\n    deploy:\n      replicas: 2\n',
+    });
+    const result = await load(dir);
+    expect(errors(result.diagnostics).map((d) => [d.code, d.line, d.column])).toEqual([
+      ['SPEC_INVALID_VALUE', 4, 5],
+    ]);
+  });
+});
