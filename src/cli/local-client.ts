@@ -6,8 +6,10 @@ import { type Clock, systemClock } from '../clock.js';
 import { builtinXBerthRegistry } from '../composition.js';
 import { deployStack, planDeploy } from '../deploy/deploy.js';
 import { DeployError } from '../deploy/errors.js';
+import type { DeployEvent } from '../deploy/events.js';
 import { downStack, execInService, listContainers, restartStack, stackLogs } from '../deploy/operations.js';
 import { connectEngine, type Engine } from '../engine/index.js';
+import type { Loggers } from '../log/index.js';
 import { formatDiagnostic, hasErrors } from '../spec/diagnostics.js';
 import { type LoadedStack, loadWorkspace } from '../spec/stack.js';
 import { type LockOwner, openStore, type Store } from '../store/index.js';
@@ -39,7 +41,17 @@ export class LocalClient implements BerthClient {
   constructor(
     private readonly config: CliConfig,
     private readonly env: Readonly<Record<string, string | undefined>>,
+    private readonly loggers?: Loggers,
   ) {}
+
+  /** Deploy events go to the `deploy` logger too (stderr, JSON), besides the command's own output. */
+  private logged(stack: string, onEvent?: (e: DeployEvent) => void) {
+    const log = this.loggers?.for('deploy');
+    return (e: DeployEvent) => {
+      log?.info({ stack, type: e.type, ...(e.service ? { service: e.service } : {}) }, e.message);
+      onEvent?.(e);
+    };
+  }
 
   private async deps() {
     this.engine ??= await connectEngine({
@@ -88,7 +100,7 @@ export class LocalClient implements BerthClient {
     const r = await deployStack(await this.deps(), loaded, {
       trigger: 'cli',
       ...(options.build ? { build: true } : {}),
-      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      onEvent: this.logged(loaded.name, options.onEvent),
     });
     return {
       stack: r.stack,

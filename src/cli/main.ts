@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { createLoggers, LEVELS, levelFromFlags, levelsFromEnv } from '../log/index.js';
 import { registerConfig } from './commands/config.js';
 import { type ClientFactory, registerDeploy } from './commands/deploy.js';
 import { registerGraph } from './commands/graph.js';
@@ -12,7 +13,16 @@ export const VERSION = '0.1.0';
 
 /** The default client: drives the local engine in-process (the API server issue adds an HTTP one). */
 export function localClientFactory(io: CliIo): ClientFactory {
-  return (flags) => new LocalClient(cliConfig(io.env, io.cwd, flags), io.env);
+  return (flags) => {
+    const { config, problems } = levelsFromEnv(io.env);
+    for (const p of problems)
+      io.stderr(`warning: ${p.variable}=${p.value} is not a log level (${LEVELS.join(', ')})\n`);
+    const level = levelFromFlags(flags.verbose ?? 0, flags.logLevel);
+    if (flags.logLevel !== undefined && level === undefined)
+      io.stderr(`warning: --log-level ${flags.logLevel} is not a log level (${LEVELS.join(', ')})\n`);
+    const loggers = createLoggers(level ? { base: level, components: {} } : config);
+    return new LocalClient(cliConfig(io.env, io.cwd, flags), io.env, loggers);
+  };
 }
 
 export function buildProgram(
@@ -26,6 +36,16 @@ export function buildProgram(
     .option(
       '-w, --workspace <path>',
       'workspace that stack names are looked up in (default: BERTH_WORKSPACE or .)',
+    )
+    .option(
+      '-v, --verbose',
+      'log more to stderr (-v info, -vv debug, -vvv trace)',
+      (_v: string, n: number) => n + 1,
+      0,
+    )
+    .option(
+      '--log-level <level>',
+      'log level: trace, debug, info, warn, error, silent (or BERTH_LOG_LEVEL[_<COMPONENT>])',
     )
     .exitOverride()
     .showHelpAfterError('(run `berth --help` for usage)')

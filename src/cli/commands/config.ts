@@ -13,16 +13,16 @@ export function registerConfig(program: Command, io: CliIo, setExit: (code: Exit
     .option('--profile <name>', 'enable a compose profile (repeatable)', collect)
     .option('--env-file <file>', 'use this env file instead of the stack .env (repeatable)', collect)
     .option('--reveal', 'show values of secret-looking keys (passwords, tokens) instead of ********')
-    .option('-v, --verbose', 'also print warnings')
+    .option('--warnings', 'also print warnings')
     .action(
       async (
         path: string,
-        options: StackOptions & { json?: boolean; verbose?: boolean; reveal?: boolean },
+        options: StackOptions & { json?: boolean; warnings?: boolean; reveal?: boolean },
       ) => {
         const load = await loadForCommand(io, path, options);
         const failed = failIfInvalid(io, load);
         if (failed !== undefined) return setExit(failed);
-        if (options.verbose) printDiagnostics(io, load.diagnostics);
+        if (options.warnings) printDiagnostics(io, load.diagnostics);
         if (options.json) {
           const stacks = load.stacks.map((s) => ({
             name: s.name,

@@ -3,7 +3,13 @@ import type { BerthClient } from '../client.js';
 import { type CliIo, ExitCode } from '../io.js';
 import { formatEvent, formatPlan, formatUp } from './render.js';
 
-export type ClientFactory = (flags: { workspace?: string }) => BerthClient;
+export interface GlobalFlags {
+  readonly workspace?: string;
+  readonly verbose?: number;
+  readonly logLevel?: string;
+}
+
+export type ClientFactory = (flags: GlobalFlags) => BerthClient;
 
 /** Runs an action with a client, and always closes it. */
 export async function withClient<T>(
@@ -11,7 +17,7 @@ export async function withClient<T>(
   command: Command,
   action: (client: BerthClient) => Promise<T>,
 ): Promise<T> {
-  const client = factory(command.optsWithGlobals() as { workspace?: string });
+  const client = factory(command.optsWithGlobals() as GlobalFlags);
   try {
     return await action(client);
   } finally {
