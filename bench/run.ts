@@ -15,6 +15,8 @@ const benches: Readonly<Record<string, BenchEntry>> = {
     about: 'validate the compose corpus: Berth (in-process, CLI) vs dclint',
     load: () => import('./spec.js'),
   },
+  deploy: { about: 'force1 cold deploy: Berth vs docker-compose, limit', load: () => import('./deploy.js') },
+  audit: { about: 'audit the corpus: Berth (in-process, CLI) vs dclint', load: () => import('./audit.js') },
 };
 
 function usage(): string {

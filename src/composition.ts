@@ -1,3 +1,4 @@
+import { AUDIT_XBERTH_SECTIONS } from './audit/xberth.js';
 import { DEPLOY_XBERTH_SECTIONS } from './deploy/xberth.js';
 import { createXBerthRegistry, type XBerthRegistry } from './spec/xberth/registry.js';
 
@@ -6,5 +7,5 @@ import { createXBerthRegistry, type XBerthRegistry } from './spec/xberth/registr
  * the stack model only knows the registry it is given.
  */
 export function builtinXBerthRegistry(): XBerthRegistry {
-  return createXBerthRegistry([...DEPLOY_XBERTH_SECTIONS]);
+  return createXBerthRegistry([...DEPLOY_XBERTH_SECTIONS, ...AUDIT_XBERTH_SECTIONS]);
 }

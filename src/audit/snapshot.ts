@@ -41,7 +41,8 @@ async function factsOf(loaded: LoadedStack, inCatalog: boolean): Promise<StackFa
   }
   const composeDirs = [...new Set(loaded.files.map(dirname))];
   const strayFiles: string[] = [];
-  for (const d of composeDirs) for (const n of (await entries(d)).sort()) if (STRAY.test(n)) strayFiles.push(join(d, n));
+  for (const d of composeDirs)
+    for (const n of (await entries(d)).sort()) if (STRAY.test(n)) strayFiles.push(join(d, n));
   return {
     name: loaded.name,
     dir,
@@ -65,7 +66,9 @@ export async function takeSnapshot(
   live?: LiveFacts,
 ): Promise<{ snapshot: Snapshot; diagnostics: Diagnostic[] }> {
   const load = await loadWorkspace(path, { ...options, lenient: true });
-  const diagnostics = load.diagnostics.filter((d) => d.severity === 'error' && d.code !== 'SPEC_CATALOG_STACK_MISSING');
+  const diagnostics = load.diagnostics.filter(
+    (d) => d.severity === 'error' && d.code !== 'SPEC_CATALOG_STACK_MISSING',
+  );
   const workspace = load.workspace;
   const catalog = workspace?.catalog;
   const stacks: StackFacts[] = [];
@@ -83,7 +86,10 @@ export async function takeSnapshot(
     for (const dir of await findStackFolders(workspace.root)) {
       if (listed.has(resolve(dir))) continue;
       const { files } = await findComposeFiles(dir);
-      const result = await loadStack({ name: projectNameFrom(dir), nameFixed: false, dir, files }, { ...options, lenient: true });
+      const result = await loadStack(
+        { name: projectNameFrom(dir), nameFixed: false, dir, files },
+        { ...options, lenient: true },
+      );
       diagnostics.push(...result.diagnostics.filter((d) => d.severity === 'error'));
       if (result.stack) stacks.push(await factsOf(result.stack, false));
     }

@@ -44,7 +44,11 @@ export interface Snapshot {
   readonly root: string;
   readonly catalogFile?: string;
   /** Catalog entries whose folder holds no stack. */
-  readonly catalogOrphans: readonly { readonly name: string; readonly line: number; readonly column: number }[];
+  readonly catalogOrphans: readonly {
+    readonly name: string;
+    readonly line: number;
+    readonly column: number;
+  }[];
   readonly stacks: readonly StackFacts[];
   readonly live?: LiveFacts;
 }

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { createLoggers, LEVELS, levelFromFlags, levelsFromEnv } from '../log/index.js';
+import { registerAudit } from './commands/audit.js';
 import { registerConfig } from './commands/config.js';
 import { type ClientFactory, registerDeploy } from './commands/deploy.js';
 import { registerGraph } from './commands/graph.js';
@@ -55,6 +56,7 @@ export function buildProgram(
   registerGraph(program, io, setExit);
   registerDeploy(program, io, setExit, factory);
   registerOps(program, io, setExit, factory);
+  registerAudit(program, io, setExit);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   }

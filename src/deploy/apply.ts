@@ -49,9 +49,12 @@ export async function applyPlan(
     ...(deps.signal ? { signal: deps.signal } : {}),
   };
 
+  const createdNetworks: string[] = [];
   for (const step of plan.resources) {
-    if (step.kind === 'create-network') await engine.networks.create(step.spec);
-    else await engine.volumes.create(step.spec);
+    if (step.kind === 'create-network') {
+      await engine.networks.create(step.spec);
+      createdNetworks.push(step.name);
+    } else await engine.volumes.create(step.spec);
     emit({
       type: 'resource',
       message: `created ${step.kind === 'create-network' ? 'network' : 'volume'} ${step.name}`,
@@ -68,7 +71,28 @@ export async function applyPlan(
       .filter((c) => !isPrevious(c))
       .map((c) => c.id);
 
-  const runService = async (service: DesiredService, steps: readonly ContainerStep[]) => {
+  const runService = async (
+    service: DesiredService,
+    steps: readonly ContainerStep[],
+    signal: AbortSignal,
+  ) => {
+    try {
+      await runServiceSteps(service, steps, signal);
+    } catch (error: unknown) {
+      if (error instanceof ServiceFailed || signal.aborted) throw error;
+      // An engine error while applying a step (port taken, bad mount…) is this service's failure.
+      const detail = error instanceof Error ? error.message : String(error);
+      const id = changes.filter((c) => c.service === service.name).at(-1)?.newId;
+      throw new ServiceFailed(await describeFailure(engine, service.name, id, 'engine-error', detail));
+    }
+  };
+
+  const runServiceSteps = async (
+    service: DesiredService,
+    steps: readonly ContainerStep[],
+    signal: AbortSignal,
+  ) => {
+    const levelDeps = { ...gateDeps, signal };
     for (const [dep, { condition }] of Object.entries(service.dependsOn)) {
       const depService = desired.services[dep];
       if (!depService) continue;
@@ -97,7 +121,7 @@ export async function applyPlan(
       const changed = await applyStep(engine, step, deploymentId, (c) => changes.push(c));
       const id = changed.newId ?? '';
       let last: GateVerdict | undefined;
-      const verdict = await gateContainer(gateDeps, service, id, (v) => {
+      const verdict = await gateContainer(levelDeps, service, id, (v) => {
         if (v.state === 'pending' && v.detail !== last?.detail)
           emit({ type: 'gate', service: service.name, message: v.detail });
         last = v;
@@ -122,18 +146,23 @@ export async function applyPlan(
         (w): w is { service: DesiredService; plan: NonNullable<typeof w.plan> } =>
           !!w.service && !!w.plan && w.plan.steps.length > 0,
       );
-    const results = await Promise.allSettled(work.map((w) => runService(w.service, w.plan.steps)));
-    for (const r of results) {
-      if (r.status === 'rejected') {
-        const f = r.reason instanceof ServiceFailed ? r.reason.failure : undefined;
-        failure ??= f ?? {
-          service: '(engine)',
-          reason: 'error',
-          detail: r.reason instanceof Error ? r.reason.message : String(r.reason),
-          logTail: [],
-        };
-      }
-    }
+    // The first failure stops the level: the others' gates are aborted, not waited out.
+    const levelAbort = new AbortController();
+    const settled = work.map((w) =>
+      runService(w.service, w.plan.steps, levelAbort.signal).catch((error: unknown) => {
+        if (error instanceof ServiceFailed) failure ??= error.failure;
+        else if (!levelAbort.signal.aborted) {
+          failure ??= {
+            service: w.service.name,
+            reason: 'error',
+            detail: error instanceof Error ? error.message : String(error),
+            logTail: [],
+          };
+        }
+        levelAbort.abort(new Error('another service of this level failed'));
+      }),
+    );
+    await Promise.all(settled);
     if (failure) break;
   }
   const changedServices = [...new Set(changes.map((c) => c.service))];
@@ -166,6 +195,11 @@ export async function applyPlan(
     return { outcome: 'failed', failure, changedServices };
   }
   const problem = await rollBack(deps, desired, changes, emit);
+  // Networks this deploy created go too; volumes stay (they may already hold data: never lose it).
+  for (const name of createdNetworks) {
+    await engine.networks.remove(name).catch(() => undefined);
+    emit({ type: 'rollback', message: `removed network ${name} (created by this deploy)` });
+  }
   return {
     outcome: problem ? 'failed' : 'rolled-back',
     failure,

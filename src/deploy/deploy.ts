@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import type { Engine } from '../engine/index.js';
+import { type Engine, stackSelector } from '../engine/index.js';
 import type { LoadedStack } from '../spec/stack.js';
 import type { LockOwner, Store } from '../store/index.js';
 import { type ApplyResult, applyPlan } from './apply.js';
@@ -41,12 +41,14 @@ export interface DeployResult {
 export async function planDeploy(
   deps: Pick<DeployDeps, 'engine' | 'store'>,
   loaded: LoadedStack,
-  options: { build?: boolean } = {},
+  options: { build?: boolean; installEnded?: ReadonlySet<string> } = {},
 ) {
   const imageIds = await imageIdsFor(deps.engine, loaded);
   const desired = desiredState(loaded, {
     imageIds,
-    installCompleted: (s) => deps.store.installState.get(loaded.name, s)?.status === 'completed',
+    installCompleted: (s) =>
+      options.installEnded?.has(s) === true ||
+      deps.store.installState.get(loaded.name, s)?.status === 'completed',
   });
   const observed = await observe(deps.engine, desired);
   const plan = planStack({
@@ -114,34 +116,39 @@ function recordApplied(
   }
 }
 
-/** Install phases whose condition now holds: completed, so their env goes on the next pass. */
-async function finishInstallPhases(
+/**
+ * Install phases whose condition now holds. They are recorded as completed only after the pass that
+ * removes their env succeeds: if that pass rolls back, the install env is still running, and the
+ * store must say so. Waits (up to the phase's timeout) only for services deployed in this run.
+ */
+async function endedInstallPhases(
   deps: DeployDeps,
   desired: DesiredStack,
   ids: ReadonlyMap<string, string>,
+  changed: readonly string[],
   emit: (e: DeployEvent) => void,
 ): Promise<string[]> {
   const done: string[] = [];
   for (const service of Object.values(desired.services)) {
     if (!service.install) continue;
+    const wait = changed.includes(service.name);
     const first = service.replicas[0];
     const id = first ? ids.get(first.spec.name) : undefined;
     if (!id) continue;
     const what = describeCondition(service.install.until);
     if (!deps.store.installState.get(desired.stack, service.name))
       deps.store.installState.start(desired.stack, service.name, what);
-    const deadline = deps.clock.now().getTime() + service.install.timeout;
+    const deadline = deps.clock.now().getTime() + (wait ? service.install.timeout : 0);
     let check = await checkInstallCondition(deps.engine, id, service.install.until);
     while (!check.holds && deps.clock.now().getTime() < deadline) {
       await deps.clock.sleep(deps.pollMs ?? 1000, deps.signal);
       check = await checkInstallCondition(deps.engine, id, service.install.until);
     }
     if (check.holds) {
-      deps.store.installState.complete(desired.stack, service.name);
       emit({
         type: 'install',
         service: service.name,
-        message: `install phase complete (${what}): removing ${Object.keys(service.install.env).join(', ')}`,
+        message: `install phase done (${what}): removing ${Object.keys(service.install.env).join(', ')}`,
       });
       done.push(service.name);
     } else {
@@ -153,6 +160,11 @@ async function finishInstallPhases(
     }
   }
   return done;
+}
+
+async function containerIds(engine: Engine, stack: string): Promise<Map<string, string>> {
+  const containers = await engine.containers.list(stackSelector(stack), { all: true });
+  return new Map(containers.map((c) => [c.name, c.id]));
 }
 
 /** `berth up`: one deployment at a time per stack; converges after an interrupted one. */
@@ -173,11 +185,20 @@ export async function deployStack(
   }
   try {
     deps.store.deployments.markInterrupted(stack, 'the process running it stopped before it finished');
-    let result = await deployOnce(deps, loaded, options);
-    // A completed install phase changes the desired env: one more pass recreates those services without it.
-    if (result.outcome === 'succeeded' && result.installCompleted.length > 0) {
-      const again = await deployOnce(deps, loaded, { ...options, trigger: 'install-phase' });
-      if (again.outcome !== 'unchanged') result = again;
+    let result = await deployOnce(deps, loaded, options, new Set());
+    // An ended install phase changes the desired env: one more pass recreates those services without
+    // it, and only when that pass succeeds is the phase recorded as completed (never re-applied).
+    const ended = new Set(result.installCompleted);
+    if ((result.outcome === 'succeeded' || result.outcome === 'unchanged') && ended.size > 0) {
+      const again = await deployOnce(deps, loaded, { ...options, trigger: 'install-phase' }, ended);
+      if (again.outcome === 'succeeded' || again.outcome === 'unchanged') {
+        for (const service of ended) {
+          if (!deps.store.installState.get(stack, service))
+            deps.store.installState.start(stack, service, 'install');
+          deps.store.installState.complete(stack, service);
+        }
+      }
+      result = again.outcome === 'unchanged' ? result : again;
     }
     const { installCompleted: _, ...out } = result;
     return out;
@@ -190,9 +211,10 @@ async function deployOnce(
   deps: DeployDeps,
   loaded: LoadedStack,
   options: DeployOptions,
+  installEnded: ReadonlySet<string>,
 ): Promise<DeployResult & { installCompleted: string[] }> {
   const emit = (e: DeployEvent) => options.onEvent?.(e);
-  const first = await planDeploy(deps, loaded, options);
+  const first = await planDeploy(deps, loaded, { ...(options.build ? { build: true } : {}), installEnded });
   if (first.plan.problems.length > 0) {
     const list = first.plan.problems.map((p) => `${p.message} (${p.hint})`).join('\n  ');
     throw new DeployError(
@@ -201,9 +223,13 @@ async function deployOnce(
       'nothing was changed; fix the problems above and run again',
     );
   }
-  const pendingInstall = Object.values(first.desired.services).some((s) => s.install);
-  if (isEmpty(first.plan) && !pendingInstall)
-    return { stack: loaded.name, outcome: 'unchanged', plan: first.plan, installCompleted: [] };
+  if (isEmpty(first.plan)) {
+    // Nothing to change; a pending install phase is checked once (no waiting, no deployment record).
+    const pending = Object.values(first.desired.services).some((s) => s.install);
+    const ids = pending ? await containerIds(deps.engine, loaded.name) : new Map<string, string>();
+    const installCompleted = pending ? await endedInstallPhases(deps, first.desired, ids, [], emit) : [];
+    return { stack: loaded.name, outcome: 'unchanged', plan: first.plan, installCompleted };
+  }
   const deployment = deps.store.deployments.create({
     stack: loaded.name,
     trigger: options.trigger ?? 'cli',
@@ -222,7 +248,8 @@ async function deployOnce(
   };
   try {
     await buildImages(deps, first.plan, record);
-    const { desired, plan, imageIds } = first.plan.builds.length > 0 ? await planDeploy(deps, loaded) : first;
+    const { desired, plan, imageIds } =
+      first.plan.builds.length > 0 ? await planDeploy(deps, loaded, { installEnded }) : first;
     record({
       type: 'plan',
       message: `deploying ${loaded.name}: ${
@@ -233,18 +260,17 @@ async function deployOnce(
       }`,
     });
     const result = await applyPlan(
-      { ...deps, pollMs: deps.pollMs ?? 500 },
+      { ...deps, pollMs: deps.pollMs ?? 250 },
       deployment.id,
       desired,
       plan,
       record,
     );
-    const containers = await deps.engine.containers.list({ 'dev.berth.stack': loaded.name }, { all: true });
-    const ids = new Map(containers.map((c) => [c.name, c.id]));
+    const ids = await containerIds(deps.engine, loaded.name);
     let installCompleted: string[] = [];
     if (result.outcome === 'succeeded') {
       recordApplied(deps, desired, imageIds, deployment.id, ids);
-      installCompleted = await finishInstallPhases(deps, desired, ids, record);
+      installCompleted = await endedInstallPhases(deps, desired, ids, result.changedServices, record);
     }
     for (const service of Object.keys(desired.services)) {
       const changed = result.changedServices.includes(service);

@@ -121,6 +121,9 @@ export async function downStack(
       }
     }
     for (const a of deps.store.appliedSpecs.list(stack)) deps.store.appliedSpecs.remove(stack, a.service);
+    // The volumes held what the install phases produced: without them, installing must happen again.
+    if (options.volumes)
+      for (const i of deps.store.installState.list(stack)) deps.store.installState.reset(stack, i.service);
     return removed;
   });
 }
@@ -156,7 +159,7 @@ export async function restartStack(
     );
   }
   return withLock(deps, loaded.name, async () => {
-    const gateDeps = { engine: deps.engine, clock: deps.clock, pollMs: deps.pollMs ?? 500 };
+    const gateDeps = { engine: deps.engine, clock: deps.clock, pollMs: deps.pollMs ?? 250 };
     const targets = service === undefined ? desired.levels.flat() : [service];
     const dependents = service === undefined ? [] : dependentsOf(loaded.graph, service);
     const stopOrder = service === undefined ? [...desired.levels].reverse().flat() : dependents;

@@ -100,3 +100,17 @@ describe('helpers', () => {
     );
   });
 });
+
+describe('modemTransport: empty ids', () => {
+  it.each(['/containers//json', '/containers/', '/networks//disconnect'])(
+    'refuses %s without calling the engine',
+    async (path) => {
+      const { calls, modem } = fakeModem(() => [null, Buffer.alloc(0)]);
+      const transport = modemTransport(modem, 'unix:///s', '1.41');
+      await expect(transport.json({ method: 'GET', path, action: 'inspect' })).rejects.toMatchObject({
+        code: 'ENGINE_BAD_REQUEST',
+      });
+      expect(calls).toEqual([]);
+    },
+  );
+});

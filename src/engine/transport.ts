@@ -40,6 +40,20 @@ type Modem = Dockerode['modem'];
 export function modemTransport(modem: Modem, endpoint: string, apiVersion: string): Transport {
   const dial = (request: EngineRequest, isStream: boolean): Promise<unknown> =>
     new Promise((resolve, reject) => {
+      // An empty id makes a path like `/containers//json`; the engine answers with a redirect that
+      // docker-modem then fails to follow, asynchronously, leaving the request unsettled forever.
+      if (request.path.includes('//') || request.path.endsWith('/')) {
+        reject(
+          new EngineError(
+            'ENGINE_BAD_REQUEST',
+            `refusing to call the engine with an empty name or id (${request.method} ${request.path})`,
+            {
+              hint: 'this is a bug in Berth: a container, network or volume id was missing',
+            },
+          ),
+        );
+        return;
+      }
       const statusCodes: Record<number, boolean> = { 200: true, 201: true, 204: true };
       for (const status of request.okStatus ?? []) statusCodes[status] = true;
       const query = cleanQuery(request.query ?? {});

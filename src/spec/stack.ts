@@ -89,7 +89,11 @@ function writtenValue(sources: Assembled['sources'], path: readonly (string | nu
     const source = sources[i];
     if (!source?.doc.has(path)) continue;
     let value: unknown = source.doc.value;
-    for (const key of path) value = value !== null && typeof value === 'object' ? (value as Record<string | number, unknown>)[key] : undefined;
+    for (const key of path)
+      value =
+        value !== null && typeof value === 'object'
+          ? (value as Record<string | number, unknown>)[key]
+          : undefined;
     return value;
   }
   return undefined;

@@ -1,0 +1,85 @@
+// `berth audit`: standards and security rules over a snapshot of the estate, with reports and fixes.
+
+import type { Diagnostic } from '../spec/diagnostics.js';
+import type { LoadOptions } from '../spec/stack.js';
+import { coverage } from './coverage.js';
+import type { AuditReport } from './report/context.js';
+import { SECURITY_RULES } from './rules/security.js';
+import { STANDARDS_RULES } from './rules/standards.js';
+import { type AuditResult, runAudit } from './run.js';
+import { takeSnapshot } from './snapshot.js';
+import type { LiveFacts, Rule, Severity, Snapshot } from './types.js';
+
+export {
+  BaselineError,
+  type BaselineFile,
+  formatBaseline,
+  parseBaseline,
+  readBaseline,
+  writeBaseline,
+} from './baseline.js';
+export { type Coverage, coverage } from './coverage.js';
+export { fingerprint } from './fingerprint.js';
+export { applyFixes, type FixChange, type FixPlan, formatFixDiff, planFixes } from './fix.js';
+export { collectLive } from './live.js';
+export { type AuditReport, reportPath } from './report/context.js';
+export { formatJson, type JsonReport, jsonReport } from './report/json.js';
+export { formatMarkdown } from './report/markdown.js';
+export { formatSarif, sarifLevel, sarifLog } from './report/sarif.js';
+export {
+  type AuditOptions,
+  type AuditResult,
+  type AuditSummary,
+  atLeast,
+  runAudit,
+  SCORE_WEIGHTS,
+  type Skipped,
+} from './run.js';
+export { takeSnapshot } from './snapshot.js';
+export { suppressionFor } from './suppress.js';
+export type { Finding, LiveFacts, Rule, Severity, Snapshot, Suppressed } from './types.js';
+export { RULE_IDS, SEVERITIES } from './types.js';
+export { AUDIT_XBERTH_SECTIONS, auditIgnores } from './xberth.js';
+
+/** Every rule, standards first, then the security baseline. */
+export const AUDIT_RULES: readonly Rule[] = [...STANDARDS_RULES, ...SECURITY_RULES];
+
+export interface AuditInput {
+  readonly path: string;
+  readonly load: Omit<LoadOptions, 'lenient'>;
+  readonly live?: LiveFacts;
+  readonly rules?: readonly Rule[];
+  readonly baseline?: ReadonlySet<string>;
+  readonly failOn: Severity;
+  readonly date: Date;
+  readonly version: string;
+}
+
+export interface AuditRun {
+  readonly snapshot: Snapshot;
+  readonly result: AuditResult;
+  readonly report: AuditReport;
+  /** Stacks that could not be read at all. */
+  readonly unreadable: readonly Diagnostic[];
+}
+
+/** Reads the estate at `path`, runs the rules and assembles what the reports need. */
+export async function auditPath(input: AuditInput): Promise<AuditRun> {
+  const rules = input.rules ?? AUDIT_RULES;
+  const { snapshot, diagnostics } = await takeSnapshot(input.path, input.load, input.live);
+  const result = runAudit(snapshot, rules, {
+    failOn: input.failOn,
+    ...(input.baseline ? { baseline: input.baseline } : {}),
+  });
+  const report: AuditReport = {
+    snapshot,
+    result,
+    rules,
+    unreadable: diagnostics,
+    coverage: coverage(snapshot),
+    failOn: input.failOn,
+    date: input.date,
+    version: input.version,
+  };
+  return { snapshot, result, report, unreadable: diagnostics };
+}

@@ -1,0 +1,74 @@
+import type { ContainerSummary, Engine } from '../engine/index.js';
+import { BerthLabel, ComposeLabel, isEngineError, stackSelector } from '../engine/index.js';
+import type { LiveFacts } from './types.js';
+
+type LiveContainer = LiveFacts['containers'][number];
+
+/** Who the container belongs to: Berth's labels first, compose's for stacks run by `docker compose`. */
+function ownerOf(c: ContainerSummary): { stack: string; service: string } | undefined {
+  const stack = c.labels[BerthLabel.Stack] ?? c.labels[ComposeLabel.Project];
+  const service = c.labels[BerthLabel.Service] ?? c.labels[ComposeLabel.Service];
+  return stack && service ? { stack, service } : undefined;
+}
+
+/**
+ * What runs on the engine, for the live rules and the pinning fix: every container of a Berth or
+ * compose stack, with the tags of the image it runs. Left out: `docker compose run` one-offs and
+ * the previous containers Berth keeps during a rollout (they are not the service's current state).
+ */
+export async function collectLive(engine: Pick<Engine, 'containers' | 'images'>): Promise<LiveFacts> {
+  const byId = new Map<string, ContainerSummary>();
+  const lists = await Promise.all([
+    engine.containers.list(stackSelector(), { all: true }),
+    engine.containers.list({ [ComposeLabel.Project]: true }, { all: true }),
+  ]);
+  for (const c of lists.flat()) byId.set(c.id, c);
+
+  const tags = new Map<string, readonly string[]>();
+  const containers: LiveContainer[] = [];
+  for (const c of [...byId.values()]) {
+    const owner = ownerOf(c);
+    if (!owner) continue;
+    if (c.labels[ComposeLabel.OneOff] === 'True' || c.labels[BerthLabel.Role] === 'previous') continue;
+    const restartCount = await restartsOf(engine, c.id);
+    if (restartCount === undefined) continue;
+    if (!tags.has(c.imageId)) tags.set(c.imageId, await imageTags(engine, c.imageId));
+    containers.push({
+      ...owner,
+      name: c.name,
+      state: c.state,
+      restartCount,
+      image: c.image,
+      imageId: c.imageId,
+      imageTags: tags.get(c.imageId) ?? [],
+      // The engine adapter's ImageInfo has no RepoDigests (yet): pinning uses tags.
+      imageDigests: [],
+    });
+  }
+  containers.sort(
+    (a, b) =>
+      a.stack.localeCompare(b.stack) || a.service.localeCompare(b.service) || a.name.localeCompare(b.name),
+  );
+  return { containers };
+}
+
+/** Listings carry no restart count; undefined when the container went away since the listing. */
+async function restartsOf(engine: Pick<Engine, 'containers'>, id: string): Promise<number | undefined> {
+  try {
+    return (await engine.containers.inspect(id)).restartCount;
+  } catch (error: unknown) {
+    if (isEngineError(error, 'ENGINE_NOT_FOUND')) return undefined;
+    throw error;
+  }
+}
+
+async function imageTags(engine: Pick<Engine, 'images'>, imageId: string): Promise<readonly string[]> {
+  if (imageId === '') return [];
+  try {
+    return (await engine.images.inspect(imageId)).tags;
+  } catch (error: unknown) {
+    // The image may have been removed under a running container: no tags to suggest, not a failure.
+    if (isEngineError(error, 'ENGINE_NOT_FOUND')) return [];
+    throw error;
+  }
+}

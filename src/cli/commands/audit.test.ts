@@ -1,0 +1,280 @@
+import { createHash } from 'node:crypto';
+import { chmod, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { writeTree } from '../../audit/test-tree.js';
+import type { ContainerInfo, ContainerSummary, Engine, ImageInfo } from '../../engine/index.js';
+import { EngineError } from '../../engine/index.js';
+import type { ExitCode } from '../io.js';
+import { main } from '../main.js';
+import { type AuditDeps, registerAudit } from './audit.js';
+
+const SHOP = `# shop
+services:
+  web:
+    image: nginx:latest   # front
+    user: "101"
+    read_only: true
+    restart: unless-stopped
+    cap_drop: [ALL]
+    pids_limit: 100
+    mem_limit: 256m
+    healthcheck:
+      test: wget -q --spider http://localhost/
+      interval: 30s
+      timeout: 5s
+      retries: 3
+    x-berth:
+      audit:
+        ignore:
+          - rule: no-new-privileges-missing
+            reason: checked by the platform team
+`;
+
+async function estate(extra: Record<string, string> = {}) {
+  const root = await writeTree({
+    'shop/compose.yaml': SHOP,
+    'shop/README.md': '# shop\n',
+    'shop/.env': 'A=1\n',
+    ...extra,
+  });
+  await chmod(join(root, 'shop/.env'), 0o644);
+  return root;
+}
+
+/** The whole CLI, in-process. */
+async function berth(argv: string[], options: { cwd: string }) {
+  let stdout = '';
+  const code = await main(argv, {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: () => {},
+    env: {},
+    cwd: options.cwd,
+  });
+  return { code, stdout };
+}
+
+const hash = async (file: string) =>
+  createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
+
+/** The audit command alone, with a fake engine and a fixed clock. */
+async function audit(
+  argv: string[],
+  cwd: string,
+  engine?: Pick<Engine, 'containers' | 'images'>,
+  env: Record<string, string> = {},
+) {
+  let stdout = '';
+  let stderr = '';
+  let code: ExitCode = 0;
+  const hosts: (string | undefined)[] = [];
+  const program = new Command('berth').version('9.9.9').exitOverride();
+  const deps: AuditDeps = {
+    connect: async (host) => {
+      hosts.push(host);
+      if (!engine) throw new EngineError('ENGINE_UNAVAILABLE', 'no engine at unix:///var/run/docker.sock');
+      return engine;
+    },
+    clock: { now: () => new Date('2025-01-02T03:04:05Z') },
+  };
+  const io = {
+    stdout: (t: string) => {
+      stdout += t;
+    },
+    stderr: (t: string) => {
+      stderr += t;
+    },
+    env,
+    cwd,
+  };
+  registerAudit(
+    program,
+    io,
+    (c) => {
+      code = c;
+    },
+    deps,
+  );
+  for (const c of program.commands) c.exitOverride();
+  try {
+    await program.parseAsync(['audit', ...argv], { from: 'user' });
+  } catch {
+    code = 2;
+  }
+  return { code, stdout, stderr, hosts };
+}
+
+function fakeEngine(
+  containers: ContainerSummary[],
+  tags: Record<string, string[]>,
+): Pick<Engine, 'containers' | 'images'> {
+  return {
+    containers: {
+      list: async (selector: Record<string, string | true>) =>
+        containers.filter((c) =>
+          Object.entries(selector).every(([k, v]) => (v === true ? k in c.labels : c.labels[k] === v)),
+        ),
+      inspect: async () => ({ restartCount: 0 }) as ContainerInfo,
+    },
+    images: {
+      inspect: async (id: string) => ({ id, tags: tags[id] ?? [], labels: {}, created: '' }) as ImageInfo,
+    },
+  } as unknown as Pick<Engine, 'containers' | 'images'>;
+}
+
+const composeLabels = (project: string, service: string) => ({
+  'com.docker.compose.project': project,
+  'com.docker.compose.service': service,
+});
+
+const running = (id: string, project: string, service: string): ContainerSummary => ({
+  id,
+  name: `${project}-${service}-1`,
+  image: 'nginx:latest',
+  imageId: `sha256:${id}`,
+  labels: composeLabels(project, service),
+  state: 'running',
+  status: 'Up',
+  networks: [],
+  createdAt: '',
+});
+
+describe('berth audit', () => {
+  it('prints the Markdown report and fails on a high finding (the readable .env)', async () => {
+    const root = await estate();
+    const run = await berth(['audit', root], { cwd: root });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^# Infrastructure audit: /);
+    expect(run.stdout).toContain('.env file readable by other users');
+    expect(run.stdout).toContain('| `no-new-privileges-missing` | shop/web |');
+  });
+
+  it('passes with --fail-on critical, and exits 2 on a bad option value', async () => {
+    const root = await estate();
+    expect((await berth(['audit', '--fail-on', 'critical'], { cwd: root })).code).toBe(0);
+    expect((await berth(['audit', '--fail-on', 'severe'], { cwd: root })).code).toBe(2);
+    expect((await berth(['audit', '--format', 'html'], { cwd: root })).code).toBe(2);
+  });
+
+  it('writes JSON and SARIF, to stdout or to a file', async () => {
+    const root = await estate();
+    const json = JSON.parse((await audit(['--format', 'json'], root)).stdout) as {
+      summary: { exitCode: number };
+      findings: unknown[];
+    };
+    expect(json.summary.exitCode).toBe(1);
+    const out = await audit(['--format', 'sarif', '-o', 'audit.sarif'], root);
+    expect(out.stdout).toBe('');
+    expect(out.stderr).toMatch(/^wrote audit.sarif: health score \d+\/100, findings: .*1 high/);
+    const sarif = JSON.parse(await readFile(join(root, 'audit.sarif'), 'utf8')) as {
+      version: string;
+      runs: { tool: { driver: { version: string } } }[];
+    };
+    expect(sarif.version).toBe('2.1.0');
+    expect(sarif.runs[0]?.tool.driver.version).toBe('9.9.9');
+  });
+
+  it('exits 2 when nothing can be audited, and lists unreadable stacks otherwise', async () => {
+    const root = await writeTree({ 'broken/compose.yaml': 'services: [\n' });
+    const nothing = await audit([], root);
+    expect(nothing.code).toBe(2);
+    expect(nothing.stderr).toContain('nothing to audit');
+    expect(nothing.stderr).toContain('SPEC_YAML_SYNTAX');
+    expect((await audit(['missing-folder'], root)).code).toBe(2);
+
+    const mixed = await estate({ 'broken/compose.yaml': 'services: [\n' });
+    const run = await audit(['--fail-on', 'critical'], mixed);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Stack not audited: `broken/compose.yaml` could not be read');
+  });
+
+  it('writes a baseline, then hides its findings and says how many', async () => {
+    const root = await estate();
+    const written = await audit(['--write-baseline', 'baseline.json'], root);
+    expect(written.code).toBe(0);
+    const file = JSON.parse(await readFile(join(root, 'baseline.json'), 'utf8')) as {
+      version: number;
+      fingerprints: string[];
+    };
+    expect(file.version).toBe(1);
+    expect(file.fingerprints.length).toBeGreaterThan(0);
+    const again = await audit(['--baseline', 'baseline.json', '--format', 'json'], root);
+    expect(again.code).toBe(0);
+    const json = JSON.parse(again.stdout) as { findings: unknown[]; summary: { baselineHidden: number } };
+    expect(json.findings).toEqual([]);
+    expect(json.summary.baselineHidden).toBe(file.fingerprints.length);
+  });
+
+  it('exits 2 on an unreadable or invalid baseline', async () => {
+    const root = await estate({ 'bad.json': '{"version":2}' });
+    for (const file of ['bad.json', 'none.json']) {
+      const run = await audit(['--baseline', file], root);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('AUDIT_BASELINE_INVALID');
+    }
+  });
+
+  it('--fix --dry-run prints the diff and changes nothing; --fix applies; a second --fix has nothing to do', async () => {
+    const root = await estate();
+    const compose = join(root, 'shop/compose.yaml');
+    const env = join(root, 'shop/.env');
+    const before = [await hash(compose), await hash(env)];
+    const dry = await audit(['--fix', '--dry-run'], root);
+    expect(dry.stdout).toContain('--- a/shop/.env\n+++ b/shop/.env\nmode 644 → 600\n');
+    expect(dry.stdout).toContain('not fixed: image-not-pinned shop/web: needs the running engine');
+    expect(dry.stdout).toContain('dry run: nothing was changed');
+    expect([await hash(compose), await hash(env)]).toEqual(before);
+
+    const fixed = await audit(['--fix'], root);
+    expect(fixed.stdout).toContain('fixed shop/.env: mode 644 → 600');
+    expect(fixed.code).toBe(0);
+    expect((await stat(env)).mode & 0o777).toBe(0o600);
+
+    const second = await audit(['--fix'], root);
+    expect(second.stdout).toContain('nothing to fix automatically');
+    expect(await hash(compose)).toBe(before[0]);
+  });
+
+  it('--live reads the engine at DOCKER_HOST: running/declared, live rules, and pins to the running version', async () => {
+    const root = await estate();
+    const engine = fakeEngine([running('a', 'shop', 'web'), running('b', 'shop', 'gone')], {
+      'sha256:a': ['nginx:1.27.3', 'nginx:latest'],
+    });
+    const run = await audit(['--live', '--format', 'json'], root, engine, {
+      DOCKER_HOST: 'tcp://10.0.0.1:2375',
+    });
+    expect(run.hosts).toEqual(['tcp://10.0.0.1:2375']);
+    const json = JSON.parse(run.stdout) as {
+      summary: { running: number; declared: number };
+      findings: { rule: string }[];
+      skipped: unknown[];
+    };
+    expect(json.summary).toMatchObject({ running: 1, declared: 1 });
+    expect(json.skipped).toEqual([]);
+    expect(json.findings.map((f) => f.rule)).toContain('running-not-declared');
+
+    const fixed = await audit(['--live', '--fix'], root, engine);
+    expect(fixed.stdout).toContain('+    image: nginx:1.27.3   # front');
+    expect(await readFile(join(root, 'shop/compose.yaml'), 'utf8')).toBe(
+      SHOP.replace('nginx:latest', 'nginx:1.27.3'),
+    );
+  });
+
+  it('--live without an engine exits 2 with the engine error', async () => {
+    const root = await estate();
+    const run = await audit(['--live'], root);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('error ENGINE_UNAVAILABLE');
+  });
+
+  it('audits the workspace (-w) when no path is given', async () => {
+    const root = await estate();
+    const run = await berth(['-w', root, 'audit', '--format', 'json'], { cwd: '/' });
+    expect((JSON.parse(run.stdout) as { summary: { stacks: number } }).summary.stacks).toBe(1);
+  });
+});
