@@ -131,37 +131,6 @@ describe('coverage', () => {
     expect(isStateful({ image: 'alpine:3.20', extensions: {} }, '/data/sub')).toBe(false);
   });
 
-  it('takes x-berth.backup at stack or service level as a backup', async () => {
-    const stackLevel = await stackOf(`
-x-berth:
-  backup: { schedule: daily }
-services:
-  db:
-    image: postgres:16.4
-    volumes: [pgdata:/var/lib/postgresql/data]
-volumes:
-  pgdata: {}
-`);
-    expect(coverage(stackLevel.snapshot).backedUp).toBe(1);
-    const serviceLevel = await stackOf(`
-services:
-  db:
-    image: postgres:16.4
-    volumes: [pgdata:/var/lib/postgresql/data]
-    x-berth:
-      backup: { schedule: daily }
-  other:
-    image: mysql:8.4
-    volumes: [mydata:/var/lib/mysql]
-volumes:
-  pgdata: {}
-  mydata: {}
-`);
-    expect(coverage(serviceLevel.snapshot).perStack).toEqual([
-      { stack: 'app', services: 2, pinned: 2, healthchecked: 0, limited: 0, backedUp: 1 },
-    ]);
-  });
-
   it('does not count a backup service that mounts another volume', async () => {
     const { snapshot } = await stackOf(`
 services:

@@ -98,6 +98,7 @@ export async function takeSnapshot(
   return {
     snapshot: {
       root,
+      ...(catalog?.catalog.name ? { name: catalog.catalog.name } : {}),
       ...(catalog ? { catalogFile: catalog.file } : {}),
       catalogOrphans,
       stacks: stacks.sort((a, b) => a.name.localeCompare(b.name)),

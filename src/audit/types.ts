@@ -42,6 +42,8 @@ export interface LiveFacts {
 
 export interface Snapshot {
   readonly root: string;
+  /** The estate's name from the catalog (`name:` in berth.yaml), when it has one. */
+  readonly name?: string;
   readonly catalogFile?: string;
   /** Catalog entries whose folder holds no stack. */
   readonly catalogOrphans: readonly {
@@ -127,7 +129,7 @@ export const RULE_IDS = [
   'stack-no-readme', // low
   'stack-not-in-catalog', // medium
   'catalog-entry-missing', // high: catalog entry without a stack folder
-  'volume-no-backup', // medium: a stateful named volume with no backup (x-berth.backup or a backup service)
+  'volume-no-backup', // medium: a stateful named volume that no backup service of the stack mounts
   'db-port-public', // high: a database port published on all interfaces
   'bind-mount-data-dir', // low: a database data directory on a bind mount
   'stale-files', // low: *.bak, *.orig, *~ beside compose files

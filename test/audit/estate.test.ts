@@ -258,7 +258,7 @@ describe('berth audit on the estate', () => {
       exitCode: 1,
       date: expect.any(String),
       failOn: 'critical',
-      suppressed: 3,
+      suppressed: 4,
       baselineHidden: 0,
     });
     expect(report.suppressed.map((f) => [f.rule, f.stack, f.service, f.reason])).toEqual(

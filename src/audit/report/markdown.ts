@@ -163,7 +163,7 @@ function notChecked(report: AuditReport): string[] {
 /** The audit as a Markdown report in the shape of a hand-written infrastructure analysis. */
 export function formatMarkdown(report: AuditReport): string {
   const date = report.date.toISOString();
-  const name = basename(report.snapshot.root) || report.snapshot.root;
+  const name = report.snapshot.name ?? (basename(report.snapshot.root) || report.snapshot.root);
   const lines = [
     `# Infrastructure audit: ${cell(name)}`,
     '',

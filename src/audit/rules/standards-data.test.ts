@@ -54,22 +54,15 @@ volumes: { db-data: {}, cache: {}, uploads: {}, tmp: {}, logs: {} }
     expect(hits[0]?.message).toContain('/var/lib/mysql');
   });
 
-  it('accepts a backup service mounting the volume, and x-berth.backup on the stack or service', async () => {
+  it('accepts a backup service mounting the volume, not a declared x-berth.backup policy', async () => {
     const withService = await hitsOf(
       volumeNoBackup,
       `${STATEFUL.replace('volumes: { db', '  backup:\n    image: offen/docker-volume-backup:v2\n    volumes: [db-data:/backup/db:ro, cache:/backup/cache:ro]\nvolumes: { db')}`,
     );
     expect(keys(withService)).toEqual(['app/app: volume=uploads']);
-    const onService = await hitsOf(
-      volumeNoBackup,
-      STATEFUL.replace(
-        '  cache:\n    image: redis:7\n',
-        '  cache:\n    image: redis:7\n    x-berth: { backup: { schedule: daily } }\n',
-      ),
-    );
-    expect(keys(onService)).toEqual(['app/db: volume=db-data', 'app/app: volume=uploads']);
-    const onStack = await hitsOf(volumeNoBackup, `x-berth:\n  backup: { schedule: daily }\n${STATEFUL}`);
-    expect(onStack).toEqual([]);
+    // Nothing executes x-berth.backup yet: counting it would report coverage that does not exist.
+    const declared = await hitsOf(volumeNoBackup, `x-berth:\n  deploy: { rollback: auto }\n${STATEFUL}`);
+    expect(keys(declared)).toEqual(keys(await hitsOf(volumeNoBackup, STATEFUL)));
   });
 
   it('ignores bind mounts, anonymous volumes and stateless services', async () => {
@@ -193,7 +186,7 @@ describe('duplicate-database', () => {
       'shop/pg: engine=postgres',
       'wiki/db: engine=postgres',
     ]);
-    expect(hits[0]?.message).toBe('blog runs its own mysql server (`db`), as do crm, shop');
+    expect(hits[0]?.message).toBe('blog runs its own mysql server (`db`), as do the stacks crm, shop');
   });
 
   it('says nothing when each engine runs once', async () => {

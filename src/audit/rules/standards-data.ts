@@ -7,7 +7,6 @@ import {
   imageBase,
   isDatabaseImage,
   parseImage,
-  rawXBerth,
   serviceHit,
 } from './helpers.js';
 
@@ -49,10 +48,6 @@ export function isStateful(service: Service, target: string): boolean {
   return STATEFUL_TARGET.test(target);
 }
 
-function declaresBackup(extensions: Readonly<Record<string, unknown>> | undefined): boolean {
-  return rawXBerth(extensions).backup !== undefined;
-}
-
 /** Named volumes that a backup container of the stack mounts. */
 function backedUpVolumes(stack: StackFacts): Set<string> {
   const out = new Set<string>();
@@ -71,14 +66,13 @@ export const volumeNoBackup: Rule = {
   rationale:
     'A named volume holding a database or application data is the one thing a redeploy cannot ' +
     'recreate; without a backup, a disk failure or a bad `docker volume rm` loses it for good.',
-  fix: 'Declare `x-berth.backup` for the stack or service, or add a backup service (e.g. offen/docker-volume-backup) that mounts the volume.',
+  // Only a backup that runs counts: a declared policy nothing executes would make this report lie.
+  fix: 'Add a backup service (e.g. offen/docker-volume-backup) that mounts the volume, or suppress with the reason if it is backed up outside the stack.',
   check(snapshot) {
     const hits: Hit[] = [];
     for (const stack of snapshot.stacks) {
-      if (declaresBackup(stack.loaded.model.extensions)) continue;
       const covered = backedUpVolumes(stack);
       for (const [name, service] of Object.entries(stack.loaded.model.services ?? {})) {
-        if (declaresBackup(service.extensions)) continue;
         (service.volumes ?? []).forEach((mount, index) => {
           if (mount.type !== 'volume' || !mount.source || covered.has(mount.source)) return;
           if (!isStateful(service, mount.target)) return;
@@ -89,7 +83,7 @@ export const volumeNoBackup: Rule = {
               ['volumes', index],
               `volume=${mount.source}`,
               `volume \`${mount.source}\` (${mount.target} of \`${name}\`) holds state and nothing backs it up`,
-              `add a backup service to ${stack.name}, e.g. image: offen/docker-volume-backup:v2 with volumes: ["${mount.source}:/backup/${mount.source}:ro"], or declare x-berth.backup on \`${name}\``,
+              `add a backup service to ${stack.name}, e.g. image: offen/docker-volume-backup:v2 with volumes: ["${mount.source}:/backup/${mount.source}:ro"]`,
             ),
           );
         });
@@ -208,7 +202,7 @@ export const duplicateDatabase: Rule = {
             service,
             ['image'],
             `engine=${engine}`,
-            `${stack.name} runs its own ${engine} server (\`${service}\`), as do ${others.join(', ')}`,
+            `${stack.name} runs its own ${engine} server (\`${service}\`), as do the stacks ${others.join(', ')}`,
             `consider one shared ${engine} server with a database and user per stack (${[stack.name, ...others].join(', ')})`,
           ),
         );

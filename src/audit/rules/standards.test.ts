@@ -59,7 +59,11 @@ const CLEAN = `services:
       POSTGRES_PASSWORD: \${DB_PASSWORD}
     ports: ["127.0.0.1:5432:5432"]
     volumes: [pg:/var/lib/postgresql/data]
-    x-berth: { backup: { schedule: daily } }
+  backup:
+    image: offen/docker-volume-backup:v2.43.0
+    ${HEALTH}
+    ${LIMITS}
+    volumes: [pg:/backup/pg:ro]
 volumes: { pg: {} }
 `;
 
@@ -125,7 +129,7 @@ describe('STANDARDS_RULES', () => {
   it('finds nothing on a stack that meets the standards', async () => {
     const { snapshot } = await snapshotOf({
       files: { 'berth.yaml': 'stacks:\n  shop:\n    path: shop\n', ...pick(files, 'shop/') },
-      live: { containers: [container('shop', 'web'), container('shop', 'db')] },
+      live: { containers: [container('shop', 'web'), container('shop', 'db'), container('shop', 'backup')] },
     });
     for (const rule of STANDARDS_RULES) expect(rule.check(snapshot), rule.id).toEqual([]);
   });
