@@ -1,7 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Diagnostic } from '../spec/diagnostics.js';
-import { findComposeFiles, findStackFolders, projectNameFrom } from '../spec/discover.js';
+import { findComposeFiles, findStackFolders, mapLimit, projectNameFrom } from '../spec/discover.js';
 import { type LoadedStack, type LoadOptions, loadStack, loadWorkspace } from '../spec/stack.js';
 import type { LiveFacts, Snapshot, StackFacts } from './types.js';
 
@@ -72,7 +72,7 @@ export async function takeSnapshot(
   const workspace = load.workspace;
   const catalog = workspace?.catalog;
   const stacks: StackFacts[] = [];
-  for (const s of load.stacks) stacks.push(await factsOf(s, workspace?.kind === 'catalog'));
+  stacks.push(...(await mapLimit(load.stacks, 8, (s) => factsOf(s, workspace?.kind === 'catalog'))));
 
   const catalogOrphans: Snapshot['catalogOrphans'][number][] = [];
   if (workspace?.kind === 'catalog' && catalog) {

@@ -41,8 +41,18 @@ export interface ComposeFiles {
 
 /** Finds the compose file of a stack folder and its override file, as `docker compose` does. */
 export async function findComposeFiles(dir: string): Promise<ComposeFiles> {
-  const present: string[] = [];
-  for (const name of COMPOSE_FILE_NAMES) if (await isFile(join(dir, name))) present.push(name);
+  // One readdir instead of a stat per candidate name: estates have hundreds of stack folders.
+  let names: Set<string>;
+  try {
+    names = new Set(
+      (await readdir(dir, { withFileTypes: true }))
+        .filter((e) => e.isFile() || e.isSymbolicLink())
+        .map((e) => e.name),
+    );
+  } catch {
+    return { files: [], diagnostics: [] };
+  }
+  const present = COMPOSE_FILE_NAMES.filter((name) => names.has(name));
   const [base, ...ignored] = present;
   if (base === undefined) return { files: [], diagnostics: [] };
   const diagnostics = ignored.map((name) =>
@@ -54,26 +64,37 @@ export async function findComposeFiles(dir: string): Promise<ComposeFiles> {
       `keep one compose file per stack folder (merge ${name} into ${base}, or rename it ${overrideNamesFor(base)[0]})`,
     ),
   );
-  const files = [join(dir, base)];
-  for (const name of overrideNamesFor(base)) {
-    if (await isFile(join(dir, name))) {
-      files.push(join(dir, name));
-      break;
+  const override = overrideNamesFor(base).find((name) => names.has(name));
+  return { files: [join(dir, base), ...(override ? [join(dir, override)] : [])], diagnostics };
+}
+
+/** Runs `task` over `items` with at most `limit` at once, keeping the results in order. */
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await task(items[i] as T);
     }
-  }
-  return { files, diagnostics };
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 /** Sub-folders of `dir` that hold a compose file: the estate layout `<stack>/docker-compose.yml`. */
 export async function findStackFolders(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  const folders: string[] = [];
-  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    if (!entry.isDirectory() || entry.name.startsWith('.') || entry.name === 'node_modules') continue;
-    const { files } = await findComposeFiles(join(dir, entry.name));
-    if (files.length > 0) folders.push(join(dir, entry.name));
-  }
-  return folders;
+  const entries = (await readdir(dir, { withFileTypes: true }))
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules')
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const found = await mapLimit(entries, 16, async (e) =>
+    (await findComposeFiles(join(dir, e.name))).files.length > 0 ? join(dir, e.name) : undefined,
+  );
+  return found.filter((f): f is string => f !== undefined);
 }
 
 /** A compose project name from a folder name, by compose's rules: lowercase letters, digits, `-` and `_`. */

@@ -1,7 +1,7 @@
 import { type Assembled, assemble, locateAcross } from './assemble.js';
 import { graphChecks, type Locate, referenceChecks } from './checks.js';
 import { type Diagnostic, hasErrors, SpecCode, specError } from './diagnostics.js';
-import { projectNameFrom } from './discover.js';
+import { mapLimit, projectNameFrom } from './discover.js';
 import { projectEnv } from './env.js';
 import { resolveServiceEnvironment } from './env-files.js';
 import type { DependencyGraph } from './graph.js';
@@ -201,8 +201,10 @@ export async function loadWorkspace(path: string, options: LoadOptions): Promise
   const diagnostics = [...resolved.diagnostics];
   const files: string[] = resolved.workspace?.catalog ? [resolved.workspace.catalog.file] : [];
   const stacks: LoadedStack[] = [];
-  for (const ref of resolved.workspace?.stacks ?? []) {
-    const result = await loadStack(ref, options);
+  // Stacks load concurrently (file reads overlap); results keep the workspace's order.
+  for (const result of await mapLimit(resolved.workspace?.stacks ?? [], 8, (ref) =>
+    loadStack(ref, options),
+  )) {
     files.push(...result.files);
     diagnostics.push(...result.diagnostics);
     if (result.stack) stacks.push(result.stack);
