@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { type AuditRun, auditPath } from '../src/audit/index.js';
 import { builtinXBerthRegistry } from '../src/composition.js';
-import { parseArgs, positiveInt } from './lib/args.js';
-import { findFiles, isDirectory, totalBytes } from './lib/files.js';
+import { corpusRun } from './lib/corpus.js';
+import { totalBytes } from './lib/files.js';
 import { crashOf, type ProcessRun, timeProcess } from './lib/proc.js';
 import { repeat, type Summary } from './lib/stats.js';
 import { formatTable, perSecond, ratio, seconds } from './lib/table.js';
@@ -44,34 +44,9 @@ function buildEstate(paths: readonly string[], composeDir: string): string {
 }
 
 export async function run(args: readonly string[], ctx: BenchContext): Promise<number> {
-  const parsed = parseArgs(args, { flags: ['--skip-dclint', '--help'], values: ['--runs', '--limit'] });
-  const runs = positiveInt(parsed.values.get('--runs'), 3);
-  const limit = positiveInt(parsed.values.get('--limit'), Number.POSITIVE_INFINITY);
-  if (parsed.flags.has('--help')) {
-    ctx.out(USAGE);
-    return 0;
-  }
-  if (
-    parsed.unknown.length > 0 ||
-    parsed.positional.length > 0 ||
-    runs === undefined ||
-    limit === undefined
-  ) {
-    process.stderr.write(`${USAGE}\n`);
-    return 2;
-  }
-
-  const corpus = ctx.env.BERTH_CORPUS ?? join(ctx.repoRoot, '..', 'shared', 'corpus');
-  const composeDir = isDirectory(join(corpus, 'compose')) ? join(corpus, 'compose') : corpus;
-  if (!isDirectory(composeDir)) {
-    process.stderr.write(`audit bench: no corpus at ${composeDir} (set BERTH_CORPUS)\n`);
-    return 1;
-  }
-  const paths = findFiles(composeDir, (name) => /\.ya?ml$/.test(name)).slice(0, limit);
-  if (paths.length === 0) {
-    process.stderr.write(`audit bench: no .yml/.yaml file under ${composeDir}\n`);
-    return 1;
-  }
+  const setup = corpusRun('audit', USAGE, args, ctx);
+  if (typeof setup === 'number') return setup;
+  const { runs, composeDir, paths } = setup;
 
   const estate = buildEstate(paths, composeDir);
   try {
@@ -80,7 +55,7 @@ export async function run(args: readonly string[], ctx: BenchContext): Promise<n
       composeDir,
       estate,
       runs,
-      skipDclint: parsed.flags.has('--skip-dclint'),
+      skipDclint: setup.skipDclint,
     });
   } finally {
     rmSync(estate, { recursive: true, force: true });

@@ -5,8 +5,8 @@ import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { builtinXBerthRegistry } from '../src/composition.js';
 import { validatePaths } from '../src/spec/validate.js';
-import { parseArgs, positiveInt } from './lib/args.js';
-import { findFiles, isDirectory, totalBytes } from './lib/files.js';
+import { corpusRun } from './lib/corpus.js';
+import { totalBytes } from './lib/files.js';
 import { crashOf, type ProcessRun, timeProcess } from './lib/proc.js';
 import { repeat, type Summary } from './lib/stats.js';
 import { formatTable, perSecond, ratio, seconds } from './lib/table.js';
@@ -26,34 +26,9 @@ interface Row {
 }
 
 export async function run(args: readonly string[], ctx: BenchContext): Promise<number> {
-  const parsed = parseArgs(args, { flags: ['--skip-dclint', '--help'], values: ['--runs', '--limit'] });
-  const runs = positiveInt(parsed.values.get('--runs'), 3);
-  const limit = positiveInt(parsed.values.get('--limit'), Number.POSITIVE_INFINITY);
-  if (parsed.flags.has('--help')) {
-    ctx.out(USAGE);
-    return 0;
-  }
-  if (
-    parsed.unknown.length > 0 ||
-    parsed.positional.length > 0 ||
-    runs === undefined ||
-    limit === undefined
-  ) {
-    process.stderr.write(`${USAGE}\n`);
-    return 2;
-  }
-
-  const corpus = ctx.env.BERTH_CORPUS ?? join(ctx.repoRoot, '..', 'shared', 'corpus');
-  const composeDir = isDirectory(join(corpus, 'compose')) ? join(corpus, 'compose') : corpus;
-  if (!isDirectory(composeDir)) {
-    process.stderr.write(`spec bench: no corpus at ${composeDir} (set BERTH_CORPUS)\n`);
-    return 1;
-  }
-  const paths = findFiles(composeDir, (name) => /\.ya?ml$/.test(name)).slice(0, limit);
-  if (paths.length === 0) {
-    process.stderr.write(`spec bench: no .yml/.yaml file under ${composeDir}\n`);
-    return 1;
-  }
+  const setup = corpusRun('spec', USAGE, args, ctx);
+  if (typeof setup === 'number') return setup;
+  const { runs, composeDir, paths } = setup;
 
   const berthEntry = existsSync(join(ctx.repoRoot, 'dist', 'cli', 'main.js')) ? 'dist' : 'src via tsx';
   ctx.out(`corpus   ${composeDir}`);
@@ -83,7 +58,7 @@ export async function run(args: readonly string[], ctx: BenchContext): Promise<n
 
   let dclint: { summary: Summary; last: ProcessRun } | undefined;
   const dclintBin = join(ctx.repoRoot, 'node_modules', '.bin', 'dclint');
-  if (parsed.flags.has('--skip-dclint')) notes.push('dclint skipped (--skip-dclint)');
+  if (setup.skipDclint) notes.push('dclint skipped (--skip-dclint)');
   else if (!existsSync(dclintBin)) notes.push(`dclint not installed at ${relative(ctx.repoRoot, dclintBin)}`);
   else {
     // dclint takes every file in one call, as a user would run it. No warm-up:

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { containerClient } from './containers.js';
 import { EngineError } from './errors.js';
+import { SPEC_DEFAULTS } from './spec-defaults.js';
 import type { EngineRequest, Transport } from './transport.js';
 import type { ContainerSpec } from './types.js';
 
@@ -29,21 +30,7 @@ function fakeTransport(reply: (request: EngineRequest) => unknown): {
 const spec: ContainerSpec = {
   name: 'shop-web-1',
   image: 'nginx',
-  env: {},
-  labels: {},
-  ports: [],
-  mounts: [],
-  tmpfs: {},
-  capAdd: [],
-  capDrop: [],
-  readOnly: false,
-  privileged: false,
-  securityOpt: [],
-  ulimits: [],
-  extraHosts: [],
-  dns: [],
-  dnsSearch: [],
-  sysctls: {},
+  ...SPEC_DEFAULTS,
   networks: [
     { name: 'front', aliases: ['web'] },
     { name: 'back', aliases: ['api'] },

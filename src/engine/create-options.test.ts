@@ -1,25 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { toBind, toCreateOptions, toHealthcheck, toMount, toPortBindings } from './create-options.js';
+import { SPEC_DEFAULTS } from './spec-defaults.js';
 import type { ContainerSpec } from './types.js';
 
 const minimal: ContainerSpec = {
   name: 'shop-web-1',
   image: 'nginx:1.27',
-  env: {},
-  labels: {},
-  ports: [],
-  mounts: [],
-  tmpfs: {},
-  capAdd: [],
-  capDrop: [],
-  readOnly: false,
-  privileged: false,
-  securityOpt: [],
-  ulimits: [],
-  extraHosts: [],
-  dns: [],
-  dnsSearch: [],
-  sysctls: {},
+  ...SPEC_DEFAULTS,
   networks: [],
 };
 

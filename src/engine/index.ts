@@ -39,6 +39,7 @@ export {
   stackSelector,
   toLabelFilters,
 } from './labels.js';
+export { SPEC_DEFAULTS } from './spec-defaults.js';
 export type { EngineRequest, Transport } from './transport.js';
 export type {
   BuildEvent,

@@ -2,27 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { ContainerRow } from '../../deploy/operations.js';
 import type { Plan } from '../../deploy/plan.js';
 import type { ContainerSpec } from '../../engine/index.js';
+import { SPEC_DEFAULTS } from '../../engine/spec-defaults.js';
 import type { UpResult } from '../client.js';
 import { formatEvent, formatPlan, formatRows, formatUp } from './render.js';
 
 const spec: ContainerSpec = {
   name: 'shop-api-1',
   image: 'shop-api',
-  env: {},
-  labels: {},
-  ports: [],
-  mounts: [],
-  tmpfs: {},
-  capAdd: [],
-  capDrop: [],
-  readOnly: false,
-  privileged: false,
-  securityOpt: [],
-  ulimits: [],
-  extraHosts: [],
-  dns: [],
-  dnsSearch: [],
-  sysctls: {},
+  ...SPEC_DEFAULTS,
   networks: [],
 };
 const ref = (name: string) => ({ id: `id-${name}`, name });

@@ -7,6 +7,7 @@ import { takeSnapshot } from '../../../src/audit/snapshot.js';
 import type { Finding } from '../../../src/audit/types.js';
 import { builtinXBerthRegistry } from '../../../src/composition.js';
 import { BerthLabel, containerLabels } from '../../../src/engine/index.js';
+import { SPEC_DEFAULTS } from '../../../src/engine/spec-defaults.js';
 import { type DeployHarness, startHarness } from '../deploy/support.js';
 import { BUSYBOX } from '../engine/support.js';
 
@@ -96,21 +97,8 @@ describe.sequential('berth audit --live on a stack deployed by Berth', () => {
       name: `${stack}-ghost-1`,
       image: BUSYBOX,
       command: ['sleep', '600'],
-      env: {},
+      ...SPEC_DEFAULTS,
       labels,
-      ports: [],
-      mounts: [],
-      tmpfs: {},
-      capAdd: [],
-      capDrop: [],
-      readOnly: false,
-      privileged: false,
-      securityOpt: [],
-      ulimits: [],
-      extraHosts: [],
-      dns: [],
-      dnsSearch: [],
-      sysctls: {},
       networks: [],
       stopSignal: 'SIGKILL',
     });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planDeploy } from '../../../src/deploy/deploy.js';
 import { DeployError } from '../../../src/deploy/errors.js';
 import { BerthLabel } from '../../../src/engine/index.js';
+import { SPEC_DEFAULTS } from '../../../src/engine/spec-defaults.js';
 import { BUSYBOX, freePort } from '../engine/support.js';
 import { containerIds, type DeployHarness, startHarness } from './support.js';
 
@@ -99,21 +100,7 @@ describe.concurrent('deploying broken stacks', () => {
       name: `${stack}-web-1`,
       image: BUSYBOX,
       command: ['sleep', '300'],
-      env: {},
-      labels: {},
-      ports: [],
-      mounts: [],
-      tmpfs: {},
-      capAdd: [],
-      capDrop: [],
-      readOnly: false,
-      privileged: false,
-      securityOpt: [],
-      ulimits: [],
-      extraHosts: [],
-      dns: [],
-      dnsSearch: [],
-      sysctls: {},
+      ...SPEC_DEFAULTS,
       networks: [],
       stopSignal: 'SIGKILL',
     });

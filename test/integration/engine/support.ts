@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { type ContainerSpec, connectEngine, type Engine, isEngineError } from '../../../src/engine/index.js';
+import { SPEC_DEFAULTS } from '../../../src/engine/spec-defaults.js';
 
 // Shared by the engine integration tests: every object they create is named
 // `berth-test-engine-<suffix>-...` and labelled with the run's id, so one sweep
@@ -39,21 +40,8 @@ export async function startRun(): Promise<TestRun> {
         name: name(part),
         image: BUSYBOX,
         command: ['sleep', '300'],
-        env: {},
+        ...SPEC_DEFAULTS,
         labels: labels(),
-        ports: [],
-        mounts: [],
-        tmpfs: {},
-        capAdd: [],
-        capDrop: [],
-        readOnly: false,
-        privileged: false,
-        securityOpt: [],
-        ulimits: [],
-        extraHosts: [],
-        dns: [],
-        dnsSearch: [],
-        sysctls: {},
         networks: [],
         // busybox's sleep ignores SIGTERM as PID 1: stop fast.
         stopSignal: 'SIGKILL',
