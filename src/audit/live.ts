@@ -24,7 +24,7 @@ export async function collectLive(engine: Pick<Engine, 'containers' | 'images'>)
   ]);
   for (const c of lists.flat()) byId.set(c.id, c);
 
-  const tags = new Map<string, readonly string[]>();
+  const tags = new Map<string, ImageRefs>();
   const containers: LiveContainer[] = [];
   for (const c of [...byId.values()]) {
     const owner = ownerOf(c);
@@ -32,7 +32,7 @@ export async function collectLive(engine: Pick<Engine, 'containers' | 'images'>)
     if (c.labels[ComposeLabel.OneOff] === 'True' || c.labels[BerthLabel.Role] === 'previous') continue;
     const restartCount = await restartsOf(engine, c.id);
     if (restartCount === undefined) continue;
-    if (!tags.has(c.imageId)) tags.set(c.imageId, await imageTags(engine, c.imageId));
+    if (!tags.has(c.imageId)) tags.set(c.imageId, await imageRefs(engine, c.imageId));
     containers.push({
       ...owner,
       name: c.name,
@@ -40,9 +40,8 @@ export async function collectLive(engine: Pick<Engine, 'containers' | 'images'>)
       restartCount,
       image: c.image,
       imageId: c.imageId,
-      imageTags: tags.get(c.imageId) ?? [],
-      // The engine adapter's ImageInfo has no RepoDigests (yet): pinning uses tags.
-      imageDigests: [],
+      imageTags: tags.get(c.imageId)?.tags ?? [],
+      imageDigests: tags.get(c.imageId)?.digests ?? [],
     });
   }
   containers.sort(
@@ -62,13 +61,19 @@ async function restartsOf(engine: Pick<Engine, 'containers'>, id: string): Promi
   }
 }
 
-async function imageTags(engine: Pick<Engine, 'images'>, imageId: string): Promise<readonly string[]> {
-  if (imageId === '') return [];
+interface ImageRefs {
+  readonly tags: readonly string[];
+  readonly digests: readonly string[];
+}
+
+async function imageRefs(engine: Pick<Engine, 'images'>, imageId: string): Promise<ImageRefs> {
+  if (imageId === '') return { tags: [], digests: [] };
   try {
-    return (await engine.images.inspect(imageId)).tags;
+    const info = await engine.images.inspect(imageId);
+    return { tags: info.tags, digests: info.digests };
   } catch (error: unknown) {
-    // The image may have been removed under a running container: no tags to suggest, not a failure.
-    if (isEngineError(error, 'ENGINE_NOT_FOUND')) return [];
+    // The image may have been removed under a running container: nothing to suggest, not a failure.
+    if (isEngineError(error, 'ENGINE_NOT_FOUND')) return { tags: [], digests: [] };
     throw error;
   }
 }

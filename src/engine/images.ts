@@ -8,6 +8,7 @@ import type { ImageInfo } from './types.js';
 export interface RawImageInspect {
   Id?: string;
   RepoTags?: string[] | null;
+  RepoDigests?: string[] | null;
   Created?: string;
   Config?: { Labels?: Record<string, string> | null } | null;
 }
@@ -15,6 +16,7 @@ export interface RawImageInspect {
 export interface RawImageSummary {
   Id?: string;
   RepoTags?: string[] | null;
+  RepoDigests?: string[] | null;
   Created?: number;
   Labels?: Record<string, string> | null;
 }
@@ -24,10 +26,16 @@ function realTags(tags: readonly string[] | null | undefined): string[] {
   return (tags ?? []).filter((tag) => tag !== '<none>:<none>');
 }
 
+/** `repo@sha256:…` references; images built locally and never pushed or pulled have none. */
+function realDigests(digests: readonly string[] | null | undefined): string[] {
+  return (digests ?? []).filter((d) => d.includes('@') && !d.startsWith('<none>'));
+}
+
 export function toImageInfo(raw: RawImageInspect): ImageInfo {
   return {
     id: raw.Id ?? '',
     tags: realTags(raw.RepoTags),
+    digests: realDigests(raw.RepoDigests),
     labels: { ...(raw.Config?.Labels ?? {}) },
     created: raw.Created ?? '',
   };
@@ -37,6 +45,7 @@ export function toImageSummary(raw: RawImageSummary): ImageInfo {
   return {
     id: raw.Id ?? '',
     tags: realTags(raw.RepoTags),
+    digests: realDigests(raw.RepoDigests),
     labels: { ...(raw.Labels ?? {}) },
     created: raw.Created === undefined ? '' : new Date(raw.Created * 1000).toISOString(),
   };

@@ -137,6 +137,8 @@ export interface ImageInfo {
   readonly id: string;
   /** `repo:tag` references; untagged images have none. */
   readonly tags: readonly string[];
+  /** `repo@sha256:…` references (RepoDigests): only images that came from a registry have them. */
+  readonly digests: readonly string[];
   readonly labels: Readonly<Record<string, string>>;
   readonly created: string; // ISO
 }

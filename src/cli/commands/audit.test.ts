@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { writeTree } from '../../audit/test-tree.js';
-import type { ContainerInfo, ContainerSummary, Engine, ImageInfo } from '../../engine/index.js';
-import { EngineError } from '../../engine/index.js';
+import { connectEngine } from '../../engine/index.js';
 import type { ExitCode } from '../io.js';
 import { main } from '../main.js';
 import { type AuditDeps, registerAudit } from './audit.js';
@@ -62,13 +61,8 @@ const hash = async (file: string) =>
     .update(await readFile(file))
     .digest('hex');
 
-/** The audit command alone, with a fake engine and a fixed clock. */
-async function audit(
-  argv: string[],
-  cwd: string,
-  engine?: Pick<Engine, 'containers' | 'images'>,
-  env: Record<string, string> = {},
-) {
+/** The audit command alone, with a fixed clock; `--live` talks to the engine at DOCKER_HOST for real. */
+async function audit(argv: string[], cwd: string, env: Record<string, string> = {}) {
   let stdout = '';
   let stderr = '';
   let code: ExitCode = 0;
@@ -77,8 +71,7 @@ async function audit(
   const deps: AuditDeps = {
     connect: async (host) => {
       hosts.push(host);
-      if (!engine) throw new EngineError('ENGINE_UNAVAILABLE', 'no engine at unix:///var/run/docker.sock');
-      return engine;
+      return connectEngine({ ...(host ? { host } : {}), timeoutMs: 2000 });
     },
     clock: { now: () => new Date('2025-01-02T03:04:05Z') },
   };
@@ -108,41 +101,6 @@ async function audit(
   }
   return { code, stdout, stderr, hosts };
 }
-
-function fakeEngine(
-  containers: ContainerSummary[],
-  tags: Record<string, string[]>,
-): Pick<Engine, 'containers' | 'images'> {
-  return {
-    containers: {
-      list: async (selector: Record<string, string | true>) =>
-        containers.filter((c) =>
-          Object.entries(selector).every(([k, v]) => (v === true ? k in c.labels : c.labels[k] === v)),
-        ),
-      inspect: async () => ({ restartCount: 0 }) as ContainerInfo,
-    },
-    images: {
-      inspect: async (id: string) => ({ id, tags: tags[id] ?? [], labels: {}, created: '' }) as ImageInfo,
-    },
-  } as unknown as Pick<Engine, 'containers' | 'images'>;
-}
-
-const composeLabels = (project: string, service: string) => ({
-  'com.docker.compose.project': project,
-  'com.docker.compose.service': service,
-});
-
-const running = (id: string, project: string, service: string): ContainerSummary => ({
-  id,
-  name: `${project}-${service}-1`,
-  image: 'nginx:latest',
-  imageId: `sha256:${id}`,
-  labels: composeLabels(project, service),
-  state: 'running',
-  status: 'Up',
-  networks: [],
-  createdAt: '',
-});
 
 describe('berth audit', () => {
   it('prints the Markdown report and fails on a high finding (the readable .env)', async () => {
@@ -240,36 +198,12 @@ describe('berth audit', () => {
     expect(await hash(compose)).toBe(before[0]);
   });
 
-  it('--live reads the engine at DOCKER_HOST: running/declared, live rules, and pins to the running version', async () => {
-    const root = await estate();
-    const engine = fakeEngine([running('a', 'shop', 'web'), running('b', 'shop', 'gone')], {
-      'sha256:a': ['nginx:1.27.3', 'nginx:latest'],
-    });
-    const run = await audit(['--live', '--format', 'json'], root, engine, {
-      DOCKER_HOST: 'tcp://10.0.0.1:2375',
-    });
-    expect(run.hosts).toEqual(['tcp://10.0.0.1:2375']);
-    const json = JSON.parse(run.stdout) as {
-      summary: { running: number; declared: number };
-      findings: { rule: string }[];
-      skipped: unknown[];
-    };
-    expect(json.summary).toMatchObject({ running: 1, declared: 1 });
-    expect(json.skipped).toEqual([]);
-    expect(json.findings.map((f) => f.rule)).toContain('running-not-declared');
-
-    const fixed = await audit(['--live', '--fix'], root, engine);
-    expect(fixed.stdout).toContain('+    image: nginx:1.27.3   # front');
-    expect(await readFile(join(root, 'shop/compose.yaml'), 'utf8')).toBe(
-      SHOP.replace('nginx:latest', 'nginx:1.27.3'),
-    );
-  });
-
   it('--live without an engine exits 2 with the engine error', async () => {
     const root = await estate();
-    const run = await audit(['--live'], root);
+    const run = await audit(['--live'], root, { DOCKER_HOST: 'unix:///nonexistent/berth-test.sock' });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('error ENGINE_UNAVAILABLE');
+    expect(run.stderr).toContain('/nonexistent/berth-test.sock');
   });
 
   it('audits the workspace (-w) when no path is given', async () => {
