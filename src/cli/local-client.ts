@@ -12,6 +12,7 @@ import { connectEngine, type Engine } from '../engine/index.js';
 import type { Loggers } from '../log/index.js';
 import { formatDiagnostic, hasErrors } from '../spec/diagnostics.js';
 import { type LoadedStack, loadWorkspace } from '../spec/stack.js';
+import { resolveWorkspace } from '../spec/workspace.js';
 import { type LockOwner, openStore, type Store } from '../store/index.js';
 import type { BerthClient, DownResult, UpResult } from './client.js';
 import type { CliConfig } from './config.js';
@@ -90,6 +91,24 @@ export class LocalClient implements BerthClient {
     return found;
   }
 
+  /**
+   * The stack name for commands that act on what runs (down, ps, logs, exec): a path is read for
+   * its project name; a name is taken as is, so a stack whose files are gone can still be removed.
+   */
+  private async nameOf(stack: string): Promise<string> {
+    const asPath = resolve(this.config.workspace, stack);
+    const pathLike = stack.includes('/') || stack.startsWith('.');
+    if (!pathLike || !existsSync(asPath)) return stack;
+    try {
+      return (await this.load(stack)).name;
+    } catch {
+      // Files that no longer validate (a missing variable…) still name their stack by their folder.
+      const found = await resolveWorkspace(asPath);
+      const only = found.workspace?.stacks.length === 1 ? found.workspace.stacks[0] : undefined;
+      return only?.name ?? stack;
+    }
+  }
+
   async plan(stack: string, options: { build?: boolean } = {}) {
     const loaded = await this.load(stack);
     return (await planDeploy(await this.deps(), loaded, options)).plan;
@@ -112,7 +131,8 @@ export class LocalClient implements BerthClient {
     };
   }
 
-  async down(stack: string, options: Parameters<BerthClient['down']>[1]): Promise<DownResult> {
+  async down(target: string, options: Parameters<BerthClient['down']>[1]): Promise<DownResult> {
+    const stack = await this.nameOf(target);
     const deps = await this.deps();
     if (options.dryRun) {
       const rows = await listContainers(deps, stack);
@@ -125,11 +145,11 @@ export class LocalClient implements BerthClient {
   }
 
   async ps(stack?: string) {
-    return listContainers(await this.deps(), stack);
+    return listContainers(await this.deps(), stack === undefined ? undefined : await this.nameOf(stack));
   }
 
   async *logs(stack: string, options: Parameters<BerthClient['logs']>[1]) {
-    yield* stackLogs((await this.deps()).engine, stack, options);
+    yield* stackLogs((await this.deps()).engine, await this.nameOf(stack), options);
   }
 
   async restart(stack: string, options: Parameters<BerthClient['restart']>[1]) {
@@ -140,7 +160,7 @@ export class LocalClient implements BerthClient {
   }
 
   async exec(stack: string, service: string, argv: readonly string[]) {
-    return execInService((await this.deps()).engine, stack, service, argv);
+    return execInService((await this.deps()).engine, await this.nameOf(stack), service, argv);
   }
 
   async deployments(stack: string, options: { limit: number; before?: number }) {

@@ -1,4 +1,11 @@
-import { type Diagnostic, SpecCode, specError, specWarning, WHOLE_FILE } from './diagnostics.js';
+import {
+  type Diagnostic,
+  type Position,
+  SpecCode,
+  specError,
+  specWarning,
+  WHOLE_FILE,
+} from './diagnostics.js';
 import { interpolationHint } from './env.js';
 import { interpolateTree, type Lookup } from './interpolate.js';
 import { ComposeFileSchema } from './model.js';
@@ -32,16 +39,20 @@ const INTERPOLATION_CODES = {
 
 function interpolationDiagnostics(doc: ParsedYaml, lookup: Lookup, value: unknown) {
   const { value: interpolated, issues } = interpolateTree(value, lookup);
-  const diagnostics = issues.map((issue) => {
+  // A value written once under an anchor and merged into several services is one problem at one
+  // place: report it once, naming every place it is used.
+  const byPlace = new Map<string, { issue: (typeof issues)[number]; pos: Position; uses: string[] }>();
+  for (const issue of issues) {
+    const pos = doc.locate(issue.path, 'value');
+    const key = `${issue.kind}:${issue.variable}:${pos.line}:${pos.column}`;
+    const seen = byPlace.get(key);
+    if (seen) seen.uses.push(issue.path.join('.'));
+    else byPlace.set(key, { issue, pos, uses: [issue.path.join('.')] });
+  }
+  const diagnostics = [...byPlace.values()].map(({ issue, pos, uses }) => {
     const { code, make } = INTERPOLATION_CODES[issue.kind];
-    const message = `${issue.message} (in ${issue.path.join('.')})`;
-    return make(
-      code,
-      doc.file,
-      doc.locate(issue.path, 'value'),
-      message,
-      interpolationHint(issue.kind, issue.variable),
-    );
+    const message = `${issue.message} (in ${uses.join(', ')})`;
+    return make(code, doc.file, pos, message, interpolationHint(issue.kind, issue.variable));
   });
   return { interpolated, diagnostics };
 }

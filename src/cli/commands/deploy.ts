@@ -96,6 +96,10 @@ export function registerDeploy(
         io.stdout(
           `would remove: ${r.containers.join(', ') || 'nothing'}${options.volumes ? ' (and the stack volumes)' : ''}\n`,
         );
+      else if (r.containers.length + r.networks.length + r.volumes.length === 0)
+        io.stdout(
+          `${stack}: nothing to remove (no container, network or volume of Berth's carries this stack name)\n`,
+        );
       else
         io.stdout(
           `${stack}: removed ${r.containers.length} containers, ${r.networks.length} networks, ${r.volumes.length} volumes${options.volumes ? '' : ' (volumes kept)'}\n`,
