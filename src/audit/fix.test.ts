@@ -3,6 +3,7 @@ import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtinXBerthRegistry } from '../composition.js';
+import { writeTree } from '../testing/tree.js';
 import { applyFixes, formatFixDiff, planFixes } from './fix.js';
 import { noNewPrivilegesMissing } from './rules/security-privileges.js';
 import { envFilePermissions } from './rules/standards-files.js';
@@ -10,7 +11,6 @@ import { healthcheckMissing } from './rules/standards-health.js';
 import { imageNotPinned } from './rules/standards-images.js';
 import { runAudit } from './run.js';
 import { takeSnapshot } from './snapshot.js';
-import { writeTree } from './test-tree.js';
 import type { LiveFacts } from './types.js';
 
 const RULES = [imageNotPinned, envFilePermissions, noNewPrivilegesMissing, healthcheckMissing];

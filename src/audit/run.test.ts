@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { builtinXBerthRegistry } from '../composition.js';
+import { writeTree } from '../testing/tree.js';
 import { fingerprint } from './fingerprint.js';
 import { runAudit, SCORE_WEIGHTS } from './run.js';
 import { takeSnapshot } from './snapshot.js';
-import { writeTree } from './test-tree.js';
 import type { Hit, Rule, Severity, Snapshot } from './types.js';
 
 function rule(

@@ -3,7 +3,7 @@ import { builtinXBerthRegistry } from '../composition.js';
 import { SpecCode } from '../spec/diagnostics.js';
 import { loadWorkspace } from '../spec/stack.js';
 import { validateXBerth } from '../spec/xberth/registry.js';
-import { writeTree } from './test-tree.js';
+import { writeTree } from '../testing/tree.js';
 import { auditIgnores } from './xberth.js';
 
 const registry = builtinXBerthRegistry();

@@ -1,6 +1,7 @@
 import { chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { builtinXBerthRegistry } from '../../composition.js';
+import { writeTree } from '../../testing/tree.js';
 import { coverage } from '../coverage.js';
 import { noNewPrivilegesMissing, privileged } from '../rules/security-privileges.js';
 import { secretReused } from '../rules/standards-credentials.js';
@@ -9,7 +10,6 @@ import { healthcheckMissing } from '../rules/standards-health.js';
 import { imageNotPinned } from '../rules/standards-images.js';
 import { runAudit } from '../run.js';
 import { takeSnapshot } from '../snapshot.js';
-import { writeTree } from '../test-tree.js';
 import type { LiveFacts, Rule } from '../types.js';
 import type { AuditReport } from './context.js';
 
