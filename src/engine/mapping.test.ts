@@ -10,12 +10,14 @@ describe('images', () => {
       toImageInfo({
         Id: 'sha256:1',
         RepoTags: ['a:1', 'b:2'],
+        RepoDigests: ['a@sha256:abc', '<none>@<none>'],
         Created: '2026-01-01T00:00:00Z',
         Config: { Labels: { x: 'y' } },
       }),
     ).toStrictEqual({
       id: 'sha256:1',
       tags: ['a:1', 'b:2'],
+      digests: ['a@sha256:abc'],
       labels: { x: 'y' },
       created: '2026-01-01T00:00:00Z',
     });
@@ -24,6 +26,7 @@ describe('images', () => {
     ).toStrictEqual({
       id: 'sha256:2',
       tags: [],
+      digests: [],
       labels: {},
       created: '2023-11-14T22:13:20.000Z',
     });
