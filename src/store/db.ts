@@ -2,6 +2,8 @@ import { closeSync, constants, fchmodSync, fstatSync, mkdirSync, openSync } from
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { type AppliedSpecStore, createAppliedSpecStore } from './applied-specs.js';
+import { type AuditLogStore, createAuditLogStore } from './audit-log.js';
+import { type AuthStore, createAuthStore } from './auth-store.js';
 import type { Clock } from './clock.js';
 import { createDeploymentStore, type DeploymentStore } from './deployments.js';
 import { guard, StoreError, toStoreError } from './errors.js';
@@ -25,6 +27,10 @@ export interface Store {
   readonly installState: InstallStateStore;
   readonly locks: LockStore;
   readonly appliedSpecs: AppliedSpecStore;
+  /** Users, grants, sessions, API tokens, setup token, login attempts (the control plane's auth). */
+  readonly auth: AuthStore;
+  /** The API's append-only record of who did what. */
+  readonly auditLog: AuditLogStore;
   schemaVersion(): number;
   /** The connection's effective settings, for `berth doctor` and tests. */
   settings(): StoreSettings;
@@ -93,6 +99,8 @@ function buildStore(db: Database.Database, path: string, clock: Clock, isAlive: 
     installState: createInstallStateStore(db, clock),
     locks: createLockStore(db, clock, isAlive),
     appliedSpecs: createAppliedSpecStore(db, clock),
+    auth: createAuthStore(db),
+    auditLog: createAuditLogStore(db),
     schemaVersion: () => guard(() => appliedVersion(db)),
     settings: () =>
       guard(() => ({

@@ -5,6 +5,23 @@ export {
   AppliedSpecSchema,
   type AppliedSpecStore,
 } from './applied-specs.js';
+export {
+  type AuditEntry,
+  type AuditEntryInput,
+  AuditEntryInputSchema,
+  type AuditListOptions,
+  type AuditLogStore,
+  type AuditOutcome,
+  AuditOutcomeSchema,
+  type AuditPage,
+  createAuditLogStore,
+} from './audit-log.js';
+export type { AttemptRecord, AttemptScope, LoginAttemptStore } from './auth-attempts.js';
+export type { SessionRecord, SessionStore } from './auth-sessions.js';
+export type { SetupTokenRecord, SetupTokenStore } from './auth-setup.js';
+export { type AuthStore, createAuthStore } from './auth-store.js';
+export type { ApiTokenRecord, ApiTokenStore } from './auth-tokens.js';
+export type { GrantRecord, StoredRole, UserRecord, UserStore } from './auth-users.js';
 export type { Clock } from './clock.js';
 export {
   DEFAULT_BUSY_TIMEOUT_MS,

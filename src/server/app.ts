@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import { type Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { getCookie } from 'hono/cookie';
+import type { Clock } from '../clock.js';
+import { type AppEnv, type AppLogger, type Authenticator, CSRF_HEADER, SESSION_COOKIE } from './context.js';
+import { parseInput } from './input.js';
+import { type AppMetrics, metricsRoute, observeRequests } from './metrics.js';
+import { withOpenApi } from './openapi.js';
+import { ApiError, problemResponse, toProblem } from './problem.js';
+import type { Principal } from './rbac.js';
+import { requestId } from './request-id.js';
+import {
+  allows,
+  checkRoutes,
+  JSON_CONTENT_TYPE,
+  type Route,
+  type RoutePermission,
+} from './routes/registry.js';
+import { type StackDeps, stackRoutes } from './routes/stacks.js';
+import { type SystemDeps, systemRoutes } from './routes/system.js';
+
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+export interface AppDeps extends SystemDeps, StackDeps {
+  readonly authenticator: Authenticator;
+  /** Injected so each app has its own registry; `createMetrics()`. */
+  readonly metrics: AppMetrics;
+  /** Request durations; only differences are used. */
+  readonly clock: Pick<Clock, 'now'>;
+  readonly logger?: AppLogger;
+  readonly version: string;
+  /** Defaults to random UUIDs. */
+  readonly newRequestId?: () => string;
+  /** Parse every response with its route's schema (tests): a drift from the OpenAPI document becomes a 500. */
+  readonly checkResponses?: boolean;
+  readonly maxBodyBytes?: number;
+}
+
+/** Every route of the API, each with its permission: what the app mounts and the OpenAPI document lists. */
+export function appRoutes(deps: AppDeps): Route[] {
+  const routes = [...systemRoutes(deps), ...stackRoutes(deps), metricsRoute(deps.metrics)];
+  return [...checkRoutes(withOpenApi(routes, { title: 'Berth API', version: deps.version }))];
+}
+
+/** The API application (no listening here: `@hono/node-server` serves it, tests call `app.request`). */
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  return mountRoutes(appRoutes(deps), deps);
+}
+
+type PipelineDeps = Pick<
+  AppDeps,
+  'authenticator' | 'metrics' | 'clock' | 'logger' | 'newRequestId' | 'checkResponses' | 'maxBodyBytes'
+>;
+
+function forbidden(
+  permission: Exclude<RoutePermission, 'public' | 'authenticated'>,
+  stack?: string,
+): ApiError {
+  const where =
+    permission.scope === 'global'
+      ? 'on every stack'
+      : permission.scope === 'stack'
+        ? `on stack ${stack ?? '?'}`
+        : 'on at least one stack';
+  return new ApiError(
+    'FORBIDDEN',
+    403,
+    `this needs the ${permission.role} role ${where}`,
+    'ask an admin for a grant, or use a token whose scope includes it',
+  );
+}
+
+/** Authentication, CSRF, authorization, in that order; returns the principal (undefined on public routes). */
+async function authorize(
+  c: Context<AppEnv>,
+  route: Route,
+  deps: PipelineDeps,
+): Promise<Principal | undefined> {
+  const permission = route.permission;
+  if (permission === 'public') return undefined;
+  const principal = await deps.authenticator.principalFor({
+    authorization: c.req.header('authorization'),
+    sessionCookie: getCookie(c, SESSION_COOKIE),
+  });
+  if (!principal) {
+    throw new ApiError(
+      'UNAUTHENTICATED',
+      401,
+      'this needs a valid API token or session',
+      'send `Authorization: Bearer <token>`, or log in',
+      { headers: { 'WWW-Authenticate': 'Bearer realm="berth"' } },
+    );
+  }
+  // A session is a cookie the browser sends by itself: a mutating request must also prove it
+  // comes from our page. Bearer tokens are never sent implicitly and need no such proof.
+  if (route.mutating && principal.sessionId !== undefined) {
+    if (!deps.authenticator.checkCsrf(principal.sessionId, c.req.header(CSRF_HEADER))) {
+      throw new ApiError(
+        'CSRF',
+        403,
+        `a browser session must send its CSRF token in ${CSRF_HEADER} on this request`,
+        `send the CSRF token given at login in the ${CSRF_HEADER} header`,
+      );
+    }
+  }
+  const params = c.req.param() as Record<string, string>;
+  if (permission !== 'authenticated' && !allows(principal, permission, params)) {
+    throw forbidden(permission, params.stack);
+  }
+  return principal;
+}
+
+function handlerFor(route: Route, deps: PipelineDeps) {
+  return async (c: Context<AppEnv>): Promise<Response> => {
+    c.set('routeTemplate', route.path);
+    const principal = await authorize(c, route, deps);
+    const input = await parseInput(c, route);
+    const value = await route.handler({ ...input, principal, requestId: c.get('requestId') });
+    // A schema mismatch throws a ZodError, which the error handler turns into a 500.
+    const output = deps.checkResponses ? route.response.parse(value) : value;
+    if (route.contentType === JSON_CONTENT_TYPE) return c.json(output, route.status);
+    return c.body(String(output), route.status, { 'Content-Type': route.contentType });
+  };
+}
+
+/** Mounts a route table with the enforcement pipeline, request ids, metrics and problem+json errors. */
+export function mountRoutes(routes: readonly Route[], deps: PipelineDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use('*', requestId(deps.newRequestId ?? randomUUID));
+  app.use('*', observeRequests(deps.metrics, deps.clock, deps.logger));
+  const limit = bodyLimit({
+    maxSize: deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    onError: () => {
+      throw new ApiError('PAYLOAD_TOO_LARGE', 413, 'the body is too large', 'send a smaller body');
+    },
+  });
+  for (const route of checkRoutes(routes)) {
+    const handler = handlerFor(route, deps);
+    if (route.body) app.on(route.method, route.path, limit, handler);
+    else app.on(route.method, route.path, handler);
+  }
+  app.notFound((c) =>
+    problemResponse(
+      toProblem(
+        new ApiError(
+          'NOT_FOUND',
+          404,
+          'no route has this method and path',
+          'GET /api/v1/openapi.json lists the routes',
+        ),
+        c.get('requestId'),
+      ),
+    ),
+  );
+  app.onError((error, c) => {
+    const result = toProblem(error, c.get('requestId'));
+    // Hidden causes and domain failures on the server side (engine, store) go to the log with the
+    // request id the client was given; the edge's own 5xx (NOT_READY) are deliberate answers.
+    if (result.internal || (result.problem.status >= 500 && !(error instanceof ApiError))) {
+      deps.logger?.error(
+        { err: error, requestId: c.get('requestId'), route: c.get('routeTemplate') },
+        'request failed',
+      );
+    }
+    return problemResponse(result);
+  });
+  return app;
+}

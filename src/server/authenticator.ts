@@ -1,0 +1,20 @@
+import type { Auth } from './auth/index.js';
+import type { Authenticator } from './context.js';
+
+/**
+ * The app's view of authentication, over the auth service: a bearer token when an Authorization
+ * header is sent (a malformed header never falls back to the cookie), else the session cookie.
+ * Token principals carry no session, so they need no CSRF token.
+ */
+export function authServiceAuthenticator(auth: Auth): Authenticator {
+  return {
+    principalFor({ authorization, sessionCookie }) {
+      if (authorization !== undefined) {
+        const token = /^Bearer (\S+)$/.exec(authorization)?.[1];
+        return token === undefined ? undefined : auth.tokenPrincipal(token);
+      }
+      return sessionCookie === undefined ? undefined : auth.sessionPrincipal(sessionCookie);
+    },
+    checkCsrf: (sessionId, csrf) => csrf !== undefined && auth.checkCsrf(sessionId, csrf),
+  };
+}

@@ -1,0 +1,38 @@
+import type { Principal } from './rbac.js';
+
+/** Name of the cookie that carries a browser session id. */
+export const SESSION_COOKIE = 'berth_session';
+/** Header a browser session must send on every mutating request (double-submit CSRF token). */
+export const CSRF_HEADER = 'X-CSRF-Token';
+export const REQUEST_ID_HEADER = 'X-Request-Id';
+
+/**
+ * What the HTTP layer needs from the authentication service. Kept this small so the app can be
+ * tested with an in-memory implementation and wired to `createAuth(...)` by a thin adapter.
+ */
+export interface Authenticator {
+  /** Principal from `Authorization: Bearer <token>` or the session cookie; undefined when neither is valid. */
+  principalFor(request: {
+    authorization?: string;
+    sessionCookie?: string;
+  }): Promise<Principal | undefined> | Principal | undefined;
+  checkCsrf(sessionId: string, csrf: string | undefined): boolean;
+}
+
+/**
+ * The slice of a pino logger the app uses; pino's Logger satisfies it. Secrets never reach it:
+ * the app logs request ids, route templates and errors, never headers or bodies.
+ */
+export interface AppLogger {
+  info(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** Hono per-request variables set by the app's middleware. */
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    /** The route template that matched (`/api/v1/stacks/:stack`), for metrics and logs. */
+    routeTemplate: string | undefined;
+  };
+}

@@ -1,0 +1,119 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { appRoutes, createApp } from './app.js';
+import { ROLES, type Role, roleRank } from './rbac.js';
+import { checkPermission, PUBLIC_ROUTES, type Route, routeKey } from './routes/registry.js';
+import {
+  exampleRequest,
+  grantsOf,
+  makeWorkspace,
+  principal,
+  tableAuthenticator,
+  testDeps,
+} from './test-support.js';
+
+const workspace = makeWorkspace();
+afterAll(() => workspace.cleanup());
+
+/** `global-<role>`, `alpha-<role>` (grant on stack alpha only), `beta-<role>`, and `nobody` (no grants). */
+const tokens = Object.fromEntries([
+  ['nobody', principal('nobody', [])],
+  ...ROLES.flatMap((role) => [
+    [`global-${role}`, principal(`global-${role}`, grantsOf(role))],
+    [`alpha-${role}`, principal(`alpha-${role}`, grantsOf(role, 'alpha'))],
+    [`beta-${role}`, principal(`beta-${role}`, grantsOf(role, 'beta'))],
+  ]),
+]);
+
+const deps = testDeps({ root: workspace.root, authenticator: tableAuthenticator(tokens) });
+const app = createApp(deps);
+const routes = appRoutes(deps);
+const protectedRoutes = routes.filter((r) => r.permission !== 'public');
+const roleRoutes = routes.filter(
+  (r): r is Route & { permission: { role: Role; scope: string } } => typeof r.permission === 'object',
+);
+
+async function call(route: Route, token?: string) {
+  const { path, init } = exampleRequest(route, token ? { Authorization: `Bearer ${token}` } : {});
+  const res = await app.request(path, init);
+  const body = await res.text();
+  return { status: res.status, body, headers: res.headers };
+}
+
+const below = (role: Role): Role | undefined => ROLES[roleRank(role) - 1];
+const tokenFor = (role: Role | undefined, where: 'global' | 'alpha' | 'beta' = 'global') =>
+  role === undefined ? 'nobody' : `${where}-${role}`;
+
+describe('the route table', () => {
+  it('gives every route a valid permission', () => {
+    expect(routes.length).toBeGreaterThan(5);
+    for (const route of routes)
+      expect(() => checkPermission(route.permission, routeKey(route))).not.toThrow();
+  });
+
+  it('has exactly the reviewed public routes', () => {
+    const publicKeys = routes.filter((r) => r.permission === 'public').map(routeKey);
+    expect(publicKeys.sort()).toEqual(['GET /api/v1/openapi.json', 'GET /healthz', 'GET /readyz']);
+    for (const key of publicKeys) expect(PUBLIC_ROUTES).toContain(key);
+  });
+
+  it.each(routes.filter((r) => r.permission === 'public').map((r) => [routeKey(r), r] as const))(
+    'public %s answers without credentials',
+    async (_key, route) => {
+      expect((await call(route)).status).toBe(route.status);
+    },
+  );
+});
+
+describe.each(protectedRoutes.map((r) => [routeKey(r), r] as const))('%s', (_key, route) => {
+  it('is 401 without credentials or with an unknown token', async () => {
+    for (const token of [undefined, 'no-such-token']) {
+      const res = await call(route, token);
+      expect(res.status).toBe(401);
+      expect(JSON.parse(res.body)).toMatchObject({ code: 'UNAUTHENTICATED', status: 401 });
+      expect(res.headers.get('www-authenticate')).toBe('Bearer realm="berth"');
+    }
+  });
+
+  if (route.permission === 'authenticated') {
+    it('accepts any principal, even one without grants', async () => {
+      expect((await call(route, 'nobody')).status).toBe(route.status);
+    });
+  }
+});
+
+describe.each(roleRoutes.map((r) => [routeKey(r), r] as const))('%s', (_key, route) => {
+  const { role, scope } = route.permission;
+
+  it(`is 403 one role below ${role}`, async () => {
+    const res = await call(route, tokenFor(below(role)));
+    expect(res.status).toBe(403);
+    expect(JSON.parse(res.body)).toMatchObject({ code: 'FORBIDDEN', status: 403 });
+  });
+
+  it(`passes with ${role}`, async () => {
+    const res = await call(route, tokenFor(role));
+    expect([401, 403]).not.toContain(res.status);
+    expect(res.status, res.body).toBe(route.status);
+  });
+
+  if (scope === 'global') {
+    it(`is 403 with ${role} on one stack only`, async () => {
+      expect((await call(route, tokenFor(role, 'alpha'))).status).toBe(403);
+    });
+  }
+
+  if (scope === 'stack') {
+    it(`passes with ${role} on the stack in the path, and is 403 with it on another stack`, async () => {
+      expect(route.example.params?.stack).toBe('alpha');
+      expect((await call(route, tokenFor(role, 'alpha'))).status).toBe(route.status);
+      expect((await call(route, tokenFor(role, 'beta'))).status).toBe(403);
+      expect((await call(route, tokenFor(below(role), 'alpha'))).status).toBe(403);
+    });
+  }
+
+  if (scope === 'any-stack') {
+    it(`passes with ${role} on a single stack`, async () => {
+      expect((await call(route, tokenFor(role, 'alpha'))).status).toBe(route.status);
+    });
+  }
+});

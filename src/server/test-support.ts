@@ -1,0 +1,151 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { builtinXBerthRegistry } from '../composition.js';
+import type { AppDeps } from './app.js';
+import type { Authenticator } from './context.js';
+import { createMetrics } from './metrics.js';
+import type { Grant, Principal, Role } from './rbac.js';
+import type { Route } from './routes/registry.js';
+import type { ReadinessCheck } from './routes/system.js';
+import { workspaceStacks, workspaceValidator } from './workspace-source.js';
+
+/** Test-only: a principal with these grants, reachable through `Authorization: Bearer <name>`. */
+export function principal(name: string, grants: readonly Grant[], extra: Partial<Principal> = {}): Principal {
+  return { kind: 'token', userId: `u-${name}`, name, grants, ...extra };
+}
+
+export interface TestSession {
+  readonly principal: Principal;
+  readonly csrf: string;
+}
+
+/**
+ * An Authenticator over fixed tables: bearer tokens are the keys of `tokens`, session cookies the
+ * keys of `sessions`. Same contract as the real adapter: undefined for anything unknown.
+ */
+export function tableAuthenticator(
+  tokens: Readonly<Record<string, Principal>>,
+  sessions: Readonly<Record<string, TestSession>> = {},
+): Authenticator {
+  return {
+    principalFor({ authorization, sessionCookie }) {
+      const bearer = /^Bearer (\S+)$/.exec(authorization ?? '')?.[1];
+      if (bearer !== undefined) return Object.hasOwn(tokens, bearer) ? tokens[bearer] : undefined;
+      if (sessionCookie !== undefined && Object.hasOwn(sessions, sessionCookie)) {
+        const session = sessions[sessionCookie];
+        return session ? { ...session.principal, kind: 'user', sessionId: sessionCookie } : undefined;
+      }
+      return undefined;
+    },
+    checkCsrf(sessionId, csrf) {
+      const session = Object.hasOwn(sessions, sessionId) ? sessions[sessionId] : undefined;
+      return session !== undefined && csrf !== undefined && csrf === session.csrf;
+    },
+  };
+}
+
+/** A clock that moves 7 ms each time it is read: request durations are non-zero and deterministic. */
+export function steppingClock(): { now(): Date } {
+  let ms = Date.UTC(2025, 0, 1);
+  return {
+    now: () => {
+      ms += 7;
+      return new Date(ms);
+    },
+  };
+}
+
+/** A workspace on disk: alpha and beta in the catalog with metadata, gamma without, delta invalid. */
+export function makeWorkspace(): { root: string; cleanup: () => void } {
+  const root = mkdtempSync(join(tmpdir(), 'berth-server-'));
+  const stack = (name: string, compose: string) => {
+    mkdirSync(join(root, name));
+    writeFileSync(join(root, name, 'compose.yaml'), compose);
+  };
+  stack('alpha', 'services:\n  web:\n    image: nginx:1.27\n  worker:\n    image: busybox:1.36\n');
+  stack('beta', 'services:\n  api:\n    image: nginx:1.27\n');
+  stack('gamma', 'services:\n  db:\n    image: postgres:16\n');
+  stack('delta', 'services:\n  bad:\n    image: nginx:1.27\n    depends_on: [missing]\n');
+  writeFileSync(
+    join(root, 'berth.yaml'),
+    [
+      'stacks:',
+      '  alpha:',
+      '    path: alpha',
+      '    group: web',
+      '    owner: team-a',
+      '    description: The alpha site',
+      '    environment: production',
+      '  beta:',
+      '    path: beta',
+      '    group: web',
+      '    environment: staging',
+      '  gamma:',
+      '    path: gamma',
+      '  delta:',
+      '    path: delta',
+      '',
+    ].join('\n'),
+  );
+  return { root, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+export interface TestDepsOptions {
+  readonly root: string;
+  readonly authenticator: Authenticator;
+  readonly ready?: () => Promise<readonly ReadinessCheck[]>;
+  readonly logger?: AppDeps['logger'];
+  readonly maxBodyBytes?: number;
+}
+
+/** Real workspace reading and validation over `root`; responses checked against their schemas. */
+export function testDeps(options: TestDepsOptions): AppDeps {
+  const load = { env: {}, registry: builtinXBerthRegistry() };
+  let n = 0;
+  return {
+    authenticator: options.authenticator,
+    metrics: createMetrics(),
+    clock: steppingClock(),
+    version: '0.0.0-test',
+    newRequestId: () => `req-${++n}`,
+    checkResponses: true,
+    ready:
+      options.ready ??
+      (async () => [
+        { name: 'store', ok: true },
+        { name: 'engine', ok: true },
+      ]),
+    listStacks: workspaceStacks(options.root, load),
+    validate: workspaceValidator(options.root, load),
+    workspaceRoot: options.root,
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
+  };
+}
+
+/** The request a route's example describes, as `app.request` arguments. */
+export function exampleRequest(
+  route: Route,
+  headers: Record<string, string> = {},
+): { path: string; init: RequestInit } {
+  let path = route.path;
+  for (const [key, value] of Object.entries(route.example.params ?? {})) {
+    path = path.replace(`:${key}`, encodeURIComponent(String(value)));
+  }
+  const query = new URLSearchParams(
+    Object.entries(route.example.query ?? {}).map(([k, v]) => [k, String(v)] as [string, string]),
+  ).toString();
+  const init: RequestInit = { method: route.method, headers: { ...headers } };
+  if (route.body) {
+    init.body = JSON.stringify(route.example.body ?? {});
+    init.headers = { ...headers, 'Content-Type': 'application/json' };
+  }
+  return { path: query ? `${path}?${query}` : path, init };
+}
+
+/** Grants of exactly `role` (or none, for "below viewer"), globally or on one stack. */
+export function grantsOf(role: Role | undefined, stack?: string): Grant[] {
+  if (role === undefined) return [];
+  return [stack === undefined ? { role } : { role, stack }];
+}

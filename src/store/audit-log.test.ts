@@ -1,0 +1,110 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AUDIT_TEXT_LIMIT, type AuditLogStore, createAuditLogStore } from './audit-log.js';
+import { migrate } from './migrations.js';
+import { errorCodeOf, fakeClock, makeTempDir } from './test-support.js';
+
+let temp: ReturnType<typeof makeTempDir>;
+let db: Database.Database;
+let log: AuditLogStore;
+
+beforeEach(() => {
+  temp = makeTempDir();
+  db = new Database(join(temp.dir, 'state.db'));
+  db.pragma('journal_mode = WAL');
+  migrate(db, fakeClock());
+  log = createAuditLogStore(db);
+});
+afterEach(() => {
+  db.close();
+  temp.cleanup();
+});
+
+const entry = (i: number) => ({
+  at: new Date(Date.UTC(2025, 0, 1, 0, 0, i)),
+  actor: 'root',
+  action: 'user.create',
+  target: `user${i}`,
+  outcome: 'ok' as const,
+  requestId: `req-${i}`,
+});
+
+describe('audit log', () => {
+  it('appends and reads back what was given', () => {
+    const appended = log.append({
+      ...entry(1),
+      outcome: 'denied',
+      detail: { reason: 'role', needed: ['admin'] },
+    });
+    expect(appended).toEqual({
+      id: 1,
+      at: '2025-01-01T00:00:01.000Z',
+      actor: 'root',
+      action: 'user.create',
+      target: 'user1',
+      outcome: 'denied',
+      requestId: 'req-1',
+      detail: { reason: 'role', needed: ['admin'] },
+    });
+    const bare = log.append({
+      at: '2025-01-01T00:00:02.000Z',
+      actor: 'anonymous',
+      action: 'auth.login',
+      outcome: 'failed',
+      requestId: 'r',
+    });
+    expect(bare).toEqual({
+      id: 2,
+      at: '2025-01-01T00:00:02.000Z',
+      actor: 'anonymous',
+      action: 'auth.login',
+      outcome: 'failed',
+      requestId: 'r',
+    });
+    expect(log.list({ limit: 10 }).items).toEqual([bare, appended]);
+  });
+
+  it('pages newest first with a keyset cursor that is stable while entries arrive', () => {
+    for (let i = 1; i <= 5; i++) log.append(entry(i));
+    const first = log.list({ limit: 2 });
+    expect(first.items.map((e) => e.requestId)).toEqual(['req-5', 'req-4']);
+    expect(first.nextBefore).toBe(4);
+    log.append(entry(6));
+    const second = log.list({ limit: 2, before: first.nextBefore });
+    expect(second.items.map((e) => e.requestId)).toEqual(['req-3', 'req-2']);
+    const third = log.list({ limit: 2, before: second.nextBefore });
+    expect(third.items.map((e) => e.requestId)).toEqual(['req-1']);
+    expect(third.nextBefore).toBeUndefined();
+    expect(log.list({ limit: 6 }).nextBefore).toBeUndefined();
+    expect(log.list({ limit: 5 }).nextBefore).toBe(2);
+  });
+
+  it('has no way to change or remove an entry, and the file refuses it too', () => {
+    log.append(entry(1));
+    expect(Object.keys(log).sort()).toEqual(['append', 'list']);
+    expect(() => db.prepare(`UPDATE audit_log SET outcome = 'ok'`).run()).toThrow(/append-only/);
+    expect(() => db.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
+    expect(log.list({ limit: 10 }).items).toHaveLength(1);
+  });
+
+  it('cuts long texts and replaces an oversized detail rather than losing the entry', () => {
+    const long = 'x'.repeat(1000);
+    const e = log.append({ ...entry(1), target: long, detail: { blob: long.repeat(20) } });
+    expect(e.target).toHaveLength(AUDIT_TEXT_LIMIT);
+    expect(e.target?.endsWith('…')).toBe(true);
+    // {"blob":"…"}: 20 000 characters plus 11 of JSON.
+    expect(e.detail).toEqual({ truncated: true, bytes: 20_011 });
+  });
+
+  it('refuses malformed entries and options', () => {
+    // @ts-expect-error: an outcome outside the list
+    expect(errorCodeOf(() => log.append({ ...entry(1), outcome: 'maybe' }))).toBe('STORE_INVALID_INPUT');
+    expect(errorCodeOf(() => log.append({ ...entry(1), at: 'yesterday' }))).toBe('STORE_INVALID_INPUT');
+    expect(errorCodeOf(() => log.append({ ...entry(1), actor: '' }))).toBe('STORE_INVALID_INPUT');
+    expect(errorCodeOf(() => log.list({ limit: 0 }))).toBe('STORE_INVALID_INPUT');
+    expect(errorCodeOf(() => log.list({ limit: 1001 }))).toBe('STORE_INVALID_INPUT');
+    expect(errorCodeOf(() => log.list({ limit: 1, before: 0 }))).toBe('STORE_INVALID_INPUT');
+    expect(log.list({ limit: 10 }).items).toEqual([]);
+  });
+});

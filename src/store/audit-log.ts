@@ -1,0 +1,135 @@
+import type Database from 'better-sqlite3';
+import { z } from 'zod';
+import { guard } from './errors.js';
+import { fromJsonText, JsonSchema, type JsonValue, parseInput, parseRow, toJsonText } from './json.js';
+
+export const AuditOutcomeSchema = z.enum(['ok', 'denied', 'failed']);
+export type AuditOutcome = z.infer<typeof AuditOutcomeSchema>;
+
+/** Longest stored actor, action, target or request id; longer ones are cut (an entry is never refused). */
+export const AUDIT_TEXT_LIMIT = 256;
+/** Largest stored detail, as JSON text; a larger one is replaced by a marker giving its size. */
+export const AUDIT_DETAIL_LIMIT = 8192;
+
+export const AuditEntryInputSchema = z.object({
+  /** When it happened: a Date or an ISO-8601 UTC timestamp. */
+  at: z.union([z.date(), z.iso.datetime()]),
+  /** Who: a username, `token:<id>`, or `anonymous`. */
+  actor: z.string().min(1),
+  /** What, as a stable dotted name, e.g. `auth.login` or `user.delete`. */
+  action: z.string().min(1),
+  target: z.string().optional(),
+  outcome: AuditOutcomeSchema,
+  requestId: z.string().min(1),
+  /** Extra facts. The caller keeps secrets out: this is stored and shown as given. */
+  detail: JsonSchema.optional(),
+});
+export type AuditEntryInput = z.input<typeof AuditEntryInputSchema>;
+
+export interface AuditEntry {
+  /** Increasing with every append: the order of the log and the pagination cursor. */
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  target?: string;
+  outcome: AuditOutcome;
+  requestId: string;
+  detail?: JsonValue;
+}
+
+export interface AuditPage {
+  /** Newest first. */
+  items: AuditEntry[];
+  /** Pass as `before` to get the next (older) page; absent on the last page. */
+  nextBefore?: number;
+}
+
+export const AUDIT_PAGE_MAX = 1000;
+
+const ListOptionsSchema = z.object({
+  limit: z.number().int().min(1).max(AUDIT_PAGE_MAX),
+  before: z.number().int().positive().optional(),
+});
+export type AuditListOptions = z.input<typeof ListOptionsSchema>;
+
+/** Append-only by design: there is no update or delete, and the schema's triggers refuse both. */
+export interface AuditLogStore {
+  append(entry: AuditEntryInput): AuditEntry;
+  /** Keyset pagination on id: stable while new entries arrive. */
+  list(options: AuditListOptions): AuditPage;
+}
+
+const AuditRowSchema = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  target: z.string().nullable(),
+  outcome: AuditOutcomeSchema,
+  request_id: z.string(),
+  detail_json: z.string().nullable(),
+});
+
+function cut(text: string): string {
+  return text.length <= AUDIT_TEXT_LIMIT ? text : `${text.slice(0, AUDIT_TEXT_LIMIT - 1)}…`;
+}
+
+function detailText(detail: JsonValue | undefined): string | null {
+  if (detail === undefined) return null;
+  const text = toJsonText(detail, 'audit detail');
+  const bytes = Buffer.byteLength(text, 'utf8');
+  return bytes <= AUDIT_DETAIL_LIMIT ? text : JSON.stringify({ truncated: true, bytes });
+}
+
+function toEntry(row: unknown): AuditEntry {
+  const r = parseRow(row, AuditRowSchema, 'audit entry');
+  const entry: AuditEntry = {
+    id: r.id,
+    at: r.at,
+    actor: r.actor,
+    action: r.action,
+    outcome: r.outcome,
+    requestId: r.request_id,
+  };
+  if (r.target !== null) entry.target = r.target;
+  if (r.detail_json !== null) entry.detail = fromJsonText(r.detail_json, JsonSchema, 'audit detail');
+  return entry;
+}
+
+export function createAuditLogStore(db: Database.Database): AuditLogStore {
+  const q = {
+    insert: db.prepare(
+      `INSERT INTO audit_log (at, actor, action, target, outcome, request_id, detail_json)
+       VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+    ),
+    // One more row than asked tells whether an older page exists.
+    newest: db.prepare('SELECT * FROM audit_log ORDER BY id DESC LIMIT ?'),
+    before: db.prepare('SELECT * FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?'),
+  };
+  return {
+    append: (input) =>
+      guard(() => {
+        const e = parseInput(input, AuditEntryInputSchema, 'audit entry');
+        const at = e.at instanceof Date ? e.at.toISOString() : e.at;
+        const row = q.insert.get(
+          at,
+          cut(e.actor),
+          cut(e.action),
+          e.target === undefined ? null : cut(e.target),
+          e.outcome,
+          cut(e.requestId),
+          detailText(e.detail),
+        );
+        return toEntry(row);
+      }),
+    list: (options) =>
+      guard(() => {
+        const o = parseInput(options, ListOptionsSchema, 'audit list options');
+        const rows = o.before === undefined ? q.newest.all(o.limit + 1) : q.before.all(o.before, o.limit + 1);
+        const items = rows.slice(0, o.limit).map(toEntry);
+        const last = items.at(-1);
+        return rows.length > o.limit && last !== undefined ? { items, nextBefore: last.id } : { items };
+      }),
+  };
+}
