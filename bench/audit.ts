@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { type AuditRun, auditPath } from '../src/audit/index.js';
 import { builtinXBerthRegistry } from '../src/composition.js';
-import { corpusRun } from './lib/corpus.js';
+import { corpusRun, processRow, type Row, rowsTable } from './lib/corpus.js';
 import { totalBytes } from './lib/files.js';
 import { crashOf, type ProcessRun, timeProcess } from './lib/proc.js';
 import { repeat, type Summary } from './lib/stats.js';
-import { formatTable, perSecond, ratio, seconds } from './lib/table.js';
+import { formatTable, ratio } from './lib/table.js';
 import type { BenchContext } from './lib/types.js';
 
 const USAGE = `usage: npm run bench -- audit [--runs N] [--limit N] [--skip-dclint]
@@ -20,13 +20,6 @@ const USAGE = `usage: npm run bench -- audit [--runs N] [--limit N] [--skip-dcli
 Each corpus file is copied to <tmp>/<nnnn>-<folder>-<name>/compose.yaml, so Berth audits the
 corpus as one estate (one stack per file) with one call; dclint lints the original files.
 env: BERTH_CORPUS  corpus folder (default ../shared/corpus beside the repo; its compose/ subfolder is used when present)`;
-
-interface Row {
-  name: string;
-  summary: Summary;
-  exit: string;
-  note: string;
-}
 
 /** One stack folder per corpus file: the estate layout `<stack>/compose.yaml`. */
 function buildEstate(paths: readonly string[], composeDir: string): string {
@@ -116,21 +109,7 @@ async function measure(
     rows.push(processRow('dclint process: dclint <files>', dclint.summary, dclint.last));
   }
 
-  ctx.out(
-    formatTable(
-      ['measure', 'runs', 'best s', 'median s', 'files/s', 'exit', 'note'],
-      rows.map((row) => [
-        row.name,
-        String(row.summary.runs),
-        seconds(row.summary.bestMs),
-        seconds(row.summary.medianMs),
-        perSecond(o.paths.length, row.summary.medianMs),
-        row.exit,
-        row.note,
-      ]),
-      ['left', 'right', 'right', 'right', 'right', 'right', 'left'],
-    ),
-  );
+  ctx.out(rowsTable(rows, o.paths.length));
   ctx.out('');
 
   if (dclint !== undefined) {
@@ -169,14 +148,3 @@ function findingsTable(audit: AuditRun): string {
 }
 
 // Linters exit 1 when they find problems; only a crash is worth a note.
-function processRow(name: string, summary: Summary, last: ProcessRun): Row {
-  const crash = crashOf(last);
-  return {
-    name,
-    summary,
-    exit: last.signal ?? String(last.code),
-    note: crash
-      ? `CRASHED: ${crash.slice(0, 100)}`
-      : `${(last.stdout.length / 1024).toFixed(0)} KiB of output`,
-  };
-}

@@ -5,11 +5,11 @@ import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { builtinXBerthRegistry } from '../src/composition.js';
 import { validatePaths } from '../src/spec/validate.js';
-import { corpusRun } from './lib/corpus.js';
+import { corpusRun, processRow, type Row, rowsTable } from './lib/corpus.js';
 import { totalBytes } from './lib/files.js';
 import { crashOf, type ProcessRun, timeProcess } from './lib/proc.js';
 import { repeat, type Summary } from './lib/stats.js';
-import { formatTable, perSecond, ratio, seconds } from './lib/table.js';
+import { ratio } from './lib/table.js';
 import type { BenchContext } from './lib/types.js';
 
 const USAGE = `usage: npm run bench -- spec [--runs N] [--limit N] [--skip-dclint]
@@ -17,13 +17,6 @@ const USAGE = `usage: npm run bench -- spec [--runs N] [--limit N] [--skip-dclin
   --limit N      only the first N corpus files (sorted by path)
   --skip-dclint  do not run dclint (it takes about a minute per run)
 env: BERTH_CORPUS  corpus folder (default ../shared/corpus beside the repo; its compose/ subfolder is used when present)`;
-
-interface Row {
-  name: string;
-  summary: Summary;
-  exit: string;
-  note: string;
-}
 
 export async function run(args: readonly string[], ctx: BenchContext): Promise<number> {
   const setup = corpusRun('spec', USAGE, args, ctx);
@@ -67,21 +60,7 @@ export async function run(args: readonly string[], ctx: BenchContext): Promise<n
     rows.push(processRow('dclint process: dclint <files>', dclint.summary, dclint.last));
   }
 
-  ctx.out(
-    formatTable(
-      ['measure', 'runs', 'best s', 'median s', 'files/s', 'exit', 'note'],
-      rows.map((row) => [
-        row.name,
-        String(row.summary.runs),
-        seconds(row.summary.bestMs),
-        seconds(row.summary.medianMs),
-        perSecond(paths.length, row.summary.medianMs),
-        row.exit,
-        row.note,
-      ]),
-      ['left', 'right', 'right', 'right', 'right', 'right', 'left'],
-    ),
-  );
+  ctx.out(rowsTable(rows, paths.length));
   ctx.out('');
 
   const berthCrash = crashOf(berthProcess.last);
@@ -98,14 +77,3 @@ export async function run(args: readonly string[], ctx: BenchContext): Promise<n
 }
 
 // Linters exit 1 when they find problems; only a crash is worth a note.
-function processRow(name: string, summary: Summary, last: ProcessRun): Row {
-  const crash = crashOf(last);
-  return {
-    name,
-    summary,
-    exit: last.signal ?? String(last.code),
-    note: crash
-      ? `CRASHED: ${crash.slice(0, 100)}`
-      : `${(last.stdout.length / 1024).toFixed(0)} KiB of output`,
-  };
-}

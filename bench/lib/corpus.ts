@@ -1,6 +1,9 @@
 import { join } from 'node:path';
 import { parseArgs, positiveInt } from './args.js';
 import { findFiles, isDirectory } from './files.js';
+import { crashOf, type ProcessRun } from './proc.js';
+import type { Summary } from './stats.js';
+import { formatTable, perSecond, seconds } from './table.js';
 import type { BenchContext } from './types.js';
 
 export interface CorpusRun {
@@ -48,4 +51,42 @@ export function corpusRun(
     return 1;
   }
   return { runs, composeDir, paths, skipDclint: parsed.flags.has('--skip-dclint') };
+}
+
+/** One line of a corpus benchmark's table. */
+export interface Row {
+  name: string;
+  summary: Summary;
+  exit: string;
+  note: string;
+}
+
+/** A row for a timed process: its exit, and whether it crashed (dclint does, on one corpus file). */
+export function processRow(name: string, summary: Summary, last: ProcessRun): Row {
+  const crash = crashOf(last);
+  return {
+    name,
+    summary,
+    exit: last.signal ?? String(last.code),
+    note: crash
+      ? `CRASHED: ${crash.slice(0, 100)}`
+      : `${(last.stdout.length / 1024).toFixed(0)} KiB of output`,
+  };
+}
+
+/** The table every corpus benchmark prints. */
+export function rowsTable(rows: readonly Row[], files: number): string {
+  return formatTable(
+    ['measure', 'runs', 'best s', 'median s', 'files/s', 'exit', 'note'],
+    rows.map((row) => [
+      row.name,
+      String(row.summary.runs),
+      seconds(row.summary.bestMs),
+      seconds(row.summary.medianMs),
+      perSecond(files, row.summary.medianMs),
+      row.exit,
+      row.note,
+    ]),
+    ['left', 'right', 'right', 'right', 'right', 'right', 'left'],
+  );
 }

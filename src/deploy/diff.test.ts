@@ -1,26 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { ContainerSpec } from '../engine/index.js';
+import { SPEC_DEFAULTS } from '../engine/spec-defaults.js';
 import { specDiff } from './diff.js';
 import { imageId } from './test-fixtures.js';
 
 const base: ContainerSpec = {
+  ...SPEC_DEFAULTS,
   name: 'shop-web-1',
   image: 'nginx:1.25',
   env: { MODE: 'prod', DB_PASSWORD: 'hunter2' },
   labels: { team: 'a', 'dev.berth.config-hash': 'h1', 'com.docker.compose.project': 'shop' },
   ports: [{ containerPort: 80, protocol: 'tcp', hostPort: 8080 }],
-  mounts: [],
-  tmpfs: {},
-  capAdd: [],
-  capDrop: [],
-  readOnly: false,
-  privileged: false,
-  securityOpt: [],
-  ulimits: [],
-  extraHosts: [],
-  dns: [],
-  dnsSearch: [],
-  sysctls: {},
   networks: [{ name: 'shop_default', aliases: ['web'] }],
 };
 const spec = (over: Partial<ContainerSpec>): ContainerSpec => ({ ...base, ...over });
