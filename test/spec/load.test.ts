@@ -244,8 +244,7 @@ describe('replicas and container names', () => {
 describe('interpolation errors under anchors', () => {
   it('reports a value merged into several services once, naming every use', async () => {
     const dir = await writeTree({
-      'compose.yaml':
-        'x-env: &env\n  PW: ${PW:?set PW}\nservices:\n  a:\n    image: x\n    environment: *env\n  b:\n    image: x\n    environment: *env\n',
+      'compose.yaml': `x-env: &env\n  PW: \${PW:?set PW}\nservices:\n  a:\n    image: x\n    environment: *env\n  b:\n    image: x\n    environment: *env\n`,
     });
     const found = errors((await load(dir)).diagnostics);
     expect(found.map((d) => [d.code, d.line, d.column])).toEqual([['SPEC_INTERPOLATION_REQUIRED', 2, 7]]);
