@@ -10,6 +10,7 @@ import { withOpenApi } from './openapi.js';
 import { ApiError, problemResponse, toProblem } from './problem.js';
 import type { Principal } from './rbac.js';
 import { requestId } from './request-id.js';
+import { type AuthRouteDeps, authRoutes } from './routes/auth.js';
 import {
   allows,
   checkRoutes,
@@ -23,6 +24,8 @@ import { type SystemDeps, systemRoutes } from './routes/system.js';
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 export interface AppDeps extends SystemDeps, StackDeps {
+  /** The auth service and its stores: setup, login and logout routes are mounted when given. */
+  readonly authRoutes?: AuthRouteDeps;
   readonly authenticator: Authenticator;
   /** Injected so each app has its own registry; `createMetrics()`. */
   readonly metrics: AppMetrics;
@@ -39,7 +42,12 @@ export interface AppDeps extends SystemDeps, StackDeps {
 
 /** Every route of the API, each with its permission: what the app mounts and the OpenAPI document lists. */
 export function appRoutes(deps: AppDeps): Route[] {
-  const routes = [...systemRoutes(deps), ...stackRoutes(deps), metricsRoute(deps.metrics)];
+  const routes = [
+    ...systemRoutes(deps),
+    ...(deps.authRoutes ? authRoutes(deps.authRoutes) : []),
+    ...stackRoutes(deps),
+    metricsRoute(deps.metrics),
+  ];
   return [...checkRoutes(withOpenApi(routes, { title: 'Berth API', version: deps.version }))];
 }
 
@@ -111,12 +119,26 @@ async function authorize(
   return principal;
 }
 
+/** The peer address from @hono/node-server's incoming request; `unknown` without a socket (tests). */
+function clientIp(c: Context<AppEnv>): string {
+  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+  return incoming?.socket?.remoteAddress ?? 'unknown';
+}
+
 function handlerFor(route: Route, deps: PipelineDeps) {
   return async (c: Context<AppEnv>): Promise<Response> => {
     c.set('routeTemplate', route.path);
     const principal = await authorize(c, route, deps);
     const input = await parseInput(c, route);
-    const value = await route.handler({ ...input, principal, requestId: c.get('requestId') });
+    const headers: Array<[string, string]> = [];
+    const value = await route.handler({
+      ...input,
+      principal,
+      requestId: c.get('requestId'),
+      ip: clientIp(c),
+      setHeader: (name, v) => headers.push([name, v]),
+    });
+    for (const [name, v] of headers) c.header(name, v, { append: true });
     // A schema mismatch throws a ZodError, which the error handler turns into a 500.
     const output = deps.checkResponses ? route.response.parse(value) : value;
     if (route.contentType === JSON_CONTENT_TYPE) return c.json(output, route.status);

@@ -69,3 +69,80 @@ describe('app + auth service', () => {
     expect((await app.request('/api/v1/whoami', { headers: { cookie } })).status).toBe(200);
   });
 });
+
+describe('setup, login and logout over HTTP', () => {
+  function appWithAuthRoutes() {
+    const f = authFixture();
+    fixtures.push(f);
+    const app = createApp({
+      authenticator: authServiceAuthenticator(f.auth),
+      metrics: createMetrics(),
+      clock: f.clock,
+      version: 'test',
+      ready: async () => [{ name: 'store', ok: true }],
+      listStacks: async () => [],
+      validate: async () => ({ files: [] }),
+      workspaceRoot: '/nonexistent',
+      authRoutes: { auth: f.auth, auditLog: f.auditLog, clock: f.clock, secureCookies: true },
+    });
+    const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+      app.request(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
+    return { f, app, post };
+  }
+
+  it('creates the first admin once with the setup token, then logs in with a cookie session', async () => {
+    const { f, app, post } = appWithAuthRoutes();
+    const token = f.auth.issueSetupToken();
+    const setup = await post('/api/v1/setup', { token, username: 'root', password: GOOD_PASSWORD });
+    expect(setup.status).toBe(201);
+    const again = await post('/api/v1/setup', { token, username: 'evil', password: GOOD_PASSWORD });
+    expect(again.headers.get('content-type')).toContain('application/problem+json');
+    expect(((await again.json()) as { code: string }).code).toMatch(/^AUTH_SETUP_/);
+
+    const wrong = await post('/api/v1/login', { username: 'root', password: 'not-the-password' });
+    expect(wrong.status).toBe(401);
+    expect(((await wrong.json()) as { code: string }).code).toBe('AUTH_INVALID_CREDENTIALS');
+
+    const login = await post('/api/v1/login', { username: 'root', password: GOOD_PASSWORD });
+    expect(login.status).toBe(200);
+    const cookie = login.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/^berth_session=[^;]+; Path=\/; HttpOnly; SameSite=Strict; Expires=.+; Secure$/);
+    const { csrfToken } = (await login.json()) as { csrfToken: string };
+    const session = cookie.split(';')[0] ?? '';
+    expect((await app.request('/api/v1/whoami', { headers: { cookie: session } })).status).toBe(200);
+
+    expect((await post('/api/v1/logout', {}, { cookie: session })).status).toBe(403);
+    const out = await post('/api/v1/logout', {}, { cookie: session, 'x-csrf-token': csrfToken });
+    expect(out.status).toBe(200);
+    expect(out.headers.get('set-cookie')).toContain('Max-Age=0');
+    expect((await app.request('/api/v1/whoami', { headers: { cookie: session } })).status).toBe(401);
+
+    // Every attempt is audited, and no password or token is in the log.
+    const log = f.auditLog.list({ limit: 100 }).items;
+    expect(log.map((e) => [e.action, e.outcome]).reverse()).toEqual([
+      ['setup', 'ok'],
+      ['setup', 'failed'],
+      ['login', 'failed'],
+      ['login', 'ok'],
+      ['logout', 'ok'],
+    ]);
+    const text = JSON.stringify(log);
+    for (const secret of [GOOD_PASSWORD, 'not-the-password', token, csrfToken])
+      expect(text).not.toContain(secret);
+  });
+
+  it('throttles repeated failures with 429 and Retry-After', async () => {
+    const { f, post } = appWithAuthRoutes();
+    await withAdmin(f);
+    let last: Response | undefined;
+    for (let i = 0; i < 8; i++)
+      last = await post('/api/v1/login', { username: 'root', password: `wrong-${i}-attempt` });
+    expect(last?.status).toBe(429);
+    expect(Number(last?.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(f.auditLog.list({ limit: 100 }).items.some((e) => e.outcome === 'denied')).toBe(true);
+  });
+});

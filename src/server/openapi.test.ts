@@ -2,6 +2,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appRoutes, createApp } from './app.js';
+import { authFixture } from './auth/test-support.js';
 import { errorStatuses, type JsonObject, openApiDocument, openApiPath } from './openapi.js';
 import { pathParams, routeKey } from './routes/registry.js';
 import { makeWorkspace, principal, tableAuthenticator, testDeps } from './test-support.js';
@@ -9,9 +10,17 @@ import { makeWorkspace, principal, tableAuthenticator, testDeps } from './test-s
 const workspace = makeWorkspace();
 afterAll(() => workspace.cleanup());
 
+const authStore = authFixture();
+afterAll(() => authStore.cleanup());
 const deps = testDeps({
   root: workspace.root,
   authenticator: tableAuthenticator({ admin: principal('admin', [{ role: 'admin' }]) }),
+  authRoutes: {
+    auth: authStore.auth,
+    auditLog: authStore.auditLog,
+    clock: authStore.clock,
+    secureCookies: false,
+  },
 });
 const app = createApp(deps);
 const routes = appRoutes(deps);

@@ -6,6 +6,7 @@ import type { AppDeps } from './app.js';
 import type { Authenticator } from './context.js';
 import { createMetrics } from './metrics.js';
 import type { Grant, Principal, Role } from './rbac.js';
+import type { AuthRouteDeps } from './routes/auth.js';
 import type { Route } from './routes/registry.js';
 import type { ReadinessCheck } from './routes/system.js';
 import { workspaceStacks, workspaceValidator } from './workspace-source.js';
@@ -97,6 +98,8 @@ export interface TestDepsOptions {
   readonly ready?: () => Promise<readonly ReadinessCheck[]>;
   readonly logger?: AppDeps['logger'];
   readonly maxBodyBytes?: number;
+  /** Mounts the setup/login/logout routes over a real auth service (see auth/test-support.ts). */
+  readonly authRoutes?: AuthRouteDeps;
 }
 
 /** Real workspace reading and validation over `root`; responses checked against their schemas. */
@@ -121,6 +124,7 @@ export function testDeps(options: TestDepsOptions): AppDeps {
     workspaceRoot: options.root,
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
+    ...(options.authRoutes ? { authRoutes: options.authRoutes } : {}),
   };
 }
 

@@ -51,7 +51,13 @@ describe('defineRoute', () => {
 
   it('refuses a public route that is not on the reviewed list', () => {
     expect(() => defineRoute({ ...base, permission: 'public' })).toThrow(/not in PUBLIC_ROUTES/);
-    expect(PUBLIC_ROUTES).toEqual(['GET /healthz', 'GET /readyz', 'GET /api/v1/openapi.json']);
+    expect(PUBLIC_ROUTES).toEqual([
+      'GET /healthz',
+      'GET /readyz',
+      'GET /api/v1/openapi.json',
+      'POST /api/v1/setup',
+      'POST /api/v1/login',
+    ]);
   });
 
   it('refuses a stack-scoped permission on a path without :stack', () => {

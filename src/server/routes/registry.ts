@@ -20,7 +20,14 @@ export type RoutePermission = Permission | AnyStackPermission | 'authenticated' 
  * The only routes that may be public. Adding one is a deliberate, reviewed act: the login and
  * first-run setup routes of the auth service belong here when they land.
  */
-export const PUBLIC_ROUTES: readonly string[] = ['GET /healthz', 'GET /readyz', 'GET /api/v1/openapi.json'];
+export const PUBLIC_ROUTES: readonly string[] = [
+  'GET /healthz',
+  'GET /readyz',
+  'GET /api/v1/openapi.json',
+  // First-run setup (with the one-time setup token) and login: nobody is authenticated yet.
+  'POST /api/v1/setup',
+  'POST /api/v1/login',
+];
 
 export const JSON_CONTENT_TYPE = 'application/json';
 
@@ -34,6 +41,10 @@ export interface RequestContext<P, Q, B, Pr> {
   readonly body: B;
   readonly principal: Pr;
   readonly requestId: string;
+  /** The client's address as the socket saw it (`unknown` when there is no socket, e.g. in tests). */
+  readonly ip: string;
+  /** Adds a response header (e.g. `Set-Cookie`); repeated names are appended. */
+  readonly setHeader: (name: string, value: string) => void;
 }
 
 export interface RouteDef<

@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import type { AuditLogStore } from '../../store/index.js';
+import { isAuthError } from '../auth/errors.js';
+import type { Auth } from '../auth/index.js';
+import { SESSION_COOKIE } from '../context.js';
+import { defineRoute, type Route } from './registry.js';
+
+export interface AuthRouteDeps {
+  readonly auth: Auth;
+  readonly auditLog: AuditLogStore;
+  readonly clock: { now(): Date };
+  /** Mark the session cookie `Secure` (the server runs with TLS). */
+  readonly secureCookies: boolean;
+}
+
+const Credentials = z.strictObject({
+  username: z.string().min(1).max(64),
+  password: z.string().min(1).max(1024),
+});
+
+function sessionCookie(value: string, expires: Date | undefined, secure: boolean): string {
+  // HttpOnly: no script reads it; SameSite=Strict: no other site makes the browser send it.
+  const parts = [`${SESSION_COOKIE}=${value}`, 'Path=/', 'HttpOnly', 'SameSite=Strict'];
+  parts.push(expires ? `Expires=${expires.toUTCString()}` : 'Max-Age=0');
+  if (secure) parts.push('Secure');
+  return parts.join('; ');
+}
+
+/** Records the outcome of an auth action, and passes the error on. Never records a password or token. */
+async function audited<T>(
+  deps: AuthRouteDeps,
+  entry: { actor: string; action: string; requestId: string; ip: string },
+  run: () => Promise<T>,
+): Promise<T> {
+  const base = { at: deps.clock.now(), actor: entry.actor, action: entry.action, requestId: entry.requestId };
+  try {
+    const result = await run();
+    deps.auditLog.append({ ...base, outcome: 'ok', detail: { ip: entry.ip } });
+    return result;
+  } catch (error: unknown) {
+    const code = isAuthError(error) ? error.code : 'ERROR';
+    deps.auditLog.append({
+      ...base,
+      outcome: code === 'AUTH_THROTTLED' ? 'denied' : 'failed',
+      detail: { ip: entry.ip, code },
+    });
+    throw error;
+  }
+}
+
+/** First-run setup, login and logout: the only mutating routes that a caller without a principal may reach. */
+export function authRoutes(deps: AuthRouteDeps): Route[] {
+  return [
+    defineRoute({
+      method: 'POST',
+      path: '/api/v1/setup',
+      operationId: 'completeSetup',
+      summary: 'Create the first admin with the one-time setup token printed at first start',
+      tags: ['auth'],
+      permission: 'public',
+      mutating: true,
+      status: 201,
+      errors: [409, 422],
+      body: Credentials.extend({ token: z.string().min(1).max(256) }),
+      example: {
+        body: { token: 'from-the-state-folder', username: 'admin', password: 'a-long-unguessable-phrase' },
+      },
+      response: z.object({ userId: z.string(), username: z.string() }),
+      handler: async ({ body, requestId, ip }) => {
+        const user = await audited(deps, { actor: body.username, action: 'setup', requestId, ip }, () =>
+          deps.auth.completeSetup(body.token, { username: body.username, password: body.password }),
+        );
+        return { userId: user.id, username: user.username };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/v1/login',
+      operationId: 'login',
+      summary: 'Start a browser session: sets an HttpOnly cookie and returns the CSRF token',
+      tags: ['auth'],
+      permission: 'public',
+      mutating: true,
+      errors: [429],
+      body: Credentials,
+      example: { body: { username: 'admin', password: 'a-long-unguessable-phrase' } },
+      response: z.object({ username: z.string(), csrfToken: z.string(), expiresAt: z.string() }),
+      handler: async ({ body, requestId, ip, setHeader }) => {
+        const { session, principal } = await audited(
+          deps,
+          { actor: body.username, action: 'login', requestId, ip },
+          () => deps.auth.login({ username: body.username, password: body.password, ip }),
+        );
+        const expires = new Date(session.expiresAt);
+        setHeader('Set-Cookie', sessionCookie(session.id, expires, deps.secureCookies));
+        return { username: principal.name, csrfToken: session.csrf, expiresAt: expires.toISOString() };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/v1/logout',
+      operationId: 'logout',
+      summary: 'End the browser session',
+      tags: ['auth'],
+      permission: 'authenticated',
+      mutating: true,
+      response: z.object({ ok: z.literal(true) }),
+      handler: async ({ principal, requestId, ip, setHeader }) => {
+        if (principal.sessionId !== undefined) deps.auth.logout(principal.sessionId);
+        deps.auditLog.append({
+          at: deps.clock.now(),
+          actor: principal.name,
+          action: 'logout',
+          requestId,
+          outcome: 'ok',
+          detail: { ip },
+        });
+        setHeader('Set-Cookie', sessionCookie('', undefined, deps.secureCookies));
+        return { ok: true as const };
+      },
+    }),
+  ];
+}
