@@ -5,6 +5,7 @@ import { registerConfig } from './commands/config.js';
 import { type ClientFactory, registerDeploy } from './commands/deploy.js';
 import { registerGraph } from './commands/graph.js';
 import { registerOps } from './commands/ops.js';
+import { registerServe } from './commands/serve.js';
 import { registerValidate } from './commands/validate.js';
 import { cliConfig } from './config.js';
 import { type CliIo, ExitCode, processIo } from './io.js';
@@ -56,6 +57,7 @@ export function buildProgram(
   registerGraph(program, io, setExit);
   registerDeploy(program, io, setExit, factory);
   registerOps(program, io, setExit, factory);
+  registerServe(program, io, setExit, VERSION);
   registerAudit(program, io, setExit);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });

@@ -1,0 +1,97 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { systemClock } from '../clock.js';
+import { createLoggers } from '../log/index.js';
+import { checkServeConfig, type RunningServer, type ServeConfig, startServer } from './serve.js';
+
+// `berth serve` on real sockets: a free TCP port on 127.0.0.1 and a unix socket in a temp folder.
+
+const quiet = createLoggers(
+  { base: 'silent', components: {} },
+  new Writable({
+    write(_c, _e, done) {
+      done();
+    },
+  }),
+);
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function config(over: Partial<ServeConfig> = {}): ServeConfig {
+  const root = mkdtempSync(join(tmpdir(), 'berth-serve-'));
+  cleanups.push(() => rmSync(root, { recursive: true, force: true }));
+  writeFileSync(join(root, 'compose.yaml'), 'services:\n  web:\n    image: nginx:1.27\n');
+  return {
+    host: '127.0.0.1',
+    port: 0,
+    socketPath: join(root, 'berth.sock'),
+    stateDir: join(root, 'state'),
+    workspace: root,
+    dockerHost: 'unix:///nonexistent/berth-serve-test.sock',
+    env: {},
+    version: 'test',
+    ...over,
+  };
+}
+
+async function start(c: ServeConfig): Promise<RunningServer> {
+  const server = await startServer(c, systemClock(), quiet);
+  cleanups.push(() => server.close());
+  return server;
+}
+
+function overSocket(socketPath: string, path: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    request({ socketPath, path }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+describe('berth serve', () => {
+  it('listens on TCP and a 0600 unix socket, and writes a 0600 one-time setup token on first start', async () => {
+    const c = config();
+    const server = await start(c);
+    const http = server.addresses[0] ?? '';
+    expect(http).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect((await fetch(`${http}/healthz`)).status).toBe(200);
+    // No engine at the configured socket: not ready, and it says which check fails.
+    const ready = await fetch(`${http}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(statSync(c.socketPath ?? '').mode & 0o777).toBe(0o600);
+    expect(await overSocket(c.socketPath ?? '', '/healthz')).toBe(200);
+    expect((await fetch(`${http}/api/v1/stacks`)).status).toBe(401);
+
+    const file = server.setupTokenFile ?? '';
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const token = readFileSync(file, 'utf8').trim();
+    const setup = await fetch(`${http}/api/v1/setup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token, username: 'admin', password: 'harbor-quartz-lantern-mosaic' }),
+    });
+    expect(setup.status).toBe(201);
+    await server.close();
+    expect(existsSync(c.socketPath ?? '')).toBe(false);
+
+    // Second start: a user exists, so no setup token is issued again.
+    const again = await start({ ...c, socketPath: join(c.workspace, 'again.sock') });
+    expect(again.setupTokenFile).toBeUndefined();
+  });
+
+  it.each([
+    [{ port: 70_000 }, /not a TCP port/],
+    [{ tls: { certFile: '/nonexistent/cert.pem', keyFile: '/nonexistent/key.pem' } }, /TLS file/],
+  ] as const)('refuses a bad configuration before opening anything (%j)', (over, message) => {
+    expect(() => checkServeConfig(config(over))).toThrow(message);
+  });
+});

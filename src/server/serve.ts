@@ -1,0 +1,195 @@
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { getRequestListener } from '@hono/node-server';
+import type { Clock } from '../clock.js';
+import { builtinXBerthRegistry } from '../composition.js';
+import { connectEngine } from '../engine/index.js';
+import type { Loggers } from '../log/index.js';
+import { type LockOwner, openStore } from '../store/index.js';
+import { createApp } from './app.js';
+import { createAuth } from './auth/index.js';
+import { authServiceAuthenticator } from './authenticator.js';
+import { createMetrics } from './metrics.js';
+import { workspaceStacks, workspaceValidator } from './workspace-source.js';
+
+export interface ServeConfig {
+  readonly host: string;
+  readonly port: number;
+  /** Also listen on this unix socket (created mode 0600). */
+  readonly socketPath?: string;
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
+  readonly stateDir: string;
+  readonly workspace: string;
+  readonly dockerHost?: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly version: string;
+}
+
+export interface RunningServer {
+  /** Where it listens, e.g. `http://127.0.0.1:7300` and `unix:/run/berth.sock`. */
+  readonly addresses: string[];
+  /** Set on the first start only: the file holding the one-time setup token (mode 0600). */
+  readonly setupTokenFile?: string;
+  close(): Promise<void>;
+}
+
+export class ServeConfigError extends Error {
+  constructor(
+    message: string,
+    readonly hint: string,
+    readonly code = 'SERVE_CONFIG_INVALID',
+  ) {
+    super(message);
+  }
+}
+
+/** Refuses a configuration that cannot work, before anything is opened. */
+export function checkServeConfig(config: ServeConfig): void {
+  if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) {
+    throw new ServeConfigError(
+      `--port ${config.port} is not a TCP port`,
+      'use a port from 1 to 65535 (0 picks a free one)',
+    );
+  }
+  for (const file of config.tls ? [config.tls.certFile, config.tls.keyFile] : []) {
+    if (!existsSync(file))
+      throw new ServeConfigError(
+        `TLS file ${file} does not exist`,
+        'give the PEM certificate and key with --tls-cert and --tls-key',
+      );
+  }
+  if (config.socketPath && existsSync(config.socketPath) && !lstatSync(config.socketPath).isSocket()) {
+    throw new ServeConfigError(
+      `${config.socketPath} exists and is not a socket`,
+      'choose another --socket path; Berth removes only a stale socket of its own',
+    );
+  }
+}
+
+function isAlive(owner: LockOwner): boolean {
+  if (owner.host !== hostname()) return true;
+  try {
+    process.kill(owner.pid, 0);
+    return true;
+  } catch (error: unknown) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function listen(server: Server, target: { port: number; host: string } | string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    if (typeof target === 'string') server.listen(target, () => resolve());
+    else server.listen(target.port, target.host, () => resolve());
+  });
+}
+
+/**
+ * `berth serve`: the API on TCP (127.0.0.1 by default) and optionally a 0600 unix socket. On the
+ * first start, with no users, it writes a one-time setup token (0600) to the state folder: there
+ * is never a default password.
+ */
+export async function startServer(
+  config: ServeConfig,
+  clock: Clock,
+  loggers: Loggers,
+): Promise<RunningServer> {
+  checkServeConfig(config);
+  mkdirSync(config.stateDir, { recursive: true, mode: 0o700 });
+  const store = openStore({ path: join(config.stateDir, 'berth.db'), clock, isAlive });
+  const auth = createAuth({ store, clock });
+  const log = loggers.for('server');
+  let setupTokenFile: string | undefined;
+  if (auth.setupNeeded()) {
+    setupTokenFile = join(config.stateDir, 'setup-token');
+    writeFileSync(setupTokenFile, `${auth.issueSetupToken()}\n`, { mode: 0o600 });
+    chmodSync(setupTokenFile, 0o600);
+  }
+  const registry = builtinXBerthRegistry();
+  const load = { env: config.env, registry };
+  const app = createApp({
+    authenticator: authServiceAuthenticator(auth),
+    metrics: createMetrics({ processMetrics: true }),
+    clock,
+    version: config.version,
+    logger: loggers.for('http'),
+    ready: async () => {
+      const storeOk = (() => {
+        try {
+          return store.schemaVersion() > 0;
+        } catch {
+          return false;
+        }
+      })();
+      const engineOk = await connectEngine({
+        ...(config.dockerHost ? { host: config.dockerHost } : {}),
+        timeoutMs: 2000,
+      })
+        .then(() => true)
+        .catch(() => false);
+      return [
+        { name: 'store', ok: storeOk },
+        { name: 'engine', ok: engineOk },
+      ];
+    },
+    listStacks: workspaceStacks(config.workspace, load),
+    validate: workspaceValidator(config.workspace, load),
+    workspaceRoot: config.workspace,
+    authRoutes: { auth, auditLog: store.auditLog, clock, secureCookies: config.tls !== undefined },
+  });
+  const listener = getRequestListener(app.fetch);
+  const servers: Server[] = [];
+  const addresses: string[] = [];
+  try {
+    const tcp = config.tls
+      ? createHttpsServer(
+          { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) },
+          listener,
+        )
+      : createHttpServer(listener);
+    await listen(tcp, { port: config.port, host: config.host });
+    servers.push(tcp);
+    const bound = tcp.address();
+    const port = typeof bound === 'object' && bound ? bound.port : config.port;
+    addresses.push(
+      `${config.tls ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
+    );
+    if (config.socketPath) {
+      if (existsSync(config.socketPath)) unlinkSync(config.socketPath);
+      const unix = createHttpServer(listener);
+      await listen(unix, config.socketPath);
+      chmodSync(config.socketPath, 0o600);
+      servers.push(unix);
+      addresses.push(`unix:${config.socketPath}`);
+    }
+  } catch (error: unknown) {
+    await Promise.all(servers.map((s) => new Promise((r) => s.close(() => r(undefined)))));
+    store.close();
+    throw error;
+  }
+  // Sessions and throttling records that expired are pruned hourly; the timer never keeps the process alive.
+  const prune = setInterval(() => auth.prune(), 3_600_000);
+  prune.unref();
+  log.info({ addresses }, 'berth serve listening');
+  return {
+    addresses,
+    ...(setupTokenFile ? { setupTokenFile } : {}),
+    close: async () => {
+      clearInterval(prune);
+      await Promise.all(servers.map((s) => new Promise((r) => s.close(() => r(undefined)))));
+      if (config.socketPath && existsSync(config.socketPath)) unlinkSync(config.socketPath);
+      store.close();
+    },
+  };
+}
