@@ -20,6 +20,7 @@ import {
 } from './routes/registry.js';
 import { type StackDeps, stackRoutes } from './routes/stacks.js';
 import { type SystemDeps, systemRoutes } from './routes/system.js';
+import { tokenRoutes } from './routes/tokens.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
@@ -44,7 +45,7 @@ export interface AppDeps extends SystemDeps, StackDeps {
 export function appRoutes(deps: AppDeps): Route[] {
   const routes = [
     ...systemRoutes(deps),
-    ...(deps.authRoutes ? authRoutes(deps.authRoutes) : []),
+    ...(deps.authRoutes ? [...authRoutes(deps.authRoutes), ...tokenRoutes(deps.authRoutes)] : []),
     ...stackRoutes(deps),
     metricsRoute(deps.metrics),
   ];

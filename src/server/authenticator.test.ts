@@ -135,6 +135,39 @@ describe('setup, login and logout over HTTP', () => {
       expect(text).not.toContain(secret);
   });
 
+  it('lets a signed-in user create, list and revoke API tokens; a token cannot mint tokens', async () => {
+    const { f, app, post } = appWithAuthRoutes();
+    await withAdmin(f);
+    const login = await post('/api/v1/login', { username: 'root', password: GOOD_PASSWORD });
+    const session = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const { csrfToken } = (await login.json()) as { csrfToken: string };
+    const asUser = { cookie: session, 'x-csrf-token': csrfToken };
+
+    const created = await post('/api/v1/tokens', { name: 'ci', role: 'viewer', expiresInDays: 7 }, asUser);
+    expect(created.status).toBe(201);
+    const { id, token } = (await created.json()) as { id: string; token: string };
+    expect(token).toMatch(/^berth_/);
+    const bearer = { authorization: `Bearer ${token}` };
+    expect((await app.request('/api/v1/whoami', { headers: bearer })).status).toBe(200);
+
+    const list = await app.request('/api/v1/tokens', { headers: { cookie: session } });
+    const text = await list.text();
+    expect(text).toContain(id);
+    expect(text).not.toContain(token);
+
+    const minted = await post('/api/v1/tokens', { name: 'more', role: 'admin', expiresInDays: 365 }, bearer);
+    expect(minted.status).toBe(403);
+    expect(((await minted.json()) as { code: string }).code).toBe('SESSION_REQUIRED');
+
+    const missing = await app.request('/api/v1/tokens/not-a-token', { method: 'DELETE', headers: asUser });
+    expect(missing.status).toBe(404);
+    expect((await app.request(`/api/v1/tokens/${id}`, { method: 'DELETE', headers: asUser })).status).toBe(
+      200,
+    );
+    expect((await app.request('/api/v1/whoami', { headers: bearer })).status).toBe(401);
+    expect(JSON.stringify(f.auditLog.list({ limit: 100 }).items)).not.toContain(token);
+  });
+
   it('throttles repeated failures with 429 and Retry-After', async () => {
     const { f, post } = appWithAuthRoutes();
     await withAdmin(f);

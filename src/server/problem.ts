@@ -21,6 +21,7 @@ export type ApiErrorCode =
   | 'PATH_OUTSIDE_WORKSPACE'
   | 'STACK_NOT_FOUND'
   | 'NOT_READY'
+  | 'SESSION_REQUIRED'
   | 'INTERNAL';
 
 /** An error raised by the HTTP layer or a handler, already carrying its HTTP status. */

@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import type { AuditLogStore } from '../../store/index.js';
+import type { Auth } from '../auth/index.js';
+import type { TokenInfo } from '../auth/tokens.js';
+import { ApiError } from '../problem.js';
+import { ROLES } from '../rbac.js';
+import { defineRoute, type Route } from './registry.js';
+
+export interface TokenRouteDeps {
+  readonly auth: Auth;
+  readonly auditLog: AuditLogStore;
+  readonly clock: { now(): Date };
+}
+
+const TokenInfoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: z.enum(ROLES),
+  stacks: z.array(z.string()).optional(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  lastUsedAt: z.string().optional(),
+  revokedAt: z.string().optional(),
+});
+
+const publicInfo = (t: TokenInfo) => ({
+  id: t.id,
+  name: t.name,
+  role: t.role,
+  ...(t.stacks ? { stacks: [...t.stacks] } : {}),
+  createdAt: t.createdAt,
+  expiresAt: t.expiresAt,
+  ...(t.lastUsedAt ? { lastUsedAt: t.lastUsedAt } : {}),
+  ...(t.revokedAt ? { revokedAt: t.revokedAt } : {}),
+});
+
+/**
+ * A user's own API tokens. Only a signed-in user (a session) creates tokens: a token cannot mint
+ * tokens, so a leaked token cannot make itself a longer-lived or broader successor.
+ */
+export function tokenRoutes(deps: TokenRouteDeps): Route[] {
+  return [
+    defineRoute({
+      method: 'POST',
+      path: '/api/v1/tokens',
+      operationId: 'createToken',
+      summary: 'Create an API token (shown once) with a role cap, optional stacks and an expiry',
+      tags: ['auth'],
+      permission: 'authenticated',
+      mutating: true,
+      status: 201,
+      body: z.strictObject({
+        name: z.string().min(1).max(64),
+        role: z.enum(ROLES),
+        stacks: z.array(z.string().min(1)).min(1).optional(),
+        expiresInDays: z.number().int().min(1).max(365),
+      }),
+      example: { body: { name: 'ci', role: 'viewer', expiresInDays: 30 } },
+      response: z.object({ id: z.string(), token: z.string(), expiresAt: z.string() }),
+      handler: ({ body, principal, requestId }) => {
+        if (principal.kind !== 'user') {
+          throw new ApiError(
+            'SESSION_REQUIRED',
+            403,
+            'API tokens cannot create tokens',
+            'sign in (POST /api/v1/login) to create a token',
+          );
+        }
+        const created = deps.auth.createToken(principal.userId, {
+          name: body.name,
+          role: body.role,
+          expiresInDays: body.expiresInDays,
+          ...(body.stacks ? { stacks: body.stacks } : {}),
+        });
+        deps.auditLog.append({
+          at: deps.clock.now(),
+          actor: principal.name,
+          action: 'token.create',
+          target: created.id,
+          outcome: 'ok',
+          requestId,
+          detail: { name: body.name, role: body.role },
+        });
+        return { id: created.id, token: created.token, expiresAt: new Date(created.expiresAt).toISOString() };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/tokens',
+      operationId: 'listTokens',
+      summary: 'The caller’s API tokens (never the token values)',
+      tags: ['auth'],
+      permission: 'authenticated',
+      mutating: false,
+      response: z.object({ items: z.array(TokenInfoSchema) }),
+      handler: ({ principal }) => ({ items: deps.auth.listTokens(principal.userId).map(publicInfo) }),
+    }),
+    defineRoute({
+      method: 'DELETE',
+      path: '/api/v1/tokens/:id',
+      operationId: 'revokeToken',
+      summary: 'Revoke one of the caller’s API tokens',
+      tags: ['auth'],
+      permission: 'authenticated',
+      mutating: true,
+      params: z.object({ id: z.string().min(1).max(128) }),
+      example: { params: { id: 'tok_example' } },
+      errors: [404],
+      response: z.object({ ok: z.literal(true) }),
+      handler: ({ params, principal, requestId }) => {
+        const token = deps.auth.getToken(params.id);
+        // Someone else's token is reported as missing: ids of other users' tokens stay private.
+        if (!token || token.userId !== principal.userId) {
+          throw new ApiError(
+            'NOT_FOUND',
+            404,
+            `no token ${params.id} of yours`,
+            'list your tokens with GET /api/v1/tokens',
+          );
+        }
+        deps.auth.revokeToken(params.id);
+        deps.auditLog.append({
+          at: deps.clock.now(),
+          actor: principal.name,
+          action: 'token.revoke',
+          target: params.id,
+          outcome: 'ok',
+          requestId,
+        });
+        return { ok: true as const };
+      },
+    }),
+  ];
+}
