@@ -1,4 +1,7 @@
 import type { Engine } from '../engine/index.js';
+import type { DeployDeps } from './deploy.js';
+import type { DesiredStack } from './desired.js';
+import type { DeployEvent } from './events.js';
 import type { InstallSettings } from './xberth.js';
 
 /*
@@ -57,4 +60,50 @@ export async function checkInstallCondition(
     };
   const wanted = Array.isArray(until.http.status) ? until.http.status : [until.http.status];
   return { holds: wanted.includes(Number(answer)), detail: `HTTP ${answer || 'no answer'}` };
+}
+
+/**
+ * Install phases whose condition now holds. They are recorded as completed only after the pass that
+ * removes their env succeeds: if that pass rolls back, the install env is still running, and the
+ * store must say so. Waits (up to the phase's timeout) only for services deployed in this run.
+ */
+export async function endedInstallPhases(
+  deps: Pick<DeployDeps, 'engine' | 'store' | 'clock' | 'pollMs' | 'signal'>,
+  desired: DesiredStack,
+  ids: ReadonlyMap<string, string>,
+  changed: readonly string[],
+  emit: (e: DeployEvent) => void,
+): Promise<string[]> {
+  const done: string[] = [];
+  for (const service of Object.values(desired.services)) {
+    if (!service.install) continue;
+    const wait = changed.includes(service.name);
+    const first = service.replicas[0];
+    const id = first ? ids.get(first.spec.name) : undefined;
+    if (!id) continue;
+    const what = describeCondition(service.install.until);
+    if (!deps.store.installState.get(desired.stack, service.name))
+      deps.store.installState.start(desired.stack, service.name, what);
+    const deadline = deps.clock.now().getTime() + (wait ? service.install.timeout : 0);
+    let check = await checkInstallCondition(deps.engine, id, service.install.until);
+    while (!check.holds && deps.clock.now().getTime() < deadline) {
+      await deps.clock.sleep(deps.pollMs ?? 1000, deps.signal);
+      check = await checkInstallCondition(deps.engine, id, service.install.until);
+    }
+    if (check.holds) {
+      emit({
+        type: 'install',
+        service: service.name,
+        message: `install phase done (${what}): removing ${Object.keys(service.install.env).join(', ')}`,
+      });
+      done.push(service.name);
+    } else {
+      emit({
+        type: 'install',
+        service: service.name,
+        message: `install phase still pending (${what}: ${check.detail}); its env stays until it holds`,
+      });
+    }
+  }
+  return done;
 }

@@ -12,7 +12,8 @@ afterEach(() => {
   for (const f of fixtures.splice(0)) f.cleanup();
 });
 
-function setup() {
+/** The app over a real auth service; with `authRoutes`, setup/login/logout/token routes too. */
+function setup(options: { authRoutes?: boolean } = {}) {
   const f = authFixture();
   fixtures.push(f);
   const app = createApp({
@@ -24,6 +25,9 @@ function setup() {
     listStacks: async () => [],
     validate: async () => ({ files: [] }),
     workspaceRoot: '/nonexistent',
+    ...(options.authRoutes
+      ? { authRoutes: { auth: f.auth, auditLog: f.auditLog, clock: f.clock, secureCookies: true } }
+      : {}),
   });
   return { f, app };
 }
@@ -72,19 +76,7 @@ describe('app + auth service', () => {
 
 describe('setup, login and logout over HTTP', () => {
   function appWithAuthRoutes() {
-    const f = authFixture();
-    fixtures.push(f);
-    const app = createApp({
-      authenticator: authServiceAuthenticator(f.auth),
-      metrics: createMetrics(),
-      clock: f.clock,
-      version: 'test',
-      ready: async () => [{ name: 'store', ok: true }],
-      listStacks: async () => [],
-      validate: async () => ({ files: [] }),
-      workspaceRoot: '/nonexistent',
-      authRoutes: { auth: f.auth, auditLog: f.auditLog, clock: f.clock, secureCookies: true },
-    });
+    const { f, app } = setup({ authRoutes: true });
     const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
       app.request(path, {
         method: 'POST',
