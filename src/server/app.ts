@@ -3,6 +3,7 @@ import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
 import type { Clock } from '../clock.js';
+import type { AuditLogStore } from '../store/index.js';
 import { type AppEnv, type AppLogger, type Authenticator, CSRF_HEADER, SESSION_COOKIE } from './context.js';
 import { parseInput } from './input.js';
 import { type AppMetrics, metricsRoute, observeRequests } from './metrics.js';
@@ -10,8 +11,10 @@ import { withOpenApi } from './openapi.js';
 import { ApiError, problemResponse, toProblem } from './problem.js';
 import type { Principal } from './rbac.js';
 import { requestId } from './request-id.js';
+import { auditLogRoutes } from './routes/audit-log.js';
 import { type AuthRouteDeps, authRoutes } from './routes/auth.js';
 import {
+  type AuditFacts,
   allows,
   checkRoutes,
   JSON_CONTENT_TYPE,
@@ -21,6 +24,7 @@ import {
 import { type StackDeps, stackRoutes } from './routes/stacks.js';
 import { type SystemDeps, systemRoutes } from './routes/system.js';
 import { tokenRoutes } from './routes/tokens.js';
+import { userRoutes } from './routes/users.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
@@ -28,6 +32,10 @@ export interface AppDeps extends SystemDeps, StackDeps {
   /** The auth service and its stores: setup, login and logout routes are mounted when given. */
   readonly authRoutes?: AuthRouteDeps;
   readonly authenticator: Authenticator;
+  /** Every mutating call is appended here: who, when, what, target, outcome, request id. */
+  readonly auditLog: AuditLogStore;
+  /** Aborted when the server shuts down: streams (events, logs) end on it. */
+  readonly shutdown?: AbortSignal;
   /** Injected so each app has its own registry; `createMetrics()`. */
   readonly metrics: AppMetrics;
   /** Request durations; only differences are used. */
@@ -45,7 +53,14 @@ export interface AppDeps extends SystemDeps, StackDeps {
 export function appRoutes(deps: AppDeps): Route[] {
   const routes = [
     ...systemRoutes(deps),
-    ...(deps.authRoutes ? [...authRoutes(deps.authRoutes), ...tokenRoutes(deps.authRoutes)] : []),
+    ...(deps.authRoutes
+      ? [
+          ...authRoutes(deps.authRoutes),
+          ...tokenRoutes(deps.authRoutes),
+          ...userRoutes(deps.authRoutes),
+          ...auditLogRoutes(deps.authRoutes),
+        ]
+      : []),
     ...stackRoutes(deps),
     metricsRoute(deps.metrics),
   ];
@@ -59,7 +74,15 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
 type PipelineDeps = Pick<
   AppDeps,
-  'authenticator' | 'metrics' | 'clock' | 'logger' | 'newRequestId' | 'checkResponses' | 'maxBodyBytes'
+  | 'authenticator'
+  | 'auditLog'
+  | 'shutdown'
+  | 'metrics'
+  | 'clock'
+  | 'logger'
+  | 'newRequestId'
+  | 'checkResponses'
+  | 'maxBodyBytes'
 >;
 
 function forbidden(
@@ -80,14 +103,13 @@ function forbidden(
   );
 }
 
-/** Authentication, CSRF, authorization, in that order; returns the principal (undefined on public routes). */
-async function authorize(
+/** Who is calling: undefined on public routes; 401 when a protected route gets no valid credentials. */
+async function authenticate(
   c: Context<AppEnv>,
   route: Route,
   deps: PipelineDeps,
 ): Promise<Principal | undefined> {
-  const permission = route.permission;
-  if (permission === 'public') return undefined;
+  if (route.permission === 'public') return undefined;
   const principal = await deps.authenticator.principalFor({
     authorization: c.req.header('authorization'),
     sessionCookie: getCookie(c, SESSION_COOKIE),
@@ -101,6 +123,12 @@ async function authorize(
       { headers: { 'WWW-Authenticate': 'Bearer realm="berth"' } },
     );
   }
+  return principal;
+}
+
+/** CSRF, then the route's permission; throws 403. */
+function authorize(c: Context<AppEnv>, route: Route, principal: Principal, deps: PipelineDeps): void {
+  const permission = route.permission;
   // A session is a cookie the browser sends by itself: a mutating request must also prove it
   // comes from our page. Bearer tokens are never sent implicitly and need no such proof.
   if (route.mutating && principal.sessionId !== undefined) {
@@ -114,10 +142,9 @@ async function authorize(
     }
   }
   const params = c.req.param() as Record<string, string>;
-  if (permission !== 'authenticated' && !allows(principal, permission, params)) {
+  if (permission !== 'public' && permission !== 'authenticated' && !allows(principal, permission, params)) {
     throw forbidden(permission, params.stack);
   }
-  return principal;
 }
 
 /** The peer address from @hono/node-server's incoming request; `unknown` without a socket (tests). */
@@ -126,24 +153,78 @@ function clientIp(c: Context<AppEnv>): string {
   return incoming?.socket?.remoteAddress ?? 'unknown';
 }
 
+const DENIED_CODES = new Set(['FORBIDDEN', 'CSRF', 'SESSION_REQUIRED', 'AUTH_THROTTLED']);
+
+/** The audit-log entry of a mutating call; 401s have no actor and are only counted and logged. */
+function auditEntry(
+  route: Route,
+  c: Context<AppEnv>,
+  principal: Principal,
+  facts: AuditFacts,
+  error: unknown,
+  deps: PipelineDeps,
+) {
+  const params = Object.values(c.req.param() as Record<string, string>);
+  const target = facts.target ?? (params.length > 0 ? params.join('/') : undefined);
+  const code = error === undefined ? undefined : toProblem(error, c.get('requestId')).problem.code;
+  return {
+    at: deps.clock.now(),
+    actor: principal.name,
+    action: route.operationId,
+    ...(target !== undefined ? { target } : {}),
+    outcome:
+      code === undefined
+        ? ('ok' as const)
+        : DENIED_CODES.has(code)
+          ? ('denied' as const)
+          : ('failed' as const),
+    requestId: c.get('requestId'),
+    detail: {
+      via: principal.sessionId !== undefined ? 'session' : principal.kind,
+      ip: clientIp(c),
+      ...(code !== undefined ? { code } : {}),
+      ...facts.detail,
+    },
+  };
+}
+
 function handlerFor(route: Route, deps: PipelineDeps) {
+  const audited = route.mutating && route.audit !== 'handler';
   return async (c: Context<AppEnv>): Promise<Response> => {
     c.set('routeTemplate', route.path);
-    const principal = await authorize(c, route, deps);
-    const input = await parseInput(c, route);
-    const headers: Array<[string, string]> = [];
-    const value = await route.handler({
-      ...input,
-      principal,
-      requestId: c.get('requestId'),
-      ip: clientIp(c),
-      setHeader: (name, v) => headers.push([name, v]),
-    });
-    for (const [name, v] of headers) c.header(name, v, { append: true });
-    // A schema mismatch throws a ZodError, which the error handler turns into a 500.
-    const output = deps.checkResponses ? route.response.parse(value) : value;
-    if (route.contentType === JSON_CONTENT_TYPE) return c.json(output, route.status);
-    return c.body(String(output), route.status, { 'Content-Type': route.contentType });
+    const principal = await authenticate(c, route, deps);
+    let facts: AuditFacts = {};
+    try {
+      if (principal) authorize(c, route, principal, deps);
+      const input = await parseInput(c, route);
+      const headers: Array<[string, string]> = [];
+      const signals = [c.req.raw.signal, ...(deps.shutdown ? [deps.shutdown] : [])];
+      const value = await route.handler({
+        ...input,
+        principal,
+        requestId: c.get('requestId'),
+        ip: clientIp(c),
+        setHeader: (name, v) => headers.push([name, v]),
+        audit: (more) => {
+          facts = { ...facts, ...more, detail: { ...facts.detail, ...more.detail } };
+        },
+        signal: AbortSignal.any(signals),
+      });
+      if (audited && principal) deps.auditLog.append(auditEntry(route, c, principal, facts, undefined, deps));
+      if (route.stream) {
+        const response = value as Response;
+        for (const [name, v] of headers) response.headers.append(name, v);
+        return response;
+      }
+      for (const [name, v] of headers) c.header(name, v, { append: true });
+      // A schema mismatch throws a ZodError, which the error handler turns into a 500.
+      const output = deps.checkResponses ? route.response.parse(value) : value;
+      if (route.contentType === JSON_CONTENT_TYPE) return c.json(output, route.status);
+      return c.body(String(output), route.status, { 'Content-Type': route.contentType });
+    } catch (error: unknown) {
+      if (audited && principal) deps.auditLog.append(auditEntry(route, c, principal, facts, error, deps));
+      throw error;
+    }
   };
 }
 

@@ -18,6 +18,7 @@ function setup(options: { authRoutes?: boolean } = {}) {
   fixtures.push(f);
   const app = createApp({
     authenticator: authServiceAuthenticator(f.auth),
+    auditLog: f.auditLog,
     metrics: createMetrics(),
     clock: f.clock,
     version: 'test',
@@ -116,10 +117,11 @@ describe('setup, login and logout over HTTP', () => {
     // Every attempt is audited, and no password or token is in the log.
     const log = f.auditLog.list({ limit: 100 }).items;
     expect(log.map((e) => [e.action, e.outcome]).reverse()).toEqual([
-      ['setup', 'ok'],
-      ['setup', 'failed'],
+      ['completeSetup', 'ok'],
+      ['completeSetup', 'failed'],
       ['login', 'failed'],
       ['login', 'ok'],
+      ['logout', 'denied'],
       ['logout', 'ok'],
     ]);
     const text = JSON.stringify(log);

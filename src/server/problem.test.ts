@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { DeployError } from '../deploy/errors.js';
 import { EngineError } from '../engine/errors.js';
 import { StoreError } from '../store/errors.js';
+import { openMemoryStore } from '../store/index.js';
 import { mountRoutes } from './app.js';
 import { AuthError } from './auth/errors.js';
 import { createMetrics } from './metrics.js';
@@ -140,6 +141,7 @@ describe('problem responses through the app', () => {
     ],
     {
       authenticator: tableAuthenticator({ t: principal('t', []) }),
+      auditLog: openMemoryStore(steppingClock()).auditLog,
       metrics: createMetrics(),
       clock: steppingClock(),
       logger: { info: () => {}, error: (obj) => void logged.push(obj) },

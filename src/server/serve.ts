@@ -120,6 +120,7 @@ export async function startServer(
   const load = { env: config.env, registry };
   const app = createApp({
     authenticator: authServiceAuthenticator(auth),
+    auditLog: store.auditLog,
     metrics: createMetrics({ processMetrics: true }),
     clock,
     version: config.version,

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builtinXBerthRegistry } from '../composition.js';
+import { type AuditLogStore, openMemoryStore } from '../store/index.js';
 import type { AppDeps } from './app.js';
 import type { Authenticator } from './context.js';
 import { createMetrics } from './metrics.js';
@@ -100,16 +101,20 @@ export interface TestDepsOptions {
   readonly maxBodyBytes?: number;
   /** Mounts the setup/login/logout routes over a real auth service (see auth/test-support.ts). */
   readonly authRoutes?: AuthRouteDeps;
+  /** Where mutating calls are recorded; defaults to a private in-memory store. */
+  readonly auditLog?: AuditLogStore;
 }
 
 /** Real workspace reading and validation over `root`; responses checked against their schemas. */
 export function testDeps(options: TestDepsOptions): AppDeps {
   const load = { env: {}, registry: builtinXBerthRegistry() };
   let n = 0;
+  const clock = steppingClock();
   return {
     authenticator: options.authenticator,
+    auditLog: options.auditLog ?? options.authRoutes?.auditLog ?? openMemoryStore(clock).auditLog,
     metrics: createMetrics(),
-    clock: steppingClock(),
+    clock,
     version: '0.0.0-test',
     newRequestId: () => `req-${++n}`,
     checkResponses: true,

@@ -59,6 +59,7 @@ export function authRoutes(deps: AuthRouteDeps): Route[] {
       tags: ['auth'],
       permission: 'public',
       mutating: true,
+      audit: 'handler',
       status: 201,
       errors: [409, 422],
       body: Credentials.extend({ token: z.string().min(1).max(256) }),
@@ -67,8 +68,10 @@ export function authRoutes(deps: AuthRouteDeps): Route[] {
       },
       response: z.object({ userId: z.string(), username: z.string() }),
       handler: async ({ body, requestId, ip }) => {
-        const user = await audited(deps, { actor: body.username, action: 'setup', requestId, ip }, () =>
-          deps.auth.completeSetup(body.token, { username: body.username, password: body.password }),
+        const user = await audited(
+          deps,
+          { actor: body.username, action: 'completeSetup', requestId, ip },
+          () => deps.auth.completeSetup(body.token, { username: body.username, password: body.password }),
         );
         return { userId: user.id, username: user.username };
       },
@@ -81,6 +84,7 @@ export function authRoutes(deps: AuthRouteDeps): Route[] {
       tags: ['auth'],
       permission: 'public',
       mutating: true,
+      audit: 'handler',
       errors: [429],
       body: Credentials,
       example: { body: { username: 'admin', password: 'a-long-unguessable-phrase' } },
@@ -105,16 +109,8 @@ export function authRoutes(deps: AuthRouteDeps): Route[] {
       permission: 'authenticated',
       mutating: true,
       response: z.object({ ok: z.literal(true) }),
-      handler: async ({ principal, requestId, ip, setHeader }) => {
+      handler: async ({ principal, setHeader }) => {
         if (principal.sessionId !== undefined) deps.auth.logout(principal.sessionId);
-        deps.auditLog.append({
-          at: deps.clock.now(),
-          actor: principal.name,
-          action: 'logout',
-          requestId,
-          outcome: 'ok',
-          detail: { ip },
-        });
         setHeader('Set-Cookie', sessionCookie('', undefined, deps.secureCookies));
         return { ok: true as const };
       },

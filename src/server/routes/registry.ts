@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { JsonValue } from '../../store/index.js';
 import { can, type Permission, type Principal, ROLES, type Role } from '../rbac.js';
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -45,6 +46,18 @@ export interface RequestContext<P, Q, B, Pr> {
   readonly ip: string;
   /** Adds a response header (e.g. `Set-Cookie`); repeated names are appended. */
   readonly setHeader: (name: string, value: string) => void;
+  /**
+   * Adds facts to the audit-log entry the pipeline writes for a mutating route: a target other than
+   * the path parameters, or details. Never pass a secret: the entry is stored and shown as given.
+   */
+  readonly audit: (facts: AuditFacts) => void;
+  /** Aborted when the client goes away or the server shuts down (streams end on it). */
+  readonly signal: AbortSignal;
+}
+
+export interface AuditFacts {
+  readonly target?: string;
+  readonly detail?: Readonly<Record<string, JsonValue>>;
 }
 
 export interface RouteDef<
@@ -73,6 +86,12 @@ export interface RouteDef<
   readonly contentType?: string;
   /** Problem statuses the handler itself may return, beyond those the pipeline adds (400/401/403/500). */
   readonly errors?: readonly number[];
+  /**
+   * Mutating routes are written to the audit log by the pipeline (who, what, target, outcome,
+   * request id). `handler`: the handler writes its own entries, for the public routes (setup,
+   * login) whose actor is the name being tried, since there is no principal yet.
+   */
+  readonly audit?: 'handler';
   /** A valid request, used by the OpenAPI document and the route-permission tests. */
   readonly example?: { readonly params?: In<PS>; readonly query?: In<QS>; readonly body?: In<BS> };
   readonly handler: (
@@ -97,6 +116,9 @@ export interface Route {
   readonly status: 200 | 201 | 202;
   readonly contentType: string;
   readonly errors: readonly number[];
+  readonly audit?: 'handler';
+  /** The handler returns a streaming Response itself (Server-Sent Events, NDJSON). */
+  readonly stream: boolean;
   readonly example: {
     readonly params?: Record<string, unknown>;
     readonly query?: Record<string, unknown>;
@@ -165,8 +187,46 @@ export function defineRoute<
     contentType: def.contentType ?? JSON_CONTENT_TYPE,
     errors: def.errors ?? [],
     example: (def.example ?? {}) as Route['example'],
+    stream: false,
     // The pipeline validates params, query and body with the route's own schemas before calling
     // the handler, so the erased signature receives exactly what the typed one declares.
+    handler: def.handler as unknown as Route['handler'],
+  };
+  checkRoute(route);
+  return Object.freeze(route);
+}
+
+/** A streaming route: what it sends is described by `response` (text) and `contentType`. */
+export type StreamRouteDef<
+  PS extends ObjectSchema | undefined,
+  QS extends ObjectSchema | undefined,
+  Perm extends RoutePermission,
+> = Omit<RouteDef<PS, QS, undefined, z.ZodString, Perm>, 'handler' | 'body' | 'mutating' | 'method'> & {
+  readonly contentType: string;
+  readonly handler: (
+    ctx: RequestContext<
+      Out<PS>,
+      Out<QS>,
+      undefined,
+      Perm extends 'public' ? Principal | undefined : Principal
+    >,
+  ) => Promise<Response> | Response;
+};
+
+/** A GET route whose handler answers with a streaming Response (events, logs). */
+export function defineStreamRoute<
+  PS extends ObjectSchema | undefined = undefined,
+  QS extends ObjectSchema | undefined = undefined,
+  Perm extends RoutePermission = RoutePermission,
+>(def: StreamRouteDef<PS, QS, Perm>): Route {
+  const route: Route = {
+    ...def,
+    method: 'GET',
+    mutating: false,
+    status: def.status ?? 200,
+    errors: def.errors ?? [],
+    example: (def.example ?? {}) as Route['example'],
+    stream: true,
     handler: def.handler as unknown as Route['handler'],
   };
   checkRoute(route);

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { AuditLogStore } from '../../store/index.js';
 import type { Auth } from '../auth/index.js';
 import type { TokenInfo } from '../auth/tokens.js';
 import { ApiError } from '../problem.js';
@@ -8,8 +7,6 @@ import { defineRoute, type Route } from './registry.js';
 
 export interface TokenRouteDeps {
   readonly auth: Auth;
-  readonly auditLog: AuditLogStore;
-  readonly clock: { now(): Date };
 }
 
 const TokenInfoSchema = z.object({
@@ -35,7 +32,7 @@ const publicInfo = (t: TokenInfo) => ({
 });
 
 /**
- * A user's own API tokens. Only a signed-in user (a session) creates tokens: a token cannot mint
+ * A user's own API tokens (creation and revocation are audited by the pipeline). Only a signed-in user (a session) creates tokens: a token cannot mint
  * tokens, so a leaked token cannot make itself a longer-lived or broader successor.
  */
 export function tokenRoutes(deps: TokenRouteDeps): Route[] {
@@ -57,7 +54,7 @@ export function tokenRoutes(deps: TokenRouteDeps): Route[] {
       }),
       example: { body: { name: 'ci', role: 'viewer', expiresInDays: 30 } },
       response: z.object({ id: z.string(), token: z.string(), expiresAt: z.string() }),
-      handler: ({ body, principal, requestId }) => {
+      handler: ({ body, principal, audit }) => {
         if (principal.kind !== 'user') {
           throw new ApiError(
             'SESSION_REQUIRED',
@@ -72,15 +69,7 @@ export function tokenRoutes(deps: TokenRouteDeps): Route[] {
           expiresInDays: body.expiresInDays,
           ...(body.stacks ? { stacks: body.stacks } : {}),
         });
-        deps.auditLog.append({
-          at: deps.clock.now(),
-          actor: principal.name,
-          action: 'token.create',
-          target: created.id,
-          outcome: 'ok',
-          requestId,
-          detail: { name: body.name, role: body.role },
-        });
+        audit({ target: created.id, detail: { name: body.name, role: body.role } });
         return { id: created.id, token: created.token, expiresAt: new Date(created.expiresAt).toISOString() };
       },
     }),
@@ -107,7 +96,7 @@ export function tokenRoutes(deps: TokenRouteDeps): Route[] {
       example: { params: { id: 'tok_example' } },
       errors: [404],
       response: z.object({ ok: z.literal(true) }),
-      handler: ({ params, principal, requestId }) => {
+      handler: ({ params, principal }) => {
         const token = deps.auth.getToken(params.id);
         // Someone else's token is reported as missing: ids of other users' tokens stay private.
         if (!token || token.userId !== principal.userId) {
@@ -119,14 +108,6 @@ export function tokenRoutes(deps: TokenRouteDeps): Route[] {
           );
         }
         deps.auth.revokeToken(params.id);
-        deps.auditLog.append({
-          at: deps.clock.now(),
-          actor: principal.name,
-          action: 'token.revoke',
-          target: params.id,
-          outcome: 'ok',
-          requestId,
-        });
         return { ok: true as const };
       },
     }),
