@@ -80,6 +80,35 @@ describe('audit log', () => {
     expect(log.list({ limit: 5 }).nextBefore).toBe(2);
   });
 
+  it('filters by exact actor, action and target, keeping keyset pages correct among the matches', () => {
+    for (let i = 1; i <= 9; i++) {
+      log.append({
+        ...entry(i),
+        actor: i % 3 === 0 ? 'alice' : 'root',
+        action: i % 2 === 0 ? 'user.delete' : 'user.create',
+        target: i <= 4 ? 'bob' : `user${i}`,
+      });
+    }
+    const ids = (page: { items: { id: number }[] }) => page.items.map((e) => e.id);
+    // alice: 3, 6, 9.
+    const first = log.list({ limit: 2, actor: 'alice' });
+    expect(ids(first)).toEqual([9, 6]);
+    expect(first.nextBefore).toBe(6);
+    // An entry that does not match arrives between pages: the cursor is unaffected.
+    log.append({ ...entry(10), actor: 'root' });
+    const second = log.list({ limit: 2, actor: 'alice', before: first.nextBefore });
+    expect(ids(second)).toEqual([3]);
+    expect(second.nextBefore).toBeUndefined();
+    expect(ids(log.list({ limit: 10, action: 'user.delete' }))).toEqual([8, 6, 4, 2]);
+    expect(ids(log.list({ limit: 10, target: 'bob' }))).toEqual([4, 3, 2, 1]);
+    expect(ids(log.list({ limit: 10, target: 'bob', action: 'user.create', actor: 'root' }))).toEqual([1]);
+    expect(ids(log.list({ limit: 10, actor: 'nobody' }))).toEqual([]);
+    // Exact match only: no prefix or case folding.
+    expect(ids(log.list({ limit: 10, actor: 'ALICE' }))).toEqual([]);
+    expect(ids(log.list({ limit: 10, target: 'bo' }))).toEqual([]);
+    expect(errorCodeOf(() => log.list({ limit: 1, actor: '' }))).toBe('STORE_INVALID_INPUT');
+  });
+
   it('has no way to change or remove an entry, and the file refuses it too', () => {
     log.append(entry(1));
     expect(Object.keys(log).sort()).toEqual(['append', 'list']);

@@ -50,13 +50,17 @@ export const AUDIT_PAGE_MAX = 1000;
 const ListOptionsSchema = z.object({
   limit: z.number().int().min(1).max(AUDIT_PAGE_MAX),
   before: z.number().int().positive().optional(),
+  /** Exact-match filters; pagination stays keyset on id among the matching entries. */
+  actor: z.string().min(1).optional(),
+  action: z.string().min(1).optional(),
+  target: z.string().min(1).optional(),
 });
 export type AuditListOptions = z.input<typeof ListOptionsSchema>;
 
 /** Append-only by design: there is no update or delete, and the schema's triggers refuse both. */
 export interface AuditLogStore {
   append(entry: AuditEntryInput): AuditEntry;
-  /** Keyset pagination on id: stable while new entries arrive. */
+  /** Keyset pagination on id: stable while new entries arrive. Optional exact filters on actor, action, target. */
   list(options: AuditListOptions): AuditPage;
 }
 
@@ -103,9 +107,15 @@ export function createAuditLogStore(db: Database.Database): AuditLogStore {
       `INSERT INTO audit_log (at, actor, action, target, outcome, request_id, detail_json)
        VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`,
     ),
-    // One more row than asked tells whether an older page exists.
-    newest: db.prepare('SELECT * FROM audit_log ORDER BY id DESC LIMIT ?'),
-    before: db.prepare('SELECT * FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?'),
+    // One more row than asked tells whether an older page exists. A NULL parameter disables its filter.
+    list: db.prepare(
+      `SELECT * FROM audit_log
+       WHERE (@before IS NULL OR id < @before)
+         AND (@actor IS NULL OR actor = @actor)
+         AND (@action IS NULL OR action = @action)
+         AND (@target IS NULL OR target = @target)
+       ORDER BY id DESC LIMIT @limit`,
+    ),
   };
   return {
     append: (input) =>
@@ -126,7 +136,14 @@ export function createAuditLogStore(db: Database.Database): AuditLogStore {
     list: (options) =>
       guard(() => {
         const o = parseInput(options, ListOptionsSchema, 'audit list options');
-        const rows = o.before === undefined ? q.newest.all(o.limit + 1) : q.before.all(o.before, o.limit + 1);
+        const rows = q.list.all({
+          before: o.before ?? null,
+          // Stored texts are cut, so a filter is cut the same way to match them.
+          actor: o.actor === undefined ? null : cut(o.actor),
+          action: o.action === undefined ? null : cut(o.action),
+          target: o.target === undefined ? null : cut(o.target),
+          limit: o.limit + 1,
+        });
         const items = rows.slice(0, o.limit).map(toEntry);
         const last = items.at(-1);
         return rows.length > o.limit && last !== undefined ? { items, nextBefore: last.id } : { items };

@@ -7,9 +7,11 @@ import { type AuthStore, createAuthStore } from './auth-store.js';
 import type { Clock } from './clock.js';
 import { createDeploymentStore, type DeploymentStore } from './deployments.js';
 import { guard, StoreError, toStoreError } from './errors.js';
+import { createEventStore, type EventStore } from './events.js';
 import { createInstallStateStore, type InstallStateStore } from './install-state.js';
 import { createLockStore, type IsAlive, type LockStore } from './locks.js';
 import { appliedVersion, assertNotTooNew, migrate } from './migrations.js';
+import { createOperationStore, type OperationStore } from './operations.js';
 
 export interface OpenStoreOptions {
   /** The state file; missing folders are created 0700 and the file 0600. */
@@ -31,6 +33,10 @@ export interface Store {
   readonly auth: AuthStore;
   /** The API's append-only record of who did what. */
   readonly auditLog: AuditLogStore;
+  /** The API's long-running calls (up, down, restart) and how they ended. */
+  readonly operations: OperationStore;
+  /** What `GET /api/v1/events` streams and resumes from. */
+  readonly events: EventStore;
   schemaVersion(): number;
   /** The connection's effective settings, for `berth doctor` and tests. */
   settings(): StoreSettings;
@@ -101,6 +107,8 @@ function buildStore(db: Database.Database, path: string, clock: Clock, isAlive: 
     appliedSpecs: createAppliedSpecStore(db, clock),
     auth: createAuthStore(db),
     auditLog: createAuditLogStore(db),
+    operations: createOperationStore(db, clock),
+    events: createEventStore(db, clock),
     schemaVersion: () => guard(() => appliedVersion(db)),
     settings: () =>
       guard(() => ({

@@ -58,6 +58,14 @@ export {
 export type { DeploymentStore } from './deployments.js';
 export { isStoreError, StoreError, type StoreErrorCode } from './errors.js';
 export {
+  EVENT_RETENTION,
+  type EventInput as StoreEventInput,
+  type EventKind,
+  type EventQuery,
+  type EventStore,
+  type StoredEvent,
+} from './events.js';
+export {
   type InstallRecord,
   InstallRecordSchema,
   type InstallStateStore,
@@ -74,3 +82,10 @@ export {
   type LockStore,
 } from './locks.js';
 export { MIGRATIONS, type Migration } from './migrations.js';
+export type {
+  Operation,
+  OperationError,
+  OperationKind,
+  OperationStatus,
+  OperationStore,
+} from './operations.js';

@@ -168,6 +168,42 @@ export const MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
     `,
   },
+  {
+    version: 3,
+    name: 'operations and the event log',
+    // Operations are the API's long-running calls (up, down, restart): the caller gets an id at
+    // once and follows the events. Both survive a restart, so `Last-Event-ID` resumes across one
+    // and an operation cut short by a shutdown is recorded as interrupted, not forgotten.
+    up: `
+      CREATE TABLE operations (
+        id TEXT PRIMARY KEY,
+        stack TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        request_id TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'interrupted')),
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        result_json TEXT,
+        error_json TEXT
+      );
+      CREATE INDEX operations_stack ON operations (stack, started_at);
+      CREATE INDEX operations_running ON operations (status) WHERE status = 'running';
+
+      CREATE TABLE events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        type TEXT NOT NULL,
+        stack TEXT,
+        service TEXT,
+        operation TEXT,
+        message TEXT NOT NULL,
+        data_json TEXT
+      );
+      CREATE INDEX events_operation ON events (operation, id) WHERE operation IS NOT NULL;
+    `,
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
