@@ -1,6 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { openMemoryStore } from '../store/index.js';
 import { appRoutes, createApp } from './app.js';
 import { authFixture } from './auth/test-support.js';
+import { tableControl } from './control-test-support.js';
 import { ROLES, type Role, roleRank } from './rbac.js';
 import { checkPermission, PUBLIC_ROUTES, type Route, routeKey } from './routes/registry.js';
 import {
@@ -28,9 +30,16 @@ const tokens = Object.fromEntries([
 // The auth routes run over a real auth service, so the matrix covers them too.
 const authStore = authFixture();
 afterAll(() => authStore.cleanup());
+// The stack-operation routes run over test stacks and a real store; `op-example` is the
+// operation the getOperation example names.
+const controlStore = openMemoryStore(authStore.clock);
+afterAll(() => controlStore.close());
+controlStore.operations.start({ id: 'op-example', stack: 'alpha', kind: 'up', actor: 'x', requestId: 'r' });
+const control = tableControl(controlStore);
 const deps = testDeps({
   root: workspace.root,
   authenticator: tableAuthenticator(tokens),
+  control,
   authRoutes: {
     auth: authStore.auth,
     auditLog: authStore.auditLog,
@@ -48,7 +57,12 @@ const roleRoutes = routes.filter(
 async function call(route: Route, token?: string) {
   const { path, init } = exampleRequest(route, token ? { Authorization: `Bearer ${token}` } : {});
   const res = await app.request(path, init);
-  const body = await res.text();
+  // A successful stream (events) stays open: its status is the answer, the body is dropped.
+  const streaming = route.stream && res.ok;
+  const body = streaming ? '' : await res.text();
+  if (streaming) await res.body?.cancel();
+  // Operations started by a call finish before the next call, so none is refused as in progress.
+  await control.runner.idle();
   return { status: res.status, body, headers: res.headers };
 }
 

@@ -1,3 +1,4 @@
+import { randomBytes, randomUUID } from 'node:crypto';
 import {
   chmodSync,
   existsSync,
@@ -14,13 +15,17 @@ import { join } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
 import type { Clock } from '../clock.js';
 import { builtinXBerthRegistry } from '../composition.js';
-import { connectEngine } from '../engine/index.js';
+import { StackService } from '../deploy/service.js';
+import { connectEngine, type Engine } from '../engine/index.js';
 import type { Loggers } from '../log/index.js';
 import { type LockOwner, openStore } from '../store/index.js';
 import { createApp } from './app.js';
 import { createAuth } from './auth/index.js';
 import { authServiceAuthenticator } from './authenticator.js';
+import { watchContainerEvents } from './container-events.js';
+import { EventHub } from './events.js';
 import { createMetrics } from './metrics.js';
+import { OperationRunner } from './operations.js';
 import { workspaceStacks, workspaceValidator } from './workspace-source.js';
 
 export interface ServeConfig {
@@ -34,6 +39,8 @@ export interface ServeConfig {
   readonly dockerHost?: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly version: string;
+  /** On shutdown, how long running operations get to finish before they are aborted (default 30 s). */
+  readonly shutdownGraceMs?: number;
 }
 
 export interface RunningServer {
@@ -118,9 +125,48 @@ export async function startServer(
   }
   const registry = builtinXBerthRegistry();
   const load = { env: config.env, registry };
+  const engineOptions = { ...(config.dockerHost ? { host: config.dockerHost } : {}) };
+  // Connected on first use and kept; a failed connection is retried on the next call.
+  let engineConnection: Promise<Engine> | undefined;
+  const engine = () => {
+    engineConnection ??= connectEngine(engineOptions).catch((error: unknown) => {
+      engineConnection = undefined;
+      throw error;
+    });
+    return engineConnection;
+  };
+  const shutdown = new AbortController();
+  const hub = new EventHub(store.events);
+  const runner = new OperationRunner({
+    operations: store.operations,
+    hub,
+    clock,
+    newId: () => `op_${randomUUID()}`,
+    markInterrupted: (stack, reason) => store.deployments.markInterrupted(stack, reason),
+    logger: log,
+  });
+  const recovered = runner.recover();
+  if (recovered.length > 0) {
+    log.warn(
+      { operations: recovered.map((o) => o.id) },
+      'operations of a previous run recorded as interrupted',
+    );
+  }
+  const stacks = new StackService({
+    engine,
+    store: () => store,
+    clock,
+    owner: { pid: process.pid, host: hostname(), token: randomBytes(12).toString('hex') },
+    workspace: config.workspace,
+    env: config.env,
+    registry,
+    allowPaths: false,
+    logger: loggers.for('deploy'),
+  });
   const app = createApp({
     authenticator: authServiceAuthenticator(auth),
     auditLog: store.auditLog,
+    shutdown: shutdown.signal,
     metrics: createMetrics({ processMetrics: true }),
     clock,
     version: config.version,
@@ -133,10 +179,7 @@ export async function startServer(
           return false;
         }
       })();
-      const engineOk = await connectEngine({
-        ...(config.dockerHost ? { host: config.dockerHost } : {}),
-        timeoutMs: 2000,
-      })
+      const engineOk = await connectEngine({ ...engineOptions, timeoutMs: 2000 })
         .then(() => true)
         .catch(() => false);
       return [
@@ -148,6 +191,7 @@ export async function startServer(
     validate: workspaceValidator(config.workspace, load),
     workspaceRoot: config.workspace,
     authRoutes: { auth, auditLog: store.auditLog, clock, secureCookies: config.tls !== undefined },
+    control: { stacks, runner, operations: store.operations, hub },
   });
   const listener = getRequestListener(app.fetch);
   const servers: Server[] = [];
@@ -182,13 +226,24 @@ export async function startServer(
   // Sessions and throttling records that expired are pruned hourly; the timer never keeps the process alive.
   const prune = setInterval(() => auth.prune(), 3_600_000);
   prune.unref();
+  const watching = watchContainerEvents({ engine, hub, signal: shutdown.signal, logger: log });
   log.info({ addresses }, 'berth serve listening');
   return {
     addresses,
     ...(setupTokenFile ? { setupTokenFile } : {}),
     close: async () => {
       clearInterval(prune);
-      await Promise.all(servers.map((s) => new Promise((r) => s.close(() => r(undefined)))));
+      // No new connections; running operations get their grace period, then are recorded as
+      // interrupted; streams (events, logs) end; then the listeners and the store close.
+      const closed = Promise.all(servers.map((s) => new Promise((r) => s.close(() => r(undefined)))));
+      const interrupted = await runner.shutdown(config.shutdownGraceMs ?? 30_000);
+      if (interrupted.length > 0) {
+        log.warn({ operations: interrupted.map((o) => o.id) }, 'operations interrupted by shutdown');
+      }
+      shutdown.abort();
+      await watching;
+      for (const server of servers) server.closeIdleConnections();
+      await closed;
       if (config.socketPath && existsSync(config.socketPath)) unlinkSync(config.socketPath);
       store.close();
     },

@@ -8,6 +8,7 @@ import type { Authenticator } from './context.js';
 import { createMetrics } from './metrics.js';
 import type { Grant, Principal, Role } from './rbac.js';
 import type { AuthRouteDeps } from './routes/auth.js';
+import type { ControlDeps } from './routes/control.js';
 import type { Route } from './routes/registry.js';
 import type { ReadinessCheck } from './routes/system.js';
 import { workspaceStacks, workspaceValidator } from './workspace-source.js';
@@ -103,6 +104,8 @@ export interface TestDepsOptions {
   readonly authRoutes?: AuthRouteDeps;
   /** Where mutating calls are recorded; defaults to a private in-memory store. */
   readonly auditLog?: AuditLogStore;
+  /** Mounts the stack-operation routes (see control-test-support.ts). */
+  readonly control?: ControlDeps;
 }
 
 /** Real workspace reading and validation over `root`; responses checked against their schemas. */
@@ -130,6 +133,7 @@ export function testDeps(options: TestDepsOptions): AppDeps {
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
     ...(options.authRoutes ? { authRoutes: options.authRoutes } : {}),
+    ...(options.control ? { control: options.control } : {}),
   };
 }
 

@@ -53,6 +53,8 @@ export interface RequestContext<P, Q, B, Pr> {
   readonly audit: (facts: AuditFacts) => void;
   /** Aborted when the client goes away or the server shuts down (streams end on it). */
   readonly signal: AbortSignal;
+  /** A request header (e.g. `Last-Event-ID`); never log one, they carry credentials. */
+  readonly header: (name: string) => string | undefined;
 }
 
 export interface AuditFacts {

@@ -27,7 +27,7 @@ export interface StackDeps {
   readonly workspaceRoot: string;
 }
 
-const STACK_NAME = z
+export const STACK_NAME = z
   .string()
   .max(128)
   .regex(PROJECT_NAME_PATTERN, 'not a stack name (lowercase letters, digits, - and _)');

@@ -1,0 +1,39 @@
+import type { JsonValue } from '../store/index.js';
+import type { Plan } from './plan.js';
+
+/** What stands in for a value that may be secret, in anything the API sends or logs. */
+export const REDACTED = '[redacted]';
+
+const redactValues = (values: Readonly<Record<string, string>>): Record<string, string> =>
+  Object.fromEntries(Object.keys(values).map((key) => [key, REDACTED]));
+
+function redactSteps<S extends object>(steps: readonly S[]): S[] {
+  return steps.map((step) => {
+    const out = { ...step } as Record<string, unknown>;
+    const spec = out.spec as { env?: Record<string, string> } | undefined;
+    if (spec?.env) out.spec = { ...spec, env: redactValues(spec.env) };
+    const request = out.request as { args?: Record<string, string> } | undefined;
+    if (request?.args) out.request = { ...request, args: redactValues(request.args) };
+    return out as S;
+  });
+}
+
+/**
+ * A plan as the API shows it: environment values and build arguments are replaced by REDACTED
+ * (their names stay), since any of them may be a password. The reasons already never show a value.
+ */
+export function redactPlan(plan: Plan): Plan {
+  return {
+    ...plan,
+    builds: redactSteps(plan.builds),
+    services: plan.services.map((s) => ({ ...s, steps: redactSteps(s.steps) })),
+  };
+}
+
+/** The same for a stored plan (plain JSON read back from a deployment record). */
+export function redactStoredPlan(plan: JsonValue): JsonValue {
+  if (plan === null || typeof plan !== 'object' || Array.isArray(plan)) return plan;
+  const p = plan as unknown as Plan;
+  if (!Array.isArray(p.services) || !Array.isArray(p.builds)) return plan;
+  return JSON.parse(JSON.stringify(redactPlan(p))) as JsonValue;
+}

@@ -1,0 +1,45 @@
+import type { EventStore, StoredEvent, StoreEventInput } from '../store/index.js';
+
+export type EventListener = (event: StoredEvent) => void;
+
+/**
+ * The server's event bus: every event is stored first (so `Last-Event-ID` can resume it, across a
+ * restart too), then handed to the live subscribers, in id order.
+ */
+export class EventHub {
+  private readonly listeners = new Set<EventListener>();
+
+  constructor(private readonly store: EventStore) {}
+
+  publish(input: StoreEventInput): StoredEvent {
+    const event = this.store.append(input);
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch {
+        // One broken subscriber (a closed stream) must not stop the others or the publisher.
+        this.listeners.delete(listener);
+      }
+    }
+    return event;
+  }
+
+  /** Live events from now on; returns the unsubscribe function. */
+  subscribe(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Stored events after `after`, oldest first, at most `limit`. */
+  backlog(after: number, limit: number, operation?: string): StoredEvent[] {
+    return this.store.after({ after, limit, ...(operation !== undefined ? { operation } : {}) });
+  }
+
+  oldestId(): number {
+    return this.store.oldestId();
+  }
+
+  get subscribers(): number {
+    return this.listeners.size;
+  }
+}
