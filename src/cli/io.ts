@@ -4,6 +4,11 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
+  /**
+   * All of standard input, for secrets given with `--password-stdin` and the like. On a terminal it
+   * asks for `what` and reads one line without echoing it. Absent: the command cannot read stdin.
+   */
+  readonly readStdin?: (what?: string) => Promise<string>;
 }
 
 /** Exit codes, documented in the README. */
@@ -22,5 +27,46 @@ export function processIo(): CliIo {
     stderr: (text) => process.stderr.write(text),
     env: process.env,
     cwd: process.cwd(),
+    readStdin: (what) => (process.stdin.isTTY ? readHiddenLine(what ?? 'input') : readAll()),
   };
+}
+
+async function readAll(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** One line typed on the terminal, not echoed; Ctrl-C cancels. */
+function readHiddenLine(what: string): Promise<string> {
+  const stdin = process.stdin;
+  return new Promise((resolve, reject) => {
+    let value = '';
+    process.stderr.write(`${what} (hidden): `);
+    const finish = (error?: Error) => {
+      stdin.off('data', onData);
+      stdin.setRawMode(false);
+      stdin.pause();
+      process.stderr.write('\n');
+      if (error) reject(error);
+      else resolve(value);
+    };
+    const onData = (chunk: Buffer | string) => {
+      for (const ch of chunk.toString()) {
+        if (ch === '\r' || ch === '\n' || ch === '\u0004') return finish();
+        if (ch === '\u0003') {
+          return finish(
+            Object.assign(new Error('cancelled'), { code: 'CANCELLED', hint: 'run the command again' }),
+          );
+        }
+        if (ch === '\u007f' || ch === '\b') value = [...value].slice(0, -1).join('');
+        else value += ch;
+      }
+    };
+    stdin.setRawMode(true);
+    // Decoded by the stream, so a character split across chunks stays whole.
+    stdin.setEncoding('utf8');
+    stdin.resume();
+    stdin.on('data', onData);
+  });
 }

@@ -1,21 +1,30 @@
 import { Command, CommanderError } from 'commander';
 import { createLoggers, LEVELS, levelFromFlags, levelsFromEnv } from '../log/index.js';
+import { registerAdmin } from './commands/admin.js';
 import { registerAudit } from './commands/audit.js';
+import { registerAuditLog } from './commands/audit-log.js';
 import { registerConfig } from './commands/config.js';
 import { type ClientFactory, registerDeploy } from './commands/deploy.js';
 import { registerGraph } from './commands/graph.js';
+import { registerLogin } from './commands/login.js';
 import { registerOps } from './commands/ops.js';
+import { connect } from './commands/remote.js';
 import { registerServe } from './commands/serve.js';
 import { registerValidate } from './commands/validate.js';
 import { cliConfig } from './config.js';
+import { HttpClient } from './http-client.js';
 import { type CliIo, ExitCode, processIo } from './io.js';
 import { LocalClient } from './local-client.js';
 
 export const VERSION = '0.1.0';
 
-/** The default client: drives the local engine in-process (the API server issue adds an HTTP one). */
-export function localClientFactory(io: CliIo): ClientFactory {
+/**
+ * The default client: through `berth serve` (BERTH_URL/BERTH_TOKEN or `berth login`), or with
+ * `--local` in-process against the local engine and state file.
+ */
+export function defaultClientFactory(io: CliIo): ClientFactory {
   return (flags) => {
+    if (!flags.local) return new HttpClient(connect(io).api);
     const { config, problems } = levelsFromEnv(io.env);
     for (const p of problems)
       io.stderr(`warning: ${p.variable}=${p.value} is not a log level (${LEVELS.join(', ')})\n`);
@@ -30,7 +39,7 @@ export function localClientFactory(io: CliIo): ClientFactory {
 export function buildProgram(
   io: CliIo,
   setExit: (code: ExitCode) => void,
-  factory: ClientFactory = localClientFactory(io),
+  factory: ClientFactory = defaultClientFactory(io),
 ): Command {
   const program = new Command('berth')
     .description('Berth: deploy, check and operate multi-service Docker stacks from plain compose files')
@@ -46,6 +55,11 @@ export function buildProgram(
       0,
     )
     .option(
+      '--local',
+      'drive the local Docker engine in-process instead of going through `berth serve` (BERTH_LOCAL=1)',
+      io.env.BERTH_LOCAL === '1',
+    )
+    .option(
       '--log-level <level>',
       'log level: trace, debug, info, warn, error, silent (or BERTH_LOG_LEVEL[_<COMPONENT>])',
     )
@@ -59,6 +73,9 @@ export function buildProgram(
   registerOps(program, io, setExit, factory);
   registerServe(program, io, setExit, VERSION);
   registerAudit(program, io, setExit);
+  registerLogin(program, io, setExit);
+  registerAdmin(program, io, setExit);
+  registerAuditLog(program, io, setExit);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   }

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { resolve, sep } from 'node:path';
 import type { Clock } from '../clock.js';
 import type { Engine, ExecResult } from '../engine/index.js';
 import type { Logger } from '../log/index.js';
-import { formatDiagnostic, hasErrors } from '../spec/diagnostics.js';
+import { formatDiagnostic } from '../spec/diagnostics.js';
 import { type LoadedStack, loadWorkspace } from '../spec/stack.js';
 import { resolveWorkspace } from '../spec/workspace.js';
 import type { XBerthRegistry } from '../spec/xberth/registry.js';
@@ -133,8 +133,11 @@ export class StackService implements StackOperations {
     });
     const found =
       byPath && result.stacks.length === 1 ? result.stacks[0] : result.stacks.find((s) => s.name === stack);
-    const known = found !== undefined || result.workspace?.stacks.some((s) => s.name === stack) === true;
-    if (!known) {
+    const ref =
+      byPath && result.workspace?.stacks.length === 1
+        ? result.workspace.stacks[0]
+        : result.workspace?.stacks.find((s) => s.name === stack);
+    if (!found && !ref) {
       const names = result.workspace?.stacks.map((s) => s.name).join(', ') || 'none';
       throw new DeployError(
         'DEPLOY_STACK_NOT_FOUND',
@@ -142,11 +145,20 @@ export class StackService implements StackOperations {
         `stacks here: ${names}; give a stack name${this.deps.allowPaths ? ', a stack folder, or --workspace' : ''}`,
       );
     }
-    if (hasErrors(result.diagnostics) || !found) {
-      const errors = result.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
+    // Only this stack's errors stop it: a broken neighbour in the workspace does not.
+    const own = (file: string) =>
+      ref === undefined ||
+      ref.files.includes(file) ||
+      file.startsWith(`${ref.dir}${sep}`) ||
+      file === ref.dir;
+    const errors = result.diagnostics.filter((d) => d.severity === 'error' && own(d.file));
+    if (errors.length > 0 || !found) {
+      const shown = (errors.length > 0 ? errors : result.diagnostics.filter((d) => d.severity === 'error'))
+        .map(formatDiagnostic)
+        .join('\n');
       throw new DeployError(
         'DEPLOY_INVALID_STACK',
-        `the stack files are invalid:\n${errors.join('\n')}`,
+        `the stack files are invalid:\n${shown}`,
         'run `berth validate` and fix the errors',
       );
     }

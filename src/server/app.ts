@@ -13,6 +13,7 @@ import type { Principal } from './rbac.js';
 import { requestId } from './request-id.js';
 import { auditLogRoutes } from './routes/audit-log.js';
 import { type AuthRouteDeps, authRoutes } from './routes/auth.js';
+import { type ControlDeps, controlRoutes } from './routes/control.js';
 import {
   type AuditFacts,
   allows,
@@ -31,6 +32,8 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 export interface AppDeps extends SystemDeps, StackDeps {
   /** The auth service and its stores: setup, login and logout routes are mounted when given. */
   readonly authRoutes?: AuthRouteDeps;
+  /** The stack operations (deploy, containers, logs, events): mounted when given. */
+  readonly control?: ControlDeps;
   readonly authenticator: Authenticator;
   /** Every mutating call is appended here: who, when, what, target, outcome, request id. */
   readonly auditLog: AuditLogStore;
@@ -62,6 +65,7 @@ export function appRoutes(deps: AppDeps): Route[] {
         ]
       : []),
     ...stackRoutes(deps),
+    ...(deps.control ? controlRoutes(deps.control, deps.metrics) : []),
     metricsRoute(deps.metrics),
   ];
   return [...checkRoutes(withOpenApi(routes, { title: 'Berth API', version: deps.version }))];
@@ -209,6 +213,7 @@ function handlerFor(route: Route, deps: PipelineDeps) {
           facts = { ...facts, ...more, detail: { ...facts.detail, ...more.detail } };
         },
         signal: AbortSignal.any(signals),
+        header: (name) => c.req.header(name),
       });
       if (audited && principal) deps.auditLog.append(auditEntry(route, c, principal, facts, undefined, deps));
       if (route.stream) {

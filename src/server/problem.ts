@@ -22,6 +22,11 @@ export type ApiErrorCode =
   | 'STACK_NOT_FOUND'
   | 'NOT_READY'
   | 'SESSION_REQUIRED'
+  | 'SHUTTING_DOWN'
+  | 'OPERATION_IN_PROGRESS'
+  | 'OPERATION_NOT_FOUND'
+  | 'USER_NOT_FOUND'
+  | 'USER_SELF_DELETE'
   | 'INTERNAL';
 
 /** An error raised by the HTTP layer or a handler, already carrying its HTTP status. */

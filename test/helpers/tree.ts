@@ -11,7 +11,7 @@ export interface CliRun {
 /** Runs the `berth` CLI in-process with a given environment and working folder. */
 export async function berth(
   argv: string[],
-  options: { cwd: string; env?: Record<string, string | undefined> },
+  options: { cwd: string; env?: Record<string, string | undefined>; stdin?: string },
 ): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
@@ -24,6 +24,7 @@ export async function berth(
     },
     env: options.env ?? {},
     cwd: options.cwd,
+    ...(options.stdin !== undefined ? { readStdin: async () => options.stdin ?? '' } : {}),
   });
   return { code, stdout, stderr };
 }

@@ -7,6 +7,8 @@ export interface GlobalFlags {
   readonly workspace?: string;
   readonly verbose?: number;
   readonly logLevel?: string;
+  /** In-process against the local engine, not through `berth serve`. */
+  readonly local?: boolean;
 }
 
 export type ClientFactory = (flags: GlobalFlags) => BerthClient;

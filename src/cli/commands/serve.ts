@@ -13,6 +13,7 @@ export interface ServeOptions {
   readonly socket?: string;
   readonly tlsCert?: string;
   readonly tlsKey?: string;
+  readonly shutdownGrace: string;
 }
 
 /** `berth serve`; resolves when the server has stopped (SIGINT or SIGTERM). */
@@ -34,9 +35,21 @@ export function registerServe(
     )
     .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (with --tls-key)')
     .option('--tls-key <file>', 'the PEM private key of --tls-cert')
+    .option(
+      '--shutdown-grace <seconds>',
+      'on SIGTERM/SIGINT, how long running deploys get to finish before they are recorded as interrupted',
+      io.env.BERTH_SHUTDOWN_GRACE ?? '30',
+    )
     .action(async (options: ServeOptions, command: Command) => {
       if ((options.tlsCert === undefined) !== (options.tlsKey === undefined)) {
         io.stderr('error SERVE_CONFIG_INVALID: --tls-cert and --tls-key go together\n');
+        return setExit(ExitCode.Usage);
+      }
+      const grace = Number(options.shutdownGrace);
+      if (!Number.isFinite(grace) || grace < 0 || grace > 3600) {
+        io.stderr(
+          `error SERVE_CONFIG_INVALID: --shutdown-grace ${options.shutdownGrace} is not a number of seconds\n  hint: give 0 to 3600, e.g. --shutdown-grace 60\n`,
+        );
         return setExit(ExitCode.Usage);
       }
       const flags = command.optsWithGlobals() as { workspace?: string };
@@ -57,6 +70,7 @@ export function registerServe(
           ...(config.dockerHost ? { dockerHost: config.dockerHost } : {}),
           env: io.env,
           version,
+          shutdownGraceMs: grace * 1000,
         },
         systemClock(),
         createLoggers(levels),

@@ -1,0 +1,163 @@
+import { z } from 'zod';
+import type { Auth, User } from '../auth/index.js';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, USERNAME_PATTERN } from '../auth/index.js';
+import { ApiError } from '../problem.js';
+import { type Grant, ROLES, type Role } from '../rbac.js';
+import { defineRoute, type Route } from './registry.js';
+
+export interface UserRouteDeps {
+  readonly auth: Auth;
+}
+
+const ADMIN = { role: 'admin', scope: 'global' } as const;
+
+const GrantSchema = z.strictObject({
+  role: z.enum(ROLES),
+  stack: z.string().min(1).max(128).optional().describe('absent: the role holds on every stack'),
+});
+
+const GrantsSchema = z.array(GrantSchema).max(1000);
+
+/** A user as the API shows it: never the password or its hash. */
+const UserSchema = z.object({
+  username: z.string(),
+  grants: z.array(z.object({ role: z.enum(ROLES), stack: z.string().optional() })),
+  createdAt: z.string(),
+});
+
+const UsernameParams = z.object({ username: z.string().min(1).max(64) });
+
+const plainGrant = (g: Grant): { role: Role; stack?: string } =>
+  g.stack === undefined ? { role: g.role } : { role: g.role, stack: g.stack };
+
+/** Grants as the audit log records them: `admin`, `operator@shop`. */
+const grantFacts = (grants: readonly Grant[]): string[] =>
+  grants.map((g) => (g.stack === undefined ? g.role : `${g.role}@${g.stack}`));
+
+/** Built field by field so nothing else of the user (ids, hashes) can leak into a response. */
+const publicUser = (user: User) => ({
+  username: user.username,
+  grants: user.grants.map(plainGrant),
+  createdAt: user.createdAt,
+});
+
+function userNamed(auth: Auth, username: string): User {
+  const user = auth.listUsers().find((u) => u.username === username);
+  if (user === undefined) {
+    throw new ApiError(
+      'USER_NOT_FOUND',
+      404,
+      `no user named ${username}`,
+      'list the users with GET /api/v1/users (`berth admin user list`)',
+    );
+  }
+  return user;
+}
+
+/**
+ * User administration, for global admins. The request pipeline records every mutating call in the
+ * audit log, so these handlers only add facts to that entry (the username, the grants: never a password). The last global admin cannot be removed or demoted (the auth
+ * service refuses with AUTH_LAST_ADMIN), and nobody can delete their own account.
+ */
+export function userRoutes(deps: UserRouteDeps): Route[] {
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/users',
+      operationId: 'listUsers',
+      summary: 'Every user with their grants, by username (never a password hash)',
+      tags: ['users'],
+      permission: ADMIN,
+      mutating: false,
+      response: z.object({ items: z.array(UserSchema) }),
+      handler: () => ({
+        items: deps.auth
+          .listUsers()
+          .sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0))
+          .map(publicUser),
+      }),
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/v1/users',
+      operationId: 'createUser',
+      summary: 'Create a user with a password and grants',
+      tags: ['users'],
+      permission: ADMIN,
+      mutating: true,
+      status: 201,
+      errors: [409, 422],
+      body: z.strictObject({
+        username: z
+          .string()
+          .regex(USERNAME_PATTERN, '2 to 64 characters: lowercase letters, digits, ".", "_" or "-"'),
+        password: z.string().min(MIN_PASSWORD_LENGTH).max(MAX_PASSWORD_LENGTH),
+        grants: GrantsSchema,
+      }),
+      example: {
+        body: {
+          username: 'example-user',
+          password: 'a-long-unguessable-phrase',
+          grants: [{ role: 'viewer' }],
+        },
+      },
+      response: UserSchema,
+      handler: async ({ body, audit }) => {
+        audit({ target: body.username, detail: { grants: grantFacts(body.grants) } });
+        const user = await deps.auth.createUser({
+          username: body.username,
+          password: body.password,
+          grants: body.grants,
+        });
+        return publicUser(user);
+      },
+    }),
+    defineRoute({
+      method: 'PUT',
+      path: '/api/v1/users/:username/grants',
+      operationId: 'setUserGrants',
+      summary: 'Replace a user’s grants (refused when it would leave no admin on every stack)',
+      tags: ['users'],
+      permission: ADMIN,
+      mutating: true,
+      errors: [404, 409],
+      params: UsernameParams,
+      body: z.strictObject({ grants: GrantsSchema }),
+      example: {
+        params: { username: 'example-user' },
+        body: { grants: [{ role: 'operator', stack: 'alpha' }] },
+      },
+      response: UserSchema,
+      handler: ({ params, body, audit }) => {
+        audit({ detail: { grants: grantFacts(body.grants) } });
+        return publicUser(deps.auth.setGrants(userNamed(deps.auth, params.username).id, body.grants));
+      },
+    }),
+    defineRoute({
+      method: 'DELETE',
+      path: '/api/v1/users/:username',
+      operationId: 'deleteUser',
+      summary: 'Delete a user with their sessions and tokens (not yourself, not the last admin)',
+      tags: ['users'],
+      permission: ADMIN,
+      mutating: true,
+      errors: [404, 409],
+      params: UsernameParams,
+      example: { params: { username: 'example-user' } },
+      response: z.object({ ok: z.literal(true) }),
+      handler: ({ params, principal }) => {
+        const user = userNamed(deps.auth, params.username);
+        if (user.id === principal.userId) {
+          throw new ApiError(
+            'USER_SELF_DELETE',
+            409,
+            `you cannot delete your own account (${user.username})`,
+            'ask another admin to delete it; to stop using it yourself, revoke your tokens and log out',
+          );
+        }
+        deps.auth.deleteUser(user.id);
+        return { ok: true as const };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,135 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type ServeChild, startServeChild } from '../../../src/testing/serve-process.js';
+import { berth, type CliRun } from '../../helpers/tree.js';
+
+/**
+ * A `berth serve` child over a workspace, plus the CLI (in-process) logged in to it as an admin.
+ * Every CLI output and every HTTP body read through `fetchText` is kept in `seen`, so a test can
+ * check that no planted secret ever came out.
+ */
+export interface ControlHarness {
+  readonly server: ServeChild;
+  readonly stateDir: string;
+  readonly configDir: string;
+  readonly adminPassword: string;
+  readonly seen: string[];
+  cli(argv: string[], stdin?: string): Promise<CliRun>;
+  /** The saved API token of the logged-in admin. */
+  token(): string;
+  fetchText(
+    path: string,
+    init?: RequestInit & { token?: string | null },
+  ): Promise<{ status: number; body: string }>;
+  stop(): Promise<number | null>;
+  cleanup(): void;
+}
+
+export async function startControl(options: {
+  workspace: string;
+  env: Record<string, string>;
+  args?: string[];
+}): Promise<ControlHarness> {
+  const stateDir = mkdtempSync(join(tmpdir(), 'berth-control-state-'));
+  const configDir = mkdtempSync(join(tmpdir(), 'berth-control-config-'));
+  const adminPassword = `admin-${Math.random().toString(36).slice(2)}-${Date.now()}`;
+  const server = await startServeChild({
+    ...(options.args ? { args: options.args } : {}),
+    env: {
+      PATH: process.env.PATH,
+      HOME: configDir,
+      BERTH_STATE_DIR: stateDir,
+      BERTH_WORKSPACE: options.workspace,
+      BERTH_LOG_LEVEL: 'debug',
+      ...(process.env.DOCKER_HOST ? { DOCKER_HOST: process.env.DOCKER_HOST } : {}),
+      ...options.env,
+    },
+  });
+  const seen: string[] = [];
+  const cliEnv = { XDG_CONFIG_HOME: configDir, HOME: configDir };
+  const cli = async (argv: string[], stdin?: string) => {
+    const run = await berth(argv, {
+      cwd: options.workspace,
+      env: cliEnv,
+      ...(stdin !== undefined ? { stdin } : {}),
+    });
+    seen.push(run.stdout, run.stderr);
+    return run;
+  };
+  const init = await cli(
+    [
+      'admin',
+      'init',
+      server.url,
+      '--username',
+      'root',
+      '--setup-token-file',
+      join(stateDir, 'setup-token'),
+      '--password-stdin',
+    ],
+    adminPassword,
+  );
+  if (init.code !== 0) throw new Error(`admin init failed: ${init.stdout}${init.stderr}`);
+  const { readFileSync } = await import('node:fs');
+  const credentials = JSON.parse(readFileSync(join(configDir, 'berth', 'credentials.json'), 'utf8')) as {
+    token: string;
+  };
+  return {
+    server,
+    stateDir,
+    configDir,
+    adminPassword,
+    seen,
+    cli,
+    token: () => credentials.token,
+    fetchText: async (path, init = {}) => {
+      const { token, ...rest } = init;
+      const headers = new Headers(rest.headers);
+      const bearer = token === undefined ? credentials.token : token;
+      if (bearer !== null) headers.set('authorization', `Bearer ${bearer}`);
+      const res = await fetch(`${server.url}${path}`, { ...rest, headers });
+      const body = await res.text();
+      seen.push(body);
+      return { status: res.status, body };
+    },
+    stop: () => server.stop('SIGTERM'),
+    cleanup: () => {
+      for (const dir of [stateDir, configDir]) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Reads an SSE body until `until` is true for an event (or the stream ends), with a deadline. */
+export async function readEvents(
+  url: string,
+  token: string,
+  until: (event: { id: number; kind: string; type: string; stack?: string; message: string }) => boolean,
+  timeoutMs = 30_000,
+): Promise<Array<{ id: number; kind: string; type: string; stack?: string; message: string }>> {
+  const abort = AbortSignal.timeout(timeoutMs);
+  const res = await fetch(url, { headers: { authorization: `Bearer ${token}` }, signal: abort });
+  const events: Array<{ id: number; kind: string; type: string; stack?: string; message: string }> = [];
+  const reader = res.body?.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  try {
+    while (reader) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += decoder.decode(value, { stream: true });
+      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const data = block.split('\n').find((l) => l.startsWith('data: '));
+        if (!data) continue;
+        const event = JSON.parse(data.slice(6));
+        events.push(event);
+        if (until(event)) return events;
+      }
+    }
+  } finally {
+    await reader?.cancel().catch(() => undefined);
+  }
+  return events;
+}
