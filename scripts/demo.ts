@@ -1,9 +1,12 @@
 /**
- * `npm run demo`: Berth's main job on the bundled examples.
- * 1. understand the stacks (validate the workspace, show the model and the start order);
- * 2. deploy examples/force1 on the local Docker engine in dependency order, gated on health,
- *    and print where it answers.
+ * `npm run demo`: Berth's main job on the bundled examples, through its API.
+ * 1. understand the stacks offline (validate the workspace, show the start order);
+ * 2. start `berth serve` on the examples, create its first admin with the one-time setup token
+ *    (there is no default password), and log the CLI in;
+ * 3. deploy examples/force1 through the API, with live progress, and print the URLs and the
+ *    credentials it created.
  * Where no engine answers, scripts/test-images.sh starts one (root on Debian) or says what to do.
+ * On a terminal the server keeps running until Ctrl-C; otherwise (CI) it stops at the end.
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -12,48 +15,128 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { processIo } from '../src/cli/io.js';
 import { main } from '../src/cli/main.js';
+import { startServeChild } from '../src/testing/serve-process.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const demoDir = join(root, '.berth-demo');
 mkdirSync(demoDir, { recursive: true, mode: 0o700 });
 
-/** No default password ships with the example: the demo makes one, once, and keeps it (0600). */
-function demoPassword(): string {
-  const file = join(demoDir, 'db-password');
+/** A secret the demo makes once and keeps (0600): no default password ships with Berth or the example. */
+function kept(name: string): string {
+  const file = join(demoDir, name);
   if (!existsSync(file)) writeFileSync(file, randomBytes(18).toString('base64url'), { mode: 0o600 });
   return readFileSync(file, 'utf8').trim();
 }
 
-const env = {
+const stateDir = process.env.BERTH_STATE_DIR ?? join(demoDir, 'state');
+const configDir = join(demoDir, 'config');
+const apiPort = process.env.BERTH_DEMO_PORT ?? '7300';
+const webPort = process.env.WEB_PORT ?? '8080';
+const adminPassword = kept('admin-password');
+const dbPassword = process.env.DB_PASSWORD ?? kept('db-password');
+// The CLI's login is kept in the demo folder, so the demo never replaces your own `berth login`.
+// validate and graph read the files here, so they see the same DB_PASSWORD as the server.
+const cliEnv = {
   ...process.env,
-  DB_PASSWORD: process.env.DB_PASSWORD ?? demoPassword(),
-  BERTH_STATE_DIR: process.env.BERTH_STATE_DIR ?? join(demoDir, 'state'),
+  DB_PASSWORD: dbPassword,
+  XDG_CONFIG_HOME: configDir,
+  BERTH_URL: undefined,
+  BERTH_TOKEN: undefined,
 };
-const io = { ...processIo(), env, cwd: root };
 
-async function step(title: string, argv: string[]): Promise<void> {
-  io.stdout(`\n━━ ${title}\n$ berth ${argv.join(' ')}\n`);
+async function step(title: string, argv: string[], stdin?: string): Promise<void> {
+  process.stdout.write(
+    `\n━━ ${title}\n$ berth ${argv.join(' ')}${stdin !== undefined ? ' < (secret)' : ''}\n`,
+  );
+  const io = {
+    ...processIo(),
+    env: cliEnv,
+    cwd: root,
+    ...(stdin !== undefined ? { readStdin: async () => stdin } : {}),
+  };
   const code = await main(argv, io);
   if (code !== 0) {
-    io.stderr(`demo: \`berth ${argv.join(' ')}\` exited with ${code}\n`);
+    process.stderr.write(`demo: \`berth ${argv.join(' ')}\` exited with ${code}\n`);
+    await server?.stop();
     process.exit(code);
   }
 }
 
+let server: Awaited<ReturnType<typeof startServeChild>> | undefined;
+
 await step('Validate the example workspace (catalog + stacks)', ['validate', 'examples/estate']);
 await step('Start order of every stack in the workspace', ['graph', 'examples/estate']);
 
-io.stdout('\n━━ Docker engine and base images (built locally: no registry is needed)\n');
-const images = spawnSync('bash', [join(root, 'scripts', 'test-images.sh'), 'all'], { stdio: 'inherit', env });
+process.stdout.write('\n━━ Docker engine and base images (built locally: no registry is needed)\n');
+const images = spawnSync('bash', [join(root, 'scripts', 'test-images.sh'), 'all'], { stdio: 'inherit' });
 if (images.status !== 0) {
-  io.stderr('demo: no Docker engine or base images; the lines above say what to do.\n');
+  process.stderr.write('demo: no Docker engine or base images; the lines above say what to do.\n');
   process.exit(1);
 }
 
-await step('What deploying force1 would change', ['plan', 'examples/force1']);
-await step('Deploy force1: dependency order, health gates, rollback on failure', ['up', 'examples/force1']);
+process.stdout.write(`\n━━ Start the Berth API on 127.0.0.1:${apiPort} (workspace: examples/)\n`);
+server = await startServeChild({
+  args: ['--port', apiPort],
+  env: {
+    ...process.env,
+    BERTH_STATE_DIR: stateDir,
+    BERTH_WORKSPACE: join(root, 'examples'),
+    BERTH_LOG_LEVEL: process.env.BERTH_LOG_LEVEL ?? 'warn',
+    // The stack's variables are the server's: force1 needs a database password and a port.
+    DB_PASSWORD: dbPassword,
+    WEB_PORT: webPort,
+  },
+}).catch((error: unknown) => {
+  process.stderr.write(
+    `demo: berth serve did not start (is port ${apiPort} free? set BERTH_DEMO_PORT)\n${String(error)}\n`,
+  );
+  process.exit(1);
+});
+const url = server.url;
+process.stdout.write(`berth serve is listening at ${url}\n`);
+
+const setupToken = join(stateDir, 'setup-token');
+if (existsSync(setupToken)) {
+  await step(
+    'First start: create the admin with the one-time setup token, and log the CLI in',
+    ['admin', 'init', url, '--username', 'admin', '--setup-token-file', setupToken, '--password-stdin'],
+    adminPassword,
+  );
+} else {
+  await step(
+    'Log the CLI in as the admin created earlier',
+    ['login', url, '--username', 'admin', '--password-stdin'],
+    adminPassword,
+  );
+}
+
+await step('What deploying force1 would change (GET /api/v1/stacks/force1/plan)', ['plan', 'force1']);
+await step('Deploy force1 through the API: dependency order, health gates, rollback on failure', [
+  'up',
+  'force1',
+]);
 await step('What runs now', ['ps', 'force1']);
-const port = process.env.WEB_PORT ?? '8080';
-io.stdout(`\nforce1 answers at http://127.0.0.1:${port}/ (health: http://127.0.0.1:${port}/health.php)\n`);
-io.stdout(`Try: npx berth logs force1 worker | npx berth deployments force1 | npx berth down force1\n`);
-io.stdout(`(state: ${env.BERTH_STATE_DIR}; DB_PASSWORD: ${join(demoDir, 'db-password')})\n`);
+
+process.stdout.write(
+  [
+    '',
+    '━━ Done',
+    `force1:      http://127.0.0.1:${webPort}/   (health: http://127.0.0.1:${webPort}/health.php)`,
+    `Berth API:   ${url}/api/v1/openapi.json   (every route but health, readiness, login and setup needs a token)`,
+    `admin login: user admin, password in ${join(demoDir, 'admin-password')} (0600)`,
+    `CLI token:   ${join(configDir, 'berth', 'credentials.json')} (0600)`,
+    `DB password: ${join(demoDir, 'db-password')} (0600)`,
+    `Try:         XDG_CONFIG_HOME=${configDir} npx berth logs force1 worker`,
+    `             XDG_CONFIG_HOME=${configDir} npx berth audit-log`,
+    '',
+  ].join('\n'),
+);
+
+if (process.stdout.isTTY && !process.env.CI) {
+  process.stdout.write('berth serve keeps running; press Ctrl-C to stop it (force1 keeps running).\n');
+  await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+}
+const code = await server.stop('SIGTERM');
+process.stdout.write(
+  `berth serve stopped (exit ${code}); force1 keeps running: \`npx berth --local down force1\` removes it.\n`,
+);

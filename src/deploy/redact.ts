@@ -7,9 +7,20 @@ export const REDACTED = '[redacted]';
 const redactValues = (values: Readonly<Record<string, string>>): Record<string, string> =>
   Object.fromEntries(Object.keys(values).map((key) => [key, REDACTED]));
 
+/**
+ * specDiff explains a changed variable whose name does not look secret with both values
+ * (`env DB_URL changed: a → b`); a URL or DSN carries passwords under such names.
+ */
+const ENV_CHANGE = /^env (\S+) changed: /;
+const redactReason = (reason: unknown): unknown => {
+  const name = typeof reason === 'string' ? ENV_CHANGE.exec(reason)?.[1] : undefined;
+  return name === undefined ? reason : `env ${name} changed (value hidden)`;
+};
+
 function redactSteps<S extends object>(steps: readonly S[]): S[] {
   return steps.map((step) => {
     const out = { ...step } as Record<string, unknown>;
+    if (Array.isArray(out.reasons)) out.reasons = out.reasons.map(redactReason);
     const spec = out.spec as { env?: Record<string, string> } | undefined;
     if (spec?.env) out.spec = { ...spec, env: redactValues(spec.env) };
     const request = out.request as { args?: Record<string, string> } | undefined;
@@ -20,7 +31,7 @@ function redactSteps<S extends object>(steps: readonly S[]): S[] {
 
 /**
  * A plan as the API shows it: environment values and build arguments are replaced by REDACTED
- * (their names stay), since any of them may be a password. The reasons already never show a value.
+ * (their names stay), since any of them may be a password; so are the values in the reasons.
  */
 export function redactPlan(plan: Plan): Plan {
   return {

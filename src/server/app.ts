@@ -3,6 +3,7 @@ import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
 import type { Clock } from '../clock.js';
+import { isEngineError } from '../engine/errors.js';
 import type { AuditLogStore } from '../store/index.js';
 import { type AppEnv, type AppLogger, type Authenticator, CSRF_HEADER, SESSION_COOKIE } from './context.js';
 import { parseInput } from './input.js';
@@ -264,6 +265,7 @@ export function mountRoutes(routes: readonly Route[], deps: PipelineDeps): Hono<
   );
   app.onError((error, c) => {
     const result = toProblem(error, c.get('requestId'));
+    if (isEngineError(error)) deps.metrics.engineErrors.inc({ code: error.code });
     // Hidden causes and domain failures on the server side (engine, store) go to the log with the
     // request id the client was given; the edge's own 5xx (NOT_READY) are deliberate answers.
     if (result.internal || (result.problem.status >= 500 && !(error instanceof ApiError))) {

@@ -1,11 +1,17 @@
+import Database from 'better-sqlite3';
+import { DeployError } from '../deploy/errors.js';
 import type { DeployEvent } from '../deploy/events.js';
 import type { ContainerRow } from '../deploy/operations.js';
 import type { Plan } from '../deploy/plan.js';
 import type { DeploymentView, LogEntry, StackOperations, UpOptions, UpResult } from '../deploy/service.js';
-import type { Store } from '../store/index.js';
+import { createEventStore } from '../store/events.js';
+import { type EventStore, openMemoryStore, type Store } from '../store/index.js';
+import { migrate } from '../store/migrations.js';
+import { createApp } from './app.js';
 import { EventHub } from './events.js';
-import { OperationRunner } from './operations.js';
+import { OperationRunner, type OperationRunnerDeps } from './operations.js';
 import type { ControlDeps } from './routes/control.js';
+import { grantsOf, makeWorkspace, principal, tableAuthenticator, testDeps } from './test-support.js';
 
 /** A value the fake plan puts in an env var and a build arg: it must never reach a response. */
 export const PLANTED_SECRET = 'planted-secret-value-9f3c1e';
@@ -19,6 +25,10 @@ export class TableStacks implements StackOperations {
   readonly calls: Array<{ op: string; stack: string; options?: unknown }> = [];
   gate: Promise<void> = Promise.resolve();
   fail?: Error;
+  /** Thrown by plan (the engine failing under a request rather than an operation). */
+  failPlan?: Error;
+  /** The abort signal the last `up` was given (shutdown aborts it). */
+  signal?: AbortSignal;
 
   constructor(
     readonly containers: ContainerRow[] = [],
@@ -27,16 +37,19 @@ export class TableStacks implements StackOperations {
 
   private check(stack: string): void {
     if (!this.known.includes(stack)) {
-      throw Object.assign(new Error(`no stack ${stack} in the workspace`), {
-        code: 'DEPLOY_STACK_NOT_FOUND',
-        hint: 'give a stack name',
-      });
+      // The real StackService throws a DeployError, which the API maps to 404.
+      throw new DeployError(
+        'DEPLOY_STACK_NOT_FOUND',
+        `no stack ${stack} in the workspace`,
+        'give a stack name',
+      );
     }
   }
 
   async plan(stack: string): Promise<Plan> {
     this.check(stack);
     this.calls.push({ op: 'plan', stack });
+    if (this.failPlan) throw this.failPlan;
     const spec = {
       name: `${stack}-web-1`,
       image: 'nginx:1.27',
@@ -59,6 +72,25 @@ export class TableStacks implements StackOperations {
           level: 0,
           steps: [{ kind: 'create', service: 'web', replica: 1, spec, reasons: ['new'] }],
         },
+        {
+          service: 'worker',
+          level: 1,
+          steps: [
+            {
+              kind: 'recreate',
+              service: 'worker',
+              replica: 1,
+              spec: { name: `${stack}-worker-1`, image: 'busybox:1.36', env: { DB_URL: PLANTED_SECRET } },
+              current: { id: 'c0ffee', name: `${stack}-worker-1` },
+              strategy: 'stop-first',
+              // What specDiff writes for a changed variable whose name does not look secret.
+              reasons: [
+                `env DB_URL changed: postgres://old → ${PLANTED_SECRET}`,
+                'image busybox:1.35 → busybox:1.36',
+              ],
+            },
+          ],
+        },
       ],
       removals: [],
       problems: [],
@@ -72,6 +104,7 @@ export class TableStacks implements StackOperations {
       stack,
       options: { build: options.build, actor: options.actor, trigger: options.trigger },
     });
+    this.signal = options.signal;
     const emit = (e: DeployEvent) => options.onEvent?.(e);
     emit({ type: 'plan', message: `deploying ${stack}: web` });
     await this.gate;
@@ -136,12 +169,20 @@ export class TableStacks implements StackOperations {
   }
 }
 
+export interface TableControlOptions {
+  /** The event log the hub stores in (default: the store's); e.g. one with a tiny retention. */
+  readonly events?: EventStore;
+  readonly heartbeatMs?: number;
+  readonly logger?: OperationRunnerDeps['logger'];
+}
+
 /** Control routes over TableStacks and a real store (operations, events); ids are op-1, op-2… */
 export function tableControl(
   store: Store,
   stacks = new TableStacks(),
-): ControlDeps & { stacks: TableStacks } {
-  const hub = new EventHub(store.events);
+  options: TableControlOptions = {},
+): ControlDeps & { stacks: TableStacks; hub: EventHub; runner: OperationRunner } {
+  const hub = new EventHub(options.events ?? store.events);
   let n = 0;
   const runner = new OperationRunner({
     operations: store.operations,
@@ -149,6 +190,97 @@ export function tableControl(
     clock: { now: () => new Date() },
     newId: () => `op-${++n}`,
     markInterrupted: (stack, reason) => store.deployments.markInterrupted(stack, reason),
+    ...(options.logger ? { logger: options.logger } : {}),
   });
-  return { stacks, runner, operations: store.operations, hub, heartbeatMs: 60_000 };
+  return { stacks, runner, operations: store.operations, hub, heartbeatMs: options.heartbeatMs ?? 60_000 };
+}
+
+/** Three containers: alpha's web and worker, beta's api. */
+export const CONTAINERS: ContainerRow[] = [
+  ['alpha', 'web'],
+  ['alpha', 'worker'],
+  ['beta', 'api'],
+].map(([stack, service]) => ({
+  stack: stack ?? '',
+  service: service ?? '',
+  replica: 1,
+  name: `${stack}-${service}-1`,
+  id: `id-${stack}-${service}`,
+  state: 'running',
+  status: 'Up 5 minutes',
+  ports: [],
+  image: 'nginx:1.27',
+}));
+
+/** Tokens of the control fixture: global `viewer`, `operator`, `admin`, and `alpha-viewer`, `alpha-operator`. */
+export const CONTROL_TOKENS = {
+  viewer: principal('viewer', grantsOf('viewer')),
+  operator: principal('operator', grantsOf('operator')),
+  admin: principal('admin', grantsOf('admin')),
+  'alpha-viewer': principal('alpha-viewer', grantsOf('viewer', 'alpha')),
+  'alpha-operator': principal('alpha-operator', grantsOf('operator', 'alpha')),
+};
+export type ControlToken = keyof typeof CONTROL_TOKENS;
+
+/**
+ * An app with the control routes over TableStacks and a fresh in-memory store, for HTTP tests:
+ * `call` sends JSON as one of CONTROL_TOKENS, `open` returns the raw Response (streams).
+ */
+export function controlFixture(
+  options: TableControlOptions & { stacks?: TableStacks; retention?: number } = {},
+) {
+  const workspace = makeWorkspace();
+  const clock = { now: () => new Date() };
+  const store = openMemoryStore(clock);
+  // An event log with a tiny retention lives in a database of its own (the store's keeps 20 000).
+  const eventsDb = options.retention === undefined ? undefined : new Database(':memory:');
+  if (eventsDb) migrate(eventsDb, clock);
+  const events = eventsDb ? createEventStore(eventsDb, clock, options.retention) : options.events;
+  const control = tableControl(store, options.stacks ?? new TableStacks(CONTAINERS), {
+    ...options,
+    ...(events ? { events } : {}),
+  });
+  const deps = testDeps({
+    root: workspace.root,
+    authenticator: tableAuthenticator(CONTROL_TOKENS),
+    control,
+  });
+  const app = createApp(deps);
+  const open = (
+    path: string,
+    token: ControlToken,
+    init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ) =>
+    app.request(path, {
+      method: init.method ?? 'GET',
+      headers: {
+        Authorization: `Bearer ${token}`,
+        ...(init.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+        ...init.headers,
+      },
+      ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+    });
+  const call = async (method: string, path: string, token: ControlToken, body?: unknown) => {
+    const res = await open(path, token, { method, body });
+    const text = await res.text();
+    // biome-ignore lint/suspicious/noExplicitAny: test responses are read field by field
+    const json: any = /^application\/(problem\+)?json/.test(res.headers.get('content-type') ?? '')
+      ? JSON.parse(text)
+      : undefined;
+    return { status: res.status, headers: res.headers, text, json };
+  };
+  return {
+    app,
+    deps,
+    store,
+    control,
+    stacks: control.stacks,
+    open,
+    call,
+    close: () => {
+      store.close();
+      eventsDb?.close();
+      workspace.cleanup();
+    },
+  };
 }

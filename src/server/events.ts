@@ -39,6 +39,10 @@ export class EventHub {
     return this.store.oldestId();
   }
 
+  latestId(): number {
+    return this.store.latestId();
+  }
+
   get subscribers(): number {
     return this.listeners.size;
   }

@@ -20,6 +20,8 @@ export interface AppMetrics {
   /** For the deploy routes: one increment per finished deploy. */
   readonly deploys: Counter<'stack' | 'outcome'>;
   readonly deployDuration: Histogram<'outcome'>;
+  /** Docker Engine failures seen by requests and operations, by code (ENGINE_UNAVAILABLE…). */
+  readonly engineErrors: Counter<'code'>;
 }
 
 export interface MetricsOptions {
@@ -50,6 +52,12 @@ export function createMetrics(options: MetricsOptions = {}): AppMetrics {
       help: 'Deploy duration by outcome',
       labelNames: ['outcome'],
       buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1200],
+      registers: [registry],
+    }),
+    engineErrors: new Counter({
+      name: 'berth_engine_errors_total',
+      help: 'Docker Engine failures seen by API requests and operations, by error code',
+      labelNames: ['code'],
       registers: [registry],
     }),
   };

@@ -33,6 +33,9 @@ interface InFlight {
   readonly operation: Operation;
   readonly abort: AbortController;
   readonly done: Promise<void>;
+  /** Set once shutdown recorded it interrupted without it: what its body does afterwards is dropped. */
+  readonly abandoned: { value: boolean };
+  readonly finished: (ended: Operation) => void;
 }
 
 const INTERRUPTED = {
@@ -131,7 +134,11 @@ export class OperationRunner {
     });
     const abort = new AbortController();
     const started = this.deps.clock.now().getTime();
+    const abandoned = { value: false };
+    const finished = (ended: Operation) =>
+      request.onFinished?.(ended, (this.deps.clock.now().getTime() - started) / 1000);
     const onEvent = (e: DeployEvent) => {
+      if (abandoned.value) return;
       this.deps.hub.publish({
         kind: 'deploy',
         type: e.type,
@@ -146,12 +153,14 @@ export class OperationRunner {
       let ended: Operation;
       try {
         const result = await request.run({ onEvent, signal: abort.signal });
+        if (abandoned.value) return;
         ended = this.deps.operations.finish(operation.id, { status: 'succeeded', result });
       } catch (error: unknown) {
+        if (abandoned.value) return;
         if (abort.signal.aborted && this.stopping) {
           ended = this.interrupt(operation, 'berth serve');
           this.inFlight.delete(operation.id);
-          request.onFinished?.(ended, (this.deps.clock.now().getTime() - started) / 1000);
+          finished(ended);
           return;
         }
         const failure = errorOf(error);
@@ -161,7 +170,7 @@ export class OperationRunner {
       }
       this.inFlight.delete(operation.id);
       this.publishFinished(ended);
-      request.onFinished?.(ended, (this.deps.clock.now().getTime() - started) / 1000);
+      finished(ended);
     })().catch((error: unknown) => {
       // Only the store failing while recording the end lands here: log it, never crash the server.
       this.inFlight.delete(operation.id);
@@ -170,7 +179,7 @@ export class OperationRunner {
         'recording the end of an operation failed',
       );
     });
-    this.inFlight.set(operation.id, { operation, abort, done });
+    this.inFlight.set(operation.id, { operation, abort, done, abandoned, finished });
     return operation;
   }
 
@@ -195,10 +204,16 @@ export class OperationRunner {
     for (const flight of this.inFlight.values())
       flight.abort.abort(new Error('berth serve is shutting down'));
     await wait(abortMs);
-    const left = [...this.inFlight.values()].map((f) => f.operation);
+    const left = [...this.inFlight.values()];
     this.inFlight.clear();
-    for (const op of left)
+    return left.map((flight) => {
+      // Its body may still settle later: it must not publish, end the operation again or count it.
+      flight.abandoned.value = true;
+      const op = flight.operation;
       this.deps.logger?.warn({ operation: op.id, stack: op.stack }, 'operation interrupted by shutdown');
-    return left.map((op) => this.interrupt(op, 'berth serve'));
+      const ended = this.interrupt(op, 'berth serve');
+      flight.finished(ended);
+      return ended;
+    });
   }
 }

@@ -80,6 +80,8 @@ describe('berth serve', () => {
       body: JSON.stringify({ token, username: 'admin', password: 'harbor-quartz-lantern-mosaic' }),
     });
     expect(setup.status).toBe(201);
+    // The token is dead, and so is its file.
+    expect(existsSync(file)).toBe(false);
     await server.close();
     expect(existsSync(c.socketPath ?? '')).toBe(false);
 

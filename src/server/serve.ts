@@ -118,10 +118,17 @@ export async function startServer(
   const auth = createAuth({ store, clock });
   const log = loggers.for('server');
   let setupTokenFile: string | undefined;
+  const tokenPath = join(config.stateDir, 'setup-token');
+  // A used token's file is removed, so the state folder never holds a token that looks valid.
+  const removeSetupToken = () => {
+    if (existsSync(tokenPath)) unlinkSync(tokenPath);
+  };
   if (auth.setupNeeded()) {
-    setupTokenFile = join(config.stateDir, 'setup-token');
+    setupTokenFile = tokenPath;
     writeFileSync(setupTokenFile, `${auth.issueSetupToken()}\n`, { mode: 0o600 });
     chmodSync(setupTokenFile, 0o600);
+  } else {
+    removeSetupToken();
   }
   const registry = builtinXBerthRegistry();
   const load = { env: config.env, registry };
@@ -190,7 +197,13 @@ export async function startServer(
     listStacks: workspaceStacks(config.workspace, load),
     validate: workspaceValidator(config.workspace, load),
     workspaceRoot: config.workspace,
-    authRoutes: { auth, auditLog: store.auditLog, clock, secureCookies: config.tls !== undefined },
+    authRoutes: {
+      auth,
+      auditLog: store.auditLog,
+      clock,
+      secureCookies: config.tls !== undefined,
+      onSetupComplete: removeSetupToken,
+    },
     control: { stacks, runner, operations: store.operations, hub },
   });
   const listener = getRequestListener(app.fetch);

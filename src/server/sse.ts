@@ -27,7 +27,8 @@ export interface EventStreamOptions {
 /**
  * Backlog then live events, without a gap or a duplicate: the subscription starts before the
  * backlog is read, and live events at or below the last id sent are dropped. When the resume point
- * is older than the oldest event kept, a `gap` event says so rather than pretending nothing happened.
+ * is older than the oldest event kept, a `gap` event says so rather than pretending nothing happened;
+ * an id newer than any stored (the log was reset) gets a `reset` event and the whole log.
  */
 export function eventStream(options: EventStreamOptions): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
@@ -69,7 +70,22 @@ export function eventStream(options: EventStreamOptions): ReadableStream<Uint8Ar
       options.signal.addEventListener('abort', onAbort);
 
       const oldest = options.hub.oldestId();
-      if (options.after > 0 && oldest > options.after + 1) {
+      if (options.after > options.hub.latestId()) {
+        // An id from the future: the event log was reset (a new state file). Say so and start over.
+        controller.enqueue(
+          encoder.encode(
+            formatSse({
+              event: 'reset',
+              data: {
+                after: options.after,
+                latest: options.hub.latestId(),
+                message: `event ${options.after} is not in this server's log (it was reset); starting from its beginning`,
+              },
+            }),
+          ),
+        );
+        last = 0;
+      } else if (options.after > 0 && oldest > options.after + 1) {
         controller.enqueue(
           encoder.encode(
             formatSse({

@@ -4,8 +4,11 @@ import { fileURLToPath } from 'node:url';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** The first http(s) address of the server's pino line `berth serve listening`, else undefined. */
+/** The first http(s) address `berth serve` says it listens on (its stdout line or pino line), else undefined. */
 export function listeningAddress(line: string): string | undefined {
+  // The human line on stdout, whatever the log level: `berth serve: listening on http://… (workspace …)`.
+  const human = /^berth serve: listening on (https?:\/\/\S+)/.exec(line);
+  if (human) return human[1];
   if (!line.startsWith('{')) return undefined;
   let record: unknown;
   try {

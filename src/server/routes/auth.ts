@@ -11,6 +11,8 @@ export interface AuthRouteDeps {
   readonly clock: { now(): Date };
   /** Mark the session cookie `Secure` (the server runs with TLS). */
   readonly secureCookies: boolean;
+  /** Called once the first admin exists (berth serve removes the setup-token file: the token is dead). */
+  readonly onSetupComplete?: () => void;
 }
 
 const Credentials = z.strictObject({
@@ -73,6 +75,7 @@ export function authRoutes(deps: AuthRouteDeps): Route[] {
           { actor: body.username, action: 'completeSetup', requestId, ip },
           () => deps.auth.completeSetup(body.token, { username: body.username, password: body.password }),
         );
+        deps.onSetupComplete?.();
         return { userId: user.id, username: user.username };
       },
     }),

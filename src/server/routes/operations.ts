@@ -39,7 +39,12 @@ const stackParams = z.strictObject({ stack: STACK_NAME });
 
 /** up, down and restart: each answers 202 with an operation to follow; the work runs in the server. */
 export function operationRoutes(deps: OperationRouteDeps): Route[] {
+  // Engine failures that ended an operation count like those of requests (berth_engine_errors_total).
+  const finished = (op: Operation) => {
+    if (op.error?.code.startsWith('ENGINE_')) deps.metrics.engineErrors.inc({ code: op.error.code });
+  };
   const deployFinished = (op: Operation, seconds: number) => {
+    finished(op);
     const outcome = ((op.result as { outcome?: DeployOutcome } | undefined)?.outcome ??
       'failed') as DeployOutcome;
     const label =
@@ -123,6 +128,7 @@ export function operationRoutes(deps: OperationRouteDeps): Route[] {
             json(
               await deps.stacks.down(params.stack, { ...(body.volumes ? { volumes: true } : {}), onEvent }),
             ),
+          onFinished: finished,
         });
         audit({ detail: { operation: op.id, volumes: body.volumes === true } });
         return view(op);
@@ -155,6 +161,7 @@ export function operationRoutes(deps: OperationRouteDeps): Route[] {
                 onEvent,
               }),
             ),
+          onFinished: finished,
         });
         audit({ detail: { operation: op.id, ...(body.service ? { service: body.service } : {}) } });
         return view(op);

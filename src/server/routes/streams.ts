@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { LogEntry, StackOperations } from '../../deploy/service.js';
-import type { StoredEvent } from '../../store/index.js';
+import type { OperationStore, StoredEvent } from '../../store/index.js';
 import type { EventHub } from '../events.js';
+import { ApiError } from '../problem.js';
 import { can } from '../rbac.js';
 import { eventStream, SSE_CONTENT_TYPE } from '../sse.js';
 import { defineStreamRoute, type Route } from './registry.js';
@@ -13,6 +14,7 @@ export const HEARTBEAT_MS = 15_000;
 export interface StreamRouteDeps {
   readonly stacks: StackOperations;
   readonly hub: EventHub;
+  readonly operations: Pick<OperationStore, 'get'>;
   readonly heartbeatMs?: number;
 }
 
@@ -94,6 +96,7 @@ export function streamRoutes(deps: StreamRouteDeps): Route[] {
       tags: ['events'],
       permission: { role: 'viewer', scope: 'any-stack' },
       contentType: SSE_CONTENT_TYPE,
+      errors: [404],
       query: z.strictObject({
         stack: STACK_NAME.optional(),
         operation: z.string().min(1).max(128).optional(),
@@ -101,6 +104,19 @@ export function streamRoutes(deps: StreamRouteDeps): Route[] {
       }),
       response: z.string(),
       handler: ({ principal, query, signal, header }) => {
+        if (query.operation !== undefined) {
+          // Following an operation the caller cannot see (or that does not exist) would only ever
+          // send heartbeats: say so at once instead.
+          const op = deps.operations.get(query.operation);
+          if (!op || !can(principal, 'viewer', op.stack)) {
+            throw new ApiError(
+              'OPERATION_NOT_FOUND',
+              404,
+              `no operation ${query.operation} on a stack you may view`,
+              'the id is in the 202 answer of up, down or restart',
+            );
+          }
+        }
         const visible = (e: StoredEvent) =>
           (e.stack === undefined ? can(principal, 'viewer') : can(principal, 'viewer', e.stack)) &&
           (query.stack === undefined || e.stack === query.stack) &&

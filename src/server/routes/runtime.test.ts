@@ -1,0 +1,175 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { REDACTED } from '../../deploy/redact.js';
+import { controlFixture, PLANTED_SECRET } from '../control-test-support.js';
+
+let f: ReturnType<typeof controlFixture>;
+beforeEach(() => {
+  f = controlFixture();
+});
+afterEach(() => f.close());
+
+/** What the fake plan's steps look like once redacted: names, images and reasons kept. */
+function expectRedactedPlan(plan: unknown): void {
+  expect(plan).toMatchObject({
+    stack: 'alpha',
+    resources: [],
+    removals: [],
+    problems: [],
+    builds: [
+      {
+        kind: 'build',
+        service: 'web',
+        request: { contextDir: '/src', tag: 'alpha-web', args: { TOKEN: REDACTED } },
+        reasons: ['image missing'],
+      },
+    ],
+    services: [
+      {
+        service: 'web',
+        level: 0,
+        steps: [
+          {
+            kind: 'create',
+            replica: 1,
+            spec: { name: 'alpha-web-1', image: 'nginx:1.27', env: { PASSWORD: REDACTED, MODE: REDACTED } },
+            reasons: ['new'],
+          },
+        ],
+      },
+      {
+        service: 'worker',
+        level: 1,
+        steps: [
+          {
+            kind: 'recreate',
+            spec: { name: 'alpha-worker-1', env: { DB_URL: REDACTED } },
+            current: { id: 'c0ffee', name: 'alpha-worker-1' },
+            strategy: 'stop-first',
+            reasons: ['env DB_URL changed (value hidden)', 'image busybox:1.35 → busybox:1.36'],
+          },
+        ],
+      },
+    ],
+  });
+}
+
+describe('GET /api/v1/stacks/:stack/plan', () => {
+  it('redacts environment values and build arguments, keeping their names', async () => {
+    const res = await f.call('GET', '/api/v1/stacks/alpha/plan', 'alpha-viewer');
+    expect(res.status).toBe(200);
+    expect(res.text).not.toContain(PLANTED_SECRET);
+    expectRedactedPlan(res.json);
+  });
+
+  it('answers 404 problem+json for a stack that does not exist', async () => {
+    const res = await f.call('GET', '/api/v1/stacks/zeta/plan', 'viewer');
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(res.json).toMatchObject({
+      code: 'DEPLOY_STACK_NOT_FOUND',
+      status: 404,
+      detail: 'no stack zeta in the workspace',
+      requestId: 'req-1',
+    });
+  });
+
+  it('validates the query', async () => {
+    const res = await f.call('GET', '/api/v1/stacks/alpha/plan?build=yes', 'viewer');
+    expect(res.status).toBe(400);
+    expect(res.json).toMatchObject({ code: 'VALIDATION', errors: [{ in: 'query', path: 'build' }] });
+  });
+});
+
+describe('GET /api/v1/stacks/:stack/deployments', () => {
+  it('redacts the stored plans the same way', async () => {
+    const res = await f.call('GET', '/api/v1/stacks/alpha/deployments', 'viewer');
+    expect(res.status).toBe(200);
+    expect(res.text).not.toContain(PLANTED_SECRET);
+    expect(res.json.items).toHaveLength(1);
+    expect(res.json.items[0]).toMatchObject({ id: 1, stack: 'alpha', actor: 'alice', status: 'succeeded' });
+    expectRedactedPlan(res.json.items[0].plan);
+    expect(res.json).not.toHaveProperty('nextBefore');
+  });
+
+  it('is 404 for a stack that does not exist', async () => {
+    const res = await f.call('GET', '/api/v1/stacks/zeta/deployments', 'viewer');
+    expect(res.json).toMatchObject({ status: 404, code: 'DEPLOY_STACK_NOT_FOUND' });
+  });
+});
+
+describe('GET /api/v1/containers', () => {
+  const names = async (path: string, token: 'viewer' | 'alpha-viewer') => {
+    const res = await f.call('GET', path, token);
+    expect(res.status).toBe(200);
+    return (res.json.items as { name: string }[]).map((c) => c.name);
+  };
+
+  it('shows a global viewer every container', async () => {
+    expect(await names('/api/v1/containers', 'viewer')).toEqual([
+      'alpha-web-1',
+      'alpha-worker-1',
+      'beta-api-1',
+    ]);
+    expect(await names('/api/v1/containers?stack=beta', 'viewer')).toEqual(['beta-api-1']);
+  });
+
+  it('shows a viewer of one stack only that stack’s containers', async () => {
+    expect(await names('/api/v1/containers', 'alpha-viewer')).toEqual(['alpha-web-1', 'alpha-worker-1']);
+    expect(await names('/api/v1/containers?stack=alpha', 'alpha-viewer')).toEqual([
+      'alpha-web-1',
+      'alpha-worker-1',
+    ]);
+    expect(await names('/api/v1/containers?stack=beta', 'alpha-viewer')).toEqual([]);
+  });
+
+  it('answers with the full rows', async () => {
+    const res = await f.call('GET', '/api/v1/containers?stack=beta', 'viewer');
+    expect(res.json.items).toEqual([
+      {
+        stack: 'beta',
+        service: 'api',
+        replica: 1,
+        name: 'beta-api-1',
+        id: 'id-beta-api',
+        state: 'running',
+        status: 'Up 5 minutes',
+        ports: [],
+        image: 'nginx:1.27',
+      },
+    ]);
+  });
+});
+
+describe('POST /api/v1/stacks/:stack/exec', () => {
+  it('returns the command’s output and exit code', async () => {
+    const res = await f.call('POST', '/api/v1/stacks/alpha/exec', 'alpha-operator', {
+      service: 'web',
+      argv: ['echo', 'hi there'],
+    });
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ exitCode: 0, stdout: 'echo hi there\n', stderr: '', truncated: false });
+    expect(f.stacks.calls).toEqual([
+      { op: 'exec', stack: 'alpha', options: { service: 'web', argv: ['echo', 'hi there'] } },
+    ]);
+  });
+
+  it('rejects an empty argv, or a missing service, with 400 listing the fields', async () => {
+    const res = await f.call('POST', '/api/v1/stacks/alpha/exec', 'operator', { argv: [] });
+    expect(res.status).toBe(400);
+    expect(res.json.code).toBe('VALIDATION');
+    expect(res.json.errors.map((e: { in: string; path: string }) => `${e.in}.${e.path}`).sort()).toEqual([
+      'body.argv',
+      'body.service',
+    ]);
+    expect(f.stacks.calls).toEqual([]);
+  });
+
+  it('is 404 for a stack that does not exist, and 403 for a viewer', async () => {
+    const body = { service: 'web', argv: ['true'] };
+    expect((await f.call('POST', '/api/v1/stacks/zeta/exec', 'operator', body)).json).toMatchObject({
+      status: 404,
+      code: 'DEPLOY_STACK_NOT_FOUND',
+    });
+    expect((await f.call('POST', '/api/v1/stacks/alpha/exec', 'viewer', body)).status).toBe(403);
+  });
+});
