@@ -9,6 +9,8 @@ export interface CliIo {
    * asks for `what` and reads one line without echoing it. Absent: the command cannot read stdin.
    */
   readonly readStdin?: (what?: string) => Promise<string>;
+  /** Set when stdout is a terminal: deploys then show a live status line. */
+  readonly terminal?: { readonly columns: number };
 }
 
 /** Exit codes, documented in the README. */
@@ -27,6 +29,7 @@ export function processIo(): CliIo {
     stderr: (text) => process.stderr.write(text),
     env: process.env,
     cwd: process.cwd(),
+    ...(process.stdout.isTTY ? { terminal: { columns: process.stdout.columns || 80 } } : {}),
     readStdin: (what) => (process.stdin.isTTY ? readHiddenLine(what ?? 'input') : readAll()),
   };
 }

@@ -1,6 +1,8 @@
+import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { type Diagnostic, SpecCode, specWarning, WHOLE_FILE } from './diagnostics.js';
+import { type InputKind, inputKindOf, noteInput } from './inputs.js';
 
 /** The names `docker compose` looks for, in its order of preference. */
 export const COMPOSE_FILE_NAMES = [
@@ -12,19 +14,35 @@ export const COMPOSE_FILE_NAMES = [
 
 export const CATALOG_FILE_NAME = 'berth.yaml';
 
-export async function isFile(path: string): Promise<boolean> {
+/** `stat`'s kind of entry at `path`, noted as an input of the running load. */
+async function kindAt(path: string): Promise<InputKind> {
+  let kind: InputKind;
   try {
-    return (await stat(path)).isFile();
+    kind = inputKindOf(await stat(path));
   } catch {
-    return false;
+    kind = 'missing';
   }
+  noteInput(path, kind);
+  return kind;
+}
+
+export async function isFile(path: string): Promise<boolean> {
+  return (await kindAt(path)) === 'file';
 }
 
 export async function isDirectory(path: string): Promise<boolean> {
+  return (await kindAt(path)) === 'dir';
+}
+
+/** The entries of a folder, noted as an input of the running load (its listing, not its files). */
+async function listFolder(dir: string): Promise<Dirent[]> {
   try {
-    return (await stat(path)).isDirectory();
-  } catch {
-    return false;
+    const entries = await readdir(dir, { withFileTypes: true });
+    noteInput(dir, 'dir');
+    return entries;
+  } catch (error: unknown) {
+    await kindAt(dir); // missing, or not a folder: note what is there
+    throw error;
   }
 }
 
@@ -45,9 +63,7 @@ export async function findComposeFiles(dir: string): Promise<ComposeFiles> {
   let names: Set<string>;
   try {
     names = new Set(
-      (await readdir(dir, { withFileTypes: true }))
-        .filter((e) => e.isFile() || e.isSymbolicLink())
-        .map((e) => e.name),
+      (await listFolder(dir)).filter((e) => e.isFile() || e.isSymbolicLink()).map((e) => e.name),
     );
   } catch {
     return { files: [], diagnostics: [] };
@@ -88,7 +104,7 @@ export async function mapLimit<T, R>(
 
 /** Sub-folders of `dir` that hold a compose file: the estate layout `<stack>/docker-compose.yml`. */
 export async function findStackFolders(dir: string): Promise<string[]> {
-  const entries = (await readdir(dir, { withFileTypes: true }))
+  const entries = (await listFolder(dir))
     .filter((e) => e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules')
     .sort((a, b) => a.name.localeCompare(b.name));
   const found = await mapLimit(entries, 16, async (e) =>

@@ -1,5 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import { type Diagnostic, SpecCode, specError, WHOLE_FILE } from './diagnostics.js';
+import { inputKindOf, noteInput } from './inputs.js';
 
 /** Limits that keep hostile input bounded in memory and time. */
 export interface SourceLimits {
@@ -97,7 +98,11 @@ export async function readSource(
   limits: SourceLimits = DEFAULT_SOURCE_LIMITS,
 ): Promise<SourceResult> {
   try {
-    const info = await stat(file);
+    const info = await stat(file).catch((error: unknown) => {
+      noteInput(file, 'missing');
+      throw error;
+    });
+    noteInput(file, inputKindOf(info));
     if (!info.isFile()) {
       return {
         ok: false,

@@ -5,6 +5,7 @@ import { mapLimit, projectNameFrom } from './discover.js';
 import { projectEnv } from './env.js';
 import { resolveServiceEnvironment } from './env-files.js';
 import type { DependencyGraph } from './graph.js';
+import { type Inputs, recordInputs } from './inputs.js';
 import { type ComposeFile, ComposeFileSchema } from './model.js';
 import { parseProfiles, splitByProfiles } from './profiles.js';
 import { schemaFindings } from './schema/issues.js';
@@ -193,10 +194,23 @@ export interface WorkspaceLoad {
   readonly stacks: LoadedStack[];
   readonly files: string[];
   readonly diagnostics: Diagnostic[];
+  /**
+   * Every path the load depended on and what it saw there: files read, folders listed, paths probed
+   * and found missing. The load's result changes only if one of them does (for the same options).
+   */
+  readonly inputs: Inputs;
 }
 
 /** Loads every stack at a path (catalog, estate folder, stack folder or compose file). */
 export async function loadWorkspace(path: string, options: LoadOptions): Promise<WorkspaceLoad> {
+  const { result, inputs } = await recordInputs(() => loadWorkspaceFiles(path, options));
+  return { ...result, inputs };
+}
+
+async function loadWorkspaceFiles(
+  path: string,
+  options: LoadOptions,
+): Promise<Omit<WorkspaceLoad, 'inputs'>> {
   const resolved = await resolveWorkspace(path);
   const diagnostics = [...resolved.diagnostics];
   const files: string[] = resolved.workspace?.catalog ? [resolved.workspace.catalog.file] : [];

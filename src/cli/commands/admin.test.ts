@@ -61,14 +61,18 @@ describe('berth admin init', () => {
   });
 
   it('creates the first admin, logs in and saves the login; the setup token works once', async () => {
+    const setupToken = readFileSync(server.setupTokenFile, 'utf8').trim();
     const res = await initAdmin(server);
     expect(res.code, res.stderr).toBe(0);
     expect(res.stdout).toContain(
       `created the first admin admin on ${server.url}\nlogged in to ${server.url} as admin;`,
     );
     expect(res.stdout).not.toContain(savedToken(server));
-    expect(res.stdout).not.toContain(readFileSync(server.setupTokenFile, 'utf8').trim());
-
+    expect(res.stdout).not.toContain(setupToken);
+    // The used token's file is gone; the token itself is refused.
+    expect(existsSync(server.setupTokenFile)).toBe(false);
+    const passwordFile = join(server.root, 'other-password');
+    writeFileSync(passwordFile, USER_PASSWORD, { mode: 0o600 });
     const again = await run(
       server,
       [
@@ -77,11 +81,11 @@ describe('berth admin init', () => {
         server.url,
         '--username',
         'other',
-        '--setup-token-file',
-        server.setupTokenFile,
-        '--password-stdin',
+        '--setup-token-stdin',
+        '--password-file',
+        passwordFile,
       ],
-      { stdin: USER_PASSWORD },
+      { stdin: setupToken },
     );
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/^error AUTH_SETUP_(DONE|TOKEN_INVALID): /);

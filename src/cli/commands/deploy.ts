@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { BerthClient } from '../client.js';
 import { type CliIo, ExitCode } from '../io.js';
-import { formatEvent, formatPlan, formatUp } from './render.js';
+import { progress } from '../progress.js';
+import { formatPlan, formatUp } from './render.js';
 
 export interface GlobalFlags {
   readonly workspace?: string;
@@ -9,6 +10,15 @@ export interface GlobalFlags {
   readonly logLevel?: string;
   /** In-process against the local engine, not through `berth serve`. */
   readonly local?: boolean;
+}
+
+/** Deploy events as lines, plus a live status line when stdout is a terminal. */
+export function liveProgress(io: CliIo) {
+  return progress({
+    write: io.stdout,
+    tty: io.terminal !== undefined,
+    ...(io.terminal ? { columns: io.terminal.columns } : {}),
+  });
 }
 
 export type ClientFactory = (flags: GlobalFlags) => BerthClient;
@@ -66,10 +76,13 @@ export function registerDeploy(
             io.stdout(options.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan));
             return setExit(plan.problems.length > 0 ? ExitCode.Invalid : ExitCode.Ok);
           }
-          const result = await client.up(stack, {
-            ...(options.build ? { build: true } : {}),
-            ...(options.json ? {} : { onEvent: (e) => io.stdout(formatEvent(e)) }),
-          });
+          const shown = options.json ? undefined : liveProgress(io);
+          const result = await client
+            .up(stack, {
+              ...(options.build ? { build: true } : {}),
+              ...(shown ? { onEvent: shown.onEvent } : {}),
+            })
+            .finally(() => shown?.stop());
           io.stdout(options.json ? `${JSON.stringify(result, null, 2)}\n` : formatUp(result));
           setExit(
             result.outcome === 'succeeded' || result.outcome === 'unchanged' ? ExitCode.Ok : ExitCode.Invalid,
@@ -87,13 +100,14 @@ export function registerDeploy(
     .option('--volumes', "also remove the stack's named volumes (their data is lost)")
     .option('--dry-run', 'list what would be removed, change nothing')
     .action(async (stack: string, options: { volumes?: boolean; dryRun?: boolean }, command: Command) => {
+      const shown = liveProgress(io);
       const r = await withClient(factory, command, (c) =>
         c.down(stack, {
           ...(options.volumes ? { volumes: true } : {}),
           ...(options.dryRun ? { dryRun: true } : {}),
-          onEvent: (e) => io.stdout(formatEvent(e)),
+          onEvent: shown.onEvent,
         }),
-      );
+      ).finally(() => shown.stop());
       if (options.dryRun)
         io.stdout(
           `would remove: ${r.containers.join(', ') || 'nothing'}${options.volumes ? ' (and the stack volumes)' : ''}\n`,

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { type CliIo, ExitCode } from '../io.js';
-import { type ClientFactory, withClient } from './deploy.js';
-import { formatEvent, formatRows } from './render.js';
+import { type ClientFactory, liveProgress, withClient } from './deploy.js';
+import { formatRows } from './render.js';
 
 function parseSince(value: string): number {
   const relative = /^(\d+)(s|m|h)$/.exec(value);
@@ -77,9 +77,10 @@ export function registerOps(
     .argument('<stack>', 'stack name')
     .argument('[service]', 'service name')
     .action(async (stack: string, service: string | undefined, _options: unknown, command: Command) => {
+      const shown = liveProgress(io);
       const r = await withClient(factory, command, (c) =>
-        c.restart(stack, { ...(service ? { service } : {}), onEvent: (e) => io.stdout(formatEvent(e)) }),
-      );
+        c.restart(stack, { ...(service ? { service } : {}), onEvent: shown.onEvent }),
+      ).finally(() => shown.stop());
       io.stdout(`restarted: ${r.restarted.join(', ')}\n`);
       setExit(ExitCode.Ok);
     });
