@@ -59,6 +59,10 @@ export class HttpClient implements BerthClient {
     });
   }
 
+  config(stack: string): Promise<Record<string, unknown>> {
+    return this.api.json('GET', `${stackPath(this.name(stack))}/config`);
+  }
+
   async up(stack: string, options: UpOptions): Promise<UpResult> {
     const op = await this.api.json<OperationView>('POST', `${stackPath(this.name(stack))}/up`, {
       body: options.build ? { build: true } : {},

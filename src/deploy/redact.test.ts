@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JsonValue } from '../store/index.js';
 import type { Plan } from './plan.js';
-import { REDACTED, redactPlan, redactStoredPlan } from './redact.js';
+import { REDACTED, redactComposeView, redactPlan, redactStoredPlan } from './redact.js';
 
 const spec = (env: Record<string, string>) => ({
   name: 'shop-web-1',
@@ -141,5 +141,36 @@ describe('redactStoredPlan', () => {
       { services: [], builds: {} },
     ];
     for (const value of values) expect(redactStoredPlan(value)).toEqual(value);
+  });
+});
+
+describe('redactComposeView', () => {
+  it('hides every environment value, build argument and inline content, keeping names', () => {
+    const view = {
+      name: 'shop',
+      services: {
+        web: {
+          image: 'nginx:1.27',
+          environment: { DB_URL: 'mysql://u:pw@db/x', EMPTY: null },
+          build: { context: '.', args: { NPM_TOKEN: 't0k' } },
+        },
+        list: { image: 'x', environment: ['A=1', 'B'] },
+      },
+      secrets: { key: { content: 'inline' }, file: { file: './key.pem' } },
+      volumes: { data: {} },
+    };
+    expect(redactComposeView(view)).toEqual({
+      name: 'shop',
+      services: {
+        web: {
+          image: 'nginx:1.27',
+          environment: { DB_URL: '[redacted]', EMPTY: null },
+          build: { context: '.', args: { NPM_TOKEN: '[redacted]' } },
+        },
+        list: { image: 'x', environment: ['A=[redacted]', 'B'] },
+      },
+      secrets: { key: { content: '[redacted]' }, file: { file: './key.pem' } },
+      volumes: { data: {} },
+    });
   });
 });

@@ -48,3 +48,44 @@ export function redactStoredPlan(plan: JsonValue): JsonValue {
   if (!Array.isArray(p.services) || !Array.isArray(p.builds)) return plan;
   return JSON.parse(JSON.stringify(redactPlan(p))) as JsonValue;
 }
+
+type View = Record<string, unknown>;
+const isObject = (v: unknown): v is View => typeof v === 'object' && v !== null && !Array.isArray(v);
+const hideAll = (values: unknown): unknown =>
+  isObject(values)
+    ? Object.fromEntries(Object.keys(values).map((k) => [k, values[k] === null ? null : REDACTED]))
+    : Array.isArray(values)
+      ? values.map((v) =>
+          typeof v === 'string' && v.includes('=') ? `${v.slice(0, v.indexOf('='))}=${REDACTED}` : v,
+        )
+      : values;
+
+/**
+ * A compose view (`berth config`) as the API shows it: every environment value, build argument and
+ * inline secret or config `content` is REDACTED, whatever its name; names and structure stay.
+ */
+export function redactComposeView(view: View): View {
+  const out: View = { ...view };
+  if (isObject(view.services)) {
+    out.services = Object.fromEntries(
+      Object.entries(view.services).map(([name, service]) => {
+        if (!isObject(service)) return [name, service];
+        const s: View = { ...service };
+        if (s.environment !== undefined) s.environment = hideAll(s.environment);
+        if (isObject(s.build) && s.build.args !== undefined)
+          s.build = { ...s.build, args: hideAll(s.build.args) };
+        return [name, s];
+      }),
+    );
+  }
+  for (const key of ['secrets', 'configs'] as const) {
+    const entries = view[key];
+    if (!isObject(entries)) continue;
+    out[key] = Object.fromEntries(
+      Object.entries(entries).map(([name, e]) =>
+        isObject(e) && e.content !== undefined ? [name, { ...e, content: REDACTED }] : [name, e],
+      ),
+    );
+  }
+  return out;
+}

@@ -5,6 +5,7 @@ import type { Engine, ExecResult } from '../engine/index.js';
 import type { Logger } from '../log/index.js';
 import { formatDiagnostic } from '../spec/diagnostics.js';
 import { type LoadedStack, loadWorkspace } from '../spec/stack.js';
+import { composeView } from '../spec/view.js';
 import { resolveWorkspace } from '../spec/workspace.js';
 import type { XBerthRegistry } from '../spec/xberth/registry.js';
 import type { Deployment, LockOwner, ServiceResult, Store } from '../store/index.js';
@@ -60,6 +61,8 @@ export interface UpOptions {
 /** Everything Berth does to a stack's containers: what the CLI runs in-process and the API serves. */
 export interface StackOperations {
   plan(stack: string, options?: { build?: boolean }): Promise<Plan>;
+  /** The stack as one compose document (`berth config`), secret-looking values masked. */
+  config(stack: string): Promise<Record<string, unknown>>;
   up(stack: string, options: UpOptions): Promise<UpResult>;
   down(
     stack: string,
@@ -180,6 +183,10 @@ export class StackService implements StackOperations {
       const only = found.workspace?.stacks.length === 1 ? found.workspace.stacks[0] : undefined;
       return only?.name ?? stack;
     }
+  }
+
+  async config(stack: string): Promise<Record<string, unknown>> {
+    return composeView(await this.load(stack));
   }
 
   async plan(stack: string, options: { build?: boolean } = {}) {

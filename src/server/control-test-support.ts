@@ -46,6 +46,21 @@ export class TableStacks implements StackOperations {
     }
   }
 
+  async config(stack: string): Promise<Record<string, unknown>> {
+    this.check(stack);
+    return {
+      name: stack,
+      services: {
+        web: {
+          image: 'nginx:1.27',
+          environment: { PASSWORD: PLANTED_SECRET, EMPTY: null },
+          build: { context: '.', args: { TOKEN: PLANTED_SECRET } },
+        },
+      },
+      secrets: { key: { content: PLANTED_SECRET } },
+    };
+  }
+
   async plan(stack: string): Promise<Plan> {
     this.check(stack);
     this.calls.push({ op: 'plan', stack });

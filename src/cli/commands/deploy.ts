@@ -99,27 +99,36 @@ export function registerDeploy(
     .argument('<stack>', 'stack name')
     .option('--volumes', "also remove the stack's named volumes (their data is lost)")
     .option('--dry-run', 'list what would be removed, change nothing')
-    .action(async (stack: string, options: { volumes?: boolean; dryRun?: boolean }, command: Command) => {
-      const shown = liveProgress(io);
-      const r = await withClient(factory, command, (c) =>
-        c.down(stack, {
-          ...(options.volumes ? { volumes: true } : {}),
-          ...(options.dryRun ? { dryRun: true } : {}),
-          onEvent: shown.onEvent,
-        }),
-      ).finally(() => shown.stop());
-      if (options.dryRun)
-        io.stdout(
-          `would remove: ${r.containers.join(', ') || 'nothing'}${options.volumes ? ' (and the stack volumes)' : ''}\n`,
-        );
-      else if (r.containers.length + r.networks.length + r.volumes.length === 0)
-        io.stdout(
-          `${stack}: nothing to remove (no container, network or volume of Berth's carries this stack name)\n`,
-        );
-      else
-        io.stdout(
-          `${stack}: removed ${r.containers.length} containers, ${r.networks.length} networks, ${r.volumes.length} volumes${options.volumes ? '' : ' (volumes kept)'}\n`,
-        );
-      setExit(ExitCode.Ok);
-    });
+    .option('--json', 'print what was (or would be) removed as JSON')
+    .action(
+      async (
+        stack: string,
+        options: { volumes?: boolean; dryRun?: boolean; json?: boolean },
+        command: Command,
+      ) => {
+        const shown = options.json ? undefined : liveProgress(io);
+        const r = await withClient(factory, command, (c) =>
+          c.down(stack, {
+            ...(options.volumes ? { volumes: true } : {}),
+            ...(options.dryRun ? { dryRun: true } : {}),
+            ...(shown ? { onEvent: shown.onEvent } : {}),
+          }),
+        ).finally(() => shown?.stop());
+        if (options.json)
+          io.stdout(`${JSON.stringify({ ...r, dryRun: options.dryRun === true }, null, 2)}\n`);
+        else if (options.dryRun)
+          io.stdout(
+            `would remove: ${r.containers.join(', ') || 'nothing'}${options.volumes ? ' (and the stack volumes)' : ''}\n`,
+          );
+        else if (r.containers.length + r.networks.length + r.volumes.length === 0)
+          io.stdout(
+            `${stack}: nothing to remove (no container, network or volume of Berth's carries this stack name)\n`,
+          );
+        else
+          io.stdout(
+            `${stack}: removed ${r.containers.length} containers, ${r.networks.length} networks, ${r.volumes.length} volumes${options.volumes ? '' : ' (volumes kept)'}\n`,
+          );
+        setExit(ExitCode.Ok);
+      },
+    );
 }

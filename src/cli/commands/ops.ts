@@ -40,11 +40,12 @@ export function registerOps(
     .option('-f, --follow', 'keep printing new lines')
     .option('--since <when>', 'only lines since 10m, 2h or an ISO time')
     .option('--tail <n>', 'only the last n lines of each container', (v) => Number(v))
+    .option('--json', 'one JSON object per line: {container, service, stream, line}')
     .action(
       async (
         stack: string,
         service: string | undefined,
-        options: { follow?: boolean; since?: string; tail?: number },
+        options: { follow?: boolean; since?: string; tail?: number; json?: boolean },
         command: Command,
       ) => {
         const controller = new AbortController();
@@ -59,7 +60,8 @@ export function registerOps(
               ...(options.tail !== undefined ? { tail: options.tail } : {}),
               signal: controller.signal,
             })) {
-              (e.stream === 'stderr' ? io.stderr : io.stdout)(`${e.container} | ${e.line}\n`);
+              if (options.json) io.stdout(`${JSON.stringify(e)}\n`);
+              else (e.stream === 'stderr' ? io.stderr : io.stdout)(`${e.container} | ${e.line}\n`);
             }
           });
         } finally {
@@ -76,14 +78,19 @@ export function registerOps(
     )
     .argument('<stack>', 'stack name')
     .argument('[service]', 'service name')
-    .action(async (stack: string, service: string | undefined, _options: unknown, command: Command) => {
-      const shown = liveProgress(io);
-      const r = await withClient(factory, command, (c) =>
-        c.restart(stack, { ...(service ? { service } : {}), onEvent: shown.onEvent }),
-      ).finally(() => shown.stop());
-      io.stdout(`restarted: ${r.restarted.join(', ')}\n`);
-      setExit(ExitCode.Ok);
-    });
+    .option('--json', 'print the result as JSON (no progress lines)')
+    .action(
+      async (stack: string, service: string | undefined, options: { json?: boolean }, command: Command) => {
+        const shown = options.json ? undefined : liveProgress(io);
+        const r = await withClient(factory, command, (c) =>
+          c.restart(stack, { ...(service ? { service } : {}), ...(shown ? { onEvent: shown.onEvent } : {}) }),
+        ).finally(() => shown?.stop());
+        io.stdout(
+          options.json ? `${JSON.stringify(r, null, 2)}\n` : `restarted: ${r.restarted.join(', ')}\n`,
+        );
+        setExit(ExitCode.Ok);
+      },
+    );
 
   program
     .command('exec')
@@ -91,12 +98,24 @@ export function registerOps(
     .argument('<stack>', 'stack name')
     .argument('<service>', 'service name')
     .argument('<argv...>', 'the command and its arguments (after --)')
-    .action(async (stack: string, service: string, argv: string[], _options: unknown, command: Command) => {
-      const r = await withClient(factory, command, (c) => c.exec(stack, service, argv));
-      io.stdout(r.stdout);
-      io.stderr(r.stderr);
-      setExit(r.exitCode === 0 ? ExitCode.Ok : ExitCode.Invalid);
-    });
+    .option('--json', 'print {exitCode, stdout, stderr, truncated} as JSON')
+    .action(
+      async (
+        stack: string,
+        service: string,
+        argv: string[],
+        options: { json?: boolean },
+        command: Command,
+      ) => {
+        const r = await withClient(factory, command, (c) => c.exec(stack, service, argv));
+        if (options.json) io.stdout(`${JSON.stringify(r, null, 2)}\n`);
+        else {
+          io.stdout(r.stdout);
+          io.stderr(r.stderr);
+        }
+        setExit(r.exitCode === 0 ? ExitCode.Ok : ExitCode.Invalid);
+      },
+    );
 
   program
     .command('deployments')

@@ -53,6 +53,25 @@ function expectRedactedPlan(plan: unknown): void {
   });
 }
 
+describe('GET /api/v1/stacks/:stack/config', () => {
+  it('shows the model with every environment value, build argument and inline content redacted', async () => {
+    const res = await f.call('GET', '/api/v1/stacks/alpha/config', 'alpha-viewer');
+    expect(res.status).toBe(200);
+    expect(res.text).not.toContain(PLANTED_SECRET);
+    expect(res.json).toMatchObject({
+      name: 'alpha',
+      services: {
+        web: {
+          environment: { PASSWORD: '[redacted]', EMPTY: null },
+          build: { args: { TOKEN: '[redacted]' } },
+        },
+      },
+      secrets: { key: { content: '[redacted]' } },
+    });
+    expect((await f.call('GET', '/api/v1/stacks/beta/config', 'alpha-viewer')).status).toBe(403);
+  });
+});
+
 describe('GET /api/v1/stacks/:stack/plan', () => {
   it('redacts environment values and build arguments, keeping their names', async () => {
     const res = await f.call('GET', '/api/v1/stacks/alpha/plan', 'alpha-viewer');

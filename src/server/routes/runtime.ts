@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { redactPlan, redactStoredPlan } from '../../deploy/redact.js';
+import { redactComposeView, redactPlan, redactStoredPlan } from '../../deploy/redact.js';
 import type { StackOperations } from '../../deploy/service.js';
 import { can } from '../rbac.js';
 import { defineRoute, type Route } from './registry.js';
@@ -84,6 +84,25 @@ export function runtimeRoutes(deps: RuntimeRouteDeps): Route[] {
       example: { params: { stack: 'alpha' } },
       handler: async ({ params, query }) =>
         asJson(redactPlan(await deps.stacks.plan(params.stack, { build: query.build === 'true' }))),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/stacks/:stack/config',
+      operationId: 'getStackConfig',
+      summary: 'The stack as one normalized compose document (as `berth config --json`)',
+      description: 'Environment values, build arguments and inline secret contents are `[redacted]`.',
+      tags: ['stacks'],
+      permission: { role: 'viewer', scope: 'stack' },
+      mutating: false,
+      errors: [404, 422],
+      params: stackParams,
+      response: z.record(z.string(), z.json()),
+      example: { params: { stack: 'alpha' } },
+      handler: async ({ params }) =>
+        JSON.parse(JSON.stringify(redactComposeView(await deps.stacks.config(params.stack)))) as Record<
+          string,
+          z.core.util.JSONType
+        >,
     }),
     defineRoute({
       method: 'GET',

@@ -96,8 +96,13 @@ describe('berth serve + CLI: examples/force1 through the API', () => {
     );
     const exec = await h.cli(['exec', stack, 'db', '--', 'mariadb', '-N', '-e', 'SELECT 40 + 2']);
     expect([exec.code, exec.stdout.trim()]).toEqual([0, '42']);
-    const logs = await h.cli(['logs', stack, 'web', '--tail', '5']);
+    const logs = await h.cli(['logs', stack, 'web', '--tail', '5', '--json']);
     expect(logs.code).toBe(0);
+    const lines = logs.stdout.trim().split('\n').map((l) => JSON.parse(l) as { service: string });
+    expect(lines.length).toBeGreaterThan(0);
+    expect(new Set(lines.map((l) => l.service))).toEqual(new Set(['web']));
+    const config = await h.fetchText(`/api/v1/stacks/${stack}/config`);
+    expect(JSON.parse(config.body).services.db.environment.MARIADB_PASSWORD).toBe('[redacted]');
     const deployments = await h.cli(['deployments', stack, '--json']);
     const items = JSON.parse(deployments.stdout).items as Array<{
       status: string;
@@ -137,8 +142,11 @@ describe('berth serve + CLI: examples/force1 through the API', () => {
   });
 
   it('removes the stack with its volumes, then stops cleanly', { timeout: 300_000 }, async () => {
-    const down = await h.cli(['down', stack, '--volumes']);
+    const down = await h.cli(['down', stack, '--volumes', '--json']);
     expect(down.code, down.stdout + down.stderr).toBe(0);
+    const removed = JSON.parse(down.stdout) as { containers: string[]; volumes: string[] };
+    expect(removed.containers).toHaveLength(5);
+    expect(removed.volumes.length).toBeGreaterThan(0);
     expect(JSON.parse((await h.cli(['ps', stack, '--json'])).stdout)).toEqual([]);
     expect(await h.stop()).toBe(0);
   });
