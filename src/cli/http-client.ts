@@ -37,7 +37,7 @@ const stackPath = (stack: string) => `/api/v1/stacks/${encodeURIComponent(stack)
  */
 export class HttpClient implements BerthClient {
   constructor(
-    private readonly api: ApiConnection,
+    private readonly api: Pick<ApiConnection, 'json' | 'lines'>,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
   ) {}
 
