@@ -1,10 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtinXBerthRegistry } from '../src/composition.js';
 import { loadWorkspace } from '../src/spec/stack.js';
-import { cookieFrom, percentile } from './api.js';
+import { cookieFrom, loadStats, percentile } from './api.js';
+import { ENTRY_SOURCE, PACKAGE_JSON, tscErrors } from './lib/build.js';
+import { dueBy, pacedLoad, timerDelay } from './lib/pace.js';
 import { listeningAddress, parseProcStatCpuMs, parseProcStatus } from './lib/serve.js';
 import { benchWorkspace, writeBenchWorkspace } from './lib/workspace.js';
 
@@ -46,6 +50,90 @@ describe('percentile', () => {
     expect(percentile(sorted, 100)).toBe(100);
     expect(percentile([7], 99)).toBe(7);
     expect(percentile([], 50)).toBeNaN();
+  });
+});
+
+describe('loadStats', () => {
+  it('summarizes ascending latencies with the rate and failures', () => {
+    const sorted = Array.from({ length: 200 }, (_, i) => (i + 1) / 10);
+    expect(loadStats(sorted, 499.5, 3)).toEqual({
+      p50: 10,
+      p90: 18,
+      p99: 19.8,
+      max: 20,
+      rate: 499.5,
+      ok: 200,
+      failed: 3,
+    });
+    const empty = loadStats([], 0, 7);
+    expect(empty.p99).toBeNaN();
+    expect(empty.max).toBeNaN();
+    expect(empty.ok).toBe(0);
+  });
+});
+
+describe('compiled build', () => {
+  it('runs main from dist/ like bin/berth.js, as an ES module', () => {
+    expect(ENTRY_SOURCE).toContain("from './dist/cli/main.js'");
+    expect(ENTRY_SOURCE).toContain('process.exitCode = await main(process.argv.slice(2))');
+    expect(JSON.parse(PACKAGE_JSON)).toEqual({ private: true, type: 'module' });
+  });
+
+  it('keeps only the error lines of tsc output', () => {
+    const output = [
+      "src/cli/http-client.ts(38,14): error TS2420: Class 'HttpClient' incorrectly implements interface 'BerthClient'.",
+      "  Property 'config' is missing in type 'HttpClient' but required in type 'BerthClient'.",
+      '',
+    ].join('\n');
+    expect(tscErrors(output)).toEqual([
+      "src/cli/http-client.ts(38,14): error TS2420: Class 'HttpClient' incorrectly implements interface 'BerthClient'.",
+    ]);
+    expect(tscErrors('')).toEqual([]);
+  });
+});
+
+describe('pacer', () => {
+  it('counts the requests due, the first at the start', () => {
+    expect(dueBy(99.9, 100, 2, 10)).toBe(0);
+    expect(dueBy(100, 100, 2, 10)).toBe(1);
+    expect(dueBy(101.9, 100, 2, 10)).toBe(1);
+    expect(dueBy(102, 100, 2, 10)).toBe(2);
+    expect(dueBy(1000, 100, 2, 10)).toBe(10);
+  });
+
+  it('waits whole milliseconds, never less than 0', () => {
+    expect(timerDelay(100, 102.7)).toBe(2);
+    expect(timerDelay(100, 100.4)).toBe(0);
+    expect(timerDelay(100, 98)).toBe(0);
+  });
+
+  it('sends the asked number of requests at the asked rate', async () => {
+    let requests = 0;
+    const server = createServer((req, res) => {
+      requests++;
+      res.statusCode = req.headers.authorization === 'Bearer t' ? 200 : 401;
+      res.end('{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const result = await pacedLoad({
+        url: `http://127.0.0.1:${port}/`,
+        headers: { authorization: 'Bearer t' },
+        rate: 200,
+        durationS: 0.25,
+        sockets: 3,
+      });
+      expect(result.sent).toBe(50);
+      expect(result.latencies).toHaveLength(50);
+      expect(result.lags).toHaveLength(50);
+      expect(result.non2xx + result.errors).toBe(0);
+      expect(requests).toBe(50 + 3); // and one warm-up request per socket
+      expect(result.sendRate).toBeGreaterThan(150);
+      expect(result.sendRate).toBeLessThan(250);
+    } finally {
+      server.close();
+    }
   });
 });
 

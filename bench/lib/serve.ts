@@ -76,17 +76,19 @@ export function procCpuMs(pid: number): number {
 const TAIL_CHARS = 4096;
 
 /**
- * Spawns `node [nodeArgs] bin/berth.js serve --host 127.0.0.1 --port 0` with exactly `env` (nothing
- * inherited), and resolves once it logs where it listens. The pid is the node process itself.
+ * Spawns `node [nodeArgs] <entry> serve --host 127.0.0.1 --port 0` in `repoRoot` with exactly `env`
+ * (nothing inherited), and resolves once it logs where it listens. The pid is the node process itself.
+ * The entry defaults to the checkout's bin/berth.js (dist/ when built, else the sources through tsx).
  */
 export function startServe(options: {
   repoRoot: string;
   env: Record<string, string>;
+  entry?: string;
   nodeArgs?: readonly string[];
   timeoutMs?: number;
 }): Promise<ServeProcess> {
-  const bin = join(options.repoRoot, 'bin', 'berth.js');
-  const args = [...(options.nodeArgs ?? []), bin, 'serve', '--host', '127.0.0.1', '--port', '0'];
+  const entry = options.entry ?? join(options.repoRoot, 'bin', 'berth.js');
+  const args = [...(options.nodeArgs ?? []), entry, 'serve', '--host', '127.0.0.1', '--port', '0'];
   const child = spawn(process.execPath, args, {
     cwd: options.repoRoot,
     env: options.env,

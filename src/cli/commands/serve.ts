@@ -1,20 +1,37 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { systemClock } from '../../clock.js';
 import { createLoggers, levelsFromEnv } from '../../log/index.js';
 import { startServer } from '../../server/serve.js';
-import { cliConfig } from '../config.js';
 import { type CliIo, ExitCode } from '../io.js';
+import { formatServeConfigProblem, loadServeConfig } from '../serve-config.js';
 
 export interface ServeOptions {
-  readonly host: string;
-  readonly port: string;
+  readonly host?: string;
+  readonly port?: string;
   readonly socket?: string;
   readonly tlsCert?: string;
   readonly tlsKey?: string;
-  readonly shutdownGrace: string;
+  readonly shutdownGrace?: string;
+  readonly config?: string;
 }
+
+const PRECEDENCE_HELP = `
+Each setting comes from, in order: its flag, its environment variable, the config file
+(--config FILE or BERTH_CONFIG), then the default. The config file is YAML:
+
+  host: 127.0.0.1        # BERTH_HOST
+  port: 7300             # BERTH_PORT
+  socket: berth.sock     # BERTH_SOCKET
+  tls: {cert: tls/cert.pem, key: tls/key.pem}
+  workspace: stacks      # -w, BERTH_WORKSPACE
+  stateDir: state        # BERTH_STATE_DIR
+  dockerHost: unix:///var/run/docker.sock   # DOCKER_HOST
+  shutdownGrace: 30      # seconds; BERTH_SHUTDOWN_GRACE
+
+Relative paths in the file are relative to the file's folder. A bad setting stops serve
+before it opens anything (exit 2).
+`;
 
 /** `berth serve`; resolves when the server has stopped (SIGINT or SIGTERM). */
 export function registerServe(
@@ -26,51 +43,42 @@ export function registerServe(
   program
     .command('serve')
     .description('run the Berth API (HTTP on 127.0.0.1:7300 by default; a unix socket and TLS on request)')
-    .option('--host <address>', 'address to listen on (BERTH_HOST)', io.env.BERTH_HOST ?? '127.0.0.1')
-    .option('--port <port>', 'TCP port (BERTH_PORT)', io.env.BERTH_PORT ?? '7300')
-    .option(
-      '--socket <path>',
-      'also listen on this unix socket, mode 0600 (BERTH_SOCKET)',
-      io.env.BERTH_SOCKET,
-    )
+    .option('--config <file>', 'read settings from this YAML file (BERTH_CONFIG)')
+    .option('--host <address>', 'address to listen on (BERTH_HOST; default 127.0.0.1)')
+    .option('--port <port>', 'TCP port (BERTH_PORT; default 7300)')
+    .option('--socket <path>', 'also listen on this unix socket, mode 0600 (BERTH_SOCKET)')
     .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (with --tls-key)')
     .option('--tls-key <file>', 'the PEM private key of --tls-cert')
     .option(
       '--shutdown-grace <seconds>',
-      'on SIGTERM/SIGINT, how long running deploys get to finish before they are recorded as interrupted',
-      io.env.BERTH_SHUTDOWN_GRACE ?? '30',
+      'on SIGTERM/SIGINT, how long running deploys get to finish before they are recorded as interrupted (BERTH_SHUTDOWN_GRACE; default 30)',
     )
+    .addHelpText('after', PRECEDENCE_HELP)
     .action(async (options: ServeOptions, command: Command) => {
-      if ((options.tlsCert === undefined) !== (options.tlsKey === undefined)) {
-        io.stderr('error SERVE_CONFIG_INVALID: --tls-cert and --tls-key go together\n');
+      const { workspace } = command.optsWithGlobals() as { workspace?: string };
+      const loaded = loadServeConfig(
+        { ...options, ...(workspace === undefined ? {} : { workspace }) },
+        io.env,
+        io.cwd,
+      );
+      if (!loaded.ok) {
+        for (const error of loaded.errors) io.stderr(formatServeConfigProblem(error));
         return setExit(ExitCode.Usage);
       }
-      const grace = Number(options.shutdownGrace);
-      if (!Number.isFinite(grace) || grace < 0 || grace > 3600) {
-        io.stderr(
-          `error SERVE_CONFIG_INVALID: --shutdown-grace ${options.shutdownGrace} is not a number of seconds\n  hint: give 0 to 3600, e.g. --shutdown-grace 60\n`,
-        );
-        return setExit(ExitCode.Usage);
-      }
-      const flags = command.optsWithGlobals() as { workspace?: string };
-      const config = cliConfig(io.env, io.cwd, flags);
+      const config = loaded.settings;
       const { config: levels } = levelsFromEnv(io.env, 'info');
       const server = await startServer(
         {
-          host: options.host,
-          port: Number(options.port),
-          ...(options.socket ? { socketPath: resolve(io.cwd, options.socket) } : {}),
-          ...(options.tlsCert && options.tlsKey
-            ? {
-                tls: { certFile: resolve(io.cwd, options.tlsCert), keyFile: resolve(io.cwd, options.tlsKey) },
-              }
-            : {}),
+          host: config.host,
+          port: config.port,
+          ...(config.socketPath ? { socketPath: config.socketPath } : {}),
+          ...(config.tls ? { tls: config.tls } : {}),
           stateDir: config.stateDir,
           workspace: config.workspace,
           ...(config.dockerHost ? { dockerHost: config.dockerHost } : {}),
           env: io.env,
           version,
-          shutdownGraceMs: grace * 1000,
+          shutdownGraceMs: config.shutdownGraceMs,
         },
         systemClock(),
         createLoggers(levels),

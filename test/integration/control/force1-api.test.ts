@@ -98,7 +98,10 @@ describe('berth serve + CLI: examples/force1 through the API', () => {
     expect([exec.code, exec.stdout.trim()]).toEqual([0, '42']);
     const logs = await h.cli(['logs', stack, 'web', '--tail', '5', '--json']);
     expect(logs.code).toBe(0);
-    const lines = logs.stdout.trim().split('\n').map((l) => JSON.parse(l) as { service: string });
+    const lines = logs.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { service: string });
     expect(lines.length).toBeGreaterThan(0);
     expect(new Set(lines.map((l) => l.service))).toEqual(new Set(['web']));
     const config = await h.fetchText(`/api/v1/stacks/${stack}/config`);

@@ -1,0 +1,74 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { berth } from '../../../test/helpers/tree.js';
+
+// `berth serve` refusing a bad configuration, in-process: it must exit 2 before opening anything,
+// so these tests never start a server.
+
+const root = mkdtempSync(join(tmpdir(), 'berth-serve-cli-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const stateDir = join(root, 'state');
+const env = { HOME: root, BERTH_STATE_DIR: stateDir };
+
+describe('berth serve with a bad configuration', () => {
+  it('prints the located errors of --config and exits 2 without creating the state', async () => {
+    writeFileSync(join(root, 'serve.yaml'), 'host: 127.0.0.1\nport: http\nstate_dir: s\n');
+    const res = await berth(['serve', '--config', 'serve.yaml'], { cwd: root, env });
+    expect(res.code).toBe(2);
+    expect(res.stdout).toBe('');
+    expect(res.stderr).toBe(
+      [
+        'serve.yaml:2:7: error SERVE_CONFIG_INVALID: port must be an integer from 0 to 65535, got "http"',
+        '  hint: e.g. `port: 7300`; 0 picks a free port',
+        'serve.yaml:3:1: error SERVE_CONFIG_INVALID: unknown key `state_dir`',
+        '  hint: did you mean `stateDir`?',
+        '',
+      ].join('\n'),
+    );
+    expect(existsSync(stateDir)).toBe(false);
+  });
+
+  it('refuses a missing BERTH_CONFIG file', async () => {
+    const res = await berth(['serve'], { cwd: root, env: { ...env, BERTH_CONFIG: 'missing.yaml' } });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('missing.yaml: error SERVE_CONFIG_INVALID: the config file does not exist');
+    expect(res.stderr).toContain('hint: check the path given with BERTH_CONFIG');
+    expect(existsSync(stateDir)).toBe(false);
+  });
+
+  it('refuses a YAML syntax error with its position', async () => {
+    writeFileSync(join(root, 'broken.yaml'), 'port: 1\nport: 2\n');
+    const res = await berth(['serve', '--config', join(root, 'broken.yaml')], { cwd: '/', env });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(
+      new RegExp(`^${join(root, 'broken.yaml')}:2:1: error SERVE_CONFIG_INVALID: duplicate key`),
+    );
+  });
+
+  it('keeps the messages of --tls-cert without --tls-key and of a bad --shutdown-grace', async () => {
+    const tls = await berth(['serve', '--tls-cert', 'c.pem'], { cwd: root, env });
+    expect([tls.code, tls.stderr]).toEqual([
+      2,
+      'error SERVE_CONFIG_INVALID: --tls-cert and --tls-key go together\n',
+    ]);
+    const grace = await berth(['serve', '--shutdown-grace', 'soon'], { cwd: root, env });
+    expect([grace.code, grace.stderr]).toEqual([
+      2,
+      'error SERVE_CONFIG_INVALID: --shutdown-grace soon is not a number of seconds\n  hint: give 0 to 3600, e.g. --shutdown-grace 60\n',
+    ]);
+    const port = await berth(['serve'], { cwd: root, env: { ...env, BERTH_PORT: 'http' } });
+    expect(port.code).toBe(2);
+    expect(port.stderr).toContain('BERTH_PORT=http is not a TCP port');
+    expect(existsSync(stateDir)).toBe(false);
+  });
+
+  it('documents the config file and the precedence in its help', async () => {
+    const res = await berth(['serve', '--help'], { cwd: root, env });
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('--config <file>');
+    expect(res.stdout).toContain('its flag, its environment variable, the config file');
+    expect(res.stdout).toContain("Relative paths in the file are relative to the file's folder");
+  });
+});

@@ -1,0 +1,96 @@
+/*
+ * The settings of `berth serve` and the problems a configuration can have: shared by the file
+ * reader (serve-config-file.ts) and the merge (serve-config.ts).
+ */
+
+export const SERVE_CONFIG_CODE = 'SERVE_CONFIG_INVALID';
+
+/** The options of `berth serve` as commander gives them: strings, absent when not given. */
+export interface ServeFlags {
+  readonly host?: string;
+  readonly port?: string;
+  readonly socket?: string;
+  readonly tlsCert?: string;
+  readonly tlsKey?: string;
+  readonly shutdownGrace?: string;
+  readonly config?: string;
+  /** The global `-w, --workspace`. */
+  readonly workspace?: string;
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** Where a setting came from. */
+export type SettingSource = 'flag' | 'env' | 'file' | 'default';
+
+export type SettingName =
+  | 'host'
+  | 'port'
+  | 'socket'
+  | 'tls'
+  | 'workspace'
+  | 'stateDir'
+  | 'dockerHost'
+  | 'shutdownGrace';
+
+export interface ServeSettings {
+  readonly host: string;
+  readonly port: number;
+  /** Absolute. */
+  readonly socketPath?: string;
+  /** Absolute paths. */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
+  /** Absolute. */
+  readonly workspace: string;
+  /** Absolute. */
+  readonly stateDir: string;
+  readonly dockerHost?: string;
+  readonly shutdownGraceMs: number;
+  /** The config file read, absolute; absent without one. */
+  readonly configFile?: string;
+  readonly sources: Readonly<Record<SettingName, SettingSource>>;
+}
+
+/** One problem. `file` is absent for flags and variables; line 0 means the file as a whole. */
+export interface ServeConfigProblem {
+  readonly code: typeof SERVE_CONFIG_CODE;
+  readonly file?: string;
+  readonly line: number;
+  readonly column: number;
+  readonly message: string;
+  /** What to do; empty when the message says it all. */
+  readonly hint: string;
+}
+
+export type ServeConfigResult =
+  | { readonly ok: true; readonly settings: ServeSettings }
+  | { readonly ok: false; readonly errors: readonly ServeConfigProblem[] };
+
+/** The config file's text, with its path as the user gave it (relative to `cwd` or absolute). */
+export interface ServeConfigFile {
+  readonly path: string;
+  readonly text: string;
+}
+
+export interface ServeConfigInput {
+  readonly flags: ServeFlags;
+  readonly env: Env;
+  readonly cwd: string;
+  readonly file?: ServeConfigFile;
+}
+
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_PORT = 7300;
+export const DEFAULT_SHUTDOWN_GRACE_S = 30;
+/** A serve config is a dozen lines; anything this large is the wrong file. */
+export const MAX_CONFIG_BYTES = 64 * 1024;
+
+/** `file:line:col: error CODE: message` and an indented hint, as the other serve errors print. */
+export function formatServeConfigProblem(p: ServeConfigProblem): string {
+  const where = p.file === undefined ? '' : p.line > 0 ? `${p.file}:${p.line}:${p.column}: ` : `${p.file}: `;
+  const hint = p.hint ? `\n  hint: ${p.hint}` : '';
+  return `${where}error ${p.code}: ${p.message}${hint}\n`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The file
