@@ -247,11 +247,17 @@ describe('workspaceStacks', () => {
 
   it('loads again when a file changed while the load was reading', async () => {
     const root = await tree(catalog);
-    await delay(50); // the files written above are older than the load (the clock ignores SETTLE_MS)
+    // The files written above must look settled, and the edit during the load must not. Filesystem
+    // times come from a coarse kernel clock that can lag Date.now() by a tick, so the threshold
+    // sits 500 ms before the load starts and the files are written well before that.
+    await delay(700);
     const counter = counting(async (loads) => {
       if (loads === 1) await writeFile(join(root, 'lib/compose.yaml'), 'services:\n  late:\n    image: x\n');
     });
-    const list = workspaceStacks(root, options, { load: counter.load, now: () => Date.now() + SETTLE_MS });
+    const list = workspaceStacks(root, options, {
+      load: counter.load,
+      now: () => Date.now() + SETTLE_MS - 500,
+    });
     expect(byName(await list()).lib?.services).toEqual(['job']);
     expect(byName(await list()).lib?.services).toEqual(['late']);
     expect(counter.loads).toBe(2);
