@@ -128,7 +128,11 @@ export async function applyPlan(
       });
       if (verdict.state !== 'passed') {
         const reason = verdict.state === 'failed' ? verdict.reason : 'timeout';
-        throw new ServiceFailed(await describeFailure(engine, service.name, id, reason, verdict.detail));
+        throw new ServiceFailed(
+          await describeFailure(engine, service.name, id, reason, verdict.detail, (ms) =>
+            deps.clock.sleep(ms),
+          ),
+        );
       }
       emit({ type: 'gate', service: service.name, message: `passed: ${verdict.detail}` });
       await promote(engine, changed, step.kind === 'start' ? undefined : step.spec.stopTimeoutSeconds);

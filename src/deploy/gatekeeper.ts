@@ -77,6 +77,9 @@ export async function waitForDependency(
   });
 }
 
+const CRASH_EXIT_POLLS = 20;
+const CRASH_EXIT_POLL_MS = 100;
+
 /** What an operator needs to see about a failed container: exit code, last health output, log tail. */
 export async function describeFailure(
   engine: Engine,
@@ -84,9 +87,20 @@ export async function describeFailure(
   containerId: string | undefined,
   reason: string,
   detail: string,
+  sleep?: (ms: number) => Promise<void>,
 ): Promise<ServiceFailure> {
   if (!containerId) return { service, reason, detail, logTail: [] };
-  const info = await inspectOrMissing(engine, containerId);
+  let info = await inspectOrMissing(engine, containerId);
+  // A crash-looping container caught between two runs reads `running` with its exit code reset:
+  // look again for a moment, so the report can say how it exited (it exits again within ~2 s).
+  for (
+    let i = 0;
+    sleep && reason === 'crash-loop' && info?.state === 'running' && i < CRASH_EXIT_POLLS;
+    i++
+  ) {
+    await sleep(CRASH_EXIT_POLL_MS);
+    info = await inspectOrMissing(engine, containerId);
+  }
   const logTail: string[] = [];
   try {
     for await (const line of engine.logs.logs(containerId, { tail: 20 }))
