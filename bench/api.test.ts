@@ -6,26 +6,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtinXBerthRegistry } from '../src/composition.js';
 import { loadWorkspace } from '../src/spec/stack.js';
-import { cookieFrom, loadStats, percentile } from './api.js';
+import { cookieFrom } from './lib/api-token.js';
 import { ENTRY_SOURCE, PACKAGE_JSON, tscErrors } from './lib/build.js';
 import { dueBy, pacedLoad, timerDelay } from './lib/pace.js';
-import { listeningAddress, parseProcStatCpuMs, parseProcStatus } from './lib/serve.js';
+import { parseProcStatCpuMs, parseProcStatus } from './lib/serve.js';
+import { loadStats, percentile } from './lib/stats.js';
 import { benchWorkspace, writeBenchWorkspace } from './lib/workspace.js';
-
-describe('listeningAddress', () => {
-  it('reads the first http address of the pino line', () => {
-    const line =
-      '{"level":30,"time":"2026-11-25T04:17:55.735Z","component":"server","addresses":["http://127.0.0.1:40809","unix:/run/b.sock"],"msg":"berth serve listening"}';
-    expect(listeningAddress(line)).toBe('http://127.0.0.1:40809');
-  });
-
-  it('ignores other lines, other messages and broken JSON', () => {
-    expect(listeningAddress('berth serve: listening on http://127.0.0.1:1 (workspace /w)')).toBeUndefined();
-    expect(listeningAddress('{"msg":"request","addresses":["http://x:1"]}')).toBeUndefined();
-    expect(listeningAddress('{"msg":"berth serve listening","addresses":["unix:/s"]}')).toBeUndefined();
-    expect(listeningAddress('{"msg":"berth serve listening",')).toBeUndefined();
-  });
-});
 
 describe('/proc parsing', () => {
   it('reads VmRSS and VmHWM in KiB', () => {

@@ -3,17 +3,17 @@
 // (viewer API token) twice, by autocannon and by a steady pacer, and their resident memory (VmRSS)
 // idle and after the load. Two servers run one after the other: node's default flags, and a smaller
 // young generation. It measures and prints; it never asserts.
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import autocannon from 'autocannon';
-import { CSRF_HEADER, SESSION_COOKIE } from '../src/server/context.js';
+import { apiToken, call } from './lib/api-token.js';
 import { parseArgs, positiveInt } from './lib/args.js';
 import { buildBerth, type CompiledBerth } from './lib/build.js';
 import { pacedLoad } from './lib/pace.js';
 import { type ProcMemory, procCpuMs, procMemory, type ServeProcess, startServe } from './lib/serve.js';
+import { type LoadStats, loadStats, percentile } from './lib/stats.js';
 import { formatTable } from './lib/table.js';
 import type { BenchContext } from './lib/types.js';
 import { writeBenchWorkspace } from './lib/workspace.js';
@@ -42,80 +42,10 @@ export const VARIANTS: readonly { name: string; nodeArgs: readonly string[] }[] 
   { name: '--max-semi-space-size=1', nodeArgs: ['--max-semi-space-size=1'] },
 ];
 
-/** Nearest-rank percentile of ascending `sorted` samples; NaN when there are none. */
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] ?? Number.NaN;
-}
-
-export interface LoadStats {
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-  /** Requests per second actually sent. */
-  rate: number;
-  ok: number;
-  failed: number;
-}
-
-/** Percentiles of ascending 2xx latencies, with the achieved rate and the count of failures. */
-export function loadStats(sorted: readonly number[], rate: number, failed: number): LoadStats {
-  const p = (q: number) => percentile(sorted, q);
-  const max = sorted.at(-1) ?? Number.NaN;
-  return { p50: p(50), p90: p(90), p99: p(99), max, rate, ok: sorted.length, failed };
-}
-
-/** `name=value` of the named cookie among Set-Cookie header values. */
-export function cookieFrom(setCookies: readonly string[], name: string): string | undefined {
-  return setCookies.map((c) => c.split(';')[0]?.trim() ?? '').find((c) => c.startsWith(`${name}=`));
-}
-
 const toMB = (kib: number): number => (kib * 1024) / 1e6;
 const mb = (kib: number): string => `${toMB(kib).toFixed(1)} MB`;
 const ms = (value: number): string => (Number.isFinite(value) ? `${value.toFixed(2)} ms` : '-');
 const verdict = (ok: boolean): string => (ok ? 'met' : 'MISSED');
-
-async function call(
-  url: string,
-  init: { method?: string; headers?: Record<string, string>; body?: unknown },
-  expect: number,
-): Promise<{ json: Record<string, unknown>; headers: Headers }> {
-  const response = await fetch(url, {
-    method: init.method ?? 'GET',
-    headers: { ...(init.body === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers },
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-  });
-  const text = await response.text();
-  if (response.status !== expect) {
-    throw new Error(`${init.method ?? 'GET'} ${url}: HTTP ${response.status} (wanted ${expect}): ${text}`);
-  }
-  return { json: JSON.parse(text) as Record<string, unknown>, headers: response.headers };
-}
-
-/** First-start setup, a session, then a viewer API token: the documented way, over HTTP. */
-async function apiToken(base: string, stateDir: string): Promise<string> {
-  const setupToken = readFileSync(join(stateDir, 'setup-token'), 'utf8').trim();
-  const credentials = { username: 'bench', password: randomBytes(24).toString('base64url') };
-  await call(`${base}/api/v1/setup`, { method: 'POST', body: { token: setupToken, ...credentials } }, 201);
-  const login = await call(`${base}/api/v1/login`, { method: 'POST', body: credentials }, 200);
-  const cookie = cookieFrom(login.headers.getSetCookie(), SESSION_COOKIE);
-  const csrf = login.json.csrfToken;
-  if (cookie === undefined || typeof csrf !== 'string')
-    throw new Error('login: no session cookie or csrfToken');
-  const created = await call(
-    `${base}/api/v1/tokens`,
-    {
-      method: 'POST',
-      headers: { cookie, [CSRF_HEADER]: csrf },
-      body: { name: 'bench', role: 'viewer', expiresInDays: 1 },
-    },
-    201,
-  );
-  if (typeof created.json.token !== 'string') throw new Error('POST /api/v1/tokens: no token in the reply');
-  return created.json.token;
-}
 
 interface Options {
   duration: number;

@@ -20,7 +20,7 @@ import {
   type EngineEvent,
 } from '../src/engine/index.js';
 import { type LoadedStack, loadWorkspace } from '../src/spec/stack.js';
-import { type LockOwner, openStore, type Store } from '../src/store/index.js';
+import { openStore, processIsAlive, type Store } from '../src/store/index.js';
 import { parseArgs, positiveInt } from './lib/args.js';
 import { timeProcess } from './lib/proc.js';
 import { summarize } from './lib/stats.js';
@@ -45,15 +45,6 @@ interface BerthRun {
   limitMs: number;
   levels: string[];
 }
-
-const isAlive = (owner: LockOwner): boolean => {
-  try {
-    process.kill(owner.pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -157,7 +148,7 @@ async function berthRun(
 ): Promise<BerthRun> {
   const stateDir = mkdtempSync(join(tmpdir(), 'berth-bench-'));
   const clock = systemClock();
-  const store = openStore({ path: join(stateDir, 'state.db'), clock, isAlive });
+  const store = openStore({ path: join(stateDir, 'state.db'), clock, isAlive: processIsAlive });
   const owner = { pid: process.pid, host: hostname(), token: randomBytes(8).toString('hex') };
   try {
     const loaded = await load(dir, { ...env, COMPOSE_PROJECT_NAME: name });
@@ -250,7 +241,11 @@ export async function run(args: readonly string[], ctx: BenchContext): Promise<n
   const composeName = `berth-bench-compose-${hex}`;
 
   const scratch = mkdtempSync(join(tmpdir(), 'berth-bench-build-'));
-  const buildStore = openStore({ path: join(scratch, 'state.db'), clock: systemClock(), isAlive });
+  const buildStore = openStore({
+    path: join(scratch, 'state.db'),
+    clock: systemClock(),
+    isAlive: processIsAlive,
+  });
   let services = 0;
   try {
     const loaded = await load(dir, { ...env, WEB_PORT: '8080', COMPOSE_PROJECT_NAME: berthName });

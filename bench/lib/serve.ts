@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { listeningAddress } from '../../src/testing/serve-process.js';
 
 export interface ServeProcess {
   readonly pid: number;
@@ -12,21 +13,6 @@ export interface ServeProcess {
   tail(): string;
   /** SIGINT (a clean shutdown, which also writes a --cpu-prof profile), SIGKILL after the grace time. */
   stop(graceMs?: number): Promise<void>;
-}
-
-/** The first http(s) address of the server's pino line `berth serve listening`, else undefined. */
-export function listeningAddress(line: string): string | undefined {
-  if (!line.startsWith('{')) return undefined;
-  let record: unknown;
-  try {
-    record = JSON.parse(line);
-  } catch {
-    return undefined;
-  }
-  if (typeof record !== 'object' || record === null) return undefined;
-  const { msg, addresses } = record as { msg?: unknown; addresses?: unknown };
-  if (msg !== 'berth serve listening' || !Array.isArray(addresses)) return undefined;
-  return addresses.find((a): a is string => typeof a === 'string' && /^https?:\/\//.test(a));
 }
 
 export interface ProcMemory {

@@ -42,3 +42,28 @@ export async function repeat<T>(
   if (last === undefined) throw new Error('repeat: nothing ran');
   return { summary: summarize(samples), last };
 }
+
+/** Nearest-rank percentile of ascending `sorted` samples; NaN when there are none. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] ?? Number.NaN;
+}
+
+export interface LoadStats {
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  /** Requests per second actually sent. */
+  rate: number;
+  ok: number;
+  failed: number;
+}
+
+/** Percentiles of ascending 2xx latencies, with the achieved rate and the count of failures. */
+export function loadStats(sorted: readonly number[], rate: number, failed: number): LoadStats {
+  const p = (q: number) => percentile(sorted, q);
+  const max = sorted.at(-1) ?? Number.NaN;
+  return { p50: p(50), p90: p(90), p99: p(99), max, rate, ok: sorted.length, failed };
+}

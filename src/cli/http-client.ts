@@ -1,7 +1,14 @@
 import type { DeployEvent, DeployEventType } from '../deploy/events.js';
 import type { ContainerRow } from '../deploy/operations.js';
 import type { Plan } from '../deploy/plan.js';
-import type { DeploymentView, DownResult, LogEntry, UpOptions, UpResult } from '../deploy/service.js';
+import {
+  type DeploymentView,
+  type DownResult,
+  isPathLike,
+  type LogEntry,
+  type UpOptions,
+  type UpResult,
+} from '../deploy/service.js';
 import type { ExecResult } from '../engine/index.js';
 import { type ApiConnection, ApiRequestError } from './api.js';
 import type { BerthClient } from './client.js';
@@ -42,7 +49,7 @@ export class HttpClient implements BerthClient {
   ) {}
 
   private name(stack: string): string {
-    if (stack.includes('/') || stack.startsWith('.')) {
+    if (isPathLike(stack)) {
       throw new ApiRequestError(
         'STACK_NAME_REQUIRED',
         `${stack} is a path; over the API a stack is named as in the server's workspace`,

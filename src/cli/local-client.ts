@@ -6,20 +6,9 @@ import { builtinXBerthRegistry } from '../composition.js';
 import { StackService } from '../deploy/service.js';
 import { connectEngine, type Engine } from '../engine/index.js';
 import type { Loggers } from '../log/index.js';
-import { type LockOwner, openStore, type Store } from '../store/index.js';
+import { openStore, processIsAlive, type Store } from '../store/index.js';
 import type { BerthClient } from './client.js';
 import type { CliConfig } from './config.js';
-
-/** True while the process that holds a lock is alive on this host. */
-export function isAlive(owner: LockOwner): boolean {
-  if (owner.host !== hostname()) return true;
-  try {
-    process.kill(owner.pid, 0);
-    return true;
-  } catch (error: unknown) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * The in-process client (`--local`): loads stacks from the workspace, drives the engine itself and
@@ -39,7 +28,11 @@ export class LocalClient extends StackService implements BerthClient {
         return this.engineConnection;
       },
       store: () => {
-        this.opened ??= openStore({ path: join(config.stateDir, 'berth.db'), clock, isAlive });
+        this.opened ??= openStore({
+          path: join(config.stateDir, 'berth.db'),
+          clock,
+          isAlive: processIsAlive,
+        });
         return this.opened;
       },
       clock,

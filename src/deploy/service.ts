@@ -101,7 +101,8 @@ export interface StackServiceDeps {
   readonly logger?: Pick<Logger, 'info'>;
 }
 
-const isPathLike = (stack: string) => stack.includes('/') || stack.startsWith('.');
+/** A stack argument that names a folder or file rather than a stack (`./shop`, `stacks/shop`). */
+export const isPathLike = (stack: string): boolean => stack.includes('/') || stack.startsWith('.');
 
 /** Loads stacks from the workspace, drives the engine, keeps state in the store. */
 export class StackService implements StackOperations {

@@ -1,9 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createApp } from './app.js';
 import { authFixture, GOOD_PASSWORD, withAdmin } from './auth/test-support.js';
-import { authServiceAuthenticator } from './authenticator.js';
 import { SESSION_COOKIE } from './context.js';
-import { createMetrics } from './metrics.js';
+import { authApp } from './test-support.js';
 
 // The app with the real auth service on a real SQLite file: tokens, sessions and CSRF end to end.
 
@@ -16,20 +14,7 @@ afterEach(() => {
 function setup(options: { authRoutes?: boolean } = {}) {
   const f = authFixture();
   fixtures.push(f);
-  const app = createApp({
-    authenticator: authServiceAuthenticator(f.auth),
-    auditLog: f.auditLog,
-    metrics: createMetrics(),
-    clock: f.clock,
-    version: 'test',
-    ready: async () => [{ name: 'store', ok: true }],
-    listStacks: async () => [],
-    validate: async () => ({ files: [] }),
-    workspaceRoot: '/nonexistent',
-    ...(options.authRoutes
-      ? { authRoutes: { auth: f.auth, auditLog: f.auditLog, clock: f.clock, secureCookies: true } }
-      : {}),
-  });
+  const app = authApp(f, { authRoutes: options.authRoutes === true, secureCookies: true });
   return { f, app };
 }
 

@@ -18,7 +18,7 @@ import { builtinXBerthRegistry } from '../composition.js';
 import { StackService } from '../deploy/service.js';
 import { connectEngine, type Engine } from '../engine/index.js';
 import type { Loggers } from '../log/index.js';
-import { type LockOwner, openStore } from '../store/index.js';
+import { openStore, processIsAlive } from '../store/index.js';
 import { createApp } from './app.js';
 import { createAuth } from './auth/index.js';
 import { authServiceAuthenticator } from './authenticator.js';
@@ -84,16 +84,6 @@ export function checkServeConfig(config: ServeConfig): void {
   }
 }
 
-function isAlive(owner: LockOwner): boolean {
-  if (owner.host !== hostname()) return true;
-  try {
-    process.kill(owner.pid, 0);
-    return true;
-  } catch (error: unknown) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 function listen(server: Server, target: { port: number; host: string } | string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -114,7 +104,7 @@ export async function startServer(
 ): Promise<RunningServer> {
   checkServeConfig(config);
   mkdirSync(config.stateDir, { recursive: true, mode: 0o700 });
-  const store = openStore({ path: join(config.stateDir, 'berth.db'), clock, isAlive });
+  const store = openStore({ path: join(config.stateDir, 'berth.db'), clock, isAlive: processIsAlive });
   const auth = createAuth({ store, clock });
   const log = loggers.for('server');
   let setupTokenFile: string | undefined;

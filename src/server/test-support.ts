@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builtinXBerthRegistry } from '../composition.js';
 import { type AuditLogStore, openMemoryStore } from '../store/index.js';
-import type { AppDeps } from './app.js';
+import { type AppDeps, createApp } from './app.js';
+import type { AuthFixture } from './auth/test-support.js';
+import { authServiceAuthenticator } from './authenticator.js';
 import type { Authenticator } from './context.js';
 import { createMetrics } from './metrics.js';
 import type { Grant, Principal, Role } from './rbac.js';
@@ -161,4 +163,37 @@ export function exampleRequest(
 export function grantsOf(role: Role | undefined, stack?: string): Grant[] {
   if (role === undefined) return [];
   return [stack === undefined ? { role } : { role, stack }];
+}
+
+/**
+ * The app over an auth fixture's real auth service and store, with no workspace: the routes of
+ * setup, login, tokens, users and the audit log (unless `authRoutes` is false), answers checked
+ * against their schemas. `authenticator` replaces the real one (e.g. a tableAuthenticator).
+ */
+export function authApp(
+  f: AuthFixture,
+  options: { authenticator?: Authenticator; authRoutes?: boolean; secureCookies?: boolean } = {},
+) {
+  return createApp({
+    authenticator: options.authenticator ?? authServiceAuthenticator(f.auth),
+    auditLog: f.auditLog,
+    metrics: createMetrics(),
+    clock: f.clock,
+    version: 'test',
+    checkResponses: true,
+    ready: async () => [{ name: 'store', ok: true }],
+    listStacks: async () => [],
+    validate: async () => ({ files: [] }),
+    workspaceRoot: '/nonexistent',
+    ...(options.authRoutes === false
+      ? {}
+      : {
+          authRoutes: {
+            auth: f.auth,
+            auditLog: f.auditLog,
+            clock: f.clock,
+            secureCookies: options.secureCookies ?? false,
+          },
+        }),
+  });
 }

@@ -89,3 +89,4 @@ export type {
   OperationStatus,
   OperationStore,
 } from './operations.js';
+export { processIsAlive } from './process-alive.js';

@@ -1,9 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createApp } from '../app.js';
 import { type AuthFixture, authFixture } from '../auth/test-support.js';
-import { createMetrics } from '../metrics.js';
 import { PROBLEM_CONTENT_TYPE } from '../problem.js';
-import { principal, tableAuthenticator } from '../test-support.js';
+import { authApp, principal, tableAuthenticator } from '../test-support.js';
 
 // GET /api/v1/audit-log through the app, over a real audit log in SQLite.
 
@@ -32,19 +30,7 @@ function setup(n: number) {
       requestId: `req-${i}`,
     });
   }
-  const app = createApp({
-    authenticator: tableAuthenticator(tokens),
-    auditLog: f.auditLog,
-    metrics: createMetrics(),
-    clock: f.clock,
-    version: 'test',
-    checkResponses: true,
-    ready: async () => [{ name: 'store', ok: true }],
-    listStacks: async () => [],
-    validate: async () => ({ files: [] }),
-    workspaceRoot: '/nonexistent',
-    authRoutes: { auth: f.auth, auditLog: f.auditLog, clock: f.clock, secureCookies: false },
-  });
+  const app = authApp(f, { authenticator: tableAuthenticator(tokens) });
   const get = async (query: string, as: keyof typeof tokens = 'admin') => {
     const res = await app.request(`/api/v1/audit-log${query}`, {
       headers: { authorization: `Bearer ${as}` },

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { StackOperations } from '../../deploy/service.js';
-import type { JsonValue, Operation, OperationStore } from '../../store/index.js';
+import type { JsonValue, Operation, OperationKind, OperationStore } from '../../store/index.js';
 import type { AppMetrics, DeployOutcome } from '../metrics.js';
-import type { OperationRunner } from '../operations.js';
+import type { OperationRequest, OperationRunner } from '../operations.js';
 import { ApiError } from '../problem.js';
-import { can } from '../rbac.js';
-import { defineRoute, type Route } from './registry.js';
+import { can, type Principal } from '../rbac.js';
+import { type AuditFacts, defineRoute, type Route } from './registry.js';
 import { STACK_NAME } from './stacks.js';
 
 export interface OperationRouteDeps {
@@ -52,6 +52,30 @@ export function operationRoutes(deps: OperationRouteDeps): Route[] {
     deps.metrics.deploys.inc({ stack: op.stack, outcome: label });
     deps.metrics.deployDuration.observe({ outcome: label }, seconds);
   };
+  /** Starts an operation for the caller, notes its id in the audit entry, answers its view (202). */
+  const launch = (
+    kind: OperationKind,
+    ctx: {
+      params: { stack: string };
+      principal: Principal;
+      requestId: string;
+      audit: (f: AuditFacts) => void;
+    },
+    run: OperationRequest['run'],
+    detail: Record<string, JsonValue>,
+    onFinished: (op: Operation, seconds: number) => void = finished,
+  ) => {
+    const op = deps.runner.start({
+      kind,
+      stack: ctx.params.stack,
+      actor: ctx.principal.name,
+      requestId: ctx.requestId,
+      run,
+      onFinished,
+    });
+    ctx.audit({ detail: { operation: op.id, ...detail } });
+    return view(op);
+  };
   return [
     defineRoute({
       method: 'POST',
@@ -72,13 +96,12 @@ export function operationRoutes(deps: OperationRouteDeps): Route[] {
       }),
       response: OperationSchema,
       example: { params: { stack: 'alpha' }, body: {} },
-      handler: ({ params, body, principal, requestId, audit }) => {
-        const op = deps.runner.start({
-          kind: 'up',
-          stack: params.stack,
-          actor: principal.name,
-          requestId,
-          run: async ({ onEvent, signal }) =>
+      handler: (ctx) => {
+        const { params, body, principal } = ctx;
+        return launch(
+          'up',
+          ctx,
+          async ({ onEvent, signal }) =>
             json(
               await deps.stacks.up(params.stack, {
                 trigger: 'api',
@@ -88,10 +111,9 @@ export function operationRoutes(deps: OperationRouteDeps): Route[] {
                 signal,
               }),
             ),
-          onFinished: deployFinished,
-        });
-        audit({ detail: { operation: op.id, ...(body.build ? { build: true } : {}) } });
-        return view(op);
+          body.build ? { build: true } : {},
+          deployFinished,
+        );
       },
     }),
     defineRoute({
@@ -110,7 +132,8 @@ export function operationRoutes(deps: OperationRouteDeps): Route[] {
       body: z.strictObject({ volumes: z.boolean().optional() }),
       response: OperationSchema,
       example: { params: { stack: 'alpha' }, body: {} },
-      handler: ({ params, body, principal, requestId, audit }) => {
+      handler: (ctx) => {
+        const { params, body, principal } = ctx;
         if (body.volumes && !can(principal, 'admin', params.stack)) {
           throw new ApiError(
             'FORBIDDEN',
@@ -119,19 +142,15 @@ export function operationRoutes(deps: OperationRouteDeps): Route[] {
             'ask an admin, or remove the stack without its volumes',
           );
         }
-        const op = deps.runner.start({
-          kind: 'down',
-          stack: params.stack,
-          actor: principal.name,
-          requestId,
-          run: async ({ onEvent }) =>
+        return launch(
+          'down',
+          ctx,
+          async ({ onEvent }) =>
             json(
               await deps.stacks.down(params.stack, { ...(body.volumes ? { volumes: true } : {}), onEvent }),
             ),
-          onFinished: finished,
-        });
-        audit({ detail: { operation: op.id, volumes: body.volumes === true } });
-        return view(op);
+          { volumes: body.volumes === true },
+        );
       },
     }),
     defineRoute({
@@ -148,23 +167,20 @@ export function operationRoutes(deps: OperationRouteDeps): Route[] {
       body: z.strictObject({ service: z.string().min(1).max(128).optional() }),
       response: OperationSchema,
       example: { params: { stack: 'alpha' }, body: {} },
-      handler: ({ params, body, principal, requestId, audit }) => {
-        const op = deps.runner.start({
-          kind: 'restart',
-          stack: params.stack,
-          actor: principal.name,
-          requestId,
-          run: async ({ onEvent }) =>
+      handler: (ctx) => {
+        const { params, body } = ctx;
+        return launch(
+          'restart',
+          ctx,
+          async ({ onEvent }) =>
             json(
               await deps.stacks.restart(params.stack, {
                 ...(body.service ? { service: body.service } : {}),
                 onEvent,
               }),
             ),
-          onFinished: finished,
-        });
-        audit({ detail: { operation: op.id, ...(body.service ? { service: body.service } : {}) } });
-        return view(op);
+          body.service ? { service: body.service } : {},
+        );
       },
     }),
     defineRoute({

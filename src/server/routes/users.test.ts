@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createApp } from '../app.js';
 import {
   type AuthFixture,
   authFixture,
@@ -9,9 +8,8 @@ import {
 } from '../auth/test-support.js';
 import { authServiceAuthenticator } from '../authenticator.js';
 import type { Authenticator } from '../context.js';
-import { createMetrics } from '../metrics.js';
 import { PROBLEM_CONTENT_TYPE } from '../problem.js';
-import { principal, tableAuthenticator } from '../test-support.js';
+import { authApp, principal, tableAuthenticator } from '../test-support.js';
 
 // User administration over HTTP: the app with the real auth service on a real SQLite file.
 
@@ -21,19 +19,7 @@ afterEach(() => {
 });
 
 function appOver(f: AuthFixture, authenticator: Authenticator = authServiceAuthenticator(f.auth)) {
-  return createApp({
-    authenticator,
-    auditLog: f.auditLog,
-    metrics: createMetrics(),
-    clock: f.clock,
-    version: 'test',
-    checkResponses: true,
-    ready: async () => [{ name: 'store', ok: true }],
-    listStacks: async () => [],
-    validate: async () => ({ files: [] }),
-    workspaceRoot: '/nonexistent',
-    authRoutes: { auth: f.auth, auditLog: f.auditLog, clock: f.clock, secureCookies: false },
-  });
+  return authApp(f, { authenticator });
 }
 
 /** root (global admin) plus a viewer and an operator, each with an API token of their full role. */

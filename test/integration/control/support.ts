@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SseReader } from '../../../src/server/sse-test-support.js';
 import { type ServeChild, startServeChild } from '../../../src/testing/serve-process.js';
 import { berth, type CliRun } from '../../helpers/tree.js';
 
@@ -100,36 +101,33 @@ export async function startControl(options: {
   };
 }
 
-/** Reads an SSE body until `until` is true for an event (or the stream ends), with a deadline. */
+/** An event of the stream, as the tests read it. */
+export interface StreamedEvent {
+  readonly id: number;
+  readonly kind: string;
+  readonly type: string;
+  readonly stack?: string;
+  readonly message: string;
+}
+
+/** Reads an SSE body until `until` is true for an event (or the stream ends), each wait bounded. */
 export async function readEvents(
   url: string,
   token: string,
-  until: (event: { id: number; kind: string; type: string; stack?: string; message: string }) => boolean,
+  until: (event: StreamedEvent) => boolean,
   timeoutMs = 30_000,
-): Promise<Array<{ id: number; kind: string; type: string; stack?: string; message: string }>> {
-  const abort = AbortSignal.timeout(timeoutMs);
-  const res = await fetch(url, { headers: { authorization: `Bearer ${token}` }, signal: abort });
-  const events: Array<{ id: number; kind: string; type: string; stack?: string; message: string }> = [];
-  const reader = res.body?.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
+): Promise<StreamedEvent[]> {
+  const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+  const sse = new SseReader(res);
+  const events: StreamedEvent[] = [];
   try {
-    while (reader) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffer += decoder.decode(value, { stream: true });
-      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const data = block.split('\n').find((l) => l.startsWith('data: '));
-        if (!data) continue;
-        const event = JSON.parse(data.slice(6));
-        events.push(event);
-        if (until(event)) return events;
-      }
+    for (let m = await sse.next(timeoutMs); m !== undefined; m = await sse.next(timeoutMs)) {
+      if (m.id === undefined) continue; // gap / reset notices carry no event
+      events.push(m.data as StreamedEvent);
+      if (until(m.data as StreamedEvent)) break;
     }
   } finally {
-    await reader?.cancel().catch(() => undefined);
+    await sse.cancel().catch(() => undefined);
   }
   return events;
 }

@@ -17,7 +17,7 @@ import {
 } from '../../../src/engine/index.js';
 import type { LoadedStack } from '../../../src/spec/stack.js';
 import { loadWorkspace } from '../../../src/spec/stack.js';
-import { type LockOwner, openStore, type Store } from '../../../src/store/index.js';
+import { type LockOwner, openStore, processIsAlive, type Store } from '../../../src/store/index.js';
 
 // Shared by the deploy integration tests. Every stack gets a unique name (`bt-<hex>`), so test
 // files run in parallel without meeting; cleanup removes only what carries that stack's label
@@ -26,14 +26,7 @@ import { type LockOwner, openStore, type Store } from '../../../src/store/index.
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const brokenDir = join(repoRoot, 'examples', 'broken');
 
-export const isAlive = (owner: LockOwner): boolean => {
-  try {
-    process.kill(owner.pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+export const isAlive = processIsAlive;
 
 export interface DeployHarness {
   readonly engine: Engine;
