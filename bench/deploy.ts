@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { systemClock } from '../src/clock.js';
+import { type LoadedStack, loadWorkspace } from '../src/compose/stack.js';
 import { builtinXBerthRegistry } from '../src/composition.js';
 import { deployStack, planDeploy } from '../src/deploy/deploy.js';
 import {
@@ -19,7 +20,6 @@ import {
   type Engine,
   type EngineEvent,
 } from '../src/engine/index.js';
-import { type LoadedStack, loadWorkspace } from '../src/spec/stack.js';
 import { openStore, processIsAlive, type Store } from '../src/store/index.js';
 import { parseArgs, positiveInt } from './lib/args.js';
 import { timeProcess } from './lib/proc.js';

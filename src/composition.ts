@@ -1,6 +1,6 @@
 import { AUDIT_XBERTH_SECTIONS } from './audit/xberth.js';
+import { createXBerthRegistry, type XBerthRegistry } from './compose/xberth/registry.js';
 import { DEPLOY_XBERTH_SECTIONS } from './deploy/xberth.js';
-import { createXBerthRegistry, type XBerthRegistry } from './spec/xberth/registry.js';
 
 /**
  * The one place where capabilities are wired together. Each capability owns its part of `x-berth`;

@@ -1,4 +1,4 @@
-import type { Service } from '../spec/model.js';
+import type { Service } from '../compose/schema/model.js';
 import { imageBase, isDatabaseImage } from './rules/helpers.js';
 import { noResourceLimits, volumeNoBackup } from './rules/standards-data.js';
 import { healthcheckMissing } from './rules/standards-health.js';

@@ -1,7 +1,7 @@
 // `berth audit`: standards and security rules over a snapshot of the estate, with reports and fixes.
 
-import type { Diagnostic } from '../spec/diagnostics.js';
-import type { LoadOptions } from '../spec/stack.js';
+import type { Diagnostic } from '../compose/diagnostics.js';
+import type { LoadOptions } from '../compose/stack.js';
 import { coverage } from './coverage.js';
 import type { AuditReport } from './report/context.js';
 import { SECURITY_RULES } from './rules/security.js';

@@ -1,8 +1,8 @@
 import { readdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import type { Diagnostic } from '../spec/diagnostics.js';
-import { findComposeFiles, findStackFolders, mapLimit, projectNameFrom } from '../spec/discover.js';
-import { type LoadedStack, type LoadOptions, loadStack, loadWorkspace } from '../spec/stack.js';
+import type { Diagnostic } from '../compose/diagnostics.js';
+import { findComposeFiles, findStackFolders, mapLimit, projectNameFrom } from '../compose/load/discover.js';
+import { type LoadedStack, type LoadOptions, loadStack, loadWorkspace } from '../compose/stack.js';
 import type { LiveFacts, Snapshot, StackFacts } from './types.js';
 
 const STRAY = /(\.bak|\.orig|\.old|\.swp|~)$/;

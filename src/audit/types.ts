@@ -1,6 +1,6 @@
-import type { CatalogStack } from '../spec/catalog.js';
-import type { LoadedStack } from '../spec/stack.js';
-import type { Path } from '../spec/yaml.js';
+import type { CatalogStack } from '../compose/load/catalog.js';
+import type { Path } from '../compose/load/yaml.js';
+import type { LoadedStack } from '../compose/stack.js';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 /** Most severe first. */

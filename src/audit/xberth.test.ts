@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { SpecCode } from '../compose/diagnostics.js';
+import { loadWorkspace } from '../compose/stack.js';
+import { validateXBerth } from '../compose/xberth/registry.js';
 import { builtinXBerthRegistry } from '../composition.js';
-import { SpecCode } from '../spec/diagnostics.js';
-import { loadWorkspace } from '../spec/stack.js';
-import { validateXBerth } from '../spec/xberth/registry.js';
 import { writeTree } from '../testing/tree.js';
 import { auditIgnores } from './xberth.js';
 

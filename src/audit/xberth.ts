@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { XBerthSection, XBerthValues } from '../spec/xberth/registry.js';
+import type { XBerthSection, XBerthValues } from '../compose/xberth/registry.js';
 import { RULE_IDS, type RuleId } from './types.js';
 
 const IgnoreEntrySchema = z.strictObject({

@@ -1,10 +1,10 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { type Diagnostic, didYouMean, SpecCode } from '../compose/diagnostics.js';
+import { decodeSource } from '../compose/load/source.js';
+import { type Path, parseYaml } from '../compose/load/yaml.js';
 import { parseEngineHost } from '../engine/index.js';
-import { type Diagnostic, didYouMean, SpecCode } from '../spec/diagnostics.js';
-import { decodeSource } from '../spec/source.js';
-import { type Path, parseYaml } from '../spec/yaml.js';
 import {
   MAX_CONFIG_BYTES,
   SERVE_CONFIG_CODE,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ServiceSchema } from '../spec/model.js';
+import { ServiceSchema } from '../compose/schema/model.js';
 import { containerSpec, type ResourceNames } from './container-spec.js';
 
 const names: ResourceNames = {

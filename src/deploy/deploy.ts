@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
+import type { LoadedStack } from '../compose/stack.js';
 import { type Engine, stackSelector } from '../engine/index.js';
-import type { LoadedStack } from '../spec/stack.js';
 import type { LockOwner, Store } from '../store/index.js';
 import { type ApplyResult, applyPlan } from './apply.js';
 import { type DesiredStack, desiredState } from './desired.js';

@@ -1,3 +1,5 @@
+import type { NetworkDef, Service, VolumeDef } from '../compose/schema/model.js';
+import type { LoadedStack } from '../compose/stack.js';
 import {
   type ContainerSpec,
   containerLabels,
@@ -6,8 +8,6 @@ import {
   type VolumeCreateSpec,
 } from '../engine/index.js';
 import type { GateKind } from '../health/index.js';
-import type { NetworkDef, Service, VolumeDef } from '../spec/model.js';
-import type { LoadedStack } from '../spec/stack.js';
 import { containerSpec, type ResourceNames } from './container-spec.js';
 import { configHash } from './hash.js';
 import { builtImageName, resourceName } from './naming.js';

@@ -1,6 +1,6 @@
+import type { LoadedStack } from '../compose/stack.js';
 import type { ContainerSpec, Engine } from '../engine/index.js';
 import { isEngineError, stackSelector } from '../engine/index.js';
-import type { LoadedStack } from '../spec/stack.js';
 import type { Store } from '../store/index.js';
 import type { DesiredStack } from './desired.js';
 import { builtImageName } from './naming.js';

@@ -1,4 +1,6 @@
 import type { Clock } from '../clock.js';
+import { dependentsOf } from '../compose/graph.js';
+import type { LoadedStack } from '../compose/stack.js';
 import {
   BerthLabel,
   type ContainerInfo,
@@ -9,8 +11,6 @@ import {
   stackSelector,
 } from '../engine/index.js';
 import { describeContainer } from '../health/index.js';
-import { dependentsOf } from '../spec/graph.js';
-import type { LoadedStack } from '../spec/stack.js';
 import type { LockOwner, Store } from '../store/index.js';
 import type { DesiredStack } from './desired.js';
 import { DeployError } from './errors.js';

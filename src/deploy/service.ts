@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import type { Clock } from '../clock.js';
+import { formatDiagnostic } from '../compose/diagnostics.js';
+import { resolveWorkspace } from '../compose/load/workspace.js';
+import { type LoadedStack, loadWorkspace } from '../compose/stack.js';
+import { composeView } from '../compose/view.js';
+import type { XBerthRegistry } from '../compose/xberth/registry.js';
 import type { Engine, ExecResult } from '../engine/index.js';
 import type { Logger } from '../log/index.js';
-import { formatDiagnostic } from '../spec/diagnostics.js';
-import { type LoadedStack, loadWorkspace } from '../spec/stack.js';
-import { composeView } from '../spec/view.js';
-import { resolveWorkspace } from '../spec/workspace.js';
-import type { XBerthRegistry } from '../spec/xberth/registry.js';
 import type { Deployment, LockOwner, ServiceResult, Store } from '../store/index.js';
 import { deployStack, planDeploy } from './deploy.js';
 import { DeployError } from './errors.js';

@@ -3,9 +3,9 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { type LoadedStack, loadWorkspace } from '../compose/stack.js';
 import { builtinXBerthRegistry } from '../composition.js';
 import type { ContainerSummary, NetworkInfo, VolumeInfo } from '../engine/index.js';
-import { type LoadedStack, loadWorkspace } from '../spec/stack.js';
 import { type DesiredContext, type DesiredStack, desiredState } from './desired.js';
 import type { AppliedRecord, PlanInput } from './plan.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SpecCode } from '../spec/diagnostics.js';
-import { createXBerthRegistry, validateXBerth } from '../spec/xberth/registry.js';
+import { SpecCode } from '../compose/diagnostics.js';
+import { createXBerthRegistry, validateXBerth } from '../compose/xberth/registry.js';
 import { DEPLOY_XBERTH_SECTIONS } from './xberth.js';
 
 const registry = createXBerthRegistry(DEPLOY_XBERTH_SECTIONS);

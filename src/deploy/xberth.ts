@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { formatDuration, parseDuration } from '../spec/schema/units.js';
-import type { XBerthSection } from '../spec/xberth/registry.js';
+import { formatDuration, parseDuration } from '../compose/schema/units.js';
+import type { XBerthSection } from '../compose/xberth/registry.js';
 
 /** A duration written as in compose (`90s`, `2m`, `1m30s`), parsed to milliseconds. */
 const duration = z.union([z.string(), z.number()]).transform((value, ctx) => {

@@ -1,6 +1,6 @@
+import type { DependsCondition } from '../compose/graph.js';
 import { BerthLabel, ComposeLabel } from '../engine/labels.js';
 import type { ContainerInfo } from '../engine/types.js';
-import type { DependsCondition } from '../spec/graph.js';
 import { clip, exitCodeText, lastHealthOutput, oneLine } from './describe.js';
 
 export type { DependsCondition };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { formatDuration } from '../compose/schema/units.js';
 import type { ContainerHealth } from '../engine/types.js';
-import { formatDuration } from '../spec/schema/units.js';
 import {
   clip,
   describeContainer,

@@ -1,5 +1,5 @@
+import { formatDuration } from '../compose/schema/units.js';
 import type { ContainerInfo } from '../engine/types.js';
-import { formatDuration } from '../spec/schema/units.js';
 import { clip, exitCodeText, lastHealthCheck, oneLine } from './describe.js';
 
 /**

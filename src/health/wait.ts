@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
+import { formatDuration } from '../compose/schema/units.js';
 import type { ContainerInfo } from '../engine/types.js';
-import { formatDuration } from '../spec/schema/units.js';
 import { type ConditionResult, conditionHolds, type DependsCondition } from './conditions.js';
 import {
   type GateObservation,

@@ -1,8 +1,8 @@
 import { type BigIntStats, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { type InputObservation, inputKindOf } from '../spec/inputs.js';
-import { type LoadOptions, loadWorkspace, type WorkspaceLoad } from '../spec/stack.js';
-import { reportOf, type ValidateOptions, type ValidationReport } from '../spec/validate.js';
+import { type InputObservation, inputKindOf } from '../compose/load/inputs.js';
+import { type LoadOptions, loadWorkspace, type WorkspaceLoad } from '../compose/stack.js';
+import { reportOf, type ValidateOptions, type ValidationReport } from '../compose/validate.js';
 import type { StackInfo } from './routes/stacks.js';
 
 /** How the workspace is read; tests inject `load` to count loads and `now` to age the files. */

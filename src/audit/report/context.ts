@@ -1,5 +1,5 @@
 import { isAbsolute, relative, sep } from 'node:path';
-import type { Diagnostic } from '../../spec/diagnostics.js';
+import type { Diagnostic } from '../../compose/diagnostics.js';
 import type { Coverage } from '../coverage.js';
 import type { AuditResult } from '../run.js';
 import type { Rule, Severity, Snapshot } from '../types.js';

@@ -1,4 +1,4 @@
-import type { Service } from '../../spec/model.js';
+import type { Service } from '../../compose/schema/model.js';
 import type { Coverage } from '../coverage.js';
 import { isStateful } from '../rules/standards-data.js';
 import type { Finding, StackFacts } from '../types.js';

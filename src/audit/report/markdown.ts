@@ -1,5 +1,5 @@
 import { basename, dirname } from 'node:path';
-import type { Diagnostic } from '../../spec/diagnostics.js';
+import type { Diagnostic } from '../../compose/diagnostics.js';
 import { atLeast } from '../run.js';
 import { type Finding, SEVERITIES } from '../types.js';
 import { type AuditReport, reportPath } from './context.js';

@@ -1,4 +1,4 @@
-import type { Service } from '../../spec/model.js';
+import type { Service } from '../../compose/schema/model.js';
 import type { Hit, Rule, StackFacts } from '../types.js';
 import {
   type DatabaseEngine,

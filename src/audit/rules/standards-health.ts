@@ -1,5 +1,5 @@
-import type { Healthcheck, Service } from '../../spec/model.js';
-import { formatDuration } from '../../spec/schema/units.js';
+import type { Healthcheck, Service } from '../../compose/schema/model.js';
+import { formatDuration } from '../../compose/schema/units.js';
 import type { Hit, Rule } from '../types.js';
 import { databaseEngine, eachService, imageBase, isOneShot, parseImage, serviceHit } from './helpers.js';
 

@@ -1,5 +1,5 @@
-import type { Service } from '../../spec/model.js';
-import type { Path } from '../../spec/yaml.js';
+import type { Path } from '../../compose/load/yaml.js';
+import type { Service } from '../../compose/schema/model.js';
 import type { Hit, Snapshot, StackFacts } from '../types.js';
 import { envOf, serviceHit } from './helpers.js';
 

@@ -1,4 +1,4 @@
-import { nearest } from '../../spec/diagnostics.js';
+import { nearest } from '../../compose/diagnostics.js';
 import type { Hit, Rule } from '../types.js';
 import { serviceHit } from './helpers.js';
 import {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
-import { composeView } from '../../spec/view.js';
+import { composeView } from '../../compose/view.js';
 import { type CliIo, ExitCode } from '../io.js';
 import { collect, failIfInvalid, loadForCommand, printDiagnostics, type StackOptions } from './shared.js';
 

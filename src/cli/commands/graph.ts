@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { formatGraph, GRAPH_FORMATS, type GraphFormat } from '../../spec/graph-format.js';
+import { formatGraph, GRAPH_FORMATS, type GraphFormat } from '../../compose/graph-format.js';
 import { type CliIo, ExitCode } from '../io.js';
 import { collect, failIfInvalid, loadForCommand, type StackOptions } from './shared.js';
 

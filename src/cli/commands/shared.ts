@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
+import { type Diagnostic, formatDiagnostic, hasErrors, sortDiagnostics } from '../../compose/diagnostics.js';
+import { loadWorkspace, type WorkspaceLoad } from '../../compose/stack.js';
+import { displayPath } from '../../compose/validate.js';
 import { builtinXBerthRegistry } from '../../composition.js';
-import { type Diagnostic, formatDiagnostic, hasErrors, sortDiagnostics } from '../../spec/diagnostics.js';
-import { loadWorkspace, type WorkspaceLoad } from '../../spec/stack.js';
-import { displayPath } from '../../spec/validate.js';
 import { type CliIo, ExitCode } from '../io.js';
 
 export interface StackOptions {

@@ -1,4 +1,4 @@
-import { PROJECT_NAME_PATTERN } from '../../spec/discover.js';
+import { PROJECT_NAME_PATTERN } from '../../compose/load/discover.js';
 import type { GrantRecord } from '../../store/auth-users.js';
 import { type Grant, ROLES, type Role, roleRank } from '../rbac.js';
 import { type AuthContext, iso, nowMs, toUser, type User } from './context.js';

@@ -1,7 +1,7 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
-import { PROJECT_NAME_PATTERN } from '../../spec/discover.js';
-import type { ValidationReport } from '../../spec/validate.js';
+import { PROJECT_NAME_PATTERN } from '../../compose/load/discover.js';
+import type { ValidationReport } from '../../compose/validate.js';
 import { pageSchema, paginate, paginationQuery } from '../pagination.js';
 import { ApiError } from '../problem.js';
 import { can } from '../rbac.js';

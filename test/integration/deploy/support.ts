@@ -5,6 +5,8 @@ import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Clock, systemClock } from '../../../src/clock.js';
+import type { LoadedStack } from '../../../src/compose/stack.js';
+import { loadWorkspace } from '../../../src/compose/stack.js';
 import { builtinXBerthRegistry } from '../../../src/composition.js';
 import { type DeployResult, deployStack } from '../../../src/deploy/deploy.js';
 import type { DeployEvent } from '../../../src/deploy/events.js';
@@ -15,8 +17,6 @@ import {
   type EngineEvent,
   isEngineError,
 } from '../../../src/engine/index.js';
-import type { LoadedStack } from '../../../src/spec/stack.js';
-import { loadWorkspace } from '../../../src/spec/stack.js';
 import { type LockOwner, openStore, processIsAlive, type Store } from '../../../src/store/index.js';
 
 // Shared by the deploy integration tests. Every stack gets a unique name (`bt-<hex>`), so test

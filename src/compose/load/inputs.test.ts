@@ -1,0 +1,143 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { writeTree } from '../../testing/tree.js';
+import { loadWorkspace } from '../stack.js';
+import { createXBerthRegistry } from '../xberth/registry.js';
+import { noteInput, recordInputs } from './inputs.js';
+
+const roots: string[] = [];
+afterAll(async () => {
+  await Promise.all(roots.map((root) => rm(root, { recursive: true, force: true })));
+});
+const tree = async (files: Record<string, string>) => {
+  const root = await writeTree(files);
+  roots.push(root);
+  return root;
+};
+const load = (path: string) => loadWorkspace(path, { env: {}, registry: createXBerthRegistry([]) });
+const relative = (root: string, inputs: ReadonlyMap<string, string>) =>
+  Object.fromEntries([...inputs].map(([path, kind]) => [path.slice(root.length) || '/', kind]));
+
+describe('recordInputs', () => {
+  it('collects the paths noted by the task and what was seen there', async () => {
+    const { result, inputs } = await recordInputs(async () => {
+      noteInput('/a/b', 'file');
+      await new Promise((r) => setTimeout(r, 1));
+      noteInput('/a/../a/c', 'missing');
+      return 42;
+    });
+    expect(result).toBe(42);
+    expect([...inputs]).toEqual([
+      ['/a/b', 'file'],
+      ['/a/c', 'missing'],
+    ]);
+  });
+
+  it('marks a path seen as two different kinds as changed', async () => {
+    const { inputs } = await recordInputs(async () => {
+      noteInput('/x', 'missing');
+      noteInput('/x', 'missing');
+      noteInput('/x', 'file');
+      noteInput('/x', 'missing');
+    });
+    expect(inputs.get('/x')).toBe('changed');
+  });
+
+  it('gives nested recordings their own paths and the outer one all of them; nothing outside', async () => {
+    noteInput('/outside', 'file');
+    const outer = await recordInputs(async () => {
+      noteInput('/outer', 'dir');
+      const inner = await recordInputs(async () => noteInput('/inner', 'file'));
+      expect([...inner.inputs.keys()]).toEqual(['/inner']);
+    });
+    expect([...outer.inputs.keys()]).toEqual(['/outer', '/inner']);
+  });
+
+  it('keeps concurrent recordings apart', async () => {
+    const task = (name: string) =>
+      recordInputs(async () => {
+        await new Promise((r) => setTimeout(r, 1));
+        noteInput(name, 'file');
+      });
+    const [a, b] = await Promise.all([task('/a'), task('/b')]);
+    expect([...(a?.inputs.keys() ?? [])]).toEqual(['/a']);
+    expect([...(b?.inputs.keys() ?? [])]).toEqual(['/b']);
+  });
+});
+
+describe('loadWorkspace inputs', () => {
+  it('lists every file read, folder listed and path probed, with what was there', async () => {
+    const root = await tree({
+      'berth.yaml':
+        'stacks:\n  app:\n    path: app\n  lib:\n    path: lib\n    files: [main.yaml]\n  gone:\n    path: gone\n',
+      'app/compose.yaml': [
+        'include:',
+        '  - ../shared/compose.yaml',
+        'services:',
+        '  web:',
+        `    image: nginx:\${TAG}`,
+        '    env_file:',
+        '      - web.env',
+        '      - path: optional.env',
+        '        required: false',
+        '    extends: { file: ../common/base.yaml, service: base }',
+        '    depends_on: [redis]',
+        '',
+      ].join('\n'),
+      'app/compose.override.yaml': 'services:\n  web:\n    ports: ["80"]\n',
+      'app/.env': 'TAG=1.27\n',
+      'app/web.env': 'A=1\n',
+      'shared/compose.yaml': 'services:\n  redis:\n    image: redis\n',
+      'common/base.yaml': 'services:\n  base:\n    restart: always\n',
+      'lib/main.yaml': 'services:\n  job:\n    image: busybox\n',
+    });
+    const result = await load(root);
+    expect(result.stacks.map((s) => s.name)).toEqual(['app', 'lib']);
+    expect(relative(root, result.inputs)).toEqual({
+      '/': 'dir',
+      '/berth.yaml': 'file',
+      '/app': 'dir',
+      '/app/compose.yaml': 'file',
+      '/app/compose.override.yaml': 'file',
+      '/app/.env': 'file',
+      '/app/web.env': 'file',
+      '/app/optional.env': 'missing',
+      '/shared/compose.yaml': 'file',
+      '/shared/.env': 'missing',
+      '/common/base.yaml': 'file',
+      '/lib': 'dir',
+      '/lib/main.yaml': 'file',
+      '/lib/.env': 'missing',
+      '/gone': 'missing',
+    });
+    // Every file the load reports having read is among its inputs.
+    for (const file of result.files) expect(result.inputs.has(file)).toBe(true);
+  });
+
+  it('lists the estate folder and each sub-folder, stacks or not', async () => {
+    const root = await tree({
+      'a/compose.yaml': 'services:\n  web:\n    image: nginx\n',
+      'docs/readme.txt': 'not a stack\n',
+    });
+    const result = await load(root);
+    expect(result.stacks.map((s) => s.name)).toEqual(['a']);
+    expect(relative(root, result.inputs)).toMatchObject({
+      '/': 'dir',
+      '/berth.yaml': 'missing',
+      '/a': 'dir',
+      '/a/compose.yaml': 'file',
+      '/a/.env': 'missing',
+      '/docs': 'dir',
+    });
+  });
+
+  it('notes a missing workspace and unreadable sources', async () => {
+    const root = await tree({ 'berth.yaml': 'stacks:\n  app:\n    path: app\n', 'app/compose.yaml': '' });
+    const missing = await load(join(root, 'nope'));
+    expect(relative(root, missing.inputs)).toEqual({ '/nope': 'missing' });
+    const empty = await load(root);
+    expect(empty.stacks).toEqual([]);
+    expect(empty.inputs.get(join(root, 'app', 'compose.yaml'))).toBe('file');
+  });
+});

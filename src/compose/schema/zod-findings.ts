@@ -1,0 +1,169 @@
+import type { z } from 'zod';
+import { didYouMean, type SpecCode } from '../diagnostics.js';
+import type { Path } from '../load/yaml.js';
+
+/** A schema problem at a path, before it is given a file position. */
+export interface Finding {
+  readonly code: SpecCode;
+  readonly path: Path;
+  readonly at: 'key' | 'value';
+  readonly message: string;
+  readonly hint: string;
+}
+
+export interface FindingCodes {
+  readonly unknownKey: SpecCode;
+  readonly invalid: SpecCode;
+  readonly missing: SpecCode;
+}
+
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+const EXPECTED: Record<string, string> = {
+  object: 'a mapping',
+  array: 'a list',
+  string: 'a string',
+  number: 'a number',
+  boolean: 'true or false',
+};
+
+function at(input: unknown, path: Path): unknown {
+  let current = input;
+  for (const segment of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string | number, unknown>)[segment];
+  }
+  return current;
+}
+
+export function dotted(path: Path): string {
+  return path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : p))
+    .join('.')
+    .replace(/\.\[/g, '[');
+}
+
+/**
+ * Maps zod issues of Berth's own strict schemas (catalog, x-berth sections) to findings with
+ * messages that name the key and hints that say what to write instead.
+ * Pass the schema to get "did you mean" hints for unknown keys.
+ */
+export function zodFindings(
+  error: z.ZodError,
+  input: unknown,
+  codes: FindingCodes,
+  basePath: Path = [],
+  schema?: z.ZodType,
+): Finding[] {
+  const findings: Finding[] = [];
+  for (const issue of error.issues) {
+    const path = [...basePath, ...(issue.path as (string | number)[])];
+    const name = dotted(path) || '(document)';
+    const value = at(input, issue.path as (string | number)[]);
+    switch (issue.code) {
+      case 'unrecognized_keys': {
+        const known = schema ? keysAt(schema, issue.path as (string | number)[]) : [];
+        for (const key of issue.keys) findings.push(unknownKey(codes, [...path, key], known));
+        break;
+      }
+      case 'invalid_type': {
+        const missing = value === undefined;
+        findings.push({
+          code: missing ? codes.missing : codes.invalid,
+          path,
+          at: missing ? 'key' : 'value',
+          message: missing
+            ? `${name} is required`
+            : `${name} must be ${EXPECTED[issue.expected] ?? issue.expected}, got ${describe(value)}`,
+          hint: missing
+            ? `add \`${String(path[path.length - 1])}\``
+            : `write ${EXPECTED[issue.expected] ?? issue.expected} here`,
+        });
+        break;
+      }
+      case 'invalid_value':
+        findings.push({
+          code: codes.invalid,
+          path,
+          at: 'value',
+          message: `${name} must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describe(value)}`,
+          hint:
+            didYouMean(String(value), issue.values.map(String)) || `use one of: ${issue.values.join(', ')}`,
+        });
+        break;
+      case 'custom': {
+        const params = (issue.params ?? {}) as { hint?: string };
+        findings.push({
+          code: codes.invalid,
+          path,
+          at: 'value',
+          message: `${name}: ${issue.message}`,
+          hint: params.hint ?? '',
+        });
+        break;
+      }
+      default:
+        findings.push({
+          code: codes.invalid,
+          path,
+          at: 'value',
+          message: `${name}: ${issue.message}`,
+          hint: (issue as { params?: { hint?: string } }).params?.hint ?? 'see the documentation of this key',
+        });
+    }
+  }
+  return findings;
+}
+
+function unknownKey(codes: FindingCodes, path: Path, known: readonly string[]): Finding {
+  const key = String(path[path.length - 1]);
+  const where = dotted(path.slice(0, -1)) || 'the document';
+  const suggestion = didYouMean(key, known);
+  return {
+    code: codes.unknownKey,
+    path,
+    at: 'key',
+    message: `unknown key \`${key}\` in ${where}`,
+    hint: suggestion || (known.length > 0 ? `allowed keys: ${known.join(', ')}` : 'remove this key'),
+  };
+}
+
+type Def = {
+  type: string;
+  shape?: Record<string, z.ZodType>;
+  element?: z.ZodType;
+  valueType?: z.ZodType;
+  innerType?: z.ZodType;
+  in?: z.ZodType;
+  options?: z.ZodType[];
+};
+const defOf = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
+
+/** The keys a strict object schema allows at `path`, for "did you mean" hints. */
+export function keysAt(schema: z.ZodType, path: Path): string[] {
+  let current: z.ZodType | undefined = schema;
+  let remaining = [...path];
+  for (let guard = 0; current && guard < 200; guard++) {
+    const def = defOf(current);
+    if (def.innerType) current = def.innerType;
+    else if (def.type === 'pipe') current = def.in;
+    else if (def.type === 'union' && def.options) {
+      current = def.options.find((o) => ['object', 'record'].includes(defOf(o).type)) ?? def.options[0];
+    } else if (remaining.length === 0)
+      return def.type === 'object' && def.shape ? Object.keys(def.shape) : [];
+    else {
+      const [head, ...rest] = remaining;
+      remaining = rest;
+      if (def.type === 'object') current = def.shape?.[String(head)];
+      else if (def.type === 'array') current = def.element;
+      else if (def.type === 'record') current = def.valueType;
+      else return [];
+    }
+  }
+  return [];
+}
