@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { processIo } from '../src/cli/io.js';
 import { main } from '../src/cli/main.js';
-import { startServeChild } from '../src/testing/serve-process.js';
+import { startServeChild } from '../test/support/serve-process.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const demoDir = join(root, '.berth-demo');

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { listeningAddress } from '../../src/testing/serve-process.js';
+import { listeningAddress } from '../../test/support/serve-process.js';
 
 export interface ServeProcess {
   readonly pid: number;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { snapshotOf, stackOf } from '../../test/support/audit-standards.js';
 import { coverage, isStateful } from './coverage.js';
 import { noResourceLimits, volumeNoBackup } from './rules/standards-data.js';
-import { snapshotOf, stackOf } from './rules/standards-fixture.js';
 import { healthcheckMissing } from './rules/standards-health.js';
 import { imageNotPinned } from './rules/standards-images.js';
 

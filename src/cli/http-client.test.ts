@@ -1,9 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type ControlToken, controlFixture } from '../../test/support/control.js';
 import { DeployError } from '../deploy/errors.js';
 import type { DeployEvent } from '../deploy/events.js';
-import { type ControlToken, controlFixture } from '../server/control-test-support.js';
 import { ApiConnection, ApiRequestError } from './api.js';
 import { HttpClient } from './http-client.js';
 

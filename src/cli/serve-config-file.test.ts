@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { errors, FILE, onlyError, printed, settings } from '../../test/support/serve-config.js';
 import {
   configFileOf,
   formatServeConfigProblem,
@@ -9,7 +10,6 @@ import {
   MAX_CONFIG_BYTES,
   readServeConfigFile,
 } from './serve-config.js';
-import { errors, FILE, onlyError, printed, settings } from './serve-config-test-support.js';
 
 describe('each key of the file', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { BASE_ENV, CWD, FILE_DIR, onlyError, printed, settings } from '../../test/support/serve-config.js';
 import { resolveServeConfig, type ServeFlags } from './serve-config.js';
-import { BASE_ENV, CWD, FILE_DIR, onlyError, printed, settings } from './serve-config-test-support.js';
 
 describe('defaults', () => {
   it('listens on 127.0.0.1:7300 with the CLI state folder and the current folder as workspace', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { imageId } from '../../test/support/deploy-fixtures.js';
 import type { ContainerSpec } from '../engine/index.js';
 import { SPEC_DEFAULTS } from '../engine/spec-defaults.js';
 import { specDiff } from './diff.js';
-import { imageId } from './test-fixtures.js';
 
 const base: ContainerSpec = {
   ...SPEC_DEFAULTS,

@@ -1,7 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { BerthLabel, containerLabels, stackResourceLabels } from '../engine/index.js';
-import type { DesiredStack } from './desired.js';
-import { isEmpty, isPrevious, type Plan, planStack } from './plan.js';
 import {
   type Converged,
   converged,
@@ -11,7 +8,10 @@ import {
   planInput,
   summary,
   volumeInfo,
-} from './test-fixtures.js';
+} from '../../test/support/deploy-fixtures.js';
+import { BerthLabel, containerLabels, stackResourceLabels } from '../engine/index.js';
+import type { DesiredStack } from './desired.js';
+import { isEmpty, isPrevious, type Plan, planStack } from './plan.js';
 
 const STACK = `services:
   db:

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { containerInfo, healthOf } from '../../test/support/health-fixtures.js';
 import type { ContainerInfo, HealthStatus } from '../engine/types.js';
 import { type ConditionResult, conditionHolds, type DependsCondition } from './conditions.js';
-import { containerInfo, healthOf } from './test-fixtures.js';
 
 function replica(n: number, over: Partial<ContainerInfo> = {}): ContainerInfo {
   return containerInfo({ id: `id${n}`, name: `shop-db-${n}`, ...over });

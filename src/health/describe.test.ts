@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { containerInfo, T0 } from '../../test/support/health-fixtures.js';
 import { formatDuration } from '../compose/schema/units.js';
 import type { ContainerHealth } from '../engine/types.js';
 import {
@@ -11,7 +12,6 @@ import {
   lastHealthOutput,
   oneLine,
 } from './describe.js';
-import { containerInfo, T0 } from './test-fixtures.js';
 
 const NOW = T0;
 const container = containerInfo;

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { effectiveTimeout, HEALTH_OUTPUT_MAX, startGate } from './gate.js';
 import {
   containerInfo,
   exited,
@@ -11,7 +10,8 @@ import {
   type Step,
   startingHc,
   T0,
-} from './test-fixtures.js';
+} from '../../test/support/health-fixtures.js';
+import { effectiveTimeout, HEALTH_OUTPUT_MAX, startGate } from './gate.js';
 
 const final = gateVerdict;
 const verdicts = gateVerdicts;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { exited, gateVerdict, health, policyFor, startingHc } from '../../test/support/health-fixtures.js';
 import type { ContainerInfo } from '../engine/types.js';
 import type { GateKind, GateVerdict } from './gate.js';
-import { exited, gateVerdict, health, policyFor, startingHc } from './test-fixtures.js';
 
 const pass = (detail: string): GateVerdict => ({ state: 'passed', detail });
 const pend = (detail: string): GateVerdict => ({ state: 'pending', detail });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { containerInfo, healthOf, T0 } from '../../test/support/health-fixtures.js';
 import { type ManualClock, manualClock } from '../clock.js';
 import type { ContainerInfo, HealthStatus } from '../engine/types.js';
 import type { GatePolicy, GateVerdict } from './gate.js';
-import { containerInfo, healthOf, T0 } from './test-fixtures.js';
 import { runGate, waitForCondition } from './wait.js';
 
 const container = containerInfo;

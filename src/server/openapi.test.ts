@@ -1,11 +1,11 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, describe, expect, it } from 'vitest';
+import { authFixture } from '../../test/support/auth.js';
+import { makeWorkspace, principal, tableAuthenticator, testDeps } from '../../test/support/http-app.js';
 import { appRoutes, createApp } from './app.js';
-import { authFixture } from './auth/test-support.js';
 import { errorStatuses, type JsonObject, openApiDocument, openApiPath } from './openapi.js';
 import { pathParams, routeKey } from './routes/registry.js';
-import { makeWorkspace, principal, tableAuthenticator, testDeps } from './test-support.js';
 
 const workspace = makeWorkspace();
 afterAll(() => workspace.cleanup());

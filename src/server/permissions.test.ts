@@ -1,10 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { openMemoryStore } from '../store/index.js';
-import { appRoutes, createApp } from './app.js';
-import { authFixture } from './auth/test-support.js';
-import { tableControl } from './control-test-support.js';
-import { ROLES, type Role, roleRank } from './rbac.js';
-import { checkPermission, PUBLIC_ROUTES, type Route, routeKey } from './routes/registry.js';
+import { authFixture } from '../../test/support/auth.js';
+import { tableControl } from '../../test/support/control.js';
 import {
   exampleRequest,
   grantsOf,
@@ -12,7 +8,11 @@ import {
   principal,
   tableAuthenticator,
   testDeps,
-} from './test-support.js';
+} from '../../test/support/http-app.js';
+import { openMemoryStore } from '../store/index.js';
+import { appRoutes, createApp } from './app.js';
+import { ROLES, type Role, roleRank } from './rbac.js';
+import { checkPermission, PUBLIC_ROUTES, type Route, routeKey } from './routes/registry.js';
 
 const workspace = makeWorkspace();
 afterAll(() => workspace.cleanup());

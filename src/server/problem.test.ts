@@ -1,6 +1,7 @@
 import { HTTPException } from 'hono/http-exception';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { principal, steppingClock, tableAuthenticator } from '../../test/support/http-app.js';
 import { DeployError } from '../deploy/errors.js';
 import { EngineError } from '../engine/errors.js';
 import { StoreError } from '../store/errors.js';
@@ -10,7 +11,6 @@ import { AuthError } from './auth/errors.js';
 import { createMetrics } from './metrics.js';
 import { ApiError, PROBLEM_CONTENT_TYPE, ProblemSchema, problemTitle, toProblem } from './problem.js';
 import { defineRoute } from './routes/registry.js';
-import { principal, steppingClock, tableAuthenticator } from './test-support.js';
 
 const SECRET = 'SQLITE_IOERR at /var/lib/berth/berth.db password=hunter2';
 

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SseReader } from '../../test/support/sse.js';
 import { openMemoryStore, type Store, type StoredEvent } from '../store/index.js';
 import { EventHub } from './events.js';
 import { eventStream, formatSse } from './sse.js';
-import { SseReader } from './sse-test-support.js';
 
 describe('formatSse', () => {
   it('writes id, event and one data line of JSON, ended by a blank line', () => {

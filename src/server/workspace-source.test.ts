@@ -2,10 +2,10 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
+import { writeTree } from '../../test/support/tree.js';
 import { type LoadOptions, loadWorkspace, type WorkspaceLoad } from '../compose/stack.js';
 import { validatePaths } from '../compose/validate.js';
 import { builtinXBerthRegistry } from '../composition.js';
-import { writeTree } from '../testing/tree.js';
 import type { StackInfo } from './routes/stacks.js';
 import { SETTLE_MS, workspaceStacks, workspaceValidator } from './workspace-source.js';
 

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { errorCodeOf, fakeClock, makeTempDir } from '../../test/support/store.js';
 import { AUDIT_TEXT_LIMIT, type AuditLogStore, createAuditLogStore } from './audit-log.js';
 import { migrate } from './migrations.js';
-import { errorCodeOf, fakeClock, makeTempDir } from './test-support.js';
 
 let temp: ReturnType<typeof makeTempDir>;
 let db: Database.Database;

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fakeClock, makeTempDir } from '../../test/support/store.js';
 import { ROLES } from '../server/rbac.js';
 import { createAuthStore } from './auth-store.js';
 import { StoredRoleSchema } from './auth-users.js';
 import { openStore } from './db.js';
 import { MIGRATIONS, migrate } from './migrations.js';
-import { fakeClock, makeTempDir } from './test-support.js';
 
 let temp: ReturnType<typeof makeTempDir>;
 beforeEach(() => {

@@ -3,10 +3,10 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { errorCodeOf, fakeClock, makeTempDir } from '../../test/support/store.js';
 import { openMemoryStore, openStore, type Store } from './db.js';
 import { StoreError } from './errors.js';
 import { MIGRATIONS, type Migration, migrate } from './migrations.js';
-import { errorCodeOf, fakeClock, makeTempDir } from './test-support.js';
 
 const alive = () => true;
 let temp: ReturnType<typeof makeTempDir>;

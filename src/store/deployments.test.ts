@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { errorCodeOf, type FakeClock, fakeClock, makeTempDir } from '../../test/support/store.js';
 import { openStore, type Store } from './db.js';
-import { errorCodeOf, type FakeClock, fakeClock, makeTempDir } from './test-support.js';
 
 let temp: ReturnType<typeof makeTempDir>;
 let clock: FakeClock;

@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { errorCodeOf, fakeClock } from '../../test/support/store.js';
 import { createEventStore, type EventStore } from './events.js';
 import { migrate } from './migrations.js';
-import { errorCodeOf, fakeClock } from './test-support.js';
 
 let db: Database.Database;
 let store: { events: EventStore };

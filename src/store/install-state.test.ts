@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { errorCodeOf, type FakeClock, fakeClock, makeTempDir } from '../../test/support/store.js';
 import { openStore, type Store } from './db.js';
-import { errorCodeOf, type FakeClock, fakeClock, makeTempDir } from './test-support.js';
 
 let temp: ReturnType<typeof makeTempDir>;
 let clock: FakeClock;

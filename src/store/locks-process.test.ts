@@ -3,8 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fakeClock, makeTempDir } from '../../test/support/store.js';
 import { openStore } from './db.js';
-import { fakeClock, makeTempDir } from './test-support.js';
 
 // Real processes, not two connections in one: this is what the IMMEDIATE transaction in acquire is for.
 const PROCESSES = 5;

@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { errorCodeOf, type FakeClock, fakeClock } from '../../test/support/store.js';
 import { migrate } from './migrations.js';
 import { createOperationStore, type OperationStore } from './operations.js';
-import { errorCodeOf, type FakeClock, fakeClock } from './test-support.js';
 
 let db: Database.Database;
 let clock: FakeClock;

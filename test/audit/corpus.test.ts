@@ -5,7 +5,7 @@ import { STANDARDS_RULES } from '../../src/audit/rules/standards.js';
 import { runAudit } from '../../src/audit/run.js';
 import { takeSnapshot } from '../../src/audit/snapshot.js';
 import { builtinXBerthRegistry } from '../../src/composition.js';
-import { composeDir, composeFiles, corpusMissing } from '../helpers/corpus.js';
+import { composeDir, composeFiles, corpusMissing } from '../support/corpus.js';
 
 // Every real-world compose file of the corpus, audited on its own as a one-stack estate: the audit
 // must get through all of them. A rule that throws is caught by the runner and listed as skipped

@@ -12,7 +12,7 @@ import { takeSnapshot } from '../../src/audit/snapshot.js';
 import { type Finding, RULE_IDS, type Snapshot } from '../../src/audit/types.js';
 import { builtinXBerthRegistry } from '../../src/composition.js';
 import { isSecretName } from '../../src/secrets/detect.js';
-import { berth } from '../helpers/tree.js';
+import { berth } from '../support/cli.js';
 
 // The seed-002 estate (test/fixtures/estate) audited end to end: exactly the findings listed in
 // expected-findings.yaml, then the reports and the CLI contract on the same estate.

@@ -3,8 +3,8 @@ import { createRequire } from 'node:module';
 import AjvModule from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { fixtureReport } from '../../src/audit/report/report-fixture.js';
 import { formatSarif } from '../../src/audit/report/sarif.js';
+import { fixtureReport } from '../support/audit-report.js';
 
 /*
  * The SARIF 2.1.0 schema as shipped by @microsoft/jest-sarif (a devDependency, used for nothing but

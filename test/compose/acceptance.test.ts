@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ValidationReport } from '../../src/compose/validate.js';
-import { berth, writeTree } from '../helpers/tree.js';
+import { berth } from '../support/cli.js';
+import { writeTree } from '../support/tree.js';
 
 const TYPO = `services:
   web:

@@ -2,7 +2,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { berth, writeTree } from '../helpers/tree.js';
+import { berth } from '../support/cli.js';
+import { writeTree } from '../support/tree.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const env = { DB_PASSWORD: 'round-trip-secret' };

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { type FileReport, validatePaths } from '../../src/compose/validate.js';
 import { builtinXBerthRegistry } from '../../src/composition.js';
-import { composeDir, composeFiles, corpusMissing, upstreamValidator } from '../helpers/corpus.js';
+import { composeDir, composeFiles, corpusMissing, upstreamValidator } from '../support/corpus.js';
 
 /*
  * Conformance of the whole stack model (`berth validate`, empty environment) with the upstream

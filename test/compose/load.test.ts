@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../src/compose/diagnostics.js';
 import { loadWorkspace } from '../../src/compose/stack.js';
 import { builtinXBerthRegistry } from '../../src/composition.js';
-import { writeTree } from '../helpers/tree.js';
+import { writeTree } from '../support/tree.js';
 
 const registry = builtinXBerthRegistry();
 const load = (path: string, env: Record<string, string> = {}, profiles?: string[]) =>

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ComposeFileSchema } from '../../src/compose/schema/model.js';
-import { composeDir, composeFiles, corpusMissing, upstreamValidator } from '../helpers/corpus.js';
+import { composeDir, composeFiles, corpusMissing, upstreamValidator } from '../support/corpus.js';
 
 /*
  * Parity of Berth's compose schema with the upstream compose-spec JSON schema: over the real-world

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { fixtureReport } from '../../../test/support/audit-report.js';
 import { formatJson, jsonReport } from './json.js';
-import { fixtureReport } from './report-fixture.js';
 
 describe('JSON report', () => {
   it('has a stable shape: every finding key present, paths relative to the root', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { fixtureReport } from '../../../test/support/audit-report.js';
 import { formatMarkdown } from './markdown.js';
-import { fixtureReport } from './report-fixture.js';
 
 function section(md: string, title: string): string {
   const start = md.indexOf(`## ${title}\n`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fixtureReport } from './report-fixture.js';
+import { fixtureReport } from '../../../test/support/audit-report.js';
 import { sarifLevel, sarifLog } from './sarif.js';
 
 describe('SARIF report', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { stackOf } from '../../../test/support/audit-standards.js';
 import {
   databaseEngine,
   eachService,
@@ -8,7 +9,6 @@ import {
   parseImage,
   serviceHit,
 } from './helpers.js';
-import { stackOf } from './standards-fixture.js';
 
 const DIGEST = `sha256:${'0'.repeat(64)}`;
 

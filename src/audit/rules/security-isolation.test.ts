@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { hitsOf, keys } from '../../../test/support/audit-standards.js';
 import {
   defaultBridge,
   hostNamespace,
@@ -6,7 +7,6 @@ import {
   runsAsRoot,
   writableRootFs,
 } from './security-isolation.js';
-import { hitsOf, keys } from './standards-fixture.js';
 
 describe('host-namespace', () => {
   it('reports one hit per host namespace, at its key', async () => {

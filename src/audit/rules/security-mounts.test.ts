@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { hitsOf, keys, stackOf } from '../../../test/support/audit-standards.js';
 import {
   dockerSocketMounted,
   isDockerSocket,
@@ -6,7 +7,6 @@ import {
   sensitiveHostPath,
   sensitiveHostPathRule,
 } from './security-mounts.js';
-import { hitsOf, keys, stackOf } from './standards-fixture.js';
 
 describe('host path helpers', () => {
   it('normalizes repeated and trailing slashes', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { hitsOf, keys } from '../../../test/support/audit-standards.js';
 import { loggingDisabled, noPidsLimit, noRestartPolicy } from './security-operations.js';
-import { hitsOf, keys } from './standards-fixture.js';
 
 describe('no-pids-limit', () => {
   it('reports services without a positive process limit', async () => {

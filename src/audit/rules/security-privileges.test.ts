@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { hitsOf, keys } from '../../../test/support/audit-standards.js';
 import {
   dangerousCapability,
   noCapDropAll,
@@ -8,7 +9,6 @@ import {
   unconfinedOption,
   unconfinedProfile,
 } from './security-privileges.js';
-import { hitsOf, keys } from './standards-fixture.js';
 
 describe('privileged', () => {
   it('reports privileged: true (also written as a string) at the key', async () => {

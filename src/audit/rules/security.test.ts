@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { snapshotOf, stackOf } from '../../../test/support/audit-standards.js';
 import { RULE_IDS, type Severity } from '../types.js';
 import { SECURITY_RULES } from './security.js';
-import { snapshotOf, stackOf } from './standards-fixture.js';
 
 /** The severities RULE_IDS documents for the security baseline. */
 const SEVERITY: Readonly<Record<string, Severity>> = {

@@ -1,5 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are compose interpolation syntax under test, not JS templates
 import { describe, expect, it } from 'vitest';
+import { hitsOf, keys, snapshotOf, stackOf } from '../../../test/support/audit-standards.js';
 import {
   defaultCredentials,
   hardcodedSecret,
@@ -7,7 +8,6 @@ import {
   secretReused,
   shortHash,
 } from './standards-credentials.js';
-import { hitsOf, keys, snapshotOf, stackOf } from './standards-fixture.js';
 
 describe('default-credentials', () => {
   it('flags known defaults, case-insensitively, from compose, .env and env_file', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { hitsOf, keys, snapshotOf } from '../../../test/support/audit-standards.js';
 import {
   bindMountDataDir,
   dbPortPublic,
@@ -6,7 +7,6 @@ import {
   noResourceLimits,
   volumeNoBackup,
 } from './standards-data.js';
-import { hitsOf, keys, snapshotOf } from './standards-fixture.js';
 
 describe('no-resource-limits', () => {
   it('flags a service with no memory or CPU limit of any kind', async () => {

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { keys, snapshotOf } from '../../../test/support/audit-standards.js';
 import {
   catalogEntryMissing,
   envFilePermissions,
@@ -7,7 +8,6 @@ import {
   stackNotInCatalog,
   staleFiles,
 } from './standards-files.js';
-import { keys, snapshotOf } from './standards-fixture.js';
 
 const COMPOSE = 'services:\n  web:\n    image: nginx:1.27\n';
 

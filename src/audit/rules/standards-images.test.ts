@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are compose interpolation syntax under test, not JS templates
 import { describe, expect, it } from 'vitest';
+import { hitsOf, keys, stackOf } from '../../../test/support/audit-standards.js';
 import type { LiveFacts } from '../types.js';
-import { hitsOf, keys, stackOf } from './standards-fixture.js';
 import { imageNotPinned, isFloatingTag } from './standards-images.js';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;

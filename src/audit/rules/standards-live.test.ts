@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { keys, stackOf } from '../../../test/support/audit-standards.js';
 import type { LiveFacts } from '../types.js';
-import { keys, stackOf } from './standards-fixture.js';
 import { declaredNotRunning, runningNotDeclared } from './standards-live.js';
 
 type Container = LiveFacts['containers'][number];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hitsOf, keys } from './standards-fixture.js';
+import { hitsOf, keys } from '../../../test/support/audit-standards.js';
 import { proxyDashboardInsecure } from './standards-proxy.js';
 
 describe('proxy-dashboard-insecure', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hitsOf, keys, snapshotOf } from './standards-fixture.js';
+import { hitsOf, keys, snapshotOf } from '../../../test/support/audit-standards.js';
 import { publicRouteUnprotected, traefikRouterIncomplete } from './standards-traefik.js';
 
 /** A complete, protected router plus its middlewares. */

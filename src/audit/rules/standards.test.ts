@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { snapshotOf } from '../../../test/support/audit-standards.js';
 import { type LiveFacts, RULE_IDS, type Severity } from '../types.js';
 import { STANDARDS_RULES } from './standards.js';
-import { snapshotOf } from './standards-fixture.js';
 
 /** The severities RULE_IDS documents for the standards. */
 const SEVERITY: Readonly<Record<string, Severity>> = {

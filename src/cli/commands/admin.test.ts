@@ -10,7 +10,7 @@ import {
   startTestServer,
   type TestServer,
   USER_PASSWORD,
-} from './remote-test-support.js';
+} from '../../../test/support/remote-cli.js';
 
 // berth admin init and berth admin user … against a real `berth serve` in-process (no Docker).
 

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initAdmin, run, startTestServer, type TestServer, USER_PASSWORD } from './remote-test-support.js';
+import {
+  initAdmin,
+  run,
+  startTestServer,
+  type TestServer,
+  USER_PASSWORD,
+} from '../../../test/support/remote-cli.js';
 
 // berth audit-log against a real `berth serve` in-process (no Docker): the entries are those the
 // server's request pipeline writes for the admin's own calls.

@@ -9,7 +9,7 @@ import {
   savedToken,
   startTestServer,
   type TestServer,
-} from './remote-test-support.js';
+} from '../../../test/support/remote-cli.js';
 
 // login, logout and whoami against a real `berth serve` in-process (no Docker).
 

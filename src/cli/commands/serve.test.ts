@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { berth } from '../../../test/helpers/tree.js';
+import { berth } from '../../../test/support/cli.js';
 
 // `berth serve` refusing a bad configuration, in-process: it must exit 2 before opening anything,
 // so these tests never start a server.

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeTree } from '../../testing/tree.js';
+import { writeTree } from '../../../test/support/tree.js';
 import { loadWorkspace } from '../stack.js';
 import { createXBerthRegistry } from '../xberth/registry.js';
 import { noteInput, recordInputs } from './inputs.js';

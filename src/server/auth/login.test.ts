@@ -1,7 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { AuthError } from './errors.js';
-import { createAuth } from './index.js';
-import { type Argon2Params, argon2Hasher } from './passwords.js';
 import {
   type AuthFixture,
   authFixture,
@@ -10,7 +7,10 @@ import {
   GOOD_PASSWORD,
   rejectionCode,
   withAdmin,
-} from './test-support.js';
+} from '../../../test/support/auth.js';
+import { AuthError } from './errors.js';
+import { createAuth } from './index.js';
+import { type Argon2Params, argon2Hasher } from './passwords.js';
 
 let f: AuthFixture;
 afterEach(() => f.cleanup());

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { type AuthFixture, authFixture, GOOD_PASSWORD, withAdmin } from '../../../test/support/auth.js';
 import { sha256Hex } from './secrets.js';
-import { type AuthFixture, authFixture, GOOD_PASSWORD, withAdmin } from './test-support.js';
 
 let f: AuthFixture;
 afterEach(() => f.cleanup());

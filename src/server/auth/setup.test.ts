@@ -1,6 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  type AuthFixture,
+  authFixture,
+  GOOD_PASSWORD,
+  rejectionCode,
+  thrownCode,
+} from '../../../test/support/auth.js';
 import { sha256Hex } from './secrets.js';
-import { type AuthFixture, authFixture, GOOD_PASSWORD, rejectionCode, thrownCode } from './test-support.js';
 
 let f: AuthFixture;
 beforeEach(() => {

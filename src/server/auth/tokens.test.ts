@@ -1,7 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  type AuthFixture,
+  authFixture,
+  GOOD_PASSWORD,
+  thrownCode,
+  withAdmin,
+} from '../../../test/support/auth.js';
 import { can } from '../rbac.js';
 import { sha256Hex } from './secrets.js';
-import { type AuthFixture, authFixture, GOOD_PASSWORD, thrownCode, withAdmin } from './test-support.js';
 
 let f: AuthFixture;
 let rootId: string;

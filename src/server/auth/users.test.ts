@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Grant } from '../rbac.js';
 import {
   type AuthFixture,
   authFixture,
@@ -8,7 +7,8 @@ import {
   rejectionCode,
   thrownCode,
   withAdmin,
-} from './test-support.js';
+} from '../../../test/support/auth.js';
+import type { Grant } from '../rbac.js';
 
 let f: AuthFixture;
 beforeEach(() => {

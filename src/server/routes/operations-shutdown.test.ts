@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { controlFixture } from '../control-test-support.js';
+import { controlFixture } from '../../../test/support/control.js';
 
 let f: ReturnType<typeof controlFixture>;
 const logged: Array<{ level: string; msg: string | undefined }> = [];

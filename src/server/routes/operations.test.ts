@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { controlFixture } from '../../../test/support/control.js';
 import { EngineError } from '../../engine/errors.js';
-import { controlFixture } from '../control-test-support.js';
 
 let f: ReturnType<typeof controlFixture>;
 beforeEach(() => {

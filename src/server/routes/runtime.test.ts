@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { controlFixture, PLANTED_SECRET } from '../../../test/support/control.js';
 import { REDACTED } from '../../deploy/redact.js';
-import { controlFixture, PLANTED_SECRET } from '../control-test-support.js';
 
 let f: ReturnType<typeof controlFixture>;
 beforeEach(() => {

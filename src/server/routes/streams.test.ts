@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { type ControlToken, controlFixture } from '../../../test/support/control.js';
+import { SseReader } from '../../../test/support/sse.js';
 import type { StoreEventInput } from '../../store/index.js';
-import { type ControlToken, controlFixture } from '../control-test-support.js';
-import { SseReader } from '../sse-test-support.js';
 
 let f: ReturnType<typeof controlFixture>;
 afterEach(() => f.close());

@@ -5,11 +5,11 @@ import {
   GOOD_PASSWORD,
   OTHER_PASSWORD,
   withAdmin,
-} from '../auth/test-support.js';
+} from '../../../test/support/auth.js';
+import { authApp, principal, tableAuthenticator } from '../../../test/support/http-app.js';
 import { authServiceAuthenticator } from '../authenticator.js';
 import type { Authenticator } from '../context.js';
 import { PROBLEM_CONTENT_TYPE } from '../problem.js';
-import { authApp, principal, tableAuthenticator } from '../test-support.js';
 
 // User administration over HTTP: the app with the real auth service on a real SQLite file.
 

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { berth } from '../../helpers/tree.js';
+import { berth } from '../../support/cli.js';
 import { type DeployHarness, startHarness } from '../deploy/support.js';
 import { BUSYBOX } from '../engine/support.js';
 

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServeChild } from '../../../src/testing/serve-process.js';
+import { startServeChild } from '../../support/serve-process.js';
 import { type ControlHarness, readEvents, startControl } from './support.js';
 
 // SIGTERM while a deploy waits on a health gate: with a 1 s grace the operation is aborted and

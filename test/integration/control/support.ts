@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SseReader } from '../../../src/server/sse-test-support.js';
-import { type ServeChild, startServeChild } from '../../../src/testing/serve-process.js';
-import { berth, type CliRun } from '../../helpers/tree.js';
+import { berth, type CliRun } from '../../support/cli.js';
+import { type ServeChild, startServeChild } from '../../support/serve-process.js';
+import { SseReader } from '../../support/sse.js';
 
 /**
  * A `berth serve` child over a workspace, plus the CLI (in-process) logged in to it as an admin.

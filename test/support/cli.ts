@@ -1,7 +1,5 @@
 import { main } from '../../src/cli/main.js';
 
-export { writeTree } from '../../src/testing/tree.js';
-
 export interface CliRun {
   readonly code: number;
   readonly stdout: string;

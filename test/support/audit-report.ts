@@ -1,17 +1,17 @@
 import { chmod } from 'node:fs/promises';
 import { join } from 'node:path';
-import { builtinXBerthRegistry } from '../../composition.js';
-import { writeTree } from '../../testing/tree.js';
-import { coverage } from '../coverage.js';
-import { noNewPrivilegesMissing, privileged } from '../rules/security-privileges.js';
-import { secretReused } from '../rules/standards-credentials.js';
-import { envFilePermissions, stackNoReadme } from '../rules/standards-files.js';
-import { healthcheckMissing } from '../rules/standards-health.js';
-import { imageNotPinned } from '../rules/standards-images.js';
-import { runAudit } from '../run.js';
-import { takeSnapshot } from '../snapshot.js';
-import type { LiveFacts, Rule } from '../types.js';
-import type { AuditReport } from './context.js';
+import { coverage } from '../../src/audit/coverage.js';
+import type { AuditReport } from '../../src/audit/report/context.js';
+import { noNewPrivilegesMissing, privileged } from '../../src/audit/rules/security-privileges.js';
+import { secretReused } from '../../src/audit/rules/standards-credentials.js';
+import { envFilePermissions, stackNoReadme } from '../../src/audit/rules/standards-files.js';
+import { healthcheckMissing } from '../../src/audit/rules/standards-health.js';
+import { imageNotPinned } from '../../src/audit/rules/standards-images.js';
+import { runAudit } from '../../src/audit/run.js';
+import { takeSnapshot } from '../../src/audit/snapshot.js';
+import type { LiveFacts, Rule } from '../../src/audit/types.js';
+import { builtinXBerthRegistry } from '../../src/composition.js';
+import { writeTree } from './tree.js';
 
 /*
  * Test support for the report tests: a small estate in the spirit of the seed case (unpinned

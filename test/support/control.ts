@@ -1,17 +1,23 @@
 import Database from 'better-sqlite3';
-import { DeployError } from '../deploy/errors.js';
-import type { DeployEvent } from '../deploy/events.js';
-import type { ContainerRow } from '../deploy/operations.js';
-import type { Plan } from '../deploy/plan.js';
-import type { DeploymentView, LogEntry, StackOperations, UpOptions, UpResult } from '../deploy/service.js';
-import { createEventStore } from '../store/events.js';
-import { type EventStore, openMemoryStore, type Store } from '../store/index.js';
-import { migrate } from '../store/migrations.js';
-import { createApp } from './app.js';
-import { EventHub } from './events.js';
-import { OperationRunner, type OperationRunnerDeps } from './operations.js';
-import type { ControlDeps } from './routes/control.js';
-import { grantsOf, makeWorkspace, principal, tableAuthenticator, testDeps } from './test-support.js';
+import { DeployError } from '../../src/deploy/errors.js';
+import type { DeployEvent } from '../../src/deploy/events.js';
+import type { ContainerRow } from '../../src/deploy/operations.js';
+import type { Plan } from '../../src/deploy/plan.js';
+import type {
+  DeploymentView,
+  LogEntry,
+  StackOperations,
+  UpOptions,
+  UpResult,
+} from '../../src/deploy/service.js';
+import { createApp } from '../../src/server/app.js';
+import { EventHub } from '../../src/server/events.js';
+import { OperationRunner, type OperationRunnerDeps } from '../../src/server/operations.js';
+import type { ControlDeps } from '../../src/server/routes/control.js';
+import { createEventStore } from '../../src/store/events.js';
+import { type EventStore, openMemoryStore, type Store } from '../../src/store/index.js';
+import { migrate } from '../../src/store/migrations.js';
+import { grantsOf, makeWorkspace, principal, tableAuthenticator, testDeps } from './http-app.js';
 
 /** A value the fake plan puts in an env var and a build arg: it must never reach a response. */
 export const PLANTED_SECRET = 'planted-secret-value-9f3c1e';

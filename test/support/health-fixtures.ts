@@ -1,6 +1,12 @@
 // Test support only: ContainerInfo values as the engine adapter would map them.
-import type { ContainerHealth, ContainerInfo, HealthStatus } from '../engine/types.js';
-import { type GateKind, type GatePolicy, type GateVerdict, observe, startGate } from './gate.js';
+import type { ContainerHealth, ContainerInfo, HealthStatus } from '../../src/engine/types.js';
+import {
+  type GateKind,
+  type GatePolicy,
+  type GateVerdict,
+  observe,
+  startGate,
+} from '../../src/health/gate.js';
 
 /** The fixtures' "now": containers start here unless a test says otherwise. */
 export const T0 = Date.parse('2024-05-01T12:00:00.000Z');

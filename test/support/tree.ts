@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 
 /**
  * Test support (left out of the build): writes files under a new temporary folder and returns it.
- * It lives under src/ so that tests beside the code and tests under test/ share one copy.
+ * Tests beside the code and tests under test/ share this one copy.
  */
 export async function writeTree(files: Readonly<Record<string, string | Uint8Array>>): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'berth-test-'));

@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { type AuditLogStore, createAuditLogStore } from '../../store/audit-log.js';
-import { type AuthStore, createAuthStore } from '../../store/auth-store.js';
-import { migrate } from '../../store/migrations.js';
-import { type FakeClock, fakeClock, makeTempDir } from '../../store/test-support.js';
-import { type Auth, type CreateAuthOptions, createAuth } from './index.js';
-import { argon2Hasher, type PasswordHasher } from './passwords.js';
+import { type Auth, type CreateAuthOptions, createAuth } from '../../src/server/auth/index.js';
+import { argon2Hasher, type PasswordHasher } from '../../src/server/auth/passwords.js';
+import { type AuditLogStore, createAuditLogStore } from '../../src/store/audit-log.js';
+import { type AuthStore, createAuthStore } from '../../src/store/auth-store.js';
+import { migrate } from '../../src/store/migrations.js';
+import { type FakeClock, fakeClock, makeTempDir } from './store.js';
 
 /** Real argon2id, at the lowest cost it accepts, so tests stay fast. */
 export const cheapHasher = (): PasswordHasher =>

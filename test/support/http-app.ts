@@ -1,19 +1,19 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { builtinXBerthRegistry } from '../composition.js';
-import { type AuditLogStore, openMemoryStore } from '../store/index.js';
-import { type AppDeps, createApp } from './app.js';
-import type { AuthFixture } from './auth/test-support.js';
-import { authServiceAuthenticator } from './authenticator.js';
-import type { Authenticator } from './context.js';
-import { createMetrics } from './metrics.js';
-import type { Grant, Principal, Role } from './rbac.js';
-import type { AuthRouteDeps } from './routes/auth.js';
-import type { ControlDeps } from './routes/control.js';
-import type { Route } from './routes/registry.js';
-import type { ReadinessCheck } from './routes/system.js';
-import { workspaceStacks, workspaceValidator } from './workspace-source.js';
+import { builtinXBerthRegistry } from '../../src/composition.js';
+import { type AppDeps, createApp } from '../../src/server/app.js';
+import { authServiceAuthenticator } from '../../src/server/authenticator.js';
+import type { Authenticator } from '../../src/server/context.js';
+import { createMetrics } from '../../src/server/metrics.js';
+import type { Grant, Principal, Role } from '../../src/server/rbac.js';
+import type { AuthRouteDeps } from '../../src/server/routes/auth.js';
+import type { ControlDeps } from '../../src/server/routes/control.js';
+import type { Route } from '../../src/server/routes/registry.js';
+import type { ReadinessCheck } from '../../src/server/routes/system.js';
+import { workspaceStacks, workspaceValidator } from '../../src/server/workspace-source.js';
+import { type AuditLogStore, openMemoryStore } from '../../src/store/index.js';
+import type { AuthFixture } from './auth.js';
 
 /** Test-only: a principal with these grants, reachable through `Authorization: Bearer <name>`. */
 export function principal(name: string, grants: readonly Grant[], extra: Partial<Principal> = {}): Principal {
@@ -102,11 +102,11 @@ export interface TestDepsOptions {
   readonly ready?: () => Promise<readonly ReadinessCheck[]>;
   readonly logger?: AppDeps['logger'];
   readonly maxBodyBytes?: number;
-  /** Mounts the setup/login/logout routes over a real auth service (see auth/test-support.ts). */
+  /** Mounts the setup/login/logout routes over a real auth service (see auth.ts here). */
   readonly authRoutes?: AuthRouteDeps;
   /** Where mutating calls are recorded; defaults to a private in-memory store. */
   readonly auditLog?: AuditLogStore;
-  /** Mounts the stack-operation routes (see control-test-support.ts). */
+  /** Mounts the stack-operation routes (see control.ts here). */
   readonly control?: ControlDeps;
 }
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Clock } from './clock.js';
+import type { Clock } from '../../src/store/clock.js';
 
 /** A clock that only moves when told to, so stored timestamps are exact and tests never sleep. */
 export interface FakeClock extends Clock {
