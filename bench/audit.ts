@@ -4,8 +4,8 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
+import { builtinXBerthRegistry } from '../src/app/registry.js';
 import { type AuditRun, auditPath } from '../src/audit/index.js';
-import { builtinXBerthRegistry } from '../src/composition.js';
 import { corpusRun, processRow, type Row, rowsTable } from './lib/corpus.js';
 import { totalBytes } from './lib/files.js';
 import { crashOf, type ProcessRun, timeProcess } from './lib/proc.js';

@@ -9,17 +9,12 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
+import { builtinXBerthRegistry } from '../src/app/registry.js';
 import { systemClock } from '../src/clock.js';
 import { type LoadedStack, loadWorkspace } from '../src/compose/stack.js';
-import { builtinXBerthRegistry } from '../src/composition.js';
 import { deployStack, planDeploy } from '../src/deploy/deploy.js';
-import {
-  BerthLabel,
-  ComposeLabel,
-  connectEngine,
-  type Engine,
-  type EngineEvent,
-} from '../src/engine/index.js';
+import { connectEngine } from '../src/engine/index.js';
+import { BerthLabel, ComposeLabel, type Engine, type EngineEvent } from '../src/engine/model.js';
 import { openStore, processIsAlive, type Store } from '../src/store/index.js';
 import { parseArgs, positiveInt } from './lib/args.js';
 import { timeProcess } from './lib/proc.js';

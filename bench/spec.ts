@@ -3,8 +3,8 @@
 // it never asserts, so a slow machine cannot fail a build with it.
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { builtinXBerthRegistry } from '../src/app/registry.js';
 import { validatePaths } from '../src/compose/validate.js';
-import { builtinXBerthRegistry } from '../src/composition.js';
 import { corpusRun, processRow, type Row, rowsTable } from './lib/corpus.js';
 import { totalBytes } from './lib/files.js';
 import { crashOf, type ProcessRun, timeProcess } from './lib/proc.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CSRF_HEADER, SESSION_COOKIE } from '../../src/server/context.js';
+import { CSRF_HEADER, SESSION_COOKIE } from '../../src/api/http.js';
 
 // A fresh `berth serve` made usable for a benchmark: the admin from the setup token, then a token.
 

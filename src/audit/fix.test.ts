@@ -3,7 +3,7 @@ import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeTree } from '../../test/support/tree.js';
-import { builtinXBerthRegistry } from '../composition.js';
+import { builtinXBerthRegistry } from '../app/registry.js';
 import { applyFixes, formatFixDiff, planFixes } from './fix.js';
 import { noNewPrivilegesMissing } from './rules/security-privileges.js';
 import { envFilePermissions } from './rules/standards-files.js';

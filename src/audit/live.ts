@@ -1,5 +1,5 @@
-import type { ContainerSummary, Engine } from '../engine/index.js';
-import { BerthLabel, ComposeLabel, isEngineError, stackSelector } from '../engine/index.js';
+import type { ContainerSummary, Engine } from '../engine/model.js';
+import { BerthLabel, ComposeLabel, isEngineError, stackSelector } from '../engine/model.js';
 import type { LiveFacts } from './types.js';
 
 type LiveContainer = LiveFacts['containers'][number];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { writeTree } from '../../test/support/tree.js';
-import { builtinXBerthRegistry } from '../composition.js';
+import { builtinXBerthRegistry } from '../app/registry.js';
 import { fingerprint } from './fingerprint.js';
 import { runAudit, SCORE_WEIGHTS } from './run.js';
 import { takeSnapshot } from './snapshot.js';

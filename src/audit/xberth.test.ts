@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { writeTree } from '../../test/support/tree.js';
+import { builtinXBerthRegistry } from '../app/registry.js';
 import { SpecCode } from '../compose/diagnostics.js';
 import { loadWorkspace } from '../compose/stack.js';
 import { validateXBerth } from '../compose/xberth/registry.js';
-import { builtinXBerthRegistry } from '../composition.js';
 import { auditIgnores } from './xberth.js';
 
 const registry = builtinXBerthRegistry();

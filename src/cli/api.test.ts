@@ -5,7 +5,10 @@ import { createServer as createHttpsServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { ApiConnection, ApiRequestError } from './api.js';
+
+const EchoSchema = z.object({ method: z.string(), url: z.string(), body: z.unknown() });
 
 // ApiConnection against a real HTTP server, on TCP and on a unix socket.
 
@@ -106,7 +109,7 @@ describe('ApiConnection', () => {
     ['a unix socket', () => `unix:${socketPath}`],
   ])('sends JSON with the bearer token and the query, and parses the answer (%s)', async (_name, url) => {
     const api = new ApiConnection({ url: url(), token: 'berth_secret' });
-    const answer = await api.json<{ method: string; url: string; body: unknown }>('POST', '/echo', {
+    const answer = await api.json('POST', '/echo', EchoSchema, {
       body: { x: 1 },
       query: { limit: 5, follow: true, skip: undefined, q: 'a b' },
       headers: { 'x-csrf-token': 'c' },
@@ -117,8 +120,17 @@ describe('ApiConnection', () => {
     expect(seen.headers['x-csrf-token']).toBe('c');
   });
 
+  it('refuses an answer that does not match its schema, saying what was expected', async () => {
+    const error = await rejection(
+      new ApiConnection({ url: base }).json('POST', '/echo', z.object({ missing: z.string() })),
+    );
+    expect(error).toMatchObject({ code: 'INVALID_RESPONSE', status: 0 });
+    expect(error.message).toMatch(/POST \/echo does not match the API/);
+    expect(error.message).toMatch(/missing/);
+  });
+
   it('sends no Authorization header without a token, and keeps a base path', async () => {
-    await new ApiConnection({ url: `${base}/` }).json('GET', '/echo');
+    await new ApiConnection({ url: `${base}/` }).json('GET', '/echo', z.unknown());
     expect(seen.headers.authorization).toBeUndefined();
     expect(seen.body).toBe('');
     await new ApiConnection({ url: `${base}/prefix` }).request('GET', '/echo');
@@ -126,7 +138,7 @@ describe('ApiConnection', () => {
   });
 
   it('turns a problem into ApiRequestError with code, hint, status and request id', async () => {
-    const error = await rejection(new ApiConnection({ url: base }).json('GET', '/conflict'));
+    const error = await rejection(new ApiConnection({ url: base }).json('GET', '/conflict', z.unknown()));
     expect(error).toMatchObject({
       code: 'AUTH_USER_EXISTS',
       message: 'AUTH_USER_EXISTS detail',
@@ -138,20 +150,20 @@ describe('ApiConnection', () => {
 
   it('adds "log in again" to a 401 unless the server already says so', async () => {
     const api = new ApiConnection({ url: base, token: 'old' });
-    expect((await rejection(api.json('GET', '/expired'))).hint).toBe(
+    expect((await rejection(api.json('GET', '/expired', z.unknown()))).hint).toBe(
       'send a token; log in again with `berth login`',
     );
-    expect((await rejection(api.json('GET', '/relogin'))).hint).toBe('run `berth login`');
+    expect((await rejection(api.json('GET', '/relogin', z.unknown()))).hint).toBe('run `berth login`');
   });
 
   it('puts the request id of a server error in the hint, since only the hint is printed', async () => {
-    const error = await rejection(new ApiConnection({ url: base }).json('GET', '/boom'));
+    const error = await rejection(new ApiConnection({ url: base }).json('GET', '/boom', z.unknown()));
     expect(error).toMatchObject({ code: 'INTERNAL', status: 500, requestId: 'req-9' });
     expect(error.hint).toBe('retry; report it with this requestId (request id req-9)');
   });
 
   it('says so when the answer is not a Berth problem', async () => {
-    const error = await rejection(new ApiConnection({ url: base }).json('GET', '/html'));
+    const error = await rejection(new ApiConnection({ url: base }).json('GET', '/html', z.unknown()));
     expect(error).toMatchObject({ code: 'HTTP_502', status: 502 });
     expect(error.hint).toMatch(/Berth server/);
   });
@@ -211,7 +223,9 @@ describe('ApiConnection', () => {
     ['a missing socket', () => `unix:${join(dir, 'none.sock')}`],
     ['an unknown host', () => 'http://berth.invalid:7300'],
   ])('reports %s as SERVER_UNREACHABLE, naming the URL', async (_name, url) => {
-    const error = await rejection(new ApiConnection({ url: url() }).json('GET', '/api/v1/whoami'));
+    const error = await rejection(
+      new ApiConnection({ url: url() }).json('GET', '/api/v1/whoami', z.unknown()),
+    );
     expect(error.code).toBe('SERVER_UNREACHABLE');
     expect(error.status).toBe(0);
     expect(error.message).toContain(url());
@@ -254,7 +268,7 @@ describe('ApiConnection', () => {
     await new Promise<void>((r) => tls.listen(0, '127.0.0.1', r));
     const address = tls.address();
     const url = `https://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    const error = await rejection(new ApiConnection({ url }).json('GET', '/echo'));
+    const error = await rejection(new ApiConnection({ url }).json('GET', '/echo', z.unknown()));
     expect(error.code).toBe('TLS_FAILED');
     expect(error.hint).toContain('NODE_EXTRA_CA_CERTS');
   });

@@ -7,6 +7,7 @@ import {
 } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { z } from 'zod';
+import { ProblemLikeSchema } from '../api/http.js';
 
 export interface ApiRequestOptions {
   readonly body?: unknown;
@@ -84,15 +85,6 @@ function parseTarget(url: string): Target {
   };
 }
 
-/** Leniently: a proxy or an older server may send less than Berth's full problem. */
-const ProblemBody = z.object({
-  code: z.string(),
-  detail: z.string(),
-  hint: z.string().optional(),
-  status: z.number().optional(),
-  requestId: z.string().optional(),
-});
-
 /** 401s about what was just typed (setup token, password), not about a saved login. */
 const TYPED_CREDENTIALS = new Set(['AUTH_SETUP_TOKEN_INVALID', 'AUTH_INVALID_CREDENTIALS']);
 const RELOGIN = 'log in again with `berth login`';
@@ -105,7 +97,7 @@ export function responseError(url: string, status: number, body: string): ApiReq
   } catch {
     json = undefined;
   }
-  const problem = ProblemBody.safeParse(json);
+  const problem = ProblemLikeSchema.safeParse(json);
   if (!problem.success) {
     return new ApiRequestError(
       `HTTP_${status}`,
@@ -143,6 +135,49 @@ async function readText(res: IncomingMessage): Promise<string> {
 const isSuccess = (status: number): boolean => status >= 200 && status < 300;
 
 /**
+ * A value from the server checked against its schema in the API contract. What does not match is
+ * refused with what was expected, rather than shown half-understood.
+ */
+export function checkAnswer<S extends z.ZodType>(
+  url: string,
+  what: string,
+  value: unknown,
+  schema: S,
+): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw new ApiRequestError(
+      'INVALID_RESPONSE',
+      `the answer of the server at ${url} to ${what} does not match the API: ${z.prettifyError(parsed.error)}`,
+      'the server and this CLI may be different versions of Berth; use the same version for both',
+      0,
+    );
+  }
+  return parsed.data;
+}
+
+/** A JSON text from the server (an answer, an NDJSON line, an SSE `data`), checked like checkAnswer. */
+export function parseAnswer<S extends z.ZodType>(
+  url: string,
+  what: string,
+  text: string,
+  schema: S,
+): z.output<S> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ApiRequestError(
+      'INVALID_RESPONSE',
+      `the server at ${url} answered ${what} with a body that is not JSON`,
+      'check that BERTH_URL names a Berth server (`berth serve`)',
+      0,
+    );
+  }
+  return checkAnswer(url, what, json, schema);
+}
+
+/**
  * The CLI's connection to `berth serve`, over HTTP, HTTPS (system CAs; NODE_EXTRA_CA_CERTS adds a
  * self-signed one) or a unix socket. Sends the API token as a bearer token when it has one.
  */
@@ -157,23 +192,21 @@ export class ApiConnection {
     this.#target = parseTarget(connection.url);
   }
 
-  /** The JSON answer of a call; a non-2xx answer throws ApiRequestError with the server's problem. */
-  async json<T>(method: string, path: string, options: ApiRequestOptions = {}): Promise<T> {
+  /**
+   * The JSON answer of a call, checked against its schema in the API contract; a non-2xx answer
+   * throws ApiRequestError with the server's problem.
+   */
+  async json<S extends z.ZodType>(
+    method: string,
+    path: string,
+    schema: S,
+    options: ApiRequestOptions = {},
+  ): Promise<z.output<S>> {
     const { res } = await this.#send(method, path, options);
     const body = await this.#read(res, options.signal);
     const status = res.statusCode ?? 0;
     if (!isSuccess(status)) throw responseError(this.url, status, body);
-    if (body === '') return undefined as T;
-    try {
-      return JSON.parse(body) as T;
-    } catch {
-      throw new ApiRequestError(
-        'INVALID_RESPONSE',
-        `the server at ${this.url} answered ${status} with a body that is not JSON`,
-        'check that BERTH_URL names a Berth server (`berth serve`)',
-        status,
-      );
-    }
+    return parseAnswer(this.url, `${method} ${path}`, body, schema);
   }
 
   /** The whole answer, whatever its status (for the Set-Cookie of a login, say). */

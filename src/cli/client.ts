@@ -1,7 +1,5 @@
 import type { StackOperations } from '../deploy/service.js';
 
-export type { DeploymentView, DownResult, LogEntry, UpResult } from '../deploy/service.js';
-
 /**
  * What the commands need from Berth: the stack operations, by HTTP through `berth serve`
  * (HttpClient) or in-process with `--local` (LocalClient). Commands never know which.

@@ -92,8 +92,9 @@ describe('HttpClient', () => {
     // Cut after the second event (started, then the plan line), before the deploy goes on.
     let blocks = 0;
     let cut = true;
-    const flaky: Pick<ApiConnection, 'json' | 'lines'> = {
-      json: (method, path, options) => api.json(method, path, options),
+    const flaky: Pick<ApiConnection, 'json' | 'lines' | 'url'> = {
+      url: api.url,
+      json: (method, path, schema, options) => api.json(method, path, schema, options),
       lines: async function* (method, path, options) {
         for await (const line of api.lines(method, path, options)) {
           yield line;

@@ -1,50 +1,46 @@
-import type { DeployEvent, DeployEventType } from '../deploy/events.js';
-import type { ContainerRow } from '../deploy/operations.js';
-import type { Plan } from '../deploy/plan.js';
+import { z } from 'zod';
+import type { UpResult } from '../api/deploy.js';
 import {
+  ContainerListSchema,
+  type ContainerRow,
+  DeployEventTypeSchema,
+  DeploymentPageSchema,
   type DeploymentView,
   type DownResult,
-  isPathLike,
+  DownResultSchema,
+  type ExecResult,
+  ExecResultSchema,
   type LogEntry,
-  type UpOptions,
-  type UpResult,
-} from '../deploy/service.js';
-import type { ExecResult } from '../engine/index.js';
-import { type ApiConnection, ApiRequestError } from './api.js';
+  LogEntrySchema,
+  LogErrorLineSchema,
+  PlanSchema,
+  type PlanView,
+  type RestartResult,
+} from '../api/deploy.js';
+import { OperationFinishedDataSchema, StreamEventSchema } from '../api/events.js';
+import { OPERATION_RESULTS, OperationSchema, type OperationView } from '../api/operations.js';
+import { isPathLike } from '../compose/names.js';
+import type { ContainerFilter, LogOptions } from '../deploy/containers.js';
+import type { DeployEvent } from '../deploy/events.js';
+import type { DownRequest, UpOptions } from '../deploy/service.js';
+import { type ApiConnection, ApiRequestError, checkAnswer, parseAnswer } from './api.js';
 import type { BerthClient } from './client.js';
 import { parseSse } from './sse.js';
-
-/** An operation as the API answers it (202 of up/down/restart). */
-interface OperationView {
-  readonly id: string;
-  readonly stack: string;
-  readonly status: 'running' | 'succeeded' | 'failed' | 'interrupted';
-  readonly result?: unknown;
-  readonly error?: { code: string; message: string; hint: string };
-}
-
-/** An event of the API's stream (`data` of an SSE event). */
-interface StreamEvent {
-  readonly id: number;
-  readonly kind: 'operation' | 'deploy' | 'container';
-  readonly type: string;
-  readonly service?: string;
-  readonly message: string;
-  readonly data?: Record<string, unknown>;
-}
 
 /** How often a dropped event stream is re-opened (from the last id) before giving up. */
 const RECONNECTS = 5;
 
 const stackPath = (stack: string) => `/api/v1/stacks/${encodeURIComponent(stack)}`;
+const ConfigSchema = z.record(z.string(), z.json());
 
 /**
- * The CLI's client when it talks to `berth serve`: every engine-touching command is an API call.
- * Stacks are named as in the server's workspace (a local folder means nothing to the server).
+ * The CLI's client when it talks to `berth serve`: every engine-touching command is an API call,
+ * and every answer is checked against the API contract. Stacks are named as in the server's
+ * workspace (a local folder means nothing to the server).
  */
 export class HttpClient implements BerthClient {
   constructor(
-    private readonly api: Pick<ApiConnection, 'json' | 'lines'>,
+    private readonly api: Pick<ApiConnection, 'json' | 'lines' | 'url'>,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
   ) {}
 
@@ -60,62 +56,67 @@ export class HttpClient implements BerthClient {
     return stack;
   }
 
-  plan(stack: string, options: { build?: boolean } = {}): Promise<Plan> {
-    return this.api.json<Plan>('GET', `${stackPath(this.name(stack))}/plan`, {
+  plan(stack: string, options: { build?: boolean } = {}): Promise<PlanView> {
+    return this.api.json('GET', `${stackPath(this.name(stack))}/plan`, PlanSchema, {
       query: options.build ? { build: 'true' } : {},
     });
   }
 
   config(stack: string): Promise<Record<string, unknown>> {
-    return this.api.json('GET', `${stackPath(this.name(stack))}/config`);
+    return this.api.json('GET', `${stackPath(this.name(stack))}/config`, ConfigSchema);
   }
 
   async up(stack: string, options: UpOptions): Promise<UpResult> {
-    const op = await this.api.json<OperationView>('POST', `${stackPath(this.name(stack))}/up`, {
+    const op = await this.api.json('POST', `${stackPath(this.name(stack))}/up`, OperationSchema, {
       body: options.build ? { build: true } : {},
     });
-    return (await this.follow(op, options.onEvent)) as UpResult;
+    return this.follow(op, OPERATION_RESULTS.up, options.onEvent);
   }
 
-  async down(
-    stack: string,
-    options: { volumes?: boolean; dryRun?: boolean; onEvent?: (e: DeployEvent) => void },
-  ): Promise<DownResult> {
+  async down(stack: string, options: DownRequest): Promise<DownResult> {
     if (options.dryRun) {
-      const rows = await this.ps(stack);
-      return { containers: rows.map((r) => r.name), networks: [], volumes: [] };
+      return this.api.json('GET', `${stackPath(this.name(stack))}/down-plan`, DownResultSchema, {
+        query: options.volumes ? { volumes: 'true' } : {},
+      });
     }
-    const op = await this.api.json<OperationView>('POST', `${stackPath(this.name(stack))}/down`, {
+    const op = await this.api.json('POST', `${stackPath(this.name(stack))}/down`, OperationSchema, {
       body: options.volumes ? { volumes: true } : {},
     });
-    return (await this.follow(op, options.onEvent)) as DownResult;
+    return this.follow(op, OPERATION_RESULTS.down, options.onEvent);
   }
 
-  async ps(stack?: string): Promise<ContainerRow[]> {
-    const page = await this.api.json<{ items: ContainerRow[] }>('GET', '/api/v1/containers', {
-      query: stack === undefined ? {} : { stack: this.name(stack) },
+  async ps(stack?: string, filter: ContainerFilter = {}): Promise<ContainerRow[]> {
+    const page = await this.api.json('GET', '/api/v1/containers', ContainerListSchema, {
+      query: {
+        ...(stack === undefined ? {} : { stack: this.name(stack) }),
+        ...(filter.oneOff ? { oneoff: 'true' } : {}),
+      },
     });
     return page.items;
   }
 
-  async *logs(
-    stack: string,
-    options: { service?: string; follow?: boolean; since?: number; tail?: number; signal?: AbortSignal },
-  ): AsyncIterable<LogEntry> {
+  async *logs(stack: string, options: LogOptions): AsyncIterable<LogEntry> {
     const lines = this.api.lines('GET', `${stackPath(this.name(stack))}/logs`, {
       query: {
         service: options.service,
         follow: options.follow ? 'true' : undefined,
         tail: options.tail,
         since: options.since,
+        oneoff: options.oneOff ? 'true' : undefined,
       },
       ...(options.signal ? { signal: options.signal } : {}),
     });
+    const what = `GET ${stackPath(stack)}/logs`;
     for await (const line of lines) {
       if (line === '') continue;
-      const entry = JSON.parse(line) as LogEntry | { error: { code: string; message: string } };
+      const entry = parseAnswer(this.api.url, what, line, z.union([LogEntrySchema, LogErrorLineSchema]));
       if ('error' in entry) {
-        throw new ApiRequestError(entry.error.code, entry.error.message, 'the log stream ended early', 0);
+        throw new ApiRequestError(
+          entry.error.code,
+          entry.error.message,
+          entry.error.hint ?? 'the log stream ended early',
+          0,
+        );
       }
       yield entry;
     }
@@ -124,15 +125,15 @@ export class HttpClient implements BerthClient {
   async restart(
     stack: string,
     options: { service?: string; onEvent?: (e: DeployEvent) => void },
-  ): Promise<{ restarted: string[] }> {
-    const op = await this.api.json<OperationView>('POST', `${stackPath(this.name(stack))}/restart`, {
+  ): Promise<RestartResult> {
+    const op = await this.api.json('POST', `${stackPath(this.name(stack))}/restart`, OperationSchema, {
       body: options.service ? { service: options.service } : {},
     });
-    return (await this.follow(op, options.onEvent)) as { restarted: string[] };
+    return this.follow(op, OPERATION_RESULTS.restart, options.onEvent);
   }
 
   exec(stack: string, service: string, argv: readonly string[]): Promise<ExecResult> {
-    return this.api.json<ExecResult>('POST', `${stackPath(this.name(stack))}/exec`, {
+    return this.api.json('POST', `${stackPath(this.name(stack))}/exec`, ExecResultSchema, {
       body: { service, argv },
     });
   }
@@ -141,7 +142,7 @@ export class HttpClient implements BerthClient {
     stack: string,
     options: { limit: number; before?: number },
   ): Promise<{ items: DeploymentView[]; nextBefore?: number }> {
-    return this.api.json('GET', `${stackPath(this.name(stack))}/deployments`, {
+    return this.api.json('GET', `${stackPath(this.name(stack))}/deployments`, DeploymentPageSchema, {
       query: { limit: options.limit, before: options.before },
     });
   }
@@ -150,30 +151,38 @@ export class HttpClient implements BerthClient {
    * Shows an operation's events as they come and returns its result; the stream ends with the
    * operation. A dropped stream is re-opened after the last event seen, so nothing is shown twice.
    */
-  private async follow(op: OperationView, onEvent?: (e: DeployEvent) => void): Promise<unknown> {
+  private async follow<S extends z.ZodType>(
+    op: OperationView,
+    result: S,
+    onEvent?: (e: DeployEvent) => void,
+  ): Promise<z.output<S>> {
+    const what = `GET /api/v1/events?operation=${op.id}`;
     let after = 0;
-    let finished: OperationView | undefined;
+    let finished: z.output<typeof OperationFinishedDataSchema> | undefined;
     for (let attempt = 0; finished === undefined; attempt++) {
       try {
         const stream = this.api.lines('GET', '/api/v1/events', { query: { operation: op.id, after } });
         for await (const sse of parseSse(stream)) {
           if (sse.event === 'gap' || sse.data === '') continue;
-          const event = JSON.parse(sse.data) as StreamEvent;
+          const event = parseAnswer(this.api.url, what, sse.data, StreamEventSchema);
           after = Math.max(after, event.id);
-          if (event.kind === 'deploy') {
+          const type = DeployEventTypeSchema.safeParse(event.type);
+          if (event.kind === 'deploy' && type.success) {
             onEvent?.({
-              type: event.type as DeployEventType,
+              type: type.data,
               message: event.message,
               ...(event.service ? { service: event.service } : {}),
-              ...(event.data ? { data: event.data } : {}),
+              ...(isRecord(event.data) ? { data: event.data } : {}),
             });
           } else if (event.kind === 'operation' && event.type === 'finished') {
-            finished = { ...op, ...(event.data as Partial<OperationView>) };
+            finished = checkAnswer(this.api.url, what, event.data, OperationFinishedDataSchema);
           }
         }
       } catch (error: unknown) {
-        // A refused call (401, 403, 404) will not get better by retrying.
+        // A refused call (401, 403, 404) will not get better by retrying, nor will an answer that
+        // does not match the API.
         if (error instanceof ApiRequestError && error.status >= 400 && error.status < 500) throw error;
+        if (error instanceof ApiRequestError && error.code === 'INVALID_RESPONSE') throw error;
         if (attempt >= RECONNECTS) throw error;
       }
       if (finished === undefined) {
@@ -188,7 +197,9 @@ export class HttpClient implements BerthClient {
         await this.sleep(Math.min(1000 * 2 ** attempt, 10_000));
       }
     }
-    if (finished.status === 'succeeded') return finished.result;
+    if (finished.status === 'succeeded') {
+      return checkAnswer(this.api.url, what, finished.result, result);
+    }
     const error = finished.error ?? {
       code: 'OPERATION_FAILED',
       message: `operation ${op.id} ${finished.status}`,
@@ -199,3 +210,6 @@ export class HttpClient implements BerthClient {
 
   async close(): Promise<void> {}
 }
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);

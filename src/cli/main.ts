@@ -1,4 +1,7 @@
 import { Command, CommanderError } from 'commander';
+import { LocalClient } from '../app/local-client.js';
+import { systemClock } from '../clock.js';
+import { cliConfig } from '../config/cli.js';
 import { createLoggers, LEVELS, levelFromFlags, levelsFromEnv } from '../log/index.js';
 import { registerAdmin } from './commands/admin.js';
 import { registerAudit } from './commands/audit.js';
@@ -11,10 +14,8 @@ import { registerOps } from './commands/ops.js';
 import { connect } from './commands/remote.js';
 import { registerServe } from './commands/serve.js';
 import { registerValidate } from './commands/validate.js';
-import { cliConfig } from './config.js';
 import { HttpClient } from './http-client.js';
 import { type CliIo, ExitCode, processIo } from './io.js';
-import { LocalClient } from './local-client.js';
 
 export const VERSION = '0.1.0';
 
@@ -32,7 +33,7 @@ export function defaultClientFactory(io: CliIo): ClientFactory {
     if (flags.logLevel !== undefined && level === undefined)
       io.stderr(`warning: --log-level ${flags.logLevel} is not a log level (${LEVELS.join(', ')})\n`);
     const loggers = createLoggers(level ? { base: level, components: {} } : config);
-    return new LocalClient(cliConfig(io.env, io.cwd, flags), io.env, loggers);
+    return new LocalClient(cliConfig(io.env, io.cwd, flags), io.env, loggers, systemClock());
   };
 }
 

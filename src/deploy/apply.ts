@@ -1,16 +1,17 @@
+import type { ServiceFailure } from '../api/deploy.js';
 import type { Clock } from '../clock.js';
-import { BerthLabel, type Engine, stackSelector } from '../engine/index.js';
+import { BerthLabel, type Engine, isServiceContainer, stackSelector } from '../engine/model.js';
 import type { GateVerdict } from '../health/index.js';
 import type { Store } from '../store/index.js';
 import type { DesiredService, DesiredStack } from './desired.js';
-import type { DeployEvent, ServiceFailure } from './events.js';
+import type { DeployEvent } from './events.js';
 import { describeFailure, gateContainer, waitForDependency } from './gatekeeper.js';
-import { type ContainerStep, isPrevious, type Plan } from './plan.js';
+import type { ContainerStep, Plan } from './plan.js';
 import { applyStep, type ChangedReplica, promote, retire, undo } from './rollout.js';
 
 export interface ApplyDeps {
   readonly engine: Engine;
-  readonly store: Store;
+  readonly store: Pick<Store, 'appliedSpecs'>;
   readonly clock: Clock;
   readonly pollMs: number;
   readonly signal?: AbortSignal;
@@ -68,7 +69,7 @@ export async function applyPlan(
         { all: true },
       )
     )
-      .filter((c) => !isPrevious(c))
+      .filter(isServiceContainer)
       .map((c) => c.id);
 
   const runService = async (

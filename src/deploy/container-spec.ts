@@ -1,5 +1,5 @@
 import type { Service } from '../compose/schema/model.js';
-import type { ContainerSpec, MountSpec, PortSpec } from '../engine/index.js';
+import type { ContainerSpec, MountSpec, PortSpec } from '../engine/model.js';
 import { containerName } from './naming.js';
 
 /** Engine names of the stack's networks and volumes, by their key in the compose file. */

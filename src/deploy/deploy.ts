@@ -1,18 +1,20 @@
+import type { Trigger, UpResult } from '../api/deploy.js';
 import type { Clock } from '../clock.js';
 import type { LoadedStack } from '../compose/stack.js';
-import { type Engine, stackSelector } from '../engine/index.js';
-import type { LockOwner, Store } from '../store/index.js';
-import { type ApplyResult, applyPlan } from './apply.js';
+import { type Engine, stackSelector } from '../engine/model.js';
+import type { LockOwner } from '../store/index.js';
+import { applyPlan } from './apply.js';
 import { type DesiredStack, desiredState } from './desired.js';
 import { DeployError } from './errors.js';
 import type { DeployEvent, DeployListener } from './events.js';
 import { endedInstallPhases } from './install.js';
 import { appliedRecords, imageIdsFor, observe } from './observe.js';
 import { isEmpty, type Plan, planStack } from './plan.js';
+import type { DeployStores } from './ports.js';
 
 export interface DeployDeps {
   readonly engine: Engine;
-  readonly store: Store;
+  readonly store: DeployStores;
   readonly clock: Clock;
   /** Who holds the stack lock while deploying (pid, host, a random token). */
   readonly owner: LockOwner;
@@ -21,20 +23,16 @@ export interface DeployDeps {
 }
 
 export interface DeployOptions {
-  readonly trigger?: 'cli' | 'api' | 'schedule' | 'webhook' | 'install-phase';
+  readonly trigger?: Trigger;
   readonly actor?: string;
   /** Rebuild images of services with `build:` even when they exist. */
   readonly build?: boolean;
   readonly onEvent?: DeployListener;
 }
 
-export interface DeployResult {
-  readonly stack: string;
-  /** Absent when nothing had to change. */
-  readonly deploymentId?: number;
-  readonly outcome: 'unchanged' | ApplyResult['outcome'];
+/** How the deploy ended, and the plan it applied (the plan stays in the process: it holds secrets). */
+export interface DeployResult extends UpResult {
   readonly plan: Plan;
-  readonly result?: ApplyResult;
 }
 
 /** Plans without changing anything (`berth plan`, `berth up --dry-run`). */
@@ -109,7 +107,7 @@ function recordApplied(
       deps.store.appliedSpecs.put(desired.stack, service.name, replica, {
         containerId,
         configHash: service.configHash,
-        spec: JSON.parse(JSON.stringify({ spec, imageId: imageIds.get(service.image) ?? null })),
+        spec: { spec, imageId: imageIds.get(service.image) ?? null },
         deploymentId,
       });
     }
@@ -182,12 +180,18 @@ async function deployOnce(
     const pending = Object.values(first.desired.services).some((s) => s.install);
     const ids = pending ? await containerIds(deps.engine, loaded.name) : new Map<string, string>();
     const installCompleted = pending ? await endedInstallPhases(deps, first.desired, ids, [], emit) : [];
-    return { stack: loaded.name, outcome: 'unchanged', plan: first.plan, installCompleted };
+    return {
+      stack: loaded.name,
+      outcome: 'unchanged',
+      changedServices: [],
+      plan: first.plan,
+      installCompleted,
+    };
   }
   const deployment = deps.store.deployments.create({
     stack: loaded.name,
     trigger: options.trigger ?? 'cli',
-    plan: JSON.parse(JSON.stringify(first.plan)),
+    plan: first.plan,
     ...(options.actor ? { actor: options.actor } : {}),
   });
   deps.store.locks.attach(loaded.name, deps.owner.token, deployment.id);
@@ -196,7 +200,7 @@ async function deployOnce(
       type: e.type,
       message: e.message,
       ...(e.service ? { service: e.service } : {}),
-      ...(e.data ? { data: JSON.parse(JSON.stringify(e.data)) } : {}),
+      ...(e.data ? { data: e.data } : {}),
     });
     emit(e);
   };
@@ -242,7 +246,7 @@ async function deployOnce(
         ...(failed && result.failure
           ? {
               reason: `${result.failure.reason}: ${result.failure.detail}`,
-              logTail: [...result.failure.logTail],
+              logTail: result.failure.logTail,
               ...(result.failure.exitCode !== undefined ? { exitCode: result.failure.exitCode } : {}),
               ...(result.failure.healthOutput ? { healthOutput: result.failure.healthOutput } : {}),
             }
@@ -261,8 +265,10 @@ async function deployOnce(
       stack: loaded.name,
       deploymentId: deployment.id,
       outcome: result.outcome,
+      ...(result.failure ? { failure: result.failure } : {}),
+      ...(result.rollbackProblem ? { rollbackProblem: result.rollbackProblem } : {}),
+      changedServices: result.changedServices,
       plan,
-      result,
       installCompleted,
     };
   } catch (error: unknown) {

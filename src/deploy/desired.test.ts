@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { desiredFrom, desiredOf, imageId, loadFixture } from '../../test/support/deploy-fixtures.js';
-import { BerthLabel, ComposeLabel } from '../engine/index.js';
+import { BerthLabel, ComposeLabel } from '../engine/model.js';
 import { DEPLOY_DEFAULTS } from './xberth.js';
 
 const WEB = 'services:\n  web:\n    image: nginx:1.27\n';

@@ -6,7 +6,7 @@ import {
   type NetworkCreateSpec,
   stackResourceLabels,
   type VolumeCreateSpec,
-} from '../engine/index.js';
+} from '../engine/model.js';
 import type { GateKind } from '../health/index.js';
 import { containerSpec, type ResourceNames } from './container-spec.js';
 import { configHash } from './hash.js';

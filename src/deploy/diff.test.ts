@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { imageId } from '../../test/support/deploy-fixtures.js';
-import type { ContainerSpec } from '../engine/index.js';
+import type { ContainerSpec } from '../engine/model.js';
 import { SPEC_DEFAULTS } from '../engine/spec-defaults.js';
 import { specDiff } from './diff.js';
 

@@ -1,4 +1,4 @@
-import type { ContainerSpec } from '../engine/index.js';
+import type { ContainerSpec } from '../engine/model.js';
 import { isSecretName } from '../secrets/detect.js';
 import { canonicalJson } from './hash.js';
 

@@ -1,5 +1,6 @@
+import type { ServiceFailure } from '../api/deploy.js';
 import type { Clock } from '../clock.js';
-import { type ContainerInfo, type Engine, isEngineError } from '../engine/index.js';
+import { type ContainerInfo, type Engine, isEngineError } from '../engine/model.js';
 import {
   type ConditionResult,
   type DependsCondition,
@@ -10,7 +11,6 @@ import {
   waitForCondition,
 } from '../health/index.js';
 import type { DesiredService } from './desired.js';
-import type { ServiceFailure } from './events.js';
 
 export interface GateDeps {
   readonly engine: Engine;

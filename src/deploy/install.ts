@@ -1,4 +1,4 @@
-import type { Engine } from '../engine/index.js';
+import type { Engine } from '../engine/model.js';
 import type { DeployDeps } from './deploy.js';
 import type { DesiredStack } from './desired.js';
 import type { DeployEvent } from './events.js';

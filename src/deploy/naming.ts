@@ -20,8 +20,3 @@ export function resourceName(
 export function builtImageName(stack: string, service: string): string {
   return `${stack}-${service}`;
 }
-
-/** Where a replaced container waits during a rollout, so a rollback can bring it back. */
-export function previousName(name: string, deploymentId: number): string {
-  return `${name}-berth-prev-${deploymentId}`;
-}

@@ -1,6 +1,6 @@
 import type { LoadedStack } from '../compose/stack.js';
-import type { ContainerSpec, Engine } from '../engine/index.js';
-import { isEngineError, stackSelector } from '../engine/index.js';
+import type { ContainerSpec, Engine } from '../engine/model.js';
+import { isEngineError, stackSelector } from '../engine/model.js';
 import type { Store } from '../store/index.js';
 import type { DesiredStack } from './desired.js';
 import { builtImageName } from './naming.js';
@@ -37,7 +37,7 @@ export async function observe(engine: Engine, desired: DesiredStack): Promise<Pl
 }
 
 /** The specs Berth last applied, as the planner reads them to explain changes. */
-export function appliedRecords(store: Store, stack: string): AppliedRecord[] {
+export function appliedRecords(store: Pick<Store, 'appliedSpecs'>, stack: string): AppliedRecord[] {
   return store.appliedSpecs.list(stack).map((a) => {
     const saved = a.spec as unknown as { spec: ContainerSpec; imageId?: string };
     return {

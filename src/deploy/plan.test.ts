@@ -9,9 +9,9 @@ import {
   summary,
   volumeInfo,
 } from '../../test/support/deploy-fixtures.js';
-import { BerthLabel, containerLabels, stackResourceLabels } from '../engine/index.js';
+import { BerthLabel, containerLabels, stackResourceLabels } from '../engine/model.js';
 import type { DesiredStack } from './desired.js';
-import { isEmpty, isPrevious, type Plan, planStack } from './plan.js';
+import { isEmpty, type Plan, planStack } from './plan.js';
 
 const STACK = `services:
   db:
@@ -398,19 +398,6 @@ describe('planStack: removals', () => {
     ];
     const observed = { ...state.observed, containers: [...state.observed.containers, ...strangers] };
     expect(isEmpty(planStack(planInput(desired, { ...state, observed }, ids)))).toBe(true);
-  });
-});
-
-describe('isPrevious', () => {
-  it.each([
-    ['shop-web-1-berth-prev-12', true],
-    ['shop-web-1-berth-next-3', true],
-    ['shop-web-1', false],
-    ['shop-web-1-berth-prev-', false],
-    ['shop-web-1-berth-prev-3-copy', false],
-    ['berth-prev-3x', false],
-  ])('%s → %s', (name, expected) => {
-    expect(isPrevious({ name })).toBe(expected);
   });
 });
 

@@ -2,12 +2,14 @@ import {
   BerthLabel,
   type ContainerSpec,
   type ContainerSummary,
+  isOneOff,
+  isParked,
   type NetworkCreateSpec,
   type NetworkInfo,
   ownedBy,
   type VolumeCreateSpec,
   type VolumeInfo,
-} from '../engine/index.js';
+} from '../engine/model.js';
 import type { BuildRequest, DesiredService, DesiredStack, Strategy } from './desired.js';
 import { specDiff } from './diff.js';
 
@@ -58,12 +60,14 @@ export type Step =
 
 export type ContainerStep = Extract<Step, { kind: 'create' | 'recreate' | 'start' }>;
 
-export interface ServicePlan {
+// Plan and ServicePlan are type aliases, not interfaces: the API's plan schema is an open object, and
+// only an alias fits an object type with an index signature.
+export type ServicePlan = {
   readonly service: string;
   readonly level: number;
   /** Steps for this service's containers; empty when it is unchanged. */
   readonly steps: readonly ContainerStep[];
-}
+};
 
 export type PlanProblemCode = 'NAME_CLASH' | 'IMAGE_MISSING' | 'EXTERNAL_MISSING';
 export interface PlanProblem {
@@ -73,7 +77,7 @@ export interface PlanProblem {
 }
 
 /** A typed plan: applying it converges the engine on the desired stack. Empty when nothing changes. */
-export interface Plan {
+export type Plan = {
   readonly stack: string;
   readonly resources: readonly Extract<Step, { kind: 'create-network' | 'create-volume' }>[];
   readonly builds: readonly Extract<Step, { kind: 'build' }>[];
@@ -81,7 +85,7 @@ export interface Plan {
   /** Containers to remove: services gone from the file, replicas scaled away, leftovers of an interrupted deploy. */
   readonly removals: readonly Extract<Step, { kind: 'remove' }>[];
   readonly problems: readonly PlanProblem[];
-}
+};
 
 export interface AppliedRecord {
   readonly containerId: string;
@@ -115,9 +119,6 @@ export function isEmpty(plan: Plan): boolean {
 }
 
 const label = (c: ContainerSummary, key: string) => c.labels[key];
-
-/** A container parked during a rollout (`<name>-berth-prev-<id>`, or a start-first `-berth-next-<id>`); labels cannot change, names can. */
-export const isPrevious = (c: { name: string }) => /-berth-(prev|next)-\d+$/.test(c.name);
 
 function replicaSteps(
   service: DesiredService,
@@ -225,7 +226,8 @@ export function planStack(input: PlanInput): Plan {
   const { desired, observed } = input;
   const stack = desired.stack;
   const problems: PlanProblem[] = [];
-  const owned = observed.containers.filter((c) => ownedBy(c.labels, stack));
+  // One-off containers (jobs, drills) are no part of a service's state: planning leaves them alone.
+  const owned = observed.containers.filter((c) => ownedBy(c.labels, stack) && !isOneOff(c.labels));
 
   const resources: Plan['resources'][number][] = [];
   for (const net of desired.networks) {
@@ -271,7 +273,7 @@ export function planStack(input: PlanInput): Plan {
             hint: 'Berth never removes a container it does not own: rename or remove it yourself, or change `container_name`',
           });
       }
-      const current = owned.filter((c) => label(c, BerthLabel.Service) === name && !isPrevious(c));
+      const current = owned.filter((c) => label(c, BerthLabel.Service) === name && !isParked(c));
       services.push({
         service: name,
         level: index,
@@ -286,7 +288,7 @@ export function planStack(input: PlanInput): Plan {
     const replica = Number(label(c, BerthLabel.Replica) ?? 0);
     const desiredService = desired.services[service];
     const current = { id: c.id, name: c.name };
-    if (isPrevious(c))
+    if (isParked(c))
       removals.push({
         kind: 'remove',
         service,

@@ -1,5 +1,6 @@
+import { PlanSchema, type PlanView } from '../api/deploy.js';
+import type { Sendable } from '../api/wire.js';
 import type { JsonValue } from '../store/index.js';
-import type { Plan } from './plan.js';
 
 /** What stands in for a value that may be secret, in anything the API sends or logs. */
 export const REDACTED = '[redacted]';
@@ -33,7 +34,7 @@ function redactSteps<S extends object>(steps: readonly S[]): S[] {
  * A plan as the API shows it: environment values and build arguments are replaced by REDACTED
  * (their names stay), since any of them may be a password; so are the values in the reasons.
  */
-export function redactPlan(plan: Plan): Plan {
+export function redactPlan(plan: Sendable<PlanView>): Sendable<PlanView> {
   return {
     ...plan,
     builds: redactSteps(plan.builds),
@@ -41,12 +42,10 @@ export function redactPlan(plan: Plan): Plan {
   };
 }
 
-/** The same for a stored plan (plain JSON read back from a deployment record). */
-export function redactStoredPlan(plan: JsonValue): JsonValue {
-  if (plan === null || typeof plan !== 'object' || Array.isArray(plan)) return plan;
-  const p = plan as unknown as Plan;
-  if (!Array.isArray(p.services) || !Array.isArray(p.builds)) return plan;
-  return JSON.parse(JSON.stringify(redactPlan(p))) as JsonValue;
+/** The same for a stored plan (plain JSON read back from a deployment record); anything else as it is. */
+export function redactStoredPlan(plan: JsonValue): unknown {
+  const parsed = PlanSchema.safeParse(plan);
+  return parsed.success ? redactPlan(parsed.data) : plan;
 }
 
 type View = Record<string, unknown>;

@@ -1,6 +1,5 @@
-import type { ContainerSpec, Engine } from '../engine/index.js';
-import { isEngineError } from '../engine/index.js';
-import { previousName } from './naming.js';
+import type { ContainerSpec, Engine } from '../engine/model.js';
+import { incomingName, isEngineError, parkedName } from '../engine/model.js';
 import type { ContainerStep } from './plan.js';
 
 /**
@@ -25,8 +24,6 @@ async function ignoreMissing(action: Promise<unknown>): Promise<void> {
     if (!(isEngineError(error) && error.code === 'ENGINE_NOT_FOUND')) throw error;
   }
 }
-
-const nextName = (name: string, deploymentId: number) => `${name}-berth-next-${deploymentId}`;
 
 /** Applies one container step. The returned record is filled in as the step advances, so a failure halfway can still be undone. */
 export async function applyStep(
@@ -60,24 +57,24 @@ export async function applyStep(
     await engine.containers.start(changed.newId);
     return changed;
   }
-  const parkedName = previousName(step.current.name, deploymentId);
+  const parkedAs = parkedName(step.current.name, deploymentId);
   const before = await engine.containers.inspect(step.current.id);
   const changed: ChangedReplica = {
     service: step.service,
     replica: step.replica,
     name: step.spec.name,
-    old: { id: step.current.id, parkedName, wasRunning: before.state === 'running', parked: false },
+    old: { id: step.current.id, parkedName: parkedAs, wasRunning: before.state === 'running', parked: false },
     strategy: step.strategy,
   };
   record(changed);
   if (step.strategy === 'stop-first') {
     await engine.containers.stop(step.current.id, step.spec.stopTimeoutSeconds);
-    await engine.containers.rename(step.current.id, parkedName);
+    await engine.containers.rename(step.current.id, parkedAs);
     if (changed.old) changed.old.parked = true;
     changed.newId = (await engine.containers.create(step.spec)).id;
     await engine.containers.start(changed.newId);
   } else {
-    const spec: ContainerSpec = { ...step.spec, name: nextName(step.spec.name, deploymentId) };
+    const spec: ContainerSpec = { ...step.spec, name: incomingName(step.spec.name, deploymentId) };
     changed.newId = (await engine.containers.create(spec)).id;
     await engine.containers.start(changed.newId);
   }

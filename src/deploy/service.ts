@@ -1,82 +1,74 @@
 import { existsSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
+import type {
+  ContainerRow,
+  DeploymentView,
+  DownResult,
+  ExecResult,
+  LogEntry,
+  PlanView,
+  RestartResult,
+  Trigger,
+  UpResult,
+} from '../api/deploy.js';
+import type { Sendable } from '../api/wire.js';
 import type { Clock } from '../clock.js';
 import { formatDiagnostic } from '../compose/diagnostics.js';
 import { resolveWorkspace } from '../compose/load/workspace.js';
+import { isPathLike } from '../compose/names.js';
 import { type LoadedStack, loadWorkspace } from '../compose/stack.js';
 import { composeView } from '../compose/view.js';
 import type { XBerthRegistry } from '../compose/xberth/registry.js';
-import type { Engine, ExecResult } from '../engine/index.js';
+import type { Engine } from '../engine/model.js';
 import type { Logger } from '../log/index.js';
-import type { Deployment, LockOwner, ServiceResult, Store } from '../store/index.js';
-import { deployStack, planDeploy } from './deploy.js';
-import { DeployError } from './errors.js';
-import type { DeployEvent, ServiceFailure } from './events.js';
+import type { LockOwner } from '../store/index.js';
 import {
-  type ContainerRow,
-  downStack,
+  type ContainerFilter,
   execInService,
+  type LogOptions,
   listContainers,
-  restartStack,
   stackLogs,
-} from './operations.js';
-import type { Plan } from './plan.js';
-
-export interface UpResult {
-  readonly stack: string;
-  readonly deploymentId?: number;
-  readonly outcome: 'unchanged' | 'succeeded' | 'failed' | 'rolled-back';
-  readonly failure?: ServiceFailure;
-  readonly rollbackProblem?: string;
-  readonly changedServices: string[];
-}
-
-export interface DownResult {
-  readonly containers: string[];
-  readonly networks: string[];
-  readonly volumes: string[];
-}
-
-export interface LogEntry {
-  readonly container: string;
-  readonly service: string;
-  readonly stream: 'stdout' | 'stderr';
-  readonly line: string;
-}
-
-export interface DeploymentView extends Deployment {
-  readonly services: ServiceResult[];
-}
+} from './containers.js';
+import { deployStack, planDeploy } from './deploy.js';
+import { downResult, downStack, planDown } from './down.js';
+import { DeployError } from './errors.js';
+import type { DeployEvent } from './events.js';
+import type { DeployStores } from './ports.js';
+import { restartStack } from './restart.js';
 
 export interface UpOptions {
   readonly build?: boolean;
   readonly onEvent?: (e: DeployEvent) => void;
   /** Who asked: stored with the deployment. */
   readonly actor?: string;
-  readonly trigger?: 'cli' | 'api';
+  readonly trigger?: Trigger;
   /** Aborts the builds and waits of a deploy (the server shutting down). */
   readonly signal?: AbortSignal;
 }
 
-/** Everything Berth does to a stack's containers: what the CLI runs in-process and the API serves. */
+export interface DownRequest {
+  readonly volumes?: boolean;
+  /** Work out what would be removed, and change nothing. */
+  readonly dryRun?: boolean;
+  readonly onEvent?: (e: DeployEvent) => void;
+}
+
+/**
+ * Everything Berth does to a stack's containers: what the CLI runs in-process and the API serves.
+ * Answers are the API contract's types, so a client over HTTP implements the same interface.
+ */
 export interface StackOperations {
-  plan(stack: string, options?: { build?: boolean }): Promise<Plan>;
-  /** The stack as one compose document (`berth config`), secret-looking values masked. */
+  plan(stack: string, options?: { build?: boolean }): Promise<Sendable<PlanView>>;
+  /** The stack as one compose document (`berth config`). */
   config(stack: string): Promise<Record<string, unknown>>;
   up(stack: string, options: UpOptions): Promise<UpResult>;
-  down(
-    stack: string,
-    options: { volumes?: boolean; dryRun?: boolean; onEvent?: (e: DeployEvent) => void },
-  ): Promise<DownResult>;
-  ps(stack?: string): Promise<ContainerRow[]>;
-  logs(
-    stack: string,
-    options: { service?: string; follow?: boolean; since?: number; tail?: number; signal?: AbortSignal },
-  ): AsyncIterable<LogEntry>;
+  down(stack: string, options: DownRequest): Promise<DownResult>;
+  ps(stack?: string, filter?: ContainerFilter): Promise<ContainerRow[]>;
+  logs(stack: string, options: LogOptions): AsyncIterable<LogEntry>;
   restart(
     stack: string,
     options: { service?: string; onEvent?: (e: DeployEvent) => void },
-  ): Promise<{ restarted: string[] }>;
+  ): Promise<RestartResult>;
   exec(stack: string, service: string, argv: readonly string[]): Promise<ExecResult>;
   deployments(
     stack: string,
@@ -87,7 +79,7 @@ export interface StackOperations {
 export interface StackServiceDeps {
   /** Connected on first use, so commands that fail earlier never need the engine. */
   readonly engine: () => Promise<Engine>;
-  readonly store: () => Store;
+  readonly store: () => DeployStores;
   readonly clock: Clock;
   /** Who holds stack locks while deploying (pid, host, a random token). */
   readonly owner: LockOwner;
@@ -100,9 +92,6 @@ export interface StackServiceDeps {
   /** Deploy events are logged here too (the `deploy` component). */
   readonly logger?: Pick<Logger, 'info'>;
 }
-
-/** A stack argument that names a folder or file rather than a stack (`./shop`, `stacks/shop`). */
-export const isPathLike = (stack: string): boolean => stack.includes('/') || stack.startsWith('.');
 
 /** Loads stacks from the workspace, drives the engine, keeps state in the store. */
 export class StackService implements StackOperations {
@@ -197,7 +186,8 @@ export class StackService implements StackOperations {
 
   async up(stack: string, options: UpOptions): Promise<UpResult> {
     const loaded = await this.load(stack);
-    const r = await deployStack(
+    // The applied plan stays here: it holds the stack's secrets, and the deployment record keeps it.
+    const { plan: _applied, ...result } = await deployStack(
       { ...(await this.run()), ...(options.signal ? { signal: options.signal } : {}) },
       loaded,
       {
@@ -207,38 +197,32 @@ export class StackService implements StackOperations {
         onEvent: this.logged(loaded.name, options.onEvent),
       },
     );
-    return {
-      stack: r.stack,
-      ...(r.deploymentId !== undefined ? { deploymentId: r.deploymentId } : {}),
-      outcome: r.outcome,
-      ...(r.result?.failure ? { failure: r.result.failure } : {}),
-      ...(r.result?.rollbackProblem ? { rollbackProblem: r.result.rollbackProblem } : {}),
-      changedServices: r.result?.changedServices ?? [],
-    };
+    return result;
   }
 
-  async down(target: string, options: Parameters<StackOperations['down']>[1]): Promise<DownResult> {
+  async down(target: string, options: DownRequest): Promise<DownResult> {
     const stack = await this.nameOf(target);
     const deps = await this.run();
-    if (options.dryRun) {
-      const rows = await listContainers(deps, stack);
-      return { containers: rows.map((r) => r.name), networks: [], volumes: [] };
-    }
+    if (options.dryRun) return downResult(await planDown(deps.engine, stack, options));
     return downStack(deps, stack, {
       ...(options.volumes ? { volumes: true } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     });
   }
 
-  async ps(stack?: string) {
-    return listContainers(await this.run(), stack === undefined ? undefined : await this.nameOf(stack));
+  async ps(stack?: string, filter: ContainerFilter = {}) {
+    return listContainers(
+      await this.run(),
+      stack === undefined ? undefined : await this.nameOf(stack),
+      filter,
+    );
   }
 
-  async *logs(stack: string, options: Parameters<StackOperations['logs']>[1]) {
+  async *logs(stack: string, options: LogOptions) {
     yield* stackLogs(await this.deps.engine(), await this.nameOf(stack), options);
   }
 
-  async restart(stack: string, options: Parameters<StackOperations['restart']>[1]) {
+  async restart(stack: string, options: { service?: string; onEvent?: (e: DeployEvent) => void }) {
     const loaded = await this.load(stack);
     const deps = await this.run();
     const { desired } = await planDeploy(deps, loaded);

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  compareApiVersions,
-  DEFAULT_SOCKET,
-  NEWEST_API_VERSION,
-  negotiateApiVersion,
-  parseEngineHost,
-} from './connect.js';
+import { DEFAULT_SOCKET, parseEngineHost } from './address.js';
+import { compareApiVersions, NEWEST_API_VERSION, negotiateApiVersion } from './connect.js';
 
 describe('parseEngineHost', () => {
   it('defaults to the standard socket', () => {

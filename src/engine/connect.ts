@@ -1,4 +1,5 @@
 import Dockerode from 'dockerode';
+import { type EngineAddress, parseEngineHost } from './address.js';
 import type { Engine } from './clients.js';
 import { containerClient } from './containers.js';
 import { EngineError, isAbortError, UNAVAILABLE_HINT, unavailableError } from './errors.js';
@@ -15,12 +16,7 @@ import { volumeClient } from './volumes.js';
 export const NEWEST_API_VERSION = '1.47';
 /** Docker 20.10: older engines lack what Berth relies on. */
 export const OLDEST_API_VERSION = '1.41';
-export const DEFAULT_SOCKET = '/var/run/docker.sock';
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
-
-export type EngineAddress =
-  | { readonly kind: 'unix'; readonly socketPath: string; readonly display: string }
-  | { readonly kind: 'tcp'; readonly host: string; readonly port: number; readonly display: string };
 
 export interface ConnectConfig {
   /** DOCKER_HOST-style: `unix:///path` or `tcp://host:port`; absent: the default socket. */
@@ -28,41 +24,6 @@ export interface ConnectConfig {
   /** How long the engine gets to answer its version (default 10 s). */
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
-}
-
-export function parseEngineHost(host: string | undefined): EngineAddress {
-  const value = host?.trim() ?? '';
-  if (value === '' || value === 'unix://') {
-    return { kind: 'unix', socketPath: DEFAULT_SOCKET, display: `unix://${DEFAULT_SOCKET}` };
-  }
-  if (value.startsWith('unix://')) {
-    const socketPath = value.slice('unix://'.length);
-    return { kind: 'unix', socketPath, display: `unix://${socketPath}` };
-  }
-  if (value.startsWith('tcp://') || value.startsWith('http://')) {
-    let url: URL;
-    try {
-      url = new URL(`http://${value.slice(value.indexOf('://') + 3)}`);
-    } catch (err) {
-      throw unsupportedHost(value, err);
-    }
-    const port = url.port === '' ? 2375 : Number(url.port);
-    const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
-    return {
-      kind: 'tcp',
-      host: hostname,
-      port,
-      display: `tcp://${url.host}${url.port === '' ? ':2375' : ''}`,
-    };
-  }
-  throw unsupportedHost(value);
-}
-
-function unsupportedHost(value: string, cause?: unknown): EngineError {
-  return new EngineError('ENGINE_UNAVAILABLE', `unsupported engine address ${JSON.stringify(value)}`, {
-    hint: `use unix:///path/to/docker.sock or tcp://host:port (TLS and ssh:// are not supported); ${UNAVAILABLE_HINT}`,
-    ...(cause === undefined ? {} : { cause }),
-  });
 }
 
 /** Numeric comparison of `major.minor` API versions. */

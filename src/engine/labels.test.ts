@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { containerLabels, ownedBy, stackResourceLabels, stackSelector, toLabelFilters } from './labels.js';
+import {
+  containerLabels,
+  incomingName,
+  isOneOff,
+  isParked,
+  isServiceContainer,
+  oneOffLabels,
+  ownedBy,
+  parkedName,
+  stackResourceLabels,
+  stackSelector,
+  toLabelFilters,
+} from './labels.js';
 
 describe('labels', () => {
   const labels = containerLabels({
@@ -51,5 +63,69 @@ describe('labels', () => {
     expect(stackSelector('shop')).toEqual({ 'dev.berth.managed': 'true', 'dev.berth.stack': 'shop' });
     expect(stackSelector()).toEqual({ 'dev.berth.managed': 'true' });
     expect(toLabelFilters({ b: 'x=y', a: true })).toEqual(['a', 'b=x=y']);
+  });
+});
+
+describe('parked containers', () => {
+  it('names a parked and an incoming container so that isParked recognizes both', () => {
+    expect(parkedName('shop-web-1', 12)).toBe('shop-web-1-berth-prev-12');
+    expect(incomingName('shop-web-1', 3)).toBe('shop-web-1-berth-next-3');
+    expect(isParked({ name: parkedName('shop-web-1', 12) })).toBe(true);
+    expect(isParked({ name: incomingName('shop-web-1', 3) })).toBe(true);
+  });
+
+  it.each([
+    ['shop-web-1-berth-prev-12', true],
+    ['shop-web-1-berth-next-3', true],
+    ['shop-web-1', false],
+    ['shop-web-1-berth-prev-', false],
+    ['shop-web-1-berth-prev-3-copy', false],
+    ['berth-prev-3x', false],
+  ])('isParked(%s) → %s', (name, expected) => {
+    expect(isParked({ name })).toBe(expected);
+  });
+});
+
+describe('one-off containers', () => {
+  const oneOff = oneOffLabels({ stack: 'shop', service: 'app', task: 'job:segments' });
+
+  it('are Berth’s, with the oneoff role and compose’s oneoff flag', () => {
+    expect(oneOff).toEqual({
+      'dev.berth.managed': 'true',
+      'dev.berth.stack': 'shop',
+      'dev.berth.service': 'app',
+      'dev.berth.role': 'oneoff',
+      'dev.berth.task': 'job:segments',
+      'com.docker.compose.project': 'shop',
+      'com.docker.compose.service': 'app',
+      'com.docker.compose.oneoff': 'True',
+    });
+    expect(ownedBy(oneOff, 'shop')).toBe(true);
+  });
+
+  it('isOneOff: Berth’s role or compose’s flag; a service container is neither', () => {
+    expect(isOneOff(oneOff)).toBe(true);
+    expect(isOneOff({ 'com.docker.compose.oneoff': 'True' })).toBe(true);
+    const service = containerLabels({
+      stack: 'shop',
+      service: 'app',
+      replica: 1,
+      configHash: 'h',
+      role: 'current',
+    });
+    expect(isOneOff(service)).toBe(false);
+  });
+
+  it('isServiceContainer leaves out parked and one-off containers', () => {
+    const labels = containerLabels({
+      stack: 'shop',
+      service: 'app',
+      replica: 1,
+      configHash: 'h',
+      role: 'current',
+    });
+    expect(isServiceContainer({ name: 'shop-app-1', labels })).toBe(true);
+    expect(isServiceContainer({ name: 'shop-app-1-berth-prev-4', labels })).toBe(false);
+    expect(isServiceContainer({ name: 'shop-app-run-1', labels: oneOff })).toBe(false);
   });
 });

@@ -8,13 +8,20 @@ export const BerthLabel = {
   ConfigHash: 'dev.berth.config-hash',
   /** Always `true` on Berth's objects: the first thing ownership checks. */
   Managed: 'dev.berth.managed',
-  /** `current` or `previous` (kept during a rollout so it can be rolled back). */
+  /** What the container is for: see BerthRole. */
   Role: 'dev.berth.role',
+  /** On one-off containers: the task they run, e.g. `job:segments` or `drill:db`. */
+  Task: 'dev.berth.task',
 } as const;
 
 export const MANAGED_VALUE = 'true';
 
-export type BerthRole = 'current' | 'previous';
+/**
+ * `current`: a container of a service, created by a deploy. `oneoff`: a container Berth runs for a
+ * task (a job, a restore drill, a backup helper) and removes afterwards; it is no part of the
+ * service's state, so planning leaves it alone and ps, logs and events leave it out unless asked.
+ */
+export type BerthRole = 'current' | 'oneoff';
 
 /**
  * Compose's labels. `docker compose ps` (v2) and `docker-compose ps` (1.29)
@@ -53,6 +60,62 @@ export function containerLabels(input: ContainerLabelInput): Record<string, stri
     [ComposeLabel.ContainerNumber]: String(input.replica),
     [ComposeLabel.OneOff]: 'False',
   };
+}
+
+export interface OneOffLabelInput {
+  readonly stack: string;
+  /** The service whose image, configuration and networks it runs with. */
+  readonly service: string;
+  /** What it runs, e.g. `job:segments`. */
+  readonly task: string;
+}
+
+/**
+ * Labels of a one-off container: Berth's ownership and role, and compose's `oneoff=True`, so
+ * `docker compose ps` leaves it out as it does `docker compose run` containers.
+ */
+export function oneOffLabels(input: OneOffLabelInput): Record<string, string> {
+  return {
+    [BerthLabel.Managed]: MANAGED_VALUE,
+    [BerthLabel.Stack]: input.stack,
+    [BerthLabel.Service]: input.service,
+    [BerthLabel.Role]: 'oneoff',
+    [BerthLabel.Task]: input.task,
+    [ComposeLabel.Project]: input.stack,
+    [ComposeLabel.Service]: input.service,
+    [ComposeLabel.OneOff]: 'True',
+  };
+}
+
+/** A one-off container (a task's), whether Berth's or `docker compose run`'s. */
+export function isOneOff(labels: Readonly<Record<string, string>>): boolean {
+  return labels[BerthLabel.Role] === 'oneoff' || labels[ComposeLabel.OneOff] === 'True';
+}
+
+/** Where a replaced container waits during a rollout, so a rollback can bring it back. */
+export function parkedName(name: string, deploymentId: number): string {
+  return `${name}-berth-prev-${deploymentId}`;
+}
+
+/** Where a start-first replacement starts, beside the container it replaces, until it passes its gate. */
+export function incomingName(name: string, deploymentId: number): string {
+  return `${name}-berth-next-${deploymentId}`;
+}
+
+/**
+ * A container parked during a rollout (`parkedName`, or a start-first `incomingName` left by an
+ * interrupted deploy). Labels cannot change after creation, names can: this is the only test.
+ */
+export function isParked(c: { readonly name: string }): boolean {
+  return /-berth-(prev|next)-\d+$/.test(c.name);
+}
+
+/** A container that is part of a service's current state: neither parked nor a one-off. */
+export function isServiceContainer(c: {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+}): boolean {
+  return !isParked(c) && !isOneOff(c.labels);
 }
 
 /** Labels for a stack's network or volume (`name` is its name inside the stack). */

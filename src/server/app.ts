@@ -2,27 +2,22 @@ import { randomUUID } from 'node:crypto';
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
+import type { Principal } from '../access/rbac.js';
+import { CSRF_HEADER, JSON_CONTENT_TYPE, SESSION_COOKIE } from '../api/http.js';
 import type { Clock } from '../clock.js';
 import { isEngineError } from '../engine/errors.js';
+import type { AppMetrics } from '../metrics/registry.js';
 import type { AuditLogStore } from '../store/index.js';
-import { type AppEnv, type AppLogger, type Authenticator, CSRF_HEADER, SESSION_COOKIE } from './context.js';
+import type { AppEnv, AppLogger, Authenticator } from './context.js';
 import { parseInput } from './input.js';
-import { type AppMetrics, metricsRoute, observeRequests } from './metrics.js';
+import { metricsRoute, observeRequests } from './metrics.js';
 import { withOpenApi } from './openapi.js';
 import { ApiError, problemResponse, toProblem } from './problem.js';
-import type { Principal } from './rbac.js';
 import { requestId } from './request-id.js';
 import { auditLogRoutes } from './routes/audit-log.js';
 import { type AuthRouteDeps, authRoutes } from './routes/auth.js';
 import { type ControlDeps, controlRoutes } from './routes/control.js';
-import {
-  type AuditFacts,
-  allows,
-  checkRoutes,
-  JSON_CONTENT_TYPE,
-  type Route,
-  type RoutePermission,
-} from './routes/registry.js';
+import { type AuditFacts, allows, checkRoutes, type Route, type RoutePermission } from './routes/registry.js';
 import { type StackDeps, stackRoutes } from './routes/stacks.js';
 import { type SystemDeps, systemRoutes } from './routes/system.js';
 import { tokenRoutes } from './routes/tokens.js';
@@ -66,7 +61,7 @@ export function appRoutes(deps: AppDeps): Route[] {
         ]
       : []),
     ...stackRoutes(deps),
-    ...(deps.control ? controlRoutes(deps.control, deps.metrics) : []),
+    ...(deps.control ? controlRoutes(deps.control) : []),
     metricsRoute(deps.metrics),
   ];
   return [...checkRoutes(withOpenApi(routes, { title: 'Berth API', version: deps.version }))];

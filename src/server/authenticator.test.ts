@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { authFixture, GOOD_PASSWORD, withAdmin } from '../../test/support/auth.js';
 import { authApp } from '../../test/support/http-app.js';
-import { SESSION_COOKIE } from './context.js';
+import { SESSION_COOKIE } from '../api/http.js';
 
 // The app with the real auth service on a real SQLite file: tokens, sessions and CSRF end to end.
 

@@ -1,4 +1,4 @@
-import type { Auth } from './auth/index.js';
+import type { Auth } from '../access/auth.js';
 import type { Authenticator } from './context.js';
 
 /**

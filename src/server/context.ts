@@ -1,10 +1,4 @@
-import type { Principal } from './rbac.js';
-
-/** Name of the cookie that carries a browser session id. */
-export const SESSION_COOKIE = 'berth_session';
-/** Header a browser session must send on every mutating request (double-submit CSRF token). */
-export const CSRF_HEADER = 'X-CSRF-Token';
-export const REQUEST_ID_HEADER = 'X-Request-Id';
+import type { Principal } from '../access/rbac.js';
 
 /**
  * What the HTTP layer needs from the authentication service. Kept this small so the app can be

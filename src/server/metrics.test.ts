@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeWorkspace, principal, tableAuthenticator, testDeps } from '../../test/support/http-app.js';
+import { createMetrics } from '../metrics/registry.js';
 import { createApp } from './app.js';
-import { createMetrics } from './metrics.js';
 
 const workspace = makeWorkspace();
 afterAll(() => workspace.cleanup());

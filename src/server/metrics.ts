@@ -1,67 +1,12 @@
 import type { MiddlewareHandler } from 'hono';
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { z } from 'zod';
+import type { Clock } from '../clock.js';
+import type { AppMetrics } from '../metrics/registry.js';
 import type { AppEnv, AppLogger } from './context.js';
 import { defineRoute, HTTP_METHODS, type HttpMethod } from './routes/registry.js';
 
 /** Label of requests that matched no route: raw paths would make one series per probe. */
 export const UNMATCHED_ROUTE = 'unmatched';
-
-export const DEPLOY_OUTCOMES = ['unchanged', 'succeeded', 'failed', 'rolled-back'] as const;
-export type DeployOutcome = (typeof DEPLOY_OUTCOMES)[number];
-
-/**
- * The app's metrics, in a registry of its own (never prom-client's global one), so two apps in one
- * process (tests) never share or double-register series.
- */
-export interface AppMetrics {
-  readonly registry: Registry;
-  readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
-  /** For the deploy routes: one increment per finished deploy. */
-  readonly deploys: Counter<'stack' | 'outcome'>;
-  readonly deployDuration: Histogram<'outcome'>;
-  /** Docker Engine failures seen by requests and operations, by code (ENGINE_UNAVAILABLE…). */
-  readonly engineErrors: Counter<'code'>;
-}
-
-export interface MetricsOptions {
-  /** Process metrics (CPU, memory, event loop): on for `berth serve`, off in tests. */
-  readonly processMetrics?: boolean;
-}
-
-export function createMetrics(options: MetricsOptions = {}): AppMetrics {
-  const registry = new Registry();
-  if (options.processMetrics) collectDefaultMetrics({ register: registry, prefix: 'berth_' });
-  return {
-    registry,
-    httpDuration: new Histogram({
-      name: 'berth_http_request_duration_seconds',
-      help: 'HTTP request duration by method, route template and status',
-      labelNames: ['method', 'route', 'status'],
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-      registers: [registry],
-    }),
-    deploys: new Counter({
-      name: 'berth_deploys_total',
-      help: 'Finished deploys by stack and outcome (unchanged, succeeded, failed, rolled-back)',
-      labelNames: ['stack', 'outcome'],
-      registers: [registry],
-    }),
-    deployDuration: new Histogram({
-      name: 'berth_deploy_duration_seconds',
-      help: 'Deploy duration by outcome',
-      labelNames: ['outcome'],
-      buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1200],
-      registers: [registry],
-    }),
-    engineErrors: new Counter({
-      name: 'berth_engine_errors_total',
-      help: 'Docker Engine failures seen by API requests and operations, by error code',
-      labelNames: ['code'],
-      registers: [registry],
-    }),
-  };
-}
 
 const methodLabel = (method: string): string =>
   HTTP_METHODS.includes(method as HttpMethod) || method === 'HEAD' ? method : 'OTHER';
@@ -72,7 +17,7 @@ const methodLabel = (method: string): string =>
  */
 export function observeRequests(
   metrics: AppMetrics,
-  clock: { now(): Date },
+  clock: Pick<Clock, 'now'>,
   logger: AppLogger | undefined,
 ): MiddlewareHandler<AppEnv> {
   return async (c, next) => {

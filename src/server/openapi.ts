@@ -1,7 +1,13 @@
 import { z } from 'zod';
-import { CSRF_HEADER, SESSION_COOKIE } from './context.js';
-import { PROBLEM_CONTENT_TYPE, ProblemSchema } from './problem.js';
-import { defineRoute, JSON_CONTENT_TYPE, type Route } from './routes/registry.js';
+import {
+  CSRF_HEADER,
+  JSON_CONTENT_TYPE,
+  OPENAPI_PATH,
+  PROBLEM_CONTENT_TYPE,
+  ProblemSchema,
+  SESSION_COOKIE,
+} from '../api/http.js';
+import { defineRoute, type Route } from './routes/registry.js';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -10,8 +16,6 @@ export interface OpenApiInfo {
   readonly version: string;
   readonly description?: string;
 }
-
-export const OPENAPI_PATH = '/api/v1/openapi.json';
 
 const REASONS: Readonly<Record<number, string>> = {
   400: 'Invalid request',
@@ -111,6 +115,13 @@ function operation(route: Route): JsonObject {
     ...(route.description ? { description: route.description } : {}),
     tags: [...route.tags],
     'x-berth-permission': route.permission,
+    ...(route.items
+      ? {
+          'x-berth-stream': Object.fromEntries(
+            Object.entries(route.items).map(([event, schema]) => [event, jsonSchema(schema, 'output')]),
+          ),
+        }
+      : {}),
     security: route.permission === 'public' ? [] : [{ bearer: [] }, { cookie: [] }],
     ...(params.length > 0 ? { parameters: params } : {}),
     ...(route.body

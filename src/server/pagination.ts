@@ -1,26 +1,6 @@
 import { z } from 'zod';
 import { ApiError } from './problem.js';
 
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 200;
-
-/** Query members of every paginated list: `?limit=&cursor=`. */
-export const paginationQuery = {
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(MAX_PAGE_SIZE)
-    .default(DEFAULT_PAGE_SIZE)
-    .describe(`Items per page, 1 to ${MAX_PAGE_SIZE}`),
-  cursor: z.string().min(1).max(512).optional().describe('The nextCursor of the previous page'),
-};
-
-/** `{ items, nextCursor }`; nextCursor is null on the last page. */
-export function pageSchema<T extends z.ZodType>(item: T) {
-  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
-}
-
 export interface Page<T> {
   readonly items: T[];
   readonly nextCursor: string | null;

@@ -9,9 +9,9 @@ import {
   tableAuthenticator,
   testDeps,
 } from '../../test/support/http-app.js';
+import { ROLES, type Role, roleRank } from '../access/roles.js';
 import { openMemoryStore } from '../store/index.js';
 import { appRoutes, createApp } from './app.js';
-import { ROLES, type Role, roleRank } from './rbac.js';
 import { checkPermission, PUBLIC_ROUTES, type Route, routeKey } from './routes/registry.js';
 
 const workspace = makeWorkspace();

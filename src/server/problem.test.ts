@@ -2,14 +2,15 @@ import { HTTPException } from 'hono/http-exception';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { principal, steppingClock, tableAuthenticator } from '../../test/support/http-app.js';
+import { AuthError } from '../access/errors.js';
+import { PROBLEM_CONTENT_TYPE, ProblemSchema } from '../api/http.js';
 import { DeployError } from '../deploy/errors.js';
 import { EngineError } from '../engine/errors.js';
+import { createMetrics } from '../metrics/registry.js';
 import { StoreError } from '../store/errors.js';
 import { openMemoryStore } from '../store/index.js';
 import { mountRoutes } from './app.js';
-import { AuthError } from './auth/errors.js';
-import { createMetrics } from './metrics.js';
-import { ApiError, PROBLEM_CONTENT_TYPE, ProblemSchema, problemTitle, toProblem } from './problem.js';
+import { ApiError, problemTitle, toProblem } from './problem.js';
 import { defineRoute } from './routes/registry.js';
 
 const SECRET = 'SQLITE_IOERR at /var/lib/berth/berth.db password=hunter2';

@@ -1,13 +1,12 @@
 import { HTTPException } from 'hono/http-exception';
-import { z } from 'zod';
+import { type AuthErrorCode, isAuthError } from '../access/errors.js';
+import { PROBLEM_CONTENT_TYPE, type Problem } from '../api/http.js';
 import { type DeployErrorCode, isDeployError } from '../deploy/errors.js';
 import { type EngineErrorCode, isEngineError } from '../engine/errors.js';
+import { isOperationError, type OperationErrorCode } from '../operations/errors.js';
 import { isStoreError, type StoreErrorCode } from '../store/errors.js';
-import { type AuthErrorCode, isAuthError } from './auth/errors.js';
 
-export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
-
-/** Codes the HTTP edge itself reports (the domains have their own: DEPLOY_*, ENGINE_*, STORE_*, AUTH_*). */
+/** Codes the HTTP edge itself reports (the domains have their own: DEPLOY_*, ENGINE_*, STORE_*, AUTH_*, and the operation runner’s). */
 export type ApiErrorCode =
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
@@ -22,8 +21,6 @@ export type ApiErrorCode =
   | 'STACK_NOT_FOUND'
   | 'NOT_READY'
   | 'SESSION_REQUIRED'
-  | 'SHUTTING_DOWN'
-  | 'OPERATION_IN_PROGRESS'
   | 'OPERATION_NOT_FOUND'
   | 'USER_NOT_FOUND'
   | 'USER_SELF_DELETE'
@@ -55,20 +52,6 @@ export class ApiError extends Error {
   }
 }
 
-/** RFC 9457 problem details, with Berth's members. Also the schema the OpenAPI document references. */
-export const ProblemSchema = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string(),
-    code: z.string(),
-    hint: z.string(),
-    requestId: z.string(),
-  })
-  .catchall(z.unknown());
-export type Problem = z.output<typeof ProblemSchema>;
-
 export const problemType = (code: string): string => `https://berth.dev/problems/${code}`;
 
 /** `DEPLOY_IN_PROGRESS` → `Deploy in progress`: one stable title per problem type. */
@@ -85,6 +68,11 @@ const DEPLOY_STATUS: Readonly<Record<DeployErrorCode, number>> = {
   DEPLOY_STACK_NOT_FOUND: 404,
   DEPLOY_SERVICE_NOT_FOUND: 404,
   DEPLOY_INVALID_STACK: 422,
+};
+
+const OPERATION_STATUS: Readonly<Record<OperationErrorCode, number>> = {
+  OPERATION_IN_PROGRESS: 409,
+  SHUTTING_DOWN: 503,
 };
 
 const ENGINE_STATUS: Readonly<Record<EngineErrorCode, number>> = {
@@ -188,6 +176,15 @@ export function toProblem(error: unknown, requestId: string): ProblemResult {
   }
   if (isDeployError(error)) return coded(error.code, DEPLOY_STATUS[error.code], error);
   if (isEngineError(error)) return coded(error.code, ENGINE_STATUS[error.code], error);
+  if (isOperationError(error)) {
+    const seconds = error.retryAfterSeconds;
+    return coded(
+      error.code,
+      OPERATION_STATUS[error.code],
+      error,
+      seconds === undefined ? {} : { 'Retry-After': String(seconds) },
+    );
+  }
   if (isStoreError(error)) {
     const { status, internal } = STORE_STATUS[error.code];
     if (internal) return { problem: internalProblem(requestId), headers: {}, internal: true };

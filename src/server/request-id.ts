@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
-import { type AppEnv, REQUEST_ID_HEADER } from './context.js';
+import { REQUEST_ID_HEADER } from '../api/http.js';
+import type { AppEnv } from './context.js';
 
 /** What a caller may send as its own request id; anything else is replaced (ids end up in logs). */
 const ACCEPTED = /^[A-Za-z0-9._:-]{1,128}$/;

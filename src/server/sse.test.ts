@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SseReader } from '../../test/support/sse.js';
-import { openMemoryStore, type Store, type StoredEvent } from '../store/index.js';
-import { EventHub } from './events.js';
+import type { StreamEvent } from '../api/events.js';
+import { EventHub } from '../events/hub.js';
+import { openMemoryStore, type Store } from '../store/index.js';
 import { eventStream, formatSse } from './sse.js';
 
 describe('formatSse', () => {
@@ -111,8 +112,8 @@ describe('eventStream', () => {
     });
     publish('a2', 'op-a');
     const { sse } = open({
-      visible: (e: StoredEvent) => e.operation === 'op-a',
-      endAfter: (e: StoredEvent) => e.id === end.id,
+      visible: (e: StreamEvent) => e.operation === 'op-a',
+      endAfter: (e: StreamEvent) => e.id === end.id,
     });
     expect((await sse.rest()).map((m) => m.data.message)).toEqual(['a1', 'done']);
     expect(hub.subscribers).toBe(0);

@@ -1,7 +1,6 @@
-import type { StoredEvent } from '../store/index.js';
-import type { EventHub } from './events.js';
+import type { StreamEvent } from '../api/events.js';
+import type { EventHub } from '../events/hub.js';
 
-export const SSE_CONTENT_TYPE = 'text/event-stream';
 const BACKLOG_PAGE = 500;
 
 /** One event in the SSE wire format; `data` is one line of JSON, so it never breaks the framing. */
@@ -17,9 +16,9 @@ export interface EventStreamOptions {
   /** Only events of one operation (read from its index). */
   readonly operation?: string;
   /** Which events this caller may see and asked for. */
-  readonly visible: (event: StoredEvent) => boolean;
+  readonly visible: (event: StreamEvent) => boolean;
   /** The stream ends after an event for which this is true (an operation's `finished`). */
-  readonly endAfter?: (event: StoredEvent) => boolean;
+  readonly endAfter?: (event: StreamEvent) => boolean;
   readonly signal: AbortSignal;
   readonly heartbeatMs: number;
 }
@@ -38,14 +37,14 @@ export function eventStream(options: EventStreamOptions): ReadableStream<Uint8Ar
       let last = options.after;
       let live = false;
       let ended = false;
-      const queued: StoredEvent[] = [];
+      const queued: StreamEvent[] = [];
       const end = () => {
         if (ended) return;
         ended = true;
         cleanup();
         controller.close();
       };
-      const send = (event: StoredEvent) => {
+      const send = (event: StreamEvent) => {
         if (ended || event.id <= last) return;
         last = event.id;
         if (!options.visible(event)) return;

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
-import { type Clock, isoNow } from './clock.js';
+import type { Clock } from '../clock.js';
+import { isoNow } from './clock.js';
 import { guard, notFound } from './errors.js';
 import { fromJsonText, JsonSchema, parseInput, parseRow, toJsonText } from './json.js';
 
@@ -66,7 +67,7 @@ function toAppliedSpec(row: unknown): AppliedSpec {
 
 const ReplicaSchema = z.number().int().min(0);
 
-export function createAppliedSpecStore(db: Database.Database, clock: Clock): AppliedSpecStore {
+export function createAppliedSpecStore(db: Database.Database, clock: Pick<Clock, 'now'>): AppliedSpecStore {
   const q = {
     put: db.prepare(
       `INSERT INTO applied_specs

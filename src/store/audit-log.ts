@@ -1,10 +1,8 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
+import { AUDIT_PAGE_MAX, type AuditOutcome, AuditOutcomeSchema } from '../api/audit-log.js';
 import { guard } from './errors.js';
 import { fromJsonText, JsonSchema, type JsonValue, parseInput, parseRow, toJsonText } from './json.js';
-
-export const AuditOutcomeSchema = z.enum(['ok', 'denied', 'failed']);
-export type AuditOutcome = z.infer<typeof AuditOutcomeSchema>;
 
 /** Longest stored actor, action, target or request id; longer ones are cut (an entry is never refused). */
 export const AUDIT_TEXT_LIMIT = 256;
@@ -44,8 +42,6 @@ export interface AuditPage {
   /** Pass as `before` to get the next (older) page; absent on the last page. */
   nextBefore?: number;
 }
-
-export const AUDIT_PAGE_MAX = 1000;
 
 const ListOptionsSchema = z.object({
   limit: z.number().int().min(1).max(AUDIT_PAGE_MAX),

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeClock, makeTempDir } from '../../test/support/store.js';
-import { ROLES } from '../server/rbac.js';
+import { ROLES } from '../access/roles.js';
 import { createAuthStore } from './auth-store.js';
 import { StoredRoleSchema } from './auth-users.js';
 import { openStore } from './db.js';

@@ -1,8 +1,6 @@
-/** Injected so tests control time and store code never reads the wall clock itself. */
-export interface Clock {
-  now(): Date;
-}
+import type { Clock } from '../clock.js';
 
-export function isoNow(clock: Clock): string {
+/** The clock's time as the store writes it: ISO-8601 UTC. Store code never reads the wall clock itself. */
+export function isoNow(clock: Pick<Clock, 'now'>): string {
   return clock.now().toISOString();
 }

@@ -1,22 +1,22 @@
 import { closeSync, constants, fchmodSync, fstatSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import type { Clock } from '../clock.js';
 import { type AppliedSpecStore, createAppliedSpecStore } from './applied-specs.js';
 import { type AuditLogStore, createAuditLogStore } from './audit-log.js';
 import { type AuthStore, createAuthStore } from './auth-store.js';
-import type { Clock } from './clock.js';
 import { createDeploymentStore, type DeploymentStore } from './deployments.js';
 import { guard, StoreError, toStoreError } from './errors.js';
 import { createEventStore, type EventStore } from './events.js';
 import { createInstallStateStore, type InstallStateStore } from './install-state.js';
 import { createLockStore, type IsAlive, type LockStore } from './locks.js';
 import { appliedVersion, assertNotTooNew, migrate } from './migrations.js';
-import { createOperationStore, type OperationStore } from './operations.js';
+import { createOperationStore, type OperationStore } from './operation-records.js';
 
 export interface OpenStoreOptions {
   /** The state file; missing folders are created 0700 and the file 0600. */
   path: string;
-  clock: Clock;
+  clock: Pick<Clock, 'now'>;
   /** Decides whether a lock holder still runs; see IsAlive. */
   isAlive: IsAlive;
   /** How long a write waits for another process's write before failing with STORE_LOCKED. */
@@ -98,7 +98,7 @@ function configure(db: Database.Database, wal: boolean): void {
   db.pragma('foreign_keys = ON');
 }
 
-function buildStore(db: Database.Database, path: string, clock: Clock, isAlive: IsAlive): Store {
+function buildStore(db: Database.Database, path: string, clock: Pick<Clock, 'now'>, isAlive: IsAlive): Store {
   return {
     path,
     deployments: createDeploymentStore(db, clock),
@@ -123,7 +123,13 @@ function buildStore(db: Database.Database, path: string, clock: Clock, isAlive: 
   };
 }
 
-function open(path: string, clock: Clock, isAlive: IsAlive, busyTimeoutMs: number, wal: boolean): Store {
+function open(
+  path: string,
+  clock: Pick<Clock, 'now'>,
+  isAlive: IsAlive,
+  busyTimeoutMs: number,
+  wal: boolean,
+): Store {
   let db: Database.Database | undefined;
   try {
     db = new Database(path, { timeout: busyTimeoutMs });
@@ -155,6 +161,6 @@ export function openStore(options: OpenStoreOptions): Store {
  * A private in-memory store for other modules' tests. With a single connection nothing can die while
  * holding a lock, so by default every holder counts as alive (a second acquire is refused, not stolen).
  */
-export function openMemoryStore(clock: Clock, isAlive: IsAlive = () => true): Store {
+export function openMemoryStore(clock: Pick<Clock, 'now'>, isAlive: IsAlive = () => true): Store {
   return open(':memory:', clock, isAlive, DEFAULT_BUSY_TIMEOUT_MS, false);
 }

@@ -1,8 +1,6 @@
 import { z } from 'zod';
+import { TriggerSchema } from '../api/deploy.js';
 import { JsonSchema } from './json.js';
-
-export const TriggerSchema = z.enum(['cli', 'api', 'schedule', 'webhook', 'install-phase']);
-export type Trigger = z.infer<typeof TriggerSchema>;
 
 export const DeploymentStatusSchema = z.enum([
   'running',

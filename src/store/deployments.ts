@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
-import { type Clock, isoNow } from './clock.js';
+import type { Clock } from '../clock.js';
+import { isoNow } from './clock.js';
 import {
   type CreateDeploymentInput,
   CreateDeploymentInputSchema,
@@ -86,7 +87,7 @@ function toServiceResult(row: unknown): ServiceResult {
 
 const missing = (id: number) => notFound(`deployment ${id}`, 'list deployments to see which ids exist');
 
-export function createDeploymentStore(db: Database.Database, clock: Clock): DeploymentStore {
+export function createDeploymentStore(db: Database.Database, clock: Pick<Clock, 'now'>): DeploymentStore {
   const q = {
     insert: db.prepare(
       `INSERT INTO deployments (stack, trigger, actor, plan_json, status, started_at)

@@ -1,14 +1,13 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
-import { type Clock, isoNow } from './clock.js';
+import { EventKindSchema, type StreamEvent } from '../api/events.js';
+import type { Clock } from '../clock.js';
+import { isoNow } from './clock.js';
 import { guard } from './errors.js';
-import { fromJsonText, JsonSchema, type JsonValue, parseInput, parseRow, toJsonText } from './json.js';
+import { fromJsonText, JsonSchema, parseInput, parseRow, toJsonText } from './json.js';
 
 /** How many events the log keeps; older ones are pruned, and a resume from before them is told so. */
 export const EVENT_RETENTION = 20_000;
-
-export const EventKindSchema = z.enum(['operation', 'deploy', 'container']);
-export type EventKind = z.infer<typeof EventKindSchema>;
 
 const EventInputSchema = z.object({
   kind: EventKindSchema,
@@ -18,22 +17,10 @@ const EventInputSchema = z.object({
   service: z.string().min(1).optional(),
   operation: z.string().min(1).optional(),
   message: z.string(),
-  data: JsonSchema.optional(),
+  /** Plain data, stored as JSON.stringify writes it. */
+  data: z.unknown().optional(),
 });
 export type EventInput = z.input<typeof EventInputSchema>;
-
-export interface StoredEvent {
-  /** Increasing: the SSE event id that `Last-Event-ID` resumes from. */
-  readonly id: number;
-  readonly at: string;
-  readonly kind: EventKind;
-  readonly type: string;
-  readonly stack?: string;
-  readonly service?: string;
-  readonly operation?: string;
-  readonly message: string;
-  readonly data?: JsonValue;
-}
 
 export interface EventQuery {
   /** Events after this id (exclusive). */
@@ -43,9 +30,9 @@ export interface EventQuery {
 }
 
 export interface EventStore {
-  append(input: EventInput): StoredEvent;
+  append(input: EventInput): StreamEvent;
   /** Oldest first. */
-  after(query: EventQuery): StoredEvent[];
+  after(query: EventQuery): StreamEvent[];
   /** The smallest id still kept (0 when empty): a resume from before it missed events. */
   oldestId(): number;
   /** The newest id (0 when empty). */
@@ -64,7 +51,7 @@ const RowSchema = z.object({
   data_json: z.string().nullable(),
 });
 
-function toEvent(row: unknown): StoredEvent {
+function toEvent(row: unknown): StreamEvent {
   const r = parseRow(row, RowSchema, 'event');
   return {
     id: r.id,
@@ -84,7 +71,7 @@ const PRUNE_EVERY = 500;
 
 export function createEventStore(
   db: Database.Database,
-  clock: Clock,
+  clock: Pick<Clock, 'now'>,
   retention = EVENT_RETENTION,
 ): EventStore {
   const q = {

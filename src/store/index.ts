@@ -11,8 +11,6 @@ export {
   AuditEntryInputSchema,
   type AuditListOptions,
   type AuditLogStore,
-  type AuditOutcome,
-  AuditOutcomeSchema,
   type AuditPage,
   createAuditLogStore,
 } from './audit-log.js';
@@ -22,7 +20,6 @@ export type { SetupTokenRecord, SetupTokenStore } from './auth-setup.js';
 export { type AuthStore, createAuthStore } from './auth-store.js';
 export type { ApiTokenRecord, ApiTokenStore } from './auth-tokens.js';
 export type { GrantRecord, StoredRole, UserRecord, UserStore } from './auth-users.js';
-export type { Clock } from './clock.js';
 export {
   DEFAULT_BUSY_TIMEOUT_MS,
   type OpenStoreOptions,
@@ -52,18 +49,14 @@ export {
   type ServiceResultInput,
   ServiceResultInputSchema,
   ServiceResultSchema,
-  type Trigger,
-  TriggerSchema,
 } from './deployment-schemas.js';
 export type { DeploymentStore } from './deployments.js';
 export { isStoreError, StoreError, type StoreErrorCode } from './errors.js';
 export {
   EVENT_RETENTION,
   type EventInput as StoreEventInput,
-  type EventKind,
   type EventQuery,
   type EventStore,
-  type StoredEvent,
 } from './events.js';
 export {
   type InstallRecord,
@@ -82,11 +75,5 @@ export {
   type LockStore,
 } from './locks.js';
 export { MIGRATIONS, type Migration } from './migrations.js';
-export type {
-  Operation,
-  OperationError,
-  OperationKind,
-  OperationStatus,
-  OperationStore,
-} from './operations.js';
+export type { OperationStore } from './operation-records.js';
 export { processIsAlive } from './process-alive.js';

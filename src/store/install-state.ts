@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
-import { type Clock, isoNow } from './clock.js';
+import type { Clock } from '../clock.js';
+import { isoNow } from './clock.js';
 import { guard, notFound, StoreError } from './errors.js';
 import { parseRow } from './json.js';
 
@@ -63,7 +64,7 @@ function alreadyCompleted(stack: string, service: string): StoreError {
   );
 }
 
-export function createInstallStateStore(db: Database.Database, clock: Clock): InstallStateStore {
+export function createInstallStateStore(db: Database.Database, clock: Pick<Clock, 'now'>): InstallStateStore {
   const q = {
     get: db.prepare('SELECT * FROM install_state WHERE stack = ? AND service = ?'),
     list: db.prepare('SELECT * FROM install_state WHERE stack = ? ORDER BY service'),

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
-import { type Clock, isoNow } from './clock.js';
+import type { Clock } from '../clock.js';
+import { isoNow } from './clock.js';
 import { guard, notFound, StoreError } from './errors.js';
 import { parseInput, parseRow } from './json.js';
 
@@ -72,7 +73,11 @@ function heldByOther(stack: string, holder: LockHolder): StoreError {
   );
 }
 
-export function createLockStore(db: Database.Database, clock: Clock, isAlive: IsAlive): LockStore {
+export function createLockStore(
+  db: Database.Database,
+  clock: Pick<Clock, 'now'>,
+  isAlive: IsAlive,
+): LockStore {
   const q = {
     get: db.prepare('SELECT * FROM stack_locks WHERE stack = ?'),
     put: db.prepare(

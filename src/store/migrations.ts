@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import { type Clock, isoNow } from './clock.js';
+import type { Clock } from '../clock.js';
+import { isoNow } from './clock.js';
 import { StoreError } from './errors.js';
 
 export interface Migration {
@@ -253,7 +254,7 @@ export function assertNotTooNew(db: Database.Database, migrations: readonly Migr
 /** Applies every migration the file lacks, each in its own transaction, and returns the versions applied. */
 export function migrate(
   db: Database.Database,
-  clock: Clock,
+  clock: Pick<Clock, 'now'>,
   migrations: readonly Migration[] = MIGRATIONS,
 ): number[] {
   assertOrdered(migrations);

@@ -1,10 +1,10 @@
 import { relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { builtinXBerthRegistry } from '../../src/app/registry.js';
 import { SECURITY_RULES } from '../../src/audit/rules/security.js';
 import { STANDARDS_RULES } from '../../src/audit/rules/standards.js';
 import { runAudit } from '../../src/audit/run.js';
 import { takeSnapshot } from '../../src/audit/snapshot.js';
-import { builtinXBerthRegistry } from '../../src/composition.js';
 import { composeDir, composeFiles, corpusMissing } from '../support/corpus.js';
 
 // Every real-world compose file of the corpus, audited on its own as a one-stack estate: the audit

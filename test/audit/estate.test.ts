@@ -5,12 +5,12 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { builtinXBerthRegistry } from '../../src/app/registry.js';
 import { SECURITY_RULES } from '../../src/audit/rules/security.js';
 import { STANDARDS_RULES } from '../../src/audit/rules/standards.js';
 import { type AuditResult, runAudit } from '../../src/audit/run.js';
 import { takeSnapshot } from '../../src/audit/snapshot.js';
 import { type Finding, RULE_IDS, type Snapshot } from '../../src/audit/types.js';
-import { builtinXBerthRegistry } from '../../src/composition.js';
 import { isSecretName } from '../../src/secrets/detect.js';
 import { berth } from '../support/cli.js';
 

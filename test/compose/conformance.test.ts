@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { builtinXBerthRegistry } from '../../src/app/registry.js';
 import { type FileReport, validatePaths } from '../../src/compose/validate.js';
-import { builtinXBerthRegistry } from '../../src/composition.js';
 import { composeDir, composeFiles, corpusMissing, upstreamValidator } from '../support/corpus.js';
 
 /*

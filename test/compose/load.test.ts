@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { builtinXBerthRegistry } from '../../src/app/registry.js';
 import type { Diagnostic } from '../../src/compose/diagnostics.js';
 import { loadWorkspace } from '../../src/compose/stack.js';
-import { builtinXBerthRegistry } from '../../src/composition.js';
 import { writeTree } from '../support/tree.js';
 
 const registry = builtinXBerthRegistry();

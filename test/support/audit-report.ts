@@ -1,5 +1,6 @@
 import { chmod } from 'node:fs/promises';
 import { join } from 'node:path';
+import { builtinXBerthRegistry } from '../../src/app/registry.js';
 import { coverage } from '../../src/audit/coverage.js';
 import type { AuditReport } from '../../src/audit/report/context.js';
 import { noNewPrivilegesMissing, privileged } from '../../src/audit/rules/security-privileges.js';
@@ -10,7 +11,6 @@ import { imageNotPinned } from '../../src/audit/rules/standards-images.js';
 import { runAudit } from '../../src/audit/run.js';
 import { takeSnapshot } from '../../src/audit/snapshot.js';
 import type { LiveFacts, Rule } from '../../src/audit/types.js';
-import { builtinXBerthRegistry } from '../../src/composition.js';
 import { writeTree } from './tree.js';
 
 /*

@@ -1,9 +1,9 @@
 import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { builtinXBerthRegistry } from '../../src/app/registry.js';
 import { takeSnapshot } from '../../src/audit/snapshot.js';
 import type { Hit, LiveFacts, Rule, Snapshot } from '../../src/audit/types.js';
-import { builtinXBerthRegistry } from '../../src/composition.js';
 
 /*
  * Test support for the rule tests: a real snapshot taken from files written to a temporary folder,

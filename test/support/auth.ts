@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { type Auth, type CreateAuthOptions, createAuth } from '../../src/server/auth/index.js';
-import { argon2Hasher, type PasswordHasher } from '../../src/server/auth/passwords.js';
+import { type Auth, type CreateAuthOptions, createAuth } from '../../src/access/auth.js';
+import { argon2Hasher, type PasswordHasher } from '../../src/access/passwords.js';
 import { type AuditLogStore, createAuditLogStore } from '../../src/store/audit-log.js';
 import { type AuthStore, createAuthStore } from '../../src/store/auth-store.js';
 import { migrate } from '../../src/store/migrations.js';

@@ -1,18 +1,20 @@
 import Database from 'better-sqlite3';
+import type {
+  ContainerRow,
+  DeploymentView,
+  DownResult,
+  LogEntry,
+  PlanView,
+  UpResult,
+} from '../../src/api/deploy.js';
+import type { ContainerFilter } from '../../src/deploy/containers.js';
 import { DeployError } from '../../src/deploy/errors.js';
 import type { DeployEvent } from '../../src/deploy/events.js';
-import type { ContainerRow } from '../../src/deploy/operations.js';
-import type { Plan } from '../../src/deploy/plan.js';
-import type {
-  DeploymentView,
-  LogEntry,
-  StackOperations,
-  UpOptions,
-  UpResult,
-} from '../../src/deploy/service.js';
+import type { DownRequest, StackOperations, UpOptions } from '../../src/deploy/service.js';
+import { EventHub } from '../../src/events/hub.js';
+import { recordOperation } from '../../src/metrics/operations.js';
+import { OperationRunner, type OperationRunnerDeps } from '../../src/operations/runner.js';
 import { createApp } from '../../src/server/app.js';
-import { EventHub } from '../../src/server/events.js';
-import { OperationRunner, type OperationRunnerDeps } from '../../src/server/operations.js';
 import type { ControlDeps } from '../../src/server/routes/control.js';
 import { createEventStore } from '../../src/store/events.js';
 import { type EventStore, openMemoryStore, type Store } from '../../src/store/index.js';
@@ -33,6 +35,8 @@ export class TableStacks implements StackOperations {
   fail?: Error;
   /** Thrown by plan (the engine failing under a request rather than an operation). */
   failPlan?: Error;
+  /** The filter the last `ps` was given. */
+  psFilter?: ContainerFilter;
   /** The abort signal the last `up` was given (shutdown aborts it). */
   signal?: AbortSignal;
 
@@ -67,7 +71,7 @@ export class TableStacks implements StackOperations {
     };
   }
 
-  async plan(stack: string): Promise<Plan> {
+  async plan(stack: string): Promise<PlanView> {
     this.check(stack);
     this.calls.push({ op: 'plan', stack });
     if (this.failPlan) throw this.failPlan;
@@ -115,7 +119,7 @@ export class TableStacks implements StackOperations {
       ],
       removals: [],
       problems: [],
-    } as unknown as Plan;
+    };
   }
 
   async up(stack: string, options: UpOptions): Promise<UpResult> {
@@ -134,18 +138,24 @@ export class TableStacks implements StackOperations {
     return { stack, deploymentId: 1, outcome: 'succeeded', changedServices: ['web'] };
   }
 
-  async down(stack: string, options: { volumes?: boolean; onEvent?: (e: DeployEvent) => void }) {
-    this.calls.push({ op: 'down', stack, options: { volumes: options.volumes } });
-    await this.gate;
-    options.onEvent?.({ type: 'cleanup', message: `removed ${stack}-web-1` });
-    return {
+  async down(stack: string, options: DownRequest): Promise<DownResult> {
+    const removal = {
       containers: [`${stack}-web-1`],
       networks: [`${stack}_default`],
       volumes: options.volumes ? [`${stack}_data`] : [],
     };
+    if (options.dryRun) {
+      this.calls.push({ op: 'down-plan', stack, options: { volumes: options.volumes } });
+      return removal;
+    }
+    this.calls.push({ op: 'down', stack, options: { volumes: options.volumes } });
+    await this.gate;
+    options.onEvent?.({ type: 'cleanup', message: `removed ${stack}-web-1` });
+    return removal;
   }
 
-  async ps(stack?: string): Promise<ContainerRow[]> {
+  async ps(stack?: string, filter: ContainerFilter = {}): Promise<ContainerRow[]> {
+    this.psFilter = filter;
     return this.containers.filter((c) => stack === undefined || c.stack === stack);
   }
 
@@ -207,7 +217,7 @@ export function tableControl(
   let n = 0;
   const runner = new OperationRunner({
     operations: store.operations,
-    hub,
+    events: hub,
     clock: { now: () => new Date() },
     newId: () => `op-${++n}`,
     markInterrupted: (stack, reason) => store.deployments.markInterrupted(stack, reason),
@@ -266,6 +276,8 @@ export function controlFixture(
     authenticator: tableAuthenticator(CONTROL_TOKENS),
     control,
   });
+  // As the composition root does: finished operations are counted in the app's metrics.
+  control.runner.onFinished(recordOperation(deps.metrics));
   const app = createApp(deps);
   const open = (
     path: string,

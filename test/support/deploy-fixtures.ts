@@ -3,11 +3,11 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { builtinXBerthRegistry } from '../../src/app/registry.js';
 import { type LoadedStack, loadWorkspace } from '../../src/compose/stack.js';
-import { builtinXBerthRegistry } from '../../src/composition.js';
 import { type DesiredContext, type DesiredStack, desiredState } from '../../src/deploy/desired.js';
 import type { AppliedRecord, PlanInput } from '../../src/deploy/plan.js';
-import type { ContainerSummary, NetworkInfo, VolumeInfo } from '../../src/engine/index.js';
+import type { ContainerSummary, NetworkInfo, VolumeInfo } from '../../src/engine/model.js';
 
 export interface FixtureOptions {
   /** The stack's folder name, which is its name unless the file has `name:`. */

@@ -1,17 +1,18 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { builtinXBerthRegistry } from '../../src/composition.js';
+import type { Grant, Principal } from '../../src/access/rbac.js';
+import type { Role } from '../../src/access/roles.js';
+import type { ReadinessCheck } from '../../src/api/system.js';
+import { builtinXBerthRegistry } from '../../src/app/registry.js';
+import { workspaceStacks, workspaceValidator } from '../../src/compose/workspace-source.js';
+import { createMetrics } from '../../src/metrics/registry.js';
 import { type AppDeps, createApp } from '../../src/server/app.js';
 import { authServiceAuthenticator } from '../../src/server/authenticator.js';
 import type { Authenticator } from '../../src/server/context.js';
-import { createMetrics } from '../../src/server/metrics.js';
-import type { Grant, Principal, Role } from '../../src/server/rbac.js';
 import type { AuthRouteDeps } from '../../src/server/routes/auth.js';
 import type { ControlDeps } from '../../src/server/routes/control.js';
 import type { Route } from '../../src/server/routes/registry.js';
-import type { ReadinessCheck } from '../../src/server/routes/system.js';
-import { workspaceStacks, workspaceValidator } from '../../src/server/workspace-source.js';
 import { type AuditLogStore, openMemoryStore } from '../../src/store/index.js';
 import type { AuthFixture } from './auth.js';
 

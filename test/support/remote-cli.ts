@@ -2,10 +2,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { type RunningServer, startServer } from '../../src/app/serve.js';
 import { main } from '../../src/cli/main.js';
 import { systemClock } from '../../src/clock.js';
 import { createLoggers } from '../../src/log/index.js';
-import { type RunningServer, startServer } from '../../src/server/serve.js';
 
 // Test-only: a real `berth serve` in-process (127.0.0.1, port 0, and a unix socket; temp state and
 // workspace; no Docker needed) and the CLI run in-process against it with its own config folder.

@@ -5,7 +5,7 @@ import {
   type ServeConfigInput,
   type ServeConfigProblem,
   type ServeSettings,
-} from '../../src/cli/serve-config.js';
+} from '../../src/config/serve.js';
 
 // Shared by the serve-config tests: a config resolved from flags, env and YAML text, with fixed paths.
 

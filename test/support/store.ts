@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Clock } from '../../src/store/clock.js';
+import type { Clock } from '../../src/clock.js';
 
 /** A clock that only moves when told to, so stored timestamps are exact and tests never sleep. */
-export interface FakeClock extends Clock {
+export interface FakeClock extends Pick<Clock, 'now'> {
   advance(ms: number): void;
 }
 

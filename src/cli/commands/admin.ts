@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { Role } from '../../server/rbac.js';
+import type { Role } from '../../access/roles.js';
+import { SetupResultSchema, UserListSchema, UserSchema, type UserView } from '../../api/auth.js';
+import { OkSchema } from '../../api/http.js';
 import { ApiConnection } from '../api.js';
 import { type CliIo, ExitCode } from '../io.js';
 import { reportLogin, signIn } from './login.js';
@@ -11,7 +13,6 @@ import {
   DEFAULT_URL,
   formatGrants,
   formatTable,
-  type GrantView,
   grantsFrom,
   parseCount,
   printJson,
@@ -20,12 +21,6 @@ import {
   usage,
 } from './remote.js';
 import { collect } from './shared.js';
-
-interface UserView {
-  readonly username: string;
-  readonly grants: GrantView[];
-  readonly createdAt: string;
-}
 
 interface InitOptions {
   readonly username: string;
@@ -86,7 +81,7 @@ async function init(io: CliIo, setExit: (code: ExitCode) => void, url: string | 
         'write the password to the file, or use --password-stdin',
       )
     : await readSecret(io, 'password');
-  await new ApiConnection({ url: target }).json('POST', '/api/v1/setup', {
+  await new ApiConnection({ url: target }).json('POST', '/api/v1/setup', SetupResultSchema, {
     body: { token: token.trim(), username: o.username, password },
   });
   const credentials = await signIn(target, {
@@ -133,7 +128,7 @@ function registerUsers(admin: Command, io: CliIo, setExit: (code: ExitCode) => v
         }
         const { api } = connect(io);
         const password = await readSecret(io, 'password');
-        const created = await api.json<UserView>('POST', '/api/v1/users', {
+        const created = await api.json('POST', '/api/v1/users', UserSchema, {
           body: { username, password, grants: grantsFrom(o.role, o.stack) },
         });
         printUser(io, created, o.json, 'created');
@@ -146,7 +141,7 @@ function registerUsers(admin: Command, io: CliIo, setExit: (code: ExitCode) => v
     .description('list the users and their grants')
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }) => {
-      const { items } = await connect(io).api.json<{ items: UserView[] }>('GET', '/api/v1/users');
+      const { items } = await connect(io).api.json('GET', '/api/v1/users', UserListSchema);
       if (o.json) printJson(io, { items });
       else {
         const rows = items.map((u) => [u.username, formatGrants(u.grants), u.createdAt]);
@@ -165,7 +160,7 @@ function registerUsers(admin: Command, io: CliIo, setExit: (code: ExitCode) => v
     .option('--stack <stack>', 'on this stack only (repeatable); default: every stack', collect)
     .option('--json', 'print the user as JSON')
     .action(async (username: string, o: { role: Role; stack?: string[]; json?: boolean }) => {
-      const updated = await connect(io).api.json<UserView>('PUT', `${path(username)}/grants`, {
+      const updated = await connect(io).api.json('PUT', `${path(username)}/grants`, UserSchema, {
         body: { grants: grantsFrom(o.role, o.stack) },
       });
       printUser(io, updated, o.json, 'updated');
@@ -178,7 +173,7 @@ function registerUsers(admin: Command, io: CliIo, setExit: (code: ExitCode) => v
     .argument('<username>', 'the user')
     .option('--json', 'print JSON')
     .action(async (username: string, o: { json?: boolean }) => {
-      await connect(io).api.json('DELETE', path(username));
+      await connect(io).api.json('DELETE', path(username), OkSchema);
       if (o.json) printJson(io, { removed: username });
       else io.stdout(`removed user ${username} (with their sessions and tokens)\n`);
       setExit(ExitCode.Ok);

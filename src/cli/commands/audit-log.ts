@@ -1,17 +1,7 @@
 import type { Command } from 'commander';
+import { AuditLogPageSchema } from '../../api/audit-log.js';
 import { type CliIo, ExitCode } from '../io.js';
 import { connect, formatTable, parseCount, printJson } from './remote.js';
-
-interface AuditEntryView {
-  readonly id: number;
-  readonly at: string;
-  readonly actor: string;
-  readonly action: string;
-  readonly target?: string;
-  readonly outcome: string;
-  readonly requestId: string;
-  readonly detail?: unknown;
-}
 
 interface AuditLogOptions {
   readonly limit?: number;
@@ -34,11 +24,9 @@ export function registerAuditLog(program: Command, io: CliIo, setExit: (code: Ex
     .option('--target <target>', 'only this target (e.g. a username or a stack)')
     .option('--json', 'print the page as JSON: { items, nextBefore? }')
     .action(async (o: AuditLogOptions) => {
-      const page = await connect(io).api.json<{ items: AuditEntryView[]; nextBefore?: number }>(
-        'GET',
-        '/api/v1/audit-log',
-        { query: { limit: o.limit, before: o.before, actor: o.actor, action: o.action, target: o.target } },
-      );
+      const page = await connect(io).api.json('GET', '/api/v1/audit-log', AuditLogPageSchema, {
+        query: { limit: o.limit, before: o.before, actor: o.actor, action: o.action, target: o.target },
+      });
       if (o.json) printJson(io, page);
       else if (page.items.length === 0) io.stdout('no audit-log entries\n');
       else {

@@ -1,6 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
+import { engineConnection } from '../../app/engine-connection.js';
+import { builtinXBerthRegistry } from '../../app/registry.js';
 import {
   type AuditReport,
   type AuditRun,
@@ -20,9 +22,8 @@ import {
   writeBaseline,
 } from '../../audit/index.js';
 import { type Clock, systemClock } from '../../clock.js';
-import { builtinXBerthRegistry } from '../../composition.js';
-import { connectEngine, type Engine, isEngineError } from '../../engine/index.js';
-import { cliConfig } from '../config.js';
+import { cliConfig } from '../../config/cli.js';
+import { type Engine, isEngineError } from '../../engine/model.js';
 import { type CliIo, ExitCode } from '../io.js';
 import { collect, printDiagnostics } from './shared.js';
 
@@ -48,10 +49,8 @@ export interface AuditDeps {
 }
 
 export function defaultAuditDeps(): AuditDeps {
-  return {
-    connect: (host) => connectEngine(host ? { host } : {}),
-    clock: systemClock(),
-  };
+  const clock = systemClock();
+  return { connect: (host) => engineConnection({ clock, ...(host ? { host } : {}) })(), clock };
 }
 
 /** The exit code for "could not audit as asked": the path, the engine or a baseline. */

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { BerthClient } from '../client.js';
 import { type CliIo, ExitCode } from '../io.js';
 import { progress } from '../progress.js';
-import { formatPlan, formatUp } from './render.js';
+import { formatPlan, formatRemoval, formatUp } from './render.js';
 
 export interface GlobalFlags {
   readonly workspace?: string;
@@ -116,10 +116,7 @@ export function registerDeploy(
         ).finally(() => shown?.stop());
         if (options.json)
           io.stdout(`${JSON.stringify({ ...r, dryRun: options.dryRun === true }, null, 2)}\n`);
-        else if (options.dryRun)
-          io.stdout(
-            `would remove: ${r.containers.join(', ') || 'nothing'}${options.volumes ? ' (and the stack volumes)' : ''}\n`,
-          );
+        else if (options.dryRun) io.stdout(formatRemoval(r, options.volumes === true));
         else if (r.containers.length + r.networks.length + r.volumes.length === 0)
           io.stdout(
             `${stack}: nothing to remove (no container, network or volume of Berth's carries this stack name)\n`,

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
-import { CSRF_HEADER, SESSION_COOKIE } from '../../server/context.js';
-import type { Role } from '../../server/rbac.js';
+import { LoginResultSchema, TokenCreatedSchema, WhoamiSchema } from '../../api/auth.js';
+import { CSRF_HEADER, OkSchema, SESSION_COOKIE } from '../../api/http.js';
 import { ApiConnection, ApiRequestError, responseError } from '../api.js';
 import {
   type Credentials,
@@ -15,7 +15,6 @@ import {
   connect,
   DEFAULT_URL,
   formatGrants,
-  type GrantView,
   highestRole,
   parseCount,
   printJson,
@@ -29,13 +28,6 @@ export interface SignIn {
   readonly expiresInDays: number;
 }
 
-interface Whoami {
-  readonly kind: 'user' | 'token';
-  readonly name: string;
-  readonly grants: GrantView[];
-  readonly tokenScope?: { readonly role: Role; readonly stacks?: string[] };
-}
-
 /** `berth_session=<id>` from the login's Set-Cookie headers. */
 function sessionCookie(setCookie: readonly string[] | undefined): string | undefined {
   for (const header of setCookie ?? []) {
@@ -47,8 +39,8 @@ function sessionCookie(setCookie: readonly string[] | undefined): string | undef
 
 function csrfToken(body: string): string | undefined {
   try {
-    const value = (JSON.parse(body) as { csrfToken?: unknown } | null)?.csrfToken;
-    return typeof value === 'string' ? value : undefined;
+    const parsed = LoginResultSchema.safeParse(JSON.parse(body));
+    return parsed.success ? parsed.data.csrfToken : undefined;
   } catch {
     return undefined;
   }
@@ -77,19 +69,15 @@ export async function signIn(url: string, input: SignIn): Promise<Credentials> {
   }
   const session = { cookie, [CSRF_HEADER]: csrf };
   try {
-    const who = await api.json<Whoami>('GET', '/api/v1/whoami', { headers: { cookie } });
-    const created = await api.json<{ id: string; token: string; expiresAt: string }>(
-      'POST',
-      '/api/v1/tokens',
-      {
-        headers: session,
-        body: {
-          name: `cli@${hostname()}`.slice(0, 64),
-          role: highestRole(who.grants),
-          expiresInDays: input.expiresInDays,
-        },
+    const who = await api.json('GET', '/api/v1/whoami', WhoamiSchema, { headers: { cookie } });
+    const created = await api.json('POST', '/api/v1/tokens', TokenCreatedSchema, {
+      headers: session,
+      body: {
+        name: `cli@${hostname()}`.slice(0, 64),
+        role: highestRole(who.grants),
+        expiresInDays: input.expiresInDays,
       },
-    );
+    });
     return {
       url,
       token: created.token,
@@ -99,7 +87,7 @@ export async function signIn(url: string, input: SignIn): Promise<Credentials> {
     };
   } finally {
     // Best effort: an unended session still expires on its own.
-    await api.json('POST', '/api/v1/logout', { headers: session }).catch(() => undefined);
+    await api.json('POST', '/api/v1/logout', OkSchema, { headers: session }).catch(() => undefined);
   }
 }
 
@@ -137,6 +125,7 @@ async function revokeQuietly(old: Credentials): Promise<void> {
     await new ApiConnection({ url: old.url, token: old.token }).json(
       'DELETE',
       `/api/v1/tokens/${encodeURIComponent(old.tokenId)}`,
+      OkSchema,
       { signal: AbortSignal.timeout(5000) },
     );
   } catch {
@@ -201,6 +190,7 @@ export function registerLogin(program: Command, io: CliIo, setExit: (code: ExitC
         await new ApiConnection({ url: saved.url, token: saved.token }).json(
           'DELETE',
           `/api/v1/tokens/${encodeURIComponent(saved.tokenId)}`,
+          OkSchema,
         );
       } catch (error: unknown) {
         if (!(error instanceof ApiRequestError)) throw error;
@@ -233,7 +223,7 @@ export function registerLogin(program: Command, io: CliIo, setExit: (code: ExitC
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
       const { api, saved, savedTokenInUse } = connect(io);
-      const who = await api.json<Whoami>('GET', '/api/v1/whoami');
+      const who = await api.json('GET', '/api/v1/whoami', WhoamiSchema);
       const expiresAt = savedTokenInUse ? saved?.expiresAt : undefined;
       if (options.json) {
         printJson(io, { url: api.url, ...who, ...(expiresAt ? { tokenExpiresAt: expiresAt } : {}) });

@@ -25,12 +25,17 @@ export function registerOps(
     .command('ps')
     .description("list Berth's containers (all stacks, or one)")
     .argument('[stack]', 'stack name')
+    .option('--one-off', 'also one-off containers (jobs, restore drills)')
     .option('--json', 'print JSON rows')
-    .action(async (stack: string | undefined, options: { json?: boolean }, command: Command) => {
-      const rows = await withClient(factory, command, (c) => c.ps(stack));
-      io.stdout(options.json ? `${JSON.stringify(rows, null, 2)}\n` : formatRows(rows));
-      setExit(ExitCode.Ok);
-    });
+    .action(
+      async (stack: string | undefined, options: { json?: boolean; oneOff?: boolean }, command: Command) => {
+        const rows = await withClient(factory, command, (c) =>
+          c.ps(stack, options.oneOff ? { oneOff: true } : {}),
+        );
+        io.stdout(options.json ? `${JSON.stringify(rows, null, 2)}\n` : formatRows(rows));
+        setExit(ExitCode.Ok);
+      },
+    );
 
   program
     .command('logs')
@@ -40,12 +45,13 @@ export function registerOps(
     .option('-f, --follow', 'keep printing new lines')
     .option('--since <when>', 'only lines since 10m, 2h or an ISO time')
     .option('--tail <n>', 'only the last n lines of each container', (v) => Number(v))
+    .option('--one-off', 'also the logs of one-off containers (jobs, restore drills)')
     .option('--json', 'one JSON object per line: {container, service, stream, line}')
     .action(
       async (
         stack: string,
         service: string | undefined,
-        options: { follow?: boolean; since?: string; tail?: number; json?: boolean },
+        options: { follow?: boolean; since?: string; tail?: number; json?: boolean; oneOff?: boolean },
         command: Command,
       ) => {
         const controller = new AbortController();
@@ -58,6 +64,7 @@ export function registerOps(
               ...(options.follow ? { follow: true } : {}),
               ...(options.since ? { since: parseSince(options.since) } : {}),
               ...(options.tail !== undefined ? { tail: options.tail } : {}),
+              ...(options.oneOff ? { oneOff: true } : {}),
               signal: controller.signal,
             })) {
               if (options.json) io.stdout(`${JSON.stringify(e)}\n`);

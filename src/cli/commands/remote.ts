@@ -1,5 +1,6 @@
 import { InvalidArgumentError, Option } from 'commander';
-import { ROLES, type Role } from '../../server/rbac.js';
+import { ROLES, type Role } from '../../access/roles.js';
+import type { GrantView } from '../../api/auth.js';
 import { ApiConnection } from '../api.js';
 import { type Credentials, credentialsPath, readCredentials, resolveConnection } from '../credentials.js';
 import { type CliIo, ExitCode } from '../io.js';
@@ -89,11 +90,6 @@ export function parseCount(min = 1): (value: string) => number {
 /** `--role <role>`, limited to the roles there are. */
 export function roleOption(description: string): Option {
   return new Option('--role <role>', description).choices([...ROLES]);
-}
-
-export interface GrantView {
-  readonly role: Role;
-  readonly stack?: string;
 }
 
 /** `--role r` with `--stack s...`: one grant per stack, or one on every stack. */

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { ContainerRow } from '../../deploy/operations.js';
+import type { ContainerRow, UpResult } from '../../api/deploy.js';
 import type { Plan } from '../../deploy/plan.js';
-import type { ContainerSpec } from '../../engine/index.js';
+import type { ContainerSpec } from '../../engine/model.js';
 import { SPEC_DEFAULTS } from '../../engine/spec-defaults.js';
-import type { UpResult } from '../client.js';
-import { formatEvent, formatPlan, formatRows, formatUp } from './render.js';
+import { formatEvent, formatPlan, formatRemoval, formatRows, formatUp } from './render.js';
 
 const spec: ContainerSpec = {
   name: 'shop-api-1',
@@ -222,5 +221,23 @@ describe('formatRows', () => {
 
   it('says so when there are no containers', () => {
     expect(formatRows([])).toBe('no containers\n');
+  });
+});
+
+describe('formatRemoval', () => {
+  it('lists containers, networks and volumes as down would remove them', () => {
+    const r = { containers: ['shop-web-1', 'shop-db-1'], networks: ['shop_default'], volumes: ['shop_data'] };
+    expect(formatRemoval(r, true)).toBe(
+      'would remove: containers shop-web-1, shop-db-1; networks shop_default; volumes shop_data\n',
+    );
+  });
+
+  it('says when volumes are kept, and when there is nothing', () => {
+    expect(formatRemoval({ containers: ['a-b-1'], networks: [], volumes: [] }, false)).toBe(
+      'would remove: containers a-b-1 (volumes kept; --volumes removes them)\n',
+    );
+    expect(formatRemoval({ containers: [], networks: [], volumes: [] }, true)).toBe(
+      'would remove: nothing\n',
+    );
   });
 });

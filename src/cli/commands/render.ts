@@ -1,10 +1,9 @@
+import type { ContainerRow, DownResult, PlanView, UpResult } from '../../api/deploy.js';
+import type { Sendable } from '../../api/wire.js';
 import type { DeployEvent } from '../../deploy/events.js';
-import type { ContainerRow } from '../../deploy/operations.js';
-import type { Plan } from '../../deploy/plan.js';
-import type { UpResult } from '../client.js';
 
 /** `berth plan` as an operator reads it: one line per change, with its reasons. */
-export function formatPlan(plan: Plan): string {
+export function formatPlan(plan: Sendable<PlanView>): string {
   const lines: string[] = [`plan for ${plan.stack}:`];
   for (const p of plan.problems) lines.push(`  ! ${p.code}: ${p.message}`, `      hint: ${p.hint}`);
   for (const r of plan.resources)
@@ -64,4 +63,17 @@ export function formatRows(rows: readonly ContainerRow[]): string {
       .join('  ')
       .trimEnd();
   return `${[line(header), ...body.map(line)].join('\n')}\n`;
+}
+
+/** `berth down --dry-run`: what `down` would remove, as `down` itself works it out. */
+export function formatRemoval(r: DownResult, volumes: boolean): string {
+  const part = (what: string, names: readonly string[]) =>
+    names.length === 0 ? [] : [`${what} ${names.join(', ')}`];
+  const parts = [
+    ...part('containers', r.containers),
+    ...part('networks', r.networks),
+    ...part('volumes', r.volumes),
+  ];
+  const kept = volumes ? '' : ' (volumes kept; --volumes removes them)';
+  return `would remove: ${parts.join('; ') || 'nothing'}${kept}\n`;
 }

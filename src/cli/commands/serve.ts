@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { startServer } from '../../app/serve.js';
 import { systemClock } from '../../clock.js';
+import { formatServeConfigProblem, loadServeConfig } from '../../config/serve.js';
 import { createLoggers, levelsFromEnv } from '../../log/index.js';
-import { startServer } from '../../server/serve.js';
 import { type CliIo, ExitCode } from '../io.js';
-import { formatServeConfigProblem, loadServeConfig } from '../serve-config.js';
 
 export interface ServeOptions {
   readonly host?: string;

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
+import { builtinXBerthRegistry } from '../../app/registry.js';
 import { type Diagnostic, formatDiagnostic, hasErrors, sortDiagnostics } from '../../compose/diagnostics.js';
 import { loadWorkspace, type WorkspaceLoad } from '../../compose/stack.js';
 import { displayPath } from '../../compose/validate.js';
-import { builtinXBerthRegistry } from '../../composition.js';
 import { type CliIo, ExitCode } from '../io.js';
 
 export interface StackOptions {

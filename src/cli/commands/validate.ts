@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { builtinXBerthRegistry } from '../../app/registry.js';
 import { isValid, type ValidationReport, validatePaths } from '../../compose/validate.js';
-import { builtinXBerthRegistry } from '../../composition.js';
 import { type CliIo, ExitCode } from '../io.js';
 import { collect } from './shared.js';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type Diagnostic, SpecCode, specError } from '../diagnostics.js';
+import { PROJECT_NAME_PATTERN } from '../names.js';
 import { zodFindings } from '../schema/zod-findings.js';
-import { PROJECT_NAME_PATTERN } from './discover.js';
 import { DEFAULT_SOURCE_LIMITS, readSource, type SourceLimits } from './source.js';
 import { parseYaml } from './yaml.js';
 

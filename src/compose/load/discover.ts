@@ -121,5 +121,3 @@ export function projectNameFrom(dirOrName: string): string {
     .replace(/^[^a-z0-9]+/, '');
   return normalized || 'default';
 }
-
-export const PROJECT_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AuthFixture, authFixture } from '../../../test/support/auth.js';
 import { authApp, principal, tableAuthenticator } from '../../../test/support/http-app.js';
-import { PROBLEM_CONTENT_TYPE } from '../problem.js';
+import { PROBLEM_CONTENT_TYPE } from '../../api/http.js';
 
 // GET /api/v1/audit-log through the app, over a real audit log in SQLite.
 

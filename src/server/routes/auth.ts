@@ -1,24 +1,25 @@
-import { z } from 'zod';
+import type { Auth } from '../../access/auth.js';
+import { isAuthError } from '../../access/errors.js';
+import {
+  CredentialsSchema,
+  LoginResultSchema,
+  SetupRequestSchema,
+  SetupResultSchema,
+} from '../../api/auth.js';
+import { OkSchema, SESSION_COOKIE } from '../../api/http.js';
+import type { Clock } from '../../clock.js';
 import type { AuditLogStore } from '../../store/index.js';
-import { isAuthError } from '../auth/errors.js';
-import type { Auth } from '../auth/index.js';
-import { SESSION_COOKIE } from '../context.js';
 import { defineRoute, type Route } from './registry.js';
 
 export interface AuthRouteDeps {
   readonly auth: Auth;
   readonly auditLog: AuditLogStore;
-  readonly clock: { now(): Date };
+  readonly clock: Pick<Clock, 'now'>;
   /** Mark the session cookie `Secure` (the server runs with TLS). */
   readonly secureCookies: boolean;
   /** Called once the first admin exists (berth serve removes the setup-token file: the token is dead). */
   readonly onSetupComplete?: () => void;
 }
-
-const Credentials = z.strictObject({
-  username: z.string().min(1).max(64),
-  password: z.string().min(1).max(1024),
-});
 
 function sessionCookie(value: string, expires: Date | undefined, secure: boolean): string {
   // HttpOnly: no script reads it; SameSite=Strict: no other site makes the browser send it.
@@ -64,11 +65,11 @@ export function authRoutes(deps: AuthRouteDeps): Route[] {
       audit: 'handler',
       status: 201,
       errors: [409, 422],
-      body: Credentials.extend({ token: z.string().min(1).max(256) }),
+      body: SetupRequestSchema,
       example: {
         body: { token: 'from-the-state-folder', username: 'admin', password: 'a-long-unguessable-phrase' },
       },
-      response: z.object({ userId: z.string(), username: z.string() }),
+      response: SetupResultSchema,
       handler: async ({ body, requestId, ip }) => {
         const user = await audited(
           deps,
@@ -89,9 +90,9 @@ export function authRoutes(deps: AuthRouteDeps): Route[] {
       mutating: true,
       audit: 'handler',
       errors: [429],
-      body: Credentials,
+      body: CredentialsSchema,
       example: { body: { username: 'admin', password: 'a-long-unguessable-phrase' } },
-      response: z.object({ username: z.string(), csrfToken: z.string(), expiresAt: z.string() }),
+      response: LoginResultSchema,
       handler: async ({ body, requestId, ip, setHeader }) => {
         const { session, principal } = await audited(
           deps,
@@ -111,7 +112,7 @@ export function authRoutes(deps: AuthRouteDeps): Route[] {
       tags: ['auth'],
       permission: 'authenticated',
       mutating: true,
-      response: z.object({ ok: z.literal(true) }),
+      response: OkSchema,
       handler: async ({ principal, setHeader }) => {
         if (principal.sessionId !== undefined) deps.auth.logout(principal.sessionId);
         setHeader('Set-Cookie', sessionCookie('', undefined, deps.secureCookies));

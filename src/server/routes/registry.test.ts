@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { Principal } from '../rbac.js';
+import type { Principal } from '../../access/rbac.js';
 import {
   allows,
   canSome,

@@ -1,6 +1,9 @@
 import type { z } from 'zod';
+import { can, type Permission, type Principal } from '../../access/rbac.js';
+import { ROLES, type Role } from '../../access/roles.js';
+import { JSON_CONTENT_TYPE } from '../../api/http.js';
+import type { Sendable } from '../../api/wire.js';
 import type { JsonValue } from '../../store/index.js';
-import { can, type Permission, type Principal, ROLES, type Role } from '../rbac.js';
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -29,8 +32,6 @@ export const PUBLIC_ROUTES: readonly string[] = [
   'POST /api/v1/setup',
   'POST /api/v1/login',
 ];
-
-export const JSON_CONTENT_TYPE = 'application/json';
 
 type ObjectSchema = z.ZodObject;
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -98,7 +99,7 @@ export interface RouteDef<
   readonly example?: { readonly params?: In<PS>; readonly query?: In<QS>; readonly body?: In<BS> };
   readonly handler: (
     ctx: RequestContext<Out<PS>, Out<QS>, Out<BS>, Perm extends 'public' ? Principal | undefined : Principal>,
-  ) => Promise<z.output<RS>> | z.output<RS>;
+  ) => Promise<Sendable<z.output<RS>>> | Sendable<z.output<RS>>;
 }
 
 /** A route with its types erased: what the app mounts and the OpenAPI generator reads. */
@@ -121,6 +122,8 @@ export interface Route {
   readonly audit?: 'handler';
   /** The handler returns a streaming Response itself (Server-Sent Events, NDJSON). */
   readonly stream: boolean;
+  /** A stream's items by event name (see StreamRouteDef). */
+  readonly items?: Readonly<Record<string, z.ZodType>>;
   readonly example: {
     readonly params?: Record<string, unknown>;
     readonly query?: Record<string, unknown>;
@@ -205,6 +208,11 @@ export type StreamRouteDef<
   Perm extends RoutePermission,
 > = Omit<RouteDef<PS, QS, undefined, z.ZodString, Perm>, 'handler' | 'body' | 'mutating' | 'method'> & {
   readonly contentType: string;
+  /**
+   * What the stream carries, by SSE event name (or `line` for NDJSON): the contract's schemas, listed
+   * in the OpenAPI document as `x-berth-stream`.
+   */
+  readonly items: Readonly<Record<string, z.ZodType>>;
   readonly handler: (
     ctx: RequestContext<
       Out<PS>,

@@ -1,68 +1,24 @@
 import { z } from 'zod';
+import { can } from '../../access/rbac.js';
+import { StackNameSchema } from '../../api/common.js';
+import {
+  ContainerListSchema,
+  DeploymentPageSchema,
+  DownResultSchema,
+  ExecRequestSchema,
+  ExecResultSchema,
+  PlanSchema,
+} from '../../api/deploy.js';
 import { redactComposeView, redactPlan, redactStoredPlan } from '../../deploy/redact.js';
 import type { StackOperations } from '../../deploy/service.js';
-import { can } from '../rbac.js';
 import { defineRoute, type Route } from './registry.js';
-import { STACK_NAME } from './stacks.js';
 
 export interface RuntimeRouteDeps {
   readonly stacks: StackOperations;
 }
 
-const stackParams = z.strictObject({ stack: STACK_NAME });
-
-/** A plan as JSON; environment values and build arguments are redacted (names kept). */
-export const PlanSchema = z.looseObject({
-  stack: z.string(),
-  resources: z.array(z.json()),
-  builds: z.array(z.json()),
-  services: z.array(
-    z.looseObject({ service: z.string(), level: z.number().int(), steps: z.array(z.json()) }),
-  ),
-  removals: z.array(z.json()),
-  problems: z.array(z.object({ code: z.string(), message: z.string(), hint: z.string() })),
-});
-
-export const ContainerRowSchema = z.object({
-  stack: z.string(),
-  service: z.string(),
-  replica: z.number().int(),
-  name: z.string(),
-  id: z.string(),
-  state: z.string(),
-  health: z.string().optional(),
-  status: z.string(),
-  ports: z.array(z.string()),
-  image: z.string(),
-});
-
-const DeploymentSchema = z.object({
-  id: z.number().int(),
-  stack: z.string(),
-  trigger: z.string(),
-  actor: z.string().optional(),
-  plan: z.json(),
-  status: z.string(),
-  summary: z.string().optional(),
-  startedAt: z.string(),
-  finishedAt: z.string().optional(),
-  services: z.array(
-    z.object({
-      deploymentId: z.number().int(),
-      service: z.string(),
-      outcome: z.string(),
-      reason: z.string().optional(),
-      exitCode: z.number().int().optional(),
-      logTail: z.array(z.string()).optional(),
-      healthOutput: z.string().optional(),
-      recordedAt: z.string(),
-    }),
-  ),
-});
-
-const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
-/** Plain JSON as the schemas read it (readonly arrays and typed specs become JSON values). */
-const asJson = (value: unknown): z.output<typeof PlanSchema> => JSON.parse(JSON.stringify(value));
+const stackParams = z.strictObject({ stack: StackNameSchema });
+const flag = () => z.enum(['true', 'false']).optional();
 
 /** What runs and what ran: plan, containers, exec, deployment history. */
 export function runtimeRoutes(deps: RuntimeRouteDeps): Route[] {
@@ -78,12 +34,29 @@ export function runtimeRoutes(deps: RuntimeRouteDeps): Route[] {
       errors: [404, 422, 503],
       params: stackParams,
       query: z.strictObject({
-        build: z.enum(['true', 'false']).optional().describe('Plan a rebuild of images with `build:`'),
+        build: flag().describe('Plan a rebuild of images with `build:`'),
       }),
       response: PlanSchema,
       example: { params: { stack: 'alpha' } },
       handler: async ({ params, query }) =>
-        asJson(redactPlan(await deps.stacks.plan(params.stack, { build: query.build === 'true' }))),
+        redactPlan(await deps.stacks.plan(params.stack, { build: query.build === 'true' })),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/stacks/:stack/down-plan',
+      operationId: 'planRemoval',
+      summary: 'What `down` would remove: containers, networks, and volumes with `volumes` (changes nothing)',
+      description: 'The same list that `POST /api/v1/stacks/{stack}/down` works out and removes.',
+      tags: ['deploy'],
+      permission: { role: 'viewer', scope: 'stack' },
+      mutating: false,
+      errors: [503],
+      params: stackParams,
+      query: z.strictObject({ volumes: flag().describe('Also the stack’s named volumes') }),
+      response: DownResultSchema,
+      example: { params: { stack: 'alpha' } },
+      handler: ({ params, query }) =>
+        deps.stacks.down(params.stack, { dryRun: true, volumes: query.volumes === 'true' }),
     }),
     defineRoute({
       method: 'GET',
@@ -98,30 +71,26 @@ export function runtimeRoutes(deps: RuntimeRouteDeps): Route[] {
       params: stackParams,
       response: z.record(z.string(), z.json()),
       example: { params: { stack: 'alpha' } },
-      handler: async ({ params }) =>
-        JSON.parse(JSON.stringify(redactComposeView(await deps.stacks.config(params.stack)))) as Record<
-          string,
-          z.core.util.JSONType
-        >,
+      handler: async ({ params }) => redactComposeView(await deps.stacks.config(params.stack)),
     }),
     defineRoute({
       method: 'GET',
       path: '/api/v1/containers',
       operationId: 'listContainers',
       summary: "Berth's containers (of one stack, or of every stack the caller may see)",
+      description: 'One-off containers (jobs, restore drills) are listed only with `oneoff=true`.',
       tags: ['deploy'],
       permission: { role: 'viewer', scope: 'any-stack' },
       mutating: false,
-      query: z.strictObject({ stack: STACK_NAME.optional() }),
-      response: z.object({ items: z.array(ContainerRowSchema) }),
+      query: z.strictObject({
+        stack: StackNameSchema.optional(),
+        oneoff: flag().describe('Also one-off containers'),
+      }),
+      response: ContainerListSchema,
       handler: async ({ principal, query }) => {
         if (query.stack !== undefined && !can(principal, 'viewer', query.stack)) return { items: [] };
-        const rows = await deps.stacks.ps(query.stack);
-        return {
-          items: rows
-            .filter((r) => can(principal, 'viewer', r.stack))
-            .map((r) => ({ ...r, ports: [...r.ports] })),
-        };
+        const rows = await deps.stacks.ps(query.stack, { oneOff: query.oneoff === 'true' });
+        return { items: rows.filter((r) => can(principal, 'viewer', r.stack)) };
       },
     }),
     defineRoute({
@@ -135,16 +104,8 @@ export function runtimeRoutes(deps: RuntimeRouteDeps): Route[] {
       mutating: true,
       errors: [404, 409, 503],
       params: stackParams,
-      body: z.strictObject({
-        service: z.string().min(1).max(128),
-        argv: z.array(z.string().max(65536)).min(1).max(1024),
-      }),
-      response: z.object({
-        exitCode: z.number().int(),
-        stdout: z.string(),
-        stderr: z.string(),
-        truncated: z.boolean(),
-      }),
+      body: ExecRequestSchema,
+      response: ExecResultSchema,
       example: { params: { stack: 'alpha' }, body: { service: 'web', argv: ['true'] } },
       handler: async ({ params, body, audit }) => {
         audit({ detail: { service: body.service } });
@@ -164,7 +125,7 @@ export function runtimeRoutes(deps: RuntimeRouteDeps): Route[] {
         limit: z.coerce.number().int().min(1).max(200).default(20),
         before: z.coerce.number().int().positive().optional().describe('`nextBefore` of the previous page'),
       }),
-      response: z.object({ items: z.array(DeploymentSchema), nextBefore: z.number().int().optional() }),
+      response: DeploymentPageSchema,
       example: { params: { stack: 'alpha' }, query: { limit: 5 } },
       handler: async ({ params, query }) => {
         const page = await deps.stacks.deployments(params.stack, {
@@ -172,7 +133,7 @@ export function runtimeRoutes(deps: RuntimeRouteDeps): Route[] {
           ...(query.before !== undefined ? { before: query.before } : {}),
         });
         return {
-          items: plain(page.items).map((d) => ({ ...d, plan: redactStoredPlan(d.plan) })),
+          items: page.items.map((d) => ({ ...d, plan: redactStoredPlan(d.plan) })),
           ...(page.nextBefore !== undefined ? { nextBefore: page.nextBefore } : {}),
         };
       },

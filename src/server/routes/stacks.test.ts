@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeWorkspace, principal, tableAuthenticator, testDeps } from '../../../test/support/http-app.js';
+import { SESSION_COOKIE } from '../../api/http.js';
 import { createApp } from '../app.js';
-import { SESSION_COOKIE } from '../context.js';
 import { confine } from './stacks.js';
 
 const workspace = makeWorkspace();

@@ -1,23 +1,18 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
-import { PROJECT_NAME_PATTERN } from '../../compose/load/discover.js';
+import { can } from '../../access/rbac.js';
+import { pageSchema, paginationQuery, StackNameSchema } from '../../api/common.js';
+import {
+  StackDetailSchema,
+  StackSummarySchema,
+  ValidateRequestSchema,
+  ValidationReportSchema,
+} from '../../api/stacks.js';
 import type { ValidationReport } from '../../compose/validate.js';
-import { pageSchema, paginate, paginationQuery } from '../pagination.js';
+import type { StackInfo } from '../../compose/workspace-source.js';
+import { paginate } from '../pagination.js';
 import { ApiError } from '../problem.js';
-import { can } from '../rbac.js';
 import { defineRoute, type Route } from './registry.js';
-
-/** A stack of the workspace as the API shows it; catalog fields are null when berth.yaml does not set them. */
-export interface StackInfo {
-  readonly name: string;
-  readonly group: string | null;
-  readonly owner: string | null;
-  readonly description: string | null;
-  readonly environment: string | null;
-  /** False when the stack's files do not load (then `services` is empty). */
-  readonly valid: boolean;
-  readonly services: readonly string[];
-}
 
 export interface StackDeps {
   /** Every stack of the workspace; the routes sort and filter. */
@@ -26,44 +21,6 @@ export interface StackDeps {
   readonly validate: (path: string) => Promise<ValidationReport>;
   readonly workspaceRoot: string;
 }
-
-export const STACK_NAME = z
-  .string()
-  .max(128)
-  .regex(PROJECT_NAME_PATTERN, 'not a stack name (lowercase letters, digits, - and _)');
-
-const catalogFields = {
-  name: z.string(),
-  group: z.string().nullable(),
-  owner: z.string().nullable(),
-  description: z.string().nullable(),
-  environment: z.string().nullable(),
-  valid: z.boolean(),
-};
-export const StackSummarySchema = z.object({ ...catalogFields, services: z.number().int().min(0) });
-export const StackDetailSchema = z.object({
-  ...catalogFields,
-  services: z.array(z.string()),
-});
-
-const DiagnosticSchema = z.object({
-  code: z.string(),
-  message: z.string(),
-  line: z.number().int(),
-  column: z.number().int(),
-  hint: z.string(),
-});
-export const ValidationReportSchema = z.object({
-  valid: z.boolean(),
-  files: z.array(
-    z.object({
-      path: z.string(),
-      valid: z.boolean(),
-      errors: z.array(DiagnosticSchema),
-      warnings: z.array(DiagnosticSchema),
-    }),
-  ),
-});
 
 const byName = (a: StackInfo, b: StackInfo): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
@@ -120,7 +77,7 @@ export function stackRoutes(deps: StackDeps): Route[] {
       tags: ['stacks'],
       permission: { role: 'viewer', scope: 'stack' },
       mutating: false,
-      params: z.strictObject({ stack: STACK_NAME }),
+      params: z.strictObject({ stack: StackNameSchema }),
       response: StackDetailSchema,
       errors: [404],
       example: { params: { stack: 'alpha' } },
@@ -145,13 +102,7 @@ export function stackRoutes(deps: StackDeps): Route[] {
       tags: ['stacks'],
       permission: { role: 'operator', scope: 'global' },
       mutating: true,
-      body: z.strictObject({
-        path: z
-          .string()
-          .min(1)
-          .max(4096)
-          .describe('Relative to the workspace folder; `.` is the whole workspace'),
-      }),
+      body: ValidateRequestSchema,
       response: ValidationReportSchema,
       example: { body: { path: '.' } },
       handler: async ({ body }) => {

@@ -1,14 +1,17 @@
 import { z } from 'zod';
-import type { LogEntry, StackOperations } from '../../deploy/service.js';
-import type { OperationStore, StoredEvent } from '../../store/index.js';
-import type { EventHub } from '../events.js';
+import { can } from '../../access/rbac.js';
+import { StackNameSchema } from '../../api/common.js';
+import { type LogEntry, LogEntrySchema, LogErrorLineSchema } from '../../api/deploy.js';
+import { GapEventSchema, ResetEventSchema, type StreamEvent, StreamEventSchema } from '../../api/events.js';
+import { NDJSON_CONTENT_TYPE, SSE_CONTENT_TYPE } from '../../api/http.js';
+import type { StackOperations } from '../../deploy/service.js';
+import { isOneOffContainerEvent } from '../../events/container-watcher.js';
+import type { EventHub } from '../../events/hub.js';
+import type { OperationStore } from '../../store/index.js';
 import { ApiError } from '../problem.js';
-import { can } from '../rbac.js';
-import { eventStream, SSE_CONTENT_TYPE } from '../sse.js';
+import { eventStream } from '../sse.js';
 import { defineStreamRoute, type Route } from './registry.js';
-import { STACK_NAME } from './stacks.js';
 
-export const NDJSON_CONTENT_TYPE = 'application/x-ndjson';
 export const HEARTBEAT_MS = 15_000;
 
 export interface StreamRouteDeps {
@@ -62,13 +65,15 @@ export function streamRoutes(deps: StreamRouteDeps): Route[] {
       tags: ['deploy'],
       permission: { role: 'operator', scope: 'stack' },
       contentType: NDJSON_CONTENT_TYPE,
+      items: { line: LogEntrySchema, error: LogErrorLineSchema },
       errors: [404, 503],
-      params: z.strictObject({ stack: STACK_NAME }),
+      params: z.strictObject({ stack: StackNameSchema }),
       query: z.strictObject({
         service: z.string().min(1).max(128).optional(),
         follow: z.enum(['true', 'false']).optional(),
         tail: z.coerce.number().int().min(0).max(100_000).optional(),
         since: z.coerce.number().int().min(0).optional().describe('Unix seconds'),
+        oneoff: z.enum(['true', 'false']).optional().describe('Also the logs of one-off containers'),
       }),
       response: z.string(),
       example: { params: { stack: 'alpha' }, query: { tail: 10 } },
@@ -78,6 +83,7 @@ export function streamRoutes(deps: StreamRouteDeps): Route[] {
           ...(query.follow === 'true' ? { follow: true } : {}),
           ...(query.tail !== undefined ? { tail: query.tail } : {}),
           ...(query.since !== undefined ? { since: query.since } : {}),
+          ...(query.oneoff === 'true' ? { oneOff: true } : {}),
           signal,
         });
         return new Response(ndjson(source, signal), {
@@ -96,11 +102,22 @@ export function streamRoutes(deps: StreamRouteDeps): Route[] {
       tags: ['events'],
       permission: { role: 'viewer', scope: 'any-stack' },
       contentType: SSE_CONTENT_TYPE,
+      items: {
+        operation: StreamEventSchema,
+        deploy: StreamEventSchema,
+        container: StreamEventSchema,
+        gap: GapEventSchema,
+        reset: ResetEventSchema,
+      },
       errors: [404],
       query: z.strictObject({
-        stack: STACK_NAME.optional(),
+        stack: StackNameSchema.optional(),
         operation: z.string().min(1).max(128).optional(),
         after: z.coerce.number().int().min(0).optional().describe('Resume after this event id'),
+        oneoff: z
+          .enum(['true', 'false'])
+          .optional()
+          .describe('Also state changes of one-off containers (jobs, restore drills)'),
       }),
       response: z.string(),
       handler: ({ principal, query, signal, header }) => {
@@ -117,17 +134,18 @@ export function streamRoutes(deps: StreamRouteDeps): Route[] {
             );
           }
         }
-        const visible = (e: StoredEvent) =>
+        const visible = (e: StreamEvent) =>
           (e.stack === undefined ? can(principal, 'viewer') : can(principal, 'viewer', e.stack)) &&
           (query.stack === undefined || e.stack === query.stack) &&
-          (query.operation === undefined || e.operation === query.operation);
+          (query.operation === undefined || e.operation === query.operation) &&
+          (query.oneoff === 'true' || !isOneOffContainerEvent(e));
         const stream = eventStream({
           hub: deps.hub,
           after: lastEventId(header('last-event-id'), query.after),
           ...(query.operation !== undefined ? { operation: query.operation } : {}),
           visible,
           ...(query.operation !== undefined
-            ? { endAfter: (e: StoredEvent) => e.kind === 'operation' && e.type === 'finished' }
+            ? { endAfter: (e: StreamEvent) => e.kind === 'operation' && e.type === 'finished' }
             : {}),
           signal,
           heartbeatMs: deps.heartbeatMs ?? HEARTBEAT_MS,

@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeWorkspace, principal, tableAuthenticator, testDeps } from '../../../test/support/http-app.js';
+import { SESSION_COOKIE } from '../../api/http.js';
+import type { ReadinessCheck } from '../../api/system.js';
 import { createApp } from '../app.js';
-import { SESSION_COOKIE } from '../context.js';
-import type { ReadinessCheck } from './system.js';
 
 const workspace = makeWorkspace();
 afterAll(() => workspace.cleanup());

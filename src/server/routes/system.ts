@@ -1,31 +1,14 @@
-import { z } from 'zod';
+import { WhoamiSchema } from '../../api/auth.js';
+import { HealthSchema, type ReadinessCheck, ReadinessSchema } from '../../api/system.js';
 import type { AppLogger } from '../context.js';
 import { ApiError } from '../problem.js';
-import { ROLES } from '../rbac.js';
 import { defineRoute, type Route } from './registry.js';
-
-/** One readiness check, e.g. `{ name: 'store', ok: true }`. Only names and booleans are public. */
-export interface ReadinessCheck {
-  readonly name: string;
-  readonly ok: boolean;
-}
 
 export interface SystemDeps {
   /** Store open and engine answering a ping; must not hang (give the engine ping a timeout). */
   readonly ready: () => Promise<readonly ReadinessCheck[]>;
   readonly logger?: AppLogger;
 }
-
-const CheckSchema = z.object({ name: z.string(), ok: z.boolean() });
-const RoleSchema = z.enum(ROLES);
-
-export const WhoamiSchema = z.object({
-  kind: z.enum(['user', 'token']),
-  userId: z.string(),
-  name: z.string(),
-  grants: z.array(z.object({ role: RoleSchema, stack: z.string().optional() })),
-  tokenScope: z.object({ role: RoleSchema, stacks: z.array(z.string()).optional() }).optional(),
-});
 
 async function readiness(deps: SystemDeps): Promise<ReadinessCheck[]> {
   try {
@@ -46,7 +29,7 @@ export function systemRoutes(deps: SystemDeps): Route[] {
       tags: ['system'],
       permission: 'public',
       mutating: false,
-      response: z.object({ status: z.literal('ok') }),
+      response: HealthSchema,
       handler: () => ({ status: 'ok' as const }),
     }),
     defineRoute({
@@ -58,7 +41,7 @@ export function systemRoutes(deps: SystemDeps): Route[] {
       permission: 'public',
       mutating: false,
       errors: [503],
-      response: z.object({ status: z.literal('ready'), checks: z.array(CheckSchema) }),
+      response: ReadinessSchema,
       handler: async () => {
         const checks = await readiness(deps);
         const failing = checks.filter((c) => !c.ok).map((c) => c.name);

@@ -1,24 +1,14 @@
 import { z } from 'zod';
-import type { Auth } from '../auth/index.js';
-import type { TokenInfo } from '../auth/tokens.js';
+import type { Auth } from '../../access/auth.js';
+import type { TokenInfo } from '../../access/tokens.js';
+import { TokenCreatedSchema, TokenCreateSchema, TokenListSchema } from '../../api/auth.js';
+import { OkSchema } from '../../api/http.js';
 import { ApiError } from '../problem.js';
-import { ROLES } from '../rbac.js';
 import { defineRoute, type Route } from './registry.js';
 
 export interface TokenRouteDeps {
   readonly auth: Auth;
 }
-
-const TokenInfoSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  role: z.enum(ROLES),
-  stacks: z.array(z.string()).optional(),
-  createdAt: z.string(),
-  expiresAt: z.string(),
-  lastUsedAt: z.string().optional(),
-  revokedAt: z.string().optional(),
-});
 
 const publicInfo = (t: TokenInfo) => ({
   id: t.id,
@@ -46,14 +36,9 @@ export function tokenRoutes(deps: TokenRouteDeps): Route[] {
       permission: 'authenticated',
       mutating: true,
       status: 201,
-      body: z.strictObject({
-        name: z.string().min(1).max(64),
-        role: z.enum(ROLES),
-        stacks: z.array(z.string().min(1)).min(1).optional(),
-        expiresInDays: z.number().int().min(1).max(365),
-      }),
+      body: TokenCreateSchema,
       example: { body: { name: 'ci', role: 'viewer', expiresInDays: 30 } },
-      response: z.object({ id: z.string(), token: z.string(), expiresAt: z.string() }),
+      response: TokenCreatedSchema,
       handler: ({ body, principal, audit }) => {
         if (principal.kind !== 'user') {
           throw new ApiError(
@@ -81,7 +66,7 @@ export function tokenRoutes(deps: TokenRouteDeps): Route[] {
       tags: ['auth'],
       permission: 'authenticated',
       mutating: false,
-      response: z.object({ items: z.array(TokenInfoSchema) }),
+      response: TokenListSchema,
       handler: ({ principal }) => ({ items: deps.auth.listTokens(principal.userId).map(publicInfo) }),
     }),
     defineRoute({
@@ -95,7 +80,7 @@ export function tokenRoutes(deps: TokenRouteDeps): Route[] {
       params: z.object({ id: z.string().min(1).max(128) }),
       example: { params: { id: 'tok_example' } },
       errors: [404],
-      response: z.object({ ok: z.literal(true) }),
+      response: OkSchema,
       handler: ({ params, principal }) => {
         const token = deps.auth.getToken(params.id);
         // Someone else's token is reported as missing: ids of other users' tokens stay private.

@@ -7,9 +7,9 @@ import {
   withAdmin,
 } from '../../../test/support/auth.js';
 import { authApp, principal, tableAuthenticator } from '../../../test/support/http-app.js';
+import { PROBLEM_CONTENT_TYPE } from '../../api/http.js';
 import { authServiceAuthenticator } from '../authenticator.js';
 import type { Authenticator } from '../context.js';
-import { PROBLEM_CONTENT_TYPE } from '../problem.js';
 
 // User administration over HTTP: the app with the real auth service on a real SQLite file.
 

@@ -1,8 +1,15 @@
 import { z } from 'zod';
-import type { Auth, User } from '../auth/index.js';
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, USERNAME_PATTERN } from '../auth/index.js';
+import type { Auth, User } from '../../access/auth.js';
+import type { Grant } from '../../access/rbac.js';
+import {
+  type GrantView,
+  UserCreateSchema,
+  UserGrantsSchema,
+  UserListSchema,
+  UserSchema,
+} from '../../api/auth.js';
+import { OkSchema } from '../../api/http.js';
 import { ApiError } from '../problem.js';
-import { type Grant, ROLES, type Role } from '../rbac.js';
 import { defineRoute, type Route } from './registry.js';
 
 export interface UserRouteDeps {
@@ -11,23 +18,9 @@ export interface UserRouteDeps {
 
 const ADMIN = { role: 'admin', scope: 'global' } as const;
 
-const GrantSchema = z.strictObject({
-  role: z.enum(ROLES),
-  stack: z.string().min(1).max(128).optional().describe('absent: the role holds on every stack'),
-});
-
-const GrantsSchema = z.array(GrantSchema).max(1000);
-
-/** A user as the API shows it: never the password or its hash. */
-const UserSchema = z.object({
-  username: z.string(),
-  grants: z.array(z.object({ role: z.enum(ROLES), stack: z.string().optional() })),
-  createdAt: z.string(),
-});
-
 const UsernameParams = z.object({ username: z.string().min(1).max(64) });
 
-const plainGrant = (g: Grant): { role: Role; stack?: string } =>
+const plainGrant = (g: Grant): GrantView =>
   g.stack === undefined ? { role: g.role } : { role: g.role, stack: g.stack };
 
 /** Grants as the audit log records them: `admin`, `operator@shop`. */
@@ -69,7 +62,7 @@ export function userRoutes(deps: UserRouteDeps): Route[] {
       tags: ['users'],
       permission: ADMIN,
       mutating: false,
-      response: z.object({ items: z.array(UserSchema) }),
+      response: UserListSchema,
       handler: () => ({
         items: deps.auth
           .listUsers()
@@ -87,13 +80,7 @@ export function userRoutes(deps: UserRouteDeps): Route[] {
       mutating: true,
       status: 201,
       errors: [409, 422],
-      body: z.strictObject({
-        username: z
-          .string()
-          .regex(USERNAME_PATTERN, '2 to 64 characters: lowercase letters, digits, ".", "_" or "-"'),
-        password: z.string().min(MIN_PASSWORD_LENGTH).max(MAX_PASSWORD_LENGTH),
-        grants: GrantsSchema,
-      }),
+      body: UserCreateSchema,
       example: {
         body: {
           username: 'example-user',
@@ -122,7 +109,7 @@ export function userRoutes(deps: UserRouteDeps): Route[] {
       mutating: true,
       errors: [404, 409],
       params: UsernameParams,
-      body: z.strictObject({ grants: GrantsSchema }),
+      body: UserGrantsSchema,
       example: {
         params: { username: 'example-user' },
         body: { grants: [{ role: 'operator', stack: 'alpha' }] },
@@ -144,7 +131,7 @@ export function userRoutes(deps: UserRouteDeps): Route[] {
       errors: [404, 409],
       params: UsernameParams,
       example: { params: { username: 'example-user' } },
-      response: z.object({ ok: z.literal(true) }),
+      response: OkSchema,
       handler: ({ params, principal }) => {
         const user = userNamed(deps.auth, params.username);
         if (user.id === principal.userId) {

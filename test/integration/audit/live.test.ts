@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtinXBerthRegistry } from '../../../src/app/registry.js';
 import { collectLive } from '../../../src/audit/live.js';
 import { SECURITY_RULES } from '../../../src/audit/rules/security.js';
 import { STANDARDS_RULES } from '../../../src/audit/rules/standards.js';
 import { runAudit } from '../../../src/audit/run.js';
 import { takeSnapshot } from '../../../src/audit/snapshot.js';
 import type { Finding } from '../../../src/audit/types.js';
-import { builtinXBerthRegistry } from '../../../src/composition.js';
-import { BerthLabel, containerLabels } from '../../../src/engine/index.js';
+import { BerthLabel, containerLabels } from '../../../src/engine/model.js';
 import { SPEC_DEFAULTS } from '../../../src/engine/spec-defaults.js';
 import { type DeployHarness, startHarness } from '../deploy/support.js';
 import { BUSYBOX } from '../engine/support.js';

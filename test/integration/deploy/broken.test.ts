@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planDeploy } from '../../../src/deploy/deploy.js';
 import { DeployError } from '../../../src/deploy/errors.js';
-import { BerthLabel } from '../../../src/engine/index.js';
+import { BerthLabel } from '../../../src/engine/model.js';
 import { SPEC_DEFAULTS } from '../../../src/engine/spec-defaults.js';
 import { BUSYBOX, freePort } from '../engine/support.js';
 import { containerIds, type DeployHarness, startHarness } from './support.js';
@@ -39,7 +39,7 @@ describe.concurrent('deploying broken stacks', () => {
     const stack = h.stackName();
     const result = await h.deploy(await h.load(h.copyExample('crashloop-worker'), stack));
     expect(result.outcome).not.toBe('succeeded');
-    const failure = result.result?.failure;
+    const failure = result.failure;
     expect(failure?.service).toBe('worker');
     expect(failure?.reason).toBe('crash-loop');
     expect(failure?.logTail.join('\n')).toContain('BT-CRASHLOOP-MARK');
@@ -71,7 +71,7 @@ describe.concurrent('deploying broken stacks', () => {
     try {
       const result = await h.deploy(await h.load(h.copyExample('port-taken'), stack, { PORT: String(port) }));
       expect(result.outcome).toBe('rolled-back');
-      const failure = result.result?.failure;
+      const failure = result.failure;
       expect(`${failure?.reason}: ${failure?.detail}`).toMatch(
         /address already in use|port is already allocated/,
       );
@@ -87,8 +87,8 @@ describe.concurrent('deploying broken stacks', () => {
     const stack = h.stackName();
     const result = await h.deploy(await h.load(h.copyExample('unhealthy-web'), stack));
     expect(result.outcome).toBe('rolled-back');
-    expect(result.result?.failure).toMatchObject({ service: 'web', reason: 'unhealthy' });
-    expect(result.result?.failure?.healthOutput).toMatch(/404|Not Found/i);
+    expect(result.failure).toMatchObject({ service: 'web', reason: 'unhealthy' });
+    expect(result.failure?.healthOutput).toMatch(/404|Not Found/i);
     expect(await containerIds(h.engine, stack)).toEqual({});
   });
 

@@ -2,7 +2,8 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { downStack, execInService } from '../../../src/deploy/operations.js';
+import { execInService } from '../../../src/deploy/containers.js';
+import { downStack } from '../../../src/deploy/down.js';
 import { freePort, waitFor } from '../engine/support.js';
 import { containerIds, type DeployHarness, httpGet, repoRoot, startHarness } from './support.js';
 

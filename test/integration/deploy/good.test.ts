@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BerthLabel, ComposeLabel } from '../../../src/engine/index.js';
+import { BerthLabel, ComposeLabel } from '../../../src/engine/model.js';
 import { freePort } from '../engine/support.js';
 import {
   containerIds,
@@ -156,9 +156,9 @@ describe.sequential('deploying examples/broken/good', () => {
     );
     const result = await h.deploy(await h.load(dir, stack, env()));
     expect(result.outcome).toBe('rolled-back');
-    expect(result.result?.failure).toMatchObject({ service: 'web', reason: 'unhealthy' });
-    expect(result.result?.changedServices.sort()).toEqual(['db', 'web']);
-    expect(result.result?.rollbackProblem).toBeUndefined();
+    expect(result.failure).toMatchObject({ service: 'web', reason: 'unhealthy' });
+    expect(result.changedServices.sort()).toEqual(['db', 'web']);
+    expect(result.rollbackProblem).toBeUndefined();
 
     // The old web answers again on its published port, as the same container, and so does the old db.
     expect(await httpGet(port)).toEqual({ status: 200, body: 'hello two\n' });

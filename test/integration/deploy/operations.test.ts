@@ -1,13 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execInService, listContainers, stackLogs } from '../../../src/deploy/containers.js';
 import { planDeploy } from '../../../src/deploy/deploy.js';
-import {
-  downStack,
-  execInService,
-  listContainers,
-  restartStack,
-  stackLogs,
-} from '../../../src/deploy/operations.js';
-import { BerthLabel } from '../../../src/engine/index.js';
+import { downStack } from '../../../src/deploy/down.js';
+import { restartStack } from '../../../src/deploy/restart.js';
+import { BerthLabel } from '../../../src/engine/model.js';
 import { freePort } from '../engine/support.js';
 import { containerIds, type DeployHarness, httpGet, recordEvents, startHarness } from './support.js';
 

@@ -4,19 +4,14 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { builtinXBerthRegistry } from '../../../src/app/registry.js';
 import { type Clock, systemClock } from '../../../src/clock.js';
 import type { LoadedStack } from '../../../src/compose/stack.js';
 import { loadWorkspace } from '../../../src/compose/stack.js';
-import { builtinXBerthRegistry } from '../../../src/composition.js';
 import { type DeployResult, deployStack } from '../../../src/deploy/deploy.js';
 import type { DeployEvent } from '../../../src/deploy/events.js';
-import {
-  BerthLabel,
-  connectEngine,
-  type Engine,
-  type EngineEvent,
-  isEngineError,
-} from '../../../src/engine/index.js';
+import { connectEngine } from '../../../src/engine/index.js';
+import { BerthLabel, type Engine, type EngineEvent, isEngineError } from '../../../src/engine/model.js';
 import { type LockOwner, openStore, processIsAlive, type Store } from '../../../src/store/index.js';
 
 // Shared by the deploy integration tests. Every stack gets a unique name (`bt-<hex>`), so test

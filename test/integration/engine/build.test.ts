@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BuildEvent, EngineError } from '../../../src/engine/index.js';
+import { type BuildEvent, EngineError } from '../../../src/engine/model.js';
 import { collect, startRun, type TestRun } from './support.js';
 
 let run: TestRun;

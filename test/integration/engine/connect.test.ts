@@ -4,14 +4,8 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  compareApiVersions,
-  connectEngine,
-  containerLabels,
-  EngineError,
-  NEWEST_API_VERSION,
-  ownedBy,
-} from '../../../src/engine/index.js';
+import { compareApiVersions, connectEngine, NEWEST_API_VERSION } from '../../../src/engine/index.js';
+import { containerLabels, EngineError, ownedBy } from '../../../src/engine/model.js';
 import { freePort, startRun, type TestRun } from './support.js';
 
 let run: TestRun;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ContainerInfo, EngineError } from '../../../src/engine/index.js';
+import { type ContainerInfo, EngineError } from '../../../src/engine/model.js';
 import { freePort, startRun, type TestRun, waitFor } from './support.js';
 
 let run: TestRun;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EngineEvent } from '../../../src/engine/index.js';
+import type { EngineEvent } from '../../../src/engine/model.js';
 import { RUN_LABEL, startRun, type TestRun } from './support.js';
 
 let run: TestRun;

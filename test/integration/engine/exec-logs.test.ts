@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LogLine } from '../../../src/engine/index.js';
+import type { LogLine } from '../../../src/engine/model.js';
 import { collect, startRun, type TestRun, waitFor } from './support.js';
 
 let run: TestRun;

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
-import { type ContainerSpec, connectEngine, type Engine, isEngineError } from '../../../src/engine/index.js';
+import { connectEngine } from '../../../src/engine/index.js';
+import { type ContainerSpec, type Engine, isEngineError } from '../../../src/engine/model.js';
 import { SPEC_DEFAULTS } from '../../../src/engine/spec-defaults.js';
 
 // Shared by the engine integration tests: every object they create is named

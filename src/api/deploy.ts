@@ -1,0 +1,181 @@
+import { z } from 'zod';
+import { ErrorInfoSchema } from './http.js';
+
+// Plans, deploys and what runs: the answers of plan, up, down, restart, ps, logs, exec and the
+// deployment history.
+
+/** What started a deployment. */
+export const TriggerSchema = z.enum(['cli', 'api', 'schedule', 'webhook', 'install-phase']);
+export type Trigger = z.output<typeof TriggerSchema>;
+
+/** What a deploy reports while it runs: shown live by clients, stored with the deployment. */
+export const DeployEventTypeSchema = z.enum([
+  'plan',
+  'resource',
+  'build',
+  'container',
+  'wait',
+  'gate',
+  'failure',
+  'rollback',
+  'install',
+  'cleanup',
+  'done',
+]);
+export type DeployEventType = z.output<typeof DeployEventTypeSchema>;
+
+const ContainerRefSchema = z.object({ id: z.string(), name: z.string() });
+const reasons = z.array(z.string());
+const replicaStep = { service: z.string(), replica: z.number().int(), reasons };
+/** The container the step creates, as Berth will ask the engine for it (environment values redacted). */
+const spec = z.unknown().describe('The container to create (environment values are redacted)');
+
+const PlanStepSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('create'), ...replicaStep, spec }),
+  z.object({
+    kind: z.literal('recreate'),
+    ...replicaStep,
+    spec,
+    current: ContainerRefSchema,
+    strategy: z.enum(['stop-first', 'start-first']),
+  }),
+  z.object({ kind: z.literal('start'), ...replicaStep, current: ContainerRefSchema }),
+]);
+
+/** A plan: what `up` would change, with a reason per field difference. */
+export const PlanSchema = z.looseObject({
+  stack: z.string(),
+  resources: z.array(
+    z.object({
+      kind: z.enum(['create-network', 'create-volume']),
+      name: z.string(),
+      spec: z.unknown(),
+    }),
+  ),
+  builds: z.array(
+    z.object({
+      kind: z.literal('build'),
+      service: z.string(),
+      request: z.object({
+        contextDir: z.string(),
+        dockerfile: z.string().optional(),
+        args: z.record(z.string(), z.string()).describe('Build arguments (values are redacted)'),
+        target: z.string().optional(),
+        tag: z.string(),
+      }),
+      reasons,
+    }),
+  ),
+  services: z.array(
+    z.looseObject({ service: z.string(), level: z.number().int(), steps: z.array(PlanStepSchema) }),
+  ),
+  removals: z.array(z.object({ kind: z.literal('remove'), ...replicaStep, current: ContainerRefSchema })),
+  problems: z.array(z.object({ code: z.string(), message: z.string(), hint: z.string() })),
+});
+export type PlanView = z.output<typeof PlanSchema>;
+
+export const ContainerRowSchema = z.object({
+  stack: z.string(),
+  service: z.string(),
+  replica: z.number().int(),
+  name: z.string(),
+  id: z.string(),
+  state: z.string(),
+  health: z.string().optional(),
+  status: z.string(),
+  ports: z.array(z.string()),
+  image: z.string(),
+});
+export type ContainerRow = z.output<typeof ContainerRowSchema>;
+export const ContainerListSchema = z.object({ items: z.array(ContainerRowSchema) });
+
+/** Why a service failed its deploy: enough for an operator to act without `docker logs`. */
+export const ServiceFailureSchema = z.object({
+  service: z.string(),
+  container: z.string().optional(),
+  reason: z.string(),
+  detail: z.string(),
+  exitCode: z.number().int().optional(),
+  logTail: z.array(z.string()),
+  healthOutput: z.string().optional(),
+});
+export type ServiceFailure = z.output<typeof ServiceFailureSchema>;
+
+export const DeployOutcomeSchema = z.enum(['unchanged', 'succeeded', 'failed', 'rolled-back']);
+export type DeployOutcome = z.output<typeof DeployOutcomeSchema>;
+
+/** How a deploy (`up`) ended: the result of an `up` operation. */
+export const UpResultSchema = z.object({
+  stack: z.string(),
+  /** Absent when nothing had to change. */
+  deploymentId: z.number().int().optional(),
+  outcome: DeployOutcomeSchema,
+  failure: ServiceFailureSchema.optional(),
+  /** Set when restoring the previous containers did not fully work: the stack needs an operator. */
+  rollbackProblem: z.string().optional(),
+  changedServices: z.array(z.string()),
+});
+export type UpResult = z.output<typeof UpResultSchema>;
+
+/** What `down` removed (or, with a dry run, would remove). */
+export const DownResultSchema = z.object({
+  containers: z.array(z.string()),
+  networks: z.array(z.string()),
+  volumes: z.array(z.string()),
+});
+export type DownResult = z.output<typeof DownResultSchema>;
+
+export const RestartResultSchema = z.object({ restarted: z.array(z.string()) });
+export type RestartResult = z.output<typeof RestartResultSchema>;
+
+export const ExecRequestSchema = z.strictObject({
+  service: z.string().min(1).max(128),
+  argv: z.array(z.string().max(65536)).min(1).max(1024),
+});
+export const ExecResultSchema = z.object({
+  exitCode: z.number().int(),
+  stdout: z.string(),
+  stderr: z.string(),
+  truncated: z.boolean(),
+});
+export type ExecResult = z.output<typeof ExecResultSchema>;
+
+/** One line of `GET /stacks/:stack/logs` (NDJSON). */
+export const LogEntrySchema = z.object({
+  container: z.string(),
+  service: z.string(),
+  stream: z.enum(['stdout', 'stderr']),
+  line: z.string(),
+});
+export type LogEntry = z.output<typeof LogEntrySchema>;
+/** The last line of a log stream that ended on a failure. */
+export const LogErrorLineSchema = z.object({ error: ErrorInfoSchema.partial({ hint: true }) });
+
+export const DeploymentSchema = z.object({
+  id: z.number().int(),
+  stack: z.string(),
+  trigger: z.string(),
+  actor: z.string().optional(),
+  plan: z.json(),
+  status: z.string(),
+  summary: z.string().optional(),
+  startedAt: z.string(),
+  finishedAt: z.string().optional(),
+  services: z.array(
+    z.object({
+      deploymentId: z.number().int(),
+      service: z.string(),
+      outcome: z.string(),
+      reason: z.string().optional(),
+      exitCode: z.number().int().optional(),
+      logTail: z.array(z.string()).optional(),
+      healthOutput: z.string().optional(),
+      recordedAt: z.string(),
+    }),
+  ),
+});
+export type DeploymentView = z.output<typeof DeploymentSchema>;
+export const DeploymentPageSchema = z.object({
+  items: z.array(DeploymentSchema),
+  nextBefore: z.number().int().optional(),
+});

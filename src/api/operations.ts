@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { DownResultSchema, RestartResultSchema, UpResultSchema } from './deploy.js';
+import { ErrorInfoSchema } from './http.js';
+
+// Operations: the API's long-running calls. They answer 202 at once and run in the server; the
+// caller follows them on the event stream.
+
+/** Every kind of operation, declared once: a capability that adds one adds it here. */
+export const OperationKindSchema = z.enum(['up', 'down', 'restart']);
+export type OperationKind = z.output<typeof OperationKindSchema>;
+
+export const OperationStatusSchema = z.enum(['running', 'succeeded', 'failed', 'interrupted']);
+export type OperationStatus = z.output<typeof OperationStatusSchema>;
+
+/** What each kind's `result` holds when it succeeded. */
+export const OPERATION_RESULTS = {
+  up: UpResultSchema,
+  down: DownResultSchema,
+  restart: RestartResultSchema,
+} as const satisfies Record<OperationKind, z.ZodType>;
+export type OperationResult<K extends OperationKind> = z.output<(typeof OPERATION_RESULTS)[K]>;
+
+/** An operation as the store keeps it. */
+export const OperationRecordSchema = z.object({
+  id: z.string(),
+  stack: z.string(),
+  kind: OperationKindSchema,
+  actor: z.string(),
+  requestId: z.string(),
+  status: OperationStatusSchema,
+  startedAt: z.string(),
+  finishedAt: z.string().optional(),
+  result: z.json().optional(),
+  error: ErrorInfoSchema.optional(),
+});
+export type OperationRecord = z.output<typeof OperationRecordSchema>;
+
+/** An operation as the API answers it: the record, and where to follow it. */
+export const OperationSchema = OperationRecordSchema.extend({
+  /** Where to follow it: an SSE stream that ends with the operation. */
+  events: z.string(),
+});
+export type OperationView = z.output<typeof OperationSchema>;
+
+export const operationEventsUrl = (id: string): string =>
+  `/api/v1/events?operation=${encodeURIComponent(id)}`;
+
+export const UpRequestSchema = z.strictObject({
+  build: z.boolean().optional().describe('Rebuild images of services with `build:`'),
+});
+export const DownRequestSchema = z.strictObject({ volumes: z.boolean().optional() });
+export const RestartRequestSchema = z.strictObject({ service: z.string().min(1).max(128).optional() });

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+// The stacks of the workspace, and validation of their files.
+
+const catalogFields = {
+  name: z.string(),
+  group: z.string().nullable(),
+  owner: z.string().nullable(),
+  description: z.string().nullable(),
+  environment: z.string().nullable(),
+  valid: z.boolean(),
+};
+export const StackSummarySchema = z.object({ ...catalogFields, services: z.number().int().min(0) });
+export const StackDetailSchema = z.object({ ...catalogFields, services: z.array(z.string()) });
+
+export const ValidateRequestSchema = z.strictObject({
+  path: z.string().min(1).max(4096).describe('Relative to the workspace folder; `.` is the whole workspace'),
+});
+
+/** One diagnostic in the stable shape `berth validate --json` prints. */
+export const DiagnosticSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  line: z.number().int(),
+  column: z.number().int(),
+  hint: z.string(),
+});
+
+export const ValidationReportSchema = z.object({
+  valid: z.boolean(),
+  files: z.array(
+    z.object({
+      path: z.string(),
+      valid: z.boolean(),
+      errors: z.array(DiagnosticSchema),
+      warnings: z.array(DiagnosticSchema),
+    }),
+  ),
+});

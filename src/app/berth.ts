@@ -1,0 +1,187 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { type Auth, createAuth } from '../access/auth.js';
+import type { Clock } from '../clock.js';
+import type { XBerthRegistry } from '../compose/xberth/registry.js';
+import { StackService } from '../deploy/service.js';
+import { watchContainerEvents } from '../events/container-watcher.js';
+import { EventHub } from '../events/hub.js';
+import type { Loggers } from '../log/index.js';
+import { recordOperation } from '../metrics/operations.js';
+import { type AppMetrics, createMetrics } from '../metrics/registry.js';
+import { OperationRunner } from '../operations/runner.js';
+import { openStore, processIsAlive, type Store } from '../store/index.js';
+import { type EngineConnection, engineConnection } from './engine-connection.js';
+import { Lifecycle } from './lifecycle.js';
+import { builtinXBerthRegistry } from './registry.js';
+
+/** What a Berth needs to know, from the validated configuration (src/config) and the process. */
+export interface BerthOptions {
+  /** Where the SQLite state lives (created 0700). */
+  readonly stateDir: string;
+  /** The workspace that stack names are looked up in. */
+  readonly workspace: string;
+  /** DOCKER_HOST-style address of the engine; absent: the default socket. */
+  readonly dockerHost?: string;
+  /** Variables for compose interpolation (with each stack's `.env`). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly clock: Clock;
+  readonly loggers: Loggers;
+  /** Stacks may be named by a path (the CLI in-process), not only by name (the API). */
+  readonly allowPaths: boolean;
+  /** Process metrics (CPU, memory): on for `berth serve`. */
+  readonly processMetrics?: boolean;
+}
+
+/**
+ * One Berth: the store, one engine connection, the stack service, the operation runner, the event
+ * hub, authentication and the background services, wired once. `berth serve` adds an HTTP listener
+ * (app/serve.ts); the CLI's `--local` uses the stack service without one (app/local-client.ts).
+ * Parts are built on first use, so a command that fails early opens no state file and no engine.
+ */
+export interface Berth {
+  readonly options: BerthOptions;
+  readonly clock: Clock;
+  readonly registry: XBerthRegistry;
+  readonly engine: EngineConnection;
+  readonly metrics: AppMetrics;
+  readonly lifecycle: Lifecycle;
+  store(): Store;
+  stacks(): StackService;
+  events(): EventHub;
+  runner(): OperationRunner;
+  auth(): Auth;
+  /** Starts the background services (the store first). */
+  start(): Promise<void>;
+  /**
+   * Drains and closes the background services, newest first; running operations get `graceMs`.
+   * Without a start, it closes what was opened on use.
+   */
+  stop(graceMs: number): Promise<void>;
+}
+
+const once = <T>(make: () => T): (() => T) => {
+  let made: { value: T } | undefined;
+  return () => {
+    made ??= { value: make() };
+    return made.value;
+  };
+};
+
+export function createBerth(options: BerthOptions): Berth {
+  const { clock, loggers } = options;
+  const log = loggers.for('server');
+  const registry = builtinXBerthRegistry();
+  const engine = engineConnection({
+    clock,
+    ...(options.dockerHost ? { host: options.dockerHost } : {}),
+  });
+  const metrics = createMetrics({ processMetrics: options.processMetrics === true });
+  const lifecycle = new Lifecycle(log);
+  const owner = { pid: process.pid, host: hostname(), token: randomBytes(12).toString('hex') };
+
+  let opened: Store | undefined;
+  const store = once(() => {
+    mkdirSync(options.stateDir, { recursive: true, mode: 0o700 });
+    opened = openStore({ path: join(options.stateDir, 'berth.db'), clock, isAlive: processIsAlive });
+    return opened;
+  });
+  const events = once(() => new EventHub(store().events));
+  const runner = once(() => {
+    const r = new OperationRunner({
+      operations: store().operations,
+      events: events(),
+      clock,
+      newId: () => `op_${randomUUID()}`,
+      markInterrupted: (stack, reason) => store().deployments.markInterrupted(stack, reason),
+      logger: log,
+    });
+    r.onFinished(recordOperation(metrics));
+    return r;
+  });
+  const auth = once(() => createAuth({ store: store(), clock }));
+  const stacks = once(
+    () =>
+      new StackService({
+        engine,
+        store,
+        clock,
+        owner,
+        workspace: options.workspace,
+        env: options.env,
+        registry,
+        allowPaths: options.allowPaths,
+        logger: loggers.for('deploy'),
+      }),
+  );
+
+  lifecycle.register({
+    name: 'store',
+    start: () => {
+      store();
+    },
+    close: () => opened?.close(),
+  });
+  lifecycle.register({
+    name: 'operations',
+    start: () => {
+      const recovered = runner().recover();
+      if (recovered.length > 0) {
+        log.warn(
+          { operations: recovered.map((o) => o.id) },
+          'operations of a previous run recorded as interrupted',
+        );
+      }
+    },
+    drain: async (graceMs) => {
+      const interrupted = await runner().shutdown(graceMs);
+      if (interrupted.length > 0) {
+        log.warn({ operations: interrupted.map((o) => o.id) }, 'operations interrupted by shutdown');
+      }
+    },
+  });
+  const watching = new AbortController();
+  let watcher: Promise<void> | undefined;
+  lifecycle.register({
+    name: 'container-events',
+    start: () => {
+      watcher = watchContainerEvents({ engine, events: events(), signal: watching.signal, logger: log });
+    },
+    close: async () => {
+      watching.abort();
+      await watcher;
+    },
+  });
+  let prune: NodeJS.Timeout | undefined;
+  lifecycle.register({
+    name: 'auth-prune',
+    // Sessions and throttling records that expired are pruned hourly; the timer never keeps the process alive.
+    start: () => {
+      prune = setInterval(() => auth().prune(), 3_600_000);
+      prune.unref();
+    },
+    drain: () => clearInterval(prune),
+  });
+
+  return {
+    options,
+    clock,
+    registry,
+    engine,
+    metrics,
+    lifecycle,
+    store,
+    stacks,
+    events,
+    runner,
+    auth,
+    start: () => lifecycle.start(),
+    stop: async (graceMs) => {
+      // Used without starting (the CLI in-process), only the store may be open.
+      if (lifecycle.status === 'new') opened?.close();
+      else await lifecycle.stop(graceMs);
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import type { Clock } from '../clock.js';
+import type { CliConfig } from '../config/cli.js';
+import type { ContainerFilter, LogOptions } from '../deploy/containers.js';
+import type { DeployEvent } from '../deploy/events.js';
+import type { DownRequest, StackOperations, UpOptions } from '../deploy/service.js';
+import type { Loggers } from '../log/index.js';
+import { type Berth, createBerth } from './berth.js';
+
+/**
+ * The CLI in-process (`--local`): the composition root without a listener. It loads stacks from the
+ * workspace, drives the engine itself and keeps state in its own SQLite file, without a server.
+ */
+export class LocalClient implements StackOperations {
+  private readonly berth: Berth;
+
+  constructor(
+    config: CliConfig,
+    env: Readonly<Record<string, string | undefined>>,
+    loggers: Loggers,
+    clock: Clock,
+  ) {
+    this.berth = createBerth({
+      stateDir: config.stateDir,
+      workspace: config.workspace,
+      ...(config.dockerHost ? { dockerHost: config.dockerHost } : {}),
+      env,
+      clock,
+      loggers,
+      allowPaths: true,
+    });
+  }
+
+  private get stacks() {
+    return this.berth.stacks();
+  }
+
+  plan(stack: string, options?: { build?: boolean }) {
+    return this.stacks.plan(stack, options);
+  }
+
+  config(stack: string) {
+    return this.stacks.config(stack);
+  }
+
+  up(stack: string, options: UpOptions) {
+    return this.stacks.up(stack, options);
+  }
+
+  down(stack: string, options: DownRequest) {
+    return this.stacks.down(stack, options);
+  }
+
+  ps(stack?: string, filter?: ContainerFilter) {
+    return this.stacks.ps(stack, filter);
+  }
+
+  logs(stack: string, options: LogOptions) {
+    return this.stacks.logs(stack, options);
+  }
+
+  restart(stack: string, options: { service?: string; onEvent?: (e: DeployEvent) => void }) {
+    return this.stacks.restart(stack, options);
+  }
+
+  exec(stack: string, service: string, argv: readonly string[]) {
+    return this.stacks.exec(stack, service, argv);
+  }
+
+  deployments(stack: string, options: { limit: number; before?: number }) {
+    return this.stacks.deployments(stack, options);
+  }
+
+  async close(): Promise<void> {
+    await this.berth.stop(0);
+  }
+}

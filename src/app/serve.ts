@@ -1,0 +1,155 @@
+import { chmodSync, existsSync, lstatSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { getRequestListener } from '@hono/node-server';
+import type { Clock } from '../clock.js';
+import { workspaceStacks, workspaceValidator } from '../compose/workspace-source.js';
+import type { Loggers } from '../log/index.js';
+import { createApp } from '../server/app.js';
+import { authServiceAuthenticator } from '../server/authenticator.js';
+import { type Berth, createBerth } from './berth.js';
+import { httpListener, type ListenConfig } from './listener.js';
+
+export interface ServeConfig extends ListenConfig {
+  readonly stateDir: string;
+  readonly workspace: string;
+  readonly dockerHost?: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly version: string;
+  /** On shutdown, how long running operations get to finish before they are aborted (default 30 s). */
+  readonly shutdownGraceMs?: number;
+}
+
+export interface RunningServer {
+  /** Where it listens, e.g. `http://127.0.0.1:7300` and `unix:/run/berth.sock`. */
+  readonly addresses: string[];
+  /** Set on the first start only: the file holding the one-time setup token (mode 0600). */
+  readonly setupTokenFile?: string;
+  /** The composition root behind the listener (tests reach its services). */
+  readonly berth: Berth;
+  close(): Promise<void>;
+}
+
+export class ServeConfigError extends Error {
+  constructor(
+    message: string,
+    readonly hint: string,
+    readonly code = 'SERVE_CONFIG_INVALID',
+  ) {
+    super(message);
+  }
+}
+
+/** Refuses a configuration that cannot work, before anything is opened. */
+export function checkServeConfig(config: ServeConfig): void {
+  if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) {
+    throw new ServeConfigError(
+      `--port ${config.port} is not a TCP port`,
+      'use a port from 1 to 65535 (0 picks a free one)',
+    );
+  }
+  for (const file of config.tls ? [config.tls.certFile, config.tls.keyFile] : []) {
+    if (!existsSync(file))
+      throw new ServeConfigError(
+        `TLS file ${file} does not exist`,
+        'give the PEM certificate and key with --tls-cert and --tls-key',
+      );
+  }
+  if (config.socketPath && existsSync(config.socketPath) && !lstatSync(config.socketPath).isSocket()) {
+    throw new ServeConfigError(
+      `${config.socketPath} exists and is not a socket`,
+      'choose another --socket path; Berth removes only a stale socket of its own',
+    );
+  }
+}
+
+/**
+ * On the first start, with no users, a one-time setup token (0600) in the state folder: there is
+ * never a default password. A used token's file is removed, so the folder never holds a token that
+ * looks valid. Returns the file when it wrote one, and the function that removes it.
+ */
+function setupToken(berth: Berth, stateDir: string) {
+  const file = join(stateDir, 'setup-token');
+  const remove = () => {
+    if (existsSync(file)) unlinkSync(file);
+  };
+  const auth = berth.auth();
+  if (!auth.setupNeeded()) {
+    remove();
+    return { remove };
+  }
+  writeFileSync(file, `${auth.issueSetupToken()}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return { file, remove };
+}
+
+/** `berth serve`: the composition root with an HTTP listener in front of it. */
+export async function startServer(
+  config: ServeConfig,
+  clock: Clock,
+  loggers: Loggers,
+): Promise<RunningServer> {
+  checkServeConfig(config);
+  const berth = createBerth({
+    stateDir: config.stateDir,
+    workspace: config.workspace,
+    ...(config.dockerHost ? { dockerHost: config.dockerHost } : {}),
+    env: config.env,
+    clock,
+    loggers,
+    allowPaths: false,
+    processMetrics: true,
+  });
+  const log = loggers.for('server');
+  const token = setupToken(berth, config.stateDir);
+  const store = berth.store();
+  const load = { env: config.env, registry: berth.registry };
+  const streams = new AbortController();
+  const app = createApp({
+    authenticator: authServiceAuthenticator(berth.auth()),
+    auditLog: store.auditLog,
+    shutdown: streams.signal,
+    metrics: berth.metrics,
+    clock,
+    version: config.version,
+    logger: loggers.for('http'),
+    ready: async () => {
+      const storeOk = (() => {
+        try {
+          return store.schemaVersion() > 0;
+        } catch {
+          return false;
+        }
+      })();
+      return [
+        { name: 'store', ok: storeOk },
+        { name: 'engine', ok: await berth.engine.probe(2000) },
+      ];
+    },
+    listStacks: workspaceStacks(config.workspace, load),
+    validate: workspaceValidator(config.workspace, load),
+    workspaceRoot: config.workspace,
+    authRoutes: {
+      auth: berth.auth(),
+      auditLog: store.auditLog,
+      clock,
+      secureCookies: config.tls !== undefined,
+      onSetupComplete: token.remove,
+    },
+    control: {
+      stacks: berth.stacks(),
+      runner: berth.runner(),
+      operations: store.operations,
+      hub: berth.events(),
+    },
+  });
+  const listener = httpListener(config, getRequestListener(app.fetch), () => streams.abort());
+  berth.lifecycle.register(listener);
+  await berth.start();
+  log.info({ addresses: listener.addresses }, 'berth serve listening');
+  return {
+    addresses: listener.addresses,
+    ...(token.file ? { setupTokenFile: token.file } : {}),
+    berth,
+    close: () => berth.stop(config.shutdownGraceMs ?? 30_000),
+  };
+}

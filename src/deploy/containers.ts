@@ -1,0 +1,155 @@
+import type { ContainerRow, LogEntry } from '../api/deploy.js';
+import type { Clock } from '../clock.js';
+import {
+  BerthLabel,
+  type ContainerInfo,
+  type ContainerSummary,
+  type Engine,
+  type ExecResult,
+  isEngineError,
+  isOneOff,
+  isParked,
+  isServiceContainer,
+  ownedBy,
+  stackSelector,
+} from '../engine/model.js';
+import { describeContainer } from '../health/index.js';
+import { DeployError } from './errors.js';
+
+/** One-off containers (jobs, drills, backup helpers) are left out unless asked for. */
+export interface ContainerFilter {
+  readonly oneOff?: boolean;
+}
+
+const owned = (stack: string | undefined, filter: ContainerFilter) => (c: ContainerSummary) =>
+  (stack === undefined || ownedBy(c.labels, stack)) && (filter.oneOff === true || !isOneOff(c.labels));
+
+/**
+ * `berth ps`: Berth's containers, one row per replica, with a state an operator can read. Containers
+ * parked by a rollout are shown: after a failed deploy with `rollback: manual` they are what to look at.
+ */
+export async function listContainers(
+  deps: { readonly engine: Engine; readonly clock: Pick<Clock, 'now'> },
+  stack?: string,
+  filter: ContainerFilter = {},
+): Promise<ContainerRow[]> {
+  const summaries = (await deps.engine.containers.list(stackSelector(stack), { all: true })).filter(
+    owned(stack, filter),
+  );
+  const rows: ContainerRow[] = [];
+  for (const s of summaries) {
+    let info: ContainerInfo;
+    try {
+      info = await deps.engine.containers.inspect(s.id);
+    } catch (error: unknown) {
+      if (isEngineError(error) && error.code === 'ENGINE_NOT_FOUND') continue;
+      throw error;
+    }
+    rows.push({
+      stack: s.labels[BerthLabel.Stack] ?? '',
+      service: s.labels[BerthLabel.Service] ?? '',
+      replica: Number(s.labels[BerthLabel.Replica] ?? 0),
+      name: info.name,
+      id: info.id.slice(0, 12),
+      state: info.state,
+      ...(info.health ? { health: info.health.status } : {}),
+      status: describeContainer(info, deps.clock.now()),
+      ports: info.ports
+        .filter((p) => p.hostPort !== null)
+        .map((p) => `${p.hostIp ?? ''}:${p.hostPort}->${p.containerPort}/${p.protocol}`),
+      image: info.image,
+    });
+  }
+  return rows.sort(
+    (a, b) => a.stack.localeCompare(b.stack) || a.service.localeCompare(b.service) || a.replica - b.replica,
+  );
+}
+
+/** A service's current containers (neither parked nor one-off), by name. */
+export async function serviceContainers(
+  engine: Engine,
+  stack: string,
+  service: string,
+): Promise<ContainerSummary[]> {
+  const list = await engine.containers.list(
+    { ...stackSelector(stack), [BerthLabel.Service]: service },
+    { all: true },
+  );
+  return list
+    .filter((c) => ownedBy(c.labels, stack) && isServiceContainer(c))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** `berth exec`: runs an argv in the service's first running replica. */
+export async function execInService(
+  engine: Engine,
+  stack: string,
+  service: string,
+  argv: readonly string[],
+): Promise<ExecResult> {
+  const running = (await serviceContainers(engine, stack, service)).filter((c) => c.state === 'running');
+  const target = running[0];
+  if (!target)
+    throw new DeployError(
+      'DEPLOY_SERVICE_NOT_FOUND',
+      `no running container for ${stack}/${service}`,
+      '`berth ps` shows what runs; `berth up` starts it',
+    );
+  return engine.exec.run(target.id, argv);
+}
+
+export interface LogOptions extends ContainerFilter {
+  readonly service?: string;
+  readonly follow?: boolean;
+  /** Unix seconds. */
+  readonly since?: number;
+  readonly tail?: number;
+  readonly signal?: AbortSignal;
+}
+
+/** `berth logs`: lines of the service's containers (or the whole stack), prefixed by container; parked ones are left out. */
+export async function* stackLogs(
+  engine: Engine,
+  stack: string,
+  options: LogOptions,
+): AsyncIterable<LogEntry> {
+  const selector =
+    options.service === undefined
+      ? stackSelector(stack)
+      : { ...stackSelector(stack), [BerthLabel.Service]: options.service };
+  const list = (await engine.containers.list(selector, { all: true }))
+    .filter((c) => owned(stack, options)(c) && !isParked(c))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const iterators = list.map((c) => ({
+    c,
+    it: engine.logs
+      .logs(c.id, {
+        ...(options.follow ? { follow: true } : {}),
+        ...(options.since !== undefined ? { since: options.since } : {}),
+        ...(options.tail !== undefined ? { tail: options.tail } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      })
+      [Symbol.asyncIterator](),
+  }));
+  if (!options.follow) {
+    for (const { c, it } of iterators) {
+      for (let r = await it.next(); !r.done; r = await it.next())
+        yield { container: c.name, service: c.labels[BerthLabel.Service] ?? '', ...r.value };
+    }
+    return;
+  }
+  const pending = new Map(iterators.map((x, i) => [i, x.it.next().then((r) => ({ i, r }))]));
+  while (pending.size > 0) {
+    const { i, r } = await Promise.race(pending.values());
+    const x = iterators[i];
+    if (!x || r.done) {
+      pending.delete(i);
+      continue;
+    }
+    pending.set(
+      i,
+      x.it.next().then((next) => ({ i, r: next })),
+    );
+    yield { container: x.c.name, service: x.c.labels[BerthLabel.Service] ?? '', ...r.value };
+  }
+}

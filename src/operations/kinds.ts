@@ -1,0 +1,18 @@
+import type { OperationKind } from '../api/operations.js';
+
+/** How the runner treats a kind of operation. */
+export interface OperationPolicy {
+  /**
+   * Holds the stack's one exclusive slot: a second exclusive operation on the stack is refused while
+   * it runs. Deploys, removals and restarts change the containers; a manual job run or a backup
+   * reads them, and must neither wait for a deploy nor make one fail.
+   */
+  readonly exclusive: boolean;
+}
+
+/** Every operation kind's policy; the kinds themselves are declared once, in the API contract. */
+export const OPERATION_POLICIES: Readonly<Record<OperationKind, OperationPolicy>> = {
+  up: { exclusive: true },
+  down: { exclusive: true },
+  restart: { exclusive: true },
+};

@@ -1,0 +1,257 @@
+import type { ErrorInfo } from '../api/http.js';
+import type { OperationKind, OperationRecord, OperationResult } from '../api/operations.js';
+import type { Clock } from '../clock.js';
+import type { DeployEvent } from '../deploy/events.js';
+import type { EventPublisher } from '../events/hub.js';
+import type { OperationStore } from '../store/index.js';
+import { OperationError } from './errors.js';
+import { OPERATION_POLICIES, type OperationPolicy } from './kinds.js';
+
+/** What an operation's body gets: where its progress goes, and when to give up. */
+export interface OperationContext {
+  readonly onEvent: (event: DeployEvent) => void;
+  readonly signal: AbortSignal;
+}
+
+export interface OperationRequest<K extends OperationKind = OperationKind> {
+  readonly kind: K;
+  readonly stack: string;
+  /** Who asked: a username, `token:<id>`, or a background service (`scheduler`). */
+  readonly actor: string;
+  /** The API request that started it; background services give their own id. */
+  readonly requestId: string;
+  readonly run: (ctx: OperationContext) => Promise<OperationResult<K>>;
+}
+
+/** Told once about every operation that ended, with how long it ran (metrics). */
+export type FinishedListener = (operation: OperationRecord, seconds: number) => void;
+
+export interface OperationRunnerDeps {
+  readonly operations: OperationStore;
+  readonly events: EventPublisher;
+  readonly clock: Pick<Clock, 'now'>;
+  readonly newId: () => string;
+  /** Marks deployments of a stack that an interrupted operation left running. */
+  readonly markInterrupted: (stack: string, reason: string) => void;
+  readonly logger?: { error(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
+  /** Defaults to OPERATION_POLICIES; tests give their own. */
+  readonly policies?: Readonly<Record<OperationKind, OperationPolicy>>;
+}
+
+interface InFlight {
+  readonly operation: OperationRecord;
+  readonly exclusive: boolean;
+  readonly abort: AbortController;
+  readonly done: Promise<void>;
+  /** Set once shutdown recorded it interrupted without it: what its body does afterwards is dropped. */
+  readonly abandoned: { value: boolean };
+  readonly started: number;
+}
+
+const INTERRUPTED: ErrorInfo = {
+  code: 'OPERATION_INTERRUPTED',
+  message: 'berth serve stopped before the operation finished',
+  hint: 'run it again: `berth up` converges from whatever state the stack was left in',
+};
+
+/** A coded error's code/message/hint; anything else is reported as INTERNAL without its stack trace. */
+function errorOf(error: unknown): ErrorInfo {
+  const e = error as { code?: unknown; hint?: unknown; message?: unknown };
+  if (error instanceof Error && typeof e.code === 'string' && typeof e.hint === 'string') {
+    return { code: e.code, message: error.message, hint: e.hint };
+  }
+  return {
+    code: 'INTERNAL',
+    message: error instanceof Error ? error.message : String(error),
+    hint: 'see the berth serve log for this operation id',
+  };
+}
+
+/**
+ * Runs long-running work in the background: the caller gets the operation at once and follows its
+ * events. At most one exclusive operation (deploy, removal, restart) runs per stack; other kinds run
+ * beside it. On shutdown the running ones get a grace period, are then aborted, and whatever is still
+ * running is recorded as interrupted, so nothing is silently lost.
+ */
+export class OperationRunner {
+  private readonly inFlight = new Map<string, InFlight>();
+  private readonly finishedListeners = new Set<FinishedListener>();
+  private stopping = false;
+
+  constructor(private readonly deps: OperationRunnerDeps) {}
+
+  private policy(kind: OperationKind): OperationPolicy {
+    return (this.deps.policies ?? OPERATION_POLICIES)[kind];
+  }
+
+  /** Calls `listener` for every operation that ends; returns the function that stops it. */
+  onFinished(listener: FinishedListener): () => void {
+    this.finishedListeners.add(listener);
+    return () => this.finishedListeners.delete(listener);
+  }
+
+  /** Records operations a previous server process left running as interrupted. Call once at start. */
+  recover(): OperationRecord[] {
+    return this.deps.operations.running().map((op) => this.interrupt(op, 'a previous berth serve process'));
+  }
+
+  private interrupt(op: OperationRecord, by: string): OperationRecord {
+    const ended = this.deps.operations.finish(op.id, { status: 'interrupted', error: INTERRUPTED });
+    this.deps.markInterrupted(op.stack, `${by} stopped during operation ${op.id}`);
+    this.publishFinished(ended);
+    return ended;
+  }
+
+  private publishFinished(op: OperationRecord): void {
+    this.deps.events.publish({
+      kind: 'operation',
+      type: 'finished',
+      stack: op.stack,
+      operation: op.id,
+      message: `${op.kind} of ${op.stack} ${op.status}${op.error ? `: ${op.error.message}` : ''}`,
+      data: {
+        status: op.status,
+        ...(op.result !== undefined ? { result: op.result } : {}),
+        ...(op.error ? { error: { ...op.error } } : {}),
+      },
+    });
+  }
+
+  private ended(flight: InFlight, op: OperationRecord): void {
+    const seconds = (this.deps.clock.now().getTime() - flight.started) / 1000;
+    for (const listener of this.finishedListeners) {
+      try {
+        listener(op, seconds);
+      } catch (error: unknown) {
+        this.deps.logger?.error({ err: error, operation: op.id }, 'an operation listener failed');
+      }
+    }
+  }
+
+  running(stack?: string): OperationRecord[] {
+    return [...this.inFlight.values()]
+      .map((f) => f.operation)
+      .filter((op) => stack === undefined || op.stack === stack);
+  }
+
+  /** Starts an operation; refuses (OperationError) while shutting down or when the stack's exclusive slot is taken. */
+  start<K extends OperationKind>(request: OperationRequest<K>): OperationRecord {
+    if (this.stopping) {
+      throw new OperationError('SHUTTING_DOWN', 'berth serve is shutting down', 'retry once it is back', 5);
+    }
+    const exclusive = this.policy(request.kind).exclusive;
+    const busy = exclusive
+      ? [...this.inFlight.values()].find((f) => f.exclusive && f.operation.stack === request.stack)?.operation
+      : undefined;
+    if (busy) {
+      throw new OperationError(
+        'OPERATION_IN_PROGRESS',
+        `${busy.kind} of ${request.stack} is running (operation ${busy.id}, started by ${busy.actor} at ${busy.startedAt})`,
+        `follow it with GET /api/v1/events?operation=${busy.id}, then try again`,
+      );
+    }
+    const operation = this.deps.operations.start({
+      id: this.deps.newId(),
+      stack: request.stack,
+      kind: request.kind,
+      actor: request.actor,
+      requestId: request.requestId,
+    });
+    this.deps.events.publish({
+      kind: 'operation',
+      type: 'started',
+      stack: request.stack,
+      operation: operation.id,
+      message: `${request.actor} started ${request.kind} of ${request.stack}`,
+      data: { kind: request.kind, actor: request.actor },
+    });
+    const abort = new AbortController();
+    const abandoned = { value: false };
+    const onEvent = (e: DeployEvent) => {
+      if (abandoned.value) return;
+      this.deps.events.publish({
+        kind: 'deploy',
+        type: e.type,
+        stack: request.stack,
+        operation: operation.id,
+        ...(e.service ? { service: e.service } : {}),
+        message: e.message,
+        ...(e.data ? { data: e.data } : {}),
+      });
+    };
+    const flight: InFlight = {
+      operation,
+      exclusive,
+      abort,
+      abandoned,
+      started: this.deps.clock.now().getTime(),
+      done: Promise.resolve(),
+    };
+    const done = (async () => {
+      let ended: OperationRecord;
+      try {
+        const result = await request.run({ onEvent, signal: abort.signal });
+        if (abandoned.value) return;
+        ended = this.deps.operations.finish(operation.id, { status: 'succeeded', result });
+      } catch (error: unknown) {
+        if (abandoned.value) return;
+        if (abort.signal.aborted && this.stopping) {
+          ended = this.interrupt(operation, 'berth serve');
+          this.inFlight.delete(operation.id);
+          this.ended(flight, ended);
+          return;
+        }
+        const failure = errorOf(error);
+        if (failure.code === 'INTERNAL')
+          this.deps.logger?.error({ err: error, operation: operation.id }, 'operation failed');
+        ended = this.deps.operations.finish(operation.id, { status: 'failed', error: failure });
+      }
+      this.inFlight.delete(operation.id);
+      this.publishFinished(ended);
+      this.ended(flight, ended);
+    })().catch((error: unknown) => {
+      // Only the store failing while recording the end lands here: log it, never crash the server.
+      this.inFlight.delete(operation.id);
+      this.deps.logger?.error(
+        { err: error, operation: operation.id },
+        'recording the end of an operation failed',
+      );
+    });
+    this.inFlight.set(operation.id, { ...flight, done });
+    return operation;
+  }
+
+  /** Resolves when no operation is running (tests; shutdown uses its own bounded wait). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight.values()].map((f) => f.done));
+  }
+
+  /**
+   * Stops taking operations, waits up to `graceMs` for the running ones, aborts the rest and waits
+   * up to `abortMs` for them to unwind; any still running is recorded as interrupted.
+   */
+  async shutdown(graceMs: number, abortMs = 5000): Promise<OperationRecord[]> {
+    this.stopping = true;
+    const wait = (ms: number) =>
+      Promise.race([
+        Promise.all([...this.inFlight.values()].map((f) => f.done)),
+        new Promise((resolve) => setTimeout(resolve, ms).unref()),
+      ]);
+    if (this.inFlight.size > 0) await wait(graceMs);
+    if (this.inFlight.size === 0) return [];
+    for (const flight of this.inFlight.values())
+      flight.abort.abort(new Error('berth serve is shutting down'));
+    await wait(abortMs);
+    const left = [...this.inFlight.values()];
+    this.inFlight.clear();
+    return left.map((flight) => {
+      // Its body may still settle later: it must not publish, end the operation again or count it.
+      flight.abandoned.value = true;
+      const op = flight.operation;
+      this.deps.logger?.warn({ operation: op.id, stack: op.stack }, 'operation interrupted by shutdown');
+      const ended = this.interrupt(op, 'berth serve');
+      this.ended(flight, ended);
+      return ended;
+    });
+  }
+}

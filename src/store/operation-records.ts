@@ -1,0 +1,117 @@
+import type Database from 'better-sqlite3';
+import { z } from 'zod';
+import { type ErrorInfo, ErrorInfoSchema } from '../api/http.js';
+import {
+  type OperationKind,
+  OperationKindSchema,
+  type OperationRecord,
+  type OperationStatus,
+  OperationStatusSchema,
+} from '../api/operations.js';
+import type { Clock } from '../clock.js';
+import { isoNow } from './clock.js';
+import { guard, notFound, StoreError } from './errors.js';
+import { fromJsonText, JsonSchema, parseRow, toJsonText } from './json.js';
+
+export interface OperationStore {
+  start(input: {
+    id: string;
+    stack: string;
+    kind: OperationKind;
+    actor: string;
+    requestId: string;
+  }): OperationRecord;
+  get(id: string): OperationRecord | undefined;
+  /** Ends a running operation; ending one twice is refused (STORE_INVALID_STATE). */
+  finish(
+    id: string,
+    outcome: {
+      status: Exclude<OperationStatus, 'running'>;
+      /** Plain data, stored as JSON.stringify writes it. */
+      result?: unknown;
+      error?: ErrorInfo;
+    },
+  ): OperationRecord;
+  running(): OperationRecord[];
+}
+
+const RowSchema = z.object({
+  id: z.string(),
+  stack: z.string(),
+  kind: OperationKindSchema,
+  actor: z.string(),
+  request_id: z.string(),
+  status: OperationStatusSchema,
+  started_at: z.string(),
+  finished_at: z.string().nullable(),
+  result_json: z.string().nullable(),
+  error_json: z.string().nullable(),
+});
+
+function toOperation(row: unknown): OperationRecord {
+  const r = parseRow(row, RowSchema, 'operation');
+  return {
+    id: r.id,
+    stack: r.stack,
+    kind: r.kind,
+    actor: r.actor,
+    requestId: r.request_id,
+    status: r.status,
+    startedAt: r.started_at,
+    ...(r.finished_at !== null ? { finishedAt: r.finished_at } : {}),
+    ...(r.result_json !== null
+      ? { result: fromJsonText(r.result_json, JsonSchema, `result of ${r.id}`) }
+      : {}),
+    ...(r.error_json !== null
+      ? { error: fromJsonText(r.error_json, ErrorInfoSchema, `error of ${r.id}`) }
+      : {}),
+  };
+}
+
+export function createOperationStore(db: Database.Database, clock: Pick<Clock, 'now'>): OperationStore {
+  const q = {
+    insert: db.prepare(
+      `INSERT INTO operations (id, stack, kind, actor, request_id, status, started_at)
+       VALUES (?, ?, ?, ?, ?, 'running', ?) RETURNING *`,
+    ),
+    get: db.prepare('SELECT * FROM operations WHERE id = ?'),
+    finish: db.prepare(
+      `UPDATE operations SET status = ?, finished_at = ?, result_json = ?, error_json = ?
+       WHERE id = ? AND status = 'running' RETURNING *`,
+    ),
+    running: db.prepare("SELECT * FROM operations WHERE status = 'running' ORDER BY started_at"),
+  };
+  const get = (id: string) => {
+    const row = q.get.get(id);
+    return row === undefined ? undefined : toOperation(row);
+  };
+  return {
+    start: (input) =>
+      guard(() =>
+        toOperation(
+          q.insert.get(input.id, input.stack, input.kind, input.actor, input.requestId, isoNow(clock)),
+        ),
+      ),
+    get: (id) => guard(() => get(id)),
+    finish: (id, outcome) =>
+      guard(() => {
+        const row = q.finish.get(
+          outcome.status,
+          isoNow(clock),
+          outcome.result === undefined ? null : toJsonText(outcome.result, 'operation result'),
+          outcome.error === undefined ? null : toJsonText(outcome.error, 'operation error'),
+          id,
+        );
+        if (row !== undefined) return toOperation(row);
+        const existing = get(id);
+        if (!existing)
+          throw notFound(`operation ${id}`, 'list the stack’s operations to see which ids exist');
+        throw new StoreError(
+          'STORE_INVALID_STATE',
+          `operation ${id} already ended (${existing.status})`,
+          'an operation is finished once',
+        );
+      }),
+    running: () => guard(() => q.running.all().map(toOperation)),
+  };
+}
