@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageSchema } from './common.js';
 
 // The stacks of the workspace, and validation of their files.
 
@@ -12,6 +13,10 @@ const catalogFields = {
 };
 export const StackSummarySchema = z.object({ ...catalogFields, services: z.number().int().min(0) });
 export const StackDetailSchema = z.object({ ...catalogFields, services: z.array(z.string()) });
+export const StackPageSchema = pageSchema(StackSummarySchema);
+
+/** A stack as one normalized compose document (`berth config`), secrets redacted. */
+export const StackConfigSchema = z.record(z.string(), z.json());
 
 export const ValidateRequestSchema = z.strictObject({
   path: z.string().min(1).max(4096).describe('Relative to the workspace folder; `.` is the whole workspace'),

@@ -3,8 +3,8 @@ import { createXBerthRegistry, type XBerthRegistry } from '../compose/xberth/reg
 import { DEPLOY_XBERTH_SECTIONS } from '../deploy/xberth.js';
 
 /**
- * The one place where capabilities are wired together. Each capability owns its part of `x-berth`;
- * the stack model only knows the registry it is given.
+ * Every capability's part of `x-berth`, registered here by the composition root. Each capability
+ * owns its sections; the stack model only knows the registry it is given.
  */
 export function builtinXBerthRegistry(): XBerthRegistry {
   return createXBerthRegistry([...DEPLOY_XBERTH_SECTIONS, ...AUDIT_XBERTH_SECTIONS]);

@@ -1,5 +1,12 @@
 import type { ContainerSummary, Engine } from '../engine/model.js';
-import { BerthLabel, ComposeLabel, isEngineError, stackSelector } from '../engine/model.js';
+import {
+  BerthLabel,
+  ComposeLabel,
+  isEngineError,
+  isOneOff,
+  isParked,
+  stackSelector,
+} from '../engine/model.js';
 import type { LiveFacts } from './types.js';
 
 type LiveContainer = LiveFacts['containers'][number];
@@ -13,8 +20,9 @@ function ownerOf(c: ContainerSummary): { stack: string; service: string } | unde
 
 /**
  * What runs on the engine, for the live rules and the pinning fix: every container of a Berth or
- * compose stack, with the tags of the image it runs. Left out: `docker compose run` one-offs and
- * the previous containers Berth keeps during a rollout (they are not the service's current state).
+ * compose stack, with the tags of the image it runs. Left out: one-offs (`docker compose run`,
+ * Berth's jobs and drills) and the containers a rollout parked (`isParked`): neither is a service's
+ * current state.
  */
 export async function collectLive(engine: Pick<Engine, 'containers' | 'images'>): Promise<LiveFacts> {
   const byId = new Map<string, ContainerSummary>();
@@ -29,7 +37,7 @@ export async function collectLive(engine: Pick<Engine, 'containers' | 'images'>)
   for (const c of [...byId.values()]) {
     const owner = ownerOf(c);
     if (!owner) continue;
-    if (c.labels[ComposeLabel.OneOff] === 'True' || c.labels[BerthLabel.Role] === 'previous') continue;
+    if (isOneOff(c.labels) || isParked(c)) continue;
     const restartCount = await restartsOf(engine, c.id);
     if (restartCount === undefined) continue;
     if (!tags.has(c.imageId)) tags.set(c.imageId, await imageRefs(engine, c.imageId));

@@ -66,7 +66,7 @@ describe('HttpClient', () => {
   });
 
   it('reads containers, logs, exec, restart, down and deployments', async () => {
-    const { client } = await started('admin');
+    const { client, f } = await started('admin');
     expect((await client.ps('alpha')).map((r) => r.stack)).toEqual(expect.arrayContaining(['alpha']));
     const lines: string[] = [];
     for await (const e of client.logs('alpha', { tail: 5 })) lines.push(`${e.container}: ${e.line}`);
@@ -76,6 +76,13 @@ describe('HttpClient', () => {
       stdout: 'echo hi\n',
     });
     expect(await client.restart('alpha', { service: 'web' })).toEqual({ restarted: ['web'] });
+    // A dry run asks the server for down's own plan, and changes nothing.
+    expect(await client.down('alpha', { dryRun: true, volumes: true })).toEqual({
+      containers: ['alpha-web-1'],
+      networks: ['alpha_default'],
+      volumes: ['alpha_data'],
+    });
+    expect(f.stacks.calls.filter((c) => c.op.startsWith('down')).map((c) => c.op)).toEqual(['down-plan']);
     expect(await client.down('alpha', { volumes: true })).toMatchObject({ volumes: ['alpha_data'] });
     expect((await client.deployments('alpha', { limit: 5 })).items[0]?.plan).toBeDefined();
     expect(JSON.stringify(await client.config('alpha'))).toContain('[redacted]');

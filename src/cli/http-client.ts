@@ -19,6 +19,7 @@ import {
 } from '../api/deploy.js';
 import { OperationFinishedDataSchema, StreamEventSchema } from '../api/events.js';
 import { OPERATION_RESULTS, OperationSchema, type OperationView } from '../api/operations.js';
+import { StackConfigSchema } from '../api/stacks.js';
 import { isPathLike } from '../compose/names.js';
 import type { ContainerFilter, LogOptions } from '../deploy/containers.js';
 import type { DeployEvent } from '../deploy/events.js';
@@ -31,7 +32,6 @@ import { parseSse } from './sse.js';
 const RECONNECTS = 5;
 
 const stackPath = (stack: string) => `/api/v1/stacks/${encodeURIComponent(stack)}`;
-const ConfigSchema = z.record(z.string(), z.json());
 
 /**
  * The CLI's client when it talks to `berth serve`: every engine-touching command is an API call,
@@ -63,7 +63,7 @@ export class HttpClient implements BerthClient {
   }
 
   config(stack: string): Promise<Record<string, unknown>> {
-    return this.api.json('GET', `${stackPath(this.name(stack))}/config`, ConfigSchema);
+    return this.api.json('GET', `${stackPath(this.name(stack))}/config`, StackConfigSchema);
   }
 
   async up(stack: string, options: UpOptions): Promise<UpResult> {

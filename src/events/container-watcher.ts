@@ -1,4 +1,3 @@
-import type { StreamEvent } from '../api/events.js';
 import { BerthLabel, type Engine, type EngineEvent, isOneOff } from '../engine/model.js';
 import type { StoreEventInput } from '../store/index.js';
 import type { EventPublisher } from './hub.js';
@@ -40,13 +39,14 @@ export function containerEvent(e: EngineEvent): StoreEventInput | undefined {
 }
 
 /** An event of a one-off container (a job's, a drill's): streams leave these out unless asked. */
-export function isOneOffContainerEvent(e: Pick<StreamEvent, 'kind' | 'data'>): boolean {
+export function isOneOffContainerEvent(e: { readonly kind: string; readonly data?: unknown }): boolean {
   const data = e.data;
   return (
     e.kind === 'container' &&
     typeof data === 'object' &&
     data !== null &&
     !Array.isArray(data) &&
+    'oneOff' in data &&
     data.oneOff === true
   );
 }

@@ -141,6 +141,14 @@ describe('GET /api/v1/containers', () => {
     expect(await names('/api/v1/containers?stack=beta', 'alpha-viewer')).toEqual([]);
   });
 
+  it('asks for one-off containers only with oneoff=true', async () => {
+    await names('/api/v1/containers?stack=alpha', 'viewer');
+    expect(f.stacks.psFilter).toEqual({ oneOff: false });
+    await names('/api/v1/containers?stack=alpha&oneoff=true', 'viewer');
+    expect(f.stacks.psFilter).toEqual({ oneOff: true });
+    expect((await f.call('GET', '/api/v1/containers?oneoff=yes', 'viewer')).status).toBe(400);
+  });
+
   it('answers with the full rows', async () => {
     const res = await f.call('GET', '/api/v1/containers?stack=beta', 'viewer');
     expect(res.json.items).toEqual([
@@ -190,5 +198,21 @@ describe('POST /api/v1/stacks/:stack/exec', () => {
       code: 'DEPLOY_STACK_NOT_FOUND',
     });
     expect((await f.call('POST', '/api/v1/stacks/alpha/exec', 'viewer', body)).status).toBe(403);
+  });
+});
+
+describe('GET /api/v1/stacks/:stack/down-plan', () => {
+  it('answers what down would remove, with volumes only when asked, and changes nothing', async () => {
+    const plain = await f.call('GET', '/api/v1/stacks/alpha/down-plan', 'alpha-viewer');
+    expect(plain.status).toBe(200);
+    expect(plain.json).toEqual({ containers: ['alpha-web-1'], networks: ['alpha_default'], volumes: [] });
+    const volumes = await f.call('GET', '/api/v1/stacks/alpha/down-plan?volumes=true', 'alpha-viewer');
+    expect(volumes.json.volumes).toEqual(['alpha_data']);
+    expect(f.stacks.calls.map((c) => c.op)).toEqual(['down-plan', 'down-plan']);
+    expect(await f.store.auditLog.list({ limit: 10 })).toMatchObject({ items: [] });
+  });
+
+  it('needs a view of the stack', async () => {
+    expect((await f.call('GET', '/api/v1/stacks/beta/down-plan', 'alpha-viewer')).status).toBe(403);
   });
 });

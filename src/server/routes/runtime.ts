@@ -9,6 +9,7 @@ import {
   ExecResultSchema,
   PlanSchema,
 } from '../../api/deploy.js';
+import { StackConfigSchema } from '../../api/stacks.js';
 import { redactComposeView, redactPlan, redactStoredPlan } from '../../deploy/redact.js';
 import type { StackOperations } from '../../deploy/service.js';
 import { defineRoute, type Route } from './registry.js';
@@ -69,7 +70,7 @@ export function runtimeRoutes(deps: RuntimeRouteDeps): Route[] {
       mutating: false,
       errors: [404, 422],
       params: stackParams,
-      response: z.record(z.string(), z.json()),
+      response: StackConfigSchema,
       example: { params: { stack: 'alpha' } },
       handler: async ({ params }) => redactComposeView(await deps.stacks.config(params.stack)),
     }),

@@ -1,10 +1,10 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { can } from '../../access/rbac.js';
-import { pageSchema, paginationQuery, StackNameSchema } from '../../api/common.js';
+import { paginationQuery, StackNameSchema } from '../../api/common.js';
 import {
   StackDetailSchema,
-  StackSummarySchema,
+  StackPageSchema,
   ValidateRequestSchema,
   ValidationReportSchema,
 } from '../../api/stacks.js';
@@ -61,7 +61,7 @@ export function stackRoutes(deps: StackDeps): Route[] {
       permission: { role: 'viewer', scope: 'any-stack' },
       mutating: false,
       query: z.strictObject(paginationQuery),
-      response: pageSchema(StackSummarySchema),
+      response: StackPageSchema,
       example: { query: { limit: 10 } },
       handler: async ({ principal, query }) => {
         const visible = (await deps.listStacks()).filter((s) => can(principal, 'viewer', s.name));

@@ -185,6 +185,28 @@ describe('GET /api/v1/events visibility', () => {
   });
 });
 
+describe('GET /api/v1/events and one-off containers', () => {
+  it('leaves out state changes of one-off containers unless asked with oneoff=true', async () => {
+    f = controlFixture();
+    f.control.hub.publish({
+      kind: 'container',
+      type: 'start',
+      stack: 'alpha',
+      message: 'alpha-app-run-1 started',
+      data: { container: 'alpha-app-run-1', oneOff: true },
+    });
+    publish('alpha', 'alpha-web-1 started');
+    const plain = await subscribe('/api/v1/events', 'viewer');
+    const all = await subscribe('/api/v1/events?oneoff=true', 'viewer');
+    expect((await plain.next())?.data.message).toBe('alpha-web-1 started');
+    expect((await all.take(2)).map((m) => m.data.message)).toEqual([
+      'alpha-app-run-1 started',
+      'alpha-web-1 started',
+    ]);
+    for (const sse of [plain, all]) await sse.cancel();
+  });
+});
+
 describe('GET /api/v1/events connection', () => {
   it('sends heartbeats while idle', async () => {
     f = controlFixture({ heartbeatMs: 5 });
