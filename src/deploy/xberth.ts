@@ -1,20 +1,7 @@
 import { z } from 'zod';
-import { formatDuration, parseDuration } from '../compose/schema/units.js';
+import { formatDuration } from '../compose/schema/units.js';
 import type { XBerthSection } from '../compose/xberth/registry.js';
-
-/** A duration written as in compose (`90s`, `2m`, `1m30s`), parsed to milliseconds. */
-const duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
-  const ms = typeof value === 'number' ? (value === 0 ? 0 : undefined) : parseDuration(value);
-  if (ms === undefined || ms < 0) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `invalid duration ${JSON.stringify(value)}`,
-      params: { hint: 'write a duration with a unit, like 30s, 2m or 1m30s' },
-    });
-    return z.NEVER;
-  }
-  return ms;
-});
+import { durationSchema as duration } from '../compose/xberth/values.js';
 
 /**
  * `x-berth.deploy`: how Berth decides that a deploy worked. At the stack level it sets the
