@@ -3,8 +3,8 @@
  * 1. understand the stacks offline (validate the workspace, show the start order);
  * 2. start `berth serve` on the examples, create its first admin with the one-time setup token
  *    (there is no default password), and log the CLI in;
- * 3. deploy examples/force1 through the API, with live progress, and print the URLs and the
- *    credentials it created.
+ * 3. deploy examples/force1 through the API, with live progress, list its scheduled jobs and run
+ *    one, and print the URLs and the credentials it created.
  * Where no engine answers, scripts/test-images.sh starts one (root on Debian) or says what to do.
  * On a terminal the server keeps running until Ctrl-C; otherwise (CI) it stops at the end.
  */
@@ -116,6 +116,12 @@ await step('Deploy force1 through the API: dependency order, health gates, rollb
   'force1',
 ]);
 await step('What runs now', ['ps', 'force1']);
+await step('Its scheduled jobs (x-berth.jobs): Mautic-style cron work and a budgeted mail send', [
+  'job',
+  'list',
+  'force1',
+]);
+await step('Run one now, with its output live', ['job', 'run', 'force1', 'web', 'segments']);
 
 process.stdout.write(
   [
@@ -127,6 +133,7 @@ process.stdout.write(
     `CLI token:   ${join(configDir, 'berth', 'credentials.json')} (0600)`,
     `DB password: ${join(demoDir, 'db-password')} (0600)`,
     `Try:         XDG_CONFIG_HOME=${configDir} npx berth logs force1 worker`,
+    `             XDG_CONFIG_HOME=${configDir} npx berth job history force1 web segments`,
     `             XDG_CONFIG_HOME=${configDir} npx berth audit-log`,
     '',
   ].join('\n'),

@@ -4,8 +4,12 @@ import { OperationKindSchema, OperationStatusSchema } from './operations.js';
 
 // The event stream (`GET /api/v1/events`, Server-Sent Events): every `data:` line is one of these.
 
-/** `operation`: started and finished; `deploy`: a step of a running deploy; `container`: the engine's state changes. */
-export const EventKindSchema = z.enum(['operation', 'deploy', 'container']);
+/**
+ * `operation`: started and finished; `deploy`: a step of a running deploy; `container`: the
+ * engine's state changes; `job`: a job run's start, output lines (manual runs) and end, and
+ * `missed` and `failed` when a job needs attention.
+ */
+export const EventKindSchema = z.enum(['operation', 'deploy', 'container', 'job']);
 export type EventKind = z.output<typeof EventKindSchema>;
 
 /** An event of the log; its `id` is the SSE id that `Last-Event-ID` resumes after. */

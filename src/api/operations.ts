@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { DownResultSchema, RestartResultSchema, UpResultSchema } from './deploy.js';
 import { ErrorInfoSchema } from './http.js';
+import { JobRunSchema } from './jobs.js';
 
 // Operations: the API's long-running calls. They answer 202 at once and run in the server; the
 // caller follows them on the event stream.
 
 /** Every kind of operation, declared once: a capability that adds one adds it here. */
-export const OperationKindSchema = z.enum(['up', 'down', 'restart']);
+export const OperationKindSchema = z.enum(['up', 'down', 'restart', 'job']);
 export type OperationKind = z.output<typeof OperationKindSchema>;
 
 export const OperationStatusSchema = z.enum(['running', 'succeeded', 'failed', 'interrupted']);
@@ -17,6 +18,8 @@ export const OPERATION_RESULTS = {
   up: UpResultSchema,
   down: DownResultSchema,
   restart: RestartResultSchema,
+  /** A manual job run: its record, output included (the caller is an operator). */
+  job: JobRunSchema,
 } as const satisfies Record<OperationKind, z.ZodType>;
 export type OperationResult<K extends OperationKind> = z.output<(typeof OPERATION_RESULTS)[K]>;
 

@@ -4,11 +4,17 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { type Auth, createAuth } from '../access/auth.js';
 import type { Clock } from '../clock.js';
+import type { WorkspaceLoad } from '../compose/stack.js';
+import { workspaceLoads } from '../compose/workspace-source.js';
 import type { XBerthRegistry } from '../compose/xberth/registry.js';
 import { StackService } from '../deploy/service.js';
 import { watchContainerEvents } from '../events/container-watcher.js';
 import { EventHub } from '../events/hub.js';
+import { Scheduler } from '../jobs/scheduler.js';
+import { JobService } from '../jobs/service.js';
+import { JobSummaries } from '../jobs/summary.js';
 import type { Loggers } from '../log/index.js';
+import { recordJobRun } from '../metrics/jobs.js';
 import { recordOperation } from '../metrics/operations.js';
 import { type AppMetrics, createMetrics } from '../metrics/registry.js';
 import { OperationRunner } from '../operations/runner.js';
@@ -53,6 +59,10 @@ export interface Berth {
   events(): EventHub;
   runner(): OperationRunner;
   auth(): Auth;
+  /** The workspace as it loads now; loaded again only when a file it was read from changed. */
+  workspace(): Promise<WorkspaceLoad>;
+  jobs(): JobService;
+  jobSummaries(): JobSummaries;
   /** Starts the background services (the store first). */
   start(): Promise<void>;
   /**
@@ -102,6 +112,19 @@ export function createBerth(options: BerthOptions): Berth {
     return r;
   });
   const auth = once(() => createAuth({ store: store(), clock }));
+  const workspace = workspaceLoads(options.workspace, { env: options.env, registry });
+  const jobs = once(() => {
+    const service = new JobService({
+      engine,
+      store,
+      clock,
+      events,
+      stacks: async () => (await workspace()).stacks,
+      logger: loggers.for('jobs'),
+    });
+    service.onRunFinished(recordJobRun(metrics));
+    return service;
+  });
   const stacks = once(
     () =>
       new StackService({
@@ -154,6 +177,16 @@ export function createBerth(options: BerthOptions): Berth {
       await watcher;
     },
   });
+  const jobSummaries = once(() => new JobSummaries({ store, clock, jobs: jobs() }));
+  let scheduler: Scheduler | undefined;
+  lifecycle.register({
+    name: 'scheduler',
+    start: () => {
+      scheduler = new Scheduler({ jobs: jobs(), store, clock, events, logger: loggers.for('jobs') });
+      scheduler.start();
+    },
+    drain: (graceMs) => scheduler?.drain(graceMs),
+  });
   let prune: NodeJS.Timeout | undefined;
   lifecycle.register({
     name: 'auth-prune',
@@ -177,6 +210,9 @@ export function createBerth(options: BerthOptions): Berth {
     events,
     runner,
     auth,
+    workspace,
+    jobs,
+    jobSummaries,
     start: () => lifecycle.start(),
     stop: async (graceMs) => {
       // Used without starting (the CLI in-process), only the store may be open.

@@ -1,8 +1,10 @@
+import type { JobKey } from '../api/jobs.js';
 import type { Clock } from '../clock.js';
 import type { CliConfig } from '../config/cli.js';
 import type { ContainerFilter, LogOptions } from '../deploy/containers.js';
 import type { DeployEvent } from '../deploy/events.js';
 import type { DownRequest, StackOperations, UpOptions } from '../deploy/service.js';
+import type { JobOperations } from '../jobs/service.js';
 import type { Loggers } from '../log/index.js';
 import { type Berth, createBerth } from './berth.js';
 
@@ -10,7 +12,7 @@ import { type Berth, createBerth } from './berth.js';
  * The CLI in-process (`--local`): the composition root without a listener. It loads stacks from the
  * workspace, drives the engine itself and keeps state in its own SQLite file, without a server.
  */
-export class LocalClient implements StackOperations {
+export class LocalClient implements StackOperations, JobOperations {
   private readonly berth: Berth;
 
   constructor(
@@ -68,6 +70,23 @@ export class LocalClient implements StackOperations {
 
   deployments(stack: string, options: { limit: number; before?: number }) {
     return this.stacks.deployments(stack, options);
+  }
+
+  async jobList(stack?: string) {
+    const summaries = this.berth.jobSummaries();
+    return (await this.berth.jobs().jobs(stack)).map((e) => summaries.of(e));
+  }
+
+  async jobHistory(key: JobKey, page: { limit: number; before?: number }) {
+    await this.berth.jobs().find(key);
+    return this.berth.jobSummaries().history(key, page);
+  }
+
+  async jobRun(key: JobKey, onLine?: (line: string, stream: 'stdout' | 'stderr') => void) {
+    const jobs = this.berth.jobs();
+    const entry = await jobs.find(key);
+    jobs.checkManual(entry);
+    return jobs.run(entry, { trigger: 'manual', ...(onLine ? { onLine } : {}) });
   }
 
   async close(): Promise<void> {

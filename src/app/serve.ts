@@ -141,6 +141,7 @@ export async function startServer(
       operations: store.operations,
       hub: berth.events(),
     },
+    jobs: { jobs: berth.jobs(), summaries: berth.jobSummaries(), runner: berth.runner() },
   });
   const listener = httpListener(config, getRequestListener(app.fetch), () => streams.abort());
   berth.lifecycle.register(listener);

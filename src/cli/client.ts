@@ -1,9 +1,10 @@
 import type { StackOperations } from '../deploy/service.js';
+import type { JobOperations } from '../jobs/service.js';
 
 /**
  * What the commands need from Berth: the stack operations, by HTTP through `berth serve`
  * (HttpClient) or in-process with `--local` (LocalClient). Commands never know which.
  */
-export interface BerthClient extends StackOperations {
+export interface BerthClient extends StackOperations, JobOperations {
   close(): Promise<void>;
 }

@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import type { UpResult } from '../api/deploy.js';
 import {
   ContainerListSchema,
   type ContainerRow,
-  DeployEventTypeSchema,
   DeploymentPageSchema,
   type DeploymentView,
   type DownResult,
@@ -16,22 +14,23 @@ import {
   PlanSchema,
   type PlanView,
   type RestartResult,
+  type UpResult,
 } from '../api/deploy.js';
-import { OperationFinishedDataSchema, StreamEventSchema } from '../api/events.js';
-import { OPERATION_RESULTS, OperationSchema, type OperationView } from '../api/operations.js';
+import type { JobKey } from '../api/jobs.js';
+import { JobListSchema, type JobRun, JobRunPageSchema, type JobSummary } from '../api/jobs.js';
+import { OPERATION_RESULTS, OperationSchema } from '../api/operations.js';
 import { StackConfigSchema } from '../api/stacks.js';
 import { isPathLike } from '../compose/names.js';
 import type { ContainerFilter, LogOptions } from '../deploy/containers.js';
 import type { DeployEvent } from '../deploy/events.js';
 import type { DownRequest, UpOptions } from '../deploy/service.js';
-import { type ApiConnection, ApiRequestError, checkAnswer, parseAnswer } from './api.js';
+import { type ApiConnection, ApiRequestError, parseAnswer } from './api.js';
 import type { BerthClient } from './client.js';
-import { parseSse } from './sse.js';
-
-/** How often a dropped event stream is re-opened (from the last id) before giving up. */
-const RECONNECTS = 5;
+import { deployProgress, followOperation } from './follow.js';
 
 const stackPath = (stack: string) => `/api/v1/stacks/${encodeURIComponent(stack)}`;
+const jobPath = (stack: string, key: JobKey) =>
+  `${stackPath(stack)}/jobs/${encodeURIComponent(key.service)}/${encodeURIComponent(key.job)}`;
 
 /**
  * The CLI's client when it talks to `berth serve`: every engine-touching command is an API call,
@@ -70,7 +69,7 @@ export class HttpClient implements BerthClient {
     const op = await this.api.json('POST', `${stackPath(this.name(stack))}/up`, OperationSchema, {
       body: options.build ? { build: true } : {},
     });
-    return this.follow(op, OPERATION_RESULTS.up, options.onEvent);
+    return followOperation(this.api, op, OPERATION_RESULTS.up, deployProgress(options.onEvent), this.sleep);
   }
 
   async down(stack: string, options: DownRequest): Promise<DownResult> {
@@ -82,7 +81,7 @@ export class HttpClient implements BerthClient {
     const op = await this.api.json('POST', `${stackPath(this.name(stack))}/down`, OperationSchema, {
       body: options.volumes ? { volumes: true } : {},
     });
-    return this.follow(op, OPERATION_RESULTS.down, options.onEvent);
+    return followOperation(this.api, op, OPERATION_RESULTS.down, deployProgress(options.onEvent), this.sleep);
   }
 
   async ps(stack?: string, filter: ContainerFilter = {}): Promise<ContainerRow[]> {
@@ -129,7 +128,13 @@ export class HttpClient implements BerthClient {
     const op = await this.api.json('POST', `${stackPath(this.name(stack))}/restart`, OperationSchema, {
       body: options.service ? { service: options.service } : {},
     });
-    return this.follow(op, OPERATION_RESULTS.restart, options.onEvent);
+    return followOperation(
+      this.api,
+      op,
+      OPERATION_RESULTS.restart,
+      deployProgress(options.onEvent),
+      this.sleep,
+    );
   }
 
   exec(stack: string, service: string, argv: readonly string[]): Promise<ExecResult> {
@@ -147,69 +152,40 @@ export class HttpClient implements BerthClient {
     });
   }
 
-  /**
-   * Shows an operation's events as they come and returns its result; the stream ends with the
-   * operation. A dropped stream is re-opened after the last event seen, so nothing is shown twice.
-   */
-  private async follow<S extends z.ZodType>(
-    op: OperationView,
-    result: S,
-    onEvent?: (e: DeployEvent) => void,
-  ): Promise<z.output<S>> {
-    const what = `GET /api/v1/events?operation=${op.id}`;
-    let after = 0;
-    let finished: z.output<typeof OperationFinishedDataSchema> | undefined;
-    for (let attempt = 0; finished === undefined; attempt++) {
-      try {
-        const stream = this.api.lines('GET', '/api/v1/events', { query: { operation: op.id, after } });
-        for await (const sse of parseSse(stream)) {
-          if (sse.event === 'gap' || sse.data === '') continue;
-          const event = parseAnswer(this.api.url, what, sse.data, StreamEventSchema);
-          after = Math.max(after, event.id);
-          const type = DeployEventTypeSchema.safeParse(event.type);
-          if (event.kind === 'deploy' && type.success) {
-            onEvent?.({
-              type: type.data,
-              message: event.message,
-              ...(event.service ? { service: event.service } : {}),
-              ...(isRecord(event.data) ? { data: event.data } : {}),
-            });
-          } else if (event.kind === 'operation' && event.type === 'finished') {
-            finished = checkAnswer(this.api.url, what, event.data, OperationFinishedDataSchema);
-          }
-        }
-      } catch (error: unknown) {
-        // A refused call (401, 403, 404) will not get better by retrying, nor will an answer that
-        // does not match the API.
-        if (error instanceof ApiRequestError && error.status >= 400 && error.status < 500) throw error;
-        if (error instanceof ApiRequestError && error.code === 'INVALID_RESPONSE') throw error;
-        if (attempt >= RECONNECTS) throw error;
-      }
-      if (finished === undefined) {
-        if (attempt >= RECONNECTS) {
-          throw new ApiRequestError(
-            'EVENTS_LOST',
-            `the event stream of operation ${op.id} kept ending before the operation did`,
-            `the operation may still be running on the server: GET ${stackPath(op.stack)}/operations/${op.id}`,
-            0,
-          );
-        }
-        await this.sleep(Math.min(1000 * 2 ** attempt, 10_000));
-      }
-    }
-    if (finished.status === 'succeeded') {
-      return checkAnswer(this.api.url, what, finished.result, result);
-    }
-    const error = finished.error ?? {
-      code: 'OPERATION_FAILED',
-      message: `operation ${op.id} ${finished.status}`,
-      hint: `see GET ${stackPath(op.stack)}/operations/${op.id}`,
-    };
-    throw new ApiRequestError(error.code, error.message, error.hint, 0);
+  async jobList(stack?: string): Promise<JobSummary[]> {
+    const path = stack === undefined ? '/api/v1/jobs' : `${stackPath(this.name(stack))}/jobs`;
+    return (await this.api.json('GET', path, JobListSchema)).items;
+  }
+
+  jobHistory(
+    key: JobKey,
+    page: { limit: number; before?: number },
+  ): Promise<{ items: JobRun[]; nextBefore?: number }> {
+    return this.api.json('GET', `${jobPath(this.name(key.stack), key)}/runs`, JobRunPageSchema, {
+      query: { limit: page.limit, before: page.before },
+    });
+  }
+
+  async jobRun(key: JobKey, onLine?: (line: string, stream: 'stdout' | 'stderr') => void): Promise<JobRun> {
+    const op = await this.api.json('POST', `${jobPath(this.name(key.stack), key)}/run`, OperationSchema, {
+      body: {},
+    });
+    return followOperation(
+      this.api,
+      op,
+      OPERATION_RESULTS.job,
+      (event) => {
+        if (event.kind !== 'job' || event.type !== 'output') return;
+        const data = event.data;
+        const stream =
+          typeof data === 'object' && data !== null && !Array.isArray(data) && data.stream === 'stderr'
+            ? 'stderr'
+            : 'stdout';
+        onLine?.(event.message, stream);
+      },
+      this.sleep,
+    );
   }
 
   async close(): Promise<void> {}
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -9,6 +9,7 @@ import { registerAuditLog } from './commands/audit-log.js';
 import { registerConfig } from './commands/config.js';
 import { type ClientFactory, registerDeploy } from './commands/deploy.js';
 import { registerGraph } from './commands/graph.js';
+import { registerJobs } from './commands/jobs.js';
 import { registerLogin } from './commands/login.js';
 import { registerOps } from './commands/ops.js';
 import { connect } from './commands/remote.js';
@@ -72,6 +73,7 @@ export function buildProgram(
   registerGraph(program, io, setExit);
   registerDeploy(program, io, setExit, factory);
   registerOps(program, io, setExit, factory);
+  registerJobs(program, io, setExit, factory);
   registerServe(program, io, setExit, VERSION);
   registerAudit(program, io, setExit);
   registerLogin(program, io, setExit);

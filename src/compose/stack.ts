@@ -1,3 +1,4 @@
+import { isSecretName } from '../secrets/detect.js';
 import { graphChecks, type Locate, referenceChecks } from './checks.js';
 import { type Diagnostic, hasErrors, SpecCode, specError } from './diagnostics.js';
 import type { DependencyGraph } from './graph.js';
@@ -52,6 +53,14 @@ export interface LoadedStack {
   readonly locate: Locate;
   /** The value at a path as written in the files, before interpolation (`${DB_PASSWORD}` stays that). */
   readonly written: (path: readonly (string | number)[]) => unknown;
+  /**
+   * Values never to show, wherever they appear (output, logs, errors): what the project's `.env`
+   * (or env files) holds, what each service's env files hold, and secret-looking variables.
+   */
+  readonly sensitive: {
+    readonly project: readonly string[];
+    readonly services: Readonly<Record<string, readonly string[]>>;
+  };
 }
 
 export interface StackLoad {
@@ -98,6 +107,22 @@ function writtenValue(sources: Assembled['sources'], path: readonly (string | nu
     return value;
   }
   return undefined;
+}
+
+/** See LoadedStack.sensitive. */
+function sensitiveValues(
+  project: Readonly<Record<string, string>>,
+  model: ComposeFile,
+  fromFiles: Readonly<Record<string, readonly string[]>>,
+): LoadedStack['sensitive'] {
+  const services: Record<string, string[]> = {};
+  for (const [name, service] of Object.entries(model.services ?? {})) {
+    const named = Object.entries(service.environment ?? {})
+      .filter(([key, value]) => isSecretName(key) && typeof value === 'string')
+      .map(([, value]) => String(value));
+    services[name] = [...new Set([...(fromFiles[name] ?? []), ...named])];
+  }
+  return { project: [...new Set(Object.values(project))], services };
 }
 
 function onlyActive(model: ComposeFile, active: ReadonlySet<string>): ComposeFile {
@@ -183,6 +208,7 @@ export async function loadStack(ref: StackRef, options: LoadOptions): Promise<St
       ref,
       locate,
       written: (path) => writtenValue(assembled.sources, path),
+      sensitive: sensitiveValues(env.vars, withEnv.model, withEnv.fromFiles),
     },
     files: [...new Set(files)],
     diagnostics: [...diagnostics, ...checks],

@@ -151,6 +151,15 @@ function stackInfos(result: WorkspaceLoad): readonly StackInfo[] {
   );
 }
 
+/** The workspace's load itself, kept the same way: what background services (the scheduler) read. */
+export function workspaceLoads(
+  root: string,
+  options: LoadOptions,
+  source: WorkspaceSourceOptions = {},
+): () => Promise<WorkspaceLoad> {
+  return cachedLoad(root, options, (load) => load, source);
+}
+
 /**
  * `listStacks` for the app: the files are the truth, so the workspace is loaded again whenever a file
  * or folder it was read from changed, and otherwise answered from the last load. Stacks whose files

@@ -100,6 +100,8 @@ export interface ExecOptions {
   /** Output kept per stream; the rest is dropped and `truncated` set. Default 8 MiB. */
   readonly maxOutputBytes?: number;
   readonly signal?: AbortSignal;
+  /** Each piece of output as it arrives, before the process ends (a job's live output, its pid line). */
+  readonly onOutput?: (stream: 'stdout' | 'stderr', data: Buffer) => void;
 }
 
 export interface ExecClient {

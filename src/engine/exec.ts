@@ -91,11 +91,14 @@ export function execClient(transport: Transport): ExecClient {
         const stderr = new OutputBuffer(limit);
         const decoder = new FrameDecoder();
         const context = { endpoint: transport.endpoint, action, resource };
+        const take = (frame: { stream: 'stdout' | 'stderr'; data: Buffer }) => {
+          (frame.stream === 'stderr' ? stderr : stdout).push(frame.data);
+          options.onOutput?.(frame.stream, frame.data);
+        };
         for await (const chunk of chunksOf(response, context, signal)) {
-          for (const frame of decoder.push(chunk))
-            (frame.stream === 'stderr' ? stderr : stdout).push(frame.data);
+          for (const frame of decoder.push(chunk)) take(frame);
         }
-        for (const frame of decoder.end()) (frame.stream === 'stderr' ? stderr : stdout).push(frame.data);
+        for (const frame of decoder.end()) take(frame);
         if (signal.aborted) throw signal.reason;
         const exitCode = await exitCodeOf(transport, execId, signal, action, resource);
         return {

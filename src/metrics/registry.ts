@@ -1,4 +1,4 @@
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
  * The app's metrics, in a registry of its own (never prom-client's global one), so two apps in one
@@ -12,6 +12,9 @@ export interface AppMetrics {
   readonly deployDuration: Histogram<'outcome'>;
   /** Docker Engine failures seen by requests and operations, by code (ENGINE_UNAVAILABLE…). */
   readonly engineErrors: Counter<'code'>;
+  /** Per job: when it last succeeded (Unix seconds), and the exit code of its last run. */
+  readonly jobLastSuccess: Gauge<'stack' | 'service' | 'job'>;
+  readonly jobLastExitCode: Gauge<'stack' | 'service' | 'job'>;
 }
 
 export interface MetricsOptions {
@@ -42,6 +45,18 @@ export function createMetrics(options: MetricsOptions = {}): AppMetrics {
       help: 'Deploy duration by outcome',
       labelNames: ['outcome'],
       buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1200],
+      registers: [registry],
+    }),
+    jobLastSuccess: new Gauge({
+      name: 'berth_job_last_success_timestamp_seconds',
+      help: 'When each scheduled job last succeeded, as Unix seconds',
+      labelNames: ['stack', 'service', 'job'],
+      registers: [registry],
+    }),
+    jobLastExitCode: new Gauge({
+      name: 'berth_job_last_exit_code',
+      help: 'The exit code of the last run of each scheduled job that ran a command',
+      labelNames: ['stack', 'service', 'job'],
       registers: [registry],
     }),
     engineErrors: new Counter({

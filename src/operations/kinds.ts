@@ -8,11 +8,14 @@ export interface OperationPolicy {
    * reads them, and must neither wait for a deploy nor make one fail.
    */
   readonly exclusive: boolean;
+  /** The kind of the events its body reports (`ctx.onEvent`). */
+  readonly events: 'deploy' | 'job';
 }
 
 /** Every operation kind's policy; the kinds themselves are declared once, in the API contract. */
 export const OPERATION_POLICIES: Readonly<Record<OperationKind, OperationPolicy>> = {
-  up: { exclusive: true },
-  down: { exclusive: true },
-  restart: { exclusive: true },
+  up: { exclusive: true, events: 'deploy' },
+  down: { exclusive: true, events: 'deploy' },
+  restart: { exclusive: true, events: 'deploy' },
+  job: { exclusive: false, events: 'job' },
 };

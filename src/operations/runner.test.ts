@@ -45,9 +45,11 @@ const request = (kind: OperationKind, stack: string, gate: Promise<void>) => ({
 });
 
 describe('OperationRunner', () => {
-  it('declares every kind of the contract, and up, down and restart hold the stack', () => {
+  it('declares every kind of the contract: up, down and restart hold the stack, a job run does not', () => {
     expect(Object.keys(OPERATION_POLICIES).sort()).toEqual([...OperationKindSchema.options].sort());
-    for (const policy of Object.values(OPERATION_POLICIES)) expect(policy.exclusive).toBe(true);
+    expect(
+      Object.entries(OPERATION_POLICIES).map(([kind, p]) => `${kind}:${p.exclusive}:${p.events}`),
+    ).toEqual(['up:true:deploy', 'down:true:deploy', 'restart:true:deploy', 'job:false:job']);
   });
 
   it('refuses a second exclusive operation on the stack with a domain error naming the first', async () => {
@@ -70,7 +72,7 @@ describe('OperationRunner', () => {
   });
 
   it('runs a kind that does not hold the stack beside an exclusive one, in both orders', async () => {
-    const { r } = runner({ ...OPERATION_POLICIES, restart: { exclusive: false } });
+    const { r } = runner({ ...OPERATION_POLICIES, restart: { exclusive: false, events: 'deploy' } });
     const down = held();
     const restart = held();
     r.start(request('down', 'alpha', down.gate));

@@ -1,15 +1,22 @@
 import type { ErrorInfo } from '../api/http.js';
 import type { OperationKind, OperationRecord, OperationResult } from '../api/operations.js';
 import type { Clock } from '../clock.js';
-import type { DeployEvent } from '../deploy/events.js';
 import type { EventPublisher } from '../events/hub.js';
 import type { OperationStore } from '../store/index.js';
 import { OperationError } from './errors.js';
 import { OPERATION_POLICIES, type OperationPolicy } from './kinds.js';
 
+/** A step an operation's body reports: a deploy's progress, a job's output line. */
+export interface OperationEvent {
+  readonly type: string;
+  readonly service?: string;
+  readonly message: string;
+  readonly data?: Readonly<Record<string, unknown>>;
+}
+
 /** What an operation's body gets: where its progress goes, and when to give up. */
 export interface OperationContext {
-  readonly onEvent: (event: DeployEvent) => void;
+  readonly onEvent: (event: OperationEvent) => void;
   readonly signal: AbortSignal;
 }
 
@@ -167,10 +174,11 @@ export class OperationRunner {
     });
     const abort = new AbortController();
     const abandoned = { value: false };
-    const onEvent = (e: DeployEvent) => {
+    const eventKind = this.policy(request.kind).events;
+    const onEvent = (e: OperationEvent) => {
       if (abandoned.value) return;
       this.deps.events.publish({
-        kind: 'deploy',
+        kind: eventKind,
         type: e.type,
         stack: request.stack,
         operation: operation.id,

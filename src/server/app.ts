@@ -17,6 +17,7 @@ import { requestId } from './request-id.js';
 import { auditLogRoutes } from './routes/audit-log.js';
 import { type AuthRouteDeps, authRoutes } from './routes/auth.js';
 import { type ControlDeps, controlRoutes } from './routes/control.js';
+import { type JobRouteDeps, jobRoutes } from './routes/jobs.js';
 import { type AuditFacts, allows, checkRoutes, type Route, type RoutePermission } from './routes/registry.js';
 import { type StackDeps, stackRoutes } from './routes/stacks.js';
 import { type SystemDeps, systemRoutes } from './routes/system.js';
@@ -30,6 +31,8 @@ export interface AppDeps extends SystemDeps, StackDeps {
   readonly authRoutes?: AuthRouteDeps;
   /** The stack operations (deploy, containers, logs, events): mounted when given. */
   readonly control?: ControlDeps;
+  /** Scheduled jobs: mounted when given. */
+  readonly jobs?: JobRouteDeps;
   readonly authenticator: Authenticator;
   /** Every mutating call is appended here: who, when, what, target, outcome, request id. */
   readonly auditLog: AuditLogStore;
@@ -62,6 +65,7 @@ export function appRoutes(deps: AppDeps): Route[] {
       : []),
     ...stackRoutes(deps),
     ...(deps.control ? controlRoutes(deps.control) : []),
+    ...(deps.jobs ? jobRoutes(deps.jobs) : []),
     metricsRoute(deps.metrics),
   ];
   return [...checkRoutes(withOpenApi(routes, { title: 'Berth API', version: deps.version }))];

@@ -3,6 +3,7 @@ import { type AuthErrorCode, isAuthError } from '../access/errors.js';
 import { PROBLEM_CONTENT_TYPE, type Problem } from '../api/http.js';
 import { type DeployErrorCode, isDeployError } from '../deploy/errors.js';
 import { type EngineErrorCode, isEngineError } from '../engine/errors.js';
+import { isJobError, type JobErrorCode } from '../jobs/errors.js';
 import { isOperationError, type OperationErrorCode } from '../operations/errors.js';
 import { isStoreError, type StoreErrorCode } from '../store/errors.js';
 
@@ -73,6 +74,11 @@ const DEPLOY_STATUS: Readonly<Record<DeployErrorCode, number>> = {
 const OPERATION_STATUS: Readonly<Record<OperationErrorCode, number>> = {
   OPERATION_IN_PROGRESS: 409,
   SHUTTING_DOWN: 503,
+};
+
+const JOB_STATUS: Readonly<Record<JobErrorCode, number>> = {
+  JOB_NOT_FOUND: 404,
+  JOB_RUNNING: 409,
 };
 
 const ENGINE_STATUS: Readonly<Record<EngineErrorCode, number>> = {
@@ -176,6 +182,7 @@ export function toProblem(error: unknown, requestId: string): ProblemResult {
   }
   if (isDeployError(error)) return coded(error.code, DEPLOY_STATUS[error.code], error);
   if (isEngineError(error)) return coded(error.code, ENGINE_STATUS[error.code], error);
+  if (isJobError(error)) return coded(error.code, JOB_STATUS[error.code], error);
   if (isOperationError(error)) {
     const seconds = error.retryAfterSeconds;
     return coded(

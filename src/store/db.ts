@@ -9,6 +9,13 @@ import { createDeploymentStore, type DeploymentStore } from './deployments.js';
 import { guard, StoreError, toStoreError } from './errors.js';
 import { createEventStore, type EventStore } from './events.js';
 import { createInstallStateStore, type InstallStateStore } from './install-state.js';
+import { createJobRunStore, type JobRunStore } from './job-runs.js';
+import {
+  createJobBudgetStore,
+  createJobStateStore,
+  type JobBudgetStore,
+  type JobStateStore,
+} from './job-state.js';
 import { createLockStore, type IsAlive, type LockStore } from './locks.js';
 import { appliedVersion, assertNotTooNew, migrate } from './migrations.js';
 import { createOperationStore, type OperationStore } from './operation-records.js';
@@ -37,6 +44,10 @@ export interface Store {
   readonly operations: OperationStore;
   /** What `GET /api/v1/events` streams and resumes from. */
   readonly events: EventStore;
+  /** Scheduled jobs: every run with its output tail, where the scheduler is, the budget ledger. */
+  readonly jobRuns: JobRunStore;
+  readonly jobState: JobStateStore;
+  readonly jobBudget: JobBudgetStore;
   schemaVersion(): number;
   /** The connection's effective settings, for `berth doctor` and tests. */
   settings(): StoreSettings;
@@ -109,6 +120,9 @@ function buildStore(db: Database.Database, path: string, clock: Pick<Clock, 'now
     auditLog: createAuditLogStore(db),
     operations: createOperationStore(db, clock),
     events: createEventStore(db, clock),
+    jobRuns: createJobRunStore(db, clock),
+    jobState: createJobStateStore(db),
+    jobBudget: createJobBudgetStore(db),
     schemaVersion: () => guard(() => appliedVersion(db)),
     settings: () =>
       guard(() => ({

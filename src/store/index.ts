@@ -64,6 +64,13 @@ export {
   type InstallStateStore,
   type InstallStatus,
 } from './install-state.js';
+export type {
+  FinishRunInput,
+  JobRunStore,
+  NotRunInput,
+  StartRunInput,
+} from './job-runs.js';
+export type { JobBudgetStore, JobState, JobStateStore } from './job-state.js';
 export type { JsonValue } from './json.js';
 export {
   type AcquireInput,

@@ -205,6 +205,55 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX events_operation ON events (operation, id) WHERE operation IS NOT NULL;
     `,
   },
+  {
+    version: 4,
+    name: 'scheduled jobs',
+    // When each job runs next (so a restart neither repeats nor loses a run), every run with its
+    // output tail, and the budget ledger per period (so a restart cannot reset a quota).
+    up: `
+      CREATE TABLE job_state (
+        stack TEXT NOT NULL,
+        service TEXT NOT NULL,
+        job TEXT NOT NULL,
+        schedule TEXT NOT NULL,
+        anchor_at TEXT NOT NULL,
+        next_at TEXT NOT NULL,
+        last_success_at TEXT,
+        overdue_since TEXT,
+        PRIMARY KEY (stack, service, job)
+      );
+
+      CREATE TABLE job_runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        stack TEXT NOT NULL,
+        service TEXT NOT NULL,
+        job TEXT NOT NULL,
+        trigger TEXT NOT NULL CHECK (trigger IN ('schedule', 'manual', 'catchup')),
+        status TEXT NOT NULL CHECK (status IN
+          ('running', 'succeeded', 'failed', 'timed-out', 'skipped', 'missed', 'interrupted')),
+        attempt INTEGER NOT NULL,
+        scheduled_at TEXT,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        exit_code INTEGER,
+        reason TEXT,
+        output TEXT,
+        budget_consumed INTEGER,
+        missed_json TEXT
+      );
+      CREATE INDEX job_runs_job ON job_runs (stack, service, job, id);
+      CREATE INDEX job_runs_running ON job_runs (status) WHERE status = 'running';
+
+      CREATE TABLE job_budget (
+        stack TEXT NOT NULL,
+        service TEXT NOT NULL,
+        job TEXT NOT NULL,
+        period_start TEXT NOT NULL,
+        consumed INTEGER NOT NULL,
+        PRIMARY KEY (stack, service, job, period_start)
+      );
+    `,
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -34,6 +34,7 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   audit: ['api', 'clock', 'compose', 'engine', 'secrets'],
   events: ['api', 'engine', 'store'],
   operations: ['api', 'clock', 'deploy', 'events', 'store'],
+  jobs: ['api', 'clock', 'compose', 'deploy', 'engine', 'events', 'secrets', 'store'],
   metrics: ['api', 'operations'],
   config: ['compose', 'engine', 'log'],
   server: [
@@ -44,6 +45,7 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
     'deploy',
     'engine',
     'events',
+    'jobs',
     'log',
     'metrics',
     'operations',
@@ -59,13 +61,14 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
     'deploy',
     'engine',
     'events',
+    'jobs',
     'log',
     'metrics',
     'operations',
     'server',
     'store',
   ],
-  cli: ['access', 'api', 'app', 'audit', 'clock', 'compose', 'config', 'deploy', 'engine', 'log'],
+  cli: ['access', 'api', 'app', 'audit', 'clock', 'compose', 'config', 'deploy', 'engine', 'jobs', 'log'],
   web: ['api'],
 };
 
@@ -126,6 +129,11 @@ const PURE = [
   'src/access/rbac.ts',
   'src/access/roles.ts',
   'src/operations/kinds.ts',
+  'src/jobs/schedule.ts',
+  'src/jobs/budget.ts',
+  'src/jobs/xberth.ts',
+  'src/jobs/oneoff.ts',
+  'src/jobs/output.ts',
 ];
 
 describe('import rules', () => {

@@ -65,6 +65,11 @@ function differences(was: unknown, now: unknown, at: string): string[] {
     }
     return out;
   }
+  if (Array.isArray(was) && Array.isArray(now) && at.endsWith('.enum')) {
+    // A new value in an enum is an addition (a new operation kind, a new event kind).
+    const gone = was.filter((v) => !now.some((w) => same(v, w)));
+    return gone.length === 0 ? [] : [`${at}: ${gone.map((v) => JSON.stringify(v)).join(', ')} gone`];
+  }
   if (isObject(was) && isObject(now)) {
     return Object.keys(was).flatMap((k) =>
       k in now ? differences(was[k], now[k], `${at}.${k}`) : [`${at}.${k} is gone`],
@@ -106,7 +111,7 @@ describe('the OpenAPI document against the published baseline', () => {
     expect(current.openapi).toBe(baseline.openapi);
   });
 
-  it('would notice a removed operation, a changed schema and a new required parameter', () => {
+  it('would notice a removed operation, a changed schema, a new required parameter and a lost enum value', () => {
     const plan = (baseline.paths as Record<string, JsonObject>)['/api/v1/containers'] as JsonObject;
     const op = plan.get as JsonObject;
     expect(differences(op, { ...op, summary: 'other' }, 'x')).toEqual(['x.summary changed']);
@@ -116,6 +121,8 @@ describe('the OpenAPI document against the published baseline', () => {
     ]);
     const { responses: _gone, ...rest } = op;
     expect(differences(op, rest, 'x')).toEqual(['x.responses is gone']);
+    expect(differences({ enum: ['a', 'b'] }, { enum: ['a', 'b', 'c'] }, 'x')).toEqual([]);
+    expect(differences({ enum: ['a', 'b'] }, { enum: ['a'] }, 'x')).toEqual(['x.enum: "b" gone']);
   });
 
   it('lists the refinements it allows, each with a reason, and each still needed', () => {

@@ -13,8 +13,15 @@ export async function resolveServiceEnvironment(
   model: ComposeFile,
   lookup: Lookup,
   locate: Locate,
-): Promise<{ model: ComposeFile; files: string[]; diagnostics: Diagnostic[] }> {
+): Promise<{
+  model: ComposeFile;
+  files: string[];
+  diagnostics: Diagnostic[];
+  /** Per service, the values its env files gave: they are treated as secrets. */
+  fromFiles: Record<string, string[]>;
+}> {
   const files: string[] = [];
+  const fileValues: Record<string, string[]> = {};
   const diagnostics: Diagnostic[] = [];
   const services: Record<string, unknown> = {};
   for (const [name, service] of Object.entries(model.services ?? {})) {
@@ -42,6 +49,7 @@ export async function resolveServiceEnvironment(
       environment[key] = value ?? lookup(key) ?? null;
     }
     services[name] = { ...service, environment };
+    fileValues[name] = Object.values(fromFiles);
   }
-  return { model: { ...model, services } as ComposeFile, files, diagnostics };
+  return { model: { ...model, services } as ComposeFile, files, diagnostics, fromFiles: fileValues };
 }

@@ -8,6 +8,8 @@ import { readSource } from './source.js';
 /** Variables visible to interpolation in a project: the caller's environment over the project's `.env`. */
 export interface ProjectEnv {
   readonly lookup: Lookup;
+  /** The variables read from those files (what `.env` holds): their values are treated as secrets. */
+  readonly vars: Readonly<Record<string, string>>;
   /** The files that contributed variables, in order. */
   readonly files: string[];
   readonly diagnostics: Diagnostic[];
@@ -95,5 +97,5 @@ export async function projectEnv(
   const { vars, diagnostics, read } = await readEnvFiles(files, (name) => env[name], {
     required: envFiles !== undefined,
   });
-  return { lookup: (name) => env[name] ?? vars[name], files: read, diagnostics };
+  return { lookup: (name) => env[name] ?? vars[name], vars, files: read, diagnostics };
 }

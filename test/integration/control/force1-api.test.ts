@@ -127,6 +127,37 @@ describe('berth serve + CLI: examples/force1 through the API', () => {
     expect(steps).toEqual([]);
   });
 
+  it('lists force1’s scheduled jobs and runs two of them through the API', { timeout: 120_000 }, async () => {
+    const list = await h.cli(['job', 'list', stack, '--json']);
+    expect(list.code, list.stderr).toBe(0);
+    const jobs = JSON.parse(list.stdout) as Array<{ job: string; schedule: string; nextRunAt?: string }>;
+    expect(jobs.map((j) => j.job)).toEqual(['campaigns-trigger', 'campaigns-update', 'segments', 'send']);
+    // berth serve's scheduler has seen them: each has its next run.
+    expect(jobs.every((j) => j.nextRunAt !== undefined)).toBe(true);
+    const segments = await h.cli(['job', 'run', stack, 'web', 'segments']);
+    expect(segments.code, segments.stderr).toBe(0);
+    // The scheduler may have run it too (at :00, :15, :30 or :45 in Berlin): count is at least 1.
+    expect(segments.stdout).toMatch(/segments:update: run \d+/);
+    const send = await h.cli(['job', 'run', stack, 'web', 'send', '--json']);
+    const run = JSON.parse(send.stdout) as { status: string; output: string; budgetConsumed: number };
+    expect(run.status).toBe('succeeded');
+    expect(run.output).toMatch(/^sent \d+ \(limit 3800, \d+ queued\)/);
+    const after = JSON.parse((await h.cli(['job', 'list', stack, '--json'])).stdout) as Array<{
+      job: string;
+      budget?: { remaining: number };
+    }>;
+    // What the manual run sent is off the day's budget (a scheduled run may have sent some too).
+    expect(after.find((j) => j.job === 'send')?.budget?.remaining).toBeLessThanOrEqual(
+      3800 - run.budgetConsumed,
+    );
+    const history = JSON.parse(
+      (await h.cli(['job', 'history', stack, 'web', 'segments', '--json'])).stdout,
+    ) as {
+      items: Array<{ trigger: string; status: string }>;
+    };
+    expect(history.items.map((r) => [r.trigger, r.status])).toContainEqual(['manual', 'succeeded']);
+  });
+
   it('records every mutating call in the audit log', async () => {
     const log = await h.cli(['audit-log', '--json', '--limit', '100']);
     const entries = JSON.parse(log.stdout).items as Array<{

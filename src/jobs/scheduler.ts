@@ -1,0 +1,199 @@
+import type { Clock } from '../clock.js';
+import type { EventPublisher } from '../events/hub.js';
+import type { JobState } from '../store/index.js';
+import { type JobEntry, keyText } from './catalog.js';
+import { describeSchedule, nextRun, periodAt, runsBetween } from './schedule.js';
+import type { JobService, JobStores } from './service.js';
+
+/** A run found this late was missed (Berth was down, or the machine slept), not merely started late. */
+export const MISSED_AFTER_MS = 60_000;
+/** The longest the loop sleeps: timers past 2^31 ms misfire, and files may change in between. */
+export const MAX_SLEEP_MS = 60_000;
+
+export interface SchedulerDeps {
+  readonly jobs: JobService;
+  readonly store: () => JobStores;
+  readonly clock: Clock;
+  readonly events: () => EventPublisher;
+  readonly logger?: { warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
+}
+
+/** What a tick decided for one job (pure): what to record and run, and the next time it is due. */
+export interface Due {
+  readonly run?: { readonly trigger: 'schedule' | 'catchup'; readonly scheduledAt: Date };
+  readonly missed?: {
+    readonly count: number;
+    readonly more: boolean;
+    readonly first: Date;
+    readonly last: Date;
+  };
+  readonly next: Date;
+  /** The schedule was new or changed: times start over from now, nothing counts as missed. */
+  readonly reset: boolean;
+}
+
+/**
+ * The decision for one job at `now`, from where the scheduler was (`state`). Pure. A run due less
+ * than MISSED_AFTER_MS ago starts now; runs due longer ago were missed: they are recorded as one
+ * gap, and `catchup` runs the job once for all of them.
+ */
+export function decide(entry: JobEntry, state: JobState | undefined, now: Date): Due {
+  const { schedule } = entry.definition;
+  const key = describeSchedule(schedule);
+  if (!state || state.schedule !== key) {
+    return { next: nextRun(schedule, now, now), reset: true };
+  }
+  if (state.nextAt > now) return { next: state.nextAt, reset: false };
+  const next = nextRun(schedule, now, state.anchorAt);
+  if (now.getTime() - state.nextAt.getTime() <= MISSED_AFTER_MS) {
+    return { run: { trigger: 'schedule', scheduledAt: state.nextAt }, next, reset: false };
+  }
+  const gap = runsBetween(schedule, new Date(state.nextAt.getTime() - 1), now, state.anchorAt);
+  const first = gap.first ?? state.nextAt;
+  const last = gap.last ?? state.nextAt;
+  return {
+    missed: { count: Math.max(gap.count, 1), more: gap.more, first, last },
+    ...(entry.definition.catchup ? { run: { trigger: 'catchup' as const, scheduledAt: last } } : {}),
+    next,
+    reset: false,
+  };
+}
+
+/** Whether a job has gone twice its period without a success (reported once per episode). Pure. */
+export function isOverdue(entry: JobEntry, state: JobState, now: Date): boolean {
+  if (state.overdueSince) return false;
+  const since = state.lastSuccessAt ?? state.anchorAt;
+  const period = periodAt(entry.definition.schedule, state.nextAt, state.anchorAt);
+  return now.getTime() - since.getTime() > 2 * period;
+}
+
+/**
+ * The scheduler: a background service of the composition root. Croner computes the times; this
+ * loop waits on the injected clock, never longer than MAX_SLEEP_MS, and then looks again. Where it
+ * is with each job is stored, so a restart neither repeats nor loses a run.
+ */
+export class Scheduler {
+  /** Stops the loop: no new run is fired. */
+  private readonly stop = new AbortController();
+  /** Stops the runs the loop fired (after the grace of a shutdown). */
+  private readonly runs = new AbortController();
+  private loop: Promise<void> | undefined;
+
+  constructor(private readonly deps: SchedulerDeps) {}
+
+  start(): void {
+    const interrupted = this.deps.store().jobRuns.interruptRunning('Berth stopped during the run');
+    if (interrupted.length > 0) {
+      this.deps.logger?.warn(
+        { runs: interrupted.map((r) => r.id) },
+        'job runs of a previous process recorded as interrupted',
+      );
+    }
+    this.loop = this.run();
+  }
+
+  /** Looks at every job once (tests; the loop calls it). Returns when the next job is due. */
+  async tick(): Promise<Date | undefined> {
+    const now = this.deps.clock.now();
+    const store = this.deps.store();
+    let soonest: Date | undefined;
+    for (const entry of await this.deps.jobs.jobs()) {
+      const state = store.jobState.get(entry.key);
+      const due = decide(entry, state, now);
+      const anchorAt = due.reset || !state ? now : state.anchorAt;
+      store.jobState.schedule(entry.key, {
+        schedule: describeSchedule(entry.definition.schedule),
+        anchorAt,
+        nextAt: due.next,
+      });
+      if (due.missed) this.recordMissed(entry, due.missed);
+      if (due.run) this.fire(entry, due.run);
+      const current = store.jobState.get(entry.key);
+      if (current && isOverdue(entry, current, now)) {
+        store.jobState.overdue(entry.key, now);
+        this.publish(
+          entry,
+          'missed',
+          `${keyText(entry.key)} has not succeeded for more than twice its period`,
+        );
+      }
+      if (!soonest || due.next < soonest) soonest = due.next;
+    }
+    return soonest;
+  }
+
+  private recordMissed(entry: JobEntry, missed: NonNullable<Due['missed']>): void {
+    const run = this.deps.store().jobRuns.record({
+      ...entry.key,
+      trigger: 'schedule',
+      attempt: 1,
+      scheduledAt: missed.first,
+      status: 'missed',
+      reason: `${missed.count}${missed.more ? '+' : ''} run${missed.count === 1 ? '' : 's'} due while Berth was not running${entry.definition.catchup ? '; catching up once' : ''}`,
+      missed: {
+        count: missed.count,
+        more: missed.more,
+        first: missed.first.toISOString(),
+        last: missed.last.toISOString(),
+      },
+    });
+    this.publish(entry, 'missed', `${keyText(entry.key)}: ${run.reason ?? 'runs missed'}`, run.id);
+  }
+
+  private fire(entry: JobEntry, due: NonNullable<Due['run']>): void {
+    void this.deps.jobs
+      .run(entry, { trigger: due.trigger, scheduledAt: due.scheduledAt, signal: this.runs.signal })
+      .catch((error: unknown) =>
+        this.deps.logger?.error({ err: error, job: keyText(entry.key) }, 'a job run failed to start'),
+      );
+  }
+
+  private publish(entry: JobEntry, type: string, message: string, run?: number): void {
+    this.deps.events().publish({
+      kind: 'job',
+      type,
+      stack: entry.key.stack,
+      service: entry.key.service,
+      message,
+      data: { job: entry.key.job, ...(run !== undefined ? { run } : {}) },
+    });
+  }
+
+  private async run(): Promise<void> {
+    const { clock } = this.deps;
+    while (!this.stop.signal.aborted) {
+      let next: Date | undefined;
+      try {
+        next = await this.tick();
+      } catch (error: unknown) {
+        this.deps.logger?.error({ err: error }, 'the scheduler could not look at its jobs; trying again');
+      }
+      const wait = next ? next.getTime() - clock.now().getTime() : MAX_SLEEP_MS;
+      try {
+        await clock.sleep(Math.min(Math.max(wait, 0), MAX_SLEEP_MS), this.stop.signal);
+      } catch {
+        return;
+      }
+    }
+  }
+
+  /** Stops firing, gives running jobs `graceMs`, then stops them (they are recorded as interrupted). */
+  async drain(graceMs: number): Promise<void> {
+    this.stop.abort();
+    await this.loop;
+    const settled = this.deps.jobs.idle();
+    const grace = new AbortController();
+    const late = await Promise.race([
+      settled.then(() => false),
+      this.deps.clock.sleep(graceMs, grace.signal).then(
+        () => true,
+        () => false,
+      ),
+    ]);
+    grace.abort();
+    if (late) {
+      this.runs.abort(new Error('berth serve is shutting down'));
+      await settled;
+    }
+  }
+}

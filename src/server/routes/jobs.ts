@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import { can, type Principal } from '../../access/rbac.js';
+import { StackNameSchema } from '../../api/common.js';
+import { JobListSchema, type JobRun, JobRunPageSchema, type JobSummary } from '../../api/jobs.js';
+import { OperationSchema, operationEventsUrl } from '../../api/operations.js';
+import type { JobEntry } from '../../jobs/catalog.js';
+import type { JobService } from '../../jobs/service.js';
+import type { JobSummaries } from '../../jobs/summary.js';
+import type { OperationRunner } from '../../operations/runner.js';
+import { defineRoute, type Route } from './registry.js';
+
+export interface JobRouteDeps {
+  readonly jobs: JobService;
+  readonly summaries: JobSummaries;
+  readonly runner: OperationRunner;
+}
+
+const NAME = z.string().min(1).max(128);
+const jobParams = z.strictObject({ stack: StackNameSchema, service: NAME, job: NAME });
+
+/** A run as this caller may see it: output tails need the operator role, as logs do. */
+const visible = (principal: Principal, run: JobRun): JobRun => {
+  if (can(principal, 'operator', run.stack)) return run;
+  const { output: _hidden, ...rest } = run;
+  return rest;
+};
+
+/** Scheduled jobs: what is defined and when it runs, the history of runs, and a run now. */
+export function jobRoutes(deps: JobRouteDeps): Route[] {
+  const list = async (principal: Principal, stack?: string): Promise<JobSummary[]> => {
+    const entries = (await deps.jobs.jobs(stack)).filter((e: JobEntry) =>
+      can(principal, 'viewer', e.key.stack),
+    );
+    return entries.map((e) => deps.summaries.of(e));
+  };
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/jobs',
+      operationId: 'listJobs',
+      summary:
+        'The scheduled jobs of the stacks the caller may view: schedule, next run, last result, budget',
+      tags: ['jobs'],
+      permission: { role: 'viewer', scope: 'any-stack' },
+      mutating: false,
+      query: z.strictObject({ stack: StackNameSchema.optional() }),
+      response: JobListSchema,
+      handler: async ({ principal, query }) => ({ items: await list(principal, query.stack) }),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/stacks/:stack/jobs',
+      operationId: 'listStackJobs',
+      summary: 'The scheduled jobs of one stack',
+      tags: ['jobs'],
+      permission: { role: 'viewer', scope: 'stack' },
+      mutating: false,
+      params: z.strictObject({ stack: StackNameSchema }),
+      response: JobListSchema,
+      example: { params: { stack: 'alpha' } },
+      handler: async ({ principal, params }) => ({ items: await list(principal, params.stack) }),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/stacks/:stack/jobs/:service/:job/runs',
+      operationId: 'listJobRuns',
+      summary: 'A job’s runs, newest first (output tails for operators only)',
+      tags: ['jobs'],
+      permission: { role: 'viewer', scope: 'stack' },
+      mutating: false,
+      errors: [404],
+      params: jobParams,
+      query: z.strictObject({
+        limit: z.coerce.number().int().min(1).max(200).default(20),
+        before: z.coerce.number().int().positive().optional().describe('`nextBefore` of the previous page'),
+      }),
+      response: JobRunPageSchema,
+      example: { params: { stack: 'alpha', service: 'web', job: 'cleanup' }, query: { limit: 5 } },
+      handler: async ({ principal, params, query }) => {
+        const entry = await deps.jobs.find(params);
+        const page = deps.summaries.history(entry.key, {
+          limit: query.limit,
+          ...(query.before !== undefined ? { before: query.before } : {}),
+        });
+        return { ...page, items: page.items.map((run) => visible(principal, run)) };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/v1/stacks/:stack/jobs/:service/:job/run',
+      operationId: 'runJob',
+      summary: 'Run a job now: answers 202 with an operation whose events carry the output live',
+      description:
+        'The run follows the job’s overlap (skip: 409 while one runs), budget and retries. Follow `events` ' +
+        '(Server-Sent Events): `job` events carry each output line, masked; the operation’s result is the run.',
+      tags: ['jobs'],
+      permission: { role: 'operator', scope: 'stack' },
+      mutating: true,
+      status: 202,
+      errors: [404, 409, 503],
+      params: jobParams,
+      body: z.strictObject({}),
+      response: OperationSchema,
+      example: { params: { stack: 'alpha', service: 'web', job: 'cleanup' }, body: {} },
+      handler: async ({ principal, params, requestId, audit }) => {
+        const entry = await deps.jobs.find(params);
+        deps.jobs.checkManual(entry);
+        const op = deps.runner.start({
+          kind: 'job',
+          stack: params.stack,
+          actor: principal.name,
+          requestId,
+          run: ({ onEvent, signal }) =>
+            deps.jobs.run(entry, {
+              trigger: 'manual',
+              signal,
+              onLine: (line, stream) =>
+                onEvent({
+                  type: 'output',
+                  service: params.service,
+                  message: line,
+                  data: { job: params.job, stream },
+                }),
+            }),
+        });
+        audit({ detail: { operation: op.id, service: params.service, job: params.job } });
+        return { ...op, events: operationEventsUrl(op.id) };
+      },
+    }),
+  ];
+}
