@@ -35,6 +35,11 @@ export interface FinishRunInput {
   readonly budgetConsumed?: number;
 }
 
+/** Runs kept per job; older ones are pruned (a job every minute keeps about eight hours). */
+export const JOB_RUNS_KEPT = 500;
+/** Prunes every this many records, so the table stays near the limit without a timer. */
+const PRUNE_EVERY = 50;
+
 export interface JobRunStore {
   start(input: StartRunInput): JobRun;
   record(input: NotRunInput): JobRun;
@@ -99,7 +104,11 @@ function toRun(row: unknown): JobRun {
   };
 }
 
-export function createJobRunStore(db: Database.Database, clock: Pick<Clock, 'now'>): JobRunStore {
+export function createJobRunStore(
+  db: Database.Database,
+  clock: Pick<Clock, 'now'>,
+  keep = JOB_RUNS_KEPT,
+): JobRunStore {
   const q = {
     insert: db.prepare(
       `INSERT INTO job_runs (stack, service, job, trigger, status, attempt, scheduled_at, started_at,
@@ -120,12 +129,21 @@ export function createJobRunStore(db: Database.Database, clock: Pick<Clock, 'now
        ORDER BY id DESC LIMIT 1`,
     ),
     running: db.prepare("SELECT * FROM job_runs WHERE status = 'running' ORDER BY id"),
+    prune: db.prepare(
+      `DELETE FROM job_runs WHERE stack = @stack AND service = @service AND job = @job AND status != 'running'
+         AND id <= (SELECT id FROM job_runs WHERE stack = @stack AND service = @service AND job = @job
+                    ORDER BY id DESC LIMIT 1 OFFSET @keep)`,
+    ),
   };
+  let inserted = 0;
   const insert = (
     input: StartRunInput,
     extra: { status: JobRunStatus; finished: boolean; reason?: string; missed?: unknown },
   ) => {
     const now = isoNow(clock);
+    if (++inserted % PRUNE_EVERY === 0) {
+      q.prune.run({ stack: input.stack, service: input.service, job: input.job, keep: keep - 1 });
+    }
     return toRun(
       q.insert.get({
         stack: input.stack,

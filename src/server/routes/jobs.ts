@@ -16,6 +16,8 @@ export interface JobRouteDeps {
 }
 
 const NAME = z.string().min(1).max(128);
+/** Output lines a manual run sends as events; its record keeps the tail of the rest. */
+export const LIVE_LINES = 1000;
 const jobParams = z.strictObject({ stack: StackNameSchema, service: NAME, job: NAME });
 
 /** A run as this caller may see it: output tails need the operator role, as logs do. */
@@ -110,18 +112,28 @@ export function jobRoutes(deps: JobRouteDeps): Route[] {
           stack: params.stack,
           actor: principal.name,
           requestId,
-          run: ({ onEvent, signal }) =>
-            deps.jobs.run(entry, {
+          run: ({ onEvent, signal }) => {
+            let lines = 0;
+            return deps.jobs.run(entry, {
               trigger: 'manual',
               signal,
-              onLine: (line, stream) =>
+              // Live lines go into the event log: a flood of output must not push everything else out.
+              onLine: (line, stream) => {
+                lines++;
+                if (lines > LIVE_LINES) return;
+                const message =
+                  lines === LIVE_LINES
+                    ? `… more than ${LIVE_LINES} lines: the run’s history keeps the end`
+                    : line;
                 onEvent({
                   type: 'output',
                   service: params.service,
-                  message: line,
+                  message,
                   data: { job: params.job, stream },
-                }),
-            }),
+                });
+              },
+            });
+          },
         });
         audit({ detail: { operation: op.id, service: params.service, job: params.job } });
         return { ...op, events: operationEventsUrl(op.id) };
