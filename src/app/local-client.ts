@@ -4,7 +4,7 @@ import type { CliConfig } from '../config/cli.js';
 import type { ContainerFilter, LogOptions } from '../deploy/containers.js';
 import type { DeployEvent } from '../deploy/events.js';
 import type { DownRequest, StackOperations, UpOptions } from '../deploy/service.js';
-import type { JobOperations } from '../jobs/service.js';
+import type { JobOperations } from '../jobs/client.js';
 import type { Loggers } from '../log/index.js';
 import { type Berth, createBerth } from './berth.js';
 

@@ -1,5 +1,5 @@
 import type { StackOperations } from '../deploy/service.js';
-import type { JobOperations } from '../jobs/service.js';
+import type { JobOperations } from '../jobs/client.js';
 
 /**
  * What the commands need from Berth: the stack operations, by HTTP through `berth serve`

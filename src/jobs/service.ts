@@ -1,4 +1,4 @@
-import type { JobKey, JobRun, JobRunStatus, JobSummary, JobTrigger } from '../api/jobs.js';
+import type { JobKey, JobRun, JobTrigger } from '../api/jobs.js';
 import type { Clock } from '../clock.js';
 import type { LoadedStack } from '../compose/stack.js';
 import { serviceContainers } from '../deploy/containers.js';
@@ -11,6 +11,8 @@ import { type JobEntry, jobEntries, keyText } from './catalog.js';
 import { JobError } from './errors.js';
 import { type AttemptResult, type AttemptTarget, runAttempt } from './execute.js';
 import { OutputTail } from './output.js';
+import { OverlapGuard } from './overlap.js';
+import { verdict } from './verdict.js';
 
 export type JobStores = Pick<Store, 'jobRuns' | 'jobState' | 'jobBudget'>;
 
@@ -36,36 +38,15 @@ export interface RunRequest {
   readonly signal?: AbortSignal;
 }
 
-interface InFlight {
-  running: number;
-  queued: boolean;
-  idle: Promise<void>;
-  release: () => void;
-}
-
-/** What the CLI asks of jobs, in-process (`--local`) or through the API: the same answers either way. */
-export interface JobOperations {
-  jobList(stack?: string): Promise<JobSummary[]>;
-  jobHistory(
-    key: JobKey,
-    page: { limit: number; before?: number },
-  ): Promise<{ items: JobRun[]; nextBefore?: number }>;
-  /** Runs it now (a manual run), showing each output line; resolves with the run's record. */
-  jobRun(key: JobKey, onLine?: (line: string, stream: 'stdout' | 'stderr') => void): Promise<JobRun>;
-}
-
 /** Told about every run that ended (metrics). */
 export type RunListener = (run: JobRun) => void;
-
-/** How an attempt that ran can end. */
-type Ending = Extract<JobRunStatus, 'succeeded' | 'failed' | 'timed-out' | 'interrupted'>;
 
 /**
  * Runs jobs: one run at a time per job unless it says otherwise (overlap), within its budget, with
  * its retries, every attempt recorded with its masked output tail, and events for each.
  */
 export class JobService {
-  private readonly inFlight = new Map<string, InFlight>();
+  private readonly overlap = new OverlapGuard();
   private readonly listeners = new Set<RunListener>();
   private readonly running = new Set<Promise<unknown>>();
 
@@ -97,7 +78,7 @@ export class JobService {
   }
 
   isRunning(key: JobKey): boolean {
-    return (this.inFlight.get(keyText(key))?.running ?? 0) > 0;
+    return this.overlap.isRunning(keyText(key));
   }
 
   /** Refuses a manual run that overlap `skip` would skip anyway: a person gets a clear answer. */
@@ -125,43 +106,13 @@ export class JobService {
   }
 
   private async runJob(entry: JobEntry, request: RunRequest): Promise<JobRun> {
-    const { key, definition } = entry;
-    const id = keyText(key);
-    const flight = this.inFlight.get(id);
-    if (flight && flight.running > 0 && definition.overlap !== 'allow') {
-      if (definition.overlap === 'skip')
-        return this.skip(entry, request, 'the previous run is still running (overlap: skip)');
-      if (flight.queued)
-        return this.skip(entry, request, 'a run is already waiting for the running one (overlap: queue)');
-      flight.queued = true;
-      await flight.idle;
-      flight.queued = false;
-    }
-    const mine = this.enter(id);
+    const admission = await this.overlap.admit(keyText(entry.key), entry.definition.overlap);
+    if (!admission.go) return this.skip(entry, request, admission.reason);
     try {
       return await this.attempts(entry, request);
     } finally {
-      mine();
+      admission.done();
     }
-  }
-
-  /** Counts a run in; returns the function that counts it out. */
-  private enter(id: string): () => void {
-    let flight = this.inFlight.get(id);
-    if (!flight || flight.running === 0) {
-      let release = () => {};
-      const idle = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      flight = { running: 0, queued: flight?.queued ?? false, idle, release };
-      this.inFlight.set(id, flight);
-    }
-    flight.running++;
-    const held = flight;
-    return () => {
-      held.running--;
-      if (held.running === 0) held.release();
-    };
   }
 
   private skip(entry: JobEntry, request: RunRequest, reason: string): JobRun {
@@ -288,7 +239,10 @@ export class JobService {
       const period = budgetPeriod(definition.budget.per, this.deps.clock.now(), definition.schedule.timezone);
       store.jobBudget.add(key, period.start, consumed);
     }
-    const outcome = this.judge(definition.expectOutput, result, output, definition.timeoutMs);
+    const outcome = verdict(result, output.stdout(), {
+      ...(definition.expectOutput !== undefined ? { expect: definition.expectOutput } : {}),
+      timeoutMs: definition.timeoutMs,
+    });
     const run = store.jobRuns.finish(started.id, {
       status: outcome.status,
       ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}),
@@ -311,26 +265,6 @@ export class JobService {
       }
     }
     return run;
-  }
-
-  private judge(
-    expect: string | undefined,
-    result: AttemptResult,
-    output: OutputTail,
-    timeoutMs: number,
-  ): { status: Ending; reason?: string } {
-    if (result.interrupted) return { status: 'interrupted', reason: 'Berth stopped during the run' };
-    if (result.timedOut)
-      return { status: 'timed-out', reason: `no exit within ${Math.round(timeoutMs / 1000)} s: stopped` };
-    if (result.error !== undefined) return { status: 'failed', reason: result.error };
-    if (result.exitCode !== 0) return { status: 'failed', reason: `exit code ${result.exitCode}` };
-    if (expect !== undefined && output.stdout().trim() !== expect) {
-      return {
-        status: 'failed',
-        reason: `the output is not \`${expect}\`: ${output.stdout().trim().slice(0, 200)}`,
-      };
-    }
-    return { status: 'succeeded' };
   }
 
   private publish(entry: JobEntry, type: string, message: string, run: JobRun): void {

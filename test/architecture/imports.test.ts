@@ -134,6 +134,8 @@ const PURE = [
   'src/jobs/xberth.ts',
   'src/jobs/oneoff.ts',
   'src/jobs/output.ts',
+  'src/jobs/overlap.ts',
+  'src/jobs/verdict.ts',
 ];
 
 describe('import rules', () => {
