@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { manualClock, systemClock } from './clock.js';
 
 /** Records which sleeps resolved (or rejected), without awaiting them. */
@@ -135,5 +135,24 @@ describe('systemClock', () => {
 
   it('refuses a negative delay', () => {
     expect(() => systemClock().sleep(-5)).toThrow(RangeError);
+  });
+
+  it('waits out a delay longer than a timer can hold (2^31 ms), in steps', async () => {
+    vi.useFakeTimers();
+    try {
+      let done = false;
+      const sleeping = systemClock()
+        .sleep(30 * 86_400_000)
+        .then(() => {
+          done = true;
+        });
+      await vi.advanceTimersByTimeAsync(2 ** 31 + 1000);
+      expect(done).toBe(false);
+      await vi.advanceTimersByTimeAsync(30 * 86_400_000);
+      await sleeping;
+      expect(done).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

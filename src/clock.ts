@@ -18,6 +18,9 @@ export interface ManualClock extends Clock {
   advance(ms: number): Promise<void>;
 }
 
+/** The longest delay setTimeout takes as asked. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 function checkDelay(ms: number): void {
   if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`a delay must be a finite number >= 0, got ${ms}`);
 }
@@ -37,14 +40,28 @@ export function systemClock(): Clock {
           reject(abortReason(signal));
           return;
         }
+        // setTimeout fires at once past 2^31 - 1 ms (about 24.8 days): longer waits go in steps.
+        const deadline = Date.now() + ms;
+        let timer: NodeJS.Timeout;
         const onAbort = (): void => {
           clearTimeout(timer);
           if (signal) reject(abortReason(signal));
         };
-        const timer = setTimeout(() => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        }, ms);
+        const arm = (): void => {
+          const left = deadline - Date.now();
+          if (left > MAX_TIMER_MS) {
+            timer = setTimeout(arm, MAX_TIMER_MS);
+            return;
+          }
+          timer = setTimeout(
+            () => {
+              signal?.removeEventListener('abort', onAbort);
+              resolve();
+            },
+            Math.max(left, 0),
+          );
+        };
+        arm();
         signal?.addEventListener('abort', onAbort, { once: true });
       });
     },

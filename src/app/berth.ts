@@ -182,7 +182,7 @@ export function createBerth(options: BerthOptions): Berth {
   lifecycle.register({
     name: 'scheduler',
     start: () => {
-      scheduler = new Scheduler({ jobs: jobs(), store, clock, events, logger: loggers.for('jobs') });
+      scheduler = new Scheduler({ jobs: jobs(), engine, store, clock, events, logger: loggers.for('jobs') });
       scheduler.start();
     },
     drain: (graceMs) => scheduler?.drain(graceMs),

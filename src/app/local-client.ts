@@ -82,11 +82,19 @@ export class LocalClient implements StackOperations, JobOperations {
     return this.berth.jobSummaries().history(key, page);
   }
 
-  async jobRun(key: JobKey, onLine?: (line: string, stream: 'stdout' | 'stderr') => void) {
+  async jobRun(
+    key: JobKey,
+    onLine?: (line: string, stream: 'stdout' | 'stderr') => void,
+    signal?: AbortSignal,
+  ) {
     const jobs = this.berth.jobs();
     const entry = await jobs.find(key);
     jobs.checkManual(entry);
-    return jobs.run(entry, { trigger: 'manual', ...(onLine ? { onLine } : {}) });
+    return jobs.run(entry, {
+      trigger: 'manual',
+      ...(onLine ? { onLine } : {}),
+      ...(signal ? { signal } : {}),
+    });
   }
 
   async close(): Promise<void> {

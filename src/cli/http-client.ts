@@ -170,7 +170,7 @@ export class HttpClient implements BerthClient {
     const op = await this.api.json('POST', `${jobPath(this.name(key.stack), key)}/run`, OperationSchema, {
       body: {},
     });
-    return followOperation(
+    const run = await followOperation(
       this.api,
       op,
       OPERATION_RESULTS.job,
@@ -185,6 +185,10 @@ export class HttpClient implements BerthClient {
       },
       this.sleep,
     );
+    // The operation's result leaves the output out (viewers see operations); the history has it.
+    const { items } = await this.jobHistory(key, { limit: 1, before: run.id + 1 });
+    const recorded = items[0];
+    return recorded?.id === run.id ? recorded : run;
   }
 
   async close(): Promise<void> {}

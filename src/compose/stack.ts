@@ -7,6 +7,7 @@ import { mapLimit, projectNameFrom } from './load/discover.js';
 import { projectEnv } from './load/env.js';
 import { resolveServiceEnvironment } from './load/env-files.js';
 import { type Inputs, recordInputs } from './load/inputs.js';
+import type { Lookup } from './load/interpolate.js';
 import { parseProfiles, splitByProfiles } from './load/profiles.js';
 import type { SourceLimits } from './load/source.js';
 import { resolveWorkspace, type StackRef, type Workspace } from './load/workspace.js';
@@ -109,9 +110,25 @@ function writtenValue(sources: Assembled['sources'], path: readonly (string | nu
   return undefined;
 }
 
+/**
+ * The project's secret values: everything its `.env` holds (as written, and as looked up, when the
+ * caller's environment overrides it), and the values of the secret-looking variables the files use.
+ */
+function projectSecrets(
+  env: { vars: Readonly<Record<string, string>>; lookup: Lookup },
+  used: ReadonlySet<string>,
+): string[] {
+  const values = [
+    ...Object.values(env.vars),
+    ...Object.keys(env.vars).map((name) => env.lookup(name)),
+    ...[...used].filter(isSecretName).map((name) => env.lookup(name)),
+  ];
+  return values.filter((v): v is string => typeof v === 'string');
+}
+
 /** See LoadedStack.sensitive. */
 function sensitiveValues(
-  project: Readonly<Record<string, string>>,
+  project: readonly string[],
   model: ComposeFile,
   fromFiles: Readonly<Record<string, readonly string[]>>,
 ): LoadedStack['sensitive'] {
@@ -122,7 +139,7 @@ function sensitiveValues(
       .map(([, value]) => String(value));
     services[name] = [...new Set([...(fromFiles[name] ?? []), ...named])];
   }
-  return { project: [...new Set(Object.values(project))], services };
+  return { project: [...new Set(project)], services };
 }
 
 function onlyActive(model: ComposeFile, active: ReadonlySet<string>): ComposeFile {
@@ -135,10 +152,16 @@ function onlyActive(model: ComposeFile, active: ReadonlySet<string>): ComposeFil
 /** Loads one stack: every error and warning located, or a model the deploy engine can trust. */
 export async function loadStack(ref: StackRef, options: LoadOptions): Promise<StackLoad> {
   const env = await projectEnv(ref.dir, options.env, options.envFiles);
+  // The variables the files interpolate: a secret-looking one's value is masked wherever it lands.
+  const used = new Set<string>();
+  const lookup: Lookup = (name) => {
+    used.add(name);
+    return env.lookup(name);
+  };
   const assembled = await assemble({
     files: ref.files,
     dir: ref.dir,
-    lookup: env.lookup,
+    lookup,
     env: options.env,
     ...(options.limits ? { limits: options.limits } : {}),
   });
@@ -186,7 +209,7 @@ export async function loadStack(ref: StackRef, options: LoadOptions): Promise<St
   checks.push(...graph.diagnostics);
   const xberth = xberthOf(assembled.raw, active, options.registry, locate);
   checks.push(...xberth.diagnostics);
-  const withEnv = await resolveServiceEnvironment(onlyActive(model, active), env.lookup, locate);
+  const withEnv = await resolveServiceEnvironment(onlyActive(model, active), lookup, locate);
   files.push(...withEnv.files);
   checks.push(...withEnv.diagnostics);
   if ((hasErrors(checks) || !graph.graph) && !options.lenient) return done(checks);
@@ -208,7 +231,7 @@ export async function loadStack(ref: StackRef, options: LoadOptions): Promise<St
       ref,
       locate,
       written: (path) => writtenValue(assembled.sources, path),
-      sensitive: sensitiveValues(env.vars, withEnv.model, withEnv.fromFiles),
+      sensitive: sensitiveValues(projectSecrets(env, used), withEnv.model, withEnv.fromFiles),
     },
     files: [...new Set(files)],
     diagnostics: [...diagnostics, ...checks],

@@ -7,6 +7,13 @@ export interface JobOperations {
     key: JobKey,
     page: { limit: number; before?: number },
   ): Promise<{ items: JobRun[]; nextBefore?: number }>;
-  /** Runs it now (a manual run), showing each output line; resolves with the run's record. */
-  jobRun(key: JobKey, onLine?: (line: string, stream: 'stdout' | 'stderr') => void): Promise<JobRun>;
+  /**
+   * Runs it now (a manual run), showing each output line; resolves with the run's record.
+   * Aborting `signal` ends a run made in-process; one made by the server goes on there.
+   */
+  jobRun(
+    key: JobKey,
+    onLine?: (line: string, stream: 'stdout' | 'stderr') => void,
+    signal?: AbortSignal,
+  ): Promise<JobRun>;
 }

@@ -1,3 +1,4 @@
+import { StringDecoder } from 'node:string_decoder';
 import type { Clock } from '../clock.js';
 import type { ContainerSpec, Engine } from '../engine/model.js';
 import { isEngineError } from '../engine/model.js';
@@ -31,9 +32,13 @@ export interface ExecuteDeps {
   readonly clock: Pick<Clock, 'sleep'>;
   /** How long a stopped job gets between TERM and KILL (default 5 s). */
   readonly killGraceMs?: number;
+  /** Where the attempt runs, as soon as it is known: kept so a restarted Berth can end it. */
+  readonly onPlaced?: (where: { readonly container: string; readonly pid?: number }) => void;
 }
 
 const PID_LINE = /^berth-job-pid (\d+)$/;
+/** How long a stop waits for the pid line of an exec that has not reported it yet. */
+const PID_WAIT_MS = 10_000;
 
 /**
  * `exec` jobs run under a small sh wrapper that reports the process id first (the exec's process
@@ -61,7 +66,8 @@ function timeout(deps: ExecuteDeps, ms: number, fire: () => void): AbortControll
   return cancel;
 }
 
-async function killGroup(engine: Engine, container: string, pid: number, signal: 'TERM' | 'KILL') {
+/** Sends `signal` to a process group of a container; a container that is gone needs nothing. */
+export async function killGroup(engine: Engine, container: string, pid: number, signal: 'TERM' | 'KILL') {
   try {
     await engine.exec.run(container, ['sh', '-c', KILL_GROUP, 'berth-kill', String(pid), signal], {
       timeoutMs: 10_000,
@@ -71,7 +77,13 @@ async function killGroup(engine: Engine, container: string, pid: number, signal:
   }
 }
 
-/** Runs `argv` in a running container of the service; a timeout or a shutdown ends the whole process group. */
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Runs `argv` in a running container of the service. A timeout or a shutdown ends the whole
+ * process group (TERM, then KILL); so does any failure of the exec stream once the process is
+ * known, so a retry never runs beside a copy that is still going.
+ */
 async function inContainer(
   deps: ExecuteDeps,
   target: AttemptTarget & { where: { exec: string } },
@@ -80,19 +92,29 @@ async function inContainer(
 ): Promise<AttemptResult> {
   const container = target.where.exec;
   let pid: number | undefined;
-  let stderrHead = '';
+  let pidSeen: () => void = () => {};
+  const known = new Promise<void>((resolve) => {
+    pidSeen = resolve;
+  });
   let stopped: 'timeout' | 'shutdown' | undefined;
+  let ended = false;
   const execAbort = new AbortController();
-  const stop = async (why: 'timeout' | 'shutdown') => {
-    if (stopped) return;
-    stopped = why;
-    if (pid === undefined) {
-      execAbort.abort();
-      return;
-    }
+  const end = async () => {
+    if (pid === undefined) return;
     await killGroup(deps.engine, container, pid, 'TERM');
     await deps.clock.sleep(deps.killGraceMs ?? 5000, execAbort.signal).catch(() => undefined);
-    await killGroup(deps.engine, container, pid, 'KILL');
+    if (!ended) await killGroup(deps.engine, container, pid, 'KILL');
+  };
+  const stop = async (why: 'timeout' | 'shutdown') => {
+    if (stopped || ended) return;
+    stopped = why;
+    // The process may not have said who it is yet: wait for it (bounded), never leave it running.
+    if (pid === undefined) {
+      const waited = new AbortController();
+      await Promise.race([known, deps.clock.sleep(PID_WAIT_MS, waited.signal).catch(() => undefined)]);
+      waited.abort();
+    }
+    await end();
     // The exec's stream ends with its process; if the engine kept it open, stop reading.
     await deps.clock.sleep(2000, execAbort.signal).catch(() => undefined);
     execAbort.abort();
@@ -100,26 +122,32 @@ async function inContainer(
   const timer = timeout(deps, target.timeoutMs, () => void stop('timeout'));
   const onAbort = () => void stop('shutdown');
   signal.addEventListener('abort', onAbort, { once: true });
+  if (signal.aborted) onAbort();
+  const decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
+  let stderrHead = '';
   try {
     const result = await deps.engine.exec.run(container, [...WRAPPER, ...target.argv], {
       maxOutputBytes: 0,
       signal: execAbort.signal,
       onOutput: (stream, data) => {
-        let text = data.toString('utf8');
+        let text = decoders[stream].write(data);
         if (stream === 'stderr' && pid === undefined) {
           stderrHead += text;
           const nl = stderrHead.indexOf('\n');
           if (nl < 0) return;
-          const first = stderrHead.slice(0, nl);
-          const found = PID_LINE.exec(first);
-          if (found) pid = Number(found[1]);
+          const found = PID_LINE.exec(stderrHead.slice(0, nl));
           text = found ? stderrHead.slice(nl + 1) : stderrHead;
           stderrHead = '';
-          if (stopped && pid !== undefined) void killGroup(deps.engine, container, pid, 'KILL');
+          if (found) {
+            pid = Number(found[1]);
+            pidSeen();
+            deps.onPlaced?.({ container, pid });
+          }
         }
         output.push(stream, text);
       },
     });
+    ended = true;
     if (stopped) return { timedOut: stopped === 'timeout', interrupted: stopped === 'shutdown' };
     if (pid === undefined && (result.exitCode === 126 || result.exitCode === 127)) {
       return {
@@ -132,14 +160,15 @@ async function inContainer(
     return { exitCode: result.exitCode, timedOut: false, interrupted: false };
   } catch (error: unknown) {
     if (stopped) return { timedOut: stopped === 'timeout', interrupted: stopped === 'shutdown' };
-    return {
-      timedOut: false,
-      interrupted: false,
-      error: error instanceof Error ? error.message : String(error),
-    };
+    // The stream failed, not necessarily the process: end it, so nothing runs on unrecorded.
+    await end();
+    ended = true;
+    return { timedOut: false, interrupted: false, error: message(error) };
   } finally {
     timer.abort();
     signal.removeEventListener('abort', onAbort);
+    output.push('stdout', decoders.stdout.end());
+    output.push('stderr', decoders.stderr.end());
     output.end();
   }
 }
@@ -161,17 +190,21 @@ async function inOneOff(
     return removal;
   };
   const stop = (why: 'timeout' | 'shutdown') => {
-    if (stopped || id === undefined) return;
+    if (stopped) return;
     stopped = why;
-    // Removing it stops it: the logs stream and the wait end with it.
-    void remove(id);
+    // Removing it stops it: the logs stream and the wait end with it. Before it exists, the
+    // creation below sees `stopped` and removes it at once.
+    if (id !== undefined) void remove(id);
   };
   const timer = timeout(deps, target.timeoutMs, () => stop('timeout'));
   const onAbort = () => stop('shutdown');
+  signal.addEventListener('abort', onAbort, { once: true });
+  if (signal.aborted) onAbort();
   try {
+    if (stopped) return { timedOut: stopped === 'timeout', interrupted: stopped === 'shutdown' };
     id = (await engine.containers.create(spec)).id;
-    signal.addEventListener('abort', onAbort, { once: true });
-    if (signal.aborted) stop('shutdown');
+    deps.onPlaced?.({ container: id });
+    if (stopped) return { timedOut: stopped === 'timeout', interrupted: stopped === 'shutdown' };
     await engine.containers.start(id);
     for await (const line of engine.logs.logs(id, { follow: true })) output.pushLine(line.stream, line.line);
     const exit = await engine.containers.wait(id).catch((error: unknown) => {
@@ -182,11 +215,7 @@ async function inOneOff(
     return { exitCode: exit?.exitCode ?? -1, timedOut: false, interrupted: false };
   } catch (error: unknown) {
     if (stopped) return { timedOut: stopped === 'timeout', interrupted: stopped === 'shutdown' };
-    return {
-      timedOut: false,
-      interrupted: false,
-      error: error instanceof Error ? error.message : String(error),
-    };
+    return { timedOut: false, interrupted: false, error: message(error) };
   } finally {
     timer.abort();
     signal.removeEventListener('abort', onAbort);

@@ -6,7 +6,7 @@ import { OutputTail } from './output.js';
 describe('OutputTail', () => {
   it('masks a secret even when it arrives split between two chunks', () => {
     const lines: string[] = [];
-    const tail = new OutputTail(valueMasker(['hunter2-secret']), (line) => lines.push(line));
+    const tail = new OutputTail(valueMasker(['hunter2-secret']), { onLine: (line) => lines.push(line) });
     tail.push('stdout', 'password is hunt');
     tail.push('stdout', 'er2-secret\nnext');
     tail.end();
@@ -15,7 +15,7 @@ describe('OutputTail', () => {
   });
 
   it('keeps the last bytes, cut at a line, and says that earlier output was dropped', () => {
-    const tail = new OutputTail((t) => t, undefined, 20);
+    const tail = new OutputTail((t) => t, {}, 20);
     for (let i = 1; i <= 10; i++) tail.push('stdout', `line ${i}\n`);
     expect(tail.text()).toBe('[earlier output dropped]\nline 9\nline 10\n');
   });
@@ -26,5 +26,19 @@ describe('OutputTail', () => {
     tail.pushLine('stdout', 'ok');
     expect(tail.stdout()).toBe('ok\n');
     expect(tail.text()).toBe('warning\nok\n');
+  });
+});
+
+describe('OutputTail bounds', () => {
+  it('keeps only the end of an endless line, and counts raw lines before masking', () => {
+    const raw: string[] = [];
+    const tail = new OutputTail(valueMasker(['1000']), { onRawLine: (line) => raw.push(line) });
+    for (let i = 0; i < 200; i++) tail.push('stdout', `${'x'.repeat(1000)}\r`);
+    tail.push('stdout', 'sent 1000\n');
+    expect(raw).toHaveLength(1);
+    expect(raw[0]?.endsWith('\rsent 1000')).toBe(true);
+    expect(raw[0]?.length).toBeLessThanOrEqual(64 * 1024 + 'sent 1000'.length);
+    expect(tail.text().startsWith('[earlier output dropped]')).toBe(true);
+    expect(tail.text().endsWith(`sent ${MASK}\n`)).toBe(true);
   });
 });

@@ -1,7 +1,9 @@
 import type { Clock } from '../clock.js';
+import type { Engine } from '../engine/model.js';
 import type { EventPublisher } from '../events/hub.js';
 import type { JobState } from '../store/index.js';
 import { type JobEntry, keyText } from './catalog.js';
+import { killGroup } from './execute.js';
 import { describeSchedule, nextRun, periodAt, runsBetween } from './schedule.js';
 import type { JobService, JobStores } from './service.js';
 
@@ -9,9 +11,13 @@ import type { JobService, JobStores } from './service.js';
 export const MISSED_AFTER_MS = 60_000;
 /** The longest the loop sleeps: timers past 2^31 ms misfire, and files may change in between. */
 export const MAX_SLEEP_MS = 60_000;
+/** After a job could not be looked at, how soon to look again. */
+const RETRY_AFTER_ERROR_MS = 5_000;
 
 export interface SchedulerDeps {
   readonly jobs: JobService;
+  /** For ending what a stopped Berth left running. */
+  readonly engine: () => Promise<Engine>;
   readonly store: () => JobStores;
   readonly clock: Clock;
   readonly events: () => EventPublisher;
@@ -78,48 +84,82 @@ export class Scheduler {
   /** Stops the runs the loop fired (after the grace of a shutdown). */
   private readonly runs = new AbortController();
   private loop: Promise<void> | undefined;
+  private cleanup: Promise<unknown> | undefined;
+  private readonly fired = new Set<Promise<void>>();
 
   constructor(private readonly deps: SchedulerDeps) {}
 
+  /**
+   * Ends what a stopped Berth left running (an exec job's process group, a one-off's container),
+   * records those runs as interrupted, and starts the loop.
+   */
   start(): void {
-    const interrupted = this.deps.store().jobRuns.interruptRunning('Berth stopped during the run');
+    const store = this.deps.store();
+    const left = store.jobRuns.placesOfRunning();
+    const interrupted = store.jobRuns.interruptRunning('Berth stopped during the run');
     if (interrupted.length > 0) {
       this.deps.logger?.warn(
         { runs: interrupted.map((r) => r.id) },
         'job runs of a previous process recorded as interrupted',
       );
     }
+    this.cleanup = this.endLeftovers(left).catch((error: unknown) =>
+      this.deps.logger?.warn({ err: error }, 'could not end what a previous process left running'),
+    );
     this.loop = this.run();
   }
 
-  /** Looks at every job once (tests; the loop calls it). Returns when the next job is due. */
+  private async endLeftovers(left: ReturnType<JobStores['jobRuns']['placesOfRunning']>): Promise<void> {
+    if (left.length === 0) return;
+    const engine = await this.deps.engine();
+    for (const place of left) {
+      if (place.pid !== undefined) await killGroup(engine, place.container, place.pid, 'KILL');
+      else await engine.containers.remove(place.container, { force: true }).catch(() => undefined);
+    }
+  }
+
+  /** Looks at every job once (tests; the loop calls it). Returns when it should look again. */
   async tick(): Promise<Date | undefined> {
     const now = this.deps.clock.now();
-    const store = this.deps.store();
     let soonest: Date | undefined;
     for (const entry of await this.deps.jobs.jobs()) {
-      const state = store.jobState.get(entry.key);
-      const due = decide(entry, state, now);
-      const anchorAt = due.reset || !state ? now : state.anchorAt;
-      store.jobState.schedule(entry.key, {
-        schedule: describeSchedule(entry.definition.schedule),
-        anchorAt,
-        nextAt: due.next,
-      });
-      if (due.missed) this.recordMissed(entry, due.missed);
-      if (due.run) this.fire(entry, due.run);
-      const current = store.jobState.get(entry.key);
-      if (current && isOverdue(entry, current, now)) {
-        store.jobState.overdue(entry.key, now);
-        this.publish(
-          entry,
-          'missed',
-          `${keyText(entry.key)} has not succeeded for more than twice its period`,
+      try {
+        const next = this.consider(entry, now);
+        if (!soonest || next < soonest) soonest = next;
+      } catch (error: unknown) {
+        // One job's trouble (a damaged row) must not cost the others their runs: look again soon.
+        this.deps.logger?.error(
+          { err: error, job: keyText(entry.key) },
+          'the scheduler could not look at a job',
         );
+        const retry = new Date(now.getTime() + RETRY_AFTER_ERROR_MS);
+        if (!soonest || retry < soonest) soonest = retry;
       }
-      if (!soonest || due.next < soonest) soonest = due.next;
     }
     return soonest;
+  }
+
+  /** Decides for one job, records where the schedule is, and fires what is due. */
+  private consider(entry: JobEntry, now: Date): Date {
+    const store = this.deps.store();
+    const state = store.jobState.get(entry.key);
+    const due = decide(entry, state, now);
+    const anchorAt = due.reset || !state ? now : state.anchorAt;
+    // At most once: the schedule moves on before the run starts, so a crash in between loses a
+    // run rather than repeating one (a repeated send or charge is the worse failure).
+    store.jobState.schedule(entry.key, {
+      schedule: describeSchedule(entry.definition.schedule),
+      anchorAt,
+      nextAt: due.next,
+    });
+    if (due.run) this.fire(entry, due.run);
+    if (due.missed) this.recordMissed(entry, due.missed);
+    const current = store.jobState.get(entry.key);
+    if (current && isOverdue(entry, current, now)) {
+      store.jobState.overdue(entry.key, now);
+      this.publish(entry, 'missed', `${keyText(entry.key)} has not succeeded for more than twice its period`);
+    }
+    return due.next;
   }
 
   private recordMissed(entry: JobEntry, missed: NonNullable<Due['missed']>): void {
@@ -141,22 +181,30 @@ export class Scheduler {
   }
 
   private fire(entry: JobEntry, due: NonNullable<Due['run']>): void {
-    void this.deps.jobs
+    const run = this.deps.jobs
       .run(entry, { trigger: due.trigger, scheduledAt: due.scheduledAt, signal: this.runs.signal })
-      .catch((error: unknown) =>
-        this.deps.logger?.error({ err: error, job: keyText(entry.key) }, 'a job run failed to start'),
+      .then(
+        () => undefined,
+        (error: unknown) =>
+          this.deps.logger?.error({ err: error, job: keyText(entry.key) }, 'a job run failed to start'),
       );
+    this.fired.add(run);
+    void run.finally(() => this.fired.delete(run));
   }
 
   private publish(entry: JobEntry, type: string, message: string, run?: number): void {
-    this.deps.events().publish({
-      kind: 'job',
-      type,
-      stack: entry.key.stack,
-      service: entry.key.service,
-      message,
-      data: { job: entry.key.job, ...(run !== undefined ? { run } : {}) },
-    });
+    try {
+      this.deps.events().publish({
+        kind: 'job',
+        type,
+        stack: entry.key.stack,
+        service: entry.key.service,
+        message,
+        data: { job: entry.key.job, ...(run !== undefined ? { run } : {}) },
+      });
+    } catch (error: unknown) {
+      this.deps.logger?.warn({ err: error }, 'a job event could not be stored');
+    }
   }
 
   private async run(): Promise<void> {
@@ -181,7 +229,9 @@ export class Scheduler {
   async drain(graceMs: number): Promise<void> {
     this.stop.abort();
     await this.loop;
-    const settled = this.deps.jobs.idle();
+    await this.cleanup;
+    // Only the runs this loop started: manual runs are operations, drained by the runner.
+    const settled = Promise.allSettled([...this.fired]);
     const grace = new AbortController();
     const late = await Promise.race([
       settled.then(() => false),

@@ -1,17 +1,16 @@
 import type { JobKey, JobRun, JobTrigger } from '../api/jobs.js';
 import type { Clock } from '../clock.js';
 import type { LoadedStack } from '../compose/stack.js';
-import { serviceContainers } from '../deploy/containers.js';
-import { desiredState } from '../deploy/desired.js';
 import type { Engine } from '../engine/model.js';
 import type { EventPublisher } from '../events/hub.js';
-import type { Store } from '../store/index.js';
+import type { FinishRunInput, Store } from '../store/index.js';
 import { budgetPeriod, consumedBy, remaining, withRemaining } from './budget.js';
 import { type JobEntry, jobEntries, keyText } from './catalog.js';
 import { JobError } from './errors.js';
-import { type AttemptResult, type AttemptTarget, runAttempt } from './execute.js';
+import { type AttemptResult, runAttempt } from './execute.js';
 import { OutputTail } from './output.js';
 import { OverlapGuard } from './overlap.js';
+import { attemptTarget } from './target.js';
 import { verdict } from './verdict.js';
 
 export type JobStores = Pick<Store, 'jobRuns' | 'jobState' | 'jobBudget'>;
@@ -133,15 +132,17 @@ export class JobService {
     const signal = request.signal ?? new AbortController().signal;
     let last: JobRun | undefined;
     for (let attempt = 1; attempt <= definition.retries.count + 1; attempt++) {
+      // A run let through after a queue, or a retry, must not start once Berth is stopping.
+      if (signal.aborted) return last ?? this.skip(entry, request, 'Berth is stopping');
       const budget = this.budgetLeft(entry);
       if (budget && budget.left === 0) {
         return this.skip(
           entry,
           request,
-          `budget spent: ${budget.consumed} of ${budget.limit} this ${definition.budget?.per} (resets at ${budget.resetsAt.toISOString()})`,
+          `budget spent: ${budget.consumed} of ${budget.limit} this ${definition.budget?.per} (resets at ${budget.period.end.toISOString()})`,
         );
       }
-      last = await this.attempt(entry, request, attempt, budget?.left, signal);
+      last = await this.attempt(entry, request, attempt, budget, signal);
       if (last.status === 'succeeded' || last.status === 'interrupted') break;
       if (attempt <= definition.retries.count) {
         const wait = definition.retries.backoffMs * 2 ** (attempt - 1);
@@ -169,32 +170,14 @@ export class JobService {
     if (!budget) return undefined;
     const period = budgetPeriod(budget.per, this.deps.clock.now(), entry.definition.schedule.timezone);
     const consumed = this.deps.store().jobBudget.consumed(entry.key, period.start);
-    return { limit: budget.limit, consumed, left: remaining(budget, consumed), resetsAt: period.end, period };
-  }
-
-  private async target(entry: JobEntry, runId: number, argv: readonly string[]): Promise<AttemptTarget> {
-    const { key, definition } = entry;
-    const engine = await this.deps.engine();
-    const base = { ...key, runId, argv, timeoutMs: definition.timeoutMs };
-    if (definition.run === 'oneoff') {
-      const desired = desiredState(entry.stack, { imageIds: new Map(), installCompleted: () => true });
-      const spec = desired.services[key.service]?.replicas[0]?.spec;
-      if (!spec) throw new Error(`service ${key.service} has no container to copy`);
-      return { ...base, where: { oneoff: spec } };
-    }
-    const running = (await serviceContainers(engine, key.stack, key.service)).find(
-      (c) => c.state === 'running',
-    );
-    if (!running)
-      throw new Error(`no running container of ${key.service}; \`berth up ${key.stack}\` starts it`);
-    return { ...base, where: { exec: running.id } };
+    return { limit: budget.limit, consumed, left: remaining(budget, consumed), period };
   }
 
   private async attempt(
     entry: JobEntry,
     request: RunRequest,
     attempt: number,
-    left: number | undefined,
+    budget: ReturnType<JobService['budgetLeft']>,
     signal: AbortSignal,
   ): Promise<JobRun> {
     const { key, definition } = entry;
@@ -211,15 +194,23 @@ export class JobService {
       `${keyText(key)} started (run ${started.id}${attempt > 1 ? `, attempt ${attempt}` : ''})`,
       started,
     );
-    const output = new OutputTail(entry.mask, request.onLine);
-    const argv = left === undefined ? definition.argv : withRemaining(definition.argv, left);
+    // What a budgeted run used is counted on its raw output (a masked or dropped line still counts).
+    let consumed = 0;
+    const pattern = definition.budget?.consumed;
+    const output = new OutputTail(entry.mask, {
+      ...(request.onLine ? { onLine: request.onLine } : {}),
+      ...(pattern ? { onRawLine: (line: string) => (consumed += consumedBy(line, pattern)) } : {}),
+    });
+    const argv = budget === undefined ? definition.argv : withRemaining(definition.argv, budget.left);
     let result: AttemptResult;
     try {
-      const target = await this.target(entry, started.id, argv);
+      const target = await attemptTarget(await this.deps.engine(), entry, started.id, argv);
       result = await runAttempt(
         {
           engine: await this.deps.engine(),
           clock: this.deps.clock,
+          onPlaced: (where) =>
+            this.quietly('note where a run runs', () => store.jobRuns.place(started.id, where)),
           ...(this.deps.killGraceMs !== undefined ? { killGraceMs: this.deps.killGraceMs } : {}),
         },
         target,
@@ -233,38 +224,57 @@ export class JobService {
         error: error instanceof Error ? error.message : String(error),
       };
     }
-    const text = output.text();
-    const consumed = definition.budget ? consumedBy(text, definition.budget.consumed) : undefined;
-    if (definition.budget && consumed) {
-      const period = budgetPeriod(definition.budget.per, this.deps.clock.now(), definition.schedule.timezone);
-      store.jobBudget.add(key, period.start, consumed);
-    }
+    // The ledger is charged in the period the run was granted from, whenever it ends.
+    if (budget && consumed > 0)
+      this.quietly('charge the budget', () => store.jobBudget.add(key, budget.period.start, consumed));
     const outcome = verdict(result, output.stdout(), {
       ...(definition.expectOutput !== undefined ? { expect: definition.expectOutput } : {}),
       timeoutMs: definition.timeoutMs,
     });
-    const run = store.jobRuns.finish(started.id, {
+    const run = this.finish(started, {
       status: outcome.status,
       ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}),
       ...(outcome.reason ? { reason: entry.mask(outcome.reason) } : {}),
-      output: text,
-      ...(consumed !== undefined ? { budgetConsumed: consumed } : {}),
+      output: output.text(),
+      ...(budget ? { budgetConsumed: consumed } : {}),
     });
-    if (run.status === 'succeeded') store.jobState.succeeded(key, this.deps.clock.now());
+    if (run.status === 'succeeded')
+      this.quietly('note a success', () => store.jobState.succeeded(key, this.deps.clock.now()));
     this.publish(
       entry,
       'finished',
       `${keyText(key)} ${run.status}${run.exitCode !== undefined ? ` (exit ${run.exitCode})` : ''}`,
       run,
     );
-    for (const listener of this.listeners) {
-      try {
-        listener(run);
-      } catch (error: unknown) {
-        this.deps.logger?.error({ err: error, run: run.id }, 'a job run listener failed');
-      }
-    }
+    for (const listener of this.listeners) this.quietly('tell a run listener', () => listener(run));
     return run;
+  }
+
+  /**
+   * Ends a run's record. When the record cannot be written, the run is still answered as it ended
+   * (and logged); when another process already ended it (a server that restarted and recorded it
+   * interrupted), that record stands.
+   */
+  private finish(started: JobRun, outcome: FinishRunInput): JobRun {
+    try {
+      return this.deps.store().jobRuns.finish(started.id, outcome);
+    } catch (error: unknown) {
+      this.deps.logger?.error({ err: error, run: started.id }, 'the end of a job run could not be recorded');
+      const stored = this.quietly('read a job run', () => this.deps.store().jobRuns.get(started.id));
+      return stored && stored.status !== 'running'
+        ? stored
+        : { ...started, ...outcome, finishedAt: this.deps.clock.now().toISOString() };
+    }
+  }
+
+  /** Runs bookkeeping that must not stop a run's end from being reported; logs what failed. */
+  private quietly<T>(what: string, action: () => T): T | undefined {
+    try {
+      return action();
+    } catch (error: unknown) {
+      this.deps.logger?.error({ err: error }, `could not ${what}`);
+      return undefined;
+    }
   }
 
   private publish(entry: JobEntry, type: string, message: string, run: JobRun): void {

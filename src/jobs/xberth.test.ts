@@ -102,6 +102,23 @@ describe('x-berth.jobs', () => {
     ],
     [{ schedule: '@daily' }, 'command', /needs a command/],
     [{ schedule: '@daily', command: ['x'], timeout: '10' }, 'timeout', /invalid duration/],
+    [{ schedule: '@daily', command: ['x'], timeout: '0s' }, 'timeout', /between 1s and 168h/],
+    [{ schedule: '@daily', command: ['x'], timeout: '200h' }, 'timeout', /between 1s and 168h/],
+    [
+      { schedule: '@daily', command: ['x'], retries: { count: 1, backoff: '25h' } },
+      'retries.backoff',
+      /between 1s and 24h/,
+    ],
+    [
+      {
+        schedule: '@daily',
+        command: ['x'],
+        overlap: 'allow',
+        budget: { limit: 5, per: 'day', consumed: '(?<n>\\d+)' },
+      },
+      'overlap',
+      /one at a time/,
+    ],
   ])('refuses %j at %s', (value, path, message) => {
     const found = findings(value);
     expect(found[0]?.[0]).toBe(path);

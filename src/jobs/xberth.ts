@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatDuration } from '../compose/schema/units.js';
 import type { XBerthSection } from '../compose/xberth/registry.js';
 import { durationSchema } from '../compose/xberth/values.js';
 import { type Budget, compileConsumed } from './budget.js';
@@ -87,6 +88,23 @@ const JobSchema = z
         'write it as an argv list, e.g. [php, bin/console, x], or add shell: true to run it with sh -c inside the container',
       );
     }
+    if (job.budget && job.overlap === 'allow') {
+      fail(
+        ['overlap'],
+        'a budgeted job runs one at a time, so that two runs never spend the same remainder',
+        'use overlap: skip or queue',
+      );
+    }
+    const bound = (path: string[], ms: number | undefined, min: number, max: number, what: string) => {
+      if (ms !== undefined && (ms < min || ms > max))
+        fail(
+          path,
+          `${what} must be between ${formatDuration(min)} and ${formatDuration(max)}`,
+          `e.g. ${what === 'timeout' ? '10m' : '30s'}`,
+        );
+    };
+    bound(['timeout'], job.timeout, 1000, 7 * 86_400_000, 'timeout');
+    bound(['retries', 'backoff'], job.retries?.backoff, 1000, 86_400_000, 'backoff');
     if (job.shell === true && Array.isArray(job.command)) {
       fail(
         ['shell'],

@@ -14,6 +14,13 @@ describe('valueMasker', () => {
     expect(valueMasker(['a.b*c(d)'])('x a.b*c(d) axbbc(d)')).toBe(`x ${MASK} axbbc(d)`);
   });
 
+  it('hides a multi-line value whole and each of its lines', () => {
+    const pem = '-----BEGIN KEY-----\nMIIEabcdefgh\n-----END KEY-----';
+    const mask = valueMasker([pem]);
+    expect(mask(`key: ${pem}`)).toBe(`key: ${MASK}`);
+    expect(mask('line 2 is MIIEabcdefgh')).toBe(`line 2 is ${MASK}`);
+  });
+
   it('leaves values shorter than four characters, and text without values, alone', () => {
     expect(valueMasker(['1', 'yes', ''])('1 yes no')).toBe('1 yes no');
     expect(valueMasker([])('anything')).toBe('anything');

@@ -13,7 +13,11 @@ const literally = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'
  * are matched first, so a secret that contains another is hidden whole.
  */
 export function valueMasker(values: readonly string[]): (text: string) => string {
-  const kept = [...new Set(values.filter((v) => v.length >= MIN_MASKED_LENGTH))].sort(
+  // A multi-line value (a PEM key) is also hidden line by line: output is masked a line at a time.
+  const pieces = values.flatMap((v) =>
+    v.includes('\n') ? [v, ...v.split(/\r?\n/).map((l) => l.trim())] : [v],
+  );
+  const kept = [...new Set(pieces.filter((v) => v.length >= MIN_MASKED_LENGTH))].sort(
     (a, b) => b.length - a.length,
   );
   if (kept.length === 0) return (text) => text;

@@ -50,8 +50,18 @@ export interface JobRunStore {
   list(key: JobKey, options: { limit: number; before?: number }): { items: JobRun[]; nextBefore?: number };
   /** The newest run of each job that started (any status but skipped and missed). */
   latest(key: JobKey): JobRun | undefined;
+  /** Notes where a running run runs. */
+  place(id: number, where: RunPlace): void;
+  /** Where the runs recorded as running run (those a stopped process may have left behind). */
+  placesOfRunning(): Array<{ readonly id: number } & RunPlace>;
   /** Runs a stopped process left `running`: recorded as interrupted. Call once at start. */
   interruptRunning(reason: string): JobRun[];
+}
+
+/** A run's container, and for an exec job the process group it leads there. */
+export interface RunPlace {
+  readonly container: string;
+  readonly pid?: number;
 }
 
 const RowSchema = z.object({
@@ -71,6 +81,8 @@ const RowSchema = z.object({
   budget_consumed: z.number().int().nullable(),
   missed_json: z.string().nullable(),
 });
+
+const PlaceRow = z.object({ id: z.number().int(), container: z.string(), pid: z.number().int().nullable() });
 
 const MissedSchema = z.object({
   count: z.number().int(),
@@ -129,19 +141,27 @@ export function createJobRunStore(
        ORDER BY id DESC LIMIT 1`,
     ),
     running: db.prepare("SELECT * FROM job_runs WHERE status = 'running' ORDER BY id"),
+    place: db.prepare("UPDATE job_runs SET container = ?, pid = ? WHERE id = ? AND status = 'running'"),
+    places: db.prepare(
+      "SELECT id, container, pid FROM job_runs WHERE status = 'running' AND container IS NOT NULL ORDER BY id",
+    ),
     prune: db.prepare(
       `DELETE FROM job_runs WHERE stack = @stack AND service = @service AND job = @job AND status != 'running'
          AND id <= (SELECT id FROM job_runs WHERE stack = @stack AND service = @service AND job = @job
                     ORDER BY id DESC LIMIT 1 OFFSET @keep)`,
     ),
   };
-  let inserted = 0;
+  /** Records per job since it was last pruned. */
+  const inserted = new Map<string, number>();
   const insert = (
     input: StartRunInput,
     extra: { status: JobRunStatus; finished: boolean; reason?: string; missed?: unknown },
   ) => {
     const now = isoNow(clock);
-    if (++inserted % PRUNE_EVERY === 0) {
+    const id = `${input.stack}/${input.service}/${input.job}`;
+    const count = (inserted.get(id) ?? 0) + 1;
+    inserted.set(id, count % PRUNE_EVERY);
+    if (count === PRUNE_EVERY) {
       q.prune.run({ stack: input.stack, service: input.service, job: input.job, keep: keep - 1 });
     }
     return toRun(
@@ -206,6 +226,17 @@ export function createJobRunStore(
         const row = q.latest.get(key.stack, key.service, key.job);
         return row === undefined ? undefined : toRun(row);
       }),
+    place: (id, where) =>
+      guard(() => {
+        q.place.run(where.container, where.pid ?? null, id);
+      }),
+    placesOfRunning: () =>
+      guard(() =>
+        q.places.all().map((row) => {
+          const r = parseRow(row, PlaceRow, 'job run place');
+          return { id: r.id, container: r.container, ...(r.pid !== null ? { pid: r.pid } : {}) };
+        }),
+      ),
     interruptRunning: (reason) =>
       guard(() => q.running.all().map((row) => finish(toRun(row).id, { status: 'interrupted', reason }))),
   };

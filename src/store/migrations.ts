@@ -239,7 +239,11 @@ export const MIGRATIONS: readonly Migration[] = [
         reason TEXT,
         output TEXT,
         budget_consumed INTEGER,
-        missed_json TEXT
+        missed_json TEXT,
+        -- Where a running run runs (its container, and the process group of an exec job), so that a
+        -- restarted Berth can end what a stopped one left running.
+        container TEXT,
+        pid INTEGER
       );
       CREATE INDEX job_runs_job ON job_runs (stack, service, job, id);
       CREATE INDEX job_runs_running ON job_runs (status) WHERE status = 'running';

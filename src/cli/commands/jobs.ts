@@ -48,8 +48,6 @@ export function formatRuns(runs: readonly JobRun[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-const ENDED_WELL = new Set(['succeeded', 'skipped']);
-
 /** `berth job list|run|history`. */
 export function registerJobs(
   program: Command,
@@ -82,17 +80,27 @@ export function registerJobs(
     .option('--json', 'print the run as JSON (no live output)')
     .action(
       async (stack: string, service: string, name: string, options: { json?: boolean }, command: Command) => {
-        const run = await withClient(factory, command, (c) =>
-          c.jobRun(
-            { stack, service, job: name },
-            options.json
-              ? undefined
-              : (line, stream) => (stream === 'stderr' ? io.stderr : io.stdout)(`${line}\n`),
-          ),
-        );
-        if (options.json) printJson(io, run);
-        else io.stdout(formatRuns([run]));
-        setExit(ENDED_WELL.has(run.status) ? ExitCode.Ok : ExitCode.Invalid);
+        // Ctrl-C ends a run made in-process (--local), which is then recorded as interrupted.
+        const controller = new AbortController();
+        const stop = () => controller.abort(new Error('interrupted'));
+        process.once('SIGINT', stop);
+        try {
+          const run = await withClient(factory, command, (c) =>
+            c.jobRun(
+              { stack, service, job: name },
+              options.json
+                ? undefined
+                : (line, stream) => (stream === 'stderr' ? io.stderr : io.stdout)(`${line}\n`),
+              controller.signal,
+            ),
+          );
+          if (options.json) printJson(io, run);
+          else io.stdout(formatRuns([run]));
+          // Only a run that ran and succeeded is a success: a skipped one did not do the work.
+          setExit(run.status === 'succeeded' ? ExitCode.Ok : ExitCode.Invalid);
+        } finally {
+          process.off('SIGINT', stop);
+        }
       },
     );
 

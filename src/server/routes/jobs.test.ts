@@ -140,6 +140,8 @@ describe('POST /api/v1/stacks/:stack/jobs/:service/:job/run', () => {
       status: 'succeeded',
       result: { status: 'failed', trigger: 'manual', reason: expect.stringMatching(/no engine/) },
     });
+    // Viewers see operations: the result leaves the output out (the history gives it to operators).
+    expect(op.json.result).not.toHaveProperty('output');
     const history = await call('GET', '/api/v1/stacks/alpha/jobs/app/segments/runs', 'alpha-operator');
     expect(history.json.items).toHaveLength(1);
     expect(history.json.items[0]).toHaveProperty('output');

@@ -112,9 +112,11 @@ export function jobRoutes(deps: JobRouteDeps): Route[] {
           stack: params.stack,
           actor: principal.name,
           requestId,
-          run: ({ onEvent, signal }) => {
+          // The operation is visible to viewers: its result is the run without its output, which
+          // operators read from the history (and see live, as `output` events only they receive).
+          run: async ({ onEvent, signal }) => {
             let lines = 0;
-            return deps.jobs.run(entry, {
+            const { output: _operatorsOnly, ...run } = await deps.jobs.run(entry, {
               trigger: 'manual',
               signal,
               // Live lines go into the event log: a flood of output must not push everything else out.
@@ -133,6 +135,7 @@ export function jobRoutes(deps: JobRouteDeps): Route[] {
                 });
               },
             });
+            return run;
           },
         });
         audit({ detail: { operation: op.id, service: params.service, job: params.job } });

@@ -207,6 +207,34 @@ describe('GET /api/v1/events and one-off containers', () => {
   });
 });
 
+describe('GET /api/v1/events and job output', () => {
+  it('sends the output lines of a job run only to operators of its stack', async () => {
+    f = controlFixture();
+    f.control.hub.publish({
+      kind: 'job',
+      type: 'output',
+      stack: 'alpha',
+      service: 'app',
+      message: 'a secret-ish line',
+    });
+    f.control.hub.publish({
+      kind: 'job',
+      type: 'finished',
+      stack: 'alpha',
+      service: 'app',
+      message: 'alpha/app/j succeeded',
+    });
+    const viewer = await subscribe('/api/v1/events', 'alpha-viewer');
+    const operator = await subscribe('/api/v1/events', 'alpha-operator');
+    expect((await viewer.next())?.data.message).toBe('alpha/app/j succeeded');
+    expect((await operator.take(2)).map((m) => m.data.message)).toEqual([
+      'a secret-ish line',
+      'alpha/app/j succeeded',
+    ]);
+    for (const sse of [viewer, operator]) await sse.cancel();
+  });
+});
+
 describe('GET /api/v1/events connection', () => {
   it('sends heartbeats while idle', async () => {
     f = controlFixture({ heartbeatMs: 5 });

@@ -138,7 +138,13 @@ export function streamRoutes(deps: StreamRouteDeps): Route[] {
           (e.stack === undefined ? can(principal, 'viewer') : can(principal, 'viewer', e.stack)) &&
           (query.stack === undefined || e.stack === query.stack) &&
           (query.operation === undefined || e.operation === query.operation) &&
-          (query.oneoff === 'true' || !isOneOffContainerEvent(e));
+          (query.oneoff === 'true' || !isOneOffContainerEvent(e)) &&
+          // A job's output lines, like logs, may carry what only operators may read.
+          !(
+            e.kind === 'job' &&
+            e.type === 'output' &&
+            (e.stack === undefined || !can(principal, 'operator', e.stack))
+          );
         const stream = eventStream({
           hub: deps.hub,
           after: lastEventId(header('last-event-id'), query.after),

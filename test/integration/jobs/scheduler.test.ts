@@ -58,7 +58,13 @@ const jobs = (stacks = () => [loaded]) =>
     killGraceMs: 200,
   });
 const scheduler = (service: JobService) =>
-  new Scheduler({ jobs: service, store: () => store, clock, events: () => hub });
+  new Scheduler({
+    jobs: service,
+    engine: async () => h.engine,
+    store: () => store,
+    clock,
+    events: () => hub,
+  });
 const runs = (job: string) =>
   store.jobRuns.list({ stack, service: 'app', job }, { limit: 20 }).items.map((r) => ({
     trigger: r.trigger,
