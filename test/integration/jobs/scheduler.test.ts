@@ -149,6 +149,30 @@ describe.sequential('the scheduler (injected clock, real engine)', () => {
     expect(ps.stdout).not.toContain('sleep 120');
   });
 
+  it('ends the process group a stopped Berth left running, and records the run as interrupted', async () => {
+    const long = await h.load(h.writeStack(LONG), stack);
+    const crashed = jobs(() => [long]);
+    const entry = await crashed.find({ stack, service: 'app', job: 'long' });
+    // The "crashed" process's run keeps going; its record says where it runs.
+    const orphan = crashed.run(entry, { trigger: 'manual' });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const [placed] = store.jobRuns.placesOfRunning();
+    expect(placed?.pid).toBeGreaterThan(0);
+    const s = scheduler(jobs(() => [long]));
+    s.start();
+    await s.drain(0);
+    expect(store.jobRuns.get(placed?.id ?? 0)).toMatchObject({ status: 'interrupted' });
+    const [app] = await h.engine.containers.list({ 'dev.berth.stack': stack, 'dev.berth.service': 'app' });
+    const ps = await h.engine.exec.run(app?.id ?? '', [
+      'sh',
+      '-c',
+      'cat /proc/[0-9]*/cmdline | tr "\\0" " "',
+    ]);
+    expect(ps.stdout).not.toContain('sleep 120');
+    // The old process's own record of the end finds the run already ended, and keeps that.
+    expect(await orphan).toMatchObject({ status: 'interrupted' });
+  });
+
   it('records runs a killed process left running as interrupted when it starts again', async () => {
     const left = store.jobRuns.start({ stack, service: 'app', job: 'tick', trigger: 'schedule', attempt: 1 });
     const s = scheduler(jobs());
