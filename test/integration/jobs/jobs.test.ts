@@ -129,7 +129,13 @@ describe('jobs on the real engine', () => {
   it('runs an exec job in the service container, keeping its output', async () => {
     const r = await run(service(h.store), 'app', 'hello');
     expect(r).toMatchObject({ status: 'succeeded', exitCode: 0, trigger: 'manual', attempt: 1 });
-    expect(r.output).toMatch(/^hello from [0-9a-f]{12}\nwarn\n$/);
+    // stdout and stderr are two streams: their lines keep their own order, not each other's.
+    expect(
+      r.output
+        ?.split('\n')
+        .filter((l) => l !== '')
+        .sort(),
+    ).toEqual([expect.stringMatching(/^hello from [0-9a-f]{12}$/), 'warn']);
     expect(r.durationMs).toBeGreaterThanOrEqual(0);
   });
 
