@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type {
   BuildEvent,
   ContainerInfo,
@@ -41,6 +42,10 @@ export interface ContainerClient {
     options?: { condition?: 'not-running' | 'next-exit' | 'removed'; signal?: AbortSignal },
   ): Promise<{ exitCode: number; error?: string }>;
   restart(idOrName: string, timeoutSeconds?: number): Promise<void>;
+  /** `path` of the container as a tar stream; a stopped container's volumes are read too. */
+  getArchive(idOrName: string, path: string, signal?: AbortSignal): Promise<Readable>;
+  /** Extracts a tar stream into `path` (an existing directory) of the container. */
+  putArchive(idOrName: string, path: string, tar: Readable): Promise<void>;
 }
 
 export interface ImageBuildOptions {
@@ -104,9 +109,23 @@ export interface ExecOptions {
   readonly onOutput?: (stream: 'stdout' | 'stderr', data: Buffer) => void;
 }
 
+/** A command's standard output as a stream (a database dump), and how the command ended. */
+export interface ExecStream {
+  /** Standard output as it comes; reading slowly slows the command down (backpressure). */
+  readonly stdout: Readable;
+  /** Settles once stdout has ended: the exit code, and the last bytes of standard error. */
+  readonly done: Promise<{ readonly exitCode: number; readonly stderr: string }>;
+}
+
 export interface ExecClient {
   /** Runs `argv` (never a shell string) in a running container and collects its output. */
   run(containerId: string, argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
+  /** Runs `argv` in a running container and streams its standard output, in bounded memory. */
+  stream(
+    containerId: string,
+    argv: readonly string[],
+    options?: Pick<ExecOptions, 'user' | 'env' | 'workdir' | 'signal'>,
+  ): Promise<ExecStream>;
 }
 
 export interface LogOptions {

@@ -24,6 +24,29 @@ export function containerClient(transport: Transport): ContainerClient {
   };
 
   return {
+    async getArchive(idOrName, path, signal) {
+      return transport.stream({
+        method: 'GET',
+        path: `/containers/${seg(idOrName)}/archive`,
+        query: { path },
+        ...(signal ? { signal } : {}),
+        action: `read ${path} from`,
+        resource: about(idOrName),
+      });
+    },
+
+    async putArchive(idOrName, path, tar) {
+      await transport.json({
+        method: 'PUT',
+        path: `/containers/${seg(idOrName)}/archive`,
+        query: { path },
+        file: tar,
+        headers: { 'Content-Type': 'application/x-tar' },
+        action: `write ${path} into`,
+        resource: about(idOrName),
+      });
+    },
+
     async list(selector, options = {}) {
       const raw = await transport.json({
         method: 'GET',

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ExecClient } from './clients.js';
 import { FrameDecoder } from './demux.js';
@@ -45,8 +46,86 @@ export function toExecCreateBody(
   };
 }
 
+/** Standard error kept by a streamed exec: its end, where the error is. */
+const STDERR_TAIL_BYTES = 8 * 1024;
+
 export function execClient(transport: Transport): ExecClient {
   return {
+    async stream(containerId, argv, options = {}) {
+      const resource = `container ${containerId}`;
+      const action = `exec ${JSON.stringify(argv[0] ?? '')} in`;
+      if (argv.length === 0) {
+        throw new EngineError('ENGINE_BAD_REQUEST', `exec in ${resource}: no command given`, {
+          resource,
+          hint: 'pass the command as an argv array',
+        });
+      }
+      const created = (await transport.json({
+        method: 'POST',
+        path: `/containers/${seg(containerId)}/exec`,
+        body: toExecCreateBody(argv, options),
+        ...(options.signal ? { signal: options.signal } : {}),
+        action,
+        resource,
+      })) as { Id?: string };
+      const execId = created.Id ?? '';
+      const response = await transport.stream({
+        method: 'POST',
+        path: `/exec/${seg(execId)}/start`,
+        body: { Detach: false, Tty: false },
+        ...(options.signal ? { signal: options.signal } : {}),
+        action,
+        resource,
+      });
+      let stderr = Buffer.alloc(0);
+      const keep = (data: Buffer) => {
+        stderr = Buffer.concat([stderr, data]);
+        if (stderr.length > STDERR_TAIL_BYTES) stderr = stderr.subarray(-STDERR_TAIL_BYTES);
+      };
+      let finished: (value: { exitCode: number; stderr: string }) => void = () => {};
+      let failed: (error: unknown) => void = () => {};
+      const done = new Promise<{ exitCode: number; stderr: string }>((resolve, reject) => {
+        finished = resolve;
+        failed = reject;
+      });
+      // Unhandled when nobody waits for it: the stream's own error reaches the reader anyway.
+      done.catch(() => undefined);
+      const context = { endpoint: transport.endpoint, action, resource };
+      async function* frames(): AsyncGenerator<Buffer> {
+        const decoder = new FrameDecoder();
+        try {
+          for await (const chunk of chunksOf(response, context, options.signal)) {
+            for (const frame of decoder.push(chunk)) {
+              if (frame.stream === 'stderr') keep(frame.data);
+              else yield frame.data;
+            }
+          }
+          for (const frame of decoder.end()) {
+            if (frame.stream === 'stderr') keep(frame.data);
+            else yield frame.data;
+          }
+          const signal = options.signal ?? new AbortController().signal;
+          finished({
+            exitCode: await exitCodeOf(transport, execId, signal, action, resource),
+            stderr: stderr.toString('utf8'),
+          });
+        } catch (error: unknown) {
+          failed(stdout.destroyed ? unread() : error);
+          throw error;
+        } finally {
+          response.destroy();
+        }
+      }
+      const unread = () =>
+        new EngineError('ENGINE_FAILED', `${action} ${resource}: the output was not read to its end`, {
+          resource,
+        });
+      const stdout = Readable.from(frames(), { objectMode: false });
+      // A reader that stops early (destroy) ends the generator: the exec's stream closes with it.
+      stdout.once('close', () => failed(unread()));
+      return { stdout, done };
+    },
+
     async run(containerId, argv, options = {}) {
       const resource = `container ${containerId}`;
       if (argv.length === 0) {
