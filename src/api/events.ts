@@ -7,9 +7,10 @@ import { OperationKindSchema, OperationStatusSchema } from './operations.js';
 /**
  * `operation`: started and finished; `deploy`: a step of a running deploy; `container`: the
  * engine's state changes; `job`: a job run's start, output lines (manual runs) and end, and
- * `missed` and `failed` when a job needs attention.
+ * `missed` and `failed` when a job needs attention; `backup`: a backup started, completed, failed or
+ * pruned, a drill started, passed or failed, and progress lines of a manual run.
  */
-export const EventKindSchema = z.enum(['operation', 'deploy', 'container', 'job']);
+export const EventKindSchema = z.enum(['operation', 'deploy', 'container', 'job', 'backup']);
 export type EventKind = z.output<typeof EventKindSchema>;
 
 /** An event of the log; its `id` is the SSE id that `Last-Event-ID` resumes after. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BackupSchema } from './backups.js';
 import { DownResultSchema, RestartResultSchema, UpResultSchema } from './deploy.js';
 import { ErrorInfoSchema } from './http.js';
 import { JobRunSchema } from './jobs.js';
@@ -7,7 +8,7 @@ import { JobRunSchema } from './jobs.js';
 // caller follows them on the event stream.
 
 /** Every kind of operation, declared once: a capability that adds one adds it here. */
-export const OperationKindSchema = z.enum(['up', 'down', 'restart', 'job']);
+export const OperationKindSchema = z.enum(['up', 'down', 'restart', 'job', 'backup', 'drill']);
 export type OperationKind = z.output<typeof OperationKindSchema>;
 
 export const OperationStatusSchema = z.enum(['running', 'succeeded', 'failed', 'interrupted']);
@@ -20,6 +21,10 @@ export const OPERATION_RESULTS = {
   restart: RestartResultSchema,
   /** A manual job run: its record, output included (the caller is an operator). */
   job: JobRunSchema,
+  /** A backup taken now (and drilled, when its policy says after-each). */
+  backup: BackupSchema,
+  /** A drill of a backup: the backup with its drill result. */
+  drill: BackupSchema,
 } as const satisfies Record<OperationKind, z.ZodType>;
 export type OperationResult<K extends OperationKind> = z.output<(typeof OPERATION_RESULTS)[K]>;
 

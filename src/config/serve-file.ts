@@ -5,6 +5,7 @@ import { type Diagnostic, didYouMean, SpecCode } from '../compose/diagnostics.js
 import { decodeSource } from '../compose/load/source.js';
 import { type Path, parseYaml } from '../compose/load/yaml.js';
 import { parseEngineHost } from '../engine/model.js';
+import { BACKUP_KEYS, BackupSectionSchema, STORE_KEYS } from './backup-settings.js';
 import {
   MAX_CONFIG_BYTES,
   SERVE_CONFIG_CODE,
@@ -41,6 +42,18 @@ const KEYS: Record<string, { readonly expect: string; readonly hint: string }> =
     expect: 'a number of seconds from 0 to 3600',
     hint: 'e.g. `shutdownGrace: 60`',
   },
+  backup: {
+    expect: 'a mapping with `stores`, `recipients` and `identity`',
+    hint: 'see "Backups" in the README: stores (where), recipients (age public keys), identity (the key file)',
+  },
+  'backup.recipients': {
+    expect: 'a list of age recipients (public keys starting with age1)',
+    hint: 'e.g. `recipients: [age1…]`; `age-keygen` prints one',
+  },
+  'backup.identity': {
+    expect: 'the path of an age identity file',
+    hint: pathKeyHint('identity: /etc/berth/backup.key'),
+  },
 };
 
 const text = z.string().trim().min(1);
@@ -67,12 +80,22 @@ const FileSchema = z
     stateDir: pathValue,
     dockerHost: engineHost,
     shutdownGrace: z.number().min(0).max(3600),
+    backup: BackupSectionSchema,
   })
   .partial();
 export type FileConfig = z.infer<typeof FileSchema>;
 
 const TOP_KEYS = Object.keys(FileSchema.shape);
 const TLS_KEYS = ['cert', 'key'];
+
+/** The keys a mapping at `at` may hold, for "did you mean" hints. */
+function knownKeysAt(at: Path): readonly string[] {
+  if (at.length === 0) return TOP_KEYS;
+  if (at[0] === 'tls') return TLS_KEYS;
+  if (at[0] === 'backup' && at.length === 1) return BACKUP_KEYS;
+  if (at[0] === 'backup' && at[1] === 'stores' && at.length === 3) return STORE_KEYS;
+  return [];
+}
 
 function describe(value: unknown): string {
   if (value === null || value === undefined) return 'nothing (an empty value)';
@@ -125,7 +148,7 @@ function fileProblems(error: z.ZodError, input: unknown): FileProblem[] {
     const at = issue.path as (string | number)[];
     const name = at.join('.');
     if (issue.code === 'unrecognized_keys') {
-      const known = at.length === 0 ? TOP_KEYS : TLS_KEYS;
+      const known = knownKeysAt(at);
       for (const key of issue.keys) {
         problems.push({
           path: [...at, key],

@@ -1,3 +1,4 @@
+import type { BackupSettings } from './backup-settings.js';
 /*
  * The settings of `berth serve` and the problems a configuration can have: shared by the file
  * reader (serve-config-file.ts) and the merge (serve-config.ts).
@@ -48,6 +49,8 @@ export interface ServeSettings {
   readonly shutdownGraceMs: number;
   /** The config file read, absolute; absent without one. */
   readonly configFile?: string;
+  /** Backup stores and encryption (`backup:` in the config file); absent: backups are off. */
+  readonly backup?: BackupSettings;
   readonly sources: Readonly<Record<SettingName, SettingSource>>;
 }
 

@@ -1,4 +1,5 @@
 import { dirname, resolve } from 'node:path';
+import { resolveBackupSection } from './backup-settings.js';
 import { cliConfig } from './cli.js';
 import { checkFile, type FileConfig, readServeConfigFile } from './serve-file.js';
 import {
@@ -183,6 +184,16 @@ export function resolveServeConfig(input: ServeConfigInput): ServeConfigResult {
     }
   }
 
+  const backup = file.backup ? resolveBackupSection(file.backup, fileDir) : undefined;
+  if (backup?.defaultStore !== undefined && !(backup.defaultStore in backup.stores)) {
+    errors.push(
+      problem(
+        `backup.defaultStore names ${backup.defaultStore}, which is not among backup.stores`,
+        `stores: ${Object.keys(backup.stores).join(', ')}`,
+      ),
+    );
+  }
+
   if (errors.length > 0) return { ok: false, errors };
   return {
     ok: true,
@@ -196,6 +207,7 @@ export function resolveServeConfig(input: ServeConfigInput): ServeConfigResult {
       ...(dockerHost === undefined ? {} : { dockerHost }),
       shutdownGraceMs: grace * 1000,
       ...(configFile === undefined ? {} : { configFile }),
+      ...(backup === undefined ? {} : { backup }),
       sources,
     },
   };

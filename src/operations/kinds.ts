@@ -9,7 +9,7 @@ export interface OperationPolicy {
    */
   readonly exclusive: boolean;
   /** The kind of the events its body reports (`ctx.onEvent`). */
-  readonly events: 'deploy' | 'job';
+  readonly events: 'deploy' | 'job' | 'backup';
 }
 
 /** Every operation kind's policy; the kinds themselves are declared once, in the API contract. */
@@ -18,4 +18,6 @@ export const OPERATION_POLICIES: Readonly<Record<OperationKind, OperationPolicy>
   down: { exclusive: true, events: 'deploy' },
   restart: { exclusive: true, events: 'deploy' },
   job: { exclusive: false, events: 'job' },
+  backup: { exclusive: false, events: 'backup' },
+  drill: { exclusive: false, events: 'backup' },
 };

@@ -5,6 +5,7 @@ import type { Clock } from '../clock.js';
 import { type AppliedSpecStore, createAppliedSpecStore } from './applied-specs.js';
 import { type AuditLogStore, createAuditLogStore } from './audit-log.js';
 import { type AuthStore, createAuthStore } from './auth-store.js';
+import { type BackupStore, createBackupStore } from './backups.js';
 import { createDeploymentStore, type DeploymentStore } from './deployments.js';
 import { guard, StoreError, toStoreError } from './errors.js';
 import { createEventStore, type EventStore } from './events.js';
@@ -48,6 +49,7 @@ export interface Store {
   readonly jobRuns: JobRunStore;
   readonly jobState: JobStateStore;
   readonly jobBudget: JobBudgetStore;
+  readonly backups: BackupStore;
   schemaVersion(): number;
   /** The connection's effective settings, for `berth doctor` and tests. */
   settings(): StoreSettings;
@@ -123,6 +125,7 @@ function buildStore(db: Database.Database, path: string, clock: Pick<Clock, 'now
     jobRuns: createJobRunStore(db, clock),
     jobState: createJobStateStore(db),
     jobBudget: createJobBudgetStore(db),
+    backups: createBackupStore(db, clock),
     schemaVersion: () => guard(() => appliedVersion(db)),
     settings: () =>
       guard(() => ({

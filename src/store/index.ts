@@ -20,6 +20,7 @@ export type { SetupTokenRecord, SetupTokenStore } from './auth-setup.js';
 export { type AuthStore, createAuthStore } from './auth-store.js';
 export type { ApiTokenRecord, ApiTokenStore } from './auth-tokens.js';
 export type { GrantRecord, StoredRole, UserRecord, UserStore } from './auth-users.js';
+export type { BackupRecord, BackupStore, BeginBackupInput } from './backups.js';
 export {
   DEFAULT_BUSY_TIMEOUT_MS,
   type OpenStoreOptions,

@@ -258,6 +258,38 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: 'backups',
+    // Every backup Berth took or tried: where its artifact is, its manifest once complete, and the
+    // last restore drill. A row is listed as a backup only when completed; `in_use` keeps pruning
+    // away from one a drill or restore reads. The schedules of backup policies are kept in
+    // job_state under the reserved names @backup and @drill.
+    up: `
+      CREATE TABLE backups (
+        id TEXT PRIMARY KEY,
+        stack TEXT NOT NULL,
+        service TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        store TEXT NOT NULL,
+        trigger TEXT NOT NULL CHECK (trigger IN ('schedule', 'manual', 'pre-deploy', 'safety')),
+        status TEXT NOT NULL CHECK (status IN ('running', 'completed', 'failed')),
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        reason TEXT,
+        artifact TEXT,
+        size INTEGER,
+        manifest_json TEXT,
+        drill_status TEXT NOT NULL DEFAULT 'none'
+          CHECK (drill_status IN ('none', 'running', 'passed', 'failed')),
+        drill_at TEXT,
+        drill_ms INTEGER,
+        drill_reason TEXT,
+        in_use TEXT
+      );
+      CREATE INDEX backups_service ON backups (stack, service, started_at);
+    `,
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -1,0 +1,89 @@
+import { type Readable, Transform } from 'node:stream';
+import type { ContentFacts } from '../../api/backups.js';
+import type { ContainerInfo, Engine } from '../../engine/model.js';
+import { BackupError } from '../errors.js';
+import type { BackupKind, BackupPolicy } from '../xberth.js';
+
+/** What a dump needs: the running service container and its policy. */
+export interface DumpContext {
+  readonly engine: Engine;
+  readonly container: ContainerInfo;
+  readonly policy: BackupPolicy;
+  readonly kind: BackupKind;
+  /** A unique id, for temporary files in the container. */
+  readonly id: string;
+  readonly signal: AbortSignal;
+}
+
+/** A dump as it streams, and what is known once it has been read to its end. */
+export interface Dump {
+  readonly stream: Readable;
+  /** Sees every chunk as it passes (facts counted from the dump itself). */
+  readonly observe?: (chunk: Buffer) => void;
+  /** Already compressed formats skip gzip. */
+  readonly compressed: boolean;
+  /** File extension of the plain dump: `sql`, `db`, `rdb`, `tar`. */
+  readonly extension: string;
+  readonly tool: string;
+  readonly server?: string;
+  /** redis: the snapshot file the server reads at start (`dir/dbfilename`). */
+  readonly sourcePath?: string;
+  /** volume: the named volumes copied. */
+  readonly volumes?: readonly string[];
+  /** After the stream ended: checks the tool's exit and returns the content facts. */
+  finish(): Promise<ContentFacts>;
+  /** Always called last, whatever happened: temporary files go, a stopped service starts again. */
+  close?(): Promise<void>;
+}
+
+/** The container's environment as a map (credentials for the dump tools). */
+export function envOf(container: ContainerInfo): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const entry of container.env) {
+    const at = entry.indexOf('=');
+    if (at > 0) env[entry.slice(0, at)] = entry.slice(at + 1);
+  }
+  return env;
+}
+
+/** Runs a short command in the container; a missing binary is a coded error that names it. */
+export async function run(
+  ctx: Pick<DumpContext, 'engine' | 'container'>,
+  argv: readonly string[],
+  options: { env?: Record<string, string>; user?: string; timeoutMs?: number } = {},
+): Promise<string> {
+  const r = await ctx.engine.exec.run(ctx.container.id, argv, {
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.user ? { user: options.user } : {}),
+    timeoutMs: options.timeoutMs ?? 120_000,
+  });
+  if (
+    r.exitCode === 126 ||
+    r.exitCode === 127 ||
+    /executable file not found|not found in \$PATH/.test(r.stdout + r.stderr)
+  ) {
+    throw new BackupError(
+      'BACKUP_TOOL_MISSING',
+      `${argv[0]} is not in the image of ${ctx.container.name}`,
+      `the backup needs ${argv[0]} inside the container; use an image that has it, or set kind: volume`,
+    );
+  }
+  if (r.exitCode !== 0) {
+    throw new BackupError(
+      'BACKUP_DUMP_FAILED',
+      `${argv[0]} failed in ${ctx.container.name} (exit ${r.exitCode}): ${r.stderr.trim().slice(-500)}`,
+      'check that the service is healthy and that the credentials in its environment are right',
+    );
+  }
+  return r.stdout;
+}
+
+/** Passes every chunk on unchanged after showing it to `see` (counting facts as the dump streams by). */
+export function tap(see: (chunk: Buffer) => void): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      see(chunk);
+      done(null, chunk);
+    },
+  });
+}

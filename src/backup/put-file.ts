@@ -1,0 +1,52 @@
+import { Readable } from 'node:stream';
+import { pack } from 'tar-stream';
+import type { Engine } from '../engine/model.js';
+
+/**
+ * Streams `body` (exactly `size` bytes: the manifest's plain size) into the container as
+ * `<dir>/<name>` through the engine's archive API, in bounded memory. A body of another length
+ * fails (a truncated or padded dump never lands as a whole file).
+ */
+export async function putFile(
+  engine: Engine,
+  container: string,
+  target: { dir: string; name: string; size: number; mode?: number; uid?: number; gid?: number },
+  body: Readable,
+): Promise<void> {
+  const tar = pack();
+  const entry = tar.entry({
+    name: target.name,
+    size: target.size,
+    mode: target.mode ?? 0o600,
+    ...(target.uid !== undefined ? { uid: target.uid } : {}),
+    ...(target.gid !== undefined ? { gid: target.gid } : {}),
+  });
+  const upload = engine.containers.putArchive(
+    container,
+    target.dir,
+    Readable.from(tar as AsyncIterable<Buffer>),
+  );
+  try {
+    const ended = new Promise<void>((resolve, reject) => {
+      entry.once('error', reject);
+      entry.once('finish', () => resolve());
+    });
+    ended.catch(() => undefined);
+    for await (const chunk of body) {
+      if (!entry.write(chunk as Buffer)) {
+        await new Promise<void>((resolve, reject) => {
+          entry.once('drain', () => resolve());
+          entry.once('error', reject);
+        });
+      }
+    }
+    entry.end(Buffer.alloc(0));
+    await ended;
+    tar.finalize();
+  } catch (error: unknown) {
+    tar.destroy(error instanceof Error ? error : new Error(String(error)));
+    await upload.catch(() => undefined);
+    throw error;
+  }
+  await upload;
+}
