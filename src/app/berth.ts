@@ -3,10 +3,13 @@ import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { type Auth, createAuth } from '../access/auth.js';
+import { BackupScheduler } from '../backup/scheduler.js';
+import { BackupService } from '../backup/service.js';
 import type { Clock } from '../clock.js';
 import type { WorkspaceLoad } from '../compose/stack.js';
 import { workspaceLoads } from '../compose/workspace-source.js';
 import type { XBerthRegistry } from '../compose/xberth/registry.js';
+import type { BackupSettings } from '../config/backup-settings.js';
 import { StackService } from '../deploy/service.js';
 import { watchContainerEvents } from '../events/container-watcher.js';
 import { EventHub } from '../events/hub.js';
@@ -39,6 +42,8 @@ export interface BerthOptions {
   readonly allowPaths: boolean;
   /** Process metrics (CPU, memory): on for `berth serve`. */
   readonly processMetrics?: boolean;
+  /** Backup stores and keys (the config file's `backup:`); undefined: not configured. May throw a located problem. */
+  readonly backup?: () => BackupSettings | undefined;
 }
 
 /**
@@ -63,6 +68,7 @@ export interface Berth {
   workspace(): Promise<WorkspaceLoad>;
   jobs(): JobService;
   jobSummaries(): JobSummaries;
+  backups(): BackupService;
   /** Starts the background services (the store first). */
   start(): Promise<void>;
   /**
@@ -125,6 +131,18 @@ export function createBerth(options: BerthOptions): Berth {
     service.onRunFinished(recordJobRun(metrics));
     return service;
   });
+  const backups = once(
+    () =>
+      new BackupService({
+        engine,
+        store,
+        clock,
+        events,
+        stacks: async () => (await workspace()).stacks,
+        settings: options.backup ?? (() => undefined),
+        logger: loggers.for('backup'),
+      }),
+  );
   const stacks = once(
     () =>
       new StackService({
@@ -187,6 +205,29 @@ export function createBerth(options: BerthOptions): Berth {
     },
     drain: (graceMs) => scheduler?.drain(graceMs),
   });
+  let backupScheduler: BackupScheduler | undefined;
+  lifecycle.register({
+    name: 'backups',
+    // What a stopped Berth left (running records, partial files, scratch containers) goes first.
+    // Cleaning up needs the engine, which may be down: it goes on in the background, and backups
+    // wait for it (a partial being cleaned must not be a new backup's).
+    start: () => {
+      const recovered = backups()
+        .recover()
+        .catch((error: unknown) =>
+          loggers.for('backup').warn({ err: error }, 'could not clean up after a previous process'),
+        );
+      backupScheduler = new BackupScheduler({
+        backups: backups(),
+        store,
+        clock,
+        events,
+        logger: loggers.for('backup'),
+      });
+      void recovered.then(() => backupScheduler?.start());
+    },
+    drain: (graceMs) => backupScheduler?.drain(graceMs),
+  });
   let prune: NodeJS.Timeout | undefined;
   lifecycle.register({
     name: 'auth-prune',
@@ -213,6 +254,7 @@ export function createBerth(options: BerthOptions): Berth {
     workspace,
     jobs,
     jobSummaries,
+    backups,
     start: () => lifecycle.start(),
     stop: async (graceMs) => {
       // Used without starting (the CLI in-process), only the store may be open.

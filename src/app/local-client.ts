@@ -1,6 +1,9 @@
 import type { JobKey } from '../api/jobs.js';
+import type { BackupOperations } from '../backup/client.js';
+import { BackupError } from '../backup/errors.js';
+import { policyView, publicView } from '../backup/view.js';
 import type { Clock } from '../clock.js';
-import type { CliConfig } from '../config/cli.js';
+import { type CliConfig, cliBackupSettings } from '../config/cli.js';
 import type { ContainerFilter, LogOptions } from '../deploy/containers.js';
 import type { DeployEvent } from '../deploy/events.js';
 import type { DownRequest, StackOperations, UpOptions } from '../deploy/service.js';
@@ -12,7 +15,7 @@ import { type Berth, createBerth } from './berth.js';
  * The CLI in-process (`--local`): the composition root without a listener. It loads stacks from the
  * workspace, drives the engine itself and keeps state in its own SQLite file, without a server.
  */
-export class LocalClient implements StackOperations, JobOperations {
+export class LocalClient implements StackOperations, JobOperations, BackupOperations {
   private readonly berth: Berth;
 
   constructor(
@@ -29,6 +32,15 @@ export class LocalClient implements StackOperations, JobOperations {
       clock,
       loggers,
       allowPaths: true,
+      backup: () => {
+        const read = cliBackupSettings(config.configFile);
+        if (read.ok) return read.settings;
+        throw new BackupError(
+          'BACKUP_NOT_CONFIGURED',
+          read.errors.map((e) => `${e.file ?? 'config'}:${e.line}:${e.column}: ${e.message}`).join('; '),
+          read.errors.map((e) => e.hint).find((h) => h !== '') ?? 'fix the config file named by BERTH_CONFIG',
+        );
+      },
     });
   }
 
@@ -95,6 +107,56 @@ export class LocalClient implements StackOperations, JobOperations {
       ...(onLine ? { onLine } : {}),
       ...(signal ? { signal } : {}),
     });
+  }
+
+  async backupList(stack: string, filter: { service?: string; limit?: number } = {}) {
+    const backups = this.berth.backups();
+    const jobState = this.berth.store().jobState;
+    return {
+      policies: (await backups.entries(stack)).map((e) => policyView(e, backups, jobState)),
+      items: backups.list(stack, filter).map(publicView),
+    };
+  }
+
+  async backupShow(stack: string, id: string) {
+    return publicView(this.berth.backups().get(stack, id));
+  }
+
+  async backupRun(
+    stack: string,
+    service: string,
+    onProgress?: (message: string) => void,
+    signal?: AbortSignal,
+  ) {
+    const backups = this.berth.backups();
+    const entry = await backups.find(stack, service);
+    const record = await backups.run(entry, {
+      trigger: 'manual',
+      ...(onProgress ? { onProgress } : {}),
+      ...(signal ? { signal } : {}),
+    });
+    return publicView(record);
+  }
+
+  async backupDrill(stack: string, id: string, onProgress?: (message: string) => void, signal?: AbortSignal) {
+    const record = await this.berth.backups().drill(stack, id, {
+      ...(onProgress ? { onProgress } : {}),
+      ...(signal ? { signal } : {}),
+    });
+    return publicView(record);
+  }
+
+  async backupPrune(stack: string, options: { service?: string; dryRun: boolean }) {
+    const decisions = await this.berth.backups().prune(stack, options);
+    return {
+      dryRun: options.dryRun,
+      decisions: decisions.map((d) => ({
+        id: d.id,
+        service: d.service,
+        keep: d.keep,
+        reasons: [...d.reasons],
+      })),
+    };
   }
 
   async close(): Promise<void> {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
 import type { Clock } from '../clock.js';
 import { workspaceStacks, workspaceValidator } from '../compose/workspace-source.js';
+import type { BackupSettings } from '../config/backup-settings.js';
 import type { Loggers } from '../log/index.js';
 import { createApp } from '../server/app.js';
 import { authServiceAuthenticator } from '../server/authenticator.js';
@@ -17,6 +18,8 @@ export interface ServeConfig extends ListenConfig {
   readonly version: string;
   /** On shutdown, how long running operations get to finish before they are aborted (default 30 s). */
   readonly shutdownGraceMs?: number;
+  /** Backup stores and keys; absent: backups are not configured. */
+  readonly backup?: BackupSettings;
 }
 
 export interface RunningServer {
@@ -98,6 +101,7 @@ export async function startServer(
     loggers,
     allowPaths: false,
     processMetrics: true,
+    backup: () => config.backup,
   });
   const log = loggers.for('server');
   const token = setupToken(berth, config.stateDir);
@@ -142,6 +146,7 @@ export async function startServer(
       hub: berth.events(),
     },
     jobs: { jobs: berth.jobs(), summaries: berth.jobSummaries(), runner: berth.runner() },
+    backups: { backups: berth.backups(), runner: berth.runner(), jobState: () => store.jobState },
   });
   const listener = httpListener(config, getRequestListener(app.fetch), () => streams.abort());
   berth.lifecycle.register(listener);

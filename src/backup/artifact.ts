@@ -74,9 +74,16 @@ export async function writeArtifact(input: {
   readonly store: ArtifactStore;
   readonly key: string;
   readonly signal?: AbortSignal;
+  /** Plain bytes read so far, after each chunk (progress). */
+  readonly onBytes?: (bytes: number) => void;
 }): Promise<Written> {
-  const { dump } = input;
-  const plain = new Meter(false, dump.observe);
+  const { dump, onBytes } = input;
+  let total = 0;
+  const plain = new Meter(false, (chunk) => {
+    dump.observe?.(chunk);
+    total += chunk.length;
+    onBytes?.(total);
+  });
   const compressing = !dump.compressed;
   const stored = new Meter(true);
   const seal = await sealing(input.recipients);

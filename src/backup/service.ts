@@ -19,6 +19,7 @@ import { removeLeftovers } from './leftovers.js';
 import { type RetentionDecision, retention } from './retention.js';
 import { dirStore } from './stores/dir.js';
 import type { ArtifactStore } from './stores/types.js';
+import type { BackupKind } from './xberth.js';
 
 export interface BackupServiceDeps {
   readonly engine: () => Promise<Engine>;
@@ -26,8 +27,8 @@ export interface BackupServiceDeps {
   readonly clock: Clock;
   readonly events: () => EventPublisher;
   readonly stacks: () => Promise<readonly LoadedStack[]>;
-  /** Stores and keys from the config file; absent: backups are not configured. */
-  readonly settings: BackupSettings | undefined;
+  /** Stores and keys from the config file; undefined: backups are not configured (may throw a located problem). */
+  readonly settings: () => BackupSettings | undefined;
   readonly logger?: { warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
 }
 
@@ -53,6 +54,8 @@ const newId = (now: Date) =>
 export class BackupService {
   private readonly busy = new Set<string>();
   private stores: Map<string, ArtifactStore> | undefined;
+  /** The cleanup after a previous process; backups and drills wait for it. */
+  private recovering: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: BackupServiceDeps) {}
 
@@ -75,14 +78,15 @@ export class BackupService {
   }
 
   private settings(): BackupSettings {
-    if (!this.deps.settings) {
+    const settings = this.deps.settings();
+    if (!settings) {
       throw new BackupError(
         'BACKUP_NOT_CONFIGURED',
         'backups are not configured on this server',
         'add a `backup:` section (stores, recipients, identity) to the config file; see "Backups" in the README',
       );
     }
-    return this.deps.settings;
+    return settings;
   }
 
   /** The store a policy names, else the default one, else the only one. */
@@ -124,8 +128,8 @@ export class BackupService {
     }
   }
 
-  /** Takes a backup of one service now, then drills it when the policy says after-each. */
-  async run(entry: BackupEntry, req: BackupRequest): Promise<BackupRecord> {
+  /** Refuses, before anything starts, a backup that cannot run: no settings, no kind, no store, one running. */
+  check(entry: BackupEntry): { kind: BackupKind; store: ArtifactStore; settings: BackupSettings } {
     const settings = this.settings();
     const { kind } = entry;
     if (!kind) {
@@ -144,8 +148,45 @@ export class BackupService {
         'wait for it to finish: `berth backup list` shows it',
       );
     }
+    return { kind, store, settings };
+  }
+
+  /** Refuses a drill that cannot run: an unknown or incomplete backup, no identity, one in use. */
+  checkDrill(stack: string, id: string): BackupRecord & { artifact: string; manifest: Manifest } {
+    const settings = this.settings();
+    const record = this.get(stack, id);
+    const { artifact, manifest } = record;
+    if (record.status !== 'completed' || !manifest || !artifact) {
+      throw new BackupError(
+        'BACKUP_NOT_FOUND',
+        `backup ${id} is ${record.status}: only a completed backup can be drilled`,
+        '`berth backup list` shows the completed ones',
+      );
+    }
+    if (!settings.identityFile) {
+      throw new BackupError(
+        'BACKUP_NOT_CONFIGURED',
+        'drills need the age identity to decrypt',
+        'set `backup.identity` in the config file to the key file (kept outside every store)',
+      );
+    }
+    if (record.inUse) {
+      throw new BackupError(
+        'BACKUP_RUNNING',
+        `backup ${id} is in use by a ${record.inUse}`,
+        'wait for it to finish',
+      );
+    }
+    return { ...record, artifact, manifest };
+  }
+
+  /** Takes a backup of one service now, then drills it when the policy says after-each. */
+  async run(entry: BackupEntry, req: BackupRequest): Promise<BackupRecord> {
+    const { kind, store, settings } = this.check(entry);
+    const key = `${entry.stack}/${entry.service}`;
     this.busy.add(key);
     try {
+      await this.recovering.catch(() => undefined);
       return await this.take(entry, kind, store, settings, req);
     } finally {
       this.busy.delete(key);
@@ -201,6 +242,7 @@ export class BackupService {
           store,
           key: artifact,
           signal,
+          onBytes: this.byteProgress(started, req.onProgress),
         });
         const facts = await dump.finish();
         const finished = clock.now();
@@ -273,30 +315,30 @@ export class BackupService {
     }
   }
 
+  /** Reports bytes and rate at most once a second (a live progress line, not a flood of events). */
+  private byteProgress(started: Date, onProgress: BackupRequest['onProgress']) {
+    if (!onProgress) return undefined;
+    let last = started.getTime();
+    return (bytes: number) => {
+      const now = this.deps.clock.now().getTime();
+      if (now - last < 1_000) return;
+      last = now;
+      const rate = bytes / Math.max((now - started.getTime()) / 1000, 0.001);
+      const mb = (n: number) => (n / 1_048_576).toFixed(1);
+      onProgress(`${mb(bytes)} MiB dumped, ${mb(rate)} MiB/s`, { bytes, rate: Math.round(rate) });
+    };
+  }
+
   /** Restores a backup into scratch containers and compares what comes back with its manifest. */
   async drill(
     stack: string,
     id: string,
     req: Pick<BackupRequest, 'signal' | 'onProgress'> = {},
   ): Promise<BackupRecord> {
-    const settings = this.settings();
+    const record = this.checkDrill(stack, id);
     const db = this.deps.store().backups;
-    const record = this.get(stack, id);
-    if (record.status !== 'completed' || !record.manifest || !record.artifact) {
-      throw new BackupError(
-        'BACKUP_NOT_FOUND',
-        `backup ${id} is ${record.status}: only a completed backup can be drilled`,
-        '`berth backup list` shows the completed ones',
-      );
-    }
-    if (!settings.identityFile) {
-      throw new BackupError(
-        'BACKUP_NOT_CONFIGURED',
-        'drills need the age identity to decrypt',
-        'set `backup.identity` in the config file to the key file (kept outside every store)',
-      );
-    }
-    const identities = await readIdentities(settings.identityFile);
+    await this.recovering.catch(() => undefined);
+    const identities = await readIdentities(this.settings().identityFile ?? '');
     const loaded = (await this.deps.stacks()).find((s) => s.name === stack);
     const spec = loaded
       ? desiredState(loaded, { imageIds: new Map(), installCompleted: () => true }).services[record.service]
@@ -311,7 +353,7 @@ export class BackupService {
         engine: await this.deps.engine(),
         store: this.storeFor(record.store),
         identities,
-        backup: { id, artifact: record.artifact, manifest: record.manifest },
+        backup: { id, artifact: record.artifact ?? '', manifest: record.manifest as Manifest },
         spec,
         drillId: randomBytes(4).toString('hex'),
         signal: req.signal ?? new AbortController().signal,
@@ -409,16 +451,22 @@ export class BackupService {
   }
 
   /** At start: backups and drills a stopped Berth left running failed, their files and scratch objects go. */
-  async recover(): Promise<void> {
+  recover(): Promise<void> {
+    this.recovering = this.cleanUp();
+    return this.recovering;
+  }
+
+  private async cleanUp(): Promise<void> {
     const interrupted = this.deps.store().backups.interruptRunning('Berth stopped during the backup');
-    if (this.deps.settings) {
+    const settings = this.deps.settings();
+    if (settings) {
       for (const record of interrupted.filter((r) => r.status === 'failed' && !r.manifest)) {
         const store = this.storeFor(record.store);
         for (const key of await store.list(`${record.stack}/${record.service}`)) {
           if (key.split('/').pop()?.startsWith(`${record.id}.`)) await store.remove(key);
         }
       }
-      for (const name of Object.keys(this.deps.settings.stores)) await this.storeFor(name).cleanPartials();
+      for (const name of Object.keys(settings.stores)) await this.storeFor(name).cleanPartials();
     }
     const removed = await removeLeftovers(await this.deps.engine());
     if (interrupted.length > 0 || removed > 0) {

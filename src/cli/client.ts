@@ -1,3 +1,4 @@
+import type { BackupOperations } from '../backup/client.js';
 import type { StackOperations } from '../deploy/service.js';
 import type { JobOperations } from '../jobs/client.js';
 
@@ -5,6 +6,6 @@ import type { JobOperations } from '../jobs/client.js';
  * What the commands need from Berth: the stack operations, by HTTP through `berth serve`
  * (HttpClient) or in-process with `--local` (LocalClient). Commands never know which.
  */
-export interface BerthClient extends StackOperations, JobOperations {
+export interface BerthClient extends StackOperations, JobOperations, BackupOperations {
   close(): Promise<void>;
 }

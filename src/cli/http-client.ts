@@ -1,5 +1,13 @@
 import { z } from 'zod';
 import {
+  BackupSchema,
+  type BackupView,
+  type PruneResult,
+  PruneResultSchema,
+  type StackBackups,
+  StackBackupsSchema,
+} from '../api/backups.js';
+import {
   ContainerListSchema,
   type ContainerRow,
   DeploymentPageSchema,
@@ -16,6 +24,7 @@ import {
   type RestartResult,
   type UpResult,
 } from '../api/deploy.js';
+import type { StreamEvent } from '../api/events.js';
 import type { JobKey } from '../api/jobs.js';
 import { JobListSchema, type JobRun, JobRunPageSchema, type JobSummary } from '../api/jobs.js';
 import { OPERATION_RESULTS, OperationSchema } from '../api/operations.js';
@@ -27,6 +36,13 @@ import type { DownRequest, UpOptions } from '../deploy/service.js';
 import { type ApiConnection, ApiRequestError, parseAnswer } from './api.js';
 import type { BerthClient } from './client.js';
 import { deployProgress, followOperation } from './follow.js';
+
+/** Shows the steps of a backup or drill (its `backup` events). */
+const backupProgress =
+  (onProgress?: (message: string) => void) =>
+  (event: StreamEvent): void => {
+    if (event.kind === 'backup') onProgress?.(event.message);
+  };
 
 const stackPath = (stack: string) => `/api/v1/stacks/${encodeURIComponent(stack)}`;
 const jobPath = (stack: string, key: JobKey) =>
@@ -189,6 +205,47 @@ export class HttpClient implements BerthClient {
     const { items } = await this.jobHistory(key, { limit: 1, before: run.id + 1 });
     const recorded = items[0];
     return recorded?.id === run.id ? recorded : run;
+  }
+
+  backupList(stack: string, filter: { service?: string; limit?: number } = {}): Promise<StackBackups> {
+    return this.api.json('GET', `${stackPath(this.name(stack))}/backups`, StackBackupsSchema, {
+      query: { service: filter.service, limit: filter.limit },
+    });
+  }
+
+  backupShow(stack: string, id: string): Promise<BackupView> {
+    return this.api.json(
+      'GET',
+      `${stackPath(this.name(stack))}/backups/${encodeURIComponent(id)}`,
+      BackupSchema,
+    );
+  }
+
+  async backupRun(
+    stack: string,
+    service: string,
+    onProgress?: (message: string) => void,
+  ): Promise<BackupView> {
+    const op = await this.api.json('POST', `${stackPath(this.name(stack))}/backups`, OperationSchema, {
+      body: { service },
+    });
+    return followOperation(this.api, op, OPERATION_RESULTS.backup, backupProgress(onProgress), this.sleep);
+  }
+
+  async backupDrill(stack: string, id: string, onProgress?: (message: string) => void): Promise<BackupView> {
+    const op = await this.api.json(
+      'POST',
+      `${stackPath(this.name(stack))}/backups/${encodeURIComponent(id)}/drill`,
+      OperationSchema,
+      { body: {} },
+    );
+    return followOperation(this.api, op, OPERATION_RESULTS.drill, backupProgress(onProgress), this.sleep);
+  }
+
+  backupPrune(stack: string, options: { service?: string; dryRun: boolean }): Promise<PruneResult> {
+    return this.api.json('POST', `${stackPath(this.name(stack))}/backups/prune`, PruneResultSchema, {
+      body: { dryRun: options.dryRun, ...(options.service ? { service: options.service } : {}) },
+    });
   }
 
   async close(): Promise<void> {}

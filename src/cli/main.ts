@@ -6,6 +6,7 @@ import { createLoggers, LEVELS, levelFromFlags, levelsFromEnv } from '../log/ind
 import { registerAdmin } from './commands/admin.js';
 import { registerAudit } from './commands/audit.js';
 import { registerAuditLog } from './commands/audit-log.js';
+import { registerBackup } from './commands/backup.js';
 import { registerConfig } from './commands/config.js';
 import { type ClientFactory, registerDeploy } from './commands/deploy.js';
 import { registerGraph } from './commands/graph.js';
@@ -74,6 +75,7 @@ export function buildProgram(
   registerDeploy(program, io, setExit, factory);
   registerOps(program, io, setExit, factory);
   registerJobs(program, io, setExit, factory);
+  registerBackup(program, io, setExit, factory);
   registerServe(program, io, setExit, VERSION);
   registerAudit(program, io, setExit);
   registerLogin(program, io, setExit);

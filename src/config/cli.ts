@@ -1,5 +1,8 @@
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { type BackupSettings, resolveBackupSection } from './backup-settings.js';
+import { checkFile, readServeConfigFile } from './serve-file.js';
+import type { ServeConfigProblem } from './serve-types.js';
 
 /** Settings of the CLI, read once from the environment at the composition root. */
 export interface CliConfig {
@@ -9,6 +12,8 @@ export interface CliConfig {
   readonly dockerHost?: string;
   /** The workspace that stack names are looked up in. */
   readonly workspace: string;
+  /** BERTH_CONFIG, absolute: the serve config file, whose `backup:` the CLI in-process reads too. */
+  readonly configFile?: string;
 }
 
 export function cliConfig(
@@ -21,5 +26,23 @@ export function cliConfig(
     stateDir: resolve(cwd, env.BERTH_STATE_DIR ?? join(stateHome, 'berth')),
     ...(env.DOCKER_HOST ? { dockerHost: env.DOCKER_HOST } : {}),
     workspace: resolve(cwd, flags.workspace ?? env.BERTH_WORKSPACE ?? '.'),
+    ...(env.BERTH_CONFIG?.trim() ? { configFile: resolve(cwd, env.BERTH_CONFIG.trim()) } : {}),
   };
+}
+
+/**
+ * The `backup:` section of the config file (BERTH_CONFIG), for the CLI in-process (`--local`),
+ * which has no `berth serve` to ask: the same file, the same checks. Undefined without a config
+ * file or without the section; problems come back located (file:line:col).
+ */
+export function cliBackupSettings(
+  configFile: string | undefined,
+): { ok: true; settings: BackupSettings | undefined } | { ok: false; errors: readonly ServeConfigProblem[] } {
+  if (configFile === undefined) return { ok: true, settings: undefined };
+  const read = readServeConfigFile(configFile, dirname(configFile), 'BERTH_CONFIG');
+  if (!read.ok) return read;
+  const checked = checkFile(read.file);
+  if (!checked.ok) return checked;
+  const section = checked.config.backup;
+  return { ok: true, settings: section ? resolveBackupSection(section, dirname(configFile)) : undefined };
 }

@@ -4,13 +4,12 @@ import type { EventPublisher } from '../events/hub.js';
 import type { JobState } from '../store/index.js';
 import { type JobEntry, keyText } from './catalog.js';
 import { killGroup } from './execute.js';
-import { describeSchedule, nextRun, periodAt, runsBetween } from './schedule.js';
+import { TickLoop } from './loop.js';
+import { describeSchedule, nextRun, periodAt, runsBetween, type Schedule } from './schedule.js';
 import type { JobService, JobStores } from './service.js';
 
 /** A run found this late was missed (Berth was down, or the machine slept), not merely started late. */
 export const MISSED_AFTER_MS = 60_000;
-/** The longest the loop sleeps: timers past 2^31 ms misfire, and files may change in between. */
-export const MAX_SLEEP_MS = 60_000;
 /** After a job could not be looked at, how soon to look again. */
 const RETRY_AFTER_ERROR_MS = 5_000;
 
@@ -22,6 +21,13 @@ export interface SchedulerDeps {
   readonly clock: Clock;
   readonly events: () => EventPublisher;
   readonly logger?: { warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
+}
+
+/** When something scheduled runs: a job's definition, a backup policy's schedule. */
+export interface Timing {
+  readonly schedule: Schedule;
+  /** Runs missed while Berth was down run once at start. */
+  readonly catchup?: boolean;
 }
 
 /** What a tick decided for one job (pure): what to record and run, and the next time it is due. */
@@ -43,8 +49,8 @@ export interface Due {
  * than MISSED_AFTER_MS ago starts now; runs due longer ago were missed: they are recorded as one
  * gap, and `catchup` runs the job once for all of them.
  */
-export function decide(entry: JobEntry, state: JobState | undefined, now: Date): Due {
-  const { schedule } = entry.definition;
+export function decide(timing: Timing, state: JobState | undefined, now: Date): Due {
+  const { schedule } = timing;
   const key = describeSchedule(schedule);
   if (!state || state.schedule !== key) {
     return { next: nextRun(schedule, now, now), reset: true };
@@ -59,17 +65,17 @@ export function decide(entry: JobEntry, state: JobState | undefined, now: Date):
   const last = gap.last ?? state.nextAt;
   return {
     missed: { count: Math.max(gap.count, 1), more: gap.more, first, last },
-    ...(entry.definition.catchup ? { run: { trigger: 'catchup' as const, scheduledAt: last } } : {}),
+    ...(timing.catchup ? { run: { trigger: 'catchup' as const, scheduledAt: last } } : {}),
     next,
     reset: false,
   };
 }
 
 /** Whether a job has gone twice its period without a success (reported once per episode). Pure. */
-export function isOverdue(entry: JobEntry, state: JobState, now: Date): boolean {
+export function isOverdue(timing: Timing, state: JobState, now: Date): boolean {
   if (state.overdueSince) return false;
   const since = state.lastSuccessAt ?? state.anchorAt;
-  const period = periodAt(entry.definition.schedule, state.nextAt, state.anchorAt);
+  const period = periodAt(timing.schedule, state.nextAt, state.anchorAt);
   return now.getTime() - since.getTime() > 2 * period;
 }
 
@@ -79,15 +85,16 @@ export function isOverdue(entry: JobEntry, state: JobState, now: Date): boolean 
  * is with each job is stored, so a restart neither repeats nor loses a run.
  */
 export class Scheduler {
-  /** Stops the loop: no new run is fired. */
-  private readonly stop = new AbortController();
-  /** Stops the runs the loop fired (after the grace of a shutdown). */
-  private readonly runs = new AbortController();
-  private loop: Promise<void> | undefined;
+  private readonly loop: TickLoop;
   private cleanup: Promise<unknown> | undefined;
-  private readonly fired = new Set<Promise<void>>();
 
-  constructor(private readonly deps: SchedulerDeps) {}
+  constructor(private readonly deps: SchedulerDeps) {
+    this.loop = new TickLoop(
+      deps.clock,
+      () => this.tick(),
+      (error) => deps.logger?.error({ err: error }, 'the scheduler could not look at its jobs; trying again'),
+    );
+  }
 
   /**
    * Ends what a stopped Berth left running (an exec job's process group, a one-off's container),
@@ -106,7 +113,7 @@ export class Scheduler {
     this.cleanup = this.endLeftovers(left).catch((error: unknown) =>
       this.deps.logger?.warn({ err: error }, 'could not end what a previous process left running'),
     );
-    this.loop = this.run();
+    this.loop.start();
   }
 
   private async endLeftovers(left: ReturnType<JobStores['jobRuns']['placesOfRunning']>): Promise<void> {
@@ -143,7 +150,7 @@ export class Scheduler {
   private consider(entry: JobEntry, now: Date): Date {
     const store = this.deps.store();
     const state = store.jobState.get(entry.key);
-    const due = decide(entry, state, now);
+    const due = decide(entry.definition, state, now);
     const anchorAt = due.reset || !state ? now : state.anchorAt;
     // At most once: the schedule moves on before the run starts, so a crash in between loses a
     // run rather than repeating one (a repeated send or charge is the worse failure).
@@ -155,7 +162,7 @@ export class Scheduler {
     if (due.run) this.fire(entry, due.run);
     if (due.missed) this.recordMissed(entry, due.missed);
     const current = store.jobState.get(entry.key);
-    if (current && isOverdue(entry, current, now)) {
+    if (current && isOverdue(entry.definition, current, now)) {
       store.jobState.overdue(entry.key, now);
       this.publish(entry, 'missed', `${keyText(entry.key)} has not succeeded for more than twice its period`);
     }
@@ -182,14 +189,13 @@ export class Scheduler {
 
   private fire(entry: JobEntry, due: NonNullable<Due['run']>): void {
     const run = this.deps.jobs
-      .run(entry, { trigger: due.trigger, scheduledAt: due.scheduledAt, signal: this.runs.signal })
+      .run(entry, { trigger: due.trigger, scheduledAt: due.scheduledAt, signal: this.loop.runs })
       .then(
         () => undefined,
         (error: unknown) =>
           this.deps.logger?.error({ err: error, job: keyText(entry.key) }, 'a job run failed to start'),
       );
-    this.fired.add(run);
-    void run.finally(() => this.fired.delete(run));
+    this.loop.track(run);
   }
 
   private publish(entry: JobEntry, type: string, message: string, run?: number): void {
@@ -207,43 +213,9 @@ export class Scheduler {
     }
   }
 
-  private async run(): Promise<void> {
-    const { clock } = this.deps;
-    while (!this.stop.signal.aborted) {
-      let next: Date | undefined;
-      try {
-        next = await this.tick();
-      } catch (error: unknown) {
-        this.deps.logger?.error({ err: error }, 'the scheduler could not look at its jobs; trying again');
-      }
-      const wait = next ? next.getTime() - clock.now().getTime() : MAX_SLEEP_MS;
-      try {
-        await clock.sleep(Math.min(Math.max(wait, 0), MAX_SLEEP_MS), this.stop.signal);
-      } catch {
-        return;
-      }
-    }
-  }
-
   /** Stops firing, gives running jobs `graceMs`, then stops them (they are recorded as interrupted). */
   async drain(graceMs: number): Promise<void> {
-    this.stop.abort();
-    await this.loop;
-    await this.cleanup;
     // Only the runs this loop started: manual runs are operations, drained by the runner.
-    const settled = Promise.allSettled([...this.fired]);
-    const grace = new AbortController();
-    const late = await Promise.race([
-      settled.then(() => false),
-      this.deps.clock.sleep(graceMs, grace.signal).then(
-        () => true,
-        () => false,
-      ),
-    ]);
-    grace.abort();
-    if (late) {
-      this.runs.abort(new Error('berth serve is shutting down'));
-      await settled;
-    }
+    await this.loop.drain(graceMs, this.cleanup);
   }
 }

@@ -16,6 +16,7 @@ import { ApiError, problemResponse, toProblem } from './problem.js';
 import { requestId } from './request-id.js';
 import { auditLogRoutes } from './routes/audit-log.js';
 import { type AuthRouteDeps, authRoutes } from './routes/auth.js';
+import { type BackupRouteDeps, backupRoutes } from './routes/backups.js';
 import { type ControlDeps, controlRoutes } from './routes/control.js';
 import { type JobRouteDeps, jobRoutes } from './routes/jobs.js';
 import { type AuditFacts, allows, checkRoutes, type Route, type RoutePermission } from './routes/registry.js';
@@ -33,6 +34,8 @@ export interface AppDeps extends SystemDeps, StackDeps {
   readonly control?: ControlDeps;
   /** Scheduled jobs: mounted when given. */
   readonly jobs?: JobRouteDeps;
+  /** Backups: mounted when given. */
+  readonly backups?: BackupRouteDeps;
   readonly authenticator: Authenticator;
   /** Every mutating call is appended here: who, when, what, target, outcome, request id. */
   readonly auditLog: AuditLogStore;
@@ -66,6 +69,7 @@ export function appRoutes(deps: AppDeps): Route[] {
     ...stackRoutes(deps),
     ...(deps.control ? controlRoutes(deps.control) : []),
     ...(deps.jobs ? jobRoutes(deps.jobs) : []),
+    ...(deps.backups ? backupRoutes(deps.backups) : []),
     metricsRoute(deps.metrics),
   ];
   return [...checkRoutes(withOpenApi(routes, { title: 'Berth API', version: deps.version }))];

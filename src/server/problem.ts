@@ -1,6 +1,7 @@
 import { HTTPException } from 'hono/http-exception';
 import { type AuthErrorCode, isAuthError } from '../access/errors.js';
 import { PROBLEM_CONTENT_TYPE, type Problem } from '../api/http.js';
+import { type BackupErrorCode, isBackupError } from '../backup/errors.js';
 import { type DeployErrorCode, isDeployError } from '../deploy/errors.js';
 import { type EngineErrorCode, isEngineError } from '../engine/errors.js';
 import { isJobError, type JobErrorCode } from '../jobs/errors.js';
@@ -79,6 +80,19 @@ const OPERATION_STATUS: Readonly<Record<OperationErrorCode, number>> = {
 const JOB_STATUS: Readonly<Record<JobErrorCode, number>> = {
   JOB_NOT_FOUND: 404,
   JOB_RUNNING: 409,
+};
+
+const BACKUP_STATUS: Readonly<Record<BackupErrorCode, number>> = {
+  BACKUP_NO_POLICY: 404,
+  BACKUP_NOT_FOUND: 404,
+  BACKUP_RUNNING: 409,
+  // The stack's files or the service do not allow it: fix them and try again.
+  BACKUP_KIND_UNKNOWN: 422,
+  BACKUP_TOOL_MISSING: 422,
+  BACKUP_NOT_RUNNING: 409,
+  BACKUP_DUMP_FAILED: 502,
+  BACKUP_INTEGRITY: 422,
+  BACKUP_NOT_CONFIGURED: 503,
 };
 
 const ENGINE_STATUS: Readonly<Record<EngineErrorCode, number>> = {
@@ -183,6 +197,7 @@ export function toProblem(error: unknown, requestId: string): ProblemResult {
   if (isDeployError(error)) return coded(error.code, DEPLOY_STATUS[error.code], error);
   if (isEngineError(error)) return coded(error.code, ENGINE_STATUS[error.code], error);
   if (isJobError(error)) return coded(error.code, JOB_STATUS[error.code], error);
+  if (isBackupError(error)) return coded(error.code, BACKUP_STATUS[error.code], error);
   if (isOperationError(error)) {
     const seconds = error.retryAfterSeconds;
     return coded(

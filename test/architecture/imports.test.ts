@@ -72,7 +72,20 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
     'server',
     'store',
   ],
-  cli: ['access', 'api', 'app', 'audit', 'backup', 'clock', 'compose', 'config', 'deploy', 'engine', 'jobs', 'log'],
+  cli: [
+    'access',
+    'api',
+    'app',
+    'audit',
+    'backup',
+    'clock',
+    'compose',
+    'config',
+    'deploy',
+    'engine',
+    'jobs',
+    'log',
+  ],
   web: ['api'],
 };
 
@@ -150,7 +163,6 @@ const PURE = [
   'src/backup/scratch.ts',
   'src/backup/catalog.ts',
 ];
-
 
 describe('import rules', () => {
   it('knows every folder of src/', () => {

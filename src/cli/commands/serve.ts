@@ -79,6 +79,7 @@ export function registerServe(
           env: io.env,
           version,
           shutdownGraceMs: config.shutdownGraceMs,
+          ...(config.backup ? { backup: config.backup } : {}),
         },
         systemClock(),
         createLoggers(levels),

@@ -48,7 +48,7 @@ export async function backupKit(h: DeployHarness): Promise<BackupKit> {
         clock: h.clock,
         events: () => new EventHub(store.events),
         stacks: async () => stacks(),
-        settings,
+        settings: () => settings,
       }),
     cleanup: () => rmSync(root, { recursive: true, force: true }),
   };
