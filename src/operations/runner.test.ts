@@ -49,7 +49,14 @@ describe('OperationRunner', () => {
     expect(Object.keys(OPERATION_POLICIES).sort()).toEqual([...OperationKindSchema.options].sort());
     expect(
       Object.entries(OPERATION_POLICIES).map(([kind, p]) => `${kind}:${p.exclusive}:${p.events}`),
-    ).toEqual(['up:true:deploy', 'down:true:deploy', 'restart:true:deploy', 'job:false:job', 'backup:false:backup', 'drill:false:backup']);
+    ).toEqual([
+      'up:true:deploy',
+      'down:true:deploy',
+      'restart:true:deploy',
+      'job:false:job',
+      'backup:false:backup',
+      'drill:false:backup',
+    ]);
   });
 
   it('refuses a second exclusive operation on the stack with a domain error naming the first', async () => {
