@@ -17,6 +17,7 @@ import { Scheduler } from '../jobs/scheduler.js';
 import { JobService } from '../jobs/service.js';
 import { JobSummaries } from '../jobs/summary.js';
 import type { Loggers } from '../log/index.js';
+import { recordBackup } from '../metrics/backups.js';
 import { recordJobRun } from '../metrics/jobs.js';
 import { recordOperation } from '../metrics/operations.js';
 import { type AppMetrics, createMetrics } from '../metrics/registry.js';
@@ -131,18 +132,19 @@ export function createBerth(options: BerthOptions): Berth {
     service.onRunFinished(recordJobRun(metrics));
     return service;
   });
-  const backups = once(
-    () =>
-      new BackupService({
-        engine,
-        store,
-        clock,
-        events,
-        stacks: async () => (await workspace()).stacks,
-        settings: options.backup ?? (() => undefined),
-        logger: loggers.for('backup'),
-      }),
-  );
+  const backups = once(() => {
+    const service = new BackupService({
+      engine,
+      store,
+      clock,
+      events,
+      stacks: async () => (await workspace()).stacks,
+      settings: options.backup ?? (() => undefined),
+      logger: loggers.for('backup'),
+    });
+    service.onFinished(recordBackup(metrics));
+    return service;
+  });
   const stacks = once(
     () =>
       new StackService({
@@ -217,6 +219,20 @@ export function createBerth(options: BerthOptions): Berth {
         .catch((error: unknown) =>
           loggers.for('backup').warn({ err: error }, 'could not clean up after a previous process'),
         );
+      // The gauges start from what the store knows: a restart does not blank them until the next drill.
+      void backups()
+        .entries()
+        .then((entries) => {
+          for (const e of entries) {
+            const drilled = backups()
+              .list(e.stack, { service: e.service })
+              .filter((b) => b.drill.status === 'passed' || b.drill.status === 'failed');
+            const good = drilled.find((b) => b.drill.status === 'passed');
+            if (good) recordBackup(metrics)(good);
+            if (drilled[0]) recordBackup(metrics)(drilled[0]);
+          }
+        })
+        .catch(() => undefined);
       backupScheduler = new BackupScheduler({
         backups: backups(),
         store,

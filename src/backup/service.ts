@@ -54,10 +54,28 @@ const newId = (now: Date) =>
 export class BackupService {
   private readonly busy = new Set<string>();
   private stores: Map<string, ArtifactStore> | undefined;
+  private readonly listeners = new Set<(backup: BackupRecord) => void>();
   /** The cleanup after a previous process; backups and drills wait for it. */
   private recovering: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: BackupServiceDeps) {}
+
+  /** Told about every backup or drill that ended (metrics). */
+  onFinished(listener: (backup: BackupRecord) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private finished(record: BackupRecord): BackupRecord {
+    for (const listener of this.listeners) {
+      try {
+        listener(record);
+      } catch (error: unknown) {
+        this.deps.logger?.warn({ err: error }, 'a backup listener failed');
+      }
+    }
+    return record;
+  }
 
   /** Every service with a backup policy in the workspace now. */
   async entries(stack?: string): Promise<BackupEntry[]> {
@@ -368,12 +386,12 @@ export class BackupService {
       if (result.passed)
         this.publish(done, 'drill-passed', `drill of backup ${id} passed: ${result.checks.join(', ')}`);
       else this.publish(done, 'drill-failed', `drill of backup ${id} failed: ${result.reason ?? 'unknown'}`);
-      return done;
+      return this.finished(done);
     } catch (error: unknown) {
       const durationMs = this.deps.clock.now().getTime() - started.getTime();
       const done = db.drillFinished(id, { passed: false, durationMs, reason: message(error) });
       this.publish(done, 'drill-failed', `drill of backup ${id} failed: ${message(error)}`);
-      return done;
+      return this.finished(done);
     } finally {
       db.use(id, undefined);
     }

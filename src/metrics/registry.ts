@@ -15,6 +15,9 @@ export interface AppMetrics {
   /** Per job: when it last succeeded (Unix seconds), and the exit code of its last run. */
   readonly jobLastSuccess: Gauge<'stack' | 'service' | 'job'>;
   readonly jobLastExitCode: Gauge<'stack' | 'service' | 'job'>;
+  /** Per service with backups: when its newest good (drilled) backup was taken, and its last drill's result. */
+  readonly backupLastGood: Gauge<'stack' | 'service'>;
+  readonly backupLastDrillPassed: Gauge<'stack' | 'service'>;
 }
 
 export interface MetricsOptions {
@@ -57,6 +60,18 @@ export function createMetrics(options: MetricsOptions = {}): AppMetrics {
       name: 'berth_job_last_exit_code',
       help: 'The exit code of the last run of each scheduled job that ran a command',
       labelNames: ['stack', 'service', 'job'],
+      registers: [registry],
+    }),
+    backupLastGood: new Gauge({
+      name: 'berth_backup_last_good_timestamp_seconds',
+      help: 'When the newest backup whose restore drill passed was taken, per service, as Unix seconds (age: time() minus this)',
+      labelNames: ['stack', 'service'],
+      registers: [registry],
+    }),
+    backupLastDrillPassed: new Gauge({
+      name: 'berth_backup_last_drill_passed',
+      help: 'Whether the last restore drill of each service’s backups passed (1) or failed (0)',
+      labelNames: ['stack', 'service'],
       registers: [registry],
     }),
     engineErrors: new Counter({
