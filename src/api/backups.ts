@@ -38,7 +38,7 @@ export const ManifestSchema = z.object({
   image: z.string(),
   /** The image's id when the backup was taken: drills run the server version that made the dump. */
   imageId: z.string().optional(),
-  /** redis: where the server reads its snapshot (`dir/dbfilename`), for drills and restores. */
+  /** redis: where the server reads its snapshot (`dir/dbfilename`); sqlite: the database file. */
   sourcePath: z.string().optional(),
   /** volume: the named volumes copied, each a folder of the archive (`berth-backup/<volume>/…`). */
   volumes: z.array(z.string()).optional(),
@@ -140,3 +140,40 @@ export const PruneResultSchema = z.object({
   ),
 });
 export type PruneResult = z.output<typeof PruneResultSchema>;
+
+export const RestoreRequestSchema = z.strictObject({
+  service: z
+    .string()
+    .min(1)
+    .max(128)
+    .optional()
+    .describe('Restore into this service (default: the backup’s own)'),
+  intoStack: z
+    .string()
+    .min(1)
+    .max(128)
+    .optional()
+    .describe('Restore into this stack (default: the backup’s own)'),
+  dryRun: z
+    .boolean()
+    .default(false)
+    .describe('Verify the artifact and say what would happen, changing nothing'),
+});
+
+/** How a restore ended: restored, or rolled back to the safety backup taken before it. */
+export const RestoreResultSchema = z.object({
+  backup: z.string(),
+  stack: z.string(),
+  service: z.string(),
+  /** `dry-run`: verified and planned, nothing changed. */
+  outcome: z.enum(['restored', 'rolled-back', 'dry-run']),
+  /** The backup of the target taken just before (what a rollback restores); none in a dry run. */
+  safetyBackup: z.string().optional(),
+  /** Dependents stopped during the restore and started again after, in that order (a dry run: would be). */
+  stopped: z.array(z.string()),
+  checks: z.array(z.string()),
+  /** Why it was rolled back. */
+  reason: z.string().optional(),
+  durationMs: z.number().int(),
+});
+export type RestoreResult = z.output<typeof RestoreResultSchema>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BackupSchema } from './backups.js';
+import { BackupSchema, RestoreResultSchema } from './backups.js';
 import { DownResultSchema, RestartResultSchema, UpResultSchema } from './deploy.js';
 import { ErrorInfoSchema } from './http.js';
 import { JobRunSchema } from './jobs.js';
@@ -8,7 +8,7 @@ import { JobRunSchema } from './jobs.js';
 // caller follows them on the event stream.
 
 /** Every kind of operation, declared once: a capability that adds one adds it here. */
-export const OperationKindSchema = z.enum(['up', 'down', 'restart', 'job', 'backup', 'drill']);
+export const OperationKindSchema = z.enum(['up', 'down', 'restart', 'job', 'backup', 'drill', 'restore']);
 export type OperationKind = z.output<typeof OperationKindSchema>;
 
 export const OperationStatusSchema = z.enum(['running', 'succeeded', 'failed', 'interrupted']);
@@ -25,6 +25,8 @@ export const OPERATION_RESULTS = {
   backup: BackupSchema,
   /** A drill of a backup: the backup with its drill result. */
   drill: BackupSchema,
+  /** A restore: restored, or rolled back to the safety backup, and why. */
+  restore: RestoreResultSchema,
 } as const satisfies Record<OperationKind, z.ZodType>;
 export type OperationResult<K extends OperationKind> = z.output<(typeof OPERATION_RESULTS)[K]>;
 

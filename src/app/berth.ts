@@ -10,6 +10,7 @@ import type { WorkspaceLoad } from '../compose/stack.js';
 import { workspaceLoads } from '../compose/workspace-source.js';
 import type { XBerthRegistry } from '../compose/xberth/registry.js';
 import type { BackupSettings } from '../config/backup-settings.js';
+import { withStackLock } from '../deploy/lock.js';
 import { StackService } from '../deploy/service.js';
 import { watchContainerEvents } from '../events/container-watcher.js';
 import { EventHub } from '../events/hub.js';
@@ -141,6 +142,7 @@ export function createBerth(options: BerthOptions): Berth {
       stacks: async () => (await workspace()).stacks,
       settings: options.backup ?? (() => undefined),
       logger: loggers.for('backup'),
+      lock: (stack, action) => withStackLock({ store: store(), owner }, stack, action),
     });
     service.onFinished(recordBackup(metrics));
     return service;

@@ -159,6 +159,22 @@ export class LocalClient implements StackOperations, JobOperations, BackupOperat
     };
   }
 
+  backupRestore(
+    stack: string,
+    id: string,
+    options: { service?: string; intoStack?: string; dryRun: boolean },
+    onProgress?: (message: string) => void,
+    signal?: AbortSignal,
+  ) {
+    return this.berth.backups().restore({
+      stack,
+      id,
+      ...options,
+      ...(onProgress ? { onProgress } : {}),
+      ...(signal ? { signal } : {}),
+    });
+  }
+
   async close(): Promise<void> {
     await this.berth.stop(0);
   }

@@ -1,4 +1,4 @@
-import type { BackupView, PruneResult, StackBackups } from '../api/backups.js';
+import type { BackupView, PruneResult, RestoreResult, StackBackups } from '../api/backups.js';
 
 /** What the CLI asks of backups, in-process (`--local`) or through the API: the same answers either way. */
 export interface BackupOperations {
@@ -21,4 +21,11 @@ export interface BackupOperations {
     signal?: AbortSignal,
   ): Promise<BackupView>;
   backupPrune(stack: string, options: { service?: string; dryRun: boolean }): Promise<PruneResult>;
+  backupRestore(
+    stack: string,
+    id: string,
+    options: { service?: string; intoStack?: string; dryRun: boolean },
+    onProgress?: (message: string) => void,
+    signal?: AbortSignal,
+  ): Promise<RestoreResult>;
 }

@@ -1,24 +1,22 @@
 import { randomBytes } from 'node:crypto';
-import { Readable } from 'node:stream';
-import type { BackupTrigger, Manifest } from '../api/backups.js';
+import type { BackupTrigger, Manifest, RestoreResult } from '../api/backups.js';
 import type { Clock } from '../clock.js';
 import type { LoadedStack } from '../compose/stack.js';
 import type { BackupSettings } from '../config/backup-settings.js';
 import { desiredState } from '../deploy/desired.js';
 import type { Engine } from '../engine/model.js';
 import type { EventPublisher } from '../events/hub.js';
-import { valueMasker } from '../secrets/mask.js';
 import type { BackupRecord, Store } from '../store/index.js';
-import { readIdentities, writeArtifact } from './artifact.js';
+import { readIdentities } from './artifact.js';
 import { type BackupEntry, backupEntries } from './catalog.js';
 import { drill } from './drill.js';
 import { BackupError } from './errors.js';
-import { describeFacts } from './facts.js';
-import { startDump } from './kinds/index.js';
 import { removeLeftovers } from './leftovers.js';
+import { type RestoreRequest, restoreBackup } from './restorer.js';
 import { type RetentionDecision, retention } from './retention.js';
 import { dirStore } from './stores/dir.js';
 import type { ArtifactStore } from './stores/types.js';
+import { takeBackup } from './take.js';
 import type { BackupKind } from './xberth.js';
 
 export interface BackupServiceDeps {
@@ -30,6 +28,8 @@ export interface BackupServiceDeps {
   /** Stores and keys from the config file; undefined: backups are not configured (may throw a located problem). */
   readonly settings: () => BackupSettings | undefined;
   readonly logger?: { warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
+  /** Holds a stack's deploy lock around a restore; default: no lock (tests). */
+  readonly lock?: <T>(stack: string, action: () => Promise<T>) => Promise<T>;
 }
 
 export interface BackupRequest {
@@ -42,10 +42,6 @@ export interface BackupRequest {
 }
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
-/** `20261204T181502Z-3fa9`: sorts by time, unique per service. */
-const newId = (now: Date) =>
-  `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '')}-${randomBytes(2).toString('hex')}`;
 
 /**
  * Backups: takes them (dump → gzip → age → store, atomic, with a manifest of content facts), drills
@@ -95,6 +91,29 @@ export class BackupService {
     return found;
   }
 
+  /** The private keys that open the artifacts (the identity file, kept outside every store). */
+  async identities(): Promise<string[]> {
+    const file = this.settings().identityFile;
+    if (!file) {
+      throw new BackupError(
+        'BACKUP_NOT_CONFIGURED',
+        'no age identity to decrypt with',
+        'set `backup.identity` in the config file to the key file (kept outside every store)',
+      );
+    }
+    return readIdentities(file);
+  }
+
+  /** Marks a backup as read by a drill or restore (pruning leaves it alone), or unmarks it. */
+  use(id: string, what: 'drill' | 'restore' | undefined): void {
+    this.deps.store().backups.use(id, what);
+  }
+
+  /** Waits for the cleanup after a previous process (a restore must not race it). */
+  async ready(): Promise<void> {
+    await this.recovering.catch(() => undefined);
+  }
+
   private settings(): BackupSettings {
     const settings = this.deps.settings();
     if (!settings) {
@@ -126,7 +145,7 @@ export class BackupService {
     return store;
   }
 
-  private publish(
+  publish(
     record: Pick<BackupRecord, 'stack' | 'service' | 'id'>,
     type: string,
     text: string,
@@ -169,22 +188,26 @@ export class BackupService {
     return { kind, store, settings };
   }
 
-  /** Refuses a drill that cannot run: an unknown or incomplete backup, no identity, one in use. */
-  checkDrill(stack: string, id: string): BackupRecord & { artifact: string; manifest: Manifest } {
+  /** Refuses a drill (or restore) that cannot run: an unknown or incomplete backup, no identity, one in use. */
+  checkDrill(
+    stack: string,
+    id: string,
+    what: 'drill' | 'restore' = 'drill',
+  ): BackupRecord & { artifact: string; manifest: Manifest } {
     const settings = this.settings();
     const record = this.get(stack, id);
     const { artifact, manifest } = record;
     if (record.status !== 'completed' || !manifest || !artifact) {
       throw new BackupError(
         'BACKUP_NOT_FOUND',
-        `backup ${id} is ${record.status}: only a completed backup can be drilled`,
+        `backup ${id} is ${record.status}: only a completed backup can be ${what === 'drill' ? 'drilled' : 'restored'}`,
         '`berth backup list` shows the completed ones',
       );
     }
     if (!settings.identityFile) {
       throw new BackupError(
         'BACKUP_NOT_CONFIGURED',
-        'drills need the age identity to decrypt',
+        `${what === 'drill' ? 'drills' : 'restores'} need the age identity to decrypt`,
         'set `backup.identity` in the config file to the key file (kept outside every store)',
       );
     }
@@ -203,148 +226,40 @@ export class BackupService {
     const { kind, store, settings } = this.check(entry);
     const key = `${entry.stack}/${entry.service}`;
     this.busy.add(key);
+    let taken: BackupRecord;
     try {
       await this.recovering.catch(() => undefined);
-      return await this.take(entry, kind, store, settings, req);
+      taken = await takeBackup(
+        {
+          engine: this.deps.engine,
+          backups: this.deps.store().backups,
+          clock: this.deps.clock,
+          publish: (record, type, text, data) => this.publish(record, type, text, data),
+        },
+        { entry, kind, store, recipients: settings.recipients, request: req },
+      );
     } finally {
       this.busy.delete(key);
     }
-  }
-
-  private async take(
-    entry: BackupEntry,
-    kind: NonNullable<BackupEntry['kind']>,
-    store: ArtifactStore,
-    settings: BackupSettings,
-    req: BackupRequest,
-  ): Promise<BackupRecord> {
-    const { clock } = this.deps;
-    const started = clock.now();
-    const id = newId(started);
-    const db = this.deps.store().backups;
-    const record = db.begin({
-      id,
-      stack: entry.stack,
-      service: entry.service,
-      kind,
-      store: store.name,
-      trigger: req.trigger,
-    });
-    this.publish(record, 'started', `backup of ${entry.stack}/${entry.service} started (${req.trigger})`, {
-      trigger: req.trigger,
-    });
-    const mask = valueMasker([
-      ...entry.loaded.sensitive.project,
-      ...(entry.loaded.sensitive.services[entry.service] ?? []),
-    ]);
-    const signal = req.signal ?? new AbortController().signal;
-    const base = `${entry.stack}/${entry.service}/${id}`;
-    let artifact: string | undefined;
-    try {
-      const engine = await this.deps.engine();
-      const { dump, container } = await startDump({
-        engine,
-        stack: entry.stack,
-        service: entry.service,
-        policy: entry.policy,
-        kind,
-        id,
-        signal,
+    // The backup is complete and kept whatever happens next: a drill that cannot run leaves it undrilled.
+    const drillNow = (req.drill ?? entry.policy.drill === 'after-each') && req.trigger !== 'safety';
+    let result = taken;
+    if (drillNow) {
+      result = await this.drill(entry.stack, taken.id, {
+        ...(req.signal ? { signal: req.signal } : {}),
+        ...(req.onProgress ? { onProgress: req.onProgress } : {}),
+      }).catch((error: unknown) => {
+        this.deps.logger?.warn({ err: error, backup: taken.id }, 'the backup could not be drilled');
+        req.onProgress?.(`not drilled: ${message(error)}`);
+        return taken;
       });
-      try {
-        artifact = `${base}.${dump.extension}${dump.compressed ? '' : '.gz'}.age`;
-        req.onProgress?.(`dumping with ${dump.tool}`);
-        const written = await writeArtifact({
-          dump,
-          recipients: settings.recipients,
-          store,
-          key: artifact,
-          signal,
-          onBytes: this.byteProgress(started, req.onProgress),
-        });
-        const facts = await dump.finish();
-        const finished = clock.now();
-        const manifest: Manifest = {
-          format: 1,
-          id,
-          stack: entry.stack,
-          service: entry.service,
-          kind,
-          tool: dump.tool,
-          ...(dump.server ? { server: dump.server } : {}),
-          image: container.image,
-          imageId: container.imageId,
-          ...(dump.sourcePath ? { sourcePath: dump.sourcePath } : {}),
-          ...(dump.volumes ? { volumes: [...dump.volumes] } : {}),
-          startedAt: started.toISOString(),
-          finishedAt: finished.toISOString(),
-          artifact: {
-            file: artifact.split('/').pop() ?? artifact,
-            compression: written.compression,
-            encryption: 'age',
-            recipients: [...settings.recipients],
-            size: written.size,
-            sha256: written.sha256,
-            plainSize: written.plainSize,
-          },
-          facts,
-          timings: { totalMs: finished.getTime() - started.getTime() },
-        };
-        // The manifest goes last: an artifact without one is not a backup.
-        await store.write(
-          `${base}.manifest.json`,
-          Readable.from([`${JSON.stringify(manifest, null, 2)}\n`]),
-          signal,
-        );
-        const done = db.complete(id, { artifact, manifest });
-        this.publish(
-          done,
-          'completed',
-          `backup ${id} of ${entry.stack}/${entry.service}: ${describeFacts(facts)}, ${written.size} bytes stored`,
-          { size: written.size },
-        );
-        const drillNow = req.drill ?? entry.policy.drill === 'after-each';
-        const drilled =
-          drillNow && req.trigger !== 'safety'
-            ? await this.drill(entry.stack, id, {
-                signal,
-                ...(req.onProgress ? { onProgress: req.onProgress } : {}),
-              })
-            : done;
-        await this.prune(entry.stack, { service: entry.service, dryRun: false }).catch((error: unknown) =>
-          this.deps.logger?.warn({ err: error, backup: id }, 'pruning after a backup failed'),
-        );
-        return drilled;
-      } finally {
-        await dump.close?.();
-      }
-    } catch (error: unknown) {
-      if (artifact) await store.remove(artifact).catch(() => undefined);
-      await store.remove(`${base}.manifest.json`).catch(() => undefined);
-      const reason = mask(message(error));
-      const failed = db.fail(id, reason);
-      this.publish(failed, 'failed', `backup of ${entry.stack}/${entry.service} failed: ${reason}`);
-      if (error instanceof BackupError) throw new BackupError(error.code, mask(error.message), error.hint);
-      throw new BackupError(
-        'BACKUP_DUMP_FAILED',
-        reason,
-        'nothing was kept; the previous backups are intact',
+    }
+    if (req.trigger !== 'safety') {
+      await this.prune(entry.stack, { service: entry.service, dryRun: false }).catch((error: unknown) =>
+        this.deps.logger?.warn({ err: error, backup: taken.id }, 'pruning after a backup failed'),
       );
     }
-  }
-
-  /** Reports bytes and rate at most once a second (a live progress line, not a flood of events). */
-  private byteProgress(started: Date, onProgress: BackupRequest['onProgress']) {
-    if (!onProgress) return undefined;
-    let last = started.getTime();
-    return (bytes: number) => {
-      const now = this.deps.clock.now().getTime();
-      if (now - last < 1_000) return;
-      last = now;
-      const rate = bytes / Math.max((now - started.getTime()) / 1000, 0.001);
-      const mb = (n: number) => (n / 1_048_576).toFixed(1);
-      onProgress(`${mb(bytes)} MiB dumped, ${mb(rate)} MiB/s`, { bytes, rate: Math.round(rate) });
-    };
+    return result;
   }
 
   /** Restores a backup into scratch containers and compares what comes back with its manifest. */
@@ -356,7 +271,7 @@ export class BackupService {
     const record = this.checkDrill(stack, id);
     const db = this.deps.store().backups;
     await this.recovering.catch(() => undefined);
-    const identities = await readIdentities(this.settings().identityFile ?? '');
+    const identities = await this.identities();
     const loaded = (await this.deps.stacks()).find((s) => s.name === stack);
     const spec = loaded
       ? desiredState(loaded, { imageIds: new Map(), installCompleted: () => true }).services[record.service]
@@ -395,6 +310,11 @@ export class BackupService {
     } finally {
       db.use(id, undefined);
     }
+  }
+
+  /** Restores a backup into its service (or another of the same kind): see restorer.ts. */
+  restore(req: RestoreRequest): Promise<RestoreResult> {
+    return restoreBackup(this, { ...this.deps, lock: this.deps.lock ?? ((_stack, action) => action()) }, req);
   }
 
   get(stack: string, id: string): BackupRecord {

@@ -4,6 +4,7 @@ import {
   type BackupView,
   type PruneResult,
   PruneResultSchema,
+  type RestoreResult,
   type StackBackups,
   StackBackupsSchema,
 } from '../api/backups.js';
@@ -246,6 +247,21 @@ export class HttpClient implements BerthClient {
     return this.api.json('POST', `${stackPath(this.name(stack))}/backups/prune`, PruneResultSchema, {
       body: { dryRun: options.dryRun, ...(options.service ? { service: options.service } : {}) },
     });
+  }
+
+  async backupRestore(
+    stack: string,
+    id: string,
+    options: { service?: string; intoStack?: string; dryRun: boolean },
+    onProgress?: (message: string) => void,
+  ): Promise<RestoreResult> {
+    const op = await this.api.json(
+      'POST',
+      `${stackPath(this.name(stack))}/backups/${encodeURIComponent(id)}/restore`,
+      OperationSchema,
+      { body: options },
+    );
+    return followOperation(this.api, op, OPERATION_RESULTS.restore, backupProgress(onProgress), this.sleep);
   }
 
   async close(): Promise<void> {}

@@ -20,4 +20,6 @@ export const OPERATION_POLICIES: Readonly<Record<OperationKind, OperationPolicy>
   job: { exclusive: false, events: 'job' },
   backup: { exclusive: false, events: 'backup' },
   drill: { exclusive: false, events: 'backup' },
+  // A restore stops and starts the stack's services: no deploy may run beside it.
+  restore: { exclusive: true, events: 'backup' },
 };

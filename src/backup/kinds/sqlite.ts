@@ -65,6 +65,7 @@ export async function sqliteDump(ctx: DumpContext): Promise<Dump> {
       extension: 'db',
       tool: `sqlite3 ${version}`,
       server: `sqlite ${version}`,
+      sourcePath: path,
       async finish() {
         const { exitCode, stderr } = await exec.done;
         if (exitCode !== 0) {

@@ -26,7 +26,7 @@ export interface Dump {
   readonly extension: string;
   readonly tool: string;
   readonly server?: string;
-  /** redis: the snapshot file the server reads at start (`dir/dbfilename`). */
+  /** redis: the snapshot file the server reads at start (`dir/dbfilename`); sqlite: the database. */
   readonly sourcePath?: string;
   /** volume: the named volumes copied. */
   readonly volumes?: readonly string[];

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { BackupPolicyView, BackupView, PruneResult } from '../../api/backups.js';
+import type { BackupPolicyView, BackupView, PruneResult, RestoreResult } from '../../api/backups.js';
 import { type CliIo, ExitCode } from '../io.js';
 import { type ClientFactory, withClient } from './deploy.js';
 import { formatTable, parseCount, printJson } from './remote.js';
@@ -101,7 +101,23 @@ export function formatPrune(result: PruneResult): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** `berth backup run|list|show|drill|prune`. */
+export function formatRestore(r: RestoreResult): string {
+  const head =
+    r.outcome === 'restored'
+      ? `restored backup ${r.backup} into ${r.stack}/${r.service}`
+      : r.outcome === 'dry-run'
+        ? `dry run: backup ${r.backup} verified; a restore into ${r.stack}/${r.service} would take a safety backup first`
+        : `RESTORE FAILED: ${r.reason}; the safety backup ${r.safetyBackup} was put back into ${r.stack}/${r.service}`;
+  const lines = [head];
+  if (r.safetyBackup && r.outcome === 'restored') lines.push(`  safety backup: ${r.safetyBackup}`);
+  lines.push(
+    `  ${r.outcome === 'dry-run' ? 'would stop' : 'stopped and started again'}: ${r.stopped.join(', ') || 'none'}`,
+  );
+  lines.push(`  checks: ${r.checks.join(', ')}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** `berth backup run|list|show|drill|prune|restore`. */
 export function registerBackup(
   program: Command,
   io: CliIo,
@@ -193,6 +209,45 @@ export function registerBackup(
       else io.stdout(formatBackup(b));
       setExit(b.drill.status === 'passed' ? ExitCode.Ok : ExitCode.Invalid);
     });
+
+  backup
+    .command('restore')
+    .description(
+      'restore a backup (admin): a safety backup first, dependents stopped, rolled back when anything fails',
+    )
+    .argument('<stack>', 'the stack the backup belongs to')
+    .argument('<id>', 'backup id')
+    .option('--service <name>', 'restore into this service (default: the backup’s own)')
+    .option('--into-stack <stack>', 'restore into this stack (default: the backup’s own)')
+    .option('--dry-run', 'verify the artifact and say what would happen, changing nothing')
+    .option('--json', 'print the result as JSON')
+    .action(
+      async (
+        stack: string,
+        id: string,
+        options: { service?: string; intoStack?: string; dryRun?: boolean; json?: boolean },
+        command: Command,
+      ) => {
+        const result = await interruptible((signal) =>
+          withClient(factory, command, (c) =>
+            c.backupRestore(
+              stack,
+              id,
+              {
+                dryRun: options.dryRun === true,
+                ...(options.service ? { service: options.service } : {}),
+                ...(options.intoStack ? { intoStack: options.intoStack } : {}),
+              },
+              follow(options.json),
+              signal,
+            ),
+          ),
+        );
+        if (options.json) printJson(io, result);
+        else io.stdout(formatRestore(result));
+        setExit(result.outcome === 'rolled-back' ? ExitCode.Invalid : ExitCode.Ok);
+      },
+    );
 
   backup
     .command('prune')

@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import { can } from '../../access/rbac.js';
 import {
   BackupRunRequestSchema,
   BackupSchema,
   PruneRequestSchema,
   PruneResultSchema,
+  RestoreRequestSchema,
   StackBackupsSchema,
 } from '../../api/backups.js';
 import { StackNameSchema } from '../../api/common.js';
@@ -12,6 +14,7 @@ import type { BackupService } from '../../backup/service.js';
 import { policyView, publicView } from '../../backup/view.js';
 import type { OperationRunner } from '../../operations/runner.js';
 import type { JobStateStore } from '../../store/index.js';
+import { ApiError } from '../problem.js';
 import { defineRoute, type Route } from './registry.js';
 
 export interface BackupRouteDeps {
@@ -134,6 +137,63 @@ export function backupRoutes(deps: BackupRouteDeps): Route[] {
           deps.backups.drill(params.stack, params.id, { signal, onProgress: progress }),
         );
         audit({ detail: { operation: op.id, backup: params.id } });
+        return { ...op, events: operationEventsUrl(op.id) };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/v1/stacks/:stack/backups/:id/restore',
+      operationId: 'restoreBackup',
+      summary: 'Restore a backup (admin): safety backup first, rolled back to it when anything fails',
+      description:
+        'Verifies the checksum and a full decryption before anything changes, takes a safety backup of the ' +
+        'target, stops the services that depend on it, restores, compares with the manifest, starts ' +
+        'everything behind its health gate. Any failure puts the safety backup back; the result says so. ' +
+        '`dryRun` verifies and says what would stop, changing nothing.',
+      tags: ['backups'],
+      permission: { role: 'admin', scope: 'stack' },
+      mutating: true,
+      status: 202,
+      errors: [404, 409, 422, 503],
+      params: z.strictObject({ stack: StackNameSchema, id: ID }),
+      body: RestoreRequestSchema,
+      response: OperationSchema,
+      example: { params: { stack: 'alpha', id: '20261204T031500Z-3fa9' }, body: { dryRun: true } },
+      handler: async ({ principal, params, body, requestId, audit }) => {
+        const target = body.intoStack ?? params.stack;
+        if (!can(principal, 'admin', target)) {
+          throw new ApiError(
+            'FORBIDDEN',
+            403,
+            `restoring into ${target} needs the admin role on it`,
+            'ask an admin of that stack',
+          );
+        }
+        deps.backups.checkDrill(params.stack, params.id, 'restore');
+        const op = deps.runner.start({
+          kind: 'restore',
+          stack: target,
+          actor: principal.name,
+          requestId,
+          run: async ({ onEvent, signal }) =>
+            deps.backups.restore({
+              stack: params.stack,
+              id: params.id,
+              ...(body.service ? { service: body.service } : {}),
+              ...(body.intoStack ? { intoStack: body.intoStack } : {}),
+              dryRun: body.dryRun,
+              signal,
+              onProgress: (message) => onEvent({ type: 'progress', message }),
+            }),
+        });
+        audit({
+          detail: {
+            operation: op.id,
+            backup: params.id,
+            into: `${target}/${body.service ?? 'same service'}`,
+            dryRun: body.dryRun,
+          },
+        });
         return { ...op, events: operationEventsUrl(op.id) };
       },
     }),
