@@ -45,7 +45,7 @@ const request = (kind: OperationKind, stack: string, gate: Promise<void>) => ({
 });
 
 describe('OperationRunner', () => {
-  it('declares every kind of the contract: up, down and restart hold the stack, a job run does not', () => {
+  it('declares every kind of the contract: up, down, restart and restore hold the stack, a job run, backup or drill does not', () => {
     expect(Object.keys(OPERATION_POLICIES).sort()).toEqual([...OperationKindSchema.options].sort());
     expect(
       Object.entries(OPERATION_POLICIES).map(([kind, p]) => `${kind}:${p.exclusive}:${p.events}`),
@@ -56,6 +56,7 @@ describe('OperationRunner', () => {
       'job:false:job',
       'backup:false:backup',
       'drill:false:backup',
+      'restore:true:backup',
     ]);
   });
 
