@@ -20,6 +20,7 @@ export const DeployEventTypeSchema = z.enum([
   'rollback',
   'install',
   'cleanup',
+  'backup',
   'done',
 ]);
 export type DeployEventType = z.output<typeof DeployEventTypeSchema>;
@@ -114,6 +115,8 @@ export const UpResultSchema = z.object({
   /** Set when restoring the previous containers did not fully work: the stack needs an operator. */
   rollbackProblem: z.string().optional(),
   changedServices: z.array(z.string()),
+  /** Backups taken before the deploy, of the services it replaced that have a backup policy. */
+  backups: z.array(z.object({ service: z.string(), id: z.string() })).optional(),
 });
 export type UpResult = z.output<typeof UpResultSchema>;
 

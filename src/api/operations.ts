@@ -57,6 +57,10 @@ export const operationEventsUrl = (id: string): string =>
 
 export const UpRequestSchema = z.strictObject({
   build: z.boolean().optional().describe('Rebuild images of services with `build:`'),
+  skipBackup: z
+    .boolean()
+    .optional()
+    .describe('Deploy without the backups taken first of replaced services that have a backup policy'),
 });
 export const DownRequestSchema = z.strictObject({ volumes: z.boolean().optional() });
 export const RestartRequestSchema = z.strictObject({ service: z.string().min(1).max(128).optional() });

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { type Auth, createAuth } from '../access/auth.js';
+import { preDeployBackups } from '../backup/pre-deploy.js';
 import { BackupScheduler } from '../backup/scheduler.js';
 import { BackupService } from '../backup/service.js';
 import type { Clock } from '../clock.js';
@@ -159,6 +160,7 @@ export function createBerth(options: BerthOptions): Berth {
         registry,
         allowPaths: options.allowPaths,
         logger: loggers.for('deploy'),
+        preDeploy: (loaded, services, context) => preDeployBackups(backups(), loaded, services, context),
       }),
   );
 

@@ -91,6 +91,11 @@ export class BackupService {
     return found;
   }
 
+  /** Whether this server has backup settings (stores and recipients). */
+  configured(): boolean {
+    return this.deps.settings() !== undefined;
+  }
+
   /** The private keys that open the artifacts (the identity file, kept outside every store). */
   async identities(): Promise<string[]> {
     const file = this.settings().identityFile;

@@ -84,7 +84,10 @@ export class HttpClient implements BerthClient {
 
   async up(stack: string, options: UpOptions): Promise<UpResult> {
     const op = await this.api.json('POST', `${stackPath(this.name(stack))}/up`, OperationSchema, {
-      body: options.build ? { build: true } : {},
+      body: {
+        ...(options.build ? { build: true } : {}),
+        ...(options.skipBackup ? { skipBackup: true } : {}),
+      },
     });
     return followOperation(this.api, op, OPERATION_RESULTS.up, deployProgress(options.onEvent), this.sleep);
   }

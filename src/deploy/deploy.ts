@@ -28,6 +28,14 @@ export interface DeployOptions {
   /** Rebuild images of services with `build:` even when they exist. */
   readonly build?: boolean;
   readonly onEvent?: DeployListener;
+  /**
+   * Runs once the plan is final and before anything changes (builds aside): backups of the services
+   * the plan replaces. It returns what it took; throwing stops the deploy, changing nothing.
+   */
+  readonly beforeApply?: (
+    plan: Plan,
+    record: DeployListener,
+  ) => Promise<ReadonlyArray<{ service: string; id: string }>>;
 }
 
 /** How the deploy ended, and the plan it applied (the plan stays in the process: it holds secrets). */
@@ -208,6 +216,7 @@ async function deployOnce(
     await buildImages(deps, first.plan, record);
     const { desired, plan, imageIds } =
       first.plan.builds.length > 0 ? await planDeploy(deps, loaded, { installEnded }) : first;
+    const backups = options.beforeApply ? await options.beforeApply(plan, record) : [];
     record({
       type: 'plan',
       message: `deploying ${loaded.name}: ${
@@ -253,8 +262,13 @@ async function deployOnce(
           : {}),
       });
     }
+    // Data is never restored automatically: a rolled-back deploy names the backups taken before it.
+    const taken =
+      result.outcome !== 'succeeded' && backups.length > 0
+        ? `; backups taken before the deploy: ${backups.map((b) => `${b.service} ${b.id}`).join(', ')} (data not restored; \`berth backup restore\` if the new version changed it)`
+        : '';
     const summary = result.failure
-      ? `${result.failure.service}: ${result.failure.reason} (${result.failure.detail})${result.rollbackProblem ? `; rollback problem: ${result.rollbackProblem}` : ''}`
+      ? `${result.failure.service}: ${result.failure.reason} (${result.failure.detail})${result.rollbackProblem ? `; rollback problem: ${result.rollbackProblem}` : ''}${taken}`
       : undefined;
     deps.store.deployments.finish(deployment.id, result.outcome, summary);
     record({
@@ -268,6 +282,7 @@ async function deployOnce(
       ...(result.failure ? { failure: result.failure } : {}),
       ...(result.rollbackProblem ? { rollbackProblem: result.rollbackProblem } : {}),
       changedServices: result.changedServices,
+      ...(backups.length > 0 ? { backups: [...backups] } : {}),
       plan,
       installCompleted,
     };

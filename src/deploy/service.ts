@@ -32,7 +32,8 @@ import {
 import { deployStack, planDeploy } from './deploy.js';
 import { downResult, downStack, planDown } from './down.js';
 import { DeployError } from './errors.js';
-import type { DeployEvent } from './events.js';
+import type { DeployEvent, DeployListener } from './events.js';
+import type { Plan } from './plan.js';
 import type { DeployStores } from './ports.js';
 import { restartStack } from './restart.js';
 
@@ -44,7 +45,19 @@ export interface UpOptions {
   readonly trigger?: Trigger;
   /** Aborts the builds and waits of a deploy (the server shutting down). */
   readonly signal?: AbortSignal;
+  /** Deploy without backing up first the replaced services that have a backup policy. */
+  readonly skipBackup?: boolean;
 }
+
+/**
+ * Backs up, before a deploy, the services it replaces (the backup capability, wired by the
+ * composition root). Returns what it took; throwing stops the deploy.
+ */
+export type PreDeployBackup = (
+  loaded: LoadedStack,
+  services: readonly string[],
+  context: { readonly signal?: AbortSignal; readonly record: DeployListener },
+) => Promise<ReadonlyArray<{ service: string; id: string }>>;
 
 export interface DownRequest {
   readonly volumes?: boolean;
@@ -91,6 +104,8 @@ export interface StackServiceDeps {
   readonly allowPaths: boolean;
   /** Deploy events are logged here too (the `deploy` component). */
   readonly logger?: Pick<Logger, 'info'>;
+  /** Backups before a deploy, of the services it replaces (absent: none are taken). */
+  readonly preDeploy?: PreDeployBackup;
 }
 
 /** Loads stacks from the workspace, drives the engine, keeps state in the store. */
@@ -184,6 +199,17 @@ export class StackService implements StackOperations {
     return (await planDeploy(await this.run(), loaded, options)).plan;
   }
 
+  /** The deploy's `beforeApply`: the services whose containers the plan replaces go to the backup hook. */
+  private beforeApply(loaded: LoadedStack, preDeploy: PreDeployBackup, signal: AbortSignal | undefined) {
+    return async (plan: Plan, record: DeployListener) => {
+      const replaced = plan.services
+        .filter((s) => s.steps.some((step) => step.kind === 'recreate'))
+        .map((s) => s.service);
+      if (replaced.length === 0) return [];
+      return preDeploy(loaded, replaced, { record, ...(signal ? { signal } : {}) });
+    };
+  }
+
   async up(stack: string, options: UpOptions): Promise<UpResult> {
     const loaded = await this.load(stack);
     // The applied plan stays here: it holds the stack's secrets, and the deployment record keeps it.
@@ -195,6 +221,9 @@ export class StackService implements StackOperations {
         ...(options.actor ? { actor: options.actor } : {}),
         ...(options.build ? { build: true } : {}),
         onEvent: this.logged(loaded.name, options.onEvent),
+        ...(this.deps.preDeploy && !options.skipBackup
+          ? { beforeApply: this.beforeApply(loaded, this.deps.preDeploy, options.signal) }
+          : {}),
       },
     );
     return result;

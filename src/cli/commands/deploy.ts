@@ -63,11 +63,12 @@ export function registerDeploy(
     .argument('<stack>', 'stack name in the workspace, or a stack folder / compose file')
     .option('--dry-run', 'print the plan and change nothing')
     .option('--build', 'rebuild images of services with `build:`')
+    .option('--skip-backup', 'do not back up first the replaced services that have a backup policy')
     .option('--json', 'print the result as JSON')
     .action(
       async (
         stack: string,
-        options: { dryRun?: boolean; build?: boolean; json?: boolean },
+        options: { dryRun?: boolean; build?: boolean; skipBackup?: boolean; json?: boolean },
         command: Command,
       ) => {
         await withClient(factory, command, async (client) => {
@@ -80,6 +81,7 @@ export function registerDeploy(
           const result = await client
             .up(stack, {
               ...(options.build ? { build: true } : {}),
+              ...(options.skipBackup ? { skipBackup: true } : {}),
               ...(shown ? { onEvent: shown.onEvent } : {}),
             })
             .finally(() => shown?.stop());

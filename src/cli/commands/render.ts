@@ -49,6 +49,14 @@ export function formatUp(r: UpResult): string {
       lines.push('  last log lines:', ...r.failure.logTail.map((l) => `    ${l}`));
   }
   if (r.rollbackProblem) lines.push(`  ROLLBACK PROBLEM: ${r.rollbackProblem}`);
+  if (r.backups && r.backups.length > 0) {
+    lines.push(`  backed up before the deploy: ${r.backups.map((b) => `${b.service} ${b.id}`).join(', ')}`);
+    if (r.outcome === 'rolled-back' || r.outcome === 'failed') {
+      lines.push(
+        '  data is not restored automatically: `berth backup restore STACK ID` if the new version changed it',
+      );
+    }
+  }
   return `${lines.join('\n')}\n`;
 }
 

@@ -80,10 +80,11 @@ export function operationRoutes(deps: OperationRouteDeps): Route[] {
               trigger: 'api',
               actor: principal.name,
               ...(body.build ? { build: true } : {}),
+              ...(body.skipBackup ? { skipBackup: true } : {}),
               onEvent,
               signal,
             }),
-          body.build ? { build: true } : {},
+          { ...(body.build ? { build: true } : {}), ...(body.skipBackup ? { skipBackup: true } : {}) },
         );
       },
     }),

@@ -1,0 +1,146 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalClient } from '../../../src/app/local-client.js';
+import { isBackupError } from '../../../src/backup/errors.js';
+import type { DeployEvent } from '../../../src/deploy/events.js';
+import { createLoggers } from '../../../src/log/index.js';
+import { type DeployHarness, editCompose, startHarness } from '../deploy/support.js';
+import { BUSYBOX } from '../engine/support.js';
+import { type BackupKit, backupKit, SERVICES } from './support.js';
+
+// Backups before a deploy, through the composition root (berth --local): a deploy that replaces a
+// service with a backup policy backs it up first and records it; a backup that fails stops the
+// deploy unless --skip-backup; a rolled-back deploy names the backup and restores nothing.
+
+const quiet = createLoggers(
+  { base: 'silent', components: {} },
+  new Writable({
+    write(_c, _e, done) {
+      done();
+    },
+  }),
+);
+
+let h: DeployHarness;
+let kit: BackupKit;
+let stack: string;
+let dir: string;
+let client: LocalClient;
+
+const compose = (name: string) => `name: ${name}
+services:
+  cache:
+    image: ${SERVICES}
+    command: ["redis-server", "--dir", "/data", "--bind", "127.0.0.1"]
+    volumes: [data:/data]
+    stop_signal: SIGKILL
+    environment: { GENERATION: "1" }
+    healthcheck: { test: ["CMD", "redis-cli", "ping"], interval: 1s, retries: 20 }
+    x-berth:
+      backup: { kind: redis }
+      deploy: { health_timeout: 15s }
+  box:
+    image: ${BUSYBOX}
+    command: ["sleep", "600"]
+    stop_signal: SIGKILL
+    environment: { GENERATION: "1" }
+    x-berth:
+      backup: { kind: mariadb }
+volumes:
+  data:
+`;
+
+beforeAll(async () => {
+  h = await startHarness();
+  kit = await backupKit(h);
+  stack = h.stackName();
+  dir = h.writeStack(compose(stack));
+  const config = join(kit.root, 'serve.yaml');
+  writeFileSync(
+    config,
+    `backup:\n  stores:\n    local: { type: dir, path: ${kit.storeDir} }\n  recipients: [${kit.settings.recipients[0]}]\n  identity: ${kit.identityFile}\n`,
+  );
+  client = new LocalClient(
+    { stateDir: join(kit.root, 'state'), workspace: dir, configFile: config },
+    { COMPOSE_PROJECT_NAME: stack },
+    quiet,
+    h.clock,
+  );
+  const first = await client.up(stack, { skipBackup: true });
+  if (first.outcome !== 'succeeded') throw new Error(`deploy of ${stack} ended ${first.outcome}`);
+}, 300_000);
+
+afterAll(async () => {
+  await client?.close();
+  await h?.cleanup();
+  kit?.cleanup();
+});
+
+describe('backups before a deploy', () => {
+  it('a backup that fails stops the deploy, changing nothing; --skip-backup deploys without it', async () => {
+    editCompose(
+      dir,
+      'GENERATION: "1" }\n    x-berth:\n      backup: { kind: mariadb }',
+      'GENERATION: "2" }\n    x-berth:\n      backup: { kind: mariadb }',
+    );
+    const [before] = await h.engine.containers.list({
+      'dev.berth.stack': stack,
+      'dev.berth.service': 'box',
+      'dev.berth.role': 'current',
+    });
+    const error = await client.up(stack, {}).catch((e: unknown) => e);
+    expect(isBackupError(error) && error.code).toBe('BACKUP_TOOL_MISSING');
+    expect(String((error as Error).message)).toMatch(/before the deploy failed.*nothing was deployed/);
+    expect((error as { hint: string }).hint).toMatch(/--skip-backup/);
+    const [still] = await h.engine.containers.list({
+      'dev.berth.stack': stack,
+      'dev.berth.service': 'box',
+      'dev.berth.role': 'current',
+    });
+    expect(still?.id).toBe(before?.id);
+    const skipped = await client.up(stack, { skipBackup: true });
+    expect(skipped).toMatchObject({ outcome: 'succeeded', changedServices: ['box'] });
+    expect(skipped.backups).toBeUndefined();
+  }, 300_000);
+
+  it('a deploy that replaces a service with a policy backs it up first and records it on the deployment', async () => {
+    editCompose(
+      dir,
+      'environment: { GENERATION: "1" }\n    healthcheck',
+      'environment: { GENERATION: "2" }\n    healthcheck',
+    );
+    const events: DeployEvent[] = [];
+    const r = await client.up(stack, { onEvent: (e) => events.push(e) });
+    expect(r.outcome).toBe('succeeded');
+    expect(r.backups).toEqual([
+      { service: 'cache', id: expect.stringMatching(/^\d{8}T\d{6}Z-[0-9a-f]{4}$/) },
+    ]);
+    const listed = await client.backupList(stack, { service: 'cache' });
+    expect(listed.items[0]).toMatchObject({
+      id: r.backups?.[0]?.id,
+      trigger: 'pre-deploy',
+      status: 'completed',
+    });
+    expect(events.filter((e) => e.type === 'backup').map((e) => e.message)).toEqual([
+      'backing up cache before the deploy',
+      expect.stringMatching(/^backup \S+ of cache taken before the deploy/),
+    ]);
+  }, 300_000);
+
+  it('a rolled-back deploy names the backup taken before it, and restores no data', async () => {
+    editCompose(dir, 'test: ["CMD", "redis-cli", "ping"]', 'test: ["CMD", "false"]');
+    editCompose(
+      dir,
+      'environment: { GENERATION: "2" }\n    healthcheck',
+      'environment: { GENERATION: "3" }\n    healthcheck',
+    );
+    const r = await client.up(stack, {});
+    expect(r.outcome).toBe('rolled-back');
+    const id = r.backups?.[0]?.id ?? '';
+    expect(id).not.toBe('');
+    const [deployment] = (await client.deployments(stack, { limit: 1 })).items;
+    expect(deployment?.summary).toContain(`backups taken before the deploy: cache ${id} (data not restored`);
+  }, 300_000);
+});
