@@ -33,7 +33,7 @@ export class LocalClient implements StackOperations, JobOperations, BackupOperat
       loggers,
       allowPaths: true,
       backup: () => {
-        const read = cliBackupSettings(config.configFile);
+        const read = cliBackupSettings(config.configFile, env);
         if (read.ok) return read.settings;
         throw new BackupError(
           'BACKUP_NOT_CONFIGURED',

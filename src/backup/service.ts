@@ -15,6 +15,7 @@ import { removeLeftovers } from './leftovers.js';
 import { type RestoreRequest, restoreBackup } from './restorer.js';
 import { type RetentionDecision, retention } from './retention.js';
 import { dirStore } from './stores/dir.js';
+import { s3Store } from './stores/s3.js';
 import type { ArtifactStore } from './stores/types.js';
 import { takeBackup } from './take.js';
 import type { BackupKind } from './xberth.js';
@@ -134,7 +135,12 @@ export class BackupService {
   /** The store a policy names, else the default one, else the only one. */
   storeFor(name: string | undefined): ArtifactStore {
     const settings = this.settings();
-    this.stores ??= new Map(Object.entries(settings.stores).map(([n, s]) => [n, dirStore(n, s.path)]));
+    this.stores ??= new Map(
+      Object.entries(settings.stores).map(([n, st]) => [
+        n,
+        st.type === 'dir' ? dirStore(n, st.path) : s3Store(n, st),
+      ]),
+    );
     const names = [...this.stores.keys()];
     const chosen = name ?? settings.defaultStore ?? (names.length === 1 ? names[0] : undefined);
     const store = chosen === undefined ? undefined : this.stores.get(chosen);

@@ -19,11 +19,61 @@ const path = z
     params: { hint: "write the full path, or a path relative to the config file's folder" },
   });
 
-export const StoreSettingSchema = z.strictObject({
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** A credential is named, never written: `{ env: VARIABLE }` or `{ file: PATH }`. */
+const credential = z
+  .unknown()
+  .superRefine((value, ctx) => {
+    const ok =
+      typeof value === 'object' &&
+      value !== null &&
+      !Array.isArray(value) &&
+      Object.keys(value).length === 1 &&
+      ((typeof (value as { env?: unknown }).env === 'string' &&
+        ENV_NAME.test((value as { env: string }).env)) ||
+        (typeof (value as { file?: unknown }).file === 'string' &&
+          (value as { file: string }).file.trim() !== ''));
+    if (!ok) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'a credential is never written in the config file',
+        // `secret`: the value is never repeated in the message (it may be the credential itself).
+        params: {
+          hint: 'name where it is: `{ env: S3_SECRET_KEY }` or `{ file: /etc/berth/s3-secret }`',
+          secret: true,
+        },
+      });
+    }
+  })
+  .transform((value) => value as { env: string } | { file: string });
+export type CredentialRef = z.output<typeof credential>;
+
+const DirStoreSchema = z.strictObject({
   /** A folder on this machine (or a mounted disk). */
   type: z.literal('dir'),
   path,
 });
+
+const S3StoreSchema = z.strictObject({
+  /** An S3-compatible bucket (AWS, MinIO, Garage, Backblaze…). */
+  type: z.literal('s3'),
+  bucket: z.string().trim().min(3).max(63),
+  /** Keys start with this (e.g. `berth/`). */
+  prefix: z.string().trim().optional(),
+  region: z.string().trim().min(1).optional(),
+  /** For S3-compatible services; default AWS. */
+  endpoint: z.url().optional(),
+  /** Path-style addressing (MinIO and most self-hosted services need it). */
+  forcePathStyle: z.boolean().optional(),
+  /** Without both, the AWS SDK's default chain (AWS_ACCESS_KEY_ID…, instance roles) is used. */
+  accessKeyId: credential.optional(),
+  secretAccessKey: credential.optional(),
+  /** Multipart part size; memory used is about four parts. Default 8 MiB. */
+  partSizeMiB: z.number().int().min(5).max(512).optional(),
+});
+
+export const StoreSettingSchema = z.discriminatedUnion('type', [DirStoreSchema, S3StoreSchema]);
 
 export const BackupSectionSchema = z.strictObject({
   stores: z
@@ -57,27 +107,89 @@ export const BackupSectionSchema = z.strictObject({
 export type BackupSection = z.output<typeof BackupSectionSchema>;
 
 export const BACKUP_KEYS = Object.keys(BackupSectionSchema.shape);
-export const STORE_KEYS = Object.keys(StoreSettingSchema.shape);
+export const STORE_KEYS = [
+  ...new Set([...Object.keys(DirStoreSchema.shape), ...Object.keys(S3StoreSchema.shape)]),
+];
+
+/** An S3-compatible store as Berth uses it: credentials resolved from the environment, or a file to read. */
+export interface S3StoreSettings {
+  readonly type: 's3';
+  readonly bucket: string;
+  readonly prefix: string;
+  readonly region: string;
+  readonly endpoint?: string;
+  readonly forcePathStyle: boolean;
+  readonly accessKeyId?: string | { readonly file: string };
+  readonly secretAccessKey?: string | { readonly file: string };
+  readonly partSizeBytes: number;
+}
+
+export type StoreSettings = { readonly type: 'dir'; readonly path: string } | S3StoreSettings;
 
 /** The backup settings, paths absolute. */
 export interface BackupSettings {
-  readonly stores: Readonly<Record<string, { readonly type: 'dir'; readonly path: string }>>;
+  readonly stores: Readonly<Record<string, StoreSettings>>;
   readonly recipients: readonly string[];
   readonly identityFile?: string;
   readonly defaultStore?: string;
 }
 
-/** Paths of the section resolved against the config file's folder. */
-export function resolveBackupSection(section: BackupSection, fileDir: string): BackupSettings {
+/**
+ * Paths of the section resolved against the config file's folder, environment references of
+ * credentials against `env` (a missing variable is a problem). Pure: credential files are read
+ * where they are used.
+ */
+export function resolveBackupSection(
+  section: BackupSection,
+  fileDir: string,
+  env: Readonly<Record<string, string | undefined>>,
+): { settings: BackupSettings; problems: Array<{ message: string; hint: string }> } {
+  const problems: Array<{ message: string; hint: string }> = [];
+  const secret = (ref: CredentialRef | undefined, where: string) => {
+    if (ref === undefined) return undefined;
+    if ('file' in ref) return { file: resolve(fileDir, ref.file) };
+    const value = env[ref.env];
+    if (value === undefined || value === '') {
+      problems.push({
+        message: `${where} names the variable ${ref.env}, which is not set`,
+        hint: `set ${ref.env} in the environment of berth`,
+      });
+    }
+    return value ?? '';
+  };
+  const stores: Record<string, StoreSettings> = {};
+  for (const [name, store] of Object.entries(section.stores)) {
+    if (store.type === 'dir') {
+      stores[name] = { type: 'dir', path: resolve(fileDir, store.path) };
+      continue;
+    }
+    if ((store.accessKeyId === undefined) !== (store.secretAccessKey === undefined)) {
+      problems.push({
+        message: `backup.stores.${name} names one of accessKeyId and secretAccessKey`,
+        hint: 'give both, or neither to use the AWS default chain (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY…)',
+      });
+    }
+    const keyId = secret(store.accessKeyId, `backup.stores.${name}.accessKeyId`);
+    const key = secret(store.secretAccessKey, `backup.stores.${name}.secretAccessKey`);
+    stores[name] = {
+      type: 's3',
+      bucket: store.bucket,
+      prefix: store.prefix ?? '',
+      region: store.region ?? 'us-east-1',
+      ...(store.endpoint ? { endpoint: store.endpoint } : {}),
+      forcePathStyle: store.forcePathStyle ?? store.endpoint !== undefined,
+      ...(keyId !== undefined ? { accessKeyId: keyId } : {}),
+      ...(key !== undefined ? { secretAccessKey: key } : {}),
+      partSizeBytes: (store.partSizeMiB ?? 8) * 1024 * 1024,
+    };
+  }
   return {
-    stores: Object.fromEntries(
-      Object.entries(section.stores).map(([name, store]) => [
-        name,
-        { type: store.type, path: resolve(fileDir, store.path) },
-      ]),
-    ),
-    recipients: [...section.recipients],
-    ...(section.identity ? { identityFile: resolve(fileDir, section.identity) } : {}),
-    ...(section.defaultStore ? { defaultStore: section.defaultStore } : {}),
+    settings: {
+      stores,
+      recipients: [...section.recipients],
+      ...(section.identity ? { identityFile: resolve(fileDir, section.identity) } : {}),
+      ...(section.defaultStore ? { defaultStore: section.defaultStore } : {}),
+    },
+    problems,
   };
 }

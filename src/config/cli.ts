@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { type BackupSettings, resolveBackupSection } from './backup-settings.js';
 import { checkFile, readServeConfigFile } from './serve-file.js';
-import type { ServeConfigProblem } from './serve-types.js';
+import { SERVE_CONFIG_CODE, type ServeConfigProblem } from './serve-types.js';
 
 /** Settings of the CLI, read once from the environment at the composition root. */
 export interface CliConfig {
@@ -37,6 +37,7 @@ export function cliConfig(
  */
 export function cliBackupSettings(
   configFile: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
 ): { ok: true; settings: BackupSettings | undefined } | { ok: false; errors: readonly ServeConfigProblem[] } {
   if (configFile === undefined) return { ok: true, settings: undefined };
   const read = readServeConfigFile(configFile, dirname(configFile), 'BERTH_CONFIG');
@@ -44,5 +45,19 @@ export function cliBackupSettings(
   const checked = checkFile(read.file);
   if (!checked.ok) return checked;
   const section = checked.config.backup;
-  return { ok: true, settings: section ? resolveBackupSection(section, dirname(configFile)) : undefined };
+  if (!section) return { ok: true, settings: undefined };
+  const resolved = resolveBackupSection(section, dirname(configFile), env);
+  if (resolved.problems.length > 0) {
+    return {
+      ok: false,
+      errors: resolved.problems.map((p) => ({
+        code: SERVE_CONFIG_CODE,
+        file: configFile,
+        line: 0,
+        column: 0,
+        ...p,
+      })),
+    };
+  }
+  return { ok: true, settings: resolved.settings };
 }

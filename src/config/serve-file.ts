@@ -179,11 +179,11 @@ function fileProblems(error: z.ZodError, input: unknown): FileProblem[] {
         hint: `add \`${key}: FILE\` under \`tls:\`, or remove \`tls:\` to serve plain HTTP`,
       });
     } else if (issue.code === 'custom' && typeof issue.params?.hint === 'string') {
-      const params = issue.params as { hint: string };
+      const params = issue.params as { hint: string; secret?: boolean };
       problems.push({
         path: at,
         at: 'value',
-        message: `${name}: ${issue.message}, got ${describe(value)}`,
+        message: `${name}: ${issue.message}${params.secret ? '' : `, got ${describe(value)}`}`,
         hint: params.hint,
       });
     } else {

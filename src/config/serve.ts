@@ -184,7 +184,9 @@ export function resolveServeConfig(input: ServeConfigInput): ServeConfigResult {
     }
   }
 
-  const backup = file.backup ? resolveBackupSection(file.backup, fileDir) : undefined;
+  const resolved = file.backup ? resolveBackupSection(file.backup, fileDir, env) : undefined;
+  for (const p of resolved?.problems ?? []) errors.push(problem(p.message, p.hint));
+  const backup = resolved?.settings;
   if (backup?.defaultStore !== undefined && !(backup.defaultStore in backup.stores)) {
     errors.push(
       problem(
