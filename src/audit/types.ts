@@ -38,6 +38,13 @@ export interface LiveFacts {
     readonly imageTags: readonly string[];
     readonly imageDigests: readonly string[];
   }[];
+  /** Per service with backups in Berth's state: how its latest restore drill went. */
+  readonly backups?: readonly {
+    readonly stack: string;
+    readonly service: string;
+    readonly lastDrill: 'passed' | 'failed';
+    readonly at: string;
+  }[];
 }
 
 export interface Snapshot {

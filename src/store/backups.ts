@@ -47,6 +47,8 @@ export interface BackupStore {
   /** Marks (or, with undefined, unmarks) a backup as read by a drill or restore. */
   use(id: string, what: string | undefined): void;
   remove(id: string): void;
+  /** Per service, its latest finished drill (passed or failed) and when. */
+  lastDrills(): Array<{ stack: string; service: string; lastDrill: 'passed' | 'failed'; at: string }>;
   /** Backups and drills a stopped process left running: recorded as failed. Call once at start. */
   interruptRunning(reason: string): BackupRecord[];
 }
@@ -134,6 +136,13 @@ export function createBackupStore(db: Database.Database, clock: Pick<Clock, 'now
       `UPDATE backups SET drill_status = 'failed', drill_at = @at, drill_reason = @reason WHERE drill_status = 'running'`,
     ),
     release: db.prepare('UPDATE backups SET in_use = NULL WHERE in_use IS NOT NULL'),
+    lastDrills: db.prepare(
+      `SELECT stack, service, drill_status, drill_at FROM backups b
+       WHERE drill_status IN ('passed', 'failed') AND drill_at = (
+         SELECT MAX(drill_at) FROM backups c WHERE c.stack = b.stack AND c.service = b.service
+           AND c.drill_status IN ('passed', 'failed'))
+       ORDER BY stack, service`,
+    ),
   };
   const get = (id: string) => {
     const row = q.get.get(id);
@@ -229,6 +238,17 @@ export function createBackupStore(db: Database.Database, clock: Pick<Clock, 'now
       guard(() => {
         q.remove.run(id);
       }),
+    lastDrills: () =>
+      guard(() =>
+        (
+          q.lastDrills.all() as Array<{
+            stack: string;
+            service: string;
+            drill_status: 'passed' | 'failed';
+            drill_at: string;
+          }>
+        ).map((r) => ({ stack: r.stack, service: r.service, lastDrill: r.drill_status, at: r.drill_at })),
+      ),
     interruptRunning: (reason) =>
       guard(() =>
         db.transaction(() => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hitsOf, keys, snapshotOf } from '../../../test/support/audit-standards.js';
+import { hitsOf, keys, snapshotOf, stackOf } from '../../../test/support/audit-standards.js';
 import {
   bindMountDataDir,
   dbPortPublic,
@@ -54,15 +54,38 @@ volumes: { db-data: {}, cache: {}, uploads: {}, tmp: {}, logs: {} }
     expect(hits[0]?.message).toContain('/var/lib/mysql');
   });
 
-  it('accepts a backup service mounting the volume, not a declared x-berth.backup policy', async () => {
+  it('accepts a backup service mounting the volume, and a Berth policy only once its drill passed', async () => {
     const withService = await hitsOf(
       volumeNoBackup,
       `${STATEFUL.replace('volumes: { db', '  backup:\n    image: offen/docker-volume-backup:v2\n    volumes: [db-data:/backup/db:ro, cache:/backup/cache:ro]\nvolumes: { db')}`,
     );
     expect(keys(withService)).toEqual(['app/app: volume=uploads']);
-    // Nothing executes x-berth.backup yet: counting it would report coverage that does not exist.
-    const declared = await hitsOf(volumeNoBackup, `x-berth:\n  deploy: { rollback: auto }\n${STATEFUL}`);
+    // A declared policy is not a backup until a restore drill proved one: still reported, in other words.
+    const compose = STATEFUL.replace(
+      '    image: mariadb:11\n',
+      '    image: mariadb:11\n    x-berth: { backup: {} }\n',
+    );
+    const { snapshot } = await stackOf(compose);
+    const declared = volumeNoBackup.check(snapshot);
     expect(keys(declared)).toEqual(keys(await hitsOf(volumeNoBackup, STATEFUL)));
+    expect(declared[0]?.message).toMatch(
+      /has a backup policy, but no restore drill is known to have passed \(audit with --live/,
+    );
+    expect(declared[0]?.fix).toBe(
+      '`berth backup run app db` (drilled after-each by default), then `berth backup list app`',
+    );
+    const live = (lastDrill: 'passed' | 'failed') =>
+      volumeNoBackup.check({
+        ...snapshot,
+        live: {
+          containers: [],
+          backups: [{ stack: 'app', service: 'db', lastDrill, at: '2026-12-04T03:00:00Z' }],
+        },
+      });
+    expect(keys(live('passed'))).toEqual(['app/cache: volume=cache', 'app/app: volume=uploads']);
+    expect(live('failed')[0]?.message).toMatch(/its latest restore drill failed \(2026-12-04T03:00:00Z\)/);
+    const none = volumeNoBackup.check({ ...snapshot, live: { containers: [], backups: [] } });
+    expect(none[0]?.message).toMatch(/no backup of it has passed a restore drill yet/);
   });
 
   it('ignores bind mounts, anonymous volumes and stateless services', async () => {

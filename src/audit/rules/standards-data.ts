@@ -67,24 +67,43 @@ export const volumeNoBackup: Rule = {
     'A named volume holding a database or application data is the one thing a redeploy cannot ' +
     'recreate; without a backup, a disk failure or a bad `docker volume rm` loses it for good.',
   // Only a backup that runs counts: a declared policy nothing executes would make this report lie.
-  fix: 'Add a backup service (e.g. offen/docker-volume-backup) that mounts the volume, or suppress with the reason if it is backed up outside the stack.',
+  // A Berth policy (x-berth.backup) counts once its latest restore drill passed (`--live` reads it).
+  fix: 'Add x-berth.backup to the service and drill it (`berth backup run`), or a backup service (e.g. offen/docker-volume-backup) that mounts the volume, or suppress with the reason if it is backed up outside the stack.',
   check(snapshot) {
     const hits: Hit[] = [];
     for (const stack of snapshot.stacks) {
       const covered = backedUpVolumes(stack);
       for (const [name, service] of Object.entries(stack.loaded.model.services ?? {})) {
+        const policy =
+          (stack.loaded.xberth.services[name] as { backup?: unknown } | undefined)?.backup !== undefined;
+        const drill = snapshot.live?.backups?.find((b) => b.stack === stack.name && b.service === name);
+        if (policy && drill?.lastDrill === 'passed') continue;
         (service.volumes ?? []).forEach((mount, index) => {
           if (mount.type !== 'volume' || !mount.source || covered.has(mount.source)) return;
           if (!isStateful(service, mount.target)) return;
+          const where = `volume \`${mount.source}\` (${mount.target} of \`${name}\`)`;
           hits.push(
-            serviceHit(
-              stack,
-              name,
-              ['volumes', index],
-              `volume=${mount.source}`,
-              `volume \`${mount.source}\` (${mount.target} of \`${name}\`) holds state and nothing backs it up`,
-              `add a backup service to ${stack.name}, e.g. image: offen/docker-volume-backup:v2 with volumes: ["${mount.source}:/backup/${mount.source}:ro"]`,
-            ),
+            policy
+              ? serviceHit(
+                  stack,
+                  name,
+                  ['volumes', index],
+                  `volume=${mount.source}`,
+                  !snapshot.live
+                    ? `${where} has a backup policy, but no restore drill is known to have passed (audit with --live to read the drills)`
+                    : drill
+                      ? `${where} has a backup policy, but its latest restore drill failed (${drill.at})`
+                      : `${where} has a backup policy, but no backup of it has passed a restore drill yet`,
+                  `\`berth backup run ${stack.name} ${name}\` (drilled after-each by default), then \`berth backup list ${stack.name}\``,
+                )
+              : serviceHit(
+                  stack,
+                  name,
+                  ['volumes', index],
+                  `volume=${mount.source}`,
+                  `${where} holds state and nothing backs it up`,
+                  `add x-berth.backup to \`${name}\` (e.g. \`backup: { schedule: "0 3 * * *" }\`), or a backup service to ${stack.name}, e.g. image: offen/docker-volume-backup:v2 with volumes: ["${mount.source}:/backup/${mount.source}:ro"]`,
+                ),
           );
         });
       }

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
+import { backupFacts } from '../../app/backup-facts.js';
 import { engineConnection } from '../../app/engine-connection.js';
 import { builtinXBerthRegistry } from '../../app/registry.js';
 import {
@@ -46,11 +47,20 @@ interface AuditFlags {
 export interface AuditDeps {
   readonly connect: (host: string | undefined) => Promise<Pick<Engine, 'containers' | 'images'>>;
   readonly clock: Pick<Clock, 'now'>;
+  /** The latest restore drill per service, from Berth's state (for --live); default: none known. */
+  readonly backups?: (
+    env: Readonly<Record<string, string | undefined>>,
+    cwd: string,
+  ) => NonNullable<LiveFacts['backups']>;
 }
 
 export function defaultAuditDeps(): AuditDeps {
   const clock = systemClock();
-  return { connect: (host) => engineConnection({ clock, ...(host ? { host } : {}) })(), clock };
+  return {
+    connect: (host) => engineConnection({ clock, ...(host ? { host } : {}) })(),
+    clock,
+    backups: (env, cwd) => backupFacts(cliConfig(env, cwd).stateDir, clock),
+  };
 }
 
 /** The exit code for "could not audit as asked": the path, the engine or a baseline. */
@@ -82,7 +92,10 @@ class AuditCommand {
     let live: LiveFacts | undefined;
     let baseline: Set<string> | undefined;
     try {
-      if (flags.live) live = await collectLive(await this.deps.connect(this.io.env.DOCKER_HOST));
+      if (flags.live) {
+        const engine = await collectLive(await this.deps.connect(this.io.env.DOCKER_HOST));
+        live = { ...engine, backups: this.deps.backups?.(this.io.env, this.io.cwd) ?? [] };
+      }
       if (flags.baseline) baseline = await readBaseline(resolve(this.io.cwd, flags.baseline));
     } catch (error: unknown) {
       if (error instanceof BaselineError || isEngineError(error)) return fail(this.io, error);
