@@ -62,7 +62,11 @@ describe('examples/magnetiq', () => {
 
     const backups = kit.service(() => [loaded]);
     const entry = await backups.find(stack, 'api');
-    expect(entry.policy.schedule).toMatchObject({ kind: 'cron', pattern: '0 3 * * *', timezone: 'Europe/Berlin' });
+    expect(entry.policy.schedule).toMatchObject({
+      kind: 'cron',
+      pattern: '0 3 * * *',
+      timezone: 'Europe/Berlin',
+    });
     expect(entry.policy.retain).toEqual({ daily: 7 });
     const b = await backups.run(entry, { trigger: 'manual' });
     expect(b).toMatchObject({ status: 'completed', drill: { status: 'passed' } });
