@@ -35,35 +35,7 @@ export async function redisDump(ctx: DumpContext): Promise<Dump> {
       'the backup reads `CONFIG GET dir` and `dbfilename`; allow CONFIG for the backup',
     );
   }
-  const before = Number((await run(ctx, ['redis-cli', 'LASTSAVE'], cli)).trim());
-  const reply = (await run(ctx, ['redis-cli', 'BGSAVE'], cli)).trim();
-  if (!/Background saving started|already in progress|scheduled/i.test(reply)) {
-    throw new BackupError(
-      'BACKUP_DUMP_FAILED',
-      `BGSAVE was refused: ${reply.slice(0, 300)}`,
-      'check the Redis log and its free disk space',
-    );
-  }
-  const deadline = Date.now() + SAVE_TIMEOUT_MS;
-  for (;;) {
-    const info = await run(ctx, ['redis-cli', 'INFO', 'persistence'], cli);
-    const last = Number((await run(ctx, ['redis-cli', 'LASTSAVE'], cli)).trim());
-    if (infoField(info, 'rdb_bgsave_in_progress') === '0' && last > before) {
-      if (infoField(info, 'rdb_last_bgsave_status') !== 'ok') {
-        throw new BackupError(
-          'BACKUP_DUMP_FAILED',
-          'BGSAVE failed',
-          'check the Redis log and its free disk space',
-        );
-      }
-      break;
-    }
-    if (Date.now() > deadline || ctx.signal.aborted) {
-      throw new BackupError('BACKUP_DUMP_FAILED', 'BGSAVE did not finish in time', 'check the Redis log');
-    }
-    // LASTSAVE has a resolution of one second: a save in the same second as the last one waits for the next.
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  await freshSnapshot(ctx, cli);
   const facts = new RdbFactsReader();
   const exec = await ctx.engine.exec.stream(ctx.container.id, ['cat', `${dir}/${file}`], {
     signal: ctx.signal,
@@ -96,4 +68,62 @@ export async function redisDump(ctx: DumpContext): Promise<Dump> {
       return { keys: result.facts.keys, db: result.facts.db };
     },
   };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Makes Redis write a snapshot that starts after this call: `BGSAVE`, then wait until `LASTSAVE`
+ * moves past what it said before. LASTSAVE counts whole seconds, so the save is only asked for once
+ * the server's clock has left the second of the last save (a save finishing within that second
+ * would look like the old one, and the wait would never end). A save already running may predate
+ * the latest writes: it is waited for, and a new one asked for.
+ */
+async function freshSnapshot(ctx: DumpContext, cli: { env?: Record<string, string> }): Promise<void> {
+  const deadline = Date.now() + SAVE_TIMEOUT_MS;
+  const check = () => {
+    if (Date.now() > deadline || ctx.signal.aborted) {
+      throw new BackupError('BACKUP_DUMP_FAILED', 'BGSAVE did not finish in time', 'check the Redis log');
+    }
+  };
+  const lastSave = async () => Number((await run(ctx, ['redis-cli', 'LASTSAVE'], cli)).trim());
+  const serverSecond = async () => Number((await run(ctx, ['redis-cli', 'TIME'], cli)).trim().split('\n')[0]);
+  for (;;) {
+    const before = await lastSave();
+    while ((await serverSecond()) <= before) {
+      check();
+      await sleep(100);
+    }
+    const reply = (await run(ctx, ['redis-cli', 'BGSAVE'], cli)).trim();
+    if (/in progress/i.test(reply)) {
+      // Another save (or an AOF rewrite) runs: let it end, then ask for ours.
+      while (/_in_progress:1/.test(await run(ctx, ['redis-cli', 'INFO', 'persistence'], cli))) {
+        check();
+        await sleep(200);
+      }
+      continue;
+    }
+    if (!/Background saving started|scheduled/i.test(reply)) {
+      throw new BackupError(
+        'BACKUP_DUMP_FAILED',
+        `BGSAVE was refused: ${reply.slice(0, 300)}`,
+        'check the Redis log and its free disk space',
+      );
+    }
+    for (;;) {
+      const info = await run(ctx, ['redis-cli', 'INFO', 'persistence'], cli);
+      if (infoField(info, 'rdb_bgsave_in_progress') === '0' && (await lastSave()) > before) {
+        if (infoField(info, 'rdb_last_bgsave_status') !== 'ok') {
+          throw new BackupError(
+            'BACKUP_DUMP_FAILED',
+            'BGSAVE failed',
+            'check the Redis log and its free disk space',
+          );
+        }
+        return;
+      }
+      check();
+      await sleep(200);
+    }
+  }
 }
