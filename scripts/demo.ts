@@ -4,7 +4,9 @@
  * 2. start `berth serve` on the examples, create its first admin with the one-time setup token
  *    (there is no default password), and log the CLI in;
  * 3. deploy examples/force1 through the API, with live progress, list its scheduled jobs and run
- *    one, and print the URLs and the credentials it created.
+ *    one;
+ * 4. back its database up (encrypted with an age key the demo makes), prove the backup by a restore
+ *    drill into a scratch container, list the backups, and print the URLs and credentials it created.
  * Where no engine answers, scripts/test-images.sh starts one (root on Debian) or says what to do.
  * On a terminal the server keeps running until Ctrl-C; otherwise (CI) it stops at the end.
  */
@@ -13,6 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generateIdentity, identityToRecipient } from 'age-encryption';
 import { processIo } from '../src/cli/io.js';
 import { main } from '../src/cli/main.js';
 import { startServeChild } from '../test/support/serve-process.js';
@@ -26,6 +29,31 @@ function kept(name: string): string {
   const file = join(demoDir, name);
   if (!existsSync(file)) writeFileSync(file, randomBytes(18).toString('base64url'), { mode: 0o600 });
   return readFileSync(file, 'utf8').trim();
+}
+
+/**
+ * The server's config file: backups go to a folder of the demo, encrypted to an age key pair made
+ * once. The secret key (0600) stays outside the store, as it should in production.
+ */
+async function serveConfig(): Promise<string> {
+  const keyFile = join(demoDir, 'backup-key.txt');
+  if (!existsSync(keyFile)) writeFileSync(keyFile, `${await generateIdentity()}\n`, { mode: 0o600 });
+  const recipient = await identityToRecipient(readFileSync(keyFile, 'utf8').trim());
+  const file = join(demoDir, 'serve.yaml');
+  writeFileSync(
+    file,
+    [
+      '# written by npm run demo',
+      'backup:',
+      '  stores:',
+      `    local: { type: dir, path: ${JSON.stringify(join(demoDir, 'backups'))} }`,
+      `  recipients: [${recipient}]`,
+      `  identity: ${JSON.stringify(keyFile)}`,
+      '',
+    ].join('\n'),
+    { mode: 0o600 },
+  );
+  return file;
 }
 
 const stateDir = process.env.BERTH_STATE_DIR ?? join(demoDir, 'state');
@@ -76,7 +104,7 @@ if (images.status !== 0) {
 
 process.stdout.write(`\n━━ Start the Berth API on 127.0.0.1:${apiPort} (workspace: examples/)\n`);
 server = await startServeChild({
-  args: ['--port', apiPort],
+  args: ['--port', apiPort, '--config', await serveConfig()],
   env: {
     ...process.env,
     BERTH_STATE_DIR: stateDir,
@@ -122,6 +150,13 @@ await step('Its scheduled jobs (x-berth.jobs): Mautic-style cron work and a budg
   'force1',
 ]);
 await step('Run one now, with its output live', ['job', 'run', 'force1', 'web', 'segments']);
+await step('Back up its database now: mariadb-dump streamed, gzip, age-encrypted, then a restore drill', [
+  'backup',
+  'run',
+  'force1',
+  'db',
+]);
+await step('Its backups: a backup counts as good once its drill passed', ['backup', 'list', 'force1']);
 
 process.stdout.write(
   [
@@ -132,8 +167,10 @@ process.stdout.write(
     `admin login: user admin, password in ${join(demoDir, 'admin-password')} (0600)`,
     `CLI token:   ${join(configDir, 'berth', 'credentials.json')} (0600)`,
     `DB password: ${join(demoDir, 'db-password')} (0600)`,
+    `Backups:     ${join(demoDir, 'backups')}   (age key: ${join(demoDir, 'backup-key.txt')}, 0600)`,
     `Try:         XDG_CONFIG_HOME=${configDir} npx berth logs force1 worker`,
     `             XDG_CONFIG_HOME=${configDir} npx berth job history force1 web segments`,
+    `             XDG_CONFIG_HOME=${configDir} npx berth backup show force1 <ID>`,
     `             XDG_CONFIG_HOME=${configDir} npx berth audit-log`,
     '',
   ].join('\n'),
