@@ -17,6 +17,7 @@ import { connectEngine } from '../src/engine/index.js';
 import { BerthLabel, ComposeLabel, type Engine, type EngineEvent } from '../src/engine/model.js';
 import { openStore, processIsAlive, type Store } from '../src/store/index.js';
 import { parseArgs, positiveInt } from './lib/args.js';
+import { removeLabelled } from './lib/engine.js';
 import { timeProcess } from './lib/proc.js';
 import { summarize } from './lib/stats.js';
 import { formatTable, seconds } from './lib/table.js';
@@ -126,13 +127,6 @@ function limitOf(events: readonly EngineEvent[], levels: readonly (readonly stri
     parts.push(`${slowest.s} ${slowest.ms === undefined ? '?' : `${seconds(slowest.ms)}s`}`);
   }
   return { total, parts };
-}
-
-async function removeLabelled(engine: Engine, selector: Record<string, string>): Promise<void> {
-  for (const c of await engine.containers.list(selector, { all: true }))
-    await engine.containers.remove(c.id, { force: true, volumes: true });
-  for (const n of await engine.networks.list(selector)) await engine.networks.remove(n.id);
-  for (const v of await engine.volumes.list(selector)) await engine.volumes.remove(v.name, { force: true });
 }
 
 async function berthRun(

@@ -5,8 +5,9 @@
  *    (there is no default password), and log the CLI in;
  * 3. deploy examples/force1 through the API, with live progress, list its scheduled jobs and run
  *    one;
- * 4. back its database up (encrypted with an age key the demo makes), prove the backup by a restore
- *    drill into a scratch container, list the backups, and print the URLs and credentials it created.
+ * 4. deploy examples/magnetiq (nginx + a Python API + SQLite, built from Debian packages), back its
+ *    database up (encrypted with an age key the demo makes), prove the backup by a restore drill
+ *    into a scratch container, list the backups, and print the URLs and credentials it created.
  * Where no engine answers, scripts/test-images.sh starts one (root on Debian) or says what to do.
  * On a terminal the server keeps running until Ctrl-C; otherwise (CI) it stops at the end.
  */
@@ -60,6 +61,7 @@ const stateDir = process.env.BERTH_STATE_DIR ?? join(demoDir, 'state');
 const configDir = join(demoDir, 'config');
 const apiPort = process.env.BERTH_DEMO_PORT ?? '7300';
 const webPort = process.env.WEB_PORT ?? '8080';
+const magnetiqPort = process.env.MAGNETIQ_PORT ?? '8090';
 const adminPassword = kept('admin-password');
 const dbPassword = process.env.DB_PASSWORD ?? kept('db-password');
 // The CLI's login is kept in the demo folder, so the demo never replaces your own `berth login`.
@@ -113,6 +115,7 @@ server = await startServeChild({
     // The stack's variables are the server's: force1 needs a database password and a port.
     DB_PASSWORD: dbPassword,
     WEB_PORT: webPort,
+    MAGNETIQ_PORT: magnetiqPort,
   },
 }).catch((error: unknown) => {
   process.stderr.write(
@@ -150,19 +153,24 @@ await step('Its scheduled jobs (x-berth.jobs): Mautic-style cron work and a budg
   'force1',
 ]);
 await step('Run one now, with its output live', ['job', 'run', 'force1', 'web', 'segments']);
-await step('Back up its database now: mariadb-dump streamed, gzip, age-encrypted, then a restore drill', [
+await step('Deploy magnetiq: nginx in front of a Python API that keeps its notes in SQLite', [
+  'up',
+  'magnetiq',
+]);
+await step('Back its database up now: SQLite online backup, gzip, age-encrypted, then a restore drill', [
   'backup',
   'run',
-  'force1',
-  'db',
+  'magnetiq',
+  'api',
 ]);
-await step('Its backups: a backup counts as good once its drill passed', ['backup', 'list', 'force1']);
+await step('Its backups: a backup counts as good once its drill passed', ['backup', 'list', 'magnetiq']);
 
 process.stdout.write(
   [
     '',
     '━━ Done',
     `force1:      http://127.0.0.1:${webPort}/   (health: http://127.0.0.1:${webPort}/health.php)`,
+    `magnetiq:    http://127.0.0.1:${magnetiqPort}/`,
     `Berth API:   ${url}/api/v1/openapi.json   (every route but health, readiness, login and setup needs a token)`,
     `admin login: user admin, password in ${join(demoDir, 'admin-password')} (0600)`,
     `CLI token:   ${join(configDir, 'berth', 'credentials.json')} (0600)`,
@@ -170,17 +178,17 @@ process.stdout.write(
     `Backups:     ${join(demoDir, 'backups')}   (age key: ${join(demoDir, 'backup-key.txt')}, 0600)`,
     `Try:         XDG_CONFIG_HOME=${configDir} npx berth logs force1 worker`,
     `             XDG_CONFIG_HOME=${configDir} npx berth job history force1 web segments`,
-    `             XDG_CONFIG_HOME=${configDir} npx berth backup show force1 <ID>`,
+    `             XDG_CONFIG_HOME=${configDir} npx berth backup list magnetiq --json`,
     `             XDG_CONFIG_HOME=${configDir} npx berth audit-log`,
     '',
   ].join('\n'),
 );
 
 if (process.stdout.isTTY && !process.env.CI) {
-  process.stdout.write('berth serve keeps running; press Ctrl-C to stop it (force1 keeps running).\n');
+  process.stdout.write('berth serve keeps running; press Ctrl-C to stop it (the stacks keep running).\n');
   await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
 }
 const code = await server.stop('SIGTERM');
 process.stdout.write(
-  `berth serve stopped (exit ${code}); force1 keeps running: \`npx berth --local down force1\` removes it.\n`,
+  `berth serve stopped (exit ${code}); the stacks keep running: \`npx berth --local down force1\` (or magnetiq) removes one.\n`,
 );

@@ -57,6 +57,20 @@ export const ManifestSchema = z.object({
     plainSize: z.number().int(),
   }),
   facts: ContentFactsSchema,
+  /**
+   * The stack's configuration set (`config: true`): compose files, includes, `.env` and env files,
+   * a gzip'd tar encrypted like the artifact, next to it in the store.
+   */
+  config: z
+    .object({
+      file: z.string(),
+      size: z.number().int(),
+      sha256: z.string(),
+      plainSize: z.number().int(),
+      /** The names in the archive: relative to the stack's folder, or `outside/<absolute path>`. */
+      files: z.array(z.string()),
+    })
+    .optional(),
   timings: z.object({ totalMs: z.number().int() }),
 });
 export type Manifest = z.output<typeof ManifestSchema>;

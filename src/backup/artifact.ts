@@ -69,7 +69,7 @@ async function sealing(recipients: readonly string[]): Promise<Duplex> {
  * (to every recipient) → sha256 and size → the store's atomic write.
  */
 export async function writeArtifact(input: {
-  readonly dump: Dump;
+  readonly dump: Pick<Dump, 'stream' | 'compressed' | 'observe'>;
   readonly recipients: readonly string[];
   readonly store: ArtifactStore;
   readonly key: string;

@@ -1,6 +1,8 @@
+import { posix } from 'node:path';
 import type { Manifest } from '../api/backups.js';
 import type { ContainerSpec, Engine } from '../engine/model.js';
 import { checksum, openArtifact } from './artifact.js';
+import { checkConfigSet } from './config-set.js';
 import { compareFacts } from './facts.js';
 import { HELPER_ROOT, helperSpec } from './helper.js';
 import { removeLeftovers } from './leftovers.js';
@@ -69,6 +71,18 @@ export async function drill(input: DrillInput): Promise<DrillResult> {
   const mismatch = await verifyChecksum(store, backup.artifact, backup.manifest, input.signal);
   if (mismatch) return { passed: false, reason: mismatch, checks };
   checks.push(`checksum sha256 ${backup.manifest.artifact.sha256.slice(0, 12)}…`);
+  const set = backup.manifest.config;
+  if (set) {
+    const wrong = await checkConfigSet({
+      set,
+      key: `${posix.dirname(backup.artifact)}/${set.file}`,
+      store,
+      identities: input.identities,
+      signal: input.signal,
+    }).catch((error: unknown) => `the configuration set does not open: ${message(error)}`);
+    if (wrong) return { passed: false, reason: wrong, checks };
+    checks.push(`configuration set: ${set.files.length} files`);
+  }
   const open = () =>
     openArtifact({
       store,

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import { pack } from 'tar-stream';
 import type { Engine } from '../engine/model.js';
@@ -33,12 +34,8 @@ export async function putFile(
     });
     ended.catch(() => undefined);
     for await (const chunk of body) {
-      if (!entry.write(chunk as Buffer)) {
-        await new Promise<void>((resolve, reject) => {
-          entry.once('drain', () => resolve());
-          entry.once('error', reject);
-        });
-      }
+      // events.once rejects on 'error' and removes both listeners either way (no pile-up per drain).
+      if (!entry.write(chunk as Buffer)) await once(entry, 'drain');
     }
     entry.end(Buffer.alloc(0));
     await ended;

@@ -394,6 +394,8 @@ export class BackupService {
     const current = db.get(record.id);
     if (!current || current.inUse) return;
     if (record.artifact) await store.remove(record.artifact);
+    if (record.manifest?.config)
+      await store.remove(`${record.stack}/${record.service}/${record.manifest.config.file}`);
     await store.remove(`${record.stack}/${record.service}/${record.id}.manifest.json`);
     db.remove(record.id);
     this.publish(record, 'pruned', `backup ${record.id} pruned by retention`);

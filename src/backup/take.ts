@@ -7,6 +7,7 @@ import { valueMasker } from '../secrets/mask.js';
 import type { BackupRecord, BackupStore } from '../store/index.js';
 import { writeArtifact } from './artifact.js';
 import type { BackupEntry } from './catalog.js';
+import { configFiles, configKey, writeConfigSet } from './config-set.js';
 import { BackupError } from './errors.js';
 import { describeFacts } from './facts.js';
 import { startDump } from './kinds/index.js';
@@ -105,6 +106,15 @@ export async function takeBackup(deps: TakeDeps, input: TakeInput): Promise<Back
         ...(req.onProgress ? { onBytes: byteProgress(clock, started, req.onProgress) } : {}),
       });
       const facts = await dump.finish();
+      const config = entry.policy.config
+        ? await writeConfigSet({
+            files: configFiles(entry.loaded),
+            recipients: input.recipients,
+            store,
+            key: configKey(base),
+            signal,
+          })
+        : undefined;
       const finished = clock.now();
       const manifest: Manifest = {
         format: 1,
@@ -130,6 +140,7 @@ export async function takeBackup(deps: TakeDeps, input: TakeInput): Promise<Back
           plainSize: written.plainSize,
         },
         facts,
+        ...(config ? { config } : {}),
         timings: { totalMs: finished.getTime() - started.getTime() },
       };
       // The manifest goes last: an artifact without one is not a backup.
@@ -153,6 +164,7 @@ export async function takeBackup(deps: TakeDeps, input: TakeInput): Promise<Back
     }
   } catch (error: unknown) {
     if (artifact) await store.remove(artifact).catch(() => undefined);
+    await store.remove(configKey(base)).catch(() => undefined);
     await store.remove(`${base}.manifest.json`).catch(() => undefined);
     const reason = mask(message(error));
     const failed = db.fail(id, reason);

@@ -42,7 +42,7 @@ const ServicePolicySchema = z.strictObject({
 
 const StackPolicySchema = z.strictObject({
   ...common,
-  /** Also back up the stack's `.env` and env files (always encrypted). */
+  /** With each backup, the stack's configuration set: compose files, includes, `.env` and env files (encrypted). */
   config: z.boolean().optional(),
 });
 

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { BackupPolicyView, BackupView, PruneResult, RestoreResult } from '../../api/backups.js';
+import { backupProgress } from '../backup-progress.js';
 import { type CliIo, ExitCode } from '../io.js';
 import { type ClientFactory, withClient } from './deploy.js';
 import { formatTable, parseCount, printJson } from './remote.js';
@@ -85,6 +86,10 @@ export function formatBackup(b: BackupView): string {
     );
     for (const [table, rows] of Object.entries(m.facts.tables ?? {}))
       lines.push(`            ${table}: ${rows}`);
+    if (m.config)
+      lines.push(
+        `  config:   ${m.config.file} (${size(m.config.size)}, encrypted): ${m.config.files.join(', ')}`,
+      );
   }
   lines.push(
     `  drill:    ${b.drill.status}${b.drill.at ? ` at ${when(b.drill.at)}` : ''}${b.drill.durationMs !== undefined ? ` in ${(b.drill.durationMs / 1000).toFixed(1)}s` : ''}${b.drill.reason ? ` — ${b.drill.reason}` : ''}`,
@@ -127,17 +132,29 @@ export function registerBackup(
   const backup = program
     .command('backup')
     .description('backups (x-berth.backup): take one now, list them, drill one, prune by retention');
-  const follow = (json: boolean | undefined) =>
-    json ? undefined : (message: string) => io.stderr(`${message}\n`);
-  /** Ctrl-C stops a backup or drill made in-process (it is recorded as failed). */
-  const interruptible = async <T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> => {
+  /**
+   * Runs a backup, drill or restore: its steps go to stderr (with a bar on a terminal; nothing with
+   * --json), and Ctrl-C stops one made in-process (it is recorded as failed).
+   */
+  const watched = async <T>(
+    json: boolean | undefined,
+    work: (signal: AbortSignal, follow?: (message: string) => void) => Promise<T>,
+  ): Promise<T> => {
     const controller = new AbortController();
     const stop = () => controller.abort(new Error('interrupted'));
+    const shown = json
+      ? undefined
+      : backupProgress({
+          write: io.stderr,
+          tty: io.terminal !== undefined,
+          ...(io.terminal ? { columns: io.terminal.columns } : {}),
+        });
     process.once('SIGINT', stop);
     try {
-      return await work(controller.signal);
+      return await work(controller.signal, shown?.onMessage);
     } finally {
       process.off('SIGINT', stop);
+      shown?.stop();
     }
   };
 
@@ -148,8 +165,8 @@ export function registerBackup(
     .argument('<service>', 'the service whose policy to run')
     .option('--json', 'print the backup as JSON')
     .action(async (stack: string, service: string, options: { json?: boolean }, command: Command) => {
-      const b = await interruptible((signal) =>
-        withClient(factory, command, (c) => c.backupRun(stack, service, follow(options.json), signal)),
+      const b = await watched(options.json, (signal, follow) =>
+        withClient(factory, command, (c) => c.backupRun(stack, service, follow, signal)),
       );
       if (options.json) printJson(io, b);
       else io.stdout(formatBackup(b));
@@ -202,8 +219,8 @@ export function registerBackup(
     .argument('<id>', 'backup id')
     .option('--json', 'print the backup as JSON')
     .action(async (stack: string, id: string, options: { json?: boolean }, command: Command) => {
-      const b = await interruptible((signal) =>
-        withClient(factory, command, (c) => c.backupDrill(stack, id, follow(options.json), signal)),
+      const b = await watched(options.json, (signal, follow) =>
+        withClient(factory, command, (c) => c.backupDrill(stack, id, follow, signal)),
       );
       if (options.json) printJson(io, b);
       else io.stdout(formatBackup(b));
@@ -228,7 +245,7 @@ export function registerBackup(
         options: { service?: string; intoStack?: string; dryRun?: boolean; json?: boolean },
         command: Command,
       ) => {
-        const result = await interruptible((signal) =>
+        const result = await watched(options.json, (signal, follow) =>
           withClient(factory, command, (c) =>
             c.backupRestore(
               stack,
@@ -238,7 +255,7 @@ export function registerBackup(
                 ...(options.service ? { service: options.service } : {}),
                 ...(options.intoStack ? { intoStack: options.intoStack } : {}),
               },
-              follow(options.json),
+              follow,
               signal,
             ),
           ),
