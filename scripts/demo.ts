@@ -157,6 +157,15 @@ await step('Deploy magnetiq: nginx in front of a Python API that keeps its notes
   'up',
   'magnetiq',
 ]);
+process.stdout.write('\n━━ Write two notes through magnetiq (POST /api/notes)\n');
+for (const text of ['deployed by npm run demo', 'backed up and drilled next']) {
+  const answer = await fetch(`http://127.0.0.1:${magnetiqPort}/api/notes`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ text }),
+  });
+  process.stdout.write(`${answer.status} ${text}\n`);
+}
 await step('Back its database up now: SQLite online backup, gzip, age-encrypted, then a restore drill', [
   'backup',
   'run',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareFacts, describeFacts } from './facts.js';
+import { describeFacts } from '../api/backup-facts.js';
+import { compareFacts } from './facts.js';
 
 describe('compareFacts', () => {
   it('passes a copy with every table and the same rows, extra tables allowed', () => {

@@ -1,6 +1,5 @@
+import { plural } from '../api/backup-facts.js';
 import type { ContentFacts } from '../api/backups.js';
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /**
  * What a restored copy lacks against the facts the backup recorded when it was taken: every table
@@ -33,18 +32,4 @@ export function compareFacts(expected: ContentFacts, found: ContentFacts): strin
     problems.push('the restored files differ from the backup in a path, mode, owner or content (digest)');
   }
   return problems;
-}
-
-/** One line on what a backup holds, for lists and events. */
-export function describeFacts(facts: ContentFacts): string {
-  if (facts.tables) {
-    const tables = Object.values(facts.tables);
-    return `${plural(tables.length, 'table')}, ${plural(
-      tables.reduce((a, b) => a + b, 0),
-      'row',
-    )}`;
-  }
-  if (facts.keys !== undefined) return plural(facts.keys, 'key');
-  if (facts.files !== undefined) return `${plural(facts.files, 'file')}, ${plural(facts.bytes ?? 0, 'byte')}`;
-  return 'no content facts';
 }

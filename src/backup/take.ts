@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { describeFacts } from '../api/backup-facts.js';
 import type { Manifest } from '../api/backups.js';
 import type { Clock } from '../clock.js';
 import type { Engine } from '../engine/model.js';
@@ -9,7 +10,6 @@ import { writeArtifact } from './artifact.js';
 import type { BackupEntry } from './catalog.js';
 import { configFiles, configKey, writeConfigSet } from './config-set.js';
 import { BackupError } from './errors.js';
-import { describeFacts } from './facts.js';
 import { startDump } from './kinds/index.js';
 import type { BackupRequest } from './service.js';
 import type { ArtifactStore } from './stores/types.js';

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { describeFacts } from '../../api/backup-facts.js';
 import type { BackupPolicyView, BackupView, PruneResult, RestoreResult } from '../../api/backups.js';
 import { backupProgress } from '../backup-progress.js';
 import { type CliIo, ExitCode } from '../io.js';
@@ -18,15 +19,7 @@ const size = (bytes: number | undefined) =>
 
 /** What a backup holds, in a few words. */
 function holds(b: BackupView): string {
-  const facts = b.manifest?.facts;
-  if (!facts) return '-';
-  if (facts.tables) {
-    const rows = Object.values(facts.tables).reduce((a, n) => a + n, 0);
-    return `${Object.keys(facts.tables).length} tables, ${rows} rows`;
-  }
-  if (facts.keys !== undefined) return `${facts.keys} keys`;
-  if (facts.files !== undefined) return `${facts.files} files`;
-  return '-';
+  return b.manifest ? describeFacts(b.manifest.facts) : '-';
 }
 
 /** The state a backup is trusted by: good only once its drill passed. */
