@@ -94,8 +94,8 @@ function peerDump(container: string, file: string): Promise<Timed> {
     };
     dump.on('error', reject);
     gzip.on('error', reject);
-    dump.on('close', done);
-    gzip.on('close', done);
+    dump.on('exit', done);
+    gzip.on('exit', done);
   });
 }
 

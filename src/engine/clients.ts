@@ -107,6 +107,11 @@ export interface ExecOptions {
   readonly signal?: AbortSignal;
   /** Each piece of output as it arrives, before the process ends (a job's live output, its pid line). */
   readonly onOutput?: (stream: 'stdout' | 'stderr', data: Buffer) => void;
+  /**
+   * Streamed into the process's standard input (with backpressure), which is closed when it ends.
+   * When it fails, the connection is cut (the process sees its input end early) and `run` fails.
+   */
+  readonly stdin?: Readable;
 }
 
 /** A command's standard output as a stream (a database dump), and how the command ended. */

@@ -32,10 +32,10 @@ export class OutputBuffer {
 
 export function toExecCreateBody(
   argv: readonly string[],
-  options: { user?: string; env?: Readonly<Record<string, string>>; workdir?: string },
+  options: { user?: string; env?: Readonly<Record<string, string>>; workdir?: string; stdin?: unknown },
 ): Record<string, unknown> {
   return {
-    AttachStdin: false,
+    AttachStdin: options.stdin !== undefined,
     AttachStdout: true,
     AttachStderr: true,
     Tty: false,
@@ -157,14 +157,16 @@ export function execClient(transport: Transport): ExecClient {
           resource,
         })) as { Id?: string };
         const execId = created.Id ?? '';
-        const response = await transport.stream({
-          method: 'POST',
+        const start = {
+          method: 'POST' as const,
           path: `/exec/${seg(execId)}/start`,
           body: { Detach: false, Tty: false },
           signal,
           action,
           resource,
-        });
+        };
+        const input = options.stdin ? await feed(transport, start, options.stdin) : undefined;
+        const response = input ? input.connection : await transport.stream(start);
         const limit = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
         const stdout = new OutputBuffer(limit);
         const stderr = new OutputBuffer(limit);
@@ -174,11 +176,20 @@ export function execClient(transport: Transport): ExecClient {
           (frame.stream === 'stderr' ? stderr : stdout).push(frame.data);
           options.onOutput?.(frame.stream, frame.data);
         };
-        for await (const chunk of chunksOf(response, context, signal)) {
-          for (const frame of decoder.push(chunk)) take(frame);
+        try {
+          for await (const chunk of chunksOf(response, context, signal)) {
+            for (const frame of decoder.push(chunk)) take(frame);
+          }
+        } catch (error: unknown) {
+          // A failed input cut the connection: that failure is the one to report.
+          throw input?.failure() ?? error;
+        } finally {
+          input?.close();
         }
         for (const frame of decoder.end()) take(frame);
         if (signal.aborted) throw signal.reason;
+        const failure = input?.failure();
+        if (failure !== undefined) throw failure;
         const exitCode = await exitCodeOf(transport, execId, signal, action, resource);
         return {
           exitCode,
@@ -199,6 +210,31 @@ export function execClient(transport: Transport): ExecClient {
         if (timer !== undefined) clearTimeout(timer);
         options.signal?.removeEventListener('abort', onCallerAbort);
       }
+    },
+  };
+}
+
+/**
+ * Starts an exec on a hijacked connection and streams `source` into its standard input (pipe keeps
+ * the backpressure); the end of `source` half-closes the connection, which closes the input. A
+ * failing source cuts the connection. Write errors after the process stopped reading (it exited
+ * early) are not failures: its exit code says what happened.
+ */
+async function feed(transport: Transport, request: Parameters<Transport['hijack']>[0], source: Readable) {
+  const connection = await transport.hijack(request);
+  let failed: unknown;
+  source.once('error', (error: unknown) => {
+    failed = error;
+    connection.destroy();
+  });
+  connection.on('error', () => undefined);
+  source.pipe(connection);
+  return {
+    connection,
+    failure: () => failed,
+    close: () => {
+      source.unpipe(connection);
+      if (!source.readableEnded) source.destroy();
     },
   };
 }

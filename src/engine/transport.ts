@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { Readable } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
 import { EngineError, toEngineError } from './errors.js';
 
@@ -33,12 +33,17 @@ export interface Transport {
   json(request: EngineRequest): Promise<unknown>;
   /** The response as a byte stream, once the engine accepted the request. */
   stream(request: EngineRequest): Promise<IncomingMessage>;
+  /**
+   * The connection itself, once the engine switched it to a raw stream (`Upgrade: tcp`): what is
+   * written goes to the process's standard input, `end()` closes it; its output comes back on it.
+   */
+  hijack(request: EngineRequest): Promise<Duplex>;
 }
 
 type Modem = Dockerode['modem'];
 
 export function modemTransport(modem: Modem, endpoint: string, apiVersion: string): Transport {
-  const dial = (request: EngineRequest, isStream: boolean): Promise<unknown> =>
+  const dial = (request: EngineRequest, isStream: boolean, hijack = false): Promise<unknown> =>
     new Promise((resolve, reject) => {
       // An empty id makes a path like `/containers//json`; the engine answers with a redirect that
       // docker-modem then fails to follow, asynchronously, leaving the request unsettled forever.
@@ -68,6 +73,7 @@ export function modemTransport(modem: Modem, endpoint: string, apiVersion: strin
           ...(request.headers === undefined ? {} : { headers: { ...request.headers } }),
           ...(request.signal === undefined ? {} : { abortSignal: request.signal }),
           isStream,
+          ...(hijack ? { hijack: true } : {}),
           statusCodes,
         },
         (err, result) => {
@@ -89,6 +95,9 @@ export function modemTransport(modem: Modem, endpoint: string, apiVersion: strin
     },
     async stream(request) {
       return (await dial(request, true)) as IncomingMessage;
+    },
+    async hijack(request) {
+      return (await dial(request, true, true)) as Duplex;
     },
   };
 }

@@ -50,11 +50,12 @@ export function envOf(container: ContainerInfo): Record<string, string> {
 export async function run(
   ctx: Pick<DumpContext, 'engine' | 'container'>,
   argv: readonly string[],
-  options: { env?: Record<string, string>; user?: string; timeoutMs?: number } = {},
+  options: { env?: Record<string, string>; user?: string; timeoutMs?: number; stdin?: Readable } = {},
 ): Promise<string> {
   const r = await ctx.engine.exec.run(ctx.container.id, argv, {
     ...(options.env ? { env: options.env } : {}),
     ...(options.user ? { user: options.user } : {}),
+    ...(options.stdin ? { stdin: options.stdin } : {}),
     timeoutMs: options.timeoutMs ?? 120_000,
   });
   if (

@@ -1,7 +1,6 @@
 import type { ContainerSpec } from '../../engine/model.js';
 import { BackupError } from '../errors.js';
 import { envOf, run } from '../kinds/types.js';
-import { putFile } from '../put-file.js';
 import { type Loader, type LoadTarget, waitUntil } from './types.js';
 
 /** How long loading a dump may take. */
@@ -63,19 +62,9 @@ export const mysqlLoader: Loader = {
     });
   },
   async load(t, open) {
-    const name = `berth-restore-${t.id}.sql`;
-    await putFile(
-      t.engine,
-      t.container.id,
-      { dir: '/tmp', name, size: t.manifest.artifact.plainSize, mode: 0o644 },
-      await open(),
-    );
-    try {
-      const { client, env } = await tools(t);
-      await run(t, [client, '-uroot', '-e', `source /tmp/${name}`], { env, timeoutMs: LOAD_TIMEOUT_MS });
-    } finally {
-      await run(t, ['rm', '-f', `/tmp/${name}`]).catch(() => undefined);
-    }
+    // Streamed into the client's standard input: nothing is staged in the container, whatever its size.
+    const { client, env } = await tools(t);
+    await run(t, [client, '-uroot'], { env, stdin: await open(), timeoutMs: LOAD_TIMEOUT_MS });
   },
   async inspect(t) {
     const expected = Object.keys(t.manifest.facts.tables ?? {});

@@ -1,6 +1,5 @@
 import type { ContainerSpec } from '../../engine/model.js';
 import { envOf, run } from '../kinds/types.js';
-import { putFile } from '../put-file.js';
 import { LOAD_TIMEOUT_MS } from './mysql.js';
 import { type Loader, type LoadTarget, waitUntil } from './types.js';
 
@@ -45,27 +44,17 @@ export const postgresLoader: Loader = {
     });
   },
   async load(t, open) {
-    const name = `berth-restore-${t.id}.sql`;
     const databases = [...new Set(Object.keys(t.manifest.facts.tables ?? {}).map((n) => split(n)[0]))];
-    await putFile(
-      t.engine,
-      t.container.id,
-      { dir: '/tmp', name, size: t.manifest.artifact.plainSize, mode: 0o644 },
-      await open(),
-    );
-    try {
-      // The dump creates its databases: ones the image made at start (POSTGRES_DB) are dropped first.
-      for (const db of databases)
-        await psql(t, 'postgres', `DROP DATABASE IF EXISTS ${ident(db)} WITH (FORCE)`);
-      const o = opts(t);
-      await run(
-        t,
-        ['psql', '-U', o.user, '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-q', '-f', `/tmp/${name}`],
-        { ...o.exec, timeoutMs: LOAD_TIMEOUT_MS },
-      );
-    } finally {
-      await run(t, ['rm', '-f', `/tmp/${name}`]).catch(() => undefined);
-    }
+    // The dump creates its databases: ones the image made at start (POSTGRES_DB) are dropped first.
+    for (const db of databases)
+      await psql(t, 'postgres', `DROP DATABASE IF EXISTS ${ident(db)} WITH (FORCE)`);
+    // Streamed into psql's standard input: nothing is staged in the container, whatever its size.
+    const o = opts(t);
+    await run(t, ['psql', '-U', o.user, '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-q', '-f', '-'], {
+      ...o.exec,
+      stdin: await open(),
+      timeoutMs: LOAD_TIMEOUT_MS,
+    });
   },
   async inspect(t) {
     const expected = Object.keys(t.manifest.facts.tables ?? {});

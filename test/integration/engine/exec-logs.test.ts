@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LogLine } from '../../../src/engine/model.js';
 import { collect, startRun, type TestRun, waitFor } from './support.js';
@@ -55,6 +56,42 @@ describe('exec', () => {
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(20000);
     expect(lines[19999]).toBe('line19999');
+  });
+
+  it('streams stdin into the process and closes it at the end (64 MiB, counted on the other side)', async () => {
+    const chunk = Buffer.alloc(1024 * 1024, 0x61);
+    const source = Readable.from(
+      (function* () {
+        for (let i = 0; i < 64; i++) yield chunk;
+      })(),
+    );
+    // wc only prints once its input is closed: an unclosed stdin would hang here.
+    const result = await run.engine.exec.run(running, ['wc', '-c'], { stdin: source, timeoutMs: 120_000 });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout.trim()).toBe(String(64 * 1024 * 1024));
+  });
+
+  it('fails with the input’s error when the input fails half way, and the process sees its input end', async () => {
+    const source = new Readable({ read() {} });
+    source.push('partial line\n');
+    setTimeout(() => source.destroy(new Error('the artifact failed to decrypt')), 200);
+    await expect(run.engine.exec.run(running, ['cat'], { stdin: source, timeoutMs: 60_000 })).rejects.toThrow(
+      'the artifact failed to decrypt',
+    );
+  });
+
+  it('a process that exits without reading all of its input reports its own exit code', async () => {
+    const source = Readable.from(
+      (function* () {
+        for (let i = 0; i < 256; i++) yield Buffer.alloc(1024 * 1024);
+      })(),
+    );
+    const result = await run.engine.exec.run(running, ['sh', '-c', 'head -c 10 >/dev/null; exit 4'], {
+      stdin: source,
+      timeoutMs: 60_000,
+    });
+    expect(result.exitCode).toBe(4);
+    expect(source.destroyed).toBe(true);
   });
 
   it('truncates output past maxOutputBytes', async () => {
