@@ -44,6 +44,26 @@ describe('SqlRowCounter', () => {
     expect(count('mysql', dump, 1)).toEqual({ 'shop.items': 6 });
   });
 
+  it('reads a table or column name holding " VALUES" and a long column list', () => {
+    const columns = Array.from({ length: 900 }, (_, i) => `\`column_${i}\``).join(', ');
+    const dump = [
+      'USE `shop`;',
+      'INSERT INTO `odd VALUES (x)` VALUES (1),(2);',
+      `INSERT INTO \`wide\` (${columns}) VALUES (1),(2),(3);`,
+      '',
+    ].join('\n');
+    expect(count('mysql', dump, 4096)).toEqual({ 'shop.odd VALUES (x)': 2, 'shop.wide': 3 });
+  });
+
+  it('counts a large dump from Buffers cut anywhere, multi-line values included', () => {
+    const rows = Array.from({ length: 20_000 }, (_, i) => `(${i},'r\\'o,w ${i}')`);
+    const text = `USE \`big\`;\nINSERT INTO \`t\` VALUES\n${rows.join(',\n')};\n`;
+    const counter = new SqlRowCounter('mysql');
+    const bytes = Buffer.from(text, 'latin1');
+    for (let i = 0; i < bytes.length; i += 65_521) counter.push(bytes.subarray(i, i + 65_521));
+    expect(counter.end()).toEqual({ 'big.t': 20_000 });
+  });
+
   it('counts the rows of plain pg_dump COPY blocks', () => {
     const dump = [
       'COPY public.orders (id, note) FROM stdin;',

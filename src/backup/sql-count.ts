@@ -11,7 +11,8 @@
  */
 export class SqlRowCounter {
   private readonly counts = new Map<string, number>();
-  private partial = '';
+  /** The start of a line cut by the chunk's end (a copy: chunks are not kept). */
+  private partial: Buffer = Buffer.alloc(0);
   private copying: string | undefined;
   /** The table of a multi-line INSERT being read. */
   private inserting: string | undefined;
@@ -19,16 +20,33 @@ export class SqlRowCounter {
 
   constructor(private readonly dialect: 'mysql' | 'postgres') {}
 
+  /**
+   * Works on the bytes: rows are counted without making a string of them (a dump of gigabytes
+   * is millions of lines; only the few statement lines are decoded).
+   */
   push(chunk: Buffer | string): void {
-    const text = this.partial + (typeof chunk === 'string' ? chunk : chunk.toString('latin1'));
-    const lines = text.split('\n');
-    this.partial = lines.pop() ?? '';
-    for (const line of lines) this.line(line);
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : chunk;
+    let from = 0;
+    let nl = bytes.indexOf(NL, from);
+    if (nl >= 0 && this.partial.length > 0) {
+      const joined = Buffer.concat([this.partial, bytes.subarray(0, nl)]);
+      this.line(joined, 0, joined.length);
+      this.partial = Buffer.alloc(0);
+      from = nl + 1;
+      nl = bytes.indexOf(NL, from);
+    }
+    // Lines are (start, end) offsets into the chunk: no object is made per line.
+    while (nl >= 0) {
+      this.line(bytes, from, nl);
+      from = nl + 1;
+      nl = bytes.indexOf(NL, from);
+    }
+    if (from < bytes.length) this.partial = Buffer.concat([this.partial, bytes.subarray(from)]);
   }
 
   end(): Record<string, number> {
-    if (this.partial !== '') this.line(this.partial);
-    this.partial = '';
+    if (this.partial.length > 0) this.line(this.partial, 0, this.partial.length);
+    this.partial = Buffer.alloc(0);
     return Object.fromEntries([...this.counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   }
 
@@ -36,47 +54,61 @@ export class SqlRowCounter {
     this.counts.set(table, (this.counts.get(table) ?? 0) + rows);
   }
 
-  private line(line: string): void {
+  private line(buf: Buffer, start: number, end: number): void {
+    const first = start < end ? buf[start] : undefined;
     if (this.dialect === 'postgres') {
-      const connect = /^\\connect (?:-reuse-previous=on )?"?([^" ]+)"?/.exec(line);
-      if (connect?.[1] && this.copying === undefined) {
+      if (this.copying !== undefined) {
+        if (end - start === 2 && first === BACKSLASH && buf[start + 1] === DOT) this.copying = undefined;
+        else this.add(this.copying, 1);
+        return;
+      }
+      if (first !== BACKSLASH && first !== C) return;
+      const text = buf.toString('latin1', start, end);
+      const connect = /^\\connect (?:-reuse-previous=on )?"?([^" ]+)"?/.exec(text);
+      if (connect?.[1]) {
         // `\connect shop`, or as pg_dump --create writes it: `\connect -reuse-previous=on "dbname='shop'"`.
         this.database = /^dbname='(.*)'$/.exec(connect[1])?.[1] ?? connect[1];
         return;
       }
-      if (this.copying !== undefined) {
-        if (line === '\\.') this.copying = undefined;
-        else this.add(this.copying, 1);
-        return;
-      }
-      const copy = /^COPY ([^ ]+) .*FROM stdin;$/.exec(line);
+      const copy = /^COPY ([^ ]+) .*FROM stdin;$/.exec(text);
       if (copy?.[1]) {
         this.copying = this.qualified(copy[1]);
         this.add(this.copying, 0);
       }
       return;
     }
-    const use = /^USE `((?:[^`]|``)+)`;$/.exec(line);
+    if (this.inserting !== undefined) {
+      // MariaDB 10.11+ writes one tuple per line after a bare `VALUES`, the last ending in `;`.
+      this.add(this.inserting, tuples(buf, start, end));
+      if (end > start && buf[end - 1] === SEMICOLON) this.inserting = undefined;
+      return;
+    }
+    if (first !== U && first !== C && first !== I) return;
+    // Statement lines: decoded up to the start of their values (an INSERT line may be megabytes).
+    const values = buf.indexOf(' VALUES', start);
+    const cut = values >= 0 && values < end ? Math.min(values + 8, end) : end;
+    this.statement(buf, start, end, buf.toString('latin1', start, cut));
+  }
+
+  private statement(buf: Buffer, start: number, end: number, text: string, whole = false): void {
+    const use = /^USE `((?:[^`]|``)+)`;$/.exec(text);
     if (use?.[1]) {
       this.database = use[1].replaceAll('``', '`');
       return;
     }
-    const create = /^CREATE TABLE `((?:[^`]|``)+)`/.exec(line);
+    const create = /^CREATE TABLE `((?:[^`]|``)+)`/.exec(text);
     if (create?.[1]) {
       this.add(this.qualified(create[1]), 0);
       return;
     }
-    if (this.inserting !== undefined) {
-      // MariaDB 10.11+ writes one tuple per line after a bare `VALUES`, the last ending in `;`.
-      this.add(this.inserting, tuples(line, 0));
-      if (line.endsWith(';')) this.inserting = undefined;
-      return;
-    }
-    const insert = /^INSERT INTO `((?:[^`]|``)+)` (?:\([^)]*\) )?VALUES( |$)/.exec(line);
+    const insert = /^INSERT INTO `((?:[^`]|``)+)` (?:\([^)]*\) )?VALUES( |$)/.exec(text);
     if (insert?.[1]) {
       const table = this.qualified(insert[1]);
-      if (insert[2] === ' ') this.add(table, tuples(line, insert[0].length));
+      if (insert[2] === ' ') this.add(table, tuples(buf, start + insert[0].length, end));
       else this.inserting = table;
+    } else if (!whole && text.startsWith('INSERT INTO ')) {
+      // ' VALUES' was found inside a table or column name: read the whole line.
+      this.statement(buf, start, end, buf.toString('latin1', start, end), true);
     }
   }
 
@@ -86,26 +118,38 @@ export class SqlRowCounter {
   }
 }
 
-/** The `(…)` groups at depth 0 from `start`, skipping what is inside quotes ('…', "…", with \ escapes). */
-function tuples(line: string, start: number): number {
+const NL = 0x0a;
+const BACKSLASH = 0x5c;
+const DOT = 0x2e;
+const SEMICOLON = 0x3b;
+const QUOTE = 0x27;
+const DQUOTE = 0x22;
+const OPEN = 0x28;
+const CLOSE = 0x29;
+const C = 0x43;
+const I = 0x49;
+const U = 0x55;
+
+/** The `(…)` groups at depth 0 in `[start, end)`, skipping what is inside quotes ('…', "…", with \\ escapes). */
+function tuples(line: Uint8Array, start: number, end: number): number {
   let depth = 0;
   let count = 0;
-  let quote: string | undefined;
-  for (let i = start; i < line.length; i++) {
+  let quote = 0;
+  for (let i = start; i < end; i++) {
     const ch = line[i];
-    if (quote !== undefined) {
-      if (ch === '\\') i++;
+    if (quote !== 0) {
+      if (ch === BACKSLASH) i++;
       else if (ch === quote) {
-        if (line[i + 1] === quote) i++;
-        else quote = undefined;
+        if (i + 1 < end && line[i + 1] === quote) i++;
+        else quote = 0;
       }
       continue;
     }
-    if (ch === "'" || ch === '"') quote = ch;
-    else if (ch === '(') {
+    if (ch === QUOTE || ch === DQUOTE) quote = ch;
+    else if (ch === OPEN) {
       if (depth === 0) count++;
       depth++;
-    } else if (ch === ')') depth--;
+    } else if (ch === CLOSE) depth--;
   }
   return count;
 }
