@@ -104,7 +104,12 @@ export function createBerth(options: BerthOptions): Berth {
   let opened: Store | undefined;
   const store = once(() => {
     mkdirSync(options.stateDir, { recursive: true, mode: 0o700 });
-    opened = openStore({ path: join(options.stateDir, 'berth.db'), clock, isAlive: processIsAlive });
+    opened = openStore({
+      path: join(options.stateDir, 'berth.db'),
+      clock,
+      isAlive: processIsAlive,
+      self: owner,
+    });
     return opened;
   });
   const events = once(() => new EventHub(store().events));

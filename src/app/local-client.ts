@@ -17,6 +17,7 @@ import { type Berth, createBerth } from './berth.js';
  */
 export class LocalClient implements StackOperations, JobOperations, BackupOperations {
   private readonly berth: Berth;
+  private settling: Promise<void> | undefined;
 
   constructor(
     config: CliConfig,
@@ -109,8 +110,22 @@ export class LocalClient implements StackOperations, JobOperations, BackupOperat
     });
   }
 
-  async backupList(stack: string, filter: { service?: string; limit?: number } = {}) {
+  /**
+   * The backup service, once what a killed `berth --local` left running is settled (recorded as
+   * failed, its partial files gone); a live server's work is left be.
+   */
+  private async backups() {
     const backups = this.berth.backups();
+    this.settling ??= backups.settleStale().then(
+      () => undefined,
+      () => undefined,
+    );
+    await this.settling;
+    return backups;
+  }
+
+  async backupList(stack: string, filter: { service?: string; limit?: number } = {}) {
+    const backups = await this.backups();
     const jobState = this.berth.store().jobState;
     return {
       policies: (await backups.entries(stack)).map((e) => policyView(e, backups, jobState)),
@@ -119,7 +134,7 @@ export class LocalClient implements StackOperations, JobOperations, BackupOperat
   }
 
   async backupShow(stack: string, id: string) {
-    return publicView(this.berth.backups().get(stack, id));
+    return publicView((await this.backups()).get(stack, id));
   }
 
   async backupRun(
@@ -128,7 +143,7 @@ export class LocalClient implements StackOperations, JobOperations, BackupOperat
     onProgress?: (message: string) => void,
     signal?: AbortSignal,
   ) {
-    const backups = this.berth.backups();
+    const backups = await this.backups();
     const entry = await backups.find(stack, service);
     const record = await backups.run(entry, {
       trigger: 'manual',
@@ -139,7 +154,7 @@ export class LocalClient implements StackOperations, JobOperations, BackupOperat
   }
 
   async backupDrill(stack: string, id: string, onProgress?: (message: string) => void, signal?: AbortSignal) {
-    const record = await this.berth.backups().drill(stack, id, {
+    const record = await (await this.backups()).drill(stack, id, {
       ...(onProgress ? { onProgress } : {}),
       ...(signal ? { signal } : {}),
     });
@@ -147,7 +162,7 @@ export class LocalClient implements StackOperations, JobOperations, BackupOperat
   }
 
   async backupPrune(stack: string, options: { service?: string; dryRun: boolean }) {
-    const decisions = await this.berth.backups().prune(stack, options);
+    const decisions = await (await this.backups()).prune(stack, options);
     return {
       dryRun: options.dryRun,
       decisions: decisions.map((d) => ({
@@ -159,14 +174,14 @@ export class LocalClient implements StackOperations, JobOperations, BackupOperat
     };
   }
 
-  backupRestore(
+  async backupRestore(
     stack: string,
     id: string,
     options: { service?: string; intoStack?: string; dryRun: boolean },
     onProgress?: (message: string) => void,
     signal?: AbortSignal,
   ) {
-    return this.berth.backups().restore({
+    return (await this.backups()).restore({
       stack,
       id,
       ...options,

@@ -407,16 +407,29 @@ export class BackupService {
     return this.recovering;
   }
 
-  private async cleanUp(): Promise<void> {
+  /**
+   * Backups and drills that a process which is gone left running are recorded as failed, and the
+   * files of its unfinished backups removed. Work of a live process is left be, so `berth --local`
+   * can call this beside a running `berth serve`.
+   */
+  async settleStale(): Promise<BackupRecord[]> {
     const interrupted = this.deps.store().backups.interruptRunning('Berth stopped during the backup');
-    const settings = this.deps.settings();
-    if (settings) {
-      for (const record of interrupted.filter((r) => r.status === 'failed' && !r.manifest)) {
+    const unfinished = interrupted.filter((r) => r.status === 'failed' && !r.manifest);
+    if (unfinished.length > 0 && this.deps.settings()) {
+      for (const record of unfinished) {
         const store = this.storeFor(record.store);
         for (const key of await store.list(`${record.stack}/${record.service}`)) {
           if (key.split('/').pop()?.startsWith(`${record.id}.`)) await store.remove(key);
         }
       }
+    }
+    return interrupted;
+  }
+
+  private async cleanUp(): Promise<void> {
+    const interrupted = await this.settleStale();
+    const settings = this.deps.settings();
+    if (settings) {
       for (const name of Object.keys(settings.stores)) await this.storeFor(name).cleanPartials();
     }
     const removed = await removeLeftovers(await this.deps.engine());

@@ -13,6 +13,7 @@ import type { Clock } from '../clock.js';
 import { isoNow } from './clock.js';
 import { guard, notFound, StoreError } from './errors.js';
 import { fromJsonText, parseRow, toJsonText } from './json.js';
+import { type IsAlive, type LockOwner, LockOwnerSchema } from './locks.js';
 
 export interface BeginBackupInput {
   readonly id: string;
@@ -49,7 +50,10 @@ export interface BackupStore {
   remove(id: string): void;
   /** Per service, its latest finished drill (passed or failed) and when. */
   lastDrills(): Array<{ stack: string; service: string; lastDrill: 'passed' | 'failed'; at: string }>;
-  /** Backups and drills a stopped process left running: recorded as failed. Call once at start. */
+  /**
+   * Backups and drills that a process which is gone left running: recorded as failed (and what
+   * it read released). Work of a live process (another Berth on the same state file) is left be.
+   */
   interruptRunning(reason: string): BackupRecord[];
 }
 
@@ -72,6 +76,7 @@ const Row = z.object({
   drill_ms: z.number().int().nullable(),
   drill_reason: z.string().nullable(),
   in_use: z.string().nullable(),
+  owner_json: z.string().nullable(),
 });
 
 const KindSchema = ManifestSchema.shape.kind;
@@ -104,11 +109,17 @@ function toRecord(raw: unknown): BackupRecord {
   };
 }
 
-export function createBackupStore(db: Database.Database, clock: Pick<Clock, 'now'>): BackupStore {
+export function createBackupStore(
+  db: Database.Database,
+  clock: Pick<Clock, 'now'>,
+  isAlive: IsAlive = () => false,
+  self?: LockOwner,
+): BackupStore {
+  const owner = self ? toJsonText(LockOwnerSchema.parse(self), 'backup owner') : null;
   const q = {
     insert: db.prepare(
-      `INSERT INTO backups (id, stack, service, kind, store, trigger, status, started_at)
-       VALUES (@id, @stack, @service, @kind, @store, @trigger, 'running', @started_at)`,
+      `INSERT INTO backups (id, stack, service, kind, store, trigger, status, started_at, owner_json)
+       VALUES (@id, @stack, @service, @kind, @store, @trigger, 'running', @started_at, @owner)`,
     ),
     get: db.prepare('SELECT * FROM backups WHERE id = ?'),
     complete: db.prepare(
@@ -119,23 +130,26 @@ export function createBackupStore(db: Database.Database, clock: Pick<Clock, 'now
       `UPDATE backups SET status = 'failed', finished_at = @at, reason = @reason WHERE id = @id AND status = 'running'`,
     ),
     drillStarted: db.prepare(
-      `UPDATE backups SET drill_status = 'running' WHERE id = ? AND status = 'completed'`,
+      `UPDATE backups SET drill_status = 'running', owner_json = @owner WHERE id = @id AND status = 'completed'`,
     ),
     drillFinished: db.prepare(
       `UPDATE backups SET drill_status = @status, drill_at = @at, drill_ms = @ms, drill_reason = @reason WHERE id = @id`,
     ),
-    use: db.prepare('UPDATE backups SET in_use = ? WHERE id = ?'),
+    use: db.prepare(
+      'UPDATE backups SET in_use = @what, owner_json = COALESCE(@owner, owner_json) WHERE id = @id',
+    ),
     remove: db.prepare('DELETE FROM backups WHERE id = ?'),
     running: db.prepare(
       `SELECT * FROM backups WHERE status = 'running' OR drill_status = 'running' OR in_use IS NOT NULL`,
     ),
     interrupt: db.prepare(
-      `UPDATE backups SET status = 'failed', finished_at = @at, reason = @reason WHERE status = 'running'`,
+      `UPDATE backups SET status = 'failed', finished_at = @at, reason = @reason WHERE id = @id AND status = 'running'`,
     ),
-    interruptDrills: db.prepare(
-      `UPDATE backups SET drill_status = 'failed', drill_at = @at, drill_reason = @reason WHERE drill_status = 'running'`,
+    interruptDrill: db.prepare(
+      `UPDATE backups SET drill_status = 'failed', drill_at = @at, drill_reason = @reason
+       WHERE id = @id AND drill_status = 'running'`,
     ),
-    release: db.prepare('UPDATE backups SET in_use = NULL WHERE in_use IS NOT NULL'),
+    release: db.prepare('UPDATE backups SET in_use = NULL WHERE id = ?'),
     lastDrills: db.prepare(
       `SELECT stack, service, drill_status, drill_at FROM backups b
        WHERE drill_status IN ('passed', 'failed') AND drill_at = (
@@ -166,7 +180,7 @@ export function createBackupStore(db: Database.Database, clock: Pick<Clock, 'now
   return {
     begin: (input) =>
       guard(() => {
-        q.insert.run({ ...input, started_at: isoNow(clock) });
+        q.insert.run({ ...input, started_at: isoNow(clock), owner });
         return must(input.id);
       }),
     complete: (id, done) =>
@@ -192,7 +206,7 @@ export function createBackupStore(db: Database.Database, clock: Pick<Clock, 'now
       }),
     drillStarted: (id) =>
       guard(() => {
-        if (q.drillStarted.run(id).changes === 0) {
+        if (q.drillStarted.run({ id, owner }).changes === 0) {
           must(id);
           throw new StoreError(
             'STORE_INVALID_STATE',
@@ -232,7 +246,8 @@ export function createBackupStore(db: Database.Database, clock: Pick<Clock, 'now
       }),
     use: (id, what) =>
       guard(() => {
-        if (q.use.run(what ?? null, id).changes === 0) must(id);
+        if (q.use.run({ id, what: what ?? null, owner: what === undefined ? null : owner }).changes === 0)
+          must(id);
       }),
     remove: (id) =>
       guard(() => {
@@ -252,12 +267,21 @@ export function createBackupStore(db: Database.Database, clock: Pick<Clock, 'now
     interruptRunning: (reason) =>
       guard(() =>
         db.transaction(() => {
-          const ids = q.running.all().map((row) => (row as { id: string }).id);
           const at = isoNow(clock);
-          q.interrupt.run({ at, reason });
-          q.interruptDrills.run({ at, reason });
-          q.release.run();
-          return ids.map((id) => must(id));
+          const gone = q.running
+            .all()
+            .map((raw) => parseRow(raw, Row, 'backup'))
+            .filter((row) => {
+              // A row without an owner predates owners (or a test store): nothing can still run it.
+              if (row.owner_json === null) return true;
+              return !isAlive(fromJsonText(row.owner_json, LockOwnerSchema, 'backup owner'));
+            });
+          for (const row of gone) {
+            q.interrupt.run({ id: row.id, at, reason });
+            q.interruptDrill.run({ id: row.id, at, reason });
+            q.release.run(row.id);
+          }
+          return gone.map((row) => must(row.id));
         })(),
       ),
   };

@@ -17,7 +17,7 @@ import {
   type JobBudgetStore,
   type JobStateStore,
 } from './job-state.js';
-import { createLockStore, type IsAlive, type LockStore } from './locks.js';
+import { createLockStore, type IsAlive, type LockOwner, type LockStore } from './locks.js';
 import { appliedVersion, assertNotTooNew, migrate } from './migrations.js';
 import { createOperationStore, type OperationStore } from './operation-records.js';
 
@@ -25,6 +25,8 @@ export interface OpenStoreOptions {
   /** The state file; missing folders are created 0700 and the file 0600. */
   path: string;
   clock: Pick<Clock, 'now'>;
+  /** This process, recorded on the backups it runs (so a restart tells its own from another's). */
+  self?: LockOwner;
   /** Decides whether a lock holder still runs; see IsAlive. */
   isAlive: IsAlive;
   /** How long a write waits for another process's write before failing with STORE_LOCKED. */
@@ -111,7 +113,13 @@ function configure(db: Database.Database, wal: boolean): void {
   db.pragma('foreign_keys = ON');
 }
 
-function buildStore(db: Database.Database, path: string, clock: Pick<Clock, 'now'>, isAlive: IsAlive): Store {
+function buildStore(
+  db: Database.Database,
+  path: string,
+  clock: Pick<Clock, 'now'>,
+  isAlive: IsAlive,
+  self?: LockOwner,
+): Store {
   return {
     path,
     deployments: createDeploymentStore(db, clock),
@@ -125,7 +133,7 @@ function buildStore(db: Database.Database, path: string, clock: Pick<Clock, 'now
     jobRuns: createJobRunStore(db, clock),
     jobState: createJobStateStore(db),
     jobBudget: createJobBudgetStore(db),
-    backups: createBackupStore(db, clock),
+    backups: createBackupStore(db, clock, isAlive, self),
     schemaVersion: () => guard(() => appliedVersion(db)),
     settings: () =>
       guard(() => ({
@@ -146,6 +154,7 @@ function open(
   isAlive: IsAlive,
   busyTimeoutMs: number,
   wal: boolean,
+  self?: LockOwner,
 ): Store {
   let db: Database.Database | undefined;
   try {
@@ -153,7 +162,7 @@ function open(
     // The `timeout` option is SQLite's busy_timeout, set without building SQL from a value.
     configure(db, wal);
     migrate(db, clock);
-    return buildStore(db, path, clock, isAlive);
+    return buildStore(db, path, clock, isAlive, self);
   } catch (error) {
     db?.close();
     throw toStoreError(error);
@@ -171,7 +180,7 @@ export function openStore(options: OpenStoreOptions): Store {
     );
   }
   prepareFile(options.path);
-  return open(options.path, options.clock, options.isAlive, busyTimeoutMs, true);
+  return open(options.path, options.clock, options.isAlive, busyTimeoutMs, true, options.self);
 }
 
 /**

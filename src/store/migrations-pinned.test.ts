@@ -14,6 +14,7 @@ const RELEASED: Record<number, string> = {
   3: '6b0401d4fe70ee36',
   4: '381a4a783f0f9490',
   5: '68d94a91a6da5998',
+  6: '311fb06b1a712021',
 };
 
 describe('migrations', () => {

@@ -290,6 +290,16 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX backups_service ON backups (stack, service, started_at);
     `,
   },
+  {
+    version: 6,
+    name: 'backup owners',
+    // The process that runs a backup, drills one or reads one (pid, host, token): at start, only
+    // what a process that is gone left running is marked interrupted, so `berth --local` and
+    // `berth serve` sharing a state file never fail each other's work.
+    up: `
+      ALTER TABLE backups ADD COLUMN owner_json TEXT;
+    `,
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

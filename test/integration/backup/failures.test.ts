@@ -258,6 +258,15 @@ describe('backups that fail, fail cleanly', () => {
     try {
       const [running] = store.backups.list({ stack, service: 'maria' });
       expect(running).toMatchObject({ status: 'running' });
+      // The next `berth --local` sees that the process running it is gone and says so.
+      const listed = spawnSync(
+        process.execPath,
+        [join(repoRoot, 'bin', 'berth.js'), '--local', 'backup', 'list', stack, '--json'],
+        { env, encoding: 'utf8' },
+      );
+      expect(listed.status, listed.stderr).toBe(0);
+      const items = (JSON.parse(listed.stdout) as { items: Array<{ id: string; status: string }> }).items;
+      expect(items.find((b) => b.id === running?.id)?.status).toBe('failed');
       const service = kit.service(() => [loaded], store);
       await service.recover();
       expect(store.backups.get(running?.id ?? '')).toMatchObject({
