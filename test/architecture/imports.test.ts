@@ -143,6 +143,8 @@ const PURE = [
   'src/health/conditions.ts',
   'src/health/describe.ts',
   'src/health/gate.ts',
+  'src/health/expressions.ts',
+  'src/health/probe-state.ts',
   'src/access/rbac.ts',
   'src/access/roles.ts',
   'src/operations/kinds.ts',
