@@ -145,6 +145,8 @@ const PURE = [
   'src/health/gate.ts',
   'src/health/expressions.ts',
   'src/health/probe-state.ts',
+  'src/health/uptime.ts',
+  'src/health/crash-loop.ts',
   'src/access/rbac.ts',
   'src/access/roles.ts',
   'src/operations/kinds.ts',
