@@ -24,6 +24,8 @@ describe('numbers and durations', () => {
     expect(numeric('5m')).toBe(300_000);
     expect(numeric('48h')).toBe(172_800_000);
     expect(numeric('14d')).toBe(1_209_600_000);
+    expect(numeric('1h30m')).toBe(5_400_000);
+    expect(numeric('')).toBeUndefined();
     expect(numeric('UP')).toBeUndefined();
     expect(numeric('14 d')).toBeUndefined();
   });

@@ -1,3 +1,5 @@
+import { parseDuration } from '../compose/schema/units.js';
+
 /**
  * Probe conditions, Gatus-style: `[STATUS] == 200`, `[RESPONSE_TIME] < 300`, `[BODY].status == UP`,
  * `[CERTIFICATE_EXPIRATION] > 14d`, `[DISK_USED_PERCENT] < 85`, `len([BODY].items) > 0`,
@@ -63,15 +65,18 @@ export interface Verdict {
   readonly detail: string;
 }
 
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const DAYS = /^(\d+(?:\.\d+)?)d$/;
 
-/** A number, or a duration (`300ms`, `14d`) in milliseconds; undefined for anything else. */
+/**
+ * A number, or a duration in milliseconds: Go's (`300ms`, `1h30m`, as compose writes them) or whole
+ * days (`14d`, for certificates); undefined for anything else.
+ */
 export function numeric(text: string): number | undefined {
   const t = text.trim();
   if (/^-?\d+(?:\.\d+)?$/.test(t)) return Number(t);
-  const d = DURATION.exec(t);
-  return d ? Number(d[1]) * (UNIT_MS[d[2] ?? ''] ?? 1) : undefined;
+  const days = DAYS.exec(t);
+  if (days) return Number(days[1]) * 86_400_000;
+  return t === '' ? undefined : parseDuration(t);
 }
 
 class ParseError extends Error {
