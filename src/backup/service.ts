@@ -11,11 +11,10 @@ import { readIdentities } from './artifact.js';
 import { type BackupEntry, backupEntries } from './catalog.js';
 import { drill } from './drill.js';
 import { BackupError } from './errors.js';
-import { removeLeftovers } from './leftovers.js';
+import { type PruneDecision, planPrune } from './prune-plan.js';
+import { type RecoveryPorts, recoverAll, settleStale } from './recovery.js';
 import { type RestoreRequest, restoreBackup } from './restorer.js';
-import { type RetentionDecision, retention } from './retention.js';
-import { dirStore } from './stores/dir.js';
-import { s3Store } from './stores/s3.js';
+import { StoreRegistry } from './stores/registry.js';
 import type { ArtifactStore } from './stores/types.js';
 import { takeBackup } from './take.js';
 import type { BackupKind } from './xberth.js';
@@ -50,7 +49,7 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
  */
 export class BackupService {
   private readonly busy = new Set<string>();
-  private stores: Map<string, ArtifactStore> | undefined;
+  private stores: StoreRegistry | undefined;
   private readonly listeners = new Set<(backup: BackupRecord) => void>();
   /** The cleanup after a previous process; backups and drills wait for it. */
   private recovering: Promise<void> = Promise.resolve();
@@ -134,26 +133,8 @@ export class BackupService {
 
   /** The store a policy names, else the default one, else the only one. */
   storeFor(name: string | undefined): ArtifactStore {
-    const settings = this.settings();
-    this.stores ??= new Map(
-      Object.entries(settings.stores).map(([n, st]) => [
-        n,
-        st.type === 'dir' ? dirStore(n, st.path) : s3Store(n, st),
-      ]),
-    );
-    const names = [...this.stores.keys()];
-    const chosen = name ?? settings.defaultStore ?? (names.length === 1 ? names[0] : undefined);
-    const store = chosen === undefined ? undefined : this.stores.get(chosen);
-    if (!store) {
-      throw new BackupError(
-        'BACKUP_NOT_CONFIGURED',
-        chosen === undefined
-          ? 'the policy names no store and the server has several'
-          : `no store named ${chosen}`,
-        `stores of this server: ${names.join(', ')}; set \`store:\` in the policy or \`defaultStore\` in the config file`,
-      );
-    }
-    return store;
+    this.stores ??= new StoreRegistry(this.settings());
+    return this.stores.get(name);
   }
 
   publish(
@@ -348,41 +329,16 @@ export class BackupService {
    * Applies each service's retention to its completed backups: what goes, and why each one stays.
    * A service whose policy is gone keeps everything (removing a policy never deletes data).
    */
-  async prune(
-    stack: string,
-    options: { service?: string; dryRun: boolean },
-  ): Promise<Array<RetentionDecision & { service: string; store: string }>> {
-    const entries = await this.entries(stack);
+  async prune(stack: string, options: { service?: string; dryRun: boolean }): Promise<PruneDecision[]> {
     const completed = this.list(stack, {
       ...(options.service ? { service: options.service } : {}),
       limit: 100_000,
     }).filter((b) => b.status === 'completed');
-    const byService = new Map<string, BackupRecord[]>();
-    for (const b of completed) byService.set(b.service, [...(byService.get(b.service) ?? []), b]);
-    const decisions: Array<RetentionDecision & { service: string; store: string }> = [];
-    for (const [service, backups] of byService) {
-      const policy = entries.find((e) => e.service === service)?.policy;
-      const decided = policy
-        ? retention(
-            backups.map((b) => ({
-              id: b.id,
-              startedAt: b.startedAt,
-              drill: b.drill.status,
-              inUse: b.inUse !== undefined,
-            })),
-            policy.retain,
-          )
-        : backups.map((b) => ({
-            id: b.id,
-            keep: true,
-            reasons: ['the service has no backup policy now: kept'],
-          }));
-      for (const d of decided) {
-        const record = backups.find((b) => b.id === d.id);
-        if (!record) continue;
-        decisions.push({ ...d, service, store: record.store });
-        if (d.keep || options.dryRun) continue;
-        await this.remove(record);
+    const decisions = planPrune(await this.entries(stack), completed);
+    if (!options.dryRun) {
+      for (const d of decisions) {
+        const record = completed.find((b) => b.id === d.id);
+        if (record && !d.keep) await this.remove(record);
       }
     }
     return decisions;
@@ -403,41 +359,22 @@ export class BackupService {
 
   /** At start: backups and drills a stopped Berth left running failed, their files and scratch objects go. */
   recover(): Promise<void> {
-    this.recovering = this.cleanUp();
+    this.recovering = recoverAll(this.recoveryPorts());
     return this.recovering;
   }
 
-  /**
-   * Backups and drills that a process which is gone left running are recorded as failed, and the
-   * files of its unfinished backups removed. Work of a live process is left be, so `berth --local`
-   * can call this beside a running `berth serve`.
-   */
-  async settleStale(): Promise<BackupRecord[]> {
-    const interrupted = this.deps.store().backups.interruptRunning('Berth stopped during the backup');
-    const unfinished = interrupted.filter((r) => r.status === 'failed' && !r.manifest);
-    if (unfinished.length > 0 && this.deps.settings()) {
-      for (const record of unfinished) {
-        const store = this.storeFor(record.store);
-        for (const key of await store.list(`${record.stack}/${record.service}`)) {
-          if (key.split('/').pop()?.startsWith(`${record.id}.`)) await store.remove(key);
-        }
-      }
-    }
-    return interrupted;
+  /** What processes that are gone left running is settled; a live process's work is left be. */
+  settleStale(): Promise<BackupRecord[]> {
+    return settleStale(this.recoveryPorts());
   }
 
-  private async cleanUp(): Promise<void> {
-    const interrupted = await this.settleStale();
-    const settings = this.deps.settings();
-    if (settings) {
-      for (const name of Object.keys(settings.stores)) await this.storeFor(name).cleanPartials();
-    }
-    const removed = await removeLeftovers(await this.deps.engine());
-    if (interrupted.length > 0 || removed > 0) {
-      this.deps.logger?.warn(
-        { backups: interrupted.map((r) => r.id), scratch: removed },
-        'backups of a previous process recorded as failed; their leftovers removed',
-      );
-    }
+  private recoveryPorts(): RecoveryPorts {
+    return {
+      store: this.deps.store,
+      settings: this.deps.settings,
+      storeFor: (name) => this.storeFor(name),
+      engine: this.deps.engine,
+      ...(this.deps.logger ? { logger: this.deps.logger } : {}),
+    };
   }
 }

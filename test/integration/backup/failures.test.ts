@@ -196,16 +196,7 @@ describe('backups that fail, fail cleanly', () => {
         stores: { small: { type: 'dir' as const, path: small } },
         defaultStore: 'small',
       };
-      const { BackupService } = await import('../../../src/backup/service.js');
-      const { EventHub } = await import('../../../src/events/hub.js');
-      const service = new BackupService({
-        engine: async () => h.engine,
-        store: () => h.store,
-        clock: h.clock,
-        events: () => new EventHub(h.store.events),
-        stacks: async () => [loaded],
-        settings: () => settings,
-      });
+      const service = kit.service(() => [loaded], h.store, settings);
       const older = await service.run(await service.find(stack, 'app'), { trigger: 'manual' });
       expect(older.drill.status).toBe('passed');
       const error = await service

@@ -137,16 +137,7 @@ describe('a backup stored in S3', () => {
       ...kit.settings,
       stores: { ...kit.settings.stores, offsite: settings() },
     };
-    const { BackupService } = await import('../../../src/backup/service.js');
-    const { EventHub } = await import('../../../src/events/hub.js');
-    const service = new BackupService({
-      engine: async () => h.engine,
-      store: () => h.store,
-      clock: h.clock,
-      events: () => new EventHub(h.store.events),
-      stacks: async () => [loaded],
-      settings: () => withS3,
-    });
+    const service = kit.service(() => [loaded], h.store, withS3);
     const b = await service.run(await service.find(stack, 'app'), { trigger: 'manual' });
     expect(b).toMatchObject({ store: 'offsite', status: 'completed', drill: { status: 'passed' } });
     const keys = await s3Store('offsite', settings()).list(`${stack}/app`);

@@ -20,7 +20,8 @@ export interface BackupKit {
   readonly storeDir: string;
   readonly identity: string;
   readonly identityFile: string;
-  service(stacks: () => readonly LoadedStack[], store?: Store): BackupService;
+  /** A BackupService over the harness; `settings` replaces the kit's (another store, say). */
+  service(stacks: () => readonly LoadedStack[], store?: Store, settings?: BackupSettings): BackupService;
   cleanup(): void;
 }
 
@@ -41,14 +42,14 @@ export async function backupKit(h: DeployHarness): Promise<BackupKit> {
     storeDir,
     identity,
     identityFile,
-    service: (stacks, store = h.store) =>
+    service: (stacks, store = h.store, own = settings) =>
       new BackupService({
         engine: async () => h.engine,
         store: () => store,
         clock: h.clock,
         events: () => new EventHub(store.events),
         stacks: async () => stacks(),
-        settings: () => settings,
+        settings: () => own,
       }),
     cleanup: () => rmSync(root, { recursive: true, force: true }),
   };

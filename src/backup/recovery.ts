@@ -1,0 +1,51 @@
+import type { BackupSettings } from '../config/backup-settings.js';
+import type { Engine } from '../engine/model.js';
+import type { BackupRecord, Store } from '../store/index.js';
+import { removeLeftovers } from './leftovers.js';
+import type { ArtifactStore } from './stores/types.js';
+
+export interface RecoveryPorts {
+  readonly store: () => Pick<Store, 'backups'>;
+  readonly settings: () => BackupSettings | undefined;
+  readonly storeFor: (name: string) => ArtifactStore;
+  readonly engine: () => Promise<Engine>;
+  readonly logger?: { warn(obj: object, msg?: string): void };
+}
+
+/**
+ * Backups and drills that a process which is gone left running are recorded as failed, and the
+ * files of its unfinished backups removed. Work of a live process is left be, so `berth --local`
+ * can call this beside a running `berth serve`.
+ */
+export async function settleStale(ports: RecoveryPorts): Promise<BackupRecord[]> {
+  const interrupted = ports.store().backups.interruptRunning('Berth stopped during the backup');
+  const unfinished = interrupted.filter((r) => r.status === 'failed' && !r.manifest);
+  if (unfinished.length > 0 && ports.settings()) {
+    for (const record of unfinished) {
+      const store = ports.storeFor(record.store);
+      for (const key of await store.list(`${record.stack}/${record.service}`)) {
+        if (key.split('/').pop()?.startsWith(`${record.id}.`)) await store.remove(key);
+      }
+    }
+  }
+  return interrupted;
+}
+
+/**
+ * At the server's start: what `settleStale` does, then every store's partial files and every
+ * scratch container and volume of drills and helpers go (they carry no owner).
+ */
+export async function recoverAll(ports: RecoveryPorts): Promise<void> {
+  const interrupted = await settleStale(ports);
+  const settings = ports.settings();
+  if (settings) {
+    for (const name of Object.keys(settings.stores)) await ports.storeFor(name).cleanPartials();
+  }
+  const removed = await removeLeftovers(await ports.engine());
+  if (interrupted.length > 0 || removed > 0) {
+    ports.logger?.warn(
+      { backups: interrupted.map((r) => r.id), scratch: removed },
+      'backups of a previous process recorded as failed; their leftovers removed',
+    );
+  }
+}
