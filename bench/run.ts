@@ -18,6 +18,10 @@ const benches: Readonly<Record<string, BenchEntry>> = {
   deploy: { about: 'force1 cold deploy: Berth vs docker-compose, limit', load: () => import('./deploy.js') },
   audit: { about: 'audit the corpus: Berth (in-process, CLI) vs dclint', load: () => import('./audit.js') },
   api: { about: 'berth serve: /api/v1/stacks latency at a fixed rate, RSS', load: () => import('./api.js') },
+  health: {
+    about: 'berth serve running 1,000 http probes: CPU share, scheduling lag, RSS vs a bare node peer',
+    load: () => import('./health.js'),
+  },
   backup: {
     about: 'MariaDB 1 GB and 3 GB: Berth backup run vs mariadb-dump | gzip, peak RSS',
     load: () => import('./backup.js'),

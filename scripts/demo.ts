@@ -5,7 +5,9 @@
  *    (there is no default password), and log the CLI in;
  * 3. deploy examples/force1 through the API, with live progress, list its scheduled jobs and run
  *    one;
- * 4. deploy examples/magnetiq (nginx + a Python API + SQLite, built from Debian packages), back its
+ * 4. show force1's health (every container's built-in probe and its HTTP probe with conditions)
+ *    and send a test alert to a webhook channel whose receiver (in this process) checks the signature;
+ * 5. deploy examples/magnetiq (nginx + a Python API + SQLite, built from Debian packages), back its
  *    database up (encrypted with an age key the demo makes), prove the backup by a restore drill
  *    into a scratch container, list the backups, and print the URLs and credentials it created.
  * Where no engine answers, scripts/test-images.sh starts one (root on Debian) or says what to do.
@@ -20,6 +22,7 @@ import { generateIdentity, identityToRecipient } from 'age-encryption';
 import { processIo } from '../src/cli/io.js';
 import { main } from '../src/cli/main.js';
 import { startServeChild } from '../test/support/serve-process.js';
+import { startWebhookReceiver } from './demo/webhook.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const demoDir = join(root, '.berth-demo');
@@ -34,9 +37,10 @@ function kept(name: string): string {
 
 /**
  * The server's config file: backups go to a folder of the demo, encrypted to an age key pair made
- * once. The secret key (0600) stays outside the store, as it should in production.
+ * once (the secret key, 0600, stays outside the store, as it should in production); alerts go to
+ * the demo's webhook receiver, signed with a secret the server reads from its environment.
  */
-async function serveConfig(): Promise<string> {
+async function serveConfig(webhookUrl: string): Promise<string> {
   const keyFile = join(demoDir, 'backup-key.txt');
   if (!existsSync(keyFile)) writeFileSync(keyFile, `${await generateIdentity()}\n`, { mode: 0o600 });
   const recipient = await identityToRecipient(readFileSync(keyFile, 'utf8').trim());
@@ -50,6 +54,16 @@ async function serveConfig(): Promise<string> {
       `    local: { type: dir, path: ${JSON.stringify(join(demoDir, 'backups'))} }`,
       `  recipients: [${recipient}]`,
       `  identity: ${JSON.stringify(keyFile)}`,
+      'alerts:',
+      '  channels:',
+      '    demo-hook:',
+      '      type: webhook',
+      `      url: ${JSON.stringify(webhookUrl)}`,
+      '      secret: { env: BERTH_DEMO_WEBHOOK_SECRET }',
+      '  rules:',
+      '    - channels: [demo-hook]',
+      '      minSeverity: warning',
+      '      remind: 30m',
       '',
     ].join('\n'),
     { mode: 0o600 },
@@ -94,6 +108,29 @@ async function step(title: string, argv: string[], stdin?: string): Promise<void
 
 let server: Awaited<ReturnType<typeof startServeChild>> | undefined;
 
+/** Waits (at most a minute) until a probe has its first result: probes run on their own interval. */
+async function waitForProbe(stack: string, service: string, probe: string): Promise<void> {
+  process.stdout.write(`\n━━ Wait for the first result of ${stack}/${service} probe ${probe}\n`);
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    let out = '';
+    const io = {
+      ...processIo(),
+      env: cliEnv,
+      cwd: root,
+      stdout: (t: string) => (out += t),
+      stderr: () => true,
+    };
+    await main(['health', stack, '--json'], io);
+    const list = JSON.parse(out || '{"items":[]}') as {
+      items: { service: string; probe: string; last?: unknown }[];
+    };
+    if (list.items.some((p) => p.service === service && p.probe === probe && p.last !== undefined)) return;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+  process.stderr.write(`demo: ${stack}/${service} probe ${probe} has no result after a minute\n`);
+}
+
 await step('Validate the example workspace (catalog + stacks)', ['validate', 'examples/estate']);
 await step('Start order of every stack in the workspace', ['graph', 'examples/estate']);
 
@@ -104,14 +141,18 @@ if (images.status !== 0) {
   process.exit(1);
 }
 
+const webhookSecret = kept('webhook-secret');
+const receiver = await startWebhookReceiver(webhookSecret, (line) => process.stdout.write(`${line}\n`));
+
 process.stdout.write(`\n━━ Start the Berth API on 127.0.0.1:${apiPort} (workspace: examples/)\n`);
 server = await startServeChild({
-  args: ['--port', apiPort, '--config', await serveConfig()],
+  args: ['--port', apiPort, '--config', await serveConfig(receiver.url)],
   env: {
     ...process.env,
     BERTH_STATE_DIR: stateDir,
     BERTH_WORKSPACE: join(root, 'examples'),
     BERTH_LOG_LEVEL: process.env.BERTH_LOG_LEVEL ?? 'warn',
+    BERTH_DEMO_WEBHOOK_SECRET: webhookSecret,
     // The stack's variables are the server's: force1 needs a database password and a port.
     DB_PASSWORD: dbPassword,
     WEB_PORT: webPort,
@@ -153,6 +194,17 @@ await step('Its scheduled jobs (x-berth.jobs): Mautic-style cron work and a budg
   'force1',
 ]);
 await step('Run one now, with its output live', ['job', 'run', 'force1', 'web', 'segments']);
+await waitForProbe('force1', 'web', 'home');
+await step('Its health: every container’s built-in probe, and the HTTP probe of x-berth.probes', [
+  'health',
+  'force1',
+]);
+await step('Test the alert channel: a signed webhook to the receiver this demo runs', [
+  'alert',
+  'test',
+  'demo-hook',
+]);
+await step('Recent alerts and their deliveries', ['alert', 'list']);
 await step('Deploy magnetiq: nginx in front of a Python API that keeps its notes in SQLite', [
   'up',
   'magnetiq',
@@ -189,6 +241,7 @@ process.stdout.write(
     `             XDG_CONFIG_HOME=${configDir} npx berth job history force1 web segments`,
     `             XDG_CONFIG_HOME=${configDir} npx berth backup list magnetiq --json`,
     `             XDG_CONFIG_HOME=${configDir} npx berth audit-log`,
+    `             XDG_CONFIG_HOME=${configDir} npx berth health force1   (alerts go to ${receiver.url})`,
     '',
   ].join('\n'),
 );
@@ -198,6 +251,7 @@ if (process.stdout.isTTY && !process.env.CI) {
   await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
 }
 const code = await server.stop('SIGTERM');
+await receiver.close();
 process.stdout.write(
   `berth serve stopped (exit ${code}); the stacks keep running: \`npx berth --local down force1\` (or magnetiq) removes one.\n`,
 );

@@ -10,7 +10,15 @@ import { OperationKindSchema, OperationStatusSchema } from './operations.js';
  * `missed` and `failed` when a job needs attention; `backup`: a backup started, completed, failed or
  * pruned, a drill started, passed or failed, and progress lines of a manual run.
  */
-export const EventKindSchema = z.enum(['operation', 'deploy', 'container', 'job', 'backup']);
+export const EventKindSchema = z.enum([
+  'operation',
+  'deploy',
+  'container',
+  'job',
+  'backup',
+  'health',
+  'alert',
+]);
 export type EventKind = z.output<typeof EventKindSchema>;
 
 /** An event of the log; its `id` is the SSE id that `Last-Event-ID` resumes after. */

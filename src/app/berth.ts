@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { type Auth, createAuth } from '../access/auth.js';
+import { AlertService } from '../alerts/service.js';
 import { preDeployBackups } from '../backup/pre-deploy.js';
 import { BackupScheduler } from '../backup/scheduler.js';
 import { BackupService } from '../backup/service.js';
@@ -10,16 +11,19 @@ import type { Clock } from '../clock.js';
 import type { WorkspaceLoad } from '../compose/stack.js';
 import { workspaceLoads } from '../compose/workspace-source.js';
 import type { XBerthRegistry } from '../compose/xberth/registry.js';
+import type { AlertSettings } from '../config/alert-resolve.js';
 import type { BackupSettings } from '../config/backup-settings.js';
 import { withStackLock } from '../deploy/lock.js';
 import { StackService } from '../deploy/service.js';
 import { watchContainerEvents } from '../events/container-watcher.js';
 import { EventHub } from '../events/hub.js';
+import { HealthService } from '../health/service.js';
 import { Scheduler } from '../jobs/scheduler.js';
 import { JobService } from '../jobs/service.js';
 import { JobSummaries } from '../jobs/summary.js';
 import type { Loggers } from '../log/index.js';
 import { recordBackup } from '../metrics/backups.js';
+import { recordHealth } from '../metrics/health.js';
 import { recordJobRun } from '../metrics/jobs.js';
 import { recordOperation } from '../metrics/operations.js';
 import { type AppMetrics, createMetrics } from '../metrics/registry.js';
@@ -47,6 +51,8 @@ export interface BerthOptions {
   readonly processMetrics?: boolean;
   /** Backup stores and keys (the config file's `backup:`); undefined: not configured. May throw a located problem. */
   readonly backup?: () => BackupSettings | undefined;
+  /** Alert channels and rules (the config file's `alerts:`); undefined: none (alerts are still recorded). */
+  readonly alerts?: () => AlertSettings | undefined;
 }
 
 /**
@@ -72,6 +78,10 @@ export interface Berth {
   jobs(): JobService;
   jobSummaries(): JobSummaries;
   backups(): BackupService;
+  /** Probes, container watch, uptime history. */
+  health(): HealthService;
+  /** Alerts from events, delivered to channels on a persistent queue. */
+  alerts(): AlertService;
   /** Starts the background services (the store first). */
   start(): Promise<void>;
   /**
@@ -153,6 +163,29 @@ export function createBerth(options: BerthOptions): Berth {
     service.onFinished(recordBackup(metrics));
     return service;
   });
+  const alerts = once(
+    () =>
+      new AlertService({
+        store,
+        clock,
+        settings: options.alerts ?? (() => undefined),
+        logger: loggers.for('alerts'),
+        events,
+      }),
+  );
+  const health = once(() => {
+    const service = new HealthService({
+      engine,
+      store,
+      clock,
+      events,
+      subscribe: (listener) => events().subscribe(listener),
+      stacks: async () => (await workspace()).stacks,
+      logger: loggers.for('health'),
+    });
+    recordHealth(metrics, service);
+    return service;
+  });
   const stacks = once(
     () =>
       new StackService({
@@ -193,6 +226,18 @@ export function createBerth(options: BerthOptions): Berth {
         log.warn({ operations: interrupted.map((o) => o.id) }, 'operations interrupted by shutdown');
       }
     },
+  });
+  // Alerts start before anything publishes and drain after the producers, so their last events
+  // are still routed. `handle` only writes rows and wakes the channel lanes: it never waits on one.
+  let stopAlerts: (() => void) | undefined;
+  lifecycle.register({
+    name: 'alerts',
+    start: () => {
+      stopAlerts = events().subscribe((e) => alerts().handle(e));
+      alerts().start();
+    },
+    drain: (graceMs) => alerts().drain(graceMs),
+    close: () => stopAlerts?.(),
   });
   const watching = new AbortController();
   let watcher: Promise<void> | undefined;
@@ -253,6 +298,16 @@ export function createBerth(options: BerthOptions): Berth {
     },
     drain: (graceMs) => backupScheduler?.drain(graceMs),
   });
+  let healthStarted = false;
+  lifecycle.register({
+    name: 'health',
+    // Probes and the container watch run in `berth serve`; the CLI in-process only reads.
+    start: () => {
+      health().start();
+      healthStarted = true;
+    },
+    drain: (graceMs) => (healthStarted ? health().drain(graceMs) : undefined),
+  });
   let prune: NodeJS.Timeout | undefined;
   lifecycle.register({
     name: 'auth-prune',
@@ -280,6 +335,8 @@ export function createBerth(options: BerthOptions): Berth {
     jobs,
     jobSummaries,
     backups,
+    health,
+    alerts,
     start: () => lifecycle.start(),
     stop: async (graceMs) => {
       // Used without starting (the CLI in-process), only the store may be open.

@@ -85,6 +85,16 @@ export class LocalClient implements StackOperations, JobOperations, BackupOperat
     return this.stacks.deployments(stack, options);
   }
 
+  async healthList(stack?: string) {
+    return this.berth
+      .health()
+      .list(stack === undefined ? undefined : (await this.berth.stacks().load(stack)).name);
+  }
+
+  async probeDetail(key: { stack: string; service: string; probe: string }) {
+    return this.berth.health().detail(key);
+  }
+
   async jobList(stack?: string) {
     const summaries = this.berth.jobSummaries();
     return (await this.berth.jobs().jobs(stack)).map((e) => summaries.of(e));

@@ -2,6 +2,7 @@ import { AUDIT_XBERTH_SECTIONS } from '../audit/xberth.js';
 import { BACKUP_XBERTH_SECTIONS } from '../backup/xberth.js';
 import { createXBerthRegistry, type XBerthRegistry } from '../compose/xberth/registry.js';
 import { DEPLOY_XBERTH_SECTIONS } from '../deploy/xberth.js';
+import { HEALTH_XBERTH_SECTIONS } from '../health/xberth.js';
 import { JOBS_XBERTH_SECTIONS } from '../jobs/xberth.js';
 
 /**
@@ -14,5 +15,6 @@ export function builtinXBerthRegistry(): XBerthRegistry {
     ...AUDIT_XBERTH_SECTIONS,
     ...JOBS_XBERTH_SECTIONS,
     ...BACKUP_XBERTH_SECTIONS,
+    ...HEALTH_XBERTH_SECTIONS,
   ]);
 }

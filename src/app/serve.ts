@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
 import type { Clock } from '../clock.js';
 import { workspaceStacks, workspaceValidator } from '../compose/workspace-source.js';
+import type { AlertSettings } from '../config/alert-resolve.js';
 import type { BackupSettings } from '../config/backup-settings.js';
 import type { Loggers } from '../log/index.js';
 import { createApp } from '../server/app.js';
@@ -20,6 +21,8 @@ export interface ServeConfig extends ListenConfig {
   readonly shutdownGraceMs?: number;
   /** Backup stores and keys; absent: backups are not configured. */
   readonly backup?: BackupSettings;
+  /** Alert channels and rules; absent: none (alerts are still recorded). */
+  readonly alerts?: AlertSettings;
 }
 
 export interface RunningServer {
@@ -102,6 +105,7 @@ export async function startServer(
     allowPaths: false,
     processMetrics: true,
     backup: () => config.backup,
+    alerts: () => config.alerts,
   });
   const log = loggers.for('server');
   const token = setupToken(berth, config.stateDir);
@@ -147,6 +151,8 @@ export async function startServer(
     },
     jobs: { jobs: berth.jobs(), summaries: berth.jobSummaries(), runner: berth.runner() },
     backups: { backups: berth.backups(), runner: berth.runner(), jobState: () => store.jobState },
+    health: { health: berth.health() },
+    alerts: { alerts: berth.alerts() },
   });
   const listener = httpListener(config, getRequestListener(app.fetch), () => streams.abort());
   berth.lifecycle.register(listener);

@@ -26,6 +26,7 @@ import {
   type UpResult,
 } from '../api/deploy.js';
 import type { StreamEvent } from '../api/events.js';
+import { type HealthList, HealthListSchema, type ProbeDetail, ProbeDetailSchema } from '../api/health.js';
 import type { JobKey } from '../api/jobs.js';
 import { JobListSchema, type JobRun, JobRunPageSchema, type JobSummary } from '../api/jobs.js';
 import { OPERATION_RESULTS, OperationSchema } from '../api/operations.js';
@@ -209,6 +210,17 @@ export class HttpClient implements BerthClient {
     const { items } = await this.jobHistory(key, { limit: 1, before: run.id + 1 });
     const recorded = items[0];
     return recorded?.id === run.id ? recorded : run;
+  }
+
+  healthList(stack?: string): Promise<HealthList> {
+    return this.api.json('GET', '/api/v1/health', HealthListSchema, {
+      query: { stack: stack === undefined ? undefined : this.name(stack) },
+    });
+  }
+
+  probeDetail(key: { stack: string; service: string; probe: string }): Promise<ProbeDetail> {
+    const path = `${stackPath(this.name(key.stack))}/health/${encodeURIComponent(key.service)}/${encodeURIComponent(key.probe)}`;
+    return this.api.json('GET', path, ProbeDetailSchema);
   }
 
   backupList(stack: string, filter: { service?: string; limit?: number } = {}): Promise<StackBackups> {

@@ -5,6 +5,8 @@ import { type Diagnostic, didYouMean, SpecCode } from '../compose/diagnostics.js
 import { decodeSource } from '../compose/load/source.js';
 import { type Path, parseYaml } from '../compose/load/yaml.js';
 import { parseEngineHost } from '../engine/model.js';
+import { alertKeyRule, alertKnownKeys } from './alert-keys.js';
+import { AlertSectionSchema } from './alert-settings.js';
 import { BACKUP_KEYS, BackupSectionSchema, STORE_KEYS } from './backup-settings.js';
 import {
   MAX_CONFIG_BYTES,
@@ -81,6 +83,7 @@ const FileSchema = z
     dockerHost: engineHost,
     shutdownGrace: z.number().min(0).max(3600),
     backup: BackupSectionSchema,
+    alerts: AlertSectionSchema,
   })
   .partial();
 export type FileConfig = z.infer<typeof FileSchema>;
@@ -94,6 +97,7 @@ function knownKeysAt(at: Path): readonly string[] {
   if (at[0] === 'tls') return TLS_KEYS;
   if (at[0] === 'backup' && at.length === 1) return BACKUP_KEYS;
   if (at[0] === 'backup' && at[1] === 'stores' && at.length === 3) return STORE_KEYS;
+  if (at[0] === 'alerts') return alertKnownKeys(at);
   return [];
 }
 
@@ -162,7 +166,7 @@ function fileProblems(error: z.ZodError, input: unknown): FileProblem[] {
     if (seen.has(name)) continue;
     seen.add(name);
     const value = valueAt(input, at);
-    const rule = KEYS[name];
+    const rule = KEYS[name] ?? (at[0] === 'alerts' ? alertKeyRule(at) : undefined);
     if (at.length === 0) {
       problems.push({
         path: at,

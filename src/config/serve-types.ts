@@ -1,3 +1,4 @@
+import type { AlertSettings } from './alert-resolve.js';
 import type { BackupSettings } from './backup-settings.js';
 /*
  * The settings of `berth serve` and the problems a configuration can have: shared by the file
@@ -51,6 +52,8 @@ export interface ServeSettings {
   readonly configFile?: string;
   /** Backup stores and encryption (`backup:` in the config file); absent: backups are off. */
   readonly backup?: BackupSettings;
+  /** Alert channels and rules (`alerts:` in the config file); absent: nothing is sent. */
+  readonly alerts?: AlertSettings;
   readonly sources: Readonly<Record<SettingName, SettingSource>>;
 }
 

@@ -1,4 +1,5 @@
 import { dirname, resolve } from 'node:path';
+import { resolveAlertSection } from './alert-resolve.js';
 import { resolveBackupSection } from './backup-settings.js';
 import { cliConfig } from './cli.js';
 import { checkFile, type FileConfig, readServeConfigFile } from './serve-file.js';
@@ -196,6 +197,10 @@ export function resolveServeConfig(input: ServeConfigInput): ServeConfigResult {
     );
   }
 
+  const alertsResolved = file.alerts ? resolveAlertSection(file.alerts, fileDir, env) : undefined;
+  for (const p of alertsResolved?.problems ?? []) errors.push(problem(p.message, p.hint));
+  const alerts = alertsResolved?.settings;
+
   if (errors.length > 0) return { ok: false, errors };
   return {
     ok: true,
@@ -210,6 +215,7 @@ export function resolveServeConfig(input: ServeConfigInput): ServeConfigResult {
       shutdownGraceMs: grace * 1000,
       ...(configFile === undefined ? {} : { configFile }),
       ...(backup === undefined ? {} : { backup }),
+      ...(alerts === undefined ? {} : { alerts }),
       sources,
     },
   };

@@ -22,6 +22,7 @@ export interface RawContainerInspect {
   State?: {
     Status?: string;
     ExitCode?: number;
+    OOMKilled?: boolean;
     StartedAt?: string;
     FinishedAt?: string;
     Health?: {
@@ -169,6 +170,7 @@ export function toContainerInfo(raw: RawContainerInspect): ContainerInfo {
     startedAt: toTimestamp(raw.State?.StartedAt),
     finishedAt: toTimestamp(raw.State?.FinishedAt),
     restartCount: raw.RestartCount ?? 0,
+    ...(raw.State?.OOMKilled === true ? { oomKilled: true } : {}),
     ...(health === undefined ? {} : { health }),
     ports: toPorts(raw.NetworkSettings?.Ports),
     networks: toEndpoints(raw.NetworkSettings?.Networks, id),

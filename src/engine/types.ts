@@ -58,6 +58,8 @@ export interface ContainerInfo {
   readonly startedAt: string | null;
   readonly finishedAt: string | null;
   readonly restartCount: number;
+  /** The last exit was the kernel's OOM killer (absent: it was not). */
+  readonly oomKilled?: boolean;
   readonly health?: ContainerHealth;
   readonly ports: readonly PortBinding[];
   readonly networks: Readonly<Record<string, ContainerEndpoint>>;

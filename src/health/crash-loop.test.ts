@@ -63,8 +63,35 @@ describe('crash loops', () => {
     ).toEqual([]);
   });
 
-  it('takes the engine’s restarting state as a crash loop at once', () => {
-    expect(watchOver([[0, running(0, { state: 'restarting' })]]).alarms).toEqual([[0, 'crash-loop']]);
+  it('takes the engine’s restarting state as a crash loop once it restarted twice within the window', () => {
+    const restarting = (n: number) => running(n, { state: 'restarting' });
+    // One crash of a `restart: always` service passes through `restarting`: no alarm, and no flapping.
+    expect(
+      watchOver([
+        [0, running(0)],
+        [1, restarting(1)],
+        [2, running(1)],
+      ]).alarms,
+    ).toEqual([]);
+    expect(
+      watchOver([
+        [0, running(0)],
+        [1, restarting(1)],
+        [2, running(1)],
+        [3, restarting(2)],
+      ]).alarms,
+    ).toEqual([[3, 'crash-loop']]);
+  });
+
+  it('does not end while restarts are still within the window, even when it runs between them', () => {
+    const { alarms, watch } = watchOver([
+      [0, running(0)],
+      [1, running(3)],
+      [2, running(3)],
+      [40, running(3)],
+    ]);
+    expect(alarms).toEqual([[1, 'crash-loop']]);
+    expect(watch.crashLooping).toBe(true);
   });
 
   it('ends once a window passes without a restart and the container runs, not while it is down', () => {

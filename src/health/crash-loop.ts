@@ -1,7 +1,8 @@
 /**
  * Crash loops and OOM kills of one container, from what the engine reports: its restarts (the
  * `start` events after the first, or the restart count of an inspection) and its state. A crash
- * loop is `restarts` or more restarts within `windowMs`, or the engine's own `restarting` state.
+ * loop is `restarts` or more restarts within `windowMs`, or the engine's own `restarting` state
+ * after a second restart within the window.
  * Pure: the caller keeps the restart times and passes the current facts.
  */
 
@@ -66,7 +67,9 @@ export function watchContainer(
     ...(fresh ? [] : watch.restarts.filter((t) => now - t < rule.windowMs)),
     ...Array.from({ length: added }, () => now),
   ];
-  const looping = restarts.length >= rule.restarts || facts.state === 'restarting';
+  // The engine's `restarting` state is a loop once it comes back (two restarts in the window): one
+  // crash of a `restart: always` service passes through `restarting` for a moment, and is not.
+  const looping = restarts.length >= rule.restarts || (facts.state === 'restarting' && restarts.length >= 2);
   const alarms: ContainerAlarm[] = [];
   if (looping && !watch.crashLooping) {
     alarms.push({
@@ -76,7 +79,9 @@ export function watchContainer(
       ...(typeof facts.exitCode === 'number' ? { exitCode: facts.exitCode } : {}),
     });
   }
-  const ended = watch.crashLooping && !looping && facts.state === 'running';
+  // It ends when a whole window passed without a restart and the container runs: a loop that
+  // merely slowed down (one restart a minute) is still one.
+  const ended = watch.crashLooping && restarts.length === 0 && facts.state === 'running';
   if (ended) alarms.push({ type: 'crash-loop-ended' });
   // OOM: once per kill, told apart by the restart it caused (or the first time it is seen).
   const oomNew = facts.oomKilled && (!watch.oomKilled || added > 0);

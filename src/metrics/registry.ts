@@ -18,6 +18,14 @@ export interface AppMetrics {
   /** Per service with backups: when its newest good (drilled) backup was taken, and its last drill's result. */
   readonly backupLastGood: Gauge<'stack' | 'service'>;
   readonly backupLastDrillPassed: Gauge<'stack' | 'service'>;
+  /** Per probe: 1 up, 0 down (absent while unknown); how long its runs take; how late they start. */
+  readonly probeUp: Gauge<'stack' | 'service' | 'probe'>;
+  /** Run durations by stack and probe type (a histogram per probe would cost 13 series each). */
+  readonly probeDuration: Histogram<'stack' | 'type'>;
+  readonly probeLastDuration: Gauge<'stack' | 'service' | 'probe'>;
+  readonly probeLag: Histogram;
+  /** Per service container: how often the engine restarted it. */
+  readonly containerRestarts: Gauge<'stack' | 'service' | 'container'>;
 }
 
 export interface MetricsOptions {
@@ -72,6 +80,37 @@ export function createMetrics(options: MetricsOptions = {}): AppMetrics {
       name: 'berth_backup_last_drill_passed',
       help: 'Whether the last restore drill of each service’s backups passed (1) or failed (0)',
       labelNames: ['stack', 'service'],
+      registers: [registry],
+    }),
+    probeUp: new Gauge({
+      name: 'berth_probe_up',
+      help: 'Whether each probe is UP (1) or DOWN (0) after its thresholds; absent while unknown',
+      labelNames: ['stack', 'service', 'probe'],
+      registers: [registry],
+    }),
+    probeDuration: new Histogram({
+      name: 'berth_probe_duration_seconds',
+      help: 'How long probe runs took (response time of the check), by stack and probe type',
+      labelNames: ['stack', 'type'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    probeLastDuration: new Gauge({
+      name: 'berth_probe_last_duration_seconds',
+      help: 'How long the last run of each probe took',
+      labelNames: ['stack', 'service', 'probe'],
+      registers: [registry],
+    }),
+    probeLag: new Histogram({
+      name: 'berth_probe_schedule_lag_seconds',
+      help: 'How late probe runs start after they are due (the monitor keeping up)',
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+      registers: [registry],
+    }),
+    containerRestarts: new Gauge({
+      name: 'berth_container_restarts',
+      help: 'How often the engine restarted each service container (its restart count)',
+      labelNames: ['stack', 'service', 'container'],
       registers: [registry],
     }),
     engineErrors: new Counter({

@@ -14,10 +14,12 @@ import { metricsRoute, observeRequests } from './metrics.js';
 import { withOpenApi } from './openapi.js';
 import { ApiError, problemResponse, toProblem } from './problem.js';
 import { requestId } from './request-id.js';
+import { type AlertRouteDeps, alertRoutes } from './routes/alerts.js';
 import { auditLogRoutes } from './routes/audit-log.js';
 import { type AuthRouteDeps, authRoutes } from './routes/auth.js';
 import { type BackupRouteDeps, backupRoutes } from './routes/backups.js';
 import { type ControlDeps, controlRoutes } from './routes/control.js';
+import { type HealthRouteDeps, healthRoutes } from './routes/health.js';
 import { type JobRouteDeps, jobRoutes } from './routes/jobs.js';
 import { type AuditFacts, allows, checkRoutes, type Route, type RoutePermission } from './routes/registry.js';
 import { type StackDeps, stackRoutes } from './routes/stacks.js';
@@ -36,6 +38,10 @@ export interface AppDeps extends SystemDeps, StackDeps {
   readonly jobs?: JobRouteDeps;
   /** Backups: mounted when given. */
   readonly backups?: BackupRouteDeps;
+  /** Health (probes, uptime): mounted when given. */
+  readonly health?: HealthRouteDeps;
+  /** Alerts (recent alerts, deliveries, channel tests): mounted when given. */
+  readonly alerts?: AlertRouteDeps;
   readonly authenticator: Authenticator;
   /** Every mutating call is appended here: who, when, what, target, outcome, request id. */
   readonly auditLog: AuditLogStore;
@@ -70,6 +76,8 @@ export function appRoutes(deps: AppDeps): Route[] {
     ...(deps.control ? controlRoutes(deps.control) : []),
     ...(deps.jobs ? jobRoutes(deps.jobs) : []),
     ...(deps.backups ? backupRoutes(deps.backups) : []),
+    ...(deps.health ? healthRoutes(deps.health) : []),
+    ...(deps.alerts ? alertRoutes(deps.alerts) : []),
     metricsRoute(deps.metrics),
   ];
   return [...checkRoutes(withOpenApi(routes, { title: 'Berth API', version: deps.version }))];

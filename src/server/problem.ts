@@ -4,6 +4,7 @@ import { PROBLEM_CONTENT_TYPE, type Problem } from '../api/http.js';
 import { type BackupErrorCode, isBackupError } from '../backup/errors.js';
 import { type DeployErrorCode, isDeployError } from '../deploy/errors.js';
 import { type EngineErrorCode, isEngineError } from '../engine/errors.js';
+import { type HealthErrorCode, isHealthError } from '../health/errors.js';
 import { isJobError, type JobErrorCode } from '../jobs/errors.js';
 import { isOperationError, type OperationErrorCode } from '../operations/errors.js';
 import { isStoreError, type StoreErrorCode } from '../store/errors.js';
@@ -80,6 +81,10 @@ const OPERATION_STATUS: Readonly<Record<OperationErrorCode, number>> = {
 const JOB_STATUS: Readonly<Record<JobErrorCode, number>> = {
   JOB_NOT_FOUND: 404,
   JOB_RUNNING: 409,
+};
+
+const HEALTH_STATUS: Readonly<Record<HealthErrorCode, number>> = {
+  HEALTH_PROBE_NOT_FOUND: 404,
 };
 
 const BACKUP_STATUS: Readonly<Record<BackupErrorCode, number>> = {
@@ -198,6 +203,7 @@ export function toProblem(error: unknown, requestId: string): ProblemResult {
   if (isEngineError(error)) return coded(error.code, ENGINE_STATUS[error.code], error);
   if (isJobError(error)) return coded(error.code, JOB_STATUS[error.code], error);
   if (isBackupError(error)) return coded(error.code, BACKUP_STATUS[error.code], error);
+  if (isHealthError(error)) return coded(error.code, HEALTH_STATUS[error.code], error);
   if (isOperationError(error)) {
     const seconds = error.retryAfterSeconds;
     return coded(

@@ -2,6 +2,7 @@ import { closeSync, constants, fchmodSync, fstatSync, mkdirSync, openSync } from
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Clock } from '../clock.js';
+import { type AlertStore, createAlertStore } from './alerts.js';
 import { type AppliedSpecStore, createAppliedSpecStore } from './applied-specs.js';
 import { type AuditLogStore, createAuditLogStore } from './audit-log.js';
 import { type AuthStore, createAuthStore } from './auth-store.js';
@@ -20,6 +21,7 @@ import {
 import { createLockStore, type IsAlive, type LockOwner, type LockStore } from './locks.js';
 import { appliedVersion, assertNotTooNew, migrate } from './migrations.js';
 import { createOperationStore, type OperationStore } from './operation-records.js';
+import { createProbeStore, type ProbeStore } from './probes.js';
 
 export interface OpenStoreOptions {
   /** The state file; missing folders are created 0700 and the file 0600. */
@@ -52,6 +54,10 @@ export interface Store {
   readonly jobState: JobStateStore;
   readonly jobBudget: JobBudgetStore;
   readonly backups: BackupStore;
+  /** Probes' state, uptime buckets and recent failures (health). */
+  readonly probes: ProbeStore;
+  /** Alerts (open conditions, notices) and the queue of their deliveries to channels. */
+  readonly alerts: AlertStore;
   schemaVersion(): number;
   /** The connection's effective settings, for `berth doctor` and tests. */
   settings(): StoreSettings;
@@ -134,6 +140,8 @@ function buildStore(
     jobState: createJobStateStore(db),
     jobBudget: createJobBudgetStore(db),
     backups: createBackupStore(db, clock, isAlive, self),
+    probes: createProbeStore(db),
+    alerts: createAlertStore(db, clock),
     schemaVersion: () => guard(() => appliedVersion(db)),
     settings: () =>
       guard(() => ({

@@ -1,3 +1,15 @@
+export type {
+  AlertRecord,
+  AlertRoute,
+  AlertState,
+  AlertStore,
+  DeliveryKind,
+  DeliveryRecord,
+  DeliveryStatus,
+  NewAlert,
+  NewDelivery,
+  StoredSeverity,
+} from './alerts.js';
 export {
   type AppliedSpec,
   type AppliedSpecInput,
@@ -84,4 +96,13 @@ export {
 } from './locks.js';
 export { MIGRATIONS, type Migration } from './migrations.js';
 export type { OperationStore } from './operation-records.js';
+export type {
+  ProbeFailure,
+  ProbeKey,
+  ProbeRecord,
+  ProbeStore,
+  ProbeWrite,
+  StoredBucket,
+  StoredProbeStatus,
+} from './probes.js';
 export { processIsAlive } from './process-alive.js';

@@ -300,6 +300,99 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE backups ADD COLUMN owner_json TEXT;
     `,
   },
+  {
+    version: 7,
+    name: 'health',
+    // Each probe's state (so a restart neither forgets a DOWN nor repeats its event) with its last
+    // result, uptime in hourly and daily buckets (a page of many probes reads a few rows each), and
+    // the recent failures with what went wrong. Container probes are probes named `container`.
+    up: `
+      CREATE TABLE probe_state (
+        stack TEXT NOT NULL,
+        service TEXT NOT NULL,
+        probe TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('unknown', 'up', 'down')),
+        since TEXT,
+        failures INTEGER NOT NULL,
+        successes INTEGER NOT NULL,
+        changes_json TEXT NOT NULL,
+        flapping INTEGER NOT NULL,
+        last_at TEXT,
+        last_ok INTEGER,
+        last_latency_ms REAL,
+        last_detail TEXT,
+        PRIMARY KEY (stack, service, probe)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE probe_buckets (
+        stack TEXT NOT NULL,
+        service TEXT NOT NULL,
+        probe TEXT NOT NULL,
+        size TEXT NOT NULL CHECK (size IN ('hour', 'day')),
+        start INTEGER NOT NULL,
+        ok INTEGER NOT NULL,
+        total INTEGER NOT NULL,
+        latency_sum REAL NOT NULL,
+        latency_count INTEGER NOT NULL,
+        PRIMARY KEY (stack, service, probe, size, start)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE probe_failures (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        stack TEXT NOT NULL,
+        service TEXT NOT NULL,
+        probe TEXT NOT NULL,
+        at TEXT NOT NULL,
+        latency_ms REAL,
+        detail TEXT NOT NULL
+      );
+      CREATE INDEX probe_failures_probe ON probe_failures (stack, service, probe, id);
+    `,
+  },
+  {
+    version: 8,
+    name: 'alerts',
+    // Alerts (a condition open by key until resolved, or a one-off notice) and their deliveries:
+    // one row per message per channel, kept pending with its next attempt time until delivered or
+    // given up (dead), so what was queued when Berth stopped is sent after it starts again. At most
+    // one open alert per key: an open that repeats while open is not sent again.
+    up: `
+      CREATE TABLE alerts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        key TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('open', 'resolved', 'notice')),
+        severity TEXT NOT NULL CHECK (severity IN ('critical', 'error', 'warning', 'info')),
+        kind TEXT NOT NULL,
+        type TEXT NOT NULL,
+        stack TEXT,
+        service TEXT,
+        message TEXT NOT NULL,
+        event_id INTEGER,
+        opened_at TEXT NOT NULL,
+        last_sent_at TEXT,
+        resolved_at TEXT,
+        routes_json TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX alerts_open_key ON alerts (key) WHERE state = 'open';
+
+      CREATE TABLE alert_deliveries (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        channel TEXT NOT NULL,
+        alert_id INTEGER REFERENCES alerts (id) ON DELETE CASCADE,
+        alert_key TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('open', 'reminder', 'resolve', 'notice', 'test')),
+        payload_json TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'dead')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_at INTEGER NOT NULL,
+        last_error TEXT,
+        created_at TEXT NOT NULL,
+        delivered_at TEXT
+      );
+      CREATE INDEX alert_deliveries_due ON alert_deliveries (channel, next_at, id) WHERE status = 'pending';
+      CREATE INDEX alert_deliveries_alert ON alert_deliveries (alert_id);
+    `,
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -80,6 +80,7 @@ export function registerServe(
           version,
           shutdownGraceMs: config.shutdownGraceMs,
           ...(config.backup ? { backup: config.backup } : {}),
+          ...(config.alerts ? { alerts: config.alerts } : {}),
         },
         systemClock(),
         createLoggers(levels),

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import type { ContainerInfo } from '../../engine/model.js';
+import { containerProbeName, containerVerdict } from './container-verdict.js';
+
+const info = (o: Partial<ContainerInfo>): ContainerInfo => ({
+  id: 'c1',
+  name: 'shop-web-1',
+  image: 'i',
+  imageId: 'sha',
+  labels: {},
+  state: 'running',
+  exitCode: 0,
+  startedAt: null,
+  finishedAt: null,
+  restartCount: 0,
+  ports: [],
+  networks: {},
+  networkMode: 'bridge',
+  mounts: [],
+  env: [],
+  tty: false,
+  createdAt: '',
+  ...o,
+});
+const health = (status: 'starting' | 'healthy' | 'unhealthy', output = '') => ({
+  status,
+  failingStreak: 0,
+  log: output ? [{ exitCode: 1, output, start: '', end: '' }] : [],
+});
+
+describe('containerVerdict', () => {
+  it.each([
+    [{}, true, 'running'],
+    [{ health: health('healthy') }, true, 'running (healthy)'],
+    [{ health: health('starting') }, true, 'running (starting)'],
+    [
+      { health: health('unhealthy', 'curl: (7) refused\n') },
+      false,
+      'running but unhealthy: curl: (7) refused',
+    ],
+    [{ state: 'exited', exitCode: 0 }, true, 'completed (exit code 0)'],
+    [{ state: 'exited', exitCode: 1, restartCount: 2 }, false, 'exited with code 1, restarted 2×'],
+    [
+      { state: 'exited', exitCode: 137, oomKilled: true },
+      false,
+      'exited with code 137, killed for running out of memory',
+    ],
+    [
+      { state: 'restarting', exitCode: 1, restartCount: 5 },
+      false,
+      'restarting (last exit code 1, restarted 5×)',
+    ],
+    [{ state: 'paused' }, false, 'paused'],
+    [{ state: 'created' }, false, 'created'],
+  ] as const)('%j → %s %s', (o, ok, detail) => {
+    expect(containerVerdict(info(o as Partial<ContainerInfo>))).toEqual({ ok, detail });
+  });
+});
+
+describe('containerProbeName', () => {
+  it('names replicas after the first', () => {
+    expect(containerProbeName({}, 'r')).toBe('container');
+    expect(containerProbeName({ r: '1' }, 'r')).toBe('container');
+    expect(containerProbeName({ r: '3' }, 'r')).toBe('container-3');
+    expect(containerProbeName({ r: 'x' }, 'r')).toBe('container');
+  });
+});

@@ -1,0 +1,42 @@
+import type { ContainerInfo } from '../../engine/model.js';
+import { clip, lastHealthOutput, oneLine } from '../describe.js';
+
+/**
+ * The built-in `container` probe of every Berth container, from one inspection: UP while it runs
+ * and is not unhealthy (a health check still starting counts as up), or when it ran to completion
+ * (exit 0, not restarting: a one-shot service such as a migration). Anything else is DOWN, and the
+ * detail says what the engine says. Pure.
+ */
+export function containerVerdict(info: ContainerInfo): { ok: boolean; detail: string } {
+  const restarted = info.restartCount > 0 ? `, restarted ${info.restartCount}×` : '';
+  switch (info.state) {
+    case 'running': {
+      if (info.health?.status === 'unhealthy') {
+        const output = lastHealthOutput(info);
+        return {
+          ok: false,
+          detail: `running but unhealthy${output !== undefined ? `: ${clip(oneLine(output), 200)}` : ''}${restarted}`,
+        };
+      }
+      return { ok: true, detail: `running${info.health ? ` (${info.health.status})` : ''}${restarted}` };
+    }
+    case 'exited':
+    case 'dead': {
+      const oom = info.oomKilled === true ? ', killed for running out of memory' : '';
+      if (info.state === 'exited' && info.exitCode === 0 && info.oomKilled !== true) {
+        return { ok: true, detail: 'completed (exit code 0)' };
+      }
+      return { ok: false, detail: `${info.state} with code ${info.exitCode}${oom}${restarted}` };
+    }
+    case 'restarting':
+      return { ok: false, detail: `restarting (last exit code ${info.exitCode}${restarted})` };
+    default:
+      return { ok: false, detail: info.state };
+  }
+}
+
+/** The probe name of a container: `container`, or `container-N` for replica N > 1. */
+export function containerProbeName(labels: Readonly<Record<string, string>>, replicaLabel: string): string {
+  const replica = Number(labels[replicaLabel] ?? '1');
+  return Number.isInteger(replica) && replica > 1 ? `container-${replica}` : 'container';
+}

@@ -1,0 +1,114 @@
+import type { AlertHint } from '../../api/alert-hint.js';
+import { formatDuration } from '../../compose/schema/units.js';
+import type { StoreEventInput } from '../../store/index.js';
+import type { ContainerAlarm } from '../crash-loop.js';
+import type { ProbeEvent } from '../probe-state.js';
+import type { ProbeId } from './catalog.js';
+
+/**
+ * The event-log entries of health: a probe's state changes and a container's alarms, each with
+ * the alert hint that opens or resolves its condition. Only changes become events, never results.
+ * Pure; `detail` arrives masked.
+ */
+
+const id = (k: ProbeId) => `${k.stack}/${k.service}/${k.probe}`;
+
+export function probeEventInput(
+  key: ProbeId,
+  event: ProbeEvent,
+  context: { readonly detail: string; readonly previousSince?: string },
+): StoreEventInput {
+  const where = `${key.stack}/${key.service} probe ${key.probe}`;
+  const probeKey = `probe:${id(key)}`;
+  const base = { kind: 'health' as const, stack: key.stack, service: key.service };
+  const data = (alert: AlertHint, extra: Record<string, unknown> = {}) => ({
+    probe: key.probe,
+    detail: context.detail,
+    ...extra,
+    alert,
+  });
+  switch (event.type) {
+    case 'down':
+      return {
+        ...base,
+        type: 'probe-down',
+        message: `${where} is DOWN: ${context.detail}`,
+        data: data({ key: probeKey, status: 'open', severity: 'critical' }),
+      };
+    case 'up': {
+      const downFor =
+        context.previousSince !== undefined
+          ? ` after ${formatDuration(Date.parse(event.at) - Date.parse(context.previousSince))} down`
+          : '';
+      return {
+        ...base,
+        type: 'probe-up',
+        message: `${where} is UP again${downFor}`,
+        data: data({ key: probeKey, status: 'resolved', severity: 'info' }),
+      };
+    }
+    case 'flapping':
+      return {
+        ...base,
+        type: 'probe-flapping',
+        message: `${where} is flapping (changing between UP and DOWN); changes are held until it settles`,
+        data: data({ key: `flapping:${id(key)}`, status: 'notice', severity: 'warning' }),
+      };
+    case 'settled':
+      return {
+        ...base,
+        type: 'probe-settled',
+        message: `${where} settled ${event.status === 'up' ? 'UP' : `DOWN: ${context.detail}`}`,
+        data: data(
+          event.status === 'up'
+            ? { key: probeKey, status: 'resolved', severity: 'info' }
+            : { key: probeKey, status: 'open', severity: 'critical' },
+          { status: event.status },
+        ),
+      };
+  }
+}
+
+export function containerAlarmInput(
+  target: { readonly stack: string; readonly service?: string; readonly container: string },
+  alarm: ContainerAlarm,
+): StoreEventInput {
+  const base = {
+    kind: 'health' as const,
+    stack: target.stack,
+    ...(target.service !== undefined ? { service: target.service } : {}),
+  };
+  const loopKey = `crash-loop:${target.stack}/${target.container}`;
+  switch (alarm.type) {
+    case 'crash-loop':
+      return {
+        ...base,
+        type: 'crash-loop',
+        message: `${target.container} is crash-looping: ${alarm.restarts} restart${alarm.restarts === 1 ? '' : 's'} within ${formatDuration(alarm.windowMs)}${alarm.exitCode !== undefined ? `, last exit code ${alarm.exitCode}` : ''}`,
+        data: {
+          container: target.container,
+          restarts: alarm.restarts,
+          ...(alarm.exitCode !== undefined ? { exitCode: alarm.exitCode } : {}),
+          alert: { key: loopKey, status: 'open', severity: 'critical' },
+        },
+      };
+    case 'crash-loop-ended':
+      return {
+        ...base,
+        type: 'crash-loop-ended',
+        message: `${target.container} stopped crash-looping: it has run for the whole window`,
+        data: { container: target.container, alert: { key: loopKey, status: 'resolved', severity: 'info' } },
+      };
+    case 'oom-killed':
+      return {
+        ...base,
+        type: 'oom-killed',
+        message: `${target.container} was killed for running out of memory (restarts so far: ${alarm.restarts})`,
+        data: {
+          container: target.container,
+          restarts: alarm.restarts,
+          alert: { key: `oom:${target.stack}/${target.container}`, status: 'notice', severity: 'error' },
+        },
+      };
+  }
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import type { ProbeRecord, StoredBucket } from '../store/index.js';
+import { healthViews, periodStart } from './report.js';
+
+const KEY = { stack: 'shop', service: 'web', probe: 'home' };
+const state: ProbeRecord = {
+  ...KEY,
+  status: 'up',
+  since: '2026-06-10T09:00:00.000Z',
+  failures: 0,
+  successes: 4,
+  changes: [],
+  flapping: false,
+  last: { at: '2026-06-10T10:00:00.000Z', ok: true, latencyMs: 12, detail: 'ok' },
+};
+const sums = (ok: number, total: number, latency = 0, timed = 0): StoredBucket => ({
+  ...KEY,
+  start: 0,
+  ok,
+  total,
+  latencySumMs: latency,
+  latencyCount: timed,
+});
+
+describe('healthViews', () => {
+  it('gives each probe its state and uptime per period, unknown when a period has no result', () => {
+    const [view] = healthViews({
+      states: [state],
+      totals: { '24h': [sums(999, 1000, 5000, 1000)], '7d': [sums(7, 7)], '30d': [] },
+      types: new Map([['shop/web/home', 'http']]),
+    });
+    expect(view).toMatchObject({
+      type: 'http',
+      watched: true,
+      status: 'up',
+      uptime: { '24h': 0.999, '7d': 1, '30d': null },
+      meanLatencyMs: 5,
+    });
+  });
+
+  it('marks a probe that is not watched now', () => {
+    const [view] = healthViews({
+      states: [state],
+      totals: { '24h': [], '7d': [], '30d': [] },
+      types: new Map(),
+    });
+    expect(view?.watched).toBe(false);
+    expect(view?.type).toBeUndefined();
+    expect(view?.uptime).toEqual({ '24h': null, '7d': null, '30d': null });
+  });
+});
+
+describe('periodStart', () => {
+  it('starts 24 h at the hour after the one 24 h ago, days at the next day', () => {
+    const now = Date.parse('2026-06-10T10:30:00.000Z');
+    expect(new Date(periodStart('24h', now)).toISOString()).toBe('2026-06-09T11:00:00.000Z');
+    expect(new Date(periodStart('7d', now)).toISOString()).toBe('2026-06-04T00:00:00.000Z');
+    expect(new Date(periodStart('30d', now)).toISOString()).toBe('2026-05-12T00:00:00.000Z');
+  });
+});

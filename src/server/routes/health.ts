@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { can } from '../../access/rbac.js';
+import { StackNameSchema } from '../../api/common.js';
+import { HealthListSchema, ProbeDetailSchema } from '../../api/health.js';
+import type { HealthService } from '../../health/service.js';
+import { defineRoute, type Route } from './registry.js';
+
+export interface HealthRouteDeps {
+  readonly health: HealthService;
+}
+
+const NAME = z.string().min(1).max(128);
+
+/** Health: every probe's state, last result and uptime; one probe's failures and hourly history. */
+export function healthRoutes(deps: HealthRouteDeps): Route[] {
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/health',
+      operationId: 'listHealth',
+      summary:
+        'Every probe of the stacks the caller may view: state, since when, last result, uptime 24 h/7 d/30 d',
+      tags: ['health'],
+      permission: { role: 'viewer', scope: 'any-stack' },
+      mutating: false,
+      query: z.strictObject({ stack: StackNameSchema.optional() }),
+      response: HealthListSchema,
+      handler: ({ principal, query }) => {
+        const list = deps.health.list(query.stack);
+        const items = list.items.filter((p) => can(principal, 'viewer', p.stack));
+        const stacks = new Set(items.map((p) => p.stack));
+        // Crash-looping containers are named `<stack>-…`: only those of stacks the caller sees.
+        const crashLooping = list.crashLooping.filter((name) =>
+          [...stacks].some((s) => name.startsWith(`${s}-`)),
+        );
+        return { items, crashLooping };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/stacks/:stack/health/:service/:probe',
+      operationId: 'getProbe',
+      summary: 'One probe: its state, its newest failures and its hourly results of the last 48 hours',
+      tags: ['health'],
+      permission: { role: 'viewer', scope: 'stack' },
+      mutating: false,
+      errors: [404],
+      params: z.strictObject({ stack: StackNameSchema, service: NAME, probe: NAME }),
+      response: ProbeDetailSchema,
+      example: { params: { stack: 'alpha', service: 'web', probe: 'home' } },
+      handler: ({ params }) => deps.health.detail(params),
+    }),
+  ];
+}

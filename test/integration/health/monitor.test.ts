@@ -1,0 +1,217 @@
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StreamEvent } from '../../../src/api/events.js';
+import type { LoadedStack } from '../../../src/compose/stack.js';
+import { containerLabels } from '../../../src/engine/model.js';
+import { watchContainerEvents } from '../../../src/events/container-watcher.js';
+import { EventHub } from '../../../src/events/hub.js';
+import { HealthService } from '../../../src/health/service.js';
+import { type DeployHarness, startHarness } from '../deploy/support.js';
+import { BUSYBOX } from '../engine/support.js';
+
+// The health monitor against the real engine: HTTP probes on a service's port with conditions, a
+// command probe whose output holds a secret, the built-in container probe, and a crash loop.
+
+const SECRET = 'h3alth-s3cret-pa55word';
+const SWEEP_MS = 2_000;
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+
+const compose = (port: number) => `services:
+  web:
+    image: ${BUSYBOX}
+    command: [sh, -c, "mkdir -p /www && echo '{\\"status\\":\\"UP\\",\\"items\\":[1,2]}' > /www/health && exec httpd -f -p 8080 -h /www"]
+    stop_signal: SIGKILL
+    ports: ["127.0.0.1:${port}:8080"]
+    environment:
+      API_PASSWORD: \${API_PASSWORD}
+    x-berth:
+      probes:
+        home:
+          type: http
+          port: 8080
+          path: /health
+          interval: 1s
+          timeout: 900ms
+          failure_threshold: 2
+          conditions: ["[STATUS] == 200", "[BODY].status == UP", "len([BODY].items) == 2", "[RESPONSE_TIME] < 800"]
+        missing:
+          type: http
+          port: 8080
+          path: /nope
+          interval: 1s
+          timeout: 900ms
+          failure_threshold: 2
+          conditions: ["[STATUS] == 200"]
+        leak:
+          type: command
+          command: [sh, -c, "echo password=$$API_PASSWORD; exit 1"]
+          interval: 1s
+          failure_threshold: 1
+`;
+
+let h: DeployHarness;
+let stack: string;
+let loaded: LoadedStack;
+let hub: EventHub;
+let health: HealthService;
+const events: StreamEvent[] = [];
+const watching = new AbortController();
+let watcher: Promise<void>;
+
+async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+beforeAll(async () => {
+  h = await startHarness();
+  stack = h.stackName();
+  const dir = h.writeStack(compose(await freePort()));
+  writeFileSync(join(dir, '.env'), `API_PASSWORD=${SECRET}\n`);
+  loaded = await h.load(dir, stack);
+  const result = await h.deploy(loaded);
+  if (result.outcome !== 'succeeded') throw new Error(`deploy of ${stack} ended ${result.outcome}`);
+  hub = new EventHub(h.store.events);
+  hub.subscribe((e) => events.push(e));
+  watcher = watchContainerEvents({ engine: async () => h.engine, events: hub, signal: watching.signal });
+  health = new HealthService({
+    engine: async () => h.engine,
+    store: () => h.store,
+    clock: h.clock,
+    events: () => hub,
+    subscribe: (listener) => hub.subscribe(listener),
+    stacks: async () => [loaded],
+    tuning: { syncIntervalMs: 1_000, sweepIntervalMs: SWEEP_MS, flushIntervalMs: 200 },
+  });
+  health.start();
+}, 180_000);
+
+afterAll(async () => {
+  await health?.drain(1_000);
+  watching.abort();
+  await watcher;
+  await h?.cleanup();
+});
+
+const view = (service: string, probe: string) =>
+  health.list(stack).items.find((p) => p.service === service && p.probe === probe);
+
+describe('health monitor on the real engine', () => {
+  it('keeps an http probe with conditions UP, with uptime and response times', async () => {
+    const home = await until('home up', () =>
+      view('web', 'home')?.status === 'up' ? view('web', 'home') : undefined,
+    );
+    expect(home).toMatchObject({ type: 'http', watched: true, last: { ok: true, detail: 'ok' } });
+    expect(home.uptime['24h']).toBe(1);
+    expect(home.meanLatencyMs).toBeGreaterThanOrEqual(0);
+    // Coming up at the first verdict is no news: no event for it.
+    expect(
+      events.filter((e) => e.type === 'probe-up' && (e.data as { probe?: string }).probe === 'home'),
+    ).toEqual([]);
+  });
+
+  it('takes a probe DOWN after its failure threshold, with the measured value, as one event that opens an alert', async () => {
+    const down = await until('probe-down of missing', () =>
+      events.find((e) => e.type === 'probe-down' && (e.data as { probe?: string }).probe === 'missing'),
+    );
+    expect(down).toMatchObject({
+      kind: 'health',
+      stack,
+      service: 'web',
+      message: expect.stringContaining('[STATUS] (404) == 200'),
+      data: { alert: { key: `probe:${stack}/web/missing`, status: 'open', severity: 'critical' } },
+    });
+    const failures = health.detail({ stack, service: 'web', probe: 'missing' }).failures;
+    expect(failures.length).toBeGreaterThanOrEqual(2);
+    // Results are not events: only the change is.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(
+      events.filter((e) => e.type === 'probe-down' && (e.data as { probe?: string }).probe === 'missing'),
+    ).toHaveLength(1);
+  });
+
+  it('masks a secret that a failing command prints, in events, state and failures', async () => {
+    await until('leak down', () => (view('web', 'leak')?.status === 'down' ? true : undefined));
+    const detail = health.detail({ stack, service: 'web', probe: 'leak' });
+    expect(detail.probe.last?.detail).toMatch(/password=\*+/);
+    const everything = JSON.stringify([events, detail, health.list()]);
+    expect(everything).not.toContain(SECRET);
+    expect(JSON.stringify(h.store.events.after({ after: 0, limit: 10_000 }))).not.toContain(SECRET);
+  });
+
+  it('gives every container the built-in container probe', async () => {
+    const container = await until('container probe', () => view('web', 'container'));
+    expect(container).toMatchObject({ type: 'container', status: 'up', last: { ok: true } });
+    expect(container.last?.detail).toMatch(/running/);
+  });
+
+  it('detects a crash-looping container within two sweep intervals of its start', async () => {
+    await h.engine.images.inspect(BUSYBOX);
+    const created = await h.engine.containers.create({
+      name: `${stack}-crash-1`,
+      image: BUSYBOX,
+      command: ['sh', '-c', 'echo crashing; exit 3'],
+      env: {},
+      labels: containerLabels({ stack, service: 'crash', replica: 1, configHash: 'x', role: 'current' }),
+      ports: [],
+      mounts: [],
+      tmpfs: {},
+      restartPolicy: { name: 'always' },
+      capAdd: [],
+      capDrop: [],
+      readOnly: false,
+      privileged: false,
+      securityOpt: [],
+      ulimits: [],
+      extraHosts: [],
+      dns: [],
+      dnsSearch: [],
+      sysctls: {},
+      networks: [],
+      networkMode: 'none',
+    });
+    h.track(created.id);
+    const started = Date.now();
+    await h.engine.containers.start(created.id);
+    const loop = await until(
+      'crash-loop event',
+      () => events.find((e) => e.type === 'crash-loop' && e.stack === stack),
+      4 * SWEEP_MS + 10_000,
+    );
+    const tookMs = Date.parse(loop.at) - started;
+    expect(tookMs).toBeLessThan(2 * SWEEP_MS + 1_000);
+    expect(loop).toMatchObject({
+      service: 'crash',
+      message: expect.stringMatching(/is crash-looping: \d+ restarts within 5m/),
+      data: { alert: { key: `crash-loop:${stack}/${stack}-crash-1`, status: 'open', severity: 'critical' } },
+    });
+    expect(health.list(stack).crashLooping).toContain(`${stack}-crash-1`);
+    const probe = await until('crash container probe down', () =>
+      view('crash', 'container')?.status === 'down' ? view('crash', 'container') : undefined,
+    );
+    expect(probe.last?.detail).toMatch(/exited with code 3|restarting/);
+  }, 60_000);
+
+  it('forgets the probes of a service whose containers are gone', async () => {
+    const crash = await h.engine.containers.list({ 'dev.berth.stack': stack, 'dev.berth.service': 'crash' });
+    for (const c of crash) await h.engine.containers.remove(c.id, { force: true });
+    await health.sweep();
+    await until('crash probe forgotten', () => (view('crash', 'container') === undefined ? true : undefined));
+  });
+});
