@@ -183,16 +183,15 @@ export class HealthService {
         store.probes.totals(UPTIME_PERIODS[p].size, periodStart(p, now), stack),
       ]),
     ) as Record<UptimePeriod, ReturnType<Store['probes']['totals']>>;
-    const types = new Map(this.types);
-    for (const key of this.monitor.watched())
-      types.set(probeKeyText(key), this.types.get(probeKeyText(key)) ?? '');
+    // A probe's type is shown while it is watched; the built-in probe is watched while its state is kept.
+    const watched = new Set(this.monitor.watched().map(probeKeyText));
     const states = store.probes.states(stack);
+    const types = new Map<string, string>();
     for (const s of states) {
-      if (s.probe === CONTAINER_PROBE || s.probe.startsWith(`${CONTAINER_PROBE}-`)) {
-        types.set(probeKeyText(s), CONTAINER_PROBE);
-      } else if (!this.monitor.watched().some((k) => probeKeyText(k) === probeKeyText(s))) {
-        types.delete(probeKeyText(s));
-      }
+      const text = probeKeyText(s);
+      if (s.probe === CONTAINER_PROBE || s.probe.startsWith(`${CONTAINER_PROBE}-`))
+        types.set(text, CONTAINER_PROBE);
+      else if (watched.has(text)) types.set(text, this.types.get(text) ?? 'unknown');
     }
     return {
       items: healthViews({ states, totals, types }),

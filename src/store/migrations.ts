@@ -336,6 +336,7 @@ export const MIGRATIONS: readonly Migration[] = [
         latency_count INTEGER NOT NULL,
         PRIMARY KEY (stack, service, probe, size, start)
       ) WITHOUT ROWID;
+      CREATE INDEX probe_buckets_period ON probe_buckets (size, start);
 
       CREATE TABLE probe_failures (
         id INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -7,7 +7,9 @@ import { type CheckContext, runCheck } from './run.js';
 // A real DNS server over UDP on 127.0.0.1 (dns2), with a small zone; names it does not know are
 // NXDOMAIN, `broken.test` is SERVFAIL, `silent.test` is never answered.
 
-const { TYPE, CLASS, RCODE } = Packet;
+const { TYPE, CLASS } = Packet;
+/** RFC 1035 §4.1.1 response codes (dns2 3.0's types do not declare Packet.RCODE). */
+const RCODE = { SERVFAIL: 2, NXDOMAIN: 3 } as const;
 type Answer = Omit<Resource, 'toBuffer' | 'name' | 'class' | 'ttl'>;
 
 const ZONE: Record<string, Answer[]> = {
