@@ -59,12 +59,14 @@ export interface Auth {
   setupNeeded(): boolean;
   /** A new one-time setup token (24 h), replacing any earlier one; returned in clear only here. AUTH_SETUP_DONE once users exist. */
   issueSetupToken(): string;
-  /** Creates the first admin and uses the token up. AUTH_SETUP_TOKEN_INVALID, AUTH_SETUP_DONE, AUTH_WEAK_PASSWORD, AUTH_INVALID_USERNAME. */
+  /** Creates the first admin and uses the token up. AUTH_SETUP_DONE, AUTH_SETUP_TOKEN_INVALID, AUTH_THROTTLED, AUTH_WEAK_PASSWORD, AUTH_INVALID_USERNAME. */
   completeSetup(token: string, input: SetupInput): Promise<User>;
 
   /** AUTH_INVALID_USERNAME, AUTH_WEAK_PASSWORD, AUTH_USER_EXISTS, AUTH_INVALID_INPUT (grants). */
   createUser(input: CreateUserInput): Promise<User>;
   getUser(id: string): User | undefined;
+  /** Whether a user has this username (any case). */
+  userExists(username: string): boolean;
   /** By username. */
   listUsers(): User[];
   /** Replaces the grants (one per stack, the highest kept). AUTH_NOT_FOUND, AUTH_LAST_ADMIN, AUTH_INVALID_INPUT. */
@@ -124,6 +126,7 @@ export function createAuth(options: CreateAuthOptions): Auth {
     completeSetup: (token, input) => completeSetup(ctx, token, input),
     createUser: (input) => insertUser(ctx, input),
     getUser: (id) => getUser(ctx, id),
+    userExists: (username) => ctx.store.users.byUsername(username.toLowerCase()) !== undefined,
     listUsers: () => listUsers(ctx),
     setGrants: (userId, grants) => setGrants(ctx, userId, grants),
     setPassword: (userId, password) => setPassword(ctx, userId, password),

@@ -5,6 +5,7 @@ import {
   cheapHasher,
   countingHasher,
   GOOD_PASSWORD,
+  OTHER_PASSWORD,
   rejectionCode,
   withAdmin,
 } from '../../test/support/auth.js';
@@ -171,6 +172,64 @@ describe('throttling per account', () => {
   });
 });
 
+describe('a correct password under attack', () => {
+  const LOCAL = '127.0.0.1';
+
+  it('keeps working for a client that logged in before, whatever others fail on its address or account', async () => {
+    await setUp();
+    await attempt('root', GOOD_PASSWORD, LOCAL);
+    // Every local client shares 127.0.0.1: a script (or an attacker) fails 40 times there, on other
+    // usernames, and someone elsewhere guesses root's password 30 times.
+    for (let i = 0; i < 40; i++) await failure(attempt(`user${i % 7}`, WRONG, LOCAL));
+    for (let i = 0; i < 30; i++) await failure(attempt('root', `${WRONG}-${i}`, `198.51.100.${i}`));
+    expect((await failure(attempt('user1', WRONG, LOCAL))).code).toBe('AUTH_THROTTLED');
+    expect((await failure(attempt('root', GOOD_PASSWORD, '203.0.113.1'))).code).toBe('AUTH_THROTTLED');
+    const { principal } = await attempt('root', GOOD_PASSWORD, LOCAL);
+    expect(principal.name).toBe('root');
+  });
+
+  it('counts the address of the first-run setup as familiar to the admin', async () => {
+    f = authFixture({ hasher: cheapHasher() });
+    await f.auth.completeSetup(f.auth.issueSetupToken(), {
+      username: 'root',
+      password: GOOD_PASSWORD,
+      ip: LOCAL,
+    });
+    for (let i = 0; i < 25; i++) await failure(attempt(`user${i}`, WRONG, LOCAL));
+    await attempt('root', GOOD_PASSWORD, LOCAL);
+  });
+
+  it('only delays guesses on the familiar pair itself: 1 s doubling to 5 minutes, then the password works', async () => {
+    await setUp();
+    await attempt('root', GOOD_PASSWORD, LOCAL);
+    for (let i = 0; i < 5; i++) await failure(attempt('root', WRONG, LOCAL));
+    const waits: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      const next = await failure(attempt('root', GOOD_PASSWORD, LOCAL));
+      expect(next.code).toBe('AUTH_THROTTLED');
+      waits.push(next.retryAfterSeconds ?? -1);
+      f.clock.advance((next.retryAfterSeconds ?? 0) * 1000);
+      if (i < 10)
+        expect((await failure(attempt('root', WRONG, LOCAL))).code).toBe('AUTH_INVALID_CREDENTIALS');
+    }
+    expect(waits).toEqual([1, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300]);
+    // Never a lock: once the wait is over the right password gets in, and the pair starts afresh.
+    await attempt('root', GOOD_PASSWORD, LOCAL);
+    for (let i = 0; i < 5; i++)
+      expect((await failure(attempt('root', WRONG, LOCAL))).code).toBe('AUTH_INVALID_CREDENTIALS');
+  });
+
+  it('forgets a familiar pair after 30 days without a login', async () => {
+    await setUp();
+    await attempt('root', GOOD_PASSWORD, LOCAL);
+    f.clock.advance(31 * 24 * 60 * MINUTE);
+    for (let i = 0; i < 20; i++) await failure(attempt(`user${i}`, WRONG, LOCAL));
+    expect((await failure(attempt('root', GOOD_PASSWORD, LOCAL))).code).toBe('AUTH_THROTTLED');
+    // root from the setup's address (none here) and from 127.0.0.1.
+    expect(f.auth.prune().familiarLogins).toBe(2);
+  });
+});
+
 describe('throttling per address', () => {
   it('locks an address after 20 failures across accounts, with backoff', async () => {
     await setUp();
@@ -186,10 +245,12 @@ describe('throttling per address', () => {
 
   it('does not let a success clear the address counter, only take back its own count', async () => {
     await setUp();
+    await f.auth.createUser({ username: 'alice', password: OTHER_PASSWORD, grants: [] });
     for (let i = 0; i < 19; i++) await failure(attempt(`user${i}`, WRONG));
     await attempt('root', GOOD_PASSWORD);
     expect((await failure(attempt('user19', WRONG))).code).toBe('AUTH_INVALID_CREDENTIALS');
-    expect((await failure(attempt('root', GOOD_PASSWORD))).code).toBe('AUTH_THROTTLED');
+    // The address is locked for those it does not know: alice never logged in from here.
+    expect((await failure(attempt('alice', OTHER_PASSWORD))).code).toBe('AUTH_THROTTLED');
   });
 
   it('counts IPv6 addresses per /64 and IPv4-mapped addresses as IPv4', async () => {

@@ -17,6 +17,8 @@ export interface Principal {
   readonly tokenScope?: { readonly role: Role; readonly stacks?: readonly string[] };
   /** Browser sessions must send the CSRF token on state-changing requests. */
   readonly sessionId?: string;
+  /** The API token that authenticated the call (kind `token`): the audit log names it. */
+  readonly tokenId?: string;
 }
 
 /** What a route needs: a role, on every stack (`global`) or on the stack named in the path (`stack`). */

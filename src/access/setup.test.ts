@@ -28,13 +28,31 @@ describe('setup', () => {
     expect(f.auth.listUsers().map((u) => u.username)).toEqual(['root']);
   });
 
-  it('accepts the token once', async () => {
+  it('accepts the token once: afterwards every call is AUTH_SETUP_DONE, whatever it sends', async () => {
     const token = f.auth.issueSetupToken();
     await f.auth.completeSetup(token, { username: 'root', password: GOOD_PASSWORD });
     expect(
       await rejectionCode(f.auth.completeSetup(token, { username: 'eve', password: GOOD_PASSWORD })),
-    ).toBe('AUTH_SETUP_TOKEN_INVALID');
+    ).toBe('AUTH_SETUP_DONE');
+    expect(await rejectionCode(f.auth.completeSetup('wrong', { username: 'eve', password: 'x' }))).toBe(
+      'AUTH_SETUP_DONE',
+    );
     expect(f.auth.listUsers()).toHaveLength(1);
+  });
+
+  it('throttles wrong tokens per address, 1 s doubling to 5 minutes, but never the right token', async () => {
+    const token = f.auth.issueSetupToken();
+    const input = { username: 'root', password: GOOD_PASSWORD, ip: '192.0.2.1' };
+    for (let i = 0; i < 5; i++)
+      expect(await rejectionCode(f.auth.completeSetup(`wrong-${i}`, input))).toBe('AUTH_SETUP_TOKEN_INVALID');
+    const error = await f.auth.completeSetup('wrong', input).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'AUTH_THROTTLED', retryAfterSeconds: 1 });
+    // Another address is not affected, and the right token goes through at once.
+    expect(await rejectionCode(f.auth.completeSetup('wrong', { ...input, ip: '192.0.2.2' }))).toBe(
+      'AUTH_SETUP_TOKEN_INVALID',
+    );
+    await f.auth.completeSetup(token, input);
+    expect(f.auth.setupNeeded()).toBe(false);
   });
 
   it('refuses a wrong token and an expired one', async () => {

@@ -13,18 +13,35 @@ export interface ThrottlePolicy {
   readonly maxLockMs: number;
 }
 
+/**
+ * A login is checked against three keys. The pair (this username from this address) always applies, with
+ * short waits: whoever shares it also shares the password's knowledge or the guessing. The account (from
+ * any address) and the address (for any username) are shared with strangers, so they apply only to clients
+ * that are not familiar: a pair that logged in successfully within `familiarMs` is never refused for other
+ * people's failures, however many there are (every local client shares 127.0.0.1).
+ */
 export interface ThrottleConfig {
-  /** Per username (existing or not, so the answer does not reveal which exist). */
+  /** Per username from any address (existing or not, so the answer does not reveal which exist). */
   readonly account: ThrottlePolicy;
   /** Per client address (IPv6: per /64). Higher: many users may share one address behind NAT. */
   readonly ip: ThrottlePolicy;
+  /** Per username and address: a progressive delay that a familiar client is subject to as well. */
+  readonly pair: ThrottlePolicy;
+  /** Wrong first-run setup tokens per address (a right token is never refused). */
+  readonly setup: ThrottlePolicy;
+  /** How long a successful login (or the setup) keeps its username and address familiar. */
+  readonly familiarMs: number;
 }
 
+const SECOND = 1000;
 const MINUTE = 60_000;
 
 export const DEFAULT_THROTTLE: ThrottleConfig = {
   account: { threshold: 5, windowMs: 15 * MINUTE, baseLockMs: MINUTE, maxLockMs: 60 * MINUTE },
   ip: { threshold: 20, windowMs: 15 * MINUTE, baseLockMs: MINUTE, maxLockMs: 60 * MINUTE },
+  pair: { threshold: 5, windowMs: 15 * MINUTE, baseLockMs: SECOND, maxLockMs: 5 * MINUTE },
+  setup: { threshold: 5, windowMs: 15 * MINUTE, baseLockMs: SECOND, maxLockMs: 5 * MINUTE },
+  familiarMs: 30 * 24 * 60 * MINUTE,
 };
 
 /** A key's recent failures, in epoch milliseconds. */

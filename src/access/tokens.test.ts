@@ -167,17 +167,37 @@ describe('prune', () => {
       .catch(() => {});
     const { id } = f.auth.createToken(rootId, { name: 'x', role: 'viewer', expiresInDays: 1 });
     const live = f.auth.createToken(rootId, { name: 'y', role: 'viewer', expiresInDays: 60 });
-    expect(f.auth.prune()).toEqual({ sessions: 0, setupTokens: 0, loginAttempts: 0, tokens: 0 });
+    expect(f.auth.prune()).toEqual({
+      sessions: 0,
+      setupTokens: 0,
+      loginAttempts: 0,
+      familiarLogins: 0,
+      tokens: 0,
+    });
 
     f.clock.advance(12 * 3_600_000);
-    expect(f.auth.prune()).toEqual({ sessions: 1, setupTokens: 0, loginAttempts: 2, tokens: 0 });
+    // The failure counted on the account, the address and their pair.
+    expect(f.auth.prune()).toEqual({
+      sessions: 1,
+      setupTokens: 0,
+      loginAttempts: 3,
+      familiarLogins: 0,
+      tokens: 0,
+    });
     expect(f.auth.sessionPrincipal(session.id)).toBeUndefined();
 
     // The token expired at day 1: it goes 30 days later.
     f.clock.advance(31 * DAY - 12 * 3_600_000 - 1);
-    expect(f.auth.prune().tokens).toBe(0);
+    // The setup and the login made root familiar from their addresses for 30 days.
+    expect(f.auth.prune()).toMatchObject({ tokens: 0, familiarLogins: 2 });
     f.clock.advance(1);
-    expect(f.auth.prune()).toEqual({ sessions: 0, setupTokens: 0, loginAttempts: 0, tokens: 1 });
+    expect(f.auth.prune()).toEqual({
+      sessions: 0,
+      setupTokens: 0,
+      loginAttempts: 0,
+      familiarLogins: 0,
+      tokens: 1,
+    });
     expect(f.auth.getToken(id)).toBeUndefined();
     expect(f.auth.tokenPrincipal(live.token)).toBeDefined();
   });

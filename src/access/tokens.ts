@@ -2,7 +2,7 @@ import type { ApiTokenRecord } from '../store/auth-tokens.js';
 import { type AuthContext, iso, nowMs, TOUCH_GRANULARITY_MS, toGrants } from './context.js';
 import { invalidInput, notFound } from './errors.js';
 import type { Principal } from './rbac.js';
-import type { Role } from './roles.js';
+import { type Role, roleRank } from './roles.js';
 import { randomId, randomSecret, sha256Hex } from './secrets.js';
 import { checkRole, checkStackName } from './users.js';
 
@@ -139,6 +139,21 @@ export function tokenPrincipal(ctx: AuthContext, token: string): TokenPrincipal 
       record.stacks === undefined ? { role: record.role } : { role: record.role, stacks: record.stacks },
     tokenId: record.id,
   };
+}
+
+/**
+ * Whether `principal` may see and revoke `token` (one of its owner's). A signed-in user may, for all their
+ * tokens; a token only for itself and for tokens no broader than it: a role no higher, and stacks among
+ * its own (an unscoped token reaches every stack, so only an unscoped caller may manage one).
+ */
+export function manages(principal: Principal, token: TokenInfo): boolean {
+  if (token.userId !== principal.userId) return false;
+  const scope = principal.tokenScope;
+  if (scope === undefined || principal.tokenId === token.id) return true;
+  if (roleRank(token.role) > roleRank(scope.role)) return false;
+  if (scope.stacks === undefined) return true;
+  const own = new Set(scope.stacks);
+  return token.stacks?.every((stack) => own.has(stack)) === true;
 }
 
 export function listTokens(ctx: AuthContext, userId: string): TokenInfo[] {

@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 // The audit log: who did what, newest first.
 
-export const AuditOutcomeSchema = z.enum(['ok', 'denied', 'failed']);
+/** `started`: the request is still running (or the server stopped before it ended). */
+export const AuditOutcomeSchema = z.enum(['ok', 'denied', 'failed', 'started']);
 export type AuditOutcome = z.output<typeof AuditOutcomeSchema>;
 
 export const AUDIT_PAGE_MAX = 1000;
@@ -17,6 +18,8 @@ export const AuditEntrySchema = z.object({
   outcome: AuditOutcomeSchema,
   requestId: z.string(),
   detail: z.unknown().optional(),
+  /** For an entry written when its request started (`at`): when it ended; absent while it runs. */
+  endedAt: z.string().optional(),
 });
 export type AuditEntryView = z.output<typeof AuditEntrySchema>;
 

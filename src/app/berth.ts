@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { type Auth, createAuth } from '../access/auth.js';
@@ -32,6 +31,7 @@ import { openStore, processIsAlive, type Store } from '../store/index.js';
 import { type EngineConnection, engineConnection } from './engine-connection.js';
 import { Lifecycle } from './lifecycle.js';
 import { builtinXBerthRegistry } from './registry.js';
+import { secureStateDir } from './state-dir.js';
 
 /** What a Berth needs to know, from the validated configuration (src/config) and the process. */
 export interface BerthOptions {
@@ -113,7 +113,13 @@ export function createBerth(options: BerthOptions): Berth {
 
   let opened: Store | undefined;
   const store = once(() => {
-    mkdirSync(options.stateDir, { recursive: true, mode: 0o700 });
+    const { tightenedFrom } = secureStateDir(options.stateDir);
+    if (tightenedFrom !== undefined) {
+      log.warn(
+        { stateDir: options.stateDir, mode: tightenedFrom },
+        'the state folder was open to other users; its mode is now 0700',
+      );
+    }
     opened = openStore({
       path: join(options.stateDir, 'berth.db'),
       clock,
@@ -244,7 +250,17 @@ export function createBerth(options: BerthOptions): Berth {
   lifecycle.register({
     name: 'container-events',
     start: () => {
-      watcher = watchContainerEvents({ engine, events: events(), signal: watching.signal, logger: log });
+      watcher = watchContainerEvents({
+        engine,
+        events: events(),
+        // Only this server's stacks: another Berth's containers on the same engine are not its events.
+        accept: async (stack) =>
+          store().deployments.recorded(stack) ||
+          ((await workspace().catch(() => undefined))?.workspace?.stacks.some((s) => s.name === stack) ??
+            false),
+        signal: watching.signal,
+        logger: log,
+      });
     },
     close: async () => {
       watching.abort();

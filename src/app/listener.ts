@@ -1,7 +1,40 @@
+import { randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, unlinkSync } from 'node:fs';
-import { createServer as createHttpServer, type RequestListener, type Server } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type RequestListener,
+  type Server,
+  type ServerOptions,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import { isIP } from 'node:net';
 import type { BackgroundService } from './lifecycle.js';
+
+/** How long and how much a client may take: Node's defaults are generous (5 minutes for a request). */
+export interface ListenLimits {
+  /** To receive the request headers. */
+  readonly headersTimeoutMs: number;
+  /** To receive the whole request, body included; a long response (SSE, logs) is not bound by it. */
+  readonly requestTimeoutMs: number;
+  /** An idle kept-alive connection is closed after this. */
+  readonly keepAliveTimeoutMs: number;
+  /** Connections beyond this are closed at once. */
+  readonly maxConnections: number;
+  readonly maxHeadersCount: number;
+  readonly maxHeaderBytes: number;
+  /** Requests on one kept-alive connection before it is closed. */
+  readonly maxRequestsPerSocket: number;
+}
+
+export const DEFAULT_LISTEN_LIMITS: ListenLimits = {
+  headersTimeoutMs: 20_000,
+  requestTimeoutMs: 60_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 512,
+  maxHeadersCount: 100,
+  maxHeaderBytes: 16 * 1024,
+  maxRequestsPerSocket: 1000,
+};
 
 export interface ListenConfig {
   readonly host: string;
@@ -9,6 +42,111 @@ export interface ListenConfig {
   /** Also listen on this unix socket (created mode 0600). */
   readonly socketPath?: string;
   readonly tls?: { readonly certFile: string; readonly keyFile: string };
+  /**
+   * Host names (beyond localhost and IP addresses) that TCP requests may name in `Host`: `allowedHosts` in
+   * the serve config. `.example.com` also allows every subdomain; `*` allows any name.
+   */
+  readonly allowedHosts?: readonly string[];
+  /** Overrides of DEFAULT_LISTEN_LIMITS (tests). */
+  readonly limits?: Partial<ListenLimits>;
+}
+
+/** Sent under TLS: browsers then refuse plain HTTP to this host for a year. */
+export const HSTS = 'max-age=31536000';
+
+/** The name in a Host header, lowercase, without port, brackets or a trailing dot; undefined if malformed. */
+export function hostName(header: string): string | undefined {
+  const value = header.trim().toLowerCase();
+  const bracketed = /^\[([0-9a-f:.]+(?:%[\w.-]+)?)\](?::\d{1,5})?$/.exec(value);
+  if (bracketed) return bracketed[1];
+  const named = /^([a-z0-9._-]+)(?::\d{1,5})?$/.exec(value);
+  const name = named?.[1]?.replace(/\.$/, '');
+  return name === undefined || name === '' ? undefined : name;
+}
+
+/**
+ * Whether a TCP request naming `header` in Host is for this server. A DNS rebinding attack reaches a
+ * loopback server under the attacker's own name, so names must be listed; localhost (and *.localhost,
+ * which resolves to loopback) and IP addresses are always accepted, since no rebinding uses them. A
+ * request without Host (HTTP/1.0) names nothing a browser could send.
+ */
+export function hostAllowed(header: string | undefined, allowed: readonly string[]): boolean {
+  if (header === undefined) return true;
+  const name = hostName(header);
+  if (name === undefined) return false;
+  if (isIP(name.split('%')[0] ?? '') !== 0) return true;
+  if (name === 'localhost' || name.endsWith('.localhost')) return true;
+  return allowed.some((entry) => {
+    const e = entry.trim().toLowerCase().replace(/\.$/, '');
+    if (e === '*') return true;
+    if (e.startsWith('.')) return name === e.slice(1) || name.endsWith(e);
+    return name === e;
+  });
+}
+
+/** The names a listener accepts beyond the built-in ones: the configured ones and the listen host. */
+function allowedNames(config: ListenConfig): string[] {
+  return [...(config.allowedHosts ?? []), ...(isIP(config.host) === 0 ? [config.host] : [])];
+}
+
+function misdirected(res: Parameters<RequestListener>[1], host: string | undefined): void {
+  const problem = {
+    type: 'https://berth.dev/problems/HOST_NOT_ALLOWED',
+    title: 'Host not allowed',
+    status: 421,
+    detail: `this server does not answer to the host ${JSON.stringify(host ?? '')}`,
+    code: 'HOST_NOT_ALLOWED',
+    hint: 'use an allowed name, or add this one to `allowedHosts` in the serve config file (or BERTH_ALLOWED_HOSTS, comma-separated); localhost and IP addresses are always allowed',
+    requestId: randomUUID(),
+  };
+  const body = JSON.stringify(problem);
+  res.writeHead(421, {
+    'Content-Type': 'application/problem+json',
+    'Content-Length': Buffer.byteLength(body),
+    'X-Content-Type-Options': 'nosniff',
+    'Cache-Control': 'no-store',
+    Connection: 'close',
+  });
+  res.end(body);
+}
+
+/** The TCP front door: Host allow-list, and HSTS under TLS; the unix socket (0600) skips it. */
+function frontDoor(handler: RequestListener, config: ListenConfig): RequestListener {
+  const allowed = allowedNames(config);
+  return (req, res) => {
+    if (config.tls) res.setHeader('Strict-Transport-Security', HSTS);
+    if (!hostAllowed(req.headers.host, allowed)) {
+      // The body is not read: close the connection after answering.
+      req.resume();
+      misdirected(res, req.headers.host);
+      return;
+    }
+    handler(req, res);
+  };
+}
+
+function serverOptions(limits: ListenLimits): ServerOptions {
+  return {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    maxHeaderSize: limits.maxHeaderBytes,
+    // How often the timeouts above are checked (Node's default is 30 s, coarser than they are).
+    connectionsCheckingInterval: Math.min(5_000, limits.headersTimeoutMs, limits.requestTimeoutMs),
+  };
+}
+
+function applyLimits(server: Server, limits: ListenLimits): Server {
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = limits.requestTimeoutMs;
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  server.maxConnections = limits.maxConnections;
+  server.maxHeadersCount = limits.maxHeadersCount;
+  server.maxRequestsPerSocket = limits.maxRequestsPerSocket;
+  // No idle timeout on the socket itself: a stream (events, logs) may be quiet for long, and a client
+  // that stalls while sending is ended by the timeouts above.
+  server.timeout = 0;
+  return server;
 }
 
 function listen(server: Server, target: { port: number; host: string } | string): Promise<void> {
@@ -31,6 +169,8 @@ export function httpListener(
   handler: RequestListener,
   endStreams: () => void,
 ): BackgroundService & { readonly addresses: string[] } {
+  const limits = { ...DEFAULT_LISTEN_LIMITS, ...config.limits };
+  const options = serverOptions(limits);
   const servers: Server[] = [];
   const addresses: string[] = [];
   let closed: Promise<unknown> | undefined;
@@ -42,12 +182,20 @@ export function httpListener(
     addresses,
     start: async () => {
       try {
-        const tcp = config.tls
-          ? createHttpsServer(
-              { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) },
-              handler,
-            )
-          : createHttpServer(handler);
+        const front = frontDoor(handler, config);
+        const tcp = applyLimits(
+          config.tls
+            ? createHttpsServer(
+                {
+                  ...options,
+                  cert: readFileSync(config.tls.certFile),
+                  key: readFileSync(config.tls.keyFile),
+                },
+                front,
+              )
+            : createHttpServer(options, front),
+          limits,
+        );
         await listen(tcp, { port: config.port, host: config.host });
         servers.push(tcp);
         const bound = tcp.address();
@@ -56,7 +204,7 @@ export function httpListener(
         addresses.push(`${config.tls ? 'https' : 'http'}://${host}:${port}`);
         if (config.socketPath) {
           if (existsSync(config.socketPath)) unlinkSync(config.socketPath);
-          const unix = createHttpServer(handler);
+          const unix = applyLimits(createHttpServer(options, handler), limits);
           await listen(unix, config.socketPath);
           chmodSync(config.socketPath, 0o600);
           servers.push(unix);

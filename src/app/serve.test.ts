@@ -1,4 +1,13 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,6 +97,15 @@ describe('berth serve', () => {
     // Second start: a user exists, so no setup token is issued again.
     const again = await start({ ...c, socketPath: join(c.workspace, 'again.sock') });
     expect(again.setupTokenFile).toBeUndefined();
+  });
+
+  it('tightens an existing state folder open to other users to 0700 before writing in it', async () => {
+    const c = config();
+    mkdirSync(c.stateDir, { mode: 0o755 });
+    chmodSync(c.stateDir, 0o755);
+    const server = await start(c);
+    expect(statSync(c.stateDir).mode & 0o777).toBe(0o700);
+    expect(statSync(server.setupTokenFile ?? '').mode & 0o777).toBe(0o600);
   });
 
   it.each([

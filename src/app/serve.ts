@@ -8,6 +8,7 @@ import type { BackupSettings } from '../config/backup-settings.js';
 import type { Loggers } from '../log/index.js';
 import { createApp } from '../server/app.js';
 import { authServiceAuthenticator } from '../server/authenticator.js';
+import { stackScope } from '../server/stack-scope.js';
 import { type Berth, createBerth } from './berth.js';
 import { httpListener, type ListenConfig } from './listener.js';
 
@@ -111,6 +112,7 @@ export async function startServer(
   const token = setupToken(berth, config.stateDir);
   const store = berth.store();
   const load = { env: config.env, registry: berth.registry };
+  const listStacks = workspaceStacks(config.workspace, load);
   const streams = new AbortController();
   const app = createApp({
     authenticator: authServiceAuthenticator(berth.auth()),
@@ -133,7 +135,7 @@ export async function startServer(
         { name: 'engine', ok: await berth.engine.probe(2000) },
       ];
     },
-    listStacks: workspaceStacks(config.workspace, load),
+    listStacks,
     validate: workspaceValidator(config.workspace, load),
     workspaceRoot: config.workspace,
     authRoutes: {
@@ -148,6 +150,7 @@ export async function startServer(
       runner: berth.runner(),
       operations: store.operations,
       hub: berth.events(),
+      scope: stackScope({ workspace: listStacks, recorded: (stack) => store.deployments.recorded(stack) }),
     },
     jobs: { jobs: berth.jobs(), summaries: berth.jobSummaries(), runner: berth.runner() },
     backups: { backups: berth.backups(), runner: berth.runner(), jobState: () => store.jobState },

@@ -1,3 +1,5 @@
+import { printable, printableLines } from './printable.js';
+
 /**
  * The progress of a backup, drill or restore on the CLI. Every step is a line on stderr; on a
  * terminal the byte counts ("… MiB dumped, … MiB/s") instead drive one bar redrawn in place below
@@ -36,7 +38,9 @@ export function backupProgress(out: BackupProgressOutput, now: () => number = Da
   let bytes: string | undefined;
   const draw = () => {
     if (out.tty)
-      out.write(`${clear}${barLine(bytes, frame++, (now() - started) / 1000, (out.columns ?? 80) - 1)}`);
+      out.write(
+        `${clear}${printable(barLine(bytes, frame++, (now() - started) / 1000, (out.columns ?? 80) - 1))}`,
+      );
   };
   const timer = out.tty ? setInterval(draw, 120) : undefined;
   timer?.unref();
@@ -47,7 +51,7 @@ export function backupProgress(out: BackupProgressOutput, now: () => number = Da
         draw();
         return;
       }
-      out.write(`${out.tty ? clear : ''}${message}\n`);
+      out.write(`${out.tty ? clear : ''}${printableLines(message)}\n`);
       draw();
     },
     stop: () => {

@@ -20,6 +20,7 @@ import { registerServe } from './commands/serve.js';
 import { registerValidate } from './commands/validate.js';
 import { HttpClient } from './http-client.js';
 import { type CliIo, ExitCode, processIo } from './io.js';
+import { printableIo } from './printable.js';
 
 export const VERSION = '0.1.0';
 
@@ -42,10 +43,12 @@ export function defaultClientFactory(io: CliIo): ClientFactory {
 }
 
 export function buildProgram(
-  io: CliIo,
+  rawOut: CliIo,
   setExit: (code: ExitCode) => void,
-  factory: ClientFactory = defaultClientFactory(io),
+  factory: ClientFactory = defaultClientFactory(rawOut),
 ): Command {
+  // Everything the commands print passes printableLines: server data never reaches a terminal raw.
+  const io = printableIo(rawOut);
   const program = new Command('berth')
     .description('Berth: deploy, check and operate multi-service Docker stacks from plain compose files')
     .version(VERSION)
@@ -120,7 +123,8 @@ export async function main(
     // Berth's coded errors (deploy, engine, store) carry what to do; anything else is a bug.
     const coded = error as { code?: unknown; hint?: unknown; message?: unknown };
     if (error instanceof Error && typeof coded.code === 'string' && typeof coded.hint === 'string') {
-      io.stderr(`error ${coded.code}: ${error.message}\n  hint: ${coded.hint}\n`);
+      // The message and hint may be the server's words.
+      printableIo(io).stderr(`error ${coded.code}: ${error.message}\n  hint: ${coded.hint}\n`);
       return ExitCode.Invalid;
     }
     throw error;

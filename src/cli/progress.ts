@@ -1,5 +1,6 @@
 import type { DeployEvent } from '../deploy/events.js';
 import { formatEvent } from './commands/render.js';
+import { printable, printableLines } from './printable.js';
 
 /** Where each service of a running deploy is, from its events: what a TTY progress line shows. */
 export interface ProgressState {
@@ -50,7 +51,8 @@ export interface ProgressOutput {
 
 /**
  * Shows deploy events: every event as a line (`[service] message`), and on a terminal a spinner
- * line below them with each service's state, redrawn in place. `stop()` clears it.
+ * line below them with each service's state, redrawn in place. `stop()` clears it. `out` may be raw:
+ * what comes from the server is made printable here, the only control characters are the redraws.
  */
 export function progress(out: ProgressOutput, now: () => number = Date.now) {
   let state = EMPTY_PROGRESS;
@@ -59,14 +61,15 @@ export function progress(out: ProgressOutput, now: () => number = Date.now) {
   const clear = '\r\x1b[2K';
   const draw = () => {
     if (!out.tty) return;
-    out.write(`${clear}${statusLine(state, frame++, (now() - started) / 1000, (out.columns ?? 80) - 1)}`);
+    const line = statusLine(state, frame++, (now() - started) / 1000, (out.columns ?? 80) - 1);
+    out.write(`${clear}${printable(line)}`);
   };
   const timer = out.tty ? setInterval(draw, 120) : undefined;
   timer?.unref();
   return {
     onEvent: (e: DeployEvent) => {
       state = advance(state, e);
-      out.write(`${out.tty ? clear : ''}${formatEvent(e)}`);
+      out.write(`${out.tty ? clear : ''}${printableLines(formatEvent(e))}`);
       draw();
     },
     stop: () => {

@@ -44,6 +44,10 @@ const KEYS: Record<string, { readonly expect: string; readonly hint: string }> =
     expect: 'a number of seconds from 0 to 3600',
     hint: 'e.g. `shutdownGrace: 60`',
   },
+  allowedHosts: {
+    expect: 'a list of host names that requests may be addressed to',
+    hint: 'e.g. `allowedHosts: [berth.example.com]`; `.example.com` also allows its subdomains; localhost and IP addresses are always allowed',
+  },
   backup: {
     expect: 'a mapping with `stores`, `recipients` and `identity`',
     hint: 'see "Backups" in the README: stores (where), recipients (age public keys), identity (the key file)',
@@ -72,6 +76,11 @@ const engineHost = text.refine((h) => {
   }
 });
 
+/** A host name as `Host` carries it (no port), `.name` for a domain and its subdomains, or `*` for any. */
+export const ALLOWED_HOST_PATTERN =
+  /^(?:\*|\.?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.?)$/i;
+const allowedHost = text.refine((h) => ALLOWED_HOST_PATTERN.test(h));
+
 const FileSchema = z
   .strictObject({
     host: text,
@@ -82,6 +91,7 @@ const FileSchema = z
     stateDir: pathValue,
     dockerHost: engineHost,
     shutdownGrace: z.number().min(0).max(3600),
+    allowedHosts: z.array(allowedHost).max(100),
     backup: BackupSectionSchema,
     alerts: AlertSectionSchema,
   })
@@ -166,7 +176,9 @@ function fileProblems(error: z.ZodError, input: unknown): FileProblem[] {
     if (seen.has(name)) continue;
     seen.add(name);
     const value = valueAt(input, at);
-    const rule = KEYS[name] ?? (at[0] === 'alerts' ? alertKeyRule(at) : undefined);
+    const rule =
+      KEYS[name] ??
+      (at[0] === 'alerts' ? alertKeyRule(at) : at[0] === 'allowedHosts' ? KEYS.allowedHosts : undefined);
     if (at.length === 0) {
       problems.push({
         path: at,

@@ -48,6 +48,11 @@ export interface ServeSettings {
   readonly stateDir: string;
   readonly dockerHost?: string;
   readonly shutdownGraceMs: number;
+  /**
+   * Host names TCP requests may be addressed to beyond localhost and IP addresses (`allowedHosts` in the
+   * file, BERTH_ALLOWED_HOSTS comma-separated); absent: none.
+   */
+  readonly allowedHosts?: readonly string[];
   /** The config file read, absolute; absent without one. */
   readonly configFile?: string;
   /** Backup stores and encryption (`backup:` in the config file); absent: backups are off. */

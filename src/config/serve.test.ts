@@ -216,3 +216,34 @@ describe('paths', () => {
     expect(settings({ yaml: 'workspace: ~stacks\n' }).workspace).toBe(`${FILE_DIR}/~stacks`);
   });
 });
+
+describe('allowedHosts', () => {
+  it('takes host names from the file, or comma-separated from BERTH_ALLOWED_HOSTS over it', () => {
+    expect(settings({}).allowedHosts).toBeUndefined();
+    expect(settings({ yaml: 'allowedHosts: [berth.example.com, .internal]\n' }).allowedHosts).toEqual([
+      'berth.example.com',
+      '.internal',
+    ]);
+    expect(
+      settings({
+        yaml: 'allowedHosts: [berth.example.com]\n',
+        env: { ...BASE_ENV, BERTH_ALLOWED_HOSTS: ' ops.example.org , * ' },
+      }).allowedHosts,
+    ).toEqual(['ops.example.org', '*']);
+  });
+
+  it('refuses what is not a host name: a port, a scheme, a path', () => {
+    expect(onlyError('allowedHosts: [berth.example.com:443]\n')).toContain(
+      'allowedHosts.0 must be a list of host names that requests may be addressed to, got "berth.example.com:443"',
+    );
+    expect(onlyError('allowedHosts: berth.example.com\n')).toContain(
+      'allowedHosts must be a list of host names',
+    );
+    expect(
+      printed({ env: { ...BASE_ENV, BERTH_ALLOWED_HOSTS: 'https://berth.example.com,ok.example' } }),
+    ).toEqual([
+      'error SERVE_CONFIG_INVALID: BERTH_ALLOWED_HOSTS=https://berth.example.com,ok.example has "https://berth.example.com", not a host name\n' +
+        '  hint: give names without port or scheme, comma-separated, e.g. BERTH_ALLOWED_HOSTS=berth.example.com,.internal',
+    ]);
+  });
+});

@@ -2,7 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { resolveAlertSection } from './alert-resolve.js';
 import { resolveBackupSection } from './backup-settings.js';
 import { cliConfig } from './cli.js';
-import { checkFile, type FileConfig, readServeConfigFile } from './serve-file.js';
+import { ALLOWED_HOST_PATTERN, checkFile, type FileConfig, readServeConfigFile } from './serve-file.js';
 import {
   DEFAULT_HOST,
   DEFAULT_PORT,
@@ -185,6 +185,24 @@ export function resolveServeConfig(input: ServeConfigInput): ServeConfigResult {
     }
   }
 
+  let allowedHosts: readonly string[] | undefined = file.allowedHosts;
+  const hostsEnv = given(env.BERTH_ALLOWED_HOSTS);
+  if (hostsEnv !== undefined) {
+    allowedHosts = hostsEnv
+      .split(',')
+      .map((h) => h.trim())
+      .filter((h) => h !== '');
+    const bad = allowedHosts.filter((h) => !ALLOWED_HOST_PATTERN.test(h));
+    if (bad.length > 0) {
+      errors.push(
+        problem(
+          `BERTH_ALLOWED_HOSTS=${hostsEnv} has ${bad.map((h) => JSON.stringify(h)).join(', ')}, not a host name`,
+          'give names without port or scheme, comma-separated, e.g. BERTH_ALLOWED_HOSTS=berth.example.com,.internal',
+        ),
+      );
+    }
+  }
+
   const resolved = file.backup ? resolveBackupSection(file.backup, fileDir, env) : undefined;
   for (const p of resolved?.problems ?? []) errors.push(problem(p.message, p.hint));
   const backup = resolved?.settings;
@@ -213,6 +231,7 @@ export function resolveServeConfig(input: ServeConfigInput): ServeConfigResult {
       stateDir,
       ...(dockerHost === undefined ? {} : { dockerHost }),
       shutdownGraceMs: grace * 1000,
+      ...(allowedHosts === undefined || allowedHosts.length === 0 ? {} : { allowedHosts }),
       ...(configFile === undefined ? {} : { configFile }),
       ...(backup === undefined ? {} : { backup }),
       ...(alerts === undefined ? {} : { alerts }),

@@ -2,6 +2,7 @@ import type { Trigger, UpResult } from '../api/deploy.js';
 import type { Clock } from '../clock.js';
 import type { LoadedStack } from '../compose/stack.js';
 import { type Engine, stackSelector } from '../engine/model.js';
+import { maskError } from '../secrets/mask.js';
 import type { LockOwner } from '../store/index.js';
 import { applyPlan } from './apply.js';
 import { type DesiredStack, desiredState } from './desired.js';
@@ -11,6 +12,7 @@ import { endedInstallPhases } from './install.js';
 import { appliedRecords, imageIdsFor, observe } from './observe.js';
 import { isEmpty, type Plan, planStack } from './plan.js';
 import type { DeployStores } from './ports.js';
+import { maskEvent, maskFailure, maskPlan, stackMasker } from './redact.js';
 
 export interface DeployDeps {
   readonly engine: Engine;
@@ -134,6 +136,9 @@ export async function deployStack(
   options: DeployOptions = {},
 ): Promise<DeployResult> {
   const stack = loaded.name;
+  // What leaves the deploy (events, records, results, errors) is masked: a secret interpolated into a
+  // label or a healthcheck, or printed by a failing container, is never shown or stored in clear.
+  const mask = stackMasker(loaded);
   const lock = deps.store.locks.acquire(stack, { owner: deps.owner });
   if (!lock.ok) {
     const id = lock.heldBy.deploymentId;
@@ -145,12 +150,12 @@ export async function deployStack(
   }
   try {
     deps.store.deployments.markInterrupted(stack, 'the process running it stopped before it finished');
-    let result = await deployOnce(deps, loaded, options, new Set());
+    let result = await deployOnce(deps, loaded, options, new Set(), mask);
     // An ended install phase changes the desired env: one more pass recreates those services without
     // it, and only when that pass succeeds is the phase recorded as completed (never re-applied).
     const ended = new Set(result.installCompleted);
     if ((result.outcome === 'succeeded' || result.outcome === 'unchanged') && ended.size > 0) {
-      const again = await deployOnce(deps, loaded, { ...options, trigger: 'install-phase' }, ended);
+      const again = await deployOnce(deps, loaded, { ...options, trigger: 'install-phase' }, ended, mask);
       if (again.outcome === 'succeeded' || again.outcome === 'unchanged') {
         for (const service of ended) {
           if (!deps.store.installState.get(stack, service))
@@ -162,6 +167,8 @@ export async function deployStack(
     }
     const { installCompleted: _, ...out } = result;
     return out;
+  } catch (error: unknown) {
+    throw maskError(error, mask);
   } finally {
     deps.store.locks.release(stack, deps.owner.token);
   }
@@ -172,8 +179,10 @@ async function deployOnce(
   loaded: LoadedStack,
   options: DeployOptions,
   installEnded: ReadonlySet<string>,
+  mask: (text: string) => string,
 ): Promise<DeployResult & { installCompleted: string[] }> {
-  const emit = (e: DeployEvent) => options.onEvent?.(e);
+  const masked = (e: DeployEvent): DeployEvent => maskEvent(e, mask);
+  const emit = (e: DeployEvent) => options.onEvent?.(masked(e));
   const first = await planDeploy(deps, loaded, { ...(options.build ? { build: true } : {}), installEnded });
   if (first.plan.problems.length > 0) {
     const list = first.plan.problems.map((p) => `${p.message} (${p.hint})`).join('\n  ');
@@ -199,18 +208,19 @@ async function deployOnce(
   const deployment = deps.store.deployments.create({
     stack: loaded.name,
     trigger: options.trigger ?? 'cli',
-    plan: first.plan,
+    plan: maskPlan(first.plan, mask),
     ...(options.actor ? { actor: options.actor } : {}),
   });
   deps.store.locks.attach(loaded.name, deps.owner.token, deployment.id);
-  const record = (e: DeployEvent) => {
+  const record = (event: DeployEvent) => {
+    const e = masked(event);
     deps.store.deployments.appendEvent(deployment.id, {
       type: e.type,
       message: e.message,
       ...(e.service ? { service: e.service } : {}),
       ...(e.data ? { data: e.data } : {}),
     });
-    emit(e);
+    options.onEvent?.(e);
   };
   try {
     await buildImages(deps, first.plan, record);
@@ -226,13 +236,19 @@ async function deployOnce(
           .join(', ') || 'no container changes'
       }`,
     });
-    const result = await applyPlan(
+    const applied = await applyPlan(
       { ...deps, pollMs: deps.pollMs ?? 250 },
       deployment.id,
       desired,
       plan,
       record,
     );
+    // Log tails, health output and engine errors quote whatever the containers printed.
+    const result = {
+      ...applied,
+      ...(applied.failure ? { failure: maskFailure(applied.failure, mask) } : {}),
+      ...(applied.rollbackProblem ? { rollbackProblem: mask(applied.rollbackProblem) } : {}),
+    };
     const ids = await containerIds(deps.engine, loaded.name);
     let installCompleted: string[] = [];
     if (result.outcome === 'succeeded') {
@@ -287,7 +303,7 @@ async function deployOnce(
       installCompleted,
     };
   } catch (error: unknown) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = mask(error instanceof Error ? error.message : String(error));
     deps.store.deployments.finish(deployment.id, 'failed', message);
     throw error;
   }

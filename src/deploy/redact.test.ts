@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
+import { MASK } from '../secrets/detect.js';
+import { valueMasker } from '../secrets/mask.js';
 import type { JsonValue } from '../store/index.js';
 import type { Plan } from './plan.js';
-import { REDACTED, redactComposeView, redactPlan, redactStoredPlan } from './redact.js';
+import {
+  maskComposeView,
+  maskEvent,
+  maskFailure,
+  maskPlan,
+  REDACTED,
+  redactComposeView,
+  redactPlan,
+  redactStoredPlan,
+  stackMasker,
+} from './redact.js';
 
 const spec = (env: Record<string, string>) => ({
   name: 'shop-web-1',
@@ -171,6 +183,134 @@ describe('redactComposeView', () => {
       },
       secrets: { key: { content: '[redacted]' }, file: { file: './key.pem' } },
       volumes: { data: {} },
+    });
+  });
+});
+
+describe('stackMasker', () => {
+  it("hides the project's values and every service's", () => {
+    const mask = stackMasker({
+      sensitive: { project: ['from-dotenv'], services: { a: ['from-a'], b: ['from-b'] } },
+    });
+    expect(mask('from-dotenv from-a from-b other')).toBe(`${MASK} ${MASK} ${MASK} other`);
+  });
+});
+
+describe('maskPlan', () => {
+  const mask = valueMasker(['hunter2-secret', 'shop']);
+  const plan = {
+    stack: 'shop',
+    resources: [{ kind: 'create-network', name: 'shop_default', spec: { name: 'shop_default', labels: {} } }],
+    builds: [],
+    services: [
+      {
+        service: 'shop',
+        level: 0,
+        steps: [
+          {
+            kind: 'recreate',
+            service: 'shop',
+            replica: 1,
+            spec: {
+              name: 'shop-shop-1',
+              image: 'nginx:1.27',
+              command: ['run', '--password=hunter2-secret'],
+              labels: { name: 'admin:hunter2-secret', auth: 'admin:hunter2-secret' },
+              healthcheck: { test: ['CMD', 'wget', 'http://u:hunter2-secret@localhost/'] },
+            },
+            current: { id: 'abc', name: 'shop-shop-1' },
+            strategy: 'stop-first',
+            reasons: [
+              'labels changed: {"auth":"admin:old-pass"} → {"auth":"admin:hunter2-secret"}',
+              'image a → b',
+            ],
+          },
+        ],
+      },
+    ],
+    removals: [],
+    problems: [{ code: 'X', message: 'cannot pull for hunter2-secret', hint: 'h' }],
+  };
+
+  it('hides the values in every field and a reason quoting one whole, keeping names and kinds', () => {
+    const out = maskPlan(plan, mask);
+    expect(JSON.stringify(out)).not.toContain('hunter2-secret');
+    const step = out.services[0]?.steps[0];
+    expect(step?.spec.command).toEqual(['run', `--password=${MASK}`]);
+    // A free-form map's keys are the user's: a label called `name` is masked like any other.
+    expect(step?.spec.labels).toEqual({ name: `admin:${MASK}`, auth: `admin:${MASK}` });
+    expect(step?.spec.healthcheck.test).toEqual(['CMD', 'wget', `http://u:${MASK}@localhost/`]);
+    // The old side may be an earlier secret, unknown now: the reason keeps only its field.
+    expect(step?.reasons).toEqual(['labels changed (value hidden)', 'image a → b']);
+    expect(out.problems[0]).toEqual({ code: 'X', message: `cannot pull for ${MASK}`, hint: 'h' });
+    expect([out.stack, out.services[0]?.service, step?.service, step?.kind, step?.spec.name]).toEqual([
+      'shop',
+      'shop',
+      'shop',
+      'recreate',
+      'shop-shop-1',
+    ]);
+    expect(step?.current).toEqual({ id: 'abc', name: 'shop-shop-1' });
+    expect(out.resources[0]?.name).toBe('shop_default');
+  });
+
+  it('returns anything that is not an object as it is', () => {
+    expect(maskPlan(null, mask)).toBe(null);
+    expect(maskPlan('hunter2-secret', mask)).toBe('hunter2-secret');
+  });
+});
+
+describe('maskEvent and maskFailure', () => {
+  const mask = valueMasker(['hunter2-secret', 'worker']);
+
+  it('masks an event message and data, keeping the service and container names', () => {
+    const event = {
+      type: 'failure',
+      service: 'worker',
+      message: 'crash-loop: printed hunter2-secret',
+      data: {
+        service: 'worker',
+        container: 'shop-worker-1',
+        logTail: ['pw=hunter2-secret'],
+        reason: 'crash-loop',
+      },
+    };
+    expect(maskEvent(event, mask)).toEqual({
+      type: 'failure',
+      service: 'worker',
+      message: `crash-loop: printed ${MASK}`,
+      data: { service: 'worker', container: 'shop-worker-1', logTail: [`pw=${MASK}`], reason: 'crash-loop' },
+    });
+    expect(maskEvent({ type: 'gate', message: 'ok' }, mask)).toEqual({ type: 'gate', message: 'ok' });
+  });
+
+  it('masks a failure detail, log tail and health output', () => {
+    const failure = {
+      service: 'worker',
+      reason: 'unhealthy',
+      detail: 'unhealthy: hunter2-secret',
+      logTail: ['a hunter2-secret'],
+      healthOutput: 'curl http://u:hunter2-secret@x',
+    };
+    expect(maskFailure(failure, mask)).toEqual({
+      service: 'worker',
+      reason: 'unhealthy',
+      detail: `unhealthy: ${MASK}`,
+      logTail: [`a ${MASK}`],
+      healthOutput: `curl http://u:${MASK}@x`,
+    });
+  });
+});
+
+describe('maskComposeView', () => {
+  it('masks values wherever they landed, keeping the stack name', () => {
+    const view = {
+      name: 'shop',
+      services: { web: { labels: { a: 'x:hunter2-secret' }, command: ['--pw', 'hunter2-secret'] } },
+    };
+    expect(maskComposeView(view, valueMasker(['hunter2-secret', 'shop']))).toEqual({
+      name: 'shop',
+      services: { web: { labels: { a: `x:${MASK}` }, command: ['--pw', MASK] } },
     });
   });
 });

@@ -1,5 +1,7 @@
 import { PlanSchema, type PlanView } from '../api/deploy.js';
 import type { Sendable } from '../api/wire.js';
+import type { LoadedStack } from '../compose/stack.js';
+import { maskStrings, valueMasker } from '../secrets/mask.js';
 import type { JsonValue } from '../store/index.js';
 
 /** What stands in for a value that may be secret, in anything the API sends or logs. */
@@ -46,6 +48,102 @@ export function redactPlan(plan: Sendable<PlanView>): Sendable<PlanView> {
 export function redactStoredPlan(plan: JsonValue): unknown {
   const parsed = PlanSchema.safeParse(plan);
   return parsed.success ? redactPlan(parsed.data) : plan;
+}
+
+/**
+ * Masks (MASK) every value of the stack that must never be shown, in any text: its `.env` (or env
+ * files), each service's env files, and secret-looking variables. Every service's values, since one
+ * service's output may quote another's password (a connection string).
+ */
+export function stackMasker(loaded: Pick<LoadedStack, 'sensitive'>): (text: string) => string {
+  return valueMasker([...loaded.sensitive.project, ...Object.values(loaded.sensitive.services).flat()]);
+}
+
+/**
+ * Keys whose values name Berth's own objects or enums (the stack, a service, a container, a step's
+ * kind, a failure's reason code): never masked, so a `.env` value such as `shop` or `start` that
+ * happens to equal one of them does not garble what the reader relies on.
+ */
+const NAMES: ReadonlySet<string> = new Set([
+  'stack',
+  'service',
+  'kind',
+  'strategy',
+  'name',
+  'id',
+  'container',
+  'code',
+  'reason',
+  'backup',
+]);
+
+/** A deploy event (or any event of that shape) with the values of `mask` hidden in its message and data. */
+export function maskEvent<E extends { readonly message: string; readonly data?: unknown }>(
+  event: E,
+  mask: (text: string) => string,
+): E {
+  return {
+    ...event,
+    message: mask(event.message),
+    ...(event.data !== undefined ? { data: maskStrings(event.data, mask, NAMES) } : {}),
+  };
+}
+
+/** Why a service failed, with the values of `mask` hidden in its detail, log tail and health output. */
+export function maskFailure<
+  F extends { readonly detail: string; readonly logTail: readonly string[]; readonly healthOutput?: string },
+>(failure: F, mask: (text: string) => string): F {
+  return {
+    ...failure,
+    detail: mask(failure.detail),
+    logTail: failure.logTail.map(mask),
+    ...(failure.healthOutput !== undefined ? { healthOutput: mask(failure.healthOutput) } : {}),
+  };
+}
+
+/**
+ * A reason quoting a secret (`labels changed: {…} → {…}`, `healthcheck … → …`) is shown by its field
+ * only: the old side may hold a previous secret that is no longer among the values to mask.
+ */
+function hideReason(reason: unknown, mask: (text: string) => string): unknown {
+  if (typeof reason !== 'string' || mask(reason) === reason) return reason;
+  const field = /^(env \S+|\S+)/.exec(reason)?.[1] ?? 'value';
+  return `${field} changed (value hidden)`;
+}
+
+/**
+ * A plan (or a stored one) with every value of `mask` hidden wherever it appears (labels, command,
+ * healthcheck, image, reasons…), by value rather than by field; redactPlan still applies on top.
+ */
+export function maskPlan<P>(plan: P, mask: (text: string) => string): P {
+  if (typeof plan !== 'object' || plan === null) return plan;
+  const p = plan as Record<string, unknown>;
+  const steps = (list: unknown): unknown =>
+    Array.isArray(list)
+      ? list.map((step: unknown) => {
+          const s = step as { reasons?: unknown };
+          return typeof step === 'object' && step !== null && Array.isArray(s.reasons)
+            ? { ...step, reasons: s.reasons.map((r: unknown) => hideReason(r, mask)) }
+            : step;
+        })
+      : list;
+  const out: Record<string, unknown> = { ...p };
+  if (p.builds !== undefined) out.builds = steps(p.builds);
+  if (p.removals !== undefined) out.removals = steps(p.removals);
+  if (Array.isArray(p.services)) {
+    out.services = p.services.map((s: unknown) => {
+      const service = s as { steps?: unknown };
+      return typeof s === 'object' && s !== null && service.steps !== undefined
+        ? { ...s, steps: steps(service.steps) }
+        : s;
+    });
+  }
+  return maskStrings(out, mask, NAMES) as P;
+}
+
+/** A compose view (`berth config`) with the values of `mask` hidden in every field; names stay. */
+export function maskComposeView<V>(view: V, mask: (text: string) => string): V {
+  return maskStrings(view, mask, NAMES);
 }
 
 type View = Record<string, unknown>;

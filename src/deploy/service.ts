@@ -21,6 +21,7 @@ import { composeView } from '../compose/view.js';
 import type { XBerthRegistry } from '../compose/xberth/registry.js';
 import type { Engine } from '../engine/model.js';
 import type { Logger } from '../log/index.js';
+import { maskError } from '../secrets/mask.js';
 import type { LockOwner } from '../store/index.js';
 import {
   type ContainerFilter,
@@ -35,6 +36,7 @@ import { DeployError } from './errors.js';
 import type { DeployEvent, DeployListener } from './events.js';
 import type { Plan } from './plan.js';
 import type { DeployStores } from './ports.js';
+import { maskComposeView, maskEvent, maskPlan, stackMasker } from './redact.js';
 import { restartStack } from './restart.js';
 
 export interface UpOptions {
@@ -190,13 +192,21 @@ export class StackService implements StackOperations {
     }
   }
 
+  /** The stack as a compose document; values from `.env`, env files and secrets masked wherever they landed. */
   async config(stack: string): Promise<Record<string, unknown>> {
-    return composeView(await this.load(stack));
+    const loaded = await this.load(stack);
+    return maskComposeView(composeView(loaded), stackMasker(loaded));
   }
 
+  /** What `up` would do; the stack's secret values masked in every field (labels, command, healthcheck…). */
   async plan(stack: string, options: { build?: boolean } = {}) {
     const loaded = await this.load(stack);
-    return (await planDeploy(await this.run(), loaded, options)).plan;
+    const mask = stackMasker(loaded);
+    try {
+      return maskPlan((await planDeploy(await this.run(), loaded, options)).plan, mask);
+    } catch (error: unknown) {
+      throw maskError(error, mask);
+    }
   }
 
   /** The deploy's `beforeApply`: the services whose containers the plan replaces go to the backup hook. */
@@ -253,20 +263,50 @@ export class StackService implements StackOperations {
 
   async restart(stack: string, options: { service?: string; onEvent?: (e: DeployEvent) => void }) {
     const loaded = await this.load(stack);
-    const deps = await this.run();
-    const { desired } = await planDeploy(deps, loaded);
-    return restartStack(deps, loaded, desired, options.service, options.onEvent);
+    const mask = stackMasker(loaded);
+    const onEvent = options.onEvent;
+    try {
+      const deps = await this.run();
+      const { desired } = await planDeploy(deps, loaded);
+      return await restartStack(
+        deps,
+        loaded,
+        desired,
+        options.service,
+        onEvent ? (e) => onEvent(maskEvent(e, mask)) : undefined,
+      );
+    } catch (error: unknown) {
+      throw maskError(error, mask);
+    }
   }
 
   async exec(stack: string, service: string, argv: readonly string[]) {
     return execInService(await this.deps.engine(), await this.nameOf(stack), service, argv);
   }
 
+  /**
+   * A stack's deployments. Records are masked when written; they are masked again with the stack's
+   * values as they load now, for records written before masking (when the stack loads at all).
+   */
   async deployments(stack: string, options: { limit: number; before?: number }) {
     const store = this.deps.store();
     const page = store.deployments.list(stack, options);
+    const mask =
+      page.items.length === 0
+        ? (text: string) => text
+        : await this.load(stack).then(stackMasker, () => (text: string) => text);
     return {
-      items: page.items.map((d) => ({ ...d, services: store.deployments.serviceResults(d.id) })),
+      items: page.items.map((d) => ({
+        ...d,
+        plan: maskPlan(d.plan, mask),
+        ...(d.summary !== undefined ? { summary: mask(d.summary) } : {}),
+        services: store.deployments.serviceResults(d.id).map((r) => ({
+          ...r,
+          ...(r.reason !== undefined ? { reason: mask(r.reason) } : {}),
+          ...(r.logTail !== undefined ? { logTail: r.logTail.map(mask) } : {}),
+          ...(r.healthOutput !== undefined ? { healthOutput: mask(r.healthOutput) } : {}),
+        })),
+      })),
       ...(page.nextBefore !== undefined ? { nextBefore: page.nextBefore } : {}),
     };
   }

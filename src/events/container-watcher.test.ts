@@ -143,6 +143,25 @@ describe('watchContainerEvents', () => {
     store.close();
   });
 
+  it('leaves out the events of stacks the server does not answer for (another server’s)', async () => {
+    const store = openMemoryStore({ now: () => new Date() });
+    const hub = new EventHub(store.events);
+    const abort = new AbortController();
+    const other = { ...LABELS, 'dev.berth.stack': 'elsewhere' };
+    const { engine } = scriptedEngine([
+      () => events(engineEvent({ labels: other, name: 'elsewhere-web-1' }), engineEvent()),
+    ]);
+    await watchContainerEvents({
+      engine,
+      events: hub,
+      accept: async (stack) => stack === 'shop',
+      signal: abort.signal,
+      sleep: async () => abort.abort(),
+    });
+    expect(hub.backlog(0, 10).map((e) => e.message)).toEqual(['shop-web-1 started']);
+    store.close();
+  });
+
   it('caps the backoff at 30 s and leaves no abort listener behind per wait', async () => {
     vi.useFakeTimers();
     const store = openMemoryStore({ now: () => new Date() });

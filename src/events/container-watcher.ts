@@ -54,6 +54,11 @@ export function isOneOffContainerEvent(e: { readonly kind: string; readonly data
 export interface WatchDeps {
   readonly engine: () => Promise<Engine>;
   readonly events: EventPublisher;
+  /**
+   * Whether the server answers for a stack (its workspace's, or one it deployed); the events of any
+   * other Berth stack on the engine (another server's) are left out. Absent: every stack's.
+   */
+  readonly accept?: (stack: string) => boolean | Promise<boolean>;
   readonly signal: AbortSignal;
   readonly logger?: { warn(obj: object, msg?: string): void };
   /** Waits between reconnections; injected so tests need not wait. */
@@ -100,7 +105,8 @@ export async function watchContainerEvents(deps: WatchDeps): Promise<void> {
         backoff = 1000;
         since = Math.max(since, event.time + 1);
         const input = containerEvent(event);
-        if (input) deps.events.publish(input);
+        if (input?.stack !== undefined && (deps.accept === undefined || (await deps.accept(input.stack))))
+          deps.events.publish(input);
       }
     } catch (error: unknown) {
       if (deps.signal.aborted) return;

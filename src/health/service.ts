@@ -88,6 +88,8 @@ export class HealthService {
       maskOf: (stack, service) => this.masks.get(`${stack}/${service}`) ?? ((t) => t),
       ...(deps.logger ? { logger: deps.logger } : {}),
       ...(deps.tuning?.sweepIntervalMs !== undefined ? { sweepIntervalMs: deps.tuning.sweepIntervalMs } : {}),
+      loopAlertOpen: (stack, container) =>
+        deps.store().alerts.openAlert(`crash-loop:${stack}/${container}`) !== undefined,
       onLook: (labels, restarts) => {
         for (const l of this.containerListeners) l.look(labels, restarts);
       },

@@ -24,3 +24,64 @@ export function valueMasker(values: readonly string[]): (text: string) => string
   const pattern = new RegExp(kept.map(literally).join('|'), 'g');
   return (text) => text.replace(pattern, MASK);
 }
+
+/** Keys that hold free-form maps (labels, environment, options): `keep` does not apply below them. */
+const FREE_FORM = new Set([
+  'labels',
+  'env',
+  'environment',
+  'args',
+  'tmpfs',
+  'sysctls',
+  'options',
+  'driverOpts',
+  'driver_opts',
+  'annotations',
+  'extensions',
+  'attributes',
+]);
+
+/**
+ * A copy of a JSON-like tree with `mask` applied to every string in it, for answers and records whose
+ * text may quote a secret in any field. Keys stay as they are, and so does whatever is under a key
+ * of `keep` (names and enums the reader relies on: a stack, a service, a step's kind), except inside
+ * free-form maps (labels, environment…), whose keys are the user's.
+ */
+export function maskStrings<T>(
+  value: T,
+  mask: (text: string) => string,
+  keep: ReadonlySet<string> = new Set(),
+): T {
+  const walk = (v: unknown, keeping: boolean): unknown => {
+    if (typeof v === 'string') return mask(v);
+    if (Array.isArray(v)) return v.map((item) => walk(item, keeping));
+    if (v === null || typeof v !== 'object') return v;
+    return Object.fromEntries(
+      Object.entries(v).map(([k, child]) => [
+        k,
+        keeping && keep.has(k) ? child : walk(child, keeping && !FREE_FORM.has(k)),
+      ]),
+    );
+  };
+  return walk(value, keep.size > 0) as T;
+}
+
+/**
+ * Masks an error's message, hint and stack in place (they end up in answers, records and the log),
+ * and returns it, so a caller can `throw maskError(error, mask)`.
+ */
+export function maskError(error: unknown, mask: (text: string) => string): unknown {
+  if (!(error instanceof Error)) return typeof error === 'string' ? mask(error) : error;
+  const stack = error.stack;
+  error.message = mask(error.message);
+  if (typeof stack === 'string') error.stack = mask(stack);
+  const e = error as { hint?: unknown };
+  if (typeof e.hint === 'string') {
+    try {
+      e.hint = mask(e.hint);
+    } catch {
+      // A read-only hint (a frozen error) stays as it is: the message and stack are what is shown.
+    }
+  }
+  return error;
+}

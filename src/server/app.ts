@@ -12,7 +12,14 @@ import type { AppEnv, AppLogger, Authenticator } from './context.js';
 import { parseInput } from './input.js';
 import { metricsRoute, observeRequests } from './metrics.js';
 import { withOpenApi } from './openapi.js';
-import { ApiError, problemResponse, toProblem } from './problem.js';
+import {
+  ApiError,
+  type ProblemResult,
+  problemResponse,
+  problemTitle,
+  problemType,
+  toProblem,
+} from './problem.js';
 import { requestId } from './request-id.js';
 import { type AlertRouteDeps, alertRoutes } from './routes/alerts.js';
 import { auditLogRoutes } from './routes/audit-log.js';
@@ -171,22 +178,87 @@ function clientIp(c: Context<AppEnv>): string {
 
 const DENIED_CODES = new Set(['FORBIDDEN', 'CSRF', 'SESSION_REQUIRED', 'AUTH_THROTTLED']);
 
-/** The audit-log entry of a mutating call; 401s have no actor and are only counted and logged. */
-function auditEntry(
-  route: Route,
+/** The client went away before its request was read or answered: nobody receives the answer. */
+class RequestAborted extends Error {
+  override readonly name = 'RequestAborted';
+}
+
+const ABORTED_CODE = 'REQUEST_ABORTED';
+
+/** Like `toProblem`, and a request its client abandoned is a 400 that needs no investigation. */
+function problemOf(error: unknown, requestId: string): ProblemResult {
+  if (!(error instanceof RequestAborted)) return toProblem(error, requestId);
+  return {
+    problem: {
+      type: problemType(ABORTED_CODE),
+      title: problemTitle(ABORTED_CODE),
+      status: 400,
+      detail: 'the client closed the connection before the request was complete',
+      code: ABORTED_CODE,
+      hint: 'keep the connection open until the answer arrives',
+      requestId,
+    },
+    headers: {},
+    internal: false,
+  };
+}
+
+/**
+ * Sent with every answer of the API: it serves JSON and text, never a page, so nothing it sends may run
+ * script, load anything, be framed or sniffed into another type; and nothing is cached or leaks its URL.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy':
+    "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+/** Who acted and how, in every entry of a call: the token's id when a token did. */
+function actedBy(c: Context<AppEnv>, principal: Principal) {
+  return {
+    via: principal.sessionId !== undefined ? 'session' : principal.kind,
+    ...(principal.tokenId !== undefined ? { token: principal.tokenId } : {}),
+    ip: clientIp(c),
+  };
+}
+
+function pathTarget(c: Context<AppEnv>): string | undefined {
+  const params = Object.values(c.req.param() as Record<string, string>);
+  return params.length > 0 ? params.join('/') : undefined;
+}
+
+/**
+ * The audit-log entry of a mutating call, written before anything else runs (outcome `started`), so a
+ * call that never ends, or whose client left, is on record at once. 401s have no actor and are only
+ * counted and logged.
+ */
+function startEntry(route: Route, c: Context<AppEnv>, principal: Principal, deps: PipelineDeps) {
+  const target = pathTarget(c);
+  return {
+    at: deps.clock.now(),
+    actor: principal.name,
+    action: route.operationId,
+    ...(target !== undefined ? { target } : {}),
+    requestId: c.get('requestId'),
+    detail: actedBy(c, principal),
+  };
+}
+
+/** How the call ended: its outcome, with the handler's target and facts. */
+function endEntry(
   c: Context<AppEnv>,
   principal: Principal,
   facts: AuditFacts,
   error: unknown,
   deps: PipelineDeps,
 ) {
-  const params = Object.values(c.req.param() as Record<string, string>);
-  const target = facts.target ?? (params.length > 0 ? params.join('/') : undefined);
-  const code = error === undefined ? undefined : toProblem(error, c.get('requestId')).problem.code;
+  const target = facts.target ?? pathTarget(c);
+  const code = error === undefined ? undefined : problemOf(error, c.get('requestId')).problem.code;
   return {
     at: deps.clock.now(),
-    actor: principal.name,
-    action: route.operationId,
     ...(target !== undefined ? { target } : {}),
     outcome:
       code === undefined
@@ -194,10 +266,8 @@ function auditEntry(
         : DENIED_CODES.has(code)
           ? ('denied' as const)
           : ('failed' as const),
-    requestId: c.get('requestId'),
     detail: {
-      via: principal.sessionId !== undefined ? 'session' : principal.kind,
-      ip: clientIp(c),
+      ...actedBy(c, principal),
       ...(code !== undefined ? { code } : {}),
       ...facts.detail,
     },
@@ -209,6 +279,8 @@ function handlerFor(route: Route, deps: PipelineDeps) {
   return async (c: Context<AppEnv>): Promise<Response> => {
     c.set('routeTemplate', route.path);
     const principal = await authenticate(c, route, deps);
+    const entry =
+      audited && principal ? deps.auditLog.start(startEntry(route, c, principal, deps)) : undefined;
     let facts: AuditFacts = {};
     try {
       if (principal) authorize(c, route, principal, deps);
@@ -227,7 +299,7 @@ function handlerFor(route: Route, deps: PipelineDeps) {
         signal: AbortSignal.any(signals),
         header: (name) => c.req.header(name),
       });
-      if (audited && principal) deps.auditLog.append(auditEntry(route, c, principal, facts, undefined, deps));
+      if (entry && principal) deps.auditLog.finish(entry.id, endEntry(c, principal, facts, undefined, deps));
       if (route.stream) {
         const response = value as Response;
         for (const [name, v] of headers) response.headers.append(name, v);
@@ -238,8 +310,12 @@ function handlerFor(route: Route, deps: PipelineDeps) {
       const output = deps.checkResponses ? route.response.parse(value) : value;
       if (route.contentType === JSON_CONTENT_TYPE) return c.json(output, route.status);
       return c.body(String(output), route.status, { 'Content-Type': route.contentType });
-    } catch (error: unknown) {
-      if (audited && principal) deps.auditLog.append(auditEntry(route, c, principal, facts, error, deps));
+    } catch (caught: unknown) {
+      // A body cut short, or a handler ended because its client left: the client's doing, not a fault.
+      // Coded errors (a conflict, an engine failure) keep their code even when the client is gone.
+      const aborted = c.req.raw.signal.aborted && toProblem(caught, c.get('requestId')).internal;
+      const error = aborted ? new RequestAborted() : caught;
+      if (entry && principal) deps.auditLog.finish(entry.id, endEntry(c, principal, facts, error, deps));
       throw error;
     }
   };
@@ -248,6 +324,11 @@ function handlerFor(route: Route, deps: PipelineDeps) {
 /** Mounts a route table with the enforcement pipeline, request ids, metrics and problem+json errors. */
 export function mountRoutes(routes: readonly Route[], deps: PipelineDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  app.use('*', async (c, next) => {
+    await next();
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value);
+    if (!c.res.headers.has('Cache-Control')) c.res.headers.set('Cache-Control', 'no-store');
+  });
   app.use('*', requestId(deps.newRequestId ?? randomUUID));
   app.use('*', observeRequests(deps.metrics, deps.clock, deps.logger));
   const limit = bodyLimit({
@@ -275,7 +356,14 @@ export function mountRoutes(routes: readonly Route[], deps: PipelineDeps): Hono<
     ),
   );
   app.onError((error, c) => {
-    const result = toProblem(error, c.get('requestId'));
+    const result = problemOf(error, c.get('requestId'));
+    if (error instanceof RequestAborted) {
+      deps.logger?.info(
+        { requestId: c.get('requestId'), route: c.get('routeTemplate') },
+        'client closed the connection before the request was complete',
+      );
+      return problemResponse(result);
+    }
     if (isEngineError(error)) deps.metrics.engineErrors.inc({ code: error.code });
     // Hidden causes and domain failures on the server side (engine, store) go to the log with the
     // request id the client was given; the edge's own 5xx (NOT_READY) are deliberate answers.

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { authFixture } from '../../test/support/auth.js';
-import { tableControl } from '../../test/support/control.js';
+import { CONTAINERS, TableStacks, tableControl } from '../../test/support/control.js';
 import {
   exampleRequest,
   grantsOf,
@@ -10,6 +10,7 @@ import {
   testDeps,
 } from '../../test/support/http-app.js';
 import { ROLES, type Role, roleRank } from '../access/roles.js';
+import type { ContainerRow } from '../api/deploy.js';
 import { openMemoryStore } from '../store/index.js';
 import { appRoutes, createApp } from './app.js';
 import { checkPermission, PUBLIC_ROUTES, type Route, routeKey } from './routes/registry.js';
@@ -17,15 +18,33 @@ import { checkPermission, PUBLIC_ROUTES, type Route, routeKey } from './routes/r
 const workspace = makeWorkspace();
 afterAll(() => workspace.cleanup());
 
-/** `global-<role>`, `alpha-<role>` (grant on stack alpha only), `beta-<role>`, and `nobody` (no grants). */
+/**
+ * `global-<role>`, `alpha-<role>` (grant on stack alpha only), `beta-<role>`, `zeta-<role>` (a grant
+ * on a stack outside the workspace), and `nobody` (no grants).
+ */
 const tokens = Object.fromEntries([
   ['nobody', principal('nobody', [])],
   ...ROLES.flatMap((role) => [
     [`global-${role}`, principal(`global-${role}`, grantsOf(role))],
     [`alpha-${role}`, principal(`alpha-${role}`, grantsOf(role, 'alpha'))],
     [`beta-${role}`, principal(`beta-${role}`, grantsOf(role, 'beta'))],
+    [`zeta-${role}`, principal(`zeta-${role}`, grantsOf(role, 'zeta'))],
   ]),
 ]);
+
+/** A Berth stack on the engine that is not this server's: in no workspace, never deployed here. */
+const OUTSIDE = 'zeta';
+const outsideContainer: ContainerRow = {
+  stack: OUTSIDE,
+  service: 'api',
+  replica: 1,
+  name: 'zeta-api-1',
+  id: 'id-zeta-api',
+  state: 'running',
+  status: 'Up 5 minutes',
+  ports: [],
+  image: 'nginx:1.27',
+};
 
 // The auth routes run over a real auth service, so the matrix covers them too.
 const authStore = authFixture();
@@ -35,7 +54,7 @@ afterAll(() => authStore.cleanup());
 const controlStore = openMemoryStore(authStore.clock);
 afterAll(() => controlStore.close());
 controlStore.operations.start({ id: 'op-example', stack: 'alpha', kind: 'up', actor: 'x', requestId: 'r' });
-const control = tableControl(controlStore);
+const control = tableControl(controlStore, new TableStacks([...CONTAINERS, outsideContainer]));
 const deps = testDeps({
   root: workspace.root,
   authenticator: tableAuthenticator(tokens),
@@ -158,4 +177,68 @@ describe.each(roleRoutes.map((r) => [routeKey(r), r] as const))('%s', (_key, rou
       expect((await call(route, tokenFor(role, 'alpha'))).status).toBe(route.status);
     });
   }
+});
+
+describe.each(roleRoutes.filter((r) => r.permission.scope === 'stack').map((r) => [routeKey(r), r] as const))(
+  '%s on a stack outside the workspace',
+  (_key, route) => {
+    const { role } = route.permission;
+    const outside = {
+      ...route,
+      example: { ...route.example, params: { ...route.example.params, stack: OUTSIDE } },
+    };
+
+    it('is 404 with the role (globally or on that stack), before anything runs; 403 below it', async () => {
+      const calls = control.stacks.calls.length;
+      const events = control.hub.latestId();
+      for (const token of [tokenFor(role), `zeta-${role}`, 'global-admin']) {
+        const res = await call(outside, token);
+        expect([token, res.status]).toEqual([token, 404]);
+        expect(JSON.parse(res.body).code).toMatch(/_NOT_FOUND$/);
+      }
+      expect((await call(outside, tokenFor(below(role)))).status).toBe(403);
+      // No engine call, no operation (its `started` event), no metric series named after the stack.
+      expect(control.stacks.calls.length).toBe(calls);
+      expect(control.hub.latestId()).toBe(events);
+      expect(await deps.metrics.registry.metrics()).not.toContain(OUTSIDE);
+    });
+  },
+);
+
+describe('stacks outside the workspace in lists', () => {
+  const get = async (path: string, token: string) => {
+    const res = await app.request(path, { headers: { Authorization: `Bearer ${token}` } });
+    return { status: res.status, json: (await res.json()) as { items: Array<{ stack: string }> } };
+  };
+
+  it('GET /api/v1/containers leaves them out, for a global admin and a grant on that stack alike', async () => {
+    for (const token of ['global-admin', 'global-viewer', 'zeta-viewer']) {
+      const all = await get('/api/v1/containers?oneoff=true', token);
+      expect(all.status).toBe(200);
+      expect(all.json.items.map((c) => c.stack)).not.toContain(OUTSIDE);
+      expect((await get(`/api/v1/containers?stack=${OUTSIDE}`, token)).json.items).toEqual([]);
+    }
+    expect((await get('/api/v1/containers', 'global-viewer')).json.items.map((c) => c.stack)).toContain(
+      'alpha',
+    );
+  });
+
+  it('GET /api/v1/orphans lists only them, to a global admin only', async () => {
+    const orphans = await get('/api/v1/orphans', 'global-admin');
+    expect(orphans.json.items.map((c) => c.stack)).toEqual([OUTSIDE]);
+    for (const token of ['global-operator', 'zeta-admin', 'alpha-admin'])
+      expect((await get('/api/v1/orphans', token)).status).toBe(403);
+  });
+
+  it('POST /api/v1/orphans/:stack/down refuses a stack of this server and one without containers', async () => {
+    for (const stack of ['alpha', 'nowhere']) {
+      const res = await app.request(`/api/v1/orphans/${stack}/down`, {
+        method: 'POST',
+        headers: { Authorization: 'Bearer global-admin', 'Content-Type': 'application/json' },
+        body: '{}',
+      });
+      expect([stack, res.status]).toEqual([stack, 404]);
+      expect(((await res.json()) as { code: string }).code).toBe('ORPHAN_NOT_FOUND');
+    }
+  });
 });

@@ -27,6 +27,8 @@ export type ApiErrorCode =
   | 'OPERATION_NOT_FOUND'
   | 'USER_NOT_FOUND'
   | 'USER_SELF_DELETE'
+  | 'TOO_MANY_STREAMS'
+  | 'ORPHAN_NOT_FOUND'
   | 'INTERNAL';
 
 /** An error raised by the HTTP layer or a handler, already carrying its HTTP status. */

@@ -3,7 +3,7 @@ import { SseReader } from '../../test/support/sse.js';
 import type { StreamEvent } from '../api/events.js';
 import { EventHub } from '../events/hub.js';
 import { openMemoryStore, type Store } from '../store/index.js';
-import { eventStream, formatSse } from './sse.js';
+import { BACKLOG_PAGE, eventStream, formatSse } from './sse.js';
 
 describe('formatSse', () => {
   it('writes id, event and one data line of JSON, ended by a blank line', () => {
@@ -133,5 +133,66 @@ describe('eventStream', () => {
     expect((await sse.next())?.data.message).toBe('a1');
     expect(seen).toEqual([2]);
     await sse.cancel();
+  });
+
+  it('reads the backlog a page at a time, only as the client takes it', async () => {
+    for (let i = 1; i <= 2000; i++) publish(`e${i}`);
+    let read = 0;
+    const counting = Object.create(hub) as EventHub;
+    counting.backlog = (after, limit, operation) => {
+      const page = hub.backlog(after, limit, operation);
+      read += page.length;
+      return page;
+    };
+    const { sse } = open({ hub: counting });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Nothing read by the client yet: at most the page the stream keeps ready.
+    expect(read).toBeLessThanOrEqual(BACKLOG_PAGE);
+    await sse.take(250);
+    expect(read).toBeLessThanOrEqual(250 + 2 * BACKLOG_PAGE);
+    const rest = await sse.take(1750);
+    expect(rest.at(-1)?.id).toBe(2000);
+    await sse.cancel();
+  });
+
+  it('starts with the newest `tail` events when given no resume point', async () => {
+    for (let i = 1; i <= 30; i++) publish(`e${i}`);
+    const { sse } = open({ after: 3, tail: 5 });
+    expect((await sse.take(5)).map((m) => m.id)).toEqual([26, 27, 28, 29, 30]);
+    publish('live');
+    expect((await sse.next())?.data.message).toBe('live');
+    await sse.cancel();
+    // A log shorter than the tail: all of it, and no gap event.
+    const { sse: short } = open({ tail: 100 });
+    expect((await short.take(31))[0]).toMatchObject({ id: 1, event: 'deploy' });
+    await short.cancel();
+  });
+
+  it('calls onClose once however the stream ends', async () => {
+    publish('a', 'op-a');
+    const closed: string[] = [];
+    const cancelled = open({ onClose: () => closed.push('cancelled') });
+    await cancelled.sse.next();
+    await cancelled.sse.cancel();
+    const aborted = open({ onClose: () => closed.push('aborted') });
+    aborted.abort.abort();
+    expect(await aborted.sse.next()).toBeUndefined();
+    const ended = open({ onClose: () => closed.push('ended'), endAfter: () => true });
+    expect(await ended.sse.rest()).toHaveLength(1);
+    expect(closed).toEqual(['cancelled', 'aborted', 'ended']);
+    expect(hub.subscribers).toBe(0);
+  });
+
+  it('ends a stream whose backlog cannot be read, unsubscribed', async () => {
+    publish('a');
+    const broken = Object.create(hub) as EventHub;
+    broken.backlog = () => {
+      throw new Error('disk gone');
+    };
+    let closed = 0;
+    const { sse } = open({ hub: broken, onClose: () => closed++ });
+    await expect(sse.next()).rejects.toThrow('disk gone');
+    expect(closed).toBe(1);
+    expect(hub.subscribers).toBe(0);
   });
 });

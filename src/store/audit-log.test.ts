@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { errorCodeOf, fakeClock, makeTempDir } from '../../test/support/store.js';
 import { AUDIT_TEXT_LIMIT, type AuditLogStore, createAuditLogStore } from './audit-log.js';
-import { migrate } from './migrations.js';
+import { MIGRATIONS, migrate } from './migrations.js';
 
 let temp: ReturnType<typeof makeTempDir>;
 let db: Database.Database;
@@ -111,10 +111,77 @@ describe('audit log', () => {
 
   it('has no way to change or remove an entry, and the file refuses it too', () => {
     log.append(entry(1));
-    expect(Object.keys(log).sort()).toEqual(['append', 'list']);
+    expect(Object.keys(log).sort()).toEqual(['append', 'finish', 'list', 'start']);
     expect(() => db.prepare(`UPDATE audit_log SET outcome = 'ok'`).run()).toThrow(/append-only/);
     expect(() => db.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
     expect(log.list({ limit: 10 }).items).toHaveLength(1);
+  });
+
+  it('writes an entry when a request starts and gives it its outcome once, when it ends', () => {
+    const started = log.start({
+      at: '2025-01-01T00:00:01.000Z',
+      actor: 'root',
+      action: 'execInService',
+      target: 'shop',
+      requestId: 'req-1',
+      detail: { via: 'token', token: 'tok_1' },
+    });
+    expect(started).toEqual({
+      id: 1,
+      at: '2025-01-01T00:00:01.000Z',
+      actor: 'root',
+      action: 'execInService',
+      target: 'shop',
+      outcome: 'started',
+      requestId: 'req-1',
+      detail: { via: 'token', token: 'tok_1' },
+    });
+    // Visible at once, while it runs.
+    expect(log.list({ limit: 10 }).items).toEqual([started]);
+    const ended = log.finish(started.id, {
+      at: '2025-01-01T00:10:00.000Z',
+      outcome: 'failed',
+      detail: { via: 'token', token: 'tok_1', code: 'REQUEST_ABORTED' },
+    });
+    expect(ended).toEqual({
+      ...started,
+      outcome: 'failed',
+      endedAt: '2025-01-01T00:10:00.000Z',
+      detail: { via: 'token', token: 'tok_1', code: 'REQUEST_ABORTED' },
+    });
+    expect(errorCodeOf(() => log.finish(started.id, { at: new Date(), outcome: 'ok' }))).toBe(
+      'STORE_INVALID_STATE',
+    );
+    expect(errorCodeOf(() => log.finish(99, { at: new Date(), outcome: 'ok' }))).toBe('STORE_NOT_FOUND');
+    // @ts-expect-error: `started` is not an outcome an entry ends with
+    expect(errorCodeOf(() => log.append({ ...entry(2), outcome: 'started' }))).toBe('STORE_INVALID_INPUT');
+
+    // The file allows only that one transition, and only of the outcome, its time, target and detail.
+    const other = log.start({ at: new Date(), actor: 'root', action: 'deployStack', requestId: 'req-2' });
+    const sql = (set: string) => () => db.prepare(`UPDATE audit_log SET ${set} WHERE id = ?`).run(other.id);
+    expect(sql(`actor = 'eve', outcome = 'ok', ended_at = 'x'`)).toThrow(/append-only/);
+    expect(sql(`outcome = 'ok'`)).toThrow(/append-only/);
+    expect(sql(`ended_at = 'x'`)).toThrow(/append-only/);
+    expect(log.list({ limit: 10 }).items[0]).toMatchObject({ actor: 'root', outcome: 'started' });
+  });
+
+  it('keeps the entries of a state file from before entries had a start (migration 9)', () => {
+    const path = join(temp.dir, 'v8.db');
+    const v8 = new Database(path);
+    migrate(v8, fakeClock(), MIGRATIONS.slice(0, 8));
+    v8.prepare(
+      `INSERT INTO audit_log (at, actor, action, outcome, request_id) VALUES ('2024-01-01T00:00:00.000Z', 'root', 'login', 'ok', 'r1')`,
+    ).run();
+    migrate(v8, fakeClock());
+    const old = createAuditLogStore(v8);
+    const next = old.append(entry(2));
+    expect(old.list({ limit: 10 }).items.map((e) => [e.id, e.actor, e.outcome])).toEqual([
+      [next.id, 'root', 'ok'],
+      [1, 'root', 'ok'],
+    ]);
+    expect(next.id).toBe(2);
+    expect(() => v8.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
+    v8.close();
   });
 
   it('cuts long texts and replaces an oversized detail rather than losing the entry', () => {

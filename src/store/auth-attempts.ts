@@ -3,8 +3,11 @@ import { z } from 'zod';
 import { guard } from './errors.js';
 import { parseRow } from './json.js';
 
-/** Failed logins are counted per account and per client address. */
-export type AttemptScope = 'account' | 'ip';
+/**
+ * Failed logins are counted per account, per client address, and per pair of the two; failed first-run
+ * setups per client address.
+ */
+export type AttemptScope = 'account' | 'ip' | 'pair' | 'setup';
 
 /** One row per scope and key: the table stays as small as the set of recently failing keys. */
 export interface AttemptRecord {

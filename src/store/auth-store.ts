@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { createLoginAttemptStore, type LoginAttemptStore } from './auth-attempts.js';
+import { createFamiliarLoginStore, type FamiliarLoginStore } from './auth-familiar.js';
 import { createSessionStore, type SessionStore } from './auth-sessions.js';
 import { createSetupTokenStore, type SetupTokenStore } from './auth-setup.js';
 import { type ApiTokenStore, createApiTokenStore } from './auth-tokens.js';
@@ -16,6 +17,8 @@ export interface AuthStore {
   readonly tokens: ApiTokenStore;
   readonly setupTokens: SetupTokenStore;
   readonly loginAttempts: LoginAttemptStore;
+  /** Pairs of account and address that logged in recently (schema version 9). */
+  readonly familiar: FamiliarLoginStore;
   /**
    * Runs `fn` in one IMMEDIATE transaction, for read-check-write sequences (last admin, throttling) that
    * must not interleave with another process. `fn` must be synchronous.
@@ -30,6 +33,7 @@ export function createAuthStore(db: Database.Database): AuthStore {
     tokens: createApiTokenStore(db),
     setupTokens: createSetupTokenStore(db),
     loginAttempts: createLoginAttemptStore(db),
+    familiar: createFamiliarLoginStore(db),
     transaction: (fn) => guard(() => db.transaction(fn).immediate()),
   };
 }

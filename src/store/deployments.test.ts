@@ -280,3 +280,12 @@ describe('deployments.list', () => {
     expect(errorCodeOf(() => store.deployments.list('web', { limit: 2.5 }))).toBe('STORE_INVALID_INPUT');
   });
 });
+
+describe('deployments.recorded', () => {
+  it('says whether a stack has any deployment here', () => {
+    expect(store.deployments.recorded('web')).toBe(false);
+    start('web');
+    expect(store.deployments.recorded('web')).toBe(true);
+    expect(store.deployments.recorded('db')).toBe(false);
+  });
+});

@@ -28,6 +28,8 @@ export interface DeploymentStore {
   create(input: CreateDeploymentInput): Deployment;
   get(id: number): Deployment | undefined;
   list(stack: string | undefined, options: ListOptions): DeploymentPage;
+  /** Whether the stack has any deployment recorded here (the server answers for it). */
+  recorded(stack: string): boolean;
   running(stack: string): Deployment | undefined;
   appendEvent(id: number, event: EventInput): DeploymentEvent;
   events(id: number): DeploymentEvent[];
@@ -97,6 +99,7 @@ export function createDeploymentStore(db: Database.Database, clock: Pick<Clock, 
     exists: db.prepare('SELECT 1 FROM deployments WHERE id = ?'),
     listAll: db.prepare('SELECT * FROM deployments WHERE id < ? ORDER BY id DESC LIMIT ?'),
     listStack: db.prepare('SELECT * FROM deployments WHERE stack = ? AND id < ? ORDER BY id DESC LIMIT ?'),
+    recorded: db.prepare('SELECT 1 FROM deployments WHERE stack = ? LIMIT 1'),
     running: db.prepare(
       "SELECT * FROM deployments WHERE stack = ? AND status = 'running' ORDER BY id DESC LIMIT 1",
     ),
@@ -198,6 +201,7 @@ export function createDeploymentStore(db: Database.Database, clock: Pick<Clock, 
         const last = items.at(-1);
         return rows.length > limit && last !== undefined ? { items, nextBefore: last.id } : { items };
       }),
+    recorded: (stack) => guard(() => q.recorded.get(stack) !== undefined),
     running: (stack) =>
       guard(() => {
         const row = q.running.get(stack);

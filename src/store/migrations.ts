@@ -394,6 +394,60 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX alert_deliveries_alert ON alert_deliveries (alert_id);
     `,
   },
+  {
+    version: 9,
+    name: 'audit entries at the start, login familiarity',
+    // An audited request is recorded when it starts (outcome 'started') and given its outcome once when
+    // it ends, so a long call whose client went away is visible at once. The triggers keep the log
+    // append-only otherwise: no delete, and the only update is that one transition from 'started'.
+    // Logins are throttled per account and address pair as well ('pair'), first-run setup per address
+    // ('setup'); login_familiar remembers the (account, address) pairs that logged in recently, which
+    // the account- and address-wide throttles spare. Keys are hashes, never usernames.
+    up: `
+      CREATE TABLE audit_log_v9 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT,
+        outcome TEXT NOT NULL CHECK (outcome IN ('started', 'ok', 'denied', 'failed')),
+        request_id TEXT NOT NULL,
+        detail_json TEXT,
+        ended_at TEXT
+      );
+      INSERT INTO audit_log_v9 (id, at, actor, action, target, outcome, request_id, detail_json, ended_at)
+        SELECT id, at, actor, action, target, outcome, request_id, detail_json, NULL FROM audit_log;
+      DROP TABLE audit_log;
+      ALTER TABLE audit_log_v9 RENAME TO audit_log;
+      CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        WHEN OLD.outcome <> 'started' OR NEW.outcome = 'started' OR NEW.ended_at IS NULL
+          OR NEW.id IS NOT OLD.id OR NEW.at IS NOT OLD.at OR NEW.actor IS NOT OLD.actor
+          OR NEW.action IS NOT OLD.action OR NEW.request_id IS NOT OLD.request_id
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: an entry only gets its outcome, once'); END;
+      CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+
+      CREATE TABLE login_attempts_v9 (
+        scope TEXT NOT NULL CHECK (scope IN ('account', 'ip', 'pair', 'setup')),
+        key TEXT NOT NULL,
+        failures INTEGER NOT NULL CHECK (failures >= 0),
+        last_failure_at TEXT NOT NULL,
+        locked_until TEXT,
+        PRIMARY KEY (scope, key)
+      ) WITHOUT ROWID;
+      INSERT INTO login_attempts_v9 (scope, key, failures, last_failure_at, locked_until)
+        SELECT scope, key, failures, last_failure_at, locked_until FROM login_attempts;
+      DROP TABLE login_attempts;
+      ALTER TABLE login_attempts_v9 RENAME TO login_attempts;
+      CREATE INDEX login_attempts_last_failure ON login_attempts (last_failure_at);
+
+      CREATE TABLE login_familiar (
+        key TEXT PRIMARY KEY,
+        last_success_at TEXT NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX login_familiar_last_success ON login_familiar (last_success_at);
+    `,
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -21,6 +21,10 @@ const REFINED: Readonly<Record<string, { readonly member: string; readonly why: 
     member: 'responses',
     why: 'plan steps, builds, resources and removals are described field by field; they were any JSON, and every plan sent before matches',
   },
+  'get /api/v1/events': {
+    member: 'description',
+    why: 'says what a stream opened without a resume point sends (the newest events, not the whole log) and how many streams one user and the server may keep open (429 past that)',
+  },
 };
 
 const workspace = makeWorkspace();

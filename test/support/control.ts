@@ -16,6 +16,8 @@ import { recordOperation } from '../../src/metrics/operations.js';
 import { OperationRunner, type OperationRunnerDeps } from '../../src/operations/runner.js';
 import { createApp } from '../../src/server/app.js';
 import type { ControlDeps } from '../../src/server/routes/control.js';
+import { stackScope } from '../../src/server/stack-scope.js';
+import type { StreamLimits } from '../../src/server/stream-slots.js';
 import { createEventStore } from '../../src/store/events.js';
 import { type EventStore, openMemoryStore, type Store } from '../../src/store/index.js';
 import { migrate } from '../../src/store/migrations.js';
@@ -205,9 +207,13 @@ export interface TableControlOptions {
   readonly events?: EventStore;
   readonly heartbeatMs?: number;
   readonly logger?: OperationRunnerDeps['logger'];
+  readonly streamLimits?: StreamLimits;
 }
 
-/** Control routes over TableStacks and a real store (operations, events); ids are op-1, op-2… */
+/**
+ * Control routes over TableStacks and a real store (operations, events); ids are op-1, op-2… The
+ * server's stacks are the table's `known` ones and those with a deployment in the store.
+ */
 export function tableControl(
   store: Store,
   stacks = new TableStacks(),
@@ -223,7 +229,18 @@ export function tableControl(
     markInterrupted: (stack, reason) => store.deployments.markInterrupted(stack, reason),
     ...(options.logger ? { logger: options.logger } : {}),
   });
-  return { stacks, runner, operations: store.operations, hub, heartbeatMs: options.heartbeatMs ?? 60_000 };
+  return {
+    stacks,
+    runner,
+    operations: store.operations,
+    hub,
+    scope: stackScope({
+      workspace: async () => stacks.known.map((name) => ({ name })),
+      recorded: (stack) => store.deployments.recorded(stack),
+    }),
+    heartbeatMs: options.heartbeatMs ?? 60_000,
+    ...(options.streamLimits ? { streamLimits: options.streamLimits } : {}),
+  };
 }
 
 /** Three containers: alpha's web and worker, beta's api. */

@@ -3,6 +3,7 @@ import { describeFacts } from '../../api/backup-facts.js';
 import type { BackupPolicyView, BackupView, PruneResult, RestoreResult } from '../../api/backups.js';
 import { backupProgress } from '../backup-progress.js';
 import { type CliIo, ExitCode } from '../io.js';
+import { rawIo } from '../printable.js';
 import { type ClientFactory, withClient } from './deploy.js';
 import { formatTable, parseCount, printJson } from './remote.js';
 
@@ -138,7 +139,8 @@ export function registerBackup(
     const shown = json
       ? undefined
       : backupProgress({
-          write: io.stderr,
+          // Raw: the bar redraws itself with control characters; backupProgress makes the rest printable.
+          write: rawIo(io).stderr,
           tty: io.terminal !== undefined,
           ...(io.terminal ? { columns: io.terminal.columns } : {}),
         });

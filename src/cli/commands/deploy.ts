@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { BerthClient } from '../client.js';
 import { type CliIo, ExitCode } from '../io.js';
+import { rawIo } from '../printable.js';
 import { progress } from '../progress.js';
 import { formatPlan, formatRemoval, formatUp } from './render.js';
 
@@ -15,7 +16,8 @@ export interface GlobalFlags {
 /** Deploy events as lines, plus a live status line when stdout is a terminal. */
 export function liveProgress(io: CliIo) {
   return progress({
-    write: io.stdout,
+    // Raw: the status line redraws itself with control characters; progress makes the rest printable.
+    write: rawIo(io).stdout,
     tty: io.terminal !== undefined,
     ...(io.terminal ? { columns: io.terminal.columns } : {}),
   });

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { type CliIo, ExitCode } from '../io.js';
+import { rawIo } from '../printable.js';
 import { type ClientFactory, liveProgress, withClient } from './deploy.js';
 import { formatRows } from './render.js';
 
@@ -117,8 +118,11 @@ export function registerOps(
         const r = await withClient(factory, command, (c) => c.exec(stack, service, argv));
         if (options.json) io.stdout(`${JSON.stringify(r, null, 2)}\n`);
         else {
-          io.stdout(r.stdout);
-          io.stderr(r.stderr);
+          // Into a pipe or file the output is passed as it is, like `docker exec`; on a terminal it is
+          // made printable like everything else.
+          const out = io.terminal ? io : rawIo(io);
+          out.stdout(r.stdout);
+          out.stderr(r.stderr);
         }
         setExit(r.exitCode === 0 ? ExitCode.Ok : ExitCode.Invalid);
       },

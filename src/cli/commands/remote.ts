@@ -4,6 +4,7 @@ import type { GrantView } from '../../api/auth.js';
 import { ApiConnection } from '../api.js';
 import { type Credentials, credentialsPath, readCredentials, resolveConnection } from '../credentials.js';
 import { type CliIo, ExitCode } from '../io.js';
+import { printable } from '../printable.js';
 
 // What the commands that talk to `berth serve` share: the connection, secrets from stdin, output.
 
@@ -113,13 +114,14 @@ export function printJson(io: CliIo, value: unknown): void {
   io.stdout(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** Columns padded to their widest cell. */
+/** Columns padded to their widest cell; every cell is made printable, so one cell is one line. */
 export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const safe = rows.map((row) => row.map(printable));
+  const widths = header.map((h, i) => Math.max(h.length, ...safe.map((row) => (row[i] ?? '').length)));
   const line = (cells: readonly string[]) =>
     cells
       .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
       .join('  ')
       .trimEnd();
-  return `${[line(header), ...rows.map(line)].join('\n')}\n`;
+  return `${[line(header), ...safe.map(line)].join('\n')}\n`;
 }

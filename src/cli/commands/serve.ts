@@ -28,6 +28,7 @@ Each setting comes from, in order: its flag, its environment variable, the confi
   stateDir: state        # BERTH_STATE_DIR
   dockerHost: unix:///var/run/docker.sock   # DOCKER_HOST
   shutdownGrace: 30      # seconds; BERTH_SHUTDOWN_GRACE
+  allowedHosts: [berth.example.com]   # names in Host beyond localhost and IPs; BERTH_ALLOWED_HOSTS
 
 Relative paths in the file are relative to the file's folder. A bad setting stops serve
 before it opens anything (exit 2).
@@ -79,6 +80,7 @@ export function registerServe(
           env: io.env,
           version,
           shutdownGraceMs: config.shutdownGraceMs,
+          ...(config.allowedHosts ? { allowedHosts: config.allowedHosts } : {}),
           ...(config.backup ? { backup: config.backup } : {}),
           ...(config.alerts ? { alerts: config.alerts } : {}),
         },

@@ -11,7 +11,7 @@ import {
 } from '../crash-loop.js';
 import type { ProbeId } from './catalog.js';
 import { containerProbeName, containerVerdict } from './container-verdict.js';
-import { containerAlarmInput } from './events.js';
+import { containerAlarmInput, crashLoopGoneInput } from './events.js';
 import type { ProbeRecorder } from './recorder.js';
 
 export interface ContainerMonitorDeps {
@@ -27,6 +27,11 @@ export interface ContainerMonitorDeps {
   /** How often every container is inspected (default 15 s). */
   readonly sweepIntervalMs?: number;
   readonly crashLoop?: CrashLoopRule;
+  /**
+   * Whether a crash-loop alert of this container is still open (from before a restart of Berth):
+   * found running and not looping at the first look, it is resolved.
+   */
+  readonly loopAlertOpen?: (stack: string, container: string) => boolean;
   /** Told of each look (metrics: restart counts) and of each container gone. */
   readonly onLook?: (labels: ContainerLabels, restarts: number) => void;
   readonly onGone?: (labels: ContainerLabels) => void;
@@ -148,7 +153,16 @@ export class ContainerMonitor {
       now.getTime(),
       this.deps.crashLoop ?? DEFAULT_CRASH_LOOP,
     );
+    const firstLook = known.watch === NEW_WATCH;
     known.watch = watch;
+    if (
+      firstLook &&
+      !watch.crashLooping &&
+      info.state === 'running' &&
+      this.deps.loopAlertOpen?.(stack, info.name)
+    ) {
+      this.deps.events().publish(crashLoopGoneInput({ stack, service, container: info.name }, 'running'));
+    }
     for (const alarm of alarms) {
       this.deps.events().publish(containerAlarmInput({ stack, service, container: info.name }, alarm));
     }
@@ -167,6 +181,16 @@ export class ContainerMonitor {
     if (!gone) return;
     this.watched.delete(id);
     this.deps.onGone?.({ stack: gone.key.stack, service: gone.key.service, container: gone.name });
+    if (gone.watch.crashLooping) {
+      this.deps
+        .events()
+        .publish(
+          crashLoopGoneInput(
+            { stack: gone.key.stack, service: gone.key.service, container: gone.name },
+            'removed',
+          ),
+        );
+    }
     // Another container under the same probe (recreated by a deploy) keeps its state.
     const still = [...this.watched.values()].some(
       (w) =>

@@ -69,6 +69,42 @@ export function probeEventInput(
   }
 }
 
+/** A probe that was DOWN and is no longer watched: its alert is resolved, saying why. */
+export function probeGoneInput(key: ProbeId): StoreEventInput {
+  return {
+    kind: 'health',
+    type: 'probe-removed',
+    stack: key.stack,
+    service: key.service,
+    message: `${key.stack}/${key.service} probe ${key.probe} was DOWN and is no longer watched (its service has no container, or the probe was removed)`,
+    data: { probe: key.probe, alert: { key: `probe:${id(key)}`, status: 'resolved', severity: 'info' } },
+  };
+}
+
+/**
+ * A crash loop whose end Berth could not see (the container was removed, or Berth restarted and
+ * finds it running): its open alert is resolved, saying which.
+ */
+export function crashLoopGoneInput(
+  target: { readonly stack: string; readonly service?: string; readonly container: string },
+  why: 'removed' | 'running',
+): StoreEventInput {
+  return {
+    kind: 'health',
+    type: 'crash-loop-ended',
+    stack: target.stack,
+    ...(target.service !== undefined ? { service: target.service } : {}),
+    message:
+      why === 'removed'
+        ? `${target.container} was removed while crash-looping`
+        : `${target.container} is no longer crash-looping (found running when Berth started watching it)`,
+    data: {
+      container: target.container,
+      alert: { key: `crash-loop:${target.stack}/${target.container}`, status: 'resolved', severity: 'info' },
+    },
+  };
+}
+
 export function containerAlarmInput(
   target: { readonly stack: string; readonly service?: string; readonly container: string },
   alarm: ContainerAlarm,

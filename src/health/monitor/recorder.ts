@@ -10,7 +10,7 @@ import {
 } from '../probe-state.js';
 import { dayOf, hourOf } from '../uptime.js';
 import { type ProbeId, probeKeyText } from './catalog.js';
-import { probeEventInput } from './events.js';
+import { probeEventInput, probeGoneInput } from './events.js';
 
 export interface RecordedResult {
   readonly ok: boolean;
@@ -119,8 +119,11 @@ export class ProbeRecorder {
     if (keys.length === 0) return;
     this.flush();
     for (const key of keys) {
+      const state = this.stateOf(key);
       this.states.delete(probeKeyText(key));
       for (const listener of this.forgetters) listener(key);
+      // A DOWN probe that goes away would leave its alert open forever: say it ended, and why.
+      if (state.status === 'down') this.ports.events().publish(probeGoneInput(key));
     }
     this.ports.store().probes.forget(keys);
   }

@@ -1,5 +1,6 @@
 import type { Auth } from '../../access/auth.js';
-import { isAuthError } from '../../access/errors.js';
+import { type AuthErrorCode, isAuthError } from '../../access/errors.js';
+import { sha256Hex } from '../../access/secrets.js';
 import {
   CredentialsSchema,
   LoginResultSchema,
@@ -29,24 +30,43 @@ function sessionCookie(value: string, expires: Date | undefined, secure: boolean
   return parts.join('; ');
 }
 
+/**
+ * The actor of an anonymous attempt: a name that is no user's is kept only as a short hash, so a password
+ * typed as a username, or control characters meant for a terminal, are never stored; repeated tries of
+ * one name still share the one actor.
+ */
+export function unknownActor(username: string): string {
+  return `unknown:${sha256Hex(`audit-actor:${username.toLowerCase()}`).slice(0, 12)}`;
+}
+
+/**
+ * Refusals that write no entry: once setup is done every call gets the same answer, and a throttled
+ * attempt was not tried at all. Both are counted in the metrics; entries stay bounded by the throttles.
+ */
+const UNRECORDED: ReadonlySet<AuthErrorCode> = new Set(['AUTH_SETUP_DONE', 'AUTH_THROTTLED']);
+
 /** Records the outcome of an auth action, and passes the error on. Never records a password or token. */
 async function audited<T>(
   deps: AuthRouteDeps,
-  entry: { actor: string; action: string; requestId: string; ip: string },
+  entry: { username: string; action: string; requestId: string; ip: string },
   run: () => Promise<T>,
 ): Promise<T> {
-  const base = { at: deps.clock.now(), actor: entry.actor, action: entry.action, requestId: entry.requestId };
+  const at = deps.clock.now();
+  const base = () => ({
+    at,
+    actor: deps.auth.userExists(entry.username) ? entry.username.toLowerCase() : unknownActor(entry.username),
+    action: entry.action,
+    requestId: entry.requestId,
+  });
   try {
     const result = await run();
-    deps.auditLog.append({ ...base, outcome: 'ok', detail: { ip: entry.ip } });
+    deps.auditLog.append({ ...base(), outcome: 'ok', detail: { ip: entry.ip } });
     return result;
   } catch (error: unknown) {
     const code = isAuthError(error) ? error.code : 'ERROR';
-    deps.auditLog.append({
-      ...base,
-      outcome: code === 'AUTH_THROTTLED' ? 'denied' : 'failed',
-      detail: { ip: entry.ip, code },
-    });
+    if (!isAuthError(error) || !UNRECORDED.has(error.code)) {
+      deps.auditLog.append({ ...base(), outcome: 'failed', detail: { ip: entry.ip, code } });
+    }
     throw error;
   }
 }
@@ -64,7 +84,7 @@ export function authRoutes(deps: AuthRouteDeps): Route[] {
       mutating: true,
       audit: 'handler',
       status: 201,
-      errors: [409, 422],
+      errors: [409, 422, 429],
       body: SetupRequestSchema,
       example: {
         body: { token: 'from-the-state-folder', username: 'admin', password: 'a-long-unguessable-phrase' },
@@ -73,8 +93,8 @@ export function authRoutes(deps: AuthRouteDeps): Route[] {
       handler: async ({ body, requestId, ip }) => {
         const user = await audited(
           deps,
-          { actor: body.username, action: 'completeSetup', requestId, ip },
-          () => deps.auth.completeSetup(body.token, { username: body.username, password: body.password }),
+          { username: body.username, action: 'completeSetup', requestId, ip },
+          () => deps.auth.completeSetup(body.token, { username: body.username, password: body.password, ip }),
         );
         deps.onSetupComplete?.();
         return { userId: user.id, username: user.username };
@@ -96,7 +116,7 @@ export function authRoutes(deps: AuthRouteDeps): Route[] {
       handler: async ({ body, requestId, ip, setHeader }) => {
         const { session, principal } = await audited(
           deps,
-          { actor: body.username, action: 'login', requestId, ip },
+          { username: body.username, action: 'login', requestId, ip },
           () => deps.auth.login({ username: body.username, password: body.password, ip }),
         );
         const expires = new Date(session.expiresAt);

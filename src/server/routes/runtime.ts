@@ -12,13 +12,29 @@ import {
 import { StackConfigSchema } from '../../api/stacks.js';
 import { redactComposeView, redactPlan, redactStoredPlan } from '../../deploy/redact.js';
 import type { StackOperations } from '../../deploy/service.js';
+import { inScope, requireStack, type StackScope } from '../stack-scope.js';
 import { defineRoute, type Route } from './registry.js';
 
 export interface RuntimeRouteDeps {
   readonly stacks: StackOperations;
+  /** The stacks this server answers for: a route naming any other answers 404 before it acts. */
+  readonly scope: StackScope;
 }
 
 const stackParams = z.strictObject({ stack: StackNameSchema });
+
+/**
+ * What a failed container printed (its log tail, its last health check output) is for who may read
+ * its logs: the operator. Berth masks the stack's secret values in it, but a program may print one
+ * it derived or read elsewhere; a viewer sees the outcome and the reason.
+ */
+function withoutOutput<R extends { logTail?: unknown; healthOutput?: unknown }>(
+  result: R,
+): Omit<R, 'logTail' | 'healthOutput'> {
+  const { logTail: _tail, healthOutput: _health, ...rest } = result;
+  return rest;
+}
+
 const flag = () => z.enum(['true', 'false']).optional();
 
 /** What runs and what ran: plan, containers, exec, deployment history. */
@@ -39,8 +55,10 @@ export function runtimeRoutes(deps: RuntimeRouteDeps): Route[] {
       }),
       response: PlanSchema,
       example: { params: { stack: 'alpha' } },
-      handler: async ({ params, query }) =>
-        redactPlan(await deps.stacks.plan(params.stack, { build: query.build === 'true' })),
+      handler: async ({ params, query }) => {
+        await requireStack(deps.scope, params.stack);
+        return redactPlan(await deps.stacks.plan(params.stack, { build: query.build === 'true' }));
+      },
     }),
     defineRoute({
       method: 'GET',
@@ -51,13 +69,15 @@ export function runtimeRoutes(deps: RuntimeRouteDeps): Route[] {
       tags: ['deploy'],
       permission: { role: 'viewer', scope: 'stack' },
       mutating: false,
-      errors: [503],
+      errors: [404, 503],
       params: stackParams,
       query: z.strictObject({ volumes: flag().describe('Also the stack’s named volumes') }),
       response: DownResultSchema,
       example: { params: { stack: 'alpha' } },
-      handler: ({ params, query }) =>
-        deps.stacks.down(params.stack, { dryRun: true, volumes: query.volumes === 'true' }),
+      handler: async ({ params, query }) => {
+        await requireStack(deps.scope, params.stack);
+        return deps.stacks.down(params.stack, { dryRun: true, volumes: query.volumes === 'true' });
+      },
     }),
     defineRoute({
       method: 'GET',
@@ -72,7 +92,10 @@ export function runtimeRoutes(deps: RuntimeRouteDeps): Route[] {
       params: stackParams,
       response: StackConfigSchema,
       example: { params: { stack: 'alpha' } },
-      handler: async ({ params }) => redactComposeView(await deps.stacks.config(params.stack)),
+      handler: async ({ params }) => {
+        await requireStack(deps.scope, params.stack);
+        return redactComposeView(await deps.stacks.config(params.stack));
+      },
     }),
     defineRoute({
       method: 'GET',
@@ -91,7 +114,9 @@ export function runtimeRoutes(deps: RuntimeRouteDeps): Route[] {
       handler: async ({ principal, query }) => {
         if (query.stack !== undefined && !can(principal, 'viewer', query.stack)) return { items: [] };
         const rows = await deps.stacks.ps(query.stack, { oneOff: query.oneoff === 'true' });
-        return { items: rows.filter((r) => can(principal, 'viewer', r.stack)) };
+        const visible = rows.filter((r) => can(principal, 'viewer', r.stack));
+        // Only this server's stacks: an admin lists the others with GET /api/v1/orphans.
+        return { items: await inScope(deps.scope, visible) };
       },
     }),
     defineRoute({
@@ -110,6 +135,7 @@ export function runtimeRoutes(deps: RuntimeRouteDeps): Route[] {
       example: { params: { stack: 'alpha' }, body: { service: 'web', argv: ['true'] } },
       handler: async ({ params, body, audit }) => {
         audit({ detail: { service: body.service } });
+        await requireStack(deps.scope, params.stack);
         return deps.stacks.exec(params.stack, body.service, body.argv);
       },
     }),
@@ -121,6 +147,7 @@ export function runtimeRoutes(deps: RuntimeRouteDeps): Route[] {
       tags: ['deploy'],
       permission: { role: 'viewer', scope: 'stack' },
       mutating: false,
+      errors: [404],
       params: stackParams,
       query: z.strictObject({
         limit: z.coerce.number().int().min(1).max(200).default(20),
@@ -128,13 +155,19 @@ export function runtimeRoutes(deps: RuntimeRouteDeps): Route[] {
       }),
       response: DeploymentPageSchema,
       example: { params: { stack: 'alpha' }, query: { limit: 5 } },
-      handler: async ({ params, query }) => {
+      handler: async ({ principal, params, query }) => {
+        const operator = can(principal, 'operator', params.stack);
+        await requireStack(deps.scope, params.stack);
         const page = await deps.stacks.deployments(params.stack, {
           limit: query.limit,
           ...(query.before !== undefined ? { before: query.before } : {}),
         });
         return {
-          items: page.items.map((d) => ({ ...d, plan: redactStoredPlan(d.plan) })),
+          items: page.items.map((d) => ({
+            ...d,
+            plan: redactStoredPlan(d.plan),
+            services: operator ? d.services : d.services.map(withoutOutput),
+          })),
           ...(page.nextBefore !== undefined ? { nextBefore: page.nextBefore } : {}),
         };
       },

@@ -134,6 +134,27 @@ describe('POST /api/v1/stacks/:stack/up', () => {
     expect(metrics.text).toContain('berth_deploy_duration_seconds_count{outcome="failed"} 1');
   });
 
+  it('refuses a stack that does not exist with 404 before any operation, event or metric series', async () => {
+    for (let i = 0; i < 50; i++) {
+      for (const action of ['up', 'down', 'restart']) {
+        const res = await f.call('POST', `/api/v1/stacks/ghost-${i}/${action}`, 'operator', {});
+        expect(res.status).toBe(404);
+        expect(res.json).toMatchObject({
+          code: 'DEPLOY_STACK_NOT_FOUND',
+          detail: `no stack ghost-${i} in the workspace`,
+        });
+      }
+    }
+    await f.control.runner.idle();
+    expect(f.stacks.calls).toEqual([]);
+    expect(f.control.hub.latestId()).toBe(0);
+    const metrics = (await f.call('GET', '/metrics', 'admin')).text;
+    expect(metrics).not.toContain('ghost');
+    // A stack deployed here whose files are gone is still this server's: it can be taken down.
+    f.store.deployments.create({ stack: 'retired', trigger: 'cli', plan: {} });
+    expect((await f.call('POST', '/api/v1/stacks/retired/down', 'operator', {})).status).toBe(202);
+  });
+
   it('counts engine failures of operations and of requests by code', async () => {
     f.stacks.fail = new EngineError('ENGINE_UNAVAILABLE', 'no engine at /var/run/docker.sock');
     await f.call('POST', '/api/v1/stacks/alpha/up', 'operator', {});

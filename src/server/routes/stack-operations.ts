@@ -14,15 +14,31 @@ import type { StackOperations } from '../../deploy/service.js';
 import type { OperationRequest, OperationRunner } from '../../operations/runner.js';
 import type { JsonValue, OperationStore } from '../../store/index.js';
 import { ApiError } from '../problem.js';
+import { requireStack, type StackScope } from '../stack-scope.js';
 import { type AuditFacts, defineRoute, type Route } from './registry.js';
 
 export interface OperationRouteDeps {
   readonly stacks: StackOperations;
   readonly runner: OperationRunner;
   readonly operations: Pick<OperationStore, 'get'>;
+  /** The stacks this server answers for: any other is refused before an operation exists. */
+  readonly scope: StackScope;
 }
 
 const view = (op: OperationRecord) => ({ ...op, events: operationEventsUrl(op.id) });
+
+/**
+ * A deploy's failure without what the container printed (log tail, health output): that is for who
+ * may read its logs (operator). Any other result as it is.
+ */
+function withoutOutput(op: OperationRecord): OperationRecord {
+  const result = op.result;
+  if (op.kind !== 'up' || typeof result !== 'object' || result === null || Array.isArray(result)) return op;
+  const failure = result.failure;
+  if (typeof failure !== 'object' || failure === null || Array.isArray(failure)) return op;
+  const { healthOutput: _health, ...rest } = failure;
+  return { ...op, result: { ...result, failure: { ...rest, logTail: [] } } };
+}
 
 const stackParams = z.strictObject({ stack: StackNameSchema });
 
@@ -35,13 +51,17 @@ interface LaunchContext {
 
 /** up, down and restart: each answers 202 with an operation to follow; the work runs in the server. */
 export function operationRoutes(deps: OperationRouteDeps): Route[] {
-  /** Starts an operation for the caller, notes its id in the audit entry, answers its view (202). */
-  const launch = <K extends OperationKind>(
+  /**
+   * Starts an operation for the caller, notes its id in the audit entry, answers its view (202). A
+   * stack outside the scope is refused first: no operation, event or metric series is made for it.
+   */
+  const launch = async <K extends OperationKind>(
     kind: K,
     ctx: LaunchContext,
     run: OperationRequest<K>['run'],
     detail: Record<string, JsonValue>,
   ) => {
+    await requireStack(deps.scope, ctx.params.stack);
     const op = deps.runner.start({
       kind,
       stack: ctx.params.stack,
@@ -65,7 +85,7 @@ export function operationRoutes(deps: OperationRouteDeps): Route[] {
       permission: { role: 'operator', scope: 'stack' },
       mutating: true,
       status: 202,
-      errors: [409, 503],
+      errors: [404, 409, 503],
       params: stackParams,
       body: UpRequestSchema,
       response: OperationSchema,
@@ -99,7 +119,7 @@ export function operationRoutes(deps: OperationRouteDeps): Route[] {
       permission: { role: 'operator', scope: 'stack' },
       mutating: true,
       status: 202,
-      errors: [409, 503],
+      errors: [404, 409, 503],
       params: stackParams,
       body: DownRequestSchema,
       response: OperationSchema,
@@ -132,7 +152,7 @@ export function operationRoutes(deps: OperationRouteDeps): Route[] {
       permission: { role: 'operator', scope: 'stack' },
       mutating: true,
       status: 202,
-      errors: [409, 503],
+      errors: [404, 409, 503],
       params: stackParams,
       body: RestartRequestSchema,
       response: OperationSchema,
@@ -163,7 +183,7 @@ export function operationRoutes(deps: OperationRouteDeps): Route[] {
       params: z.strictObject({ stack: StackNameSchema, operation: z.string().min(1).max(128) }),
       response: OperationSchema,
       example: { params: { stack: 'alpha', operation: 'op-example' } },
-      handler: ({ params }) => {
+      handler: ({ params, principal }) => {
         const op = deps.operations.get(params.operation);
         // Another stack's operation is reported as missing: the caller's grant is for this stack.
         if (!op || op.stack !== params.stack) {
@@ -174,7 +194,7 @@ export function operationRoutes(deps: OperationRouteDeps): Route[] {
             'the id is in the 202 answer of up, down or restart',
           );
         }
-        return view(op);
+        return view(can(principal, 'operator', params.stack) ? op : withoutOutput(op));
       },
     }),
   ];

@@ -148,6 +148,81 @@ describe('GET /api/v1/events resuming', () => {
   });
 });
 
+describe('GET /api/v1/events without a resume point', () => {
+  it('starts with the newest 100 events, and `after=0` replays the whole log', async () => {
+    f = controlFixture();
+    for (let i = 1; i <= 250; i++) publish('alpha', `e${i}`);
+    const recent = await subscribe('/api/v1/events', 'viewer');
+    const backlog = await recent.take(100);
+    expect(backlog.map((m) => m.id)).toEqual(Array.from({ length: 100 }, (_, i) => i + 151));
+    publish('alpha', 'live');
+    expect((await recent.next())?.data.message).toBe('live');
+    await recent.cancel();
+
+    const all = await subscribe('/api/v1/events?after=0', 'viewer');
+    expect((await all.take(251)).map((m) => m.id)).toEqual(Array.from({ length: 251 }, (_, i) => i + 1));
+    await all.cancel();
+  });
+
+  it('still replays an operation from its start', async () => {
+    f = controlFixture();
+    await f.call('POST', '/api/v1/stacks/alpha/up', 'operator', {});
+    await f.control.runner.idle();
+    for (let i = 1; i <= 150; i++) publish('beta', `e${i}`);
+    const sse = await subscribe('/api/v1/events?operation=op-1', 'viewer');
+    expect((await sse.rest()).map((m) => m.data.type)).toEqual(['started', 'plan', 'gate', 'finished']);
+  });
+});
+
+describe('GET /api/v1/events and logs: open streams are capped', () => {
+  const problem = async (res: Response) => {
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('5');
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    return (await res.json()) as { code: string; detail: string; hint: string };
+  };
+
+  it('refuses an 11th stream of one user with 429 and Retry-After, until one closes', async () => {
+    f = controlFixture();
+    const open = await Promise.all(Array.from({ length: 10 }, () => subscribe('/api/v1/events', 'viewer')));
+    expect(await problem(await f.open('/api/v1/events', 'viewer'))).toMatchObject({
+      code: 'TOO_MANY_STREAMS',
+      detail: 'you have 10 streams open, the most one user may have (events and logs together)',
+    });
+    // Another user is not held back by this one.
+    const other = await subscribe('/api/v1/events', 'alpha-viewer');
+    await open[0]?.cancel();
+    const again = await subscribe('/api/v1/events', 'viewer');
+    for (const sse of [...open.slice(1), other, again]) await sse.cancel();
+    expect(f.control.hub.subscribers).toBe(0);
+  });
+
+  it('caps the streams of the whole server, logs included', async () => {
+    f = controlFixture({ streamLimits: { perPrincipal: 10, total: 2 } });
+    const one = await subscribe('/api/v1/events', 'viewer');
+    const logs = await f.open('/api/v1/stacks/alpha/logs?follow=true', 'operator');
+    expect(logs.status).toBe(200);
+    expect(await problem(await f.open('/api/v1/events', 'admin'))).toMatchObject({
+      code: 'TOO_MANY_STREAMS',
+      detail: 'the server has 2 streams open, the most it serves at once',
+    });
+    // A log stream gives its slot back when it ends.
+    await logs.text();
+    const two = await subscribe('/api/v1/events', 'admin');
+    for (const sse of [one, two]) await sse.cancel();
+  });
+
+  it('gives the slot back when a stream ends by itself (an operation’s)', async () => {
+    f = controlFixture({ streamLimits: { perPrincipal: 1, total: 10 } });
+    await f.call('POST', '/api/v1/stacks/alpha/up', 'operator', {});
+    await f.control.runner.idle();
+    for (let i = 0; i < 3; i++) {
+      const sse = await subscribe('/api/v1/events?operation=op-1', 'viewer');
+      expect(await sse.rest()).toHaveLength(4);
+    }
+  });
+});
+
 describe('GET /api/v1/events visibility', () => {
   it('never sends a stack the caller cannot view, and stack-less events only to global viewers', async () => {
     f = controlFixture();
@@ -304,10 +379,22 @@ describe('GET /api/v1/stacks/:stack/logs', () => {
 
   it('ends the stream with an error line when the source fails', async () => {
     f = controlFixture();
-    const res = await f.call('GET', '/api/v1/stacks/zeta/logs', 'operator');
+    // A stack this server deployed but whose files are gone: in scope, but the source cannot find it.
+    f.store.deployments.create({ stack: 'omega', trigger: 'cli', plan: {} });
+    const res = await f.call('GET', '/api/v1/stacks/omega/logs', 'operator');
     expect(res.status).toBe(200);
     expect(lines(res.text)).toEqual([
-      { error: { code: 'DEPLOY_STACK_NOT_FOUND', message: 'no stack zeta in the workspace' } },
+      { error: { code: 'DEPLOY_STACK_NOT_FOUND', message: 'no stack omega in the workspace' } },
     ]);
+  });
+
+  it('is 404 for a stack outside the server, before any stream opens', async () => {
+    f = controlFixture();
+    const res = await f.call('GET', '/api/v1/stacks/zeta/logs', 'operator');
+    expect(res.status).toBe(404);
+    expect(res.json).toMatchObject({
+      code: 'DEPLOY_STACK_NOT_FOUND',
+      detail: 'no stack zeta in the workspace',
+    });
   });
 });

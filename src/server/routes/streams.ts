@@ -9,27 +9,51 @@ import { isOneOffContainerEvent } from '../../events/container-watcher.js';
 import type { EventHub } from '../../events/hub.js';
 import type { OperationStore } from '../../store/index.js';
 import { ApiError } from '../problem.js';
-import { eventStream } from '../sse.js';
+import { eventStream, ReplayTurns } from '../sse.js';
+import { requireStack, type StackScope } from '../stack-scope.js';
+import { DEFAULT_STREAM_LIMITS, type StreamLimits, StreamSlots } from '../stream-slots.js';
 import { defineStreamRoute, type Route } from './registry.js';
 
 export const HEARTBEAT_MS = 15_000;
+
+/** Events sent by a stream opened without a resume point (`Last-Event-ID`, `after`) or an operation. */
+export const DEFAULT_EVENT_BACKLOG = 100;
 
 export interface StreamRouteDeps {
   readonly stacks: StackOperations;
   readonly hub: EventHub;
   readonly operations: Pick<OperationStore, 'get'>;
+  /** The stacks this server answers for; logs of any other are refused. */
+  readonly scope: StackScope;
   readonly heartbeatMs?: number;
+  /** Open streams (events and logs) per user and in all; defaults to DEFAULT_STREAM_LIMITS. */
+  readonly streamLimits?: StreamLimits;
 }
 
-/** NDJSON of an async iterable: one JSON object per line, flushed as it comes; errors end it with an `error` line. */
-function ndjson(source: AsyncIterable<LogEntry>, signal: AbortSignal): ReadableStream<Uint8Array> {
+/**
+ * NDJSON of an async iterable: one JSON object per line, flushed as it comes; errors end it with an
+ * `error` line. `onClose` runs once when it ends, however it ends.
+ */
+function ndjson(
+  source: AsyncIterable<LogEntry>,
+  signal: AbortSignal,
+  onClose: () => void,
+): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const iterator = source[Symbol.asyncIterator]();
+  signal.addEventListener('abort', onClose, { once: true });
+  const closed = () => {
+    signal.removeEventListener('abort', onClose);
+    onClose();
+  };
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
         const next = await iterator.next();
-        if (next.done || signal.aborted) return controller.close();
+        if (next.done || signal.aborted) {
+          closed();
+          return controller.close();
+        }
         controller.enqueue(encoder.encode(`${JSON.stringify(next.value)}\n`));
       } catch (error: unknown) {
         if (!signal.aborted) {
@@ -39,23 +63,30 @@ function ndjson(source: AsyncIterable<LogEntry>, signal: AbortSignal): ReadableS
             encoder.encode(`${JSON.stringify({ error: { code, message: String(e.message) } })}\n`),
           );
         }
+        closed();
         controller.close();
       }
     },
     async cancel() {
+      closed();
       await iterator.return?.();
     },
   });
 }
 
-const lastEventId = (header: string | undefined, query: number | undefined): number => {
+/** The resume point: `Last-Event-ID` over `after`; undefined when the client gave none. */
+const lastEventId = (header: string | undefined, query: number | undefined): number | undefined => {
   const fromHeader =
     header !== undefined && /^\d{1,15}$/.test(header.trim()) ? Number(header.trim()) : undefined;
-  return fromHeader ?? query ?? 0;
+  return fromHeader ?? query;
 };
 
 /** Live streams: a stack's logs (NDJSON) and the event log (Server-Sent Events, resumable). */
 export function streamRoutes(deps: StreamRouteDeps): Route[] {
+  const limits = deps.streamLimits ?? DEFAULT_STREAM_LIMITS;
+  const slots = new StreamSlots(limits);
+  const turns = new ReplayTurns();
+  const capped = `A user may have ${limits.perPrincipal} streams (events and logs) open, the server ${limits.total}: past that, 429 with \`Retry-After\`.`;
   return [
     defineStreamRoute({
       path: '/api/v1/stacks/:stack/logs',
@@ -66,7 +97,7 @@ export function streamRoutes(deps: StreamRouteDeps): Route[] {
       permission: { role: 'operator', scope: 'stack' },
       contentType: NDJSON_CONTENT_TYPE,
       items: { line: LogEntrySchema, error: LogErrorLineSchema },
-      errors: [404, 503],
+      errors: [404, 429, 503],
       params: z.strictObject({ stack: StackNameSchema }),
       query: z.strictObject({
         service: z.string().min(1).max(128).optional(),
@@ -77,7 +108,9 @@ export function streamRoutes(deps: StreamRouteDeps): Route[] {
       }),
       response: z.string(),
       example: { params: { stack: 'alpha' }, query: { tail: 10 } },
-      handler: ({ params, query, signal }) => {
+      handler: async ({ params, query, principal, signal }) => {
+        await requireStack(deps.scope, params.stack);
+        const release = slots.acquire(principal.userId);
         const source = deps.stacks.logs(params.stack, {
           ...(query.service ? { service: query.service } : {}),
           ...(query.follow === 'true' ? { follow: true } : {}),
@@ -86,7 +119,7 @@ export function streamRoutes(deps: StreamRouteDeps): Route[] {
           ...(query.oneoff === 'true' ? { oneOff: true } : {}),
           signal,
         });
-        return new Response(ndjson(source, signal), {
+        return new Response(ndjson(source, signal, release), {
           headers: { 'Content-Type': NDJSON_CONTENT_TYPE, 'Cache-Control': 'no-store' },
         });
       },
@@ -98,7 +131,9 @@ export function streamRoutes(deps: StreamRouteDeps): Route[] {
       description:
         'Resumes after `Last-Event-ID` (or `after`). Shows only events of stacks the caller may view. ' +
         'With `operation`, the stream ends after that operation’s `finished` event. ' +
-        'A `gap` event says when events the caller asked for are no longer kept.',
+        'A `gap` event says when events the caller asked for are no longer kept. ' +
+        `Without a resume point or \`operation\`, it starts with the newest ${DEFAULT_EVENT_BACKLOG} events of the log ` +
+        `(\`after=0\` replays all it keeps). ${capped}`,
       tags: ['events'],
       permission: { role: 'viewer', scope: 'any-stack' },
       contentType: SSE_CONTENT_TYPE,
@@ -109,7 +144,7 @@ export function streamRoutes(deps: StreamRouteDeps): Route[] {
         gap: GapEventSchema,
         reset: ResetEventSchema,
       },
-      errors: [404],
+      errors: [404, 429],
       query: z.strictObject({
         stack: StackNameSchema.optional(),
         operation: z.string().min(1).max(128).optional(),
@@ -145,9 +180,14 @@ export function streamRoutes(deps: StreamRouteDeps): Route[] {
             e.type === 'output' &&
             (e.stack === undefined || !can(principal, 'operator', e.stack))
           );
+        const after = lastEventId(header('last-event-id'), query.after);
+        const release = slots.acquire(principal.userId);
         const stream = eventStream({
+          turns,
           hub: deps.hub,
-          after: lastEventId(header('last-event-id'), query.after),
+          after: after ?? 0,
+          // An operation's stream replays it from its start; the whole log only when asked (`after=0`).
+          ...(after === undefined && query.operation === undefined ? { tail: DEFAULT_EVENT_BACKLOG } : {}),
           ...(query.operation !== undefined ? { operation: query.operation } : {}),
           visible,
           ...(query.operation !== undefined
@@ -155,6 +195,7 @@ export function streamRoutes(deps: StreamRouteDeps): Route[] {
             : {}),
           signal,
           heartbeatMs: deps.heartbeatMs ?? HEARTBEAT_MS,
+          onClose: release,
         });
         return new Response(stream, {
           headers: {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Auth } from '../../access/auth.js';
-import type { TokenInfo } from '../../access/tokens.js';
+import { manages, type TokenInfo } from '../../access/tokens.js';
 import { TokenCreatedSchema, TokenCreateSchema, TokenListSchema } from '../../api/auth.js';
 import { OkSchema } from '../../api/http.js';
 import { ApiError } from '../problem.js';
@@ -22,8 +22,10 @@ const publicInfo = (t: TokenInfo) => ({
 });
 
 /**
- * A user's own API tokens (creation and revocation are audited by the pipeline). Only a signed-in user (a session) creates tokens: a token cannot mint
- * tokens, so a leaked token cannot make itself a longer-lived or broader successor.
+ * A user's own API tokens (creation and revocation are audited by the pipeline). Only a signed-in user (a
+ * session) creates tokens: a token cannot mint tokens, so a leaked token cannot make itself a longer-lived
+ * or broader successor. A token sees and revokes only itself and its owner's tokens within its own role
+ * and stacks (`manages`): a narrow token learns nothing of, and cannot revoke, the broader ones.
  */
 export function tokenRoutes(deps: TokenRouteDeps): Route[] {
   return [
@@ -63,11 +65,17 @@ export function tokenRoutes(deps: TokenRouteDeps): Route[] {
       path: '/api/v1/tokens',
       operationId: 'listTokens',
       summary: 'The caller’s API tokens (never the token values)',
+      description: 'With an API token: only that token and those of its owner within its role and stacks.',
       tags: ['auth'],
       permission: 'authenticated',
       mutating: false,
       response: TokenListSchema,
-      handler: ({ principal }) => ({ items: deps.auth.listTokens(principal.userId).map(publicInfo) }),
+      handler: ({ principal }) => ({
+        items: deps.auth
+          .listTokens(principal.userId)
+          .filter((t) => manages(principal, t))
+          .map(publicInfo),
+      }),
     }),
     defineRoute({
       method: 'DELETE',
@@ -83,8 +91,8 @@ export function tokenRoutes(deps: TokenRouteDeps): Route[] {
       response: OkSchema,
       handler: ({ params, principal }) => {
         const token = deps.auth.getToken(params.id);
-        // Someone else's token is reported as missing: ids of other users' tokens stay private.
-        if (!token || token.userId !== principal.userId) {
+        // Someone else's token, or one broader than the calling token, is reported as missing.
+        if (!token || !manages(principal, token)) {
           throw new ApiError(
             'NOT_FOUND',
             404,

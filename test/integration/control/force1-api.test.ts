@@ -73,11 +73,16 @@ describe('berth serve + CLI: examples/force1 through the API', () => {
     // Both `up` calls finished (the second found nothing to change) and containers reported health.
     let finished = 0;
     let healthy = false;
-    const events = await readEvents(`${h.server.url}/api/v1/events?stack=${stack}`, h.token(), (e) => {
-      if (e.kind === 'operation' && e.type === 'finished') finished++;
-      if (e.kind === 'container' && e.type === 'health_status') healthy = true;
-      return finished === 2 && healthy;
-    });
+    // after=0: the whole log (a stream without a resume point starts with the newest 100 events only).
+    const events = await readEvents(
+      `${h.server.url}/api/v1/events?stack=${stack}&after=0`,
+      h.token(),
+      (e) => {
+        if (e.kind === 'operation' && e.type === 'finished') finished++;
+        if (e.kind === 'container' && e.type === 'health_status') healthy = true;
+        return finished === 2 && healthy;
+      },
+    );
     const kinds = new Set(events.map((e) => `${e.kind}:${e.type}`));
     expect(kinds).toContain('operation:started');
     expect(kinds).toContain('deploy:gate');

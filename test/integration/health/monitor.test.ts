@@ -213,5 +213,13 @@ describe('health monitor on the real engine', () => {
     for (const c of crash) await h.engine.containers.remove(c.id, { force: true });
     await health.sweep();
     await until('crash probe forgotten', () => (view('crash', 'container') === undefined ? true : undefined));
+    // Its alerts would stay open forever: the loop and the DOWN probe are resolved, saying why.
+    const ended = await until('crash-loop ended', () =>
+      events.find((e) => e.type === 'crash-loop-ended' && e.service === 'crash'),
+    );
+    expect(ended.message).toMatch(/was removed while crash-looping/);
+    expect(events.find((e) => e.type === 'probe-removed' && e.service === 'crash')).toMatchObject({
+      data: { alert: { key: `probe:${stack}/crash/container`, status: 'resolved' } },
+    });
   });
 });
