@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { type Auth, createAuth } from '../access/auth.js';
 import { AlertService } from '../alerts/service.js';
 import { preDeployBackups } from '../backup/pre-deploy.js';
-import { BackupScheduler } from '../backup/scheduler.js';
 import { BackupService } from '../backup/service.js';
 import type { Clock } from '../clock.js';
 import type { WorkspaceLoad } from '../compose/stack.js';
@@ -14,10 +13,8 @@ import type { AlertSettings } from '../config/alert-resolve.js';
 import type { BackupSettings } from '../config/backup-settings.js';
 import { withStackLock } from '../deploy/lock.js';
 import { StackService } from '../deploy/service.js';
-import { watchContainerEvents } from '../events/container-watcher.js';
 import { EventHub } from '../events/hub.js';
 import { HealthService } from '../health/service.js';
-import { Scheduler } from '../jobs/scheduler.js';
 import { JobService } from '../jobs/service.js';
 import { JobSummaries } from '../jobs/summary.js';
 import type { Loggers } from '../log/index.js';
@@ -28,6 +25,7 @@ import { recordOperation } from '../metrics/operations.js';
 import { type AppMetrics, createMetrics } from '../metrics/registry.js';
 import { OperationRunner } from '../operations/runner.js';
 import { openStore, processIsAlive, type Store } from '../store/index.js';
+import { registerBackground } from './background.js';
 import { type EngineConnection, engineConnection } from './engine-connection.js';
 import { Lifecycle } from './lifecycle.js';
 import { builtinXBerthRegistry } from './registry.js';
@@ -233,106 +231,20 @@ export function createBerth(options: BerthOptions): Berth {
       }
     },
   });
-  // Alerts start before anything publishes and drain after the producers, so their last events
-  // are still routed. `handle` only writes rows and wakes the channel lanes: it never waits on one.
-  let stopAlerts: (() => void) | undefined;
-  lifecycle.register({
-    name: 'alerts',
-    start: () => {
-      stopAlerts = events().subscribe((e) => alerts().handle(e));
-      alerts().start();
-    },
-    drain: (graceMs) => alerts().drain(graceMs),
-    close: () => stopAlerts?.(),
-  });
-  const watching = new AbortController();
-  let watcher: Promise<void> | undefined;
-  lifecycle.register({
-    name: 'container-events',
-    start: () => {
-      watcher = watchContainerEvents({
-        engine,
-        events: events(),
-        // Only this server's stacks: another Berth's containers on the same engine are not its events.
-        accept: async (stack) =>
-          store().deployments.recorded(stack) ||
-          ((await workspace().catch(() => undefined))?.workspace?.stacks.some((s) => s.name === stack) ??
-            false),
-        signal: watching.signal,
-        logger: log,
-      });
-    },
-    close: async () => {
-      watching.abort();
-      await watcher;
-    },
-  });
   const jobSummaries = once(() => new JobSummaries({ store, clock, jobs: jobs() }));
-  let scheduler: Scheduler | undefined;
-  lifecycle.register({
-    name: 'scheduler',
-    start: () => {
-      scheduler = new Scheduler({ jobs: jobs(), engine, store, clock, events, logger: loggers.for('jobs') });
-      scheduler.start();
-    },
-    drain: (graceMs) => scheduler?.drain(graceMs),
-  });
-  let backupScheduler: BackupScheduler | undefined;
-  lifecycle.register({
-    name: 'backups',
-    // What a stopped Berth left (running records, partial files, scratch containers) goes first.
-    // Cleaning up needs the engine, which may be down: it goes on in the background, and backups
-    // wait for it (a partial being cleaned must not be a new backup's).
-    start: () => {
-      const recovered = backups()
-        .recover()
-        .catch((error: unknown) =>
-          loggers.for('backup').warn({ err: error }, 'could not clean up after a previous process'),
-        );
-      // The gauges start from what the store knows: a restart does not blank them until the next drill.
-      void backups()
-        .entries()
-        .then((entries) => {
-          for (const e of entries) {
-            const drilled = backups()
-              .list(e.stack, { service: e.service })
-              .filter((b) => b.drill.status === 'passed' || b.drill.status === 'failed');
-            const good = drilled.find((b) => b.drill.status === 'passed');
-            if (good) recordBackup(metrics)(good);
-            if (drilled[0]) recordBackup(metrics)(drilled[0]);
-          }
-        })
-        .catch(() => undefined);
-      backupScheduler = new BackupScheduler({
-        backups: backups(),
-        store,
-        clock,
-        events,
-        logger: loggers.for('backup'),
-      });
-      void recovered.then(() => backupScheduler?.start());
-    },
-    drain: (graceMs) => backupScheduler?.drain(graceMs),
-  });
-  let healthStarted = false;
-  lifecycle.register({
-    name: 'health',
-    // Probes and the container watch run in `berth serve`; the CLI in-process only reads.
-    start: () => {
-      health().start();
-      healthStarted = true;
-    },
-    drain: (graceMs) => (healthStarted ? health().drain(graceMs) : undefined),
-  });
-  let prune: NodeJS.Timeout | undefined;
-  lifecycle.register({
-    name: 'auth-prune',
-    // Sessions and throttling records that expired are pruned hourly; the timer never keeps the process alive.
-    start: () => {
-      prune = setInterval(() => auth().prune(), 3_600_000);
-      prune.unref();
-    },
-    drain: () => clearInterval(prune),
+  registerBackground(lifecycle, {
+    engine,
+    store,
+    clock,
+    events,
+    loggers,
+    metrics,
+    workspace,
+    jobs,
+    backups,
+    health,
+    alerts,
+    auth,
   });
 
   return {

@@ -6,6 +6,7 @@ import type { EventPublisher } from '../events/hub.js';
 import type { FinishRunInput, Store } from '../store/index.js';
 import { budgetPeriod, consumedBy, remaining, withRemaining } from './budget.js';
 import { type JobEntry, jobEntries, keyText } from './catalog.js';
+import { type DeployGate, deployGate, waitedText } from './deploy-gate.js';
 import { JobError } from './errors.js';
 import { type AttemptResult, runAttempt } from './execute.js';
 import { OutputTail } from './output.js';
@@ -13,7 +14,8 @@ import { OverlapGuard } from './overlap.js';
 import { attemptTarget } from './target.js';
 import { verdict } from './verdict.js';
 
-export type JobStores = Pick<Store, 'jobRuns' | 'jobState' | 'jobBudget'>;
+/** `locks`: a run waits while a deploy (anything holding the stack's lock) changes its stack. */
+export type JobStores = Pick<Store, 'jobRuns' | 'jobState' | 'jobBudget' | 'locks'>;
 
 export interface JobServiceDeps {
   readonly engine: () => Promise<Engine>;
@@ -80,8 +82,20 @@ export class JobService {
     return this.overlap.isRunning(keyText(key));
   }
 
-  /** Refuses a manual run that overlap `skip` would skip anyway: a person gets a clear answer. */
+  /**
+   * Refuses a manual run while a deploy changes its stack (a scheduled one waits instead), or one
+   * that overlap `skip` would skip anyway: a person gets a clear answer at once.
+   */
   checkManual(entry: JobEntry): void {
+    const busy = this.stackBusy(entry.key.stack);
+    if (busy) {
+      const which = busy.deploymentId === undefined ? '' : ` (deployment ${busy.deploymentId})`;
+      throw new JobError(
+        'JOB_STACK_BUSY',
+        `${keyText(entry.key)} cannot run now: a deploy of ${entry.key.stack} is in progress${which}`,
+        `run it again once the deploy (or restart, down, restore) of ${entry.key.stack} has finished; scheduled runs wait for it by themselves`,
+      );
+    }
     if (entry.definition.overlap === 'skip' && this.isRunning(entry.key)) {
       throw new JobError(
         'JOB_RUNNING',
@@ -114,11 +128,11 @@ export class JobService {
     }
   }
 
-  private skip(entry: JobEntry, request: RunRequest, reason: string): JobRun {
+  private skip(entry: JobEntry, request: RunRequest, reason: string, attempt = 1): JobRun {
     const run = this.deps.store().jobRuns.record({
       ...entry.key,
       trigger: request.trigger,
-      attempt: 1,
+      attempt,
       ...(request.scheduledAt ? { scheduledAt: request.scheduledAt } : {}),
       status: 'skipped',
       reason,
@@ -134,6 +148,13 @@ export class JobService {
     for (let attempt = 1; attempt <= definition.retries.count + 1; attempt++) {
       // A run let through after a queue, or a retry, must not start once Berth is stopping.
       if (signal.aborted) return last ?? this.skip(entry, request, 'Berth is stopping');
+      // Not into a container a deploy is replacing: wait for the stack's lock, bounded.
+      const gate = await this.waitForStack(entry, signal);
+      if (gate.action === 'skip') {
+        const skipped = this.skip(entry, request, gate.reason, attempt);
+        if (last === undefined) return skipped;
+        break;
+      }
       const budget = this.budgetLeft(entry);
       if (budget && budget.left === 0) {
         return this.skip(
@@ -142,7 +163,7 @@ export class JobService {
           `budget spent: ${budget.consumed} of ${budget.limit} this ${definition.budget?.per} (resets at ${budget.period.end.toISOString()})`,
         );
       }
-      last = await this.attempt(entry, request, attempt, budget, signal);
+      last = await this.attempt(entry, request, attempt, budget, signal, gate.note);
       if (last.status === 'succeeded' || last.status === 'interrupted') break;
       if (attempt <= definition.retries.count) {
         const wait = definition.retries.backoffMs * 2 ** (attempt - 1);
@@ -165,6 +186,43 @@ export class JobService {
     return last;
   }
 
+  /**
+   * Waits, on the injected clock, while something holds the lock of the job's stack (a deploy,
+   * restart, down or restore: the container may be going away), as `deployGate` says: a poll at a
+   * time, up to the job's timeout or 30 min. Shutdown (`signal`) ends the wait as a skip.
+   */
+  private async waitForStack(
+    entry: JobEntry,
+    signal: AbortSignal,
+  ): Promise<Exclude<DeployGate, { action: 'wait' }>> {
+    const { stack } = entry.key;
+    const since = this.deps.clock.now();
+    for (let now = since; ; now = this.deps.clock.now()) {
+      const gate = deployGate({
+        stack,
+        busy: this.stackBusy(stack),
+        since,
+        now,
+        timeoutMs: entry.definition.timeoutMs,
+      });
+      if (gate.action !== 'wait') return gate;
+      try {
+        await this.deps.clock.sleep(gate.ms, signal);
+      } catch {
+        const waited = this.deps.clock.now().getTime() - since.getTime();
+        return {
+          action: 'skip',
+          reason: `Berth is stopping (the run waited ${waitedText(waited)} for the deploy of ${stack})`,
+        };
+      }
+    }
+  }
+
+  /** The live holder of a stack's lock; a lock that cannot be read holds nothing up (logged). */
+  private stackBusy(stack: string) {
+    return this.quietly('read the lock of a stack', () => this.deps.store().locks.liveHolder(stack));
+  }
+
   private budgetLeft(entry: JobEntry) {
     const budget = entry.definition.budget;
     if (!budget) return undefined;
@@ -179,6 +237,8 @@ export class JobService {
     attempt: number,
     budget: ReturnType<JobService['budgetLeft']>,
     signal: AbortSignal,
+    /** Said in the record when the run waited for a deploy first. */
+    waited?: string,
   ): Promise<JobRun> {
     const { key, definition } = entry;
     const store = this.deps.store();
@@ -191,7 +251,7 @@ export class JobService {
     this.publish(
       entry,
       'started',
-      `${keyText(key)} started (run ${started.id}${attempt > 1 ? `, attempt ${attempt}` : ''})`,
+      `${keyText(key)} started (run ${started.id}${attempt > 1 ? `, attempt ${attempt}` : ''}${waited ? `, ${waited}` : ''})`,
       started,
     );
     // What a budgeted run used is counted on its raw output (a masked or dropped line still counts).
@@ -231,10 +291,13 @@ export class JobService {
       ...(definition.expectOutput !== undefined ? { expect: definition.expectOutput } : {}),
       timeoutMs: definition.timeoutMs,
     });
+    const reason = [outcome.reason ? entry.mask(outcome.reason) : undefined, waited]
+      .filter((part) => part !== undefined)
+      .join('; ');
     const run = this.finish(started, {
       status: outcome.status,
       ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}),
-      ...(outcome.reason ? { reason: entry.mask(outcome.reason) } : {}),
+      ...(reason ? { reason } : {}),
       output: output.text(),
       ...(budget ? { budgetConsumed: consumed } : {}),
     });

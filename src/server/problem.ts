@@ -83,6 +83,7 @@ const OPERATION_STATUS: Readonly<Record<OperationErrorCode, number>> = {
 const JOB_STATUS: Readonly<Record<JobErrorCode, number>> = {
   JOB_NOT_FOUND: 404,
   JOB_RUNNING: 409,
+  JOB_STACK_BUSY: 409,
 };
 
 const HEALTH_STATUS: Readonly<Record<HealthErrorCode, number>> = {

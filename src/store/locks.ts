@@ -44,6 +44,8 @@ export interface LockStore {
   /** Frees the lock. False if nothing was held; STORE_LOCKED if someone else holds it. */
   release(stack: string, token: string): boolean;
   holder(stack: string): LockHolder | undefined;
+  /** The holder while its owner is alive; undefined when the lock is free or its owner is dead (free to take). */
+  liveHolder(stack: string): LockHolder | undefined;
 }
 
 const LockRowSchema = z.object({
@@ -139,6 +141,12 @@ export function createLockStore(
       guard(() => {
         const row = q.get.get(stack);
         return row === undefined ? undefined : toHolder(row);
+      }),
+    liveHolder: (stack) =>
+      guard(() => {
+        const row = q.get.get(stack);
+        const holder = row === undefined ? undefined : toHolder(row);
+        return holder !== undefined && isAlive(holder.owner) ? holder : undefined;
       }),
   };
 }

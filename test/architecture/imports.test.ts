@@ -166,6 +166,7 @@ const PURE = [
   'src/operations/kinds.ts',
   'src/jobs/schedule.ts',
   'src/jobs/budget.ts',
+  'src/jobs/deploy-gate.ts',
   'src/jobs/xberth.ts',
   'src/jobs/oneoff.ts',
   'src/jobs/output.ts',

@@ -1,0 +1,145 @@
+import type { Auth } from '../access/auth.js';
+import type { AlertService } from '../alerts/service.js';
+import { BackupScheduler } from '../backup/scheduler.js';
+import type { BackupService } from '../backup/service.js';
+import type { Clock } from '../clock.js';
+import type { WorkspaceLoad } from '../compose/stack.js';
+import { watchContainerEvents } from '../events/container-watcher.js';
+import type { EventHub } from '../events/hub.js';
+import type { HealthService } from '../health/service.js';
+import { Scheduler } from '../jobs/scheduler.js';
+import type { JobService } from '../jobs/service.js';
+import type { Loggers } from '../log/index.js';
+import { recordBackup } from '../metrics/backups.js';
+import type { AppMetrics } from '../metrics/registry.js';
+import type { Store } from '../store/index.js';
+import type { EngineConnection } from './engine-connection.js';
+import type { Lifecycle } from './lifecycle.js';
+
+/** The parts of a Berth that its background services need (built on first use by createBerth). */
+export interface BackgroundParts {
+  readonly engine: EngineConnection;
+  readonly store: () => Store;
+  readonly clock: Clock;
+  readonly events: () => EventHub;
+  readonly loggers: Loggers;
+  readonly metrics: AppMetrics;
+  readonly workspace: () => Promise<WorkspaceLoad>;
+  readonly jobs: () => JobService;
+  readonly backups: () => BackupService;
+  readonly health: () => HealthService;
+  readonly alerts: () => AlertService;
+  readonly auth: () => Auth;
+}
+
+/**
+ * The services that run without a request, registered in the order they start (and drain in
+ * reverse): alerts first (so they see every event the others publish and drain last), the engine's
+ * container events, the job scheduler, backups, health, and the hourly auth pruning. The store and
+ * the operation runner are registered before these by createBerth.
+ */
+export function registerBackground(lifecycle: Lifecycle, parts: BackgroundParts): void {
+  const { engine, store, clock, events, loggers, metrics, workspace, jobs, backups, health, alerts, auth } =
+    parts;
+  const log = loggers.for('server');
+  // Alerts start before anything publishes and drain after the producers, so their last events
+  // are still routed. `handle` only writes rows and wakes the channel lanes: it never waits on one.
+  let stopAlerts: (() => void) | undefined;
+  lifecycle.register({
+    name: 'alerts',
+    start: () => {
+      stopAlerts = events().subscribe((e) => alerts().handle(e));
+      alerts().start();
+    },
+    drain: (graceMs) => alerts().drain(graceMs),
+    close: () => stopAlerts?.(),
+  });
+  const watching = new AbortController();
+  let watcher: Promise<void> | undefined;
+  lifecycle.register({
+    name: 'container-events',
+    start: () => {
+      watcher = watchContainerEvents({
+        engine,
+        events: events(),
+        // Only this server's stacks: another Berth's containers on the same engine are not its events.
+        accept: async (stack) =>
+          store().deployments.recorded(stack) ||
+          ((await workspace().catch(() => undefined))?.workspace?.stacks.some((s) => s.name === stack) ??
+            false),
+        signal: watching.signal,
+        logger: log,
+      });
+    },
+    close: async () => {
+      watching.abort();
+      await watcher;
+    },
+  });
+  let scheduler: Scheduler | undefined;
+  lifecycle.register({
+    name: 'scheduler',
+    start: () => {
+      scheduler = new Scheduler({ jobs: jobs(), engine, store, clock, events, logger: loggers.for('jobs') });
+      scheduler.start();
+    },
+    drain: (graceMs) => scheduler?.drain(graceMs),
+  });
+  let backupScheduler: BackupScheduler | undefined;
+  lifecycle.register({
+    name: 'backups',
+    // What a stopped Berth left (running records, partial files, scratch containers) goes first.
+    // Cleaning up needs the engine, which may be down: it goes on in the background, and backups
+    // wait for it (a partial being cleaned must not be a new backup's).
+    start: () => {
+      const recovered = backups()
+        .recover()
+        .catch((error: unknown) =>
+          loggers.for('backup').warn({ err: error }, 'could not clean up after a previous process'),
+        );
+      // The gauges start from what the store knows: a restart does not blank them until the next drill.
+      void backups()
+        .entries()
+        .then((entries) => {
+          for (const e of entries) {
+            const drilled = backups()
+              .list(e.stack, { service: e.service })
+              .filter((b) => b.drill.status === 'passed' || b.drill.status === 'failed');
+            const good = drilled.find((b) => b.drill.status === 'passed');
+            if (good) recordBackup(metrics)(good);
+            if (drilled[0]) recordBackup(metrics)(drilled[0]);
+          }
+        })
+        .catch(() => undefined);
+      backupScheduler = new BackupScheduler({
+        backups: backups(),
+        store,
+        clock,
+        events,
+        logger: loggers.for('backup'),
+      });
+      void recovered.then(() => backupScheduler?.start());
+    },
+    drain: (graceMs) => backupScheduler?.drain(graceMs),
+  });
+  let healthStarted = false;
+  lifecycle.register({
+    name: 'health',
+    // Probes and the container watch run in `berth serve`; the CLI in-process only reads.
+    start: () => {
+      health().start();
+      healthStarted = true;
+    },
+    drain: (graceMs) => (healthStarted ? health().drain(graceMs) : undefined),
+  });
+  let prune: NodeJS.Timeout | undefined;
+  lifecycle.register({
+    name: 'auth-prune',
+    // Sessions and throttling records that expired are pruned hourly; the timer never keeps the process alive.
+    start: () => {
+      prune = setInterval(() => auth().prune(), 3_600_000);
+      prune.unref();
+    },
+    drain: () => clearInterval(prune),
+  });
+}
