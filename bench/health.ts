@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { connectEngine } from '../src/engine/index.js';
 import { BerthLabel, type Engine } from '../src/engine/model.js';
+import { apiToken } from './lib/api-token.js';
 import { parseArgs, positiveInt } from './lib/args.js';
 import { buildBerth, type CompiledBerth } from './lib/build.js';
 import { removeLabelled } from './lib/engine.js';
@@ -18,7 +19,6 @@ import { histogramDelta, histogramOf, parseHistogram, samples, total } from './l
 import { type PeerProcess, startPeer } from './lib/health-peer.js';
 import { type HealthMeasure, healthReport } from './lib/health-report.js';
 import {
-  adminToken,
   composeFile,
   deployLocal,
   PROBE_TIMEOUT_MS,
@@ -123,7 +123,8 @@ export async function run(args: readonly string[], ctx: BenchContext): Promise<n
     const started = performance.now();
     const berthStartup = procMemory(server.pid);
     log(`berth serve pid ${server.pid} at ${server.url}; waiting for every probe to be watched…`);
-    const token = await adminToken(server.url, dirs.state);
+    // GET /metrics needs admin.
+    const token = await apiToken(server.url, dirs.state, 'admin');
     await waitWatched(server.url, token, stack, o.probes, 2 * o.intervalS * 1000 + 60_000);
     const watchedMs = performance.now() - started;
     const intervalMs = o.intervalS * 1000;

@@ -28,8 +28,12 @@ export async function call(
   return { json: JSON.parse(text) as Record<string, unknown>, headers: response.headers };
 }
 
-/** First-start setup, a session, then a viewer API token: the documented way, over HTTP. */
-export async function apiToken(base: string, stateDir: string): Promise<string> {
+/** First-start setup, a session, then an API token of `role` (default viewer): the documented way, over HTTP. */
+export async function apiToken(
+  base: string,
+  stateDir: string,
+  role: 'viewer' | 'operator' | 'admin' = 'viewer',
+): Promise<string> {
   const setupToken = readFileSync(join(stateDir, 'setup-token'), 'utf8').trim();
   const credentials = { username: 'bench', password: randomBytes(24).toString('base64url') };
   await call(`${base}/api/v1/setup`, { method: 'POST', body: { token: setupToken, ...credentials } }, 201);
@@ -43,7 +47,7 @@ export async function apiToken(base: string, stateDir: string): Promise<string> 
     {
       method: 'POST',
       headers: { cookie, [CSRF_HEADER]: csrf },
-      body: { name: 'bench', role: 'viewer', expiresInDays: 1 },
+      body: { name: `bench-${role}`, role, expiresInDays: 1 },
     },
     201,
   );

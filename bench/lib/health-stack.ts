@@ -1,13 +1,9 @@
 // The stack the health benchmark deploys and the calls it makes to `berth serve`: one sleeping
 // busybox service carrying N http probes in `x-berth.probes`, deployed by the CLI in-process,
-// then an admin API token (GET /metrics is admin only) and the waits on the server's view.
-import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// then the waits on the server's view (the admin token comes from api-token.ts).
 import { setTimeout as delay } from 'node:timers/promises';
-import { CSRF_HEADER, SESSION_COOKIE } from '../../src/api/http.js';
 import { firstOffset } from '../../src/health/monitor/catalog.js';
-import { call, cookieFrom } from './api-token.js';
+import { call } from './api-token.js';
 import { timeProcess } from './proc.js';
 
 export const SERVICE = 'target';
@@ -63,29 +59,6 @@ export async function deployLocal(
     );
   }
   return run.ms;
-}
-
-/** First-start setup, a session, then an API token capped at admin (GET /metrics needs it). */
-export async function adminToken(base: string, stateDir: string): Promise<string> {
-  const setupToken = readFileSync(join(stateDir, 'setup-token'), 'utf8').trim();
-  const credentials = { username: 'bench', password: randomBytes(24).toString('base64url') };
-  await call(`${base}/api/v1/setup`, { method: 'POST', body: { token: setupToken, ...credentials } }, 201);
-  const login = await call(`${base}/api/v1/login`, { method: 'POST', body: credentials }, 200);
-  const cookie = cookieFrom(login.headers.getSetCookie(), SESSION_COOKIE);
-  const csrf = login.json.csrfToken;
-  if (cookie === undefined || typeof csrf !== 'string')
-    throw new Error('login: no session cookie or csrfToken');
-  const created = await call(
-    `${base}/api/v1/tokens`,
-    {
-      method: 'POST',
-      headers: { cookie, [CSRF_HEADER]: csrf },
-      body: { name: 'bench-health', role: 'admin', expiresInDays: 1 },
-    },
-    201,
-  );
-  if (typeof created.json.token !== 'string') throw new Error('POST /api/v1/tokens: no token in the reply');
-  return created.json.token;
 }
 
 /** GET /metrics as text. */

@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import {
   ALERT_SEVERITIES,
   type AlertSection,
@@ -6,6 +5,7 @@ import {
   DEFAULT_REMIND_MS,
   DEFAULT_TIMEOUT_MS,
 } from './alert-settings.js';
+import { resolveCredential } from './credential-ref.js';
 
 // The `alerts:` section as Berth uses it: credentials resolved, defaults applied (see alert-settings.ts).
 
@@ -81,18 +81,8 @@ export function resolveAlertSection(
   env: Readonly<Record<string, string | undefined>>,
 ): { settings: AlertSettings; problems: Array<{ message: string; hint: string }> } {
   const problems: Array<{ message: string; hint: string }> = [];
-  const secret = (ref: string | Ref, where: string): AlertSecret => {
-    if (typeof ref === 'string') return ref;
-    if ('file' in ref) return { file: resolve(fileDir, ref.file) };
-    const value = env[ref.env];
-    if (value === undefined || value === '') {
-      problems.push({
-        message: `${where} names the variable ${ref.env}, which is not set`,
-        hint: `set ${ref.env} in the environment of berth`,
-      });
-    }
-    return value ?? '';
-  };
+  const secret = (ref: string | Ref, where: string): AlertSecret =>
+    typeof ref === 'string' ? ref : resolveCredential(ref, where, { fileDir, env, problems });
   const channels: Record<string, AlertChannel> = {};
   for (const [name, c] of Object.entries(section.channels)) {
     const at = `alerts.channels.${name}`;

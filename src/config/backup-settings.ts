@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { resolveCredential } from './credential-ref.js';
 
 /**
  * Where backups go and how they are encrypted: the `backup:` section of the config file, read by
@@ -145,18 +146,8 @@ export function resolveBackupSection(
   env: Readonly<Record<string, string | undefined>>,
 ): { settings: BackupSettings; problems: Array<{ message: string; hint: string }> } {
   const problems: Array<{ message: string; hint: string }> = [];
-  const secret = (ref: CredentialRef | undefined, where: string) => {
-    if (ref === undefined) return undefined;
-    if ('file' in ref) return { file: resolve(fileDir, ref.file) };
-    const value = env[ref.env];
-    if (value === undefined || value === '') {
-      problems.push({
-        message: `${where} names the variable ${ref.env}, which is not set`,
-        hint: `set ${ref.env} in the environment of berth`,
-      });
-    }
-    return value ?? '';
-  };
+  const secret = (ref: CredentialRef | undefined, where: string) =>
+    ref === undefined ? undefined : resolveCredential(ref, where, { fileDir, env, problems });
   const stores: Record<string, StoreSettings> = {};
   for (const [name, store] of Object.entries(section.stores)) {
     if (store.type === 'dir') {

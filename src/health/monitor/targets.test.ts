@@ -1,27 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { containerInfo } from '../../../test/support/health-fixtures.js';
 import type { ContainerInfo } from '../../engine/model.js';
 import { envRecord, portAddress } from './targets.js';
 
-const info = (o: Partial<ContainerInfo>): ContainerInfo => ({
-  id: 'c1',
-  name: 'shop-web-1',
-  image: 'i',
-  imageId: 'sha',
-  labels: {},
-  state: 'running',
-  exitCode: 0,
-  startedAt: null,
-  finishedAt: null,
-  restartCount: 0,
-  ports: [],
-  networks: {},
-  networkMode: 'bridge',
-  mounts: [],
-  env: [],
-  tty: false,
-  createdAt: '',
-  ...o,
-});
+const info = (o: Partial<ContainerInfo>): ContainerInfo =>
+  containerInfo({ name: 'shop-web-1', labels: {}, ...o });
 
 describe('portAddress', () => {
   it('prefers a port published on this machine, at loopback', () => {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamEvent } from '../../../src/api/events.js';
 import type { LoadedStack } from '../../../src/compose/stack.js';
 import { containerLabels } from '../../../src/engine/model.js';
+import { SPEC_DEFAULTS } from '../../../src/engine/spec-defaults.js';
 import { watchContainerEvents } from '../../../src/events/container-watcher.js';
 import { EventHub } from '../../../src/events/hub.js';
 import { HealthService } from '../../../src/health/service.js';
@@ -167,22 +168,9 @@ describe('health monitor on the real engine', () => {
       name: `${stack}-crash-1`,
       image: BUSYBOX,
       command: ['sh', '-c', 'echo crashing; exit 3'],
-      env: {},
+      ...SPEC_DEFAULTS,
       labels: containerLabels({ stack, service: 'crash', replica: 1, configHash: 'x', role: 'current' }),
-      ports: [],
-      mounts: [],
-      tmpfs: {},
       restartPolicy: { name: 'always' },
-      capAdd: [],
-      capDrop: [],
-      readOnly: false,
-      privileged: false,
-      securityOpt: [],
-      ulimits: [],
-      extraHosts: [],
-      dns: [],
-      dnsSearch: [],
-      sysctls: {},
       networks: [],
       networkMode: 'none',
     });
