@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtinXBerthRegistry } from '../src/app/registry.js';
 import { loadWorkspace } from '../src/compose/stack.js';
+import { apiFigures } from './api.js';
+import { shebangNodeArgs, startPeer } from './lib/api-peer.js';
 import { cookieFrom } from './lib/api-token.js';
 import { ENTRY_SOURCE, PACKAGE_JSON, tscErrors } from './lib/build.js';
 import { dueBy, pacedLoad, timerDelay } from './lib/pace.js';
@@ -145,6 +147,64 @@ describe('benchWorkspace', () => {
       expect(services.reduce((a, b) => a + b, 0)).toBe(50);
     } finally {
       rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('api bench', () => {
+  it("reads the node flags of bin/berth.js's shebang", () => {
+    expect(shebangNodeArgs('#!/usr/bin/env -S node --max-semi-space-size=2\n// x')).toEqual([
+      '--max-semi-space-size=2',
+    ]);
+    expect(shebangNodeArgs('#!/usr/bin/env -S node --a=1 --b\n')).toEqual(['--a=1', '--b']);
+    expect(shebangNodeArgs('#!/usr/bin/env node\n')).toEqual([]);
+    expect(shebangNodeArgs('// no shebang\n')).toEqual([]);
+  });
+
+  it('puts each figure beside its goal, with the peer and Berth above it', () => {
+    const load = (rate: number, cpu: number, p99: number) => ({
+      rate,
+      cpuMsPerResponse: cpu,
+      lagP99: 0.1,
+      stats: { p50: 1, p90: 2, p99, max: 9, rate, ok: 100, failed: 0 },
+    });
+    const figures = apiFigures(
+      { idleKiB: 70_000, afterKiB: 110_000, loads: [load(500, 0.2, 3), load(2000, 0.09, 6)] },
+      { idleKiB: 50_000, afterKiB: 51_000, loads: [load(500, 0.125, 1), load(2000, 0.05, 2)] },
+    );
+    const get = (name: string) => figures.find((f) => f.figure === name);
+    expect(get('GET /api/v1/stacks at 500 req/s: server CPU per response')).toMatchObject({
+      value: '0.200 ms',
+      goal: '< 0.1 ms',
+      met: false,
+    });
+    expect(
+      get("GET /api/v1/stacks at 500 req/s: Berth's own CPU per response (above the peer)"),
+    ).toMatchObject({
+      value: '0.075 ms',
+      met: true,
+    });
+    expect(get('GET /api/v1/stacks at 500 req/s: CPU per response vs the peer')?.value).toBe('1.60x');
+    expect(get('GET /api/v1/stacks at 2000 req/s: p99 latency')).toMatchObject({ met: false });
+    expect(get('RSS idle (restarted after setup, one request, 5 s)')).toMatchObject({
+      value: '71.7 MB',
+      met: true,
+    });
+    expect(get('RSS after the loads')).toMatchObject({ value: '112.6 MB', met: false });
+  });
+
+  it('runs a peer that answers the given body', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'berth-bench-peer-'));
+    const file = join(dir, 'body.json');
+    writeFileSync(file, '{"items":[]}');
+    const peer = await startPeer(file, []);
+    try {
+      const response = await fetch(`${peer.url}/anything`);
+      expect(response.headers.get('content-type')).toBe('application/json');
+      expect(await response.text()).toBe('{"items":[]}');
+    } finally {
+      await peer.stop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

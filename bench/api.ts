@@ -1,146 +1,123 @@
-// API benchmark: real `berth serve` processes (by default a fresh compiled build, as `npm run build`
-// ships it) managing a workspace of 20 stacks, each loaded with GET /api/v1/stacks at a fixed rate
-// (viewer API token) twice, by autocannon and by a steady pacer, and their resident memory (VmRSS)
-// idle and after the load. Two servers run one after the other: node's default flags, and a smaller
-// young generation. It measures and prints; it never asserts.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// API benchmark: a real `berth serve` process (by default a fresh compiled build, as `npm run build`
+// ships it, with the node flags of bin/berth.js) managing a workspace of 20 stacks, loaded with
+// GET /api/v1/stacks (viewer API token) at a steady 500 and 2,000 req/s; beside it a peer, a bare
+// node:http server answering the same body. Figures: server CPU per response (its /proc CPU time over
+// a steady window / responses), p99 latency, resident memory idle (restarted after setup, so no
+// login ran) and after the load. It measures and prints; it never asserts.
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import autocannon from 'autocannon';
+import { type PeerProcess, shippedNodeArgs, startPeer } from './lib/api-peer.js';
 import { apiToken, call } from './lib/api-token.js';
 import { parseArgs, positiveInt } from './lib/args.js';
 import { buildBerth, type CompiledBerth } from './lib/build.js';
 import { pacedLoad } from './lib/pace.js';
-import { type ProcMemory, procCpuMs, procMemory, type ServeProcess, startServe } from './lib/serve.js';
+import { type BenchFigure, writeResults } from './lib/results.js';
+import { procCpuMs, procMemory, type ServeProcess, startServe } from './lib/serve.js';
 import { type LoadStats, loadStats, percentile } from './lib/stats.js';
 import { formatTable } from './lib/table.js';
 import type { BenchContext } from './lib/types.js';
 import { writeBenchWorkspace } from './lib/workspace.js';
 
-const USAGE = `usage: npm run bench -- api [--duration S] [--rate N] [--connections N] [--from-sources] [--cpu-prof DIR]
-  --duration S     seconds of each load, per server (default 15)
-  --rate N         requests per second over all connections (default 500)
+const USAGE = `usage: npm run bench -- api [--duration S] [--connections N] [--node-flags "F"] [--from-sources] [--cpu-prof DIR]
+  --duration S     seconds of each steady load (default 10)
   --connections N  keep-alive connections (default 10)
+  --node-flags F   node flags for the server and the peer instead of bin/berth.js's (e.g. "" for none)
   --from-sources   run node bin/berth.js (dist/ when built, else src through tsx) instead of
                    compiling the checkout into a temp folder with tsc -p tsconfig.build.json
-  --cpu-prof DIR   run the servers with node --cpu-prof and write their profiles to DIR (slows them down)
-Two servers, one after the other: node's defaults, then node --max-semi-space-size=1. Each gets,
-after 5 s idle, a 2 s steady warm-up, autocannon's overallRate load, then a steady load (one
-request every 1000/rate ms, bench/lib/pace.ts).
-Each server runs with its own state, workspace (20 stacks) and HOME in a temp folder, removed after.`;
+  --cpu-prof DIR   run the server with node --cpu-prof and write its profile to DIR (slows it down)
+The server runs with the node flags of bin/berth.js's shebang. It is set up (admin, viewer token),
+restarted, asked once, left idle ${5} s (idle RSS), warmed up, then loaded at a steady 500 and 2,000 req/s
+(one request every 1000/rate ms, bench/lib/pace.ts). The peer gets the same loads.
+State, workspace (20 stacks) and HOME live in a temp folder, removed after.`;
 
 const STACKS = 20;
 const IDLE_MS = 5_000;
 const WARMUP_S = 2;
-const GOAL_P99_MS = 10;
-const GOAL_RSS_MB = 100;
-
-/** The servers measured in one run: node flags added to every one (e.g. --cpu-prof) come first. */
-export const VARIANTS: readonly { name: string; nodeArgs: readonly string[] }[] = [
-  { name: 'node defaults', nodeArgs: [] },
-  { name: '--max-semi-space-size=1', nodeArgs: ['--max-semi-space-size=1'] },
-];
+export const RATES = [500, 2_000] as const;
+export const GOALS = { cpuMs: 0.1, p99Ms: 5, idleMB: 80, loadedMB: 100 } as const;
 
 const toMB = (kib: number): number => (kib * 1024) / 1e6;
-const mb = (kib: number): string => `${toMB(kib).toFixed(1)} MB`;
-const ms = (value: number): string => (Number.isFinite(value) ? `${value.toFixed(2)} ms` : '-');
-const verdict = (ok: boolean): string => (ok ? 'met' : 'MISSED');
+const ms = (value: number, digits = 2): string =>
+  Number.isFinite(value) ? `${value.toFixed(digits)} ms` : '-';
 
-interface Options {
-  duration: number;
+interface RateResult {
   rate: number;
-  connections: number;
-}
-
-/** autocannon at overallRate; latencies are its own per-2xx response times, uncorrected. */
-function cannon(url: string, headers: Record<string, string>, o: Options): Promise<LoadStats> {
-  return new Promise<LoadStats>((resolve, reject) => {
-    const latencies: number[] = [];
-    const options: autocannon.Options = {
-      url,
-      headers,
-      overallRate: o.rate,
-      duration: o.duration,
-      connections: o.connections,
-    };
-    const instance = autocannon(options, (error: unknown, r: autocannon.Result) => {
-      if (error) {
-        reject(error instanceof Error ? error : new Error(String(error)));
-        return;
-      }
-      const rate = r.duration > 0 ? r.requests.total / r.duration : Number.NaN;
-      resolve(
-        loadStats(
-          latencies.sort((a, b) => a - b),
-          rate,
-          r.non2xx + r.errors,
-        ),
-      );
-    });
-    instance.on('response', (_client, status, _bytes, time) => {
-      if (status >= 200 && status < 300) latencies.push(time);
-    });
-  });
+  stats: LoadStats;
+  cpuMsPerResponse: number;
+  lagP99: number;
 }
 
 interface Measured {
-  name: string;
-  startup: ProcMemory;
-  idle: ProcMemory;
-  after: ProcMemory;
-  burst: LoadStats;
-  steady: LoadStats;
-  /** The pacer's own lateness, p99 of (send time - due time). */
-  lagP99: number;
-  cpuMsPerResponse: number;
-  services: number;
+  idleKiB: number;
+  afterKiB: number;
+  loads: RateResult[];
 }
 
-/** How the servers are started: a temp compiled build, or the checkout's bin/berth.js. */
-interface Launch {
-  entry?: string;
-  describe: string;
+/** A steady load at each rate, with the server's CPU time over it (its own process, from /proc). */
+async function steadyLoads(pid: number, url: string, headers: Record<string, string>, o: Options) {
+  await pacedLoad({ url, headers, rate: RATES[0], durationS: WARMUP_S, sockets: o.connections });
+  const loads: RateResult[] = [];
+  for (const rate of RATES) {
+    const before = procCpuMs(pid);
+    const paced = await pacedLoad({ url, headers, rate, durationS: o.duration, sockets: o.connections });
+    const cpuMs = procCpuMs(pid) - before;
+    loads.push({
+      rate,
+      stats: loadStats(paced.latencies, paced.sendRate, paced.non2xx + paced.errors),
+      cpuMsPerResponse: cpuMs / paced.sent,
+      lagP99: percentile(paced.lags, 99),
+    });
+  }
+  return loads;
+}
+
+interface Options {
+  duration: number;
+  connections: number;
 }
 
 export async function run(args: readonly string[], ctx: BenchContext): Promise<number> {
   const parsed = parseArgs(args, {
     flags: ['--help', '--from-sources'],
-    values: ['--duration', '--rate', '--connections', '--cpu-prof'],
+    values: ['--duration', '--connections', '--cpu-prof', '--node-flags'],
   });
-  const duration = positiveInt(parsed.values.get('--duration'), 15);
-  const rate = positiveInt(parsed.values.get('--rate'), 500);
+  const duration = positiveInt(parsed.values.get('--duration'), 10);
   const connections = positiveInt(parsed.values.get('--connections'), 10);
   if (parsed.flags.has('--help')) {
     ctx.out(USAGE);
     return 0;
   }
-  if (parsed.unknown.length > 0 || parsed.positional.length > 0 || !duration || !rate || !connections) {
+  if (parsed.unknown.length > 0 || parsed.positional.length > 0 || !duration || !connections) {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
   if (!existsSync('/proc/self/status')) {
-    process.stderr.write('bench api: reads memory from /proc/<pid>/status, which needs Linux\n');
+    process.stderr.write('bench api: reads memory and CPU from /proc/<pid>, which needs Linux\n');
     return 1;
   }
+  const o = { duration, connections };
   const cpuProf = parsed.values.get('--cpu-prof');
-  const profArgs = cpuProf === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`];
+  const flags = parsed.values.get('--node-flags');
+  const nodeArgs =
+    flags === undefined
+      ? shippedNodeArgs(join(ctx.repoRoot, 'bin', 'berth.js'))
+      : flags.split(/\s+/).filter(Boolean);
   const root = mkdtempSync(join(tmpdir(), 'berth-bench-api-'));
   let build: CompiledBerth | undefined;
   let server: ServeProcess | undefined;
+  let peer: PeerProcess | undefined;
   try {
-    let launch: Launch;
+    let entry: string | undefined;
+    let describe: string;
     if (parsed.flags.has('--from-sources')) {
       const built = existsSync(join(ctx.repoRoot, 'dist', 'cli', 'main.js'));
-      launch = {
-        describe: `node bin/berth.js serve, ${built ? 'from dist/' : 'from src via tsx (RSS includes the tsx loader)'}`,
-      };
+      describe = `node bin/berth.js serve, ${built ? 'from dist/' : 'from src via tsx (RSS includes the tsx loader)'}`;
     } else {
       build = await buildBerth(ctx.repoRoot);
-      launch = {
-        entry: build.entry,
-        describe: `node ${build.entry} serve, compiled by tsc -p tsconfig.build.json in ${(build.ms / 1000).toFixed(1)} s (what npm run build ships)`,
-      };
+      entry = build.entry;
+      describe = `node ${build.entry} serve, compiled by tsc -p tsconfig.build.json (what npm run build ships)`;
       if (build.diagnostics.length > 0) {
         ctx.out(
           `note      tsc reported ${build.diagnostics.length} type error(s), JavaScript emitted anyway:`,
@@ -148,16 +125,11 @@ export async function run(args: readonly string[], ctx: BenchContext): Promise<n
         for (const line of build.diagnostics.slice(0, 5)) ctx.out(`            ${line}`);
       }
     }
-    const results: Measured[] = [];
-    for (const [i, variant] of VARIANTS.entries()) {
-      const dirs = {
-        ws: join(root, `${i}`, 'ws'),
-        state: join(root, `${i}`, 'state'),
-        home: join(root, `${i}`, 'home'),
-      };
-      for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
-      writeBenchWorkspace(dirs.ws, STACKS);
-      server = await startServe({
+    const dirs = { ws: join(root, 'ws'), state: join(root, 'state'), home: join(root, 'home') };
+    for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
+    writeBenchWorkspace(dirs.ws, STACKS);
+    const serve = (extra: readonly string[]) =>
+      startServe({
         repoRoot: ctx.repoRoot,
         env: {
           PATH: ctx.env.PATH ?? '/usr/bin:/bin',
@@ -165,15 +137,75 @@ export async function run(args: readonly string[], ctx: BenchContext): Promise<n
           BERTH_STATE_DIR: dirs.state,
           BERTH_WORKSPACE: dirs.ws,
         },
-        ...(launch.entry === undefined ? {} : { entry: launch.entry }),
-        nodeArgs: [...profArgs, ...variant.nodeArgs],
+        ...(entry === undefined ? {} : { entry }),
+        nodeArgs: [...extra, ...nodeArgs],
       });
-      process.stderr.write(`bench api: ${variant.name}: pid ${server.pid}, ${server.url}\n`);
-      results.push(await measure(server, variant.name, dirs, { duration, rate, connections }));
-      await server.stop();
-      server = undefined;
+
+    // Setup and a token (a login: argon2id), then a restart: idle serving has never hashed a password.
+    server = await serve([]);
+    const token = await apiToken(server.url, dirs.state);
+    await server.stop();
+    server = await serve(cpuProf === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`]);
+    process.stderr.write(`bench api: berth serve pid ${server.pid}, ${server.url}\n`);
+    const headers = { authorization: `Bearer ${token}` };
+    const url = `${server.url}/api/v1/stacks`;
+    const first = await call(url, { headers }, 200);
+    const items = Array.isArray(first.json.items) ? (first.json.items as { valid?: unknown }[]) : [];
+    if (items.length !== STACKS || items.some((s) => s.valid !== true)) {
+      throw new Error(
+        `GET /api/v1/stacks lists ${items.length} stacks, not the ${STACKS} valid ones written`,
+      );
     }
-    report(ctx, results, launch, { duration, rate, connections, profiled: cpuProf !== undefined });
+    await delay(IDLE_MS);
+    const idleKiB = procMemory(server.pid).rssKiB;
+    const berthLoads = await steadyLoads(server.pid, url, headers, o);
+    const berth: Measured = { idleKiB, afterKiB: procMemory(server.pid).rssKiB, loads: berthLoads };
+    await server.stop();
+    server = undefined;
+
+    const bodyFile = join(root, 'body.json');
+    writeFileSync(bodyFile, JSON.stringify(first.json));
+    peer = await startPeer(bodyFile, nodeArgs);
+    await call(peer.url, {}, 200);
+    await delay(IDLE_MS);
+    const peerIdle = procMemory(peer.pid).rssKiB;
+    const peerLoads = await steadyLoads(peer.pid, peer.url, {}, o);
+    const bare: Measured = { idleKiB: peerIdle, afterKiB: procMemory(peer.pid).rssKiB, loads: peerLoads };
+    await peer.stop();
+    peer = undefined;
+
+    ctx.out(`workspace ${STACKS} stacks; GET /api/v1/stacks (default page) with a viewer API token`);
+    ctx.out(`server    ${describe}; node ${process.version} ${nodeArgs.join(' ')}`);
+    ctx.out(
+      `peer      a bare node:http server (same flags) answering Berth's body, ${first.json ? JSON.stringify(first.json).length : 0} bytes`,
+    );
+    ctx.out(
+      `load      steady, ${o.duration} s per rate over ${o.connections} keep-alive connections (in this process)`,
+    );
+    if (cpuProf !== undefined)
+      ctx.out('note      the server ran with --cpu-prof: its figures are not comparable');
+    ctx.out('');
+    const figures = apiFigures(berth, bare);
+    ctx.out(
+      formatTable(
+        ['figure', 'value', 'goal', ''],
+        figures.map((f) => [f.figure, f.value, f.goal, f.met === undefined ? '' : f.met ? 'met' : 'MISSED']),
+        ['left', 'right', 'left', 'left'],
+      ),
+    );
+    ctx.out('');
+    for (const l of berth.loads) {
+      ctx.out(
+        `berth ${l.rate} req/s: p50 ${ms(l.stats.p50)}, p90 ${ms(l.stats.p90)}, max ${ms(l.stats.max)}, ${l.stats.rate.toFixed(0)} req/s sent, ${l.stats.failed} failed, pacer lag p99 ${ms(l.lagP99)}`,
+      );
+    }
+    ctx.out(
+      "CPU: utime+stime of the server process (/proc/<pid>/stat, 10 ms ticks) over each steady load / responses; it includes the kernel's socket work, which the peer pays too.",
+    );
+    ctx.out(
+      'Latency: from the request call to the last byte, on a fixed schedule (open loop); RSS: VmRSS, 1 MB = 10^6 bytes.',
+    );
+    ctx.out(`results   ${writeResults(ctx.repoRoot, 'api', figures)}`);
     return 0;
   } catch (error: unknown) {
     process.stderr.write(`bench api: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -181,127 +213,72 @@ export async function run(args: readonly string[], ctx: BenchContext): Promise<n
     return 1;
   } finally {
     await server?.stop();
+    await peer?.stop();
     build?.remove();
     rmSync(root, { recursive: true, force: true });
   }
 }
 
-async function measure(
-  server: ServeProcess,
-  name: string,
-  dirs: { ws: string; state: string },
-  o: Options,
-): Promise<Measured> {
-  const startup = procMemory(server.pid);
-  const token = await apiToken(server.url, dirs.state);
-  const headers = { authorization: `Bearer ${token}` };
-
-  // The warm-up request, and the check that the server sees the whole workspace.
-  const stacksUrl = `${server.url}/api/v1/stacks`;
-  const first = await call(`${stacksUrl}?limit=100`, { headers }, 200);
-  const items = Array.isArray(first.json.items)
-    ? (first.json.items as { valid?: unknown; services?: unknown }[])
-    : [];
-  const valid = items.filter((s) => s.valid === true).length;
-  if (items.length !== STACKS || valid !== STACKS) {
-    throw new Error(
-      `GET /api/v1/stacks?limit=100 lists ${items.length} stacks (${valid} valid), not the ${STACKS} written to ${dirs.ws}`,
+/** Each figure beside its goal: Berth's, the peer's for comparison, and Berth's own share. */
+export function apiFigures(berth: Measured, peer: Measured): BenchFigure[] {
+  const figures: BenchFigure[] = [];
+  const at = (m: Measured, rate: number) => m.loads.find((l) => l.rate === rate);
+  for (const rate of RATES) {
+    const b = at(berth, rate);
+    const p = at(peer, rate);
+    if (!b || !p) continue;
+    const label = `GET /api/v1/stacks at ${rate} req/s`;
+    figures.push(
+      {
+        figure: `${label}: server CPU per response`,
+        value: ms(b.cpuMsPerResponse, 3),
+        goal: `< ${GOALS.cpuMs} ms`,
+        met: b.cpuMsPerResponse < GOALS.cpuMs,
+      },
+      {
+        figure: `${label}: bare node:http peer CPU per response`,
+        value: ms(p.cpuMsPerResponse, 3),
+        goal: '',
+      },
+      {
+        figure: `${label}: Berth's own CPU per response (above the peer)`,
+        value: ms(b.cpuMsPerResponse - p.cpuMsPerResponse, 3),
+        goal: `< ${GOALS.cpuMs} ms`,
+        met: b.cpuMsPerResponse - p.cpuMsPerResponse < GOALS.cpuMs,
+      },
+      {
+        figure: `${label}: CPU per response vs the peer`,
+        value: `${(b.cpuMsPerResponse / p.cpuMsPerResponse).toFixed(2)}x`,
+        goal: '',
+      },
+      {
+        figure: `${label}: p99 latency`,
+        value: ms(b.stats.p99),
+        goal: `< ${GOALS.p99Ms} ms`,
+        met: b.stats.p99 < GOALS.p99Ms && b.stats.failed === 0,
+      },
+      { figure: `${label}: peer p99 latency`, value: ms(p.stats.p99), goal: '' },
     );
   }
-  const services = items.reduce((sum, s) => sum + (typeof s.services === 'number' ? s.services : 0), 0);
-  await delay(IDLE_MS);
-  const idle = procMemory(server.pid);
-
-  // Both measured loads start on a warm server (JIT, caches), whichever comes first.
-  await pacedLoad({ url: stacksUrl, headers, rate: o.rate, durationS: WARMUP_S, sockets: o.connections });
-  const cpuBefore = procCpuMs(server.pid);
-  const burst = await cannon(stacksUrl, headers, o);
-  const paced = await pacedLoad({
-    url: stacksUrl,
-    headers,
-    rate: o.rate,
-    durationS: o.duration,
-    sockets: o.connections,
-  });
-  const cpuMs = procCpuMs(server.pid) - cpuBefore;
-  const after = procMemory(server.pid);
-  const steady = loadStats(paced.latencies, paced.sendRate, paced.non2xx + paced.errors);
-  const responses = burst.ok + burst.failed + paced.sent;
-  const lagP99 = percentile(paced.lags, 99);
-  return { name, startup, idle, after, burst, steady, lagP99, cpuMsPerResponse: cpuMs / responses, services };
-}
-
-function report(
-  ctx: BenchContext,
-  results: readonly Measured[],
-  launch: Launch,
-  o: Options & { profiled: boolean },
-): void {
-  const cannonVersion = (
-    JSON.parse(readFileSync(join(ctx.repoRoot, 'node_modules', 'autocannon', 'package.json'), 'utf8')) as {
-      version: string;
-    }
-  ).version;
-  ctx.out(
-    `workspace ${STACKS} stacks, ${results[0]?.services ?? 0} services (berth.yaml catalog), one per server`,
+  const mb = (kib: number) => `${toMB(kib).toFixed(1)} MB`;
+  figures.push(
+    {
+      figure: 'RSS idle (restarted after setup, one request, 5 s)',
+      value: mb(berth.idleKiB),
+      goal: `< ${GOALS.idleMB} MB`,
+      met: toMB(berth.idleKiB) < GOALS.idleMB,
+    },
+    {
+      figure: 'RSS after the loads',
+      value: mb(berth.afterKiB),
+      goal: `< ${GOALS.loadedMB} MB`,
+      met: toMB(berth.afterKiB) < GOALS.loadedMB,
+    },
+    {
+      figure: 'peer RSS idle / after the loads',
+      value: `${mb(peer.idleKiB)} / ${mb(peer.afterKiB)}`,
+      goal: '',
+    },
   );
-  ctx.out(`server    ${launch.describe}; node ${process.version}`);
-  ctx.out(
-    `load      GET /api/v1/stacks, viewer API token: ${o.rate} req/s for ${o.duration} s, twice per server, over ${o.connections} keep-alive connections (in this process)`,
-  );
-  if (o.profiled) ctx.out('note      the servers run with --cpu-prof: latency and memory are not comparable');
-  ctx.out('');
-
-  const row = (label: string, cell: (m: Measured) => string, goal = ''): string[] => [
-    label,
-    ...results.map(cell),
-    goal,
-  ];
-  const p99 = (s: LoadStats) => `${ms(s.p99)} ${verdict(s.p99 < GOAL_P99_MS)}`;
-  const rssGoal = (kib: number) => `${mb(kib)} ${verdict(toMB(kib) < GOAL_RSS_MB)}`;
-  const loadRows = (label: string, pick: (m: Measured) => LoadStats): string[][] => [
-    row(`${label} p50`, (m) => ms(pick(m).p50)),
-    row(`${label} p90`, (m) => ms(pick(m).p90)),
-    row(`${label} p99`, (m) => p99(pick(m)), `< ${GOAL_P99_MS} ms`),
-    row(`${label} max`, (m) => ms(pick(m).max)),
-    row(`${label} rate`, (m) => `${pick(m).rate.toFixed(1)} req/s`, `of ${o.rate} asked`),
-    row(`${label} 2xx / failed`, (m) => `${pick(m).ok} / ${pick(m).failed}`, 'failed: non-2xx, errors'),
-  ];
-  const rows = [
-    row('RSS after startup', (m) => mb(m.startup.rssKiB), 'listening, no request yet'),
-    row(
-      'RSS idle',
-      (m) => rssGoal(m.idle.rssKiB),
-      `< ${GOAL_RSS_MB} MB (setup, token, 1 request, ${IDLE_MS / 1000} s)`,
-    ),
-    ...loadRows('autocannon', (m) => m.burst),
-    ...loadRows('steady', (m) => m.steady),
-    row('steady send lag p99', (m) => ms(m.lagP99), "the pacer's own lateness"),
-    row('RSS after load', (m) => rssGoal(m.after.rssKiB), `< ${GOAL_RSS_MB} MB (warm-up and both loads)`),
-    row('peak RSS before load', (m) => mb(m.idle.hwmKiB), 'VmHWM when idle (setup and login hash: argon2id)'),
-    row('peak RSS after load', (m) => mb(m.after.hwmKiB), 'VmHWM after both loads'),
-    row('server CPU', (m) => ms(m.cpuMsPerResponse), 'per response, both loads'),
-  ];
-  const headers = ['measure', ...results.map((m) => m.name), 'goal / note'];
-  ctx.out(formatTable(headers, rows, ['left', ...results.map(() => 'right' as const), 'left']));
-  ctx.out('');
-  ctx.out(
-    `autocannon ${cannonVersion} overallRate sends each connection's ${Math.floor(o.rate / o.connections)} requests of a second back to back when the second starts (no option spaces them): its percentiles include queueing a steady ${o.rate} req/s does not cause.`,
-  );
-  ctx.out(
-    `steady: one request every ${(1000 / o.rate).toFixed(2)} ms on a fixed schedule (timers, open loop), latency from the request call to the last byte; autocannon: write to last byte. Neither corrects for coordinated omission.`,
-  );
-  for (const m of results) {
-    for (const [label, s] of [
-      ['autocannon', m.burst],
-      ['steady', m.steady],
-    ] as const) {
-      if (s.rate < 0.95 * o.rate) {
-        ctx.out(
-          `${m.name}, ${label}: the server kept up with ${((100 * s.rate) / o.rate).toFixed(0)}% of the asked rate; a queue would grow without bound.`,
-        );
-      }
-    }
-  }
-  ctx.out('RSS: VmRSS of the server process from /proc/<pid>/status; 1 MB = 10^6 bytes.');
+  return figures;
 }

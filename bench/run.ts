@@ -12,10 +12,17 @@ interface BenchEntry {
 // slow down or break another.
 const benches: Readonly<Record<string, BenchEntry>> = {
   spec: {
-    about: 'validate the compose corpus: Berth (in-process, CLI) vs dclint',
+    about: 'validate the compose corpus: Berth (in-process, CLI) vs dclint and the bare YAML parse (limit)',
     load: () => import('./spec.js'),
   },
-  deploy: { about: 'force1 cold deploy: Berth vs docker-compose, limit', load: () => import('./deploy.js') },
+  cli: {
+    about: 'start-up of berth --version, --help, validate one file, ps through the API vs node -e 0',
+    load: () => import('./cli.js'),
+  },
+  deploy: {
+    about: '3-level stack and force1, cold and one service changed: Berth vs docker-compose, readiness limit',
+    load: () => import('./deploy.js'),
+  },
   audit: { about: 'audit the corpus: Berth (in-process, CLI) vs dclint', load: () => import('./audit.js') },
   api: { about: 'berth serve: /api/v1/stacks latency at a fixed rate, RSS', load: () => import('./api.js') },
   health: {
@@ -25,6 +32,15 @@ const benches: Readonly<Record<string, BenchEntry>> = {
   backup: {
     about: 'MariaDB 1 GB and 3 GB: Berth backup run vs mariadb-dump | gzip, peak RSS',
     load: () => import('./backup.js'),
+  },
+  web: {
+    about:
+      'web dashboard, 50 stacks: stacks page response time and bytes vs the API list, chromium first paint',
+    load: () => import('./web.js'),
+  },
+  readme: {
+    about: "rewrite the README's performance table from bench/results/*.json (the last run of each bench)",
+    load: () => import('./readme.js'),
   },
 };
 

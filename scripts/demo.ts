@@ -166,6 +166,9 @@ server = await startServeChild({
 });
 const url = server.url;
 process.stdout.write(`berth serve is listening at ${url}\n`);
+process.stdout.write(
+  `dashboard: ${url}/ (log in as admin, password in ${join(demoDir, 'admin-password')})\n`,
+);
 
 const setupToken = join(stateDir, 'setup-token');
 if (existsSync(setupToken)) {
@@ -232,6 +235,7 @@ process.stdout.write(
     '━━ Done',
     `force1:      http://127.0.0.1:${webPort}/   (health: http://127.0.0.1:${webPort}/health.php)`,
     `magnetiq:    http://127.0.0.1:${magnetiqPort}/`,
+    `Dashboard:   ${url}/   (log in as admin; viewers see the same pages without the buttons)`,
     `Berth API:   ${url}/api/v1/openapi.json   (every route but health, readiness, login and setup needs a token)`,
     `admin login: user admin, password in ${join(demoDir, 'admin-password')} (0600)`,
     `CLI token:   ${join(configDir, 'berth', 'credentials.json')} (0600)`,

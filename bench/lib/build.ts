@@ -1,6 +1,6 @@
 // A throwaway compiled build of Berth for benchmarks: what `npm run build` ships (tsc to JavaScript,
 // run by plain node), but in a temp folder so the checkout's own dist/ is never touched.
-import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { timeProcess } from './proc.js';
@@ -50,6 +50,9 @@ export async function buildBerth(repoRoot: string): Promise<CompiledBerth> {
     if (!existsSync(main)) {
       throw new Error(`tsc emitted no ${main} (exit ${run.code ?? run.signal}):\n${run.stdout}${run.stderr}`);
     }
+    // What `npm run build` copies next to the compiled dashboard (tsc emits no CSS).
+    const assets = join(repoRoot, 'src', 'web', 'assets');
+    if (existsSync(assets)) cpSync(assets, join(outDir, 'web', 'assets'), { recursive: true });
     symlinkSync(join(repoRoot, 'node_modules'), join(root, 'node_modules'), 'dir');
     writeFileSync(join(root, 'package.json'), PACKAGE_JSON);
     const entry = join(root, 'berth.mjs');

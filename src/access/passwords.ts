@@ -1,4 +1,4 @@
-import { type Algorithm, hash, parseOptions, verify } from '@node-rs/argon2';
+import type { Algorithm } from '@node-rs/argon2';
 
 /** Hashes and checks passwords. Injected so tests can use cheap parameters or count calls. */
 export interface PasswordHasher {
@@ -28,16 +28,32 @@ export const DEFAULT_ARGON2_PARAMS: Argon2Params = { memoryCost: 19_456, timeCos
 // `Algorithm` is an ambient const enum, which isolatedModules cannot reference by member; 2 is Argon2id.
 const ARGON2ID = 2 as Algorithm;
 
+/** The native argon2 binding, loaded on the first hash or verify: an idle server never needs its ~10 MB. */
+let binding: Promise<typeof import('@node-rs/argon2')> | undefined;
+const argon2 = () => {
+  binding ??= import('@node-rs/argon2');
+  return binding;
+};
+
+/** The parameters of a PHC string `$argon2id$v=19$m=19456,t=2,p=1$salt$hash`; undefined when it is not one. */
+export function phcParams(passwordHash: string): (Argon2Params & { algorithm: string }) | undefined {
+  const match = /^\$(argon2(?:id|i|d))\$(?:v=\d+\$)?m=(\d+),t=(\d+),p=(\d+)\$/.exec(passwordHash);
+  if (!match) return undefined;
+  const [, algorithm = '', m = '', t = '', p = ''] = match;
+  return { algorithm, memoryCost: Number(m), timeCost: Number(t), parallelism: Number(p) };
+}
+
 /** argon2id through @node-rs/argon2 (random 16-byte salt, 32-byte output, PHC string). */
 export function argon2Hasher(params: Argon2Params = DEFAULT_ARGON2_PARAMS): PasswordHasher {
   const options = { ...params, algorithm: ARGON2ID };
   return {
-    hash: (password) => hash(password, options),
-    verify: (passwordHash, password) => verify(passwordHash, password, options),
+    hash: async (password) => (await argon2()).hash(password, options),
+    verify: async (passwordHash, password) => (await argon2()).verify(passwordHash, password, options),
     needsRehash(passwordHash) {
-      const found = parseOptions(passwordHash);
+      const found = phcParams(passwordHash);
       return (
-        found.algorithm !== ARGON2ID ||
+        found === undefined ||
+        found.algorithm !== 'argon2id' ||
         found.memoryCost !== params.memoryCost ||
         found.timeCost !== params.timeCost ||
         found.parallelism !== params.parallelism

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   type AuthFixture,
@@ -200,5 +201,62 @@ describe('prune', () => {
     });
     expect(f.auth.getToken(id)).toBeUndefined();
     expect(f.auth.tokenPrincipal(live.token)).toBeDefined();
+  });
+});
+
+describe('API tokens kept between requests', () => {
+  const noOne = { kind: 'user' as const, userId: '-', name: '-', grants: [] };
+  it('are read once, then answered without a query until something about auth changes', () => {
+    const { token, id } = f.auth.createToken(rootId, { name: 'ci', role: 'viewer', expiresInDays: 7 });
+    const first = f.auth.tokenPrincipal(token);
+    expect(first).toMatchObject({ tokenId: id });
+    // Behind the store's back on its own connection (nothing in Berth writes this way): still kept.
+    f.db.prepare('UPDATE api_tokens SET role = ? WHERE id = ?').run('admin', id);
+    expect(f.auth.tokenPrincipal(token)).toBe(first);
+    // Any write through the store moves its version: the next request reads the token again.
+    f.auth.createToken(rootId, { name: 'other', role: 'viewer', expiresInDays: 7 });
+    expect(f.auth.tokenPrincipal(token)?.tokenScope).toEqual({ role: 'admin' });
+  });
+
+  it('see a revocation by another process (another connection to the state file) on the next request', () => {
+    const { token, id } = f.auth.createToken(rootId, { name: 'ci', role: 'viewer', expiresInDays: 7 });
+    expect(f.auth.tokenPrincipal(token)).toBeDefined();
+    expect(f.auth.tokenPrincipal(token)).toBeDefined();
+    const other = new Database(f.path);
+    try {
+      other.prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ?').run('2025-01-01T00:00:00.000Z', id);
+    } finally {
+      other.close();
+    }
+    expect(f.auth.tokenPrincipal(token)).toBeUndefined();
+  });
+
+  it('see a revocation, a grant change and a removed owner on the next request', async () => {
+    const { id: userId } = await f.auth.createUser({
+      username: 'dana',
+      password: GOOD_PASSWORD,
+      grants: [{ role: 'operator' }],
+    });
+    const { token } = f.auth.createToken(userId, { name: 'ci', role: 'operator', expiresInDays: 7 });
+    expect(can(f.auth.tokenPrincipal(token) ?? noOne, 'operator', 'shop')).toBe(true);
+    f.auth.setGrants(userId, [{ role: 'viewer' }]);
+    expect(can(f.auth.tokenPrincipal(token) ?? noOne, 'operator', 'shop')).toBe(false);
+    f.auth.deleteUser(userId);
+    expect(f.auth.tokenPrincipal(token)).toBeUndefined();
+  });
+
+  it('still expire, and record their use at most once a minute', () => {
+    const { token, id } = f.auth.createToken(rootId, { name: 'ci', role: 'viewer', expiresInDays: 1 });
+    f.auth.tokenPrincipal(token);
+    const used = f.auth.getToken(id)?.lastUsedAt;
+    expect(used).toBe('2025-01-01T00:00:00.000Z');
+    f.clock.advance(59_000);
+    f.auth.tokenPrincipal(token);
+    expect(f.auth.getToken(id)?.lastUsedAt).toBe(used);
+    f.clock.advance(1_000);
+    f.auth.tokenPrincipal(token);
+    expect(f.auth.getToken(id)?.lastUsedAt).toBe('2025-01-01T00:01:00.000Z');
+    f.clock.advance(DAY);
+    expect(f.auth.tokenPrincipal(token)).toBeUndefined();
   });
 });

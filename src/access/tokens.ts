@@ -117,28 +117,79 @@ export function createToken(ctx: AuthContext, userId: string, input: CreateToken
   return { id: record.id, token, expiresAt: record.expiresAt };
 }
 
-/** The principal a token authenticates, or undefined if it is unknown, revoked or expired. */
-export function tokenPrincipal(ctx: AuthContext, token: string): TokenPrincipal | undefined {
-  if (!TOKEN_SHAPE.test(token)) return undefined;
-  const record = ctx.store.tokens.byHash(sha256Hex(token));
-  const now = nowMs(ctx);
-  if (record === undefined || record.revokedAt !== undefined || now >= Date.parse(record.expiresAt)) {
-    return undefined;
-  }
+/** A principal a token authenticated, kept while nothing about users, grants or tokens changed. */
+interface KeptToken {
+  readonly principal: TokenPrincipal;
+  /** `store.version()` when it was read. */
+  readonly version: number;
+  readonly expiresAtMs: number;
+  lastUsedMs: number | undefined;
+}
+
+/** Valid tokens kept per auth store, by hash: a request then costs a hash and a map lookup, not three queries. */
+const keptTokens = new WeakMap<object, Map<string, KeptToken>>();
+/** More distinct live tokens than this in use: the map starts over (they are read again). */
+const MAX_KEPT_TOKENS = 1_000;
+
+function readToken(ctx: AuthContext, hash: string, version: number): KeptToken | undefined {
+  const record = ctx.store.tokens.byHash(hash);
+  if (record === undefined || record.revokedAt !== undefined) return undefined;
   const owner = ctx.store.users.byId(record.userId);
   if (owner === undefined) return undefined;
-  if (record.lastUsedAt === undefined || now - Date.parse(record.lastUsedAt) >= TOUCH_GRANULARITY_MS) {
-    ctx.store.tokens.markUsed(record.id, iso(now));
-  }
-  return {
+  const principal: TokenPrincipal = Object.freeze({
     kind: 'token',
     userId: owner.id,
     name: owner.username,
-    grants: toGrants(ctx.store.users.grants(owner.id)),
-    tokenScope:
+    grants: Object.freeze(toGrants(ctx.store.users.grants(owner.id))),
+    tokenScope: Object.freeze(
       record.stacks === undefined ? { role: record.role } : { role: record.role, stacks: record.stacks },
+    ),
     tokenId: record.id,
+  });
+  return {
+    principal,
+    version,
+    expiresAtMs: Date.parse(record.expiresAt),
+    lastUsedMs: record.lastUsedAt === undefined ? undefined : Date.parse(record.lastUsedAt),
   };
+}
+
+/**
+ * The principal a token authenticates, or undefined if it is unknown, revoked or expired. A valid
+ * token's principal is kept (by the token's hash) until the auth store's version moves: any write to
+ * users, grants or tokens, here or by another process, so a revocation or a grant change applies to
+ * the very next request. Expiry is checked on every use; lastUsedAt is written at most once per
+ * TOUCH_GRANULARITY_MS per token.
+ */
+export function tokenPrincipal(ctx: AuthContext, token: string): TokenPrincipal | undefined {
+  if (!TOKEN_SHAPE.test(token)) return undefined;
+  const hash = sha256Hex(token);
+  const version = ctx.store.version();
+  let kept = keptTokens.get(ctx.store);
+  if (kept === undefined) {
+    kept = new Map();
+    keptTokens.set(ctx.store, kept);
+  }
+  let entry = kept.get(hash);
+  if (entry === undefined || entry.version !== version) {
+    entry = readToken(ctx, hash, version);
+    if (entry === undefined) {
+      kept.delete(hash);
+      return undefined;
+    }
+    if (kept.size >= MAX_KEPT_TOKENS) kept.clear();
+    kept.set(hash, entry);
+  }
+  const now = nowMs(ctx);
+  if (now >= entry.expiresAtMs) {
+    kept.delete(hash);
+    return undefined;
+  }
+  if (entry.lastUsedMs === undefined || now - entry.lastUsedMs >= TOUCH_GRANULARITY_MS) {
+    ctx.store.tokens.markUsed(entry.principal.tokenId, iso(now));
+    entry.lastUsedMs = now;
+  }
+  return entry.principal;
 }
 
 /**

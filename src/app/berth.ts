@@ -7,7 +7,7 @@ import { preDeployBackups } from '../backup/pre-deploy.js';
 import { BackupService } from '../backup/service.js';
 import type { Clock } from '../clock.js';
 import type { WorkspaceLoad } from '../compose/stack.js';
-import { workspaceLoads } from '../compose/workspace-source.js';
+import { type StackInfo, stackInfos, workspaceLoads } from '../compose/workspace-source.js';
 import type { XBerthRegistry } from '../compose/xberth/registry.js';
 import type { AlertSettings } from '../config/alert-resolve.js';
 import type { BackupSettings } from '../config/backup-settings.js';
@@ -30,6 +30,7 @@ import { type EngineConnection, engineConnection } from './engine-connection.js'
 import { Lifecycle } from './lifecycle.js';
 import { builtinXBerthRegistry } from './registry.js';
 import { secureStateDir } from './state-dir.js';
+import { watchedWorkspace } from './workspace-watch.js';
 
 /** What a Berth needs to know, from the validated configuration (src/config) and the process. */
 export interface BerthOptions {
@@ -73,6 +74,11 @@ export interface Berth {
   auth(): Auth;
   /** The workspace as it loads now; loaded again only when a file it was read from changed. */
   workspace(): Promise<WorkspaceLoad>;
+  /**
+   * The stacks of the workspace as the API lists them, as fresh as `workspace()`, but answered from
+   * file-change notifications instead of a stat of every file while they are being watched (`berth serve`).
+   */
+  listStacks(): Promise<readonly StackInfo[]>;
   jobs(): JobService;
   jobSummaries(): JobSummaries;
   backups(): BackupService;
@@ -141,6 +147,13 @@ export function createBerth(options: BerthOptions): Berth {
   });
   const auth = once(() => createAuth({ store: store(), clock }));
   const workspace = workspaceLoads(options.workspace, { env: options.env, registry });
+  const watched = once(() => watchedWorkspace(workspace));
+  let listed: { load: WorkspaceLoad; stacks: readonly StackInfo[] } | undefined;
+  const listStacks = async (): Promise<readonly StackInfo[]> => {
+    const load = await watched().load();
+    if (listed?.load !== load) listed = { load, stacks: stackInfos(load) };
+    return listed.stacks;
+  };
   const jobs = once(() => {
     const service = new JobService({
       engine,
@@ -214,6 +227,11 @@ export function createBerth(options: BerthOptions): Berth {
     close: () => opened?.close(),
   });
   lifecycle.register({
+    name: 'workspace-watch',
+    start: () => undefined,
+    close: () => watched().close(),
+  });
+  lifecycle.register({
     name: 'operations',
     start: () => {
       const recovered = runner().recover();
@@ -260,6 +278,7 @@ export function createBerth(options: BerthOptions): Berth {
     runner,
     auth,
     workspace,
+    listStacks,
     jobs,
     jobSummaries,
     backups,

@@ -1,15 +1,17 @@
 import { chmodSync, existsSync, lstatSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { getRequestListener } from '@hono/node-server';
+import { getRequestListener, type Http2Bindings, type HttpBindings } from '@hono/node-server';
 import type { Clock } from '../clock.js';
-import { workspaceStacks, workspaceValidator } from '../compose/workspace-source.js';
+import { workspaceValidator } from '../compose/workspace-source.js';
 import type { AlertSettings } from '../config/alert-resolve.js';
 import type { BackupSettings } from '../config/backup-settings.js';
 import type { Loggers } from '../log/index.js';
 import { createApp } from '../server/app.js';
 import { authServiceAuthenticator } from '../server/authenticator.js';
 import { stackScope } from '../server/stack-scope.js';
+import { apiOwns, createWebApp } from '../web/app.js';
 import { type Berth, createBerth } from './berth.js';
+import { workspaceFindings } from './findings.js';
 import { httpListener, type ListenConfig } from './listener.js';
 
 export interface ServeConfig extends ListenConfig {
@@ -112,7 +114,7 @@ export async function startServer(
   const token = setupToken(berth, config.stateDir);
   const store = berth.store();
   const load = { env: config.env, registry: berth.registry };
-  const listStacks = workspaceStacks(config.workspace, load);
+  const listStacks = berth.listStacks;
   const streams = new AbortController();
   const app = createApp({
     authenticator: authServiceAuthenticator(berth.auth()),
@@ -156,8 +158,24 @@ export async function startServer(
     backups: { backups: berth.backups(), runner: berth.runner(), jobState: () => store.jobState },
     health: { health: berth.health() },
     alerts: { alerts: berth.alerts() },
+    findings: {
+      findings: workspaceFindings({
+        workspace: config.workspace,
+        load,
+        clock,
+        version: config.version,
+        listStacks,
+      }),
+    },
   });
-  const listener = httpListener(config, getRequestListener(app.fetch), () => streams.abort());
+  // The dashboard (src/web) answers every path the API does not, calling the API in-process.
+  const web = createWebApp({
+    api: async (request, env) => app.fetch(request, env),
+    logger: loggers.for('web'),
+  });
+  const route = (request: Request, env: HttpBindings | Http2Bindings) =>
+    apiOwns(new URL(request.url).pathname) ? app.fetch(request, env) : web.fetch(request, env);
+  const listener = httpListener(config, getRequestListener(route), () => streams.abort());
   berth.lifecycle.register(listener);
   await berth.start();
   log.info({ addresses: listener.addresses }, 'berth serve listening');

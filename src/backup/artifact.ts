@@ -3,7 +3,6 @@ import { readFile } from 'node:fs/promises';
 import { Duplex, pipeline, Readable, Transform } from 'node:stream';
 import type { ReadableStream as WebReadable } from 'node:stream/web';
 import { createGunzip, createGzip } from 'node:zlib';
-import { Decrypter, Encrypter } from 'age-encryption';
 import type { Dump } from './kinds/types.js';
 import type { ArtifactStore } from './stores/types.js';
 
@@ -55,6 +54,8 @@ function chain(first: Readable, ...rest: Duplex[]): Readable {
 
 /** age encryption as a Node duplex: plain bytes in, the age file out. */
 async function sealing(recipients: readonly string[]): Promise<Duplex> {
+  // Loaded on first use: age and its curves cost ~15 MB that an idle server does not need.
+  const { Encrypter } = await import('age-encryption');
   const encrypter = new Encrypter();
   for (const recipient of recipients) encrypter.addRecipient(recipient);
   const input = new TransformStream<Uint8Array, Uint8Array>();
@@ -127,6 +128,7 @@ export async function openArtifact(input: {
   readonly compression: 'gzip' | 'none';
   readonly signal?: AbortSignal;
 }): Promise<Readable> {
+  const { Decrypter } = await import('age-encryption');
   const decrypter = new Decrypter();
   for (const identity of input.identities) decrypter.addIdentity(identity);
   const source = await input.store.read(input.key, input.signal);

@@ -1,7 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { Readable } from 'node:stream';
-import { extract, pack } from 'tar-stream';
 import type { Manifest } from '../api/backups.js';
 import type { LoadedStack } from '../compose/stack.js';
 import { checksum, openArtifact, writeArtifact } from './artifact.js';
@@ -73,6 +72,8 @@ export async function writeConfigSet(input: {
     }
     contents.push({ name: file.name, body: await readFile(file.path), mode: info.mode & 0o777 });
   }
+  // tar-stream is loaded on first use: an idle server does not need it.
+  const { pack } = await import('tar-stream');
   const archive = pack();
   for (const c of contents) archive.entry({ name: c.name, size: c.body.length, mode: c.mode }, c.body);
   archive.finalize();
@@ -116,6 +117,7 @@ export async function checkConfigSet(input: {
     ...(input.signal ? { signal: input.signal } : {}),
   });
   const names: string[] = [];
+  const { extract } = await import('tar-stream');
   const reader = extract();
   const done = new Promise<void>((resolveDone, reject) => {
     reader.on('entry', (header, body, next) => {

@@ -1,6 +1,5 @@
 import { once } from 'node:events';
 import { Readable } from 'node:stream';
-import { pack } from 'tar-stream';
 import type { Engine } from '../engine/model.js';
 
 /**
@@ -14,6 +13,8 @@ export async function putFile(
   target: { dir: string; name: string; size: number; mode?: number; uid?: number; gid?: number },
   body: Readable,
 ): Promise<void> {
+  // tar-stream is loaded on first use: an idle server does not need it.
+  const { pack } = await import('tar-stream');
   const tar = pack();
   const entry = tar.entry({
     name: target.name,

@@ -1,8 +1,4 @@
 import { Command, CommanderError } from 'commander';
-import { LocalClient } from '../app/local-client.js';
-import { systemClock } from '../clock.js';
-import { cliConfig } from '../config/cli.js';
-import { createLoggers, LEVELS, levelFromFlags, levelsFromEnv } from '../log/index.js';
 import { registerAdmin } from './commands/admin.js';
 import { registerAlerts } from './commands/alerts.js';
 import { registerAudit } from './commands/audit.js';
@@ -15,30 +11,33 @@ import { registerHealth } from './commands/health.js';
 import { registerJobs } from './commands/jobs.js';
 import { registerLogin } from './commands/login.js';
 import { registerOps } from './commands/ops.js';
-import { connect } from './commands/remote.js';
 import { registerServe } from './commands/serve.js';
 import { registerValidate } from './commands/validate.js';
-import { HttpClient } from './http-client.js';
 import { type CliIo, ExitCode, processIo } from './io.js';
 import { printableIo } from './printable.js';
+
+// Start-up: this module and the command definitions it registers load only commander and light
+// helpers. What a command needs to run (the compose model, the API contract and client, the engine,
+// the state file, the server) is imported by its action, so `berth --version`, `--help` and
+// `validate` never load the server, the engine, SQLite or argon2. test/cli/startup.test.ts keeps it so.
 
 export const VERSION = '0.1.0';
 
 /**
  * The default client: through `berth serve` (BERTH_URL/BERTH_TOKEN or `berth login`), or with
- * `--local` in-process against the local engine and state file.
+ * `--local` in-process against the local engine and state file. Each is loaded when first used.
  */
 export function defaultClientFactory(io: CliIo): ClientFactory {
-  return (flags) => {
-    if (!flags.local) return new HttpClient(connect(io).api);
-    const { config, problems } = levelsFromEnv(io.env);
-    for (const p of problems)
-      io.stderr(`warning: ${p.variable}=${p.value} is not a log level (${LEVELS.join(', ')})\n`);
-    const level = levelFromFlags(flags.verbose ?? 0, flags.logLevel);
-    if (flags.logLevel !== undefined && level === undefined)
-      io.stderr(`warning: --log-level ${flags.logLevel} is not a log level (${LEVELS.join(', ')})\n`);
-    const loggers = createLoggers(level ? { base: level, components: {} } : config);
-    return new LocalClient(cliConfig(io.env, io.cwd, flags), io.env, loggers, systemClock());
+  return async (flags) => {
+    if (!flags.local) {
+      const [{ HttpClient }, { connect }] = await Promise.all([
+        import('./http-client.js'),
+        import('./commands/connect.js'),
+      ]);
+      return new HttpClient(connect(io).api);
+    }
+    const { localClient } = await import('./local.js');
+    return localClient(io, flags);
   };
 }
 

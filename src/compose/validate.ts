@@ -1,6 +1,9 @@
 import { isAbsolute, relative } from 'node:path';
 import { type Diagnostic, sortDiagnostics } from './diagnostics.js';
-import { loadWorkspace } from './stack.js';
+import { mapLimit } from './load/discover.js';
+import { loadPath, READS_IN_FLIGHT } from './pool/load-path.js';
+import type { PathLoad, RegistrySource } from './pool/protocol.js';
+import type { LoadOptions } from './stack.js';
 import type { XBerthRegistry } from './xberth/registry.js';
 
 /** One diagnostic in the stable JSON shape other tools consume. */
@@ -30,7 +33,20 @@ export interface ValidateOptions {
   /** Paths in the report are shown relative to this folder when inside it. */
   readonly cwd?: string;
   readonly profiles?: readonly string[];
+  /**
+   * Where a worker thread can build `registry` again. Given, many paths are validated in a pool of
+   * worker threads, one per core; without it (or for a few paths) in this thread.
+   */
+  readonly registrySource?: RegistrySource;
+  /**
+   * Threads loading (with registrySource): this one and `threads - 1` workers; by default one per
+   * core once there are POOL_MIN_PATHS paths or more. 1 keeps everything in this thread.
+   */
+  readonly threads?: number;
 }
+
+/** Fewer paths than this are validated in this thread: starting a worker costs more than it saves. */
+export const POOL_MIN_PATHS = 48;
 
 const toJson = (d: Diagnostic): DiagnosticJson => ({
   code: d.code,
@@ -79,15 +95,53 @@ export function reportOf(
   };
 }
 
-/** Validates workspaces, stack folders or compose files; never throws for bad input. */
+/** Loads each path in this thread, several at once so that reads overlap; results in path order. */
+function loadHere(paths: readonly string[], options: LoadOptions): Promise<PathLoad[]> {
+  return mapLimit(paths, READS_IN_FLIGHT, (path) => loadPath(path, options));
+}
+
+/** Many paths go to worker threads (when a registry source says how to rebuild the registry there). */
+async function loadAll(paths: readonly string[], options: ValidateOptions): Promise<PathLoad[]> {
+  const load: LoadOptions = {
+    env: options.env,
+    registry: options.registry,
+    ...(options.profiles ? { profiles: options.profiles } : {}),
+  };
+  // An explicit thread count is followed; by default the pool is for many paths, one thread per core.
+  const asked = options.threads;
+  if (
+    options.registrySource === undefined ||
+    asked === 1 ||
+    (asked === undefined && paths.length < POOL_MIN_PATHS)
+  ) {
+    return loadHere(paths, load);
+  }
+  const { loadInPool, poolSize } = await import('./pool/validate-pool.js');
+  // This thread is one of them: it loads batches too, while the workers start.
+  const threads = Math.min(asked ?? poolSize(paths.length), paths.length);
+  if (threads < 2) return loadHere(paths, load);
+  const setup = {
+    registry: options.registrySource,
+    env: { ...options.env },
+    ...(options.profiles ? { profiles: [...options.profiles] } : {}),
+  };
+  // A worker that cannot start or fails is no reason to fail the validation: do it here instead.
+  return loadInPool(paths, setup, threads - 1, (batch) => loadHere(batch, load)).catch(() =>
+    loadHere(paths, load),
+  );
+}
+
+/**
+ * Validates workspaces, stack folders or compose files; never throws for bad input. The report is
+ * the same however the paths were loaded (in this thread or a pool): in the order of `paths`.
+ */
 export async function validatePaths(
   paths: readonly string[],
   options: ValidateOptions,
 ): Promise<ValidationReport> {
   const files: string[] = [];
   const diagnostics: Diagnostic[] = [];
-  for (const path of paths) {
-    const result = await loadWorkspace(path, options);
+  for (const result of await loadAll(paths, options)) {
     files.push(...result.files);
     diagnostics.push(...result.diagnostics);
   }

@@ -133,7 +133,8 @@ function cachedLoad<T>(
   };
 }
 
-function stackInfos(result: WorkspaceLoad): readonly StackInfo[] {
+/** The stacks of a workspace load as the API lists them (frozen). */
+export function stackInfos(result: WorkspaceLoad): readonly StackInfo[] {
   const loaded = new Map(result.stacks.map((s) => [s.ref.name, s]));
   return Object.freeze(
     (result.workspace?.stacks ?? []).map((ref) => {

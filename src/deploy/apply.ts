@@ -8,12 +8,13 @@ import type { DeployEvent } from './events.js';
 import { describeFailure, gateContainer, waitForDependency } from './gatekeeper.js';
 import type { ContainerStep, Plan } from './plan.js';
 import { applyStep, type ChangedReplica, promote, retire, undo } from './rollout.js';
+import { runInDependencyOrder } from './start-order.js';
+import { type ContainerWatch, watchEvents } from './watch.js';
 
 export interface ApplyDeps {
   readonly engine: Engine;
   readonly store: Pick<Store, 'appliedSpecs'>;
   readonly clock: Clock;
-  readonly pollMs: number;
   readonly signal?: AbortSignal;
 }
 
@@ -33,9 +34,31 @@ class ServiceFailed extends Error {
   }
 }
 
-/** Applies a plan level by level, gates every changed service, and rolls the whole stack back on failure. */
+/**
+ * Applies a plan, starting each changed service as soon as its dependencies are ready, gates every
+ * changed service, and rolls the whole stack back on failure.
+ */
 export async function applyPlan(
   deps: ApplyDeps,
+  deploymentId: number,
+  desired: DesiredStack,
+  plan: Plan,
+  emit: (event: DeployEvent) => void,
+): Promise<ApplyResult> {
+  // One event stream for the whole deploy wakes every gate and wait of the stack's containers.
+  const watch = watchEvents(deps.engine, deps.clock, {
+    types: ['container'],
+    labels: stackSelector(desired.stack),
+  });
+  try {
+    return await applyWatched({ ...deps, watch }, deploymentId, desired, plan, emit);
+  } finally {
+    watch.close();
+  }
+}
+
+async function applyWatched(
+  deps: ApplyDeps & { readonly watch: ContainerWatch },
   deploymentId: number,
   desired: DesiredStack,
   plan: Plan,
@@ -46,7 +69,7 @@ export async function applyPlan(
   const gateDeps = {
     engine,
     clock: deps.clock,
-    pollMs: deps.pollMs,
+    watch: deps.watch,
     ...(deps.signal ? { signal: deps.signal } : {}),
   };
 
@@ -76,9 +99,10 @@ export async function applyPlan(
     service: DesiredService,
     steps: readonly ContainerStep[],
     signal: AbortSignal,
+    started: () => void,
   ) => {
     try {
-      await runServiceSteps(service, steps, signal);
+      await runServiceSteps(service, steps, signal, started);
     } catch (error: unknown) {
       if (error instanceof ServiceFailed || signal.aborted) throw error;
       // An engine error while applying a step (port taken, bad mount…) is this service's failure.
@@ -92,18 +116,26 @@ export async function applyPlan(
     service: DesiredService,
     steps: readonly ContainerStep[],
     signal: AbortSignal,
+    started: () => void,
   ) => {
-    const levelDeps = { ...gateDeps, signal };
-    for (const [dep, { condition }] of Object.entries(service.dependsOn)) {
+    const serviceDeps = { ...gateDeps, signal };
+    // Dependencies this deploy changes were waited for by the scheduler; the others are checked
+    // on their running containers, all at once.
+    const unchanged = Object.entries(service.dependsOn).flatMap(([dep, { condition }]) => {
       const depService = desired.services[dep];
-      if (!depService) continue;
+      return depService && !changing.has(dep) ? [{ dep, condition, depService }] : [];
+    });
+    for (const { dep, condition } of unchanged)
       emit({ type: 'wait', service: service.name, message: `waiting for ${dep} (${condition})` });
-      const result = await waitForDependency(
-        gateDeps,
-        condition,
-        () => currentIds(dep),
-        depService.gate.timeoutMs,
-      );
+    const results = await Promise.all(
+      unchanged.map(({ dep, condition, depService }) =>
+        waitForDependency(serviceDeps, dep, condition, () => currentIds(dep), {
+          timeoutMs: depService.gate.timeoutMs,
+          probeIntervalMs: depService.gate.probeIntervalMs,
+        }).then((result) => ({ dep, result })),
+      ),
+    );
+    for (const { dep, result } of results) {
       if (!result.holds) {
         throw new ServiceFailed({
           service: service.name,
@@ -120,9 +152,10 @@ export async function applyPlan(
         message: `${step.kind} replica ${step.replica}: ${step.reasons.join('; ')}`,
       });
       const changed = await applyStep(engine, step, deploymentId, (c) => changes.push(c));
+      started();
       const id = changed.newId ?? '';
       let last: GateVerdict | undefined;
-      const verdict = await gateContainer(levelDeps, service, id, (v) => {
+      const verdict = await gateContainer(serviceDeps, service, id, (v) => {
         if (v.state === 'pending' && v.detail !== last?.detail)
           emit({ type: 'gate', service: service.name, message: v.detail });
         last = v;
@@ -140,35 +173,44 @@ export async function applyPlan(
     }
   };
 
+  // Each changed service starts as soon as the changed services it depends on got far enough.
+  const work = new Map(
+    desired.levels.flat().flatMap((name) => {
+      const service = desired.services[name];
+      const steps = plan.services.find((p) => p.service === name)?.steps ?? [];
+      return service && steps.length > 0 ? [[name, { service, steps }] as const] : [];
+    }),
+  );
+  const changing = new Set(work.keys());
+  const outcome = await runInDependencyOrder({
+    services: [...work.keys()],
+    startAfter: (name) => desired.services[name]?.startAfter ?? [],
+    onHeld: (name, need) =>
+      emit({ type: 'wait', service: name, message: `waiting for ${need.service} (${need.because})` }),
+    run: async (name, signal, started) => {
+      const w = work.get(name);
+      if (w) await runService(w.service, w.steps, signal, started);
+    },
+  });
   let failure: ServiceFailure | undefined;
-  for (const level of desired.levels) {
-    const work = level
-      .map((name) => ({
-        service: desired.services[name],
-        plan: plan.services.find((p) => p.service === name),
-      }))
-      .filter(
-        (w): w is { service: DesiredService; plan: NonNullable<typeof w.plan> } =>
-          !!w.service && !!w.plan && w.plan.steps.length > 0,
-      );
-    // The first failure stops the level: the others' gates are aborted, not waited out.
-    const levelAbort = new AbortController();
-    const settled = work.map((w) =>
-      runService(w.service, w.plan.steps, levelAbort.signal).catch((error: unknown) => {
-        if (error instanceof ServiceFailed) failure ??= error.failure;
-        else if (!levelAbort.signal.aborted) {
-          failure ??= {
-            service: w.service.name,
+  if (!outcome.ok && 'stuck' in outcome) {
+    failure = {
+      service: outcome.stuck[0] ?? '',
+      reason: 'error',
+      detail: `nothing can start: ${outcome.stuck.join(', ')} wait for services that will not get ready`,
+      logTail: [],
+    };
+  } else if (!outcome.ok) {
+    const { error } = outcome;
+    failure =
+      error instanceof ServiceFailed
+        ? error.failure
+        : {
+            service: outcome.service,
             reason: 'error',
             detail: error instanceof Error ? error.message : String(error),
             logTail: [],
           };
-        }
-        levelAbort.abort(new Error('another service of this level failed'));
-      }),
-    );
-    await Promise.all(settled);
-    if (failure) break;
   }
   const changedServices = [...new Set(changes.map((c) => c.service))];
 
@@ -215,7 +257,7 @@ export async function applyPlan(
 
 /** Restores the previous containers of every changed service, last change first, and gates them again. */
 async function rollBack(
-  deps: ApplyDeps,
+  deps: ApplyDeps & { readonly watch: ContainerWatch },
   desired: DesiredStack,
   changes: readonly ChangedReplica[],
   emit: (event: DeployEvent) => void,
@@ -235,7 +277,7 @@ async function rollBack(
       problems.push(`${c.name}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  const gateDeps = { engine: deps.engine, clock: deps.clock, pollMs: deps.pollMs };
+  const gateDeps = { engine: deps.engine, clock: deps.clock, watch: deps.watch };
   for (const r of restored.reverse()) {
     const service = desired.services[r.service];
     if (!service) continue;

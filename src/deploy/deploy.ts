@@ -20,6 +20,7 @@ export interface DeployDeps {
   readonly clock: Clock;
   /** Who holds the stack lock while deploying (pid, host, a random token). */
   readonly owner: LockOwner;
+  /** How often an install phase's end condition is checked (default 1 s). Gates do not poll. */
   readonly pollMs?: number;
   readonly signal?: AbortSignal;
 }
@@ -237,7 +238,12 @@ async function deployOnce(
       }`,
     });
     const applied = await applyPlan(
-      { ...deps, pollMs: deps.pollMs ?? 250 },
+      {
+        engine: deps.engine,
+        store: deps.store,
+        clock: deps.clock,
+        ...(deps.signal ? { signal: deps.signal } : {}),
+      },
       deployment.id,
       desired,
       plan,

@@ -243,6 +243,34 @@ describe('desiredState: gates, timeouts and rollback', () => {
       cache: { condition: 'service_started', required: false },
     });
     expect(d.levels).toEqual([['cache', 'db'], ['migrate'], ['web']]);
+    expect(d.services.web?.startAfter).toEqual([
+      { service: 'cache', until: 'started', because: 'service_started' },
+      { service: 'migrate', until: 'ready', because: 'service_completed_successfully' },
+    ]);
+    expect(d.services.migrate?.startAfter).toEqual([
+      { service: 'db', until: 'ready', because: 'service_healthy' },
+    ]);
+    expect(d.services.db?.startAfter).toEqual([]);
+  });
+
+  it('waits for links, volumes_from and network_mode references to be ready; the strictest edge wins', async () => {
+    const d = await desiredOf(`services:
+  db: { image: x }
+  files: { image: x }
+  app:
+    image: x
+    links: [db]
+    volumes_from: [files]
+    depends_on: { db: { condition: service_started } }
+  side: { image: x, network_mode: "service:app" }
+`);
+    expect(d.services.app?.startAfter).toEqual([
+      { service: 'db', until: 'ready', because: 'links' },
+      { service: 'files', until: 'ready', because: 'volumes_from' },
+    ]);
+    expect(d.services.side?.startAfter).toEqual([
+      { service: 'app', until: 'ready', because: 'network_mode' },
+    ]);
   });
 
   it('uses the defaults without x-berth', async () => {
@@ -251,19 +279,20 @@ describe('desiredState: gates, timeouts and rollback', () => {
       kind: 'stable',
       timeoutMs: DEPLOY_DEFAULTS.health_timeout,
       stableWindowMs: DEPLOY_DEFAULTS.stable_window,
+      probeIntervalMs: DEPLOY_DEFAULTS.probe_interval,
     });
     expect(d.rollback).toBe('auto');
   });
 
   it('takes stack-level x-berth.deploy, overridden per service', async () => {
     const d = await desiredOf(`x-berth:
-  deploy: { health_timeout: 30s, stable_window: 5s, rollback: manual }
+  deploy: { health_timeout: 30s, stable_window: 5s, probe_interval: 100ms, rollback: manual }
 services:
   a: { image: x }
   b:
     image: x
     x-berth:
-      deploy: { health_timeout: 5m }
+      deploy: { health_timeout: 5m, probe_interval: 2s }
   c:
     image: x
     x-berth:
@@ -274,6 +303,7 @@ services:
       ['b', 300_000, 5_000],
       ['c', 30_000, 60_000],
     ]);
+    expect(Object.values(d.services).map((s) => s.gate.probeIntervalMs)).toEqual([100, 2000, 100]);
     expect(d.rollback).toBe('manual');
   });
 });

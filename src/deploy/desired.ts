@@ -1,3 +1,4 @@
+import type { Edge } from '../compose/graph.js';
 import type { NetworkDef, Service, VolumeDef } from '../compose/schema/model.js';
 import type { LoadedStack } from '../compose/stack.js';
 import {
@@ -48,6 +49,27 @@ export interface DesiredReplica {
  */
 export type Strategy = 'stop-first' | 'start-first';
 
+export interface StartAfter {
+  readonly service: string;
+  readonly until: 'started' | 'ready';
+  /** As the compose file says it, for messages: `service_healthy`, `links`… */
+  readonly because: string;
+}
+
+/** One entry per dependency: the strictest of its edges (any edge needing `ready` wins). */
+export function startAfterOf(service: string, edges: readonly Edge[]): StartAfter[] {
+  const out = new Map<string, StartAfter>();
+  for (const e of edges) {
+    if (e.from !== service) continue;
+    const until = e.kind === 'depends_on' && e.condition === 'service_started' ? 'started' : 'ready';
+    const because = e.kind === 'depends_on' ? e.condition : e.kind;
+    const seen = out.get(e.to);
+    if (seen === undefined || (seen.until === 'started' && until === 'ready'))
+      out.set(e.to, { service: e.to, until, because });
+  }
+  return [...out.values()];
+}
+
 export interface DesiredService {
   readonly name: string;
   readonly image: string;
@@ -64,7 +86,19 @@ export interface DesiredService {
       }
     >
   >;
-  readonly gate: { readonly kind: GateKind; readonly timeoutMs: number; readonly stableWindowMs: number };
+  readonly gate: {
+    readonly kind: GateKind;
+    readonly timeoutMs: number;
+    readonly stableWindowMs: number;
+    /** The first gap between Berth's own runs of the healthcheck (they back off from there). */
+    readonly probeIntervalMs: number;
+  };
+  /**
+   * What a deploy waits for before it starts this service, when the other service changes too:
+   * `started` (depends_on `service_started`) or `ready` (it passed its gate: `service_healthy`,
+   * `service_completed_successfully`, and links, volumes_from and network_mode references).
+   */
+  readonly startAfter: readonly StartAfter[];
   readonly strategy: Strategy;
   /** The install phase, when it still applies (its env is in the specs). */
   readonly install?: InstallSettings;
@@ -231,7 +265,10 @@ export function desiredState(loaded: LoadedStack, ctx: DesiredContext): DesiredS
           serviceDeploy.health_timeout ?? stackDeploy.health_timeout ?? DEPLOY_DEFAULTS.health_timeout,
         stableWindowMs:
           serviceDeploy.stable_window ?? stackDeploy.stable_window ?? DEPLOY_DEFAULTS.stable_window,
+        probeIntervalMs:
+          serviceDeploy.probe_interval ?? stackDeploy.probe_interval ?? DEPLOY_DEFAULTS.probe_interval,
       },
+      startAfter: startAfterOf(name, loaded.graph.edges),
       strategy: strategyOf(service),
       ...(installActive ? { install } : {}),
     };

@@ -17,7 +17,6 @@ export interface RestartDeps {
   readonly store: DeployStores;
   readonly clock: Clock;
   readonly owner: LockOwner;
-  readonly pollMs?: number;
 }
 
 /**
@@ -41,7 +40,7 @@ export async function restartStack(
     );
   }
   return withStackLock(deps, loaded.name, async () => {
-    const gateDeps = { engine: deps.engine, clock: deps.clock, pollMs: deps.pollMs ?? 250 };
+    const gateDeps = { engine: deps.engine, clock: deps.clock };
     const targets = service === undefined ? desired.levels.flat() : [service];
     const dependents = service === undefined ? [] : dependentsOf(loaded.graph, service);
     const stopOrder = service === undefined ? [...desired.levels].reverse().flat() : dependents;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SpecCode } from '../compose/diagnostics.js';
 import { createXBerthRegistry, validateXBerth } from '../compose/xberth/registry.js';
-import { DEPLOY_XBERTH_SECTIONS } from './xberth.js';
+import { DEPLOY_DEFAULTS, DEPLOY_XBERTH_SECTIONS } from './xberth.js';
 
 const registry = createXBerthRegistry(DEPLOY_XBERTH_SECTIONS);
 
@@ -80,5 +80,34 @@ describe('x-berth.install', () => {
   it('is a service-level section only', () => {
     const r = validateXBerth(registry, 'stack', { install: { env: {}, until: { file: '/x' } } }, ['x-berth']);
     expect(r.findings[0]?.message).toContain('service level');
+  });
+});
+
+describe('x-berth.deploy.probe_interval', () => {
+  it('parses at both levels and defaults to 250ms', () => {
+    const stack = validateXBerth(registry, 'stack', { deploy: { probe_interval: '100ms' } }, ['x-berth']);
+    expect(stack).toEqual({ values: { deploy: { probe_interval: 100 } }, findings: [] });
+    const service = validateXBerth(registry, 'service', { deploy: { probe_interval: '1s' } }, ['s']);
+    expect(service).toEqual({ values: { deploy: { probe_interval: 1000 } }, findings: [] });
+    expect(DEPLOY_DEFAULTS.probe_interval).toBe(250);
+  });
+
+  it.each(['10ms', '2m', 0])('refuses %s with its range as the hint', (value) => {
+    const r = validateXBerth(registry, 'stack', { deploy: { probe_interval: value } }, ['x-berth']);
+    expect(r.values).toEqual({});
+    expect(r.findings).toHaveLength(1);
+    expect(r.findings[0]).toMatchObject({
+      code: SpecCode.XBerthInvalid,
+      path: ['x-berth', 'deploy', 'probe_interval'],
+      hint: expect.stringContaining('from 50ms to 1m'),
+    });
+  });
+
+  it('refuses a duration without a unit', () => {
+    const r = validateXBerth(registry, 'stack', { deploy: { probe_interval: '250' } }, ['x-berth']);
+    expect(r.findings[0]).toMatchObject({
+      path: ['x-berth', 'deploy', 'probe_interval'],
+      hint: expect.stringContaining('30s'),
+    });
   });
 });

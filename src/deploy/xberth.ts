@@ -3,6 +3,22 @@ import { formatDuration } from '../compose/schema/units.js';
 import type { XBerthSection } from '../compose/xberth/registry.js';
 import { durationSchema as duration } from '../compose/xberth/values.js';
 
+/** The probe interval's bounds: fast enough to matter, slow enough never to flood the engine. */
+export const PROBE_INTERVAL_MIN_MS = 50;
+export const PROBE_INTERVAL_MAX_MS = 60_000;
+
+const probeInterval = duration.transform((ms, ctx) => {
+  if (ms >= PROBE_INTERVAL_MIN_MS && ms <= PROBE_INTERVAL_MAX_MS) return ms;
+  ctx.addIssue({
+    code: 'custom',
+    message: `probe_interval ${formatDuration(ms)} is out of range`,
+    params: {
+      hint: `use a duration from ${formatDuration(PROBE_INTERVAL_MIN_MS)} to ${formatDuration(PROBE_INTERVAL_MAX_MS)}, like 250ms or 1s`,
+    },
+  });
+  return z.NEVER;
+});
+
 /**
  * `x-berth.deploy`: how Berth decides that a deploy worked. At the stack level it sets the
  * defaults; at the service level it overrides them for that service (except `rollback`).
@@ -12,12 +28,22 @@ export const DeploySettingsSchema = z.strictObject({
   health_timeout: duration.optional(),
   /** For services without a healthcheck: how long they must run without restarting. */
   stable_window: duration.optional(),
+  /**
+   * How often, at first, Berth runs the service's own healthcheck itself while a deploy waits for
+   * it (backing off as the wait grows longer).
+   */
+  probe_interval: probeInterval.optional(),
   /** `auto` restores the previous containers when the deploy fails; `manual` leaves the failure for inspection. */
   rollback: z.enum(['auto', 'manual']).optional(),
 });
 export type DeploySettings = z.output<typeof DeploySettingsSchema>;
 
-export const DEPLOY_DEFAULTS = { health_timeout: 120_000, stable_window: 10_000, rollback: 'auto' } as const;
+export const DEPLOY_DEFAULTS = {
+  health_timeout: 120_000,
+  stable_window: 10_000,
+  probe_interval: 250,
+  rollback: 'auto',
+} as const;
 
 const ServiceDeploySettingsSchema = DeploySettingsSchema.omit({ rollback: true });
 
@@ -50,7 +76,7 @@ export const deploySection: XBerthSection = {
   key: 'deploy',
   stack: DeploySettingsSchema,
   service: ServiceDeploySettingsSchema,
-  summary: `health gate and rollback: health_timeout (default ${formatDuration(DEPLOY_DEFAULTS.health_timeout)}), stable_window (default ${formatDuration(DEPLOY_DEFAULTS.stable_window)}), rollback: auto|manual (stack level only)`,
+  summary: `health gate and rollback: health_timeout (default ${formatDuration(DEPLOY_DEFAULTS.health_timeout)}), stable_window (default ${formatDuration(DEPLOY_DEFAULTS.stable_window)}), probe_interval (default ${formatDuration(DEPLOY_DEFAULTS.probe_interval)}), rollback: auto|manual (stack level only)`,
 };
 
 export const installSection: XBerthSection = {

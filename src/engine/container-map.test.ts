@@ -6,6 +6,7 @@ import {
   toContainerState,
   toContainerSummary,
   toEndpoints,
+  toHealthcheckSpec,
   toPorts,
   toTimestamp,
 } from './container-map.js';
@@ -168,5 +169,44 @@ describe('toContainerSummary', () => {
       networks: ['a', 'b'],
       createdAt: '2023-11-14T22:13:20.000Z',
     });
+  });
+});
+
+describe('toHealthcheckSpec', () => {
+  it('maps the engine’s nanoseconds to milliseconds and keeps the test as it is', () => {
+    expect(
+      toHealthcheckSpec({
+        Test: ['CMD-SHELL', 'wget -q http://127.0.0.1/'],
+        Interval: 30e9,
+        Timeout: 3e9,
+        StartPeriod: 10e9,
+        StartInterval: 5e8,
+        Retries: 5,
+      }),
+    ).toEqual({
+      test: ['CMD-SHELL', 'wget -q http://127.0.0.1/'],
+      intervalMs: 30_000,
+      timeoutMs: 3000,
+      startPeriodMs: 10_000,
+      startIntervalMs: 500,
+      retries: 5,
+    });
+  });
+
+  it('leaves out zero (the engine’s defaults) and reads no test as no healthcheck', () => {
+    expect(toHealthcheckSpec({ Test: ['NONE'], Interval: 0, Retries: 0 })).toEqual({ test: ['NONE'] });
+    expect(toHealthcheckSpec({ Test: [] })).toBeUndefined();
+    expect(toHealthcheckSpec(null)).toBeUndefined();
+    expect(toHealthcheckSpec(undefined)).toBeUndefined();
+  });
+
+  it('lands in ContainerInfo with the image shell', () => {
+    const info = toContainerInfo({
+      ...inspect,
+      Config: { ...inspect.Config, Healthcheck: { Test: ['CMD', 'true'] }, Shell: ['/bin/bash', '-c'] },
+    });
+    expect(info.healthcheck).toEqual({ test: ['CMD', 'true'] });
+    expect(info.shell).toEqual(['/bin/bash', '-c']);
+    expect(toContainerInfo(inspect).healthcheck).toBeUndefined();
   });
 });

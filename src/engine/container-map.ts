@@ -5,6 +5,7 @@ import type {
   ContainerMount,
   ContainerState,
   ContainerSummary,
+  HealthcheckSpec,
   HealthStatus,
   PortBinding,
   PortProtocol,
@@ -31,13 +32,30 @@ export interface RawContainerInspect {
       Log?: { Start?: string; End?: string; ExitCode?: number; Output?: string }[] | null;
     };
   };
-  Config?: { Image?: string; Labels?: Record<string, string> | null; Env?: string[] | null; Tty?: boolean };
+  Config?: {
+    Image?: string;
+    Labels?: Record<string, string> | null;
+    Env?: string[] | null;
+    Tty?: boolean;
+    Healthcheck?: RawHealthcheck | null;
+    Shell?: string[] | null;
+  };
   HostConfig?: { NetworkMode?: string };
   NetworkSettings?: {
     Ports?: Record<string, { HostIp?: string; HostPort?: string }[] | null> | null;
     Networks?: Record<string, RawEndpoint> | null;
   };
   Mounts?: { Type?: string; Name?: string; Source?: string; Destination?: string; RW?: boolean }[] | null;
+}
+
+/** Durations in nanoseconds, as the engine keeps them. */
+interface RawHealthcheck {
+  Test?: string[] | null;
+  Interval?: number;
+  Timeout?: number;
+  StartPeriod?: number;
+  StartInterval?: number;
+  Retries?: number;
 }
 
 interface RawEndpoint {
@@ -156,9 +174,32 @@ function toMounts(raw: RawContainerInspect['Mounts']): ContainerMount[] {
   }));
 }
 
+const nsToMs = (ns: number | undefined): number | undefined =>
+  ns === undefined || ns <= 0 ? undefined : Math.round(ns / 1e6);
+
+/** The container's healthcheck as the engine runs it (the image's, unless the container set one). */
+export function toHealthcheckSpec(raw: RawHealthcheck | null | undefined): HealthcheckSpec | undefined {
+  const test = raw?.Test ?? [];
+  if (raw === null || raw === undefined || test.length === 0) return undefined;
+  const interval = nsToMs(raw.Interval);
+  const timeout = nsToMs(raw.Timeout);
+  const startPeriod = nsToMs(raw.StartPeriod);
+  const startInterval = nsToMs(raw.StartInterval);
+  return {
+    test: [...test],
+    ...(interval === undefined ? {} : { intervalMs: interval }),
+    ...(timeout === undefined ? {} : { timeoutMs: timeout }),
+    ...(startPeriod === undefined ? {} : { startPeriodMs: startPeriod }),
+    ...(startInterval === undefined ? {} : { startIntervalMs: startInterval }),
+    ...(raw.Retries === undefined || raw.Retries <= 0 ? {} : { retries: raw.Retries }),
+  };
+}
+
 export function toContainerInfo(raw: RawContainerInspect): ContainerInfo {
   const id = raw.Id ?? '';
   const health = toHealth(raw.State?.Health);
+  const healthcheck = toHealthcheckSpec(raw.Config?.Healthcheck);
+  const shell = raw.Config?.Shell ?? [];
   return {
     id,
     name: stripSlash(raw.Name ?? ''),
@@ -172,6 +213,8 @@ export function toContainerInfo(raw: RawContainerInspect): ContainerInfo {
     restartCount: raw.RestartCount ?? 0,
     ...(raw.State?.OOMKilled === true ? { oomKilled: true } : {}),
     ...(health === undefined ? {} : { health }),
+    ...(healthcheck === undefined ? {} : { healthcheck }),
+    ...(shell.length === 0 ? {} : { shell: [...shell] }),
     ports: toPorts(raw.NetworkSettings?.Ports),
     networks: toEndpoints(raw.NetworkSettings?.Networks, id),
     networkMode: raw.HostConfig?.NetworkMode ?? '',

@@ -61,6 +61,10 @@ export interface ContainerInfo {
   /** The last exit was the kernel's OOM killer (absent: it was not). */
   readonly oomKilled?: boolean;
   readonly health?: ContainerHealth;
+  /** The healthcheck the engine runs (the image's unless the container set one); absent: none. */
+  readonly healthcheck?: HealthcheckSpec;
+  /** The image's `SHELL`, which a `CMD-SHELL` check runs under; absent: `/bin/sh -c`. */
+  readonly shell?: readonly string[];
   readonly ports: readonly PortBinding[];
   readonly networks: Readonly<Record<string, ContainerEndpoint>>;
   readonly networkMode: string;

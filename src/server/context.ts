@@ -18,6 +18,8 @@ export interface Authenticator {
  * the app logs request ids, route templates and errors, never headers or bodies.
  */
 export interface AppLogger {
+  /** Optional so that a bare `{ info, error }` still fits; pino's loggers have it. */
+  debug?(obj: object, msg?: string): void;
   info(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
 }

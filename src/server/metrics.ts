@@ -30,10 +30,17 @@ export function observeRequests(
       { method: methodLabel(c.req.method), route, status: String(status) },
       seconds,
     );
-    logger?.info(
-      { requestId: c.get('requestId'), method: c.req.method, route, status, ms: Math.round(seconds * 1000) },
-      'request',
-    );
+    // A read that succeeded is logged at debug: at hundreds of reads a second, a line each (a
+    // synchronous write) cost more than answering them. Writes, failures and refusals stay at info.
+    const line = {
+      requestId: c.get('requestId'),
+      method: c.req.method,
+      route,
+      status,
+      ms: Math.round(seconds * 1000),
+    };
+    if (status < 400 && (c.req.method === 'GET' || c.req.method === 'HEAD')) logger?.debug?.(line, 'request');
+    else logger?.info(line, 'request');
   };
 }
 

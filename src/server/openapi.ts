@@ -173,7 +173,9 @@ export function openApiDocument(routes: readonly Route[], info: OpenApiInfo): Js
  * that cannot be expressed in JSON Schema fails at startup rather than on the first request.
  */
 export function withOpenApi(routes: readonly Route[], info: OpenApiInfo): Route[] {
-  let document: JsonObject = {};
+  // Built on the first request for it: turning every schema into JSON Schema costs memory and
+  // start-up time that a server which is never asked does not need to spend.
+  let document: JsonObject | undefined;
   const self = defineRoute({
     method: 'GET',
     path: OPENAPI_PATH,
@@ -183,9 +185,11 @@ export function withOpenApi(routes: readonly Route[], info: OpenApiInfo): Route[
     permission: 'public',
     mutating: false,
     response: z.record(z.string(), z.unknown()),
-    handler: () => document,
+    handler: () => {
+      document ??= openApiDocument(all, info);
+      return document;
+    },
   });
   const all = [...routes, self];
-  document = openApiDocument(all, info);
   return all;
 }

@@ -77,6 +77,8 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
     'operations',
     'server',
     'store',
+    // serve.ts mounts the dashboard beside the API.
+    'web',
   ],
   cli: [
     'access',
@@ -93,6 +95,7 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
     'jobs',
     'log',
   ],
+  // The dashboard is a client of the API: it reads and changes only through the contract.
   web: ['api'],
 };
 
@@ -146,6 +149,9 @@ const PURE = [
   'src/deploy/desired.ts',
   'src/deploy/diff.ts',
   'src/deploy/redact.ts',
+  'src/deploy/probe.ts',
+  'src/deploy/ready.ts',
+  'src/deploy/schedule.ts',
   ...sourceFiles('src/audit/rules'),
   'src/health/conditions.ts',
   'src/health/describe.ts',

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -15,14 +15,14 @@ export interface ImportEdge {
   readonly typeOnly: boolean;
 }
 
-/** Every `.ts` file under `dir` (repo-relative), tests left out unless asked. */
+/** Every `.ts` and `.tsx` file under `dir` (repo-relative), tests left out unless asked. */
 export function sourceFiles(dir = 'src', withTests = false): string[] {
   const out: string[] = [];
   const walk = (d: string) => {
     for (const entry of readdirSync(join(REPO_ROOT, d), { withFileTypes: true })) {
       const path = `${d}/${entry.name}`;
       if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith('.ts') && (withTests || !entry.name.endsWith('.test.ts'))) out.push(path);
+      else if (/\.tsx?$/.test(entry.name) && (withTests || !/\.test\.tsx?$/.test(entry.name))) out.push(path);
     }
   };
   walk(dir);
@@ -55,14 +55,21 @@ function isTypeOnly(node: ts.ImportDeclaration | ts.ExportDeclaration): boolean 
   );
 }
 
+/** `x.js` → `x.tsx` when that is the source file (JSX), else `x.ts`. */
+function sourceOf(path: string): string {
+  const tsx = path.replace(/\.js$/, '.tsx');
+  return tsx !== path && existsSync(join(REPO_ROOT, tsx)) ? tsx : path.replace(/\.js$/, '.ts');
+}
+
 /** The static imports and re-exports of one file, and its dynamic `import('…')` calls (never type-only). */
 export function importsOf(file: string): ImportEdge[] {
   const text = readFileSync(join(REPO_ROOT, file), 'utf8');
-  const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS);
+  const kind = file.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS;
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, false, kind);
   const edges: ImportEdge[] = [];
   const add = (specifier: string, typeOnly: boolean) => {
     const to = specifier.startsWith('.')
-      ? normalize(join(dirname(file), specifier)).replace(/\.js$/, '.ts')
+      ? sourceOf(normalize(join(dirname(file), specifier)))
       : packageOf(specifier);
     edges.push({ from: file, to, typeOnly });
   };

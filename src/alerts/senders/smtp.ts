@@ -1,4 +1,3 @@
-import { createTransport } from 'nodemailer';
 import type { SmtpChannel } from '../../config/alert-resolve.js';
 import type { AlertMessage } from '../message.js';
 import { renderEmail } from '../render.js';
@@ -18,6 +17,8 @@ export function smtpSender(channel: SmtpChannel): Sender {
   return {
     secrets: secrets.known,
     async send(message: AlertMessage, { signal }): Promise<SendResult> {
+      // nodemailer is loaded on the first email: ~14 MB an idle server does not need.
+      const { createTransport } = await import('nodemailer');
       const password =
         channel.password === undefined ? undefined : secrets.reveal(channel.password, 'SMTP password');
       const transport = createTransport({

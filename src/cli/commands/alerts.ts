@@ -1,14 +1,10 @@
 import type { Command } from 'commander';
-import {
-  AlertChannelListSchema,
-  type AlertChannelView,
-  type AlertList,
-  AlertListSchema,
-  type AlertTestResult,
-  AlertTestResultSchema,
-} from '../../api/alerts.js';
+import type { AlertChannelView, AlertList, AlertTestResult } from '../../api/alerts.js';
 import { type CliIo, ExitCode } from '../io.js';
-import { connect, formatTable, parseCount, printJson } from './remote.js';
+import { formatTable, parseCount, printJson, remoteApi } from './remote.js';
+
+/** The contract's schemas, loaded when a command runs (not for `berth --help`). */
+const contract = () => import('../../api/alerts.js');
 
 const when = (iso: string | undefined) =>
   iso === undefined ? '-' : iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
@@ -76,7 +72,8 @@ export function registerAlerts(program: Command, io: CliIo, setExit: (code: Exit
     .option('--limit <n>', 'how many of each, 1 to 500', parseCount(1), 20)
     .option('--json', 'print JSON: { alerts, deliveries }')
     .action(async (o: { limit: number; json?: boolean }) => {
-      const list = await connect(io).api.json('GET', '/api/v1/alerts', AlertListSchema, {
+      const { AlertListSchema } = await contract();
+      const list = await (await remoteApi(io)).json('GET', '/api/v1/alerts', AlertListSchema, {
         query: { limit: o.limit },
       });
       if (o.json) printJson(io, list);
@@ -89,7 +86,9 @@ export function registerAlerts(program: Command, io: CliIo, setExit: (code: Exit
     .description('the channels configured on the server (no credentials)')
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }) => {
-      const { items } = await connect(io).api.json('GET', '/api/v1/alerts/channels', AlertChannelListSchema);
+      const { AlertChannelListSchema } = await contract();
+      const api = await remoteApi(io);
+      const { items } = await api.json('GET', '/api/v1/alerts/channels', AlertChannelListSchema);
       if (o.json) printJson(io, items);
       else io.stdout(formatChannels(items));
       setExit(ExitCode.Ok);
@@ -101,7 +100,8 @@ export function registerAlerts(program: Command, io: CliIo, setExit: (code: Exit
     .argument('<channel>', 'channel name, as in `berth alert channels`')
     .option('--json', 'print the result as JSON')
     .action(async (channel: string, o: { json?: boolean }) => {
-      const result = await connect(io).api.json(
+      const { AlertTestResultSchema } = await contract();
+      const result = await (await remoteApi(io)).json(
         'POST',
         `/api/v1/alerts/channels/${encodeURIComponent(channel)}/test`,
         AlertTestResultSchema,

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { AuditLogPageSchema } from '../../api/audit-log.js';
 import { type CliIo, ExitCode } from '../io.js';
-import { connect, formatTable, parseCount, printJson } from './remote.js';
+import { formatTable, parseCount, printJson, remoteApi } from './remote.js';
 
 interface AuditLogOptions {
   readonly limit?: number;
@@ -24,7 +23,8 @@ export function registerAuditLog(program: Command, io: CliIo, setExit: (code: Ex
     .option('--target <target>', 'only this target (e.g. a username or a stack)')
     .option('--json', 'print the page as JSON: { items, nextBefore? }')
     .action(async (o: AuditLogOptions) => {
-      const page = await connect(io).api.json('GET', '/api/v1/audit-log', AuditLogPageSchema, {
+      const { AuditLogPageSchema } = await import('../../api/audit-log.js');
+      const page = await (await remoteApi(io)).json('GET', '/api/v1/audit-log', AuditLogPageSchema, {
         query: { limit: o.limit, before: o.before, actor: o.actor, action: o.action, target: o.target },
       });
       if (o.json) printJson(io, page);

@@ -1,37 +1,15 @@
-import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import { backupFacts } from '../../app/backup-facts.js';
-import { engineConnection } from '../../app/engine-connection.js';
-import { builtinXBerthRegistry } from '../../app/registry.js';
-import {
-  type AuditReport,
-  type AuditRun,
-  applyFixes,
-  auditPath,
-  BaselineError,
-  collectLive,
-  formatFixDiff,
-  formatJson,
-  formatMarkdown,
-  formatSarif,
-  type LiveFacts,
-  planFixes,
-  readBaseline,
-  SEVERITIES,
-  type Severity,
-  writeBaseline,
-} from '../../audit/index.js';
-import { type Clock, systemClock } from '../../clock.js';
-import { cliConfig } from '../../config/cli.js';
-import { type Engine, isEngineError } from '../../engine/model.js';
-import { type CliIo, ExitCode } from '../io.js';
-import { collect, printDiagnostics } from './shared.js';
+import type { LiveFacts } from '../../audit/index.js';
+import { SEVERITIES, type Severity } from '../../audit/types.js';
+import type { Clock } from '../../clock.js';
+import type { Engine } from '../../engine/model.js';
+import type { CliIo, ExitCode } from '../io.js';
+import { collect } from './options.js';
 
 const FORMATS = ['md', 'json', 'sarif'] as const;
-type Format = (typeof FORMATS)[number];
+export type Format = (typeof FORMATS)[number];
 
-interface AuditFlags {
+export interface AuditFlags {
   readonly format: Format;
   readonly failOn: Severity;
   readonly baseline?: string;
@@ -43,7 +21,10 @@ interface AuditFlags {
   readonly profile?: string[];
 }
 
-/** What the command reaches outside the files: the engine (for --live) and the time of the report. */
+/**
+ * What the command reaches outside the files: the engine (for --live) and the time of the report
+ * (default: audit-run.ts's defaultAuditDeps, loaded with the command).
+ */
 export interface AuditDeps {
   readonly connect: (host: string | undefined) => Promise<Pick<Engine, 'containers' | 'images'>>;
   readonly clock: Pick<Clock, 'now'>;
@@ -54,148 +35,11 @@ export interface AuditDeps {
   ) => NonNullable<LiveFacts['backups']>;
 }
 
-export function defaultAuditDeps(): AuditDeps {
-  const clock = systemClock();
-  return {
-    connect: (host) => engineConnection({ clock, ...(host ? { host } : {}) })(),
-    clock,
-    backups: (env, cwd) => backupFacts(cliConfig(env, cwd).stateDir, clock),
-  };
-}
-
-/** The exit code for "could not audit as asked": the path, the engine or a baseline. */
-const CANNOT_AUDIT = ExitCode.Usage;
-
-const FORMATTERS: Record<Format, (report: AuditReport) => string> = {
-  md: formatMarkdown,
-  json: formatJson,
-  sarif: formatSarif,
-};
-
-function fail(io: CliIo, error: unknown): ExitCode {
-  const coded = error as { code?: unknown; hint?: unknown };
-  if (error instanceof Error && typeof coded.code === 'string' && typeof coded.hint === 'string') {
-    io.stderr(`error ${coded.code}: ${error.message}\n  hint: ${coded.hint}\n`);
-    return CANNOT_AUDIT;
-  }
-  throw error;
-}
-
-class AuditCommand {
-  constructor(
-    private readonly io: CliIo,
-    private readonly deps: AuditDeps,
-    private readonly version: string,
-  ) {}
-
-  async run(path: string, flags: AuditFlags): Promise<ExitCode> {
-    let live: LiveFacts | undefined;
-    let baseline: Set<string> | undefined;
-    try {
-      if (flags.live) {
-        const engine = await collectLive(await this.deps.connect(this.io.env.DOCKER_HOST));
-        live = { ...engine, backups: this.deps.backups?.(this.io.env, this.io.cwd) ?? [] };
-      }
-      if (flags.baseline) baseline = await readBaseline(resolve(this.io.cwd, flags.baseline));
-    } catch (error: unknown) {
-      if (error instanceof BaselineError || isEngineError(error)) return fail(this.io, error);
-      throw error;
-    }
-    const audit = await this.audit(path, flags, live, baseline);
-    if (!audit) return CANNOT_AUDIT;
-    if (flags.fix || flags.dryRun) return this.fix(path, flags, audit, live, baseline);
-
-    if (flags.writeBaseline) {
-      const file = resolve(this.io.cwd, flags.writeBaseline);
-      const kept = [...audit.result.findings, ...audit.result.baselined].map((f) => f.fingerprint);
-      await writeBaseline(file, kept);
-      this.io.stderr(`wrote ${kept.length} fingerprints to ${flags.writeBaseline}\n`);
-    }
-    await this.emit(audit.report, flags);
-    // Findings just written to the baseline are accepted: writing one is not a failure.
-    return flags.writeBaseline ? ExitCode.Ok : audit.result.summary.exitCode;
-  }
-
-  private async audit(
-    path: string,
-    flags: AuditFlags,
-    live: LiveFacts | undefined,
-    baseline: Set<string> | undefined,
-  ): Promise<AuditRun | undefined> {
-    const run = await auditPath({
-      path,
-      load: {
-        env: this.io.env,
-        registry: builtinXBerthRegistry(),
-        ...(flags.profile ? { profiles: flags.profile } : {}),
-      },
-      ...(live ? { live } : {}),
-      ...(baseline ? { baseline } : {}),
-      failOn: flags.failOn,
-      date: this.deps.clock.now(),
-      version: this.version,
-    });
-    if (run.snapshot.stacks.length > 0) return run;
-    printDiagnostics(this.io, run.unreadable);
-    this.io.stderr(`error: nothing to audit at ${path}: no compose stack could be read\n`);
-    return undefined;
-  }
-
-  private async emit(report: AuditReport, flags: AuditFlags): Promise<void> {
-    const text = FORMATTERS[flags.format](report);
-    if (!flags.output) {
-      this.io.stdout(text);
-      return;
-    }
-    await writeFile(resolve(this.io.cwd, flags.output), text, 'utf8');
-    const { score, counts } = report.result.summary;
-    const shown = SEVERITIES.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}`);
-    this.io.stderr(
-      `wrote ${flags.output}: health score ${score}/100, findings: ${shown.join(', ') || 'none'}\n`,
-    );
-  }
-
-  private async fix(
-    path: string,
-    flags: AuditFlags,
-    audit: AuditRun,
-    live: LiveFacts | undefined,
-    baseline: Set<string> | undefined,
-  ): Promise<ExitCode> {
-    const root = audit.snapshot.root;
-    const plan = await planFixes(audit.snapshot, audit.result.findings);
-    const diff = formatFixDiff(plan, root);
-    this.io.stdout(diff === '' ? 'nothing to fix automatically\n' : diff);
-    for (const note of plan.notes) this.io.stdout(`not fixed: ${note}\n`);
-    if (plan.manual > 0) {
-      this.io.stdout(
-        `${plan.manual} findings need a manual change: run \`berth audit\` for the report and the exact fixes\n`,
-      );
-    }
-    if (flags.dryRun) {
-      this.io.stdout('dry run: nothing was changed\n');
-      return audit.result.summary.exitCode;
-    }
-    for (const line of await applyFixes(plan, root)) this.io.stdout(`fixed ${line}\n`);
-    // The exit code says what is left after the fixes.
-    const after = plan.changes.length > 0 ? await this.audit(path, flags, live, baseline) : audit;
-    if (!after) return CANNOT_AUDIT;
-    if (flags.output) await this.emit(after.report, flags);
-    const failing = after.result.findings.filter(
-      (f) => SEVERITIES.indexOf(f.severity) <= SEVERITIES.indexOf(flags.failOn),
-    );
-    this.io.stdout(
-      `${after.result.findings.length} findings remain, ${failing.length} at or above ${flags.failOn}\n`,
-    );
-    return after.result.summary.exitCode;
-  }
-}
-
 export function registerAudit(
   program: Command,
   io: CliIo,
   setExit: (code: ExitCode) => void,
-  deps: AuditDeps = defaultAuditDeps(),
+  deps?: AuditDeps,
 ): void {
   program
     .command('audit')
@@ -218,8 +62,8 @@ export function registerAudit(
     .option('--profile <name>', 'enable a compose profile (repeatable)', collect)
     .action(async (path: string | undefined, flags: AuditFlags, command: Command) => {
       const globals = command.parent?.opts<{ workspace?: string }>() ?? {};
-      const target = path ? resolve(io.cwd, path) : cliConfig(io.env, io.cwd, globals).workspace;
       const version = command.parent?.version() ?? '0.0.0';
-      setExit(await new AuditCommand(io, deps, version).run(target, flags));
+      const { runAudit } = await import('./audit-run.js');
+      setExit(await runAudit(io, deps, version, path, globals, flags));
     });
 }

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { stringify } from 'yaml';
-import { composeView } from '../../compose/view.js';
 import { type CliIo, ExitCode } from '../io.js';
-import { collect, failIfInvalid, loadForCommand, printDiagnostics, type StackOptions } from './shared.js';
+import { collect } from './options.js';
+import type { StackOptions } from './shared.js';
 
 export function registerConfig(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
   program
@@ -19,6 +18,8 @@ export function registerConfig(program: Command, io: CliIo, setExit: (code: Exit
         path: string,
         options: StackOptions & { json?: boolean; warnings?: boolean; reveal?: boolean },
       ) => {
+        const [{ stringify }, { composeView }, { failIfInvalid, loadForCommand, printDiagnostics }] =
+          await Promise.all([import('yaml'), import('../../compose/view.js'), import('./shared.js')]);
         const load = await loadForCommand(io, path, options);
         const failed = failIfInvalid(io, load);
         if (failed !== undefined) return setExit(failed);

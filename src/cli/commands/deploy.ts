@@ -23,7 +23,8 @@ export function liveProgress(io: CliIo) {
   });
 }
 
-export type ClientFactory = (flags: GlobalFlags) => BerthClient;
+/** Makes the client a command runs with; may load it first (main's default loads it on demand). */
+export type ClientFactory = (flags: GlobalFlags) => BerthClient | Promise<BerthClient>;
 
 /** Runs an action with a client, and always closes it. */
 export async function withClient<T>(
@@ -31,7 +32,7 @@ export async function withClient<T>(
   command: Command,
   action: (client: BerthClient) => Promise<T>,
 ): Promise<T> {
-  const client = factory(command.optsWithGlobals() as GlobalFlags);
+  const client = await factory(command.optsWithGlobals() as GlobalFlags);
   try {
     return await action(client);
   } finally {

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { formatGraph, GRAPH_FORMATS, type GraphFormat } from '../../compose/graph-format.js';
 import { type CliIo, ExitCode } from '../io.js';
-import { collect, failIfInvalid, loadForCommand, type StackOptions } from './shared.js';
+import { collect } from './options.js';
+import type { StackOptions } from './shared.js';
 
 export function registerGraph(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
   program
@@ -12,6 +13,7 @@ export function registerGraph(program: Command, io: CliIo, setExit: (code: ExitC
     .addOption(new Option('--format <format>', 'output format').choices([...GRAPH_FORMATS]).default('text'))
     .option('--profile <name>', 'enable a compose profile (repeatable)', collect)
     .action(async (path: string, options: StackOptions & { format: GraphFormat }) => {
+      const { failIfInvalid, loadForCommand } = await import('./shared.js');
       const load = await loadForCommand(io, path, options);
       const failed = failIfInvalid(io, load);
       if (failed !== undefined) return setExit(failed);

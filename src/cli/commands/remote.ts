@@ -1,12 +1,13 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { ROLES, type Role } from '../../access/roles.js';
 import type { GrantView } from '../../api/auth.js';
-import { ApiConnection } from '../api.js';
-import { type Credentials, credentialsPath, readCredentials, resolveConnection } from '../credentials.js';
+import type { ApiConnection } from '../api.js';
 import { type CliIo, ExitCode } from '../io.js';
 import { printable } from '../printable.js';
 
-// What the commands that talk to `berth serve` share: the connection, secrets from stdin, output.
+// What the commands that talk to `berth serve` share: secrets from stdin, options, output. Light on
+// purpose (commander and the role names): every command's definition loads it, so `berth --version`
+// does too. The connection itself is in connect.ts, loaded when a command runs.
 
 export const DEFAULT_URL = 'http://127.0.0.1:7300';
 
@@ -28,33 +29,10 @@ export function usage(io: CliIo, setExit: (code: ExitCode) => void, message: str
   setExit(ExitCode.Usage);
 }
 
-export interface Remote {
-  readonly api: ApiConnection;
-  /** The credentials file, and what it holds (when it holds anything). */
-  readonly file: string;
-  readonly saved?: Credentials;
-  /** The saved token is the one sent (no BERTH_TOKEN, same server). */
-  readonly savedTokenInUse: boolean;
-}
-
-/** The server the environment or the saved login names. */
-export function connect(io: CliIo): Remote {
-  const file = credentialsPath(io.env);
-  const saved = readCredentials(file);
-  const connection = resolveConnection(io.env, saved);
-  if (connection === undefined) {
-    throw new CommandError(
-      'NOT_LOGGED_IN',
-      'no Berth server to talk to: not logged in and BERTH_URL is not set',
-      'run `berth login <url> --username <name> --password-stdin`, or set BERTH_URL and BERTH_TOKEN',
-    );
-  }
-  return {
-    api: new ApiConnection(connection),
-    file,
-    ...(saved ? { saved } : {}),
-    savedTokenInUse: saved !== undefined && connection.token === saved.token,
-  };
+/** The API of the server the environment or the saved login names (connect.ts, loaded on use). */
+export async function remoteApi(io: CliIo): Promise<ApiConnection> {
+  const { connect } = await import('./connect.js');
+  return connect(io).api;
 }
 
 /** A secret from standard input, without its final line end; never echoed. */

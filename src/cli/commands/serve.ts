@@ -1,9 +1,5 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { startServer } from '../../app/serve.js';
-import { systemClock } from '../../clock.js';
-import { formatServeConfigProblem, loadServeConfig } from '../../config/serve.js';
-import { createLoggers, levelsFromEnv } from '../../log/index.js';
 import { type CliIo, ExitCode } from '../io.js';
 
 export interface ServeOptions {
@@ -57,6 +53,14 @@ export function registerServe(
     .addHelpText('after', PRECEDENCE_HELP)
     .action(async (options: ServeOptions, command: Command) => {
       const { workspace } = command.optsWithGlobals() as { workspace?: string };
+      // The whole server is loaded here, when it is asked for: never for the other commands.
+      const [{ startServer }, { systemClock }, { formatServeConfigProblem, loadServeConfig }, log] =
+        await Promise.all([
+          import('../../app/serve.js'),
+          import('../../clock.js'),
+          import('../../config/serve.js'),
+          import('../../log/index.js'),
+        ]);
       const loaded = loadServeConfig(
         { ...options, ...(workspace === undefined ? {} : { workspace }) },
         io.env,
@@ -67,7 +71,7 @@ export function registerServe(
         return setExit(ExitCode.Usage);
       }
       const config = loaded.settings;
-      const { config: levels } = levelsFromEnv(io.env, 'info');
+      const { config: levels } = log.levelsFromEnv(io.env, 'info');
       const server = await startServer(
         {
           host: config.host,
@@ -85,7 +89,7 @@ export function registerServe(
           ...(config.alerts ? { alerts: config.alerts } : {}),
         },
         systemClock(),
-        createLoggers(levels),
+        log.createLoggers(levels),
       );
       io.stdout(
         `berth serve: listening on ${server.addresses.join(' and ')} (workspace ${config.workspace})\n`,

@@ -10,10 +10,6 @@ export interface StackOptions {
   readonly envFile?: string[];
 }
 
-export function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
-
 /** Loads the stacks at a path for commands that need a valid model (config, graph). */
 export async function loadForCommand(io: CliIo, path: string, options: StackOptions): Promise<WorkspaceLoad> {
   return loadWorkspace(resolve(io.cwd, path), {

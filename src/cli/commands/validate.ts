@@ -1,9 +1,8 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { builtinXBerthRegistry } from '../../app/registry.js';
-import { isValid, type ValidationReport, validatePaths } from '../../compose/validate.js';
+import type { ValidationReport } from '../../compose/validate.js';
 import { type CliIo, ExitCode } from '../io.js';
-import { collect } from './shared.js';
+import { collect } from './options.js';
 
 function formatText(report: ValidationReport, showWarnings: boolean): string {
   const lines: string[] = [];
@@ -42,6 +41,11 @@ export function registerValidate(program: Command, io: CliIo, setExit: (code: Ex
     .option('-q, --quiet', 'do not print warnings (text output)')
     .option('--profile <name>', 'enable a compose profile (repeatable)', collect)
     .action(async (paths: string[], options: { json?: boolean; quiet?: boolean; profile?: string[] }) => {
+      // Loaded when the command runs: the compose model and the x-berth sections, nothing else.
+      const [{ builtinXBerthRegistry }, { isValid, validatePaths }] = await Promise.all([
+        import('../../app/registry.js'),
+        import('../../compose/validate.js'),
+      ]);
       const report = await validatePaths(
         paths.map((p) => resolve(io.cwd, p)),
         {
@@ -49,6 +53,11 @@ export function registerValidate(program: Command, io: CliIo, setExit: (code: Ex
           registry: builtinXBerthRegistry(),
           cwd: io.cwd,
           ...(options.profile ? { profiles: options.profile } : {}),
+          // Many paths are checked in worker threads, each building the same registry.
+          registrySource: {
+            url: new URL('../../app/registry.js', import.meta.url).href,
+            export: 'builtinXBerthRegistry',
+          },
         },
       );
       io.stdout(

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DeployEvent } from '../../../src/deploy/events.js';
 import { BerthLabel, ComposeLabel } from '../../../src/engine/model.js';
 import { freePort } from '../engine/support.js';
 import {
   containerIds,
   type DeployHarness,
   dockerCompose,
+  dockerHealth,
   editCompose,
   httpGet,
   recordEvents,
@@ -37,16 +39,26 @@ describe.sequential('deploying examples/broken/good', () => {
   let firstIds: Record<string, string> = {};
 
   it('deploys every service healthy, with Berth and compose labels, visible to docker-compose ps', async () => {
-    const result = await h.deploy(await h.load(dir, stack, env()));
+    const events: DeployEvent[] = [];
+    const result = await h.deploy(await h.load(dir, stack, env()), { events });
     expect(result.outcome).toBe('succeeded');
     expect(result.deploymentId).toBeDefined();
+    // Each gate passed on Berth's own run of the healthcheck, and says what Docker's status was.
+    const passed = events.filter((e) => e.type === 'gate' && e.message.startsWith('passed:'));
+    expect(passed.map((e) => e.service).sort()).toEqual(['db', 'web']);
+    for (const e of passed) expect(e.message).toMatch(/healthcheck passed .* \(Docker: (starting|healthy)\)/);
 
     const containers = await h.engine.containers.list({ [BerthLabel.Stack]: stack }, { all: true });
     expect(containers.map((c) => c.name).sort()).toEqual([`${stack}-db-1`, `${stack}-web-1`]);
+    expect(
+      await dockerHealth(
+        h.engine,
+        containers.map((c) => c.id),
+      ),
+    ).toEqual(['healthy', 'healthy']);
     for (const c of containers) {
       const info = await h.engine.containers.inspect(c.id);
       expect(info.state).toBe('running');
-      expect(info.health?.status).toBe('healthy');
       const service = c.name === `${stack}-db-1` ? 'db' : 'web';
       expect(info.labels).toMatchObject({
         [BerthLabel.Managed]: 'true',
@@ -90,7 +102,7 @@ describe.sequential('deploying examples/broken/good', () => {
     firstIds = ids;
   });
 
-  it('replaces db start-first: the old db serves until the new one is healthy, web is left alone', async () => {
+  it('replaces db start-first: the old db serves until the new one passed its check, web is left alone', async () => {
     dbName = 'app2';
     const watch = recordEvents(h.engine, stack);
     const result = await h.deploy(await h.load(dir, stack, env())).finally(() => watch.stop());
@@ -108,11 +120,10 @@ describe.sequential('deploying examples/broken/good', () => {
     expect(newDb).not.toBe(oldDb);
 
     const events = await watch.events;
-    const healthy = events.find(
-      (e) => e.id === newDb && e.action === 'health_status' && e.actionDetail === 'healthy',
-    );
+    // The gate passes on a run of db's healthcheck that exits 0 (Berth's own, or Docker's).
+    const healthy = events.find((e) => e.id === newDb && e.action === 'exec_die' && e.exitCode === 0);
     const stopped = events.find((e) => e.id === oldDb && ['kill', 'die', 'stop'].includes(e.action));
-    expect(healthy, 'the new db never reported healthy').toBeDefined();
+    expect(healthy, 'no check of the new db ever passed').toBeDefined();
     expect(stopped, 'the old db was never stopped').toBeDefined();
     expect(healthy?.time ?? Number.POSITIVE_INFINITY).toBeLessThanOrEqual(stopped?.time ?? 0);
 
@@ -143,7 +154,7 @@ describe.sequential('deploying examples/broken/good', () => {
     const step = result.plan.services.find((s) => s.service === 'db')?.steps[0];
     expect(step).toMatchObject({ kind: 'start', reasons: ['container is exited'] });
     expect(await containerIds(h.engine, stack)).toEqual(firstIds);
-    expect((await h.engine.containers.inspect(db)).health?.status).toBe('healthy');
+    expect(await dockerHealth(h.engine, [db])).toEqual(['healthy']);
   });
 
   it('rolls the whole stack back when the new web never turns healthy', async () => {
@@ -163,11 +174,9 @@ describe.sequential('deploying examples/broken/good', () => {
     // The old web answers again on its published port, as the same container, and so does the old db.
     expect(await httpGet(port)).toEqual({ status: 200, body: 'hello two\n' });
     expect(await containerIds(h.engine, stack)).toEqual(firstIds);
-    for (const id of Object.values(firstIds)) {
-      const info = await h.engine.containers.inspect(id);
-      expect(info.state).toBe('running');
-      expect(info.health?.status).toBe('healthy');
-    }
+    for (const id of Object.values(firstIds))
+      expect((await h.engine.containers.inspect(id)).state).toBe('running');
+    expect(await dockerHealth(h.engine, Object.values(firstIds))).toEqual(['healthy', 'healthy']);
     const probe = await h.engine.exec.run(
       firstIds[`${stack}-web-1`] ?? '',
       ['wget', '-q', '-O', '-', 'http://db:5432/'],

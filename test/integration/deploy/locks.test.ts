@@ -6,7 +6,15 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeployError } from '../../../src/deploy/errors.js';
 import { freePort } from '../engine/support.js';
-import { containerIds, type DeployHarness, editCompose, httpGet, repoRoot, startHarness } from './support.js';
+import {
+  containerIds,
+  type DeployHarness,
+  dockerHealth,
+  editCompose,
+  httpGet,
+  repoRoot,
+  startHarness,
+} from './support.js';
 
 // One deployment at a time per stack, and what happens when the process running one dies.
 
@@ -129,11 +137,9 @@ describe.concurrent('stack locks', () => {
     expect(h.store.deployments.get(killedRun?.id ?? 0)?.status).toBe('interrupted');
     const after = await containerIds(h.engine, stack);
     expect(Object.keys(after).sort()).toEqual([`${stack}-db-1`, web]);
-    for (const id of Object.values(after)) {
-      const info = await h.engine.containers.inspect(id);
-      expect(info.state).toBe('running');
-      expect(info.health?.status).toBe('healthy');
-    }
+    for (const id of Object.values(after))
+      expect((await h.engine.containers.inspect(id)).state).toBe('running');
+    expect(await dockerHealth(h.engine, Object.values(after))).toEqual(['healthy', 'healthy']);
     expect(await httpGet(Number(port))).toEqual({ status: 200, body: 'after\n' });
     expect(h.store.locks.holder(stack)).toBeUndefined();
 

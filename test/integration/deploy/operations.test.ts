@@ -5,7 +5,14 @@ import { downStack } from '../../../src/deploy/down.js';
 import { restartStack } from '../../../src/deploy/restart.js';
 import { BerthLabel } from '../../../src/engine/model.js';
 import { freePort } from '../engine/support.js';
-import { containerIds, type DeployHarness, httpGet, recordEvents, startHarness } from './support.js';
+import {
+  containerIds,
+  type DeployHarness,
+  dockerHealth,
+  httpGet,
+  recordEvents,
+  startHarness,
+} from './support.js';
 
 // Day-2 operations on a deployed examples/broken/good: ps, exec, logs, restart, down.
 
@@ -33,6 +40,7 @@ const deps = () => ({ engine: h.engine, store: h.store, clock: h.clock, owner: h
 
 describe.sequential('operations on a deployed stack', () => {
   it('ps lists one row per replica with its health and published port', async () => {
+    await dockerHealth(h.engine, Object.values(ids));
     const rows = await listContainers(h, stack);
     expect(rows.map((r) => [r.service, r.replica, r.state, r.health])).toEqual([
       ['db', 1, 'running', 'healthy'],
@@ -68,6 +76,7 @@ describe.sequential('operations on a deployed stack', () => {
     expect(dbDie, 'db was not restarted').toBeDefined();
     expect(webDie?.time ?? Number.POSITIVE_INFINITY).toBeLessThanOrEqual(dbDie?.time ?? 0);
     expect(await containerIds(h.engine, stack)).toEqual(ids);
+    expect(await dockerHealth(h.engine, Object.values(ids))).toEqual(['healthy', 'healthy']);
     expect((await listContainers(h, stack)).map((r) => r.health)).toEqual(['healthy', 'healthy']);
     expect(await httpGet(port)).toEqual({ status: 200, body: 'hello from web\n' });
   });

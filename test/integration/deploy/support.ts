@@ -214,3 +214,22 @@ export function recordEvents(
     stop: () => void setTimeout(() => controller.abort(), 500),
   };
 }
+
+/**
+ * Waits until Docker itself reports every container healthy (its checks run on their own interval,
+ * after a deploy whose gates passed on Berth's own runs of the same check) and returns the statuses.
+ */
+export async function dockerHealth(
+  engine: Engine,
+  ids: readonly string[],
+  waitMs = 15_000,
+): Promise<string[]> {
+  const until = Date.now() + waitMs;
+  for (;;) {
+    const statuses = await Promise.all(
+      ids.map(async (id) => (await engine.containers.inspect(id)).health?.status ?? 'none'),
+    );
+    if (statuses.every((s) => s === 'healthy') || Date.now() > until) return statuses;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

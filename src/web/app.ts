@@ -1,0 +1,136 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { SESSION_COOKIE } from '../api/http.js';
+import { ApiFailure, type ApiFetch, ApiSession } from './api-client.js';
+import { type AssetTable, IMMUTABLE, loadAssets } from './assets.js';
+import { pageUser, type WebContext, type WebEnv, type WebLogger } from './context.js';
+import { accountRoutes } from './routes/account.js';
+import { adminRoutes } from './routes/admin.js';
+import { authRoutes } from './routes/auth.js';
+import { operationRoutes } from './routes/operations.js';
+import { stackRoutes } from './routes/stacks.js';
+import { CSRF_COOKIE, CSRF_FIELD, fromOwnPage, parseCookies, sameToken } from './session.js';
+import { renderPage } from './views/layout.js';
+import { ErrorPage } from './views/login.js';
+
+export interface WebDeps {
+  /** The API application's fetch: every page reads and changes through it, in-process. */
+  readonly api: ApiFetch;
+  /** Defaults to the files of the packages and src/web/assets, read once. */
+  readonly assets?: AssetTable;
+  readonly logger?: WebLogger;
+  /** Form bodies larger than this are refused (default 64 KiB). */
+  readonly maxBodyBytes?: number;
+}
+
+/** The policy of every page: scripts and styles only from this server's files, nothing inline. */
+export const WEB_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+  "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+export const WEB_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': WEB_CSP,
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+};
+
+/** Paths the API answers (its routes, probes and metrics); every other path is the dashboard's. */
+export function apiOwns(path: string): boolean {
+  return (
+    path === '/api' ||
+    path.startsWith('/api/') ||
+    path === '/healthz' ||
+    path === '/readyz' ||
+    path === '/metrics'
+  );
+}
+
+/** POSTs that run before a session exists: they carry no CSRF field (the origin check still holds). */
+const SESSIONLESS = new Set(['/login', '/setup']);
+
+/** The error page for a status and message, with the header when the caller is known. */
+async function errorPage(c: WebContext, status: number, message: string, hint?: string) {
+  const who = c.get('who');
+  const html = await renderPage(
+    ErrorPage({
+      assets: c.get('assets'),
+      user: who ? pageUser(c, who) : undefined,
+      status,
+      message,
+      hint,
+    }),
+  );
+  return c.html(html, status as 400);
+}
+
+/** The dashboard: pages served at `/`, each a thin client of the API (see docs/architecture.md, "Web"). */
+export function createWebApp(deps: WebDeps): Hono<WebEnv> {
+  const assets = deps.assets ?? loadAssets();
+  const app = new Hono<WebEnv>();
+  app.use('*', async (c, next) => {
+    await next();
+    for (const [name, value] of Object.entries(WEB_SECURITY_HEADERS)) c.res.headers.set(name, value);
+    if (!c.res.headers.has('Cache-Control')) c.res.headers.set('Cache-Control', 'no-store');
+  });
+  app.get('/assets/:file', (c) => {
+    const asset = assets.byPath.get(c.req.path);
+    if (!asset) return c.text('no such asset', 404);
+    const gzip = /\bgzip\b/.test(c.req.header('accept-encoding') ?? '');
+    const headers: Record<string, string> = {
+      'Content-Type': asset.contentType,
+      'Cache-Control': IMMUTABLE,
+      Vary: 'Accept-Encoding',
+    };
+    if (gzip) headers['Content-Encoding'] = 'gzip';
+    return c.body((gzip ? asset.gzip : asset.body) as Uint8Array<ArrayBuffer>, 200, headers);
+  });
+  app.use('*', async (c, next) => {
+    const cookies = parseCookies(c.req.header('cookie'));
+    c.set('assets', assets);
+    c.set('csrf', cookies.get(CSRF_COOKIE) ?? '');
+    c.set('who', undefined);
+    c.set('api', new ApiSession(deps.api, cookies.get(SESSION_COOKIE), c.env));
+    await next();
+  });
+  app.post(
+    '*',
+    bodyLimit({
+      maxSize: deps.maxBodyBytes ?? 64 * 1024,
+      onError: (c) => errorPage(c as unknown as WebContext, 413, 'the form is too large'),
+    }),
+    async (c, next) => {
+      if (!fromOwnPage(c.req.url, c.req.header('origin'), c.req.header('sec-fetch-site'))) {
+        return errorPage(c, 403, 'this form was not sent from a page of this server');
+      }
+      if (!SESSIONLESS.has(c.req.path)) {
+        const form = await c.req.parseBody();
+        const sent = form[CSRF_FIELD];
+        if (!sameToken(typeof sent === 'string' ? sent : undefined, c.get('csrf') || undefined)) {
+          return errorPage(
+            c,
+            403,
+            'this form is out of date or was not sent from this page',
+            'reload the page and try again (log in again if it persists)',
+          );
+        }
+      }
+      await next();
+    },
+  );
+  authRoutes(app);
+  stackRoutes(app);
+  operationRoutes(app);
+  accountRoutes(app);
+  adminRoutes(app);
+  app.notFound((c) => errorPage(c, 404, 'there is no page here'));
+  app.onError((error, c) => {
+    if (error instanceof ApiFailure) {
+      if (error.status === 401) return c.redirect('/login', 303);
+      return errorPage(c, error.status, error.message, error.hint);
+    }
+    deps.logger?.error({ err: error, path: c.req.path }, 'dashboard page failed');
+    return errorPage(c, 500, 'the page could not be made; the server log says why');
+  });
+  return app;
+}

@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import type { PlanView } from '../api/deploy.js';
+import { loadAssets } from './assets.js';
+import type { StackRow } from './overview.js';
+import { DeploymentList } from './views/deployments.js';
+import { renderPage } from './views/layout.js';
+import { OutcomeBox } from './views/operation.js';
+import { PlanList, planIsEmpty } from './views/plan.js';
+import { containerText } from './views/stack.js';
+import { StacksPage } from './views/stacks.js';
+
+const html = async (node: unknown): Promise<string> =>
+  (await (node as Promise<{ toString(): string }>)).toString();
+const assets = loadAssets();
+const user = { name: 'ann', admin: false, csrf: 'tok' };
+
+const EMPTY: PlanView = { stack: 's', resources: [], builds: [], services: [], removals: [], problems: [] };
+
+describe('plan', () => {
+  it('says when nothing would change', async () => {
+    expect(planIsEmpty(EMPTY)).toBe(true);
+    expect(await html(PlanList({ plan: EMPTY }))).toContain('data-plan="empty"');
+  });
+
+  it('lists each step with its reasons, as text', async () => {
+    const plan: PlanView = {
+      ...EMPTY,
+      services: [
+        {
+          service: 'web',
+          level: 0,
+          steps: [
+            {
+              kind: 'create',
+              service: 'web',
+              replica: 1,
+              spec: {},
+              reasons: ['<img src=x onerror=alert(1)>'],
+            },
+          ],
+        },
+      ],
+      problems: [{ code: 'P', message: 'm', hint: 'h' }],
+    };
+    const out = await html(PlanList({ plan }));
+    expect(out).toContain('<li data-service="web">create web #1 — &lt;img src=x onerror=alert(1)&gt;</li>');
+    expect(out).toContain('role="alert"');
+  });
+});
+
+describe('deployments', () => {
+  it('shows each service’s result and why it failed', async () => {
+    const out = await html(
+      DeploymentList({
+        items: [
+          {
+            id: 4,
+            stack: 's',
+            trigger: 'api',
+            actor: 'ann',
+            plan: {},
+            status: 'rolled-back',
+            startedAt: '2025-01-01T00:00:00.000Z',
+            services: [
+              {
+                deploymentId: 4,
+                service: 'db',
+                outcome: 'failed',
+                reason: 'health check failed',
+                exitCode: 3,
+                logTail: ['boom'],
+                recordedAt: '2025-01-01T00:00:01.000Z',
+              },
+            ],
+          },
+        ],
+      }),
+    );
+    expect(out).toContain('<li data-deployment="4" data-outcome="rolled-back">');
+    expect(out).toContain('#4 rolled back');
+    expect(out).toContain('<li data-service="db" data-outcome="failed"><span>db: failed</span>');
+    expect(out).toContain(' — health check failed (exit code 3)');
+    expect(out).toContain('<pre>boom</pre>');
+  });
+});
+
+describe('outcome box', () => {
+  it('says the outcome in words with an icon, and listens for the end only while running', async () => {
+    const running = await html(OutcomeBox({ outcome: { value: 'running', text: 'running' }, refresh: '/x' }));
+    expect(running).toContain('sse-swap="outcome"');
+    expect(running).toContain('<a href="/x">Refresh</a>');
+    const done = await html(
+      OutcomeBox({ outcome: { value: 'rolled-back', text: 'failed — rolled back: db' } }),
+    );
+    expect(done).toBe(
+      '<div id="outcome" data-outcome="rolled-back" role="status" class="outcome outcome-rolled-back"><span aria-hidden="true">✖</span> <span class="text">failed — rolled back: db</span></div>',
+    );
+  });
+});
+
+describe('the stacks page budget', () => {
+  it('sends 50 stacks with the style sheet in under 60 KB (uncompressed)', async () => {
+    const rows: StackRow[] = Array.from({ length: 50 }, (_, i) => ({
+      name: `stack-number-${String(i).padStart(2, '0')}`,
+      group: 'platform-team',
+      owner: 'someone@example.com',
+      description: 'A stack with a description of a typical length for the catalog',
+      status: i % 7 === 0 ? 'unhealthy' : 'healthy',
+      counts: { healthy: 4, unhealthy: i % 7 === 0 ? 1 : 0 },
+      services: 5,
+      last: { status: 'succeeded', at: '2025-01-01T00:00:00.000Z' },
+    }));
+    const page = await renderPage(StacksPage({ assets, user, rows }));
+    expect(page.match(/<tr data-stack=/g)).toHaveLength(50);
+    const bytes = Buffer.byteLength(page) + assets.css.body.byteLength;
+    expect(bytes).toBeLessThan(60 * 1024);
+  });
+});
+
+describe('container text', () => {
+  it('says the engine status only when it adds to state and health', () => {
+    expect(containerText({ state: 'running', health: 'healthy', status: 'running (healthy)' })).toBe(
+      'running (healthy)',
+    );
+    expect(containerText({ state: 'running', health: undefined, status: 'Up 5 minutes' })).toBe(
+      'running, Up 5 minutes',
+    );
+  });
+});

@@ -1,0 +1,172 @@
+import type { z } from 'zod';
+import type { StackBackupsSchema } from '../../api/backups.js';
+import type { LogEntry } from '../../api/deploy.js';
+import type { FindingView } from '../../api/findings.js';
+import type { ProbeView } from '../../api/health.js';
+import type { JobSummary } from '../../api/jobs.js';
+import type { Status } from '../status.js';
+import { StatusCell, Time } from './components.js';
+
+// The stack page's panels: logs (operators), jobs, backups and probes (when the stack has them).
+
+type StackBackups = z.output<typeof StackBackupsSchema>;
+
+/** The newest log lines, oldest first, each with its service. */
+export function LogTail({ lines }: { lines: readonly LogEntry[] }) {
+  if (lines.length === 0) return <p>No log lines.</p>;
+  return (
+    <pre class="logs">
+      {lines.map((l) => `${l.service} | ${l.stream === 'stderr' ? '! ' : ''}${l.line}`).join('\n')}
+    </pre>
+  );
+}
+
+export function JobsTable({ jobs }: { jobs: readonly JobSummary[] }) {
+  return (
+    <div class="scroll">
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Job</th>
+            <th scope="col">Schedule</th>
+            <th scope="col">Last run</th>
+            <th scope="col">Next run</th>
+          </tr>
+        </thead>
+        <tbody>
+          {jobs.map((j) => (
+            <tr data-job={`${j.service}/${j.job}`}>
+              <td>{`${j.service}/${j.job}`}</td>
+              <td>{j.schedule}</td>
+              <td data-outcome={j.running ? 'running' : (j.lastRun?.status ?? 'never')}>
+                {j.running ? 'running now' : j.lastRun ? `${j.lastRun.status} ` : 'never'}
+                {!j.running && j.lastRun ? <Time iso={j.lastRun.finishedAt ?? j.lastRun.startedAt} /> : null}
+                {!j.running && j.lastRun?.reason ? (
+                  <span class="reason">{` — ${j.lastRun.reason}`}</span>
+                ) : null}
+              </td>
+              <td>
+                <Time iso={j.nextRunAt} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+const BACKUPS_SHOWN = 10;
+
+export function BackupsPanel({ backups }: { backups: StackBackups }) {
+  return (
+    <>
+      {backups.policies.length > 0 ? (
+        <ul>
+          {backups.policies.map((p) => (
+            <li data-service={p.service}>
+              {`${p.service}: ${p.kind ?? 'kind not set'}, ${p.schedule ?? 'no schedule'}, drill ${p.drill}`}
+              {p.lastGood ? (
+                <>
+                  {`; last good ${p.lastGood.id} `}
+                  <Time iso={p.lastGood.at} />
+                </>
+              ) : (
+                '; no drilled backup yet'
+              )}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {backups.items.length > 0 ? (
+        <div class="scroll">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Backup</th>
+                <th scope="col">Service</th>
+                <th scope="col">Status</th>
+                <th scope="col">Drill</th>
+                <th scope="col">Taken</th>
+              </tr>
+            </thead>
+            <tbody>
+              {backups.items.slice(0, BACKUPS_SHOWN).map((b) => (
+                <tr data-backup={b.id}>
+                  <td>{b.id}</td>
+                  <td>{b.service}</td>
+                  <td data-outcome={b.status}>{`${b.status}${b.reason ? ` — ${b.reason}` : ''}`}</td>
+                  <td>{`${b.drill.status}${b.drill.reason ? ` — ${b.drill.reason}` : ''}`}</td>
+                  <td>
+                    <Time iso={b.finishedAt ?? b.startedAt} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : (
+        <p>No backups yet.</p>
+      )}
+    </>
+  );
+}
+
+const SEVERITY_ICON: Readonly<Record<FindingView['severity'], string>> = {
+  critical: '‼',
+  high: '!',
+  medium: '▲',
+  low: '•',
+  info: 'i',
+};
+
+/** The audit's findings about the stack's files, most severe first (as the API orders them). */
+export function FindingsList({ findings }: { findings: readonly FindingView[] }) {
+  if (findings.length === 0) return <p>No findings: the stack's files pass every audit rule.</p>;
+  return (
+    <ul class="findings">
+      {findings.map((f) => (
+        <li data-rule={f.rule} data-severity={f.severity}>
+          <span aria-hidden="true">{SEVERITY_ICON[f.severity]}</span> <strong>{f.severity}</strong>
+          {` ${f.title}${f.service ? ` (${f.service})` : ''}: ${f.message}`}
+          <span class="sub">{`${f.file}:${f.line} — fix: ${f.fix}`}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+const PROBE_STATUS: Readonly<Record<ProbeView['status'], Status>> = {
+  up: 'healthy',
+  down: 'unhealthy',
+  unknown: 'unknown',
+};
+
+const percent = (share: number | null): string => (share === null ? '—' : `${(share * 100).toFixed(2)} %`);
+
+export function ProbesTable({ probes }: { probes: readonly ProbeView[] }) {
+  return (
+    <div class="scroll">
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Probe</th>
+            <th scope="col">Status</th>
+            <th scope="col">Last result</th>
+            <th scope="col">Uptime 24 h</th>
+          </tr>
+        </thead>
+        <tbody>
+          {probes.map((p) => (
+            <tr data-probe={`${p.service}/${p.probe}`}>
+              <td>{`${p.service}/${p.probe}${p.type ? ` (${p.type})` : ''}`}</td>
+              <StatusCell status={PROBE_STATUS[p.status]} />
+              <td>{p.last ? `${p.last.detail}${p.flapping ? ' (flapping)' : ''}` : 'not run yet'}</td>
+              <td>{percent(p.uptime['24h'])}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,80 @@
+import type { DownResult, PlanView } from '../../api/deploy.js';
+import { ErrorBox } from './components.js';
+
+// What an operation would change, as the API gives it (redacted there): the stack page's "Plan"
+// section and the confirmation pages.
+
+type Step = PlanView['services'][number]['steps'][number];
+
+const reasons = (list: readonly string[]): string => (list.length > 0 ? ` — ${list.join('; ')}` : '');
+
+function stepText(step: Step): string {
+  const replica = `${step.service} #${step.replica}`;
+  switch (step.kind) {
+    case 'create':
+      return `create ${replica}${reasons(step.reasons)}`;
+    case 'recreate':
+      return `recreate ${replica} (${step.strategy})${reasons(step.reasons)}`;
+    case 'start':
+      return `start ${replica} (${step.current.name})${reasons(step.reasons)}`;
+  }
+}
+
+/** Whether applying the plan would change nothing. */
+export function planIsEmpty(plan: PlanView): boolean {
+  return (
+    plan.resources.length === 0 &&
+    plan.builds.length === 0 &&
+    plan.removals.length === 0 &&
+    plan.services.every((s) => s.steps.length === 0)
+  );
+}
+
+/** The plan of `up` as a list of steps, or a sentence saying nothing would change. */
+export function PlanList({ plan }: { plan: PlanView }) {
+  const problems = plan.problems.map((p) => <ErrorBox message={`${p.code}: ${p.message}`} hint={p.hint} />);
+  if (planIsEmpty(plan)) {
+    return (
+      <div class="plan" data-plan="empty">
+        {problems}
+        <p>Nothing to change: the stack runs as its files say.</p>
+      </div>
+    );
+  }
+  return (
+    <div class="plan" data-plan="changes">
+      {problems}
+      <ul>
+        {plan.resources.map((r) => (
+          <li>{`${r.kind.replace('-', ' ')} ${r.name}`}</li>
+        ))}
+        {plan.builds.map((b) => (
+          <li data-service={b.service}>{`build ${b.request.tag} for ${b.service}${reasons(b.reasons)}`}</li>
+        ))}
+        {plan.services.flatMap((s) =>
+          s.steps.map((step) => <li data-service={s.service}>{stepText(step)}</li>),
+        )}
+        {plan.removals.map((r) => (
+          <li data-service={r.service}>{`remove ${r.current.name}${reasons(r.reasons)}`}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** What `down` would remove. */
+export function DownList({ removal }: { removal: DownResult }) {
+  const items = [
+    ...removal.containers.map((n) => `remove container ${n}`),
+    ...removal.networks.map((n) => `remove network ${n}`),
+    ...removal.volumes.map((n) => `remove volume ${n} and its data`),
+  ];
+  if (items.length === 0) return <p data-plan="empty">Nothing to remove: the stack is not running.</p>;
+  return (
+    <ul class="plan" data-plan="changes">
+      {items.map((t) => (
+        <li>{t}</li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DeployEvent } from '../../../src/deploy/events.js';
+import { BerthLabel } from '../../../src/engine/model.js';
+import { containerIds, type DeployHarness, startHarness } from './support.js';
+
+// Ready-driven gates against the real engine: Berth runs each service's healthcheck itself from the
+// moment its container starts, so a dependent starts when its dependency's check first passes, not
+// after Docker's first scheduled check (one `interval` later). A check that never passes still
+// fails the deploy and rolls the whole stack back; a service without a healthcheck keeps the
+// stable window.
+
+let h: DeployHarness;
+
+beforeAll(async () => {
+  h = await startHarness();
+});
+
+afterAll(async () => {
+  await h?.cleanup();
+});
+
+const SLEEPER = `["sh", "-c", "trap 'exit 0' TERM; while :; do sleep 1 & wait; done"]`;
+
+async function startedAt(stack: string, service: string): Promise<number> {
+  const id = (await containerIds(h.engine, stack))[`${stack}-${service}-1`] ?? '';
+  const info = await h.engine.containers.inspect(id);
+  return Date.parse(info.startedAt ?? '');
+}
+
+describe('ready-driven gates', () => {
+  it('starts a dependent as soon as its dependency’s check passes, long before Docker’s first check', async () => {
+    // Docker would first run db's check 30 s after it starts; it passes at once.
+    const stack = h.stackName();
+    const dir = h.writeStack(`x-berth:
+  deploy: { health_timeout: 60s, stable_window: 1s }
+services:
+  db:
+    image: local/busybox:1
+    command: ${SLEEPER}
+    healthcheck: { test: ["CMD", "true"], interval: 30s, timeout: 5s, retries: 3 }
+  api:
+    image: local/busybox:1
+    command: ${SLEEPER}
+    depends_on: { db: { condition: service_healthy } }
+    healthcheck: { test: ["CMD-SHELL", "test -d /proc/1"], interval: 30s, timeout: 5s, retries: 3 }
+  web:
+    image: local/busybox:1
+    command: ${SLEEPER}
+    environment: { REV: "\${REV:-0}" }
+    depends_on: { api: { condition: service_healthy } }
+    healthcheck: { test: ["CMD", "true"], interval: 30s, timeout: 5s, retries: 3 }
+`);
+    const events: DeployEvent[] = [];
+    const result = await h.deploy(await h.load(dir, stack), { events });
+    expect(result.outcome).toBe('succeeded');
+
+    const db = await startedAt(stack, 'db');
+    const api = await startedAt(stack, 'api');
+    const web = await startedAt(stack, 'web');
+    // Dependency order holds, and each dependent started before Docker's first check of its dependency.
+    expect(api).toBeGreaterThanOrEqual(db);
+    expect(web).toBeGreaterThanOrEqual(api);
+    expect(api).toBeLessThan(db + 30_000);
+    expect(web).toBeLessThan(api + 30_000);
+
+    // The gates passed on Berth's runs while Docker had not checked yet, and said so.
+    const passed = events.filter((e) => e.type === 'gate' && e.message.startsWith('passed:'));
+    expect(passed.map((e) => e.service)).toEqual(['db', 'api', 'web']);
+    for (const e of passed) expect(e.message).toContain('(Docker: starting)');
+    const ids = Object.values(await containerIds(h.engine, stack));
+    for (const id of ids) expect((await h.engine.containers.inspect(id)).health?.status).toBe('starting');
+    expect(events.filter((e) => e.type === 'wait').map((e) => [e.service, e.message])).toEqual([
+      ['api', 'waiting for db (service_healthy)'],
+      ['web', 'waiting for api (service_healthy)'],
+    ]);
+
+    // Only web changes: api is left alone and Docker has still not checked it, so web's wait runs
+    // api's check itself rather than waiting for Docker's status.
+    const again = await h.deploy(await h.load(dir, stack, { REV: '1' }));
+    expect(again.outcome).toBe('succeeded');
+    expect(again.changedServices).toEqual(['web']);
+    const apiId = (await containerIds(h.engine, stack))[`${stack}-api-1`] ?? '';
+    expect((await h.engine.containers.inspect(apiId)).health?.status).toBe('starting');
+    const webAgain = await startedAt(stack, 'web');
+    expect(webAgain).toBeGreaterThan(web);
+    expect(webAgain).toBeLessThan(api + 30_000);
+  }, 60_000);
+
+  it('fails a check that never passes at its deadline and rolls the whole stack back', async () => {
+    const stack = h.stackName();
+    const compose = (check: string) => `x-berth:
+  deploy: { health_timeout: 4s, stable_window: 1s }
+services:
+  db:
+    image: local/busybox:1
+    command: ${SLEEPER}
+    environment: { VERSION: "${check === 'true' ? 'one' : 'two'}" }
+    healthcheck: { test: ["CMD", "true"], interval: 30s, timeout: 5s, retries: 3 }
+  web:
+    image: local/busybox:1
+    command: ${SLEEPER}
+    depends_on: { db: { condition: service_healthy } }
+    healthcheck: { test: ["CMD-SHELL", "${check}"], interval: 30s, timeout: 5s, retries: 3 }
+`;
+    const dir = h.writeStack(compose('true'));
+    expect((await h.deploy(await h.load(dir, stack))).outcome).toBe('succeeded');
+    const before = await containerIds(h.engine, stack);
+
+    // Both change; web's check now fails forever (Docker would not even have run it once in 4 s).
+    const broken = h.writeStack(compose('echo not ready; exit 1'));
+    const events: DeployEvent[] = [];
+    const result = await h.deploy(await h.load(broken, stack), { events });
+    expect(result.outcome).toBe('rolled-back');
+    expect(result.failure).toMatchObject({ service: 'web', reason: 'timeout' });
+    expect(result.failure?.detail).toContain('not healthy after 4s');
+    expect(result.failure?.detail).toContain('not ready');
+    expect(result.changedServices.sort()).toEqual(['db', 'web']);
+    expect(result.rollbackProblem).toBeUndefined();
+    // The previous db and web run again, as the same containers; nothing of the new set is left.
+    expect(await containerIds(h.engine, stack)).toEqual(before);
+    for (const id of Object.values(before))
+      expect((await h.engine.containers.inspect(id)).state).toBe('running');
+    const progress = events.filter((e) => e.type === 'gate' && e.service === 'web').map((e) => e.message);
+    expect(progress.some((m) => m.includes("Berth's check: exit 1: not ready"))).toBe(true);
+  }, 60_000);
+
+  it('keeps the stable window for a service without a healthcheck, and starts its dependent after it', async () => {
+    const stack = h.stackName();
+    const dir = h.writeStack(`x-berth:
+  deploy: { health_timeout: 30s, stable_window: 3s }
+services:
+  queue:
+    image: local/busybox:1
+    command: ${SLEEPER}
+  worker:
+    image: local/busybox:1
+    command: ${SLEEPER}
+    depends_on: { queue: { condition: service_started } }
+    healthcheck: { test: ["CMD", "true"], interval: 30s, timeout: 5s, retries: 3 }
+  report:
+    image: local/busybox:1
+    command: ${SLEEPER}
+    links: [queue]
+`);
+    const events: DeployEvent[] = [];
+    const result = await h.deploy(await h.load(dir, stack), { events });
+    expect(result.outcome).toBe('succeeded');
+    const queuePass = events.find(
+      (e) => e.type === 'gate' && e.service === 'queue' && e.message.startsWith('passed:'),
+    );
+    expect(queuePass?.message).toMatch(/^passed: running for [34]s without restarting$/);
+
+    const queue = await startedAt(stack, 'queue');
+    const worker = await startedAt(stack, 'worker');
+    const report = await startedAt(stack, 'report');
+    // service_started: the worker starts once queue's container runs, within its stable window;
+    // a link waits for queue to pass its gate (the stable window) first.
+    expect(worker).toBeGreaterThanOrEqual(queue);
+    expect(worker).toBeLessThan(queue + 3000);
+    expect(report).toBeGreaterThanOrEqual(queue + 3000);
+    const list = await h.engine.containers.list({ [BerthLabel.Stack]: stack }, { all: true });
+    expect(list.map((c) => c.state)).toEqual(['running', 'running', 'running']);
+  }, 60_000);
+});
