@@ -1,27 +1,19 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import { quietLoggers } from '../../test/support/quiet-loggers.js';
 import { CSRF_HEADER, SESSION_COOKIE } from '../api/http.js';
 import { systemClock } from '../clock.js';
 import { SETTLE_MS } from '../compose/workspace-source.js';
-import { createLoggers } from '../log/index.js';
 import { type RunningServer, startServer } from './serve.js';
 
 // What `berth serve` keeps between requests (token principals, the workspace behind file watchers)
 // never answers from the past: over real sockets, a revoked token fails on the very next request and
 // a compose file edited on disk shows in the very next stack answer.
 
-const quiet = createLoggers(
-  { base: 'silent', components: {} },
-  new Writable({
-    write(_c, _e, done) {
-      done();
-    },
-  }),
-);
+const quiet = quietLoggers();
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();

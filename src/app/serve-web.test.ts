@@ -2,23 +2,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { quietLoggers } from '../../test/support/quiet-loggers.js';
 import { systemClock } from '../clock.js';
-import { createLoggers } from '../log/index.js';
 import { WEB_CSP } from '../web/app.js';
 import { type RunningServer, startServer } from './serve.js';
 
 // `berth serve` mounts the dashboard beside the API, on real sockets (no Docker needed).
 
-const quiet = createLoggers(
-  { base: 'silent', components: {} },
-  new Writable({
-    write(_c, _e, done) {
-      done();
-    },
-  }),
-);
+const quiet = quietLoggers();
 
 let root: string;
 let server: RunningServer;

@@ -11,22 +11,14 @@ import {
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
+import { quietLoggers } from '../../test/support/quiet-loggers.js';
 import { systemClock } from '../clock.js';
-import { createLoggers } from '../log/index.js';
 import { checkServeConfig, type RunningServer, type ServeConfig, startServer } from './serve.js';
 
 // `berth serve` on real sockets: a free TCP port on 127.0.0.1 and a unix socket in a temp folder.
 
-const quiet = createLoggers(
-  { base: 'silent', components: {} },
-  new Writable({
-    write(_c, _e, done) {
-      done();
-    },
-  }),
-);
+const quiet = quietLoggers();
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();

@@ -22,4 +22,3 @@ export {
   observe,
   startGate,
 } from './gate.js';
-export { runGate, type WaitOptions, waitForCondition } from './wait.js';

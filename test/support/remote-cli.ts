@@ -1,23 +1,15 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { type RunningServer, startServer } from '../../src/app/serve.js';
 import { main } from '../../src/cli/main.js';
 import { systemClock } from '../../src/clock.js';
-import { createLoggers } from '../../src/log/index.js';
+import { quietLoggers } from './quiet-loggers.js';
 
 // Test-only: a real `berth serve` in-process (127.0.0.1, port 0, and a unix socket; temp state and
 // workspace; no Docker needed) and the CLI run in-process against it with its own config folder.
 
-const quiet = createLoggers(
-  { base: 'silent', components: {} },
-  new Writable({
-    write(_c, _e, done) {
-      done();
-    },
-  }),
-);
+const quiet = quietLoggers();
 
 export const ADMIN_PASSWORD = 'harbor-quartz-lantern-mosaic';
 export const USER_PASSWORD = 'violet-ember-tidal-drum';

@@ -8,6 +8,25 @@ export interface LoginProps {
   readonly error?: string | undefined;
 }
 
+/** The username and password fields of the login and setup forms. */
+function Credentials(props: { username: string | undefined; password: 'current-password' | 'new-password' }) {
+  return (
+    <>
+      <label for="username">Username</label>
+      <input
+        id="username"
+        name="username"
+        autocomplete="username"
+        autocapitalize="none"
+        required
+        value={props.username ?? ''}
+      />
+      <label for="password">Password</label>
+      <input id="password" name="password" type="password" autocomplete={props.password} required />
+    </>
+  );
+}
+
 export function LoginPage(props: LoginProps) {
   return (
     <Layout title="Log in" assets={props.assets}>
@@ -15,17 +34,7 @@ export function LoginPage(props: LoginProps) {
         <h1>Log in to Berth</h1>
         {props.error ? <ErrorBox message={props.error} /> : null}
         <form method="post" action="/login" class="stacked">
-          <label for="username">Username</label>
-          <input
-            id="username"
-            name="username"
-            autocomplete="username"
-            autocapitalize="none"
-            required
-            value={props.username ?? ''}
-          />
-          <label for="password">Password</label>
-          <input id="password" name="password" type="password" autocomplete="current-password" required />
+          <Credentials username={props.username} password="current-password" />
           <button type="submit">Log in</button>
         </form>
         <p class="hint">
@@ -49,17 +58,7 @@ export function SetupPage(props: LoginProps) {
         <form method="post" action="/setup" class="stacked">
           <label for="token">Setup token</label>
           <input id="token" name="token" autocomplete="off" required />
-          <label for="username">Username</label>
-          <input
-            id="username"
-            name="username"
-            autocomplete="username"
-            autocapitalize="none"
-            required
-            value={props.username ?? ''}
-          />
-          <label for="password">Password</label>
-          <input id="password" name="password" type="password" autocomplete="new-password" required />
+          <Credentials username={props.username} password="new-password" />
           <button type="submit">Create admin</button>
         </form>
         <p class="hint">
