@@ -130,6 +130,12 @@ describe('the web dashboard in chromium', () => {
     await page.getByRole('link', { name: ws.force1, exact: true }).first().click();
     await page.waitForURL((url) => url.pathname === `/stacks/${ws.force1}`);
     expect((await page.locator('h1').textContent())?.trim()).toBe(ws.force1);
+    // The Probes panel appears once the monitor has the stack's probes (it starts them after the
+    // deploy): a reload may be needed, as for health above.
+    for (let i = 0; i < 30 && (await page.locator('h2', { hasText: 'Probes' }).count()) === 0; i++) {
+      await page.waitForTimeout(500);
+      await page.reload();
+    }
     const sections = await page.locator('h2').allTextContents();
     for (const name of ['Services', 'Plan', 'Deployments', 'Logs', 'Findings', 'Jobs', 'Backups', 'Probes'])
       expect(
