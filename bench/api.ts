@@ -205,7 +205,9 @@ export async function run(args: readonly string[], ctx: BenchContext): Promise<n
     ctx.out(
       'Latency: from the request call to the last byte, on a fixed schedule (open loop); RSS: VmRSS, 1 MB = 10^6 bytes.',
     );
-    ctx.out(`results   ${writeResults(ctx.repoRoot, 'api', figures)}`);
+    // A profiled server is slowed down: its figures must not replace the last comparable ones.
+    if (cpuProf === undefined) ctx.out(`results   ${writeResults(ctx.repoRoot, 'api', figures)}`);
+    else ctx.out('results   not written: the server ran with --cpu-prof');
     return 0;
   } catch (error: unknown) {
     process.stderr.write(`bench api: ${error instanceof Error ? error.message : String(error)}\n`);

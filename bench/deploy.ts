@@ -2,7 +2,10 @@
 // web, 1 s healthcheck intervals) and of examples/force1, by Berth (in-process deployStack), by
 // Debian's docker-compose 1.29 (`up -d`, then every service healthy), and against the readiness
 // limit (the same containers, each check run back to back until it first passes, in dependency
-// order). It measures and prints each ratio beside its goal; it never asserts.
+// order). Berth's time ends at each deploy's result (its `done` event: every changed service gated,
+// the deployment recorded); the note column shows what follows before deployStack returns (the
+// install-phase pass, the removal of the replaced container). It measures and prints each ratio
+// beside its goal; it never asserts.
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';

@@ -1,8 +1,9 @@
 // Web dashboard benchmark: a real `berth serve` (the checkout's bin/berth.js) over a workspace of 50
-// stacks (nothing deployed), logged in through its login form in Debian's chromium. It measures the
-// stacks page (GET /): response time over loopback and server CPU per response, beside the JSON API
-// call listing the same stacks (the peer: the page is that list rendered); the bytes a cold load
-// transfers; and chromium's first paint. It measures and prints; it never asserts.
+// stacks (nothing deployed, or --deployments N recorded per stack), logged in through its login form
+// in Debian's chromium. It measures the stacks page (GET /): response time over loopback and server
+// CPU per response, beside the JSON API call listing the same stacks (the peer: the page is that list
+// rendered); the bytes a cold load transfers; and chromium's first paint. It measures and prints; it
+// never asserts.
 
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { performance } from 'node:perf_hooks';
 import type { Browser, Cookie } from 'playwright-core';
 import { SESSION_COOKIE } from '../src/api/http.js';
 import { CHROMIUM, launchChromium, openPage } from '../test/support/web-browser.js';
+import { recordDeployments } from '../test/support/web-deployments.js';
 import { call, cookieFrom } from './lib/api-token.js';
 import { parseArgs, positiveInt } from './lib/args.js';
 import { type BenchFigure, writeResults } from './lib/results.js';
@@ -20,11 +22,12 @@ import { procCpuMs, type ServeProcess, startServe } from './lib/serve.js';
 import { percentile } from './lib/stats.js';
 import { formatTable } from './lib/table.js';
 import type { BenchContext } from './lib/types.js';
-import { writeBenchWorkspace } from './lib/workspace.js';
+import { stackName, writeBenchWorkspace } from './lib/workspace.js';
 
-const USAGE = `usage: npm run bench -- web [--requests N] [--loads N]
+const USAGE = `usage: npm run bench -- web [--requests N] [--loads N] [--deployments N]
   --requests N  sequential GETs of the stacks page, and of its API peer, over one keep-alive connection (default 200)
   --loads N     cold page loads in chromium (a new browser context each), for paint and bytes (default 10)
+  --deployments N  finished deployments recorded per stack before the server starts (default none)
 The server runs with its own state, workspace (50 stacks) and HOME in a temp folder, removed after.`;
 
 const STACKS = 50;
@@ -134,14 +137,16 @@ const ms = (v: number): string => `${v.toFixed(2)} ms`;
 const kb = (bytes: number): string => `${(bytes / 1000).toFixed(1)} KB`;
 
 export async function run(args: readonly string[], ctx: BenchContext): Promise<number> {
-  const parsed = parseArgs(args, { flags: ['--help'], values: ['--requests', '--loads'] });
+  const parsed = parseArgs(args, { flags: ['--help'], values: ['--requests', '--loads', '--deployments'] });
   if (parsed.flags.has('--help')) {
     ctx.out(USAGE);
     return 0;
   }
   const requests = positiveInt(parsed.values.get('--requests'), 200);
   const loads = positiveInt(parsed.values.get('--loads'), 10);
-  if (parsed.unknown.length > 0 || parsed.positional.length > 0 || !requests || !loads) {
+  const deployments = positiveInt(parsed.values.get('--deployments'), 0);
+  const bad = parsed.unknown.length > 0 || parsed.positional.length > 0;
+  if (bad || !requests || !loads || deployments === undefined) {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
@@ -152,6 +157,9 @@ export async function run(args: readonly string[], ctx: BenchContext): Promise<n
     const dirs = { ws: join(root, 'ws'), state: join(root, 'state'), home: join(root, 'home') };
     for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
     writeBenchWorkspace(dirs.ws, STACKS);
+    const names = Array.from({ length: STACKS }, (_, i) => stackName(i + 1));
+    recordDeployments(dirs.state, names, deployments);
+    const history = deployments > 0 ? `${deployments} deployments recorded per stack` : 'none deployed';
     server = await startServe({
       repoRoot: ctx.repoRoot,
       env: {
@@ -189,6 +197,9 @@ export async function run(args: readonly string[], ctx: BenchContext): Promise<n
     const rows = await page.locator('tr[data-stack]').count();
     if (rows !== STACKS)
       throw new Error(`the stacks page shows ${rows} stacks, not the ${STACKS} written to ${dirs.ws}`);
+    const outcomes = await page.locator('tr[data-stack] [data-outcome]').count();
+    if (outcomes !== (deployments > 0 ? STACKS : 0))
+      throw new Error(`the stacks page shows ${outcomes} last deployments (${history})`);
     await context.close();
     const headers = {
       cookie: cookies.map((c) => `${c.name}=${c.value}`).join('; '),
@@ -210,7 +221,7 @@ export async function run(args: readonly string[], ctx: BenchContext): Promise<n
     const transferred = median(paints.map((p) => p.transferred));
     const figures: BenchFigure[] = [
       {
-        figure: `stacks page (${STACKS} stacks): response time p95, loopback`,
+        figure: `stacks page (${STACKS} stacks${deployments > 0 ? `, ${deployments} deployments each` : ''}): response time p95, loopback`,
         value: ms(pageTiming.p95),
         goal: `< ${GOAL_SERVER_MS} ms`,
         met: pageTiming.p95 < GOAL_SERVER_MS,
@@ -252,7 +263,7 @@ export async function run(args: readonly string[], ctx: BenchContext): Promise<n
       { figure: 'chromium first paint, median', value: ms(fp), goal: '' },
     ];
     ctx.out(
-      `workspace ${STACKS} stacks (bench/lib/workspace.ts), none deployed; server: node bin/berth.js serve (${process.version})`,
+      `workspace ${STACKS} stacks (bench/lib/workspace.ts), ${history}; server: node bin/berth.js serve (${process.version})`,
     );
     ctx.out(
       `browser   ${CHROMIUM} ${version} through playwright-core, ${loads} cold loads (a new context each, logged-in cookies)`,

@@ -97,11 +97,19 @@ export async function berthPair(
       const changed = await deploy(1);
       if (changed.changed.join() !== stack.changed)
         throw new Error(`the second deploy changed ${changed.changed.join(', ')}, not ${stack.changed}`);
+      // Both figures end at the deploy's result (its `done` event: new containers gated, records
+      // written). What follows before deployStack returns is shown: the install-phase pass of the
+      // cold deploy, and the removal of the previous container once nothing can roll back.
       const install =
         cold.total - cold.firstPass > 500
           ? `install-phase pass +${((cold.total - cold.firstPass) / 1000).toFixed(1)}s`
           : '';
-      return { cold: cold.firstPass, changed: changed.total, note: install };
+      const cleanup = `old container removed +${Math.round(changed.total - changed.firstPass)}ms`;
+      return {
+        cold: cold.firstPass,
+        changed: changed.firstPass,
+        note: [install, cleanup].filter(Boolean).join('; '),
+      };
     });
   } finally {
     await removeLabelled(engine, { [BerthLabel.Stack]: name });

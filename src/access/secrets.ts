@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** A source of cryptographically random bytes; injected so tests can make ids predictable. */
@@ -22,8 +23,16 @@ export function randomId(random: RandomBytes, prefix: string): string {
  * passwords use argon2id instead.
  */
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  return oneShotHash
+    ? oneShotHash('sha256', text, 'hex')
+    : createHash('sha256').update(text, 'utf8').digest('hex');
 }
+
+/**
+ * `crypto.hash` (Node 20.12+; engines allow 20.11): one call, no Hash object, about twice as fast for
+ * a token, which every API request hashes. The same digest as `createHash`.
+ */
+const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
 
 /** Compares two hex digests in time independent of where they differ. */
 export function digestsEqual(aHex: string, bHex: string): boolean {

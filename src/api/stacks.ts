@@ -11,7 +11,26 @@ const catalogFields = {
   environment: z.string().nullable(),
   valid: z.boolean(),
 };
-export const StackSummarySchema = z.object({ ...catalogFields, services: z.number().int().min(0) });
+
+/** What `GET /api/v1/stacks?include=last-deployment` adds to each stack. */
+export const LAST_DEPLOYMENT = 'last-deployment';
+
+/** A stack's latest deployment, as the stack list carries it (the history is at /stacks/:stack/deployments). */
+export const LastDeploymentSchema = z.object({
+  id: z.number().int(),
+  status: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string().optional(),
+});
+export type LastDeployment = z.output<typeof LastDeploymentSchema>;
+
+export const StackSummarySchema = z.object({
+  ...catalogFields,
+  services: z.number().int().min(0),
+  lastDeployment: LastDeploymentSchema.nullable()
+    .optional()
+    .describe(`With \`include=${LAST_DEPLOYMENT}\`: the latest deployment, null when the stack has none`),
+});
 export const StackDetailSchema = z.object({ ...catalogFields, services: z.array(z.string()) });
 export const StackPageSchema = pageSchema(StackSummarySchema);
 

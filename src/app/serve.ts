@@ -8,6 +8,7 @@ import type { BackupSettings } from '../config/backup-settings.js';
 import type { Loggers } from '../log/index.js';
 import { createApp } from '../server/app.js';
 import { authServiceAuthenticator } from '../server/authenticator.js';
+import { requestPath } from '../server/edge.js';
 import { stackScope } from '../server/stack-scope.js';
 import { apiOwns, createWebApp } from '../web/app.js';
 import { type Berth, createBerth } from './berth.js';
@@ -138,6 +139,7 @@ export async function startServer(
       ];
     },
     listStacks,
+    lastDeployments: (stacks) => store.deployments.latest(stacks),
     validate: workspaceValidator(config.workspace, load),
     workspaceRoot: config.workspace,
     authRoutes: {
@@ -174,7 +176,7 @@ export async function startServer(
     logger: loggers.for('web'),
   });
   const route = (request: Request, env: HttpBindings | Http2Bindings) =>
-    apiOwns(new URL(request.url).pathname) ? app.fetch(request, env) : web.fetch(request, env);
+    apiOwns(requestPath(request.url)) ? app.fetch(request, env) : web.fetch(request, env);
   const listener = httpListener(config, getRequestListener(route), () => streams.abort());
   berth.lifecycle.register(listener);
   await berth.start();

@@ -1,13 +1,16 @@
 import type { ServiceFailure } from '../api/deploy.js';
 import type { Clock } from '../clock.js';
-import { BerthLabel, type Engine, isServiceContainer, stackSelector } from '../engine/model.js';
-import type { GateVerdict } from '../health/index.js';
+import { type Engine, stackSelector } from '../engine/model.js';
 import type { Store } from '../store/index.js';
 import type { DesiredService, DesiredStack } from './desired.js';
 import type { DeployEvent } from './events.js';
-import { describeFailure, gateContainer, waitForDependency } from './gatekeeper.js';
+import { describeFailure } from './failure.js';
+import { readyTimes } from './observe.js';
 import type { ContainerStep, Plan } from './plan.js';
-import { applyStep, type ChangedReplica, promote, retire, undo } from './rollout.js';
+import { PreparedContainers, remove as removePrepared } from './prepare.js';
+import { retireAll, rollBack } from './rollback.js';
+import { applyStep, type ChangedReplica, preparableSpec, promote } from './rollout.js';
+import { dependenciesHold, gateReplica, ServiceFailed, type UnchangedDependency } from './service-gates.js';
 import { runInDependencyOrder } from './start-order.js';
 import { type ContainerWatch, watchEvents } from './watch.js';
 
@@ -26,12 +29,15 @@ export interface ApplyResult {
   /** Set when restoring the previous containers did not fully work: the stack needs an operator. */
   readonly rollbackProblem?: string;
   readonly changedServices: string[];
-}
-
-class ServiceFailed extends Error {
-  constructor(readonly failure: ServiceFailure) {
-    super(`${failure.service}: ${failure.reason}`);
-  }
+  /** The new containers, by the name each has now (start-first ones promoted). */
+  readonly newIds: ReadonlyMap<string, string>;
+  /** When each new container passed its gate (container id → ms since the epoch). */
+  readonly readyAt: ReadonlyMap<string, number>;
+  /**
+   * After a success: removes the previous containers, returning what could not be removed. The
+   * caller runs it once the result is recorded: nothing can be rolled back any more by then.
+   */
+  readonly retire?: () => Promise<string[]>;
 }
 
 /**
@@ -73,6 +79,9 @@ async function applyWatched(
     ...(deps.signal ? { signal: deps.signal } : {}),
   };
 
+  // When the services this deploy leaves alone last passed a gate: a recent pass answers a
+  // dependent's service_healthy wait without running their check again (ready.ts).
+  const passed = readyTimes(deps.store, desired.stack);
   const createdNetworks: string[] = [];
   for (const step of plan.resources) {
     if (step.kind === 'create-network') {
@@ -85,15 +94,9 @@ async function applyWatched(
     });
   }
 
-  const currentIds = async (service: string) =>
-    (
-      await engine.containers.list(
-        { ...stackSelector(desired.stack), [BerthLabel.Service]: service },
-        { all: true },
-      )
-    )
-      .filter(isServiceContainer)
-      .map((c) => c.id);
+  // First new containers created ahead of time, while their services wait (prepare.ts).
+  const early = new PreparedContainers(engine);
+  const ran = new Set<string>();
 
   const runService = async (
     service: DesiredService,
@@ -121,55 +124,42 @@ async function applyWatched(
     const serviceDeps = { ...gateDeps, signal };
     // Dependencies this deploy changes were waited for by the scheduler; the others are checked
     // on their running containers, all at once.
-    const unchanged = Object.entries(service.dependsOn).flatMap(([dep, { condition }]) => {
-      const depService = desired.services[dep];
-      return depService && !changing.has(dep) ? [{ dep, condition, depService }] : [];
-    });
+    const unchanged = Object.entries(service.dependsOn).flatMap(
+      ([dep, { condition }]): UnchangedDependency[] => {
+        const depService = desired.services[dep];
+        return depService && !changing.has(dep) ? [{ dep, condition, depService }] : [];
+      },
+    );
     for (const { dep, condition } of unchanged)
       emit({ type: 'wait', service: service.name, message: `waiting for ${dep} (${condition})` });
-    const results = await Promise.all(
-      unchanged.map(({ dep, condition, depService }) =>
-        waitForDependency(serviceDeps, dep, condition, () => currentIds(dep), {
-          timeoutMs: depService.gate.timeoutMs,
-          probeIntervalMs: depService.gate.probeIntervalMs,
-        }).then((result) => ({ dep, result })),
-      ),
-    );
-    for (const { dep, result } of results) {
-      if (!result.holds) {
-        throw new ServiceFailed({
+    // While they are checked, the first new container is created (it starts only after them).
+    const ahead = steps[0] && unchanged.length > 0 ? preparableSpec(steps[0], deploymentId) : undefined;
+    if (ahead) early.create(service.name, ahead);
+    const prepared = early.take(service.name);
+    let handed = false;
+    try {
+      await dependenciesHold(serviceDeps, desired.stack, service.name, unchanged, passed);
+      for (const [i, step] of steps.entries()) {
+        emit({
+          type: 'container',
           service: service.name,
-          reason: 'dependency',
-          detail: `${dep}: ${result.why}`,
-          logTail: [],
+          message: `${step.kind} replica ${step.replica}: ${step.reasons.join('; ')}`,
         });
-      }
-    }
-    for (const step of steps) {
-      emit({
-        type: 'container',
-        service: service.name,
-        message: `${step.kind} replica ${step.replica}: ${step.reasons.join('; ')}`,
-      });
-      const changed = await applyStep(engine, step, deploymentId, (c) => changes.push(c));
-      started();
-      const id = changed.newId ?? '';
-      let last: GateVerdict | undefined;
-      const verdict = await gateContainer(serviceDeps, service, id, (v) => {
-        if (v.state === 'pending' && v.detail !== last?.detail)
-          emit({ type: 'gate', service: service.name, message: v.detail });
-        last = v;
-      });
-      if (verdict.state !== 'passed') {
-        const reason = verdict.state === 'failed' ? verdict.reason : 'timeout';
-        throw new ServiceFailed(
-          await describeFailure(engine, service.name, id, reason, verdict.detail, (ms) =>
-            deps.clock.sleep(ms),
-          ),
+        handed = true;
+        const changed = await applyStep(
+          engine,
+          step,
+          deploymentId,
+          (c) => changes.push(c),
+          i === 0 ? prepared : undefined,
         );
+        started();
+        await gateReplica(serviceDeps, service, changed, emit);
+        await promote(engine, changed, step.kind === 'start' ? undefined : step.spec.stopTimeoutSeconds);
       }
-      emit({ type: 'gate', service: service.name, message: `passed: ${verdict.detail}` });
-      await promote(engine, changed, step.kind === 'start' ? undefined : step.spec.stopTimeoutSeconds);
+    } finally {
+      // Not handed to a step (a dependency failed, the deploy was cancelled): it goes now.
+      if (prepared && !handed) await removePrepared(engine, prepared);
     }
   };
 
@@ -187,11 +177,22 @@ async function applyWatched(
     startAfter: (name) => desired.services[name]?.startAfter ?? [],
     onHeld: (name, need) =>
       emit({ type: 'wait', service: name, message: `waiting for ${need.service} (${need.because})` }),
+    // Once a dependency runs (its own create and start off the engine), the services waiting for
+    // it get their first new container created, so each starts the moment it may.
+    onStarted: (started) => {
+      for (const [name, w] of work) {
+        const waitsFor = w.service.startAfter.some((need) => need.service === started);
+        const spec = w.steps[0] ? preparableSpec(w.steps[0], deploymentId) : undefined;
+        if (waitsFor && spec && !ran.has(name)) early.create(name, spec);
+      }
+    },
     run: async (name, signal, started) => {
+      ran.add(name);
       const w = work.get(name);
       if (w) await runService(w.service, w.steps, signal, started);
     },
   });
+  await early.discard();
   let failure: ServiceFailure | undefined;
   if (!outcome.ok && 'stuck' in outcome) {
     failure = {
@@ -213,9 +214,12 @@ async function applyWatched(
           };
   }
   const changedServices = [...new Set(changes.map((c) => c.service))];
+  const newIds = new Map(changes.flatMap((c) => (c.newId !== undefined ? [[c.name, c.newId]] : [])));
+  const readyAt = new Map(
+    changes.flatMap((c) => (c.newId !== undefined && c.readyAt !== undefined ? [[c.newId, c.readyAt]] : [])),
+  );
 
   if (!failure) {
-    for (const c of changes) await retire(engine, c);
     for (const r of plan.removals) {
       await engine.containers.remove(r.current.id, { force: true });
       deps.store.appliedSpecs.remove(desired.stack, r.service, r.replica);
@@ -225,7 +229,13 @@ async function applyWatched(
         message: `removed ${r.current.name}: ${r.reasons.join('; ')}`,
       });
     }
-    return { outcome: 'succeeded', changedServices };
+    return {
+      outcome: 'succeeded',
+      changedServices,
+      newIds,
+      readyAt,
+      retire: () => retireAll(engine, changes),
+    };
   }
 
   emit({
@@ -239,7 +249,7 @@ async function applyWatched(
       type: 'rollback',
       message: 'rollback: manual — the failed state is left in place for inspection',
     });
-    return { outcome: 'failed', failure, changedServices };
+    return { outcome: 'failed', failure, changedServices, newIds, readyAt };
   }
   const problem = await rollBack(deps, desired, changes, emit);
   // Networks this deploy created go too; volumes stay (they may already hold data: never lose it).
@@ -251,39 +261,8 @@ async function applyWatched(
     outcome: problem ? 'failed' : 'rolled-back',
     failure,
     changedServices,
+    newIds,
+    readyAt,
     ...(problem ? { rollbackProblem: problem } : {}),
   };
-}
-
-/** Restores the previous containers of every changed service, last change first, and gates them again. */
-async function rollBack(
-  deps: ApplyDeps & { readonly watch: ContainerWatch },
-  desired: DesiredStack,
-  changes: readonly ChangedReplica[],
-  emit: (event: DeployEvent) => void,
-): Promise<string | undefined> {
-  const problems: string[] = [];
-  const restored: Array<{ service: string; id: string }> = [];
-  for (const c of [...changes].reverse()) {
-    try {
-      const id = await undo(deps.engine, c);
-      if (id) restored.push({ service: c.service, id });
-      emit({
-        type: 'rollback',
-        service: c.service,
-        message: id ? `restored the previous ${c.name}` : `removed the new ${c.name}`,
-      });
-    } catch (error: unknown) {
-      problems.push(`${c.name}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-  const gateDeps = { engine: deps.engine, clock: deps.clock, watch: deps.watch };
-  for (const r of restored.reverse()) {
-    const service = desired.services[r.service];
-    if (!service) continue;
-    const verdict = await gateContainer(gateDeps, service, r.id);
-    if (verdict.state !== 'passed') problems.push(`${r.service} did not come back: ${verdict.detail}`);
-    else emit({ type: 'rollback', service: r.service, message: `previous ${r.service} answers again` });
-  }
-  return problems.length > 0 ? problems.join('; ') : undefined;
 }

@@ -1,15 +1,17 @@
 import type { Trigger, UpResult } from '../api/deploy.js';
 import type { Clock } from '../clock.js';
 import type { LoadedStack } from '../compose/stack.js';
-import { type Engine, stackSelector } from '../engine/model.js';
+import { type Engine, ownedBy, stackSelector } from '../engine/model.js';
 import { maskError } from '../secrets/mask.js';
 import type { LockOwner } from '../store/index.js';
 import { applyPlan } from './apply.js';
-import { type DesiredStack, desiredState } from './desired.js';
+import { buildImages } from './build-images.js';
+import { desiredState } from './desired.js';
 import { DeployError } from './errors.js';
 import type { DeployEvent, DeployListener } from './events.js';
 import { endedInstallPhases } from './install.js';
 import { appliedRecords, imageIdsFor, observe } from './observe.js';
+import { failureSummary, recordApplied, recordServiceResults } from './outcome.js';
 import { isEmpty, type Plan, planStack } from './plan.js';
 import type { DeployStores } from './ports.js';
 import { maskEvent, maskFailure, maskPlan, stackMasker } from './redact.js';
@@ -67,62 +69,7 @@ export async function planDeploy(
     imageIds,
     ...(options.build ? { build: true } : {}),
   });
-  return { desired, plan, imageIds };
-}
-
-async function buildImages(deps: DeployDeps, plan: Plan, emit: (e: DeployEvent) => void): Promise<void> {
-  for (const step of plan.builds) {
-    emit({
-      type: 'build',
-      service: step.service,
-      message: `building ${step.request.tag}: ${step.reasons.join('; ')}`,
-    });
-    let last: string[] = [];
-    try {
-      for await (const event of deps.engine.images.build({
-        contextDir: step.request.contextDir,
-        tag: step.request.tag,
-        args: step.request.args,
-        ...(step.request.dockerfile ? { dockerfile: step.request.dockerfile } : {}),
-        ...(step.request.target ? { target: step.request.target } : {}),
-        ...(deps.signal ? { signal: deps.signal } : {}),
-      })) {
-        if (event.type === 'log' && event.line.trim()) {
-          last = [...last.slice(-19), event.line];
-          emit({ type: 'build', service: step.service, message: event.line });
-        }
-      }
-    } catch (error: unknown) {
-      const message = error instanceof Error ? error.message : String(error);
-      throw new DeployError(
-        'DEPLOY_BUILD_FAILED',
-        `building ${step.service} (${step.request.tag}) failed: ${message}`,
-        `fix the Dockerfile in ${step.request.contextDir}; last lines:\n${last.join('\n')}`,
-      );
-    }
-  }
-}
-
-/** Records the containers of a successful deploy, so the next plan can explain its changes. */
-function recordApplied(
-  deps: DeployDeps,
-  desired: DesiredStack,
-  imageIds: ReadonlyMap<string, string>,
-  deploymentId: number,
-  ids: ReadonlyMap<string, string>,
-) {
-  for (const service of Object.values(desired.services)) {
-    for (const { replica, spec } of service.replicas) {
-      const containerId = ids.get(spec.name);
-      if (!containerId) continue;
-      deps.store.appliedSpecs.put(desired.stack, service.name, replica, {
-        containerId,
-        configHash: service.configHash,
-        spec: { spec, imageId: imageIds.get(service.image) ?? null },
-        deploymentId,
-      });
-    }
-  }
+  return { desired, plan, imageIds, observed };
 }
 
 async function containerIds(engine: Engine, stack: string): Promise<Map<string, string>> {
@@ -225,7 +172,7 @@ async function deployOnce(
   };
   try {
     await buildImages(deps, first.plan, record);
-    const { desired, plan, imageIds } =
+    const { desired, plan, imageIds, observed } =
       first.plan.builds.length > 0 ? await planDeploy(deps, loaded, { installEnded }) : first;
     const backups = options.beforeApply ? await options.beforeApply(plan, record) : [];
     record({
@@ -255,48 +202,31 @@ async function deployOnce(
       ...(applied.failure ? { failure: maskFailure(applied.failure, mask) } : {}),
       ...(applied.rollbackProblem ? { rollbackProblem: mask(applied.rollbackProblem) } : {}),
     };
-    const ids = await containerIds(deps.engine, loaded.name);
-    let installCompleted: string[] = [];
-    if (result.outcome === 'succeeded') {
-      recordApplied(deps, desired, imageIds, deployment.id, ids);
-      installCompleted = await endedInstallPhases(deps, desired, ids, result.changedServices, record);
-    }
-    for (const service of Object.keys(desired.services)) {
-      const changed = result.changedServices.includes(service);
-      const failed = result.failure?.service === service;
-      deps.store.deployments.setServiceResult(deployment.id, service, {
-        outcome: failed
-          ? result.outcome === 'rolled-back'
-            ? 'rolled-back'
-            : 'failed'
-          : !changed
-            ? 'unchanged'
-            : result.outcome === 'succeeded'
-              ? 'succeeded'
-              : 'rolled-back',
-        ...(failed && result.failure
-          ? {
-              reason: `${result.failure.reason}: ${result.failure.detail}`,
-              logTail: result.failure.logTail,
-              ...(result.failure.exitCode !== undefined ? { exitCode: result.failure.exitCode } : {}),
-              ...(result.failure.healthOutput ? { healthOutput: result.failure.healthOutput } : {}),
-            }
-          : {}),
-      });
-    }
-    // Data is never restored automatically: a rolled-back deploy names the backups taken before it.
-    const taken =
-      result.outcome !== 'succeeded' && backups.length > 0
-        ? `; backups taken before the deploy: ${backups.map((b) => `${b.service} ${b.id}`).join(', ')} (data not restored; \`berth backup restore\` if the new version changed it)`
-        : '';
-    const summary = result.failure
-      ? `${result.failure.service}: ${result.failure.reason} (${result.failure.detail})${result.rollbackProblem ? `; rollback problem: ${result.rollbackProblem}` : ''}${taken}`
-      : undefined;
+    // The stack's containers now: those the plan saw, and the new ones under their names.
+    const ids = new Map([
+      ...observed.containers
+        .filter((c) => ownedBy(c.labels, loaded.name))
+        .map((c) => [c.name, c.id] as const),
+      ...result.newIds,
+    ]);
+    if (result.outcome === 'succeeded')
+      recordApplied(deps.store, desired, imageIds, deployment.id, ids, applied.readyAt);
+    recordServiceResults(deps.store, deployment.id, desired, result);
+    const summary = failureSummary(result, backups);
     deps.store.deployments.finish(deployment.id, result.outcome, summary);
     record({
       type: 'done',
       message: `deployment ${deployment.id}: ${result.outcome}${summary ? ` — ${summary}` : ''}`,
     });
+    // The result is recorded and nothing can be rolled back any more: only now do the previous
+    // containers go (a parked one left behind goes with the next deploy's plan).
+    for (const problem of (await applied.retire?.()) ?? [])
+      record({ type: 'cleanup', message: `could not remove ${problem}; the next deploy removes it` });
+    // Whether an install phase ended decides on a next pass, not this deployment's outcome.
+    const installCompleted =
+      result.outcome === 'succeeded'
+        ? await endedInstallPhases(deps, desired, ids, result.changedServices, record)
+        : [];
     return {
       stack: loaded.name,
       deploymentId: deployment.id,

@@ -1,4 +1,3 @@
-import type { ServiceFailure } from '../api/deploy.js';
 import type { Clock } from '../clock.js';
 import { formatDuration } from '../compose/schema/units.js';
 import { type ContainerInfo, type Engine, isEngineError } from '../engine/model.js';
@@ -10,7 +9,6 @@ import {
   type GatePolicy,
   type GateState,
   type GateVerdict,
-  lastHealthOutput,
   type MissingObservation,
   observe,
   startGate,
@@ -23,7 +21,7 @@ import {
   nextProbeDelay,
   timeoutOutput,
 } from './probe.js';
-import { type CheckRun, observeReady } from './ready.js';
+import { type CheckRun, observeReady, recentPassHolds } from './ready.js';
 import { type ContainerWatch, Wakeup, watchEvents } from './watch.js';
 
 export interface GateDeps {
@@ -40,7 +38,7 @@ export interface GateDeps {
  */
 export const SAFETY_LOOK_MS = 5000;
 
-async function inspectOrMissing(engine: Engine, id: string): Promise<ContainerInfo | undefined> {
+export async function inspectOrMissing(engine: Engine, id: string): Promise<ContainerInfo | undefined> {
   try {
     return await engine.containers.inspect(id);
   } catch (error: unknown) {
@@ -72,11 +70,20 @@ async function runCheck(
   }
 }
 
-/** When a stable gate should look again without an event: the end of its window, or the deadline. */
-function stableLook(state: GateState, info: ContainerInfo | undefined, now: number): number {
+/**
+ * When a stable gate should look again without an event: the end of its window while the last look
+ * came before it (at once if that end has passed meanwhile: a timer may fire a little early), else
+ * after the safety gap.
+ */
+function stableLook(
+  state: GateState,
+  info: ContainerInfo | undefined,
+  lookedAt: number,
+  now: number,
+): number {
   const since = info?.startedAt ? Date.parse(info.startedAt) : Number.NaN;
   const windowEnd = (Number.isNaN(since) ? state.startedAt : since) + state.policy.stableWindowMs;
-  return windowEnd > now ? windowEnd : now + SAFETY_LOOK_MS;
+  return windowEnd > lookedAt ? windowEnd : now + SAFETY_LOOK_MS;
 }
 
 /**
@@ -130,6 +137,11 @@ export async function gateContainer(
     let nextRun = at;
     let next: GateObservation | MissingObservation = { at, info: first };
     for (;;) {
+      // The verdict first: a gate that just passed starts no more runs.
+      const result = command === undefined ? observe(state, next) : observeReady(state, next, check);
+      state = result.state;
+      onProgress?.(result.verdict);
+      if (result.verdict.state !== 'pending') return result.verdict;
       const now = clock.now().getTime();
       if (
         command !== undefined &&
@@ -152,15 +164,11 @@ export async function gateContainer(
           },
         );
       }
-      const result = command === undefined ? observe(state, next) : observeReady(state, next, check);
-      state = result.state;
-      onProgress?.(result.verdict);
-      if (result.verdict.state !== 'pending') return result.verdict;
       const info = 'missing' in next ? undefined : next.info;
       const wakeAt = Math.min(
         state.deadline + 1,
         command !== undefined && running === undefined ? Math.max(nextRun, now + 1) : now + SAFETY_LOOK_MS,
-        kind === 'stable' ? stableLook(state, info, now) : Number.POSITIVE_INFINITY,
+        kind === 'stable' ? stableLook(state, info, next.at, now) : Number.POSITIVE_INFINITY,
       );
       await wakeup.wait(clock, wakeAt - clock.now().getTime(), deps.signal);
       const probedAt = clock.now().getTime();
@@ -178,18 +186,22 @@ export async function gateContainer(
 
 /**
  * For `service_healthy`: a running replica Docker has not checked yet (`starting`) counts as healthy
- * when Berth's own run of its healthcheck passes, as in the gates.
+ * when Berth's own run of its healthcheck passes, as in the gates, or when a deploy's gate saw this
+ * container run pass recently enough (`recentPassHolds`): then the check is not run again.
  */
 async function checkedHealth(
   deps: GateDeps,
   info: ContainerInfo,
   signal: AbortSignal,
+  readyAt: number | undefined,
 ): Promise<ContainerInfo> {
   if (info.state !== 'running' || info.health?.status !== 'starting') return info;
+  const healthy = { ...info, health: { ...info.health, status: 'healthy' as const } };
+  if (recentPassHolds(info, readyAt, deps.clock.now().getTime())) return healthy;
   const command = checkCommand(info.healthcheck, info.shell);
   if (command === undefined) return info;
   const run = await runCheck(deps, info.id, command, signal);
-  return run.exitCode === 0 ? { ...info, health: { ...info.health, status: 'healthy' } } : info;
+  return run.exitCode === 0 ? healthy : info;
 }
 
 /**
@@ -202,7 +214,12 @@ export async function waitForDependency(
   dependency: string,
   condition: DependsCondition,
   containerIds: () => Promise<readonly string[]>,
-  limits: { readonly timeoutMs: number; readonly probeIntervalMs: number },
+  limits: {
+    readonly timeoutMs: number;
+    readonly probeIntervalMs: number;
+    /** When a deploy's gate last saw this container pass (ms since the epoch), if known. */
+    readonly readyAt?: (containerId: string) => number | undefined;
+  },
 ): Promise<ConditionResult> {
   const { clock } = deps;
   const wakeup = new Wakeup();
@@ -214,12 +231,16 @@ export async function waitForDependency(
     for (;;) {
       signal.throwIfAborted();
       const at = clock.now().getTime();
-      const infos: ContainerInfo[] = [];
-      for (const id of await containerIds()) {
-        const info = await inspectOrMissing(deps.engine, id);
-        if (info)
-          infos.push(condition === 'service_healthy' ? await checkedHealth(deps, info, signal) : info);
-      }
+      // Every replica at once: an inspect and, for service_healthy, maybe a run of its check.
+      const looked = await Promise.all(
+        (await containerIds()).map(async (id) => {
+          const info = await inspectOrMissing(deps.engine, id);
+          return info && condition === 'service_healthy'
+            ? checkedHealth(deps, info, signal, limits.readyAt?.(id))
+            : info;
+        }),
+      );
+      const infos = looked.filter((i): i is ContainerInfo => i !== undefined);
       const result = conditionHolds(condition, infos);
       if (result.holds || result.final) return result;
       if (at > deadline)
@@ -236,47 +257,4 @@ export async function waitForDependency(
   } finally {
     unsubscribe();
   }
-}
-
-const CRASH_EXIT_POLLS = 20;
-const CRASH_EXIT_POLL_MS = 100;
-
-/** What an operator needs to see about a failed container: exit code, last health output, log tail. */
-export async function describeFailure(
-  engine: Engine,
-  service: string,
-  containerId: string | undefined,
-  reason: string,
-  detail: string,
-  sleep?: (ms: number) => Promise<void>,
-): Promise<ServiceFailure> {
-  if (!containerId) return { service, reason, detail, logTail: [] };
-  let info = await inspectOrMissing(engine, containerId);
-  // A crash-looping container caught between two runs reads `running` with its exit code reset:
-  // look again for a moment, so the report can say how it exited (it exits again within ~2 s).
-  for (
-    let i = 0;
-    sleep && reason === 'crash-loop' && info?.state === 'running' && i < CRASH_EXIT_POLLS;
-    i++
-  ) {
-    await sleep(CRASH_EXIT_POLL_MS);
-    info = await inspectOrMissing(engine, containerId);
-  }
-  const logTail: string[] = [];
-  try {
-    for await (const line of engine.logs.logs(containerId, { tail: 20 }))
-      logTail.push(`${line.stream === 'stderr' ? '!' : ' '} ${line.line}`);
-  } catch {
-    // The container may be gone: the failure is still reported, with what is known.
-  }
-  const health = info ? lastHealthOutput(info) : undefined;
-  return {
-    service,
-    ...(info ? { container: info.name } : {}),
-    reason,
-    detail,
-    ...(info && info.state !== 'running' ? { exitCode: info.exitCode } : {}),
-    logTail: logTail.slice(-20),
-    ...(health ? { healthOutput: health } : {}),
-  };
 }

@@ -6,29 +6,39 @@ import type { DesiredStack } from './desired.js';
 import { builtImageName } from './naming.js';
 import type { AppliedRecord, PlanInput } from './plan.js';
 
-/** Image reference → id for every image the stack's services run. */
+/** Image reference → id for every image the stack's services run, all inspected at once. */
 export async function imageIdsFor(engine: Engine, loaded: LoadedStack): Promise<Map<string, string>> {
-  const ids = new Map<string, string>();
-  for (const [name, service] of Object.entries(loaded.model.services ?? {})) {
-    const ref = service.image ?? builtImageName(loaded.name, name);
-    if (ids.has(ref)) continue;
-    try {
-      ids.set(ref, (await engine.images.inspect(ref)).id);
-    } catch (error: unknown) {
-      if (!(isEngineError(error) && error.code === 'ENGINE_NOT_FOUND')) throw error;
-    }
-  }
-  return ids;
+  const refs = new Set(
+    Object.entries(loaded.model.services ?? {}).map(
+      ([name, service]) => service.image ?? builtImageName(loaded.name, name),
+    ),
+  );
+  const found = await Promise.all(
+    [...refs].map(async (ref) => {
+      try {
+        return [[ref, (await engine.images.inspect(ref)).id] as const];
+      } catch (error: unknown) {
+        if (isEngineError(error) && error.code === 'ENGINE_NOT_FOUND') return [];
+        throw error;
+      }
+    }),
+  );
+  return new Map(found.flat());
 }
 
-/** What the engine has that matters to the stack: its own objects, and anything under a name it wants. */
+/**
+ * What the engine has that matters to the stack: its own objects, and anything under a name it
+ * wants. The four lists are asked for at once.
+ */
 export async function observe(engine: Engine, desired: DesiredStack): Promise<PlanInput['observed']> {
-  const own = await engine.containers.list(stackSelector(desired.stack), { all: true });
   const wanted = new Set(Object.values(desired.services).flatMap((s) => s.replicas.map((r) => r.spec.name)));
-  const all = wanted.size > 0 ? await engine.containers.list({}, { all: true }) : [];
+  const [own, all, networks, volumes] = await Promise.all([
+    engine.containers.list(stackSelector(desired.stack), { all: true }),
+    wanted.size > 0 ? engine.containers.list({}, { all: true }) : [],
+    engine.networks.list({}),
+    engine.volumes.list({}),
+  ]);
   const containers = [...own, ...all.filter((c) => wanted.has(c.name) && !own.some((o) => o.id === c.id))];
-  const networks = await engine.networks.list({});
-  const volumes = await engine.volumes.list({});
   return {
     containers,
     networks: networks.filter((n) => desired.networks.some((d) => d.name === n.name)),
@@ -49,4 +59,22 @@ export function appliedRecords(store: Pick<Store, 'appliedSpecs'>, stack: string
       ...(saved.imageId ? { imageId: saved.imageId } : {}),
     };
   });
+}
+
+/** What a successful deploy stores beside each applied spec. */
+export interface AppliedExtras {
+  readonly spec: ContainerSpec;
+  readonly imageId: string | null;
+  /** When the container passed its deploy gate (ms since the epoch); absent for older records. */
+  readonly readyAt?: number;
+}
+
+/** Container id → when a deploy's gate saw it pass, from the stack's applied records. */
+export function readyTimes(store: Pick<Store, 'appliedSpecs'>, stack: string): Map<string, number> {
+  const times = new Map<string, number>();
+  for (const a of store.appliedSpecs.list(stack)) {
+    const readyAt = (a.spec as { readyAt?: unknown } | null)?.readyAt;
+    if (typeof readyAt === 'number' && Number.isFinite(readyAt)) times.set(a.containerId, readyAt);
+  }
+  return times;
 }

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   checkCommand,
   DOCKER_CHECK_TIMEOUT_MS,
+  FAST_PROBE_MIN_GAP_MS,
+  FAST_PROBE_PHASE_MS,
   nextProbeDelay,
   PROBE_DELAY_CAP_MS,
   probeTimes,
@@ -44,8 +46,21 @@ describe('checkCommand', () => {
 });
 
 describe('nextProbeDelay', () => {
-  it('keeps the interval while a tenth of the wait is shorter', () => {
-    expect(nextProbeDelay(250, 0)).toBe(250);
+  it('runs a fifth of the interval apart for the first second (50 ms at the default 250 ms)', () => {
+    expect(nextProbeDelay(250, 0)).toBe(50);
+    expect(nextProbeDelay(250, FAST_PROBE_PHASE_MS - 1)).toBe(50);
+    expect(nextProbeDelay(1000, 0)).toBe(200);
+    expect(nextProbeDelay(100, -5)).toBe(50);
+  });
+
+  it('never goes below 50 ms nor above the interval in that first second', () => {
+    expect(nextProbeDelay(60, 0)).toBe(FAST_PROBE_MIN_GAP_MS);
+    expect(nextProbeDelay(50, 0)).toBe(50);
+    expect(nextProbeDelay(10_000, 0)).toBe(2000);
+  });
+
+  it('keeps the interval after the first second while a tenth of the wait is shorter', () => {
+    expect(nextProbeDelay(250, FAST_PROBE_PHASE_MS)).toBe(250);
     expect(nextProbeDelay(250, 2500)).toBe(250);
   });
 
@@ -55,9 +70,8 @@ describe('nextProbeDelay', () => {
     expect(nextProbeDelay(250, 600_000)).toBe(PROBE_DELAY_CAP_MS);
   });
 
-  it('never goes below the interval, even past the cap', () => {
+  it('never goes below the interval past the first second, even past the cap', () => {
     expect(nextProbeDelay(10_000, 600_000)).toBe(10_000);
-    expect(nextProbeDelay(100, -5)).toBe(100);
   });
 
   it('refuses an interval that is not positive', () => {
@@ -65,9 +79,9 @@ describe('nextProbeDelay', () => {
     expect(() => nextProbeDelay(Number.NaN, 0)).toThrow(RangeError);
   });
 
-  it('backs off: the gaps never shrink and a pass is seen at most ~10% (or one interval) late', () => {
+  it('probes fast at first, then backs off: gaps never shrink, a pass is seen at most ~10% (or one interval) late', () => {
     const times = probeTimes(250, 200);
-    expect(times.slice(0, 4)).toEqual([0, 250, 500, 750]);
+    expect(times.slice(0, 23)).toEqual([...Array.from({ length: 20 }, (_, i) => i * 50), 1000, 1250, 1500]);
     for (let i = 1; i < times.length - 1; i++) {
       const gap = (times[i + 1] ?? 0) - (times[i] ?? 0);
       const before = (times[i] ?? 0) - (times[i - 1] ?? 0);

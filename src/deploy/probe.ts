@@ -10,6 +10,13 @@ import type { HealthcheckSpec } from '../engine/types.js';
 export const DOCKER_CHECK_TIMEOUT_MS = 30_000;
 const DEFAULT_SHELL = ['/bin/sh', '-c'] as const;
 
+/** For this long after the gate started, runs come faster than the interval: most services get ready early. */
+export const FAST_PROBE_PHASE_MS = 1000;
+/** During that phase the gap is this share of the interval (50 ms at the default 250 ms)… */
+export const FAST_PROBE_SHARE = 0.2;
+/** …but never below this, nor above the interval itself. */
+export const FAST_PROBE_MIN_GAP_MS = 50;
+
 /** The longest gap between two runs, however long the wait has been. */
 export const PROBE_DELAY_CAP_MS = 5000;
 /** Past the first interval, a run is at most this share of the time waited so far late. */
@@ -47,13 +54,17 @@ export function checkCommand(
 }
 
 /**
- * The gap before the next run, `waitedMs` after the gate started: the probe interval at first,
- * then a tenth of the time waited (so a check that passes is seen at most ~10% late), never more
- * than five seconds (nor less than the interval).
+ * The gap before the next run, `waitedMs` after the gate started: a fifth of the probe interval
+ * (at least 50 ms, at most the interval) for the first second, then the interval, then a tenth
+ * of the time waited (so a check that passes is seen at most ~10% late), never more than five
+ * seconds (nor less than the interval). Runs never overlap: a check slower than the gap runs
+ * again as soon as it ends.
  */
 export function nextProbeDelay(intervalMs: number, waitedMs: number): number {
   if (!Number.isFinite(intervalMs) || intervalMs <= 0)
     throw new RangeError(`intervalMs must be a finite number > 0, got ${intervalMs}`);
+  if (waitedMs < FAST_PROBE_PHASE_MS)
+    return Math.min(intervalMs, Math.max(FAST_PROBE_MIN_GAP_MS, Math.round(intervalMs * FAST_PROBE_SHARE)));
   const grown = Math.round(Math.max(0, waitedMs) * PROBE_LATENESS_SHARE);
   return Math.max(intervalMs, Math.min(grown, PROBE_DELAY_CAP_MS));
 }

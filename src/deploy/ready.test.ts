@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { containerInfo, healthOf, T0 } from '../../test/support/health-fixtures.js';
+import { containerInfo, healthOf, iso, T0 } from '../../test/support/health-fixtures.js';
 import type { ContainerInfo } from '../engine/types.js';
 import { type GatePolicy, type GateState, startGate } from '../health/index.js';
-import { type CheckRun, observeReady } from './ready.js';
+import { type CheckRun, DOCKER_CHECK_INTERVAL_MS, observeReady, recentPassHolds } from './ready.js';
 
 const POLICY: GatePolicy = { kind: 'healthcheck', timeoutMs: 20_000, stableWindowMs: 10_000 };
 const starting = healthOf('starting');
@@ -115,5 +115,63 @@ describe('observeReady', () => {
     expect(later.verdict).toEqual(passed.verdict);
     const failed = observeReady(gate(), look(300, { state: 'exited', exitCode: 1 }));
     expect(observeReady(failed.state, look(600), run(500, 0)).verdict).toEqual(failed.verdict);
+  });
+});
+
+describe('recentPassHolds', () => {
+  const check = { test: ['CMD', 'true'], intervalMs: 5000 };
+  const dep = (over: Partial<ContainerInfo> = {}) =>
+    containerInfo({ health: starting, healthcheck: check, ...over });
+  const passedAt = T0 + 800;
+
+  it('counts a pass of this container run while Docker says starting, within one Docker interval', () => {
+    expect(recentPassHolds(dep(), passedAt, passedAt)).toBe(true);
+    expect(recentPassHolds(dep(), passedAt, passedAt + 4999)).toBe(true);
+  });
+
+  it('stops counting it one interval after the pass (Docker’s 30s default, or a shorter start_interval)', () => {
+    expect(recentPassHolds(dep(), passedAt, passedAt + 5000)).toBe(false);
+    const noInterval = dep({ healthcheck: { test: ['CMD', 'true'] } });
+    expect(recentPassHolds(noInterval, passedAt, passedAt + DOCKER_CHECK_INTERVAL_MS - 1)).toBe(true);
+    expect(recentPassHolds(noInterval, passedAt, passedAt + DOCKER_CHECK_INTERVAL_MS)).toBe(false);
+    const fastStart = dep({ healthcheck: { ...check, startIntervalMs: 1000 } });
+    expect(recentPassHolds(fastStart, passedAt, passedAt + 1000)).toBe(false);
+  });
+
+  it('needs a pass at all, on a container running since before it', () => {
+    expect(recentPassHolds(dep(), undefined, passedAt)).toBe(false);
+    // Restarted after the pass: startedAt moved past it.
+    expect(recentPassHolds(dep({ startedAt: iso(passedAt + 1) }), passedAt, passedAt + 10)).toBe(false);
+    expect(recentPassHolds(dep({ startedAt: null }), passedAt, passedAt + 10)).toBe(false);
+    // A clock that went back: no evidence from the future.
+    expect(recentPassHolds(dep(), passedAt, passedAt - 1)).toBe(false);
+  });
+
+  it('leaves Docker’s own verdicts and any other state to the usual rules', () => {
+    for (const over of [
+      { health: healthOf('healthy') },
+      { health: healthOf('unhealthy', ['refused'], 1, 3) },
+      { health: undefined },
+      { state: 'exited' as const, exitCode: 0 },
+      { state: 'paused' as const },
+      { state: 'restarting' as const },
+    ])
+      expect(recentPassHolds(dep(over), passedAt, passedAt + 10)).toBe(false);
+  });
+
+  it('does not count it once Docker ran the check and it failed since', () => {
+    const failedRun = (end: string) => ({
+      status: 'starting' as const,
+      failingStreak: 1,
+      log: [{ exitCode: 1, output: 'refused', start: end, end }],
+    });
+    expect(recentPassHolds(dep({ health: failedRun(iso(passedAt + 100)) }), passedAt, passedAt + 200)).toBe(
+      false,
+    );
+    expect(recentPassHolds(dep({ health: failedRun('') }), passedAt, passedAt + 200)).toBe(false);
+    // A failure before the pass is what the pass answered.
+    expect(recentPassHolds(dep({ health: failedRun(iso(passedAt - 100)) }), passedAt, passedAt + 200)).toBe(
+      true,
+    );
   });
 });

@@ -1,3 +1,4 @@
+import type { ContainerInfo } from '../engine/types.js';
 import {
   clip,
   type GateObservation,
@@ -80,4 +81,32 @@ export function observeReady(
     state: result.state,
     verdict: { state: 'pending', detail: `${result.verdict.detail}; Berth's check: ${said}` },
   };
+}
+
+/** Docker's healthcheck interval when the check leaves it out. */
+export const DOCKER_CHECK_INTERVAL_MS = 30_000;
+
+/**
+ * For `service_healthy` on a dependency a deploy leaves alone: the pass Berth saw when a deploy
+ * gated this very container run (`readyAt`, ms since the epoch) still counts while Docker has not
+ * decided yet (`starting`) and less than one of Docker's check intervals has gone by since (the
+ * time Docker itself takes to run the check again; `start_interval` when shorter). It no longer
+ * counts after a restart, a stop, Docker's `unhealthy` or healthy, a failed Docker run since the
+ * pass, or past that interval: then the check is run again. Pure.
+ */
+export function recentPassHolds(info: ContainerInfo, readyAt: number | undefined, now: number): boolean {
+  if (readyAt === undefined || info.state !== 'running' || info.health?.status !== 'starting') return false;
+  const started = info.startedAt === null ? Number.NaN : Date.parse(info.startedAt);
+  if (!(started <= readyAt) || now < readyAt) return false;
+  const failedSince = info.health.log.some((entry) => {
+    const end = Date.parse(entry.end);
+    return entry.exitCode !== 0 && !(end < readyAt);
+  });
+  if (failedSince) return false;
+  const check = info.healthcheck;
+  const intervals = [check?.intervalMs, check?.startIntervalMs].filter(
+    (ms): ms is number => ms !== undefined && ms > 0,
+  );
+  const window = intervals.length > 0 ? Math.min(...intervals) : DOCKER_CHECK_INTERVAL_MS;
+  return now - readyAt < window;
 }

@@ -15,6 +15,10 @@ export interface ChangedReplica {
   /** A `start` step: the container existed, stopped; undo stops it again. */
   readonly startedOnly?: boolean;
   readonly strategy: 'stop-first' | 'start-first';
+  /** When the new container passed its gate (ms since the epoch). */
+  readyAt?: number;
+  /** A promoted start-first replica: the old container's graceful stop, under way (never rejects). */
+  stopping?: Promise<void>;
 }
 
 async function ignoreMissing(action: Promise<unknown>): Promise<void> {
@@ -25,13 +29,31 @@ async function ignoreMissing(action: Promise<unknown>): Promise<void> {
   }
 }
 
-/** Applies one container step. The returned record is filled in as the step advances, so a failure halfway can still be undone. */
+/**
+ * The container a step creates, when it can be created ahead of time (while the service waits for
+ * its dependencies): a new replica, or a start-first replacement under its incoming name. A
+ * stop-first replacement cannot: its name is the old container's until that one is parked.
+ */
+export function preparableSpec(step: ContainerStep, deploymentId: number): ContainerSpec | undefined {
+  if (step.kind === 'create') return step.spec;
+  if (step.kind === 'recreate' && step.strategy === 'start-first')
+    return { ...step.spec, name: incomingName(step.spec.name, deploymentId) };
+  return undefined;
+}
+
+/**
+ * Applies one container step. The returned record is filled in as the step advances, so a failure
+ * halfway can still be undone. `prepared`: the id of the container `preparableSpec` created ahead
+ * of time (this step then owns it), instead of creating it here.
+ */
 export async function applyStep(
   engine: Engine,
   step: ContainerStep,
   deploymentId: number,
   record: (changed: ChangedReplica) => void,
+  prepared?: Promise<string>,
 ): Promise<ChangedReplica> {
+  const create = (spec: ContainerSpec) => prepared ?? engine.containers.create(spec).then((c) => c.id);
   if (step.kind === 'start') {
     const changed: ChangedReplica = {
       service: step.service,
@@ -53,49 +75,82 @@ export async function applyStep(
       strategy: 'stop-first',
     };
     record(changed);
-    changed.newId = (await engine.containers.create(step.spec)).id;
+    changed.newId = await create(step.spec);
     await engine.containers.start(changed.newId);
     return changed;
   }
   const parkedAs = parkedName(step.current.name, deploymentId);
-  const before = await engine.containers.inspect(step.current.id);
+  // A start-first replacement's new container is created while the old one is looked at.
+  const incoming = preparableSpec(step, deploymentId);
+  const [looked, created] = await Promise.allSettled([
+    engine.containers.inspect(step.current.id),
+    incoming ? create(incoming) : Promise.resolve(undefined),
+  ]);
   const changed: ChangedReplica = {
     service: step.service,
     replica: step.replica,
     name: step.spec.name,
-    old: { id: step.current.id, parkedName: parkedAs, wasRunning: before.state === 'running', parked: false },
+    ...(created.status === 'fulfilled' && created.value !== undefined ? { newId: created.value } : {}),
+    ...(looked.status === 'fulfilled'
+      ? {
+          old: {
+            id: step.current.id,
+            parkedName: parkedAs,
+            wasRunning: looked.value.state === 'running',
+            parked: false,
+          },
+        }
+      : {}),
     strategy: step.strategy,
   };
   record(changed);
+  if (looked.status === 'rejected') throw looked.reason;
+  if (created.status === 'rejected') throw created.reason;
   if (step.strategy === 'stop-first') {
-    await engine.containers.stop(step.current.id, step.spec.stopTimeoutSeconds);
+    // Parked first (a running container may be renamed), so the new one is created under its name
+    // while the old one stops; it starts only once the old one has stopped.
     await engine.containers.rename(step.current.id, parkedAs);
     if (changed.old) changed.old.parked = true;
-    changed.newId = (await engine.containers.create(step.spec)).id;
-    await engine.containers.start(changed.newId);
-  } else {
-    const spec: ContainerSpec = { ...step.spec, name: incomingName(step.spec.name, deploymentId) };
-    changed.newId = (await engine.containers.create(spec)).id;
-    await engine.containers.start(changed.newId);
-  }
+    const [stopped, made] = await Promise.allSettled([
+      engine.containers.stop(step.current.id, step.spec.stopTimeoutSeconds),
+      engine.containers.create(step.spec).then((c) => {
+        changed.newId = c.id;
+        return c.id;
+      }),
+    ]);
+    if (stopped.status === 'rejected') throw stopped.reason;
+    if (made.status === 'rejected') throw made.reason;
+    await engine.containers.start(made.value);
+  } else if (created.value !== undefined) await engine.containers.start(created.value);
   return changed;
 }
 
-/** After a start-first replica passed its gate: retire the old container and give the new one its name. */
+/**
+ * After a start-first replica passed its gate: the old container is parked and the new one takes
+ * its name (two renames, both allowed while running), and the old one's graceful stop starts
+ * without being waited for: dependents need not wait for it. `undo` and `retire` wait for it.
+ */
 export async function promote(
   engine: Engine,
   changed: ChangedReplica,
   stopTimeoutSeconds?: number,
 ): Promise<void> {
-  if (changed.strategy !== 'start-first' || !changed.old || !changed.newId || changed.old.parked) return;
-  await engine.containers.stop(changed.old.id, stopTimeoutSeconds);
-  await engine.containers.rename(changed.old.id, changed.old.parkedName);
-  changed.old.parked = true;
+  const old = changed.old;
+  if (changed.strategy !== 'start-first' || !old || !changed.newId || old.parked) return;
+  await engine.containers.rename(old.id, old.parkedName);
+  old.parked = true;
   await engine.containers.rename(changed.newId, changed.name);
+  // A failed stop is not the deploy's failure: retire removes the container anyway (force), and
+  // undo starts it again if it stopped.
+  changed.stopping = engine.containers.stop(old.id, stopTimeoutSeconds).then(
+    () => undefined,
+    () => undefined,
+  );
 }
 
 /** Undoes one changed replica: removes the new container and puts the old one back as it was. */
 export async function undo(engine: Engine, changed: ChangedReplica): Promise<string | undefined> {
+  await changed.stopping;
   if (changed.startedOnly) {
     if (changed.newId) await ignoreMissing(engine.containers.stop(changed.newId));
     return undefined;
@@ -114,5 +169,6 @@ export async function undo(engine: Engine, changed: ChangedReplica): Promise<str
 
 /** After success: the parked old containers are no longer needed. Volumes are never removed. */
 export async function retire(engine: Engine, changed: ChangedReplica): Promise<void> {
+  await changed.stopping;
   if (changed.old) await ignoreMissing(engine.containers.remove(changed.old.id, { force: true }));
 }

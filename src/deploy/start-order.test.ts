@@ -14,10 +14,12 @@ function harness(needs: Readonly<Record<string, readonly StartAfter[]>>, limit?:
   const runs = new Map<string, Run>();
   const log: string[] = [];
   const held: string[] = [];
+  const told: string[] = [];
   const done = runInDependencyOrder({
     services: Object.keys(needs),
     startAfter: (s) => needs[s] ?? [],
     onHeld: (s, need) => held.push(`${s}<-${need.service}`),
+    onStarted: (s) => told.push(`started ${s}`),
     ...(limit === undefined ? {} : { limit }),
     run: (service, signal, started) =>
       new Promise<void>((resolve, reject) => {
@@ -35,7 +37,7 @@ function harness(needs: Readonly<Record<string, readonly StartAfter[]>>, limit?:
     if (!r) throw new Error(`${s} did not start`);
     return r;
   };
-  return { done, log, held, tick, run };
+  return { done, log, held, told, tick, run };
 }
 
 const healthy = (service: string): StartAfter => ({ service, until: 'ready', because: 'service_healthy' });
@@ -96,5 +98,18 @@ describe('runInDependencyOrder', () => {
 
   it('resolves at once with nothing to run', async () => {
     expect(await harness({}).done).toEqual({ ok: true });
+  });
+
+  it('tells once when each service started, before its dependents may start', async () => {
+    const h = harness({ db: [], api: [started('db')] });
+    await h.tick();
+    h.run('db').started();
+    h.run('db').started();
+    await h.tick();
+    expect(h.told).toEqual(['started db']);
+    expect(h.log).toEqual(['start db', 'start api']);
+    h.run('db').pass();
+    h.run('api').pass();
+    expect(await h.done).toEqual({ ok: true });
   });
 });

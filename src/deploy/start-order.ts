@@ -17,6 +17,8 @@ export interface OrderedRun {
   readonly startAfter: (service: string) => readonly StartAfter[];
   /** Told once, before anything starts, what each service waits for. */
   readonly onHeld?: (service: string, need: StartAfter) => void;
+  /** Told once per service, when its first new container runs (what its dependents can prepare for). */
+  readonly onStarted?: (service: string) => void;
   /** Applies one service; calls `started` once its first new container runs. */
   readonly run: (service: string, signal: AbortSignal, started: () => void) => Promise<void>;
   readonly limit?: number;
@@ -53,6 +55,7 @@ export function runInDependencyOrder(input: OrderedRun): Promise<OrderOutcome> {
           const started = () => {
             if (progress.has(service)) return;
             progress.set(service, 'started');
+            input.onStarted?.(service);
             queueMicrotask(pump);
           };
           input

@@ -1,7 +1,8 @@
-import Dockerode from 'dockerode';
+import type Dockerode from 'dockerode';
 import { type EngineAddress, parseEngineHost } from './address.js';
 import type { Engine } from './clients.js';
 import { containerClient } from './containers.js';
+import { loadDockerode } from './dockerode.js';
 import { EngineError, isAbortError, UNAVAILABLE_HINT, unavailableError } from './errors.js';
 import { eventClient } from './events.js';
 import { execClient } from './exec.js';
@@ -54,7 +55,7 @@ export function negotiateApiVersion(serverVersion: string, display: string): str
   return compareApiVersions(serverVersion, NEWEST_API_VERSION) > 0 ? NEWEST_API_VERSION : serverVersion;
 }
 
-function dockerode(address: EngineAddress, version?: string): Dockerode {
+function dockerode(Docker: typeof Dockerode, address: EngineAddress, version?: string): Dockerode {
   // Every connection field is set explicitly: docker-modem would otherwise
   // fill the gaps from DOCKER_HOST / DOCKER_CERT_PATH, and the caller's config is the only source.
   const common = {
@@ -71,7 +72,7 @@ function dockerode(address: EngineAddress, version?: string): Dockerode {
       ? { ...common, socketPath: address.socketPath, host: undefined, port: undefined }
       : { ...common, socketPath: undefined, host: address.host, port: address.port };
   try {
-    return new Dockerode(options);
+    return new Docker(options);
   } catch (err) {
     throw unavailableError(address.display, err instanceof Error ? err.message : String(err), err);
   }
@@ -102,7 +103,8 @@ export async function connectEngine(config: ConnectConfig = {}): Promise<Engine>
   const timeoutMs = config.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = config.signal ? AbortSignal.any([config.signal, timeout]) : timeout;
-  const probe = modemTransport(dockerode(address).modem, address.display, 'unversioned');
+  const Docker = await loadDockerode();
+  const probe = modemTransport(dockerode(Docker, address).modem, address.display, 'unversioned');
   let raw: unknown;
   try {
     raw = await probe.json({ method: 'GET', path: '/version', signal, action: 'read the engine version' });
@@ -115,5 +117,7 @@ export async function connectEngine(config: ConnectConfig = {}): Promise<Engine>
   }
   const serverVersion = toEngineVersion((raw ?? {}) as RawVersion).apiVersion;
   const apiVersion = negotiateApiVersion(serverVersion, address.display);
-  return createEngine(modemTransport(dockerode(address, apiVersion).modem, address.display, apiVersion));
+  return createEngine(
+    modemTransport(dockerode(Docker, address, apiVersion).modem, address.display, apiVersion),
+  );
 }

@@ -1,5 +1,17 @@
 // Berth's own view of Engine objects: every response is mapped into these types,
-// so the rest of Berth never depends on an API version's JSON shape.
+// so the rest of Berth never depends on an API version's JSON shape. The create request
+// (ContainerSpec and its parts) is in ./container-spec.js, re-exported here.
+import type { HealthcheckSpec } from './container-spec.js';
+
+export type {
+  ContainerSpec,
+  DeviceSpec,
+  HealthcheckSpec,
+  MountSpec,
+  NetworkAttachmentSpec,
+  PortSpec,
+  ResourcesSpec,
+} from './container-spec.js';
 
 /** `key=value` must match; `true` means "the label is present, any value". */
 export type LabelSelector = Readonly<Record<string, string | true>>;
@@ -192,115 +204,4 @@ export interface EngineVersion {
   readonly serverVersion: string;
   readonly os: string;
   readonly arch: string;
-}
-
-export interface PortSpec {
-  readonly containerPort: number;
-  readonly protocol: PortProtocol;
-  readonly hostIp?: string;
-  /** A port or a `from-to` range; absent: the engine picks a free port. */
-  readonly hostPort?: number | string;
-}
-
-export interface MountSpec {
-  readonly type: 'bind' | 'volume' | 'tmpfs';
-  /** Host path (bind) or volume name (volume; absent: an anonymous volume). */
-  readonly source?: string;
-  readonly target: string;
-  readonly readOnly: boolean;
-  readonly volumeNoCopy?: boolean;
-  readonly tmpfsSizeBytes?: number;
-  readonly tmpfsMode?: number;
-  /** Bind only: create a missing host path like `docker run -v`; sent as a legacy `Binds` entry, the only kind that does. */
-  readonly createHostPath?: boolean;
-  readonly bindPropagation?: 'private' | 'rprivate' | 'shared' | 'rshared' | 'slave' | 'rslave';
-}
-
-export interface HealthcheckSpec {
-  /** `['CMD', ...argv]`, `['CMD-SHELL', script]`, or `['NONE']` to disable the image's check. */
-  readonly test: readonly string[];
-  readonly intervalMs?: number;
-  readonly timeoutMs?: number;
-  readonly startPeriodMs?: number;
-  /** Needs API 1.44; older engines ignore it. */
-  readonly startIntervalMs?: number;
-  readonly retries?: number;
-}
-
-export interface ResourcesSpec {
-  readonly nanoCpus?: number;
-  readonly memoryBytes?: number;
-  readonly memoryReservationBytes?: number;
-  readonly memorySwapBytes?: number;
-  readonly pidsLimit?: number;
-  readonly shmSizeBytes?: number;
-  readonly cpuShares?: number;
-}
-
-export interface NetworkAttachmentSpec {
-  readonly name: string;
-  readonly aliases: readonly string[];
-  readonly ipv4Address?: string;
-  readonly ipv6Address?: string;
-}
-
-export interface DeviceSpec {
-  readonly pathOnHost: string;
-  readonly pathInContainer: string;
-  readonly cgroupPermissions?: string;
-}
-
-/** Everything Berth asks the engine for when it creates a container. */
-export interface ContainerSpec {
-  readonly name: string;
-  readonly image: string;
-  /** Absent or null: the image's; `[]` clears it. */
-  readonly command?: readonly string[] | null;
-  readonly entrypoint?: readonly string[] | null;
-  readonly env: Readonly<Record<string, string>>;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly hostname?: string;
-  readonly domainname?: string;
-  readonly user?: string;
-  readonly workingDir?: string;
-  /** Published (and so also exposed). */
-  readonly ports: readonly PortSpec[];
-  /** Exposed only (compose `expose`). */
-  readonly expose?: readonly { containerPort: number; protocol: PortProtocol }[];
-  readonly mounts: readonly MountSpec[];
-  /** Path → mount options such as `size=64m,mode=1777`. */
-  readonly tmpfs: Readonly<Record<string, string>>;
-  readonly healthcheck?: HealthcheckSpec;
-  readonly restartPolicy?: {
-    readonly name: 'no' | 'always' | 'unless-stopped' | 'on-failure';
-    readonly maximumRetryCount?: number;
-  };
-  readonly resources?: ResourcesSpec;
-  readonly capAdd: readonly string[];
-  readonly capDrop: readonly string[];
-  readonly readOnly: boolean;
-  readonly privileged: boolean;
-  readonly init?: boolean;
-  readonly securityOpt: readonly string[];
-  readonly ulimits: readonly { name: string; soft: number; hard: number }[];
-  readonly extraHosts: readonly string[]; // host:ip
-  readonly dns: readonly string[];
-  readonly dnsSearch: readonly string[];
-  readonly sysctls: Readonly<Record<string, string>>;
-  /** `host`, `none`, `container:<id>`, or a network name; default: the first of `networks`. */
-  readonly networkMode?: string;
-  /** The first is attached at create, the others right after (API < 1.44 takes one endpoint at create). */
-  readonly networks: readonly NetworkAttachmentSpec[];
-  readonly stopSignal?: string;
-  readonly stopTimeoutSeconds?: number;
-  readonly logging?: { readonly driver: string; readonly options: Readonly<Record<string, string>> };
-  readonly tty?: boolean;
-  readonly stdinOpen?: boolean;
-  /** Container ids or names, optionally suffixed `:ro` / `:rw`. */
-  readonly volumesFrom?: readonly string[];
-  readonly devices?: readonly DeviceSpec[];
-  readonly groupAdd?: readonly string[];
-  readonly ipc?: string;
-  readonly pid?: string;
-  readonly platform?: string; // e.g. linux/amd64
 }

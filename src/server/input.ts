@@ -75,19 +75,26 @@ export interface ParsedInput {
   readonly body: unknown;
 }
 
-/** Validates params, query and body with the route's schemas; all field errors are reported at once. */
-export async function parseInput(c: Context<AppEnv>, route: Route): Promise<ParsedInput> {
+/**
+ * Validates params, query and body with the route's schemas; all field errors are reported at once.
+ * Synchronous for routes without a body (no promise for a GET).
+ */
+export function parseInput(c: Context<AppEnv>, route: Route): ParsedInput | Promise<ParsedInput> {
+  if (!route.body) return checkInput(c, route, undefined);
+  return readJson(c).then((json) => checkInput(c, route, json));
+}
+
+function checkInput(c: Context<AppEnv>, route: Route, json: unknown): ParsedInput {
   const errors: FieldError[] = [];
-  const check = (location: InputLocation, schema: z.ZodType | undefined, value: unknown): unknown => {
-    if (!schema) return undefined;
+  const check = (location: InputLocation, schema: z.ZodType, value: unknown): unknown => {
     const result = schema.safeParse(value);
     if (result.success) return result.data;
     errors.push(...fieldErrors(location, result.error.issues));
     return undefined;
   };
-  const params = check('params', route.params, c.req.param());
-  const query = check('query', route.query, c.req.query());
-  const body = route.body ? check('body', route.body, await readJson(c)) : undefined;
+  const params = route.params ? check('params', route.params, c.req.param()) : undefined;
+  const query = route.query ? check('query', route.query, c.req.query()) : undefined;
+  const body = route.body ? check('body', route.body, json) : undefined;
   if (errors.length > 0) throw validationError(errors);
   return { params, query, body };
 }

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import { z } from 'zod';
 import type { Clock } from '../clock.js';
 import type { AppMetrics } from '../metrics/registry.js';
@@ -12,36 +12,25 @@ const methodLabel = (method: string): string =>
   HTTP_METHODS.includes(method as HttpMethod) || method === 'HEAD' ? method : 'OTHER';
 
 /**
- * Times every request and writes one access-log line. Runs outside the error handler, so failed
- * requests are observed with the status of their problem response.
+ * Records one finished request: its duration by method, route template and status, and one
+ * access-log line. Called by the edge middleware, outside the error handler, so failed requests are
+ * observed with the status of their problem response.
  */
-export function observeRequests(
-  metrics: AppMetrics,
-  clock: Pick<Clock, 'now'>,
-  logger: AppLogger | undefined,
-): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    const start = clock.now().getTime();
-    await next();
-    const seconds = Math.max(0, clock.now().getTime() - start) / 1000;
-    const route = c.get('routeTemplate') ?? UNMATCHED_ROUTE;
-    const status = c.res.status;
-    metrics.httpDuration.observe(
-      { method: methodLabel(c.req.method), route, status: String(status) },
-      seconds,
-    );
-    // A read that succeeded is logged at debug: at hundreds of reads a second, a line each (a
-    // synchronous write) cost more than answering them. Writes, failures and refusals stay at info.
-    const line = {
-      requestId: c.get('requestId'),
-      method: c.req.method,
-      route,
-      status,
-      ms: Math.round(seconds * 1000),
-    };
-    if (status < 400 && (c.req.method === 'GET' || c.req.method === 'HEAD')) logger?.debug?.(line, 'request');
-    else logger?.info(line, 'request');
-  };
+export function observeRequest(
+  c: Context<AppEnv>,
+  deps: { readonly metrics: AppMetrics; readonly clock: Pick<Clock, 'now'>; readonly logger?: AppLogger },
+  startMs: number,
+  status: number,
+): void {
+  const seconds = Math.max(0, deps.clock.now().getTime() - startMs) / 1000;
+  const route = c.get('routeTemplate') ?? UNMATCHED_ROUTE;
+  const method = c.req.method;
+  deps.metrics.httpDuration.observe({ method: methodLabel(method), route, status: String(status) }, seconds);
+  // A read that succeeded is logged at debug: at hundreds of reads a second, a line each (a
+  // synchronous write) cost more than answering them. Writes, failures and refusals stay at info.
+  const line = { requestId: c.get('requestId'), method, route, status, ms: Math.round(seconds * 1000) };
+  if (status < 400 && (method === 'GET' || method === 'HEAD')) deps.logger?.debug?.(line, 'request');
+  else deps.logger?.info(line, 'request');
 }
 
 /**

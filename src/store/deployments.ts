@@ -28,6 +28,8 @@ export interface DeploymentStore {
   create(input: CreateDeploymentInput): Deployment;
   get(id: number): Deployment | undefined;
   list(stack: string | undefined, options: ListOptions): DeploymentPage;
+  /** The latest deployment of each of these stacks that has one, by stack, in one query. */
+  latest(stacks: readonly string[]): Map<string, LatestDeployment>;
   /** Whether the stack has any deployment recorded here (the server answers for it). */
   recorded(stack: string): boolean;
   running(stack: string): Deployment | undefined;
@@ -38,6 +40,17 @@ export interface DeploymentStore {
   finish(id: number, outcome: FinishOutcome, summary?: string): Deployment;
   markInterrupted(stack: string, reason: string): number[];
 }
+
+/** A deployment without its plan: what a list of stacks shows of the latest one. */
+export type LatestDeployment = Pick<Deployment, 'id' | 'stack' | 'status' | 'startedAt' | 'finishedAt'>;
+
+const LatestRowSchema = DeploymentRowSchema.pick({
+  id: true,
+  stack: true,
+  status: true,
+  started_at: true,
+  finished_at: true,
+});
 
 const StringListSchema = z.array(z.string());
 // SQLite integers are 64-bit, but ids stay far below this; it only stands in for "no cursor".
@@ -100,6 +113,13 @@ export function createDeploymentStore(db: Database.Database, clock: Pick<Clock, 
     listAll: db.prepare('SELECT * FROM deployments WHERE id < ? ORDER BY id DESC LIMIT ?'),
     listStack: db.prepare('SELECT * FROM deployments WHERE stack = ? AND id < ? ORDER BY id DESC LIMIT ?'),
     recorded: db.prepare('SELECT 1 FROM deployments WHERE stack = ? LIMIT 1'),
+    // Per name, one seek of the (stack, id DESC) index: the cost follows the names asked, not the history.
+    latest: db.prepare(
+      `SELECT d.id, d.stack, d.status, d.started_at, d.finished_at
+       FROM json_each(?) AS n
+       JOIN deployments AS d
+         ON d.id = (SELECT id FROM deployments WHERE stack = n.value ORDER BY id DESC LIMIT 1)`,
+    ),
     running: db.prepare(
       "SELECT * FROM deployments WHERE stack = ? AND status = 'running' ORDER BY id DESC LIMIT 1",
     ),
@@ -200,6 +220,22 @@ export function createDeploymentStore(db: Database.Database, clock: Pick<Clock, 
         const items = rows.slice(0, limit).map(toDeployment);
         const last = items.at(-1);
         return rows.length > limit && last !== undefined ? { items, nextBefore: last.id } : { items };
+      }),
+    latest: (stacks) =>
+      guard(() => {
+        const found = new Map<string, LatestDeployment>();
+        if (stacks.length === 0) return found;
+        for (const row of q.latest.all(JSON.stringify(stacks))) {
+          const r = parseRow(row, LatestRowSchema, 'deployment');
+          found.set(r.stack, {
+            id: r.id,
+            stack: r.stack,
+            status: r.status,
+            startedAt: r.started_at,
+            finishedAt: r.finished_at ?? undefined,
+          });
+        }
+        return found;
       }),
     recorded: (stack) => guard(() => q.recorded.get(stack) !== undefined),
     running: (stack) =>

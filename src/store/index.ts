@@ -63,7 +63,7 @@ export {
   ServiceResultInputSchema,
   ServiceResultSchema,
 } from './deployment-schemas.js';
-export type { DeploymentStore } from './deployments.js';
+export type { DeploymentStore, LatestDeployment } from './deployments.js';
 export { isStoreError, StoreError, type StoreErrorCode } from './errors.js';
 export {
   EVENT_RETENTION,

@@ -1,7 +1,9 @@
-import type { ContainerRow, DeploymentView } from '../api/deploy.js';
+import type { ContainerRow } from '../api/deploy.js';
+import type { LastDeployment } from '../api/stacks.js';
 import { byStack, type Status, serviceStatus, stackStatus } from './status.js';
 
-// The stacks page's rows, from three API answers: the catalog, the containers, the last deployments.
+// The stacks page's rows, from two API answers: the catalog with each stack's latest deployment
+// (`include=last-deployment`), and the containers.
 
 export interface StackSummaryView {
   readonly name: string;
@@ -10,6 +12,8 @@ export interface StackSummaryView {
   readonly description: string | null;
   readonly valid: boolean;
   readonly services: number;
+  /** Absent or null: no deployment recorded. */
+  readonly lastDeployment?: Pick<LastDeployment, 'status' | 'startedAt' | 'finishedAt'> | null | undefined;
 }
 
 export interface StackRow {
@@ -24,16 +28,21 @@ export interface StackRow {
   readonly last?: { readonly status: string; readonly at: string } | undefined;
 }
 
+/** What the row shows of the latest deployment: its status, and when it ended (or started, while running). */
+export function lastOutcome(
+  last: StackSummaryView['lastDeployment'],
+): { readonly status: string; readonly at: string } | undefined {
+  return last ? { status: last.status, at: last.finishedAt ?? last.startedAt } : undefined;
+}
+
 /** One row per stack, in the catalog's order; without containers (the engine did not answer) all unknown. */
 export function stackRows(
   stacks: readonly StackSummaryView[],
   containers: readonly ContainerRow[] | undefined,
-  lastDeployment: ReadonlyMap<string, Pick<DeploymentView, 'status' | 'startedAt' | 'finishedAt'>>,
 ): StackRow[] {
   const grouped = byStack(containers ?? []);
   return stacks.map((s) => {
-    const last = lastDeployment.get(s.name);
-    const lastView = last ? { status: last.status, at: last.finishedAt ?? last.startedAt } : undefined;
+    const lastView = lastOutcome(s.lastDeployment);
     if (containers === undefined) {
       const { name, group, owner, description, services } = s;
       return { name, group, owner, description, services, status: 'unknown', counts: {}, last: lastView };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { holds } from './access.js';
-import { countsText, stackRows } from './overview.js';
+import { countsText, lastOutcome, stackRows } from './overview.js';
 import { combine, containerStatus, stackStatus } from './status.js';
 
 const c = (service: string, state: string, health?: string) => ({
@@ -42,15 +42,17 @@ describe('status', () => {
 
   it('makes the stacks page rows with service counts and the last deployment', () => {
     const stack = { name: 's', group: 'g', owner: null, description: null, valid: true, services: 3 };
+    const deployed = {
+      ...stack,
+      lastDeployment: {
+        status: 'rolled-back',
+        startedAt: '2025-01-01T00:00:00Z',
+        finishedAt: '2025-01-01T00:01:00Z',
+      },
+    };
     const rows = stackRows(
-      [stack, { ...stack, name: 't' }],
+      [deployed, { ...stack, name: 't', lastDeployment: null }, { ...stack, name: 'u' }],
       [c('a', 'running'), c('a', 'running'), c('b', 'running', 'unhealthy')],
-      new Map([
-        [
-          's',
-          { status: 'rolled-back', startedAt: '2025-01-01T00:00:00Z', finishedAt: '2025-01-01T00:01:00Z' },
-        ],
-      ]),
     );
     expect(rows[0]).toMatchObject({
       status: 'unhealthy',
@@ -58,11 +60,28 @@ describe('status', () => {
       last: { status: 'rolled-back', at: '2025-01-01T00:01:00Z' },
     });
     expect(rows[1]).toMatchObject({ status: 'stopped', counts: { stopped: 3 }, last: undefined });
+    expect(rows[2]).toMatchObject({ name: 'u', last: undefined });
     expect(countsText(rows[0]?.counts ?? {})).toBe('1 healthy, 1 unhealthy, 1 stopped');
     expect(countsText({})).toBe('—');
     // The engine did not answer: every stack's status is unknown, the deployments still shown.
-    const blind = stackRows([stack], undefined, new Map());
-    expect(blind[0]).toMatchObject({ name: 's', status: 'unknown', counts: {} });
+    const blind = stackRows([deployed], undefined);
+    expect(blind[0]).toMatchObject({
+      name: 's',
+      status: 'unknown',
+      counts: {},
+      last: { status: 'rolled-back', at: '2025-01-01T00:01:00Z' },
+    });
+  });
+
+  it('shows when the latest deployment ended, or when it started while it runs', () => {
+    const startedAt = '2025-01-01T00:00:00Z';
+    expect(lastOutcome({ status: 'running', startedAt })).toEqual({ status: 'running', at: startedAt });
+    expect(lastOutcome({ status: 'failed', startedAt, finishedAt: '2025-01-01T00:02:00Z' })).toEqual({
+      status: 'failed',
+      at: '2025-01-01T00:02:00Z',
+    });
+    expect(lastOutcome(null)).toBeUndefined();
+    expect(lastOutcome(undefined)).toBeUndefined();
   });
 });
 

@@ -13,7 +13,7 @@ import type { Authenticator } from '../../src/server/context.js';
 import type { AuthRouteDeps } from '../../src/server/routes/auth.js';
 import type { ControlDeps } from '../../src/server/routes/control.js';
 import type { Route } from '../../src/server/routes/registry.js';
-import { type AuditLogStore, openMemoryStore } from '../../src/store/index.js';
+import { type AuditLogStore, type DeploymentStore, openMemoryStore } from '../../src/store/index.js';
 import type { AuthFixture } from './auth.js';
 
 /** Test-only: a principal with these grants, reachable through `Authorization: Bearer <name>`. */
@@ -109,6 +109,8 @@ export interface TestDepsOptions {
   readonly auditLog?: AuditLogStore;
   /** Mounts the stack-operation routes (see control.ts here). */
   readonly control?: ControlDeps;
+  /** Where the stack list reads each stack's latest deployment; defaults to a private in-memory store. */
+  readonly deployments?: Pick<DeploymentStore, 'latest'>;
 }
 
 /** Real workspace reading and validation over `root`; responses checked against their schemas. */
@@ -116,6 +118,7 @@ export function testDeps(options: TestDepsOptions): AppDeps {
   const load = { env: {}, registry: builtinXBerthRegistry() };
   let n = 0;
   const clock = steppingClock();
+  const deployments = options.deployments ?? openMemoryStore(clock).deployments;
   return {
     authenticator: options.authenticator,
     auditLog: options.auditLog ?? options.authRoutes?.auditLog ?? openMemoryStore(clock).auditLog,
@@ -131,6 +134,7 @@ export function testDeps(options: TestDepsOptions): AppDeps {
         { name: 'engine', ok: true },
       ]),
     listStacks: workspaceStacks(options.root, load),
+    lastDeployments: (stacks) => deployments.latest(stacks),
     validate: workspaceValidator(options.root, load),
     workspaceRoot: options.root,
     ...(options.logger ? { logger: options.logger } : {}),
@@ -184,6 +188,7 @@ export function authApp(
     checkResponses: true,
     ready: async () => [{ name: 'store', ok: true }],
     listStacks: async () => [],
+    lastDeployments: () => new Map(),
     validate: async () => ({ files: [] }),
     workspaceRoot: '/nonexistent',
     ...(options.authRoutes === false

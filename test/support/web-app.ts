@@ -39,6 +39,7 @@ export async function webFixture(
     auditLog: auth.auditLog,
     authRoutes: { auth: auth.auth, auditLog: auth.auditLog, clock: auth.clock, secureCookies: false },
     control,
+    deployments: store.deployments,
   });
   const findings = workspaceFindings({
     workspace: workspace.root,

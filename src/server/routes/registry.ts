@@ -4,6 +4,7 @@ import { ROLES, type Role } from '../../access/roles.js';
 import { JSON_CONTENT_TYPE } from '../../api/http.js';
 import type { Sendable } from '../../api/wire.js';
 import type { JsonValue } from '../../store/index.js';
+import type { JsonText } from '../json-text.js';
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -99,8 +100,11 @@ export interface RouteDef<
   readonly example?: { readonly params?: In<PS>; readonly query?: In<QS>; readonly body?: In<BS> };
   readonly handler: (
     ctx: RequestContext<Out<PS>, Out<QS>, Out<BS>, Perm extends 'public' ? Principal | undefined : Principal>,
-  ) => Promise<Sendable<z.output<RS>>> | Sendable<z.output<RS>>;
+  ) => Promise<Answer<z.output<RS>>> | Answer<z.output<RS>>;
 }
+
+/** What a handler answers: the value (serialized by the pipeline), or its JSON text (`JsonText`). */
+export type Answer<T> = Sendable<T> | JsonText<T>;
 
 /** A route with its types erased: what the app mounts and the OpenAPI generator reads. */
 export interface Route {

@@ -1,8 +1,10 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
-import { can } from '../../access/rbac.js';
+import { can, type Principal } from '../../access/rbac.js';
 import { paginationQuery, StackNameSchema } from '../../api/common.js';
 import {
+  LAST_DEPLOYMENT,
+  type LastDeployment,
   StackDetailSchema,
   StackPageSchema,
   ValidateRequestSchema,
@@ -10,6 +12,8 @@ import {
 } from '../../api/stacks.js';
 import type { ValidationReport } from '../../compose/validate.js';
 import type { StackInfo } from '../../compose/workspace-source.js';
+import type { LatestDeployment } from '../../store/index.js';
+import { jsonFragments, jsonPage, lastAnswerPerCaller, sortedOnce } from '../json-text.js';
 import { paginate } from '../pagination.js';
 import { ApiError } from '../problem.js';
 import { defineRoute, type Route } from './registry.js';
@@ -17,6 +21,8 @@ import { defineRoute, type Route } from './registry.js';
 export interface StackDeps {
   /** Every stack of the workspace; the routes sort and filter. */
   readonly listStacks: () => Promise<readonly StackInfo[]>;
+  /** The latest deployment of each named stack that has one (one store query for all of them). */
+  readonly lastDeployments: (stacks: readonly string[]) => ReadonlyMap<string, LatestDeployment>;
   /** Validates an absolute path inside the workspace; report paths relative to the workspace. */
   readonly validate: (path: string) => Promise<ValidationReport>;
   readonly workspaceRoot: string;
@@ -34,6 +40,13 @@ const summary = (s: StackInfo) => ({
   services: s.services.length,
 });
 
+/** A stack's latest deployment as the list shows it: no stack name (the item has it), null for none. */
+export function lastDeploymentView(d: LatestDeployment | undefined): LastDeployment | null {
+  if (d === undefined) return null;
+  const { id, status, startedAt, finishedAt } = d;
+  return finishedAt === undefined ? { id, status, startedAt } : { id, status, startedAt, finishedAt };
+}
+
 /** `path` resolved against the workspace; refused when it leaves it (`..`, or absolute elsewhere). */
 export function confine(root: string, path: string): string {
   const absolute = resolve(root, path);
@@ -50,6 +63,10 @@ export function confine(root: string, path: string): string {
 }
 
 export function stackRoutes(deps: StackDeps): Route[] {
+  // Kept per catalog: its order, and each stack's summary as JSON (what a caller sees is decided per call).
+  const sortedByName = sortedOnce(byName);
+  const summaryJson = jsonFragments(summary);
+  const lastPage = lastAnswerPerCaller<Principal, readonly StackInfo[], z.output<typeof StackPageSchema>>();
   return [
     defineRoute({
       method: 'GET',
@@ -60,13 +77,41 @@ export function stackRoutes(deps: StackDeps): Route[] {
       tags: ['stacks'],
       permission: { role: 'viewer', scope: 'any-stack' },
       mutating: false,
-      query: z.strictObject(paginationQuery),
+      query: z.strictObject({
+        ...paginationQuery,
+        include: z
+          .literal(LAST_DEPLOYMENT)
+          .optional()
+          .describe(
+            "`last-deployment`: add each stack's latest deployment (`lastDeployment`, null for none)",
+          ),
+      }),
       response: StackPageSchema,
-      example: { query: { limit: 10 } },
+      example: { query: { limit: 10, include: LAST_DEPLOYMENT } },
       handler: async ({ principal, query }) => {
-        const visible = (await deps.listStacks()).filter((s) => can(principal, 'viewer', s.name));
-        const page = paginate([...visible].sort(byName), (s) => s.name, query);
-        return { items: page.items.map(summary), nextCursor: page.nextCursor };
+        const stacks = sortedByName(await deps.listStacks());
+        const pageOf = () =>
+          paginate(
+            stacks.filter((s) => can(principal, 'viewer', s.name)),
+            (s) => s.name,
+            query,
+          );
+        if (query.include !== LAST_DEPLOYMENT) {
+          return lastPage(principal, stacks, `${query.limit} ${query.cursor ?? ''}`, () => {
+            const page = pageOf();
+            return jsonPage(page.items.map(summaryJson), page.nextCursor);
+          });
+        }
+        const page = pageOf();
+        // Only the page's stacks, which the caller may see, are looked up.
+        const latest = deps.lastDeployments(page.items.map((s) => s.name));
+        return {
+          items: page.items.map((s) => ({
+            ...summary(s),
+            lastDeployment: lastDeploymentView(latest.get(s.name)),
+          })),
+          nextCursor: page.nextCursor,
+        };
       },
     }),
     defineRoute({

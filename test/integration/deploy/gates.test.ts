@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeployEvent } from '../../../src/deploy/events.js';
 import { BerthLabel } from '../../../src/engine/model.js';
-import { containerIds, type DeployHarness, startHarness } from './support.js';
+import { containerIds, type DeployHarness, recordEvents, startHarness } from './support.js';
 
 // Ready-driven gates against the real engine: Berth runs each service's healthcheck itself from the
 // moment its container starts, so a dependent starts when its dependency's check first passes, not
@@ -74,8 +74,9 @@ services:
       ['web', 'waiting for api (service_healthy)'],
     ]);
 
-    // Only web changes: api is left alone and Docker has still not checked it, so web's wait runs
-    // api's check itself rather than waiting for Docker's status.
+    // Only web changes: api is left alone and Docker has still not checked it, so web's wait takes
+    // api's pass from the first deploy (well within Docker's 30 s interval) rather than waiting for
+    // Docker's status.
     const again = await h.deploy(await h.load(dir, stack, { REV: '1' }));
     expect(again.outcome).toBe('succeeded');
     expect(again.changedServices).toEqual(['web']);
@@ -84,6 +85,64 @@ services:
     const webAgain = await startedAt(stack, 'web');
     expect(webAgain).toBeGreaterThan(web);
     expect(webAgain).toBeLessThan(api + 30_000);
+  }, 60_000);
+
+  it('takes an unchanged dependency’s recent gate pass without running its check, until it restarts', async () => {
+    // db's check passes only until its file is removed; Docker would first run it an hour after
+    // the start. The file is created on the first start only, so a restart does not bring it back.
+    const stack = h.stackName();
+    const dir = h.writeStack(`x-berth:
+  deploy: { health_timeout: 3s, stable_window: 1s }
+services:
+  db:
+    image: local/busybox:1
+    command: ["sh", "-c", "trap 'exit 0' TERM; [ -f /tmp/once ] || touch /tmp/ready /tmp/once; while :; do sleep 1 & wait; done"]
+    healthcheck: { test: ["CMD", "test", "-f", "/tmp/ready"], interval: 1h, timeout: 5s, retries: 3 }
+  web:
+    image: local/busybox:1
+    command: ${SLEEPER}
+    environment: { REV: "\${REV:-0}" }
+    depends_on: { db: { condition: service_healthy } }
+`);
+    expect((await h.deploy(await h.load(dir, stack))).outcome).toBe('succeeded');
+    const dbId = (await containerIds(h.engine, stack))[`${stack}-db-1`] ?? '';
+    const record = h.store.appliedSpecs.get(stack, 'db', 1);
+    expect(record?.containerId).toBe(dbId);
+    const readyAt = (record?.spec as { readyAt?: unknown } | undefined)?.readyAt;
+    expect(typeof readyAt).toBe('number');
+
+    // The check fails from now on, and Docker has not noticed (it has not run it).
+    expect((await h.engine.exec.run(dbId, ['rm', '/tmp/ready'])).exitCode).toBe(0);
+    expect((await h.engine.exec.run(dbId, ['test', '-f', '/tmp/ready'])).exitCode).toBe(1);
+    const watch = recordEvents(h.engine, stack);
+    const from = Date.now();
+    const again = await h.deploy(await h.load(dir, stack, { REV: '1' })).finally(() => watch.stop());
+    expect(again.outcome).toBe('succeeded');
+    expect(again.changedServices).toEqual(['web']);
+    const checks = (await watch.events).filter(
+      (e) => e.id === dbId && e.action === 'exec_start' && e.actionDetail === 'test -f /tmp/ready',
+    );
+    expect(checks.filter((e) => e.time >= from)).toEqual([]);
+    expect((await h.engine.containers.inspect(dbId)).health?.status).toBe('starting');
+    // The record kept db's pass: the deploy left db alone.
+    expect(h.store.appliedSpecs.get(stack, 'db', 1)?.spec).toMatchObject({
+      readyAt,
+    });
+
+    // Restarted, db is a new run of the container: the old pass no longer counts, its check runs
+    // again, fails, and web is not replaced.
+    await h.engine.containers.stop(dbId, 5);
+    await h.engine.containers.start(dbId);
+    const third = await h.deploy(await h.load(dir, stack, { REV: '2' }));
+    expect(third.outcome).toBe('rolled-back');
+    expect(third.failure).toMatchObject({ service: 'web', reason: 'dependency' });
+    expect(third.failure?.detail).toContain('db:');
+    expect(third.changedServices).toEqual([]);
+    // web's new container, created while db was checked, went with the failure.
+    expect(Object.keys(await containerIds(h.engine, stack)).sort()).toEqual([
+      `${stack}-db-1`,
+      `${stack}-web-1`,
+    ]);
   }, 60_000);
 
   it('fails a check that never passes at its deadline and rolls the whole stack back', async () => {

@@ -1,0 +1,92 @@
+import type { ServiceFailure } from '../api/deploy.js';
+import type { Store } from '../store/index.js';
+import type { ApplyResult } from './apply.js';
+import type { DesiredStack } from './desired.js';
+import type { AppliedExtras } from './observe.js';
+
+/*
+ * What a deploy writes down when it ends: the containers it applied (so the next plan can explain
+ * its changes, and the next deploy knows when they passed their gates), one result per service,
+ * and the summary line.
+ */
+
+/**
+ * Records the containers of a successful deploy. `readyAt` says when the new ones passed their
+ * gates; a container the deploy left alone keeps the time its own deploy recorded.
+ */
+export function recordApplied(
+  store: Pick<Store, 'appliedSpecs'>,
+  desired: DesiredStack,
+  imageIds: ReadonlyMap<string, string>,
+  deploymentId: number,
+  ids: ReadonlyMap<string, string>,
+  readyAt: ReadonlyMap<string, number>,
+): void {
+  for (const service of Object.values(desired.services)) {
+    for (const { replica, spec } of service.replicas) {
+      const containerId = ids.get(spec.name);
+      if (!containerId) continue;
+      const before = store.appliedSpecs.get(desired.stack, service.name, replica);
+      const kept = before?.containerId === containerId ? (before.spec as Partial<AppliedExtras>) : undefined;
+      const ready = readyAt.get(containerId) ?? kept?.readyAt;
+      const extras: AppliedExtras = {
+        spec,
+        imageId: imageIds.get(service.image) ?? null,
+        ...(typeof ready === 'number' ? { readyAt: ready } : {}),
+      };
+      store.appliedSpecs.put(desired.stack, service.name, replica, {
+        containerId,
+        configHash: service.configHash,
+        spec: extras,
+        deploymentId,
+      });
+    }
+  }
+}
+
+/** One result per service of the stack: unchanged, succeeded, failed or rolled back, with why. */
+export function recordServiceResults(
+  store: Pick<Store, 'deployments'>,
+  deploymentId: number,
+  desired: DesiredStack,
+  result: Pick<ApplyResult, 'outcome' | 'failure' | 'changedServices'>,
+): void {
+  for (const service of Object.keys(desired.services)) {
+    const changed = result.changedServices.includes(service);
+    const failed = result.failure?.service === service;
+    store.deployments.setServiceResult(deploymentId, service, {
+      outcome: failed
+        ? result.outcome === 'rolled-back'
+          ? 'rolled-back'
+          : 'failed'
+        : !changed
+          ? 'unchanged'
+          : result.outcome === 'succeeded'
+            ? 'succeeded'
+            : 'rolled-back',
+      ...(failed && result.failure
+        ? {
+            reason: `${result.failure.reason}: ${result.failure.detail}`,
+            logTail: result.failure.logTail,
+            ...(result.failure.exitCode !== undefined ? { exitCode: result.failure.exitCode } : {}),
+            ...(result.failure.healthOutput ? { healthOutput: result.failure.healthOutput } : {}),
+          }
+        : {}),
+    });
+  }
+}
+
+/** The deployment's summary line: the failure, any rollback problem, and the backups taken before. */
+export function failureSummary(
+  result: { readonly outcome: string; readonly failure?: ServiceFailure; readonly rollbackProblem?: string },
+  backups: ReadonlyArray<{ service: string; id: string }>,
+): string | undefined {
+  // Data is never restored automatically: a rolled-back deploy names the backups taken before it.
+  const taken =
+    result.outcome !== 'succeeded' && backups.length > 0
+      ? `; backups taken before the deploy: ${backups.map((b) => `${b.service} ${b.id}`).join(', ')} (data not restored; \`berth backup restore\` if the new version changed it)`
+      : '';
+  return result.failure
+    ? `${result.failure.service}: ${result.failure.reason} (${result.failure.detail})${result.rollbackProblem ? `; rollback problem: ${result.rollbackProblem}` : ''}${taken}`
+    : undefined;
+}

@@ -1,0 +1,63 @@
+import type { Clock } from '../clock.js';
+import type { Engine } from '../engine/model.js';
+import type { DesiredStack } from './desired.js';
+import type { DeployEvent } from './events.js';
+import { gateContainer } from './gatekeeper.js';
+import { type ChangedReplica, retire, undo } from './rollout.js';
+import type { ContainerWatch } from './watch.js';
+
+/*
+ * The two ways a rollout ends: every changed replica undone and its previous container gated again
+ * (a failed deploy), or the previous containers removed (a deploy that succeeded).
+ */
+
+/** Restores the previous containers of every changed service, last change first, and gates them again. */
+export async function rollBack(
+  deps: { readonly engine: Engine; readonly clock: Clock; readonly watch: ContainerWatch },
+  desired: DesiredStack,
+  changes: readonly ChangedReplica[],
+  emit: (event: DeployEvent) => void,
+): Promise<string | undefined> {
+  const problems: string[] = [];
+  const restored: Array<{ service: string; id: string }> = [];
+  for (const c of [...changes].reverse()) {
+    try {
+      const id = await undo(deps.engine, c);
+      if (id) restored.push({ service: c.service, id });
+      emit({
+        type: 'rollback',
+        service: c.service,
+        message: id ? `restored the previous ${c.name}` : `removed the new ${c.name}`,
+      });
+    } catch (error: unknown) {
+      problems.push(`${c.name}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  const gateDeps = { engine: deps.engine, clock: deps.clock, watch: deps.watch };
+  for (const r of restored.reverse()) {
+    const service = desired.services[r.service];
+    if (!service) continue;
+    const verdict = await gateContainer(gateDeps, service, r.id);
+    if (verdict.state !== 'passed') problems.push(`${r.service} did not come back: ${verdict.detail}`);
+    else emit({ type: 'rollback', service: r.service, message: `previous ${r.service} answers again` });
+  }
+  return problems.length > 0 ? problems.join('; ') : undefined;
+}
+
+/**
+ * After a deploy succeeded (and its result is recorded): the previous containers, parked and
+ * stopped, are removed, all at once (a start-first one once its graceful stop has ended). Resolves
+ * with what could not be removed; a parked container left behind goes with the next deploy's plan.
+ */
+export async function retireAll(engine: Engine, changes: readonly ChangedReplica[]): Promise<string[]> {
+  const problems = await Promise.all(
+    changes.map((c) =>
+      retire(engine, c).then(
+        () => undefined,
+        (error: unknown) =>
+          `${c.old?.parkedName ?? c.name}: ${error instanceof Error ? error.message : String(error)}`,
+      ),
+    ),
+  );
+  return problems.filter((p): p is string => p !== undefined);
+}

@@ -1,0 +1,139 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type AuthFixture, authFixture, GOOD_PASSWORD, withAdmin } from '../../test/support/auth.js';
+import { principal, tableAuthenticator, testDeps } from '../../test/support/http-app.js';
+import type { Principal } from '../access/rbac.js';
+import type { StackInfo } from '../compose/workspace-source.js';
+import { createApp } from './app.js';
+import { authServiceAuthenticator } from './authenticator.js';
+import type { Authenticator } from './context.js';
+
+// GET /api/v1/stacks answers a caller again from the page it made for that caller while the catalog
+// (the same array) and the query are the same: these tests hold it to what a fresh answer would be.
+
+const info = (name: string, services: readonly string[] = ['web']): StackInfo => ({
+  name,
+  group: name === 'beta' ? 'edge' : null,
+  owner: null,
+  description: `the "${name}" stack ✓`,
+  environment: 'prod',
+  valid: true,
+  services,
+});
+
+const summary = (s: StackInfo) => ({
+  name: s.name,
+  group: s.group,
+  owner: s.owner,
+  description: s.description,
+  environment: s.environment,
+  valid: s.valid,
+  services: s.services.length,
+});
+
+/** What a fresh answer is: the caller's stacks by name, as JSON.stringify writes the page. */
+const page = (stacks: readonly StackInfo[], nextCursor: string | null = null) =>
+  JSON.stringify({ items: stacks.map(summary), nextCursor });
+
+const fixtures: AuthFixture[] = [];
+afterEach(() => {
+  for (const f of fixtures.splice(0)) f.cleanup();
+});
+
+/** The app over a catalog the test swaps, as the workspace watcher does (a new array per change). */
+function catalogApp(authenticator: Authenticator, checkResponses: boolean) {
+  const catalog = { stacks: [info('gamma'), info('alpha', ['web', 'db']), info('beta')] as StackInfo[] };
+  const deps = testDeps({ root: '/nonexistent', authenticator });
+  const app = createApp({ ...deps, checkResponses, listStacks: async () => catalog.stacks });
+  const list = async (token: string, query = '') => {
+    const res = await app.request(`/api/v1/stacks${query}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    // A caller with no stack at all is refused (the route needs viewer on at least one).
+    if (res.status === 403) return 'FORBIDDEN';
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('x-request-id')).toMatch(/^req-\d+$/);
+    return res.text();
+  };
+  return { catalog, list };
+}
+
+const tokens: Record<string, Principal> = {
+  all: principal('all', [{ role: 'viewer' }]),
+  alpha: principal('alpha', [{ role: 'operator', stack: 'alpha' }]),
+  scoped: principal('scoped', [{ role: 'admin' }], { tokenScope: { role: 'viewer', stacks: ['beta'] } }),
+};
+
+describe.each([false, true])('the kept stack list (checkResponses %s)', (checkResponses) => {
+  it('answers each caller only its own stacks, however the calls interleave', async () => {
+    const { catalog, list } = catalogApp(tableAuthenticator(tokens), checkResponses);
+    const [gamma, alpha, beta] = catalog.stacks as [StackInfo, StackInfo, StackInfo];
+    for (let round = 0; round < 3; round++) {
+      expect(await list('all')).toBe(page([alpha, beta, gamma]));
+      expect(await list('alpha')).toBe(page([alpha]));
+      expect(await list('scoped')).toBe(page([beta]));
+    }
+  });
+
+  it('changes as soon as a stack is added, changed or removed', async () => {
+    const { catalog, list } = catalogApp(tableAuthenticator(tokens), checkResponses);
+    const [gamma, alpha, beta] = catalog.stacks as [StackInfo, StackInfo, StackInfo];
+    expect(await list('all')).toBe(page([alpha, beta, gamma]));
+    const delta = info('delta');
+    catalog.stacks = [...catalog.stacks, delta];
+    expect(await list('all')).toBe(page([alpha, beta, delta, gamma]));
+    const alpha2 = info('alpha', ['web']);
+    catalog.stacks = [gamma, alpha2, beta, delta];
+    expect(await list('all')).toBe(page([alpha2, beta, delta, gamma]));
+    expect(await list('alpha')).toBe(page([alpha2]));
+    catalog.stacks = [gamma, beta];
+    expect(await list('all')).toBe(page([beta, gamma]));
+    expect(await list('alpha')).toBe(page([]));
+  });
+
+  it('keeps pages apart: the limit and the cursor are part of what is kept', async () => {
+    const { catalog, list } = catalogApp(tableAuthenticator(tokens), checkResponses);
+    const [gamma, alpha, beta] = catalog.stacks as [StackInfo, StackInfo, StackInfo];
+    const first = JSON.parse(await list('all', '?limit=2')) as { nextCursor: string };
+    expect(first).toEqual(JSON.parse(page([alpha, beta], first.nextCursor)));
+    expect(typeof first.nextCursor).toBe('string');
+    const cursor = `?limit=2&cursor=${first.nextCursor}`;
+    expect(await list('all', cursor)).toBe(page([gamma]));
+    expect(await list('all', '?limit=2')).toBe(page([alpha, beta], first.nextCursor));
+    expect(await list('all')).toBe(page([alpha, beta, gamma]));
+  });
+});
+
+describe('the kept stack list with the auth service', () => {
+  it("follows a user's grants: a grant change is seen on the very next call", async () => {
+    const f = authFixture();
+    fixtures.push(f);
+    await withAdmin(f);
+    const user = await f.auth.createUser({
+      username: 'alice',
+      password: GOOD_PASSWORD,
+      grants: [{ role: 'viewer', stack: 'alpha' }],
+    });
+    const { token } = f.auth.createToken(user.id, { name: 'ci', role: 'viewer', expiresInDays: 1 });
+    const { token: other } = f.auth.createToken(user.id, {
+      name: 'beta-only',
+      role: 'viewer',
+      stacks: ['beta'],
+      expiresInDays: 1,
+    });
+    const { catalog, list } = catalogApp(authServiceAuthenticator(f.auth), false);
+    const [gamma, alpha, beta] = catalog.stacks as [StackInfo, StackInfo, StackInfo];
+    expect(await list(token)).toBe(page([alpha]));
+    expect(await list(token)).toBe(page([alpha]));
+    // The same owner, a narrower token: its own answer, never the other token's.
+    expect(await list(other)).toBe('FORBIDDEN');
+    f.auth.setGrants(user.id, [{ role: 'viewer' }]);
+    expect(await list(token)).toBe(page([alpha, beta, gamma]));
+    expect(await list(other)).toBe(page([beta]));
+    f.auth.setGrants(user.id, [{ role: 'viewer', stack: 'gamma' }]);
+    expect(await list(token)).toBe(page([gamma]));
+    expect(await list(other)).toBe('FORBIDDEN');
+  });
+});
