@@ -13,10 +13,9 @@ import { apiToken, call } from './lib/api-token.js';
 import { parseArgs, positiveInt } from './lib/args.js';
 import { buildBerth, type CompiledBerth } from './lib/build.js';
 import { pacedLoad } from './lib/pace.js';
-import { type BenchFigure, writeResults } from './lib/results.js';
+import { type BenchFigure, figuresTable, writeResults } from './lib/results.js';
 import { procCpuMs, procMemory, type ServeProcess, startServe } from './lib/serve.js';
 import { type LoadStats, loadStats, percentile } from './lib/stats.js';
-import { formatTable } from './lib/table.js';
 import type { BenchContext } from './lib/types.js';
 import { writeBenchWorkspace } from './lib/workspace.js';
 
@@ -186,13 +185,7 @@ export async function run(args: readonly string[], ctx: BenchContext): Promise<n
       ctx.out('note      the server ran with --cpu-prof: its figures are not comparable');
     ctx.out('');
     const figures = apiFigures(berth, bare);
-    ctx.out(
-      formatTable(
-        ['figure', 'value', 'goal', ''],
-        figures.map((f) => [f.figure, f.value, f.goal, f.met === undefined ? '' : f.met ? 'met' : 'MISSED']),
-        ['left', 'right', 'left', 'left'],
-      ),
-    );
+    ctx.out(figuresTable(figures));
     ctx.out('');
     for (const l of berth.loads) {
       ctx.out(

@@ -17,10 +17,9 @@ import { CHROMIUM, launchChromium, openPage } from '../test/support/web-browser.
 import { recordDeployments } from '../test/support/web-deployments.js';
 import { call, cookieFrom } from './lib/api-token.js';
 import { parseArgs, positiveInt } from './lib/args.js';
-import { type BenchFigure, writeResults } from './lib/results.js';
+import { type BenchFigure, figuresTable, writeResults } from './lib/results.js';
 import { procCpuMs, type ServeProcess, startServe } from './lib/serve.js';
 import { percentile } from './lib/stats.js';
-import { formatTable } from './lib/table.js';
 import type { BenchContext } from './lib/types.js';
 import { stackName, writeBenchWorkspace } from './lib/workspace.js';
 
@@ -272,13 +271,7 @@ export async function run(args: readonly string[], ctx: BenchContext): Promise<n
       `requests  ${requests} sequential GETs each (after ${WARMUP} warm-up), one keep-alive connection, accept-encoding gzip, br`,
     );
     ctx.out('');
-    ctx.out(
-      formatTable(
-        ['figure', 'value', 'goal', ''],
-        figures.map((f) => [f.figure, f.value, f.goal, f.met === undefined ? '' : f.met ? 'met' : 'MISSED']),
-        ['left', 'right', 'left', 'left'],
-      ),
-    );
+    ctx.out(figuresTable(figures));
     ctx.out('');
     ctx.out(
       'KB = 1000 bytes. Response time: request to last byte over loopback (client included); server CPU: user+system of the server process from /proc/<pid>/stat over the run, per response.',

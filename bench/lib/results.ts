@@ -3,6 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { formatTable } from './table.js';
 
 /** One measured figure beside its goal. `met` is undefined when the figure has no goal. */
 export interface BenchFigure {
@@ -42,4 +43,13 @@ export function writeResults(repoRoot: string, bench: string, figures: readonly 
   const path = join(dir, `${bench}.json`);
   writeFileSync(path, `${JSON.stringify(results, null, 2)}\n`);
   return path;
+}
+
+/** The figures as printed by a bench: each beside its goal, and whether it is met. */
+export function figuresTable(figures: readonly BenchFigure[]): string {
+  return formatTable(
+    ['figure', 'value', 'goal', ''],
+    figures.map((f) => [f.figure, f.value, f.goal, f.met === undefined ? '' : f.met ? 'met' : 'MISSED']),
+    ['left', 'right', 'left', 'left'],
+  );
 }
