@@ -12,7 +12,6 @@ import type { XBerthRegistry } from '../compose/xberth/registry.js';
 import type { AlertSettings } from '../config/alert-resolve.js';
 import type { BackupSettings } from '../config/backup-settings.js';
 import { withStackLock } from '../deploy/lock.js';
-import { StackService } from '../deploy/service.js';
 import { EventHub } from '../events/hub.js';
 import { HealthService } from '../health/service.js';
 import { JobService } from '../jobs/service.js';
@@ -27,6 +26,7 @@ import { OperationRunner } from '../operations/runner.js';
 import { openStore, processIsAlive, type Store } from '../store/index.js';
 import { registerBackground } from './background.js';
 import { type EngineConnection, engineConnection } from './engine-connection.js';
+import { lazyStackService, type Stacks } from './lazy-stacks.js';
 import { Lifecycle } from './lifecycle.js';
 import { builtinXBerthRegistry } from './registry.js';
 import { secureStateDir } from './state-dir.js';
@@ -68,7 +68,8 @@ export interface Berth {
   readonly metrics: AppMetrics;
   readonly lifecycle: Lifecycle;
   store(): Store;
-  stacks(): StackService;
+  /** The stack service; its code (src/deploy) loads on the first call of one of its methods. */
+  stacks(): Stacks;
   events(): EventHub;
   runner(): OperationRunner;
   auth(): Auth;
@@ -203,20 +204,19 @@ export function createBerth(options: BerthOptions): Berth {
     recordHealth(metrics, service);
     return service;
   });
-  const stacks = once(
-    () =>
-      new StackService({
-        engine,
-        store,
-        clock,
-        owner,
-        workspace: options.workspace,
-        env: options.env,
-        registry,
-        allowPaths: options.allowPaths,
-        logger: loggers.for('deploy'),
-        preDeploy: (loaded, services, context) => preDeployBackups(backups(), loaded, services, context),
-      }),
+  const stacks = once(() =>
+    lazyStackService({
+      engine,
+      store,
+      clock,
+      owner,
+      workspace: options.workspace,
+      env: options.env,
+      registry,
+      allowPaths: options.allowPaths,
+      logger: loggers.for('deploy'),
+      preDeploy: (loaded, services, context) => preDeployBackups(backups(), loaded, services, context),
+    }),
   );
 
   lifecycle.register({

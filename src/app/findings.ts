@@ -1,6 +1,5 @@
 import { relative } from 'node:path';
 import type { FindingView } from '../api/findings.js';
-import { auditPath } from '../audit/index.js';
 import type { Clock } from '../clock.js';
 import type { LoadOptions } from '../compose/stack.js';
 
@@ -25,6 +24,8 @@ export function workspaceFindings(
 ): (stack: string) => Promise<FindingView[] | undefined> {
   let last: { at: number; run: Promise<Array<{ stack: string; view: FindingView }>> } | undefined;
   const audit = async () => {
+    // The audit (its rules, reports and fixes) loads on the first findings request, not at start.
+    const { auditPath } = await import('../audit/index.js');
     const run = await auditPath({
       path: options.workspace,
       load: options.load,

@@ -10,7 +10,8 @@ import { createApp } from '../server/app.js';
 import { authServiceAuthenticator } from '../server/authenticator.js';
 import { requestPath } from '../server/edge.js';
 import { stackScope } from '../server/stack-scope.js';
-import { apiOwns, createWebApp } from '../web/app.js';
+import type { createWebApp } from '../web/app.js';
+import { apiOwns } from '../web/paths.js';
 import { type Berth, createBerth } from './berth.js';
 import { workspaceFindings } from './findings.js';
 import { httpListener, type ListenConfig } from './listener.js';
@@ -170,13 +171,29 @@ export async function startServer(
       }),
     },
   });
-  // The dashboard (src/web) answers every path the API does not, calling the API in-process.
-  const web = createWebApp({
-    api: async (request, env) => app.fetch(request, env),
-    logger: loggers.for('web'),
-  });
+  // The dashboard (src/web) answers every path the API does not, calling the API in-process. It is
+  // loaded on the first page request: an API-only or idle server never holds its renderer.
+  let web: Promise<ReturnType<typeof createWebApp>> | undefined;
+  const dashboard = () => {
+    if (web === undefined) {
+      const loading = import('../web/app.js').then((module) =>
+        module.createWebApp({
+          api: async (request, env) => app.fetch(request, env),
+          logger: loggers.for('web'),
+        }),
+      );
+      // A failed load is tried again by the next page request, not kept.
+      loading.catch(() => {
+        if (web === loading) web = undefined;
+      });
+      web = loading;
+    }
+    return web;
+  };
   const route = (request: Request, env: HttpBindings | Http2Bindings) =>
-    apiOwns(requestPath(request.url)) ? app.fetch(request, env) : web.fetch(request, env);
+    apiOwns(requestPath(request.url))
+      ? app.fetch(request, env)
+      : dashboard().then((w) => w.fetch(request, env));
   const listener = httpListener(config, getRequestListener(route), () => streams.abort());
   berth.lifecycle.register(listener);
   await berth.start();

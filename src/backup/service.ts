@@ -3,20 +3,16 @@ import type { BackupTrigger, Manifest, RestoreResult } from '../api/backups.js';
 import type { Clock } from '../clock.js';
 import type { LoadedStack } from '../compose/stack.js';
 import type { BackupSettings } from '../config/backup-settings.js';
-import { desiredState } from '../deploy/desired.js';
 import type { Engine } from '../engine/model.js';
 import type { EventPublisher } from '../events/hub.js';
 import type { BackupRecord, Store } from '../store/index.js';
-import { readIdentities } from './artifact.js';
 import { type BackupEntry, backupEntries } from './catalog.js';
-import { drill } from './drill.js';
 import { BackupError } from './errors.js';
 import { type PruneDecision, planPrune } from './prune-plan.js';
 import { type RecoveryPorts, recoverAll, settleStale } from './recovery.js';
-import { type RestoreRequest, restoreBackup } from './restorer.js';
+import type { RestoreRequest } from './restorer.js';
 import { StoreRegistry } from './stores/registry.js';
 import type { ArtifactStore } from './stores/types.js';
-import { takeBackup } from './take.js';
 import type { BackupKind } from './xberth.js';
 
 export interface BackupServiceDeps {
@@ -106,6 +102,7 @@ export class BackupService {
         'set `backup.identity` in the config file to the key file (kept outside every store)',
       );
     }
+    const { readIdentities } = await import('./artifact.js');
     return readIdentities(file);
   }
 
@@ -221,6 +218,7 @@ export class BackupService {
     let taken: BackupRecord;
     try {
       await this.recovering.catch(() => undefined);
+      const { takeBackup } = await import('./take.js');
       taken = await takeBackup(
         {
           engine: this.deps.engine,
@@ -264,6 +262,10 @@ export class BackupService {
     const db = this.deps.store().backups;
     await this.recovering.catch(() => undefined);
     const identities = await this.identities();
+    const [{ desiredState }, { drill }] = await Promise.all([
+      import('../deploy/desired.js'),
+      import('./drill.js'),
+    ]);
     const loaded = (await this.deps.stacks()).find((s) => s.name === stack);
     const spec = loaded
       ? desiredState(loaded, { imageIds: new Map(), installCompleted: () => true }).services[record.service]
@@ -305,7 +307,8 @@ export class BackupService {
   }
 
   /** Restores a backup into its service (or another of the same kind): see restorer.ts. */
-  restore(req: RestoreRequest): Promise<RestoreResult> {
+  async restore(req: RestoreRequest): Promise<RestoreResult> {
+    const { restoreBackup } = await import('./restorer.js');
     return restoreBackup(this, { ...this.deps, lock: this.deps.lock ?? ((_stack, action) => action()) }, req);
   }
 

@@ -30,13 +30,23 @@ export class ApiRequestError extends Error {
   readonly hint: string;
   readonly status: number;
   readonly requestId?: string;
+  /** The server's `Retry-After` (a 429 or 503), in seconds, when it sent one. */
+  readonly retryAfterSeconds?: number;
 
-  constructor(code: string, message: string, hint: string, status: number, requestId?: string) {
+  constructor(
+    code: string,
+    message: string,
+    hint: string,
+    status: number,
+    requestId?: string,
+    retryAfterSeconds?: number,
+  ) {
     super(message);
     this.code = code;
     this.hint = hint;
     this.status = status;
     if (requestId !== undefined) this.requestId = requestId;
+    if (retryAfterSeconds !== undefined) this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
@@ -89,8 +99,26 @@ function parseTarget(url: string): Target {
 const TYPED_CREDENTIALS = new Set(['AUTH_SETUP_TOKEN_INVALID', 'AUTH_INVALID_CREDENTIALS']);
 const RELOGIN = 'log in again with `berth login`';
 
-/** The error for a non-2xx answer, from its problem+json body when it has one. */
-export function responseError(url: string, status: number, body: string): ApiRequestError {
+/** `Retry-After` as seconds: delay-seconds, or an HTTP date (from `now`); undefined when absent or unreadable. */
+export function retryAfterSeconds(
+  header: string | string[] | undefined,
+  now = Date.now(),
+): number | undefined {
+  const value = (Array.isArray(header) ? header[0] : header)?.trim();
+  if (value === undefined || value === '') return undefined;
+  if (/^\d+$/.test(value)) return Number(value);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
+}
+
+/** The error for a non-2xx answer, from its problem+json body (and its Retry-After) when it has one. */
+export function responseError(
+  url: string,
+  status: number,
+  body: string,
+  headers: IncomingHttpHeaders = {},
+): ApiRequestError {
+  const retryAfter = retryAfterSeconds(headers['retry-after']);
   let json: unknown;
   try {
     json = JSON.parse(body);
@@ -104,6 +132,8 @@ export function responseError(url: string, status: number, body: string): ApiReq
       `the server at ${url} answered ${status} without a Berth problem`,
       'check that BERTH_URL names a Berth server (`berth serve`), not a proxy or another service',
       status,
+      undefined,
+      retryAfter,
     );
   }
   const p = problem.data;
@@ -113,7 +143,7 @@ export function responseError(url: string, status: number, body: string): ApiReq
   }
   // The server's log has the cause under this id; the CLI prints only code, message and hint.
   if (status >= 500 && p.requestId !== undefined) hint = `${hint} (request id ${p.requestId})`;
-  return new ApiRequestError(p.code, p.detail, hint, status, p.requestId);
+  return new ApiRequestError(p.code, p.detail, hint, status, p.requestId, retryAfter);
 }
 
 const TLS_CODES = new Set([
@@ -205,7 +235,7 @@ export class ApiConnection {
     const { res } = await this.#send(method, path, options);
     const body = await this.#read(res, options.signal);
     const status = res.statusCode ?? 0;
-    if (!isSuccess(status)) throw responseError(this.url, status, body);
+    if (!isSuccess(status)) throw responseError(this.url, status, body, res.headers);
     return parseAnswer(this.url, `${method} ${path}`, body, schema);
   }
 
@@ -233,7 +263,8 @@ export class ApiConnection {
     const { req, res } = exchange;
     try {
       const status = res.statusCode ?? 0;
-      if (!isSuccess(status)) throw responseError(this.url, status, await this.#read(res, signal));
+      if (!isSuccess(status))
+        throw responseError(this.url, status, await this.#read(res, signal), res.headers);
       res.setEncoding('utf8');
       let buffer = '';
       const cut = (line: string) => (line.endsWith('\r') ? line.slice(0, -1) : line);

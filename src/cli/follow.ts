@@ -9,6 +9,33 @@ import { parseSse } from './sse.js';
 /** How often a dropped event stream is re-opened (from the last id) before giving up. */
 const RECONNECTS = 5;
 
+/** How often a stream the server refused with 429 is asked for again before giving up. */
+export const RATE_LIMIT_RETRIES = 5;
+/** The wait when a 429 does not say how long (the server's stream limit asks for 5 s). */
+const DEFAULT_RETRY_AFTER_SECONDS = 5;
+/** A server that asks for a longer wait than this is not waited for: the refusal is shown instead. */
+const MAX_RETRY_AFTER_SECONDS = 60;
+
+/**
+ * How long to wait before asking again for a stream the server refused as rate limited (429): its
+ * Retry-After when the error carries it (`retryAfterSeconds`), else 5 s; undefined when the error is
+ * no 429, or asks for more than a minute.
+ */
+export function rateLimitWait(error: unknown): number | undefined {
+  if (!(error instanceof ApiRequestError) || error.status !== 429) return undefined;
+  const asked: unknown = (error as { readonly retryAfterSeconds?: unknown }).retryAfterSeconds;
+  const seconds =
+    typeof asked === 'number' && Number.isFinite(asked) && asked >= 0 ? asked : DEFAULT_RETRY_AFTER_SECONDS;
+  return seconds > MAX_RETRY_AFTER_SECONDS ? undefined : Math.ceil(seconds * 1000);
+}
+
+/** How a follow waits and tells the user it waits. */
+export interface FollowPacing {
+  readonly sleep: (ms: number) => Promise<void>;
+  /** Told, as a line, when the stream is asked for again after a 429. */
+  readonly notice?: (text: string) => void;
+}
+
 const stackPath = (stack: string) => `/api/v1/stacks/${encodeURIComponent(stack)}`;
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -38,12 +65,14 @@ export async function followOperation<S extends z.ZodType>(
   op: OperationView,
   result: S,
   onProgress: (event: StreamEvent) => void,
-  sleep: (ms: number) => Promise<void>,
+  pacing: FollowPacing,
 ): Promise<z.output<S>> {
   const what = `GET /api/v1/events?operation=${op.id}`;
   let after = 0;
   let finished: z.output<typeof OperationFinishedDataSchema> | undefined;
-  for (let attempt = 0; finished === undefined; attempt++) {
+  let drops = 0;
+  let refusals = 0;
+  while (finished === undefined) {
     try {
       const stream = api.lines('GET', '/api/v1/events', { query: { operation: op.id, after } });
       for await (const sse of parseSse(stream)) {
@@ -55,14 +84,25 @@ export async function followOperation<S extends z.ZodType>(
         } else if (event.kind !== 'operation') onProgress(event);
       }
     } catch (error: unknown) {
+      // Rate limited (too many streams open): asked again after the server's Retry-After, a few times.
+      const wait = rateLimitWait(error);
+      if (wait !== undefined && refusals < RATE_LIMIT_RETRIES) {
+        refusals++;
+        const why = error instanceof Error ? error.message : 'rate limited';
+        pacing.notice?.(
+          `the server refused the event stream of operation ${op.id} for now (${why}); asking again in ${wait / 1000} s (${refusals} of ${RATE_LIMIT_RETRIES})\n`,
+        );
+        await pacing.sleep(wait);
+        continue;
+      }
       // A refused call (401, 403, 404) will not get better by retrying, nor will an answer that
       // does not match the API.
       if (error instanceof ApiRequestError && error.status >= 400 && error.status < 500) throw error;
       if (error instanceof ApiRequestError && error.code === 'INVALID_RESPONSE') throw error;
-      if (attempt >= RECONNECTS) throw error;
+      if (drops >= RECONNECTS) throw error;
     }
     if (finished === undefined) {
-      if (attempt >= RECONNECTS) {
+      if (drops >= RECONNECTS) {
         throw new ApiRequestError(
           'EVENTS_LOST',
           `the event stream of operation ${op.id} kept ending before the operation did`,
@@ -70,7 +110,8 @@ export async function followOperation<S extends z.ZodType>(
           0,
         );
       }
-      await sleep(Math.min(1000 * 2 ** attempt, 10_000));
+      await pacing.sleep(Math.min(1000 * 2 ** drops, 10_000));
+      drops++;
     }
   }
   if (finished.status === 'succeeded') return checkAnswer(api.url, what, finished.result, result);

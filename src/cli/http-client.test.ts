@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { type ControlToken, controlFixture } from '../../test/support/control.js';
 import { DeployError } from '../deploy/errors.js';
 import type { DeployEvent } from '../deploy/events.js';
@@ -21,7 +21,7 @@ async function started(token: ControlToken = 'operator') {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     f.close();
   };
-  const client = new HttpClient(new ApiConnection({ url, token }), async () => {});
+  const client = new HttpClient(new ApiConnection({ url, token }), { sleep: async () => {} });
   return { f, client, url };
 }
 
@@ -114,10 +114,84 @@ describe('HttpClient', () => {
       },
     };
     const seen: string[] = [];
-    const result = await new HttpClient(flaky, async () => {}).up('alpha', {
+    const result = await new HttpClient(flaky, { sleep: async () => {} }).up('alpha', {
       onEvent: (e) => seen.push(e.message),
     });
     expect(result.outcome).toBe('succeeded');
     expect(seen).toEqual(['deploying alpha: web', 'web is healthy']);
+  });
+});
+
+describe('HttpClient, rate limited', () => {
+  it('asks again for an event stream the server refused with 429, after its wait, and says so', async () => {
+    const { f, url } = await started();
+    const notices: string[] = [];
+    const waits: number[] = [];
+    const api = new ApiConnection({ url, token: 'operator' });
+    // Events to replay, so each stream below answers at once: its slot is taken.
+    await new HttpClient(api, { sleep: async () => {} }).up('alpha', {});
+    // The operator has ten streams open, the most one user may have: the next deploy's is refused.
+    const blockers = new AbortController();
+    onTestFinished(() => blockers.abort());
+    const streams = Array.from({ length: 10 }, () =>
+      api
+        .lines('GET', '/api/v1/events', { query: { after: 0 }, signal: blockers.signal })
+        [Symbol.asyncIterator](),
+    );
+    await Promise.all(streams.map((stream) => stream.next()));
+    const client = new HttpClient(api, {
+      // The wait the server asked for passes, and meanwhile the streams are closed.
+      sleep: async (ms) => {
+        waits.push(ms);
+        blockers.abort();
+        await new Promise((r) => setTimeout(r, 100));
+      },
+      notice: (text) => notices.push(text),
+    });
+    const seen: string[] = [];
+    const result = await client.up('alpha', { onEvent: (e) => seen.push(e.message) });
+    expect(result).toMatchObject({ stack: 'alpha', outcome: 'succeeded' });
+    expect(seen).toEqual(['deploying alpha: web', 'web is healthy']);
+    // The server's Retry-After for its stream limit is 5 s.
+    expect(waits[0]).toBe(5000);
+    expect(notices[0]).toMatch(
+      /^the server refused the event stream of operation \S+ for now \(you have 10 streams open.*\); asking again in 5 s \(1 of 5\)\n$/,
+    );
+    expect(f.stacks.calls.filter((c) => c.op === 'up')).toHaveLength(2);
+  });
+
+  it('gives up after a few refusals, with the server’s 429', async () => {
+    const { url } = await started();
+    const api = new ApiConnection({ url, token: 'operator' });
+    const refused = new ApiRequestError('TOO_MANY_STREAMS', 'you have 10 streams open', 'close one', 429);
+    const limited: Pick<ApiConnection, 'json' | 'lines' | 'url'> = {
+      url: api.url,
+      json: (method, path, schema, options) => api.json(method, path, schema, options),
+      lines: (method, path, options) =>
+        path === '/api/v1/events'
+          ? (async function* () {
+              yield* [];
+              throw Object.assign(refused, { retryAfterSeconds: 2 });
+            })()
+          : api.lines(method, path, options),
+    };
+    const waits: number[] = [];
+    const notices: string[] = [];
+    const client = new HttpClient(limited, {
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
+      notice: (text) => notices.push(text),
+    });
+    await expect(client.up('alpha', {})).rejects.toBe(refused);
+    // A Retry-After the error carries is the wait; five refusals are asked again, the sixth is shown.
+    expect(waits).toEqual([2000, 2000, 2000, 2000, 2000]);
+    expect(notices.map((n) => n.match(/\(\d of 5\)/)?.[0])).toEqual([
+      '(1 of 5)',
+      '(2 of 5)',
+      '(3 of 5)',
+      '(4 of 5)',
+      '(5 of 5)',
+    ]);
   });
 });

@@ -37,7 +37,7 @@ import type { DeployEvent } from '../deploy/events.js';
 import type { DownRequest, UpOptions } from '../deploy/service.js';
 import { type ApiConnection, ApiRequestError, parseAnswer } from './api.js';
 import type { BerthClient } from './client.js';
-import { deployProgress, followOperation } from './follow.js';
+import { deployProgress, type FollowPacing, followOperation } from './follow.js';
 
 /** Shows the steps of a backup or drill (its `backup` events). */
 const backupProgress =
@@ -56,10 +56,19 @@ const jobPath = (stack: string, key: JobKey) =>
  * workspace (a local folder means nothing to the server).
  */
 export class HttpClient implements BerthClient {
+  /** How follows wait (a dropped or rate-limited stream) and tell the user they wait. */
+  private readonly pacing: FollowPacing;
+
   constructor(
     private readonly api: Pick<ApiConnection, 'json' | 'lines' | 'url'>,
-    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
-  ) {}
+    /** `sleep` defaults to a real timer; without `notice`, waits go unsaid (main.ts passes stderr). */
+    pacing: Partial<FollowPacing> = {},
+  ) {
+    this.pacing = {
+      sleep: pacing.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
+      ...(pacing.notice ? { notice: pacing.notice } : {}),
+    };
+  }
 
   private name(stack: string): string {
     if (isPathLike(stack)) {
@@ -90,7 +99,7 @@ export class HttpClient implements BerthClient {
         ...(options.skipBackup ? { skipBackup: true } : {}),
       },
     });
-    return followOperation(this.api, op, OPERATION_RESULTS.up, deployProgress(options.onEvent), this.sleep);
+    return followOperation(this.api, op, OPERATION_RESULTS.up, deployProgress(options.onEvent), this.pacing);
   }
 
   async down(stack: string, options: DownRequest): Promise<DownResult> {
@@ -102,7 +111,13 @@ export class HttpClient implements BerthClient {
     const op = await this.api.json('POST', `${stackPath(this.name(stack))}/down`, OperationSchema, {
       body: options.volumes ? { volumes: true } : {},
     });
-    return followOperation(this.api, op, OPERATION_RESULTS.down, deployProgress(options.onEvent), this.sleep);
+    return followOperation(
+      this.api,
+      op,
+      OPERATION_RESULTS.down,
+      deployProgress(options.onEvent),
+      this.pacing,
+    );
   }
 
   async ps(stack?: string, filter: ContainerFilter = {}): Promise<ContainerRow[]> {
@@ -154,7 +169,7 @@ export class HttpClient implements BerthClient {
       op,
       OPERATION_RESULTS.restart,
       deployProgress(options.onEvent),
-      this.sleep,
+      this.pacing,
     );
   }
 
@@ -204,7 +219,7 @@ export class HttpClient implements BerthClient {
             : 'stdout';
         onLine?.(event.message, stream);
       },
-      this.sleep,
+      this.pacing,
     );
     // The operation's result leaves the output out (viewers see operations); the history has it.
     const { items } = await this.jobHistory(key, { limit: 1, before: run.id + 1 });
@@ -245,7 +260,7 @@ export class HttpClient implements BerthClient {
     const op = await this.api.json('POST', `${stackPath(this.name(stack))}/backups`, OperationSchema, {
       body: { service },
     });
-    return followOperation(this.api, op, OPERATION_RESULTS.backup, backupProgress(onProgress), this.sleep);
+    return followOperation(this.api, op, OPERATION_RESULTS.backup, backupProgress(onProgress), this.pacing);
   }
 
   async backupDrill(stack: string, id: string, onProgress?: (message: string) => void): Promise<BackupView> {
@@ -255,7 +270,7 @@ export class HttpClient implements BerthClient {
       OperationSchema,
       { body: {} },
     );
-    return followOperation(this.api, op, OPERATION_RESULTS.drill, backupProgress(onProgress), this.sleep);
+    return followOperation(this.api, op, OPERATION_RESULTS.drill, backupProgress(onProgress), this.pacing);
   }
 
   backupPrune(stack: string, options: { service?: string; dryRun: boolean }): Promise<PruneResult> {
@@ -276,7 +291,7 @@ export class HttpClient implements BerthClient {
       OperationSchema,
       { body: options },
     );
-    return followOperation(this.api, op, OPERATION_RESULTS.restore, backupProgress(onProgress), this.sleep);
+    return followOperation(this.api, op, OPERATION_RESULTS.restore, backupProgress(onProgress), this.pacing);
   }
 
   async close(): Promise<void> {}

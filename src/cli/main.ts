@@ -34,7 +34,7 @@ export function defaultClientFactory(io: CliIo): ClientFactory {
         import('./http-client.js'),
         import('./commands/connect.js'),
       ]);
-      return new HttpClient(connect(io).api);
+      return new HttpClient(connect(io).api, { notice: io.stderr });
     }
     const { localClient } = await import('./local.js');
     return localClient(io, flags);

@@ -1,7 +1,5 @@
 import { isAbsolute, relative } from 'node:path';
 import { type Diagnostic, sortDiagnostics } from './diagnostics.js';
-import { mapLimit } from './load/discover.js';
-import { loadPath, READS_IN_FLIGHT } from './pool/load-path.js';
 import type { PathLoad, RegistrySource } from './pool/protocol.js';
 import type { LoadOptions } from './stack.js';
 import type { XBerthRegistry } from './xberth/registry.js';
@@ -39,11 +37,23 @@ export interface ValidateOptions {
    */
   readonly registrySource?: RegistrySource;
   /**
-   * Threads loading (with registrySource): this one and `threads - 1` workers; by default one per
-   * core once there are POOL_MIN_PATHS paths or more. 1 keeps everything in this thread.
+   * Threads loading (with registrySource): 1 is this thread alone. More are this one and
+   * `threads - 1` workers when a registry is given, else `threads` workers (this thread only hands
+   * out the paths). By default one per core once there are POOL_MIN_PATHS paths or more.
    */
   readonly threads?: number;
 }
+
+/**
+ * ValidateOptions without the registry: the threads that load build it from `registrySource`, so a
+ * thread that only hands paths out to workers never loads the x-berth sections.
+ */
+export type SourcedValidateOptions = Omit<ValidateOptions, 'registry' | 'registrySource'> & {
+  readonly registry?: undefined;
+  readonly registrySource: RegistrySource;
+};
+
+type AnyValidateOptions = ValidateOptions | SourcedValidateOptions;
 
 /** Fewer paths than this are validated in this thread: starting a worker costs more than it saves. */
 export const POOL_MIN_PATHS = 48;
@@ -95,18 +105,33 @@ export function reportOf(
   };
 }
 
-/** Loads each path in this thread, several at once so that reads overlap; results in path order. */
-function loadHere(paths: readonly string[], options: LoadOptions): Promise<PathLoad[]> {
-  return mapLimit(paths, READS_IN_FLIGHT, (path) => loadPath(path, options));
+/**
+ * Loads each path in this thread, several at once so that reads overlap; results in path order.
+ * The compose model's modules (and the registry's) are imported here, when this thread loads: a
+ * thread that only hands paths to workers does without them.
+ */
+async function loadHere(paths: readonly string[], options: AnyValidateOptions): Promise<PathLoad[]> {
+  const [{ mapLimit }, { loadPath, READS_IN_FLIGHT }, registry] = await Promise.all([
+    import('./load/discover.js'),
+    import('./pool/load-path.js'),
+    options.registry ?? registryOf(options.registrySource),
+  ]);
+  const load: LoadOptions = {
+    env: options.env,
+    registry,
+    ...(options.profiles ? { profiles: options.profiles } : {}),
+  };
+  return mapLimit(paths, READS_IN_FLIGHT, (path) => loadPath(path, load));
+}
+
+async function registryOf(source: RegistrySource | undefined): Promise<XBerthRegistry> {
+  if (source === undefined) throw new Error('validatePaths needs a registry or a registry source');
+  const { registryFrom } = await import('./pool/registry-source.js');
+  return registryFrom(source);
 }
 
 /** Many paths go to worker threads (when a registry source says how to rebuild the registry there). */
-async function loadAll(paths: readonly string[], options: ValidateOptions): Promise<PathLoad[]> {
-  const load: LoadOptions = {
-    env: options.env,
-    registry: options.registry,
-    ...(options.profiles ? { profiles: options.profiles } : {}),
-  };
+async function loadAll(paths: readonly string[], options: AnyValidateOptions): Promise<PathLoad[]> {
   // An explicit thread count is followed; by default the pool is for many paths, one thread per core.
   const asked = options.threads;
   if (
@@ -114,21 +139,22 @@ async function loadAll(paths: readonly string[], options: ValidateOptions): Prom
     asked === 1 ||
     (asked === undefined && paths.length < POOL_MIN_PATHS)
   ) {
-    return loadHere(paths, load);
+    return loadHere(paths, options);
   }
   const { loadInPool, poolSize } = await import('./pool/validate-pool.js');
-  // This thread is one of them: it loads batches too, while the workers start.
   const threads = Math.min(asked ?? poolSize(paths.length), paths.length);
-  if (threads < 2) return loadHere(paths, load);
+  if (threads < 2) return loadHere(paths, options);
   const setup = {
     registry: options.registrySource,
     env: { ...options.env },
     ...(options.profiles ? { profiles: [...options.profiles] } : {}),
   };
   // A worker that cannot start or fails is no reason to fail the validation: do it here instead.
-  return loadInPool(paths, setup, threads - 1, (batch) => loadHere(batch, load)).catch(() =>
-    loadHere(paths, load),
-  );
+  // A caller that built the registry has the model's modules loaded (and maybe compiled, warm): its
+  // thread is one of the `threads` and loads batches too. Without, it only hands out the batches.
+  const fallback = () => loadHere(paths, options);
+  if (options.registry === undefined) return loadInPool(paths, setup, threads).catch(fallback);
+  return loadInPool(paths, setup, threads - 1, (batch) => loadHere(batch, options)).catch(fallback);
 }
 
 /**
@@ -137,7 +163,7 @@ async function loadAll(paths: readonly string[], options: ValidateOptions): Prom
  */
 export async function validatePaths(
   paths: readonly string[],
-  options: ValidateOptions,
+  options: AnyValidateOptions,
 ): Promise<ValidationReport> {
   const files: string[] = [];
   const diagnostics: Diagnostic[] = [];

@@ -6,7 +6,7 @@ import type { DesiredService, DesiredStack } from './desired.js';
 import type { DeployEvent } from './events.js';
 import { describeFailure } from './failure.js';
 import { readyTimes } from './observe.js';
-import type { ContainerStep, Plan } from './plan.js';
+import type { ContainerStep, Plan } from './plan-types.js';
 import { PreparedContainers, remove as removePrepared } from './prepare.js';
 import { retireAll, rollBack } from './rollback.js';
 import { applyStep, type ChangedReplica, preparableSpec, promote } from './rollout.js';

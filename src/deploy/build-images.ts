@@ -1,7 +1,7 @@
 import type { Engine } from '../engine/model.js';
 import { DeployError } from './errors.js';
 import type { DeployEvent } from './events.js';
-import type { Plan } from './plan.js';
+import type { Plan } from './plan-types.js';
 
 /** Builds the plan's images one after the other, reporting each build's log lines as `build` events. */
 export async function buildImages(

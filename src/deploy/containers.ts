@@ -21,24 +21,48 @@ export interface ContainerFilter {
   readonly oneOff?: boolean;
 }
 
+/** `berth ps`'s filter; `keep` is for the API, which lists only the stacks a caller may see. */
+export interface ContainerListFilter extends ContainerFilter {
+  /**
+   * Only the containers of the stacks this says yes to. Asked once per stack, before any container
+   * is inspected: the other stacks' containers cost nothing but their place in the engine's list.
+   */
+  readonly keep?: (stack: string) => boolean | Promise<boolean>;
+}
+
 /** Inspections of `listContainers` sent to the engine at once. */
 const INSPECT_AT_ONCE = 8;
 
 const owned = (stack: string | undefined, filter: ContainerFilter) => (c: ContainerSummary) =>
   (stack === undefined || ownedBy(c.labels, stack)) && (filter.oneOff === true || !isOneOff(c.labels));
 
+const stackOf = (c: ContainerSummary) => c.labels[BerthLabel.Stack] ?? '';
+
+/** The containers whose stack `keep` says yes to, asking it once per stack. */
+async function kept(
+  containers: readonly ContainerSummary[],
+  keep: NonNullable<ContainerListFilter['keep']>,
+): Promise<ContainerSummary[]> {
+  const answers = new Map<string, boolean>();
+  for (const stack of new Set(containers.map(stackOf))) answers.set(stack, await keep(stack));
+  return containers.filter((c) => answers.get(stackOf(c)) === true);
+}
+
 /**
  * `berth ps`: Berth's containers, one row per replica, with a state an operator can read. Containers
  * parked by a rollout are shown: after a failed deploy with `rollback: manual` they are what to look at.
+ * The engine's list is filtered by Berth's labels; each container left is inspected, since a row's
+ * status needs what only an inspect says (exit code, finish time, restarts, the health check's log).
  */
 export async function listContainers(
   deps: { readonly engine: Engine; readonly clock: Pick<Clock, 'now'> },
   stack?: string,
-  filter: ContainerFilter = {},
+  filter: ContainerListFilter = {},
 ): Promise<ContainerRow[]> {
-  const summaries = (await deps.engine.containers.list(stackSelector(stack), { all: true })).filter(
+  const listed = (await deps.engine.containers.list(stackSelector(stack), { all: true })).filter(
     owned(stack, filter),
   );
+  const summaries = filter.keep === undefined ? listed : await kept(listed, filter.keep);
   // Inspected a few at once: the list is as slow as the slowest, not the sum of every container's.
   const inspected = await mapLimit(summaries, INSPECT_AT_ONCE, async (s) => {
     try {
@@ -53,7 +77,7 @@ export async function listContainers(
     if (found === undefined) continue;
     const { s, info } = found;
     rows.push({
-      stack: s.labels[BerthLabel.Stack] ?? '',
+      stack: stackOf(s),
       service: s.labels[BerthLabel.Service] ?? '',
       replica: Number(s.labels[BerthLabel.Replica] ?? 0),
       name: info.name,

@@ -4,7 +4,7 @@ import { isEngineError, stackSelector } from '../engine/model.js';
 import type { Store } from '../store/index.js';
 import type { DesiredStack } from './desired.js';
 import { builtImageName } from './naming.js';
-import type { AppliedRecord, PlanInput } from './plan.js';
+import type { AppliedRecord, PlanInput } from './plan-types.js';
 
 /** Image reference → id for every image the stack's services run, all inspected at once. */
 export async function imageIdsFor(engine: Engine, loaded: LoadedStack): Promise<Map<string, string>> {

@@ -1,113 +1,18 @@
-import {
-  BerthLabel,
-  type ContainerSpec,
-  type ContainerSummary,
-  isOneOff,
-  isParked,
-  type NetworkCreateSpec,
-  type NetworkInfo,
-  ownedBy,
-  type VolumeCreateSpec,
-  type VolumeInfo,
-} from '../engine/model.js';
-import type { BuildRequest, DesiredService, DesiredStack, Strategy } from './desired.js';
-import { specDiff } from './diff.js';
+import { BerthLabel, type ContainerSummary, isOneOff, isParked, ownedBy } from '../engine/model.js';
+import { replicaSteps } from './plan-replicas.js';
+import type { Plan, PlanInput, PlanProblem, ServicePlan } from './plan-types.js';
 
-export interface ContainerRef {
-  readonly id: string;
-  readonly name: string;
-}
-
-export type Step =
-  | { readonly kind: 'create-network'; readonly name: string; readonly spec: NetworkCreateSpec }
-  | { readonly kind: 'create-volume'; readonly name: string; readonly spec: VolumeCreateSpec }
-  | {
-      readonly kind: 'build';
-      readonly service: string;
-      readonly request: BuildRequest;
-      readonly reasons: string[];
-    }
-  | {
-      readonly kind: 'create';
-      readonly service: string;
-      readonly replica: number;
-      readonly spec: ContainerSpec;
-      readonly reasons: string[];
-    }
-  | {
-      readonly kind: 'recreate';
-      readonly service: string;
-      readonly replica: number;
-      readonly spec: ContainerSpec;
-      readonly current: ContainerRef;
-      readonly strategy: Strategy;
-      readonly reasons: string[];
-    }
-  | {
-      readonly kind: 'start';
-      readonly service: string;
-      readonly replica: number;
-      readonly current: ContainerRef;
-      readonly reasons: string[];
-    }
-  | {
-      readonly kind: 'remove';
-      readonly service: string;
-      readonly replica: number;
-      readonly current: ContainerRef;
-      readonly reasons: string[];
-    };
-
-export type ContainerStep = Extract<Step, { kind: 'create' | 'recreate' | 'start' }>;
-
-// Plan and ServicePlan are type aliases, not interfaces: the API's plan schema is an open object, and
-// only an alias fits an object type with an index signature.
-export type ServicePlan = {
-  readonly service: string;
-  readonly level: number;
-  /** Steps for this service's containers; empty when it is unchanged. */
-  readonly steps: readonly ContainerStep[];
-};
-
-export type PlanProblemCode = 'NAME_CLASH' | 'IMAGE_MISSING' | 'EXTERNAL_MISSING';
-export interface PlanProblem {
-  readonly code: PlanProblemCode;
-  readonly message: string;
-  readonly hint: string;
-}
-
-/** A typed plan: applying it converges the engine on the desired stack. Empty when nothing changes. */
-export type Plan = {
-  readonly stack: string;
-  readonly resources: readonly Extract<Step, { kind: 'create-network' | 'create-volume' }>[];
-  readonly builds: readonly Extract<Step, { kind: 'build' }>[];
-  readonly services: readonly ServicePlan[];
-  /** Containers to remove: services gone from the file, replicas scaled away, leftovers of an interrupted deploy. */
-  readonly removals: readonly Extract<Step, { kind: 'remove' }>[];
-  readonly problems: readonly PlanProblem[];
-};
-
-export interface AppliedRecord {
-  readonly containerId: string;
-  readonly service: string;
-  readonly replica: number;
-  readonly configHash: string;
-  readonly spec: ContainerSpec;
-  readonly imageId?: string;
-}
-
-export interface PlanInput {
-  readonly desired: DesiredStack;
-  readonly observed: {
-    readonly containers: readonly ContainerSummary[];
-    readonly networks: readonly NetworkInfo[];
-    readonly volumes: readonly VolumeInfo[];
-  };
-  readonly applied: readonly AppliedRecord[];
-  readonly imageIds: ReadonlyMap<string, string>;
-  /** Rebuild images of services with `build:` even when the image exists. */
-  readonly build?: boolean;
-}
+export type {
+  AppliedRecord,
+  ContainerRef,
+  ContainerStep,
+  Plan,
+  PlanInput,
+  PlanProblem,
+  PlanProblemCode,
+  ServicePlan,
+  Step,
+} from './plan-types.js';
 
 export function isEmpty(plan: Plan): boolean {
   return (
@@ -119,76 +24,6 @@ export function isEmpty(plan: Plan): boolean {
 }
 
 const label = (c: ContainerSummary, key: string) => c.labels[key];
-
-function replicaSteps(
-  service: DesiredService,
-  current: readonly ContainerSummary[],
-  applied: readonly AppliedRecord[],
-  imageIds: ReadonlyMap<string, string>,
-): ContainerStep[] {
-  const steps: ContainerStep[] = [];
-  for (const { replica, spec } of service.replicas) {
-    const existing = current.find((c) => label(c, BerthLabel.Replica) === String(replica));
-    if (!existing) {
-      steps.push({
-        kind: 'create',
-        service: service.name,
-        replica,
-        spec,
-        reasons: [current.length === 0 && replica === 1 ? 'new service' : `new replica ${replica}`],
-      });
-      continue;
-    }
-    const ref = { id: existing.id, name: existing.name };
-    const record = applied.find((a) => a.service === service.name && a.replica === replica);
-    const confirmed =
-      record !== undefined && record.containerId === existing.id && record.configHash === service.configHash;
-    if (label(existing, BerthLabel.ConfigHash) === service.configHash && !confirmed) {
-      steps.push({
-        kind: 'recreate',
-        service: service.name,
-        replica,
-        spec,
-        current: ref,
-        strategy: service.strategy,
-        reasons: ['the deploy that created this container did not finish'],
-      });
-    } else if (label(existing, BerthLabel.ConfigHash) !== service.configHash) {
-      const imageAfter = imageIds.get(service.image);
-      const reasons = record
-        ? specDiff(record.spec, spec, {
-            ...(record.imageId ? { before: record.imageId } : {}),
-            ...(imageAfter ? { after: imageAfter } : {}),
-          })
-        : [];
-      steps.push({
-        kind: 'recreate',
-        service: service.name,
-        replica,
-        spec,
-        current: ref,
-        strategy: service.strategy,
-        reasons:
-          reasons.length > 0
-            ? reasons
-            : ['configuration changed (the previous spec was not recorded by Berth)'],
-      });
-    } else if (
-      existing.state !== 'running' &&
-      !(service.gate.kind === 'completes' && /^Exited \(0\)/.test(existing.status))
-    ) {
-      // A one-shot service that completed successfully stays completed: re-running it is not converging.
-      steps.push({
-        kind: 'start',
-        service: service.name,
-        replica,
-        current: ref,
-        reasons: [`container is ${existing.state}`],
-      });
-    }
-  }
-  return steps;
-}
 
 /** Why a network or volume cannot be used as it is: external but missing, or someone else's under our name. */
 function resourceProblem(

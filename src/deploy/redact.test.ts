@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MASK } from '../secrets/detect.js';
 import { valueMasker } from '../secrets/mask.js';
 import type { JsonValue } from '../store/index.js';
-import type { Plan } from './plan.js';
+import type { Plan } from './plan-types.js';
 import {
   maskComposeView,
   maskEvent,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SPEC_DEFAULTS } from '../engine/model.js';
 import type { ContainerSpec } from '../engine/types.js';
-import type { ContainerStep } from './plan.js';
+import type { ContainerStep } from './plan-types.js';
 import { preparableSpec } from './rollout.js';
 
 const spec: ContainerSpec = { ...SPEC_DEFAULTS, name: 'shop-web-1', image: 'nginx:1.27', networks: [] };

@@ -1,6 +1,6 @@
 import type { ContainerSpec, Engine } from '../engine/model.js';
 import { incomingName, isEngineError, parkedName } from '../engine/model.js';
-import type { ContainerStep } from './plan.js';
+import type { ContainerStep } from './plan-types.js';
 
 /**
  * One replica changed by a deploy, with what is needed to undo it: the new container, and the old

@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { resolve, sep } from 'node:path';
 import type {
   ContainerRow,
   DeploymentView,
@@ -13,18 +11,14 @@ import type {
 } from '../api/deploy.js';
 import type { Sendable } from '../api/wire.js';
 import type { Clock } from '../clock.js';
-import { formatDiagnostic } from '../compose/diagnostics.js';
-import { resolveWorkspace } from '../compose/load/workspace.js';
-import { isPathLike } from '../compose/names.js';
-import { type LoadedStack, loadWorkspace } from '../compose/stack.js';
+import type { LoadedStack } from '../compose/stack.js';
 import { composeView } from '../compose/view.js';
-import type { XBerthRegistry } from '../compose/xberth/registry.js';
 import type { Engine } from '../engine/model.js';
 import type { Logger } from '../log/index.js';
 import { maskError } from '../secrets/mask.js';
 import type { LockOwner } from '../store/index.js';
 import {
-  type ContainerFilter,
+  type ContainerListFilter,
   execInService,
   type LogOptions,
   listContainers,
@@ -32,12 +26,13 @@ import {
 } from './containers.js';
 import { deployStack, planDeploy } from './deploy.js';
 import { downResult, downStack, planDown } from './down.js';
-import { DeployError } from './errors.js';
 import type { DeployEvent, DeployListener } from './events.js';
-import type { Plan } from './plan.js';
+import { maskedDeployments } from './history.js';
+import type { Plan } from './plan-types.js';
 import type { DeployStores } from './ports.js';
 import { maskComposeView, maskEvent, maskPlan, stackMasker } from './redact.js';
 import { restartStack } from './restart.js';
+import { StackSource, type StackSourceOptions } from './stack-source.js';
 
 export interface UpOptions {
   readonly build?: boolean;
@@ -78,7 +73,7 @@ export interface StackOperations {
   config(stack: string): Promise<Record<string, unknown>>;
   up(stack: string, options: UpOptions): Promise<UpResult>;
   down(stack: string, options: DownRequest): Promise<DownResult>;
-  ps(stack?: string, filter?: ContainerFilter): Promise<ContainerRow[]>;
+  ps(stack?: string, filter?: ContainerListFilter): Promise<ContainerRow[]>;
   logs(stack: string, options: LogOptions): AsyncIterable<LogEntry>;
   restart(
     stack: string,
@@ -91,19 +86,13 @@ export interface StackOperations {
   ): Promise<{ items: DeploymentView[]; nextBefore?: number }>;
 }
 
-export interface StackServiceDeps {
+export interface StackServiceDeps extends StackSourceOptions {
   /** Connected on first use, so commands that fail earlier never need the engine. */
   readonly engine: () => Promise<Engine>;
   readonly store: () => DeployStores;
   readonly clock: Clock;
   /** Who holds stack locks while deploying (pid, host, a random token). */
   readonly owner: LockOwner;
-  readonly workspace: string;
-  /** Variables for compose interpolation. */
-  readonly env: Readonly<Record<string, string | undefined>>;
-  readonly registry: XBerthRegistry;
-  /** Stacks may also be named by a path (a stack folder or compose file): the CLI, not the API. */
-  readonly allowPaths: boolean;
   /** Deploy events are logged here too (the `deploy` component). */
   readonly logger?: Pick<Logger, 'info'>;
   /** Backups before a deploy, of the services it replaces (absent: none are taken). */
@@ -112,7 +101,11 @@ export interface StackServiceDeps {
 
 /** Loads stacks from the workspace, drives the engine, keeps state in the store. */
 export class StackService implements StackOperations {
-  constructor(private readonly deps: StackServiceDeps) {}
+  private readonly source: StackSource;
+
+  constructor(private readonly deps: StackServiceDeps) {
+    this.source = new StackSource(deps);
+  }
 
   /** Deploy events go to the `deploy` logger too, besides the caller's listener. */
   private logged(stack: string, onEvent?: (e: DeployEvent) => void) {
@@ -128,68 +121,14 @@ export class StackService implements StackOperations {
     return { engine: await this.deps.engine(), store: this.deps.store(), clock, owner };
   }
 
-  private pathOf(stack: string): string | undefined {
-    if (!this.deps.allowPaths || !isPathLike(stack)) return undefined;
-    const asPath = resolve(this.deps.workspace, stack);
-    return existsSync(asPath) ? asPath : undefined;
-  }
-
   /** A stack by name in the workspace, or (with allowPaths) by path. */
-  async load(stack: string): Promise<LoadedStack> {
-    const byPath = this.pathOf(stack);
-    const result = await loadWorkspace(byPath ?? this.deps.workspace, {
-      env: this.deps.env,
-      registry: this.deps.registry,
-    });
-    const found =
-      byPath && result.stacks.length === 1 ? result.stacks[0] : result.stacks.find((s) => s.name === stack);
-    const ref =
-      byPath && result.workspace?.stacks.length === 1
-        ? result.workspace.stacks[0]
-        : result.workspace?.stacks.find((s) => s.name === stack);
-    if (!found && !ref) {
-      const names = result.workspace?.stacks.map((s) => s.name).join(', ') || 'none';
-      throw new DeployError(
-        'DEPLOY_STACK_NOT_FOUND',
-        `no stack ${stack} in ${this.deps.workspace}`,
-        `stacks here: ${names}; give a stack name${this.deps.allowPaths ? ', a stack folder, or --workspace' : ''}`,
-      );
-    }
-    // Only this stack's errors stop it: a broken neighbour in the workspace does not.
-    const own = (file: string) =>
-      ref === undefined ||
-      ref.files.includes(file) ||
-      file.startsWith(`${ref.dir}${sep}`) ||
-      file === ref.dir;
-    const errors = result.diagnostics.filter((d) => d.severity === 'error' && own(d.file));
-    if (errors.length > 0 || !found) {
-      const shown = (errors.length > 0 ? errors : result.diagnostics.filter((d) => d.severity === 'error'))
-        .map(formatDiagnostic)
-        .join('\n');
-      throw new DeployError(
-        'DEPLOY_INVALID_STACK',
-        `the stack files are invalid:\n${shown}`,
-        'run `berth validate` and fix the errors',
-      );
-    }
-    return found;
+  load(stack: string): Promise<LoadedStack> {
+    return this.source.load(stack);
   }
 
-  /**
-   * The stack name for commands that act on what runs (down, ps, logs, exec): a path is read for
-   * its project name; a name is taken as is, so a stack whose files are gone can still be removed.
-   */
-  private async nameOf(stack: string): Promise<string> {
-    const asPath = this.pathOf(stack);
-    if (asPath === undefined) return stack;
-    try {
-      return (await this.load(stack)).name;
-    } catch {
-      // Files that no longer validate (a missing variable…) still name their stack by their folder.
-      const found = await resolveWorkspace(asPath);
-      const only = found.workspace?.stacks.length === 1 ? found.workspace.stacks[0] : undefined;
-      return only?.name ?? stack;
-    }
+  /** The stack name for commands that act on what runs: see `StackSource.nameOf`. */
+  private nameOf(stack: string): Promise<string> {
+    return this.source.nameOf(stack);
   }
 
   /** The stack as a compose document; values from `.env`, env files and secrets masked wherever they landed. */
@@ -249,7 +188,7 @@ export class StackService implements StackOperations {
     });
   }
 
-  async ps(stack?: string, filter: ContainerFilter = {}) {
+  async ps(stack?: string, filter: ContainerListFilter = {}) {
     return listContainers(
       await this.run(),
       stack === undefined ? undefined : await this.nameOf(stack),
@@ -289,25 +228,9 @@ export class StackService implements StackOperations {
    * values as they load now, for records written before masking (when the stack loads at all).
    */
   async deployments(stack: string, options: { limit: number; before?: number }) {
-    const store = this.deps.store();
-    const page = store.deployments.list(stack, options);
-    const mask =
-      page.items.length === 0
-        ? (text: string) => text
-        : await this.load(stack).then(stackMasker, () => (text: string) => text);
-    return {
-      items: page.items.map((d) => ({
-        ...d,
-        plan: maskPlan(d.plan, mask),
-        ...(d.summary !== undefined ? { summary: mask(d.summary) } : {}),
-        services: store.deployments.serviceResults(d.id).map((r) => ({
-          ...r,
-          ...(r.reason !== undefined ? { reason: mask(r.reason) } : {}),
-          ...(r.logTail !== undefined ? { logTail: r.logTail.map(mask) } : {}),
-          ...(r.healthOutput !== undefined ? { healthOutput: mask(r.healthOutput) } : {}),
-        })),
-      })),
-      ...(page.nextBefore !== undefined ? { nextBefore: page.nextBefore } : {}),
-    };
+    const identity = (text: string) => text;
+    return maskedDeployments(this.deps.store().deployments, stack, options, () =>
+      this.load(stack).then(stackMasker, () => identity),
+    );
   }
 }

@@ -3,10 +3,10 @@ import type { Engine } from '../engine/model.js';
 import type { EventPublisher } from '../events/hub.js';
 import type { JobState } from '../store/index.js';
 import { type JobEntry, keyText } from './catalog.js';
-import { killGroup } from './execute.js';
 import { TickLoop } from './loop.js';
+import { type JobStores, publishJobEvent } from './run-book.js';
 import { describeSchedule, nextRun, periodAt, runsBetween, type Schedule } from './schedule.js';
-import type { JobService, JobStores } from './service.js';
+import type { JobService } from './service.js';
 
 /** A run found this late was missed (Berth was down, or the machine slept), not merely started late. */
 export const MISSED_AFTER_MS = 60_000;
@@ -119,6 +119,7 @@ export class Scheduler {
   private async endLeftovers(left: ReturnType<JobStores['jobRuns']['placesOfRunning']>): Promise<void> {
     if (left.length === 0) return;
     const engine = await this.deps.engine();
+    const { killGroup } = await import('./execute.js');
     for (const place of left) {
       if (place.pid !== undefined) await killGroup(engine, place.container, place.pid, 'KILL');
       else await engine.containers.remove(place.container, { force: true }).catch(() => undefined);
@@ -199,18 +200,7 @@ export class Scheduler {
   }
 
   private publish(entry: JobEntry, type: string, message: string, run?: number): void {
-    try {
-      this.deps.events().publish({
-        kind: 'job',
-        type,
-        stack: entry.key.stack,
-        service: entry.key.service,
-        message,
-        data: { job: entry.key.job, ...(run !== undefined ? { run } : {}) },
-      });
-    } catch (error: unknown) {
-      this.deps.logger?.warn({ err: error }, 'a job event could not be stored');
-    }
+    publishJobEvent(this.deps, entry, type, message, run !== undefined ? { run } : {});
   }
 
   /** Stops firing, gives running jobs `graceMs`, then stops them (they are recorded as interrupted). */

@@ -1,21 +1,15 @@
-import type { JobKey, JobRun, JobTrigger } from '../api/jobs.js';
+import type { JobKey, JobRun } from '../api/jobs.js';
 import type { Clock } from '../clock.js';
 import type { LoadedStack } from '../compose/stack.js';
 import type { Engine } from '../engine/model.js';
 import type { EventPublisher } from '../events/hub.js';
-import type { FinishRunInput, Store } from '../store/index.js';
-import { budgetPeriod, consumedBy, remaining, withRemaining } from './budget.js';
+import { budgetPeriod, remaining } from './budget.js';
 import { type JobEntry, jobEntries, keyText } from './catalog.js';
 import { type DeployGate, deployGate, waitedText } from './deploy-gate.js';
 import { JobError } from './errors.js';
-import { type AttemptResult, runAttempt } from './execute.js';
-import { OutputTail } from './output.js';
 import { OverlapGuard } from './overlap.js';
-import { attemptTarget } from './target.js';
-import { verdict } from './verdict.js';
-
-/** `locks`: a run waits while a deploy (anything holding the stack's lock) changes its stack. */
-export type JobStores = Pick<Store, 'jobRuns' | 'jobState' | 'jobBudget' | 'locks'>;
+import { type BudgetGrant, type RunListener, type RunRequest, recordedAttempt } from './recorded-attempt.js';
+import { type JobLogger, type JobStores, RunBook } from './run-book.js';
 
 export interface JobServiceDeps {
   readonly engine: () => Promise<Engine>;
@@ -24,23 +18,10 @@ export interface JobServiceDeps {
   readonly events: () => EventPublisher;
   /** The workspace's stacks as they load now (cached until a file changes). */
   readonly stacks: () => Promise<readonly LoadedStack[]>;
-  readonly logger?: { warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
+  readonly logger?: JobLogger;
   /** Between TERM and KILL when a run is stopped (default 5 s). */
   readonly killGraceMs?: number;
 }
-
-export interface RunRequest {
-  readonly trigger: JobTrigger;
-  /** When the schedule had it due. */
-  readonly scheduledAt?: Date;
-  /** Each output line as it comes, masked (a manual run shows it live). */
-  readonly onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
-  /** Aborted when Berth shuts down: the run is stopped and recorded as interrupted. */
-  readonly signal?: AbortSignal;
-}
-
-/** Told about every run that ended (metrics). */
-export type RunListener = (run: JobRun) => void;
 
 /**
  * Runs jobs: one run at a time per job unless it says otherwise (overlap), within its budget, with
@@ -50,8 +31,11 @@ export class JobService {
   private readonly overlap = new OverlapGuard();
   private readonly listeners = new Set<RunListener>();
   private readonly running = new Set<Promise<unknown>>();
+  private readonly book: RunBook;
 
-  constructor(private readonly deps: JobServiceDeps) {}
+  constructor(private readonly deps: JobServiceDeps) {
+    this.book = new RunBook(deps);
+  }
 
   onRunFinished(listener: RunListener): () => void {
     this.listeners.add(listener);
@@ -120,25 +104,12 @@ export class JobService {
 
   private async runJob(entry: JobEntry, request: RunRequest): Promise<JobRun> {
     const admission = await this.overlap.admit(keyText(entry.key), entry.definition.overlap);
-    if (!admission.go) return this.skip(entry, request, admission.reason);
+    if (!admission.go) return this.book.skip(entry, request, admission.reason);
     try {
       return await this.attempts(entry, request);
     } finally {
       admission.done();
     }
-  }
-
-  private skip(entry: JobEntry, request: RunRequest, reason: string, attempt = 1): JobRun {
-    const run = this.deps.store().jobRuns.record({
-      ...entry.key,
-      trigger: request.trigger,
-      attempt,
-      ...(request.scheduledAt ? { scheduledAt: request.scheduledAt } : {}),
-      status: 'skipped',
-      reason,
-    });
-    this.publish(entry, 'skipped', `${keyText(entry.key)} skipped: ${reason}`, run);
-    return run;
   }
 
   private async attempts(entry: JobEntry, request: RunRequest): Promise<JobRun> {
@@ -147,23 +118,29 @@ export class JobService {
     let last: JobRun | undefined;
     for (let attempt = 1; attempt <= definition.retries.count + 1; attempt++) {
       // A run let through after a queue, or a retry, must not start once Berth is stopping.
-      if (signal.aborted) return last ?? this.skip(entry, request, 'Berth is stopping');
+      if (signal.aborted) return last ?? this.book.skip(entry, request, 'Berth is stopping');
       // Not into a container a deploy is replacing: wait for the stack's lock, bounded.
       const gate = await this.waitForStack(entry, signal);
       if (gate.action === 'skip') {
-        const skipped = this.skip(entry, request, gate.reason, attempt);
+        const skipped = this.book.skip(entry, request, gate.reason, attempt);
         if (last === undefined) return skipped;
         break;
       }
       const budget = this.budgetLeft(entry);
       if (budget && budget.left === 0) {
-        return this.skip(
+        return this.book.skip(
           entry,
           request,
           `budget spent: ${budget.consumed} of ${budget.limit} this ${definition.budget?.per} (resets at ${budget.period.end.toISOString()})`,
         );
       }
-      last = await this.attempt(entry, request, attempt, budget, signal, gate.note);
+      last = await recordedAttempt(this.attemptDeps(), entry, {
+        ...request,
+        attempt,
+        budget,
+        signal,
+        waited: gate.note,
+      });
       if (last.status === 'succeeded' || last.status === 'interrupted') break;
       if (attempt <= definition.retries.count) {
         const wait = definition.retries.backoffMs * 2 ** (attempt - 1);
@@ -176,7 +153,7 @@ export class JobService {
     }
     if (last === undefined) throw new Error('a job ran no attempt');
     if (last.status === 'failed' || last.status === 'timed-out') {
-      this.publish(
+      this.book.publish(
         entry,
         'failed',
         `${keyText(entry.key)} ${last.status}: ${last.reason ?? 'see its history'}`,
@@ -220,145 +197,26 @@ export class JobService {
 
   /** The live holder of a stack's lock; a lock that cannot be read holds nothing up (logged). */
   private stackBusy(stack: string) {
-    return this.quietly('read the lock of a stack', () => this.deps.store().locks.liveHolder(stack));
+    return this.book.quietly('read the lock of a stack', () => this.deps.store().locks.liveHolder(stack));
   }
 
-  private budgetLeft(entry: JobEntry) {
+  private attemptDeps() {
+    const { engine, store, clock, killGraceMs } = this.deps;
+    return {
+      engine,
+      store,
+      clock,
+      ...(killGraceMs !== undefined ? { killGraceMs } : {}),
+      book: this.book,
+      listeners: this.listeners,
+    };
+  }
+
+  private budgetLeft(entry: JobEntry): BudgetGrant | undefined {
     const budget = entry.definition.budget;
     if (!budget) return undefined;
     const period = budgetPeriod(budget.per, this.deps.clock.now(), entry.definition.schedule.timezone);
     const consumed = this.deps.store().jobBudget.consumed(entry.key, period.start);
     return { limit: budget.limit, consumed, left: remaining(budget, consumed), period };
-  }
-
-  private async attempt(
-    entry: JobEntry,
-    request: RunRequest,
-    attempt: number,
-    budget: ReturnType<JobService['budgetLeft']>,
-    signal: AbortSignal,
-    /** Said in the record when the run waited for a deploy first. */
-    waited?: string,
-  ): Promise<JobRun> {
-    const { key, definition } = entry;
-    const store = this.deps.store();
-    const started = store.jobRuns.start({
-      ...key,
-      trigger: request.trigger,
-      attempt,
-      ...(request.scheduledAt ? { scheduledAt: request.scheduledAt } : {}),
-    });
-    this.publish(
-      entry,
-      'started',
-      `${keyText(key)} started (run ${started.id}${attempt > 1 ? `, attempt ${attempt}` : ''}${waited ? `, ${waited}` : ''})`,
-      started,
-    );
-    // What a budgeted run used is counted on its raw output (a masked or dropped line still counts).
-    let consumed = 0;
-    const pattern = definition.budget?.consumed;
-    const output = new OutputTail(entry.mask, {
-      ...(request.onLine ? { onLine: request.onLine } : {}),
-      ...(pattern ? { onRawLine: (line: string) => (consumed += consumedBy(line, pattern)) } : {}),
-    });
-    const argv = budget === undefined ? definition.argv : withRemaining(definition.argv, budget.left);
-    let result: AttemptResult;
-    try {
-      const target = await attemptTarget(await this.deps.engine(), entry, started.id, argv);
-      result = await runAttempt(
-        {
-          engine: await this.deps.engine(),
-          clock: this.deps.clock,
-          onPlaced: (where) =>
-            this.quietly('note where a run runs', () => store.jobRuns.place(started.id, where)),
-          ...(this.deps.killGraceMs !== undefined ? { killGraceMs: this.deps.killGraceMs } : {}),
-        },
-        target,
-        output,
-        signal,
-      );
-    } catch (error: unknown) {
-      result = {
-        timedOut: false,
-        interrupted: false,
-        error: error instanceof Error ? error.message : String(error),
-      };
-    }
-    // The ledger is charged in the period the run was granted from, whenever it ends.
-    if (budget && consumed > 0)
-      this.quietly('charge the budget', () => store.jobBudget.add(key, budget.period.start, consumed));
-    const outcome = verdict(result, output.stdout(), {
-      ...(definition.expectOutput !== undefined ? { expect: definition.expectOutput } : {}),
-      timeoutMs: definition.timeoutMs,
-    });
-    const reason = [outcome.reason ? entry.mask(outcome.reason) : undefined, waited]
-      .filter((part) => part !== undefined)
-      .join('; ');
-    const run = this.finish(started, {
-      status: outcome.status,
-      ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}),
-      ...(reason ? { reason } : {}),
-      output: output.text(),
-      ...(budget ? { budgetConsumed: consumed } : {}),
-    });
-    if (run.status === 'succeeded')
-      this.quietly('note a success', () => store.jobState.succeeded(key, this.deps.clock.now()));
-    this.publish(
-      entry,
-      'finished',
-      `${keyText(key)} ${run.status}${run.exitCode !== undefined ? ` (exit ${run.exitCode})` : ''}`,
-      run,
-    );
-    for (const listener of this.listeners) this.quietly('tell a run listener', () => listener(run));
-    return run;
-  }
-
-  /**
-   * Ends a run's record. When the record cannot be written, the run is still answered as it ended
-   * (and logged); when another process already ended it (a server that restarted and recorded it
-   * interrupted), that record stands.
-   */
-  private finish(started: JobRun, outcome: FinishRunInput): JobRun {
-    try {
-      return this.deps.store().jobRuns.finish(started.id, outcome);
-    } catch (error: unknown) {
-      this.deps.logger?.error({ err: error, run: started.id }, 'the end of a job run could not be recorded');
-      const stored = this.quietly('read a job run', () => this.deps.store().jobRuns.get(started.id));
-      return stored && stored.status !== 'running'
-        ? stored
-        : { ...started, ...outcome, finishedAt: this.deps.clock.now().toISOString() };
-    }
-  }
-
-  /** Runs bookkeeping that must not stop a run's end from being reported; logs what failed. */
-  private quietly<T>(what: string, action: () => T): T | undefined {
-    try {
-      return action();
-    } catch (error: unknown) {
-      this.deps.logger?.error({ err: error }, `could not ${what}`);
-      return undefined;
-    }
-  }
-
-  private publish(entry: JobEntry, type: string, message: string, run: JobRun): void {
-    try {
-      this.deps.events().publish({
-        kind: 'job',
-        type,
-        stack: entry.key.stack,
-        service: entry.key.service,
-        message,
-        data: {
-          job: entry.key.job,
-          run: run.id,
-          status: run.status,
-          trigger: run.trigger,
-          attempt: run.attempt,
-          ...(run.reason ? { reason: run.reason } : {}),
-        },
-      });
-    } catch (error: unknown) {
-      this.deps.logger?.warn({ err: error }, 'a job event could not be stored');
-    }
   }
 }

@@ -2,8 +2,9 @@ import type { JobKey, JobRun, JobSummary } from '../api/jobs.js';
 import type { Clock } from '../clock.js';
 import { budgetPeriod, remaining } from './budget.js';
 import type { JobEntry } from './catalog.js';
+import type { JobStores } from './run-book.js';
 import { describeSchedule } from './schedule.js';
-import type { JobService, JobStores } from './service.js';
+import type { JobService } from './service.js';
 
 /** What `berth job list` and the history show: read from the store, computed for now. */
 export class JobSummaries {

@@ -20,6 +20,8 @@ export interface Authenticator {
 export interface AppLogger {
   /** Optional so that a bare `{ info, error }` still fits; pino's loggers have it. */
   debug?(obj: object, msg?: string): void;
+  /** Whether a level is logged (pino's): a line that would be dropped is then not even built. */
+  isLevelEnabled?(level: string): boolean;
   info(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
 }

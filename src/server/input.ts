@@ -84,6 +84,31 @@ export function parseInput(c: Context<AppEnv>, route: Route): ParsedInput | Prom
   return readJson(c).then((json) => checkInput(c, route, json));
 }
 
+/** Per route, what its query schema makes of no query at all (most GETs): parsed once, frozen. */
+const noQuery = new WeakMap<Route, { readonly data: unknown }>();
+
+/**
+ * The request's query, parsed; a request without one is given the route's kept answer to `{}`
+ * (the same value each time, so frozen: no handler may change it). An answer with errors is never
+ * kept: each request is checked again and gets its own field errors.
+ */
+function queryOf(
+  c: Context<AppEnv>,
+  route: Route,
+  schema: z.ZodType,
+  check: (location: InputLocation, schema: z.ZodType, value: unknown) => unknown,
+): unknown {
+  if (c.req.url.includes('?')) return check('query', schema, c.req.query());
+  let kept = noQuery.get(route);
+  if (kept === undefined) {
+    const result = schema.safeParse({});
+    if (!result.success) return check('query', schema, {});
+    kept = { data: Object.freeze(result.data) };
+    noQuery.set(route, kept);
+  }
+  return kept.data;
+}
+
 function checkInput(c: Context<AppEnv>, route: Route, json: unknown): ParsedInput {
   const errors: FieldError[] = [];
   const check = (location: InputLocation, schema: z.ZodType, value: unknown): unknown => {
@@ -93,7 +118,7 @@ function checkInput(c: Context<AppEnv>, route: Route, json: unknown): ParsedInpu
     return undefined;
   };
   const params = route.params ? check('params', route.params, c.req.param()) : undefined;
-  const query = route.query ? check('query', route.query, c.req.query()) : undefined;
+  const query = route.query ? queryOf(c, route, route.query, check) : undefined;
   const body = route.body ? check('body', route.body, json) : undefined;
   if (errors.length > 0) throw validationError(errors);
   return { params, query, body };

@@ -28,9 +28,14 @@ export function observeRequest(
   deps.metrics.httpDuration.observe({ method: methodLabel(method), route, status: String(status) }, seconds);
   // A read that succeeded is logged at debug: at hundreds of reads a second, a line each (a
   // synchronous write) cost more than answering them. Writes, failures and refusals stay at info.
+  // The line is not even built when its level is off.
+  const logger = deps.logger;
+  if (logger === undefined) return;
+  const quiet = status < 400 && (method === 'GET' || method === 'HEAD');
+  if (quiet && (logger.debug === undefined || logger.isLevelEnabled?.('debug') === false)) return;
   const line = { requestId: c.get('requestId'), method, route, status, ms: Math.round(seconds * 1000) };
-  if (status < 400 && (method === 'GET' || method === 'HEAD')) deps.logger?.debug?.(line, 'request');
-  else deps.logger?.info(line, 'request');
+  if (quiet) logger.debug?.(line, 'request');
+  else logger.info(line, 'request');
 }
 
 /**

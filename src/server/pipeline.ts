@@ -4,13 +4,14 @@ import type { Principal } from '../access/rbac.js';
 import { CSRF_HEADER, JSON_CONTENT_TYPE, SESSION_COOKIE } from '../api/http.js';
 import type { Clock } from '../clock.js';
 import type { AuditLogStore } from '../store/index.js';
-import { clientIp, endEntry, RequestAborted, startEntry } from './audit-entries.js';
+import { endEntry, RequestAborted, startEntry } from './audit-entries.js';
 import type { AppEnv, Authenticator } from './context.js';
 import { completeResponse } from './edge.js';
+import { HandlerContext } from './handler-context.js';
 import { parseInput } from './input.js';
 import { JsonText } from './json-text.js';
 import { ApiError, toProblem } from './problem.js';
-import { type AuditFacts, allows, type Route, type RoutePermission } from './routes/registry.js';
+import { allows, type Route, type RoutePermission } from './routes/registry.js';
 
 /** What the enforcement pipeline of each route needs. */
 export interface PipelineDeps {
@@ -113,32 +114,17 @@ export function handlerFor(route: Route, deps: PipelineDeps) {
     const principal = authenticated instanceof Promise ? await authenticated : authenticated;
     const entry =
       audited && principal ? deps.auditLog.start(startEntry(route, c, principal, deps.clock)) : undefined;
-    let facts: AuditFacts = {};
+    let ctx: HandlerContext | undefined;
     try {
       if (principal) authorize(c, route, principal, deps);
       const parsed = parseInput(c, route);
       const input = parsed instanceof Promise ? await parsed : parsed;
-      const headers: Array<[string, string]> = [];
-      // Made only for the handlers that read it (streams, operations): AbortSignal.any costs ~20 µs.
-      let signal: AbortSignal | undefined;
-      const value = await route.handler({
-        ...input,
-        principal,
-        requestId: c.get('requestId'),
-        ip: clientIp(c),
-        setHeader: (name, v) => headers.push([name, v]),
-        audit: (more) => {
-          facts = { ...facts, ...more, detail: { ...facts.detail, ...more.detail } };
-        },
-        get signal() {
-          signal ??= deps.shutdown ? AbortSignal.any([c.req.raw.signal, deps.shutdown]) : c.req.raw.signal;
-          return signal;
-        },
-        header: (name) => c.req.header(name),
-      });
+      ctx = new HandlerContext(c, input, principal, c.get('requestId'), deps.shutdown);
+      const value = await route.handler(ctx);
       if (entry && principal) {
-        deps.auditLog.finish(entry.id, endEntry(c, principal, facts, undefined, deps.clock));
+        deps.auditLog.finish(entry.id, endEntry(c, principal, ctx.auditFacts(), undefined, deps.clock));
       }
+      const headers = ctx.headersSet();
       if (route.stream) {
         const response = value as Response;
         for (const [name, v] of headers) response.headers.append(name, v);
@@ -160,7 +146,7 @@ export function handlerFor(route: Route, deps: PipelineDeps) {
       const aborted = c.req.raw.signal.aborted && toProblem(caught, c.get('requestId')).internal;
       const error = aborted ? new RequestAborted() : caught;
       if (entry && principal) {
-        deps.auditLog.finish(entry.id, endEntry(c, principal, facts, error, deps.clock));
+        deps.auditLog.finish(entry.id, endEntry(c, principal, ctx?.auditFacts() ?? {}, error, deps.clock));
       }
       throw error;
     }

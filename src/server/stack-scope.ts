@@ -36,22 +36,3 @@ export async function requireStack(scope: StackScope, stack: string): Promise<vo
     'GET /api/v1/stacks lists the stacks; an admin lists the containers of other stacks with GET /api/v1/orphans',
   );
 }
-
-/** The items whose stack is in the scope (each stack looked up once). */
-export async function inScope<T extends { readonly stack: string }>(
-  scope: StackScope,
-  items: readonly T[],
-): Promise<T[]> {
-  const known = new Map<string, boolean>();
-  for (const stack of new Set(items.map((i) => i.stack))) known.set(stack, await scope.has(stack));
-  return items.filter((i) => known.get(i.stack) === true);
-}
-
-/** The items whose stack is outside the scope: what the orphan routes show. */
-export async function outOfScope<T extends { readonly stack: string }>(
-  scope: StackScope,
-  items: readonly T[],
-): Promise<T[]> {
-  const kept = new Set(await inScope(scope, items));
-  return items.filter((i) => !kept.has(i));
-}

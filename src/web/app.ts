@@ -23,6 +23,9 @@ export interface WebDeps {
   readonly maxBodyBytes?: number;
 }
 
+/** Which paths are the API's: in ./paths.js, so a server routes requests without loading this module. */
+export { apiOwns } from './paths.js';
+
 /** The policy of every page: scripts and styles only from this server's files, nothing inline. */
 export const WEB_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
@@ -34,17 +37,6 @@ export const WEB_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'X-Frame-Options': 'DENY',
   'Referrer-Policy': 'no-referrer',
 };
-
-/** Paths the API answers (its routes, probes and metrics); every other path is the dashboard's. */
-export function apiOwns(path: string): boolean {
-  return (
-    path === '/api' ||
-    path.startsWith('/api/') ||
-    path === '/healthz' ||
-    path === '/readyz' ||
-    path === '/metrics'
-  );
-}
 
 /** POSTs that run before a session exists: they carry no CSRF field (the origin check still holds). */
 const SESSIONLESS = new Set(['/login', '/setup']);

@@ -146,6 +146,8 @@ const PURE = [
   'src/compose/load/profiles.ts',
   'src/compose/load/yaml.ts',
   'src/deploy/plan.ts',
+  'src/deploy/plan-types.ts',
+  'src/deploy/plan-replicas.ts',
   'src/deploy/desired.ts',
   'src/deploy/diff.ts',
   'src/deploy/redact.ts',

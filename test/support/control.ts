@@ -7,7 +7,7 @@ import type {
   PlanView,
   UpResult,
 } from '../../src/api/deploy.js';
-import type { ContainerFilter } from '../../src/deploy/containers.js';
+import type { ContainerListFilter } from '../../src/deploy/containers.js';
 import { DeployError } from '../../src/deploy/errors.js';
 import type { DeployEvent } from '../../src/deploy/events.js';
 import type { DownRequest, StackOperations, UpOptions } from '../../src/deploy/service.js';
@@ -38,7 +38,7 @@ export class TableStacks implements StackOperations {
   /** Thrown by plan (the engine failing under a request rather than an operation). */
   failPlan?: Error;
   /** The filter the last `ps` was given. */
-  psFilter?: ContainerFilter;
+  psFilter?: ContainerListFilter;
   /** The abort signal the last `up` was given (shutdown aborts it). */
   signal?: AbortSignal;
 
@@ -156,9 +156,13 @@ export class TableStacks implements StackOperations {
     return removal;
   }
 
-  async ps(stack?: string, filter: ContainerFilter = {}): Promise<ContainerRow[]> {
+  async ps(stack?: string, filter: ContainerListFilter = {}): Promise<ContainerRow[]> {
     this.psFilter = filter;
-    return this.containers.filter((c) => stack === undefined || c.stack === stack);
+    const rows = this.containers.filter((c) => stack === undefined || c.stack === stack);
+    const keep = filter.keep;
+    if (keep === undefined) return rows;
+    const kept = await Promise.all(rows.map(async (r) => ((await keep(r.stack)) ? r : undefined)));
+    return kept.filter((r) => r !== undefined);
   }
 
   async *logs(stack: string, options: { service?: string }): AsyncIterable<LogEntry> {

@@ -41,19 +41,15 @@ export function registerValidate(program: Command, io: CliIo, setExit: (code: Ex
     .option('-q, --quiet', 'do not print warnings (text output)')
     .option('--profile <name>', 'enable a compose profile (repeatable)', collect)
     .action(async (paths: string[], options: { json?: boolean; quiet?: boolean; profile?: string[] }) => {
-      // Loaded when the command runs: the compose model and the x-berth sections, nothing else.
-      const [{ builtinXBerthRegistry }, { isValid, validatePaths }] = await Promise.all([
-        import('../../app/registry.js'),
-        import('../../compose/validate.js'),
-      ]);
+      // Loaded when the command runs. The compose model and the x-berth sections are loaded by the
+      // thread that reads the files: this one for a few paths, for many only the worker threads.
+      const { isValid, validatePaths } = await import('../../compose/validate.js');
       const report = await validatePaths(
         paths.map((p) => resolve(io.cwd, p)),
         {
           env: io.env,
-          registry: builtinXBerthRegistry(),
           cwd: io.cwd,
           ...(options.profile ? { profiles: options.profile } : {}),
-          // Many paths are checked in worker threads, each building the same registry.
           registrySource: {
             url: new URL('../../app/registry.js', import.meta.url).href,
             export: 'builtinXBerthRegistry',

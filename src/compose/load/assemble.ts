@@ -124,5 +124,23 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
     diagnostics.push(...resolved.diagnostics);
     raw = { ...raw, services: resolved.services };
   }
+  // One file that merging left as it was: its own document, which the schema has checked already
+  // (ComposeFileSchema remembers the result for that object).
+  const only = input.files.length === 1 && sources.length === 1 ? sources[0] : undefined;
+  if (only && sameValue(raw, only.raw)) raw = only.raw;
   return { raw, sources, envFiles, diagnostics };
+}
+
+/** Deep equality of plain data (what YAML and interpolation make), key order included. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keysA = Object.keys(a);
+  const keysB = Object.keys(b);
+  if (keysA.length !== keysB.length) return false;
+  return keysA.every(
+    (key, i) =>
+      key === keysB[i] && sameValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]),
+  );
 }

@@ -1,8 +1,9 @@
 import type { Dirent } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { type Diagnostic, SpecCode, specWarning, WHOLE_FILE } from '../diagnostics.js';
 import { type InputKind, inputKindOf, noteInput } from './inputs.js';
+import { statPath } from './source.js';
 
 /** The names `docker compose` looks for, in its order of preference. */
 export const COMPOSE_FILE_NAMES = [
@@ -18,7 +19,7 @@ export const CATALOG_FILE_NAME = 'berth.yaml';
 async function kindAt(path: string): Promise<InputKind> {
   let kind: InputKind;
   try {
-    kind = inputKindOf(await stat(path));
+    kind = inputKindOf(await statPath(path));
   } catch {
     kind = 'missing';
   }

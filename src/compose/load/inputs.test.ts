@@ -1,3 +1,4 @@
+import { executionAsyncId } from 'node:async_hooks';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -63,6 +64,46 @@ describe('recordInputs', () => {
     const [a, b] = await Promise.all([task('/a'), task('/b')]);
     expect([...(a?.inputs.keys() ?? [])]).toEqual(['/a']);
     expect([...(b?.inputs.keys() ?? [])]).toEqual(['/b']);
+  });
+
+  // Promise hooks (what the storage needs) give each promise continuation an async id; off, it is 0.
+  const idAfterAwait = async () => {
+    await null;
+    return executionAsyncId();
+  };
+
+  it("leaves Node's promise hooks off once the last recording has ended, and on while one runs", async () => {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const first = recordInputs(() => held);
+    const second = await recordInputs(async () => {
+      noteInput('/second', 'file');
+      return idAfterAwait();
+    });
+    expect(second.result).not.toBe(0);
+    // The first is still running: the storage stays on for it.
+    expect(await idAfterAwait()).not.toBe(0);
+    release();
+    await first;
+    expect(await idAfterAwait()).toBe(0);
+  });
+
+  it('records again after the storage was turned off, and ignores work a finished load left behind', async () => {
+    let lateDone = Promise.resolve();
+    const { inputs } = await recordInputs(async () => {
+      noteInput('/early', 'file');
+      // Started by the load, never awaited: it runs after the load has handed its inputs over.
+      lateDone = new Promise((resolve) => setTimeout(() => resolve(noteInput('/late', 'file')), 5));
+    });
+    await lateDone;
+    expect([...inputs.keys()]).toEqual(['/early']);
+    const again = await recordInputs(async () => {
+      await new Promise((r) => setTimeout(r, 1));
+      noteInput('/again', 'dir');
+    });
+    expect([...again.inputs]).toEqual([['/again', 'dir']]);
   });
 });
 

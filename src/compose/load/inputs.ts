@@ -20,7 +20,11 @@ export function inputKindOf(stats: { isFile(): boolean; isDirectory(): boolean }
 
 // Every filesystem access of the spec layer goes through source.ts and discover.ts, which note the
 // path here; the recorders of the loads running in this async context (nested loads included) get it.
+// A storage in use keeps Node's promise hooks on, a cost to every promise of the process (each API
+// request's): it is disabled whenever no load is running, and `run` enables it again for the next.
 const recorders = new AsyncLocalStorage<readonly Map<string, InputObservation>[]>();
+/** Recordings not yet finished, nested and concurrent ones included. */
+let running = 0;
 
 /** Notes that the running load looked at `path` and saw `kind` (a no-op outside `recordInputs`). */
 export function noteInput(path: string, kind: InputKind): void {
@@ -36,6 +40,12 @@ export function noteInput(path: string, kind: InputKind): void {
 /** Runs `task`, collecting the paths it (and the asynchronous work it starts and awaits) looked at. */
 export async function recordInputs<T>(task: () => Promise<T>): Promise<{ result: T; inputs: Inputs }> {
   const inputs = new Map<string, InputObservation>();
-  const result = await recorders.run([...(recorders.getStore() ?? []), inputs], task);
-  return { result, inputs };
+  running++;
+  try {
+    const result = await recorders.run([...(recorders.getStore() ?? []), inputs], task);
+    return { result, inputs };
+  } finally {
+    // Work a finished load left behind (never awaited) then notes nothing: its inputs were handed over.
+    if (--running === 0) recorders.disable();
+  }
 }

@@ -1,3 +1,4 @@
+import { readFileSync, type Stats, statSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { type Diagnostic, SpecCode, specError, WHOLE_FILE } from '../diagnostics.js';
 import { inputKindOf, noteInput } from './inputs.js';
@@ -13,6 +14,38 @@ export const DEFAULT_SOURCE_LIMITS: SourceLimits = { maxBytes: 1024 * 1024 };
 export type SourceResult = { ok: true; text: string } | { ok: false; diagnostic: Diagnostic };
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
+
+let blocking = false;
+
+/**
+ * Makes this thread's reads of the spec layer (here and in discover.ts) blocking calls: for a thread
+ * that does nothing but load (validatePaths' workers), where a stat or read answered at once costs
+ * less than a trip through libuv's thread pool. Never for a thread that serves anything.
+ */
+export function useBlockingReads(): void {
+  blocking = true;
+}
+
+/** `stat`, blocking or not (see useBlockingReads). */
+export function statPath(path: string): Promise<Stats> {
+  if (!blocking) return stat(path);
+  try {
+    return Promise.resolve(statSync(path));
+  } catch (error: unknown) {
+    return Promise.reject(error);
+  }
+}
+
+/** A file's bytes, read blocking or not (see useBlockingReads). */
+async function readBytes(file: string): Promise<Uint8Array> {
+  if (blocking) return readFileSync(file);
+  const handle = await open(file, 'r');
+  try {
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+}
 
 /** The 1-based line and column of a byte offset, counting characters as UTF-8 decodes them up to there. */
 function positionOfByte(bytes: Uint8Array, offset: number): { line: number; column: number } {
@@ -98,7 +131,7 @@ export async function readSource(
   limits: SourceLimits = DEFAULT_SOURCE_LIMITS,
 ): Promise<SourceResult> {
   try {
-    const info = await stat(file).catch((error: unknown) => {
+    const info = await statPath(file).catch((error: unknown) => {
       noteInput(file, 'missing');
       throw error;
     });
@@ -116,13 +149,7 @@ export async function readSource(
       };
     }
     if (info.size > limits.maxBytes) return tooLarge(file, info.size, limits);
-    const handle = await open(file, 'r');
-    try {
-      const bytes = await handle.readFile();
-      return decodeSource(file, bytes, limits);
-    } finally {
-      await handle.close();
-    }
+    return decodeSource(file, await readBytes(file), limits);
   } catch (error: unknown) {
     const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
     return {

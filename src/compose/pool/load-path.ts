@@ -1,11 +1,25 @@
-import { type LoadOptions, loadWorkspace } from '../stack.js';
+import { mapLimit } from '../load/discover.js';
+import { resolveWorkspace } from '../load/workspace.js';
+import { type LoadOptions, loadStack } from '../stack.js';
 import type { PathLoad } from './protocol.js';
 
 /** Loads a thread keeps in flight at once, so one file's parse overlaps the next files' reads. */
 export const READS_IN_FLIGHT = 16;
 
-/** What validatePaths keeps of one path's load: the files it read and what was found in them. */
+/**
+ * What validatePaths keeps of one path's load: the files it read and what was found in them. The
+ * same files and diagnostics as `loadWorkspace(path)`, without recording the load's inputs (what
+ * only a file watcher needs, at the price of a hook on every promise while the load runs).
+ */
 export async function loadPath(path: string, options: LoadOptions): Promise<PathLoad> {
-  const { files, diagnostics } = await loadWorkspace(path, options);
-  return { files, diagnostics };
+  const resolved = await resolveWorkspace(path);
+  const diagnostics = [...resolved.diagnostics];
+  const files: string[] = resolved.workspace?.catalog ? [resolved.workspace.catalog.file] : [];
+  for (const result of await mapLimit(resolved.workspace?.stacks ?? [], 8, (ref) =>
+    loadStack(ref, options),
+  )) {
+    files.push(...result.files);
+    diagnostics.push(...result.diagnostics);
+  }
+  return { files: [...new Set(files)], diagnostics };
 }

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { builtinXBerthRegistry } from '../../app/registry.js';
 import { reportOf, validatePaths } from '../validate.js';
-import { batchSize, loadInPool, poolSize } from './validate-pool.js';
+import { batchSize, loadInPool, poolSize, semiSpaceFlag } from './validate-pool.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/validate-pool', import.meta.url));
 const files = readdirSync(FIXTURES)
@@ -32,6 +32,10 @@ describe('validatePaths in a pool of worker threads', () => {
       ),
     ).toEqual(here);
     expect(await validatePaths(paths, { ...options, registrySource, threads: 3 })).toEqual(here);
+    // Without a registry: the workers build theirs, and so does this thread when it loads.
+    const sourced = { env: options.env, cwd: FIXTURES, registrySource };
+    expect(await validatePaths(paths, { ...sourced, threads: 2 })).toEqual(here);
+    expect(await validatePaths(paths, { ...sourced, threads: 1 })).toEqual(here);
     // The fixtures hold what is worth comparing: valid files, and errors and warnings of many kinds.
     expect(here.files.filter((f) => f.valid).length).toBeGreaterThan(1);
     const codes = new Set(here.files.flatMap((f) => [...f.errors, ...f.warnings].map((d) => d.code)));
@@ -51,6 +55,14 @@ describe('validatePaths in a pool of worker threads', () => {
     const here = await validatePaths(files, { ...options, threads: 1 });
     expect(await validatePaths(files, { ...options, registrySource: broken, threads: 2 })).toEqual(here);
   }, 60_000);
+
+  it("sets the process's own young generation back once the workers have theirs", () => {
+    expect(semiSpaceFlag(['--max-semi-space-size=2'])).toBe('--max-semi-space-size=2');
+    expect(semiSpaceFlag(['--max-semi-space-size=2', '--inspect', '--max-semi-space-size=8'])).toBe(
+      '--max-semi-space-size=8',
+    );
+    expect(semiSpaceFlag(['--inspect'])).toBe('--max-semi-space-size=0');
+  });
 
   it('sizes the pool to the cores and the batches to the work', () => {
     expect(poolSize(907, 8)).toBe(8);

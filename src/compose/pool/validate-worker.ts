@@ -3,10 +3,11 @@
 import { fileURLToPath } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import { mapLimit } from '../load/discover.js';
+import { useBlockingReads } from '../load/source.js';
 import type { LoadOptions } from '../stack.js';
-import type { XBerthRegistry } from '../xberth/registry.js';
 import { loadPath, READS_IN_FLIGHT } from './load-path.js';
 import type { BatchReply, BatchRequest, WorkerSetup } from './protocol.js';
+import { registryFrom } from './registry-source.js';
 
 const setup = workerData as WorkerSetup;
 const port = parentPort;
@@ -14,23 +15,18 @@ const port = parentPort;
 async function options(): Promise<LoadOptions> {
   // Compiled, this worker is an ES module and imports the registry's. From the TypeScript sources it
   // runs under tsx's require hook (see validate-pool.ts), and only require() loads TypeScript there.
-  const module = (
-    typeof require === 'function'
-      ? require(fileURLToPath(setup.registry.url))
-      : await import(setup.registry.url)
-  ) as Record<string, unknown>;
-  const build = module[setup.registry.export];
-  if (typeof build !== 'function') {
-    throw new Error(`${setup.registry.url} exports no function ${setup.registry.export}`);
-  }
+  const load = typeof require === 'function' ? (url: string) => require(fileURLToPath(url)) : undefined;
   return {
     env: setup.env,
-    registry: build() as XBerthRegistry,
+    registry: await registryFrom(setup.registry, load),
     ...(setup.profiles ? { profiles: setup.profiles } : {}),
   };
 }
 
 if (port) {
+  // This thread only loads: a read that blocks it holds nothing else up, and costs less than handing
+  // each stat and read to libuv's thread pool and back.
+  useBlockingReads();
   // Once per worker: the registry (and with it the compose schema) is built here, not per file.
   const ready = options();
   port.on('message', (batch: BatchRequest) => {

@@ -5,7 +5,7 @@ import { DownRequestSchema, OperationSchema, operationEventsUrl } from '../../ap
 import type { StackOperations } from '../../deploy/service.js';
 import type { OperationRunner } from '../../operations/runner.js';
 import { ApiError } from '../problem.js';
-import { outOfScope, type StackScope } from '../stack-scope.js';
+import type { StackScope } from '../stack-scope.js';
 import { defineRoute, type Route } from './registry.js';
 
 export interface OrphanRouteDeps {
@@ -32,7 +32,11 @@ export function orphanRoutes(deps: OrphanRouteDeps): Route[] {
       errors: [503],
       response: ContainerListSchema,
       handler: async () => ({
-        items: await outOfScope(deps.scope, await deps.stacks.ps(undefined, { oneOff: true })),
+        // Stacks in this server's scope are left out before their containers are inspected.
+        items: await deps.stacks.ps(undefined, {
+          oneOff: true,
+          keep: async (stack) => !(await deps.scope.has(stack)),
+        }),
       }),
     }),
     defineRoute({

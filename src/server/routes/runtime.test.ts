@@ -143,9 +143,9 @@ describe('GET /api/v1/containers', () => {
 
   it('asks for one-off containers only with oneoff=true', async () => {
     await names('/api/v1/containers?stack=alpha', 'viewer');
-    expect(f.stacks.psFilter).toEqual({ oneOff: false });
+    expect(f.stacks.psFilter).toMatchObject({ oneOff: false });
     await names('/api/v1/containers?stack=alpha&oneoff=true', 'viewer');
-    expect(f.stacks.psFilter).toEqual({ oneOff: true });
+    expect(f.stacks.psFilter).toMatchObject({ oneOff: true });
     expect((await f.call('GET', '/api/v1/containers?oneoff=yes', 'viewer')).status).toBe(400);
   });
 

@@ -12,7 +12,7 @@ import {
 import { StackConfigSchema } from '../../api/stacks.js';
 import { redactComposeView, redactPlan, redactStoredPlan } from '../../deploy/redact.js';
 import type { StackOperations } from '../../deploy/service.js';
-import { inScope, requireStack, type StackScope } from '../stack-scope.js';
+import { requireStack, type StackScope } from '../stack-scope.js';
 import { defineRoute, type Route } from './registry.js';
 
 export interface RuntimeRouteDeps {
@@ -113,10 +113,13 @@ export function runtimeRoutes(deps: RuntimeRouteDeps): Route[] {
       response: ContainerListSchema,
       handler: async ({ principal, query }) => {
         if (query.stack !== undefined && !can(principal, 'viewer', query.stack)) return { items: [] };
-        const rows = await deps.stacks.ps(query.stack, { oneOff: query.oneoff === 'true' });
-        const visible = rows.filter((r) => can(principal, 'viewer', r.stack));
-        // Only this server's stacks: an admin lists the others with GET /api/v1/orphans.
-        return { items: await inScope(deps.scope, visible) };
+        // Only the stacks the caller may see, and only this server's (an admin lists the others with
+        // GET /api/v1/orphans): the other stacks' containers are left out before they are inspected.
+        const items = await deps.stacks.ps(query.stack, {
+          oneOff: query.oneoff === 'true',
+          keep: async (stack) => can(principal, 'viewer', stack) && (await deps.scope.has(stack)),
+        });
+        return { items };
       },
     }),
     defineRoute({

@@ -1,0 +1,107 @@
+import type {
+  ContainerSpec,
+  ContainerSummary,
+  NetworkCreateSpec,
+  NetworkInfo,
+  VolumeCreateSpec,
+  VolumeInfo,
+} from '../engine/model.js';
+import type { BuildRequest, DesiredStack, Strategy } from './desired.js';
+
+// The planner's vocabulary: its input, the steps it plans and the plan it returns.
+
+export interface ContainerRef {
+  readonly id: string;
+  readonly name: string;
+}
+
+export type Step =
+  | { readonly kind: 'create-network'; readonly name: string; readonly spec: NetworkCreateSpec }
+  | { readonly kind: 'create-volume'; readonly name: string; readonly spec: VolumeCreateSpec }
+  | {
+      readonly kind: 'build';
+      readonly service: string;
+      readonly request: BuildRequest;
+      readonly reasons: string[];
+    }
+  | {
+      readonly kind: 'create';
+      readonly service: string;
+      readonly replica: number;
+      readonly spec: ContainerSpec;
+      readonly reasons: string[];
+    }
+  | {
+      readonly kind: 'recreate';
+      readonly service: string;
+      readonly replica: number;
+      readonly spec: ContainerSpec;
+      readonly current: ContainerRef;
+      readonly strategy: Strategy;
+      readonly reasons: string[];
+    }
+  | {
+      readonly kind: 'start';
+      readonly service: string;
+      readonly replica: number;
+      readonly current: ContainerRef;
+      readonly reasons: string[];
+    }
+  | {
+      readonly kind: 'remove';
+      readonly service: string;
+      readonly replica: number;
+      readonly current: ContainerRef;
+      readonly reasons: string[];
+    };
+
+export type ContainerStep = Extract<Step, { kind: 'create' | 'recreate' | 'start' }>;
+
+// Plan and ServicePlan are type aliases, not interfaces: the API's plan schema is an open object, and
+// only an alias fits an object type with an index signature.
+export type ServicePlan = {
+  readonly service: string;
+  readonly level: number;
+  /** Steps for this service's containers; empty when it is unchanged. */
+  readonly steps: readonly ContainerStep[];
+};
+
+export type PlanProblemCode = 'NAME_CLASH' | 'IMAGE_MISSING' | 'EXTERNAL_MISSING';
+export interface PlanProblem {
+  readonly code: PlanProblemCode;
+  readonly message: string;
+  readonly hint: string;
+}
+
+/** A typed plan: applying it converges the engine on the desired stack. Empty when nothing changes. */
+export type Plan = {
+  readonly stack: string;
+  readonly resources: readonly Extract<Step, { kind: 'create-network' | 'create-volume' }>[];
+  readonly builds: readonly Extract<Step, { kind: 'build' }>[];
+  readonly services: readonly ServicePlan[];
+  /** Containers to remove: services gone from the file, replicas scaled away, leftovers of an interrupted deploy. */
+  readonly removals: readonly Extract<Step, { kind: 'remove' }>[];
+  readonly problems: readonly PlanProblem[];
+};
+
+export interface AppliedRecord {
+  readonly containerId: string;
+  readonly service: string;
+  readonly replica: number;
+  readonly configHash: string;
+  readonly spec: ContainerSpec;
+  readonly imageId?: string;
+}
+
+export interface PlanInput {
+  readonly desired: DesiredStack;
+  readonly observed: {
+    readonly containers: readonly ContainerSummary[];
+    readonly networks: readonly NetworkInfo[];
+    readonly volumes: readonly VolumeInfo[];
+  };
+  readonly applied: readonly AppliedRecord[];
+  readonly imageIds: ReadonlyMap<string, string>;
+  /** Rebuild images of services with `build:` even when the image exists. */
+  readonly build?: boolean;
+}
