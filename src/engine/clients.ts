@@ -100,7 +100,11 @@ export interface ExecOptions {
   readonly user?: string;
   readonly env?: Readonly<Record<string, string>>;
   readonly workdir?: string;
-  /** Past this, the call fails with ENGINE_TIMEOUT (the process itself keeps running in the container). */
+  /**
+   * Past this, the call fails with ENGINE_TIMEOUT. The process and its descendants are killed first
+   * when Berth can prove from this host's /proc which process it is (Berth beside dockerd, as root);
+   * otherwise the error says the process may still run.
+   */
   readonly timeoutMs?: number;
   /** Output kept per stream; the rest is dropped and `truncated` set. Default 8 MiB. */
   readonly maxOutputBytes?: number;

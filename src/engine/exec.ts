@@ -3,6 +3,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { ExecClient } from './clients.js';
 import { FrameDecoder } from './demux.js';
 import { EngineError } from './errors.js';
+import { type EndDeps, endExec, HOST_PROCESSES } from './exec-end.js';
+import { describeEnd, type EndOutcome } from './exec-kill.js';
 import { chunksOf } from './streams.js';
 import { seg, type Transport } from './transport.js';
 
@@ -49,7 +51,11 @@ export function toExecCreateBody(
 /** Standard error kept by a streamed exec: its end, where the error is. */
 const STDERR_TAIL_BYTES = 8 * 1024;
 
-export function execClient(transport: Transport): ExecClient {
+/**
+ * `ends`: how `run` ends the process it started when it times out or is aborted (this host's /proc
+ * and process.kill; see ./exec-kill.ts for when it may).
+ */
+export function execClient(transport: Transport, ends: EndDeps = HOST_PROCESSES): ExecClient {
   return {
     async stream(containerId, argv, options = {}) {
       const resource = `container ${containerId}`;
@@ -147,6 +153,7 @@ export function execClient(transport: Transport): ExecClient {
             }, options.timeoutMs);
       const signal = controller.signal;
       const action = `exec ${JSON.stringify(argv[0])} in`;
+      let execId: string | undefined;
       try {
         const created = (await transport.json({
           method: 'POST',
@@ -156,7 +163,7 @@ export function execClient(transport: Transport): ExecClient {
           action,
           resource,
         })) as { Id?: string };
-        const execId = created.Id ?? '';
+        execId = created.Id ?? '';
         const start = {
           method: 'POST' as const,
           path: `/exec/${seg(execId)}/start`,
@@ -198,14 +205,16 @@ export function execClient(transport: Transport): ExecClient {
           truncated: stdout.truncated || stderr.truncated,
         };
       } catch (err) {
-        if (timedOut) {
-          throw new EngineError(
-            'ENGINE_TIMEOUT',
-            `${action} ${resource}: no exit within ${options.timeoutMs} ms (the process may still run)`,
-            { resource, cause: err },
-          );
-        }
-        throw err;
+        // Given up on (timeout, abort): the process must not run on unwatched.
+        if (!timedOut && !options.signal?.aborted) throw err;
+        const ended: EndOutcome =
+          execId === undefined ? { kind: 'not-started' } : await endExec(transport, execId, argv, ends);
+        if (!timedOut) throw err;
+        throw new EngineError(
+          'ENGINE_TIMEOUT',
+          `${action} ${resource}: no exit within ${options.timeoutMs} ms (${describeEnd(ended)})`,
+          { resource, cause: err },
+        );
       } finally {
         if (timer !== undefined) clearTimeout(timer);
         options.signal?.removeEventListener('abort', onCallerAbort);

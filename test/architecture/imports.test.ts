@@ -135,6 +135,8 @@ const IO_MODULES = [
 const PURE = [
   ...sourceFiles('src/api'),
   'src/engine/model.ts',
+  'src/engine/exec-kill.ts',
+  'src/engine/proc-text.ts',
   ...sourceFiles('src/compose/schema'),
   ...sourceFiles('src/compose/merge'),
   'src/compose/names.ts',
