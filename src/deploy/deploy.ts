@@ -14,7 +14,7 @@ import { appliedRecords, imageIdsFor, observe } from './observe.js';
 import { failureSummary, recordApplied, recordServiceResults } from './outcome.js';
 import { isEmpty, type Plan, planStack } from './plan.js';
 import type { DeployStores } from './ports.js';
-import { maskEvent, maskFailure, maskPlan, stackMasker } from './redact.js';
+import { maskEvent, maskFailure, maskPlan, sensitiveValues, stackMasker } from './redact.js';
 
 export interface DeployDeps {
   readonly engine: Engine;
@@ -65,7 +65,7 @@ export async function planDeploy(
   const plan = planStack({
     desired,
     observed,
-    applied: appliedRecords(deps.store, loaded.name),
+    applied: appliedRecords(deps.store, loaded.name, sensitiveValues(loaded)),
     imageIds,
     ...(options.build ? { build: true } : {}),
   });
@@ -210,7 +210,15 @@ async function deployOnce(
       ...result.newIds,
     ]);
     if (result.outcome === 'succeeded')
-      recordApplied(deps.store, desired, imageIds, deployment.id, ids, applied.readyAt);
+      recordApplied(
+        deps.store,
+        desired,
+        imageIds,
+        deployment.id,
+        ids,
+        applied.readyAt,
+        sensitiveValues(loaded),
+      );
     recordServiceResults(deps.store, deployment.id, desired, result);
     const summary = failureSummary(result, backups);
     deps.store.deployments.finish(deployment.id, result.outcome, summary);

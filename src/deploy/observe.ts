@@ -1,6 +1,7 @@
 import type { LoadedStack } from '../compose/stack.js';
 import type { ContainerSpec, Engine } from '../engine/model.js';
 import { isEngineError, stackSelector } from '../engine/model.js';
+import { fingerprinter } from '../secrets/fingerprint.js';
 import type { Store } from '../store/index.js';
 import type { DesiredStack } from './desired.js';
 import { builtImageName } from './naming.js';
@@ -46,10 +47,18 @@ export async function observe(engine: Engine, desired: DesiredStack): Promise<Pl
   };
 }
 
-/** The specs Berth last applied, as the planner reads them to explain changes. */
-export function appliedRecords(store: Pick<Store, 'appliedSpecs'>, stack: string): AppliedRecord[] {
+/**
+ * The specs Berth last applied, as the planner reads them to explain changes. A record stored with
+ * a salt holds fingerprints of the stack's `sensitive` values; its `protect` fingerprints a new spec
+ * alike. (Records of older versions, without a salt, hold the values and compare as they are.)
+ */
+export function appliedRecords(
+  store: Pick<Store, 'appliedSpecs'>,
+  stack: string,
+  sensitive: readonly string[],
+): AppliedRecord[] {
   return store.appliedSpecs.list(stack).map((a) => {
-    const saved = a.spec as unknown as { spec: ContainerSpec; imageId?: string };
+    const saved = a.spec as unknown as { spec: ContainerSpec; imageId?: string; salt?: unknown };
     return {
       service: a.service,
       replica: a.replica,
@@ -57,6 +66,7 @@ export function appliedRecords(store: Pick<Store, 'appliedSpecs'>, stack: string
       configHash: a.configHash,
       spec: saved.spec,
       ...(saved.imageId ? { imageId: saved.imageId } : {}),
+      ...(typeof saved.salt === 'string' ? { protect: fingerprinter(sensitive, saved.salt) } : {}),
     };
   });
 }
@@ -67,6 +77,8 @@ export interface AppliedExtras {
   readonly imageId: string | null;
   /** When the container passed its deploy gate (ms since the epoch); absent for older records. */
   readonly readyAt?: number;
+  /** The salt of the fingerprints that stand in `spec` for the stack's secret values. */
+  readonly salt?: string;
 }
 
 /** Container id → when a deploy's gate saw it pass, from the stack's applied records. */

@@ -1,4 +1,5 @@
 import type { ServiceFailure } from '../api/deploy.js';
+import { fingerprinter, newFingerprintSalt } from '../secrets/fingerprint.js';
 import type { Store } from '../store/index.js';
 import type { ApplyResult } from './apply.js';
 import type { DesiredStack } from './desired.js';
@@ -12,7 +13,8 @@ import type { AppliedExtras } from './observe.js';
 
 /**
  * Records the containers of a successful deploy. `readyAt` says when the new ones passed their
- * gates; a container the deploy left alone keeps the time its own deploy recorded.
+ * gates; a container the deploy left alone keeps the time its own deploy recorded. The stack's
+ * `sensitive` values are stored as salted fingerprints only (the next plan compares them).
  */
 export function recordApplied(
   store: Pick<Store, 'appliedSpecs'>,
@@ -21,7 +23,10 @@ export function recordApplied(
   deploymentId: number,
   ids: ReadonlyMap<string, string>,
   readyAt: ReadonlyMap<string, number>,
+  sensitive: readonly string[],
 ): void {
+  const salt = newFingerprintSalt();
+  const protect = fingerprinter(sensitive, salt);
   for (const service of Object.values(desired.services)) {
     for (const { replica, spec } of service.replicas) {
       const containerId = ids.get(spec.name);
@@ -30,9 +35,10 @@ export function recordApplied(
       const kept = before?.containerId === containerId ? (before.spec as Partial<AppliedExtras>) : undefined;
       const ready = readyAt.get(containerId) ?? kept?.readyAt;
       const extras: AppliedExtras = {
-        spec,
+        spec: protect(spec),
         imageId: imageIds.get(service.image) ?? null,
         ...(typeof ready === 'number' ? { readyAt: ready } : {}),
+        salt,
       };
       store.appliedSpecs.put(desired.stack, service.name, replica, {
         containerId,

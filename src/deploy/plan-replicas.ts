@@ -48,7 +48,7 @@ export function replicaSteps(
     } else if (label(existing, BerthLabel.ConfigHash) !== service.configHash) {
       const imageAfter = imageIds.get(service.image);
       const reasons = record
-        ? specDiff(record.spec, spec, {
+        ? specDiff(record.spec, record.protect ? record.protect(spec) : spec, {
             ...(record.imageId ? { before: record.imageId } : {}),
             ...(imageAfter ? { after: imageAfter } : {}),
           })

@@ -89,8 +89,11 @@ export interface AppliedRecord {
   readonly service: string;
   readonly replica: number;
   readonly configHash: string;
+  /** As stored: secret values replaced by their fingerprints when `protect` is given. */
   readonly spec: ContainerSpec;
   readonly imageId?: string;
+  /** Brings a new spec to the stored form (the same fingerprints), so the two compare. */
+  readonly protect?: (spec: ContainerSpec) => ContainerSpec;
 }
 
 export interface PlanInput {

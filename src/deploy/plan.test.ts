@@ -10,6 +10,7 @@ import {
   volumeInfo,
 } from '../../test/support/deploy-fixtures.js';
 import { BerthLabel, containerLabels, stackResourceLabels } from '../engine/model.js';
+import { fingerprinter } from '../secrets/fingerprint.js';
 import type { DesiredStack } from './desired.js';
 import { isEmpty, type Plan, planStack } from './plan.js';
 
@@ -172,6 +173,45 @@ describe('planStack: recreate', () => {
     });
     const reasons = stepsOf(planStack(planInput(desired, state, ids)), 'db')[0]?.reasons;
     expect(reasons).toEqual(['env POSTGRES_PASSWORD changed (value hidden)']);
+  });
+
+  it('compares a record that holds fingerprints, not values: a changed secret is seen, an unchanged one is not', async () => {
+    const { desired, state, ids } = await scenario(
+      STACK.replace('s3cret', 'n3w-s3cret').replace('app:1', 'app:2'),
+      {
+        deployed: STACK,
+        ids: new Map([...IDS, ['app:2', imageId('c3')]]),
+      },
+    );
+    const stored = (values: string[]) =>
+      state.applied.map((a) => {
+        const protect = fingerprinter(values, `salt-${a.service}`);
+        return { ...a, spec: protect(a.spec), protect: fingerprinter(['n3w-s3cret'], `salt-${a.service}`) };
+      });
+    const applied = stored(['s3cret']);
+    expect(JSON.stringify(applied.map((a) => a.spec))).not.toContain('s3cret');
+    const plan = planStack(planInput(desired, { ...state, applied }, ids));
+    expect(stepsOf(plan, 'db')[0]?.reasons).toEqual(['env POSTGRES_PASSWORD changed (value hidden)']);
+    expect(stepsOf(plan, 'api')[0]?.reasons).toEqual(['image app:1 → app:2']);
+    // The same secret under the same salt fingerprints alike: nothing to explain for db.
+    const same = await scenario(STACK, {});
+    const unchanged = same.state.applied.map((a) => ({
+      ...a,
+      configHash: 'before',
+      spec: fingerprinter(['s3cret'], 'salt')(a.spec),
+      protect: fingerprinter(['s3cret'], 'salt'),
+    }));
+    const observed = {
+      ...same.state.observed,
+      containers: same.state.observed.containers.map((c) => ({
+        ...c,
+        labels: { ...c.labels, [BerthLabel.ConfigHash]: 'before' },
+      })),
+    };
+    const again = planStack(planInput(same.desired, { observed, applied: unchanged }, same.ids));
+    expect(stepsOf(again, 'db')[0]?.reasons).toEqual([
+      'configuration changed (the previous spec was not recorded by Berth)',
+    ]);
   });
 
   it('says "rebuilt" when the tag stayed and the image behind it changed', async () => {

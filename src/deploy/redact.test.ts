@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MASK } from '../secrets/detect.js';
+import { fingerprint } from '../secrets/fingerprint.js';
 import { valueMasker } from '../secrets/mask.js';
 import type { JsonValue } from '../store/index.js';
 import type { Plan } from './plan-types.js';
@@ -252,6 +253,16 @@ describe('maskPlan', () => {
     ]);
     expect(step?.current).toEqual({ id: 'abc', name: 'shop-shop-1' });
     expect(out.resources[0]?.name).toBe('shop_default');
+  });
+
+  it("shows a reason comparing an applied record's fingerprints by its field only", () => {
+    const fp = fingerprint('old-secret-value', 'salt');
+    const reasons = [
+      `labels changed: {"auth":"admin:${fp}"} → {"auth":"admin:${fp.replace('[secret ', '[secret 0')}"}`,
+    ];
+    const step = { ...plan.services[0]?.steps[0], reasons };
+    const out = maskPlan({ ...plan, services: [{ service: 'shop', level: 0, steps: [step] }] }, mask);
+    expect(out.services[0]?.steps[0]?.reasons).toEqual(['labels changed (value hidden)']);
   });
 
   it('returns anything that is not an object as it is', () => {

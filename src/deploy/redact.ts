@@ -1,6 +1,7 @@
 import { PlanSchema, type PlanView } from '../api/deploy.js';
 import type { Sendable } from '../api/wire.js';
 import type { LoadedStack } from '../compose/stack.js';
+import { FINGERPRINT } from '../secrets/fingerprint.js';
 import { maskStrings, valueMasker } from '../secrets/mask.js';
 import type { JsonValue } from '../store/index.js';
 
@@ -56,7 +57,12 @@ export function redactStoredPlan(plan: JsonValue): unknown {
  * service's output may quote another's password (a connection string).
  */
 export function stackMasker(loaded: Pick<LoadedStack, 'sensitive'>): (text: string) => string {
-  return valueMasker([...loaded.sensitive.project, ...Object.values(loaded.sensitive.services).flat()]);
+  return valueMasker(sensitiveValues(loaded));
+}
+
+/** The stack's values that must never be shown or stored (what stackMasker hides). */
+export function sensitiveValues(loaded: Pick<LoadedStack, 'sensitive'>): string[] {
+  return [...loaded.sensitive.project, ...Object.values(loaded.sensitive.services).flat()];
 }
 
 /**
@@ -103,10 +109,11 @@ export function maskFailure<
 
 /**
  * A reason quoting a secret (`labels changed: {…} → {…}`, `healthcheck … → …`) is shown by its field
- * only: the old side may hold a previous secret that is no longer among the values to mask.
+ * only: the old side may hold a previous secret that is no longer among the values to mask, or the
+ * fingerprint that stands for it in the applied record.
  */
 function hideReason(reason: unknown, mask: (text: string) => string): unknown {
-  if (typeof reason !== 'string' || mask(reason) === reason) return reason;
+  if (typeof reason !== 'string' || (mask(reason) === reason && !FINGERPRINT.test(reason))) return reason;
   const field = /^(env \S+|\S+)/.exec(reason)?.[1] ?? 'value';
   return `${field} changed (value hidden)`;
 }

@@ -9,10 +9,14 @@ export const MIN_MASKED_LENGTH = 4;
 const literally = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
- * A function that replaces every occurrence of any of `values` in a text by MASK. Longer values
- * are matched first, so a secret that contains another is hidden whole.
+ * A function that replaces every occurrence of any of `values` in a text by MASK (or by what
+ * `replacement` gives for the value). Longer values are matched first, so a secret that contains
+ * another is hidden whole.
  */
-export function valueMasker(values: readonly string[]): (text: string) => string {
+export function valueMasker(
+  values: readonly string[],
+  replacement?: (value: string) => string,
+): (text: string) => string {
   // A multi-line value (a PEM key) is also hidden line by line: output is masked a line at a time.
   const pieces = values.flatMap((v) =>
     v.includes('\n') ? [v, ...v.split(/\r?\n/).map((l) => l.trim())] : [v],
@@ -22,7 +26,8 @@ export function valueMasker(values: readonly string[]): (text: string) => string
   );
   if (kept.length === 0) return (text) => text;
   const pattern = new RegExp(kept.map(literally).join('|'), 'g');
-  return (text) => text.replace(pattern, MASK);
+  if (replacement === undefined) return (text) => text.replace(pattern, MASK);
+  return (text) => text.replace(pattern, (value) => replacement(value));
 }
 
 /** Keys that hold free-form maps (labels, environment, options): `keep` does not apply below them. */

@@ -119,7 +119,7 @@ async function deployThroughRunner(compose: string) {
   });
   await runner.idle();
   const ended = h.store.operations.get(op.id);
-  return { stack, stacks, op: ended, result: ended?.result as UpResult | undefined };
+  return { stack, dir, stacks, op: ended, result: ended?.result as UpResult | undefined };
 }
 
 function expectNoCanary(what: string, text: string): void {
@@ -176,5 +176,57 @@ describe.sequential('secrets in a failing deploy', () => {
   it('leaves no canary in the state file', () => {
     for (const file of readdirSync(h.stateDir))
       expectNoCanary(file, readFileSync(join(h.stateDir, file)).toString('latin1'));
+  });
+});
+
+/** Healthy at once; every canary is in its environment, a label and its command. */
+const HEALTHY = `${HEADER}
+services:
+  web:
+    image: local/busybox:1
+    command: ["sh", "-c", "trap 'exit 0' TERM; echo started \${API_PASSWORD}; while :; do sleep 1 & wait; done"]
+    env_file: [web.env]
+    environment:
+      TOKEN: \${SERVICE_TOKEN}
+      DB_URL: postgres://app:\${API_PASSWORD}@db/app
+    labels:
+      example.auth: "admin:\${API_PASSWORD}"
+    healthcheck:
+      test: ["CMD-SHELL", "exit 0"]
+      interval: 1s
+      timeout: 2s
+`;
+
+describe.sequential('secrets in a successful deploy', () => {
+  let deployed: Awaited<ReturnType<typeof deployThroughRunner>>;
+
+  it('deploys, and the applied specs it records hold fingerprints, not the values', {
+    timeout: 120_000,
+  }, async () => {
+    deployed = await deployThroughRunner(HEALTHY);
+    expect(deployed.result?.outcome).toBe('succeeded');
+    const records = h.store.appliedSpecs.list(deployed.stack);
+    expect(records.map((r) => r.service)).toEqual(['web']);
+    const text = JSON.stringify(records);
+    expectNoCanary('applied specs', text);
+    expect(text).toMatch(/postgres:\/\/app:\[secret [0-9a-f]{16}\]@db\/app/);
+    for (const file of readdirSync(h.stateDir))
+      expectNoCanary(file, readFileSync(join(h.stateDir, file)).toString('latin1'));
+  });
+
+  it('still explains a changed secret in the next plan, and only that', { timeout: 60_000 }, async () => {
+    const dir = deployed.dir;
+    expect(await deployed.stacks.plan(deployed.stack)).toMatchObject({
+      services: [{ service: 'web', steps: [] }],
+    });
+    writeFileSync(join(dir, '.env'), `API_PASSWORD=${FROM_DOTENV}-rotated\n`);
+    const plan = await deployed.stacks.plan(deployed.stack);
+    const reasons = plan.services[0]?.steps[0]?.reasons ?? [];
+    expect(reasons.length).toBeGreaterThan(0);
+    expect(
+      reasons.every((r) => /changed \(value hidden\)$/.test(r)),
+      reasons.join('; '),
+    ).toBe(true);
+    expect(reasons).toContain('env DB_URL changed (value hidden)');
   });
 });
