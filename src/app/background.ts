@@ -1,5 +1,6 @@
 import type { Auth } from '../access/auth.js';
 import type { AlertService } from '../alerts/service.js';
+import { EventTail } from '../alerts/tail.js';
 import { BackupScheduler } from '../backup/scheduler.js';
 import type { BackupService } from '../backup/service.js';
 import type { Clock } from '../clock.js';
@@ -14,7 +15,7 @@ import { recordBackup } from '../metrics/backups.js';
 import type { AppMetrics } from '../metrics/registry.js';
 import type { Store } from '../store/index.js';
 import type { EngineConnection } from './engine-connection.js';
-import type { Lifecycle } from './lifecycle.js';
+import type { BackgroundService, Lifecycle } from './lifecycle.js';
 
 /** The parts of a Berth that its background services need (built on first use by createBerth). */
 export interface BackgroundParts {
@@ -39,21 +40,9 @@ export interface BackgroundParts {
  * the operation runner are registered before these by createBerth.
  */
 export function registerBackground(lifecycle: Lifecycle, parts: BackgroundParts): void {
-  const { engine, store, clock, events, loggers, metrics, workspace, jobs, backups, health, alerts, auth } =
-    parts;
+  const { engine, store, clock, events, loggers, metrics, workspace, jobs, backups, health, auth } = parts;
   const log = loggers.for('server');
-  // Alerts start before anything publishes and drain after the producers, so their last events
-  // are still routed. `handle` only writes rows and wakes the channel lanes: it never waits on one.
-  let stopAlerts: (() => void) | undefined;
-  lifecycle.register({
-    name: 'alerts',
-    start: () => {
-      stopAlerts = events().subscribe((e) => alerts().handle(e));
-      alerts().start();
-    },
-    drain: (graceMs) => alerts().drain(graceMs),
-    close: () => stopAlerts?.(),
-  });
+  lifecycle.register(alertRouting(parts));
   const watching = new AbortController();
   let watcher: Promise<void> | undefined;
   lifecycle.register({
@@ -142,4 +131,43 @@ export function registerBackground(lifecycle: Lifecycle, parts: BackgroundParts)
     },
     drain: () => clearInterval(prune),
   });
+}
+
+/**
+ * Alerts, as a background service. They start before anything publishes and drain after the
+ * producers, so their last events are still routed; `handle` only writes rows and wakes the channel
+ * lanes: it never waits on one. This process's events are handled as they are published; the tail
+ * reads, once a second, what other processes stored in the state file (`berth --local backup` from
+ * cron) and routes it too, and on start what was stored while the server was stopped (up to a day
+ * old: see src/alerts/tail.ts).
+ */
+export function alertRouting(
+  parts: Pick<BackgroundParts, 'store' | 'clock' | 'events' | 'loggers' | 'alerts'>,
+): BackgroundService {
+  const { store, clock, events, loggers, alerts } = parts;
+  const log = loggers.for('alerts');
+  let stopLive: (() => void) | undefined;
+  let tail: EventTail | undefined;
+  return {
+    name: 'alerts',
+    start: () => {
+      alerts().start();
+      const started = new EventTail({
+        store,
+        clock,
+        handle: (e) => alerts().handle(e),
+        onError: (error) => log.warn({ err: error }, 'the events of other processes could not be read'),
+        onTooOld: (count) =>
+          log.warn({ events: count }, 'events stored more than a day ago were not routed to alerts'),
+      });
+      tail = started;
+      stopLive = events().subscribe((e) => started.live(e));
+      started.start();
+    },
+    drain: (graceMs) => alerts().drain(graceMs),
+    close: async () => {
+      stopLive?.();
+      await tail?.stop();
+    },
+  };
 }

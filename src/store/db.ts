@@ -9,6 +9,7 @@ import { type AuthStore, createAuthStore } from './auth-store.js';
 import { type BackupStore, createBackupStore } from './backups.js';
 import { createDeploymentStore, type DeploymentStore } from './deployments.js';
 import { guard, StoreError, toStoreError } from './errors.js';
+import { createEventCursorStore, type EventCursorStore } from './event-cursors.js';
 import { createEventStore, type EventStore } from './events.js';
 import { createInstallStateStore, type InstallStateStore } from './install-state.js';
 import { createJobRunStore, type JobRunStore } from './job-runs.js';
@@ -49,6 +50,8 @@ export interface Store {
   readonly operations: OperationStore;
   /** What `GET /api/v1/events` streams and resumes from. */
   readonly events: EventStore;
+  /** How far readers of the event log got (the server's alert routing), and whether another process wrote. */
+  readonly eventCursors: EventCursorStore;
   /** Scheduled jobs: every run with its output tail, where the scheduler is, the budget ledger. */
   readonly jobRuns: JobRunStore;
   readonly jobState: JobStateStore;
@@ -136,6 +139,7 @@ function buildStore(
     auditLog: createAuditLogStore(db),
     operations: createOperationStore(db, clock),
     events: createEventStore(db, clock),
+    eventCursors: createEventCursorStore(db, clock),
     jobRuns: createJobRunStore(db, clock),
     jobState: createJobStateStore(db),
     jobBudget: createJobBudgetStore(db),

@@ -65,6 +65,7 @@ export {
 } from './deployment-schemas.js';
 export type { DeploymentStore, LatestDeployment } from './deployments.js';
 export { isStoreError, StoreError, type StoreErrorCode } from './errors.js';
+export type { EventCursor, EventCursorStore } from './event-cursors.js';
 export {
   EVENT_RETENTION,
   type EventInput as StoreEventInput,

@@ -17,6 +17,7 @@ const RELEASED: Record<number, string> = {
   6: '311fb06b1a712021',
   7: '0d26f2b56e21ea05',
   8: '473a3a6b18da73fb',
+  9: '2815c1445e2b1021',
 };
 
 describe('migrations', () => {

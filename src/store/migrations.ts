@@ -448,6 +448,19 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX login_familiar_last_success ON login_familiar (last_success_at);
     `,
   },
+  {
+    version: 10,
+    name: 'event cursors',
+    // How far a reader of the event log got (`alerts`: the server's alert routing), so a restart
+    // goes on after the last event it read and routes what other processes stored meanwhile.
+    up: `
+      CREATE TABLE event_cursors (
+        name TEXT PRIMARY KEY,
+        event_id INTEGER NOT NULL,
+        updated_at TEXT NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

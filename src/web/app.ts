@@ -8,6 +8,7 @@ import { accountRoutes } from './routes/account.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { operationRoutes } from './routes/operations.js';
+import { stackTaskRoutes } from './routes/stack-tasks.js';
 import { stackRoutes } from './routes/stacks.js';
 import { CSRF_COOKIE, CSRF_FIELD, fromOwnPage, parseCookies, sameToken } from './session.js';
 import { renderPage } from './views/layout.js';
@@ -112,6 +113,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   );
   authRoutes(app);
   stackRoutes(app);
+  stackTaskRoutes(app);
   operationRoutes(app);
   accountRoutes(app);
   adminRoutes(app);

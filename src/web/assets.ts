@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 // The dashboard's static files: htmx and its SSE extension from their npm packages, and Berth's own
-// style sheet. Each is served at a URL holding a hash of its content, so it may be cached forever.
+// style sheet and resume script (assets/resume.js: a hard reconnect resumes after the last line). Each is served at a URL holding a hash of its content, so it may be cached forever.
 
 export interface Asset {
   /** `/assets/htmx.1a2b3c4d.js` */
@@ -18,6 +18,8 @@ export interface Asset {
 export interface AssetTable {
   readonly htmx: Asset;
   readonly sse: Asset;
+  /** Keeps a live page's `sse-connect` URL at the last event shown (assets/resume.js). */
+  readonly resume: Asset;
   readonly css: Asset;
   /** By URL path. */
   readonly byPath: ReadonlyMap<string, Asset>;
@@ -36,14 +38,16 @@ export function asset(name: string, ext: string, contentType: string, body: Uint
 
 /**
  * Reads the files once: htmx from node_modules (resolved like an import, so it is found from src/
- * under tsx and from dist/ when built), the style sheet from `assets/` next to this module (the
- * build copies it into dist/web/assets).
+ * under tsx and from dist/ when built), the style sheet and resume script from `assets/` next to
+ * this module (the build copies it into dist/web/assets).
  */
 export function loadAssets(): AssetTable {
   const require = createRequire(import.meta.url);
   const read = (path: string) => new Uint8Array(readFileSync(path));
   const htmx = asset('htmx', 'js', JS, read(require.resolve('htmx.org/dist/htmx.min.js')));
   const sse = asset('sse', 'js', JS, read(require.resolve('htmx-ext-sse/dist/sse.min.js')));
-  const css = asset('berth', 'css', CSS, read(fileURLToPath(new URL('./assets/berth.css', import.meta.url))));
-  return { htmx, sse, css, byPath: new Map([htmx, sse, css].map((a) => [a.url, a])) };
+  const own = (file: string) => read(fileURLToPath(new URL(`./assets/${file}`, import.meta.url)));
+  const css = asset('berth', 'css', CSS, own('berth.css'));
+  const resume = asset('resume', 'js', JS, own('resume.js'));
+  return { htmx, sse, resume, css, byPath: new Map([htmx, sse, resume, css].map((a) => [a.url, a])) };
 }

@@ -90,12 +90,19 @@ const html = async (node: ReturnType<typeof EventItem>): Promise<string> => (awa
 /**
  * The page's live stream: each event as an `<li>` (SSE event `line`), then at the end the outcome
  * box (`outcome`) and `end`, after which the page closes its EventSource. Text is escaped by JSX.
+ * Every line carries its event's `id:`, so a reconnecting EventSource sends `Last-Event-ID`.
  */
-export function renderFeed(body: ReadableStream<Uint8Array>, op: OperationView): ReadableStream<Uint8Array> {
+export function renderFeed(
+  body: ReadableStream<Uint8Array>,
+  op: OperationView,
+  after = 0,
+): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const stop = new AbortController();
   const frames = readFrames(body, stop.signal);
-  let lastId = 0;
+  // Ids never go below where the stream started: a `gap` line first still says `after`, so a
+  // reconnect (Last-Event-ID) resumes there and not from the operation's start.
+  let lastId = after;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       for (;;) {

@@ -84,6 +84,28 @@ describe('the operation page', () => {
     ]);
   });
 
+  it('resumes a reconnecting stream after its Last-Event-ID, not from the page’s `after`', async () => {
+    const stacks = new TableStacks(CONTAINERS);
+    const b = await setUp(stacks);
+    const started = await b.post('/stacks/alpha/up', { csrf: b.csrf() });
+    await f?.control.runner.idle();
+    const cookie = [...b.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const stream = async (headers: Record<string, string>) => {
+      const res = await f?.fetch(
+        new Request(`http://berth.test${started.location}/events?after=1`, {
+          headers: { Cookie: cookie, ...headers },
+        }),
+      );
+      const text = (await res?.text()) ?? '';
+      return [...text.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]));
+    };
+    // The page's URL alone: every event after 1. A reconnect that saw 3: only 4, once.
+    expect(await stream({})).toEqual([2, 3, 4]);
+    expect(await stream({ 'Last-Event-ID': '3' })).toEqual([4]);
+    // A header that is not an event id is ignored: the page's `after` holds.
+    expect(await stream({ 'Last-Event-ID': 'x' })).toEqual([2, 3, 4]);
+  });
+
   it('says a rolled-back deploy failed, and why', async () => {
     const b = await setUp(new RollingBack(CONTAINERS));
     const started = await b.post('/stacks/alpha/up', { csrf: b.csrf() });

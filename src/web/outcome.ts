@@ -1,6 +1,8 @@
 import type { z } from 'zod';
+import { BackupSchema } from '../api/backups.js';
 import { UpResultSchema } from '../api/deploy.js';
 import { OperationFinishedDataSchema, type StreamEvent } from '../api/events.js';
+import { JobRunSchema } from '../api/jobs.js';
 import type { OperationRecordSchema } from '../api/operations.js';
 
 // How an operation ended, in one word (for machines) and a sentence (for people).
@@ -14,7 +16,45 @@ export interface Outcome {
 
 type Ending = Pick<z.output<typeof OperationRecordSchema>, 'kind' | 'status' | 'result' | 'error'>;
 
-/** A deploy's result: an UpResult. Every other kind only says whether it worked. */
+const SUCCEEDED: Outcome = { value: 'succeeded', text: 'succeeded' };
+
+/**
+ * A job, backup or drill operation succeeds when it ran to its end: its result says how the run
+ * (or the drill) went, which is the outcome people ask about.
+ */
+function taskOutcome(op: Ending): Outcome {
+  if (op.kind === 'job') {
+    const run = JobRunSchema.safeParse(op.result);
+    if (!run.success) return SUCCEEDED;
+    const r = run.data;
+    if (r.status === 'succeeded')
+      return { value: 'succeeded', text: `succeeded — ${r.service}/${r.job} ran` };
+    return {
+      value: 'failed',
+      text: `${r.status === 'failed' ? 'failed' : `failed (${r.status})`}: ${r.reason ?? 'no reason given'}`,
+    };
+  }
+  const backup = BackupSchema.safeParse(op.result);
+  if (!backup.success) return SUCCEEDED;
+  const { id, drill } = backup.data;
+  if (op.kind === 'drill') {
+    return drill.status === 'passed'
+      ? { value: 'succeeded', text: `succeeded — backup ${id} restored and matched its manifest` }
+      : {
+          value: 'failed',
+          text: `failed: the drill of ${id} did not pass: ${drill.reason ?? 'no reason given'}`,
+        };
+  }
+  const drilled =
+    drill.status === 'passed'
+      ? '; its drill passed'
+      : drill.status === 'failed'
+        ? `; its drill failed: ${drill.reason ?? 'no reason given'}`
+        : '';
+  return { value: 'succeeded', text: `succeeded — backup ${id} taken${drilled}` };
+}
+
+/** A deploy's result: an UpResult; a job's, backup's or drill's says how it went; other kinds only whether it worked. */
 export function outcomeOf(op: Ending): Outcome {
   if (op.status === 'running') return { value: 'running', text: 'running' };
   if (op.status === 'interrupted') {
@@ -22,7 +62,8 @@ export function outcomeOf(op: Ending): Outcome {
   }
   if (op.status === 'failed')
     return { value: 'failed', text: `failed${op.error ? `: ${op.error.message}` : ''}` };
-  if (op.kind !== 'up') return { value: 'succeeded', text: 'succeeded' };
+  if (op.kind === 'job' || op.kind === 'backup' || op.kind === 'drill') return taskOutcome(op);
+  if (op.kind !== 'up') return SUCCEEDED;
   const up = UpResultSchema.safeParse(op.result);
   if (!up.success) return { value: 'succeeded', text: 'succeeded' };
   const r = up.data;

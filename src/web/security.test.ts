@@ -127,7 +127,7 @@ describe('headers and markup', () => {
 });
 
 describe('assets', () => {
-  it('serves htmx, its SSE extension and the style sheet at hashed URLs, immutable', async () => {
+  it('serves htmx, its SSE extension, the resume script and the style sheet at hashed URLs, immutable', async () => {
     const release = hold();
     const page = await b.get(`${(await b.post('/stacks/alpha/up', { csrf: b.csrf() })).location}`);
     release();
@@ -136,6 +136,7 @@ describe('assets', () => {
       '/assets/berth.HASH.css',
       '/assets/htmx.HASH.js',
       '/assets/sse.HASH.js',
+      '/assets/resume.HASH.js',
     ]);
     for (const url of urls) {
       const plain = await f.fetch(new Request(`http://berth.test${url}`));

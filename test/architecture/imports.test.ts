@@ -175,6 +175,7 @@ const PURE = [
   'src/access/roles.ts',
   'src/operations/kinds.ts',
   'src/jobs/schedule.ts',
+  'src/alerts/tail-cursor.ts',
   'src/jobs/budget.ts',
   'src/jobs/deploy-gate.ts',
   'src/jobs/xberth.ts',

@@ -1,14 +1,43 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Grant } from '../../src/access/rbac.js';
 import { workspaceFindings } from '../../src/app/findings.js';
 import { builtinXBerthRegistry } from '../../src/app/registry.js';
+import { BackupService } from '../../src/backup/service.js';
+import { workspaceLoads } from '../../src/compose/workspace-source.js';
+import { EngineError } from '../../src/engine/model.js';
+import { JobService } from '../../src/jobs/service.js';
+import { JobSummaries } from '../../src/jobs/summary.js';
 import { createMetrics } from '../../src/metrics/registry.js';
 import { createApp } from '../../src/server/app.js';
 import { authServiceAuthenticator } from '../../src/server/authenticator.js';
-import { openMemoryStore } from '../../src/store/index.js';
+import { openMemoryStore, type Store } from '../../src/store/index.js';
 import { createWebApp } from '../../src/web/app.js';
 import { authFixture, GOOD_PASSWORD } from './auth.js';
 import { CONTAINERS, TableStacks, tableControl } from './control.js';
 import { makeWorkspace, testDeps } from './http-app.js';
+
+/** alpha with a job on worker and backup policies on db (mariadb) and cache (no kind): the `tasks` option. */
+const ALPHA_WITH_TASKS = `services:
+  web:
+    image: nginx:1.27
+  worker:
+    image: busybox:1.36
+    x-berth:
+      jobs:
+        cleanup: { schedule: "@every 5m", command: ["true"], overlap: skip }
+  db:
+    image: mariadb:11.4
+    x-berth:
+      backup: { schedule: "0 3 * * *" }
+  cache:
+    image: local/cache:1
+    x-berth:
+      backup: {}
+`;
+
+/** The age recipient backups are encrypted to (no identity is configured: drills are refused). */
+const RECIPIENT = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
 
 /** The origin test requests claim: the web app checks a POST's Origin against its own host. */
 export const WEB_ORIGIN = 'http://berth.test';
@@ -26,6 +55,11 @@ export async function webFixture(
     users?: boolean;
     /** The API parses its answers with their schemas (default true; false as in production, for timing). */
     checkResponses?: boolean;
+    /**
+     * Mount the jobs and backups API over a real JobService and BackupService: alpha gets a job
+     * (worker/cleanup) and a backup policy (db). The engine is down, so every run ends failed.
+     */
+    tasks?: boolean;
   } = {},
 ) {
   const stacks = options.stacks ?? new TableStacks(CONTAINERS);
@@ -48,8 +82,10 @@ export async function webFixture(
     version: 'test',
     listStacks: deps.listStacks,
   });
+  if (options.tasks) writeFileSync(join(workspace.root, 'alpha', 'compose.yaml'), ALPHA_WITH_TASKS);
   const api = createApp({
     ...deps,
+    ...(options.tasks ? taskDeps(workspace.root, store, control) : {}),
     findings: { findings },
     metrics: createMetrics(),
     checkResponses: options.checkResponses ?? true,
@@ -80,6 +116,36 @@ export async function webFixture(
       auth.cleanup();
       workspace.cleanup();
     },
+  };
+}
+
+/** The jobs and backups deps of the API app, over an engine that is not there. */
+function taskDeps(root: string, store: Store, control: ReturnType<typeof tableControl>) {
+  const workspace = workspaceLoads(root, { env: {}, registry: builtinXBerthRegistry() });
+  const common = {
+    engine: async (): Promise<never> => {
+      throw new EngineError('ENGINE_UNAVAILABLE', 'no engine in web tests', { hint: 'start one' });
+    },
+    store: () => store,
+    clock: { now: () => new Date(), sleep: async () => {} },
+    events: () => control.hub,
+    stacks: async () => (await workspace()).stacks,
+  };
+  const jobs = new JobService(common);
+  const backups = new BackupService({
+    ...common,
+    settings: () => ({
+      stores: { local: { type: 'dir', path: join(root, '.backups') } },
+      recipients: [RECIPIENT],
+    }),
+  });
+  return {
+    jobs: {
+      jobs,
+      summaries: new JobSummaries({ store: () => store, clock: { now: () => new Date() }, jobs }),
+      runner: control.runner,
+    },
+    backups: { backups, runner: control.runner, jobState: () => store.jobState },
   };
 }
 

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { completeAlphaDbBackup, TEST_RECIPIENT } from '../../../test/support/backup-fixtures.js';
 import {
   CONTROL_TOKENS,
   type ControlToken,
@@ -7,7 +8,6 @@ import {
 } from '../../../test/support/control.js';
 import { tableAuthenticator, testDeps } from '../../../test/support/http-app.js';
 import { writeTree } from '../../../test/support/tree.js';
-import type { Manifest } from '../../api/backups.js';
 import { builtinXBerthRegistry } from '../../app/registry.js';
 import { BackupService } from '../../backup/service.js';
 import { workspaceLoads } from '../../compose/workspace-source.js';
@@ -33,7 +33,7 @@ const COMPOSE = `services:
     image: nginx:1.27
 `;
 
-const RECIPIENT = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
+const RECIPIENT = TEST_RECIPIENT;
 
 let store: Store;
 let app: ReturnType<typeof createApp>;
@@ -81,37 +81,7 @@ async function call(method: string, path: string, token: ControlToken | 'admin',
 function seed(iso: string, drill?: boolean): string {
   now = new Date(iso);
   const id = `${iso.replace(/[-:]/g, '').replace(/\.\d+/, '')}-00aa`;
-  store.backups.begin({
-    id,
-    stack: 'alpha',
-    service: 'db',
-    kind: 'mariadb',
-    store: 'local',
-    trigger: 'schedule',
-  });
-  const manifest: Manifest = {
-    format: 1,
-    id,
-    stack: 'alpha',
-    service: 'db',
-    kind: 'mariadb',
-    tool: 'mariadb-dump 11.4',
-    image: 'mariadb:11.4',
-    startedAt: iso,
-    finishedAt: iso,
-    artifact: {
-      file: `${id}.sql.gz.age`,
-      compression: 'gzip',
-      encryption: 'age',
-      recipients: [RECIPIENT],
-      size: 10,
-      sha256: 'ab',
-      plainSize: 20,
-    },
-    facts: { tables: { 'shop.items': 3 } },
-    timings: { totalMs: 5 },
-  };
-  store.backups.complete(id, { artifact: `alpha/db/${id}.sql.gz.age`, manifest });
+  completeAlphaDbBackup(store, id, iso);
   if (drill !== undefined) store.backups.drillFinished(id, { passed: drill, durationMs: 100 });
   return id;
 }

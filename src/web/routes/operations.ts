@@ -60,7 +60,7 @@ export function operationRoutes(app: Hono<WebEnv>): void {
     const resume = /^\d{1,15}$/.exec(c.req.header('last-event-id')?.trim() ?? '')?.[0];
     const after = Number(resume ?? c.req.query('after') ?? 0) || 0;
     const body = await upstream(api, op, after, c.req.raw.signal);
-    return new Response(renderFeed(body, op), {
+    return new Response(renderFeed(body, op, after), {
       headers: { 'Content-Type': SSE_CONTENT_TYPE, 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' },
     });
   });

@@ -65,6 +65,8 @@ export function PostButton(props: {
   label: string;
   fields?: Readonly<Record<string, string>>;
   danger?: boolean;
+  /** The accessible name when the label alone is ambiguous (it should start with the label). */
+  name?: string;
 }) {
   return (
     <form method="post" action={props.action} class="inline">
@@ -72,7 +74,7 @@ export function PostButton(props: {
       {Object.entries(props.fields ?? {}).map(([name, value]) => (
         <input type="hidden" name={name} value={value} />
       ))}
-      <button type="submit" class={props.danger ? 'danger' : undefined}>
+      <button type="submit" class={props.danger ? 'danger' : undefined} aria-label={props.name}>
         {props.label}
       </button>
     </form>

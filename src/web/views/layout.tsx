@@ -76,6 +76,7 @@ export function Layout(props: LayoutProps) {
         {props.live ? <meta name="htmx-config" content={HTMX_CONFIG} /> : null}
         {props.live ? <script src={props.assets.htmx.url} defer /> : null}
         {props.live ? <script src={props.assets.sse.url} defer /> : null}
+        {props.live ? <script src={props.assets.resume.url} defer /> : null}
       </head>
       <body>
         <a class="skip" href="#main">

@@ -1,4 +1,4 @@
-import type { OperationView } from '../../api/operations.js';
+import type { OperationKind, OperationView } from '../../api/operations.js';
 import type { AssetTable } from '../assets.js';
 import type { Outcome } from '../outcome.js';
 import { Time } from './components.js';
@@ -32,10 +32,20 @@ export function OutcomeBox({ outcome, refresh }: { outcome: Outcome; refresh?: s
   );
 }
 
-/** `Deploy of shop`, `Backup of shop`… */
+/** The page's heading per kind: every kind has one (a new kind fails the type check until it is named). */
+const TITLES = {
+  up: (stack) => `Deploy of ${stack}`,
+  restart: (stack) => `Restart of ${stack}`,
+  down: (stack) => `Down of ${stack}`,
+  job: (stack) => `Job run on ${stack}`,
+  backup: (stack) => `Backup of ${stack}`,
+  drill: (stack) => `Restore drill of a ${stack} backup`,
+  restore: (stack) => `Restore into ${stack}`,
+} as const satisfies Record<OperationKind, (stack: string) => string>;
+
+/** `Deploy of shop`, `Job run on shop`, `Restore drill of a shop backup`… */
 export function operationTitle(op: Pick<OperationView, 'kind' | 'stack'>): string {
-  const word = op.kind === 'up' ? 'deploy' : op.kind;
-  return `${word.charAt(0).toUpperCase()}${word.slice(1)} of ${op.stack}`;
+  return TITLES[op.kind](op.stack);
 }
 
 export interface OperationPageProps {

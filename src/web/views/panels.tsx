@@ -4,12 +4,19 @@ import type { LogEntry } from '../../api/deploy.js';
 import type { FindingView } from '../../api/findings.js';
 import type { ProbeView } from '../../api/health.js';
 import type { JobSummary } from '../../api/jobs.js';
+import { apiPath } from '../api-client.js';
 import type { Status } from '../status.js';
-import { StatusCell, Time } from './components.js';
+import { PostButton, StatusCell, Time } from './components.js';
 
 // The stack page's panels: logs (operators), jobs, backups and probes (when the stack has them).
 
 type StackBackups = z.output<typeof StackBackupsSchema>;
+
+/** Present for operators: the panels show the buttons that start jobs, backups and drills. */
+export interface PanelActions {
+  readonly stack: string;
+  readonly csrf: string;
+}
 
 /** The newest log lines, oldest first, each with its service. */
 export function LogTail({ lines }: { lines: readonly LogEntry[] }) {
@@ -21,7 +28,13 @@ export function LogTail({ lines }: { lines: readonly LogEntry[] }) {
   );
 }
 
-export function JobsTable({ jobs }: { jobs: readonly JobSummary[] }) {
+export function JobsTable({
+  jobs,
+  actions,
+}: {
+  jobs: readonly JobSummary[];
+  actions?: PanelActions | undefined;
+}) {
   return (
     <div class="scroll">
       <table>
@@ -31,6 +44,7 @@ export function JobsTable({ jobs }: { jobs: readonly JobSummary[] }) {
             <th scope="col">Schedule</th>
             <th scope="col">Last run</th>
             <th scope="col">Next run</th>
+            {actions ? <th scope="col">Run</th> : null}
           </tr>
         </thead>
         <tbody>
@@ -48,6 +62,16 @@ export function JobsTable({ jobs }: { jobs: readonly JobSummary[] }) {
               <td>
                 <Time iso={j.nextRunAt} />
               </td>
+              {actions ? (
+                <td>
+                  <PostButton
+                    action={apiPath`/stacks/${actions.stack}/jobs/${j.service}/${j.job}/run`}
+                    csrf={actions.csrf}
+                    label="Run now"
+                    name={`Run now: ${j.service}/${j.job}`}
+                  />
+                </td>
+              ) : null}
             </tr>
           ))}
         </tbody>
@@ -58,7 +82,19 @@ export function JobsTable({ jobs }: { jobs: readonly JobSummary[] }) {
 
 const BACKUPS_SHOWN = 10;
 
-export function BackupsPanel({ backups }: { backups: StackBackups }) {
+/** A backup that finished well can be drilled (unless a drill of it runs now). */
+const drillable = (b: StackBackups['items'][number]): boolean =>
+  b.status === 'completed' && b.drill.status !== 'running';
+
+export function BackupsPanel({
+  stack,
+  backups,
+  actions,
+}: {
+  stack: string;
+  backups: StackBackups;
+  actions?: PanelActions | undefined;
+}) {
   return (
     <>
       {backups.policies.length > 0 ? (
@@ -74,6 +110,17 @@ export function BackupsPanel({ backups }: { backups: StackBackups }) {
               ) : (
                 '; no drilled backup yet'
               )}
+              {actions ? (
+                <>
+                  {' '}
+                  <PostButton
+                    action={apiPath`/stacks/${actions.stack}/backups/${p.service}/run`}
+                    csrf={actions.csrf}
+                    label="Back up now"
+                    name={`Back up now: ${p.service}`}
+                  />
+                </>
+              ) : null}
             </li>
           ))}
         </ul>
@@ -88,6 +135,7 @@ export function BackupsPanel({ backups }: { backups: StackBackups }) {
                 <th scope="col">Status</th>
                 <th scope="col">Drill</th>
                 <th scope="col">Taken</th>
+                {actions ? <th scope="col">Prove</th> : null}
               </tr>
             </thead>
             <tbody>
@@ -100,6 +148,18 @@ export function BackupsPanel({ backups }: { backups: StackBackups }) {
                   <td>
                     <Time iso={b.finishedAt ?? b.startedAt} />
                   </td>
+                  {actions ? (
+                    <td>
+                      {drillable(b) ? (
+                        <PostButton
+                          action={apiPath`/stacks/${actions.stack}/backups/${b.id}/drill`}
+                          csrf={actions.csrf}
+                          label="Drill"
+                          name={`Drill ${b.id}`}
+                        />
+                      ) : null}
+                    </td>
+                  ) : null}
                 </tr>
               ))}
             </tbody>
@@ -108,6 +168,11 @@ export function BackupsPanel({ backups }: { backups: StackBackups }) {
       ) : (
         <p>No backups yet.</p>
       )}
+      <p class="sub" data-restore>
+        {'Restoring replaces live data, so it is not a button: '}
+        <code>{`berth backup restore ${stack} ID`}</code>
+        {' (admin, CLI or API).'}
+      </p>
     </>
   );
 }

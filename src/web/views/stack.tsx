@@ -36,7 +36,7 @@ export interface StackPageData {
   readonly jobs?: readonly JobSummary[] | undefined;
   readonly backups?: z.output<typeof StackBackupsSchema> | undefined;
   readonly probes?: readonly ProbeView[] | undefined;
-  /** May deploy, restart and take it down. */
+  /** May deploy, restart and take it down, run its jobs, back up and drill. */
   readonly operator: boolean;
 }
 
@@ -131,6 +131,7 @@ function Catalog({ data }: { data: StackPageData }) {
 
 export function StackPage(props: { assets: AssetTable; user: PageUser; data: StackPageData }) {
   const d = props.data;
+  const actions = d.operator ? { stack: d.name, csrf: props.user.csrf } : undefined;
   return (
     <Layout title={d.name} assets={props.assets} user={props.user}>
       <p class="crumbs">
@@ -164,12 +165,12 @@ export function StackPage(props: { assets: AssetTable; user: PageUser; data: Sta
       ) : null}
       {d.jobs && d.jobs.length > 0 ? (
         <Section id="jobs" title="Jobs">
-          <JobsTable jobs={d.jobs} />
+          <JobsTable jobs={d.jobs} actions={actions} />
         </Section>
       ) : null}
       {d.backups && (d.backups.policies.length > 0 || d.backups.items.length > 0) ? (
         <Section id="backups" title="Backups">
-          <BackupsPanel backups={d.backups} />
+          <BackupsPanel stack={d.name} backups={d.backups} actions={actions} />
         </Section>
       ) : null}
       {d.probes && d.probes.length > 0 ? (
