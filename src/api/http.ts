@@ -16,6 +16,18 @@ export const SSE_CONTENT_TYPE = 'text/event-stream';
 
 export const OPENAPI_PATH = '/api/v1/openapi.json';
 
+/**
+ * A `Retry-After` header (429, 503) in milliseconds from `now`: delay-seconds or an HTTP date, as
+ * RFC 9110 allows; undefined when absent or unreadable. Read by the CLI and the alert senders.
+ */
+export function retryAfterMs(value: string | null | undefined, now: number): number | undefined {
+  const text = value?.trim();
+  if (text === undefined || text === '') return undefined;
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
 /** RFC 9457 problem details, with Berth's members. Also the schema the OpenAPI document references. */
 export const ProblemSchema = z
   .object({

@@ -7,7 +7,7 @@ import {
 } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { z } from 'zod';
-import { ProblemLikeSchema } from '../api/http.js';
+import { ProblemLikeSchema, retryAfterMs } from '../api/http.js';
 
 export interface ApiRequestOptions {
   readonly body?: unknown;
@@ -99,16 +99,13 @@ function parseTarget(url: string): Target {
 const TYPED_CREDENTIALS = new Set(['AUTH_SETUP_TOKEN_INVALID', 'AUTH_INVALID_CREDENTIALS']);
 const RELOGIN = 'log in again with `berth login`';
 
-/** `Retry-After` as seconds: delay-seconds, or an HTTP date (from `now`); undefined when absent or unreadable. */
+/** `Retry-After` as whole seconds (retryAfterMs, rounded up); undefined when absent or unreadable. */
 export function retryAfterSeconds(
   header: string | string[] | undefined,
   now = Date.now(),
 ): number | undefined {
-  const value = (Array.isArray(header) ? header[0] : header)?.trim();
-  if (value === undefined || value === '') return undefined;
-  if (/^\d+$/.test(value)) return Number(value);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
+  const ms = retryAfterMs(Array.isArray(header) ? header[0] : header, now);
+  return ms === undefined ? undefined : Math.ceil(ms / 1000);
 }
 
 /** The error for a non-2xx answer, from its problem+json body (and its Retry-After) when it has one. */

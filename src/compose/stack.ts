@@ -12,7 +12,7 @@ import { parseProfiles, splitByProfiles } from './load/profiles.js';
 import type { SourceLimits } from './load/source.js';
 import { resolveWorkspace, type StackRef, type Workspace } from './load/workspace.js';
 import { schemaFindings } from './schema/issues.js';
-import { type ComposeFile, ComposeFileSchema } from './schema/model.js';
+import { type ComposeFile, checkComposeFile } from './schema/model.js';
 import { validateXBerth, XBERTH_KEY, type XBerthRegistry, type XBerthValues } from './xberth/registry.js';
 
 export interface LoadOptions {
@@ -174,7 +174,7 @@ export async function loadStack(ref: StackRef, options: LoadOptions): Promise<St
   if (hasErrors(diagnostics)) return done();
 
   const locate: Locate = (path, at) => locateAcross(assembled.sources, path, at);
-  const parsed = ComposeFileSchema.safeParse(assembled.raw);
+  const parsed = checkComposeFile(assembled.raw);
   if (!parsed.success) {
     // Each file was valid on its own: what fails now comes from merging them.
     return done(

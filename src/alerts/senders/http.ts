@@ -1,3 +1,4 @@
+import { retryAfterMs } from '../../api/http.js';
 import type { SendResult } from './types.js';
 
 /**
@@ -21,14 +22,6 @@ function originOf(url: string): string {
   } catch {
     return 'the receiver';
   }
-}
-
-/** Seconds or an HTTP date, as Retry-After allows. */
-function retryAfterMs(value: string | null, now: number): number | undefined {
-  if (value === null) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 function causeCode(error: unknown): string {

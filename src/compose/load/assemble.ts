@@ -125,7 +125,7 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
     raw = { ...raw, services: resolved.services };
   }
   // One file that merging left as it was: its own document, which the schema has checked already
-  // (ComposeFileSchema remembers the result for that object).
+  // (checkComposeFile remembers the result for that object).
   const only = input.files.length === 1 && sources.length === 1 ? sources[0] : undefined;
   if (only && sameValue(raw, only.raw)) raw = only.raw;
   return { raw, sources, envFiles, diagnostics };

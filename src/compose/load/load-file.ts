@@ -7,7 +7,7 @@ import {
   WHOLE_FILE,
 } from '../diagnostics.js';
 import { schemaFindings } from '../schema/issues.js';
-import { ComposeFileSchema } from '../schema/model.js';
+import { checkComposeFile } from '../schema/model.js';
 import { notAppliedKeys } from '../schema/not-applied.js';
 import { interpolationHint } from './env.js';
 import { interpolateTree, type Lookup } from './interpolate.js';
@@ -118,7 +118,7 @@ export async function loadComposeFile(
   const { interpolated, diagnostics: interp } = interpolationDiagnostics(doc, lookup, doc.value);
   diagnostics.push(...interp);
   const raw = interpolated as Record<string, unknown>;
-  const checked = ComposeFileSchema.safeParse(raw);
+  const checked = checkComposeFile(raw);
   if (!checked.success) {
     for (const f of schemaFindings(checked.error, raw)) {
       diagnostics.push(specError(f.code, file, doc.locate(f.path, f.at), f.message, f.hint));

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { networkDef } from './network.js';
-import { rememberingResults } from './remember.js';
+import { rememberingCheck } from './remember.js';
 import { configDef, secretDef } from './secret-config.js';
 import { serviceSchema } from './service.js';
 import { composeFileSchema, modelDef } from './top.js';
@@ -14,10 +14,11 @@ import { volumeDef } from './volume.js';
  * configs are kept verbatim under `extensions`. Durations are milliseconds, sizes are bytes. The
  * model is plain JSON: no Maps, Sets or class instances.
  *
- * Every type here is derived from the schemas; none is written by hand. ComposeFileSchema answers a
- * second check of the same document object from the first (see rememberingResults).
+ * Every type here is derived from the schemas; none is written by hand.
  */
-export const ComposeFileSchema = rememberingResults(composeFileSchema);
+export const ComposeFileSchema = composeFileSchema;
+/** ComposeFileSchema.safeParse, answering a second check of the same document object from the first. */
+export const checkComposeFile = rememberingCheck(composeFileSchema);
 export const ServiceSchema = serviceSchema;
 export const NetworkDefSchema = networkDef;
 export const VolumeDefSchema = volumeDef;
