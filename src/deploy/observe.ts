@@ -1,11 +1,11 @@
 import type { LoadedStack } from '../compose/stack.js';
-import type { ContainerSpec, Engine } from '../engine/model.js';
+import type { ContainerSpec, ContainerSummary, Engine } from '../engine/model.js';
 import { isEngineError, stackSelector } from '../engine/model.js';
 import { fingerprinter } from '../secrets/fingerprint.js';
 import type { Store } from '../store/index.js';
 import type { DesiredStack } from './desired.js';
 import { builtImageName } from './naming.js';
-import type { AppliedRecord, PlanInput } from './plan-types.js';
+import type { AppliedRecord, ObservedContainer, PlanInput } from './plan-types.js';
 
 /** Image reference → id for every image the stack's services run, all inspected at once. */
 export async function imageIdsFor(engine: Engine, loaded: LoadedStack): Promise<Map<string, string>> {
@@ -28,6 +28,21 @@ export async function imageIdsFor(engine: Engine, loaded: LoadedStack): Promise<
 }
 
 /**
+ * An exited container with its exit code, read from its inspection (a listing only has it inside
+ * the human status text): the planner leaves a one-shot service that exited 0 alone.
+ */
+async function withExitCode(engine: Engine, container: ContainerSummary): Promise<ObservedContainer> {
+  if (container.state !== 'exited') return container;
+  try {
+    return { ...container, exitCode: (await engine.containers.inspect(container.id)).exitCode };
+  } catch (error: unknown) {
+    // Removed between the listing and the inspection: planned as it was listed, without a code.
+    if (isEngineError(error) && error.code === 'ENGINE_NOT_FOUND') return container;
+    throw error;
+  }
+}
+
+/**
  * What the engine has that matters to the stack: its own objects, and anything under a name it
  * wants. The four lists are asked for at once.
  */
@@ -39,9 +54,9 @@ export async function observe(engine: Engine, desired: DesiredStack): Promise<Pl
     engine.networks.list({}),
     engine.volumes.list({}),
   ]);
-  const containers = [...own, ...all.filter((c) => wanted.has(c.name) && !own.some((o) => o.id === c.id))];
+  const listed = [...own, ...all.filter((c) => wanted.has(c.name) && !own.some((o) => o.id === c.id))];
   return {
-    containers,
+    containers: await Promise.all(listed.map((c) => withExitCode(engine, c))),
     networks: networks.filter((n) => desired.networks.some((d) => d.name === n.name)),
     volumes: volumes.filter((v) => desired.volumes.some((d) => d.name === v.name)),
   };

@@ -1,7 +1,7 @@
 import { BerthLabel, type ContainerSummary } from '../engine/model.js';
 import type { DesiredService } from './desired.js';
 import { specDiff } from './diff.js';
-import type { AppliedRecord, ContainerStep } from './plan-types.js';
+import type { AppliedRecord, ContainerStep, ObservedContainer } from './plan-types.js';
 
 const label = (c: ContainerSummary, key: string) => c.labels[key];
 
@@ -11,7 +11,7 @@ const label = (c: ContainerSummary, key: string) => c.labels[key];
  */
 export function replicaSteps(
   service: DesiredService,
-  current: readonly ContainerSummary[],
+  current: readonly ObservedContainer[],
   applied: readonly AppliedRecord[],
   imageIds: ReadonlyMap<string, string>,
 ): ContainerStep[] {
@@ -60,7 +60,7 @@ export function replicaSteps(
       );
     } else if (
       existing.state !== 'running' &&
-      !(service.gate.kind === 'completes' && /^Exited \(0\)/.test(existing.status))
+      !(service.gate.kind === 'completes' && existing.state === 'exited' && existing.exitCode === 0)
     ) {
       // A one-shot service that completed successfully stays completed: re-running it is not converging.
       steps.push({

@@ -96,10 +96,16 @@ export interface AppliedRecord {
   readonly protect?: (spec: ContainerSpec) => ContainerSpec;
 }
 
+/** A container as the planner sees it: the listing, plus the exit code of an exited one (inspected). */
+export interface ObservedContainer extends ContainerSummary {
+  /** The engine's `State.ExitCode`; absent for a container that is not exited or could not be inspected. */
+  readonly exitCode?: number;
+}
+
 export interface PlanInput {
   readonly desired: DesiredStack;
   readonly observed: {
-    readonly containers: readonly ContainerSummary[];
+    readonly containers: readonly ObservedContainer[];
     readonly networks: readonly NetworkInfo[];
     readonly volumes: readonly VolumeInfo[];
   };

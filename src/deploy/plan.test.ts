@@ -623,18 +623,27 @@ describe('planStack: one-shot services', () => {
 `;
 
   it.each([
-    ['Exited (0) 2 minutes ago', []],
-    ['Exited (1) 2 minutes ago', ['start']],
-  ] as const)('a completed migration (%s) is left alone unless it failed', async (status, kinds) => {
-    const ids = new Map([['app:1', imageId('a1')]]);
-    const desired = await desiredOf(ONE_SHOT, { imageIds: ids });
-    const state = converged(desired, ids);
-    const containers = state.observed.containers.map((c) =>
-      c.name.includes('migrate') ? { ...c, state: 'exited' as const, status } : c,
-    );
-    const plan = planStack(
-      planInput(desired, { ...state, observed: { ...state.observed, containers } }, ids),
-    );
-    expect(plan.services.find((p) => p.service === 'migrate')?.steps.map((st) => st.kind)).toEqual(kinds);
-  });
+    [0, 'Exited (0) 2 minutes ago', []],
+    [1, 'Exited (1) 2 minutes ago', ['start']],
+    // The code comes from the inspection, not from the status text (which may say anything).
+    [0, 'Exited (1) 2 minutes ago', []],
+    [1, 'Exited (0) 2 minutes ago', ['start']],
+    [undefined, 'Exited (0) 2 minutes ago', ['start']],
+  ] as const)(
+    'a completed migration (exit %s, %s) is left alone unless it failed',
+    async (exitCode, status, kinds) => {
+      const ids = new Map([['app:1', imageId('a1')]]);
+      const desired = await desiredOf(ONE_SHOT, { imageIds: ids });
+      const state = converged(desired, ids);
+      const containers = state.observed.containers.map((c) =>
+        c.name.includes('migrate')
+          ? { ...c, state: 'exited' as const, status, ...(exitCode === undefined ? {} : { exitCode }) }
+          : c,
+      );
+      const plan = planStack(
+        planInput(desired, { ...state, observed: { ...state.observed, containers } }, ids),
+      );
+      expect(plan.services.find((p) => p.service === 'migrate')?.steps.map((st) => st.kind)).toEqual(kinds);
+    },
+  );
 });
