@@ -1,17 +1,20 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { builtinXBerthRegistry } from '../src/app/registry.js';
 import { loadWorkspace } from '../src/compose/stack.js';
 import { apiFigures } from './api.js';
+import { startFloor } from './lib/api-floor.js';
 import { shebangNodeArgs, startPeer } from './lib/api-peer.js';
 import { cookieFrom } from './lib/api-token.js';
 import { ENTRY_SOURCE, PACKAGE_JSON, tscErrors } from './lib/build.js';
 import { dueBy, pacedLoad, timerDelay } from './lib/pace.js';
-import { parseProcStatCpuMs, parseProcStatus } from './lib/serve.js';
+import { parseProcStatCpuMs, parseProcStatus, procMemory } from './lib/serve.js';
 import { loadStats, percentile } from './lib/stats.js';
 import { benchWorkspace, writeBenchWorkspace } from './lib/workspace.js';
 
@@ -191,6 +194,47 @@ describe('api bench', () => {
       met: true,
     });
     expect(get('RSS after the loads')).toMatchObject({ value: '112.6 MB', met: false });
+    expect(figures.some((f) => f.figure.startsWith('library floor'))).toBe(false);
+    const withFloor = apiFigures(
+      { idleKiB: 70_000, afterKiB: 110_000, loads: [] },
+      { idleKiB: 50_000, afterKiB: 51_000, loads: [] },
+      60_000,
+    );
+    expect(withFloor.find((f) => f.figure.startsWith('library floor'))).toMatchObject({
+      value: '61.4 MB',
+      goal: '',
+    });
+  });
+
+  it("runs the library floor: Berth's body through Hono, with every library loaded", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'berth-bench-floor-'));
+    const bodyFile = join(dir, 'body.json');
+    writeFileSync(bodyFile, '{"items":[1]}');
+    const composeFile = join(dir, 'compose.yaml');
+    writeFileSync(composeFile, 'services:\n  web:\n    image: local/busybox:1\n');
+    // dockerode as the floor gets it from Berth's compiled loader (real dockerode, loaded directly).
+    const dockerodeModule = join(dir, 'dockerode-loader.mjs');
+    const dockerode = pathToFileURL(createRequire(import.meta.url).resolve('dockerode')).href;
+    writeFileSync(
+      dockerodeModule,
+      `export const loadDockerode = async () => (await import(${JSON.stringify(dockerode)})).default;\n`,
+    );
+    const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+    // No engine at this socket: the floor's version call fails, as it may, and it serves anyway.
+    const engineSocket = join(dir, 'no-engine.sock');
+    const floor = await startFloor(
+      { repoRoot, dockerodeModule, bodyFile, composeFile, dir, engineSocket },
+      [],
+    );
+    try {
+      const response = await fetch(`${floor.url}/api/v1/stacks`);
+      expect(response.headers.get('content-type')).toBe('application/json');
+      expect(await response.text()).toBe('{"items":[1]}');
+      expect(procMemory(floor.pid).rssKiB).toBeGreaterThan(0);
+    } finally {
+      await floor.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('runs a peer that answers the given body', async () => {

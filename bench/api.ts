@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { FLOOR_LIBRARIES, startFloor } from './lib/api-floor.js';
 import { type PeerProcess, shippedNodeArgs, startPeer } from './lib/api-peer.js';
 import { apiToken, call } from './lib/api-token.js';
 import { parseArgs, positiveInt } from './lib/args.js';
@@ -30,7 +31,8 @@ The server runs with the node flags of bin/berth.js's shebang. It is set up (adm
 restarted, asked once, left idle ${5} s (idle RSS), warmed up (${5} s at 2,000 req/s: V8 has compiled the hot
 path before anything is measured), then loaded at a steady 500 and 2,000 req/s
 (one request every 1000/rate ms, bench/lib/pace.ts). The peer gets the same loads.
-State, workspace (20 stacks) and HOME live in a temp folder, removed after.`;
+Then the library floor: the libraries Berth serves with, each used once and no Berth code, left idle
+5 s after one request (its idle RSS). State, workspace (20 stacks) and HOME live in a temp folder, removed after.`;
 
 const STACKS = 20;
 const IDLE_MS = 5_000;
@@ -181,18 +183,41 @@ export async function run(args: readonly string[], ctx: BenchContext): Promise<n
     await peer.stop();
     peer = undefined;
 
+    // The library floor needs Berth's compiled dockerode loader: not measured --from-sources.
+    let floorIdleKiB: number | undefined;
+    if (build !== undefined) {
+      peer = await startFloor(
+        {
+          repoRoot: ctx.repoRoot,
+          dockerodeModule: join(build.root, 'dist', 'engine', 'dockerode.js'),
+          bodyFile,
+          composeFile: join(dirs.ws, 'stack-01', 'compose.yaml'),
+          dir: root,
+          engineSocket: '/var/run/docker.sock',
+        },
+        nodeArgs,
+      );
+      await call(peer.url, {}, 200);
+      await delay(IDLE_MS);
+      floorIdleKiB = procMemory(peer.pid).rssKiB;
+      await peer.stop();
+      peer = undefined;
+    }
+
     ctx.out(`workspace ${STACKS} stacks; GET /api/v1/stacks (default page) with a viewer API token`);
     ctx.out(`server    ${describe}; node ${process.version} ${nodeArgs.join(' ')}`);
     ctx.out(
       `peer      a bare node:http server (same flags) answering Berth's body, ${first.json ? JSON.stringify(first.json).length : 0} bytes`,
     );
+    if (floorIdleKiB !== undefined)
+      ctx.out(`floor     the same flags, ${FLOOR_LIBRARIES}: each used once, one request through Hono`);
     ctx.out(
       `load      steady, ${o.duration} s per rate over ${o.connections} keep-alive connections (in this process)`,
     );
     if (cpuProf !== undefined)
       ctx.out('note      the server ran with --cpu-prof: its figures are not comparable');
     ctx.out('');
-    const figures = apiFigures(berth, bare);
+    const figures = apiFigures(berth, bare, floorIdleKiB);
     ctx.out(figuresTable(figures));
     ctx.out('');
     for (const l of berth.loads) {
@@ -223,7 +248,7 @@ export async function run(args: readonly string[], ctx: BenchContext): Promise<n
 }
 
 /** Each figure beside its goal: Berth's, the peer's for comparison, and Berth's own share. */
-export function apiFigures(berth: Measured, peer: Measured): BenchFigure[] {
+export function apiFigures(berth: Measured, peer: Measured, floorIdleKiB?: number): BenchFigure[] {
   const figures: BenchFigure[] = [];
   const at = (m: Measured, rate: number) => m.loads.find((l) => l.rate === rate);
   for (const rate of RATES) {
@@ -283,5 +308,12 @@ export function apiFigures(berth: Measured, peer: Measured): BenchFigure[] {
       goal: '',
     },
   );
+  if (floorIdleKiB !== undefined) {
+    figures.push({
+      figure: "library floor RSS idle (Berth's libraries, each used once, no Berth code)",
+      value: mb(floorIdleKiB),
+      goal: '',
+    });
+  }
   return figures;
 }

@@ -24,17 +24,25 @@ export const PEER_SOURCE = [
 
 /** Starts the peer serving `bodyFile` with the node flags Berth runs with; resolves once it listens. */
 export function startPeer(bodyFile: string, nodeArgs: readonly string[]): Promise<PeerProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, '-e', PEER_SOURCE, bodyFile], {
+  return startProgram([...nodeArgs, '-e', PEER_SOURCE, bodyFile], 'the peer');
+}
+
+/** Runs node with `argv`; resolves once the program prints the port it listens on (a line). */
+export function startProgram(argv: readonly string[], what: string): Promise<PeerProcess> {
+  const child = spawn(process.execPath, argv, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {
     let out = '';
+    let err = '';
     child.stderr.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
+      err += chunk.toString();
     });
-    child.once('exit', (code) => reject(new Error(`the peer exited (${code}) before listening: ${out}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`${what} exited (${code}) before listening: ${err}${out}`)),
+    );
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const port = /^(\d+)\n/.exec(out)?.[1];
