@@ -1,41 +1,17 @@
-import { randomBytes } from 'node:crypto';
-import type { BackupTrigger, Manifest, RestoreResult } from '../api/backups.js';
-import type { Clock } from '../clock.js';
-import type { LoadedStack } from '../compose/stack.js';
+import type { Manifest, RestoreResult } from '../api/backups.js';
 import type { BackupSettings } from '../config/backup-settings.js';
-import type { Engine } from '../engine/model.js';
-import type { EventPublisher } from '../events/hub.js';
-import type { BackupRecord, Store } from '../store/index.js';
+import type { BackupRecord } from '../store/index.js';
 import { type BackupEntry, backupEntries } from './catalog.js';
+import { drillBackup } from './drill-run.js';
 import { BackupError } from './errors.js';
 import { type PruneDecision, planPrune } from './prune-plan.js';
 import { type RecoveryPorts, recoverAll, settleStale } from './recovery.js';
 import type { RestoreRequest } from './restorer.js';
+import { checkBackup, checkDrillable } from './service-checks.js';
+import type { BackupRequest, BackupServiceDeps } from './service-types.js';
 import { StoreRegistry } from './stores/registry.js';
 import type { ArtifactStore } from './stores/types.js';
 import type { BackupKind } from './xberth.js';
-
-export interface BackupServiceDeps {
-  readonly engine: () => Promise<Engine>;
-  readonly store: () => Pick<Store, 'backups'>;
-  readonly clock: Clock;
-  readonly events: () => EventPublisher;
-  readonly stacks: () => Promise<readonly LoadedStack[]>;
-  /** Stores and keys from the config file; undefined: backups are not configured (may throw a located problem). */
-  readonly settings: () => BackupSettings | undefined;
-  readonly logger?: { warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
-  /** Holds a stack's deploy lock around a restore; default: no lock (tests). */
-  readonly lock?: <T>(stack: string, action: () => Promise<T>) => Promise<T>;
-}
-
-export interface BackupRequest {
-  readonly trigger: BackupTrigger;
-  readonly signal?: AbortSignal;
-  /** Steps and bytes as they happen (a manual run shows them live). */
-  readonly onProgress?: (message: string, data?: Record<string, number | string>) => void;
-  /** Drill after the backup even when the policy drills on a schedule (default: as the policy says). */
-  readonly drill?: boolean;
-}
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -156,25 +132,7 @@ export class BackupService {
 
   /** Refuses, before anything starts, a backup that cannot run: no settings, no kind, no store, one running. */
   check(entry: BackupEntry): { kind: BackupKind; store: ArtifactStore; settings: BackupSettings } {
-    const settings = this.settings();
-    const { kind } = entry;
-    if (!kind) {
-      throw new BackupError(
-        'BACKUP_KIND_UNKNOWN',
-        `the image of ${entry.stack}/${entry.service} does not say what it holds`,
-        'set `kind:` (mariadb, mysql, postgres, sqlite, redis or volume) in the backup policy',
-      );
-    }
-    const store = this.storeFor(entry.policy.store);
-    const key = `${entry.stack}/${entry.service}`;
-    if (this.busy.has(key)) {
-      throw new BackupError(
-        'BACKUP_RUNNING',
-        `a backup of ${key} is running`,
-        'wait for it to finish: `berth backup list` shows it',
-      );
-    }
-    return { kind, store, settings };
+    return checkBackup(entry, this.settings(), (name) => this.storeFor(name), this.busy);
   }
 
   /** Refuses a drill (or restore) that cannot run: an unknown or incomplete backup, no identity, one in use. */
@@ -183,31 +141,7 @@ export class BackupService {
     id: string,
     what: 'drill' | 'restore' = 'drill',
   ): BackupRecord & { artifact: string; manifest: Manifest } {
-    const settings = this.settings();
-    const record = this.get(stack, id);
-    const { artifact, manifest } = record;
-    if (record.status !== 'completed' || !manifest || !artifact) {
-      throw new BackupError(
-        'BACKUP_NOT_FOUND',
-        `backup ${id} is ${record.status}: only a completed backup can be ${what === 'drill' ? 'drilled' : 'restored'}`,
-        '`berth backup list` shows the completed ones',
-      );
-    }
-    if (!settings.identityFile) {
-      throw new BackupError(
-        'BACKUP_NOT_CONFIGURED',
-        `${what === 'drill' ? 'drills' : 'restores'} need the age identity to decrypt`,
-        'set `backup.identity` in the config file to the key file (kept outside every store)',
-      );
-    }
-    if (record.inUse) {
-      throw new BackupError(
-        'BACKUP_RUNNING',
-        `backup ${id} is in use by a ${record.inUse}`,
-        'wait for it to finish',
-      );
-    }
-    return { ...record, artifact, manifest };
+    return checkDrillable(this.settings(), this.get(stack, id), id, what);
   }
 
   /** Takes a backup of one service now, then drills it when the policy says after-each. */
@@ -259,51 +193,21 @@ export class BackupService {
     req: Pick<BackupRequest, 'signal' | 'onProgress'> = {},
   ): Promise<BackupRecord> {
     const record = this.checkDrill(stack, id);
-    const db = this.deps.store().backups;
-    await this.recovering.catch(() => undefined);
-    const identities = await this.identities();
-    const [{ desiredState }, { drill }] = await Promise.all([
-      import('../deploy/desired.js'),
-      import('./drill.js'),
-    ]);
-    const loaded = (await this.deps.stacks()).find((s) => s.name === stack);
-    const spec = loaded
-      ? desiredState(loaded, { imageIds: new Map(), installCompleted: () => true }).services[record.service]
-          ?.replicas[0]?.spec
-      : undefined;
-    const started = this.deps.clock.now();
-    db.use(id, 'drill');
-    db.drillStarted(id);
-    this.publish(record, 'drill-started', `drill of backup ${id} started`);
-    try {
-      const result = await drill({
-        engine: await this.deps.engine(),
-        store: this.storeFor(record.store),
-        identities,
-        backup: { id, artifact: record.artifact ?? '', manifest: record.manifest as Manifest },
-        spec,
-        drillId: randomBytes(4).toString('hex'),
-        signal: req.signal ?? new AbortController().signal,
-        ...(req.onProgress ? { progress: (step: string) => req.onProgress?.(step) } : {}),
-      });
-      const durationMs = this.deps.clock.now().getTime() - started.getTime();
-      const done = db.drillFinished(id, {
-        passed: result.passed,
-        durationMs,
-        ...(result.reason ? { reason: result.reason } : {}),
-      });
-      if (result.passed)
-        this.publish(done, 'drill-passed', `drill of backup ${id} passed: ${result.checks.join(', ')}`);
-      else this.publish(done, 'drill-failed', `drill of backup ${id} failed: ${result.reason ?? 'unknown'}`);
-      return this.finished(done);
-    } catch (error: unknown) {
-      const durationMs = this.deps.clock.now().getTime() - started.getTime();
-      const done = db.drillFinished(id, { passed: false, durationMs, reason: message(error) });
-      this.publish(done, 'drill-failed', `drill of backup ${id} failed: ${message(error)}`);
-      return this.finished(done);
-    } finally {
-      db.use(id, undefined);
-    }
+    return drillBackup(
+      {
+        engine: () => this.deps.engine(),
+        backups: this.deps.store().backups,
+        clock: this.deps.clock,
+        stacks: () => this.deps.stacks(),
+        recovering: this.recovering,
+        identities: () => this.identities(),
+        storeFor: (name) => this.storeFor(name),
+        publish: (r, type, text, data) => this.publish(r, type, text, data),
+        finished: (r) => this.finished(r),
+      },
+      { stack, id, record },
+      req,
+    );
   }
 
   /** Restores a backup into its service (or another of the same kind): see restorer.ts. */

@@ -11,7 +11,7 @@ import type { BackupEntry } from './catalog.js';
 import { configFiles, configKey, writeConfigSet } from './config-set.js';
 import { BackupError } from './errors.js';
 import { startDump } from './kinds/index.js';
-import type { BackupRequest } from './service.js';
+import type { BackupRequest } from './service-types.js';
 import type { ArtifactStore } from './stores/types.js';
 import type { BackupKind } from './xberth.js';
 

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ApiConnection, ApiRequestError } from './api.js';
+import { ApiConnection } from './api.js';
+import { ApiRequestError } from './api-error.js';
 
 const EchoSchema = z.object({ method: z.string(), url: z.string(), body: z.unknown() });
 

@@ -6,8 +6,9 @@ import {
   type RequestOptions,
 } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { z } from 'zod';
-import { ProblemLikeSchema, retryAfterMs } from '../api/http.js';
+import type { z } from 'zod';
+import { parseAnswer } from './api-answer.js';
+import { ApiRequestError, responseError } from './api-error.js';
 
 export interface ApiRequestOptions {
   readonly body?: unknown;
@@ -21,33 +22,6 @@ export interface ApiResponse {
   readonly status: number;
   readonly headers: IncomingHttpHeaders;
   readonly body: string;
-}
-
-/** A failed call: the server's problem (code, hint, status, request id) or a connection failure (status 0). */
-export class ApiRequestError extends Error {
-  override readonly name = 'ApiRequestError';
-  readonly code: string;
-  readonly hint: string;
-  readonly status: number;
-  readonly requestId?: string;
-  /** The server's `Retry-After` (a 429 or 503), in seconds, when it sent one. */
-  readonly retryAfterSeconds?: number;
-
-  constructor(
-    code: string,
-    message: string,
-    hint: string,
-    status: number,
-    requestId?: string,
-    retryAfterSeconds?: number,
-  ) {
-    super(message);
-    this.code = code;
-    this.hint = hint;
-    this.status = status;
-    if (requestId !== undefined) this.requestId = requestId;
-    if (retryAfterSeconds !== undefined) this.retryAfterSeconds = retryAfterSeconds;
-  }
 }
 
 type Target =
@@ -95,54 +69,6 @@ function parseTarget(url: string): Target {
   };
 }
 
-/** 401s about what was just typed (setup token, password), not about a saved login. */
-const TYPED_CREDENTIALS = new Set(['AUTH_SETUP_TOKEN_INVALID', 'AUTH_INVALID_CREDENTIALS']);
-const RELOGIN = 'log in again with `berth login`';
-
-/** `Retry-After` as whole seconds (retryAfterMs, rounded up); undefined when absent or unreadable. */
-export function retryAfterSeconds(
-  header: string | string[] | undefined,
-  now = Date.now(),
-): number | undefined {
-  const ms = retryAfterMs(Array.isArray(header) ? header[0] : header, now);
-  return ms === undefined ? undefined : Math.ceil(ms / 1000);
-}
-
-/** The error for a non-2xx answer, from its problem+json body (and its Retry-After) when it has one. */
-export function responseError(
-  url: string,
-  status: number,
-  body: string,
-  headers: IncomingHttpHeaders = {},
-): ApiRequestError {
-  const retryAfter = retryAfterSeconds(headers['retry-after']);
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    json = undefined;
-  }
-  const problem = ProblemLikeSchema.safeParse(json);
-  if (!problem.success) {
-    return new ApiRequestError(
-      `HTTP_${status}`,
-      `the server at ${url} answered ${status} without a Berth problem`,
-      'check that BERTH_URL names a Berth server (`berth serve`), not a proxy or another service',
-      status,
-      undefined,
-      retryAfter,
-    );
-  }
-  const p = problem.data;
-  let hint = p.hint ?? 'the server gave no hint';
-  if (status === 401 && !TYPED_CREDENTIALS.has(p.code) && !hint.includes('berth login')) {
-    hint = `${hint}; ${RELOGIN}`;
-  }
-  // The server's log has the cause under this id; the CLI prints only code, message and hint.
-  if (status >= 500 && p.requestId !== undefined) hint = `${hint} (request id ${p.requestId})`;
-  return new ApiRequestError(p.code, p.detail, hint, status, p.requestId, retryAfter);
-}
-
 const TLS_CODES = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',
   'SELF_SIGNED_CERT_IN_CHAIN',
@@ -160,49 +86,6 @@ async function readText(res: IncomingMessage): Promise<string> {
 }
 
 const isSuccess = (status: number): boolean => status >= 200 && status < 300;
-
-/**
- * A value from the server checked against its schema in the API contract. What does not match is
- * refused with what was expected, rather than shown half-understood.
- */
-export function checkAnswer<S extends z.ZodType>(
-  url: string,
-  what: string,
-  value: unknown,
-  schema: S,
-): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    throw new ApiRequestError(
-      'INVALID_RESPONSE',
-      `the answer of the server at ${url} to ${what} does not match the API: ${z.prettifyError(parsed.error)}`,
-      'the server and this CLI may be different versions of Berth; use the same version for both',
-      0,
-    );
-  }
-  return parsed.data;
-}
-
-/** A JSON text from the server (an answer, an NDJSON line, an SSE `data`), checked like checkAnswer. */
-export function parseAnswer<S extends z.ZodType>(
-  url: string,
-  what: string,
-  text: string,
-  schema: S,
-): z.output<S> {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new ApiRequestError(
-      'INVALID_RESPONSE',
-      `the server at ${url} answered ${what} with a body that is not JSON`,
-      'check that BERTH_URL names a Berth server (`berth serve`)',
-      0,
-    );
-  }
-  return checkAnswer(url, what, json, schema);
-}
 
 /**
  * The CLI's connection to `berth serve`, over HTTP, HTTPS (system CAs; NODE_EXTRA_CA_CERTS adds a

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiRequestError } from './api.js';
+import { ApiRequestError } from './api-error.js';
 import { rateLimitWait } from './follow.js';
 
 const refused = (status: number, retryAfterSeconds?: unknown) => {

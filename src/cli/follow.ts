@@ -3,7 +3,9 @@ import { DeployEventTypeSchema } from '../api/deploy.js';
 import { OperationFinishedDataSchema, type StreamEvent, StreamEventSchema } from '../api/events.js';
 import type { OperationView } from '../api/operations.js';
 import type { DeployEvent } from '../deploy/events.js';
-import { type ApiConnection, ApiRequestError, checkAnswer, parseAnswer } from './api.js';
+import type { ApiConnection } from './api.js';
+import { checkAnswer, parseAnswer } from './api-answer.js';
+import { ApiRequestError } from './api-error.js';
 import { parseSse } from './sse.js';
 
 /** How often a dropped event stream is re-opened (from the last id) before giving up. */

@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { type ControlToken, controlFixture } from '../../test/support/control.js';
 import { DeployError } from '../deploy/errors.js';
 import type { DeployEvent } from '../deploy/events.js';
-import { ApiConnection, ApiRequestError } from './api.js';
+import { ApiConnection } from './api.js';
+import { ApiRequestError } from './api-error.js';
 import { HttpClient } from './http-client.js';
 
 // The CLI's HTTP client against the real app on a real socket, over test stacks (no engine).

@@ -35,7 +35,9 @@ import { isPathLike } from '../compose/names.js';
 import type { ContainerFilter, LogOptions } from '../deploy/containers.js';
 import type { DeployEvent } from '../deploy/events.js';
 import type { DownRequest, UpOptions } from '../deploy/service.js';
-import { type ApiConnection, ApiRequestError, parseAnswer } from './api.js';
+import type { ApiConnection } from './api.js';
+import { parseAnswer } from './api-answer.js';
+import { ApiRequestError } from './api-error.js';
 import type { BerthClient } from './client.js';
 import { deployProgress, type FollowPacing, followOperation } from './follow.js';
 

@@ -7,7 +7,7 @@ import {
   RULE_KEYS,
 } from './alert-settings.js';
 
-// What each key of the `alerts:` section takes, for the config file's messages (serve-file.ts).
+// What each key of the `alerts:` section takes, for the config file's messages (serve-file-problems.ts).
 
 /** The keys a mapping of the section may hold, for "did you mean" hints (`at` starts at `alerts`). */
 export function alertKnownKeys(at: readonly (string | number)[]): readonly string[] {

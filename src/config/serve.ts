@@ -2,7 +2,8 @@ import { dirname, resolve } from 'node:path';
 import { resolveAlertSection } from './alert-resolve.js';
 import { resolveBackupSection } from './backup-settings.js';
 import { cliConfig } from './cli.js';
-import { ALLOWED_HOST_PATTERN, checkFile, type FileConfig, readServeConfigFile } from './serve-file.js';
+import { checkFile, readServeConfigFile } from './serve-file.js';
+import { ALLOWED_HOST_PATTERN, type FileConfig } from './serve-file-schema.js';
 import {
   DEFAULT_HOST,
   DEFAULT_PORT,

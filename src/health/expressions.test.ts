@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type Condition,
-  evaluate,
-  type Measured,
-  numeric,
-  parseCondition,
-  placeholdersOf,
-} from './expressions.js';
+import { type Condition, type Measured, numeric, parseCondition, placeholdersOf } from './expressions.js';
+import { evaluate } from './expressions-eval.js';
 
 const parse = (text: string): Condition => {
   const r = parseCondition(text);

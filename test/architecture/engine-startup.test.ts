@@ -10,7 +10,8 @@ import { REPO_ROOT } from '../support/import-graph.js';
 /** Packages that dockerode and docker-modem require at their top, and that serving never runs. */
 const DEFERRED = ['@grpc/grpc-js', '@grpc/proto-loader', 'protobufjs', 'ssh2', 'cpu-features'];
 
-const PACKAGES = ['dockerode', 'docker-modem', ...DEFERRED];
+/** tar-fs packs build contexts: loaded on the first build (about 6 MB with its stream stack). */
+const PACKAGES = ['dockerode', 'docker-modem', 'tar-fs', ...DEFERRED];
 
 interface Loaded {
   readonly [step: string]: string[];
@@ -44,6 +45,22 @@ describe('engine start-up: what connecting loads', () => {
     });
     expect(loaded.imported).toEqual([]);
     expect(loaded.connecting).toEqual(['docker-modem', 'dockerode']);
+  }, 60_000);
+
+  it('loads tar-fs when a build context is packed, not before', () => {
+    const loaded = loadedAfter({
+      imported: "const { packContext } = await import('./src/engine/build.ts');",
+      packed: [
+        "const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');",
+        "const dir = mkdtempSync((await import('node:os')).tmpdir() + '/berth-pack-');",
+        "writeFileSync(dir + '/Dockerfile', 'FROM scratch\\n');",
+        "const tar = await packContext(dir, [], 'Dockerfile');",
+        'for await (const _ of tar) {}',
+        'rmSync(dir, { recursive: true });',
+      ].join('\n'),
+    });
+    expect(loaded.imported).toEqual([]);
+    expect(loaded.packed).toEqual(['tar-fs']);
   }, 60_000);
 
   it('would see them: dockerode loaded as is, or an ssh connection made through the stand-in', () => {

@@ -2,7 +2,8 @@
 import { hostname } from 'node:os';
 import { LoginResultSchema, TokenCreatedSchema, WhoamiSchema } from '../../api/auth.js';
 import { CSRF_HEADER, OkSchema, SESSION_COOKIE } from '../../api/http.js';
-import { ApiConnection, ApiRequestError, responseError } from '../api.js';
+import { ApiConnection } from '../api.js';
+import { ApiRequestError, responseError } from '../api-error.js';
 import {
   type Credentials,
   credentialsPath,

@@ -1,4 +1,4 @@
-import { evaluate } from '../expressions.js';
+import { evaluate } from '../expressions-eval.js';
 import type { CheckOutcome, ProbeDefinition } from '../probe-types.js';
 
 /**
