@@ -41,3 +41,45 @@ describe('the sensitive values of a stack', () => {
     expect(stack?.sensitive.services.other).toEqual([]);
   });
 });
+
+describe('findings of a stack that does not load', () => {
+  const load = async (files: Record<string, string>, env: Record<string, string> = {}) => {
+    const dir = await writeTree(files);
+    return loadWorkspace(dir, { env, registry: builtinXBerthRegistry() });
+  };
+
+  it('never quote a secret value that an invalid field got by interpolation', async () => {
+    const result = await load(
+      {
+        'compose.yaml': `services:
+  web:
+    image: busybox:1.36
+    cpus: \${DB_PASSWORD}
+    mem_limit: \${API_TOKEN}
+`,
+        '.env': 'DB_PASSWORD=Sup3rS3cretValue-xyz\n',
+      },
+      { API_TOKEN: 'from-the-server-env-token' },
+    );
+    const errors = result.diagnostics.filter((d) => d.severity === 'error');
+    expect(errors.map((d) => [d.line, d.column])).toEqual([
+      [4, 11],
+      [5, 16],
+    ]);
+    const shown = JSON.stringify(result.diagnostics);
+    expect(shown).not.toContain('Sup3rS3cretValue-xyz');
+    expect(shown).not.toContain('from-the-server-env-token');
+    expect(errors[0]?.message).toContain('cpus');
+  });
+
+  it('never quote a .env value that does not parse', async () => {
+    const result = await load({
+      'compose.yaml': 'services:\n  web:\n    image: busybox:1.36\n',
+      '.env': 'DB_PASSWORD="pa55word-unterminated\nAPI_KEY="Xy7${kQ9-secret-pass"\n',
+    });
+    const shown = JSON.stringify(result.diagnostics);
+    expect(result.diagnostics.some((d) => d.severity === 'error')).toBe(true);
+    expect(shown).not.toContain('pa55word');
+    expect(shown).not.toContain('kQ9-secret');
+  });
+});

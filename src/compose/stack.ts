@@ -11,6 +11,7 @@ import type { Lookup } from './load/interpolate.js';
 import { parseProfiles, splitByProfiles } from './load/profiles.js';
 import type { SourceLimits } from './load/source.js';
 import { resolveWorkspace, type StackRef, type Workspace } from './load/workspace.js';
+import { maskDiagnostics } from './mask-diagnostics.js';
 import { schemaFindings } from './schema/issues.js';
 import { type ComposeFile, checkComposeFile } from './schema/model.js';
 import { validateXBerth, XBERTH_KEY, type XBerthRegistry, type XBerthValues } from './xberth/registry.js';
@@ -167,9 +168,10 @@ export async function loadStack(ref: StackRef, options: LoadOptions): Promise<St
   });
   const files = [...ref.files, ...env.files, ...assembled.envFiles, ...assembled.sources.map((s) => s.file)];
   const diagnostics = [...env.diagnostics, ...assembled.diagnostics];
-  const done = (extra: Diagnostic[] = []): StackLoad => ({
+  // Findings may quote interpolated values: masked with every secret value known when they are made.
+  const done = (extra: Diagnostic[] = [], secrets = projectSecrets(env, used)): StackLoad => ({
     files: [...new Set(files)],
-    diagnostics: [...diagnostics, ...extra],
+    diagnostics: maskDiagnostics([...diagnostics, ...extra], secrets),
   });
   if (hasErrors(diagnostics)) return done();
 
@@ -212,7 +214,9 @@ export async function loadStack(ref: StackRef, options: LoadOptions): Promise<St
   const withEnv = await resolveServiceEnvironment(onlyActive(model, active), lookup, locate);
   files.push(...withEnv.files);
   checks.push(...withEnv.diagnostics);
-  if ((hasErrors(checks) || !graph.graph) && !options.lenient) return done(checks);
+  const sensitive = sensitiveValues(projectSecrets(env, used), withEnv.model, withEnv.fromFiles);
+  const secrets = [...sensitive.project, ...Object.values(sensitive.services).flat()];
+  if ((hasErrors(checks) || !graph.graph) && !options.lenient) return done(checks, secrets);
 
   const name = ref.nameFixed
     ? ref.name
@@ -231,10 +235,9 @@ export async function loadStack(ref: StackRef, options: LoadOptions): Promise<St
       ref,
       locate,
       written: (path) => writtenValue(assembled.sources, path),
-      sensitive: sensitiveValues(projectSecrets(env, used), withEnv.model, withEnv.fromFiles),
+      sensitive,
     },
-    files: [...new Set(files)],
-    diagnostics: [...diagnostics, ...checks],
+    ...done(checks, secrets),
   };
 }
 

@@ -201,7 +201,8 @@ describe('parseDotenv: interpolation sources', () => {
     ).toEqual([
       ['unset', 'MISSING', 1, 3],
       ['required', 'NEED', 2, 7],
-      ['syntax', '${1bad}', 4, 3],
+      // The key, not the fragment: a syntax error never quotes a value.
+      ['syntax', 'C', 4, 3],
     ]);
     expect(result.interpolationIssues[1]?.message).toBe('required variable NEED is missing a value: set it');
   });
@@ -215,14 +216,38 @@ describe('parseDotenv: issues', () => {
     ['bad character', 'A$B=c', 1, 2, 'unexpected character "$" in variable name "A$B"'],
     ['bare key with a bad character', 'lol$wut', 1, 4, 'unexpected character "$"'],
     ['empty key', '  ="value"', 1, 3, 'missing variable name before "="'],
-    ['unterminated double quote', 'A="value', 1, 3, 'unterminated quoted value for A: "\\"value"'],
+    ['unterminated double quote', 'A="value', 1, 3, 'unterminated quoted value for A: no closing "'],
     ['unterminated single quote', "OK=1\nA = 'value\\'", 2, 5, 'unterminated quoted value for A'],
-    ['text after closing quote', 'A="b" c=d', 1, 7, 'unexpected text after the closing quote of A: "c=d"'],
+    [
+      'text after closing quote',
+      'A="b" c=d',
+      1,
+      7,
+      'unexpected text after the closing quote of A (3 characters',
+    ],
   ])('%s', (_name, text, line, column, message) => {
     const { issues } = parseDotenv(text, noEnv);
     expect(issues).toHaveLength(1);
     expect(issues[0]).toMatchObject({ line, column });
     expect(issues[0]?.message).toContain(message);
+  });
+
+  it('never quotes a value back: a .env holds passwords, and issues reach answers and logs', () => {
+    const secret = 'Sup3r-s3cret-xyz';
+    const texts = [
+      `PASS="${secret}`,
+      `PASS='${secret}`,
+      `PASS="ok" ${secret}`,
+      `PASS="${secret}\${open"`,
+      `PASS="Xy7\${${secret}"`,
+    ];
+    for (const text of texts) {
+      const result = parseDotenv(text, noEnv);
+      const shown = [...result.issues, ...result.interpolationIssues];
+      expect(shown.length, text).toBeGreaterThan(0);
+      expect(JSON.stringify(shown), text).not.toContain('s3cret');
+      expect(JSON.stringify(shown), text).toContain('PASS');
+    }
   });
 
   it('keeps parsing on the next line after a bad line', () => {

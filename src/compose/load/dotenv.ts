@@ -112,11 +112,22 @@ function checkKey(
   return undefined;
 }
 
-function interpolateValue(st: State, raw: string, at: number): string {
+function interpolateValue(st: State, key: string, raw: string, at: number): string {
   const local: Lookup = (name) => st.lookup(name) ?? st.vars.get(name);
   const result = interpolate(raw, local);
   const pos = position(st, at);
-  for (const issue of result.issues) st.interpolationIssues.push({ ...issue, ...pos });
+  for (const issue of result.issues) {
+    // A syntax error would quote the value (a password with a `$` in it): name the key instead.
+    const shown =
+      issue.kind === 'syntax'
+        ? {
+            kind: issue.kind,
+            variable: key,
+            message: `invalid interpolation format in the value of ${key}${issue.reason ? ` (${issue.reason})` : ''}, not shown; use $$ for a literal dollar sign, or single quotes for no interpolation`,
+          }
+        : issue;
+    st.interpolationIssues.push({ ...shown, ...pos });
+  }
   return result.value;
 }
 
@@ -161,16 +172,25 @@ function parseQuoted(st: State, key: string, open: number, keyLineEnd: number): 
   }
   if (i >= src.length) {
     const firstLine = src.slice(open, keyLineEnd);
-    addIssue(st, open, `unterminated quoted value for ${key}: ${JSON.stringify(firstLine)}`);
+    // The value is not quoted back: a .env holds passwords, and this message reaches answers and logs.
+    addIssue(
+      st,
+      open,
+      `unterminated quoted value for ${key}: no closing ${quote} (${firstLine.length} characters on this line, not shown)`,
+    );
     return keyLineEnd + 1;
   }
   const end = lineEnd(src, i);
   const after = skipBlanks(src, i + 1, end);
   if (after < end && src[after] !== '#') {
     const junk = src.slice(after, end).replace(TRAILING_SPACE, '');
-    addIssue(st, after, `unexpected text after the closing quote of ${key}: ${JSON.stringify(junk)}`);
+    addIssue(
+      st,
+      after,
+      `unexpected text after the closing quote of ${key} (${junk.length} characters, not shown)`,
+    );
   }
-  st.vars.set(key, quote === '"' ? interpolateValue(st, text, open) : text);
+  st.vars.set(key, quote === '"' ? interpolateValue(st, key, text, open) : text);
   return end + 1;
 }
 
@@ -208,7 +228,7 @@ function parseStatement(st: State, start: number): number {
   const comment = raw.indexOf(' #');
   if (comment >= 0) raw = raw.slice(0, comment);
   raw = raw.replace(TRAILING_SPACE, '');
-  st.vars.set(key, interpolateValue(st, raw, valueStart));
+  st.vars.set(key, interpolateValue(st, key, raw, valueStart));
   return end + 1;
 }
 

@@ -20,6 +20,8 @@ export interface InterpolationIssue {
   kind: InterpolationIssueKind;
   variable: string;
   message: string;
+  /** For a syntax error: what is wrong, without the text (which `message` quotes). */
+  reason?: string;
 }
 
 export interface PathedInterpolationIssue extends InterpolationIssue {
@@ -165,7 +167,10 @@ export function interpolate(input: string, lookup: Lookup): { value: string; iss
     const message =
       `invalid interpolation format for ${quoteShort(input)}: ${quoteShort(err.fragment)} ` +
       `(${err.reason}); hint: use $$ for a literal dollar sign`;
-    return { value: input, issues: [{ kind: 'syntax', variable: err.fragment, message }] };
+    return {
+      value: input,
+      issues: [{ kind: 'syntax', variable: err.fragment, message, reason: err.reason }],
+    };
   }
 }
 
