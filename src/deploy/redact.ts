@@ -1,6 +1,7 @@
 import { PlanSchema, type PlanView } from '../api/deploy.js';
 import type { Sendable } from '../api/wire.js';
 import type { LoadedStack } from '../compose/stack.js';
+import { composeView } from '../compose/view.js';
 import { FINGERPRINT } from '../secrets/fingerprint.js';
 import { maskStrings, valueMasker } from '../secrets/mask.js';
 import type { JsonValue } from '../store/index.js';
@@ -151,6 +152,16 @@ export function maskPlan<P>(plan: P, mask: (text: string) => string): P {
 /** A compose view (`berth config`) with the values of `mask` hidden in every field; names stay. */
 export function maskComposeView<V>(view: V, mask: (text: string) => string): V {
   return maskStrings(view, mask, NAMES);
+}
+
+/**
+ * A stack's compose view as Berth shows it, in `GET …/config` and `berth config` alike: values of
+ * secret-looking keys, and every secret value wherever it landed (a label, a URL, a healthcheck),
+ * masked. `reveal` (the local CLI's `--reveal`) shows the model as loaded.
+ */
+export function shownComposeView(loaded: LoadedStack, options: { reveal?: boolean } = {}) {
+  if (options.reveal) return composeView(loaded, { reveal: true });
+  return maskComposeView(composeView(loaded), stackMasker(loaded));
 }
 
 type View = Record<string, unknown>;

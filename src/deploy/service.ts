@@ -12,7 +12,6 @@ import type {
 import type { Sendable } from '../api/wire.js';
 import type { Clock } from '../clock.js';
 import type { LoadedStack } from '../compose/stack.js';
-import { composeView } from '../compose/view.js';
 import type { Engine } from '../engine/model.js';
 import type { Logger } from '../log/index.js';
 import { maskError } from '../secrets/mask.js';
@@ -30,7 +29,7 @@ import type { DeployEvent, DeployListener } from './events.js';
 import { maskedDeployments } from './history.js';
 import type { Plan } from './plan-types.js';
 import type { DeployStores } from './ports.js';
-import { maskComposeView, maskEvent, maskPlan, stackMasker } from './redact.js';
+import { maskEvent, maskPlan, shownComposeView, stackMasker } from './redact.js';
 import { restartStack } from './restart.js';
 import { StackSource, type StackSourceOptions } from './stack-source.js';
 
@@ -134,7 +133,7 @@ export class StackService implements StackOperations {
   /** The stack as a compose document; values from `.env`, env files and secrets masked wherever they landed. */
   async config(stack: string): Promise<Record<string, unknown>> {
     const loaded = await this.load(stack);
-    return maskComposeView(composeView(loaded), stackMasker(loaded));
+    return shownComposeView(loaded);
   }
 
   /** What `up` would do; the stack's secret values masked in every field (labels, command, healthcheck…). */

@@ -34,4 +34,31 @@ describe('berth config round-trip', () => {
     const shown = await berth(['config', '--reveal', 'examples/force1'], { cwd: root, env });
     expect(shown.stdout).toContain('round-trip-secret');
   });
+
+  it('masks a .env value wherever it landed: a label, a URL, a healthcheck, as the API does', async () => {
+    const dir = await writeTree({
+      'compose.yaml': `services:
+  web:
+    image: busybox:1.36
+    labels: { rv.note: "pw=\${DB_PASSWORD}" }
+    environment:
+      DATABASE_URL: mysql://app:\${DB_PASSWORD}@db/app
+    healthcheck:
+      test: ["CMD", "wget", "-q", "http://app:\${DB_PASSWORD}@127.0.0.1/"]
+`,
+      '.env': 'DB_PASSWORD=Sup3rSecretRV42xyz\n',
+    });
+    for (const args of [
+      ['config', '.'],
+      ['config', '--json', '.'],
+    ]) {
+      const masked = await berth(args, { cwd: dir, env: {} });
+      expect(masked.code).toBe(0);
+      expect(masked.stdout).not.toContain('Sup3rSecretRV42xyz');
+      expect(masked.stdout).toContain('pw=********');
+      expect(masked.stdout).toContain('mysql://app:********@db/app');
+    }
+    const shown = await berth(['config', '--reveal', '.'], { cwd: dir, env: {} });
+    expect(shown.stdout).toContain('http://app:Sup3rSecretRV42xyz@127.0.0.1/');
+  });
 });

@@ -11,15 +11,18 @@ export function registerConfig(program: Command, io: CliIo, setExit: (code: Exit
     .option('--json', 'print JSON: {"stacks":[{"name","dir","files","disabled","model"}]}')
     .option('--profile <name>', 'enable a compose profile (repeatable)', collect)
     .option('--env-file <file>', 'use this env file instead of the stack .env (repeatable)', collect)
-    .option('--reveal', 'show values of secret-looking keys (passwords, tokens) instead of ********')
+    .option(
+      '--reveal',
+      'show secret values (.env and env-file values, secret-looking variables) instead of ********',
+    )
     .option('--warnings', 'also print warnings')
     .action(
       async (
         path: string,
         options: StackOptions & { json?: boolean; warnings?: boolean; reveal?: boolean },
       ) => {
-        const [{ stringify }, { composeView }, { failIfInvalid, loadForCommand, printDiagnostics }] =
-          await Promise.all([import('yaml'), import('../../compose/view.js'), import('./shared.js')]);
+        const [{ stringify }, { shownComposeView }, { failIfInvalid, loadForCommand, printDiagnostics }] =
+          await Promise.all([import('yaml'), import('../../deploy/redact.js'), import('./shared.js')]);
         const load = await loadForCommand(io, path, options);
         const failed = failIfInvalid(io, load);
         if (failed !== undefined) return setExit(failed);
@@ -30,13 +33,13 @@ export function registerConfig(program: Command, io: CliIo, setExit: (code: Exit
             dir: s.dir,
             files: s.files,
             disabled: s.disabled,
-            model: composeView(s, { reveal: options.reveal === true }),
+            model: shownComposeView(s, { reveal: options.reveal === true }),
           }));
           io.stdout(`${JSON.stringify({ stacks }, null, 2)}\n`);
         } else {
           // YAML 1.1 quoting keeps `yes`/`no`/`on` strings for older parsers (docker-compose 1.x, PyYAML).
           const docs = load.stacks.map((s) =>
-            stringify(composeView(s, { reveal: options.reveal === true }), {
+            stringify(shownComposeView(s, { reveal: options.reveal === true }), {
               version: '1.1',
               lineWidth: 0,
               aliasDuplicateObjects: false,
