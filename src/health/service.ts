@@ -174,8 +174,11 @@ export class HealthService {
     this.containerListeners.add({ look, gone });
   }
 
-  /** Every probe Berth knows (state kept in the store), optionally of one stack. */
-  list(stack?: string): HealthList {
+  /**
+   * Every probe Berth knows (state kept in the store) and every container in a crash loop, optionally
+   * of one stack; `visible` keeps those of the stacks a caller may see.
+   */
+  list(stack?: string, visible: (stack: string) => boolean = () => true): HealthList {
     this.recorder.flush();
     const store = this.deps.store();
     const now = this.deps.clock.now().getTime();
@@ -195,9 +198,14 @@ export class HealthService {
         types.set(text, CONTAINER_PROBE);
       else if (watched.has(text)) types.set(text, this.types.get(text) ?? 'unknown');
     }
+    const shown = (s: string) => (stack === undefined || s === stack) && visible(s);
     return {
-      items: healthViews({ states, totals, types }),
-      crashLooping: [...this.containers.crashLooping()].sort(),
+      items: healthViews({ states, totals, types }).filter((p) => visible(p.stack)),
+      crashLooping: this.containers
+        .crashLooping()
+        .filter((c) => shown(c.stack))
+        .map((c) => c.container)
+        .sort(),
     };
   }
 

@@ -56,6 +56,8 @@ export interface EventStreamOptions {
   readonly operation?: string;
   /** Which events this caller may see and asked for. */
   readonly visible: (event: StreamEvent) => boolean;
+  /** A visible event as this caller may read it (fields for other roles removed); default: as stored. */
+  readonly present?: (event: StreamEvent) => StreamEvent;
   /** The stream ends after an event for which this is true (an operation's `finished`). */
   readonly endAfter?: (event: StreamEvent) => boolean;
   readonly signal: AbortSignal;
@@ -102,7 +104,7 @@ export function eventStream(options: EventStreamOptions): ReadableStream<Uint8Ar
       if (event.id <= last) continue;
       last = event.id;
       if (!options.visible(event)) continue;
-      text += formatSse({ id: event.id, event: event.kind, data: event });
+      text += formatSse({ id: event.id, event: event.kind, data: options.present?.(event) ?? event });
       if (options.endAfter?.(event)) {
         finished = true;
         break;

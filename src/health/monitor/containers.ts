@@ -43,6 +43,15 @@ export interface ContainerLabels {
   readonly container: string;
 }
 
+/**
+ * A container in a crash loop. Its stack is the one its `dev.berth.stack` label names: a container's
+ * name cannot tell (`shop-admin-web-1` may be `admin-web` of `shop` or `web` of `shop-admin`).
+ */
+export interface CrashLooping {
+  readonly stack: string;
+  readonly container: string;
+}
+
 interface Watched {
   readonly key: ProbeId;
   readonly name: string;
@@ -201,9 +210,11 @@ export class ContainerMonitor {
     if (!still) this.deps.recorder.forget([gone.key]);
   }
 
-  /** Crash-loop state by container name, for the health view. */
-  crashLooping(): Set<string> {
-    return new Set([...this.watched.values()].filter((w) => w.watch.crashLooping).map((w) => w.name));
+  /** The containers in a crash loop now, each with its stack (its label), for the health view. */
+  crashLooping(): CrashLooping[] {
+    return [...this.watched.values()]
+      .filter((w) => w.watch.crashLooping)
+      .map((w) => ({ stack: w.key.stack, container: w.name }));
   }
 
   async drain(): Promise<void> {

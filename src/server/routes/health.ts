@@ -25,16 +25,10 @@ export function healthRoutes(deps: HealthRouteDeps): Route[] {
       mutating: false,
       query: z.strictObject({ stack: StackNameSchema.optional() }),
       response: HealthListSchema,
-      handler: ({ principal, query }) => {
-        const list = deps.health.list(query.stack);
-        const items = list.items.filter((p) => can(principal, 'viewer', p.stack));
-        const stacks = new Set(items.map((p) => p.stack));
-        // Crash-looping containers are named `<stack>-…`: only those of stacks the caller sees.
-        const crashLooping = list.crashLooping.filter((name) =>
-          [...stacks].some((s) => name.startsWith(`${s}-`)),
-        );
-        return { items, crashLooping };
-      },
+      // Probes and crash-looping containers of the stacks the caller may view (a container's stack
+      // is its label, never guessed from its name).
+      handler: ({ principal, query }) =>
+        deps.health.list(query.stack, (stack) => can(principal, 'viewer', stack)),
     }),
     defineRoute({
       method: 'GET',

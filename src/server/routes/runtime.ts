@@ -12,6 +12,7 @@ import {
 import { StackConfigSchema } from '../../api/stacks.js';
 import { redactComposeView, redactPlan, redactStoredPlan } from '../../deploy/redact.js';
 import type { StackOperations } from '../../deploy/service.js';
+import type { JsonValue } from '../../store/index.js';
 import { requireStack, type StackScope } from '../stack-scope.js';
 import { defineRoute, type Route } from './registry.js';
 
@@ -26,13 +27,37 @@ const stackParams = z.strictObject({ stack: StackNameSchema });
 /**
  * What a failed container printed (its log tail, its last health check output) is for who may read
  * its logs: the operator. Berth masks the stack's secret values in it, but a program may print one
- * it derived or read elsewhere; a viewer sees the outcome and the reason.
+ * it derived or read elsewhere; a viewer sees the outcome and the reason. Every answer and event that
+ * carries a failure goes through this (deployments, operations, the event stream).
  */
 function withoutOutput<R extends { logTail?: unknown; healthOutput?: unknown }>(
   result: R,
 ): Omit<R, 'logTail' | 'healthOutput'> {
   const { logTail: _tail, healthOutput: _health, ...rest } = result;
   return rest;
+}
+
+type JsonObject = { [key: string]: JsonValue };
+
+const isObject = (value: JsonValue | undefined): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** `logTail` stays, empty: the contract (ServiceFailure) requires it. */
+const strippedFailure = (failure: JsonObject): JsonObject => ({ ...withoutOutput(failure), logTail: [] });
+
+/**
+ * A deploy's failure (the data of a `failure` deploy event) without its output; anything that
+ * carries no output as it is.
+ */
+export function failureWithoutOutput(data: JsonValue | undefined): JsonValue | undefined {
+  return isObject(data) && ('logTail' in data || 'healthOutput' in data) ? strippedFailure(data) : data;
+}
+
+/** An operation's result without the output of its failure (a failed `up`); any other result as it is. */
+export function resultWithoutOutput(result: JsonValue | undefined): JsonValue | undefined {
+  return isObject(result) && isObject(result.failure)
+    ? { ...result, failure: strippedFailure(result.failure) }
+    : result;
 }
 
 const flag = () => z.enum(['true', 'false']).optional();

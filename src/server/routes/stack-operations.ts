@@ -16,6 +16,7 @@ import type { JsonValue, OperationStore } from '../../store/index.js';
 import { ApiError } from '../problem.js';
 import { requireStack, type StackScope } from '../stack-scope.js';
 import { type AuditFacts, defineRoute, type Route } from './registry.js';
+import { resultWithoutOutput } from './runtime.js';
 
 export interface OperationRouteDeps {
   readonly stacks: StackOperations;
@@ -27,17 +28,10 @@ export interface OperationRouteDeps {
 
 const view = (op: OperationRecord) => ({ ...op, events: operationEventsUrl(op.id) });
 
-/**
- * A deploy's failure without what the container printed (log tail, health output): that is for who
- * may read its logs (operator). Any other result as it is.
- */
-function withoutOutput(op: OperationRecord): OperationRecord {
-  const result = op.result;
-  if (op.kind !== 'up' || typeof result !== 'object' || result === null || Array.isArray(result)) return op;
-  const failure = result.failure;
-  if (typeof failure !== 'object' || failure === null || Array.isArray(failure)) return op;
-  const { healthOutput: _health, ...rest } = failure;
-  return { ...op, result: { ...result, failure: { ...rest, logTail: [] } } };
+/** An operation without what a failed container printed (see withoutOutput): for viewers. */
+function operationWithoutOutput(op: OperationRecord): OperationRecord {
+  const result = resultWithoutOutput(op.result);
+  return result === undefined ? op : { ...op, result };
 }
 
 const stackParams = z.strictObject({ stack: StackNameSchema });
@@ -194,7 +188,7 @@ export function operationRoutes(deps: OperationRouteDeps): Route[] {
             'the id is in the 202 answer of up, down or restart',
           );
         }
-        return view(can(principal, 'operator', params.stack) ? op : withoutOutput(op));
+        return view(can(principal, 'operator', params.stack) ? op : operationWithoutOutput(op));
       },
     }),
   ];

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { can } from '../../access/rbac.js';
+import { can, type Principal } from '../../access/rbac.js';
 import { StackNameSchema } from '../../api/common.js';
 import { type LogEntry, LogEntrySchema, LogErrorLineSchema } from '../../api/deploy.js';
 import { GapEventSchema, ResetEventSchema, type StreamEvent, StreamEventSchema } from '../../api/events.js';
@@ -7,12 +7,13 @@ import { NDJSON_CONTENT_TYPE, SSE_CONTENT_TYPE } from '../../api/http.js';
 import type { StackOperations } from '../../deploy/service.js';
 import { isOneOffContainerEvent } from '../../events/container-watcher.js';
 import type { EventHub } from '../../events/hub.js';
-import type { OperationStore } from '../../store/index.js';
+import type { JsonValue, OperationStore } from '../../store/index.js';
 import { ApiError } from '../problem.js';
 import { eventStream, ReplayTurns } from '../sse.js';
 import { requireStack, type StackScope } from '../stack-scope.js';
 import { DEFAULT_STREAM_LIMITS, type StreamLimits, StreamSlots } from '../stream-slots.js';
 import { defineStreamRoute, type Route } from './registry.js';
+import { failureWithoutOutput, resultWithoutOutput } from './runtime.js';
 
 export const HEARTBEAT_MS = 15_000;
 
@@ -80,6 +81,32 @@ const lastEventId = (header: string | undefined, query: number | undefined): num
     header !== undefined && /^\d{1,15}$/.test(header.trim()) ? Number(header.trim()) : undefined;
   return fromHeader ?? query;
 };
+
+const isObject = (value: JsonValue | undefined): value is { [key: string]: JsonValue } =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * An event as a caller may read it. What a failed container printed (a deploy failure's log tail and
+ * last health check output: the data of a `failure` deploy event, the result of a failed `up` in its
+ * operation's `finished` event) is, like its logs, for the stack's operators; anyone else gets the
+ * event without it (withoutOutput, as the operation and deployment answers do).
+ */
+export function eventFor(principal: Principal, event: StreamEvent): StreamEvent {
+  const operator =
+    event.stack === undefined ? can(principal, 'operator') : can(principal, 'operator', event.stack);
+  if (operator) return event;
+  if (event.kind === 'deploy') {
+    const data = failureWithoutOutput(event.data);
+    return data === event.data || data === undefined ? event : { ...event, data };
+  }
+  if (event.kind === 'operation' && event.type === 'finished' && isObject(event.data)) {
+    const result = resultWithoutOutput(event.data.result);
+    return result === event.data.result || result === undefined
+      ? event
+      : { ...event, data: { ...event.data, result } };
+  }
+  return event;
+}
 
 /** Live streams: a stack's logs (NDJSON) and the event log (Server-Sent Events, resumable). */
 export function streamRoutes(deps: StreamRouteDeps): Route[] {
@@ -185,6 +212,7 @@ export function streamRoutes(deps: StreamRouteDeps): Route[] {
         const stream = eventStream({
           turns,
           hub: deps.hub,
+          present: (event) => eventFor(principal, event),
           after: after ?? 0,
           // An operation's stream replays it from its start; the whole log only when asked (`after=0`).
           ...(after === undefined && query.operation === undefined ? { tail: DEFAULT_EVENT_BACKLOG } : {}),
