@@ -10,6 +10,7 @@ import {
   type GraphResult,
   type GraphService,
   levelOf,
+  oneShotServices,
 } from './graph.js';
 
 function graphOf(services: Record<string, GraphService>): DependencyGraph {
@@ -305,5 +306,27 @@ describe('scale', () => {
     expect(g.levels.map((l) => l.length)).toEqual([5001, 5000]);
     expect(g.edges).toHaveLength(10_000);
     expect(dependentsOf(g, 'hub')).toHaveLength(5000);
+  });
+});
+
+describe('oneShotServices', () => {
+  it('are the services another waits for with service_completed_successfully, and only those', () => {
+    expect(
+      [
+        ...oneShotServices({
+          migrate: {},
+          seed: { depends_on: { migrate: { condition: 'service_completed_successfully' } } },
+          db: {},
+          web: {
+            depends_on: {
+              db: { condition: 'service_healthy' },
+              seed: { condition: 'service_completed_successfully' },
+              cache: { condition: 'service_started' },
+            },
+          },
+        }),
+      ].sort(),
+    ).toEqual(['migrate', 'seed']);
+    expect(oneShotServices({})).toEqual(new Set());
   });
 });

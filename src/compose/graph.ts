@@ -279,3 +279,16 @@ export function dependentsOf(graph: DependencyGraph, service: string): string[] 
 export function levelOf(graph: DependencyGraph, service: string): number {
   return graph.levels.findIndex((names) => names.includes(service));
 }
+
+/**
+ * The one-shot services: those another service waits for with `service_completed_successfully` (a
+ * migration). They run to completion; every other service is meant to keep running.
+ */
+export function oneShotServices(services: Readonly<Record<string, GraphService>>): Set<string> {
+  const oneShots = new Set<string>();
+  for (const service of Object.values(services)) {
+    for (const [dep, d] of Object.entries(service.depends_on ?? {}))
+      if (d.condition === 'service_completed_successfully') oneShots.add(dep);
+  }
+  return oneShots;
+}

@@ -1,4 +1,4 @@
-import type { Edge } from '../compose/graph.js';
+import { type Edge, oneShotServices } from '../compose/graph.js';
 import type { NetworkDef, Service, VolumeDef } from '../compose/schema/model.js';
 import type { LoadedStack } from '../compose/stack.js';
 import {
@@ -196,11 +196,7 @@ export function desiredState(loaded: LoadedStack, ctx: DesiredContext): DesiredS
     volumes: Object.fromEntries(volumes.map((v) => [v.key, v.name])),
   };
 
-  const completedBy = new Set<string>();
-  for (const s of Object.values(services)) {
-    for (const [dep, d] of Object.entries(s.depends_on ?? {}))
-      if (d.condition === 'service_completed_successfully') completedBy.add(dep);
-  }
+  const completedBy = oneShotServices(services);
 
   const out: Record<string, DesiredService> = {};
   for (const [name, service] of Object.entries(services)) {

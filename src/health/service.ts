@@ -1,6 +1,7 @@
 import type { StreamEvent } from '../api/events.js';
 import type { HealthList, ProbeDetail } from '../api/health.js';
 import type { Clock } from '../clock.js';
+import { oneShotServices } from '../compose/graph.js';
 import type { LoadedStack } from '../compose/stack.js';
 import type { Engine } from '../engine/model.js';
 import type { EventPublisher } from '../events/hub.js';
@@ -46,6 +47,8 @@ export class HealthService {
   private readonly monitor: ProbeMonitor;
   private readonly containers: ContainerMonitor;
   private masks = new Map<string, (text: string) => string>();
+  /** `stack/service` of the one-shot services, as the stacks load now. */
+  private oneShots = new Set<string>();
   private types = new Map<string, string>();
   private prune: NodeJS.Timeout | undefined;
   private resync: NodeJS.Timeout | undefined;
@@ -86,6 +89,7 @@ export class HealthService {
       subscribe: deps.subscribe,
       clock: deps.clock,
       maskOf: (stack, service) => this.masks.get(`${stack}/${service}`) ?? ((t) => t),
+      isOneShot: (stack, service) => this.oneShots.has(`${stack}/${service}`),
       ...(deps.logger ? { logger: deps.logger } : {}),
       ...(deps.tuning?.sweepIntervalMs !== undefined ? { sweepIntervalMs: deps.tuning.sweepIntervalMs } : {}),
       loopAlertOpen: (stack, container) =>
@@ -111,6 +115,11 @@ export class HealthService {
       }
     }
     this.masks = masks;
+    this.oneShots = new Set(
+      stacks.flatMap((stack) =>
+        [...oneShotServices(stack.model.services ?? {})].map((service) => `${stack.name}/${service}`),
+      ),
+    );
     this.types = new Map(probeEntries(stacks).map((e) => [probeKeyText(e.key), e.definition.check.type]));
   }
 

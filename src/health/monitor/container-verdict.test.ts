@@ -21,7 +21,8 @@ describe('containerVerdict', () => {
       false,
       'running but unhealthy: curl: (7) refused',
     ],
-    [{ state: 'exited', exitCode: 0 }, true, 'completed (exit code 0)'],
+    // A service that should keep running and exited 0 (stopped, or a server that exits 0 on SIGTERM).
+    [{ state: 'exited', exitCode: 0 }, false, 'exited with code 0, but it should keep running'],
     [{ state: 'exited', exitCode: 1, restartCount: 2 }, false, 'exited with code 1, restarted 2×'],
     [
       { state: 'exited', exitCode: 137, oomKilled: true },
@@ -36,7 +37,20 @@ describe('containerVerdict', () => {
     [{ state: 'paused' }, false, 'paused'],
     [{ state: 'created' }, false, 'created'],
   ] as const)('%j → %s %s', (o, ok, detail) => {
-    expect(containerVerdict(info(o as Partial<ContainerInfo>))).toEqual({ ok, detail });
+    expect(containerVerdict(info(o as Partial<ContainerInfo>), false)).toEqual({ ok, detail });
+  });
+
+  it.each([
+    [{ state: 'exited', exitCode: 0 }, true, 'completed (exit code 0)'],
+    [{ state: 'exited', exitCode: 2 }, false, 'exited with code 2'],
+    [
+      { state: 'exited', exitCode: 0, oomKilled: true },
+      false,
+      'exited with code 0, killed for running out of memory',
+    ],
+    [{}, true, 'running'],
+  ] as const)('a one-shot service: %j → %s %s', (o, ok, detail) => {
+    expect(containerVerdict(info(o as Partial<ContainerInfo>), true)).toEqual({ ok, detail });
   });
 });
 

@@ -3,11 +3,12 @@ import { clip, lastHealthOutput, oneLine } from '../describe.js';
 
 /**
  * The built-in `container` probe of every Berth container, from one inspection: UP while it runs
- * and is not unhealthy (a health check still starting counts as up), or when it ran to completion
- * (exit 0, not restarting: a one-shot service such as a migration). Anything else is DOWN, and the
- * detail says what the engine says. Pure.
+ * and is not unhealthy (a health check still starting counts as up), or, for a one-shot service (a
+ * migration others wait for with `service_completed_successfully`), when it ran to completion (exit
+ * 0, not restarting). Anything else is DOWN, a stopped server that exited 0 too, and the detail says
+ * what the engine says. Pure.
  */
-export function containerVerdict(info: ContainerInfo): { ok: boolean; detail: string } {
+export function containerVerdict(info: ContainerInfo, oneShot: boolean): { ok: boolean; detail: string } {
   const restarted = info.restartCount > 0 ? `, restarted ${info.restartCount}×` : '';
   switch (info.state) {
     case 'running': {
@@ -24,7 +25,9 @@ export function containerVerdict(info: ContainerInfo): { ok: boolean; detail: st
     case 'dead': {
       const oom = info.oomKilled === true ? ', killed for running out of memory' : '';
       if (info.state === 'exited' && info.exitCode === 0 && info.oomKilled !== true) {
-        return { ok: true, detail: 'completed (exit code 0)' };
+        return oneShot
+          ? { ok: true, detail: 'completed (exit code 0)' }
+          : { ok: false, detail: `exited with code 0${restarted}, but it should keep running` };
       }
       return { ok: false, detail: `${info.state} with code ${info.exitCode}${oom}${restarted}` };
     }

@@ -23,6 +23,8 @@ export interface ContainerMonitorDeps {
   readonly clock: Clock;
   /** Masks a service's secret values in what a container says (health output). */
   readonly maskOf: (stack: string, service: string) => (text: string) => string;
+  /** Whether the service is a one-shot (a migration): exiting 0 is completing, not going down. */
+  readonly isOneShot: (stack: string, service: string) => boolean;
   readonly logger?: { warn(obj: object, msg?: string): void };
   /** How often every container is inspected (default 15 s). */
   readonly sweepIntervalMs?: number;
@@ -177,7 +179,7 @@ export class ContainerMonitor {
     }
     this.deps.onLook?.({ stack, service, container: info.name }, info.restartCount);
     if (!sweep) return;
-    const verdict = containerVerdict(info);
+    const verdict = containerVerdict(info, this.deps.isOneShot(stack, service));
     this.deps.recorder.record(
       key,
       { ok: verdict.ok, at: now, detail: this.deps.maskOf(stack, service)(`${info.name} ${verdict.detail}`) },

@@ -59,6 +59,13 @@ const compose = (port: number) => `services:
           command: [sh, -c, "echo password=$$API_PASSWORD; exit 1"]
           interval: 1s
           failure_threshold: 1
+  migrate:
+    image: ${BUSYBOX}
+    command: ["true"]
+  worker:
+    image: ${BUSYBOX}
+    command: ["sh", "-c", "trap 'exit 0' TERM; while :; do sleep 1 & wait; done"]
+    depends_on: { migrate: { condition: service_completed_successfully } }
 `;
 
 let h: DeployHarness;
@@ -161,6 +168,25 @@ describe('health monitor on the real engine', () => {
     expect(container).toMatchObject({ type: 'container', status: 'up', last: { ok: true } });
     expect(container.last?.detail).toMatch(/running/);
   });
+
+  it('counts a one-shot that completed as up, and a stopped server that exited 0 as down', async () => {
+    const migrate = await until('migrate probe', () => view('migrate', 'container'));
+    expect(migrate).toMatchObject({
+      status: 'up',
+      last: { ok: true, detail: expect.stringMatching(/completed \(exit code 0\)/) },
+    });
+    const [worker] = await h.engine.containers.list({
+      'dev.berth.stack': stack,
+      'dev.berth.service': 'worker',
+    });
+    if (!worker) throw new Error('no worker container');
+    await h.engine.containers.stop(worker.id, 5);
+    expect((await h.engine.containers.inspect(worker.id)).exitCode).toBe(0);
+    const down = await until('worker probe down', () =>
+      view('worker', 'container')?.status === 'down' ? view('worker', 'container') : undefined,
+    );
+    expect(down.last?.detail).toMatch(/exited with code 0, but it should keep running/);
+  }, 60_000);
 
   it('detects a crash-looping container within two sweep intervals of its start', async () => {
     await h.engine.images.inspect(BUSYBOX);
