@@ -256,6 +256,16 @@ if (process.stdout.isTTY && !process.env.CI) {
 }
 const code = await server.stop('SIGTERM');
 await receiver.close();
+// The stacks stay up to be tried; removing them goes through the demo's own state file and workspace.
+const down = (stack: string) =>
+  `BERTH_STATE_DIR=${stateDir} npx berth --local -w examples down ${stack} --volumes`;
 process.stdout.write(
-  `berth serve stopped (exit ${code}); the stacks keep running: \`npx berth --local down force1\` (or magnetiq) removes one.\n`,
+  [
+    `berth serve stopped (exit ${code}); the "Try" commands need it running again.`,
+    'The stacks keep running (containers, networks and volumes). To remove them and their data:',
+    `  ${down('force1')}`,
+    `  ${down('magnetiq')}`,
+    `and \`rm -rf ${demoDir}\` for the demo's state, keys, backups and passwords.`,
+    '',
+  ].join('\n'),
 );
