@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { plural } from '../../api/backup-facts.js';
 import type { BerthClient } from '../client.js';
 import { type CliIo, ExitCode } from '../io.js';
 import { rawIo } from '../printable.js';
@@ -128,7 +129,7 @@ export function registerDeploy(
           );
         else
           io.stdout(
-            `${stack}: removed ${r.containers.length} containers, ${r.networks.length} networks, ${r.volumes.length} volumes${options.volumes ? '' : ' (volumes kept)'}\n`,
+            `${stack}: removed ${plural(r.containers.length, 'container')}, ${plural(r.networks.length, 'network')}, ${plural(r.volumes.length, 'volume')}${options.volumes ? '' : ' (volumes kept)'}\n`,
           );
         setExit(ExitCode.Ok);
       },

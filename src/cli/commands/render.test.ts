@@ -134,6 +134,17 @@ describe('formatUp', () => {
     expect(formatUp({ stack: 'shop', outcome: 'unchanged', changedServices: [] })).toBe('shop: unchanged\n');
   });
 
+  it('does not repeat a reason that the detail starts with', () => {
+    const failure = { service: 'web', reason: 'unhealthy' as const, logTail: [] };
+    const reasonLine = (detail: string) =>
+      formatUp({ ...base, outcome: 'rolled-back', failure: { ...failure, detail } })
+        .split('\n')
+        .find((l) => l.startsWith('  reason:'));
+    expect(reasonLine('unhealthy: last check exited 1')).toBe('  reason: unhealthy: last check exited 1');
+    expect(reasonLine('unhealthy')).toBe('  reason: unhealthy');
+    expect(reasonLine('unhealthy streak of 3')).toBe('  reason: unhealthy: unhealthy streak of 3');
+  });
+
   it('explains a failure: service, container, reason, exit code, health output, log tail', () => {
     const r: UpResult = {
       ...base,

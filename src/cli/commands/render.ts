@@ -42,7 +42,11 @@ export function formatUp(r: UpResult): string {
     lines.push(
       `  failed service: ${r.failure.service}${r.failure.container ? ` (${r.failure.container})` : ''}`,
     );
-    lines.push(`  reason: ${r.failure.reason}: ${r.failure.detail}`);
+    // A detail that starts with its reason (`unhealthy: last check exited 1`) is not repeated.
+    const { reason, detail } = r.failure;
+    lines.push(
+      `  reason: ${detail.startsWith(`${reason}:`) || detail === reason ? detail : `${reason}: ${detail}`}`,
+    );
     if (r.failure.exitCode !== undefined) lines.push(`  exit code: ${r.failure.exitCode}`);
     if (r.failure.healthOutput) lines.push(`  last health check: ${r.failure.healthOutput}`);
     if (r.failure.logTail.length > 0)

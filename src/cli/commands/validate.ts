@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { plural } from '../../api/backup-facts.js';
 import type { ValidationReport } from '../../compose/validate.js';
 import { type CliIo, ExitCode } from '../io.js';
 import { collect } from './options.js';
@@ -23,7 +24,6 @@ function formatText(report: ValidationReport, showWarnings: boolean): string {
     }
   }
   const invalid = report.files.filter((f) => !f.valid).length;
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   lines.push(
     `${invalid === 0 ? 'valid' : 'invalid'}: ${plural(report.files.length, 'file')} checked, ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`,
   );
