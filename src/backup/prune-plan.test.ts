@@ -5,14 +5,21 @@ import { planPrune } from './prune-plan.js';
 
 const entry = (service: string, last: number) =>
   ({ stack: 's', service, policy: { retain: { last } } }) as unknown as BackupEntry;
+const NOW = new Date('2026-06-10T00:00:00Z');
 
-const backup = (service: string, id: string, day: number, store = 'local'): BackupRecord => ({
+const backup = (
+  service: string,
+  id: string,
+  day: number,
+  store = 'local',
+  trigger: BackupRecord['trigger'] = 'manual',
+): BackupRecord => ({
   id,
   stack: 's',
   service,
   kind: 'sqlite',
   store,
-  trigger: 'manual',
+  trigger,
   status: 'completed',
   startedAt: `2026-06-${String(day).padStart(2, '0')}T03:00:00.000Z`,
   drill: { status: 'passed' },
@@ -28,6 +35,7 @@ describe('planPrune', () => {
         backup('api', 'a1', 1),
         backup('api', 'a2', 2),
       ],
+      NOW,
     );
     expect(decisions.map((d) => [d.service, d.id, d.keep, d.store])).toEqual(
       expect.arrayContaining([
@@ -41,7 +49,7 @@ describe('planPrune', () => {
   });
 
   it('keeps every backup of a service whose policy is gone, and says why', () => {
-    const decisions = planPrune([entry('db', 1)], [backup('old', 'o1', 1), backup('old', 'o2', 2)]);
+    const decisions = planPrune([entry('db', 1)], [backup('old', 'o1', 1), backup('old', 'o2', 2)], NOW);
     expect(decisions.map((d) => [d.id, d.keep, d.reasons])).toEqual([
       ['o1', true, ['the service has no backup policy now: kept']],
       ['o2', true, ['the service has no backup policy now: kept']],
@@ -49,6 +57,36 @@ describe('planPrune', () => {
   });
 
   it('decides nothing without backups', () => {
-    expect(planPrune([entry('db', 1)], [])).toEqual([]);
+    expect(planPrune([entry('db', 1)], [], NOW)).toEqual([]);
+  });
+
+  it('keeps safety and pre-deploy backups by their trigger and days, saying why', () => {
+    const completed = [
+      backup('db', 'pre', 4, 'local', 'pre-deploy'),
+      backup('db', 'safe', 5, 'local', 'safety'),
+      backup('db', 'old', 6),
+      backup('db', 'new', 7),
+    ].map((b) => ({ ...b, drill: { status: 'none' as const } }));
+    const decisions = planPrune([entry('db', 1)], completed, NOW);
+    expect(decisions.map((d) => [d.id, d.keep, d.reasons])).toEqual([
+      ['new', true, ['one of the last 1 (#1)', 'the newest backup']],
+      ['old', false, ['outside every retention rule']],
+      [
+        'safe',
+        true,
+        [
+          'the newest safety backup (taken before a restore)',
+          'a safety backup (taken before a restore), kept 7 days: until 2026-06-12T03:00:00Z',
+        ],
+      ],
+      [
+        'pre',
+        true,
+        [
+          'the newest pre-deploy backup (taken before a deploy)',
+          'a pre-deploy backup (taken before a deploy), kept 7 days: until 2026-06-11T03:00:00Z',
+        ],
+      ],
+    ]);
   });
 });

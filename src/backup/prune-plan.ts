@@ -6,12 +6,14 @@ export type PruneDecision = RetentionDecision & { readonly service: string; read
 
 /**
  * What retention decides for a stack's completed backups, service by service: each service's own
- * `retain`, and everything kept for a service whose policy is gone (removing a policy never deletes
- * data). Pure; the service removes what goes.
+ * `retain` (safety and pre-deploy backups kept for their days counted back from `now`), and
+ * everything kept for a service whose policy is gone (removing a policy never deletes data). Pure;
+ * the service removes what goes.
  */
 export function planPrune(
   entries: readonly BackupEntry[],
   completed: readonly BackupRecord[],
+  now: Date,
 ): PruneDecision[] {
   const byService = new Map<string, BackupRecord[]>();
   for (const b of completed) byService.set(b.service, [...(byService.get(b.service) ?? []), b]);
@@ -23,10 +25,12 @@ export function planPrune(
           backups.map((b) => ({
             id: b.id,
             startedAt: b.startedAt,
+            trigger: b.trigger,
             drill: b.drill.status,
             inUse: b.inUse !== undefined,
           })),
           policy.retain,
+          now,
         )
       : backups.map((b) => ({
           id: b.id,

@@ -241,7 +241,7 @@ export class BackupService {
       ...(options.service ? { service: options.service } : {}),
       limit: 100_000,
     }).filter((b) => b.status === 'completed');
-    const decisions = planPrune(await this.entries(stack), completed);
+    const decisions = planPrune(await this.entries(stack), completed, this.deps.clock.now());
     if (!options.dryRun) {
       for (const d of decisions) {
         const record = completed.find((b) => b.id === d.id);

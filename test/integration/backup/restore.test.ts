@@ -198,4 +198,24 @@ describe('restores', () => {
       'a',
     ]);
   }, 300_000);
+
+  it('the safety backup, the only copy of what the restore replaced, outlives the next backup', async () => {
+    const service = backups();
+    const files = await service.find(stack, 'files');
+    const v = await service.run(files, { trigger: 'manual' });
+    await sh('files', 'echo only-copy > /srv/newer.txt');
+    const r = await service.restore({ stack, id: v.id });
+    expect(r.outcome).toBe('restored');
+    const safety = r.safetyBackup ?? '';
+    await service.run(files, { trigger: 'manual' });
+    // Pruning after that backup (same day, `daily: 7`) left the safety backup, and says why.
+    expect(service.get(stack, safety)).toMatchObject({ trigger: 'safety', status: 'completed' });
+    const plan = await service.prune(stack, { service: 'files', dryRun: true });
+    expect(plan.find((d) => d.id === safety)?.reasons).toContain(
+      'the newest safety backup (taken before a restore)',
+    );
+    // Every safety backup of the service (the earlier test's too) is within its seven days.
+    const safeties = service.list(stack, { service: 'files' }).filter((b) => b.trigger === 'safety');
+    expect(safeties.map((b) => plan.find((d) => d.id === b.id)?.keep)).toEqual(safeties.map(() => true));
+  }, 300_000);
 });
