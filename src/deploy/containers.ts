@@ -118,13 +118,17 @@ export async function execInService(
   service: string,
   argv: readonly string[],
 ): Promise<ExecResult> {
-  const running = (await serviceContainers(engine, stack, service)).filter((c) => c.state === 'running');
-  const target = running[0];
+  const all = await serviceContainers(engine, stack, service);
+  const target = all.find((c) => c.state === 'running');
   if (!target)
     throw new DeployError(
       'DEPLOY_SERVICE_NOT_FOUND',
-      `no running container for ${stack}/${service}`,
-      '`berth ps` shows what runs; `berth up` starts it',
+      all.length === 0
+        ? `${stack} has no container of a service ${service}`
+        : `no running container for ${stack}/${service} (${all.map((c) => `${c.name} is ${c.state}`).join(', ')})`,
+      all.length === 0
+        ? `\`berth ps ${stack}\` lists the stack's containers by service; a service of the compose file that was never deployed starts with \`berth up ${stack}\``
+        : `\`berth up ${stack}\` starts it again; \`berth logs ${stack} ${service}\` says why it stopped`,
     );
   return engine.exec.run(target.id, argv);
 }

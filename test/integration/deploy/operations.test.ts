@@ -54,6 +54,7 @@ describe.sequential('operations on a deployed stack', () => {
     expect(result).toMatchObject({ exitCode: 0, stdout: 'hello from web\n' });
     await expect(execInService(h.engine, stack, 'nope', ['true'])).rejects.toMatchObject({
       code: 'DEPLOY_SERVICE_NOT_FOUND',
+      message: `${stack} has no container of a service nope`,
     });
   });
 
