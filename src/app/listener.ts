@@ -8,7 +8,9 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { isIP } from 'node:net';
+import { dirname } from 'node:path';
 import type { BackgroundService } from './lifecycle.js';
+import { type ListenTarget, listenError } from './listen-error.js';
 
 /** How long and how much a client may take: Node's defaults are generous (5 minutes for a request). */
 export interface ListenLimits {
@@ -89,25 +91,40 @@ function allowedNames(config: ListenConfig): string[] {
   return [...(config.allowedHosts ?? []), ...(isIP(config.host) === 0 ? [config.host] : [])];
 }
 
-function misdirected(res: Parameters<RequestListener>[1], host: string | undefined): void {
-  const problem = {
-    type: 'https://berth.dev/problems/HOST_NOT_ALLOWED',
-    title: 'Host not allowed',
-    status: 421,
-    detail: `this server does not answer to the host ${JSON.stringify(host ?? '')}`,
-    code: 'HOST_NOT_ALLOWED',
-    hint: 'use an allowed name, or add this one to `allowedHosts` in the serve config file (or BERTH_ALLOWED_HOSTS, comma-separated); localhost and IP addresses are always allowed',
+/** A problem+json answer that closes the connection: a Host not allowed, or a server still starting. */
+function refuse(
+  res: Parameters<RequestListener>[1],
+  problem: { status: number; code: string; title: string; detail: string; hint: string },
+  headers: Record<string, string> = {},
+): void {
+  const body = JSON.stringify({
+    type: `https://berth.dev/problems/${problem.code}`,
+    title: problem.title,
+    status: problem.status,
+    detail: problem.detail,
+    code: problem.code,
+    hint: problem.hint,
     requestId: randomUUID(),
-  };
-  const body = JSON.stringify(problem);
-  res.writeHead(421, {
+  });
+  res.writeHead(problem.status, {
     'Content-Type': 'application/problem+json',
     'Content-Length': Buffer.byteLength(body),
     'X-Content-Type-Options': 'nosniff',
     'Cache-Control': 'no-store',
     Connection: 'close',
+    ...headers,
   });
   res.end(body);
+}
+
+function misdirected(res: Parameters<RequestListener>[1], host: string | undefined): void {
+  refuse(res, {
+    status: 421,
+    code: 'HOST_NOT_ALLOWED',
+    title: 'Host not allowed',
+    detail: `this server does not answer to the host ${JSON.stringify(host ?? '')}`,
+    hint: 'use an allowed name, or add this one to `allowedHosts` in the serve config file (or BERTH_ALLOWED_HOSTS, comma-separated); localhost and IP addresses are always allowed',
+  });
 }
 
 /** The TCP front door: Host allow-list, and HSTS under TLS; the unix socket (0600) skips it. */
@@ -149,9 +166,12 @@ function applyLimits(server: Server, limits: ListenLimits): Server {
   return server;
 }
 
-function listen(server: Server, target: { port: number; host: string } | string): Promise<void> {
+function listen(server: Server, target: ListenTarget): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error) => {
+      const folder = typeof target === 'string' ? existsSync(dirname(target)) : true;
+      reject(listenError(error, target, folder));
+    });
     if (typeof target === 'string') server.listen(target, () => resolve());
     else server.listen(target.port, target.host, () => resolve());
   });
@@ -161,6 +181,8 @@ const closing = (server: Server) => new Promise<void>((resolve) => server.close(
 
 /**
  * The HTTP listener as a background service: TCP (or TLS) and optionally a 0600 unix socket.
+ * `bind` takes the addresses (start binds too, if it has not been); until started, a request is
+ * answered 503 STARTING, so the addresses can be taken before what answers on them has started.
  * Draining stops accepting connections while running operations finish and their streams stay
  * open; closing aborts the streams (`endStreams`) and waits for the connections to end.
  */
@@ -168,7 +190,7 @@ export function httpListener(
   config: ListenConfig,
   handler: RequestListener,
   endStreams: () => void,
-): BackgroundService & { readonly addresses: string[] } {
+): BackgroundService & { readonly addresses: string[]; bind(): Promise<void> } {
   const limits = { ...DEFAULT_LISTEN_LIMITS, ...config.limits };
   const options = serverOptions(limits);
   const servers: Server[] = [];
@@ -177,44 +199,72 @@ export function httpListener(
   const stopAccepting = () => {
     closed ??= Promise.all(servers.map(closing));
   };
+  // Bound but not started: a request is told to come back, never handed to what is not running yet.
+  let started = false;
+  const gated: RequestListener = (req, res) => {
+    if (started) return handler(req, res);
+    req.resume();
+    refuse(
+      res,
+      {
+        status: 503,
+        code: 'STARTING',
+        title: 'Starting',
+        detail: 'the server is starting',
+        hint: 'try again in a moment',
+      },
+      { 'Retry-After': '1' },
+    );
+  };
+  const open = async () => {
+    try {
+      const front = frontDoor(gated, config);
+      const tcp = applyLimits(
+        config.tls
+          ? createHttpsServer(
+              {
+                ...options,
+                cert: readFileSync(config.tls.certFile),
+                key: readFileSync(config.tls.keyFile),
+              },
+              front,
+            )
+          : createHttpServer(options, front),
+        limits,
+      );
+      await listen(tcp, { port: config.port, host: config.host });
+      servers.push(tcp);
+      const bound = tcp.address();
+      const port = typeof bound === 'object' && bound ? bound.port : config.port;
+      const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+      addresses.push(`${config.tls ? 'https' : 'http'}://${host}:${port}`);
+      if (config.socketPath) {
+        if (existsSync(config.socketPath)) unlinkSync(config.socketPath);
+        const unix = applyLimits(createHttpServer(options, gated), limits);
+        await listen(unix, config.socketPath);
+        chmodSync(config.socketPath, 0o600);
+        servers.push(unix);
+        addresses.push(`unix:${config.socketPath}`);
+      }
+    } catch (error: unknown) {
+      stopAccepting();
+      await closed;
+      throw error;
+    }
+  };
+  let binding: Promise<void> | undefined;
+  /** Takes the addresses (a taken port fails here, before anything else is opened); requests wait for start. */
+  const bind = () => {
+    binding ??= open();
+    return binding;
+  };
   return {
     name: 'http',
     addresses,
+    bind,
     start: async () => {
-      try {
-        const front = frontDoor(handler, config);
-        const tcp = applyLimits(
-          config.tls
-            ? createHttpsServer(
-                {
-                  ...options,
-                  cert: readFileSync(config.tls.certFile),
-                  key: readFileSync(config.tls.keyFile),
-                },
-                front,
-              )
-            : createHttpServer(options, front),
-          limits,
-        );
-        await listen(tcp, { port: config.port, host: config.host });
-        servers.push(tcp);
-        const bound = tcp.address();
-        const port = typeof bound === 'object' && bound ? bound.port : config.port;
-        const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-        addresses.push(`${config.tls ? 'https' : 'http'}://${host}:${port}`);
-        if (config.socketPath) {
-          if (existsSync(config.socketPath)) unlinkSync(config.socketPath);
-          const unix = applyLimits(createHttpServer(options, handler), limits);
-          await listen(unix, config.socketPath);
-          chmodSync(config.socketPath, 0o600);
-          servers.push(unix);
-          addresses.push(`unix:${config.socketPath}`);
-        }
-      } catch (error: unknown) {
-        stopAccepting();
-        await closed;
-        throw error;
-      }
+      await bind();
+      started = true;
     },
     drain: stopAccepting,
     close: async () => {

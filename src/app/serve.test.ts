@@ -100,8 +100,33 @@ describe('berth serve', () => {
     expect(statSync(server.setupTokenFile ?? '').mode & 0o777).toBe(0o600);
   });
 
+  it('fails on a port in use before it opens the state, and a later failure frees the port and socket', async () => {
+    const holder = await start(config());
+    const port = Number(new URL(holder.addresses[0] ?? '').port);
+    const c = config({ port });
+    await expect(startServer(c, systemClock(), quiet)).rejects.toMatchObject({
+      code: 'ADDRESS_IN_USE',
+      message: `127.0.0.1:${port} is in use by another process`,
+    });
+    expect(existsSync(c.stateDir)).toBe(false);
+    await holder.close();
+
+    // The state folder cannot be made (a file is in the way): bound by then, it lets everything go.
+    writeFileSync(join(c.workspace, 'plain'), '');
+    await expect(
+      startServer({ ...c, stateDir: join(c.workspace, 'plain', 'state') }, systemClock(), quiet),
+    ).rejects.toMatchObject({ code: 'STORE_IO' });
+    expect(existsSync(c.socketPath ?? '')).toBe(false);
+    const again = await start(c);
+    expect(again.addresses[0]).toBe(`http://127.0.0.1:${port}`);
+  });
+
   it.each([
     [{ port: 70_000 }, /not a TCP port/],
+    [
+      { socketPath: '/nonexistent/dir/b.sock' },
+      'the folder /nonexistent/dir of --socket /nonexistent/dir/b.sock',
+    ],
     [{ tls: { certFile: '/nonexistent/cert.pem', keyFile: '/nonexistent/key.pem' } }, /TLS file/],
   ] as const)('refuses a bad configuration before opening anything (%j)', (over, message) => {
     expect(() => checkServeConfig(config(over))).toThrow(message);

@@ -1,5 +1,6 @@
 import { chmodSync, existsSync, lstatSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import type { RequestListener } from 'node:http';
+import { dirname, join } from 'node:path';
 import { getRequestListener, type Http2Bindings, type HttpBindings } from '@hono/node-server';
 import type { Clock } from '../clock.js';
 import { workspaceValidator } from '../compose/workspace-source.js';
@@ -65,6 +66,12 @@ export function checkServeConfig(config: ServeConfig): void {
         'give the PEM certificate and key with --tls-cert and --tls-key',
       );
   }
+  if (config.socketPath && !existsSync(dirname(config.socketPath))) {
+    throw new ServeConfigError(
+      `the folder ${dirname(config.socketPath)} of --socket ${config.socketPath} does not exist`,
+      'create the folder, or choose another --socket path',
+    );
+  }
   if (config.socketPath && existsSync(config.socketPath) && !lstatSync(config.socketPath).isSocket()) {
     throw new ServeConfigError(
       `${config.socketPath} exists and is not a socket`,
@@ -93,31 +100,71 @@ function setupToken(berth: Berth, stateDir: string) {
   return { file, remove };
 }
 
-/** `berth serve`: the composition root with an HTTP listener in front of it. */
+/**
+ * `berth serve`: the composition root with an HTTP listener in front of it. The addresses are taken
+ * first, so a port in use fails before the state is opened; a failure later closes what was opened.
+ */
 export async function startServer(
   config: ServeConfig,
   clock: Clock,
   loggers: Loggers,
 ): Promise<RunningServer> {
   checkServeConfig(config);
-  const berth = createBerth({
-    stateDir: config.stateDir,
-    workspace: config.workspace,
-    ...(config.dockerHost ? { dockerHost: config.dockerHost } : {}),
-    env: config.env,
-    clock,
-    loggers,
-    allowPaths: false,
-    processMetrics: true,
-    backup: () => config.backup,
-    alerts: () => config.alerts,
-  });
-  const log = loggers.for('server');
-  const token = setupToken(berth, config.stateDir);
+  const streams = new AbortController();
+  // The listener answers 503 until Berth has started; the handler is set before that.
+  let handle: RequestListener = () => undefined;
+  const listener = httpListener(
+    config,
+    (req, res) => handle(req, res),
+    () => streams.abort(),
+  );
+  await listener.bind();
+  let berth: Berth | undefined;
+  try {
+    berth = createBerth({
+      stateDir: config.stateDir,
+      workspace: config.workspace,
+      ...(config.dockerHost ? { dockerHost: config.dockerHost } : {}),
+      env: config.env,
+      clock,
+      loggers,
+      allowPaths: false,
+      processMetrics: true,
+      backup: () => config.backup,
+      alerts: () => config.alerts,
+    });
+    const token = setupToken(berth, config.stateDir);
+    handle = getRequestListener(serveRoutes(berth, config, clock, loggers, { token, streams }));
+    berth.lifecycle.register(listener);
+    await berth.start();
+    loggers.for('server').info({ addresses: listener.addresses }, 'berth serve listening');
+    const started = berth;
+    return {
+      addresses: listener.addresses,
+      ...(token.file ? { setupTokenFile: token.file } : {}),
+      berth: started,
+      close: () => started.stop(config.shutdownGraceMs ?? 30_000),
+    };
+  } catch (error: unknown) {
+    // Berth's own start stops what it started; what was opened before it (the store) and the
+    // listener, which it may not have reached, are closed here.
+    await berth?.stop(0).catch(() => undefined);
+    await Promise.resolve(listener.close?.()).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** The API, and the dashboard (src/web) for every path the API does not answer. */
+function serveRoutes(
+  berth: Berth,
+  config: ServeConfig,
+  clock: Clock,
+  loggers: Loggers,
+  { token, streams }: { token: { remove: () => void }; streams: AbortController },
+) {
   const store = berth.store();
   const load = { env: config.env, registry: berth.registry };
   const listStacks = berth.listStacks;
-  const streams = new AbortController();
   const app = createApp({
     authenticator: authServiceAuthenticator(berth.auth()),
     auditLog: store.auditLog,
@@ -194,14 +241,5 @@ export async function startServer(
     apiOwns(requestPath(request.url))
       ? app.fetch(request, env)
       : dashboard().then((w) => w.fetch(request, env));
-  const listener = httpListener(config, getRequestListener(route), () => streams.abort());
-  berth.lifecycle.register(listener);
-  await berth.start();
-  log.info({ addresses: listener.addresses }, 'berth serve listening');
-  return {
-    addresses: listener.addresses,
-    ...(token.file ? { setupTokenFile: token.file } : {}),
-    berth,
-    close: () => berth.stop(config.shutdownGraceMs ?? 30_000),
-  };
+  return route;
 }

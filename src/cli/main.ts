@@ -13,6 +13,7 @@ import { registerLogin } from './commands/login.js';
 import { registerOps } from './commands/ops.js';
 import { registerServe } from './commands/serve.js';
 import { registerValidate } from './commands/validate.js';
+import { describeFailure } from './failure.js';
 import { type CliIo, ExitCode, processIo } from './io.js';
 import { printableIo } from './printable.js';
 
@@ -93,7 +94,17 @@ export function buildProgram(
   return program;
 }
 
-/** Runs the CLI and returns its exit code (0 ok, 1 invalid or failed, 2 usage error). */
+/** `admin user add` for that command under `berth`. */
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+/**
+ * Runs the CLI and returns its exit code (0 ok, 1 invalid or failed, 2 usage error). It never throws:
+ * an error is printed as `error CODE: …` with a hint, its stack only at -vv (or --log-level debug).
+ */
 export async function main(
   argv: readonly string[],
   io: CliIo = processIo(),
@@ -111,6 +122,10 @@ export async function main(
     io.stdout(program.helpInformation());
     return ExitCode.Usage;
   }
+  let running: string | undefined;
+  program.hook('preAction', (_program, action) => {
+    running = commandPath(action);
+  });
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return code;
@@ -119,13 +134,10 @@ export async function main(
       const benign = ['commander.helpDisplayed', 'commander.version', 'commander.help'];
       return benign.includes(error.code) ? ExitCode.Ok : ExitCode.Usage;
     }
-    // Berth's coded errors (deploy, engine, store) carry what to do; anything else is a bug.
-    const coded = error as { code?: unknown; hint?: unknown; message?: unknown };
-    if (error instanceof Error && typeof coded.code === 'string' && typeof coded.hint === 'string') {
-      // The message and hint may be the server's words.
-      printableIo(io).stderr(`error ${coded.code}: ${error.message}\n  hint: ${coded.hint}\n`);
-      return ExitCode.Invalid;
-    }
-    throw error;
+    const { verbose, logLevel } = program.opts<{ verbose?: number; logLevel?: string }>();
+    const debug = (verbose ?? 0) >= 2 || logLevel === 'debug' || logLevel === 'trace';
+    // The message and hint may be the server's words.
+    printableIo(io).stderr(describeFailure(error, running, debug));
+    return ExitCode.Invalid;
   }
 }

@@ -198,6 +198,7 @@ const PURE = [
   'src/config/serve-file-problems.ts',
   'src/cli/api-error.ts',
   'src/cli/api-answer.ts',
+  'src/app/listen-error.ts',
   'src/alerts/backoff.ts',
   'src/alerts/classify.ts',
   'src/alerts/errors.ts',

@@ -25,7 +25,9 @@ import { systemClock } from '../../clock.js';
 import { cliConfig } from '../../config/cli.js';
 import { isEngineError } from '../../engine/model.js';
 import { type CliIo, ExitCode } from '../io.js';
+import { cannotWrite } from '../write-error.js';
 import type { AuditDeps, AuditFlags, Format } from './audit.js';
+import { CommandError } from './remote.js';
 import { printDiagnostics } from './shared.js';
 
 export function defaultAuditDeps(): AuditDeps {
@@ -82,7 +84,9 @@ export class AuditCommand {
     if (flags.writeBaseline) {
       const file = resolve(this.io.cwd, flags.writeBaseline);
       const kept = [...audit.result.findings, ...audit.result.baselined].map((f) => f.fingerprint);
-      await writeBaseline(file, kept);
+      await writeBaseline(file, kept).catch((error: unknown) => {
+        throw cannotWrite(error, file, 'the baseline', '--write-baseline');
+      });
       this.io.stderr(`wrote ${kept.length} fingerprints to ${flags.writeBaseline}\n`);
     }
     await this.emit(audit.report, flags);
@@ -121,7 +125,10 @@ export class AuditCommand {
       this.io.stdout(text);
       return;
     }
-    await writeFile(resolve(this.io.cwd, flags.output), text, 'utf8');
+    const file = resolve(this.io.cwd, flags.output);
+    await writeFile(file, text, 'utf8').catch((error: unknown) => {
+      throw cannotWrite(error, file, 'the report', '--output');
+    });
     const { score, counts } = report.result.summary;
     const shown = SEVERITIES.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}`);
     this.io.stderr(
@@ -175,5 +182,11 @@ export async function runAudit(
   flags: AuditFlags,
 ): Promise<ExitCode> {
   const target = path ? resolve(io.cwd, path) : cliConfig(io.env, io.cwd, globals).workspace;
-  return new AuditCommand(io, deps ?? defaultAuditDeps(), version).run(target, flags);
+  try {
+    return await new AuditCommand(io, deps ?? defaultAuditDeps(), version).run(target, flags);
+  } catch (error: unknown) {
+    // A report or baseline that could not be written: not a finding, so not exit 1.
+    if (error instanceof CommandError) return fail(io, error);
+    throw error;
+  }
 }

@@ -1,18 +1,33 @@
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { type CliIo, ExitCode } from '../io.js';
 import { rawIo } from '../printable.js';
 import { type ClientFactory, liveProgress, withClient } from './deploy.js';
+import { parseCount } from './remote.js';
 import { formatRows } from './render.js';
 
-function parseSince(value: string): number {
-  const relative = /^(\d+)(s|m|h)$/.exec(value);
-  if (relative) {
-    const n = Number(relative[1]);
-    const unit = relative[2] === 's' ? 1000 : relative[2] === 'm' ? 60_000 : 3_600_000;
-    return Date.now() - n * unit;
-  }
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+const UNIT_MS: Readonly<Record<string, number>> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/**
+ * `--since`: a time ago (30s, 10m, 2h, 1d) or an ISO time, as epoch milliseconds; undefined when it
+ * is neither.
+ */
+export function parseSince(value: string, now: number): number | undefined {
+  const relative = /^(\d+)([smhd])$/.exec(value.trim());
+  if (relative) return now - Number(relative[1]) * (UNIT_MS[relative[2] ?? ''] ?? 0);
+  if (!ISO_TIME.test(value.trim())) return undefined;
   const at = Date.parse(value);
-  if (Number.isNaN(at)) throw new Error(`--since: expected 10m, 2h or an ISO time, got ${value}`);
+  return Number.isNaN(at) ? undefined : at;
+}
+
+/** The `--since` option's parser: a value that is not a time is a usage error (exit 2). */
+function sinceOption(value: string): number {
+  const at = parseSince(value, Date.now());
+  if (at === undefined) {
+    throw new InvalidArgumentError(
+      'expected a time ago (30s, 10m, 2h, 1d) or an ISO time (2026-12-01T08:00:00Z)',
+    );
+  }
   return at;
 }
 
@@ -44,15 +59,15 @@ export function registerOps(
     .argument('<stack>', 'stack name')
     .argument('[service]', 'service name')
     .option('-f, --follow', 'keep printing new lines')
-    .option('--since <when>', 'only lines since 10m, 2h or an ISO time')
-    .option('--tail <n>', 'only the last n lines of each container', (v) => Number(v))
+    .option('--since <when>', 'only lines since a time ago (10m, 2h, 1d) or an ISO time', sinceOption)
+    .option('--tail <n>', 'only the last n lines of each container', parseCount(0))
     .option('--one-off', 'also the logs of one-off containers (jobs, restore drills)')
     .option('--json', 'one JSON object per line: {container, service, stream, line}')
     .action(
       async (
         stack: string,
         service: string | undefined,
-        options: { follow?: boolean; since?: string; tail?: number; json?: boolean; oneOff?: boolean },
+        options: { follow?: boolean; since?: number; tail?: number; json?: boolean; oneOff?: boolean },
         command: Command,
       ) => {
         const controller = new AbortController();
@@ -63,7 +78,7 @@ export function registerOps(
             for await (const e of c.logs(stack, {
               ...(service ? { service } : {}),
               ...(options.follow ? { follow: true } : {}),
-              ...(options.since ? { since: parseSince(options.since) } : {}),
+              ...(options.since !== undefined ? { since: options.since } : {}),
               ...(options.tail !== undefined ? { tail: options.tail } : {}),
               ...(options.oneOff ? { oneOff: true } : {}),
               signal: controller.signal,
@@ -132,8 +147,8 @@ export function registerOps(
     .command('deployments')
     .description('the deployment history of a stack, newest first')
     .argument('<stack>', 'stack name')
-    .option('--limit <n>', 'how many', (v) => Number(v), 20)
-    .option('--before <id>', 'page: deployments older than this id', (v) => Number(v))
+    .option('--limit <n>', 'how many', parseCount(1), 20)
+    .option('--before <id>', 'page: deployments older than this id', parseCount(1))
     .option('--json', 'print JSON')
     .action(
       async (

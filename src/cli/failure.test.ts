@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { CommandError } from './commands/remote.js';
+import { describeFailure } from './failure.js';
+
+/** A real system error from Node: reading a file that is not there. */
+function enoent(): Error {
+  try {
+    readFileSync('/nonexistent/berth-failure-test');
+  } catch (error: unknown) {
+    return error as Error;
+  }
+  throw new Error('the file exists');
+}
+
+const stackLine = /^\s+at /m;
+
+describe('describeFailure', () => {
+  it('prints a coded error as its code, message and hint, without a stack', () => {
+    const error = new CommandError('CANNOT_WRITE', 'cannot write the report to /x/y.md', 'create /x');
+    expect(describeFailure(error, 'audit', false)).toBe(
+      'error CANNOT_WRITE: cannot write the report to /x/y.md\n  hint: create /x\n',
+    );
+  });
+
+  it('names the command an uncoded error ended, calls it a bug, and keeps it to one line', () => {
+    const text = describeFailure(new TypeError('x is undefined\n    and more'), 'logs', false);
+    expect(text).toBe(
+      'error INTERNAL: berth logs failed: x is undefined and more\n' +
+        '  hint: this is a bug in Berth; run the command again with -vv for the details, and report it\n',
+    );
+    expect(text).not.toMatch(stackLine);
+  });
+
+  it('says `berth` when no command was running, and takes a thrown string', () => {
+    expect(describeFailure('boom', undefined, false)).toMatch(/^error INTERNAL: berth failed: boom\n/);
+  });
+
+  it('shows a system error by its code and the path it names', () => {
+    const text = describeFailure(enoent(), 'admin init', false);
+    expect(text.split('\n')[0]).toBe(
+      "error ENOENT: berth admin init: ENOENT: no such file or directory, open '/nonexistent/berth-failure-test'",
+    );
+    expect(text).toContain('hint: check the file, folder or address it names');
+    expect(text).not.toMatch(stackLine);
+  });
+
+  it('adds the stack, and the stacks of the causes, only at debug verbosity', () => {
+    const error = new Error('outer', { cause: enoent() });
+    const quiet = describeFailure(error, 'ps', false);
+    const loud = describeFailure(error, 'ps', true);
+    expect(quiet).not.toMatch(stackLine);
+    expect(loud.startsWith(quiet)).toBe(true);
+    expect(loud).toMatch(stackLine);
+    expect(loud).toContain('caused by: Error: ENOENT');
+  });
+});
