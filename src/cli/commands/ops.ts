@@ -138,6 +138,8 @@ export function registerOps(
           const out = io.terminal ? io : rawIo(io);
           out.stdout(r.stdout);
           out.stderr(r.stderr);
+          // Berth's own status is 0 or 1: on a terminal, the command's own code is said (--json has it).
+          if (r.exitCode !== 0 && io.terminal) io.stderr(`berth exec: ${argv[0]} exited ${r.exitCode}\n`);
         }
         setExit(r.exitCode === 0 ? ExitCode.Ok : ExitCode.Invalid);
       },
