@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -116,6 +116,14 @@ describe('artifacts', () => {
     const file = join(root, 'key.txt');
     await writeFile(file, `# created: 2026-12-04\n# public key: age1xyz\n${identity}\n`);
     expect(await readIdentities(file)).toEqual([identity]);
+  });
+
+  it('keeps what it writes to its owner: folders 0700, files 0600', async () => {
+    const store = dirStore('local', root);
+    await store.write('shop/db/x.manifest.json', Readable.from([Buffer.from('{}')]));
+    expect((await stat(join(root, 'shop'))).mode & 0o777).toBe(0o700);
+    expect((await stat(join(root, 'shop', 'db'))).mode & 0o777).toBe(0o700);
+    expect((await stat(join(root, 'shop', 'db', 'x.manifest.json'))).mode & 0o777).toBe(0o600);
   });
 
   it('refuses keys that could leave the store', async () => {

@@ -33,7 +33,8 @@ async function walk(root: string): Promise<{ files: string[]; partials: string[]
 /**
  * A folder on this machine. A write goes to `<key>.partial-<random>`, is flushed to disk, and is
  * renamed onto its key: readers see all of it or nothing, and a full disk or a kill leaves only the
- * partial, which `cleanPartials` removes at the next start.
+ * partial, which `cleanPartials` removes at the next start. Folders it makes are 0700 and files
+ * 0600: artifacts are encrypted, but manifests (tables, row counts, images) are for Berth's user.
  */
 export function dirStore(name: string, root: string): ArtifactStore {
   const pathOf = (key: string) => join(root, ...checkKey(key).split('/'));
@@ -42,10 +43,14 @@ export function dirStore(name: string, root: string): ArtifactStore {
     where: root,
     async write(key, body, signal) {
       const target = pathOf(key);
-      await mkdir(dirname(target), { recursive: true });
+      await mkdir(dirname(target), { recursive: true, mode: 0o700 });
       const partial = `${target}${PARTIAL}${randomBytes(4).toString('hex')}`;
       try {
-        await pipeline(body, createWriteStream(partial, { flags: 'wx' }), ...(signal ? [{ signal }] : []));
+        await pipeline(
+          body,
+          createWriteStream(partial, { flags: 'wx', mode: 0o600 }),
+          ...(signal ? [{ signal }] : []),
+        );
         const handle = await open(partial, 'r');
         try {
           await handle.sync();
