@@ -123,9 +123,9 @@ export class ContainerMonitor {
 
   /**
    * One look at a container; looks at the same container never overlap. Every look steps the
-   * crash-loop watch (an engine event is looked at at once); only a sweep's look is a result of the
-   * `container` probe, so its results come at an even pace (uptime is not skewed by bursts of
-   * events) and a single restart between two sweeps is not an outage.
+   * crash-loop watch (an engine event is looked at at once); only a sweep's look (and a container's
+   * very first look) is a result of the `container` probe, so its results come at an even pace
+   * (uptime is not skewed by bursts of events) and a single restart between two sweeps is not an outage.
    */
   look(id: string, sweep: boolean): Promise<void> {
     const pending = this.pendingLooks.get(id);
@@ -178,7 +178,8 @@ export class ContainerMonitor {
       this.deps.events().publish(containerAlarmInput({ stack, service, container: info.name }, alarm));
     }
     this.deps.onLook?.({ stack, service, container: info.name }, info.restartCount);
-    if (!sweep) return;
+    // A container's first look is a result too: a new container has its probe at once, not a sweep later.
+    if (!sweep && !firstLook) return;
     const verdict = containerVerdict(info, this.deps.isOneShot(stack, service));
     this.deps.recorder.record(
       key,
