@@ -53,6 +53,17 @@ describe('classify', () => {
     );
   });
 
+  it('makes a deploy or restart whose service failed its gate an error notice', () => {
+    expect(classify(event('deploy', 'failure', { service: 'web' }))).toEqual({
+      key: 'deploy:failure:shop/web',
+      status: 'notice',
+      severity: 'error',
+    });
+    for (const type of ['gate', 'rollback', 'done', 'plan']) {
+      expect(classify(event('deploy', type)), type).toBeUndefined();
+    }
+  });
+
   it('does not alert on anything else, on an invalid hint, or on an alert event', () => {
     for (const [kind, type] of [
       ['backup', 'completed'],

@@ -12,6 +12,8 @@ export const UNHINTED: Readonly<Record<string, Readonly<Record<string, Severity>
   backup: { failed: 'error', 'drill-failed': 'error', missed: 'error', 'restore-rolled-back': 'error' },
   // `failed` covers timed-out runs (data.status says which), after the job's own retries.
   job: { failed: 'warning', missed: 'warning' },
+  // A deploy or a restart whose service failed its gate: rolled back (or left for inspection).
+  deploy: { failure: 'error' },
 };
 
 export type AlertSignal = AlertHint;
