@@ -2,15 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { containerLabels } from '../../../src/engine/model.js';
-import { SPEC_DEFAULTS } from '../../../src/engine/spec-defaults.js';
-import { watchContainerEvents } from '../../../src/events/container-watcher.js';
-import { EventHub } from '../../../src/events/hub.js';
-import { HealthService } from '../../../src/health/service.js';
 import { createApp } from '../../../src/server/app.js';
 import { grantsOf, principal, tableAuthenticator, testDeps } from '../../support/http-app.js';
 import { type DeployHarness, startHarness } from '../deploy/support.js';
 import { BUSYBOX } from '../engine/support.js';
+import { type HealthKit, startHealth, startLabelled } from './support.js';
 
 // Stack names may contain `-`: `<stack>-admin-web-1` of stack `<stack>-admin` is not a container of
 // `<stack>`. A crash-looping container belongs to the stack its label names, and only viewers of
@@ -21,28 +17,15 @@ const SWEEP_MS = 1_000;
 let h: DeployHarness;
 let shop: string;
 let admin: string;
-let hub: EventHub;
-let health: HealthService;
+let kit: HealthKit;
 let root: string;
 let app: ReturnType<typeof createApp>;
-const watching = new AbortController();
-let watcher: Promise<void>;
 
 async function crashLooping(stack: string, service: string): Promise<string> {
-  const name = `${stack}-${service}-1`;
-  const created = await h.engine.containers.create({
-    name,
-    image: BUSYBOX,
-    command: ['sh', '-c', 'exit 3'],
-    ...SPEC_DEFAULTS,
-    labels: containerLabels({ stack, service, replica: 1, configHash: 'x', role: 'current' }),
+  const started = await startLabelled(h, stack, service, ['sh', '-c', 'exit 3'], {
     restartPolicy: { name: 'always' },
-    networks: [],
-    networkMode: 'none',
   });
-  h.track(created.id);
-  await h.engine.containers.start(created.id);
-  return name;
+  return started.name;
 }
 
 beforeAll(async () => {
@@ -50,31 +33,21 @@ beforeAll(async () => {
   shop = h.stackName();
   admin = `${shop}-admin`;
   await h.engine.images.inspect(BUSYBOX);
-  hub = new EventHub(h.store.events);
-  watcher = watchContainerEvents({ engine: async () => h.engine, events: hub, signal: watching.signal });
-  health = new HealthService({
-    engine: async () => h.engine,
-    store: () => h.store,
-    clock: h.clock,
-    events: () => hub,
-    subscribe: (listener) => hub.subscribe(listener),
-    stacks: async () => [],
-    tuning: { sweepIntervalMs: SWEEP_MS, flushIntervalMs: 200 },
-  });
-  health.start();
+  kit = startHealth(h, { tuning: { sweepIntervalMs: SWEEP_MS, flushIntervalMs: 200 } });
   root = mkdtempSync(join(tmpdir(), 'berth-crash-stacks-'));
   const tokens = {
     viewer: principal('viewer', grantsOf('viewer')),
     'shop-viewer': principal('shop-viewer', grantsOf('viewer', shop)),
     'admin-viewer': principal('admin-viewer', grantsOf('viewer', admin)),
   };
-  app = createApp({ ...testDeps({ root, authenticator: tableAuthenticator(tokens) }), health: { health } });
+  app = createApp({
+    ...testDeps({ root, authenticator: tableAuthenticator(tokens) }),
+    health: { health: kit.health },
+  });
 }, 180_000);
 
 afterAll(async () => {
-  await health?.drain(1_000);
-  watching.abort();
-  await watcher;
+  await kit?.stop();
   await h?.cleanup();
   if (root) rmSync(root, { recursive: true, force: true });
 });
@@ -91,7 +64,7 @@ describe('crash-looping containers of stacks whose names share a prefix', () => 
     const adminWeb = await crashLooping(admin, 'web');
     expect(adminWeb.startsWith(`${shop}-`)).toBe(true);
     const deadline = Date.now() + 40_000;
-    while (health.list().crashLooping.filter((c) => c === shopWeb || c === adminWeb).length < 2) {
+    while (kit.health.list().crashLooping.filter((c) => c === shopWeb || c === adminWeb).length < 2) {
       if (Date.now() > deadline) throw new Error('timed out waiting for both crash loops');
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
@@ -99,7 +72,7 @@ describe('crash-looping containers of stacks whose names share a prefix', () => 
     expect(await crashLoopingFor('admin-viewer')).toEqual([adminWeb]);
     expect(await crashLoopingFor('viewer', `?stack=${shop}`)).toEqual([shopWeb]);
     expect(await crashLoopingFor('viewer', `?stack=${admin}`)).toEqual([adminWeb]);
-    expect(health.list(shop).crashLooping).toEqual([shopWeb]);
+    expect(kit.health.list(shop).crashLooping).toEqual([shopWeb]);
     const all = await crashLoopingFor('viewer');
     expect(all.filter((c) => c === shopWeb || c === adminWeb).sort()).toEqual([adminWeb, shopWeb].sort());
   }, 60_000);

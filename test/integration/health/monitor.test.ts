@@ -4,13 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamEvent } from '../../../src/api/events.js';
 import type { LoadedStack } from '../../../src/compose/stack.js';
-import { containerLabels } from '../../../src/engine/model.js';
-import { SPEC_DEFAULTS } from '../../../src/engine/spec-defaults.js';
-import { watchContainerEvents } from '../../../src/events/container-watcher.js';
-import { EventHub } from '../../../src/events/hub.js';
-import { HealthService } from '../../../src/health/service.js';
+import type { HealthService } from '../../../src/health/service.js';
 import { type DeployHarness, startHarness } from '../deploy/support.js';
 import { BUSYBOX } from '../engine/support.js';
+import { type HealthKit, startHealth, startLabelled } from './support.js';
 
 // The health monitor against the real engine: HTTP probes on a service's port with conditions, a
 // command probe whose output holds a secret, the built-in container probe, and a crash loop.
@@ -71,11 +68,9 @@ const compose = (port: number) => `services:
 let h: DeployHarness;
 let stack: string;
 let loaded: LoadedStack;
-let hub: EventHub;
+let kit: HealthKit;
 let health: HealthService;
-const events: StreamEvent[] = [];
-const watching = new AbortController();
-let watcher: Promise<void>;
+let events: StreamEvent[] = [];
 
 async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -95,25 +90,15 @@ beforeAll(async () => {
   loaded = await h.load(dir, stack);
   const result = await h.deploy(loaded);
   if (result.outcome !== 'succeeded') throw new Error(`deploy of ${stack} ended ${result.outcome}`);
-  hub = new EventHub(h.store.events);
-  hub.subscribe((e) => events.push(e));
-  watcher = watchContainerEvents({ engine: async () => h.engine, events: hub, signal: watching.signal });
-  health = new HealthService({
-    engine: async () => h.engine,
-    store: () => h.store,
-    clock: h.clock,
-    events: () => hub,
-    subscribe: (listener) => hub.subscribe(listener),
+  kit = startHealth(h, {
     stacks: async () => [loaded],
     tuning: { syncIntervalMs: 1_000, sweepIntervalMs: SWEEP_MS, flushIntervalMs: 200 },
   });
-  health.start();
+  ({ health, events } = kit);
 }, 180_000);
 
 afterAll(async () => {
-  await health?.drain(1_000);
-  watching.abort();
-  await watcher;
+  await kit?.stop();
   await h?.cleanup();
 });
 
@@ -190,19 +175,11 @@ describe('health monitor on the real engine', () => {
 
   it('detects a crash-looping container within two sweep intervals of its start', async () => {
     await h.engine.images.inspect(BUSYBOX);
-    const created = await h.engine.containers.create({
-      name: `${stack}-crash-1`,
-      image: BUSYBOX,
-      command: ['sh', '-c', 'echo crashing; exit 3'],
-      ...SPEC_DEFAULTS,
-      labels: containerLabels({ stack, service: 'crash', replica: 1, configHash: 'x', role: 'current' }),
-      restartPolicy: { name: 'always' },
-      networks: [],
-      networkMode: 'none',
-    });
-    h.track(created.id);
+    // Counted from before the container is made: the time measured is, if anything, too long.
     const started = Date.now();
-    await h.engine.containers.start(created.id);
+    await startLabelled(h, stack, 'crash', ['sh', '-c', 'echo crashing; exit 3'], {
+      restartPolicy: { name: 'always' },
+    });
     const loop = await until(
       'crash-loop event',
       () => events.find((e) => e.type === 'crash-loop' && e.stack === stack),

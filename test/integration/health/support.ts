@@ -1,0 +1,84 @@
+import type { StreamEvent } from '../../../src/api/events.js';
+import type { LoadedStack } from '../../../src/compose/stack.js';
+import { type ContainerSpec, containerLabels } from '../../../src/engine/model.js';
+import { SPEC_DEFAULTS } from '../../../src/engine/spec-defaults.js';
+import { watchContainerEvents } from '../../../src/events/container-watcher.js';
+import { EventHub } from '../../../src/events/hub.js';
+import { HealthService, type HealthServiceDeps } from '../../../src/health/service.js';
+import type { DeployHarness } from '../deploy/support.js';
+import { BUSYBOX } from '../engine/support.js';
+
+export interface HealthKit {
+  readonly hub: EventHub;
+  readonly health: HealthService;
+  /** Every event published, in order. */
+  readonly events: StreamEvent[];
+  /** Drains the service and stops watching the engine. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A started HealthService on the harness's engine and store, fed by the real engine's events (as
+ * `berth serve` wires it), with the given stacks (none by default) and tuning.
+ */
+export function startHealth(
+  h: DeployHarness,
+  options: { stacks?: () => Promise<readonly LoadedStack[]>; tuning: HealthServiceDeps['tuning'] },
+): HealthKit {
+  const hub = new EventHub(h.store.events);
+  const events: StreamEvent[] = [];
+  hub.subscribe((e) => events.push(e));
+  const watching = new AbortController();
+  const watcher = watchContainerEvents({
+    engine: async () => h.engine,
+    events: hub,
+    signal: watching.signal,
+  });
+  const health = new HealthService({
+    engine: async () => h.engine,
+    store: () => h.store,
+    clock: h.clock,
+    events: () => hub,
+    subscribe: (listener) => hub.subscribe(listener),
+    stacks: options.stacks ?? (async () => []),
+    tuning: options.tuning,
+  });
+  health.start();
+  return {
+    hub,
+    health,
+    events,
+    async stop() {
+      await health.drain(1_000);
+      watching.abort();
+      await watcher;
+    },
+  };
+}
+
+/**
+ * Creates and starts `<stack>-<service>-1` from busybox, labelled as Berth labels a service's
+ * container, without a network; the harness removes it at cleanup.
+ */
+export async function startLabelled(
+  h: DeployHarness,
+  stack: string,
+  service: string,
+  command: readonly string[],
+  extra: Partial<ContainerSpec> = {},
+): Promise<{ id: string; name: string }> {
+  const name = `${stack}-${service}-1`;
+  const created = await h.engine.containers.create({
+    name,
+    image: BUSYBOX,
+    command: [...command],
+    ...SPEC_DEFAULTS,
+    labels: containerLabels({ stack, service, replica: 1, configHash: 'x', role: 'current' }),
+    networks: [],
+    networkMode: 'none',
+    ...extra,
+  });
+  h.track(created.id);
+  await h.engine.containers.start(created.id);
+  return { id: created.id, name };
+}
