@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeployEvent } from '../../../src/deploy/events.js';
 import { BerthLabel } from '../../../src/engine/model.js';
-import { containerIds, type DeployHarness, recordEvents, startHarness } from './support.js';
+import { containerIds, type DeployHarness, recordEvents, SLEEPER, startHarness } from './support.js';
 
 // Ready-driven gates against the real engine: Berth runs each service's healthcheck itself from the
 // moment its container starts, so a dependent starts when its dependency's check first passes, not
@@ -18,8 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.cleanup();
 });
-
-const SLEEPER = `["sh", "-c", "trap 'exit 0' TERM; while :; do sleep 1 & wait; done"]`;
 
 async function startedAt(stack: string, service: string): Promise<number> {
   const id = (await containerIds(h.engine, stack))[`${stack}-${service}-1`] ?? '';

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { containerIds, type DeployHarness, startHarness } from './support.js';
+import { containerIds, type DeployHarness, SLEEPER, startHarness } from './support.js';
 
 // A one-shot service (a dependency with `service_completed_successfully`) that exited 0 stays
 // completed on the next deploy: the planner reads its exit code from the engine's inspection and
@@ -16,8 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.cleanup();
 });
-
-const SLEEPER = `["sh", "-c", "trap 'exit 0' TERM; while :; do sleep 1 & wait; done"]`;
 
 function compose(migrate: string): string {
   return `x-berth:

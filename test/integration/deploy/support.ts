@@ -23,6 +23,9 @@ export const brokenDir = join(repoRoot, 'examples', 'broken');
 
 export const isAlive = processIsAlive;
 
+/** A compose `command` that runs until stopped and exits 0 on SIGTERM (a well-behaved server). */
+export const SLEEPER = `["sh", "-c", "trap 'exit 0' TERM; while :; do sleep 1 & wait; done"]`;
+
 export interface DeployHarness {
   readonly engine: Engine;
   readonly store: Store;
