@@ -1,21 +1,12 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTROL_TOKENS, type ControlToken, tableControl } from '../../../test/support/control.js';
+import { type CanaryWorld, canaryWorld, expectNoCanary } from '../../../test/support/canary.js';
+import { CONTROL_TOKENS, type ControlToken } from '../../../test/support/control.js';
 import { containerInfo, healthOf } from '../../../test/support/health-fixtures.js';
-import { tableAuthenticator, testDeps } from '../../../test/support/http-app.js';
 import { SseReader } from '../../../test/support/sse.js';
-import { builtinXBerthRegistry } from '../../app/registry.js';
-import { systemClock } from '../../clock.js';
-import { StackService } from '../../deploy/service.js';
 import type { ContainerSpec, Engine } from '../../engine/model.js';
-import { createLoggers } from '../../log/index.js';
 import { MASK } from '../../secrets/detect.js';
-import { openStore, type Store } from '../../store/index.js';
-import { createApp } from '../app.js';
-import type { ControlDeps } from './control.js';
 
 // Issue 13: a secret interpolated outside `environment` (a label, a healthcheck URL, a command) or
 // printed by a failing container reaches nobody: not through any route's answer, for any role, nor
@@ -86,76 +77,29 @@ function unhealthyEngine(): Engine {
   } as unknown as Engine;
 }
 
-let root: string;
-let store: Store;
+let world: CanaryWorld;
 let closed = false;
-let logText = '';
-let app: ReturnType<typeof createApp>;
-let control: ControlDeps;
 
 beforeAll(() => {
-  root = mkdtempSync(join(tmpdir(), 'berth-canary-'));
-  mkdirSync(join(root, 'alpha'));
-  writeFileSync(join(root, 'alpha', 'compose.yaml'), COMPOSE);
-  writeFileSync(join(root, 'alpha', '.env'), `API_PASSWORD=${FROM_DOTENV}\n`);
-  writeFileSync(join(root, 'alpha', 'web.env'), `WEB_KEY=${FROM_ENV_FILE}\n`);
-  writeFileSync(join(root, 'berth.yaml'), 'stacks:\n  alpha:\n    path: alpha\n');
-  const clock = systemClock();
-  store = openStore({ path: join(root, 'state', 'state.db'), clock, isAlive: () => true });
-  const loggers = createLoggers(
-    { base: 'debug', components: {} },
-    new Writable({
-      write(chunk, _encoding, done) {
-        logText += String(chunk);
-        done();
-      },
-    }),
-  );
-  const stacks = new StackService({
+  world = canaryWorld({
+    files: {
+      'compose.yaml': COMPOSE,
+      '.env': `API_PASSWORD=${FROM_DOTENV}\n`,
+      'web.env': `WEB_KEY=${FROM_ENV_FILE}\n`,
+    },
     engine: async () => unhealthyEngine(),
-    store: () => store,
-    clock,
-    owner: { pid: process.pid, host: 'test', token: 'canary-test' },
-    workspace: root,
     env: { SERVICE_TOKEN: FROM_SECRET_NAME },
-    registry: builtinXBerthRegistry(),
-    allowPaths: false,
-    logger: loggers.for('deploy'),
   });
-  control = { ...tableControl(store, undefined, { logger: loggers.for('operations') }), stacks };
-  app = createApp(
-    testDeps({
-      root,
-      authenticator: tableAuthenticator(CONTROL_TOKENS),
-      control,
-      auditLog: store.auditLog,
-      logger: loggers.for('http'),
-    }),
-  );
 });
 
 afterAll(() => {
-  if (!closed) store?.close();
-  rmSync(root, { recursive: true, force: true });
+  if (!closed) world?.store.close();
+  if (world) rmSync(world.root, { recursive: true, force: true });
 });
 
 const TOKENS = Object.keys(CONTROL_TOKENS) as ControlToken[];
-
-async function get(path: string, token: ControlToken, method = 'GET', body?: unknown) {
-  const res = await app.request(path, {
-    method,
-    headers: {
-      Authorization: `Bearer ${token}`,
-      ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  return { status: res.status, text: await res.text() };
-}
-
-function expectNoCanary(what: string, text: string): void {
-  for (const canary of CANARIES) expect(text.includes(canary), `${what} shows ${canary}`).toBe(false);
-}
+const get = (...args: Parameters<CanaryWorld['call']>) => world.call(...args);
+const noCanary = (what: string, text: string) => expectNoCanary(CANARIES, what, text);
 
 describe('secret values outside `environment`', () => {
   it('are masked in /config and /plan for every role, in labels, command and healthcheck', async () => {
@@ -163,8 +107,8 @@ describe('secret values outside `environment`', () => {
       const config = await get('/api/v1/stacks/alpha/config', token);
       const plan = await get('/api/v1/stacks/alpha/plan', token);
       expect([token, config.status, plan.status]).toEqual([token, 200, 200]);
-      expectNoCanary(`config for ${token}`, config.text);
-      expectNoCanary(`plan for ${token}`, plan.text);
+      noCanary(`config for ${token}`, config.text);
+      noCanary(`plan for ${token}`, plan.text);
       // The fields are there, masked where the value landed.
       const web = JSON.parse(config.text).services.web;
       expect(web.labels['traefik.http.middlewares.auth.basicauth.users']).toBe(`admin:${MASK}`);
@@ -182,22 +126,22 @@ describe('secret values outside `environment`', () => {
     const started = await get('/api/v1/stacks/alpha/up', 'alpha-operator', 'POST', {});
     expect(started.status).toBe(202);
     const op = JSON.parse(started.text).id as string;
-    await control.runner.idle();
+    await world.control.runner.idle();
 
     for (const token of TOKENS) {
       const deployments = await get('/api/v1/stacks/alpha/deployments', token);
       const operation = await get(`/api/v1/stacks/alpha/operations/${op}`, token);
       expect([token, deployments.status, operation.status]).toEqual([token, 200, 200]);
-      expectNoCanary(`deployments for ${token}`, deployments.text);
-      expectNoCanary(`operation for ${token}`, operation.text);
-      const res = await app.request(`/api/v1/events?operation=${op}`, {
+      noCanary(`deployments for ${token}`, deployments.text);
+      noCanary(`operation for ${token}`, operation.text);
+      const res = await world.app.request(`/api/v1/events?operation=${op}`, {
         headers: { Authorization: `Bearer ${token}` },
       });
       expect(res.status).toBe(200);
       const events = await new SseReader(res).rest();
       expect(events.at(-1)?.data.type).toBe('finished');
-      expectNoCanary(`event stream for ${token}`, JSON.stringify(events));
-      expectNoCanary(`audit log for ${token}`, (await get('/api/v1/audit-log', token)).text);
+      noCanary(`event stream for ${token}`, JSON.stringify(events));
+      noCanary(`audit log for ${token}`, (await get('/api/v1/audit-log', token)).text);
 
       const web = JSON.parse(deployments.text).items[0].services.find(
         (s: { service: string }) => s.service === 'web',
@@ -217,13 +161,12 @@ describe('secret values outside `environment`', () => {
   });
 
   it('never reach the state file or the server log', () => {
-    expect(store.deployments.list('alpha', { limit: 5 }).items[0]?.status).toBe('rolled-back');
-    expect(logText).toContain('rolled-back');
-    expectNoCanary('server log', logText);
-    store.close();
+    expect(world.store.deployments.list('alpha', { limit: 5 }).items[0]?.status).toBe('rolled-back');
+    expect(world.logText()).toContain('rolled-back');
+    noCanary('server log', world.logText());
+    world.store.close();
     closed = true;
-    const dir = join(root, 'state');
-    for (const file of readdirSync(dir))
-      expectNoCanary(file, readFileSync(join(dir, file)).toString('latin1'));
+    const dir = join(world.root, 'state');
+    for (const file of readdirSync(dir)) noCanary(file, readFileSync(join(dir, file)).toString('latin1'));
   });
 });
