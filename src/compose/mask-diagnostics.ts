@@ -7,6 +7,7 @@ import type { Diagnostic } from './diagnostics.js';
  * password: loading masks its findings with the stack's secret values before anyone sees them.
  */
 export function maskDiagnostics(diagnostics: readonly Diagnostic[], values: readonly string[]): Diagnostic[] {
+  if (diagnostics.length === 0) return [];
   const mask = valueMasker(values);
   return diagnostics.map((d) => {
     const message = mask(d.message);
