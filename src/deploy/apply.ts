@@ -3,13 +3,13 @@ import type { Clock } from '../clock.js';
 import { type Engine, stackSelector } from '../engine/model.js';
 import type { Store } from '../store/index.js';
 import type { DesiredService, DesiredStack } from './desired.js';
-import type { DeployEvent } from './events.js';
+import type { DeployEvent, DeployListener } from './events.js';
 import { describeFailure } from './failure.js';
 import { readyTimes } from './observe.js';
 import type { ContainerStep, Plan } from './plan-types.js';
 import { PreparedContainers, remove as removePrepared } from './prepare.js';
 import { retireAll, rollBack } from './rollback.js';
-import { applyStep, type ChangedReplica, preparableSpec, promote } from './rollout.js';
+import { applyStep, type ChangedReplica, preparableSpec, promote, undo } from './rollout.js';
 import { dependenciesHold, gateReplica, ServiceFailed, type UnchangedDependency } from './service-gates.js';
 import { runInDependencyOrder } from './start-order.js';
 import { type ContainerWatch, watchEvents } from './watch.js';
@@ -107,7 +107,7 @@ async function applyWatched(
     try {
       await runServiceSteps(service, steps, signal, started);
     } catch (error: unknown) {
-      if (error instanceof ServiceFailed || signal.aborted) throw error;
+      if (error instanceof ServiceFailed || signal.aborted || deps.signal?.aborted) throw error;
       // An engine error while applying a step (port taken, bad mount…) is this service's failure.
       const detail = error instanceof Error ? error.message : String(error);
       const id = changes.filter((c) => c.service === service.name).at(-1)?.newId;
@@ -121,7 +121,11 @@ async function applyWatched(
     signal: AbortSignal,
     started: () => void,
   ) => {
-    const serviceDeps = { ...gateDeps, signal };
+    // Gates and waits end when another service failed (the order's signal) or the server stops.
+    const serviceDeps = {
+      ...gateDeps,
+      signal: deps.signal ? AbortSignal.any([deps.signal, signal]) : signal,
+    };
     // Dependencies this deploy changes were waited for by the scheduler; the others are checked
     // on their running containers, all at once.
     const unchanged = Object.entries(service.dependsOn).flatMap(
@@ -193,6 +197,20 @@ async function applyWatched(
     },
   });
   await early.discard();
+  const removeCreatedNetworks = async () => {
+    // Networks this deploy created go too; volumes stay (they may already hold data: never lose it).
+    for (const name of createdNetworks) {
+      await engine.networks.remove(name).catch(() => undefined);
+      emit({ type: 'rollback', message: `removed network ${name} (created by this deploy)` });
+    }
+  };
+  if (!outcome.ok && deps.signal?.aborted) {
+    // Interrupted (the server is shutting down): what changed is undone at once, whatever `rollback`
+    // says (there is no failure to inspect), and the deploy ends with the abort's reason.
+    await undoInterrupted(engine, changes, emit);
+    await removeCreatedNetworks();
+    throw deps.signal.reason;
+  }
   let failure: ServiceFailure | undefined;
   if (!outcome.ok && 'stuck' in outcome) {
     failure = {
@@ -252,11 +270,7 @@ async function applyWatched(
     return { outcome: 'failed', failure, changedServices, newIds, readyAt };
   }
   const problem = await rollBack(deps, desired, changes, emit);
-  // Networks this deploy created go too; volumes stay (they may already hold data: never lose it).
-  for (const name of createdNetworks) {
-    await engine.networks.remove(name).catch(() => undefined);
-    emit({ type: 'rollback', message: `removed network ${name} (created by this deploy)` });
-  }
+  await removeCreatedNetworks();
   return {
     outcome: problem ? 'failed' : 'rolled-back',
     failure,
@@ -265,4 +279,21 @@ async function applyWatched(
     readyAt,
     ...(problem ? { rollbackProblem: problem } : {}),
   };
+}
+
+/**
+ * An interrupted deploy's rollback: every change undone, last first, without gating the restored
+ * containers again (nothing may be waited for while the server stops). What could not be undone
+ * goes with the next deploy (its plan removes `-berth-prev-`/`-berth-next-` left-overs).
+ */
+async function undoInterrupted(engine: Engine, changes: readonly ChangedReplica[], emit: DeployListener) {
+  emit({ type: 'rollback', message: 'interrupted: putting back what this deploy changed' });
+  for (const c of [...changes].reverse()) {
+    const message = await undo(engine, c).then(
+      (restored) => (restored ? `restored the previous ${c.name}` : `removed the new ${c.name}`),
+      (e: unknown) =>
+        `could not undo ${c.name} (${e instanceof Error ? e.message : String(e)}); the next deploy will`,
+    );
+    emit({ type: 'rollback', service: c.service, message });
+  }
 }

@@ -103,6 +103,7 @@ export async function deployStack(
     // it, and only when that pass succeeds is the phase recorded as completed (never re-applied).
     const ended = new Set(result.installCompleted);
     if ((result.outcome === 'succeeded' || result.outcome === 'unchanged') && ended.size > 0) {
+      deps.signal?.throwIfAborted();
       const again = await deployOnce(deps, loaded, { ...options, trigger: 'install-phase' }, ended, mask);
       if (again.outcome === 'succeeded' || again.outcome === 'unchanged') {
         for (const service of ended) {
@@ -247,8 +248,11 @@ async function deployOnce(
       installCompleted,
     };
   } catch (error: unknown) {
+    // Aborted (the server shutting down): the deploy undid its changes and is recorded interrupted.
+    // An abort while waiting for an install phase comes after the outcome was recorded: it stays.
     const message = mask(error instanceof Error ? error.message : String(error));
-    deps.store.deployments.finish(deployment.id, 'failed', message);
+    if (deps.store.deployments.get(deployment.id)?.status === 'running')
+      deps.store.deployments.finish(deployment.id, deps.signal?.aborted ? 'interrupted' : 'failed', message);
     throw error;
   }
 }

@@ -13,7 +13,13 @@ import type { ContainerWatch } from './watch.js';
 
 /** Restores the previous containers of every changed service, last change first, and gates them again. */
 export async function rollBack(
-  deps: { readonly engine: Engine; readonly clock: Clock; readonly watch: ContainerWatch },
+  deps: {
+    readonly engine: Engine;
+    readonly clock: Clock;
+    readonly watch: ContainerWatch;
+    /** The server is stopping: the restored containers are started but not waited for. */
+    readonly signal?: AbortSignal;
+  },
   desired: DesiredStack,
   changes: readonly ChangedReplica[],
   emit: (event: DeployEvent) => void,
@@ -33,12 +39,26 @@ export async function rollBack(
       problems.push(`${c.name}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  const gateDeps = { engine: deps.engine, clock: deps.clock, watch: deps.watch };
+  const gateDeps = {
+    engine: deps.engine,
+    clock: deps.clock,
+    watch: deps.watch,
+    ...(deps.signal ? { signal: deps.signal } : {}),
+  };
   for (const r of restored.reverse()) {
     const service = desired.services[r.service];
     if (!service) continue;
-    const verdict = await gateContainer(gateDeps, service, r.id);
-    if (verdict.state !== 'passed') problems.push(`${r.service} did not come back: ${verdict.detail}`);
+    if (deps.signal?.aborted) {
+      problems.push(`${r.service} was started again but not checked: the server is stopping`);
+      continue;
+    }
+    const verdict = await gateContainer(gateDeps, service, r.id).catch((error: unknown) => {
+      if (!deps.signal?.aborted) throw error;
+      return undefined;
+    });
+    if (verdict === undefined)
+      problems.push(`${r.service} was started again but not checked: the server is stopping`);
+    else if (verdict.state !== 'passed') problems.push(`${r.service} did not come back: ${verdict.detail}`);
     else emit({ type: 'rollback', service: r.service, message: `previous ${r.service} answers again` });
   }
   return problems.length > 0 ? problems.join('; ') : undefined;

@@ -143,6 +143,29 @@ describe('OperationRunner', () => {
     expect(store.operations.get(plain.id)?.error).toMatchObject({ code: 'INTERNAL', message: 'boom' });
   });
 
+  it('returns every operation shutdown interrupted: those that unwound when aborted and those left running', async () => {
+    const { r } = runner();
+    const stuck = held();
+    const unwinds = r.start({
+      kind: 'up',
+      stack: 'alpha',
+      actor: 'alice',
+      requestId: 'req-1',
+      run: ({ signal }) =>
+        new Promise<never>((_resolve, reject) => {
+          signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+        }),
+    });
+    const ignores = r.start(request('up', 'beta', stuck.gate));
+    const interrupted = await r.shutdown(0, 50);
+    expect(interrupted.map((o) => [o.id, o.status])).toEqual([
+      [unwinds.id, 'interrupted'],
+      [ignores.id, 'interrupted'],
+    ]);
+    expect(r.running()).toEqual([]);
+    stuck.release();
+  });
+
   it('refuses new operations while shutting down, with a retry time', async () => {
     const { r } = runner();
     await r.shutdown(0);

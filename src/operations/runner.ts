@@ -61,6 +61,13 @@ const INTERRUPTED: ErrorInfo = {
   hint: 'run it again: `berth up` converges from whatever state the stack was left in',
 };
 
+/**
+ * How long operations aborted by shutdown get to unwind. An aborted deploy stops waiting at once,
+ * but puts back what it changed: that may include a container's graceful stop (Docker's default
+ * is 10 s). Past it, an operation is abandoned: the store closes under it.
+ */
+export const ABORT_WAIT_MS = 15_000;
+
 /** A coded error's code/message/hint; anything else is reported as INTERNAL without its stack trace. */
 function errorOf(error: unknown): ErrorInfo {
   const e = error as { code?: unknown; hint?: unknown; message?: unknown };
@@ -84,6 +91,8 @@ export class OperationRunner {
   private readonly inFlight = new Map<string, InFlight>();
   private readonly finishedListeners = new Set<FinishedListener>();
   private stopping = false;
+  /** Operations that ended interrupted when shutdown aborted them (they unwound in time). */
+  private readonly unwound: OperationRecord[] = [];
 
   constructor(private readonly deps: OperationRunnerDeps) {}
 
@@ -205,6 +214,7 @@ export class OperationRunner {
         if (abandoned.value) return;
         if (abort.signal.aborted && this.stopping) {
           ended = this.interrupt(operation, 'berth serve');
+          this.unwound.push(ended);
           this.inFlight.delete(operation.id);
           this.ended(flight, ended);
           return;
@@ -236,9 +246,10 @@ export class OperationRunner {
 
   /**
    * Stops taking operations, waits up to `graceMs` for the running ones, aborts the rest and waits
-   * up to `abortMs` for them to unwind; any still running is recorded as interrupted.
+   * up to `abortMs` for them to unwind; any still running is recorded as interrupted (and abandoned:
+   * it may outlive the store). Returns every operation it interrupted.
    */
-  async shutdown(graceMs: number, abortMs = 5000): Promise<OperationRecord[]> {
+  async shutdown(graceMs: number, abortMs = ABORT_WAIT_MS): Promise<OperationRecord[]> {
     this.stopping = true;
     const wait = (ms: number) =>
       Promise.race([
@@ -252,7 +263,7 @@ export class OperationRunner {
     await wait(abortMs);
     const left = [...this.inFlight.values()];
     this.inFlight.clear();
-    return left.map((flight) => {
+    const abandoned = left.map((flight) => {
       // Its body may still settle later: it must not publish, end the operation again or count it.
       flight.abandoned.value = true;
       const op = flight.operation;
@@ -261,5 +272,6 @@ export class OperationRunner {
       this.ended(flight, ended);
       return ended;
     });
+    return [...this.unwound, ...abandoned];
   }
 }
