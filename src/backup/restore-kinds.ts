@@ -11,6 +11,7 @@ import { mysqlLoader } from './load/mysql.js';
 import { postgresLoader } from './load/postgres.js';
 import type { OpenPlain } from './load/types.js';
 import { putFile } from './put-file.js';
+import { checkMounts, sqlitePathOf } from './restore-preflight.js';
 import { TarCounter } from './tar-count.js';
 
 /** Where a restore goes: the target service's first container (its state as it is now). */
@@ -78,13 +79,7 @@ async function sql(t: RestoreTarget): Promise<Restored> {
 
 /** SQLite: `.restore` through the online backup API of the running container, then checked. */
 async function sqlite(t: RestoreTarget): Promise<Restored> {
-  const path = t.manifest.sourcePath;
-  if (!path)
-    throw new BackupError(
-      'BACKUP_INTEGRITY',
-      'the manifest does not say which database file it was',
-      'restore it by hand (README: Disaster recovery)',
-    );
+  const path = sqlitePathOf(t.manifest);
   const live = await running(t);
   const temp = `/tmp/berth-restore-${t.id}.db`;
   await putFile(
@@ -224,15 +219,7 @@ async function redis(t: RestoreTarget): Promise<Restored> {
  */
 async function volume(t: RestoreTarget): Promise<Restored> {
   const names = t.manifest.volumes ?? [];
-  const have = volumesOf(t);
-  const missing = names.filter((n) => !have.includes(n));
-  if (missing.length > 0) {
-    throw new BackupError(
-      'BACKUP_INTEGRITY',
-      `${t.container.name} does not mount ${missing.join(', ')}`,
-      'restore into the service (and stack) the backup was taken of',
-    );
-  }
+  checkMounts(t.container, t.manifest);
   await t.engine.containers.stop(t.container.id);
   const wiped = await runHelper(t, ['rm', '-rf', ...names.map((n) => `${HELPER_ROOT}/${n}`)], names);
   try {

@@ -11,6 +11,7 @@ import { verifyChecksum } from './drill.js';
 import { BackupError } from './errors.js';
 import { compareFacts } from './facts.js';
 import { restoreInto } from './restore-kinds.js';
+import { preflightRestore } from './restore-preflight.js';
 import type { ArtifactStore } from './stores/types.js';
 
 /** A backup to restore: where its artifact is and what it holds. */
@@ -83,17 +84,31 @@ export async function verifyArtifact(
 }
 
 /**
- * A restore: the artifact is verified, a safety backup of the target is taken, the services that
- * depend on it stop (furthest first), the backup is restored and compared with its manifest, and
- * everything starts again behind its health gate. If any of that fails, the safety backup is
- * restored the same way and the result says so.
+ * A restore: the target is checked (its container, the tools the restore and the safety backup run
+ * in it; read only, as the dry run does) and the artifact verified, then a safety backup of the
+ * target is taken, the services that depend on it stop (furthest first), the backup is restored and
+ * compared with its manifest, and everything starts again behind its health gate. If any of that
+ * fails, the safety backup is restored the same way and the result says so.
  */
 export async function restore(input: RestoreInput): Promise<RestoreResult> {
   const { engine, loaded, service, signal } = input;
   const started = input.clock.now();
   const say = (step: string) => input.progress?.(step);
+  // The dry run and the real run check the same things, in the same order, before anything changes.
+  say(`checking ${loaded.name}/${service} can take a ${input.backup.manifest.kind} restore`);
+  const targetChecks = await preflightRestore({
+    engine,
+    stack: loaded.name,
+    service,
+    manifest: input.backup.manifest,
+  });
   say(`verifying backup ${input.backup.id}`);
   await verifyArtifact(input.backup, input.identities, signal);
+  const verified = [
+    `checksum sha256 ${input.backup.manifest.artifact.sha256.slice(0, 12)}…`,
+    'decrypts whole',
+    ...targetChecks,
+  ];
   const dependents = dependentsOf(loaded.graph, service);
   if (input.dryRun) {
     const running: string[] = [];
@@ -107,12 +122,19 @@ export async function restore(input: RestoreInput): Promise<RestoreResult> {
       service,
       outcome: 'dry-run',
       stopped: running,
-      checks: [`checksum sha256 ${input.backup.manifest.artifact.sha256.slice(0, 12)}…`, 'decrypts whole'],
+      checks: verified,
       durationMs: input.clock.now().getTime() - started.getTime(),
     };
   }
   say(`taking a safety backup of ${loaded.name}/${service}`);
-  const safety = await input.safety();
+  const safety = await input.safety().catch((error: unknown) => {
+    const code = error instanceof BackupError ? error.code : 'BACKUP_DUMP_FAILED';
+    throw new BackupError(
+      code,
+      `the safety backup of ${loaded.name}/${service} failed, so nothing was restored: ${message(error)}`,
+      'nothing was changed (`berth backup list` shows a failed safety backup as failed, never as one to restore)',
+    );
+  });
   const desired = desiredState(loaded, { imageIds: new Map(), installCompleted: () => true });
   const stopped: string[] = [];
   const gateDeps = { engine, clock: input.clock, pollMs: 250, signal };
@@ -174,11 +196,7 @@ export async function restore(input: RestoreInput): Promise<RestoreResult> {
     outcome,
     safetyBackup: safety.id,
     stopped,
-    checks: [
-      `checksum sha256 ${input.backup.manifest.artifact.sha256.slice(0, 12)}…`,
-      'decrypts whole',
-      'content matches the manifest',
-    ],
+    checks: [...verified, 'content matches the manifest'],
     ...(reason ? { reason } : {}),
     durationMs: input.clock.now().getTime() - started.getTime(),
   });

@@ -6,6 +6,7 @@ import type { Engine } from '../engine/model.js';
 import type { BackupEntry } from './catalog.js';
 import { BackupError } from './errors.js';
 import { type Restorable, restore } from './restore.js';
+import { kindsFit, targetKind } from './restore-needs.js';
 import type { BackupService } from './service.js';
 import { DEFAULT_RETAIN } from './xberth.js';
 
@@ -28,9 +29,10 @@ export interface RestoreRequest {
 }
 
 /**
- * `berth backup restore`: checks the backup and its target (same kind), holds the target stack's
- * lock, marks the backup in use, and runs the restore (safety backup first, rollback to it on
- * failure). The outcome is published as a `backup` event.
+ * `berth backup restore`: checks the backup and its target (same kind, by its policy or else its
+ * image; no backup of it running), holds the target stack's lock, marks the backup in use, and runs
+ * the restore (the target's container and tools checked, in a dry run too; then safety backup
+ * first, rollback to it on failure). The outcome is published as a `backup` event.
  */
 export async function restoreBackup(
   backups: BackupService,
@@ -56,14 +58,12 @@ export async function restoreBackup(
     );
   }
   const policy = (await backups.entries(targetStack)).find((e) => e.service === targetService);
-  if (
-    policy?.kind &&
-    policy.kind !== record.kind &&
-    !(['mariadb', 'mysql'].includes(policy.kind) && ['mariadb', 'mysql'].includes(record.kind))
-  ) {
+  const image = loaded.model.services?.[targetService]?.image;
+  const kind = targetKind(policy?.kind, typeof image === 'string' ? image : undefined);
+  if (kind && !kindsFit(record.kind, kind)) {
     throw new BackupError(
       'BACKUP_INTEGRITY',
-      `backup ${req.id} is ${record.kind}; ${targetStack}/${targetService} is ${policy.kind}`,
+      `backup ${req.id} is ${record.kind}; ${targetStack}/${targetService} is ${kind}`,
       'restore into a service of the same kind',
     );
   }
@@ -82,6 +82,8 @@ export async function restoreBackup(
       ...(record.manifest.sourcePath && record.kind === 'sqlite' ? { path: record.manifest.sourcePath } : {}),
     },
   };
+  // What the safety backup would refuse (no store, a backup of the target running) is refused now.
+  backups.check({ ...target, kind: target.kind ?? record.kind });
   const identities = await backups.identities();
   const signal = req.signal ?? new AbortController().signal;
   await backups.ready();

@@ -194,6 +194,7 @@ const PURE = [
   'src/backup/scratch.ts',
   'src/backup/catalog.ts',
   'src/backup/service-checks.ts',
+  'src/backup/restore-needs.ts',
   'src/config/serve-file-schema.ts',
   'src/config/serve-file-problems.ts',
   'src/cli/api-error.ts',

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { BackupError } from '../errors.js';
 import { SqlRowCounter } from '../sql-count.js';
-import { type Dump, type DumpContext, envOf, run } from './types.js';
+import { type Dump, type DumpContext, envOf, run, toolMissing } from './types.js';
 
 const SYSTEM_MYSQL = new Set(['information_schema', 'performance_schema', 'sys', 'mysql']);
 
@@ -15,9 +15,9 @@ async function firstTool(ctx: DumpContext, names: readonly string[], env?: Recor
       if (!(error instanceof BackupError && error.code === 'BACKUP_TOOL_MISSING')) throw error;
     }
   }
-  throw new BackupError(
-    'BACKUP_TOOL_MISSING',
-    `none of ${names.join(', ')} is in the image of ${ctx.container.name}`,
+  throw toolMissing(
+    names,
+    ctx.container.name,
     `a ${ctx.kind} backup runs the dump tool inside the database container; use an image that has it`,
   );
 }

@@ -1,6 +1,6 @@
 import { type Readable, Transform } from 'node:stream';
 import type { ContentFacts } from '../../api/backups.js';
-import type { ContainerInfo, Engine } from '../../engine/model.js';
+import type { ContainerInfo, Engine, ExecResult } from '../../engine/model.js';
 import { BackupError } from '../errors.js';
 import type { BackupKind, BackupPolicy } from '../xberth.js';
 
@@ -46,6 +46,46 @@ export function envOf(container: ContainerInfo): Record<string, string> {
   return env;
 }
 
+/** Whether an exec's result says its program is not in the image (not found, or not executable). */
+export function isToolMissing(r: Pick<ExecResult, 'exitCode' | 'stdout' | 'stderr'>): boolean {
+  return (
+    r.exitCode === 126 ||
+    r.exitCode === 127 ||
+    /executable file not found|not found in \$PATH/.test(r.stdout + r.stderr)
+  );
+}
+
+/** The coded error for a missing tool: one name, or the alternatives none of which the image has. */
+export function toolMissing(
+  names: readonly string[],
+  container: string,
+  hint = `the backup needs ${names.join(' or ')} inside the container; use an image that has it, or set kind: volume`,
+): BackupError {
+  return new BackupError(
+    'BACKUP_TOOL_MISSING',
+    names.length === 1
+      ? `${names[0]} is not in the image of ${container}`
+      : `none of ${names.join(', ')} is in the image of ${container}`,
+    hint,
+  );
+}
+
+/**
+ * Whether `tool` is in the running container: it is run with `--version`, read only, and counts as
+ * there whatever it answers, unless the engine says the program was not found (as `run` decides).
+ */
+export async function hasTool(
+  ctx: Pick<DumpContext, 'engine' | 'container'>,
+  tool: string,
+  user?: string,
+): Promise<boolean> {
+  const r = await ctx.engine.exec.run(ctx.container.id, [tool, '--version'], {
+    ...(user ? { user } : {}),
+    timeoutMs: 30_000,
+  });
+  return !isToolMissing(r);
+}
+
 /** Runs a short command in the container; a missing binary is a coded error that names it. */
 export async function run(
   ctx: Pick<DumpContext, 'engine' | 'container'>,
@@ -58,17 +98,7 @@ export async function run(
     ...(options.stdin ? { stdin: options.stdin } : {}),
     timeoutMs: options.timeoutMs ?? 120_000,
   });
-  if (
-    r.exitCode === 126 ||
-    r.exitCode === 127 ||
-    /executable file not found|not found in \$PATH/.test(r.stdout + r.stderr)
-  ) {
-    throw new BackupError(
-      'BACKUP_TOOL_MISSING',
-      `${argv[0]} is not in the image of ${ctx.container.name}`,
-      `the backup needs ${argv[0]} inside the container; use an image that has it, or set kind: volume`,
-    );
-  }
+  if (isToolMissing(r)) throw toolMissing([argv[0] ?? ''], ctx.container.name);
   if (r.exitCode !== 0) {
     throw new BackupError(
       'BACKUP_DUMP_FAILED',

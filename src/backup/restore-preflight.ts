@@ -1,0 +1,85 @@
+import type { Manifest } from '../api/backups.js';
+import { serviceContainers } from '../deploy/containers.js';
+import type { ContainerInfo, Engine } from '../engine/model.js';
+import { BackupError } from './errors.js';
+import { hasTool, toolMissing } from './kinds/types.js';
+import { volumesOf } from './kinds/volume.js';
+import { needsRunning, restoreTools } from './restore-needs.js';
+
+// What a restore checks of its target before anything changes (before the safety backup too): the
+// dry run runs these same checks, so a dry run that passes is not refused by them afterwards.
+
+export interface PreflightInput {
+  readonly engine: Engine;
+  readonly stack: string;
+  readonly service: string;
+  readonly manifest: Manifest;
+}
+
+/** The database file a sqlite backup goes back to, or the refusal when the manifest does not say. */
+export function sqlitePathOf(manifest: Manifest): string {
+  if (!manifest.sourcePath)
+    throw new BackupError(
+      'BACKUP_INTEGRITY',
+      'the manifest does not say which database file it was',
+      'restore it by hand (README: Disaster recovery)',
+    );
+  return manifest.sourcePath;
+}
+
+/** Refuses a volume backup whose volumes the target container does not mount. */
+export function checkMounts(container: ContainerInfo, manifest: Manifest): void {
+  const have = volumesOf({ container });
+  const missing = (manifest.volumes ?? []).filter((n) => !have.includes(n));
+  if (missing.length > 0) {
+    throw new BackupError(
+      'BACKUP_INTEGRITY',
+      `${container.name} does not mount ${missing.join(', ')}`,
+      'restore into the service (and stack) the backup was taken of',
+    );
+  }
+}
+
+/**
+ * Checks, reading only, that the target can take the backup: a container (running, for the kinds
+ * whose safety backup asks the server), the volumes or database file the backup names, and every
+ * tool the restore and its safety backup run inside it. Returns what was checked, in words.
+ */
+export async function preflightRestore(input: PreflightInput): Promise<string[]> {
+  const { engine, stack, service, manifest } = input;
+  const where = `${stack}/${service}`;
+  const containers = await serviceContainers(engine, stack, service);
+  const running = containers.find((c) => c.state === 'running');
+  const chosen = needsRunning(manifest.kind) ? running : (running ?? containers[0]);
+  if (!chosen) {
+    throw new BackupError(
+      'BACKUP_NOT_RUNNING',
+      `${where} has no ${needsRunning(manifest.kind) ? 'running ' : ''}container to restore into`,
+      `the restore takes a safety backup of it first; \`berth up ${stack}\` starts it`,
+    );
+  }
+  const container = await engine.containers.inspect(chosen.id);
+  const checks = [`${container.name} ${running ? 'running' : 'present'}`];
+  if (manifest.kind === 'sqlite') sqlitePathOf(manifest);
+  if (manifest.kind === 'volume') {
+    checkMounts(container, manifest);
+    checks.push(`mounts ${(manifest.volumes ?? []).join(', ')}`);
+  }
+  for (const need of restoreTools(manifest.kind)) {
+    let found: string | undefined;
+    for (const name of need.names) {
+      if (await hasTool({ engine, container }, name, need.user)) {
+        found = name;
+        break;
+      }
+    }
+    if (!found)
+      throw toolMissing(
+        need.names,
+        container.name,
+        `a ${manifest.kind} restore (and the safety backup before it) runs ${need.names.join(' or ')} inside ${where}; use an image that has it`,
+      );
+    checks.push(`${found} in the container`);
+  }
+  return checks;
+}
