@@ -105,7 +105,7 @@ export function formatRestore(r: RestoreResult): string {
     r.outcome === 'restored'
       ? `restored backup ${r.backup} into ${r.stack}/${r.service}`
       : r.outcome === 'dry-run'
-        ? `dry run: backup ${r.backup} verified; a restore into ${r.stack}/${r.service} would take a safety backup first`
+        ? `dry run: backup ${r.backup} verified and ${r.stack}/${r.service} checked; a restore would take a safety backup first`
         : `RESTORE FAILED: ${r.reason}; the safety backup ${r.safetyBackup} was put back into ${r.stack}/${r.service}`;
   const lines = [head];
   if (r.safetyBackup && r.outcome === 'restored') lines.push(`  safety backup: ${r.safetyBackup}`);
@@ -231,7 +231,10 @@ export function registerBackup(
     .argument('<id>', 'backup id')
     .option('--service <name>', 'restore into this service (default: the backup’s own)')
     .option('--into-stack <stack>', 'restore into this stack (default: the backup’s own)')
-    .option('--dry-run', 'verify the artifact and say what would happen, changing nothing')
+    .option(
+      '--dry-run',
+      'verify the artifact, check the target (its container, tools and kind) and say what would happen, changing nothing',
+    )
     .option('--json', 'print the result as JSON')
     .action(
       async (
