@@ -10,7 +10,7 @@ import type { Loggers } from '../log/index.js';
 import { createApp } from '../server/app.js';
 import { authServiceAuthenticator } from '../server/authenticator.js';
 import { requestPath } from '../server/edge.js';
-import { stackScope } from '../server/stack-scope.js';
+import { labelledContainers, stackScope } from '../server/stack-scope.js';
 import type { createWebApp } from '../web/app.js';
 import { apiOwns } from '../web/paths.js';
 import { type Berth, createBerth } from './berth.js';
@@ -202,7 +202,12 @@ function serveRoutes(
       runner: berth.runner(),
       operations: store.operations,
       hub: berth.events(),
-      scope: stackScope({ workspace: listStacks, recorded: (stack) => store.deployments.recorded(stack) }),
+      scope: stackScope({
+        workspace: listStacks,
+        recorded: (stack) => store.deployments.recorded(stack),
+        traces: (stack) => store.stackRecords.any(stack),
+        containers: labelledContainers(berth.stacks()),
+      }),
     },
     jobs: { jobs: berth.jobs(), summaries: berth.jobSummaries(), runner: berth.runner() },
     backups: { backups: berth.backups(), runner: berth.runner(), jobState: () => store.jobState },

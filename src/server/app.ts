@@ -24,6 +24,7 @@ import { type StackDeps, stackRoutes } from './routes/stacks.js';
 import { type SystemDeps, systemRoutes } from './routes/system.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { userRoutes } from './routes/users.js';
+import type { StackScope } from './stack-scope.js';
 
 export { SECURITY_HEADERS } from './edge.js';
 
@@ -53,8 +54,13 @@ export interface AppDeps extends SystemDeps, StackDeps, PipelineDeps {
   readonly maxBodyBytes?: number;
 }
 
+/** An app without the control routes (a test of one part) refuses no stack name. */
+const ANY_STACK: StackScope = { has: async () => true, known: async () => true };
+
 /** Every route of the API, each with its permission: what the app mounts and the OpenAPI document lists. */
 export function appRoutes(deps: AppDeps): Route[] {
+  // The stacks the routes know (see StackScope): the composition root's, with the control routes.
+  const scope = deps.control?.scope ?? ANY_STACK;
   const routes = [
     ...systemRoutes(deps),
     ...(deps.authRoutes
@@ -67,9 +73,9 @@ export function appRoutes(deps: AppDeps): Route[] {
       : []),
     ...stackRoutes(deps),
     ...(deps.control ? controlRoutes(deps.control) : []),
-    ...(deps.jobs ? jobRoutes(deps.jobs) : []),
-    ...(deps.backups ? backupRoutes(deps.backups) : []),
-    ...(deps.health ? healthRoutes(deps.health) : []),
+    ...(deps.jobs ? jobRoutes(deps.jobs, scope) : []),
+    ...(deps.backups ? backupRoutes(deps.backups, scope) : []),
+    ...(deps.health ? healthRoutes(deps.health, scope) : []),
     ...(deps.findings ? findingRoutes(deps.findings) : []),
     ...(deps.alerts ? alertRoutes(deps.alerts) : []),
     metricsRoute(deps.metrics),

@@ -23,6 +23,7 @@ import { createLockStore, type IsAlive, type LockOwner, type LockStore } from '.
 import { appliedVersion, assertNotTooNew, migrate } from './migrations.js';
 import { createOperationStore, type OperationStore } from './operation-records.js';
 import { createProbeStore, type ProbeStore } from './probes.js';
+import { createStackRecordStore, type StackRecordStore } from './stack-records.js';
 
 export interface OpenStoreOptions {
   /** The state file; missing folders are created 0700 and the file 0600. */
@@ -61,6 +62,8 @@ export interface Store {
   readonly probes: ProbeStore;
   /** Alerts (open conditions, notices) and the queue of their deliveries to channels. */
   readonly alerts: AlertStore;
+  /** Whether anything of a stack is recorded (deployments, backups, job runs, probes). */
+  readonly stackRecords: StackRecordStore;
   schemaVersion(): number;
   /** The connection's effective settings, for `berth doctor` and tests. */
   settings(): StoreSettings;
@@ -146,6 +149,7 @@ function buildStore(
     backups: createBackupStore(db, clock, isAlive, self),
     probes: createProbeStore(db),
     alerts: createAlertStore(db, clock),
+    stackRecords: createStackRecordStore(db),
     schemaVersion: () => guard(() => appliedVersion(db)),
     settings: () =>
       guard(() => ({

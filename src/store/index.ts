@@ -107,3 +107,4 @@ export type {
   StoredProbeStatus,
 } from './probes.js';
 export { processIsAlive } from './process-alive.js';
+export type { StackRecordStore } from './stack-records.js';

@@ -16,7 +16,7 @@ import { recordOperation } from '../../src/metrics/operations.js';
 import { OperationRunner, type OperationRunnerDeps } from '../../src/operations/runner.js';
 import { createApp } from '../../src/server/app.js';
 import type { ControlDeps } from '../../src/server/routes/control.js';
-import { stackScope } from '../../src/server/stack-scope.js';
+import { labelledContainers, stackScope } from '../../src/server/stack-scope.js';
 import type { StreamLimits } from '../../src/server/stream-slots.js';
 import { createEventStore } from '../../src/store/events.js';
 import { type EventStore, openMemoryStore, type Store } from '../../src/store/index.js';
@@ -216,7 +216,8 @@ export interface TableControlOptions {
 
 /**
  * Control routes over TableStacks and a real store (operations, events); ids are op-1, op-2… The
- * server's stacks are the table's `known` ones and those with a deployment in the store.
+ * server's stacks are the table's `known` ones and those with a deployment in the store; the stacks it
+ * knows are also those with anything in the store and those with a container in the table.
  */
 export function tableControl(
   store: Store,
@@ -241,6 +242,8 @@ export function tableControl(
     scope: stackScope({
       workspace: async () => stacks.known.map((name) => ({ name })),
       recorded: (stack) => store.deployments.recorded(stack),
+      traces: (stack) => store.stackRecords.any(stack),
+      containers: labelledContainers(stacks),
     }),
     heartbeatMs: options.heartbeatMs ?? 60_000,
     ...(options.streamLimits ? { streamLimits: options.streamLimits } : {}),

@@ -15,6 +15,7 @@ import { policyView, publicView } from '../../backup/view.js';
 import type { OperationRunner } from '../../operations/runner.js';
 import type { JobStateStore } from '../../store/index.js';
 import { ApiError } from '../problem.js';
+import { requireKnownStack, type StackScope } from '../stack-scope.js';
 import { defineRoute, type Route } from './registry.js';
 
 export interface BackupRouteDeps {
@@ -26,7 +27,7 @@ export interface BackupRouteDeps {
 const ID = z.string().regex(/^[0-9TZ]+-[0-9a-f]+$/, 'a backup id, e.g. 20261204T031500Z-3fa9');
 
 /** Backups of a stack: policies and backups, a backup now, a drill, pruning by retention. */
-export function backupRoutes(deps: BackupRouteDeps): Route[] {
+export function backupRoutes(deps: BackupRouteDeps, scope: StackScope): Route[] {
   /** Runs `work` as an operation whose progress reaches the event stream, at most about once a second. */
   const start = (
     kind: 'backup' | 'drill',
@@ -59,6 +60,7 @@ export function backupRoutes(deps: BackupRouteDeps): Route[] {
       tags: ['backups'],
       permission: { role: 'viewer', scope: 'stack' },
       mutating: false,
+      errors: [404, 503],
       params: z.strictObject({ stack: StackNameSchema }),
       query: z.strictObject({
         service: z.string().min(1).max(128).optional(),
@@ -66,14 +68,17 @@ export function backupRoutes(deps: BackupRouteDeps): Route[] {
       }),
       response: StackBackupsSchema,
       example: { params: { stack: 'alpha' } },
-      handler: async ({ params, query }) => ({
-        policies: (await deps.backups.entries(params.stack)).map((e) =>
-          policyView(e, deps.backups, deps.jobState()),
-        ),
-        items: deps.backups
-          .list(params.stack, { ...(query.service ? { service: query.service } : {}), limit: query.limit })
-          .map(publicView),
-      }),
+      handler: async ({ params, query }) => {
+        await requireKnownStack(scope, params.stack);
+        return {
+          policies: (await deps.backups.entries(params.stack)).map((e) =>
+            policyView(e, deps.backups, deps.jobState()),
+          ),
+          items: deps.backups
+            .list(params.stack, { ...(query.service ? { service: query.service } : {}), limit: query.limit })
+            .map(publicView),
+        };
+      },
     }),
     defineRoute({
       method: 'GET',
@@ -84,11 +89,14 @@ export function backupRoutes(deps: BackupRouteDeps): Route[] {
       tags: ['backups'],
       permission: { role: 'viewer', scope: 'stack' },
       mutating: false,
-      errors: [404],
+      errors: [404, 503],
       params: z.strictObject({ stack: StackNameSchema, id: ID }),
       response: BackupSchema,
       example: { params: { stack: 'alpha', id: '20261204T031500Z-3fa9' } },
-      handler: async ({ params }) => publicView(deps.backups.get(params.stack, params.id)),
+      handler: async ({ params }) => {
+        await requireKnownStack(scope, params.stack);
+        return publicView(deps.backups.get(params.stack, params.id));
+      },
     }),
     defineRoute({
       method: 'POST',
@@ -108,6 +116,8 @@ export function backupRoutes(deps: BackupRouteDeps): Route[] {
       response: OperationSchema,
       example: { params: { stack: 'alpha' }, body: { service: 'db' } },
       handler: async ({ principal, params, body, requestId, audit }) => {
+        // An unknown stack is said to be unknown, not to lack a policy.
+        await requireKnownStack(scope, params.stack);
         const entry = await deps.backups.find(params.stack, body.service);
         deps.backups.check(entry);
         const op = start('backup', params.stack, principal.name, requestId, (progress, signal) =>
@@ -132,6 +142,7 @@ export function backupRoutes(deps: BackupRouteDeps): Route[] {
       response: OperationSchema,
       example: { params: { stack: 'alpha', id: '20261204T031500Z-3fa9' }, body: {} },
       handler: async ({ principal, params, requestId, audit }) => {
+        await requireKnownStack(scope, params.stack);
         deps.backups.checkDrill(params.stack, params.id);
         const op = start('drill', params.stack, principal.name, requestId, (progress, signal) =>
           deps.backups.drill(params.stack, params.id, { signal, onProgress: progress }),
@@ -169,6 +180,7 @@ export function backupRoutes(deps: BackupRouteDeps): Route[] {
             'ask an admin of that stack',
           );
         }
+        await requireKnownStack(scope, params.stack);
         deps.backups.checkDrill(params.stack, params.id, 'restore');
         const op = deps.runner.start({
           kind: 'restore',
@@ -205,12 +217,13 @@ export function backupRoutes(deps: BackupRouteDeps): Route[] {
       tags: ['backups'],
       permission: { role: 'admin', scope: 'stack' },
       mutating: true,
-      errors: [503],
+      errors: [404, 503],
       params: z.strictObject({ stack: StackNameSchema }),
       body: PruneRequestSchema,
       response: PruneResultSchema,
       example: { params: { stack: 'alpha' }, body: { dryRun: true } },
       handler: async ({ params, body, audit }) => {
+        await requireKnownStack(scope, params.stack);
         const decisions = await deps.backups.prune(params.stack, {
           dryRun: body.dryRun,
           ...(body.service ? { service: body.service } : {}),

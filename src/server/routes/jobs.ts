@@ -7,6 +7,7 @@ import type { JobEntry } from '../../jobs/catalog.js';
 import type { JobService } from '../../jobs/service.js';
 import type { JobSummaries } from '../../jobs/summary.js';
 import type { OperationRunner } from '../../operations/runner.js';
+import { requireKnownListStack, requireKnownStack, type StackScope } from '../stack-scope.js';
 import { defineRoute, type Route } from './registry.js';
 
 export interface JobRouteDeps {
@@ -28,7 +29,7 @@ const visible = (principal: Principal, run: JobRun): JobRun => {
 };
 
 /** Scheduled jobs: what is defined and when it runs, the history of runs, and a run now. */
-export function jobRoutes(deps: JobRouteDeps): Route[] {
+export function jobRoutes(deps: JobRouteDeps, scope: StackScope): Route[] {
   const list = async (principal: Principal, stack?: string): Promise<JobSummary[]> => {
     const entries = (await deps.jobs.jobs(stack)).filter((e: JobEntry) =>
       can(principal, 'viewer', e.key.stack),
@@ -45,9 +46,13 @@ export function jobRoutes(deps: JobRouteDeps): Route[] {
       tags: ['jobs'],
       permission: { role: 'viewer', scope: 'any-stack' },
       mutating: false,
+      errors: [404, 503],
       query: z.strictObject({ stack: StackNameSchema.optional() }),
       response: JobListSchema,
-      handler: async ({ principal, query }) => ({ items: await list(principal, query.stack) }),
+      handler: async ({ principal, query }) => {
+        await requireKnownListStack(scope, principal, query.stack);
+        return { items: await list(principal, query.stack) };
+      },
     }),
     defineRoute({
       method: 'GET',
@@ -57,10 +62,14 @@ export function jobRoutes(deps: JobRouteDeps): Route[] {
       tags: ['jobs'],
       permission: { role: 'viewer', scope: 'stack' },
       mutating: false,
+      errors: [404, 503],
       params: z.strictObject({ stack: StackNameSchema }),
       response: JobListSchema,
       example: { params: { stack: 'alpha' } },
-      handler: async ({ principal, params }) => ({ items: await list(principal, params.stack) }),
+      handler: async ({ principal, params }) => {
+        await requireKnownStack(scope, params.stack);
+        return { items: await list(principal, params.stack) };
+      },
     }),
     defineRoute({
       method: 'GET',
@@ -70,7 +79,7 @@ export function jobRoutes(deps: JobRouteDeps): Route[] {
       tags: ['jobs'],
       permission: { role: 'viewer', scope: 'stack' },
       mutating: false,
-      errors: [404],
+      errors: [404, 503],
       params: jobParams,
       query: z.strictObject({
         limit: z.coerce.number().int().min(1).max(200).default(20),
@@ -79,6 +88,7 @@ export function jobRoutes(deps: JobRouteDeps): Route[] {
       response: JobRunPageSchema,
       example: { params: { stack: 'alpha', service: 'web', job: 'cleanup' }, query: { limit: 5 } },
       handler: async ({ principal, params, query }) => {
+        await requireKnownStack(scope, params.stack);
         const entry = await deps.jobs.find(params);
         const page = deps.summaries.history(entry.key, {
           limit: query.limit,
@@ -105,6 +115,7 @@ export function jobRoutes(deps: JobRouteDeps): Route[] {
       response: OperationSchema,
       example: { params: { stack: 'alpha', service: 'web', job: 'cleanup' }, body: {} },
       handler: async ({ principal, params, requestId, audit }) => {
+        await requireKnownStack(scope, params.stack);
         const entry = await deps.jobs.find(params);
         deps.jobs.checkManual(entry);
         const op = deps.runner.start({

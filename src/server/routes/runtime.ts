@@ -13,7 +13,7 @@ import { StackConfigSchema } from '../../api/stacks.js';
 import { redactComposeView, redactPlan, redactStoredPlan } from '../../deploy/redact.js';
 import type { StackOperations } from '../../deploy/service.js';
 import type { JsonValue } from '../../store/index.js';
-import { requireStack, type StackScope } from '../stack-scope.js';
+import { requireKnownListStack, requireStack, type StackScope } from '../stack-scope.js';
 import { defineRoute, type Route } from './registry.js';
 
 export interface RuntimeRouteDeps {
@@ -131,6 +131,7 @@ export function runtimeRoutes(deps: RuntimeRouteDeps): Route[] {
       tags: ['deploy'],
       permission: { role: 'viewer', scope: 'any-stack' },
       mutating: false,
+      errors: [404, 503],
       query: z.strictObject({
         stack: StackNameSchema.optional(),
         oneoff: flag().describe('Also one-off containers'),
@@ -138,6 +139,8 @@ export function runtimeRoutes(deps: RuntimeRouteDeps): Route[] {
       response: ContainerListSchema,
       handler: async ({ principal, query }) => {
         if (query.stack !== undefined && !can(principal, 'viewer', query.stack)) return { items: [] };
+        // A stack Berth knows nothing of is a typo, not a stack without containers.
+        await requireKnownListStack(deps.scope, principal, query.stack);
         // Only the stacks the caller may see, and only this server's (an admin lists the others with
         // GET /api/v1/orphans): the other stacks' containers are left out before they are inspected.
         const items = await deps.stacks.ps(query.stack, {
