@@ -1,4 +1,4 @@
-import type { ServiceFailure } from '../api/deploy.js';
+import { failureText, type ServiceFailure } from '../api/deploy.js';
 import type { Clock } from '../clock.js';
 import { type Engine, stackSelector } from '../engine/model.js';
 import type { Store } from '../store/index.js';
@@ -259,7 +259,7 @@ async function applyWatched(
   emit({
     type: 'failure',
     service: failure.service,
-    message: `${failure.reason}: ${failure.detail}`,
+    message: failureText(failure),
     data: { ...failure },
   });
   if (desired.rollback === 'manual') {

@@ -1,4 +1,4 @@
-import type { ServiceFailure } from '../api/deploy.js';
+import { failureText, type ServiceFailure } from '../api/deploy.js';
 import { fingerprinter, newFingerprintSalt } from '../secrets/fingerprint.js';
 import type { Store } from '../store/index.js';
 import type { ApplyResult } from './apply.js';
@@ -72,7 +72,7 @@ export function recordServiceResults(
             : 'rolled-back',
       ...(failed && result.failure
         ? {
-            reason: `${result.failure.reason}: ${result.failure.detail}`,
+            reason: failureText(result.failure),
             logTail: result.failure.logTail,
             ...(result.failure.exitCode !== undefined ? { exitCode: result.failure.exitCode } : {}),
             ...(result.failure.healthOutput ? { healthOutput: result.failure.healthOutput } : {}),

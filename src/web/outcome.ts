@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { BackupSchema } from '../api/backups.js';
-import { UpResultSchema } from '../api/deploy.js';
+import { failureText, UpResultSchema } from '../api/deploy.js';
 import { OperationFinishedDataSchema, type StreamEvent } from '../api/events.js';
 import { JobRunSchema } from '../api/jobs.js';
 import type { OperationRecordSchema } from '../api/operations.js';
@@ -67,9 +67,7 @@ export function outcomeOf(op: Ending): Outcome {
   const up = UpResultSchema.safeParse(op.result);
   if (!up.success) return { value: 'succeeded', text: 'succeeded' };
   const r = up.data;
-  const why = r.failure
-    ? `${r.failure.service}: ${r.failure.reason}: ${r.failure.detail}`
-    : 'no reason given';
+  const why = r.failure ? `${r.failure.service}: ${failureText(r.failure)}` : 'no reason given';
   switch (r.outcome) {
     case 'unchanged':
       return { value: 'succeeded', text: 'succeeded — nothing had to change' };

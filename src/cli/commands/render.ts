@@ -1,4 +1,10 @@
-import type { ContainerRow, DownResult, PlanView, UpResult } from '../../api/deploy.js';
+import {
+  type ContainerRow,
+  type DownResult,
+  failureText,
+  type PlanView,
+  type UpResult,
+} from '../../api/deploy.js';
 import type { Sendable } from '../../api/wire.js';
 import type { DeployEvent } from '../../deploy/events.js';
 
@@ -42,11 +48,7 @@ export function formatUp(r: UpResult): string {
     lines.push(
       `  failed service: ${r.failure.service}${r.failure.container ? ` (${r.failure.container})` : ''}`,
     );
-    // A detail that starts with its reason (`unhealthy: last check exited 1`) is not repeated.
-    const { reason, detail } = r.failure;
-    lines.push(
-      `  reason: ${detail.startsWith(`${reason}:`) || detail === reason ? detail : `${reason}: ${detail}`}`,
-    );
+    lines.push(`  reason: ${failureText(r.failure)}`);
     if (r.failure.exitCode !== undefined) lines.push(`  exit code: ${r.failure.exitCode}`);
     if (r.failure.healthOutput) lines.push(`  last health check: ${r.failure.healthOutput}`);
     if (r.failure.logTail.length > 0)
