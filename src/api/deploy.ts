@@ -102,12 +102,6 @@ export const ServiceFailureSchema = z.object({
 });
 export type ServiceFailure = z.output<typeof ServiceFailureSchema>;
 
-/** `reason: detail`, without saying the reason twice when the detail starts with it (`unhealthy: …`). */
-export function failureText(failure: Pick<ServiceFailure, 'reason' | 'detail'>): string {
-  const { reason, detail } = failure;
-  return detail === reason || detail.startsWith(`${reason}:`) ? detail : `${reason}: ${detail}`;
-}
-
 export const DeployOutcomeSchema = z.enum(['unchanged', 'succeeded', 'failed', 'rolled-back']);
 export type DeployOutcome = z.output<typeof DeployOutcomeSchema>;
 

@@ -1,4 +1,5 @@
-import { failureText, type ServiceFailure } from '../api/deploy.js';
+import type { ServiceFailure } from '../api/deploy.js';
+import { failureText } from '../api/failure-text.js';
 import type { Clock } from '../clock.js';
 import { type Engine, stackSelector } from '../engine/model.js';
 import type { Store } from '../store/index.js';

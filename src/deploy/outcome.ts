@@ -1,4 +1,5 @@
-import { failureText, type ServiceFailure } from '../api/deploy.js';
+import type { ServiceFailure } from '../api/deploy.js';
+import { failureText } from '../api/failure-text.js';
 import { fingerprinter, newFingerprintSalt } from '../secrets/fingerprint.js';
 import type { Store } from '../store/index.js';
 import type { ApplyResult } from './apply.js';

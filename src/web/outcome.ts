@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import { BackupSchema } from '../api/backups.js';
-import { failureText, UpResultSchema } from '../api/deploy.js';
+import { UpResultSchema } from '../api/deploy.js';
 import { OperationFinishedDataSchema, type StreamEvent } from '../api/events.js';
+import { failureText } from '../api/failure-text.js';
 import { JobRunSchema } from '../api/jobs.js';
 import type { OperationRecordSchema } from '../api/operations.js';
 

@@ -1,10 +1,5 @@
-import {
-  type ContainerRow,
-  type DownResult,
-  failureText,
-  type PlanView,
-  type UpResult,
-} from '../../api/deploy.js';
+import type { ContainerRow, DownResult, PlanView, UpResult } from '../../api/deploy.js';
+import { failureText } from '../../api/failure-text.js';
 import type { Sendable } from '../../api/wire.js';
 import type { DeployEvent } from '../../deploy/events.js';
 
