@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Manifest } from '../../src/api/backups.js';
 import type { ContainerRow } from '../../src/api/deploy.js';
 import { builtinXBerthRegistry } from '../../src/app/registry.js';
 import { BackupService } from '../../src/backup/service.js';
@@ -10,9 +9,9 @@ import { JobService } from '../../src/jobs/service.js';
 import { JobSummaries } from '../../src/jobs/summary.js';
 import { createApp } from '../../src/server/app.js';
 import { openMemoryStore, type Store } from '../../src/store/index.js';
-import { TEST_RECIPIENT } from '../support/backup-fixtures.js';
+import { completeAlphaDbBackup, TEST_RECIPIENT } from '../support/backup-fixtures.js';
 import { CONTROL_TOKENS, type ControlToken, TableStacks, tableControl } from '../support/control.js';
-import { tableAuthenticator, testDeps } from '../support/http-app.js';
+import { requestAs, tableAuthenticator, testDeps } from '../support/http-app.js';
 import { writeTree } from '../support/tree.js';
 
 // A stack name Berth knows nothing of (not in the workspace, nothing recorded, no container) is a
@@ -40,31 +39,7 @@ const container = (stack: string): ContainerRow => ({
 
 /** A completed backup of `stack`/db, as the backup service records one. */
 function backupOf(stack: string, id: string): void {
-  store.backups.begin({ id, stack, service: 'db', kind: 'mariadb', store: 'local', trigger: 'manual' });
-  const at = '2026-06-09T03:00:00Z';
-  const manifest: Manifest = {
-    format: 1,
-    id,
-    stack,
-    service: 'db',
-    kind: 'mariadb',
-    tool: 'mariadb-dump 11.4',
-    image: 'mariadb:11.4',
-    startedAt: at,
-    finishedAt: at,
-    artifact: {
-      file: `${id}.sql.gz.age`,
-      compression: 'gzip',
-      encryption: 'age',
-      recipients: [TEST_RECIPIENT],
-      size: 10,
-      sha256: 'ab',
-      plainSize: 20,
-    },
-    facts: {},
-    timings: { totalMs: 5 },
-  };
-  store.backups.complete(id, { artifact: `${stack}/db/${id}.sql.gz.age`, manifest });
+  completeAlphaDbBackup(store, id, '2026-06-09T03:00:00Z', stack);
 }
 
 beforeEach(async () => {
@@ -123,14 +98,7 @@ beforeEach(async () => {
 afterEach(() => store.close());
 
 async function call(method: string, path: string, token: ControlToken, body?: unknown) {
-  const res = await app.request(path, {
-    method,
-    headers: {
-      Authorization: `Bearer ${token}`,
-      ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
+  const res = await requestAs(app, method, path, token, body);
   // biome-ignore lint/suspicious/noExplicitAny: test responses are read field by field
   return { status: res.status, json: (await res.json()) as any };
 }

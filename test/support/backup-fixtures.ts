@@ -4,11 +4,11 @@ import type { Store } from '../../src/store/index.js';
 /** The age recipient the backup fixtures encrypt to (a public key; no identity needed in HTTP tests). */
 export const TEST_RECIPIENT = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
 
-/** Records the start of a scheduled mariadb backup `id` of alpha/db in `store`. */
-export function beginAlphaDbBackup(store: Pick<Store, 'backups'>, id: string): void {
+/** Records the start of a scheduled mariadb backup `id` of `<stack>`/db in `store` (alpha by default). */
+export function beginAlphaDbBackup(store: Pick<Store, 'backups'>, id: string, stack = 'alpha'): void {
   store.backups.begin({
     id,
-    stack: 'alpha',
+    stack,
     service: 'db',
     kind: 'mariadb',
     store: 'local',
@@ -16,13 +16,21 @@ export function beginAlphaDbBackup(store: Pick<Store, 'backups'>, id: string): v
   });
 }
 
-/** Records a completed mariadb backup `id` of alpha/db taken at `at`, with its manifest, in `store`. */
-export function completeAlphaDbBackup(store: Pick<Store, 'backups'>, id: string, at: string): void {
-  beginAlphaDbBackup(store, id);
+/**
+ * Records a completed mariadb backup `id` of `<stack>`/db (alpha by default) taken at `at`, with its
+ * manifest, in `store`.
+ */
+export function completeAlphaDbBackup(
+  store: Pick<Store, 'backups'>,
+  id: string,
+  at: string,
+  stack = 'alpha',
+): void {
+  beginAlphaDbBackup(store, id, stack);
   const manifest: Manifest = {
     format: 1,
     id,
-    stack: 'alpha',
+    stack,
     service: 'db',
     kind: 'mariadb',
     tool: 'mariadb-dump 11.4',
@@ -41,5 +49,5 @@ export function completeAlphaDbBackup(store: Pick<Store, 'backups'>, id: string,
     facts: { tables: { 'shop.items': 3 } },
     timings: { totalMs: 5 },
   };
-  store.backups.complete(id, { artifact: `alpha/db/${id}.sql.gz.age`, manifest });
+  store.backups.complete(id, { artifact: `${stack}/db/${id}.sql.gz.age`, manifest });
 }

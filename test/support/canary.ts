@@ -12,7 +12,7 @@ import { createApp } from '../../src/server/app.js';
 import type { ControlDeps } from '../../src/server/routes/control.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { CONTROL_TOKENS, type ControlToken, tableControl } from './control.js';
-import { tableAuthenticator, testDeps } from './http-app.js';
+import { requestAs, tableAuthenticator, testDeps } from './http-app.js';
 
 // The secret-canary tests: a workspace with one stack `alpha`, the whole HTTP app over a real state
 // file, and a server log captured as text, so a test can look for a planted value everywhere.
@@ -84,14 +84,7 @@ export function canaryWorld(options: {
     control,
     logText: () => logText,
     async call(path, token, method = 'GET', body) {
-      const res = await app.request(path, {
-        method,
-        headers: {
-          Authorization: `Bearer ${token}`,
-          ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-        },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      });
+      const res = await requestAs(app, method, path, token, body);
       return { status: res.status, text: await res.text() };
     },
   };

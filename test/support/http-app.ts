@@ -203,3 +203,23 @@ export function authApp(
         }),
   });
 }
+
+/** A request to `app` as the bearer `token`, with a JSON body when one is given. */
+export function requestAs(
+  app: { request(path: string, init: RequestInit): Response | Promise<Response> },
+  method: string,
+  path: string,
+  token: string,
+  body?: unknown,
+): Promise<Response> {
+  return Promise.resolve(
+    app.request(path, {
+      method,
+      headers: {
+        Authorization: `Bearer ${token}`,
+        ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    }),
+  );
+}

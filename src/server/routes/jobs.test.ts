@@ -5,7 +5,7 @@ import {
   TableStacks,
   tableControl,
 } from '../../../test/support/control.js';
-import { tableAuthenticator, testDeps } from '../../../test/support/http-app.js';
+import { requestAs, tableAuthenticator, testDeps } from '../../../test/support/http-app.js';
 import { writeTree } from '../../../test/support/tree.js';
 import { builtinXBerthRegistry } from '../../app/registry.js';
 import { workspaceLoads } from '../../compose/workspace-source.js';
@@ -76,14 +76,7 @@ beforeEach(async () => {
 afterEach(() => store.close());
 
 async function call(method: string, path: string, token: ControlToken, body?: unknown) {
-  const res = await app.request(path, {
-    method,
-    headers: {
-      Authorization: `Bearer ${token}`,
-      ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
+  const res = await requestAs(app, method, path, token, body);
   // biome-ignore lint/suspicious/noExplicitAny: test responses are read field by field
   return { status: res.status, json: (await res.json()) as any };
 }
