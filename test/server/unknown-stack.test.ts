@@ -190,6 +190,14 @@ describe('a stack that left the workspace', () => {
     // Another server's containers stay out of every list but the admin's orphans.
     expect((await call('GET', '/api/v1/containers?stack=stray', 'viewer')).json).toEqual({ items: [] });
   });
+
+  it('keeps the recorded runs of a job no longer defined readable; a job that never ran is not found', async () => {
+    const runs = await call('GET', '/api/v1/stacks/ran/jobs/app/tidy/runs', 'viewer');
+    expect(runs.status).toBe(200);
+    expect(runs.json.items).toMatchObject([{ stack: 'ran', service: 'app', job: 'tidy' }]);
+    const none = await call('GET', '/api/v1/stacks/ran/jobs/app/other/runs', 'viewer');
+    expect([none.status, none.json.code]).toEqual([404, 'JOB_NOT_FOUND']);
+  });
 });
 
 describe('a caller without rights on the stack', () => {

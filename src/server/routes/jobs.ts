@@ -4,6 +4,7 @@ import { StackNameSchema } from '../../api/common.js';
 import { JobListSchema, type JobRun, JobRunPageSchema, type JobSummary } from '../../api/jobs.js';
 import { OperationSchema, operationEventsUrl } from '../../api/operations.js';
 import type { JobEntry } from '../../jobs/catalog.js';
+import { JobError } from '../../jobs/errors.js';
 import type { JobService } from '../../jobs/service.js';
 import type { JobSummaries } from '../../jobs/summary.js';
 import type { OperationRunner } from '../../operations/runner.js';
@@ -89,8 +90,16 @@ export function jobRoutes(deps: JobRouteDeps, scope: StackScope): Route[] {
       example: { params: { stack: 'alpha', service: 'web', job: 'cleanup' }, query: { limit: 5 } },
       handler: async ({ principal, params, query }) => {
         await requireKnownStack(scope, params.stack);
-        const entry = await deps.jobs.find(params);
-        const page = deps.summaries.history(entry.key, {
+        const key = { stack: params.stack, service: params.service, job: params.job };
+        // A job no longer defined (its stack left the workspace, or it was renamed) keeps the
+        // history it recorded: its runs stay readable; a name that never ran is not found.
+        await deps.jobs.find(params).catch((error: unknown) => {
+          if (error instanceof JobError && error.code === 'JOB_NOT_FOUND') {
+            if (deps.summaries.history(key, { limit: 1 }).items.length > 0) return;
+          }
+          throw error;
+        });
+        const page = deps.summaries.history(key, {
           limit: query.limit,
           ...(query.before !== undefined ? { before: query.before } : {}),
         });
