@@ -1,8 +1,9 @@
+import { posix } from 'node:path';
 import type { Manifest } from '../api/backups.js';
 import { serviceContainers } from '../deploy/containers.js';
 import type { ContainerInfo, Engine } from '../engine/model.js';
 import { BackupError } from './errors.js';
-import { hasTool, toolMissing } from './kinds/types.js';
+import { hasTool, isToolMissing, toolMissing } from './kinds/types.js';
 import { volumesOf } from './kinds/volume.js';
 import { needsRunning, restoreTools } from './restore-needs.js';
 
@@ -25,6 +26,21 @@ export function sqlitePathOf(manifest: Manifest): string {
       'restore it by hand (README: Disaster recovery)',
     );
   return manifest.sourcePath;
+}
+
+/**
+ * Refuses a sqlite restore whose database file's folder is not in the target (the file itself may
+ * be new); an image without `test` is not refused for it (the restore finds out).
+ */
+async function checkSqliteFolder(engine: Engine, container: ContainerInfo, path: string): Promise<string> {
+  const folder = posix.dirname(path);
+  const r = await engine.exec.run(container.id, ['test', '-d', folder], { timeoutMs: 30_000 });
+  if (r.exitCode === 0 || isToolMissing(r)) return `${folder} in the container`;
+  throw new BackupError(
+    'BACKUP_INTEGRITY',
+    `${container.name} has no folder ${folder} for the database file ${path}`,
+    'the file goes back where it was taken from: restore into the service (and stack) the backup was taken of, or mount that folder',
+  );
 }
 
 /** Refuses a volume backup whose volumes the target container does not mount. */
@@ -60,7 +76,8 @@ export async function preflightRestore(input: PreflightInput): Promise<string[]>
   }
   const container = await engine.containers.inspect(chosen.id);
   const checks = [`${container.name} ${running ? 'running' : 'present'}`];
-  if (manifest.kind === 'sqlite') sqlitePathOf(manifest);
+  if (manifest.kind === 'sqlite')
+    checks.push(await checkSqliteFolder(engine, container, sqlitePathOf(manifest)));
   if (manifest.kind === 'volume') {
     checkMounts(container, manifest);
     checks.push(`mounts ${(manifest.volumes ?? []).join(', ')}`);

@@ -157,22 +157,16 @@ describe('a restore dry run checks the target as the real run does', () => {
     expect(service.list(target.name)).toMatchObject([{ trigger: 'safety', status: 'completed' }]);
   }, 180_000);
 
-  it('a safety backup that fails for another reason (no /data to back up) stops the restore, and is listed as failed, never as a backup', async () => {
+  it('a target without the database file’s folder is refused by both runs before anything is recorded', async () => {
     const service = backups();
     const req = { stack: source.name, id: backupId, intoStack: target.name, service: 'bare' };
-    const error = await refusal(service.restore(req));
-    expect(error.code).toBe('BACKUP_DUMP_FAILED');
-    expect(error.message).toMatch(/^the safety backup of .*\/bare failed, so nothing was restored: /);
-    const [record, ...more] = service.list(target.name, { service: 'bare' });
-    expect(more).toEqual([]);
-    expect(record).toMatchObject({ trigger: 'safety', status: 'failed' });
-    expect(record?.manifest).toBeUndefined();
+    const dry = await refusal(service.restore({ ...req, dryRun: true }));
+    const real = await refusal(service.restore(req));
+    for (const error of [dry, real]) {
+      expect(error.code).toBe('BACKUP_INTEGRITY');
+      expect(error.message).toMatch(/has no folder \/data for the database file \/data\/notes\.db$/);
+    }
+    expect(service.list(target.name, { service: 'bare' })).toEqual([]);
     expect(storeFiles(target.name).filter((f) => f.includes('bare'))).toEqual([]);
-    // It cannot be restored, and retention (completed backups only) never counts it.
-    const again = await refusal(service.restore({ stack: target.name, id: record?.id ?? '' }));
-    expect(again.code).toBe('BACKUP_NOT_FOUND');
-    expect((await service.prune(target.name, { service: 'bare', dryRun: true })).map((d) => d.id)).toEqual(
-      [],
-    );
   }, 120_000);
 });
