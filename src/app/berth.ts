@@ -113,7 +113,7 @@ export function createBerth(options: BerthOptions): Berth {
     ...(options.dockerHost ? { host: options.dockerHost } : {}),
   });
   const metrics = createMetrics({ processMetrics: options.processMetrics === true });
-  const lifecycle = new Lifecycle(log);
+  const lifecycle = new Lifecycle(log, clock);
   const owner = { pid: process.pid, host: hostname(), token: randomBytes(12).toString('hex') };
 
   let opened: Store | undefined;

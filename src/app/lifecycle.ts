@@ -1,3 +1,5 @@
+import { type Clock, systemClock } from '../clock.js';
+
 /**
  * Something that runs for as long as Berth does, without a request: the operation runner, the
  * engine-event watcher, timers, the HTTP listener, later the scheduler and the probes.
@@ -6,7 +8,10 @@ export interface BackgroundService {
   /** For logs and errors: `operations`, `container-events`, `http`. */
   readonly name: string;
   start(): void | Promise<void>;
-  /** Stop taking new work, and give what runs up to `graceMs` to finish. */
+  /**
+   * Stop taking new work, and give what runs up to `graceMs` to finish (0: end it now). `graceMs`
+   * is what is left of the shutdown's one grace, so a service must not wait longer.
+   */
   drain?(graceMs: number): void | Promise<void>;
   /** Release what it holds: timers, streams, connections, files. */
   close?(): void | Promise<void>;
@@ -24,13 +29,22 @@ export type LifecycleState = 'new' | 'starting' | 'running' | 'stopping' | 'stop
  * on every service registered before it (the store first, the listener last). Stopping runs two
  * passes, newest first: every service drains (the listener stops accepting before the runner's
  * grace, and streams stay open while operations finish), then every service closes.
+ *
+ * The grace of `stop` is one deadline for the whole shutdown, not one per service: each drain gets
+ * the time left until it (measured on the injected clock), so what one service uses the next ones
+ * do not get, and what one leaves unused they do. Work in flight keeps running while the services
+ * before its own drain, so it has the whole grace from the signal and is told to end at the same
+ * deadline as every other (the documented `--shutdown-grace`), however many services drain.
  */
 export class Lifecycle {
   private readonly services: BackgroundService[] = [];
   private started: BackgroundService[] = [];
   private state: LifecycleState = 'new';
 
-  constructor(private readonly logger?: LifecycleLogger) {}
+  constructor(
+    private readonly logger?: LifecycleLogger,
+    private readonly clock: Clock = systemClock(),
+  ) {}
 
   /** Adds a service; it starts with the others. Registering after start is a bug in the wiring. */
   register(service: BackgroundService): void {
@@ -80,7 +94,23 @@ export class Lifecycle {
   private async stopStarted(graceMs: number): Promise<void> {
     const running = [...this.started].reverse();
     this.started = [];
-    for (const service of running) await this.step(service, 'drain', () => service.drain?.(graceMs));
+    const deadline = this.clock.now().getTime() + Math.max(graceMs, 0);
+    for (const service of running) {
+      if (service.drain === undefined) continue;
+      const left = Math.max(deadline - this.clock.now().getTime(), 0);
+      if (left === 0 && graceMs > 0) {
+        this.logger?.info(
+          { service: service.name },
+          'the shutdown grace is used up: draining without waiting',
+        );
+      }
+      await this.step(service, 'drain', () => service.drain?.(left));
+    }
+    // Every drain still runs once the grace is used up, with 0 (no fixed minimum: that would let
+    // the shutdown outlast the documented grace): at 0 a service ends its work in flight at once
+    // and records it (operations `interrupted`, alert deliveries left pending to be retried on the
+    // next start), so nothing is lost. Closing is not timed at all: it runs after every drain has
+    // returned, so the store closes only once what was recording into it is done.
     for (const service of running) await this.step(service, 'close', () => service.close?.());
   }
 

@@ -48,7 +48,7 @@ export function registerServe(
     .option('--tls-key <file>', 'the PEM private key of --tls-cert')
     .option(
       '--shutdown-grace <seconds>',
-      'on SIGTERM/SIGINT, how long running deploys get to finish before they are recorded as interrupted (BERTH_SHUTDOWN_GRACE; default 30)',
+      'on SIGTERM/SIGINT, how long running deploys get to finish before they are recorded as interrupted: one deadline for the whole shutdown, shared with job runs, backups and alert deliveries (BERTH_SHUTDOWN_GRACE; default 30)',
     )
     .addHelpText('after', PRECEDENCE_HELP)
     .action(async (options: ServeOptions, command: Command) => {
