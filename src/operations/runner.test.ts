@@ -4,7 +4,7 @@ import { EventHub } from '../events/hub.js';
 import { openMemoryStore, type Store } from '../store/index.js';
 import { isOperationError, OperationError } from './errors.js';
 import { OPERATION_POLICIES, type OperationPolicy } from './kinds.js';
-import { OperationRunner } from './runner.js';
+import { endedAs, OperationRunner } from './runner.js';
 
 let store: Store;
 afterEach(() => store?.close());
@@ -118,6 +118,14 @@ describe('OperationRunner', () => {
     r.start(request('restart', 'alpha', Promise.resolve()));
     await r.idle();
     expect(seen).toHaveLength(1);
+  });
+
+  it('says how an operation ended by its result: a deploy that rolled back, a run interrupted', () => {
+    expect(endedAs({ status: 'succeeded', result: { outcome: 'rolled-back' } })).toBe('rolled-back');
+    expect(endedAs({ status: 'succeeded', result: { status: 'interrupted' } })).toBe('interrupted');
+    expect(endedAs({ status: 'succeeded', result: { restarted: ['web'] } })).toBe('succeeded');
+    expect(endedAs({ status: 'failed', result: { outcome: 'succeeded' } })).toBe('failed');
+    expect(endedAs({ status: 'interrupted' })).toBe('interrupted');
   });
 
   it('records a coded failure with its code and hint, and anything else as INTERNAL', async () => {
