@@ -174,6 +174,21 @@ describe('what a role sees and may do', () => {
     expect(f.stacks.calls.filter((c) => c.op !== 'plan')).toEqual([]);
   });
 
+  it('gives the confirmation of an action only to who may do it, of a stack that exists', async () => {
+    const viewer = await loggedIn('viewer');
+    for (const action of ['up', 'restart', 'down']) {
+      const res = await viewer.get(`/stacks/alpha/confirm/${action}`);
+      expect([action, res.status]).toEqual([action, 403]);
+      expect(res.text).not.toContain('Confirm');
+    }
+    const operator = await loggedIn('alpha-operator');
+    expect((await operator.get('/stacks/alpha/confirm/down')).status).toBe(200);
+    expect((await operator.get('/stacks/beta/confirm/down')).status).toBe(403);
+    // A stack-limited operator learns nothing of other names; one with rights everywhere gets the 404.
+    expect((await operator.get('/stacks/nope/confirm/up')).status).toBe(403);
+    expect((await (await loggedIn('operator')).get('/stacks/nope/confirm/up')).status).toBe(404);
+  });
+
   it('shows a per-stack operator the actions on that stack only', async () => {
     const b = await loggedIn('alpha-operator');
     expect((await b.get('/stacks/alpha')).text).toContain('>Deploy<');

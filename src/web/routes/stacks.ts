@@ -93,12 +93,23 @@ export function stackRoutes(app: Hono<WebEnv>): void {
     const action = actionOf(c.req.param('action'));
     const who = await whoami(c);
     const base = apiPath`/api/v1/stacks/${name}`;
+    // The stack as the caller may see it first (a name the API does not know is a 404, a stack they
+    // may not view a 403), then the role the action needs: no one gets a form the API would refuse.
+    const detail = await api.json('GET', base, StackDetailSchema);
+    if (!holds(who, 'operator', name)) {
+      throw new ApiFailure(
+        403,
+        'FORBIDDEN',
+        `${action} of ${name} needs the operator role on it`,
+        'ask an admin of this stack for the operator role',
+      );
+    }
     const what: ConfirmWhat =
       action === 'up'
         ? { action, plan: await loaded(api.json('GET', `${base}/plan`, PlanSchema)) }
         : action === 'down'
           ? { action, removal: await loaded(api.json('GET', `${base}/down-plan`, DownResultSchema)) }
-          : { action, services: (await api.json('GET', base, StackDetailSchema)).services };
+          : { action, services: detail.services };
     return c.html(
       await renderPage(ConfirmPage({ assets: c.get('assets'), user: pageUser(c, who), stack: name, what })),
     );
