@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { imageId } from '../../test/support/deploy-fixtures.js';
 import type { ContainerSpec } from '../engine/model.js';
 import { SPEC_DEFAULTS } from '../engine/spec-defaults.js';
-import { specDiff } from './diff.js';
+import { changeText, specDiff } from './diff.js';
 
 const base: ContainerSpec = {
   ...SPEC_DEFAULTS,
@@ -68,6 +68,25 @@ describe('specDiff', () => {
     expect(specDiff(base, spec({ env: { ...base.env, MODE: long } }))).toEqual([
       `env MODE changed: prod → ${'x'.repeat(39)}…`,
     ]);
+  });
+
+  it('cuts two long values around where they differ, so a change at the end shows', () => {
+    const url = (path: string) => `wget -q -O /dev/null http://127.0.0.1:8080/some/long/health/${path}`;
+    const before = spec({ healthcheck: { test: ['CMD-SHELL', url('ready')], intervalMs: 1000 } });
+    const after = spec({ healthcheck: { test: ['CMD-SHELL', url('nothere')], intervalMs: 1000 } });
+    const [reason] = specDiff(before, after);
+    const [from = '', to = ''] = (reason ?? '').replace(/^healthcheck /, '').split(' → ');
+    expect(from).not.toBe(to);
+    expect(from).toContain('ready');
+    expect(to).toContain('nothere');
+    expect(from.startsWith('…')).toBe(true);
+    expect(from.length).toBeLessThanOrEqual(80);
+    expect(to.length).toBeLessThanOrEqual(80);
+  });
+
+  it('keeps the start of two long values that differ early', () => {
+    expect(changeText(`a${'x'.repeat(100)}`, `b${'x'.repeat(100)}`, 10)).toBe('axxxxxxxx… → bxxxxxxxx…');
+    expect(changeText('short', 'also short')).toBe('short → also short');
   });
 
   it("ignores Berth's and compose's labels, and shows the others", () => {
