@@ -107,6 +107,12 @@ describe('the admin pages', () => {
     });
     expect(short.status).toBe(400);
     expect(short.text).toContain('role="alert"');
+    // Deleting takes a second click: the button is inside a closed disclosure.
+    const list = (await b.get('/users')).text;
+    expect(list).toMatch(
+      /<details class="confirm"><summary>Delete dora…<\/summary><form method="post" action="\/users\/dora\/delete"/,
+    );
+    expect(list).toContain('Yes, delete dora');
     const deleted = await b.post('/users/dora/delete', { csrf: b.csrf() });
     expect(deleted.status).toBe(303);
     expect((await b.get('/users')).text).not.toContain('data-user="dora"');

@@ -145,12 +145,16 @@ export function UsersPage(props: {
                   {u.username === props.user.name ? (
                     'you'
                   ) : (
-                    <PostButton
-                      action={`/users/${encodeURIComponent(u.username)}/delete`}
-                      csrf={props.user.csrf}
-                      label={`Delete ${u.username}`}
-                      danger
-                    />
+                    // Deleting a user cannot be undone: a second, explicit click does it.
+                    <details class="confirm">
+                      <summary>Delete {u.username}…</summary>
+                      <PostButton
+                        action={`/users/${encodeURIComponent(u.username)}/delete`}
+                        csrf={props.user.csrf}
+                        label={`Yes, delete ${u.username}`}
+                        danger
+                      />
+                    </details>
                   )}
                 </td>
               </tr>
