@@ -52,6 +52,18 @@ export const OperationSchema = OperationRecordSchema.extend({
 });
 export type OperationView = z.output<typeof OperationSchema>;
 
+/** An operation in a stack's list: the record without its result or error, and how it ended. */
+export const OperationSummarySchema = OperationRecordSchema.omit({ result: true, error: true }).extend({
+  ended: z
+    .string()
+    .optional()
+    .describe(
+      "How it ended, in one word: its result's outcome or status (`rolled-back`, `interrupted`), else its status; absent while it runs",
+    ),
+});
+export type OperationSummary = z.output<typeof OperationSummarySchema>;
+export const OperationListSchema = z.object({ items: z.array(OperationSummarySchema) });
+
 export const operationEventsUrl = (id: string): string =>
   `/api/v1/events?operation=${encodeURIComponent(id)}`;
 

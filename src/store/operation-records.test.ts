@@ -64,3 +64,16 @@ describe('operations', () => {
     expect(ops.running()).toHaveLength(1);
   });
 });
+
+describe('a stack’s operations', () => {
+  it('are listed newest first, up to the limit, for that stack only', () => {
+    start('a1');
+    start('b1', 'other');
+    start('a2');
+    start('a3');
+    expect(ops.list('web', 10).map((o) => o.id)).toEqual(['a3', 'a2', 'a1']);
+    expect(ops.list('web', 2).map((o) => o.id)).toEqual(['a3', 'a2']);
+    expect(ops.list('other', 10).map((o) => o.id)).toEqual(['b1']);
+    expect(ops.list('none', 10)).toEqual([]);
+  });
+});

@@ -33,6 +33,8 @@ export interface OperationStore {
     },
   ): OperationRecord;
   running(): OperationRecord[];
+  /** A stack's operations, newest first. */
+  list(stack: string, limit: number): OperationRecord[];
 }
 
 const RowSchema = z.object({
@@ -80,6 +82,7 @@ export function createOperationStore(db: Database.Database, clock: Pick<Clock, '
        WHERE id = ? AND status = 'running' RETURNING *`,
     ),
     running: db.prepare("SELECT * FROM operations WHERE status = 'running' ORDER BY started_at"),
+    list: db.prepare('SELECT * FROM operations WHERE stack = ? ORDER BY started_at DESC, rowid DESC LIMIT ?'),
   };
   const get = (id: string) => {
     const row = q.get.get(id);
@@ -113,5 +116,6 @@ export function createOperationStore(db: Database.Database, clock: Pick<Clock, '
         );
       }),
     running: () => guard(() => q.running.all().map(toOperation)),
+    list: (stack, limit) => guard(() => q.list.all(stack, limit).map(toOperation)),
   };
 }

@@ -138,6 +138,23 @@ describe('the operation page', () => {
     ]);
   });
 
+  it('links the stack’s operations from its page, newest first, each saying how it ended', async () => {
+    const stacks = new TableStacks(CONTAINERS);
+    const b = await setUp(stacks);
+    await b.post('/stacks/alpha/up', { csrf: b.csrf() });
+    await f?.control.runner.idle();
+    await b.post('/stacks/alpha/restart', { csrf: b.csrf() });
+    await f?.control.runner.idle();
+    const page = (await b.get('/stacks/alpha')).text;
+    const links = [...page.matchAll(/<a href="(\/stacks\/alpha\/operations\/[^"]+)">([^<]+)<\/a>/g)].map(
+      (m) => [m[1], m[2]],
+    );
+    expect(links).toEqual([
+      ['/stacks/alpha/operations/op-2', 'restart succeeded'],
+      ['/stacks/alpha/operations/op-1', 'up succeeded'],
+    ]);
+  });
+
   it('shows a second operation on a busy stack as the API’s 409', async () => {
     const stacks = new TableStacks(CONTAINERS);
     const b = await setUp(stacks);

@@ -14,7 +14,7 @@ import { streamRoutes } from './streams.js';
 export interface ControlDeps {
   readonly stacks: StackOperations;
   readonly runner: OperationRunner;
-  readonly operations: Pick<OperationStore, 'get'>;
+  readonly operations: Pick<OperationStore, 'get' | 'list'>;
   readonly hub: EventHub;
   /**
    * The stacks this server answers for (its workspace's, and those in its store): routes naming any

@@ -309,3 +309,41 @@ describe('the audit log', () => {
     ]);
   });
 });
+
+describe('GET /api/v1/stacks/:stack/operations', () => {
+  it('lists a stack’s operations newest first, each with how it ended and without its result', async () => {
+    await f.call('POST', '/api/v1/stacks/alpha/up', 'operator', {});
+    await f.control.runner.idle();
+    f.stacks.fail = new EngineError('ENGINE_UNAVAILABLE', 'no engine');
+    await f.call('POST', '/api/v1/stacks/alpha/up', 'operator', {});
+    await f.control.runner.idle();
+    await f.call('POST', '/api/v1/stacks/beta/up', 'operator', {});
+    await f.control.runner.idle();
+
+    const res = await f.call('GET', '/api/v1/stacks/alpha/operations', 'alpha-viewer');
+    expect(res.status).toBe(200);
+    expect(res.json.items.map((o: { kind: string; ended?: string }) => [o.kind, o.ended])).toEqual([
+      ['up', 'failed'],
+      ['up', 'succeeded'],
+    ]);
+    for (const item of res.json.items) {
+      expect(item).not.toHaveProperty('result');
+      expect(item).not.toHaveProperty('error');
+    }
+    expect(
+      (await f.call('GET', '/api/v1/stacks/alpha/operations?limit=1', 'viewer')).json.items,
+    ).toHaveLength(1);
+    expect((await f.call('GET', '/api/v1/stacks/beta/operations', 'alpha-viewer')).status).toBe(403);
+    expect((await f.call('GET', '/api/v1/stacks/nope/operations', 'viewer')).status).toBe(404);
+  });
+
+  it('gives a running operation no `ended`', async () => {
+    const release = hold();
+    await f.call('POST', '/api/v1/stacks/alpha/up', 'operator', {});
+    const res = await f.call('GET', '/api/v1/stacks/alpha/operations', 'viewer');
+    expect(res.json.items).toMatchObject([{ kind: 'up', status: 'running' }]);
+    expect(res.json.items[0]).not.toHaveProperty('ended');
+    release();
+    await f.control.runner.idle();
+  });
+});

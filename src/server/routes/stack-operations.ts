@@ -4,6 +4,7 @@ import { StackNameSchema } from '../../api/common.js';
 import {
   DownRequestSchema,
   type OperationKind,
+  OperationListSchema,
   type OperationRecord,
   OperationSchema,
   operationEventsUrl,
@@ -11,7 +12,7 @@ import {
   UpRequestSchema,
 } from '../../api/operations.js';
 import type { StackOperations } from '../../deploy/service.js';
-import type { OperationRequest, OperationRunner } from '../../operations/runner.js';
+import { endedAs, type OperationRequest, type OperationRunner } from '../../operations/runner.js';
 import type { JsonValue, OperationStore } from '../../store/index.js';
 import { ApiError } from '../problem.js';
 import { requireStack, type StackScope } from '../stack-scope.js';
@@ -21,7 +22,7 @@ import { resultWithoutOutput } from './runtime.js';
 export interface OperationRouteDeps {
   readonly stacks: StackOperations;
   readonly runner: OperationRunner;
-  readonly operations: Pick<OperationStore, 'get'>;
+  readonly operations: Pick<OperationStore, 'get' | 'list'>;
   /** The stacks this server answers for: any other is refused before an operation exists. */
   readonly scope: StackScope;
 }
@@ -163,6 +164,29 @@ export function operationRoutes(deps: OperationRouteDeps): Route[] {
             }),
           body.service ? { service: body.service } : {},
         );
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/stacks/:stack/operations',
+      operationId: 'listOperations',
+      summary: 'A stack’s operations, newest first: kind, who, when, how each ended (its result by id)',
+      tags: ['deploy'],
+      permission: { role: 'viewer', scope: 'stack' },
+      mutating: false,
+      errors: [404],
+      params: stackParams,
+      query: z.strictObject({ limit: z.coerce.number().int().min(1).max(100).default(20) }),
+      response: OperationListSchema,
+      example: { params: { stack: 'alpha' }, query: { limit: 5 } },
+      handler: async ({ params, query }) => {
+        // Operations only ever start on a stack of this server (see launch): the same scope.
+        await requireStack(deps.scope, params.stack);
+        const items = deps.operations.list(params.stack, query.limit).map((op) => {
+          const { result: _result, error: _error, ...rest } = op;
+          return op.status === 'running' ? rest : { ...rest, ended: endedAs(op) };
+        });
+        return { items };
       },
     }),
     defineRoute({

@@ -4,7 +4,7 @@ import { ContainerListSchema, DeploymentPageSchema, DownResultSchema, PlanSchema
 import { StackFindingsSchema } from '../../api/findings.js';
 import { HealthListSchema } from '../../api/health.js';
 import { JobListSchema } from '../../api/jobs.js';
-import { OperationSchema } from '../../api/operations.js';
+import { OperationListSchema, OperationSchema } from '../../api/operations.js';
 import { LAST_DEPLOYMENT, StackDetailSchema, StackPageSchema } from '../../api/stacks.js';
 import { holds } from '../access.js';
 import { ApiFailure, type ApiSession, apiPath } from '../api-client.js';
@@ -18,6 +18,7 @@ import { StacksPage } from '../views/stacks.js';
 
 const LOG_TAIL = 30;
 const DEPLOYMENTS_SHOWN = 10;
+const OPERATIONS_SHOWN = 10;
 
 /** Every stack the caller may see, with its latest deployment, page after page (one call per 200). */
 async function allStacks(api: ApiSession): Promise<StackSummaryView[]> {
@@ -60,17 +61,19 @@ export function stackRoutes(app: Hono<WebEnv>): void {
     const who = await whoami(c);
     const operator = holds(who, 'operator', name);
     const base = apiPath`/api/v1/stacks/${name}`;
-    const [detail, containers, plan, deployments, logs, jobs, backups, health, findings] = await Promise.all([
-      api.json('GET', base, StackDetailSchema),
-      loaded(api.json('GET', `/api/v1/containers?stack=${encodeURIComponent(name)}`, ContainerListSchema)),
-      loaded(api.json('GET', `${base}/plan`, PlanSchema)),
-      api.json('GET', `${base}/deployments?limit=${DEPLOYMENTS_SHOWN}`, DeploymentPageSchema),
-      operator ? loaded(logTail(api, name, LOG_TAIL)) : Promise.resolve(undefined),
-      api.optional(`${base}/jobs`, JobListSchema),
-      api.optional(`${base}/backups`, StackBackupsSchema),
-      api.optional(`/api/v1/health?stack=${encodeURIComponent(name)}`, HealthListSchema),
-      api.optional(`${base}/findings`, StackFindingsSchema),
-    ]);
+    const [detail, containers, plan, deployments, logs, jobs, backups, health, findings, operations] =
+      await Promise.all([
+        api.json('GET', base, StackDetailSchema),
+        loaded(api.json('GET', `/api/v1/containers?stack=${encodeURIComponent(name)}`, ContainerListSchema)),
+        loaded(api.json('GET', `${base}/plan`, PlanSchema)),
+        api.json('GET', `${base}/deployments?limit=${DEPLOYMENTS_SHOWN}`, DeploymentPageSchema),
+        operator ? loaded(logTail(api, name, LOG_TAIL)) : Promise.resolve(undefined),
+        api.optional(`${base}/jobs`, JobListSchema),
+        api.optional(`${base}/backups`, StackBackupsSchema),
+        api.optional(`/api/v1/health?stack=${encodeURIComponent(name)}`, HealthListSchema),
+        api.optional(`${base}/findings`, StackFindingsSchema),
+        api.optional(`${base}/operations?limit=${OPERATIONS_SHOWN}`, OperationListSchema),
+      ]);
     const data = {
       ...detail,
       containers: containers.ok ? containers.value.items : undefined,
@@ -79,6 +82,7 @@ export function stackRoutes(app: Hono<WebEnv>): void {
       deployments: deployments.items,
       logs,
       findings: findings?.items,
+      operations: operations?.items,
       jobs: jobs?.items,
       backups,
       probes: health?.items.filter((p) => p.stack === name),

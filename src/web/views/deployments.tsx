@@ -1,4 +1,5 @@
 import type { DeploymentView } from '../../api/deploy.js';
+import type { OperationSummary } from '../../api/operations.js';
 import { Time } from './components.js';
 import { deploymentWords } from './stacks.js';
 
@@ -46,6 +47,24 @@ export function DeploymentList({ items }: { items: readonly DeploymentView[] }) 
               ))}
             </ul>
           ) : null}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+/** The stack's recent operations, newest first, each linking to its page (live lines, outcome). */
+export function OperationList({ stack, items }: { stack: string; items: readonly OperationSummary[] }) {
+  if (items.length === 0) return <p>No operations yet.</p>;
+  return (
+    <ol class="operations">
+      {items.map((op) => (
+        <li data-operation={op.id} data-outcome={op.ended ?? op.status}>
+          <a href={`/stacks/${encodeURIComponent(stack)}/operations/${encodeURIComponent(op.id)}`}>
+            {`${op.kind} ${op.ended ?? 'running'}`}
+          </a>
+          {` — by ${op.actor}, `}
+          <Time iso={op.finishedAt ?? op.startedAt} />
         </li>
       ))}
     </ol>

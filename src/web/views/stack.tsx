@@ -4,10 +4,11 @@ import type { ContainerRow, DeploymentView, LogEntry, PlanView } from '../../api
 import type { FindingView } from '../../api/findings.js';
 import type { ProbeView } from '../../api/health.js';
 import type { JobSummary } from '../../api/jobs.js';
+import type { OperationSummary } from '../../api/operations.js';
 import type { AssetTable } from '../assets.js';
 import { serviceStatus } from '../status.js';
 import { ErrorBox, Section, StatusCell } from './components.js';
-import { DeploymentList } from './deployments.js';
+import { DeploymentList, OperationList } from './deployments.js';
 import { Layout, type PageUser } from './layout.js';
 import { BackupsPanel, FindingsList, JobsTable, LogTail, ProbesTable } from './panels.js';
 import { PlanList } from './plan.js';
@@ -29,6 +30,8 @@ export interface StackPageData {
   readonly containersError?: string | undefined;
   readonly plan: Loaded<PlanView>;
   readonly deployments: readonly DeploymentView[];
+  /** The newest operations (deploys, restarts, job runs, backups…), each with its page. */
+  readonly operations?: readonly OperationSummary[] | undefined;
   /** Present for operators only. */
   readonly logs?: Loaded<readonly LogEntry[]> | undefined;
   /** Absent when this server does not audit (the API has no findings route). */
@@ -150,6 +153,11 @@ export function StackPage(props: { assets: AssetTable; user: PageUser; data: Sta
       <Section id="plan" title="Plan">
         {d.plan.ok ? <PlanList plan={d.plan.value} /> : <ErrorBox message={d.plan.error} />}
       </Section>
+      {d.operations ? (
+        <Section id="operations" title="Operations">
+          <OperationList stack={d.name} items={d.operations} />
+        </Section>
+      ) : null}
       <Section id="deployments" title="Deployments">
         <DeploymentList items={d.deployments} />
       </Section>
