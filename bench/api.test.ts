@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { builtinXBerthRegistry } from '../src/app/registry.js';
 import { loadWorkspace } from '../src/compose/stack.js';
-import { apiFigures } from './api.js';
+import { apiFigures } from './lib/api-figures.js';
 import { startFloor } from './lib/api-floor.js';
 import { shebangNodeArgs, startPeer } from './lib/api-peer.js';
 import { cookieFrom } from './lib/api-token.js';

@@ -8,15 +8,16 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { apiFigures, type Measured, ms, RATES, type RateResult } from './lib/api-figures.js';
 import { FLOOR_LIBRARIES, startFloor } from './lib/api-floor.js';
 import { type PeerProcess, shippedNodeArgs, startPeer } from './lib/api-peer.js';
 import { apiToken, call } from './lib/api-token.js';
 import { parseArgs, positiveInt } from './lib/args.js';
 import { buildBerth, type CompiledBerth } from './lib/build.js';
 import { pacedLoad } from './lib/pace.js';
-import { type BenchFigure, figuresTable, writeResults } from './lib/results.js';
+import { figuresTable, writeResults } from './lib/results.js';
 import { procCpuMs, procMemory, type ServeProcess, startServe } from './lib/serve.js';
-import { type LoadStats, loadStats, percentile } from './lib/stats.js';
+import { loadStats, percentile } from './lib/stats.js';
 import type { BenchContext } from './lib/types.js';
 import { writeBenchWorkspace } from './lib/workspace.js';
 
@@ -43,26 +44,7 @@ const IDLE_MS = 5_000;
  * (a dozen lines) is warm at once. Steady means compiled, for both.
  */
 const WARMUP_S = 5;
-export const RATES = [500, 2_000] as const;
 const WARMUP_RATE = 2_000;
-export const GOALS = { cpuMs: 0.1, p99Ms: 5, idleMB: 80, loadedMB: 100 } as const;
-
-const toMB = (kib: number): number => (kib * 1024) / 1e6;
-const ms = (value: number, digits = 2): string =>
-  Number.isFinite(value) ? `${value.toFixed(digits)} ms` : '-';
-
-interface RateResult {
-  rate: number;
-  stats: LoadStats;
-  cpuMsPerResponse: number;
-  lagP99: number;
-}
-
-interface Measured {
-  idleKiB: number;
-  afterKiB: number;
-  loads: RateResult[];
-}
 
 /** A steady load at each rate, with the server's CPU time over it (its own process, from /proc). */
 async function steadyLoads(pid: number, url: string, headers: Record<string, string>, o: Options) {
@@ -245,75 +227,4 @@ export async function run(args: readonly string[], ctx: BenchContext): Promise<n
     build?.remove();
     rmSync(root, { recursive: true, force: true });
   }
-}
-
-/** Each figure beside its goal: Berth's, the peer's for comparison, and Berth's own share. */
-export function apiFigures(berth: Measured, peer: Measured, floorIdleKiB?: number): BenchFigure[] {
-  const figures: BenchFigure[] = [];
-  const at = (m: Measured, rate: number) => m.loads.find((l) => l.rate === rate);
-  for (const rate of RATES) {
-    const b = at(berth, rate);
-    const p = at(peer, rate);
-    if (!b || !p) continue;
-    const label = `GET /api/v1/stacks at ${rate} req/s`;
-    figures.push(
-      {
-        figure: `${label}: server CPU per response`,
-        value: ms(b.cpuMsPerResponse, 3),
-        goal: `< ${GOALS.cpuMs} ms`,
-        met: b.cpuMsPerResponse < GOALS.cpuMs,
-      },
-      {
-        figure: `${label}: bare node:http peer CPU per response`,
-        value: ms(p.cpuMsPerResponse, 3),
-        goal: '',
-      },
-      {
-        figure: `${label}: Berth's own CPU per response (above the peer)`,
-        value: ms(b.cpuMsPerResponse - p.cpuMsPerResponse, 3),
-        goal: `< ${GOALS.cpuMs} ms`,
-        met: b.cpuMsPerResponse - p.cpuMsPerResponse < GOALS.cpuMs,
-      },
-      {
-        figure: `${label}: CPU per response vs the peer`,
-        value: `${(b.cpuMsPerResponse / p.cpuMsPerResponse).toFixed(2)}x`,
-        goal: '',
-      },
-      {
-        figure: `${label}: p99 latency`,
-        value: ms(b.stats.p99),
-        goal: `< ${GOALS.p99Ms} ms`,
-        met: b.stats.p99 < GOALS.p99Ms && b.stats.failed === 0,
-      },
-      { figure: `${label}: peer p99 latency`, value: ms(p.stats.p99), goal: '' },
-    );
-  }
-  const mb = (kib: number) => `${toMB(kib).toFixed(1)} MB`;
-  figures.push(
-    {
-      figure: 'RSS idle (restarted after setup, one request, 5 s)',
-      value: mb(berth.idleKiB),
-      goal: `< ${GOALS.idleMB} MB`,
-      met: toMB(berth.idleKiB) < GOALS.idleMB,
-    },
-    {
-      figure: 'RSS after the loads',
-      value: mb(berth.afterKiB),
-      goal: `< ${GOALS.loadedMB} MB`,
-      met: toMB(berth.afterKiB) < GOALS.loadedMB,
-    },
-    {
-      figure: 'peer RSS idle / after the loads',
-      value: `${mb(peer.idleKiB)} / ${mb(peer.afterKiB)}`,
-      goal: '',
-    },
-  );
-  if (floorIdleKiB !== undefined) {
-    figures.push({
-      figure: "library floor RSS idle (Berth's libraries, each used once, no Berth code)",
-      value: mb(floorIdleKiB),
-      goal: '',
-    });
-  }
-  return figures;
 }

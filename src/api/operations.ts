@@ -58,7 +58,7 @@ export const OperationSummarySchema = OperationRecordSchema.omit({ result: true,
     .string()
     .optional()
     .describe(
-      "How it ended, in one word: its result's outcome or status (`rolled-back`, `interrupted`), else its status; absent while it runs",
+      'How it ended, in one word (outcomeOf): `succeeded`, `failed` (a job run or drill that failed too), `rolled-back` or `interrupted`; absent while it runs',
     ),
 });
 export type OperationSummary = z.output<typeof OperationSummarySchema>;

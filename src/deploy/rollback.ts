@@ -48,10 +48,7 @@ export async function rollBack(
   for (const r of restored.reverse()) {
     const service = desired.services[r.service];
     if (!service) continue;
-    if (deps.signal?.aborted) {
-      problems.push(`${r.service} was started again but not checked: the server is stopping`);
-      continue;
-    }
+    // A stopping server ends the gate at once (it throws the abort): started again, not checked.
     const verdict = await gateContainer(gateDeps, service, r.id).catch((error: unknown) => {
       if (!deps.signal?.aborted) throw error;
       return undefined;

@@ -38,6 +38,7 @@ export {
   stackSelector,
   toLabelFilters,
 } from './labels.js';
+export { isMissingProgram, runtimeSaysMissing } from './missing-program.js';
 export { SPEC_DEFAULTS } from './spec-defaults.js';
 export type {
   BuildEvent,

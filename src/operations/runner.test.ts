@@ -4,7 +4,7 @@ import { EventHub } from '../events/hub.js';
 import { openMemoryStore, type Store } from '../store/index.js';
 import { isOperationError, OperationError } from './errors.js';
 import { OPERATION_POLICIES, type OperationPolicy } from './kinds.js';
-import { endedAs, OperationRunner } from './runner.js';
+import { OperationRunner } from './runner.js';
 
 let store: Store;
 afterEach(() => store?.close());
@@ -120,12 +120,24 @@ describe('OperationRunner', () => {
     expect(seen).toHaveLength(1);
   });
 
-  it('says how an operation ended by its result: a deploy that rolled back, a run interrupted', () => {
-    expect(endedAs({ status: 'succeeded', result: { outcome: 'rolled-back' } })).toBe('rolled-back');
-    expect(endedAs({ status: 'succeeded', result: { status: 'interrupted' } })).toBe('interrupted');
-    expect(endedAs({ status: 'succeeded', result: { restarted: ['web'] } })).toBe('succeeded');
-    expect(endedAs({ status: 'failed', result: { outcome: 'succeeded' } })).toBe('failed');
-    expect(endedAs({ status: 'interrupted' })).toBe('interrupted');
+  it('says in its finished event how an operation ended by its result: a deploy that rolled back', async () => {
+    const { r, events } = runner();
+    r.start({
+      ...request('up', 'alpha', Promise.resolve()),
+      run: async () => ({
+        stack: 'alpha',
+        deploymentId: 3,
+        outcome: 'rolled-back',
+        changedServices: ['web'],
+      }),
+    });
+    r.start(request('restart', 'beta', Promise.resolve()));
+    await r.idle();
+    const finished = events.backlog(0, 10).filter((e) => e.kind === 'operation' && e.type === 'finished');
+    expect(finished.map((e) => e.message).sort()).toEqual([
+      'restart of beta succeeded',
+      'up of alpha rolled-back',
+    ]);
   });
 
   it('records a coded failure with its code and hint, and anything else as INTERNAL', async () => {

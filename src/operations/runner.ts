@@ -1,4 +1,5 @@
 import type { ErrorInfo } from '../api/http.js';
+import { outcomeOf } from '../api/operation-outcome.js';
 import type { OperationKind, OperationRecord, OperationResult } from '../api/operations.js';
 import type { Clock } from '../clock.js';
 import type { EventPublisher } from '../events/hub.js';
@@ -124,7 +125,7 @@ export class OperationRunner {
       type: 'finished',
       stack: op.stack,
       operation: op.id,
-      message: `${op.kind} of ${op.stack} ${endedAs(op)}${op.error ? `: ${op.error.message}` : ''}`,
+      message: `${op.kind} of ${op.stack} ${outcomeOf(op).value}${op.error ? `: ${op.error.message}` : ''}`,
       data: {
         status: op.status,
         ...(op.result !== undefined ? { result: op.result } : {}),
@@ -274,16 +275,4 @@ export class OperationRunner {
     });
     return [...this.unwound, ...abandoned];
   }
-}
-
-/**
- * How an operation ended, in one word: its result's own outcome or status when it ran to the end
- * (a deploy that `rolled-back`, a job run `interrupted`), else its status (`failed`, `interrupted`).
- */
-export function endedAs(op: Pick<OperationRecord, 'status' | 'result'>): string {
-  if (op.status !== 'succeeded' || typeof op.result !== 'object' || op.result === null) return op.status;
-  const result = op.result as { outcome?: unknown; status?: unknown };
-  if (typeof result.outcome === 'string') return result.outcome;
-  if (typeof result.status === 'string') return result.status;
-  return op.status;
 }

@@ -1,6 +1,7 @@
 import { StreamEventSchema } from '../api/events.js';
+import { type Outcome, outcomeOf } from '../api/operation-outcome.js';
 import type { OperationView } from '../api/operations.js';
-import { endingOf, eventLine, type Outcome, outcomeOf } from './outcome.js';
+import { endingOf, eventLine } from './outcome.js';
 import { formatFrame, HEARTBEAT, readFrames, type SseFrame } from './sse.js';
 import { EventItem, OutcomeBox } from './views/operation.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { outcomeOf } from './outcome.js';
+import { outcomeOf } from '../api/operation-outcome.js';
 import { operationTitle } from './views/operation.js';
 
 // How a job, backup or drill operation reads: the operation succeeds when it ran to its end, and

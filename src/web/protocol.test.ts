@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { endingOf, eventLine, outcomeOf } from './outcome.js';
+import { outcomeOf } from '../api/operation-outcome.js';
+import { endingOf, eventLine } from './outcome.js';
 import { csrfCookie, fromOwnPage, parseCookies, sameToken } from './session.js';
 import { formatFrame, HEARTBEAT, parseFrames, readFrames } from './sse.js';
 

@@ -1,6 +1,6 @@
 import { type Readable, Transform } from 'node:stream';
 import type { ContentFacts } from '../../api/backups.js';
-import type { ContainerInfo, Engine, ExecResult } from '../../engine/model.js';
+import { type ContainerInfo, type Engine, type ExecResult, isMissingProgram } from '../../engine/model.js';
 import { BackupError } from '../errors.js';
 import type { BackupKind, BackupPolicy } from '../xberth.js';
 
@@ -48,11 +48,7 @@ export function envOf(container: ContainerInfo): Record<string, string> {
 
 /** Whether an exec's result says its program is not in the image (not found, or not executable). */
 export function isToolMissing(r: Pick<ExecResult, 'exitCode' | 'stdout' | 'stderr'>): boolean {
-  return (
-    r.exitCode === 126 ||
-    r.exitCode === 127 ||
-    /executable file not found|not found in \$PATH/.test(r.stdout + r.stderr)
-  );
+  return isMissingProgram(r.exitCode, r.stdout + r.stderr);
 }
 
 /** The coded error for a missing tool: one name, or the alternatives none of which the image has. */

@@ -1,4 +1,4 @@
-import type { Engine } from '../../engine/model.js';
+import { type Engine, isMissingProgram, runtimeSaysMissing } from '../../engine/model.js';
 import type { ProbeCheck } from '../probe-types.js';
 import {
   abortMessage,
@@ -86,12 +86,9 @@ export function scrub(text: string, secret: string | undefined): string {
   return secret ? text.split(secret).join('***') : text;
 }
 
-/** The container runtime's words when argv[0] is not in the image. */
-const NOT_FOUND = /executable file not found|not found in \$PATH/;
-
 /** The engine's answer when argv[0] is not in the image (exit 126/127, or the runtime's message). */
 export function isMissingTool(result: Pick<Executed, 'exitCode' | 'output'>): boolean {
-  return result.exitCode === 126 || result.exitCode === 127 || NOT_FOUND.test(result.output);
+  return isMissingProgram(result.exitCode, result.output);
 }
 
 /** A command in the service's container: ok on exit 0; the output is the body. */
@@ -101,7 +98,7 @@ export async function runCommand(check: CommandCheck, ctx: CheckContext): Promis
   if ('error' in result) return failed(result.error);
   const measured = { body: result.output, responseTimeMs: result.responseTimeMs };
   if (result.exitCode === 0) return { ok: true, measured };
-  if (NOT_FOUND.test(result.output)) {
+  if (runtimeSaysMissing(result.output)) {
     return failed(`exit ${result.exitCode}: ${check.argv[0]} is not in the container's image`, measured);
   }
   const line = firstLine(result.output);

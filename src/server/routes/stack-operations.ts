@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { can, type Principal } from '../../access/rbac.js';
 import { StackNameSchema } from '../../api/common.js';
+import { outcomeOf } from '../../api/operation-outcome.js';
 import {
   DownRequestSchema,
   type OperationKind,
@@ -12,7 +13,7 @@ import {
   UpRequestSchema,
 } from '../../api/operations.js';
 import type { StackOperations } from '../../deploy/service.js';
-import { endedAs, type OperationRequest, type OperationRunner } from '../../operations/runner.js';
+import type { OperationRequest, OperationRunner } from '../../operations/runner.js';
 import type { JsonValue, OperationStore } from '../../store/index.js';
 import { ApiError } from '../problem.js';
 import { requireStack, type StackScope } from '../stack-scope.js';
@@ -184,7 +185,7 @@ export function operationRoutes(deps: OperationRouteDeps): Route[] {
         await requireStack(deps.scope, params.stack);
         const items = deps.operations.list(params.stack, query.limit).map((op) => {
           const { result: _result, error: _error, ...rest } = op;
-          return op.status === 'running' ? rest : { ...rest, ended: endedAs(op) };
+          return op.status === 'running' ? rest : { ...rest, ended: outcomeOf(op).value };
         });
         return { items };
       },

@@ -1,6 +1,6 @@
+import type { Outcome } from '../../api/operation-outcome.js';
 import type { OperationKind, OperationView } from '../../api/operations.js';
 import type { AssetTable } from '../assets.js';
-import type { Outcome } from '../outcome.js';
 import { Time } from './components.js';
 import { Layout, type PageUser } from './layout.js';
 
