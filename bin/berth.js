@@ -10,12 +10,38 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const built = join(root, 'dist', 'cli', 'main.js');
-if (existsSync(built)) {
-  const { main } = await import(pathToFileURL(built).href);
+
+/** The CLI's `main`: compiled when built, else the sources through tsx (which only a dev install has). */
+async function loadMain() {
+  if (existsSync(built)) return (await import(pathToFileURL(built).href)).main;
+  let tsx;
+  try {
+    tsx = await import('tsx/esm/api');
+  } catch {
+    throw new Error(
+      `${built} is missing and tsx is not installed, so the sources cannot run either; ` +
+        'run `npm run build` (or `npm ci` for a development checkout)',
+    );
+  }
+  tsx.register();
+  return (await import(pathToFileURL(join(root, 'src', 'cli', 'main.ts')).href)).main;
+}
+
+// main answers every error it knows with a message and an exit code; what escapes it is a defect
+// (or a broken install), said as such with its stack, exit 70 (EX_SOFTWARE), never an empty crash.
+let main;
+try {
+  main = await loadMain();
+} catch (error) {
+  process.stderr.write(`berth: could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(70);
+}
+try {
   process.exitCode = await main(process.argv.slice(2));
-} else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  const { main } = await import(pathToFileURL(join(root, 'src', 'cli', 'main.ts')).href);
-  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(
+    `berth: internal error (a defect of Berth; please report it with this text):\n${text}\n`,
+  );
+  process.exitCode = 70;
 }

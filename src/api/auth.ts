@@ -33,6 +33,8 @@ export const CredentialsSchema = z.strictObject({
 
 export const SetupRequestSchema = CredentialsSchema.extend({ token: z.string().min(1).max(256) });
 export const SetupResultSchema = z.object({ userId: z.string(), username: z.string() });
+/** Whether first-run setup is still to be done (no user exists yet). */
+export const SetupStatusSchema = z.object({ needed: z.boolean() });
 export const LoginResultSchema = z.object({
   username: z.string(),
   csrfToken: z.string(),

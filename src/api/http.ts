@@ -52,6 +52,8 @@ export const ProblemLikeSchema = z.object({
   hint: z.string().optional(),
   status: z.number().optional(),
   requestId: z.string().optional(),
+  /** A 400 VALIDATION problem's field errors: where (`in` params, query or body; `path`) and what. */
+  errors: z.array(z.object({ in: z.string(), path: z.string(), message: z.string() })).optional(),
 });
 
 /** What failed, and what to do: the coded error of an operation, a log stream or an event. */

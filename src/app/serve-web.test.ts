@@ -48,10 +48,13 @@ describe('berth serve with the dashboard', () => {
     expect(home.status).toBe(303);
     expect(home.headers.get('location')).toBe('/login');
     expect(home.headers.get('content-security-policy')).toBe(WEB_CSP);
+    // No user yet: the login page leads to the setup form.
     const login = await get('/login');
-    expect(login.status).toBe(200);
-    expect(login.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(await login.text()).toContain('<button type="submit">Log in</button>');
+    expect([login.status, login.headers.get('location')]).toEqual([303, '/setup']);
+    const setup = await get('/setup');
+    expect(setup.status).toBe(200);
+    expect(setup.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await setup.text()).toContain('<button type="submit">Create admin</button>');
   });
 
   it('keeps the API’s answers and headers on /api/, /healthz and /metrics', async () => {

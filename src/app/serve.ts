@@ -232,6 +232,7 @@ function serveRoutes(
         module.createWebApp({
           api: async (request, env) => app.fetch(request, env),
           logger: loggers.for('web'),
+          clock,
         }),
       );
       // A failed load is tried again by the next page request, not kept.

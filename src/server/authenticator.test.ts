@@ -75,8 +75,11 @@ describe('setup, login and logout over HTTP', () => {
   it('creates the first admin once with the setup token, then logs in with a cookie session', async () => {
     const { f, app, post } = appWithAuthRoutes();
     const token = f.auth.issueSetupToken();
+    const status = async () => (await (await app.request('/api/v1/setup')).json()) as { needed: boolean };
+    expect(await status()).toEqual({ needed: true });
     const setup = await post('/api/v1/setup', { token, username: 'root', password: GOOD_PASSWORD });
     expect(setup.status).toBe(201);
+    expect(await status()).toEqual({ needed: false });
     const again = await post('/api/v1/setup', { token, username: 'evil', password: GOOD_PASSWORD });
     expect(again.headers.get('content-type')).toContain('application/problem+json');
     expect(((await again.json()) as { code: string }).code).toMatch(/^AUTH_SETUP_/);

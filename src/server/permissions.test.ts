@@ -100,6 +100,7 @@ describe('the route table', () => {
     const publicKeys = routes.filter((r) => r.permission === 'public').map(routeKey);
     expect(publicKeys.sort()).toEqual([
       'GET /api/v1/openapi.json',
+      'GET /api/v1/setup',
       'GET /healthz',
       'GET /readyz',
       'POST /api/v1/login',

@@ -20,13 +20,19 @@ describe('the account page', () => {
     const page = await b.get('/account');
     expect(page.text).toContain('<form method="post" action="/account/tokens"');
     expect(page.text).toContain('<button type="submit">Create token</button>');
-    const created = await b.post('/account/tokens', {
+    const sent = await b.post('/account/tokens', {
       csrf: b.csrf(),
       name: 'ci',
       role: 'viewer',
       stacks: 'alpha, beta',
       expiresInDays: '30',
     });
+    // Post/Redirect/Get: the value is on the GET page the POST sends the browser to.
+    expect([sent.status, sent.location]).toEqual([
+      303,
+      expect.stringMatching(/^\/account\?created=[\w-]{22}$/),
+    ]);
+    const created = await b.follow(sent);
     expect(created.status).toBe(200);
     const secret = /<div id="new-token"[^>]*>.*?<code class="secret">([^<]+)<\/code>/.exec(created.text)?.[1];
     expect(secret).toMatch(/\S{20,}/);
@@ -36,10 +42,16 @@ describe('the account page', () => {
       kind: 'token',
       tokenScope: { role: 'viewer', stacks: ['alpha', 'beta'] },
     });
-    // Never again: the list shows it without its value.
+    // Never again: not on a reload of that page (which makes no second token), not on the list.
+    const reload = await b.follow(sent);
+    expect(reload.text).not.toContain(secret);
+    expect(reload.text).not.toContain('id="new-token"');
+    expect(reload.text).toContain('id="token-gone"');
     const again = await b.get('/account');
     expect(again.text).not.toContain(secret);
     expect(again.text).not.toContain('id="new-token"');
+    expect(again.text).not.toContain('id="token-gone"');
+    expect([...again.text.matchAll(/<tr data-token=/g)].length).toBe(1);
     const id = /<tr data-token="([^"]+)" data-state="active">/.exec(again.text)?.[1] ?? '';
     expect(again.text).toContain(`action="/account/tokens/${id}/revoke"`);
     const revoked = await b.post(`/account/tokens/${id}/revoke`, { csrf: b.csrf() });
@@ -59,6 +71,7 @@ describe('the account page', () => {
     });
     expect(res.status).toBe(400);
     expect(res.text).toContain('role="alert"');
+    expect(res.text).toMatch(/<p>Expires in \(days\): [^<]*365[^<]*<\/p>/);
     expect(res.text).not.toContain('id="new-token"');
   });
 });
@@ -107,6 +120,12 @@ describe('the admin pages', () => {
     });
     expect(short.status).toBe(400);
     expect(short.text).toContain('role="alert"');
+    // The refused field by the form's label, not by its place in the API's JSON body.
+    expect(short.text).toMatch(/<p>Password: [^<]*12[^<]*<\/p>/);
+    expect(short.text).not.toContain('body.');
+    const badName = await b.post('/users', { csrf: b.csrf(), username: 'Eve Smith', password: GOOD_PASSWORD });
+    expect(badName.text).toContain('Username: 2 to 64 characters');
+    expect(badName.text).toContain('Role: ');
     // Deleting takes a second click: the button is inside a closed disclosure.
     const list = (await b.get('/users')).text;
     expect(list).toMatch(

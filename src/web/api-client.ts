@@ -7,6 +7,13 @@ export type ApiFetch = (request: Request, env?: unknown) => Promise<Response>;
 /** Requests to the API are made against this origin: they never leave the process. */
 const INTERNAL_ORIGIN = 'http://berth.internal';
 
+/** One field the API refused (a VALIDATION problem's `errors`). */
+export interface FieldFailure {
+  readonly in: string;
+  readonly path: string;
+  readonly message: string;
+}
+
 /** A refusal or failure of the API, with what its problem body says. */
 export class ApiFailure extends Error {
   override readonly name = 'ApiFailure';
@@ -15,6 +22,7 @@ export class ApiFailure extends Error {
     readonly code: string,
     message: string,
     readonly hint?: string,
+    readonly fields: readonly FieldFailure[] = [],
   ) {
     super(message);
   }
@@ -84,7 +92,7 @@ export async function failureOf(response: Response): Promise<ApiFailure> {
   const text = await response.text();
   try {
     const problem = ProblemLikeSchema.parse(JSON.parse(text));
-    return new ApiFailure(response.status, problem.code, problem.detail, problem.hint);
+    return new ApiFailure(response.status, problem.code, problem.detail, problem.hint, problem.errors);
   } catch {
     return new ApiFailure(response.status, 'HTTP_ERROR', `the API answered ${response.status}`);
   }

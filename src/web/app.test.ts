@@ -28,7 +28,8 @@ describe('logging in', () => {
       '/users',
     ]) {
       const res = await b.get(path);
-      expect([path, res.status, res.location]).toEqual([path, 303, '/login']);
+      const back = path === '/' ? '/login' : `/login?next=${encodeURIComponent(path)}`;
+      expect([path, res.status, res.location]).toEqual([path, 303, back]);
     }
   });
 
@@ -167,7 +168,7 @@ describe('what a role sees and may do', () => {
     expect(page.text).not.toMatch(/>(Deploy|Restart|Down)</);
     expect(page.text).not.toContain('/confirm/');
     expect(page.text).not.toContain('Logs</h2>');
-    const res = await b.post('/stacks/alpha/up', { csrf: b.csrf() });
+    const res = await b.submit('/stacks/alpha/up', { csrf: b.csrf() });
     expect(res.status).toBe(403);
     expect(res.text).toContain('role="alert"');
     expect(res.text).toContain('operator role');

@@ -4,13 +4,14 @@ import { SESSION_COOKIE } from '../api/http.js';
 import { ApiFailure, type ApiFetch, ApiSession } from './api-client.js';
 import { type AssetTable, IMMUTABLE, loadAssets } from './assets.js';
 import { pageUser, type WebContext, type WebEnv, type WebLogger } from './context.js';
+import { type Notice, noticeBoard } from './notices.js';
 import { accountRoutes } from './routes/account.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { operationRoutes } from './routes/operations.js';
 import { stackTaskRoutes } from './routes/stack-tasks.js';
 import { stackRoutes } from './routes/stacks.js';
-import { CSRF_COOKIE, CSRF_FIELD, fromOwnPage, parseCookies, sameToken } from './session.js';
+import { CSRF_COOKIE, CSRF_FIELD, fromOwnPage, parseCookies, safeNext, sameToken } from './session.js';
 import { renderPage } from './views/layout.js';
 import { ErrorPage } from './views/login.js';
 
@@ -22,6 +23,8 @@ export interface WebDeps {
   readonly logger?: WebLogger;
   /** Form bodies larger than this are refused (default 64 KiB). */
   readonly maxBodyBytes?: number;
+  /** Ages the notices POSTs leave for the next page (default the system clock). */
+  readonly clock?: { now(): Date };
 }
 
 /** Which paths are the API's: in ./paths.js, so a server routes requests without loading this module. */
@@ -57,9 +60,19 @@ async function errorPage(c: WebContext, status: number, message: string, hint?: 
   return c.html(html, status as 400);
 }
 
+/** The login page for a caller who is not logged in: a page they asked for comes back after it. */
+function loginFor(c: WebContext): string {
+  if (c.req.method !== 'GET') return '/login';
+  const url = new URL(c.req.url);
+  const next = safeNext(url.pathname + url.search);
+  return next === '/' ? '/login' : `/login?next=${encodeURIComponent(next)}`;
+}
+
 /** The dashboard: pages served at `/`, each a thin client of the API (see docs/architecture.md, "Web"). */
 export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   const assets = deps.assets ?? loadAssets();
+  const clock = deps.clock ?? { now: () => new Date() };
+  const notices = noticeBoard({ now: () => clock.now().getTime() });
   const app = new Hono<WebEnv>();
   app.use('*', async (c, next) => {
     await next();
@@ -82,6 +95,8 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     const cookies = parseCookies(c.req.header('cookie'));
     c.set('assets', assets);
     c.set('csrf', cookies.get(CSRF_COOKIE) ?? '');
+    c.set('session', cookies.get(SESSION_COOKIE) ?? '');
+    c.set('notices', notices);
     c.set('who', undefined);
     c.set('api', new ApiSession(deps.api, cookies.get(SESSION_COOKIE), c.env));
     await next();
@@ -117,10 +132,32 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   operationRoutes(app);
   accountRoutes(app);
   adminRoutes(app);
+  // A refused action's page, left by the POST (see onError): a reload shows it again, sends nothing.
+  app.get('/notice/:id', (c) => {
+    const notice = c.get('session') ? notices.take(c.get('session'), c.req.param('id')) : undefined;
+    if (notice?.kind === 'problem') return errorPage(c, notice.status, notice.message, notice.hint);
+    return errorPage(
+      c,
+      404,
+      'this notice has expired or belongs to another session',
+      'go back to the page you came from and look at its current state',
+    );
+  });
   app.notFound((c) => errorPage(c, 404, 'there is no page here'));
   app.onError((error, c) => {
     if (error instanceof ApiFailure) {
-      if (error.status === 401) return c.redirect('/login', 303);
+      if (error.status === 401) return c.redirect(loginFor(c), 303);
+      // A refused POST redirects to its notice: reloading the page must not send the action again
+      // (a job that was busy may not be by then).
+      if (c.req.method === 'POST' && c.get('session')) {
+        const notice: Notice = {
+          kind: 'problem',
+          status: error.status,
+          message: error.message,
+          hint: error.hint,
+        };
+        return c.redirect(`/notice/${notices.put(c.get('session'), notice)}`, 303);
+      }
       return errorPage(c, error.status, error.message, error.hint);
     }
     deps.logger?.error({ err: error, path: c.req.path }, 'dashboard page failed');

@@ -3,6 +3,7 @@ import { type Whoami, WhoamiSchema } from '../api/auth.js';
 import { holds } from './access.js';
 import type { ApiSession } from './api-client.js';
 import type { AssetTable } from './assets.js';
+import type { NoticeBoard } from './notices.js';
 import type { PageUser } from './views/layout.js';
 
 export interface WebLogger {
@@ -15,6 +16,10 @@ export type WebEnv = {
     api: ApiSession;
     /** The CSRF token from the browser's cookie ('' without one). */
     csrf: string;
+    /** The API's session cookie ('' without one): whose notices are whose. */
+    session: string;
+    /** What POSTs leave for the page they redirect to (./notices.ts). */
+    notices: NoticeBoard;
     /** The caller, once a page asked for it. */
     who: Whoami | undefined;
     assets: AssetTable;

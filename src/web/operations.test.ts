@@ -160,7 +160,7 @@ describe('the operation page', () => {
     const b = await setUp(stacks);
     stacks.gate = new Promise<void>(() => {});
     await b.post('/stacks/alpha/up', { csrf: b.csrf() });
-    const busy = await b.post('/stacks/alpha/restart', { csrf: b.csrf() });
+    const busy = await b.submit('/stacks/alpha/restart', { csrf: b.csrf() });
     expect(busy.status).toBe(409);
     expect(busy.text).toContain('role="alert"');
     expect(busy.text).toContain('operation op-1');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { outcomeOf } from '../api/operation-outcome.js';
 import { endingOf, eventLine } from './outcome.js';
-import { csrfCookie, fromOwnPage, parseCookies, sameToken } from './session.js';
+import { csrfCookie, fromOwnPage, parseCookies, safeNext, sameToken } from './session.js';
 import { formatFrame, HEARTBEAT, parseFrames, readFrames } from './sse.js';
 
 describe('outcomeOf', () => {
@@ -138,5 +138,30 @@ describe('session helpers', () => {
       'berth_csrf=t; Path=/; HttpOnly; SameSite=Strict; Expires=Wed, 01 Jan 2025 00:00:00 GMT; Secure',
     );
     expect(csrfCookie('', null)).toBe('berth_csrf=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0');
+  });
+
+  it('sends a login back to a path of this server only', () => {
+    for (const kept of ['/', '/stacks/alpha', '/audit?actor=root&before=12', '/stacks/a%2Fb#logs']) {
+      expect(safeNext(kept)).toBe(kept);
+    }
+    for (const refused of [
+      undefined,
+      '',
+      'stacks/alpha',
+      'https://evil.example/',
+      '//evil.example/x',
+      '/\\evil.example',
+      '/\\/evil.example',
+      '/stacks\nSet-Cookie:x',
+      '/a\u0000b',
+      '/a\u007fb',
+      '/login',
+      '/login?next=/x',
+      '/setup',
+      '/logout',
+      `/${'a'.repeat(2048)}`,
+    ]) {
+      expect([refused, safeNext(refused)]).toEqual([refused, '/']);
+    }
   });
 });

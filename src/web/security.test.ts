@@ -47,13 +47,23 @@ const cookieOf = (browser: TestBrowser) => ({
   Cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
 });
 
-/** Every page an admin can reach, with an operation run first so its page exists. */
+/**
+ * Every page an admin can reach, with an operation run first so its page exists, a refusal's notice
+ * and a created token's; then the login page (logged out) and the setup page (of a server with no user).
+ */
 async function everyPage(): Promise<Array<[string, string]>> {
   const started = await b.post('/stacks/alpha/up', { csrf: b.csrf() });
   await f.control.runner.idle();
+  const refused = await b.post('/stacks/nope/up', { csrf: b.csrf() });
+  const token = await b.post('/account/tokens', {
+    csrf: b.csrf(),
+    name: 't',
+    role: 'viewer',
+    expiresInDays: '1',
+  });
   const paths = [
-    '/login',
-    '/setup',
+    refused.location ?? '',
+    token.location ?? '',
     '/',
     '/stacks/alpha',
     '/stacks/alpha/confirm/up',
@@ -70,6 +80,18 @@ async function everyPage(): Promise<Array<[string, string]>> {
     const res = await b.get(path);
     expect(res.headers.get('content-security-policy'), path).toBe(WEB_CSP);
     out.push([path, res.text]);
+  }
+  const fresh = await webFixture({ users: false });
+  try {
+    for (const [path, res] of [
+      ['/login', await f.browser().get('/login')],
+      ['/setup', await fresh.browser().get('/setup')],
+    ] as const) {
+      expect([path, res.status, res.headers.get('content-security-policy')]).toEqual([path, 200, WEB_CSP]);
+      out.push([path, res.text]);
+    }
+  } finally {
+    fresh.close();
   }
   return out;
 }
@@ -91,7 +113,7 @@ describe('headers and markup', () => {
 
   it('renders no inline script, no <style> and no style attribute on any page', async () => {
     const pages = await everyPage();
-    expect(pages.length).toBe(12);
+    expect(pages.length).toBe(14);
     for (const [path, html] of pages) {
       expect(html.startsWith('<!doctype html><html lang="en">'), path).toBe(true);
       const scripts = html.match(/<script\b[^>]*>/g) ?? [];

@@ -62,3 +62,22 @@ export function csrfCookie(token: string, sessionCookie: string | null): string 
   if (attributes.some((p) => /^secure$/i.test(p))) parts.push('Secure');
   return parts.join('; ');
 }
+
+/** A backslash (some browsers read it as `/`) or a control character. */
+const unsafeInPath = (ch: string) => ch === '\\' || ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f;
+
+/** The longest path /login?next= may send the browser back to. */
+const MAX_NEXT = 2048;
+
+/**
+ * Where the browser goes after logging in: `next` when it is a path of this server (starts with one
+ * `/`, no scheme, host, backslash or control character, not the login or setup page), else `/`.
+ * Anything else could send a user who just typed their password to another site.
+ */
+export function safeNext(next: string | undefined): string {
+  if (next === undefined || next.length > MAX_NEXT || !next.startsWith('/')) return '/';
+  if (next.startsWith('//') || [...next].some(unsafeInPath)) return '/';
+  const path = next.split(/[?#]/, 1)[0] ?? '';
+  if (path === '/login' || path === '/setup' || path === '/logout') return '/';
+  return next;
+}

@@ -69,7 +69,7 @@ describe('the stack page’s task buttons', () => {
       '/stacks/alpha/backups/db/run',
       `/stacks/alpha/backups/${GOOD}/drill`,
     ]) {
-      const forged = await b.post(path, { csrf: b.csrf() });
+      const forged = await b.submit(path, { csrf: b.csrf() });
       expect(forged.status, path).toBe(403);
       expect(forged.text).toContain('role="alert"');
       expect(forged.text).toMatch(/operator/);
@@ -108,17 +108,17 @@ describe('the stack page’s task buttons', () => {
 
   it('shows the API’s refusal with its hint and starts nothing: unknown backup, no kind, no CSRF', async () => {
     const b = await setUp();
-    const unknown = await b.post('/stacks/alpha/backups/20260101T000000Z-0000/drill', { csrf: b.csrf() });
+    const unknown = await b.submit('/stacks/alpha/backups/20260101T000000Z-0000/drill', { csrf: b.csrf() });
     expect(unknown.status).toBe(404);
     expect(unknown.text).toContain('role="alert"');
     expect(unknown.text).toContain('20260101T000000Z-0000');
-    const noKind = await b.post('/stacks/alpha/backups/cache/run', { csrf: b.csrf() });
+    const noKind = await b.submit('/stacks/alpha/backups/cache/run', { csrf: b.csrf() });
     expect(noKind.status).toBe(422);
     expect(noKind.text).toMatch(/<p class="hint">[^<]*kind/);
     const noCsrf = await b.post('/stacks/alpha/jobs/worker/cleanup/run', {});
     expect(noCsrf.status).toBe(403);
     expect(noCsrf.text).toContain('this form is out of date');
-    const wrongStack = await b.post('/stacks/Not_A_Stack/jobs/worker/cleanup/run', { csrf: b.csrf() });
+    const wrongStack = await b.submit('/stacks/Not_A_Stack/jobs/worker/cleanup/run', { csrf: b.csrf() });
     expect(wrongStack.status).toBe(404);
     // Nothing ran: the first operation that does start is op-1.
     const started = await b.post('/stacks/alpha/jobs/worker/cleanup/run', { csrf: b.csrf() });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -20,8 +20,12 @@ interface Exit {
 }
 
 /** `node bin/berth.js ...args`, resolved when it exits; killed (and failed) if it does not within 20 s. */
-function berthProcess(args: readonly string[], env: Record<string, string>): Promise<Exit> {
-  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'berth.js'), ...args], {
+function berthProcess(
+  args: readonly string[],
+  env: Record<string, string>,
+  bin = join(repoRoot, 'bin', 'berth.js'),
+): Promise<Exit> {
+  const child = spawn(process.execPath, [bin, ...args], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -82,5 +86,19 @@ describe('berth serve as a process', () => {
     );
     expect(exit.stderr).not.toMatch(/^\s+at |node:internal/m);
     expect(existsSync(socket)).toBe(false);
+  });
+});
+
+describe('the berth binary', () => {
+  it('installed without its build or tsx: says so and what to run, exit 70, no stack trace', async () => {
+    const bin = join(root, 'bare', 'bin', 'berth.js');
+    mkdirSync(dirname(bin), { recursive: true });
+    copyFileSync(join(repoRoot, 'bin', 'berth.js'), bin);
+    const exit = await berthProcess(['--version'], { HOME: root }, bin);
+    expect(exit.code).toBe(70);
+    expect(exit.stderr).toBe(
+      `berth: could not start: ${join(root, 'bare', 'dist', 'cli', 'main.js')} is missing and tsx is not ` +
+        'installed, so the sources cannot run either; run `npm run build` (or `npm ci` for a development checkout)\n',
+    );
   });
 });

@@ -169,6 +169,10 @@ describe('the web dashboard in chromium', () => {
     const stacks = await h.fetchText('/api/v1/stacks', { token: secret });
     expect(stacks.status).toBe(200);
     await screenshot(page, 'account', ['#new-token p:has(> code)']);
+    // A reload asks the server for the page again (a GET: no second token) and shows the value no more.
+    await page.reload();
+    await page.locator('#token-gone').waitFor();
+    expect(await page.content()).not.toContain(secret);
 
     await page.goto('/account');
     expect(await page.locator('#new-token').count()).toBe(0);
@@ -215,7 +219,10 @@ describe('the web dashboard in chromium', () => {
     // The viewer's own CSRF token (from the logout form), so only the role can refuse it.
     const csrf = await page.locator('input[type="hidden"][name="csrf"]').first().getAttribute('value');
     const forged = await page.request.post(action, { form: { csrf: csrf ?? '' }, maxRedirects: 0 });
-    expect(forged.status()).toBe(403);
+    // The refusal's page is a GET the POST redirects to (a reload does not send the form again).
+    expect(forged.status()).toBe(303);
+    const refusal = await page.request.get(forged.headers().location ?? '');
+    expect([refusal.status(), await refusal.text()]).toEqual([403, expect.stringContaining('operator role')]);
     expect(await deployments()).toBe(before);
     await context.close();
   });

@@ -203,6 +203,16 @@ export class TestBrowser {
     });
   }
 
+  /** Where a redirect answer sends the browser (GET); any other answer as it is. */
+  async follow(page: Page): Promise<Page> {
+    return page.location === null ? page : this.get(page.location);
+  }
+
+  /** A form POST and the page it redirects to: what the browser shows after sending the form. */
+  async submit(path: string, form: Record<string, string>): Promise<Page> {
+    return this.follow(await this.post(path, form));
+  }
+
   /** The CSRF token the login stored, as the pages put it in their forms. */
   csrf(): string {
     return this.cookies.get('berth_csrf') ?? '';

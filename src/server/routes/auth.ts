@@ -6,6 +6,7 @@ import {
   LoginResultSchema,
   SetupRequestSchema,
   SetupResultSchema,
+  SetupStatusSchema,
 } from '../../api/auth.js';
 import { OkSchema, SESSION_COOKIE } from '../../api/http.js';
 import type { Clock } from '../../clock.js';
@@ -74,6 +75,17 @@ async function audited<T>(
 /** First-run setup, login and logout: the only mutating routes that a caller without a principal may reach. */
 export function authRoutes(deps: AuthRouteDeps): Route[] {
   return [
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/setup',
+      operationId: 'setupStatus',
+      summary: 'Whether first-run setup is still needed (no user exists yet)',
+      tags: ['auth'],
+      permission: 'public',
+      mutating: false,
+      response: SetupStatusSchema,
+      handler: () => ({ needed: deps.auth.setupNeeded() }),
+    }),
     defineRoute({
       method: 'POST',
       path: '/api/v1/setup',

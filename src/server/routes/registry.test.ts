@@ -55,6 +55,7 @@ describe('defineRoute', () => {
       'GET /healthz',
       'GET /readyz',
       'GET /api/v1/openapi.json',
+      'GET /api/v1/setup',
       'POST /api/v1/setup',
       'POST /api/v1/login',
     ]);

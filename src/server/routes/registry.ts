@@ -29,7 +29,9 @@ export const PUBLIC_ROUTES: readonly string[] = [
   'GET /healthz',
   'GET /readyz',
   'GET /api/v1/openapi.json',
-  // First-run setup (with the one-time setup token) and login: nobody is authenticated yet.
+  // First-run setup (with the one-time setup token) and login: nobody is authenticated yet. Whether
+  // setup is still needed is no secret: POST /api/v1/setup answers it to anyone too.
+  'GET /api/v1/setup',
   'POST /api/v1/setup',
   'POST /api/v1/login',
 ];

@@ -3,10 +3,15 @@ import { TokenCreatedSchema, TokenListSchema } from '../../api/auth.js';
 import { OkSchema } from '../../api/http.js';
 import { ApiFailure, apiPath } from '../api-client.js';
 import { field, pageUser, type WebContext, type WebEnv, whoami } from '../context.js';
+import { type FieldLabels, formMessage } from '../form-errors.js';
 import { AccountPage, type AccountProps } from '../views/account.js';
 import { renderPage } from '../views/layout.js';
 
-async function accountPage(c: WebContext, more: Pick<AccountProps, 'created' | 'error'> = {}, status = 200) {
+async function accountPage(
+  c: WebContext,
+  more: Pick<AccountProps, 'created' | 'error' | 'gone'> = {},
+  status = 200,
+) {
   const who = await whoami(c);
   const tokens = await c.get('api').json('GET', '/api/v1/tokens', TokenListSchema);
   const page = AccountPage({
@@ -18,6 +23,14 @@ async function accountPage(c: WebContext, more: Pick<AccountProps, 'created' | '
   });
   return c.html(await renderPage(page), status as 200);
 }
+
+/** The labels of the new-token form's fields, by the API body's paths. */
+const TOKEN_FORM: FieldLabels = {
+  name: 'Name',
+  role: 'Role',
+  stacks: 'Stacks',
+  expiresInDays: 'Expires in (days)',
+};
 
 /** The token request of the create form. */
 export function tokenRequest(form: Record<string, unknown>) {
@@ -34,19 +47,31 @@ export function tokenRequest(form: Record<string, unknown>) {
   };
 }
 
-/** GET /account, POST /account/tokens (the value shown once), POST /account/tokens/:id/revoke. */
+/**
+ * GET /account, POST /account/tokens, POST /account/tokens/:id/revoke. A created token's value is
+ * left as a notice and shown by the GET the POST redirects to (`?created=`), once: a reload of that
+ * page shows it no more, and does not make a second token.
+ */
 export function accountRoutes(app: Hono<WebEnv>): void {
-  app.get('/account', (c) => accountPage(c));
+  app.get('/account', (c) => {
+    const id = c.req.query('created');
+    if (id === undefined) return accountPage(c);
+    const notice = c.get('session') ? c.get('notices').take(c.get('session'), id) : undefined;
+    return accountPage(c, notice?.kind === 'token' ? { created: notice.created } : { gone: true });
+  });
   app.post('/account/tokens', async (c) => {
     const body = tokenRequest(await c.req.parseBody());
     try {
       const created = await c
         .get('api')
         .json('POST', '/api/v1/tokens', TokenCreatedSchema, { body, csrf: c.get('csrf') });
-      return accountPage(c, { created: { ...created, name: body.name } });
+      const id = c
+        .get('notices')
+        .put(c.get('session'), { kind: 'token', created: { ...created, name: body.name } });
+      return c.redirect(`/account?created=${id}`, 303);
     } catch (error: unknown) {
       if (!(error instanceof ApiFailure) || error.status === 401) throw error;
-      return accountPage(c, { error: error.message }, error.status);
+      return accountPage(c, { error: formMessage(error, TOKEN_FORM) }, error.status);
     }
   });
   app.post('/account/tokens/:id/revoke', async (c) => {

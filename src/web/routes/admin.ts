@@ -4,10 +4,20 @@ import { UserListSchema, UserSchema } from '../../api/auth.js';
 import { OkSchema } from '../../api/http.js';
 import { ApiFailure, apiPath } from '../api-client.js';
 import { field, pageUser, type WebContext, type WebEnv, whoami } from '../context.js';
+import { type FieldLabels, formMessage } from '../form-errors.js';
 import { type AuditFilter, AuditPage, UsersPage } from '../views/admin.js';
 import { renderPage } from '../views/layout.js';
 
 const AUDIT_PAGE = 100;
+
+/** The labels of the new-user form's fields, by the API body's paths. */
+const USER_FORM: FieldLabels = {
+  username: 'Username',
+  password: 'Password',
+  'grants[0].role': 'Role',
+  'grants[0].stack': 'Stack',
+  grants: 'Role',
+};
 
 async function usersPage(c: WebContext, error?: string, status = 200) {
   const who = await whoami(c);
@@ -28,7 +38,17 @@ export function adminRoutes(app: Hono<WebEnv>): void {
     const query = new URLSearchParams({ limit: String(AUDIT_PAGE) });
     for (const [k, v] of Object.entries(filter)) if (v) query.set(k, v);
     const before = c.req.query('before');
-    if (before && /^\d{1,15}$/.test(before)) query.set('before', before);
+    if (before !== undefined && before !== '') {
+      if (!/^\d{1,15}$/.test(before)) {
+        throw new ApiFailure(
+          400,
+          'BAD_QUERY',
+          `before=${JSON.stringify(before.slice(0, 40))} is not an audit entry number`,
+          'use the "Older" link at the foot of the audit page, or leave before= out for the newest entries',
+        );
+      }
+      query.set('before', before);
+    }
     const page = await c.get('api').json('GET', `/api/v1/audit-log?${query}`, AuditLogPageSchema);
     return c.html(
       await renderPage(
@@ -56,7 +76,7 @@ export function adminRoutes(app: Hono<WebEnv>): void {
       await c.get('api').json('POST', '/api/v1/users', UserSchema, { body, csrf: c.get('csrf') });
     } catch (error: unknown) {
       if (!(error instanceof ApiFailure) || error.status === 401) throw error;
-      return usersPage(c, error.message, error.status);
+      return usersPage(c, formMessage(error, USER_FORM), error.status);
     }
     return c.redirect('/users', 303);
   });

@@ -1,34 +1,78 @@
 import type { Hono } from 'hono';
-import { LoginResultSchema } from '../../api/auth.js';
+import { LoginResultSchema, SetupStatusSchema, WhoamiSchema } from '../../api/auth.js';
 import { SESSION_COOKIE } from '../../api/http.js';
 import { failureOf } from '../api-client.js';
 import { field, type WebContext, type WebEnv } from '../context.js';
-import { csrfCookie } from '../session.js';
+import { csrfCookie, safeNext } from '../session.js';
 import { renderPage } from '../views/layout.js';
 import { LoginPage, SetupPage } from '../views/login.js';
 
-/** Logs in through the API; on success its session cookie and our CSRF cookie go to the browser. */
-async function logIn(c: WebContext, username: string, password: string): Promise<Response | string> {
+/** Whether the server still waits for its first admin (no one can log in before). */
+async function setupNeeded(c: WebContext): Promise<boolean> {
+  return (await c.get('api').json('GET', '/api/v1/setup', SetupStatusSchema)).needed;
+}
+
+/** Whether the browser's session is one the API still knows. */
+async function loggedIn(c: WebContext): Promise<boolean> {
+  if (!c.get('session')) return false;
+  const res = await c.get('api').raw('GET', '/api/v1/whoami');
+  if (!res.ok) return false;
+  c.set('who', WhoamiSchema.parse(await res.json()));
+  return true;
+}
+
+/**
+ * Logs in through the API; on success its session cookie and our CSRF cookie go to the browser, and
+ * the browser to `next` (a path of this server; see safeNext).
+ */
+async function logIn(
+  c: WebContext,
+  username: string,
+  password: string,
+  next?: string,
+): Promise<Response | string> {
   const res = await c.get('api').raw('POST', '/api/v1/login', { body: { username, password } });
   if (!res.ok) return (await failureOf(res)).message;
   const login = LoginResultSchema.parse(await res.json());
   const session = res.headers.get('set-cookie');
   if (session) c.header('Set-Cookie', session, { append: true });
   c.header('Set-Cookie', csrfCookie(login.csrfToken, session), { append: true });
-  return c.redirect('/', 303);
+  return c.redirect(safeNext(next), 303);
 }
 
 /** GET and POST /login and /setup, POST /logout. */
 export function authRoutes(app: Hono<WebEnv>): void {
-  app.get('/login', async (c) => c.html(await renderPage(LoginPage({ assets: c.get('assets') }))));
+  // Before the first admin exists there is no one to log in as: /login sends to /setup. After,
+  // /setup sends to /login, and a browser already logged in goes on to where it was going.
+  app.get('/login', async (c) => {
+    const next = c.req.query('next');
+    if (await setupNeeded(c)) return c.redirect('/setup', 303);
+    if (await loggedIn(c)) return c.redirect(safeNext(next), 303);
+    const page = LoginPage({
+      assets: c.get('assets'),
+      next: next === undefined ? undefined : safeNext(next),
+    });
+    return c.html(await renderPage(page));
+  });
   app.post('/login', async (c) => {
     const form = await c.req.parseBody();
     const username = field(form, 'username');
-    const done = await logIn(c, username, field(form, 'password'));
+    const next = safeNext(field(form, 'next') || undefined);
+    const done = await logIn(c, username, field(form, 'password'), next);
     if (typeof done !== 'string') return done;
-    return c.html(await renderPage(LoginPage({ assets: c.get('assets'), username, error: done })), 401);
+    const page = LoginPage({
+      assets: c.get('assets'),
+      username,
+      next,
+      error: done,
+      setupNeeded: await setupNeeded(c),
+    });
+    return c.html(await renderPage(page), 401);
   });
-  app.get('/setup', async (c) => c.html(await renderPage(SetupPage({ assets: c.get('assets') }))));
+  app.get('/setup', async (c) => {
+    if (!(await setupNeeded(c))) return c.redirect('/login', 303);
+    return c.html(await renderPage(SetupPage({ assets: c.get('assets') })));
+  });
   app.post('/setup', async (c) => {
     const form = await c.req.parseBody();
     const username = field(form, 'username');

@@ -14,6 +14,8 @@ export interface AccountProps {
   readonly tokens: readonly TokenInfo[];
   /** Just created: its value, shown this once. */
   readonly created?: (TokenCreated & { readonly name: string }) | undefined;
+  /** The page was to show a created token whose value has been shown already (or was forgotten). */
+  readonly gone?: boolean;
   readonly error?: string | undefined;
 }
 
@@ -80,6 +82,14 @@ export function AccountPage(props: AccountProps) {
           <p>{`Token ${props.created.name} created. Copy it now: it is never shown again.`}</p>
           <p>
             <code class="secret">{props.created.token}</code>
+          </p>
+        </div>
+      ) : null}
+      {props.gone ? (
+        <div id="token-gone" class="notice" role="status">
+          <p>
+            A new token's value is shown once, and it has been shown (or the server restarted since). If it
+            was not copied, revoke that token below and create another.
           </p>
         </div>
       ) : null}

@@ -6,6 +6,10 @@ export interface LoginProps {
   readonly assets: AssetTable;
   readonly username?: string;
   readonly error?: string | undefined;
+  /** Where a successful login goes (a path of this server, already checked). */
+  readonly next?: string | undefined;
+  /** No admin exists yet: the page points at /setup. */
+  readonly setupNeeded?: boolean;
 }
 
 /** The username and password fields of the login and setup forms. */
@@ -34,12 +38,15 @@ export function LoginPage(props: LoginProps) {
         <h1>Log in to Berth</h1>
         {props.error ? <ErrorBox message={props.error} /> : null}
         <form method="post" action="/login" class="stacked">
+          {props.next && props.next !== '/' ? <input type="hidden" name="next" value={props.next} /> : null}
           <Credentials username={props.username} password="current-password" />
           <button type="submit">Log in</button>
         </form>
-        <p class="hint">
-          First start? <a href="/setup">Create the first admin</a> with the one-time setup token.
-        </p>
+        {props.setupNeeded ? (
+          <p class="hint">
+            No admin exists yet: <a href="/setup">create the first admin</a> with the one-time setup token.
+          </p>
+        ) : null}
       </div>
     </Layout>
   );
