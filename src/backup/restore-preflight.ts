@@ -1,8 +1,9 @@
 import { posix } from 'node:path';
 import type { Manifest } from '../api/backups.js';
 import { serviceContainers } from '../deploy/containers.js';
-import type { ContainerInfo, Engine } from '../engine/model.js';
+import { type ContainerInfo, type Engine, runtimeSaysMissing } from '../engine/model.js';
 import { BackupError } from './errors.js';
+import { helperSpec } from './helper.js';
 import { hasTool, isToolMissing, toolMissing } from './kinds/types.js';
 import { volumesOf } from './kinds/volume.js';
 import { needsRunning, restoreTools } from './restore-needs.js';
@@ -57,9 +58,52 @@ export function checkMounts(container: ContainerInfo, manifest: Manifest): void 
 }
 
 /**
- * Checks, reading only, that the target can take the backup: a container (running, for the kinds
+ * Whether a helper of the service's image can run `rm`, which a volume restore empties the volumes
+ * with: a throwaway helper (no volumes, read-only, Berth's labels) runs `rm -f` of a path that is not
+ * there, and is removed. Without this, an image without `rm` is found out only after the service
+ * was stopped.
+ */
+async function checkEmptier(engine: Engine, container: ContainerInfo, where: string): Promise<string> {
+  const spec = helperSpec({
+    name: `${container.name.replace(/^\//, '')}-preflight-${Math.random().toString(16).slice(2, 10)}`,
+    image: container.imageId,
+    stack: container.labels['dev.berth.stack'] ?? '',
+    service: container.labels['dev.berth.service'] ?? '',
+    task: 'restore-preflight',
+    volumes: [],
+    readOnly: true,
+  });
+  const missing = () =>
+    toolMissing(
+      ['rm'],
+      container.name,
+      `a volume restore empties the volumes with rm from the image of ${where}; use an image that has it`,
+    );
+  const { id } = await engine.containers.create({
+    ...spec,
+    entrypoint: ['rm'],
+    command: ['-f', '/berth-restore-preflight-absent'],
+  });
+  try {
+    try {
+      await engine.containers.start(id);
+    } catch (error: unknown) {
+      if (error instanceof Error && runtimeSaysMissing(error.message)) throw missing();
+      throw error;
+    }
+    const { exitCode } = await engine.containers.wait(id, {});
+    if (exitCode === 126 || exitCode === 127) throw missing();
+    return 'rm in the image';
+  } finally {
+    await engine.containers.remove(id, { force: true }).catch(() => undefined);
+  }
+}
+
+/**
+ * Checks, changing nothing, that the target can take the backup: a container (running, for the kinds
  * whose safety backup asks the server), the volumes or database file the backup names, and every
- * tool the restore and its safety backup run inside it. Returns what was checked, in words.
+ * tool the restore and its safety backup run inside it (for volumes, `rm` in a throwaway helper of
+ * the image). Returns what was checked, in words.
  */
 export async function preflightRestore(input: PreflightInput): Promise<string[]> {
   const { engine, stack, service, manifest } = input;
@@ -81,6 +125,7 @@ export async function preflightRestore(input: PreflightInput): Promise<string[]>
   if (manifest.kind === 'volume') {
     checkMounts(container, manifest);
     checks.push(`mounts ${(manifest.volumes ?? []).join(', ')}`);
+    checks.push(await checkEmptier(engine, container, where));
   }
   for (const need of restoreTools(manifest.kind)) {
     let found: string | undefined;

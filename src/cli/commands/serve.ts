@@ -100,7 +100,7 @@ export function registerServe(
           [
             'first start: there is no user yet, and no default password.',
             `one-time setup token (also in ${server.setupTokenFile}, mode 0600, valid 24h): ${token}`,
-            'create the admin with it:',
+            `create the admin with it: open ${server.addresses[0]}/ in a browser (it leads to the setup form), or`,
             `  curl -X POST ${server.addresses[0]}/api/v1/setup -H 'content-type: application/json' \\`,
             `    -d '{"token":"<token>","username":"admin","password":"<a long passphrase>"}'`,
             '',
