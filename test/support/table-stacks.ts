@@ -1,0 +1,195 @@
+import type {
+  ContainerRow,
+  DeploymentView,
+  DownResult,
+  LogEntry,
+  PlanView,
+  UpResult,
+} from '../../src/api/deploy.js';
+import type { ContainerListFilter } from '../../src/deploy/containers.js';
+import { DeployError } from '../../src/deploy/errors.js';
+import type { DeployEvent } from '../../src/deploy/events.js';
+import type { DownRequest, StackOperations, UpOptions } from '../../src/deploy/service.js';
+
+/** A value the fake plan puts in an env var and a build arg: it must never reach a response. */
+export const PLANTED_SECRET = 'planted-secret-value-9f3c1e';
+
+/**
+ * Test-only stack operations over a table of stacks, for HTTP tests of the routes (the real
+ * StackService is tested against the Docker engine in test/integration). `gate` lets a test hold
+ * an operation running until it resolves.
+ */
+export class TableStacks implements StackOperations {
+  readonly calls: Array<{ op: string; stack: string; options?: unknown }> = [];
+  gate: Promise<void> = Promise.resolve();
+  fail?: Error;
+  /** Thrown by plan (the engine failing under a request rather than an operation). */
+  failPlan?: Error;
+  /** The filter the last `ps` was given. */
+  psFilter?: ContainerListFilter;
+  /** The abort signal the last `up` was given (shutdown aborts it). */
+  signal?: AbortSignal;
+
+  constructor(
+    readonly containers: ContainerRow[] = [],
+    readonly known: readonly string[] = ['alpha', 'beta', 'gamma'],
+  ) {}
+
+  private check(stack: string): void {
+    if (!this.known.includes(stack)) {
+      // The real StackService throws a DeployError, which the API maps to 404.
+      throw new DeployError(
+        'DEPLOY_STACK_NOT_FOUND',
+        `no stack ${stack} in the workspace`,
+        'give a stack name',
+      );
+    }
+  }
+
+  async config(stack: string): Promise<Record<string, unknown>> {
+    this.check(stack);
+    return {
+      name: stack,
+      services: {
+        web: {
+          image: 'nginx:1.27',
+          environment: { PASSWORD: PLANTED_SECRET, EMPTY: null },
+          build: { context: '.', args: { TOKEN: PLANTED_SECRET } },
+        },
+      },
+      secrets: { key: { content: PLANTED_SECRET } },
+    };
+  }
+
+  async plan(stack: string): Promise<PlanView> {
+    this.check(stack);
+    this.calls.push({ op: 'plan', stack });
+    if (this.failPlan) throw this.failPlan;
+    const spec = {
+      name: `${stack}-web-1`,
+      image: 'nginx:1.27',
+      env: { PASSWORD: PLANTED_SECRET, MODE: 'prod' },
+    };
+    return {
+      stack,
+      resources: [],
+      builds: [
+        {
+          kind: 'build',
+          service: 'web',
+          request: { contextDir: '/src', tag: `${stack}-web`, args: { TOKEN: PLANTED_SECRET } },
+          reasons: ['image missing'],
+        },
+      ],
+      services: [
+        {
+          service: 'web',
+          level: 0,
+          steps: [{ kind: 'create', service: 'web', replica: 1, spec, reasons: ['new'] }],
+        },
+        {
+          service: 'worker',
+          level: 1,
+          steps: [
+            {
+              kind: 'recreate',
+              service: 'worker',
+              replica: 1,
+              spec: { name: `${stack}-worker-1`, image: 'busybox:1.36', env: { DB_URL: PLANTED_SECRET } },
+              current: { id: 'c0ffee', name: `${stack}-worker-1` },
+              strategy: 'stop-first',
+              // What specDiff writes for a changed variable whose name does not look secret.
+              reasons: [
+                `env DB_URL changed: postgres://old → ${PLANTED_SECRET}`,
+                'image busybox:1.35 → busybox:1.36',
+              ],
+            },
+          ],
+        },
+      ],
+      removals: [],
+      problems: [],
+    };
+  }
+
+  async up(stack: string, options: UpOptions): Promise<UpResult> {
+    this.check(stack);
+    this.calls.push({
+      op: 'up',
+      stack,
+      options: { build: options.build, actor: options.actor, trigger: options.trigger },
+    });
+    this.signal = options.signal;
+    const emit = (e: DeployEvent) => options.onEvent?.(e);
+    emit({ type: 'plan', message: `deploying ${stack}: web` });
+    await this.gate;
+    if (this.fail) throw this.fail;
+    emit({ type: 'gate', service: 'web', message: 'web is healthy' });
+    return { stack, deploymentId: 1, outcome: 'succeeded', changedServices: ['web'] };
+  }
+
+  async down(stack: string, options: DownRequest): Promise<DownResult> {
+    const removal = {
+      containers: [`${stack}-web-1`],
+      networks: [`${stack}_default`],
+      volumes: options.volumes ? [`${stack}_data`] : [],
+    };
+    if (options.dryRun) {
+      this.calls.push({ op: 'down-plan', stack, options: { volumes: options.volumes } });
+      return removal;
+    }
+    this.calls.push({ op: 'down', stack, options: { volumes: options.volumes } });
+    await this.gate;
+    options.onEvent?.({ type: 'cleanup', message: `removed ${stack}-web-1` });
+    return removal;
+  }
+
+  async ps(stack?: string, filter: ContainerListFilter = {}): Promise<ContainerRow[]> {
+    this.psFilter = filter;
+    const rows = this.containers.filter((c) => stack === undefined || c.stack === stack);
+    const keep = filter.keep;
+    if (keep === undefined) return rows;
+    const kept = await Promise.all(rows.map(async (r) => ((await keep(r.stack)) ? r : undefined)));
+    return kept.filter((r) => r !== undefined);
+  }
+
+  async *logs(stack: string, options: { service?: string }): AsyncIterable<LogEntry> {
+    this.check(stack);
+    for (const c of this.containers.filter((r) => r.stack === stack)) {
+      if (options.service !== undefined && c.service !== options.service) continue;
+      yield { container: c.name, service: c.service, stream: 'stdout', line: `hello from ${c.name}` };
+    }
+  }
+
+  async restart(stack: string, options: { service?: string }) {
+    this.check(stack);
+    this.calls.push({ op: 'restart', stack, options });
+    return { restarted: [options.service ?? 'web'] };
+  }
+
+  async exec(stack: string, service: string, argv: readonly string[]) {
+    this.check(stack);
+    this.calls.push({ op: 'exec', stack, options: { service, argv } });
+    return { exitCode: 0, stdout: `${argv.join(' ')}\n`, stderr: '', truncated: false };
+  }
+
+  async deployments(stack: string): Promise<{ items: DeploymentView[] }> {
+    this.check(stack);
+    const plan = JSON.parse(JSON.stringify(await this.plan(stack)));
+    return {
+      items: [
+        {
+          id: 1,
+          stack,
+          trigger: 'api',
+          actor: 'alice',
+          plan,
+          status: 'succeeded',
+          startedAt: '2025-01-01T00:00:00.000Z',
+          finishedAt: '2025-01-01T00:00:10.000Z',
+          services: [],
+        },
+      ],
+    };
+  }
+}
