@@ -35,14 +35,13 @@ export interface BackgroundParts {
 
 /**
  * The services that run without a request, registered in the order they start (and drain in
- * reverse): alerts first (so they see every event the others publish and drain last), the engine's
- * container events, the job scheduler, backups, health, and the hourly auth pruning. The store and
- * the operation runner are registered before these by createBerth.
+ * reverse): the engine's container events, the job scheduler, backups, health, and the hourly auth
+ * pruning. The store, alert routing (alertRouting below) and the operation runner are registered
+ * before these by createBerth, so alerts see every event the others publish and drain last.
  */
 export function registerBackground(lifecycle: Lifecycle, parts: BackgroundParts): void {
   const { engine, store, clock, events, loggers, metrics, workspace, jobs, backups, health, auth } = parts;
   const log = loggers.for('server');
-  lifecycle.register(alertRouting(parts));
   const watching = new AbortController();
   let watcher: Promise<void> | undefined;
   lifecycle.register({

@@ -24,7 +24,7 @@ import { recordOperation } from '../metrics/operations.js';
 import { type AppMetrics, createMetrics } from '../metrics/registry.js';
 import { OperationRunner } from '../operations/runner.js';
 import { openStore, processIsAlive, type Store } from '../store/index.js';
-import { registerBackground } from './background.js';
+import { alertRouting, registerBackground } from './background.js';
 import { type EngineConnection, engineConnection } from './engine-connection.js';
 import { lazyStackService, type Stacks } from './lazy-stacks.js';
 import { Lifecycle } from './lifecycle.js';
@@ -231,6 +231,9 @@ export function createBerth(options: BerthOptions): Berth {
     start: () => undefined,
     close: () => watched().close(),
   });
+  // Alerts start before the runner (what recovering it records is routed at once) and drain after it:
+  // a deploy the shutdown interrupts is alerted before this process ends, not on the next start.
+  lifecycle.register(alertRouting({ store, clock, events, loggers, alerts }));
   lifecycle.register({
     name: 'operations',
     start: () => {

@@ -1,0 +1,45 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { quietLoggers } from '../../test/support/quiet-loggers.js';
+import { makeTempDir } from '../../test/support/store.js';
+import { systemClock } from '../clock.js';
+import { createBerth } from './berth.js';
+
+// The order createBerth registers its services in is the order they start, and the reverse of the
+// order they drain. What it promises about that order, checked on the real wiring.
+
+const temps: Array<ReturnType<typeof makeTempDir>> = [];
+afterEach(() => {
+  for (const t of temps.splice(0)) t.cleanup();
+});
+
+function berth() {
+  const temp = makeTempDir('berth-order-');
+  temps.push(temp);
+  const workspace = join(temp.dir, 'ws');
+  mkdirSync(workspace);
+  return createBerth({
+    stateDir: join(temp.dir, 'state'),
+    workspace,
+    env: {},
+    clock: systemClock(),
+    loggers: quietLoggers(),
+    allowPaths: false,
+  });
+}
+
+describe('the services of one Berth', () => {
+  it('start the store first and alerts before the runner, so alerts drain after every producer', async () => {
+    const b = berth();
+    const names = b.lifecycle.names;
+    const at = (name: string) => names.indexOf(name);
+    expect(at('store')).toBe(0);
+    // Alerts drain after the operation runner: a deploy the shutdown interrupts is alerted before
+    // the process ends (not only by the next start's tail).
+    for (const producer of ['operations', 'container-events', 'scheduler', 'backups', 'health']) {
+      expect([producer, at('alerts') < at(producer)]).toEqual([producer, true]);
+    }
+    await b.stop(0);
+  });
+});
