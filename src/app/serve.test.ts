@@ -12,6 +12,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { GOOD_PASSWORD } from '../../test/support/auth.js';
 import { quietLoggers } from '../../test/support/quiet-loggers.js';
 import { systemClock } from '../clock.js';
 import { checkServeConfig, type RunningServer, type ServeConfig, startServer } from './serve.js';
@@ -130,5 +131,31 @@ describe('berth serve', () => {
     [{ tls: { certFile: '/nonexistent/cert.pem', keyFile: '/nonexistent/key.pem' } }, /TLS file/],
   ] as const)('refuses a bad configuration before opening anything (%j)', (over, message) => {
     expect(() => checkServeConfig(config(over))).toThrow(message);
+  });
+});
+
+describe('berth serve with a streams section', () => {
+  it('holds each user to the configured number of open streams (429 past it)', async () => {
+    const server = await start(config({ streams: { perUser: 1, total: 5 } }));
+    const auth = server.berth.auth();
+    const user = await auth.createUser({
+      username: 'viewer',
+      password: GOOD_PASSWORD,
+      grants: [{ role: 'viewer' }],
+    });
+    const { token } = auth.createToken(user.id, { name: 't', role: 'viewer', expiresInDays: 1 });
+    const http = server.addresses[0] ?? '';
+    const headers = { authorization: `Bearer ${token}` };
+    const held = new AbortController();
+    const first = await fetch(`${http}/api/v1/events`, { headers, signal: held.signal });
+    expect(first.status).toBe(200);
+    try {
+      const second = await fetch(`${http}/api/v1/events`, { headers });
+      expect(second.status).toBe(429);
+      expect(second.headers.get('retry-after')).toBe('5');
+      await second.body?.cancel();
+    } finally {
+      held.abort();
+    }
   });
 });

@@ -29,6 +29,8 @@ export interface ServeConfig extends ListenConfig {
   readonly backup?: BackupSettings;
   /** Alert channels and rules; absent: none (alerts are still recorded). */
   readonly alerts?: AlertSettings;
+  /** Open event and log streams per user and on the server; absent: DEFAULT_STREAM_LIMITS (10, 500). */
+  readonly streams?: { readonly perUser: number; readonly total: number };
 }
 
 export interface RunningServer {
@@ -208,6 +210,9 @@ function serveRoutes(
         traces: (stack) => store.stackRecords.any(stack),
         containers: labelledContainers(berth.stacks()),
       }),
+      ...(config.streams
+        ? { streamLimits: { perPrincipal: config.streams.perUser, total: config.streams.total } }
+        : {}),
     },
     jobs: { jobs: berth.jobs(), summaries: berth.jobSummaries(), runner: berth.runner() },
     backups: { backups: berth.backups(), runner: berth.runner(), jobState: () => store.jobState },

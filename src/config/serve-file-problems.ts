@@ -38,6 +38,18 @@ const KEYS: Record<string, { readonly expect: string; readonly hint: string }> =
     expect: 'a list of host names that requests may be addressed to',
     hint: 'e.g. `allowedHosts: [berth.example.com]`; `.example.com` also allows its subdomains; localhost and IP addresses are always allowed',
   },
+  streams: {
+    expect: 'a mapping with `perUser` and `total`',
+    hint: 'e.g. `streams: { perUser: 20, total: 500 }` (defaults 10 and 500)',
+  },
+  'streams.perUser': {
+    expect: 'a whole number of streams from 1 to 1000',
+    hint: 'e.g. `perUser: 20`: the event and log streams one user may keep open at once (default 10)',
+  },
+  'streams.total': {
+    expect: 'a whole number of streams from 1 to 100000',
+    hint: 'e.g. `total: 500`: the streams the whole server keeps open at once (default 500)',
+  },
   backup: {
     expect: 'a mapping with `stores`, `recipients` and `identity`',
     hint: 'see "Backups" in the README: stores (where), recipients (age public keys), identity (the key file)',
@@ -54,11 +66,13 @@ const KEYS: Record<string, { readonly expect: string; readonly hint: string }> =
 
 const TOP_KEYS = Object.keys(FileSchema.shape);
 const TLS_KEYS = ['cert', 'key'];
+const STREAMS_KEYS = ['perUser', 'total'];
 
 /** The keys a mapping at `at` may hold, for "did you mean" hints. */
 function knownKeysAt(at: Path): readonly string[] {
   if (at.length === 0) return TOP_KEYS;
   if (at[0] === 'tls') return TLS_KEYS;
+  if (at[0] === 'streams') return STREAMS_KEYS;
   if (at[0] === 'backup' && at.length === 1) return BACKUP_KEYS;
   if (at[0] === 'backup' && at[1] === 'stores' && at.length === 3) return STORE_KEYS;
   if (at[0] === 'alerts') return alertKnownKeys(at);

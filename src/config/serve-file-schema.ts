@@ -35,6 +35,12 @@ export const FileSchema = z
     dockerHost: engineHost,
     shutdownGrace: z.number().min(0).max(3600),
     allowedHosts: z.array(allowedHost).max(100),
+    streams: z
+      .strictObject({
+        perUser: z.number().int().min(1).max(1000),
+        total: z.number().int().min(1).max(100_000),
+      })
+      .partial(),
     backup: BackupSectionSchema,
     alerts: AlertSectionSchema,
   })

@@ -53,6 +53,11 @@ export interface ServeSettings {
    * file, BERTH_ALLOWED_HOSTS comma-separated); absent: none.
    */
   readonly allowedHosts?: readonly string[];
+  /**
+   * How many event and log streams may be open at once (`streams:` in the file): per user and on the
+   * whole server; absent: the server's defaults (10 and 500).
+   */
+  readonly streams?: { readonly perUser: number; readonly total: number };
   /** The config file read, absolute; absent without one. */
   readonly configFile?: string;
   /** Backup stores and encryption (`backup:` in the config file); absent: backups are off. */
@@ -93,6 +98,8 @@ export interface ServeConfigInput {
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 7300;
 export const DEFAULT_SHUTDOWN_GRACE_S = 30;
+/** The stream limits a `streams:` section fills in for what it leaves out (the server's defaults). */
+export const DEFAULT_STREAMS = { perUser: 10, total: 500 } as const;
 /** A serve config is a dozen lines; anything this large is the wrong file. */
 export const MAX_CONFIG_BYTES = 64 * 1024;
 

@@ -8,6 +8,7 @@ import {
   DEFAULT_HOST,
   DEFAULT_PORT,
   DEFAULT_SHUTDOWN_GRACE_S,
+  DEFAULT_STREAMS,
   type Env,
   SERVE_CONFIG_CODE,
   type ServeConfigInput,
@@ -24,6 +25,7 @@ export {
   DEFAULT_HOST,
   DEFAULT_PORT,
   DEFAULT_SHUTDOWN_GRACE_S,
+  DEFAULT_STREAMS,
   type Env,
   formatServeConfigProblem,
   MAX_CONFIG_BYTES,
@@ -216,6 +218,22 @@ export function resolveServeConfig(input: ServeConfigInput): ServeConfigResult {
     );
   }
 
+  const streams =
+    file.streams === undefined
+      ? undefined
+      : {
+          perUser: file.streams.perUser ?? DEFAULT_STREAMS.perUser,
+          total: file.streams.total ?? DEFAULT_STREAMS.total,
+        };
+  if (streams !== undefined && streams.perUser > streams.total) {
+    errors.push(
+      problem(
+        `streams.perUser (${streams.perUser}) is more than streams.total (${streams.total})`,
+        'one user cannot hold more streams than the whole server: raise total or lower perUser',
+      ),
+    );
+  }
+
   const alertsResolved = file.alerts ? resolveAlertSection(file.alerts, fileDir, env) : undefined;
   for (const p of alertsResolved?.problems ?? []) errors.push(problem(p.message, p.hint));
   const alerts = alertsResolved?.settings;
@@ -233,6 +251,7 @@ export function resolveServeConfig(input: ServeConfigInput): ServeConfigResult {
       ...(dockerHost === undefined ? {} : { dockerHost }),
       shutdownGraceMs: grace * 1000,
       ...(allowedHosts === undefined || allowedHosts.length === 0 ? {} : { allowedHosts }),
+      ...(streams === undefined ? {} : { streams }),
       ...(configFile === undefined ? {} : { configFile }),
       ...(backup === undefined ? {} : { backup }),
       ...(alerts === undefined ? {} : { alerts }),

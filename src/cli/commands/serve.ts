@@ -87,6 +87,7 @@ export function registerServe(
           ...(config.allowedHosts ? { allowedHosts: config.allowedHosts } : {}),
           ...(config.backup ? { backup: config.backup } : {}),
           ...(config.alerts ? { alerts: config.alerts } : {}),
+          ...(config.streams ? { streams: config.streams } : {}),
         },
         systemClock(),
         log.createLoggers(levels),
