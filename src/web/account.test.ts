@@ -123,7 +123,11 @@ describe('the admin pages', () => {
     // The refused field by the form's label, not by its place in the API's JSON body.
     expect(short.text).toMatch(/<p>Password: [^<]*12[^<]*<\/p>/);
     expect(short.text).not.toContain('body.');
-    const badName = await b.post('/users', { csrf: b.csrf(), username: 'Eve Smith', password: GOOD_PASSWORD });
+    const badName = await b.post('/users', {
+      csrf: b.csrf(),
+      username: 'Eve Smith',
+      password: GOOD_PASSWORD,
+    });
     expect(badName.text).toContain('Username: 2 to 64 characters');
     expect(badName.text).toContain('Role: ');
     // Deleting takes a second click: the button is inside a closed disclosure.
