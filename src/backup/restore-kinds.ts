@@ -61,11 +61,17 @@ async function helper(t: RestoreTarget, argv: readonly string[], volumes: readon
   return id;
 }
 
+/** Runs a helper to its end; one that cannot start (or be waited on) is removed, not left behind. */
 async function runHelper(t: RestoreTarget, argv: readonly string[], volumes: readonly string[]) {
   const id = await helper(t, argv, volumes);
-  await t.engine.containers.start(id);
-  const { exitCode } = await t.engine.containers.wait(id, { signal: t.signal });
-  return { id, exitCode };
+  try {
+    await t.engine.containers.start(id);
+    const { exitCode } = await t.engine.containers.wait(id, { signal: t.signal });
+    return { id, exitCode };
+  } catch (error: unknown) {
+    await t.engine.containers.remove(id, { force: true }).catch(() => undefined);
+    throw error;
+  }
 }
 
 /** SQL: the dump is sourced into the running server (the databases it holds are replaced). */

@@ -215,10 +215,16 @@ export async function restore(input: RestoreInput): Promise<RestoreResult> {
       await put(safety);
       await startAll();
     } catch (again: unknown) {
+      // What is down now, read from the engine: the target itself too (a volume restore stops it).
+      const down: string[] = [];
+      for (const name of [service, ...dependents]) {
+        const containers = await serviceContainers(engine, loaded.name, name).catch(() => []);
+        if (containers.some((c) => c.state !== 'running')) down.push(name);
+      }
       throw new BackupError(
         'BACKUP_INTEGRITY',
         `restore of ${input.backup.id} failed (${reason}), and so did putting back the safety backup ${safety.id} (${message(again)})`,
-        `restore ${safety.id} by hand (README: Disaster recovery); the stopped services were: ${stopped.join(', ') || 'none'}`,
+        `restore ${safety.id} by hand (README: Disaster recovery); not running now: ${down.join(', ') || 'none'} (\`berth up ${loaded.name}\` starts them once the data is back)`,
       );
     }
     return result('rolled-back', reason);

@@ -14,12 +14,23 @@ import { type BackupKit, backupKit, execIn } from './support.js';
 
 /** busybox without its `rm` applet: backups (a helper running `true`) work, emptying cannot. */
 const NO_RM = `local/berth-test-no-rm:${process.pid}`;
+/** An `rm` that passes the preflight's probe and fails every real use. */
+const BAD_RM = `local/berth-test-bad-rm:${process.pid}`;
+const BAD_RM_SCRIPT =
+  '#!/bin/sh\n[ "$2" = /berth-restore-preflight-absent ] && exit 0\necho "rm: refused" >&2\nexit 1\n';
 
 const COMPOSE = `services:
   files:
     image: ${NO_RM}
     command: ["sleep", "600"]
     volumes: [files-data:/data]
+    stop_signal: SIGKILL
+    x-berth:
+      backup: { kind: volume }
+  fails:
+    image: ${BAD_RM}
+    command: ["sleep", "600"]
+    volumes: [fails-data:/data]
     stop_signal: SIGKILL
     x-berth:
       backup: { kind: volume }
@@ -32,6 +43,7 @@ const COMPOSE = `services:
       backup: { kind: volume }
 volumes:
   files-data:
+  fails-data:
   plain-data:
 `;
 
@@ -50,9 +62,16 @@ beforeAll(async () => {
   kit = await backupKit(h);
   const context = mkdtempSync(join(tmpdir(), 'berth-no-rm-'));
   try {
-    writeFileSync(join(context, 'Dockerfile'), `FROM ${BUSYBOX}\nRUN ["/bin/busybox", "rm", "/bin/rm"]\n`);
-    for await (const event of h.engine.images.build({ contextDir: context, tag: NO_RM })) {
-      if (event.type === 'error') throw new Error(event.message);
+    writeFileSync(join(context, 'rm'), BAD_RM_SCRIPT, { mode: 0o755 });
+    const images: Array<[string, string]> = [
+      [NO_RM, `FROM ${BUSYBOX}\nRUN ["/bin/busybox", "rm", "/bin/rm"]\n`],
+      [BAD_RM, `FROM ${BUSYBOX}\nRUN ["/bin/busybox", "rm", "/bin/rm"]\nCOPY rm /bin/rm\n`],
+    ];
+    for (const [tag, dockerfile] of images) {
+      writeFileSync(join(context, 'Dockerfile'), dockerfile);
+      for await (const event of h.engine.images.build({ contextDir: context, tag })) {
+        if (event.type === 'error') throw new Error(event.message);
+      }
     }
   } finally {
     rmSync(context, { recursive: true, force: true });
@@ -60,7 +79,7 @@ beforeAll(async () => {
   stack = await h.load(h.writeStack(COMPOSE), h.stackName());
   const result = await h.deploy(stack);
   if (result.outcome !== 'succeeded') throw new Error(`deploy of ${stack.name} ended ${result.outcome}`);
-  for (const service of ['files', 'plain']) {
+  for (const service of ['files', 'fails', 'plain']) {
     await execIn(h, stack.name, service, ['sh', '-c', 'echo kept > /data/note.txt']);
   }
 }, 300_000);
@@ -68,7 +87,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.cleanup();
   kit?.cleanup();
-  await h?.engine.images.remove(NO_RM, { force: true }).catch(() => undefined);
+  for (const image of [NO_RM, BAD_RM])
+    await h?.engine.images.remove(image, { force: true }).catch(() => undefined);
 });
 
 describe('a volume restore’s preflight', () => {
@@ -100,5 +120,28 @@ describe('a volume restore’s preflight', () => {
     expect(dry.outcome).toBe('dry-run');
     expect(dry.checks).toContain('rm in the image');
     expect(await preflightHelpers()).toBe(0);
+  }, 180_000);
+
+  it('when emptying and putting back both fail: says what is down now, keeps the data, leaves no helper', async () => {
+    const service = backups();
+    const b = await service.run(await service.find(stack.name, 'fails'), { trigger: 'manual' });
+    const error = await service.restore({ stack: stack.name, id: b.id }).then(
+      (r) => new Error(`expected a failure, got ${JSON.stringify(r)}`),
+      (e: unknown) => e,
+    );
+    if (!isBackupError(error)) throw error;
+    expect(error.code).toBe('BACKUP_INTEGRITY');
+    expect(error.message).toMatch(
+      /could not be emptied \(rm exited 1\).*and so did putting back the safety backup/,
+    );
+    // The target itself was stopped by the restore: the hint says so, not "none".
+    expect(error.hint).toContain(`not running now: fails (\`berth up ${stack.name}\``);
+    const containers = await h.engine.containers.list({
+      'dev.berth.stack': stack.name,
+      'dev.berth.service': 'fails',
+    });
+    expect(containers.filter((c) => c.labels['dev.berth.task']?.startsWith('backup:'))).toEqual([]);
+    await h.engine.containers.start(containers[0]?.id ?? '');
+    expect((await execIn(h, stack.name, 'fails', ['cat', '/data/note.txt'])).trim()).toBe('kept');
   }, 180_000);
 });
