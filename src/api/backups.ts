@@ -9,6 +9,8 @@ export const BackupKindSchema = z.enum(['mariadb', 'mysql', 'postgres', 'sqlite'
 export const ContentFactsSchema = z.object({
   /** SQL kinds and sqlite: rows per table (`db.table`, `db.schema.table` or `table`). */
   tables: z.record(z.string(), z.number().int()).optional(),
+  /** SQL kinds: the databases the dump creates, empty ones too (a restore replaces exactly these). */
+  databases: z.array(z.string()).optional(),
   /** redis: keys when the snapshot was taken. */
   keys: z.number().int().optional(),
   /** redis: the database those keys are in (the snapshot's first). */

@@ -93,6 +93,7 @@ export async function takeBackup(deps: TakeDeps, input: TakeInput): Promise<Back
       kind,
       id,
       signal,
+      ...(req.trigger === 'safety' ? { emptyIsFine: true } : {}),
     });
     try {
       artifact = `${base}.${dump.extension}${dump.compressed ? '' : '.gz'}.age`;

@@ -16,6 +16,8 @@ export interface DumpRequest {
   readonly kind: BackupKind;
   readonly id: string;
   readonly signal: AbortSignal;
+  /** See DumpContext.emptyIsFine. */
+  readonly emptyIsFine?: boolean;
 }
 
 /**
@@ -35,7 +37,15 @@ export async function startDump(req: DumpRequest): Promise<{ dump: Dump; contain
     );
   }
   const container = await engine.containers.inspect(chosen.id);
-  const ctx = { engine, container, policy: req.policy, kind: req.kind, id: req.id, signal: req.signal };
+  const ctx = {
+    engine,
+    container,
+    policy: req.policy,
+    kind: req.kind,
+    id: req.id,
+    signal: req.signal,
+    ...(req.emptyIsFine ? { emptyIsFine: true } : {}),
+  };
   switch (req.kind) {
     case 'mariadb':
     case 'mysql':

@@ -5,6 +5,28 @@ import { type Dump, type DumpContext, envOf, run, toolMissing } from './types.js
 
 const SYSTEM_MYSQL = new Set(['information_schema', 'performance_schema', 'sys', 'mysql']);
 
+/**
+ * A server without a user database: refused, except for a restore's safety backup, which is then
+ * an empty dump (putting it back drops what the failed restore created and loads nothing).
+ */
+function noDatabase(ctx: DumpContext, server: string): Dump {
+  if (!ctx.emptyIsFine) {
+    throw new BackupError(
+      'BACKUP_DUMP_FAILED',
+      `${ctx.container.name} has no database to back up`,
+      'create the database first, or name it with `databases:` in the backup policy',
+    );
+  }
+  return {
+    stream: Readable.from([]),
+    compressed: false,
+    extension: 'sql',
+    tool: 'none (the server holds no database)',
+    server,
+    finish: async () => ({ tables: {}, databases: [] }),
+  };
+}
+
 /** The first of `names` the image has (`mariadb-dump`, then `mysqldump`…). */
 async function firstTool(ctx: DumpContext, names: readonly string[], env?: Record<string, string>) {
   for (const name of names) {
@@ -52,13 +74,7 @@ export async function mysqlDump(ctx: DumpContext): Promise<Dump> {
       .split('\n')
       .map((d) => d.trim())
       .filter((d) => d !== '' && !SYSTEM_MYSQL.has(d));
-  if (databases.length === 0) {
-    throw new BackupError(
-      'BACKUP_DUMP_FAILED',
-      `${ctx.container.name} has no database to back up`,
-      'create the database first, or name it with `databases:` in the backup policy',
-    );
-  }
+  if (databases.length === 0) return noDatabase(ctx, server);
   const exec = await ctx.engine.exec.stream(
     ctx.container.id,
     [
@@ -91,7 +107,7 @@ export async function mysqlDump(ctx: DumpContext): Promise<Dump> {
           'the dump is incomplete and was not kept; check the database server',
         );
       }
-      return { tables: counter.end() };
+      return { tables: counter.end(), databases: [...databases] };
     },
   };
 }
@@ -133,13 +149,7 @@ export async function postgresDump(ctx: DumpContext): Promise<Dump> {
       .split('\n')
       .map((d) => d.trim())
       .filter((d) => d !== '');
-  if (databases.length === 0) {
-    throw new BackupError(
-      'BACKUP_DUMP_FAILED',
-      `${ctx.container.name} has no database to back up`,
-      'create the database first, or name it with `databases:` in the backup policy',
-    );
-  }
+  if (databases.length === 0) return noDatabase(ctx, server);
   const counter = new SqlRowCounter('postgres');
   const exits: Array<Promise<{ exitCode: number; stderr: string }>> = [];
   const engine = ctx.engine;
@@ -173,7 +183,7 @@ export async function postgresDump(ctx: DumpContext): Promise<Dump> {
           );
         }
       }
-      return { tables: counter.end() };
+      return { tables: counter.end(), databases: [...databases] };
     },
   };
 }

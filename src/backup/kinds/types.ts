@@ -13,6 +13,11 @@ export interface DumpContext {
   /** A unique id, for temporary files in the container. */
   readonly id: string;
   readonly signal: AbortSignal;
+  /**
+   * A server with no database gives an empty dump instead of a refusal: the safety backup a restore
+   * takes first (a restore is most needed when the server has lost everything).
+   */
+  readonly emptyIsFine?: boolean;
 }
 
 /** A dump as it streams, and what is known once it has been read to its end. */

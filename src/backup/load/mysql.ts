@@ -1,6 +1,7 @@
 import type { ContainerSpec } from '../../engine/model.js';
 import { BackupError } from '../errors.js';
 import { envOf, run } from '../kinds/types.js';
+import { dumpDatabases } from './databases.js';
 import { type Loader, type LoadTarget, waitUntil } from './types.js';
 
 /** How long loading a dump may take. */
@@ -28,6 +29,9 @@ function credentials(t: LoadTarget): Record<string, string> {
   const password = env.MARIADB_ROOT_PASSWORD ?? env.MYSQL_ROOT_PASSWORD;
   return password ? { MYSQL_PWD: password } : {};
 }
+
+/** Never dropped by a restore, whatever a dump names. */
+const SYSTEM_DATABASES = new Set(['information_schema', 'performance_schema', 'sys', 'mysql']);
 
 const ident = (name: string) => `\`${name.replaceAll('`', '``')}\``;
 const literal = (text: string) => `'${text.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
@@ -62,6 +66,11 @@ export const mysqlLoader: Loader = {
     });
   },
   async load(t, open) {
+    // The dump's databases are dropped first: its CREATE DATABASE IF NOT EXISTS would otherwise keep
+    // what was made since the backup (a new table) beside what it loads. Others are left alone.
+    for (const db of await dumpDatabases(t.manifest, open)) {
+      if (!SYSTEM_DATABASES.has(db)) await query(t, `DROP DATABASE IF EXISTS ${ident(db)}`);
+    }
     // Streamed into the client's standard input: nothing is staged in the container, whatever its size.
     const { client, env } = await tools(t);
     await run(t, [client, '-uroot'], { env, stdin: await open(), timeoutMs: LOAD_TIMEOUT_MS });

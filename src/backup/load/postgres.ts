@@ -1,5 +1,6 @@
 import type { ContainerSpec } from '../../engine/model.js';
 import { envOf, run } from '../kinds/types.js';
+import { dumpDatabases } from './databases.js';
 import { LOAD_TIMEOUT_MS } from './mysql.js';
 import { type Loader, type LoadTarget, waitUntil } from './types.js';
 
@@ -44,8 +45,9 @@ export const postgresLoader: Loader = {
     });
   },
   async load(t, open) {
-    const databases = [...new Set(Object.keys(t.manifest.facts.tables ?? {}).map((n) => split(n)[0]))];
-    // The dump creates its databases: ones the image made at start (POSTGRES_DB) are dropped first.
+    // The dump creates its databases: they are dropped first (the image's POSTGRES_DB, tables made
+    // since the backup, a database left empty), so CREATE DATABASE finds none in its way.
+    const databases = await dumpDatabases(t.manifest, open);
     for (const db of databases)
       await psql(t, 'postgres', `DROP DATABASE IF EXISTS ${ident(db)} WITH (FORCE)`);
     // Streamed into psql's standard input: nothing is staged in the container, whatever its size.

@@ -83,11 +83,19 @@ describe('restores', () => {
   it('MariaDB: the data comes back, the dependent is stopped and started again, a safety backup holds what was replaced', async () => {
     const service = backups();
     const b = await service.run(await service.find(stack, 'maria'), { trigger: 'manual' });
-    await maria('USE shop; DELETE FROM items WHERE id > 1000; CREATE TABLE extra (x INT);');
+    await maria(
+      'USE shop; DELETE FROM items WHERE id > 1000; CREATE TABLE extra (x INT); CREATE DATABASE later;',
+    );
     const events: string[] = [];
     const r = await service.restore({ stack, id: b.id, onProgress: (m) => events.push(m) });
     expect(r).toMatchObject({ outcome: 'restored', stack, service: 'maria', stopped: ['api'] });
     expect((await maria('SELECT COUNT(*) FROM shop.items')).trim()).toBe('5000');
+    // Exactly the backup's databases: a table made since is gone; a database it does not hold stays.
+    expect(
+      (await maria("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'shop'")).trim(),
+    ).toBe('1');
+    expect((await maria("SHOW DATABASES LIKE 'later'")).trim()).toBe('later');
+    expect(service.get(stack, b.id).manifest?.facts.databases).toEqual(['shop']);
     const safety = service.get(stack, r.safetyBackup ?? '');
     expect(safety).toMatchObject({ trigger: 'safety', status: 'completed' });
     expect(safety.manifest?.facts.tables).toMatchObject({ 'shop.items': 1000, 'shop.extra': 0 });
