@@ -32,16 +32,20 @@ export async function settleStale(ports: RecoveryPorts): Promise<BackupRecord[]>
 }
 
 /**
- * At the server's start: what `settleStale` does, then every store's partial files and every
- * scratch container and volume of drills and helpers go (they carry no owner).
+ * At the server's start: what `settleStale` does, then every store's partial files but those of
+ * backups a live process is taking (`berth --local backup run` beside it), and every scratch
+ * container and volume of drills and helpers, unless a live process runs backup work: they carry
+ * no owner, so they are left for a later start rather than pulled from under it.
  */
 export async function recoverAll(ports: RecoveryPorts): Promise<void> {
   const interrupted = await settleStale(ports);
+  const live = ports.store().backups.liveIds();
+  const writing = (key: string) => live.some((id) => (key.split('/').pop() ?? '').startsWith(`${id}.`));
   const settings = ports.settings();
   if (settings) {
-    for (const name of Object.keys(settings.stores)) await ports.storeFor(name).cleanPartials();
+    for (const name of Object.keys(settings.stores)) await ports.storeFor(name).cleanPartials(writing);
   }
-  const removed = await removeLeftovers(await ports.engine());
+  const removed = live.length > 0 ? 0 : await removeLeftovers(await ports.engine());
   if (interrupted.length > 0 || removed > 0) {
     ports.logger?.warn(
       { backups: interrupted.map((r) => r.id), scratch: removed },

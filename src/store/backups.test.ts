@@ -42,6 +42,8 @@ describe('backups left running', () => {
       status: 'failed',
       reason: 'Berth stopped during the backup',
     });
+    // What is left running is a live process's: its files are not the next start's to clean.
+    expect(store.liveIds()).toEqual(['a-live']);
   });
 
   it('a drill or restore of a live process keeps its hold; one of a gone process is released', () => {

@@ -55,6 +55,8 @@ export interface BackupStore {
    * it read released). Work of a live process (another Berth on the same state file) is left be.
    */
   interruptRunning(reason: string): BackupRecord[];
+  /** Ids of backups a live process is taking, drilling or restoring from (after interruptRunning). */
+  liveIds(): string[];
 }
 
 const Row = z.object({
@@ -263,6 +265,18 @@ export function createBackupStore(
             drill_at: string;
           }>
         ).map((r) => ({ stack: r.stack, service: r.service, lastDrill: r.drill_status, at: r.drill_at })),
+      ),
+    liveIds: () =>
+      guard(() =>
+        q.running
+          .all()
+          .map((raw) => parseRow(raw, Row, 'backup'))
+          .filter(
+            (row) =>
+              row.owner_json !== null &&
+              isAlive(fromJsonText(row.owner_json, LockOwnerSchema, 'backup owner')),
+          )
+          .map((row) => row.id),
       ),
     interruptRunning: (reason) =>
       guard(() =>

@@ -83,10 +83,11 @@ export function dirStore(name: string, root: string): ArtifactStore {
       const { files } = await walk(join(root, ...checkKey(prefix).split('/')));
       return files.map((f) => relative(root, f).split(sep).join('/')).sort();
     },
-    async cleanPartials() {
+    async cleanPartials(keep) {
       const { partials } = await walk(root);
-      for (const p of partials) await rm(p, { force: true });
-      return partials.length;
+      const gone = partials.filter((p) => !keep?.(relative(root, p).split(sep).join('/')));
+      for (const p of gone) await rm(p, { force: true });
+      return gone.length;
     },
   };
 }

@@ -113,7 +113,7 @@ export function s3Store(name: string, settings: S3StoreSettings): ArtifactStore 
       } while (token);
       return keys.sort();
     },
-    async cleanPartials() {
+    async cleanPartials(keep) {
       const { s3, sdk } = await connect();
       let aborted = 0;
       try {
@@ -121,7 +121,7 @@ export function s3Store(name: string, settings: S3StoreSettings): ArtifactStore 
           new sdk.ListMultipartUploadsCommand({ Bucket: settings.bucket, Prefix: prefix }),
         );
         for (const u of open.Uploads ?? []) {
-          if (!u.Key || !u.UploadId) continue;
+          if (!u.Key || !u.UploadId || keep?.(u.Key.slice(prefix.length))) continue;
           await s3.send(
             new sdk.AbortMultipartUploadCommand({
               Bucket: settings.bucket,

@@ -17,8 +17,11 @@ export interface ArtifactStore {
   remove(key: string): Promise<void>;
   /** Every key under `prefix` (complete objects only). */
   list(prefix: string): Promise<string[]>;
-  /** Removes what interrupted writes left; returns how many. */
-  cleanPartials(): Promise<number>;
+  /**
+   * Removes what interrupted writes left, except the partials of keys `keep` says are still being
+   * written (by a live process); returns how many went.
+   */
+  cleanPartials(keep?: (key: string) => boolean): Promise<number>;
 }
 
 /** Keys are made by Berth from checked names; anything else is refused before it reaches a store. */
