@@ -3,6 +3,7 @@ import {
   type ContainerAlarm,
   type ContainerFacts,
   type ContainerWatch,
+  carriedLoopWatch,
   NEW_WATCH,
   watchContainer,
 } from './crash-loop.js';
@@ -127,6 +128,31 @@ describe('crash loops', () => {
         [10, running(51)],
       ]).alarms,
     ).toEqual([]);
+  });
+
+  it('carries a loop whose alert was open over a restart of Berth: it ends by the rule, not at the first look', () => {
+    // Berth starts watching at 100 s; the container, up at that moment, keeps restarting.
+    const still = watchOver(
+      [
+        [100, running(9)],
+        [130, running(10)],
+        [150, running(10)],
+      ],
+      carriedLoopWatch(100_000),
+    );
+    expect(still.alarms).toEqual([]);
+    expect(still.watch.crashLooping).toBe(true);
+    // No restart for a whole window after the last one, and running: it ends, once.
+    const ends = watchOver(
+      [
+        [100, running(9)],
+        [159, running(9)],
+        [160, running(9)],
+        [200, running(9)],
+      ],
+      carriedLoopWatch(100_000),
+    );
+    expect(ends.alarms).toEqual([[160, 'crash-loop-ended']]);
   });
 
   it('reports an OOM kill once per kill', () => {

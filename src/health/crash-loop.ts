@@ -39,6 +39,16 @@ export const NEW_WATCH: ContainerWatch = {
   oomKilled: false,
 };
 
+/**
+ * The first watch of a container whose crash-loop alert is still open (Berth restarted while it
+ * looped): the loop goes on as far as Berth knows, and ends by the usual rule, once a whole window
+ * passed without a restart and the container runs. Its restarts from before are a baseline, as
+ * always, so the window counts from `now`. Pure.
+ */
+export function carriedLoopWatch(now: number): ContainerWatch {
+  return { restartCount: -1, restarts: [now], crashLooping: true, oomKilled: false };
+}
+
 export type ContainerAlarm =
   | {
       readonly type: 'crash-loop';

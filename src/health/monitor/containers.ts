@@ -5,6 +5,7 @@ import type { EventPublisher } from '../../events/hub.js';
 import {
   type ContainerWatch,
   type CrashLoopRule,
+  carriedLoopWatch,
   DEFAULT_CRASH_LOOP,
   NEW_WATCH,
   watchContainer,
@@ -153,8 +154,15 @@ export class ContainerMonitor {
     const known = this.watched.get(id) ?? { key, name: info.name, watch: NEW_WATCH };
     this.watched.set(id, known);
     const now = this.deps.clock.now();
+    const firstLook = known.watch === NEW_WATCH;
+    // A loop whose alert is open when Berth (re)starts watching is not over because the container
+    // happens to run at that moment: it ends by the rule, a whole window without a restart.
+    const from =
+      firstLook && this.deps.loopAlertOpen?.(stack, info.name)
+        ? carriedLoopWatch(now.getTime())
+        : known.watch;
     const { watch, alarms } = watchContainer(
-      known.watch,
+      from,
       {
         state: info.state,
         restartCount: info.restartCount,
@@ -164,16 +172,7 @@ export class ContainerMonitor {
       now.getTime(),
       this.deps.crashLoop ?? DEFAULT_CRASH_LOOP,
     );
-    const firstLook = known.watch === NEW_WATCH;
     known.watch = watch;
-    if (
-      firstLook &&
-      !watch.crashLooping &&
-      info.state === 'running' &&
-      this.deps.loopAlertOpen?.(stack, info.name)
-    ) {
-      this.deps.events().publish(crashLoopGoneInput({ stack, service, container: info.name }, 'running'));
-    }
     for (const alarm of alarms) {
       this.deps.events().publish(containerAlarmInput({ stack, service, container: info.name }, alarm));
     }
@@ -197,10 +196,7 @@ export class ContainerMonitor {
       this.deps
         .events()
         .publish(
-          crashLoopGoneInput(
-            { stack: gone.key.stack, service: gone.key.service, container: gone.name },
-            'removed',
-          ),
+          crashLoopGoneInput({ stack: gone.key.stack, service: gone.key.service, container: gone.name }),
         );
     }
     // Another container under the same probe (recreated by a deploy) keeps its state.

@@ -85,19 +85,17 @@ export function probeGoneInput(key: ProbeId): StoreEventInput {
  * A crash loop whose end Berth could not see (the container was removed, or Berth restarted and
  * finds it running): its open alert is resolved, saying which.
  */
-export function crashLoopGoneInput(
-  target: { readonly stack: string; readonly service?: string; readonly container: string },
-  why: 'removed' | 'running',
-): StoreEventInput {
+export function crashLoopGoneInput(target: {
+  readonly stack: string;
+  readonly service?: string;
+  readonly container: string;
+}): StoreEventInput {
   return {
     kind: 'health',
     type: 'crash-loop-ended',
     stack: target.stack,
     ...(target.service !== undefined ? { service: target.service } : {}),
-    message:
-      why === 'removed'
-        ? `${target.container} was removed while crash-looping`
-        : `${target.container} is no longer crash-looping (found running when Berth started watching it)`,
+    message: `${target.container} was removed while crash-looping`,
     data: {
       container: target.container,
       alert: { key: `crash-loop:${target.stack}/${target.container}`, status: 'resolved', severity: 'info' },
