@@ -4,6 +4,8 @@ import type { StackOperations, StackService, StackServiceDeps } from '../deploy/
 /** What a Berth's stack service offers: the operations the API serves, and loading a stack by name. */
 export interface Stacks extends StackOperations {
   load(stack: string): Promise<LoadedStack>;
+  /** The stack's name (a path given to the CLI: the name of the stack it holds). */
+  nameOf(stack: string): Promise<string>;
 }
 
 /**
@@ -26,6 +28,7 @@ export function lazyStackService(deps: StackServiceDeps): Stacks {
   };
   return {
     load: async (stack) => (await service()).load(stack),
+    nameOf: async (stack) => (await service()).nameOf(stack),
     config: async (stack) => (await service()).config(stack),
     plan: async (stack, options) => (await service()).plan(stack, options),
     up: async (stack, options) => (await service()).up(stack, options),

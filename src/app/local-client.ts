@@ -57,12 +57,34 @@ export class LocalClient implements StackOperations, JobOperations, BackupOperat
     return this.stacks.config(stack);
   }
 
-  up(stack: string, options: UpOptions) {
-    return this.stacks.up(stack, options);
+  /**
+   * The deploy's events, stored in the state file as the server's runner stores them: a running
+   * `berth serve` routes them to alerts (a failed gate is an error notice), now or at its next start.
+   */
+  private async recorded(target: string, onEvent: ((e: DeployEvent) => void) | undefined) {
+    const hub = this.berth.events();
+    // A path names its stack by its folder; one that names none fails the command itself, as before.
+    const stack = await this.stacks.nameOf(target).catch(() => target);
+    return (e: DeployEvent) => {
+      hub.publish({
+        kind: 'deploy',
+        type: e.type,
+        stack,
+        ...(e.service ? { service: e.service } : {}),
+        message: e.message,
+        ...(e.data ? { data: e.data } : {}),
+      });
+      onEvent?.(e);
+    };
   }
 
-  down(stack: string, options: DownRequest) {
-    return this.stacks.down(stack, options);
+  async up(stack: string, options: UpOptions) {
+    return this.stacks.up(stack, { ...options, onEvent: await this.recorded(stack, options.onEvent) });
+  }
+
+  async down(stack: string, options: DownRequest) {
+    if (options.dryRun) return this.stacks.down(stack, options);
+    return this.stacks.down(stack, { ...options, onEvent: await this.recorded(stack, options.onEvent) });
   }
 
   ps(stack?: string, filter?: ContainerFilter) {
@@ -73,8 +95,8 @@ export class LocalClient implements StackOperations, JobOperations, BackupOperat
     return this.stacks.logs(stack, options);
   }
 
-  restart(stack: string, options: { service?: string; onEvent?: (e: DeployEvent) => void }) {
-    return this.stacks.restart(stack, options);
+  async restart(stack: string, options: { service?: string; onEvent?: (e: DeployEvent) => void }) {
+    return this.stacks.restart(stack, { ...options, onEvent: await this.recorded(stack, options.onEvent) });
   }
 
   exec(stack: string, service: string, argv: readonly string[]) {

@@ -125,8 +125,8 @@ export class StackService implements StackOperations {
     return this.source.load(stack);
   }
 
-  /** The stack name for commands that act on what runs: see `StackSource.nameOf`. */
-  private nameOf(stack: string): Promise<string> {
+  /** The stack name for commands that act on what runs (a path given to the CLI: its stack's name). */
+  nameOf(stack: string): Promise<string> {
     return this.source.nameOf(stack);
   }
 
