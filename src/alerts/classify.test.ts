@@ -35,7 +35,7 @@ describe('classify', () => {
     expect(classify(healthEvent('probe-flapping'))).toMatchObject({ status: 'notice', severity: 'warning' });
   });
 
-  it('makes failed backups errors and failed jobs warnings, as notices', () => {
+  it('makes failed backups errors and missed jobs warnings, as notices', () => {
     for (const type of ['failed', 'drill-failed', 'missed', 'restore-rolled-back']) {
       expect(classify(event('backup', type))).toEqual({
         key: `backup:${type}:shop/db`,
@@ -43,14 +43,39 @@ describe('classify', () => {
         severity: 'error',
       });
     }
-    expect(classify(event('job', 'failed', { data: { job: 'cleanup', status: 'timed-out' } }))).toEqual({
-      key: 'job:failed:shop/db/cleanup',
+    expect(classify(event('job', 'missed', { stack: undefined, service: undefined }))).toEqual({
+      key: 'job:missed:-/-',
       status: 'notice',
       severity: 'warning',
     });
-    expect(classify(event('job', 'missed', { stack: undefined, service: undefined }))?.key).toBe(
-      'job:missed:-/-',
-    );
+  });
+
+  it('makes a failing job one alert: its failure opens it, its next success resolves it', () => {
+    const run = (type: string, status: string) =>
+      classify(event('job', type, { data: { job: 'cleanup', status } }));
+    expect(run('failed', 'timed-out')).toEqual({
+      key: 'job:shop/db/cleanup',
+      status: 'open',
+      severity: 'warning',
+    });
+    expect(run('failed', 'failed')).toEqual({
+      key: 'job:shop/db/cleanup',
+      status: 'open',
+      severity: 'warning',
+    });
+    expect(run('finished', 'succeeded')).toEqual({
+      key: 'job:shop/db/cleanup',
+      status: 'resolved',
+      severity: 'info',
+    });
+    // An attempt that failed (retries may follow), one interrupted or skipped: neither opens nor resolves.
+    for (const [type, status] of [
+      ['finished', 'failed'],
+      ['finished', 'interrupted'],
+      ['skipped', 'skipped'],
+    ]) {
+      expect(run(type ?? '', status ?? ''), `${type}/${status}`).toBeUndefined();
+    }
   });
 
   it('makes a deploy or restart whose service failed its gate an error notice', () => {
@@ -70,6 +95,7 @@ describe('classify', () => {
       ['backup', 'drill-passed'],
       ['job', 'finished'],
       ['job', 'skipped'],
+      ['job', 'failed'],
       ['container', 'die'],
       ['deploy', 'failed'],
       ['operation', 'finished'],

@@ -10,8 +10,9 @@ export const UNHINTED: Readonly<Record<string, Readonly<Record<string, Severity>
   // A backup that failed, a drill that found it unusable, none for twice its period, a restore
   // that had to be rolled back: the data may not be recoverable.
   backup: { failed: 'error', 'drill-failed': 'error', missed: 'error', 'restore-rolled-back': 'error' },
-  // `failed` covers timed-out runs (data.status says which), after the job's own retries.
-  job: { failed: 'warning', missed: 'warning' },
+  // `missed`: no success for twice the period. A `failed` run (timed out too, after the job's own
+  // retries) is not in this table: it opens an alert that its next success resolves (jobSignal).
+  job: { missed: 'warning' },
   // A deploy or a restart whose service failed its gate: rolled back (or left for inspection).
   deploy: { failure: 'error' },
 };
@@ -23,11 +24,30 @@ export function classify(event: StreamEvent): AlertSignal | undefined {
   if (event.kind === 'alert') return undefined;
   const hint = alertHintOf(event.data);
   if (hint !== undefined) return hint;
+  if (event.kind === 'job') {
+    const episode = jobSignal(event);
+    if (episode !== undefined) return episode;
+  }
   const severity = UNHINTED[event.kind]?.[event.type];
   if (severity === undefined) return undefined;
   const job = jobOf(event.data);
   const where = `${event.stack ?? '-'}/${event.service ?? '-'}${job === undefined ? '' : `/${job}`}`;
   return { key: `${event.kind}:${event.type}:${where}`, status: 'notice', severity };
+}
+
+/**
+ * A job that keeps failing is one alert, not one per run: its first failure opens it (a warning),
+ * its next successful run resolves it, and the failures between are repeats of the open alert.
+ */
+function jobSignal(event: StreamEvent): AlertSignal | undefined {
+  const job = jobOf(event.data);
+  if (job === undefined) return undefined;
+  const key = `job:${event.stack ?? '-'}/${event.service ?? '-'}/${job}`;
+  if (event.type === 'failed') return { key, status: 'open', severity: 'warning' };
+  const status = (event.data as { status?: unknown }).status;
+  if (event.type === 'finished' && status === 'succeeded')
+    return { key, status: 'resolved', severity: 'info' };
+  return undefined;
 }
 
 function jobOf(data: unknown): string | undefined {
