@@ -41,4 +41,14 @@ describe('OutputTail bounds', () => {
     expect(tail.text().startsWith('[earlier output dropped]')).toBe(true);
     expect(tail.text().endsWith(`sent ${MASK}\n`)).toBe(true);
   });
+
+  it('never keeps the end of a secret that the cut of an endless line went through', () => {
+    const secret = 'hunter2-secret-VALUE';
+    const tail = new OutputTail(valueMasker([secret]), {}, 128 * 1024);
+    // The cut keeps the last 64 KiB: it falls 5 characters before the secret's end.
+    tail.push('stdout', `${'x'.repeat(100)}${secret}${'y'.repeat(64 * 1024 - 5)}`);
+    tail.push('stdout', 'done\n');
+    expect(tail.text()).not.toContain('VALUE');
+    expect(tail.text()).not.toContain('LUE');
+  });
 });

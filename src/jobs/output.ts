@@ -36,7 +36,8 @@ export class OutputTail {
     const lines = (this.partial[stream] + text).split('\n');
     let rest = lines.pop() ?? '';
     if (rest.length > MAX_LINE_BYTES) {
-      rest = rest.slice(-MAX_LINE_BYTES);
+      // Masked before it is cut: a cut through a secret would keep its end, which no mask matches.
+      rest = this.mask(rest).slice(-MAX_LINE_BYTES);
       this.dropped = true;
     }
     this.partial[stream] = rest;
