@@ -118,6 +118,21 @@ describe('artifacts', () => {
     expect(await readIdentities(file)).toEqual([identity]);
   });
 
+  it('says which identity file is missing or holds no key, and where it is set', async () => {
+    const missing = join(root, 'nope.txt');
+    await expect(readIdentities(missing)).rejects.toMatchObject({
+      code: 'BACKUP_NOT_CONFIGURED',
+      message: `the age identity file ${missing} (backup.identity) cannot be read: it does not exist`,
+      hint: expect.stringContaining('point `backup.identity`'),
+    });
+    const empty = join(root, 'empty.txt');
+    await writeFile(empty, '# only a comment\n');
+    await expect(readIdentities(empty)).rejects.toMatchObject({
+      code: 'BACKUP_NOT_CONFIGURED',
+      message: expect.stringMatching(/holds no AGE-SECRET-KEY line$/),
+    });
+  });
+
   it('keeps what it writes to its owner: folders 0700, files 0600', async () => {
     const store = dirStore('local', root);
     await store.write('shop/db/x.manifest.json', Readable.from([Buffer.from('{}')]));

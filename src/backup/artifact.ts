@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { Duplex, pipeline, Readable, Transform } from 'node:stream';
 import type { ReadableStream as WebReadable } from 'node:stream/web';
 import { createGunzip, createGzip } from 'node:zlib';
+import { BackupError } from './errors.js';
 import type { Dump } from './kinds/types.js';
 import type { ArtifactStore } from './stores/types.js';
 
@@ -102,11 +103,29 @@ export async function writeArtifact(input: {
 
 /** The age identities of an identity file (the `AGE-SECRET-KEY-1…` lines; comments skipped). */
 export async function readIdentities(file: string): Promise<string[]> {
-  const text = await readFile(file, 'utf8');
-  return text
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error: unknown) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'an error';
+    throw new BackupError(
+      'BACKUP_NOT_CONFIGURED',
+      `the age identity file ${file} (backup.identity) cannot be read: ${code === 'ENOENT' ? 'it does not exist' : code}`,
+      'point `backup.identity` in the config file at the key file (made with age-keygen, kept outside every store), readable by Berth',
+    );
+  }
+  const keys = text
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l.startsWith('AGE-SECRET-KEY-'));
+  if (keys.length === 0) {
+    throw new BackupError(
+      'BACKUP_NOT_CONFIGURED',
+      `the age identity file ${file} (backup.identity) holds no AGE-SECRET-KEY line`,
+      'point `backup.identity` at the file age-keygen wrote (its public key is one of backup.recipients)',
+    );
+  }
+  return keys;
 }
 
 /** The stored bytes' size and sha256, read once from the store (before anything is restored). */

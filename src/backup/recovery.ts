@@ -18,7 +18,12 @@ export interface RecoveryPorts {
  * can call this beside a running `berth serve`.
  */
 export async function settleStale(ports: RecoveryPorts): Promise<BackupRecord[]> {
-  const interrupted = ports.store().backups.interruptRunning('Berth stopped during the backup');
+  const interrupted = ports
+    .store()
+    .backups.interruptRunning(
+      'Berth stopped during the backup',
+      'Berth stopped during the drill: it proves nothing either way, drill again',
+    );
   const unfinished = interrupted.filter((r) => r.status === 'failed' && !r.manifest);
   if (unfinished.length > 0 && ports.settings()) {
     for (const record of unfinished) {

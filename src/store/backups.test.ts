@@ -82,9 +82,9 @@ describe('backups left running', () => {
       store.use(id, 'drill');
       store.drillStarted(id);
     }
-    const interrupted = createBackupStore(db, clock, isAlive).interruptRunning('stopped');
+    const interrupted = createBackupStore(db, clock, isAlive).interruptRunning('stopped', 'drill stopped');
     expect(interrupted.map((b) => b.id)).toEqual(['x']);
-    expect(live.get('x')).toMatchObject({ drill: { status: 'failed', reason: 'stopped' } });
+    expect(live.get('x')).toMatchObject({ drill: { status: 'failed', reason: 'drill stopped' } });
     expect(live.get('x')?.inUse).toBeUndefined();
     expect(live.get('y')).toMatchObject({ drill: { status: 'running' }, inUse: 'drill' });
   });

@@ -54,7 +54,7 @@ export interface BackupStore {
    * Backups and drills that a process which is gone left running: recorded as failed (and what
    * it read released). Work of a live process (another Berth on the same state file) is left be.
    */
-  interruptRunning(reason: string): BackupRecord[];
+  interruptRunning(reason: string, drillReason?: string): BackupRecord[];
   /** Ids of backups a live process is taking, drilling or restoring from (after interruptRunning). */
   liveIds(): string[];
 }
@@ -278,7 +278,7 @@ export function createBackupStore(
           )
           .map((row) => row.id),
       ),
-    interruptRunning: (reason) =>
+    interruptRunning: (reason, drillReason = reason) =>
       guard(() =>
         db.transaction(() => {
           const at = isoNow(clock);
@@ -292,7 +292,7 @@ export function createBackupStore(
             });
           for (const row of gone) {
             q.interrupt.run({ id: row.id, at, reason });
-            q.interruptDrill.run({ id: row.id, at, reason });
+            q.interruptDrill.run({ id: row.id, at, reason: drillReason });
             q.release.run(row.id);
           }
           return gone.map((row) => must(row.id));
