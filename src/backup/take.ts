@@ -167,10 +167,19 @@ export async function takeBackup(deps: TakeDeps, input: TakeInput): Promise<Back
     if (artifact) await store.remove(artifact).catch(() => undefined);
     await store.remove(configKey(base)).catch(() => undefined);
     await store.remove(`${base}.manifest.json`).catch(() => undefined);
-    const reason = mask(message(error));
+    // A coded error says what failed; anything else may be the dump's or the store's (a full disk,
+    // an S3 endpoint gone): the reason names the store, so neither is guessed at.
+    const reason =
+      error instanceof BackupError
+        ? mask(message(error))
+        : `${mask(message(error))} (while writing to the store ${store.name} at ${store.where})`;
     const failed = db.fail(id, reason);
     deps.publish(failed, 'failed', `backup of ${entry.stack}/${entry.service} failed: ${reason}`);
     if (error instanceof BackupError) throw new BackupError(error.code, mask(error.message), error.hint);
-    throw new BackupError('BACKUP_DUMP_FAILED', reason, 'nothing was kept; the previous backups are intact');
+    throw new BackupError(
+      'BACKUP_DUMP_FAILED',
+      reason,
+      `nothing was kept (a partial upload is cleaned up at the next start); the previous backups are intact. If the store ${store.name} is full or unreachable, fix that and run the backup again`,
+    );
   }
 }

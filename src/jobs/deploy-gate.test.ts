@@ -25,11 +25,14 @@ describe('deployGate', () => {
   it('notes how long a run waited once the stack is free again', () => {
     expect(
       deployGate({ stack: 'force1', busy: undefined, since, now: later(42_300), timeoutMs: HOUR }),
-    ).toEqual({ action: 'go', note: 'waited 42s for the deploy of force1' });
+    ).toEqual({
+      action: 'go',
+      note: 'waited 42s while force1 was busy (a deploy, restart, down or restore)',
+    });
     expect(deployGate({ stack: 'force1', busy: undefined, since, now: later(200), timeoutMs: HOUR })).toEqual(
       {
         action: 'go',
-        note: 'waited 1s for the deploy of force1',
+        note: 'waited 1s while force1 was busy (a deploy, restart, down or restore)',
       },
     );
   });
@@ -41,7 +44,10 @@ describe('deployGate', () => {
     ).toEqual({ action: 'wait', ms: 500 });
     expect(
       deployGate({ stack: 'force1', busy: { deploymentId: 12 }, since, now: later(90_000), timeoutMs }),
-    ).toEqual({ action: 'skip', reason: 'deploy of force1 still in progress after 1m30s (deployment 12)' });
+    ).toEqual({
+      action: 'skip',
+      reason: 'force1 still busy (a deploy, restart, down or restore) after 1m30s (deployment 12)',
+    });
   });
 
   it('waits at most 30 minutes, whatever the timeout', () => {
@@ -52,6 +58,6 @@ describe('deployGate', () => {
     ).toEqual({ action: 'wait', ms: 1 });
     expect(
       deployGate({ stack: 'force1', busy: {}, since, now: later(DEPLOY_WAIT_MAX_MS), timeoutMs: HOUR }),
-    ).toEqual({ action: 'skip', reason: 'deploy of force1 still in progress after 30m' });
+    ).toEqual({ action: 'skip', reason: 'force1 still busy (a deploy, restart, down or restore) after 30m' });
   });
 });

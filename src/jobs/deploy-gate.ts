@@ -44,7 +44,10 @@ export function deployGate(input: DeployGateInput): DeployGate {
   const waited = input.now.getTime() - input.since.getTime();
   if (busy === undefined) {
     return waited > 0
-      ? { action: 'go', note: `waited ${waitedText(Math.max(waited, 1000))} for the deploy of ${stack}` }
+      ? {
+          action: 'go',
+          note: `waited ${waitedText(Math.max(waited, 1000))} while ${stack} was busy (a deploy, restart, down or restore)`,
+        }
       : { action: 'go' };
   }
   const bound = deployWaitBound(input.timeoutMs);
@@ -52,7 +55,7 @@ export function deployGate(input: DeployGateInput): DeployGate {
     const which = busy.deploymentId === undefined ? '' : ` (deployment ${busy.deploymentId})`;
     return {
       action: 'skip',
-      reason: `deploy of ${stack} still in progress after ${waitedText(waited)}${which}`,
+      reason: `${stack} still busy (a deploy, restart, down or restore) after ${waitedText(waited)}${which}`,
     };
   }
   return { action: 'wait', ms: Math.min(input.pollMs ?? DEPLOY_POLL_MS, bound - waited) };

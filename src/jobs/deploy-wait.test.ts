@@ -77,7 +77,7 @@ describe('a scheduled run while its stack is being deployed', () => {
       trigger: 'schedule',
       scheduledAt: '2026-06-10T10:50:00.000Z',
       startedAt: '2026-06-10T10:50:43.000Z',
-      reason: `engine down; waited 43s for the deploy of ${stack}`,
+      reason: `engine down; waited 43s while ${stack} was busy (a deploy, restart, down or restore)`,
     });
   });
 
@@ -90,7 +90,7 @@ describe('a scheduled run while its stack is being deployed', () => {
     await clock.advance(1_000);
     expect(await run).toMatchObject({
       status: 'skipped',
-      reason: `deploy of ${stack} still in progress after 2m`,
+      reason: `${stack} still busy (a deploy, restart, down or restore) after 2m`,
     });
     expect(attempts()).toBe(0);
     expect(history().map((r) => r.status)).toEqual(['skipped']);
@@ -105,7 +105,7 @@ describe('a scheduled run while its stack is being deployed', () => {
     expect(await run).toMatchObject({
       status: 'skipped',
       trigger: 'catchup',
-      reason: `deploy of ${stack} still in progress after 30m`,
+      reason: `${stack} still busy (a deploy, restart, down or restore) after 30m`,
     });
   });
 
@@ -118,7 +118,7 @@ describe('a scheduled run while its stack is being deployed', () => {
     shutdown.abort(new Error('berth serve is shutting down'));
     expect(await run).toMatchObject({
       status: 'skipped',
-      reason: `Berth is stopping (the run waited 5s for the deploy of ${stack})`,
+      reason: `Berth is stopping (the run waited 5s while ${stack} was busy)`,
     });
     expect(attempts()).toBe(0);
   });
@@ -139,10 +139,10 @@ describe('a scheduled run while its stack is being deployed', () => {
     expect(await run).toMatchObject({
       attempt: 2,
       status: 'failed',
-      reason: `engine down; waited 11s for the deploy of ${stack}`,
+      reason: `engine down; waited 11s while ${stack} was busy (a deploy, restart, down or restore)`,
     });
     expect(history().map((r) => [r.attempt, r.reason])).toEqual([
-      [2, `engine down; waited 11s for the deploy of ${stack}`],
+      [2, `engine down; waited 11s while ${stack} was busy (a deploy, restart, down or restore)`],
       [1, 'engine down'],
     ]);
   });
@@ -172,7 +172,7 @@ describe('a manual run while its stack is being deployed', () => {
     expect(refused).toBeInstanceOf(JobError);
     expect(refused).toMatchObject({
       code: 'JOB_STACK_BUSY',
-      message: `${stack}/web/campaigns-update cannot run now: a deploy of ${stack} is in progress`,
+      message: `${stack}/web/campaigns-update cannot run now: ${stack} is busy with a deploy, restart, down or restore`,
     });
     release();
     expect(() => jobs.checkManual(entry)).not.toThrow();

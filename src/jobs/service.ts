@@ -76,8 +76,8 @@ export class JobService {
       const which = busy.deploymentId === undefined ? '' : ` (deployment ${busy.deploymentId})`;
       throw new JobError(
         'JOB_STACK_BUSY',
-        `${keyText(entry.key)} cannot run now: a deploy of ${entry.key.stack} is in progress${which}`,
-        `run it again once the deploy (or restart, down, restore) of ${entry.key.stack} has finished; scheduled runs wait for it by themselves`,
+        `${keyText(entry.key)} cannot run now: ${entry.key.stack} is busy with a deploy, restart, down or restore${which}`,
+        `run it again once that has finished (\`berth ps ${entry.key.stack}\` and the operations list show it); scheduled runs wait for it by themselves`,
       );
     }
     if (entry.definition.overlap === 'skip' && this.isRunning(entry.key)) {
@@ -189,7 +189,7 @@ export class JobService {
         const waited = this.deps.clock.now().getTime() - since.getTime();
         return {
           action: 'skip',
-          reason: `Berth is stopping (the run waited ${waitedText(waited)} for the deploy of ${stack})`,
+          reason: `Berth is stopping (the run waited ${waitedText(waited)} while ${stack} was busy)`,
         };
       }
     }

@@ -101,7 +101,7 @@ describe('a scheduled job during a deploy of its stack (injected clock, real eng
       trigger: 'schedule',
       status: 'succeeded',
       scheduledAt: '2026-06-10T10:50:00.000Z',
-      reason: `waited 4s for the deploy of ${stack}`,
+      reason: `waited 4s while ${stack} was busy (a deploy, restart, down or restore)`,
     });
     expect(run?.output?.trim()).toBe(`two ${newId.slice(0, 12)}`);
     expect(
