@@ -1,6 +1,6 @@
 import { BackupError } from '../errors.js';
 import { RdbFactsReader } from '../rdb-facts.js';
-import { type Dump, type DumpContext, envOf, run } from './types.js';
+import { type Dump, type DumpContext, envOf, errorTail, run } from './types.js';
 
 /** How long a BGSAVE may take before the backup gives up on it. */
 const SAVE_TIMEOUT_MS = 30 * 60_000;
@@ -53,7 +53,7 @@ export async function redisDump(ctx: DumpContext): Promise<Dump> {
       if (exitCode !== 0) {
         throw new BackupError(
           'BACKUP_DUMP_FAILED',
-          `reading ${dir}/${file} failed (exit ${exitCode}): ${stderr.trim().slice(-300)}`,
+          `reading ${dir}/${file} failed (exit ${exitCode}): ${errorTail(stderr, 300)}`,
           'check that the snapshot file is readable',
         );
       }

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { BackupError } from '../errors.js';
 import { SqlRowCounter } from '../sql-count.js';
-import { type Dump, type DumpContext, envOf, run, toolMissing } from './types.js';
+import { type Dump, type DumpContext, envOf, errorTail, run, toolMissing } from './types.js';
 
 const SYSTEM_MYSQL = new Set(['information_schema', 'performance_schema', 'sys', 'mysql']);
 
@@ -103,7 +103,7 @@ export async function mysqlDump(ctx: DumpContext): Promise<Dump> {
       if (exitCode !== 0) {
         throw new BackupError(
           'BACKUP_DUMP_FAILED',
-          `${dump.name} exited with ${exitCode}: ${stderr.trim().slice(-500)}`,
+          `${dump.name} exited with ${exitCode}: ${errorTail(stderr, 500)}`,
           'the dump is incomplete and was not kept; check the database server',
         );
       }
@@ -178,7 +178,7 @@ export async function postgresDump(ctx: DumpContext): Promise<Dump> {
         if (exitCode !== 0) {
           throw new BackupError(
             'BACKUP_DUMP_FAILED',
-            `pg_dump of ${databases[i]} exited with ${exitCode}: ${stderr.trim().slice(-500)}`,
+            `pg_dump of ${databases[i]} exited with ${exitCode}: ${errorTail(stderr, 500)}`,
             'the dump is incomplete and was not kept; check the database server',
           );
         }

@@ -1,5 +1,5 @@
 import { BackupError } from '../errors.js';
-import { type Dump, type DumpContext, run } from './types.js';
+import { type Dump, type DumpContext, errorTail, run } from './types.js';
 
 /** A table name as a SQL identifier. */
 const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
@@ -71,7 +71,7 @@ export async function sqliteDump(ctx: DumpContext): Promise<Dump> {
         if (exitCode !== 0) {
           throw new BackupError(
             'BACKUP_DUMP_FAILED',
-            `reading the snapshot failed (exit ${exitCode}): ${stderr.trim().slice(-300)}`,
+            `reading the snapshot failed (exit ${exitCode}): ${errorTail(stderr, 300)}`,
             'check the free space in the container’s /tmp',
           );
         }

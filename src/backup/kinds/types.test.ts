@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isToolMissing, toolMissing } from './types.js';
+import { errorTail, isToolMissing, toolMissing } from './types.js';
 
 const result = (exitCode: number, stderr = '', stdout = '') => ({ exitCode, stdout, stderr });
 
@@ -31,5 +31,18 @@ describe('toolMissing', () => {
       message: 'none of mariadb, mysql is in the image of db-1',
       hint: 'use another image',
     });
+  });
+});
+
+describe('errorTail', () => {
+  it('keeps short output whole, and the end of long output in whole lines only', () => {
+    expect(errorTail('  short error\n', 50)).toBe('short error');
+    const secret = 'Sup3rS3cretValue';
+    const long = `${'x'.repeat(40)} password=${secret}\nline two\nthe last line`;
+    // The cut falls inside the secret's line: that line goes, the whole lines after it stay.
+    expect(errorTail(long, 30)).toBe('…\nline two\nthe last line');
+    expect(errorTail(long, 30)).not.toContain('Value');
+    // One long line cut anywhere keeps nothing of it.
+    expect(errorTail(`token ${secret}`, 8)).toBe('…');
   });
 });

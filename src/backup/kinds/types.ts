@@ -42,6 +42,19 @@ export interface Dump {
 }
 
 /** The container's environment as a map (credentials for the dump tools). */
+/**
+ * The end of a tool's error output for a message, in whole lines: at most `max` characters, the
+ * first line dropped when the cut went through it, so no cut can keep half a secret (the end of a
+ * value the masking downstream would no longer recognise). Pure.
+ */
+export function errorTail(text: string, max: number): string {
+  const trimmed = text.trim();
+  if (trimmed.length <= max) return trimmed;
+  const cut = trimmed.slice(-max);
+  const start = cut.indexOf('\n');
+  return start < 0 ? '…' : `…${cut.slice(start)}`;
+}
+
 export function envOf(container: ContainerInfo): Record<string, string> {
   const env: Record<string, string> = {};
   for (const entry of container.env) {
@@ -103,7 +116,7 @@ export async function run(
   if (r.exitCode !== 0) {
     throw new BackupError(
       'BACKUP_DUMP_FAILED',
-      `${argv[0]} failed in ${ctx.container.name} (exit ${r.exitCode}): ${r.stderr.trim().slice(-500)}`,
+      `${argv[0]} failed in ${ctx.container.name} (exit ${r.exitCode}): ${errorTail(r.stderr, 500)}`,
       'check that the service is healthy and that the credentials in its environment are right',
     );
   }
