@@ -58,6 +58,20 @@ export function deployProgress(onEvent?: (e: DeployEvent) => void): (event: Stre
 }
 
 /**
+ * What a follower says when the server stopped answering under a running operation: the server
+ * went away (a shutdown, a crash), not "is it running?"; the operation's fate is on the server.
+ */
+export function serverGone(error: unknown, op: Pick<OperationView, 'id' | 'kind' | 'stack'>): unknown {
+  if (!(error instanceof ApiRequestError) || error.code !== 'SERVER_UNREACHABLE') return error;
+  return new ApiRequestError(
+    'SERVER_GONE',
+    `the server stopped answering while operation ${op.id} (${op.kind} of ${op.stack}) was running: ${error.message}`,
+    `a server that shuts down records what was still running as interrupted (a deploy is undone); once it answers again, GET ${stackPath(op.stack)}/operations/${op.id} says how it ended`,
+    0,
+  );
+}
+
+/**
  * Shows an operation's events as they come and returns its result, checked against `result`; the
  * stream ends with the operation. A dropped stream is re-opened after the last event seen, so
  * nothing is shown twice.
@@ -101,7 +115,7 @@ export async function followOperation<S extends z.ZodType>(
       // does not match the API.
       if (error instanceof ApiRequestError && error.status >= 400 && error.status < 500) throw error;
       if (error instanceof ApiRequestError && error.code === 'INVALID_RESPONSE') throw error;
-      if (drops >= RECONNECTS) throw error;
+      if (drops >= RECONNECTS) throw serverGone(error, op);
     }
     if (finished === undefined) {
       if (drops >= RECONNECTS) {
