@@ -57,8 +57,20 @@ describe('berth serve shutdown during a deploy', () => {
       h.token(),
       (e) => (e.kind === 'deploy' && e.type === 'gate') || /health/.test(e.message),
     );
+    // A client following the deploy sees how it ended before its stream closes.
+    const following = readEvents(
+      `${h.server.url}/api/v1/events?operation=${op.id}`,
+      h.token(),
+      (e) => e.kind === 'operation' && e.type === 'finished',
+      60_000,
+    );
     expect(await h.server.stop('SIGTERM', 30_000)).toBe(0);
     expect(h.server.output()).toMatch(/operation interrupted by shutdown|operations interrupted by shutdown/);
+    expect((await following).at(-1)).toMatchObject({
+      kind: 'operation',
+      type: 'finished',
+      data: { status: 'interrupted' },
+    });
 
     // Same state folder, new process: the record survived.
     const again = await startServeChild({
