@@ -30,6 +30,8 @@ function taskOutcome(op: Ending): Outcome {
     const r = run.data;
     if (r.status === 'succeeded')
       return { value: 'succeeded', text: `succeeded — ${r.service}/${r.job} ran` };
+    if (r.status === 'interrupted')
+      return { value: 'interrupted', text: `interrupted: ${r.reason ?? 'no reason given'}` };
     return {
       value: 'failed',
       text: `${r.status === 'failed' ? 'failed' : `failed (${r.status})`}: ${r.reason ?? 'no reason given'}`,

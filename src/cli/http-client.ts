@@ -224,8 +224,14 @@ export class HttpClient implements BerthClient {
       this.pacing,
     );
     // The operation's result leaves the output out (viewers see operations); the history has it.
-    const { items } = await this.jobHistory(key, { limit: 1, before: run.id + 1 });
-    const recorded = items[0];
+    // A server that went away meanwhile (a shutdown interrupted the run) does not lose the outcome.
+    const recorded = await this.jobHistory(key, { limit: 1, before: run.id + 1 }).then(
+      (page) => page.items[0],
+      (error: unknown) => {
+        if (error instanceof ApiRequestError && error.code === 'SERVER_UNREACHABLE') return undefined;
+        throw error;
+      },
+    );
     return recorded?.id === run.id ? recorded : run;
   }
 

@@ -43,6 +43,14 @@ describe('outcomeOf a task operation', () => {
       value: 'failed',
       text: 'failed (timed-out): after 30s',
     });
+    // A run a shutdown ended did not fail: it was interrupted.
+    expect(
+      outcomeOf({
+        kind: 'job',
+        status: 'succeeded',
+        result: run('interrupted', 'Berth stopped during the run'),
+      }),
+    ).toEqual({ value: 'interrupted', text: 'interrupted: Berth stopped during the run' });
   });
 
   it('says whether a drill passed, and what a backup’s own drill said', () => {

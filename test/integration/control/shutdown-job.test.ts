@@ -1,0 +1,77 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ControlHarness, readEvents, startControl } from './support.js';
+
+// SIGTERM while `berth job run` follows a run: the CLI prints the run, interrupted, instead of
+// losing it to a server that is gone by the time it asks for the run's record.
+
+let h: ControlHarness;
+let workspace: string;
+let stack: string;
+
+const compose = `services:
+  app:
+    image: local/busybox:1
+    command: ["sleep", "600"]
+    stop_signal: SIGKILL
+    x-berth:
+      jobs:
+        long:
+          schedule: "@every 24h"
+          command: [sleep, "90"]
+`;
+
+beforeAll(async () => {
+  stack = `shutjob${Date.now().toString(36)}`;
+  workspace = mkdtempSync(join(tmpdir(), 'berth-shutdown-job-ws-'));
+  mkdirSync(join(workspace, stack));
+  writeFileSync(join(workspace, stack, 'compose.yaml'), compose);
+  h = await startControl({ workspace, env: {}, args: ['--shutdown-grace', '1'] });
+}, 60_000);
+
+afterAll(async () => {
+  await h?.cli(['--local', 'down', stack, '--volumes']).catch(() => undefined);
+  await h?.stop();
+  h?.cleanup();
+  if (workspace) rmSync(workspace, { recursive: true, force: true });
+});
+
+/** Whether the stack has a job operation running (the CLI's run has started). */
+async function jobRunning(): Promise<boolean> {
+  const list = JSON.parse((await h.fetchText(`/api/v1/stacks/${stack}/operations`)).body) as {
+    items?: Array<{ kind: string; status: string }>;
+  };
+  return (list.items ?? []).some((o) => o.kind === 'job' && o.status === 'running');
+}
+
+const post = (path: string) =>
+  h.fetchText(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+
+describe('berth serve shutdown during a job run', () => {
+  it('tells the CLI following the run that it was interrupted', { timeout: 180_000 }, async () => {
+    const up = JSON.parse((await post(`/api/v1/stacks/${stack}/up`)).body) as { id: string };
+    await readEvents(
+      `${h.server.url}/api/v1/events?operation=${up.id}`,
+      h.token(),
+      (e) => e.kind === 'operation' && e.type === 'finished',
+      120_000,
+    );
+    // `berth job run` follows the run; the server is stopped under it.
+    const cli = h.cli(['job', 'run', stack, 'app', 'long']);
+    const deadline = Date.now() + 30_000;
+    while (!(await jobRunning())) {
+      if (Date.now() > deadline) throw new Error('the job run did not start');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await h.server.stop('SIGTERM', 60_000)).toBe(0);
+    const run = await cli;
+    // The outcome reaches the client: the run, interrupted, not "cannot reach the server".
+    expect(run.stderr).not.toMatch(/SERVER_UNREACHABLE|SERVER_GONE/);
+    expect(run.stdout).toMatch(/interrupted/);
+    expect(run.stdout).toMatch(/Berth stopped during the run/);
+    expect(run.code).not.toBe(0);
+  });
+});
