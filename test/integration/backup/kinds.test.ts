@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadedStack } from '../../../src/compose/stack.js';
 import { type DeployHarness, startHarness } from '../deploy/support.js';
 import { BUSYBOX } from '../engine/support.js';
-import { type BackupKit, backupKit, execIn, SERVICES } from './support.js';
+import { type BackupKit, backupKit, execIn, POSTGRES_SERVICE, SERVICES } from './support.js';
 
 // Every kind, round trip on the real engine with real data: a backup, its drill into scratch
 // containers, and the facts the drill compared.
@@ -15,15 +15,7 @@ const COMPOSE = `services:
     stop_signal: SIGKILL
     x-berth:
       backup: { kind: mariadb }
-  pg:
-    image: ${SERVICES}
-    user: postgres
-    command: ["/usr/lib/postgresql/15/bin/postgres", "-D", "/var/lib/postgresql/15/main", "-c", "config_file=/etc/postgresql/15/main/postgresql.conf", "-c", "listen_addresses=127.0.0.1"]
-    volumes: [pg-data:/var/lib/postgresql]
-    stop_signal: SIGKILL
-    x-berth:
-      backup: { kind: postgres }
-  cache:
+${POSTGRES_SERVICE}  cache:
     image: ${SERVICES}
     command: ["redis-server", "--dir", "/data", "--bind", "127.0.0.1"]
     volumes: [redis-data:/data]

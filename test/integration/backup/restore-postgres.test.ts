@@ -1,22 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadedStack } from '../../../src/compose/stack.js';
 import { type DeployHarness, startHarness } from '../deploy/support.js';
-import { type BackupKit, backupKit, execIn, SERVICES } from './support.js';
+import { type BackupKit, backupKit, execIn, POSTGRES_SERVICE } from './support.js';
 
 // PostgreSQL restores replace exactly the databases the backup holds, empty ones included: a
 // database without tables (once left in the dump's way, so the restore and its put-back both failed
 // and the live database stayed dropped) and a server that has lost every database.
 
 const COMPOSE = `services:
-  pg:
-    image: ${SERVICES}
-    user: postgres
-    command: ["/usr/lib/postgresql/15/bin/postgres", "-D", "/var/lib/postgresql/15/main", "-c", "config_file=/etc/postgresql/15/main/postgresql.conf", "-c", "listen_addresses=127.0.0.1"]
-    volumes: [pg-data:/var/lib/postgresql]
-    stop_signal: SIGKILL
-    x-berth:
-      backup: { kind: postgres }
-volumes:
+${POSTGRES_SERVICE}volumes:
   pg-data:
 `;
 

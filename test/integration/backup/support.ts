@@ -14,6 +14,17 @@ import type { DeployHarness } from '../deploy/support.js';
 
 export const SERVICES = 'local/services:1';
 
+/** The `pg` service of a compose file: PostgreSQL 15 from local/services:1, backed up as postgres. */
+export const POSTGRES_SERVICE = `  pg:
+    image: ${SERVICES}
+    user: postgres
+    command: ["/usr/lib/postgresql/15/bin/postgres", "-D", "/var/lib/postgresql/15/main", "-c", "config_file=/etc/postgresql/15/main/postgresql.conf", "-c", "listen_addresses=127.0.0.1"]
+    volumes: [pg-data:/var/lib/postgresql]
+    stop_signal: SIGKILL
+    x-berth:
+      backup: { kind: postgres }
+`;
+
 export interface BackupKit {
   readonly settings: BackupSettings;
   readonly root: string;

@@ -1,14 +1,19 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ControlHarness, readEvents, startControl } from './support.js';
+import {
+  type ControlHarness,
+  type OneStackWorkspace,
+  oneStackWorkspace,
+  readEvents,
+  startControl,
+  stopOneStack,
+} from './support.js';
 
 // SIGTERM while `berth job run` follows a run: the CLI prints the run, interrupted, instead of
 // losing it to a server that is gone by the time it asks for the run's record.
 
 let h: ControlHarness;
 let workspace: string;
+let ws: OneStackWorkspace | undefined;
 let stack: string;
 
 const compose = `services:
@@ -24,19 +29,12 @@ const compose = `services:
 `;
 
 beforeAll(async () => {
-  stack = `shutjob${Date.now().toString(36)}`;
-  workspace = mkdtempSync(join(tmpdir(), 'berth-shutdown-job-ws-'));
-  mkdirSync(join(workspace, stack));
-  writeFileSync(join(workspace, stack, 'compose.yaml'), compose);
+  ws = oneStackWorkspace('shutjob', compose);
+  ({ workspace, stack } = ws);
   h = await startControl({ workspace, env: {}, args: ['--shutdown-grace', '1'] });
 }, 60_000);
 
-afterAll(async () => {
-  await h?.cli(['--local', 'down', stack, '--volumes']).catch(() => undefined);
-  await h?.stop();
-  h?.cleanup();
-  if (workspace) rmSync(workspace, { recursive: true, force: true });
-});
+afterAll(() => stopOneStack(h, ws));
 
 /** Whether the stack has a job operation running (the CLI's run has started). */
 async function jobRunning(): Promise<boolean> {

@@ -1,9 +1,13 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServeChild } from '../../support/serve-process.js';
-import { type ControlHarness, readEvents, startControl } from './support.js';
+import {
+  type ControlHarness,
+  type OneStackWorkspace,
+  oneStackWorkspace,
+  readEvents,
+  startControl,
+  stopOneStack,
+} from './support.js';
 
 // SIGTERM while a deploy waits on a health gate: with a 1 s grace the operation is aborted and
 // recorded as interrupted (so is its deployment), the server exits 0, and after a restart the
@@ -11,6 +15,7 @@ import { type ControlHarness, readEvents, startControl } from './support.js';
 
 let h: ControlHarness;
 let workspace: string;
+let ws: OneStackWorkspace | undefined;
 let stack: string;
 
 const compose = `services:
@@ -25,20 +30,12 @@ const compose = `services:
 `;
 
 beforeAll(async () => {
-  stack = `shutdown${Date.now().toString(36)}`;
-  workspace = mkdtempSync(join(tmpdir(), 'berth-shutdown-ws-'));
-  mkdirSync(join(workspace, stack));
-  writeFileSync(join(workspace, stack, 'compose.yaml'), compose);
+  ws = oneStackWorkspace('shutdown', compose);
+  ({ workspace, stack } = ws);
   h = await startControl({ workspace, env: {}, args: ['--shutdown-grace', '1'] });
 }, 60_000);
 
-afterAll(async () => {
-  // Both servers are stopped by then: remove the stack in-process.
-  await h?.cli(['--local', 'down', stack, '--volumes']).catch(() => undefined);
-  await h?.stop();
-  h?.cleanup();
-  if (workspace) rmSync(workspace, { recursive: true, force: true });
-});
+afterAll(() => stopOneStack(h, ws));
 
 describe('berth serve shutdown during a deploy', () => {
   it('records the running deploy as interrupted, and a later deploy goes ahead', {

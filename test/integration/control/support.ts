@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { berth, type CliRun } from '../../support/cli.js';
@@ -130,4 +130,27 @@ export async function readEvents(
     await sse.cancel().catch(() => undefined);
   }
   return events;
+}
+
+/** A workspace with one stack, named from `prefix` and the time, holding `compose`. */
+export interface OneStackWorkspace {
+  readonly workspace: string;
+  readonly stack: string;
+  remove(): void;
+}
+
+export function oneStackWorkspace(prefix: string, compose: string): OneStackWorkspace {
+  const stack = `${prefix}${Date.now().toString(36)}`;
+  const workspace = mkdtempSync(join(tmpdir(), `berth-${prefix}-ws-`));
+  mkdirSync(join(workspace, stack));
+  writeFileSync(join(workspace, stack, 'compose.yaml'), compose);
+  return { workspace, stack, remove: () => rmSync(workspace, { recursive: true, force: true }) };
+}
+
+/** Stops a shutdown test's harness: its stack removed in-process (both servers are stopped by then). */
+export async function stopOneStack(h: ControlHarness | undefined, ws: OneStackWorkspace | undefined) {
+  if (ws) await h?.cli(['--local', 'down', ws.stack, '--volumes']).catch(() => undefined);
+  await h?.stop();
+  h?.cleanup();
+  ws?.remove();
 }
