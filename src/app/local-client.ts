@@ -9,6 +9,7 @@ import type { DeployEvent } from '../deploy/events.js';
 import type { DownRequest, StackOperations, UpOptions } from '../deploy/service.js';
 import type { JobOperations } from '../jobs/client.js';
 import type { Loggers } from '../log/index.js';
+import { progressEventInput } from '../operations/runner.js';
 import { type Berth, createBerth } from './berth.js';
 
 /**
@@ -66,14 +67,7 @@ export class LocalClient implements StackOperations, JobOperations, BackupOperat
     // A path names its stack by its folder; one that names none fails the command itself, as before.
     const stack = await this.stacks.nameOf(target).catch(() => target);
     return (e: DeployEvent) => {
-      hub.publish({
-        kind: 'deploy',
-        type: e.type,
-        stack,
-        ...(e.service ? { service: e.service } : {}),
-        message: e.message,
-        ...(e.data ? { data: e.data } : {}),
-      });
+      hub.publish(progressEventInput('deploy', stack, e));
       onEvent?.(e);
     };
   }

@@ -15,6 +15,27 @@ export interface OperationEvent {
   readonly data?: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * A progress event as the event log stores it: `operation` is absent when the work ran without the
+ * runner (the CLI's `--local` deploys). One mapping for both, so alerts read them alike.
+ */
+export function progressEventInput(
+  kind: 'deploy' | 'job' | 'backup',
+  stack: string,
+  e: OperationEvent,
+  operation?: string,
+) {
+  return {
+    kind,
+    type: e.type,
+    stack,
+    ...(operation !== undefined ? { operation } : {}),
+    ...(e.service ? { service: e.service } : {}),
+    message: e.message,
+    ...(e.data ? { data: e.data } : {}),
+  };
+}
+
 /** What an operation's body gets: where its progress goes, and when to give up. */
 export interface OperationContext {
   readonly onEvent: (event: OperationEvent) => void;
@@ -187,15 +208,7 @@ export class OperationRunner {
     const eventKind = this.policy(request.kind).events;
     const onEvent = (e: OperationEvent) => {
       if (abandoned.value) return;
-      this.deps.events.publish({
-        kind: eventKind,
-        type: e.type,
-        stack: request.stack,
-        operation: operation.id,
-        ...(e.service ? { service: e.service } : {}),
-        message: e.message,
-        ...(e.data ? { data: e.data } : {}),
-      });
+      this.deps.events.publish(progressEventInput(eventKind, request.stack, e, operation.id));
     };
     const flight: InFlight = {
       operation,

@@ -179,6 +179,13 @@ export function createBackupStore(
       );
     }
   };
+  const runningRows = () => q.running.all().map((raw) => parseRow(raw, Row, 'backup'));
+  /**
+   * Whether a live process holds the row. One without an owner predates owners (or comes from a
+   * test store): nothing can still run it.
+   */
+  const liveOwned = (row: { owner_json: string | null }) =>
+    row.owner_json !== null && isAlive(fromJsonText(row.owner_json, LockOwnerSchema, 'backup owner'));
   return {
     begin: (input) =>
       guard(() => {
@@ -268,28 +275,15 @@ export function createBackupStore(
       ),
     liveIds: () =>
       guard(() =>
-        q.running
-          .all()
-          .map((raw) => parseRow(raw, Row, 'backup'))
-          .filter(
-            (row) =>
-              row.owner_json !== null &&
-              isAlive(fromJsonText(row.owner_json, LockOwnerSchema, 'backup owner')),
-          )
+        runningRows()
+          .filter(liveOwned)
           .map((row) => row.id),
       ),
     interruptRunning: (reason, drillReason = reason) =>
       guard(() =>
         db.transaction(() => {
           const at = isoNow(clock);
-          const gone = q.running
-            .all()
-            .map((raw) => parseRow(raw, Row, 'backup'))
-            .filter((row) => {
-              // A row without an owner predates owners (or a test store): nothing can still run it.
-              if (row.owner_json === null) return true;
-              return !isAlive(fromJsonText(row.owner_json, LockOwnerSchema, 'backup owner'));
-            });
+          const gone = runningRows().filter((row) => !liveOwned(row));
           for (const row of gone) {
             q.interrupt.run({ id: row.id, at, reason });
             q.interruptDrill.run({ id: row.id, at, reason: drillReason });

@@ -11,7 +11,7 @@ import { createApp } from '../../src/server/app.js';
 import { openMemoryStore, type Store } from '../../src/store/index.js';
 import { completeAlphaDbBackup, TEST_RECIPIENT } from '../support/backup-fixtures.js';
 import { CONTROL_TOKENS, type ControlToken, TableStacks, tableControl } from '../support/control.js';
-import { requestAs, tableAuthenticator, testDeps } from '../support/http-app.js';
+import { callAs, tableAuthenticator, testDeps } from '../support/http-app.js';
 import { writeTree } from '../support/tree.js';
 
 // A stack name Berth knows nothing of (not in the workspace, nothing recorded, no container) is a
@@ -97,10 +97,8 @@ beforeEach(async () => {
 });
 afterEach(() => store.close());
 
-async function call(method: string, path: string, token: ControlToken, body?: unknown) {
-  const res = await requestAs(app, method, path, token, body);
-  // biome-ignore lint/suspicious/noExplicitAny: test responses are read field by field
-  return { status: res.status, json: (await res.json()) as any };
+function call(method: string, path: string, token: ControlToken, body?: unknown) {
+  return callAs(app, method, path, token, body);
 }
 
 /** Each route naming a stack, as the caller the route needs. */

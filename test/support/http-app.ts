@@ -223,3 +223,16 @@ export function requestAs(
     }),
   );
 }
+
+/** requestAs, and the answer's status and JSON body (read field by field by the route tests). */
+export async function callAs(
+  app: { request(path: string, init: RequestInit): Response | Promise<Response> },
+  method: string,
+  path: string,
+  token: string,
+  body?: unknown,
+  // biome-ignore lint/suspicious/noExplicitAny: test responses are read field by field
+): Promise<{ status: number; json: any }> {
+  const res = await requestAs(app, method, path, token, body);
+  return { status: res.status, json: await res.json() };
+}

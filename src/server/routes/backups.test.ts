@@ -6,7 +6,7 @@ import {
   TableStacks,
   tableControl,
 } from '../../../test/support/control.js';
-import { requestAs, tableAuthenticator, testDeps } from '../../../test/support/http-app.js';
+import { callAs, tableAuthenticator, testDeps } from '../../../test/support/http-app.js';
 import { writeTree } from '../../../test/support/tree.js';
 import { builtinXBerthRegistry } from '../../app/registry.js';
 import { BackupService } from '../../backup/service.js';
@@ -64,10 +64,8 @@ beforeEach(async () => {
 });
 afterEach(() => store.close());
 
-async function call(method: string, path: string, token: ControlToken | 'admin', body?: unknown) {
-  const res = await requestAs(app, method, path, token, body);
-  // biome-ignore lint/suspicious/noExplicitAny: test responses are read field by field
-  return { status: res.status, json: (await res.json()) as any };
+function call(method: string, path: string, token: ControlToken | 'admin', body?: unknown) {
+  return callAs(app, method, path, token, body);
 }
 
 /** A completed backup of alpha/db taken at `iso`, drilled or not. */

@@ -5,7 +5,7 @@ import {
   TableStacks,
   tableControl,
 } from '../../../test/support/control.js';
-import { requestAs, tableAuthenticator, testDeps } from '../../../test/support/http-app.js';
+import { callAs, tableAuthenticator, testDeps } from '../../../test/support/http-app.js';
 import { writeTree } from '../../../test/support/tree.js';
 import { builtinXBerthRegistry } from '../../app/registry.js';
 import { workspaceLoads } from '../../compose/workspace-source.js';
@@ -75,10 +75,8 @@ beforeEach(async () => {
 });
 afterEach(() => store.close());
 
-async function call(method: string, path: string, token: ControlToken, body?: unknown) {
-  const res = await requestAs(app, method, path, token, body);
-  // biome-ignore lint/suspicious/noExplicitAny: test responses are read field by field
-  return { status: res.status, json: (await res.json()) as any };
+function call(method: string, path: string, token: ControlToken, body?: unknown) {
+  return callAs(app, method, path, token, body);
 }
 
 describe('GET /api/v1/jobs', () => {
