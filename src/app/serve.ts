@@ -40,7 +40,8 @@ export interface RunningServer {
   readonly setupTokenFile?: string;
   /** The composition root behind the listener (tests reach its services). */
   readonly berth: Berth;
-  close(): Promise<void>;
+  /** Stops the server: running work gets `graceMs` (default: the configured shutdown grace). */
+  close(graceMs?: number): Promise<void>;
 }
 
 export class ServeConfigError extends Error {
@@ -145,7 +146,7 @@ export async function startServer(
       addresses: listener.addresses,
       ...(token.file ? { setupTokenFile: token.file } : {}),
       berth: started,
-      close: () => started.stop(config.shutdownGraceMs ?? 30_000),
+      close: (graceMs) => started.stop(graceMs ?? config.shutdownGraceMs ?? 30_000),
     };
   } catch (error: unknown) {
     // Berth's own start stops what it started; what was opened before it (the store) and the

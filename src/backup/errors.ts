@@ -14,6 +14,8 @@ export class BackupError extends Error {
 export type BackupErrorCode =
   | 'BACKUP_TOOL_MISSING'
   | 'BACKUP_DUMP_FAILED'
+  /** The store failed to keep what was written: a full disk, no permission, an S3 endpoint gone. */
+  | 'BACKUP_STORE_FAILED'
   | 'BACKUP_NO_POLICY'
   | 'BACKUP_NOT_CONFIGURED'
   | 'BACKUP_KIND_UNKNOWN'

@@ -12,6 +12,7 @@ import { configFiles, configKey, writeConfigSet } from './config-set.js';
 import { BackupError } from './errors.js';
 import { startDump } from './kinds/index.js';
 import type { BackupRequest } from './service-types.js';
+import { StoreWriteError } from './stores/attribution.js';
 import type { ArtifactStore } from './stores/types.js';
 import type { BackupKind } from './xberth.js';
 
@@ -167,19 +168,30 @@ export async function takeBackup(deps: TakeDeps, input: TakeInput): Promise<Back
     if (artifact) await store.remove(artifact).catch(() => undefined);
     await store.remove(configKey(base)).catch(() => undefined);
     await store.remove(`${base}.manifest.json`).catch(() => undefined);
-    // A coded error says what failed; anything else may be the dump's or the store's (a full disk,
-    // an S3 endpoint gone): the reason names the store, so neither is guessed at.
+    // A coded error says what failed; the store says when it failed itself (a full disk, an S3
+    // endpoint gone: StoreWriteError); anything else failed on the way (the dump's stream, gzip, age).
+    const inStore = error instanceof StoreWriteError;
     const reason =
       error instanceof BackupError
         ? mask(message(error))
-        : `${mask(message(error))} (while writing to the store ${store.name} at ${store.where})`;
+        : inStore
+          ? `the store ${store.name} at ${store.where} failed to keep it: ${mask(message(error))}`
+          : `${mask(message(error))} (while streaming to the store ${store.name} at ${store.where})`;
     const failed = db.fail(id, reason);
     deps.publish(failed, 'failed', `backup of ${entry.stack}/${entry.service} failed: ${reason}`);
     if (error instanceof BackupError) throw new BackupError(error.code, mask(error.message), error.hint);
-    throw new BackupError(
-      'BACKUP_DUMP_FAILED',
-      reason,
-      `nothing was kept (a partial upload is cleaned up at the next start); the previous backups are intact. If the store ${store.name} is full or unreachable, fix that and run the backup again`,
-    );
+    const kept =
+      'nothing was kept (a partial upload is cleaned up at the next start); the previous backups are intact';
+    throw inStore
+      ? new BackupError(
+          'BACKUP_STORE_FAILED',
+          reason,
+          `${kept}. Make room in the store ${store.name} (or fix its permissions, endpoint or credentials), then run the backup again`,
+        )
+      : new BackupError(
+          'BACKUP_DUMP_FAILED',
+          reason,
+          `${kept}. Check the service's log and the tool's error above, then run the backup again`,
+        );
   }
 }

@@ -4,6 +4,7 @@ import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { attributeWrite } from './attribution.js';
 import { type ArtifactStore, checkKey } from './types.js';
 
 const PARTIAL = '.partial-';
@@ -43,25 +44,25 @@ export function dirStore(name: string, root: string): ArtifactStore {
     where: root,
     async write(key, body, signal) {
       const target = pathOf(key);
-      await mkdir(dirname(target), { recursive: true, mode: 0o700 });
       const partial = `${target}${PARTIAL}${randomBytes(4).toString('hex')}`;
-      try {
-        await pipeline(
-          body,
-          createWriteStream(partial, { flags: 'wx', mode: 0o600 }),
-          ...(signal ? [{ signal }] : []),
-        );
-        const handle = await open(partial, 'r');
+      await attributeWrite({ name, where: root }, body, signal, async (sinkFailed) => {
         try {
-          await handle.sync();
-        } finally {
-          await handle.close();
+          await mkdir(dirname(target), { recursive: true, mode: 0o700 });
+          const file = createWriteStream(partial, { flags: 'wx', mode: 0o600 });
+          file.once('error', sinkFailed);
+          await pipeline(body, file, ...(signal ? [{ signal }] : []));
+          const handle = await open(partial, 'r');
+          try {
+            await handle.sync();
+          } finally {
+            await handle.close();
+          }
+          await rename(partial, target);
+        } catch (error: unknown) {
+          await rm(partial, { force: true });
+          throw error;
         }
-        await rename(partial, target);
-      } catch (error: unknown) {
-        await rm(partial, { force: true });
-        throw error;
-      }
+      });
     },
     async read(key) {
       const path = pathOf(key);

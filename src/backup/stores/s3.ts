@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { S3StoreSettings } from '../../config/backup-settings.js';
+import { attributeWrite } from './attribution.js';
 import { type ArtifactStore, checkKey } from './types.js';
 
 /** A credential as configured: its value, or a file holding it (read when the store is first used). */
@@ -45,9 +46,10 @@ export function s3Store(name: string, settings: S3StoreSettings): ArtifactStore 
     })();
     return client;
   };
+  const where = `s3://${settings.bucket}/${prefix}`;
   return {
     name,
-    where: `s3://${settings.bucket}/${prefix}`,
+    where,
     async write(key, body, signal) {
       const { s3 } = await connect();
       const { Upload } = await import('@aws-sdk/lib-storage');
@@ -63,14 +65,17 @@ export function s3Store(name: string, settings: S3StoreSettings): ArtifactStore 
       // A failing source must fail the upload, not leave it waiting for more bytes.
       const failed = new Promise<never>((_, reject) => body.once('error', reject));
       failed.catch(() => undefined);
-      try {
-        await Promise.race([upload.done(), failed]);
-      } catch (error: unknown) {
-        await upload.abort().catch(() => undefined);
-        throw error;
-      } finally {
-        signal?.removeEventListener('abort', abort);
-      }
+      // The upload has no error event: a rejection the body did not cause first is the bucket's.
+      await attributeWrite({ name, where }, body, signal, async () => {
+        try {
+          await Promise.race([upload.done(), failed]);
+        } catch (error: unknown) {
+          await upload.abort().catch(() => undefined);
+          throw error;
+        } finally {
+          signal?.removeEventListener('abort', abort);
+        }
+      });
     },
     async read(key, signal) {
       const { s3, sdk } = await connect();

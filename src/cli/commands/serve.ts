@@ -54,13 +54,19 @@ export function registerServe(
     .action(async (options: ServeOptions, command: Command) => {
       const { workspace } = command.optsWithGlobals() as { workspace?: string };
       // The whole server is loaded here, when it is asked for: never for the other commands.
-      const [{ startServer }, { systemClock }, { formatServeConfigProblem, loadServeConfig }, log] =
-        await Promise.all([
-          import('../../app/serve.js'),
-          import('../../clock.js'),
-          import('../../config/serve.js'),
-          import('../../log/index.js'),
-        ]);
+      const [
+        { startServer },
+        { systemClock },
+        { formatServeConfigProblem, loadServeConfig },
+        log,
+        { handleCrashes },
+      ] = await Promise.all([
+        import('../../app/serve.js'),
+        import('../../clock.js'),
+        import('../../config/serve.js'),
+        import('../../log/index.js'),
+        import('../../app/crash.js'),
+      ]);
       const loaded = loadServeConfig(
         { ...options, ...(workspace === undefined ? {} : { workspace }) },
         io.env,
@@ -72,6 +78,7 @@ export function registerServe(
       }
       const config = loaded.settings;
       const { config: levels } = log.levelsFromEnv(io.env, 'info');
+      const loggers = log.createLoggers(levels);
       const server = await startServer(
         {
           host: config.host,
@@ -90,8 +97,16 @@ export function registerServe(
           ...(config.streams ? { streams: config.streams } : {}),
         },
         systemClock(),
-        log.createLoggers(levels),
+        loggers,
       );
+      // An error that escapes every handler is a defect: logged, work in flight recorded, exit 70.
+      const unhandle = handleCrashes({
+        source: process,
+        logger: loggers.for('server'),
+        stderr: io.stderr,
+        stop: () => server.close(0),
+        exit: (code) => process.exit(code),
+      });
       io.stdout(
         `berth serve: listening on ${server.addresses.join(' and ')} (workspace ${config.workspace})\n`,
       );
@@ -119,6 +134,7 @@ export function registerServe(
       });
       io.stdout('berth serve: shutting down\n');
       await server.close();
+      unhandle();
       setExit(ExitCode.Ok);
     });
 }

@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isBackupError } from '../../../src/backup/errors.js';
+import { type BackupError, isBackupError } from '../../../src/backup/errors.js';
 import { putFile } from '../../../src/backup/put-file.js';
 import type { LoadedStack } from '../../../src/compose/stack.js';
 import { openStore } from '../../../src/store/index.js';
@@ -203,7 +203,11 @@ describe('backups that fail, fail cleanly', () => {
         .run(await service.find(stack, 'maria'), { trigger: 'manual' })
         .catch((e: unknown) => e);
       expect(isBackupError(error)).toBe(true);
+      // The store's failure, told apart from a dump's: its own code, naming the store.
+      expect((error as BackupError).code).toBe('BACKUP_STORE_FAILED');
       expect(String((error as Error).message)).toMatch(/ENOSPC|no space/i);
+      expect(String((error as Error).message)).toContain(`the store small at ${small} failed to keep it`);
+      expect((error as BackupError).hint).toMatch(/^nothing was kept.*Make room in the store small/);
       expect(storeFiles(small).filter((f) => f.includes('.partial-') || f.includes('/maria/'))).toEqual([]);
       const again = await service.drill(stack, older.id);
       expect(again.drill.status).toBe('passed');

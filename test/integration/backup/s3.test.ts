@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StoreWriteError } from '../../../src/backup/stores/attribution.js';
 import { s3Store } from '../../../src/backup/stores/s3.js';
 import type { LoadedStack } from '../../../src/compose/stack.js';
 import type { BackupSettings, S3StoreSettings } from '../../../src/config/backup-settings.js';
@@ -84,9 +85,12 @@ describe('S3 store', () => {
       yield randomBytes(6 * 1024 * 1024);
       throw new Error('mariadb-dump exited with 2');
     }
-    await expect(store.write('shop/db/broken.sql.gz.age', Readable.from(failing()))).rejects.toThrow(
-      /exited with 2/,
-    );
+    const error = await store
+      .write('shop/db/broken.sql.gz.age', Readable.from(failing()))
+      .catch((e: unknown) => e);
+    // The source's own error, not one blamed on the bucket.
+    expect(error).not.toBeInstanceOf(StoreWriteError);
+    expect(String(error)).toMatch(/exited with 2/);
     expect(await store.size('shop/db/broken.sql.gz.age')).toBeUndefined();
     expect(await store.cleanPartials()).toBeGreaterThanOrEqual(0);
   }, 60_000);
@@ -94,6 +98,12 @@ describe('S3 store', () => {
   it('refuses wrong credentials with the service’s own answer', async () => {
     const store = s3Store('offsite', settings({ accessKeyId: 'nope', secretAccessKey: 'wrong' }));
     await expect(store.list('shop')).rejects.toThrow();
+    // A write the bucket refuses is the store's failure, naming it.
+    const error = await store
+      .write('shop/db/refused.sql.gz.age', Readable.from([Buffer.from('x')]))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreWriteError);
+    expect((error as StoreWriteError).store).toBe('offsite');
   });
 });
 
