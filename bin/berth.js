@@ -8,6 +8,12 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+// The AWS SDK (S3 stores) warns on Node 20 that its versions after January 2027 will need Node 22.
+// Berth pins its SDK version (package-lock.json), so the notice is for Berth's maintainers (the
+// README's Development section says so), not for an operator running a backup: it is turned off
+// unless the environment says otherwise.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const built = join(root, 'dist', 'cli', 'main.js');
 

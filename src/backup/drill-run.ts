@@ -4,6 +4,7 @@ import type { Clock } from '../clock.js';
 import type { LoadedStack } from '../compose/stack.js';
 import type { Engine } from '../engine/model.js';
 import type { BackupRecord, BackupStore } from '../store/index.js';
+import { drillIdFor } from './leftovers.js';
 import type { BackupRequest } from './service-types.js';
 import type { ArtifactStore } from './stores/types.js';
 import type { TakeDeps } from './take.js';
@@ -64,7 +65,7 @@ export async function drillBackup(
       identities,
       backup: { id, artifact: record.artifact ?? '', manifest: record.manifest as Manifest },
       spec,
-      drillId: randomBytes(4).toString('hex'),
+      drillId: drillIdFor(id, randomBytes(2).toString('hex')),
       signal: req.signal ?? new AbortController().signal,
       ...(req.onProgress ? { progress: (step: string) => req.onProgress?.(step) } : {}),
     });

@@ -54,17 +54,19 @@ describe('recovery at the server’s start', () => {
     const live = partial('20260610T100000Z-aaaa');
     const dead = partial('20260610T095000Z-bbbb');
     const store = dirStore('local', join(temp.dir, 'store'));
-    let engineAsked = false;
+    const engineAsks: string[] = [];
     await recoverAll({
       store: () => ({ backups: createBackupStore(db, fakeClock('2026-06-10T10:01:00.000Z'), isAlive) }),
       settings: () => ({ stores: { local: { type: 'dir', path: join(temp.dir, 'store') } }, recipients: [] }),
       storeFor: () => store,
+      // Only the dead backup's scratch objects are looked for: an engine that does not answer
+      // leaves them for a later start, and the live backup's are never in question.
       engine: async () => {
-        engineAsked = true;
-        throw new Error('the engine is not for this test');
+        engineAsks.push('asked');
+        throw new Error('the engine does not answer');
       },
     });
     expect([existsSync(live), existsSync(dead)]).toEqual([true, false]);
-    expect(engineAsked).toBe(false);
+    expect(engineAsks).toEqual(['asked']);
   });
 });

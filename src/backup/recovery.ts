@@ -1,7 +1,7 @@
 import type { BackupSettings } from '../config/backup-settings.js';
 import type { Engine } from '../engine/model.js';
 import type { BackupRecord, Store } from '../store/index.js';
-import { removeLeftovers } from './leftovers.js';
+import { isTaskOf, removeLeftovers } from './leftovers.js';
 import type { ArtifactStore } from './stores/types.js';
 
 export interface RecoveryPorts {
@@ -31,6 +31,26 @@ export async function settleStale(ports: RecoveryPorts): Promise<BackupRecord[]>
       for (const key of await store.list(`${record.stack}/${record.service}`)) {
         if (key.split('/').pop()?.startsWith(`${record.id}.`)) await store.remove(key);
       }
+    }
+  }
+  if (interrupted.length > 0) {
+    // The scratch containers, networks and volumes of those backups and drills: their owner is gone.
+    // An engine that does not answer leaves them for the server's next start, which removes them all.
+    const removed = await ports
+      .engine()
+      .then((engine) => removeLeftovers(engine, (task) => interrupted.some((r) => isTaskOf(task, r.id))))
+      .catch((error: unknown) => {
+        ports.logger?.warn(
+          { err: error },
+          'the scratch objects of interrupted backups could not be removed now',
+        );
+        return 0;
+      });
+    if (removed > 0) {
+      ports.logger?.warn(
+        { backups: interrupted.map((r) => r.id), scratch: removed },
+        'scratch objects of interrupted backups and drills removed',
+      );
     }
   }
   return interrupted;

@@ -277,6 +277,70 @@ describe('backups that fail, fail cleanly', () => {
     }
   }, 300_000);
 
+  it('kill -9 of Berth in the middle of a drill: the next berth --local removes the drill’s scratch objects', async () => {
+    const stateDir = join(kit.root, 'cli-state-drill');
+    const config = join(kit.root, 'serve-drill.yaml');
+    writeFileSync(
+      config,
+      `backup:\n  stores:\n    local: { type: dir, path: ${kit.storeDir} }\n  recipients: [${kit.settings.recipients[0]}]\n  identity: ${kit.identityFile}\n`,
+    );
+    const env = { ...process.env, BERTH_STATE_DIR: stateDir, BERTH_WORKSPACE: dir, BERTH_CONFIG: config };
+    // The policy drills after each backup: the run is killed once its drill has a scratch container.
+    const child = spawn(
+      process.execPath,
+      [join(repoRoot, 'bin', 'berth.js'), '--local', 'backup', 'run', stack, 'maria'],
+      { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    for (const s of [child.stdout, child.stderr]) s.on('data', (c: Buffer) => (output += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const oneoff = { 'dev.berth.managed': 'true', 'dev.berth.role': 'oneoff', 'dev.berth.stack': stack };
+    const drillTask = async () => {
+      for (const c of await h.engine.containers.list(oneoff, { all: true })) {
+        const task = c.labels['dev.berth.task'] ?? '';
+        if (task.startsWith('drill:')) return task;
+      }
+      return undefined;
+    };
+    const deadline = Date.now() + 180_000;
+    let task = await drillTask();
+    while (task === undefined) {
+      if (Date.now() > deadline) throw new Error(`no drill container appeared:\n${output}`);
+      if (child.exitCode !== null)
+        throw new Error(`the backup ended before its drill was killed:\n${output}`);
+      await new Promise((r) => setTimeout(r, 100));
+      task = await drillTask();
+    }
+    child.kill('SIGKILL');
+    await exited;
+    const objectsOf = async (t: string) => {
+      const mine = (labels: Readonly<Record<string, string>>) => labels['dev.berth.task'] === t;
+      return [
+        ...(await h.engine.containers.list(oneoff, { all: true })).filter((c) => mine(c.labels)),
+        ...(await h.engine.networks.list({ 'dev.berth.managed': 'true' })).filter((n) => mine(n.labels)),
+        ...(await h.engine.volumes.list({ 'dev.berth.managed': 'true' })).filter((v) => mine(v.labels)),
+      ].length;
+    };
+    // The scratch server, its network and its volume outlive the killed process...
+    expect(await objectsOf(task)).toBeGreaterThanOrEqual(2);
+    // ...until the next `berth --local` finds the drill's process gone: the drill's task names its backup.
+    const listed = spawnSync(
+      process.execPath,
+      [join(repoRoot, 'bin', 'berth.js'), '--local', 'backup', 'list', stack, '--json'],
+      { env, encoding: 'utf8' },
+    );
+    expect(listed.status, listed.stderr).toBe(0);
+    expect(await objectsOf(task)).toBe(0);
+    const items = (
+      JSON.parse(listed.stdout) as {
+        items: Array<{ id: string; status: string; drill: { status: string; reason?: string } }>;
+      }
+    ).items;
+    const drilled = items.find((b) => task?.startsWith(`drill:${b.id}-`));
+    expect(drilled).toMatchObject({ status: 'completed', drill: { status: 'failed' } });
+    expect(drilled?.drill.reason).toMatch(/Berth stopped during the drill/);
+  }, 300_000);
+
   it('an artifact opens with Debian’s age and restores by hand into a fresh server (disaster recovery)', async () => {
     const service = backups();
     const b = await service.run(await service.find(stack, 'app'), { trigger: 'manual', drill: false });
