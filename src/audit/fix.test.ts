@@ -34,6 +34,7 @@ function container(service: string, imageTags: string[], state = 'running') {
     stack: 'shop',
     service,
     name: `shop-${service}-1`,
+    berth: false,
     state,
     restartCount: 0,
     image: 'x',

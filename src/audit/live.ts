@@ -5,6 +5,7 @@ import {
   isEngineError,
   isOneOff,
   isParked,
+  MANAGED_VALUE,
   stackSelector,
 } from '../engine/model.js';
 import type { LiveFacts } from './types.js';
@@ -44,6 +45,7 @@ export async function collectLive(engine: Pick<Engine, 'containers' | 'images'>)
     containers.push({
       ...owner,
       name: c.name,
+      berth: c.labels[BerthLabel.Managed] === MANAGED_VALUE,
       state: c.state,
       restartCount,
       image: c.image,

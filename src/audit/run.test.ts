@@ -194,6 +194,7 @@ describe('runAudit', () => {
       stack: 'app',
       service: 'web',
       name: 'app-web-1',
+      berth: false,
       state: 'running',
       restartCount: 0,
       image: 'nginx:latest',

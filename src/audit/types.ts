@@ -30,6 +30,8 @@ export interface LiveFacts {
     readonly stack: string;
     readonly service: string;
     readonly name: string;
+    /** Made by Berth (its `dev.berth.managed` label), not by `docker compose`: fixes say `berth up`. */
+    readonly berth: boolean;
     readonly state: string;
     readonly restartCount: number;
     readonly image: string;

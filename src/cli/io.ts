@@ -23,7 +23,19 @@ export const ExitCode = {
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
+/**
+ * A reader that closed its end (`berth logs … | head`) ends the command quietly, as a pipe's
+ * reader expects, instead of an EPIPE stack trace; other output errors are still errors.
+ */
+export function quitOnClosedPipe(stream: NodeJS.WriteStream, exit: (code: number) => void): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    exit(0);
+  });
+}
+
 export function processIo(): CliIo {
+  quitOnClosedPipe(process.stdout, (code) => process.exit(code));
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),

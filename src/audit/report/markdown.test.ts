@@ -69,6 +69,7 @@ describe('Markdown report', () => {
       stack: 'shop',
       service: 'db',
       name: 'shop-db-1',
+      berth: false,
       state: 'running',
       restartCount: 0,
       image: 'postgres:16.4',

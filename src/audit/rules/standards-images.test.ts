@@ -73,6 +73,7 @@ describe('image-not-pinned', () => {
           stack: 'app',
           service: 'web',
           name: 'app-web-1',
+          berth: false,
           state: 'running',
           restartCount: 0,
           image: 'nginx:latest',

@@ -9,6 +9,7 @@ const container = (service: string, state = 'running', extra: Partial<Container>
   stack: 'app',
   service,
   name: `app-${service}-1`,
+  berth: false,
   state,
   restartCount: 0,
   image: 'x:1',
@@ -52,6 +53,16 @@ describe('declared-not-running', () => {
     expect(hits[0]?.message).toBe('`worker` is declared in app but not running: no container exists');
     expect(hits[1]?.message).toContain('app-crashing-1 is restarting after 7 restarts');
     expect(hits[1]?.fix).toContain('docker compose -p app up -d crashing');
+  });
+
+  it('tells a stack Berth runs to use berth up, never docker compose (whose containers berth up refuses)', async () => {
+    const berthLive = { containers: LIVE.containers.map((c) => ({ ...c, berth: true })) };
+    const { snapshot } = await stackOf(COMPOSE, {}, berthLive);
+    const [worker, crashing] = declaredNotRunning.check(snapshot);
+    expect(worker?.fix).toBe('berth up app (then berth logs app worker), or remove the service');
+    expect(crashing?.fix).not.toContain('docker compose');
+    const [orphans] = runningNotDeclared.check(snapshot);
+    expect(orphans?.fix).toContain('berth up app (it removes containers of services no longer declared)');
   });
 
   it('returns nothing without live facts', async () => {

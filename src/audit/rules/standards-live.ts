@@ -5,6 +5,10 @@ type Container = LiveFacts['containers'][number];
 
 const isRunning = (c: Container) => c.state.toLowerCase() === 'running';
 
+/** Whether Berth runs the stack (a container of it carries Berth's ownership), not `docker compose`. */
+const runByBerth = (live: LiveFacts, stack: string) =>
+  live.containers.some((c) => c.stack === stack && c.berth);
+
 function describe(containers: readonly Container[]): string {
   if (containers.length === 0) return 'no container exists';
   return containers
@@ -30,13 +34,18 @@ export const declaredNotRunning: Rule = {
       if (isOneShot(stack, name) || service.scale === 0 || service.deploy?.replicas === 0) return undefined;
       const mine = live.containers.filter((c) => c.stack === stack.name && c.service === name);
       if (mine.some(isRunning)) return undefined;
+      // A stack Berth runs is started by Berth: a container `docker compose` made would carry no
+      // ownership labels, and the next `berth up` would refuse its name.
+      const start = runByBerth(live, stack.name)
+        ? `berth up ${stack.name} (then berth logs ${stack.name} ${name})`
+        : `cd ${stack.dir} && docker compose -p ${stack.name} up -d ${name} (then check its logs)`;
       return serviceHit(
         stack,
         name,
         [],
         'not-running',
         `\`${name}\` is declared in ${stack.name} but not running: ${describe(mine)}`,
-        `cd ${stack.dir} && docker compose -p ${stack.name} up -d ${name} (then check its logs), or remove the service`,
+        `${start}, or remove the service`,
       );
     });
   },
@@ -71,7 +80,9 @@ export const runningNotDeclared: Rule = {
           : 'is not declared in the compose files';
         const fix = disabled
           ? `docker rm -f ${names}, or enable the service's profile for ${stack.name}`
-          : `cd ${stack.dir} && docker compose -p ${stack.name} up -d --remove-orphans (or docker rm -f ${names})`;
+          : runByBerth(live, stack.name)
+            ? `berth up ${stack.name} (it removes containers of services no longer declared), or declare \`${service}\` again`
+            : `cd ${stack.dir} && docker compose -p ${stack.name} up -d --remove-orphans (or docker rm -f ${names})`;
         hits.push({
           ...stackHit(
             stack,

@@ -105,6 +105,7 @@ const container = (stack: string, service: string): LiveFacts['containers'][numb
   stack,
   service,
   name: `${stack}-${service}-1`,
+  berth: false,
   state: 'running',
   restartCount: 0,
   image: 'x',

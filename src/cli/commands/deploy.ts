@@ -41,6 +41,26 @@ export async function withClient<T>(
   }
 }
 
+/**
+ * SIGINT and SIGTERM abort `signal` once, saying so; a second signal finds no handler and ends the
+ * process at once (Node's default). `release` removes the handlers.
+ */
+export function interruptible(io: CliIo): { signal: AbortSignal; release(): void } {
+  const controller = new AbortController();
+  const stop = (name: NodeJS.Signals) => {
+    release();
+    io.stderr(`berth: ${name}: putting back what this deploy changed (once more to quit at once)\n`);
+    controller.abort(new Error(`interrupted by ${name}`));
+  };
+  const release = () => {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return { signal: controller.signal, release };
+}
+
 export function registerDeploy(
   program: Command,
   io: CliIo,
@@ -82,13 +102,22 @@ export function registerDeploy(
             return setExit(plan.problems.length > 0 ? ExitCode.Invalid : ExitCode.Ok);
           }
           const shown = options.json ? undefined : liveProgress(io);
+          // In-process (--local), Ctrl-C or SIGTERM ends the deploy the way a stopping server does:
+          // what it changed is put back and it is recorded as interrupted. Through a server, the
+          // deploy is the server's: stopping the CLI only stops following it.
+          const local = (command.optsWithGlobals() as GlobalFlags).local === true;
+          const interrupt = local ? interruptible(io) : undefined;
           const result = await client
             .up(stack, {
               ...(options.build ? { build: true } : {}),
               ...(options.skipBackup ? { skipBackup: true } : {}),
               ...(shown ? { onEvent: shown.onEvent } : {}),
+              ...(interrupt ? { signal: interrupt.signal } : {}),
             })
-            .finally(() => shown?.stop());
+            .finally(() => {
+              interrupt?.release();
+              shown?.stop();
+            });
           io.stdout(options.json ? `${JSON.stringify(result, null, 2)}\n` : formatUp(result));
           setExit(
             result.outcome === 'succeeded' || result.outcome === 'unchanged' ? ExitCode.Ok : ExitCode.Invalid,

@@ -1,0 +1,89 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUSYBOX } from '../engine/support.js';
+import { type DeployHarness, editCompose, repoRoot, SLEEPER, startHarness } from './support.js';
+
+// Ctrl-C of `berth --local up` in the middle of a gate: the deploy runs in the CLI's own process, so
+// the CLI ends it as a stopping server does: what it changed is put back and the deploy is recorded
+// as interrupted. It used to die at once, leaving the new container created and the old one parked.
+
+const compose = `services:
+  app:
+    image: ${BUSYBOX}
+    command: ${SLEEPER}
+    environment: { V: "1" }
+    x-berth:
+      deploy: { health_timeout: 60s, stable_window: 1s }
+`;
+
+let h: DeployHarness;
+let stack: string;
+let dir: string;
+let env: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  h = await startHarness();
+  stack = h.stackName();
+  dir = h.writeStack(compose);
+  env = { ...process.env, BERTH_STATE_DIR: join(h.stateDir, 'local'), COMPOSE_PROJECT_NAME: stack };
+}, 60_000);
+
+afterAll(async () => {
+  await h?.cleanup();
+});
+
+/** `berth --local up DIR` as a child; `onOutput` sees everything it prints, as it prints it. */
+function up(onOutput?: (text: string) => void) {
+  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'berth.js'), '--local', 'up', dir], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const add = (c: Buffer) => {
+    output += c.toString();
+    onOutput?.(output);
+  };
+  child.stdout.on('data', add);
+  child.stderr.on('data', add);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, exited, output: () => output };
+}
+
+describe('berth --local up interrupted', () => {
+  it('puts back what the deploy changed on Ctrl-C and records it as interrupted', {
+    timeout: 180_000,
+  }, async () => {
+    const first = up();
+    expect(await first.exited, first.output()).toBe(0);
+    // The new version's check never passes: the gate would wait 60 s.
+    editCompose(
+      dir,
+      'environment: { V: "1" }',
+      'environment: { V: "2" }\n    healthcheck: { test: ["CMD", "false"], interval: 1s }',
+    );
+    let signalled = false;
+    const second = up((text) => {
+      if (
+        !signalled &&
+        /app.*(waiting|health|starting|running for)/i.test(text.split('deploying').pop() ?? '')
+      ) {
+        signalled = true;
+        setTimeout(() => second.child.kill('SIGINT'), 1500);
+      }
+    });
+    const code = await second.exited;
+    expect(signalled, second.output()).toBe(true);
+    expect(code, second.output()).toBe(1);
+    expect(second.output()).toContain('putting back what this deploy changed');
+    expect(second.output()).toMatch(/interrupted/);
+
+    // The old container serves again, and nothing of the interrupted deploy is left.
+    const containers = await h.engine.containers.list({ 'dev.berth.stack': stack }, { all: true });
+    expect(containers.map((c) => c.name)).toEqual([`${stack}-app-1`]);
+    const [app] = containers;
+    expect(app?.state).toBe('running');
+    const inspected = await h.engine.containers.inspect(app?.id ?? '');
+    expect(inspected.env).toContain('V=1');
+  });
+});
