@@ -14,6 +14,8 @@ export async function describeFailure(
   reason: string,
   detail: string,
   sleep?: (ms: number) => Promise<void>,
+  /** The gate's last check output (Berth's own probe): used when Docker's health log has none. */
+  checkOutput?: string,
 ): Promise<ServiceFailure> {
   if (!containerId) return { service, reason, detail, logTail: [] };
   let info = await inspectOrMissing(engine, containerId);
@@ -34,7 +36,7 @@ export async function describeFailure(
   } catch {
     // The container may be gone: the failure is still reported, with what is known.
   }
-  const health = info ? lastHealthOutput(info) : undefined;
+  const health = (info ? lastHealthOutput(info) : undefined) ?? checkOutput;
   return {
     service,
     ...(info ? { container: info.name } : {}),

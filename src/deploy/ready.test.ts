@@ -43,7 +43,7 @@ describe('observeReady', () => {
     const { verdict } = observeReady(gate(), look(600), run(550, 1, 'wget: can’t connect\n'));
     expect(verdict).toEqual({
       state: 'pending',
-      detail: "health: starting; Berth's check: exit 1: wget: can’t connect",
+      detail: "health: starting; Berth's check: exit 1",
     });
     expect(observeReady(gate(), look(600), run(550, 7)).verdict.detail).toBe(
       "health: starting; Berth's check: exit 7",
@@ -65,7 +65,8 @@ describe('observeReady', () => {
     expect(unhealthy.verdict).toEqual({
       state: 'failed',
       reason: 'unhealthy',
-      detail: 'unhealthy: last check exited 1: refused',
+      detail: 'unhealthy: last check exited 1',
+      healthOutput: 'refused',
     });
   });
 
@@ -75,7 +76,8 @@ describe('observeReady', () => {
       state: 'failed',
       reason: 'timeout',
       detail:
-        'not healthy after 20s (health: starting); last check exited -1: Health check exceeded timeout (3s)',
+        'not healthy after 20s (health: starting); last check did not finish (timed out or could not run)',
+      healthOutput: 'Health check exceeded timeout (3s)',
     });
   });
 

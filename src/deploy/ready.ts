@@ -1,12 +1,10 @@
 import type { ContainerInfo } from '../engine/types.js';
 import {
-  clip,
   type GateObservation,
   type GateState,
   type GateVerdict,
   type MissingObservation,
   observe,
-  oneLine,
 } from '../health/index.js';
 
 /*
@@ -26,8 +24,6 @@ export interface CheckRun {
   readonly exitCode: number;
   readonly output: string;
 }
-
-const PROGRESS_OUTPUT_MAX = 120;
 
 function seconds(ms: number): string {
   return ms < 1000 ? `${Math.max(0, Math.round(ms))}ms` : `${(ms / 1000).toFixed(1)}s`;
@@ -74,12 +70,11 @@ export function observeReady(
     ran === undefined ? state : { ...state, lastCheck: { exitCode: ran.exitCode, output: ran.output } };
   const result = observe(withRun, next);
   if (result.verdict.state !== 'pending' || ran === undefined || 'missing' in next) return result;
-  const output = oneLine(ran.output);
-  const said =
-    output === '' ? `exit ${ran.exitCode}` : `exit ${ran.exitCode}: ${clip(output, PROGRESS_OUTPUT_MAX)}`;
+  // The exit code only: progress reaches every role, what the check printed only operators
+  // (the failure's health output).
   return {
     state: result.state,
-    verdict: { state: 'pending', detail: `${result.verdict.detail}; Berth's check: ${said}` },
+    verdict: { state: 'pending', detail: `${result.verdict.detail}; Berth's check: exit ${ran.exitCode}` },
   };
 }
 

@@ -84,8 +84,14 @@ export async function gateReplica(
   if (verdict.state !== 'passed') {
     const reason = verdict.state === 'failed' ? verdict.reason : 'timeout';
     throw new ServiceFailed(
-      await describeFailure(deps.engine, service.name, id, reason, verdict.detail, (ms) =>
-        deps.clock.sleep(ms),
+      await describeFailure(
+        deps.engine,
+        service.name,
+        id,
+        reason,
+        verdict.detail,
+        (ms) => deps.clock.sleep(ms),
+        verdict.state === 'failed' ? verdict.healthOutput : undefined,
       ),
     );
   }

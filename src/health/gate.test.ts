@@ -8,10 +8,12 @@ const pend = (detail: string): GateVerdict => ({ state: 'pending', detail });
 const fail = (
   reason: 'unhealthy' | 'exited' | 'crash-loop' | 'timeout' | 'missing',
   detail: string,
+  healthOutput?: string,
 ): GateVerdict => ({
   state: 'failed',
   reason,
   detail,
+  ...(healthOutput ? { healthOutput } : {}),
 });
 const all = (verdict: GateVerdict) => [verdict, verdict, verdict] as const;
 
@@ -44,7 +46,7 @@ const scenarios: readonly [string, number, Partial<ContainerInfo> | 'missing', E
     5000,
     { health: health('unhealthy', 'curl: (7) refused\n', 7, 3) },
     [
-      fail('unhealthy', 'unhealthy: last check exited 7: curl: (7) refused'),
+      fail('unhealthy', 'unhealthy: last check exited 7', 'curl: (7) refused'),
       pend('running for 5s of 10s'),
       RUNNING,
     ],

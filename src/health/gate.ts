@@ -1,6 +1,6 @@
 import { formatDuration } from '../compose/schema/units.js';
 import type { ContainerInfo } from '../engine/types.js';
-import { clip, exitCodeText, lastHealthCheck, oneLine } from './describe.js';
+import { exitCodeText, lastHealthCheck } from './describe.js';
 
 /**
  * `healthcheck`: the container has a healthcheck and must report healthy.
@@ -35,7 +35,13 @@ export type GateFailure = 'unhealthy' | 'exited' | 'crash-loop' | 'timeout' | 'm
 export type GateVerdict =
   | { readonly state: 'pending'; readonly detail: string }
   | { readonly state: 'passed'; readonly detail: string }
-  | { readonly state: 'failed'; readonly reason: GateFailure; readonly detail: string };
+  | {
+      readonly state: 'failed';
+      readonly reason: GateFailure;
+      readonly detail: string;
+      /** What the last check printed (operators only: it never goes into `detail`). */
+      readonly healthOutput?: string;
+    };
 
 export interface GateState {
   readonly policy: GatePolicy;
@@ -52,11 +58,6 @@ export interface GateState {
   /** Set once the gate decided: a decided gate never changes its mind. */
   readonly decided?: GateVerdict;
 }
-
-/** Health output in failure details: long enough for a stack trace's first and last lines. */
-export const HEALTH_OUTPUT_MAX = 500;
-/** Health output in progress lines, which are one line. */
-const PROGRESS_OUTPUT_MAX = 120;
 
 /**
  * The time the gate waits. A stable window longer than the timeout could never pass, so the
@@ -94,7 +95,15 @@ export function startGate(policy: GatePolicy, first: GateObservation): GateState
 
 const pending = (detail: string): GateVerdict => ({ state: 'pending', detail });
 const passed = (detail: string): GateVerdict => ({ state: 'passed', detail });
-const failed = (reason: GateFailure, detail: string): GateVerdict => ({ state: 'failed', reason, detail });
+const failed = (reason: GateFailure, detail: string, healthOutput?: string): GateVerdict => ({
+  state: 'failed',
+  reason,
+  detail,
+  ...(healthOutput ? { healthOutput } : {}),
+});
+
+/** The last check's output, when it printed something: the failure's health output. */
+const checkOutput = (state: GateState): string | undefined => state.lastCheck?.output.trim() || undefined;
 
 /** Whole seconds: progress reads `running for 4s of 10s`, not `4s317ms`. */
 function seconds(ms: number): string {
@@ -105,25 +114,28 @@ function times(n: number): string {
   return n === 1 ? '1 time' : `${n} times`;
 }
 
-/** For failure details: the output keeps its lines, since reports print it as a block. */
+/**
+ * For failure details: the check's exit code, never its output. Details reach every role (the
+ * reason, the deployment's summary, the event stream); what the check printed is the failure's
+ * `healthOutput`, which only those who may read the service's logs get (README, "Threat model").
+ */
 function lastCheckText(state: GateState): string | undefined {
   const check = state.lastCheck;
   if (check === undefined) return undefined;
-  const output = check.output.trim();
-  return output === ''
+  // -1 is no exit: the check did not finish (Docker's and Berth's probe's timeout, or no exec).
+  if (check.exitCode === -1) return 'last check did not finish (timed out or could not run)';
+  return check.output.trim() === ''
     ? `last check exited ${check.exitCode} with no output`
-    : `last check exited ${check.exitCode}: ${clip(output, HEALTH_OUTPUT_MAX)}`;
+    : `last check exited ${check.exitCode}`;
 }
 
+/** Progress lines reach every role too: how many checks failed, not what they printed. */
 function startingText(state: GateState, info: ContainerInfo): string {
   const streak = info.health?.failingStreak ?? 0;
   if (streak === 0) return 'health: starting';
   const retries = state.policy.healthRetries;
   const count = retries === undefined ? `${streak}` : `${streak}/${retries}`;
-  const last = state.lastCheck;
-  const output = last === undefined || last.exitCode === 0 ? '' : oneLine(last.output);
-  const suffix = output === '' ? '' : `; last: ${clip(output, PROGRESS_OUTPUT_MAX)}`;
-  return `health: starting (${count} ${streak === 1 ? 'check' : 'checks'} failed${suffix})`;
+  return `health: starting (${count} ${streak === 1 ? 'check' : 'checks'} failed)`;
 }
 
 function restartedText(restarts: number, info: ContainerInfo): string {
@@ -201,7 +213,7 @@ function judge(state: GateState, at: number, info: ContainerInfo): GateVerdict {
   if (health.status === 'healthy') return passed('healthy');
   if (health.status === 'unhealthy') {
     const last = lastCheckText(state);
-    return failed('unhealthy', last === undefined ? 'unhealthy' : `unhealthy: ${last}`);
+    return failed('unhealthy', last === undefined ? 'unhealthy' : `unhealthy: ${last}`, checkOutput(state));
   }
   return pending(startingText(state, info));
 }
@@ -214,6 +226,7 @@ function timedOut(state: GateState, progress: string): GateVerdict {
       return failed(
         'timeout',
         `not healthy after ${after} (${progress})${last === undefined ? '' : `; ${last}`}`,
+        checkOutput(state),
       );
     }
     case 'stable':

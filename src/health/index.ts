@@ -17,7 +17,6 @@ export {
   type GatePolicy,
   type GateState,
   type GateVerdict,
-  HEALTH_OUTPUT_MAX,
   type MissingObservation,
   observe,
   startGate,
