@@ -4,13 +4,14 @@ import type { Clock } from '../clock.js';
 import { type Engine, stackSelector } from '../engine/model.js';
 import type { Store } from '../store/index.js';
 import type { DesiredService, DesiredStack } from './desired.js';
-import type { DeployEvent, DeployListener } from './events.js';
+import type { DeployEvent } from './events.js';
 import { describeFailure } from './failure.js';
 import { readyTimes } from './observe.js';
 import type { ContainerStep, Plan } from './plan-types.js';
 import { PreparedContainers, remove as removePrepared } from './prepare.js';
-import { retireAll, rollBack } from './rollback.js';
-import { applyStep, type ChangedReplica, preparableSpec, promote, undo } from './rollout.js';
+import { removeContainers } from './removals.js';
+import { retireAll, rollBack, undoInterrupted } from './rollback.js';
+import { applyStep, type ChangedReplica, preparableSpec, promote } from './rollout.js';
 import { dependenciesHold, gateReplica, ServiceFailed, type UnchangedDependency } from './service-gates.js';
 import { runInDependencyOrder } from './start-order.js';
 import { type ContainerWatch, watchEvents } from './watch.js';
@@ -239,15 +240,7 @@ async function applyWatched(
   );
 
   if (!failure) {
-    for (const r of plan.removals) {
-      await engine.containers.remove(r.current.id, { force: true });
-      deps.store.appliedSpecs.remove(desired.stack, r.service, r.replica);
-      emit({
-        type: 'cleanup',
-        service: r.service,
-        message: `removed ${r.current.name}: ${r.reasons.join('; ')}`,
-      });
-    }
+    await removeContainers(deps, desired.stack, plan.removals, 'all', emit);
     return {
       outcome: 'succeeded',
       changedServices,
@@ -268,9 +261,11 @@ async function applyWatched(
       type: 'rollback',
       message: 'rollback: manual — the failed state is left in place for inspection',
     });
+    await removeContainers(deps, desired.stack, plan.removals, 'left-overs', emit);
     return { outcome: 'failed', failure, changedServices, newIds, readyAt };
   }
   const problem = await rollBack(deps, desired, changes, emit);
+  await removeContainers(deps, desired.stack, plan.removals, 'left-overs', emit);
   await removeCreatedNetworks();
   return {
     outcome: problem ? 'failed' : 'rolled-back',
@@ -280,21 +275,4 @@ async function applyWatched(
     readyAt,
     ...(problem ? { rollbackProblem: problem } : {}),
   };
-}
-
-/**
- * An interrupted deploy's rollback: every change undone, last first, without gating the restored
- * containers again (nothing may be waited for while the server stops). What could not be undone
- * goes with the next deploy (its plan removes `-berth-prev-`/`-berth-next-` left-overs).
- */
-async function undoInterrupted(engine: Engine, changes: readonly ChangedReplica[], emit: DeployListener) {
-  emit({ type: 'rollback', message: 'interrupted: putting back what this deploy changed' });
-  for (const c of [...changes].reverse()) {
-    const message = await undo(engine, c).then(
-      (restored) => (restored ? `restored the previous ${c.name}` : `removed the new ${c.name}`),
-      (e: unknown) =>
-        `could not undo ${c.name} (${e instanceof Error ? e.message : String(e)}); the next deploy will`,
-    );
-    emit({ type: 'rollback', service: c.service, message });
-  }
 }

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Engine } from '../engine/model.js';
 import type { DesiredStack } from './desired.js';
-import type { DeployEvent } from './events.js';
+import type { DeployEvent, DeployListener } from './events.js';
 import { gateContainer } from './gatekeeper.js';
 import { type ChangedReplica, retire, undo } from './rollout.js';
 import type { ContainerWatch } from './watch.js';
@@ -77,4 +77,25 @@ export async function retireAll(engine: Engine, changes: readonly ChangedReplica
     ),
   );
   return problems.filter((p): p is string => p !== undefined);
+}
+
+/**
+ * An interrupted deploy's rollback: every change undone, last first, without gating the restored
+ * containers again (nothing may be waited for while the server stops). What could not be undone
+ * goes with the next deploy (its plan removes `-berth-prev-`/`-berth-next-` left-overs).
+ */
+export async function undoInterrupted(
+  engine: Engine,
+  changes: readonly ChangedReplica[],
+  emit: DeployListener,
+) {
+  emit({ type: 'rollback', message: 'interrupted: putting back what this deploy changed' });
+  for (const c of [...changes].reverse()) {
+    const message = await undo(engine, c).then(
+      (restored) => (restored ? `restored the previous ${c.name}` : `removed the new ${c.name}`),
+      (e: unknown) =>
+        `could not undo ${c.name} (${e instanceof Error ? e.message : String(e)}); the next deploy will`,
+    );
+    emit({ type: 'rollback', service: c.service, message });
+  }
 }

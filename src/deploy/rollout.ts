@@ -1,4 +1,4 @@
-import type { ContainerSpec, Engine } from '../engine/model.js';
+import type { ContainerSpec, Engine, NetworkAttachmentSpec } from '../engine/model.js';
 import { incomingName, isEngineError, parkedName } from '../engine/model.js';
 import type { ContainerStep } from './plan-types.js';
 
@@ -17,6 +17,11 @@ export interface ChangedReplica {
   readonly strategy: 'stop-first' | 'start-first';
   /** When the new container passed its gate (ms since the epoch). */
   readyAt?: number;
+  /**
+   * A start-first replica: the networks its new container joins with the service's aliases once
+   * promoted (it ran its gate reachable only by its own name, so clients keep the old one).
+   */
+  readonly aliasesAtPromotion?: readonly NetworkAttachmentSpec[];
   /** A promoted start-first replica: the old container's graceful stop, under way (never rejects). */
   stopping?: Promise<void>;
 }
@@ -37,8 +42,33 @@ async function ignoreMissing(action: Promise<unknown>): Promise<void> {
 export function preparableSpec(step: ContainerStep, deploymentId: number): ContainerSpec | undefined {
   if (step.kind === 'create') return step.spec;
   if (step.kind === 'recreate' && step.strategy === 'start-first')
-    return { ...step.spec, name: incomingName(step.spec.name, deploymentId) };
+    return {
+      ...step.spec,
+      name: incomingName(step.spec.name, deploymentId),
+      // Not the service's aliases until it passed its gate: the service name keeps the old one.
+      networks: step.spec.networks.map((n) => ({ ...n, aliases: [] })),
+    };
   return undefined;
+}
+
+/**
+ * Gives a promoted container the service's aliases: the engine cannot add aliases to an endpoint,
+ * so it leaves each network and joins it again with them.
+ */
+async function takeAliases(
+  engine: Engine,
+  id: string,
+  networks: readonly NetworkAttachmentSpec[],
+): Promise<void> {
+  for (const n of networks) {
+    if (n.aliases.length === 0) continue;
+    await engine.networks.disconnect(n.name, id);
+    await engine.networks.connect(n.name, id, {
+      aliases: n.aliases,
+      ...(n.ipv4Address === undefined ? {} : { ipv4Address: n.ipv4Address }),
+      ...(n.ipv6Address === undefined ? {} : { ipv6Address: n.ipv6Address }),
+    });
+  }
 }
 
 /**
@@ -102,6 +132,7 @@ export async function applyStep(
         }
       : {}),
     strategy: step.strategy,
+    ...(step.strategy === 'start-first' ? { aliasesAtPromotion: step.spec.networks } : {}),
   };
   record(changed);
   if (looked.status === 'rejected') throw looked.reason;
@@ -127,7 +158,8 @@ export async function applyStep(
 
 /**
  * After a start-first replica passed its gate: the old container is parked and the new one takes
- * its name (two renames, both allowed while running), and the old one's graceful stop starts
+ * its name (two renames, both allowed while running) and the service's aliases (from then on both
+ * answer to the service name, until the old one has stopped), and the old one's graceful stop starts
  * without being waited for: dependents need not wait for it. `undo` and `retire` wait for it.
  */
 export async function promote(
@@ -140,6 +172,7 @@ export async function promote(
   await engine.containers.rename(old.id, old.parkedName);
   old.parked = true;
   await engine.containers.rename(changed.newId, changed.name);
+  await takeAliases(engine, changed.newId, changed.aliasesAtPromotion ?? []);
   // A failed stop is not the deploy's failure: retire removes the container anyway (force), and
   // undo starts it again if it stopped.
   changed.stopping = engine.containers.stop(old.id, stopTimeoutSeconds).then(
