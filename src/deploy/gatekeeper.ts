@@ -5,6 +5,7 @@ import {
   type ConditionResult,
   conditionHolds,
   type DependsCondition,
+  type GateKind,
   type GateObservation,
   type GatePolicy,
   type GateState,
@@ -87,6 +88,20 @@ function stableLook(
 }
 
 /**
+ * The gate a container gets, from the container itself (a rollback gates the previous container
+ * with the new service's settings): with a healthcheck (its own or its image's), on it; without
+ * one, the stable window. A one-shot service must complete either way.
+ */
+export function gateKindFor(
+  kind: GateKind,
+  info: Pick<ContainerInfo, 'health' | 'healthcheck' | 'shell'>,
+): GateKind {
+  if (kind === 'completes') return kind;
+  const hasCheck = info.health !== undefined || checkCommand(info.healthcheck, info.shell) !== undefined;
+  return hasCheck ? 'healthcheck' : 'stable';
+}
+
+/**
  * Watches one container until it passes or fails its gate. A service with a healthcheck (its own
  * or the image's) is gated on it: Berth runs the check itself from the start, backing off from the
  * probe interval, and passes the gate on the first run that exits 0 (see ready.ts); Docker's status
@@ -123,7 +138,7 @@ export async function gateContainer(
       onProgress?.(verdict);
       return verdict;
     }
-    const kind = service.gate.kind === 'stable' && first.health ? 'healthcheck' : service.gate.kind;
+    const kind = gateKindFor(service.gate.kind, first);
     const policy: GatePolicy = {
       kind,
       timeoutMs: service.gate.timeoutMs,
