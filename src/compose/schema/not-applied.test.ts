@@ -67,3 +67,21 @@ describe('notAppliedKeys', () => {
     for (const key of APPLIED_SERVICE_KEYS) expect(SERVICE_KEYS).toContain(key);
   });
 });
+
+describe('applied keys Berth maps to the container', () => {
+  it('does not report secrets, configs, devices, links, dns_search and the resource keys', () => {
+    expect(
+      notAppliedKeys({
+        secrets: ['a'],
+        configs: ['b'],
+        devices: ['/dev/null'],
+        links: ['db'],
+        dns_search: 'example.org',
+        mem_reservation: '64m',
+        memswap_limit: '1g',
+        cpu_shares: 512,
+        scale: 2,
+      }),
+    ).toEqual([]);
+  });
+});
