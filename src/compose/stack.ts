@@ -1,6 +1,7 @@
 import { isSecretName } from '../secrets/detect.js';
 import { graphChecks, type Locate, referenceChecks } from './checks.js';
 import { type Diagnostic, hasErrors, SpecCode, specError } from './diagnostics.js';
+import { fileRefChecks } from './file-ref-checks.js';
 import type { DependencyGraph } from './graph.js';
 import { type Assembled, assemble, locateAcross } from './load/assemble.js';
 import { mapLimit, projectNameFrom } from './load/discover.js';
@@ -206,7 +207,7 @@ export async function loadStack(ref: StackRef, options: LoadOptions): Promise<St
   ]);
   const { active: activeList, disabled } = splitByProfiles(model.services ?? {}, enabled);
   const active = new Set(activeList);
-  const checks = [...referenceChecks(model, active, locate)];
+  const checks = [...referenceChecks(model, active, locate), ...fileRefChecks(model, active, locate)];
   const graph = graphChecks(model, active, locate);
   checks.push(...graph.diagnostics);
   const xberth = xberthOf(assembled.raw, active, options.registry, locate);

@@ -1,5 +1,6 @@
 import type { Service } from '../compose/schema/model.js';
 import type { ContainerSpec, MountSpec, PortSpec } from '../engine/model.js';
+import { deviceSpecs, type FileSources, fileRefMounts, type LinkAliases } from './file-mounts.js';
 import { containerName } from './naming.js';
 
 /** Engine names of the stack's networks and volumes, by their key in the compose file. */
@@ -11,6 +12,10 @@ export interface ResourceNames {
   readonly image: string;
   /** Variables added for an unfinished install phase (x-berth.install). */
   readonly installEnv?: Readonly<Record<string, string>>;
+  /** Host files of the stack's `file:` secrets and configs (bind-mounted read-only). */
+  readonly files?: FileSources;
+  /** Aliases other services' `links` give this service, by network key. */
+  readonly linkAliases?: LinkAliases;
 }
 
 const RESTART_FROM_DEPLOY: Record<string, 'always' | 'on-failure' | 'no'> = {
@@ -101,6 +106,7 @@ function mounts(service: Service, names: ResourceNames): MountSpec[] {
       });
     }
   }
+  if (names.files) out.push(...fileRefMounts(service, names.files));
   return out;
 }
 
@@ -119,7 +125,7 @@ function networks(name: string, service: Service, names: ResourceNames): Contain
     .map(([key, net]) => ({
       name: names.networks[key] ?? key,
       // Compose makes every service reachable by its name on each of its networks.
-      aliases: [...new Set([name, ...(net?.aliases ?? [])])],
+      aliases: [...new Set([name, ...(net?.aliases ?? []), ...(names.linkAliases?.[key] ?? [])])],
       ...(net?.ipv4_address ? { ipv4Address: net.ipv4_address } : {}),
       ...(net?.ipv6_address ? { ipv6Address: net.ipv6_address } : {}),
     }));
@@ -222,6 +228,7 @@ export function containerSpec(
           ),
         }
       : {}),
+    ...(deviceSpecs(service).length ? { devices: deviceSpecs(service) } : {}),
     ...(service.group_add?.length ? { groupAdd: service.group_add.map(String) } : {}),
     ...(service.ipc ? { ipc: service.ipc } : {}),
     ...(service.pid ? { pid: service.pid } : {}),

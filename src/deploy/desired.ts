@@ -10,6 +10,7 @@ import {
 } from '../engine/model.js';
 import type { GateKind } from '../health/index.js';
 import { containerSpec, type ResourceNames } from './container-spec.js';
+import { fileSourcesOf, linkAliases } from './file-mounts.js';
 import { configHash } from './hash.js';
 import { builtImageName, resourceName } from './naming.js';
 import { DEPLOY_DEFAULTS, type DeploySettings, type InstallSettings } from './xberth.js';
@@ -197,6 +198,8 @@ export function desiredState(loaded: LoadedStack, ctx: DesiredContext): DesiredS
   };
 
   const completedBy = oneShotServices(services);
+  const files = fileSourcesOf(loaded.model.secrets, loaded.model.configs);
+  const aliases = linkAliases(services);
 
   const out: Record<string, DesiredService> = {};
   for (const [name, service] of Object.entries(services)) {
@@ -207,6 +210,8 @@ export function desiredState(loaded: LoadedStack, ctx: DesiredContext): DesiredS
     const resourceNames: ResourceNames = {
       ...names,
       image,
+      files,
+      ...(aliases[name] ? { linkAliases: aliases[name] } : {}),
       ...(installActive ? { installEnv: install.env } : {}),
     };
     const base = containerSpec(name, service, 1, resourceNames);
