@@ -85,3 +85,23 @@ describe('applied keys Berth maps to the container', () => {
     ).toEqual([]);
   });
 });
+
+describe('build keys Berth does not send to the engine', () => {
+  it('lists them, not context, dockerfile, args, target or extensions', () => {
+    expect(
+      notAppliedKeys({
+        build: {
+          context: '.',
+          dockerfile: 'Dockerfile',
+          args: { A: '1' },
+          target: 'prod',
+          secrets: ['npmrc'],
+          ssh: ['default'],
+          cache_from: ['x'],
+          'x-note': 1,
+        },
+      }),
+    ).toEqual(['build.secrets', 'build.ssh', 'build.cache_from']);
+    expect(notAppliedKeys({ build: '.' })).toEqual([]);
+  });
+});

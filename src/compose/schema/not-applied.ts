@@ -90,6 +90,15 @@ function deployKeys(deploy: Record<string, unknown>): string[] {
   return out;
 }
 
+/** Under `build`, Berth sends the context, Dockerfile, build args and target to the engine. */
+const APPLIED_BUILD_KEYS: ReadonlySet<string> = new Set(['context', 'dockerfile', 'args', 'target']);
+
+function buildKeys(build: Record<string, unknown>): string[] {
+  return Object.keys(build)
+    .filter((key) => !key.startsWith('x-') && !APPLIED_BUILD_KEYS.has(key))
+    .map((key) => `build.${key}`);
+}
+
 /**
  * Keys of one service (as written, before normalization) that are valid compose but that Berth
  * does not apply, as dotted paths in the order written (`develop`, `deploy.placement`, ...).
@@ -102,6 +111,7 @@ export function notAppliedKeys(rawService: Record<string, unknown>): string[] {
     if (!SERVICE_KEY_SET.has(key)) continue;
     if (!APPLIED_SERVICE_KEYS.has(key)) out.push(key);
     else if (key === 'deploy' && isRecord(rawService.deploy)) out.push(...deployKeys(rawService.deploy));
+    else if (key === 'build' && isRecord(rawService.build)) out.push(...buildKeys(rawService.build));
   }
   return out;
 }
