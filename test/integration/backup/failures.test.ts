@@ -71,6 +71,34 @@ function storeFiles(root: string): string[] {
 
 const backups = () => kit.service(() => [loaded]);
 
+/** The environment of a `berth --local` with its own state folder and this kit's backup config. */
+function localEnv(name: string): NodeJS.ProcessEnv {
+  const config = join(kit.root, `${name}.yaml`);
+  writeFileSync(
+    config,
+    `backup:\n  stores:\n    local: { type: dir, path: ${kit.storeDir} }\n  recipients: [${kit.settings.recipients[0]}]\n  identity: ${kit.identityFile}\n`,
+  );
+  return {
+    ...process.env,
+    BERTH_STATE_DIR: join(kit.root, name),
+    BERTH_WORKSPACE: dir,
+    BERTH_CONFIG: config,
+  };
+}
+
+/** `berth --local backup run STACK maria` as a child, its output kept. */
+function localBackupRun(env: NodeJS.ProcessEnv) {
+  const child = spawn(
+    process.execPath,
+    [join(repoRoot, 'bin', 'berth.js'), '--local', 'backup', 'run', stack, 'maria'],
+    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  for (const s of [child.stdout, child.stderr]) s.on('data', (c: Buffer) => (output += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, exited, output: () => output };
+}
+
 beforeAll(async () => {
   h = await startHarness();
   kit = await backupKit(h);
@@ -218,32 +246,13 @@ describe('backups that fail, fail cleanly', () => {
 
   it('kill -9 of Berth in the middle of a backup lists nothing; the next start cleans up and the next backup works', async () => {
     const stateDir = join(kit.root, 'cli-state');
-    const config = join(kit.root, 'serve.yaml');
-    writeFileSync(
-      config,
-      `backup:\n  stores:\n    local: { type: dir, path: ${kit.storeDir} }\n  recipients: [${kit.settings.recipients[0]}]\n  identity: ${kit.identityFile}\n`,
-    );
-    const env = { ...process.env, BERTH_STATE_DIR: stateDir, BERTH_WORKSPACE: dir, BERTH_CONFIG: config };
-    const child = spawn(
-      process.execPath,
-      [join(repoRoot, 'bin', 'berth.js'), '--local', 'backup', 'run', stack, 'maria'],
-      {
-        env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => {
-      output += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      output += c.toString();
-    });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const env = localEnv('cli-state');
+    const { child, exited, output } = localBackupRun(env);
     const deadline = Date.now() + 120_000;
     while (!storeFiles(kit.storeDir).some((f) => f.includes('/maria/') && f.includes('.partial-'))) {
-      if (Date.now() > deadline) throw new Error(`no partial file appeared:\n${output}`);
-      if (child.exitCode !== null) throw new Error(`the backup ended before it could be killed:\n${output}`);
+      if (Date.now() > deadline) throw new Error(`no partial file appeared:\n${output()}`);
+      if (child.exitCode !== null)
+        throw new Error(`the backup ended before it could be killed:\n${output()}`);
       await new Promise((r) => setTimeout(r, 20));
     }
     child.kill('SIGKILL');
@@ -278,22 +287,9 @@ describe('backups that fail, fail cleanly', () => {
   }, 300_000);
 
   it('kill -9 of Berth in the middle of a drill: the next berth --local removes the drill’s scratch objects', async () => {
-    const stateDir = join(kit.root, 'cli-state-drill');
-    const config = join(kit.root, 'serve-drill.yaml');
-    writeFileSync(
-      config,
-      `backup:\n  stores:\n    local: { type: dir, path: ${kit.storeDir} }\n  recipients: [${kit.settings.recipients[0]}]\n  identity: ${kit.identityFile}\n`,
-    );
-    const env = { ...process.env, BERTH_STATE_DIR: stateDir, BERTH_WORKSPACE: dir, BERTH_CONFIG: config };
+    const env = localEnv('cli-state-drill');
     // The policy drills after each backup: the run is killed once its drill has a scratch container.
-    const child = spawn(
-      process.execPath,
-      [join(repoRoot, 'bin', 'berth.js'), '--local', 'backup', 'run', stack, 'maria'],
-      { env, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let output = '';
-    for (const s of [child.stdout, child.stderr]) s.on('data', (c: Buffer) => (output += c.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const { child, exited, output } = localBackupRun(env);
     const oneoff = { 'dev.berth.managed': 'true', 'dev.berth.role': 'oneoff', 'dev.berth.stack': stack };
     const drillTask = async () => {
       for (const c of await h.engine.containers.list(oneoff, { all: true })) {
@@ -305,9 +301,9 @@ describe('backups that fail, fail cleanly', () => {
     const deadline = Date.now() + 180_000;
     let task = await drillTask();
     while (task === undefined) {
-      if (Date.now() > deadline) throw new Error(`no drill container appeared:\n${output}`);
+      if (Date.now() > deadline) throw new Error(`no drill container appeared:\n${output()}`);
       if (child.exitCode !== null)
-        throw new Error(`the backup ended before its drill was killed:\n${output}`);
+        throw new Error(`the backup ended before its drill was killed:\n${output()}`);
       await new Promise((r) => setTimeout(r, 100));
       task = await drillTask();
     }

@@ -5,9 +5,11 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ControlHarness,
+  deployAndWait,
+  LONG_JOB_COMPOSE,
   type OneStackWorkspace,
   oneStackWorkspace,
-  readEvents,
+  postJson,
   startControl,
   stopOneStack,
 } from './support.js';
@@ -22,24 +24,12 @@ let stack: string;
 const preloadDir = mkdtempSync(join(tmpdir(), 'berth-crash-preload-'));
 const preload = join(preloadDir, 'defect.cjs');
 
-const compose = `services:
-  app:
-    image: local/busybox:1
-    command: ["sleep", "600"]
-    stop_signal: SIGKILL
-    x-berth:
-      jobs:
-        long:
-          schedule: "@every 24h"
-          command: [sleep, "90"]
-`;
-
 beforeAll(async () => {
   writeFileSync(
     preload,
     "process.on('SIGUSR2', () => setImmediate(() => { throw new Error('planted defect for the crash test'); }));\n",
   );
-  ws = oneStackWorkspace('crash', compose);
+  ws = oneStackWorkspace('crash', LONG_JOB_COMPOSE);
   stack = ws.stack;
   h = await startControl({ workspace: ws.workspace, env: { NODE_OPTIONS: `--require ${preload}` } });
 }, 60_000);
@@ -49,21 +39,12 @@ afterAll(async () => {
   rmSync(preloadDir, { recursive: true, force: true });
 });
 
-const post = (path: string) =>
-  h.fetchText(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-
 describe('berth serve crashing on a defect', () => {
   it('logs it, records the running job as interrupted, closes the store, exits 70', {
     timeout: 180_000,
   }, async () => {
-    const up = JSON.parse((await post(`/api/v1/stacks/${stack}/up`)).body) as { id: string };
-    await readEvents(
-      `${h.server.url}/api/v1/events?operation=${up.id}`,
-      h.token(),
-      (e) => e.kind === 'operation' && e.type === 'finished',
-      120_000,
-    );
-    const run = await post(`/api/v1/stacks/${stack}/jobs/app/long/run`);
+    await deployAndWait(h, stack);
+    const run = await postJson(h, `/api/v1/stacks/${stack}/jobs/app/long/run`);
     expect(run.status).toBe(202);
     const { id } = JSON.parse(run.body) as { id: string };
     await new Promise((resolve) => setTimeout(resolve, 1500));

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ControlHarness,
+  deployAndWait,
+  LONG_JOB_COMPOSE,
   type OneStackWorkspace,
   oneStackWorkspace,
-  readEvents,
   startControl,
   stopOneStack,
 } from './support.js';
@@ -16,20 +17,8 @@ let workspace: string;
 let ws: OneStackWorkspace | undefined;
 let stack: string;
 
-const compose = `services:
-  app:
-    image: local/busybox:1
-    command: ["sleep", "600"]
-    stop_signal: SIGKILL
-    x-berth:
-      jobs:
-        long:
-          schedule: "@every 24h"
-          command: [sleep, "90"]
-`;
-
 beforeAll(async () => {
-  ws = oneStackWorkspace('shutjob', compose);
+  ws = oneStackWorkspace('shutjob', LONG_JOB_COMPOSE);
   ({ workspace, stack } = ws);
   h = await startControl({ workspace, env: {}, args: ['--shutdown-grace', '1'] });
 }, 60_000);
@@ -44,18 +33,9 @@ async function jobRunning(): Promise<boolean> {
   return (list.items ?? []).some((o) => o.kind === 'job' && o.status === 'running');
 }
 
-const post = (path: string) =>
-  h.fetchText(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-
 describe('berth serve shutdown during a job run', () => {
   it('tells the CLI following the run that it was interrupted', { timeout: 180_000 }, async () => {
-    const up = JSON.parse((await post(`/api/v1/stacks/${stack}/up`)).body) as { id: string };
-    await readEvents(
-      `${h.server.url}/api/v1/events?operation=${up.id}`,
-      h.token(),
-      (e) => e.kind === 'operation' && e.type === 'finished',
-      120_000,
-    );
+    await deployAndWait(h, stack);
     // `berth job run` follows the run; the server is stopped under it.
     const cli = h.cli(['job', 'run', stack, 'app', 'long']);
     const deadline = Date.now() + 30_000;

@@ -154,3 +154,31 @@ export async function stopOneStack(h: ControlHarness | undefined, ws: OneStackWo
   h?.cleanup();
   ws?.remove();
 }
+
+/** One service that sleeps, with a job `long` (`sleep 90`) to be caught running (shutdown, crash). */
+export const LONG_JOB_COMPOSE = `services:
+  app:
+    image: local/busybox:1
+    command: ["sleep", "600"]
+    stop_signal: SIGKILL
+    x-berth:
+      jobs:
+        long:
+          schedule: "@every 24h"
+          command: [sleep, "90"]
+`;
+
+/** POSTs `{}` as JSON to a path of the harness's server. */
+export const postJson = (h: ControlHarness, path: string) =>
+  h.fetchText(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+
+/** Deploys `stack` through the API and waits until its operation finished. */
+export async function deployAndWait(h: ControlHarness, stack: string): Promise<void> {
+  const up = JSON.parse((await postJson(h, `/api/v1/stacks/${stack}/up`)).body) as { id: string };
+  await readEvents(
+    `${h.server.url}/api/v1/events?operation=${up.id}`,
+    h.token(),
+    (e) => e.kind === 'operation' && e.type === 'finished',
+    120_000,
+  );
+}
