@@ -82,7 +82,10 @@ export interface Auth {
   checkCsrf(sessionId: string, csrfToken: string): boolean;
   logout(sessionId: string): void;
 
-  /** AUTH_NOT_FOUND (user), AUTH_INVALID_INPUT (name, role, stacks, expiresInDays). */
+  /**
+   * AUTH_NOT_FOUND (user), AUTH_INVALID_INPUT (name, role, stacks, expiresInDays), AUTH_TOKEN_BEYOND_GRANTS
+   * (a role or stack the owner does not hold now).
+   */
   createToken(userId: string, input: CreateTokenInput): CreatedToken;
   tokenPrincipal(token: string): TokenPrincipal | undefined;
   /** Newest first, including expired and revoked ones until pruned. */

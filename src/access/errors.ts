@@ -14,6 +14,7 @@ export type AuthErrorCode =
   | 'AUTH_LAST_ADMIN'
   | 'AUTH_NOT_FOUND'
   | 'AUTH_TOKEN_INVALID'
+  | 'AUTH_TOKEN_BEYOND_GRANTS'
   | 'AUTH_INVALID_INPUT';
 
 export class AuthError extends Error {

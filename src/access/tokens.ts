@@ -4,6 +4,7 @@ import { invalidInput, notFound } from './errors.js';
 import type { Principal } from './rbac.js';
 import { type Role, roleRank } from './roles.js';
 import { randomId, randomSecret, sha256Hex } from './secrets.js';
+import { checkScopeWithinGrants } from './token-scope.js';
 import { checkRole, checkStackName } from './users.js';
 
 export const TOKEN_PREFIX = 'berth_';
@@ -16,7 +17,7 @@ const MAX_STACKS = 100;
 export interface CreateTokenInput {
   /** A label for people: what the token is for. */
   readonly name: string;
-  /** The most the token may do, whatever its owner may. */
+  /** The most the token may do, whatever its owner may; never more than the owner holds when it is made. */
   readonly role: Role;
   /** Limits the token to these stacks; absent: every stack its owner may reach. */
   readonly stacks?: readonly string[];
@@ -111,7 +112,9 @@ export function createToken(ctx: AuthContext, userId: string, input: CreateToken
   };
   if (stacks !== undefined) record.stacks = stacks;
   ctx.store.transaction(() => {
-    if (ctx.store.users.byId(userId) === undefined) throw notFound(`user ${userId}`);
+    const owner = ctx.store.users.byId(userId);
+    if (owner === undefined) throw notFound(`user ${userId}`);
+    checkScopeWithinGrants(owner.username, toGrants(ctx.store.users.grants(userId)), input.role, stacks);
     ctx.store.tokens.insert(record);
   });
   return { id: record.id, token, expiresAt: record.expiresAt };

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { authFixture, GOOD_PASSWORD, withAdmin } from '../../test/support/auth.js';
+import { authFixture, GOOD_PASSWORD, OTHER_PASSWORD, withAdmin } from '../../test/support/auth.js';
 import { authApp } from '../../test/support/http-app.js';
 import { SESSION_COOKIE } from '../api/http.js';
 
@@ -147,6 +147,33 @@ describe('setup, login and logout over HTTP', () => {
     );
     expect((await app.request('/api/v1/whoami', { headers: bearer })).status).toBe(401);
     expect(JSON.stringify(f.auditLog.list({ limit: 100 }).items)).not.toContain(token);
+  });
+
+  it('refuses, 403, a token beyond what its owner holds now', async () => {
+    const { f, post } = appWithAuthRoutes();
+    await withAdmin(f);
+    const bob = await f.auth.createUser({
+      username: 'bob',
+      password: OTHER_PASSWORD,
+      grants: [{ role: 'operator', stack: 'shop' }],
+    });
+    const login = await post('/api/v1/login', { username: 'bob', password: OTHER_PASSWORD });
+    const session = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const { csrfToken } = (await login.json()) as { csrfToken: string };
+    const asBob = { cookie: session, 'x-csrf-token': csrfToken };
+    const mint = (body: object) => post('/api/v1/tokens', { name: 'ci', expiresInDays: 7, ...body }, asBob);
+
+    for (const body of [{ role: 'admin' }, { role: 'operator', stacks: ['other'] }]) {
+      const refused = await mint(body);
+      expect(refused.status).toBe(403);
+      expect(await refused.json()).toMatchObject({
+        code: 'AUTH_TOKEN_BEYOND_GRANTS',
+        detail: expect.stringContaining('they hold operator on shop'),
+        hint: expect.stringMatching(/ask an admin/),
+      });
+    }
+    expect((await mint({ role: 'operator', stacks: ['shop'] })).status).toBe(201);
+    expect(f.auth.listTokens(bob.id)).toHaveLength(1);
   });
 
   it('throttles repeated failures with 429 and Retry-After', async () => {

@@ -136,6 +136,8 @@ const AUTH_STATUS: Readonly<Record<AuthErrorCode, number>> = {
   AUTH_LAST_ADMIN: 409,
   AUTH_NOT_FOUND: 404,
   AUTH_TOKEN_INVALID: 401,
+  // A token asked for more than its owner holds: the caller may not, whatever they send.
+  AUTH_TOKEN_BEYOND_GRANTS: 403,
   AUTH_INVALID_INPUT: 400,
 };
 
