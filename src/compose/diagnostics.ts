@@ -38,6 +38,8 @@ export const SpecCode = {
   NoServices: 'SPEC_NO_SERVICES',
   CatalogInvalid: 'SPEC_CATALOG_INVALID',
   CatalogStackMissing: 'SPEC_CATALOG_STACK_MISSING',
+  /** Two stacks of one workspace deploy under the same project name. */
+  StackNameClash: 'SPEC_STACK_NAME_CLASH',
   ServiceNoImage: 'SPEC_SERVICE_NO_IMAGE',
   XBerthInvalid: 'SPEC_XBERTH_INVALID',
   XBerthUnknownKey: 'SPEC_XBERTH_UNKNOWN_KEY',

@@ -9,6 +9,7 @@ import { projectEnv } from './load/env.js';
 import { resolveServiceEnvironment } from './load/env-files.js';
 import { type Inputs, recordInputs } from './load/inputs.js';
 import type { Lookup } from './load/interpolate.js';
+import { nameClashes } from './load/name-clash.js';
 import { parseProfiles, splitByProfiles } from './load/profiles.js';
 import type { SourceLimits } from './load/source.js';
 import { resolveWorkspace, type StackRef, type Workspace } from './load/workspace.js';
@@ -268,17 +269,23 @@ async function loadWorkspaceFiles(
   const diagnostics = [...resolved.diagnostics];
   const files: string[] = resolved.workspace?.catalog ? [resolved.workspace.catalog.file] : [];
   const stacks: LoadedStack[] = [];
+  const refs = resolved.workspace?.stacks ?? [];
   // Stacks load concurrently (file reads overlap); results keep the workspace's order.
-  for (const result of await mapLimit(resolved.workspace?.stacks ?? [], 8, (ref) =>
-    loadStack(ref, options),
-  )) {
+  const results = await mapLimit(refs, 8, (ref) => loadStack(ref, options));
+  for (const result of results) {
     files.push(...result.files);
     diagnostics.push(...result.diagnostics);
     if (result.stack) stacks.push(result.stack);
   }
+  // Stacks that share a name are errors, and none of them is offered to act on.
+  const clashes = nameClashes(
+    resolved.workspace?.root ?? path,
+    refs.map((ref, i) => ({ name: results[i]?.stack?.name ?? ref.name, ref })),
+  );
+  diagnostics.push(...clashes.diagnostics);
   return {
     ...(resolved.workspace ? { workspace: resolved.workspace } : {}),
-    stacks,
+    stacks: stacks.filter((s) => !clashes.names.has(s.name)),
     files: [...new Set(files)],
     diagnostics,
   };

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import { formatDiagnostic } from '../compose/diagnostics.js';
+import { clashesOf } from '../compose/load/name-clash.js';
 import { resolveWorkspace } from '../compose/load/workspace.js';
 import { isPathLike } from '../compose/names.js';
 import { type LoadedStack, loadWorkspace } from '../compose/stack.js';
@@ -37,6 +38,14 @@ export class StackSource {
       byPath && result.workspace?.stacks.length === 1
         ? result.workspace.stacks[0]
         : result.workspace?.stacks.find((s) => s.name === stack);
+    const clashes = byPath ? [] : clashesOf(result.diagnostics, stack);
+    if (clashes.length > 0) {
+      throw new DeployError(
+        'DEPLOY_INVALID_STACK',
+        `stack ${stack} is ambiguous in ${workspace}:\n${clashes.map(formatDiagnostic).join('\n')}`,
+        'rename one of the stack folders, or give one a distinct `name:`; Berth acts on neither until then',
+      );
+    }
     if (!found && !ref) {
       const names = result.workspace?.stacks.map((s) => s.name).join(', ') || 'none';
       throw new DeployError(

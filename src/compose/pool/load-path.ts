@@ -1,4 +1,5 @@
 import { mapLimit } from '../load/discover.js';
+import { nameClashes } from '../load/name-clash.js';
 import { resolveWorkspace } from '../load/workspace.js';
 import { type LoadOptions, loadStack } from '../stack.js';
 import type { PathLoad } from './protocol.js';
@@ -15,11 +16,13 @@ export async function loadPath(path: string, options: LoadOptions): Promise<Path
   const resolved = await resolveWorkspace(path);
   const diagnostics = [...resolved.diagnostics];
   const files: string[] = resolved.workspace?.catalog ? [resolved.workspace.catalog.file] : [];
-  for (const result of await mapLimit(resolved.workspace?.stacks ?? [], 8, (ref) =>
-    loadStack(ref, options),
-  )) {
+  const refs = resolved.workspace?.stacks ?? [];
+  const results = await mapLimit(refs, 8, (ref) => loadStack(ref, options));
+  for (const result of results) {
     files.push(...result.files);
     diagnostics.push(...result.diagnostics);
   }
+  const named = refs.map((ref, i) => ({ name: results[i]?.stack?.name ?? ref.name, ref }));
+  diagnostics.push(...nameClashes(resolved.workspace?.root ?? path, named).diagnostics);
   return { files: [...new Set(files)], diagnostics };
 }
