@@ -22,7 +22,7 @@ export { type Coverage, coverage } from './coverage.js';
 export { fingerprint } from './fingerprint.js';
 export { applyFixes, type FixChange, type FixPlan, formatFixDiff, planFixes } from './fix.js';
 export { collectLive } from './live.js';
-export { type AuditReport, reportPath } from './report/context.js';
+export { type AuditReport, reportPath, unreadableStacks } from './report/context.js';
 export { formatJson, type JsonReport, jsonReport } from './report/json.js';
 export { formatMarkdown } from './report/markdown.js';
 export { formatSarif, sarifLevel, sarifLog } from './report/sarif.js';
@@ -67,10 +67,13 @@ export interface AuditRun {
 export async function auditPath(input: AuditInput): Promise<AuditRun> {
   const rules = input.rules ?? AUDIT_RULES;
   const { snapshot, diagnostics } = await takeSnapshot(input.path, input.load, input.live);
-  const result = runAudit(snapshot, rules, {
+  const ran = runAudit(snapshot, rules, {
     failOn: input.failOn,
     ...(input.baseline ? { baseline: input.baseline } : {}),
   });
+  // A stack that could not be read was not audited: the audit fails, whatever --fail-on says.
+  const result: AuditResult =
+    diagnostics.length === 0 ? ran : { ...ran, summary: { ...ran.summary, exitCode: 1 } };
   const report: AuditReport = {
     snapshot,
     result,

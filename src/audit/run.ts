@@ -27,6 +27,7 @@ export interface AuditSummary {
   /** With live facts: declared services that have a running container, and all declared services. */
   readonly running?: number;
   readonly declared?: number;
+  /** 1 when a finding is at or above failOn; auditPath makes it 1 too when a stack could not be read. */
   readonly exitCode: 0 | 1;
 }
 

@@ -1,4 +1,4 @@
-import { isAbsolute, relative, sep } from 'node:path';
+import { dirname, isAbsolute, relative, sep } from 'node:path';
 import type { Diagnostic } from '../../compose/diagnostics.js';
 import type { Coverage } from '../coverage.js';
 import type { AuditResult } from '../run.js';
@@ -30,4 +30,9 @@ export function reportPath(root: string, file: string): string {
   if (rel === '') return '.';
   if (rel.startsWith('..') || isAbsolute(rel)) return file;
   return rel.split(sep).join('/');
+}
+
+/** How many stacks could not be read: their diagnostics, counted by stack folder. */
+export function unreadableStacks(unreadable: readonly Pick<Diagnostic, 'file'>[]): number {
+  return new Set(unreadable.map((d) => dirname(d.file))).size;
 }

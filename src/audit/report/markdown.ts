@@ -1,8 +1,8 @@
-import { basename, dirname } from 'node:path';
+import { basename } from 'node:path';
 import type { Diagnostic } from '../../compose/diagnostics.js';
 import { atLeast } from '../run.js';
 import { type Finding, SEVERITIES } from '../types.js';
-import { type AuditReport, reportPath } from './context.js';
+import { type AuditReport, reportPath, unreadableStacks } from './context.js';
 import { coverageSection, technicalStatus } from './markdown-status.js';
 import { capitalize, cell, code, plural, table, where } from './markdown-util.js';
 
@@ -29,7 +29,7 @@ function subject(f: Finding): string {
 
 function executiveSummary(report: AuditReport): string[] {
   const { summary, suppressed, baselineHidden } = report.result;
-  const unreadable = new Set(report.unreadable.map((d) => dirname(d.file))).size;
+  const unreadable = unreadableStacks(report.unreadable);
   const counts = SEVERITIES.map((s) => [capitalize(s), String(summary.counts[s])]);
   const total = report.result.findings.length;
   const failing = report.result.findings.filter((f) => atLeast(f.severity, report.failOn)).length;
@@ -37,8 +37,12 @@ function executiveSummary(report: AuditReport): string[] {
     failing > 0
       ? `**${plural(failing, 'finding')} at or above ${report.failOn}** ${failing === 1 ? 'needs' : 'need'} attention before this estate meets its standards.`
       : `No finding at or above ${report.failOn}${total > 0 ? `; ${plural(total, 'lower-severity finding')} to schedule` : ''}.`;
+  const notRead =
+    unreadable > 0
+      ? ` **${plural(unreadable, 'stack')} could not be read and ${unreadable === 1 ? 'was' : 'were'} not audited**: the audit fails until ${unreadable === 1 ? 'it loads' : 'they load'} (\`berth validate\` says why).`
+      : '';
   const lines = [
-    `**Health score: ${summary.score}/100** — ${verdict}`,
+    `**Health score: ${summary.score}/100** — ${verdict}${notRead}`,
     '',
     `- Stacks audited: ${summary.stacks}${unreadable > 0 ? ` (${plural(unreadable, 'stack')} could not be read: see the end of this report)` : ''}`,
     `- Services audited: ${summary.services}`,

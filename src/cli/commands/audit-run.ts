@@ -19,6 +19,7 @@ import {
   planFixes,
   readBaseline,
   SEVERITIES,
+  unreadableStacks,
   writeBaseline,
 } from '../../audit/index.js';
 import { systemClock } from '../../clock.js';
@@ -90,8 +91,19 @@ export class AuditCommand {
       this.io.stderr(`wrote ${kept.length} fingerprints to ${flags.writeBaseline}\n`);
     }
     await this.emit(audit.report, flags);
+    if (this.notAudited(audit, path)) return ExitCode.Invalid;
     // Findings just written to the baseline are accepted: writing one is not a failure.
     return flags.writeBaseline ? ExitCode.Ok : audit.result.summary.exitCode;
+  }
+
+  /** Says on stderr which stacks were not audited; true when there are some (the audit then fails). */
+  private notAudited(audit: AuditRun, path: string): boolean {
+    const count = unreadableStacks(audit.unreadable);
+    if (count === 0) return false;
+    this.io.stderr(
+      `error: ${count} ${count === 1 ? 'stack' : 'stacks'} in ${path} could not be read and ${count === 1 ? 'was' : 'were'} not audited (listed at the end of the report)\n  hint: run \`berth validate ${path}\` and fix the errors; the audit fails until every stack loads\n`,
+    );
+    return true;
   }
 
   private async audit(
@@ -155,6 +167,7 @@ export class AuditCommand {
     }
     if (flags.dryRun) {
       this.io.stdout('dry run: nothing was changed\n');
+      this.notAudited(audit, path);
       return audit.result.summary.exitCode;
     }
     for (const line of await applyFixes(plan, root)) this.io.stdout(`fixed ${line}\n`);
@@ -168,6 +181,7 @@ export class AuditCommand {
     this.io.stdout(
       `${after.result.findings.length} findings remain, ${failing.length} at or above ${flags.failOn}\n`,
     );
+    this.notAudited(after, path);
     return after.result.summary.exitCode;
   }
 }

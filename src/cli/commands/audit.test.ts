@@ -137,7 +137,7 @@ describe('berth audit', () => {
     expect(sarif.runs[0]?.tool.driver.version).toBe('9.9.9');
   });
 
-  it('exits 2 when nothing can be audited, and lists unreadable stacks otherwise', async () => {
+  it('exits 2 when nothing can be audited, and 1 listing the stacks it could not read', async () => {
     const root = await writeTree({ 'broken/compose.yaml': 'services: [\n' });
     const nothing = await audit([], root);
     expect(nothing.code).toBe(2);
@@ -147,8 +147,17 @@ describe('berth audit', () => {
 
     const mixed = await estate({ 'broken/compose.yaml': 'services: [\n' });
     const run = await audit(['--fail-on', 'critical'], mixed);
-    expect(run.code).toBe(0);
     expect(run.stdout).toContain('Stack not audited: `broken/compose.yaml` could not be read');
+    // A stack that was not audited fails the audit, whatever --fail-on and a new baseline say.
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('**1 stack could not be read and was not audited**');
+    expect(run.stderr).toContain(`error: 1 stack in ${mixed} could not be read and was not audited`);
+    expect(run.stderr).toContain(`hint: run \`berth validate ${mixed}\``);
+    const json = await audit(['--fail-on', 'critical', '--format', 'json'], mixed);
+    expect(json.code).toBe(1);
+    expect((JSON.parse(json.stdout) as { summary: { exitCode: number } }).summary.exitCode).toBe(1);
+    expect((await audit(['--fail-on', 'critical', '--write-baseline', 'b.json'], mixed)).code).toBe(1);
+    expect((await audit(['--fix', '--dry-run', '--fail-on', 'critical'], mixed)).code).toBe(1);
   });
 
   it('writes a baseline, then hides its findings and says how many', async () => {
