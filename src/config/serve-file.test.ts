@@ -309,6 +309,7 @@ describe('finding and reading the file', () => {
   it('reads the file named by BERTH_CONFIG or --config, relative to the current folder', () => {
     write('conf/serve.yaml', 'port: 0\nworkspace: ../ws\n');
     write('conf/other.yaml', 'port: 1\n');
+    write('ws/compose.yaml', 'services: {}\n');
     const fromEnv = loadServeConfig({}, { BERTH_CONFIG: 'conf/serve.yaml' }, root);
     expect(fromEnv.ok && fromEnv.settings).toMatchObject({
       port: 0,

@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type Diagnostic, SpecCode } from '../compose/diagnostics.js';
+import { type Diagnostic, type Position, SpecCode } from '../compose/diagnostics.js';
 import { decodeSource } from '../compose/load/source.js';
 import { parseYaml } from '../compose/load/yaml.js';
 import { type FileProblem, fileProblems } from './serve-file-problems.js';
@@ -35,7 +35,9 @@ function yamlProblem(file: string, d: Diagnostic): ServeConfigProblem {
   }
 }
 
-export type FileResult = { ok: true; config: FileConfig } | { ok: false; errors: ServeConfigProblem[] };
+export type FileResult =
+  | { ok: true; config: FileConfig; locate: (key: string) => Position }
+  | { ok: false; errors: ServeConfigProblem[] };
 
 export function checkFile(file: ServeConfigFile): FileResult {
   const parsed = parseYaml(file.path, file.text);
@@ -68,7 +70,7 @@ export function checkFile(file: ServeConfigFile): FileResult {
   if (errors.length > 0 || !result.success) {
     return { ok: false, errors: errors.sort((a, b) => a.line - b.line || a.column - b.column) };
   }
-  return { ok: true, config: result.data };
+  return { ok: true, config: result.data, locate: (key) => doc.locate([key], 'value') };
 }
 
 // ---------------------------------------------------------------------------------------------

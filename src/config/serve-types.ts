@@ -93,7 +93,15 @@ export interface ServeConfigInput {
   readonly env: Env;
   readonly cwd: string;
   readonly file?: ServeConfigFile;
+  /**
+   * Looks at the workspace given (flag, variable or file) and refuses one that is not there. Without
+   * it (tests of the merge alone) the path is not looked at.
+   */
+  readonly probe?: PathProbe;
 }
+
+/** What is at a path: `found`, `missing`, or the error code that kept it from being looked at. */
+export type PathProbe = (path: string) => 'found' | 'missing' | { readonly error: string };
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 7300;

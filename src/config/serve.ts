@@ -1,4 +1,5 @@
 import { dirname, resolve } from 'node:path';
+import type { Position } from '../compose/diagnostics.js';
 import { resolveAlertSection } from './alert-resolve.js';
 import { resolveBackupSection } from './backup-settings.js';
 import { cliConfig } from './cli.js';
@@ -19,6 +20,7 @@ import {
   type SettingName,
   type SettingSource,
 } from './serve-types.js';
+import { probePath, workspaceProblem } from './serve-workspace.js';
 
 export { readServeConfigFile } from './serve-file.js';
 export {
@@ -85,11 +87,12 @@ export function resolveServeConfig(input: ServeConfigInput): ServeConfigResult {
   let file: FileConfig = {};
   let fileDir = cwd;
   let configFile: string | undefined;
+  let locate: ((key: string) => Position) | undefined;
   if (input.file) {
     configFile = resolve(cwd, input.file.path);
     fileDir = dirname(configFile);
     const checked = checkFile(input.file);
-    if (checked.ok) file = checked.config;
+    if (checked.ok) ({ config: file, locate } = checked);
     else errors.push(...checked.errors);
   }
   const from = (source: SettingSource) => (source === 'file' ? fileDir : cwd);
@@ -151,6 +154,11 @@ export function resolveServeConfig(input: ServeConfigInput): ServeConfigResult {
   if (workspacePick) {
     workspace = resolve(from(workspacePick.source), workspacePick.value);
     sources.workspace = workspacePick.source;
+    const at = input.file && locate ? { path: input.file.path, at: locate('workspace') } : undefined;
+    const missing = input.probe
+      ? workspaceProblem({ ...workspacePick, path: workspace }, input.probe, at)
+      : undefined;
+    if (missing) errors.push(missing);
   }
 
   // The default is the CLI's: $XDG_STATE_HOME/berth, or ~/.local/state/berth.
@@ -266,12 +274,12 @@ export function resolveServeConfig(input: ServeConfigInput): ServeConfigResult {
 /** Finds, reads and merges the configuration of `berth serve`: what the command runs. */
 export function loadServeConfig(flags: ServeFlags, env: Env, cwd: string): ServeConfigResult {
   const where = configFileOf(flags, env);
-  if (where === undefined) return resolveServeConfig({ flags, env, cwd });
+  if (where === undefined) return resolveServeConfig({ flags, env, cwd, probe: probePath });
   const read = readServeConfigFile(where.path, cwd, where.via);
   if (!read.ok) {
     // Still check the flags and variables, so that every problem is reported at once.
-    const rest = resolveServeConfig({ flags, env, cwd });
+    const rest = resolveServeConfig({ flags, env, cwd, probe: probePath });
     return { ok: false, errors: [...read.errors, ...(rest.ok ? [] : rest.errors)] };
   }
-  return resolveServeConfig({ flags, env, cwd, file: read.file });
+  return resolveServeConfig({ flags, env, cwd, file: read.file, probe: probePath });
 }

@@ -64,6 +64,27 @@ describe('berth serve with a bad configuration', () => {
     expect(existsSync(stateDir)).toBe(false);
   });
 
+  it('refuses a workspace that does not exist, named as it was given', async () => {
+    const missing = join(root, 'nonexistent');
+    const flag = await berth(['serve', '-w', missing], { cwd: root, env });
+    expect([flag.code, flag.stdout]).toEqual([2, '']);
+    expect(flag.stderr).toBe(
+      `error SERVE_CONFIG_INVALID: --workspace ${missing}: no such folder or file\n` +
+        '  hint: give the folder of your stacks (with berth.yaml or stack folders) or a compose file; a relative path is relative to the current folder\n',
+    );
+    const fromEnv = await berth(['serve'], { cwd: root, env: { ...env, BERTH_WORKSPACE: 'gone' } });
+    expect(fromEnv.code).toBe(2);
+    expect(fromEnv.stderr).toContain(`BERTH_WORKSPACE=gone: no such folder or file (${join(root, 'gone')})`);
+    writeFileSync(join(root, 'ws.yaml'), 'port: 0\nworkspace: stacks\n');
+    const fromFile = await berth(['serve', '--config', 'ws.yaml'], { cwd: root, env });
+    expect(fromFile.code).toBe(2);
+    expect(fromFile.stderr).toContain(
+      `ws.yaml:2:12: error SERVE_CONFIG_INVALID: workspace: stacks: no such folder or file (${join(root, 'stacks')})`,
+    );
+    expect(fromFile.stderr).toContain("relative to the config file's folder");
+    expect(existsSync(stateDir)).toBe(false);
+  });
+
   it('documents the config file and the precedence in its help', async () => {
     const res = await berth(['serve', '--help'], { cwd: root, env });
     expect(res.code).toBe(0);
