@@ -70,6 +70,11 @@ export const UserSchema = z.object({
   createdAt: z.string(),
 });
 export type UserView = z.output<typeof UserSchema>;
+/** A user as creating it or replacing its grants answers: with what the admin should know. */
+export const UserChangedSchema = UserSchema.extend({
+  /** E.g. a grant on a stack the workspace does not have now (kept: the stack may be added later). */
+  warnings: z.array(z.string()).optional(),
+});
 export const UserListSchema = z.object({ items: z.array(UserSchema) });
 
 export const UserCreateSchema = z.strictObject({

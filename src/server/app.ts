@@ -67,7 +67,7 @@ export function appRoutes(deps: AppDeps): Route[] {
       ? [
           ...authRoutes(deps.authRoutes),
           ...tokenRoutes(deps.authRoutes),
-          ...userRoutes(deps.authRoutes),
+          ...userRoutes({ ...deps.authRoutes, listStacks: deps.listStacks }),
           ...auditLogRoutes(deps.authRoutes),
         ]
       : []),

@@ -177,7 +177,13 @@ export function grantsOf(role: Role | undefined, stack?: string): Grant[] {
  */
 export function authApp(
   f: AuthFixture,
-  options: { authenticator?: Authenticator; authRoutes?: boolean; secureCookies?: boolean } = {},
+  options: {
+    authenticator?: Authenticator;
+    authRoutes?: boolean;
+    secureCookies?: boolean;
+    /** The workspace's stack names (none by default). */
+    stacks?: readonly string[];
+  } = {},
 ) {
   return createApp({
     authenticator: options.authenticator ?? authServiceAuthenticator(f.auth),
@@ -187,7 +193,16 @@ export function authApp(
     version: 'test',
     checkResponses: true,
     ready: async () => [{ name: 'store', ok: true }],
-    listStacks: async () => [],
+    listStacks: async () =>
+      (options.stacks ?? []).map((name) => ({
+        name,
+        group: null,
+        owner: null,
+        description: null,
+        environment: null,
+        valid: true,
+        services: [],
+      })),
     lastDeployments: () => new Map(),
     validate: async () => ({ files: [] }),
     workspaceRoot: '/nonexistent',

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Role } from '../../access/roles.js';
-import { SetupResultSchema, UserListSchema, UserSchema, type UserView } from '../../api/auth.js';
+import { SetupResultSchema, UserChangedSchema, UserListSchema, type UserView } from '../../api/auth.js';
 import { OkSchema } from '../../api/http.js';
 import { ApiConnection } from '../api.js';
 import { type CliIo, ExitCode } from '../io.js';
@@ -96,9 +96,15 @@ export async function init(
   setExit(ExitCode.Ok);
 }
 
-function printUser(io: CliIo, user: UserView, json: boolean | undefined, verb: string): void {
+function printUser(
+  io: CliIo,
+  user: UserView & { warnings?: string[] | undefined },
+  json: boolean | undefined,
+  verb: string,
+): void {
   if (json) printJson(io, user);
   else io.stdout(`${verb} user ${user.username}: ${formatGrants(user.grants)}\n`);
+  for (const warning of user.warnings ?? []) io.stderr(`warning: ${warning}\n`);
 }
 
 const path = (username: string) => `/api/v1/users/${encodeURIComponent(username)}`;
@@ -122,7 +128,7 @@ export async function userAdd(
   }
   const { api } = connect(io);
   const password = await readSecret(io, 'password');
-  const created = await api.json('POST', '/api/v1/users', UserSchema, {
+  const created = await api.json('POST', '/api/v1/users', UserChangedSchema, {
     body: { username, password, grants: grantsFrom(o.role, o.stack) },
   });
   printUser(io, created, o.json, 'created');
@@ -151,7 +157,7 @@ export async function userGrant(
   username: string,
   o: { role: Role; stack?: string[]; json?: boolean },
 ): Promise<void> {
-  const updated = await connect(io).api.json('PUT', `${path(username)}/grants`, UserSchema, {
+  const updated = await connect(io).api.json('PUT', `${path(username)}/grants`, UserChangedSchema, {
     body: { grants: grantsFrom(o.role, o.stack) },
   });
   printUser(io, updated, o.json, 'updated');

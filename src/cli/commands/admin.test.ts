@@ -143,6 +143,9 @@ describe('berth admin user', () => {
     );
     expect(add.code, add.stderr).toBe(0);
     expect(add.stdout).toBe('created user alice: operator on blog, operator on shop\n');
+    // The test server's workspace is one stack: the grants are kept, with a warning each.
+    expect(add.stderr).toMatch(/^warning: no stack shop in the workspace now: the grant is kept/m);
+    expect(add.stderr).toMatch(/^warning: no stack blog in the workspace now/m);
     const viewer = await run(server, ['admin', 'user', 'add', 'bob', '--password-stdin', '--json'], {
       stdin: USER_PASSWORD,
     });

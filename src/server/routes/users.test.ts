@@ -19,7 +19,7 @@ afterEach(() => {
 });
 
 function appOver(f: AuthFixture, authenticator: Authenticator = authServiceAuthenticator(f.auth)) {
-  return authApp(f, { authenticator });
+  return authApp(f, { authenticator, stacks: ['alpha', 'beta', 'shop'] });
 }
 
 /** root (global admin) plus a viewer and an operator, each with an API token of their full role. */
@@ -172,6 +172,38 @@ describe('user administration', () => {
       (await call('PUT', '/api/v1/users/root/grants', 'root', { grants: [{ role: 'viewer' }] })).status,
     ).toBe(200);
     neverSecret(bodies);
+  });
+
+  it('keeps a grant on a stack the workspace does not have, and warns of it', async () => {
+    const { call } = await setup();
+    const created = await call('POST', '/api/v1/users', 'root', {
+      username: 'dave',
+      password: OTHER_PASSWORD,
+      grants: [
+        { role: 'operator', stack: 'nonexist' },
+        { role: 'viewer', stack: 'alpha' },
+      ],
+    });
+    expect(created.status).toBe(201);
+    expect(created.json).toMatchObject({
+      username: 'dave',
+      grants: [
+        { role: 'viewer', stack: 'alpha' },
+        { role: 'operator', stack: 'nonexist' },
+      ],
+      warnings: [
+        'no stack nonexist in the workspace now: the grant is kept and applies once a stack of that name exists (stacks here: alpha, beta, shop; check the spelling)',
+      ],
+    });
+    const known = await call('PUT', '/api/v1/users/dave/grants', 'root', {
+      grants: [{ role: 'operator', stack: 'beta' }],
+    });
+    expect(known.status).toBe(200);
+    expect(known.json).not.toHaveProperty('warnings');
+    const unknown = await call('PUT', '/api/v1/users/dave/grants', 'root', {
+      grants: [{ role: 'viewer', stack: 'gone' }],
+    });
+    expect(unknown.json.warnings).toEqual([expect.stringMatching(/^no stack gone in the workspace now/)]);
   });
 
   it('deletes a user with their tokens; refuses yourself and the last global admin', async () => {

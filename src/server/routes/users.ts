@@ -3,10 +3,10 @@ import type { Auth, User } from '../../access/auth.js';
 import type { Grant } from '../../access/rbac.js';
 import {
   type GrantView,
+  UserChangedSchema,
   UserCreateSchema,
   UserGrantsSchema,
   UserListSchema,
-  UserSchema,
 } from '../../api/auth.js';
 import { OkSchema } from '../../api/http.js';
 import { ApiError } from '../problem.js';
@@ -14,7 +14,27 @@ import { defineRoute, type Route } from './registry.js';
 
 export interface UserRouteDeps {
   readonly auth: Auth;
+  /** The workspace's stacks, to warn of a grant on a stack it does not have. */
+  readonly listStacks?: () => Promise<readonly { readonly name: string }[]>;
 }
+
+/** A grant on a stack the workspace does not have is kept (it may be added later), with a warning. */
+async function grantWarnings(deps: UserRouteDeps, grants: readonly Grant[]): Promise<string[]> {
+  const named = [...new Set(grants.flatMap((g) => (g.stack === undefined ? [] : [g.stack])))];
+  if (named.length === 0 || deps.listStacks === undefined) return [];
+  const stacks = (await deps.listStacks()).map((s) => s.name);
+  const known = new Set(stacks);
+  const here = stacks.length > 0 ? [...stacks].sort().join(', ') : 'none';
+  return named
+    .filter((stack) => !known.has(stack))
+    .map(
+      (stack) =>
+        `no stack ${stack} in the workspace now: the grant is kept and applies once a stack of that name exists (stacks here: ${here}; check the spelling)`,
+    );
+}
+
+const withWarnings = (user: ReturnType<typeof publicUser>, warnings: string[]) =>
+  warnings.length === 0 ? user : { ...user, warnings };
 
 const ADMIN = { role: 'admin', scope: 'global' } as const;
 
@@ -88,7 +108,7 @@ export function userRoutes(deps: UserRouteDeps): Route[] {
           grants: [{ role: 'viewer' }],
         },
       },
-      response: UserSchema,
+      response: UserChangedSchema,
       handler: async ({ body, audit }) => {
         audit({ target: body.username, detail: { grants: grantFacts(body.grants) } });
         const user = await deps.auth.createUser({
@@ -96,7 +116,7 @@ export function userRoutes(deps: UserRouteDeps): Route[] {
           password: body.password,
           grants: body.grants,
         });
-        return publicUser(user);
+        return withWarnings(publicUser(user), await grantWarnings(deps, body.grants));
       },
     }),
     defineRoute({
@@ -114,10 +134,11 @@ export function userRoutes(deps: UserRouteDeps): Route[] {
         params: { username: 'example-user' },
         body: { grants: [{ role: 'operator', stack: 'alpha' }] },
       },
-      response: UserSchema,
-      handler: ({ params, body, audit }) => {
+      response: UserChangedSchema,
+      handler: async ({ params, body, audit }) => {
         audit({ detail: { grants: grantFacts(body.grants) } });
-        return publicUser(deps.auth.setGrants(userNamed(deps.auth, params.username).id, body.grants));
+        const user = deps.auth.setGrants(userNamed(deps.auth, params.username).id, body.grants);
+        return withWarnings(publicUser(user), await grantWarnings(deps, body.grants));
       },
     }),
     defineRoute({
