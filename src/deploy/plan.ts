@@ -96,7 +96,7 @@ export function planStack(input: PlanInput): Plan {
         problems.push({
           code: 'IMAGE_MISSING',
           message: `service ${name}: image ${service.image} is not on the engine`,
-          hint: 'no registry is reachable from here: build or load the image first (docker build / docker load), or add `build:`',
+          hint: 'Berth does not pull images: pull, build or load it on this engine first (docker pull / docker build / docker load), or add `build:`',
         });
       }
       for (const { spec } of service.replicas) {

@@ -31,6 +31,10 @@ describe('notAppliedKeys', () => {
     ]);
   });
 
+  it('reports pull_policy: Berth never pulls an image', () => {
+    expect(notAppliedKeys({ image: 'nginx:1.27', pull_policy: 'always' })).toEqual(['pull_policy']);
+  });
+
   it('ignores applied keys, extensions and unknown keys', () => {
     expect(notAppliedKeys({ image: 'x', healthcheck: {}, 'x-berth': {}, helthcheck: {} })).toEqual([]);
   });

@@ -52,7 +52,6 @@ export const APPLIED_SERVICE_KEYS: ReadonlySet<string> = new Set([
   'logging',
   'secrets',
   'configs',
-  'pull_policy',
   'tty',
   'stdin_open',
   'platform',
