@@ -38,3 +38,16 @@ describe('a stack name two folders of the workspace share', () => {
     expect((await source.load('./rvo.dot')).name).toBe('rvodot');
   });
 });
+
+describe('a workspace whose catalog is broken', () => {
+  it('says the workspace cannot be read, at its file and line, instead of "no stack"', async () => {
+    const root = await estate({ 'berth.yaml': 'name: [broken\n', 'shop/compose.yaml': service('a') });
+    const source = new StackSource({ workspace: root, ...options(), allowPaths: false });
+    const refused = await source.load('shop').catch((error: unknown) => error);
+    expect(refused).toMatchObject({
+      code: 'DEPLOY_INVALID_STACK',
+      message: expect.stringContaining(`the workspace ${root} cannot be read`),
+    });
+    expect((refused as Error).message).toMatch(/berth\.yaml:\d+:\d+/);
+  });
+});

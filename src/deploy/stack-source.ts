@@ -46,6 +46,17 @@ export class StackSource {
         'rename one of the stack folders, or give one a distinct `name:`; Berth acts on neither until then',
       );
     }
+    if (!found && !ref && result.workspace === undefined) {
+      // The workspace itself did not load (a broken berth.yaml): say so, not "no such stack".
+      const broken = result.diagnostics.filter((d) => d.severity === 'error');
+      if (broken.length > 0) {
+        throw new DeployError(
+          'DEPLOY_INVALID_STACK',
+          `the workspace ${workspace} cannot be read, so no stack in it can be:\n${broken.map(formatDiagnostic).join('\n')}`,
+          'fix the workspace file named above (run `berth validate` in the workspace); what runs is left as it is',
+        );
+      }
+    }
     if (!found && !ref) {
       const names = result.workspace?.stacks.map((s) => s.name).join(', ') || 'none';
       throw new DeployError(
