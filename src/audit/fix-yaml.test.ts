@@ -98,6 +98,15 @@ describe('addNoNewPrivileges', () => {
     expect(after.replace('    security_opt: [no-new-privileges:true]\n', '')).toBe(COMMENTED);
   });
 
+  it('refuses a service that takes keys from a << merge key, whose security_opt it would replace', () => {
+    const merged =
+      'x-common: &common\n  image: a\n  security_opt: [apparmor:unconfined]\nservices:\n  a:\n    <<: *common\n    command: [sh]\n';
+    expect(addNoNewPrivileges(merged, 'a')).toMatchObject({
+      ok: false,
+      why: expect.stringContaining('merge key'),
+    });
+  });
+
   it('handles a file without a final newline and CRLF files', () => {
     expect(text(addNoNewPrivileges('services:\n  web:\n    image: a', 'web'))).toBe(
       'services:\n  web:\n    image: a\n    security_opt: [no-new-privileges:true]',

@@ -76,6 +76,14 @@ const hasNoNewPrivileges = (value: unknown): boolean =>
   Array.isArray(value) &&
   value.some((v) => typeof v === 'string' && /^no-new-privileges([:=]true)?$/i.test(v.trim()));
 
+/** The service's security_opt once `<<` merge keys are resolved (undefined: it has none). */
+function mergedSecurityOpt(text: string, service: string): unknown {
+  const resolved = parseDocument(text, { merge: true }).toJS() as {
+    services?: Record<string, { security_opt?: unknown } | null>;
+  } | null;
+  return resolved?.services?.[service]?.security_opt;
+}
+
 /**
  * Adds `no-new-privileges:true` to `services.<service>.security_opt`: appended to an existing list
  * (block or flow), or as a new `security_opt: [no-new-privileges:true]` key after the service's last key.
@@ -90,6 +98,12 @@ export function addNoNewPrivileges(text: string, service: string): YamlEdit {
     hasNoNewPrivileges(d.getIn(optPath, true) ? (d.getIn(optPath, true) as Node).toJSON() : undefined);
   if (check(doc)) return fail('security_opt already has no-new-privileges');
   const opts = doc.getIn(optPath, true) as Node | undefined;
+  // A `<<` merge key may bring a security_opt of its own, which a key written here would replace.
+  if (opts === undefined && mergedSecurityOpt(text, service) !== undefined) {
+    return fail(
+      `service ${service} gets security_opt from a \`<<\` merge key: add no-new-privileges:true where that list is written`,
+    );
+  }
   if (opts !== undefined) {
     if (!isSeq(opts) || !opts.range) return fail('security_opt is not a list');
     const last = opts.items[opts.items.length - 1] as Node | undefined;
