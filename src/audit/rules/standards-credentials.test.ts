@@ -120,10 +120,42 @@ describe('hardcoded-secret', () => {
       PASSWORD_MIN_LENGTH: 12
       DB_PASSWORD: \${DB_PASSWORD:-}
       EMPTY_SECRET: ""
+      QUEUE_DSN: doctrine://default?queue_name=async
 `,
       { 'app.env': 'FROM_FILE_PASSWORD=not-in-compose\n' },
     );
     expect(hits).toEqual([]);
+  });
+
+  it('flags a secret written as the fallback of a variable, but not parts, flags, settings, defaults or nested fallbacks', async () => {
+    const hits = await hitsOf(
+      hardcodedSecret,
+      `services:
+  app:
+    image: app:1
+    environment:
+      API_KEY: \${API_KEY:-sk-live-4f9a8b7c6d}
+      JWT_SECRET: prefix-\${JWT_SUFFIX-literal-suffix}
+      DB_PASSWORD: \${DB_PASSWORD:-changeme}
+      SESSION_SECRET: \${SESSION_SECRET:-\${FALLBACK_SECRET}}
+      TOKEN_ENABLED: \${TOKEN_ENABLED:-true}
+      REDIS_PASSWORD: \${REDIS_PASSWORD:-}
+      API_KEY_RATE_LIMIT: \${API_KEY_RATE_LIMIT:-60/minute}
+      MAILER_DSN: \${MAILER_DSN:-null://localhost}
+      CACHE_DSN: \${CACHE_DSN:-redis://:s3cr3t-pw@cache:6379}
+      SQL_DSN: postgres://\${DB_USER}:\${DB_PW}@db:5432/\${DB_NAME:-appdb}
+      NO_TOKEN: \${NO_TOKEN:-0}
+`,
+      { '.env': 'API_KEY=set-in-env-so-unused\n' },
+    );
+    expect(keys(hits)).toEqual(['app/app: var=API_KEY', 'app/app: var=CACHE_DSN']);
+    expect(hits[0]?.message).toBe(
+      "`app`'s API_KEY falls back to a secret written in plain text in the compose file when its variable is unset",
+    );
+    expect(hits[0]?.fix).toContain('remove the `:-…` fallback');
+    const text = JSON.stringify(hits);
+    for (const secret of ['sk-live', 'literal-suffix', 'set-in-env', 's3cr3t'])
+      expect(text).not.toContain(secret);
   });
 
   it('keeps its evidence when the value changes', async () => {

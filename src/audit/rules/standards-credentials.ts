@@ -124,6 +124,30 @@ const BOOLEANISH = /^(true|false|yes|no|on|off|enabled|disabled|none|null)$/i;
 /** Names that end in the secret itself, as opposed to settings about it (`PASSWORD_MIN_LENGTH`). */
 const ENDS_IN_SECRET = /(pass(word|wd|phrase)?|secret|token|key|credentials?|dsn|salt)$/i;
 
+/** A literal that holds a secret: not empty, not interpolated, not a reference, not a setting. */
+function isWrittenSecret(key: string, value: string): boolean {
+  const text = value.trim();
+  // `$$` is a literal dollar; any other `$` interpolates a variable.
+  if (text === '' || text.replaceAll('$$', '').includes('$') || isReference(key, text)) return false;
+  // `*_TOKEN_ENABLED: "true"` and `PASSWORD_MIN_LENGTH: 12` are settings, not secrets.
+  if (BOOLEANISH.test(text) || (!ENDS_IN_SECRET.test(key) && /^\d+$/.test(text))) return false;
+  // A URL holds a secret only in its user info: `redis://:pw@cache` does, `null://localhost` does not.
+  const url = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(text);
+  return !url || /:[^@]+@/.test(url[1] ?? '');
+}
+
+/**
+ * The secret a `KEY: ${VAR:-fallback}` deploys when VAR is unset. Only a fallback that is the whole
+ * value counts (in `postgres://${U}:${P}@db/${DB:-app}` it names a database), only for a variable that
+ * holds the secret itself (not `API_KEY_RATE_LIMIT`), and not flags such as `${NO_TOKEN:-0}`; known
+ * default passwords are `default-credentials`.
+ */
+function hasFallbackSecret(key: string, written: string): boolean {
+  const fallback = /^\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}]*)\}$/.exec(written.trim())?.[1]?.trim();
+  if (fallback === undefined || fallback.length < 4 || !ENDS_IN_SECRET.test(key)) return false;
+  return isWrittenSecret(key, fallback) && !isKnownDefault(fallback);
+}
+
 export const hardcodedSecret: Rule = {
   id: 'hardcoded-secret',
   title: 'Secret written in the compose file',
@@ -131,7 +155,8 @@ export const hardcodedSecret: Rule = {
   category: 'standards',
   rationale:
     'A secret written in the compose file ends up in version control, backups and every copy of the ' +
-    'folder; it cannot be rotated without editing (and re-sharing) the file.',
+    'folder; it cannot be rotated without editing (and re-sharing) the file. A ' +
+    `\`\${VAR:-secret}\` fallback is the same: it is deployed whenever the variable is missing.`,
   fix: `Move the value to the stack’s .env (mode 600) and write \`KEY: \${KEY}\`, or use a compose secret.`,
   check(snapshot) {
     return eachService(snapshot, (stack, name, service) =>
@@ -139,19 +164,22 @@ export const hardcodedSecret: Rule = {
         .filter((key) => isSecretName(key))
         .flatMap((key) => {
           const written = writtenEnv(stack, name, key);
-          if (typeof written !== 'string' || written.trim() === '' || written.includes('${')) return [];
-          if (isReference(key, written)) return [];
-          // `*_TOKEN_ENABLED: "true"` and `PASSWORD_MIN_LENGTH: 12` are settings, not secrets.
-          if (BOOLEANISH.test(written.trim()) || (!ENDS_IN_SECRET.test(key) && /^\d+$/.test(written.trim())))
-            return [];
+          if (typeof written !== 'string' || written.trim() === '') return [];
+          const viaFallback = written.replaceAll('$$', '').includes('$');
+          const literal = viaFallback ? hasFallbackSecret(key, written) : isWrittenSecret(key, written);
+          if (!literal) return [];
           return [
             serviceHit(
               stack,
               name,
               ['environment', key],
               `var=${key}`,
-              `\`${name}\`'s ${key} is written in plain text in the compose file`,
-              `move the value to ${stack.dir}/.env (chmod 600) and write \`${key}: \${${key}}\` in the compose file`,
+              viaFallback
+                ? `\`${name}\`'s ${key} falls back to a secret written in plain text in the compose file when its variable is unset`
+                : `\`${name}\`'s ${key} is written in plain text in the compose file`,
+              viaFallback
+                ? `set ${key} in ${stack.dir}/.env (chmod 600) and remove the \`:-…\` fallback from the compose file`
+                : `move the value to ${stack.dir}/.env (chmod 600) and write \`${key}: \${${key}}\` in the compose file`,
             ),
           ];
         }),
