@@ -40,6 +40,7 @@ export const WEB_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'X-Content-Type-Options': 'nosniff',
   'X-Frame-Options': 'DENY',
   'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
 /** POSTs that run before a session exists: they carry no CSRF field (the origin check still holds). */
