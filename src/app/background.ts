@@ -4,7 +4,6 @@ import { EventTail } from '../alerts/tail.js';
 import { BackupScheduler } from '../backup/scheduler.js';
 import type { BackupService } from '../backup/service.js';
 import type { Clock } from '../clock.js';
-import type { WorkspaceLoad } from '../compose/stack.js';
 import { watchContainerEvents } from '../events/container-watcher.js';
 import type { EventHub } from '../events/hub.js';
 import type { HealthService } from '../health/service.js';
@@ -25,7 +24,8 @@ export interface BackgroundParts {
   readonly events: () => EventHub;
   readonly loggers: Loggers;
   readonly metrics: AppMetrics;
-  readonly workspace: () => Promise<WorkspaceLoad>;
+  /** Whether the server answers for a stack (servesStack). */
+  readonly serves: (stack: string) => Promise<boolean>;
   readonly jobs: () => JobService;
   readonly backups: () => BackupService;
   readonly health: () => HealthService;
@@ -40,7 +40,7 @@ export interface BackgroundParts {
  * before these by createBerth, so alerts see every event the others publish and drain last.
  */
 export function registerBackground(lifecycle: Lifecycle, parts: BackgroundParts): void {
-  const { engine, store, clock, events, loggers, metrics, workspace, jobs, backups, health, auth } = parts;
+  const { engine, store, clock, events, loggers, metrics, serves, jobs, backups, health, auth } = parts;
   const log = loggers.for('server');
   const watching = new AbortController();
   let watcher: Promise<void> | undefined;
@@ -51,10 +51,7 @@ export function registerBackground(lifecycle: Lifecycle, parts: BackgroundParts)
         engine,
         events: events(),
         // Only this server's stacks: another Berth's containers on the same engine are not its events.
-        accept: async (stack) =>
-          store().deployments.recorded(stack) ||
-          ((await workspace().catch(() => undefined))?.workspace?.stacks.some((s) => s.name === stack) ??
-            false),
+        accept: serves,
         signal: watching.signal,
         logger: log,
       });

@@ -29,6 +29,7 @@ import { type EngineConnection, engineConnection } from './engine-connection.js'
 import { lazyStackService, type Stacks } from './lazy-stacks.js';
 import { Lifecycle } from './lifecycle.js';
 import { builtinXBerthRegistry } from './registry.js';
+import { servesStack } from './serves.js';
 import { secureStateDir } from './state-dir.js';
 import { watchedWorkspace } from './workspace-watch.js';
 
@@ -191,8 +192,10 @@ export function createBerth(options: BerthOptions): Berth {
         events,
       }),
   );
+  const serves = servesStack(store, workspace);
   const health = once(() => {
     const service = new HealthService({
+      serves,
       engine,
       store,
       clock,
@@ -260,7 +263,7 @@ export function createBerth(options: BerthOptions): Berth {
     events,
     loggers,
     metrics,
-    workspace,
+    serves,
     jobs,
     backups,
     health,

@@ -25,6 +25,11 @@ export interface HealthServiceDeps {
   readonly events: () => EventPublisher;
   readonly subscribe: (listener: (event: StreamEvent) => void) => () => void;
   readonly stacks: () => Promise<readonly LoadedStack[]>;
+  /**
+   * Whether the server answers for a stack: Berth containers of other stacks on the engine (another
+   * server's) get no built-in probe, crash-loop watch, alert or metric. Absent: every stack's.
+   */
+  readonly serves?: (stack: string) => Promise<boolean>;
   readonly logger?: { warn(obj: object, msg?: string): void };
   /** Tests and the benchmark tune the loops; the defaults suit a server. */
   readonly tuning?: Pick<MonitorDeps, 'syncIntervalMs' | 'flushIntervalMs' | 'maxInFlight' | 'observe'> & {
@@ -100,6 +105,7 @@ export class HealthService {
       onGone: (labels) => {
         for (const l of this.containerListeners) l.gone(labels);
       },
+      ...(deps.serves ? { watches: deps.serves } : {}),
     });
   }
 

@@ -38,6 +38,11 @@ export interface ContainerMonitorDeps {
   /** Told of each look (metrics: restart counts) and of each container gone. */
   readonly onLook?: (labels: ContainerLabels, restarts: number) => void;
   readonly onGone?: (labels: ContainerLabels) => void;
+  /**
+   * Whether a stack is this server's (its workspace's, or deployed here). Berth containers of any other
+   * stack on the engine (another server's, or left behind) are not watched: no probe, alert or metric.
+   */
+  readonly watches?: (stack: string) => Promise<boolean>;
 }
 
 export interface ContainerLabels {
@@ -150,6 +155,10 @@ export class ContainerMonitor {
     const stack = info.labels[BerthLabel.Stack];
     const service = info.labels[BerthLabel.Service];
     if (!stack || !service || !isServiceContainer(info) || this.stopping.signal.aborted) return;
+    if (this.deps.watches !== undefined && !(await this.deps.watches(stack))) {
+      this.drop(id); // a stack that left this server's scope since its last look
+      return;
+    }
     const key: ProbeId = { stack, service, probe: containerProbeName(info.labels, BerthLabel.Replica) };
     const known = this.watched.get(id) ?? { key, name: info.name, watch: NEW_WATCH };
     this.watched.set(id, known);

@@ -28,10 +28,15 @@ export function startHealth(
   const hub = new EventHub(h.store.events);
   const events: StreamEvent[] = [];
   hub.subscribe((e) => events.push(e));
+  // As berth serve's servesStack: the stacks deployed here and the workspace's (here: `stacks`).
+  const serves = async (stack: string) =>
+    h.store.deployments.recorded(stack) ||
+    (await (options.stacks?.() ?? Promise.resolve([]))).some((s) => s.name === stack);
   const watching = new AbortController();
   const watcher = watchContainerEvents({
     engine: async () => h.engine,
     events: hub,
+    accept: serves,
     signal: watching.signal,
   });
   const health = new HealthService({
@@ -41,6 +46,7 @@ export function startHealth(
     events: () => hub,
     subscribe: (listener) => hub.subscribe(listener),
     stacks: options.stacks ?? (async () => []),
+    serves,
     tuning: options.tuning,
   });
   health.start();
@@ -58,7 +64,8 @@ export function startHealth(
 
 /**
  * Creates and starts `<stack>-<service>-1` from busybox, labelled as Berth labels a service's
- * container, without a network; the harness removes it at cleanup.
+ * container, without a network; the harness removes it at cleanup. The stack is recorded as deployed
+ * here (the health service watches only this server's stacks) unless `foreign`.
  */
 export async function startLabelled(
   h: DeployHarness,
@@ -66,7 +73,12 @@ export async function startLabelled(
   service: string,
   command: readonly string[],
   extra: Partial<ContainerSpec> = {},
+  foreign = false,
 ): Promise<{ id: string; name: string }> {
+  if (!foreign && !h.store.deployments.recorded(stack)) {
+    const deployment = h.store.deployments.create({ stack, trigger: 'cli', plan: {} });
+    h.store.deployments.finish(deployment.id, 'succeeded');
+  }
   const name = `${stack}-${service}-1`;
   const created = await h.engine.containers.create({
     name,
