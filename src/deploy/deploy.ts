@@ -14,6 +14,7 @@ import { appliedRecords, imageIdsFor, observe } from './observe.js';
 import { failureSummary, recordApplied, recordServiceResults } from './outcome.js';
 import { isEmpty, type Plan, planStack } from './plan.js';
 import type { DeployStores } from './ports.js';
+import { recoverInterrupted } from './recover.js';
 import { maskEvent, maskFailure, maskPlan, sensitiveValues, stackMasker } from './redact.js';
 
 export interface DeployDeps {
@@ -98,6 +99,9 @@ export async function deployStack(
   }
   try {
     deps.store.deployments.markInterrupted(stack, 'the process running it stopped before it finished');
+    // What an interrupted deploy left (its parked last good containers, the unverified ones it
+    // started) is put back first: the plan, and a rollback, then start from the last good state.
+    await recoverInterrupted(deps, stack, (e) => options.onEvent?.(maskEvent(e, mask)));
     let result = await deployOnce(deps, loaded, options, new Set(), mask);
     // An ended install phase changes the desired env: one more pass recreates those services without
     // it, and only when that pass succeeds is the phase recorded as completed (never re-applied).

@@ -5,7 +5,9 @@ export type DeployErrorCode =
   | 'DEPLOY_BUILD_FAILED'
   | 'DEPLOY_STACK_NOT_FOUND'
   | 'DEPLOY_SERVICE_NOT_FOUND'
-  | 'DEPLOY_INVALID_STACK';
+  | 'DEPLOY_INVALID_STACK'
+  /** What an interrupted deploy left could not be put back: nothing was deployed. */
+  | 'DEPLOY_RECOVERY_FAILED';
 
 export class DeployError extends Error {
   readonly code: DeployErrorCode;

@@ -8,6 +8,7 @@ import {
   oneOffLabels,
   ownedBy,
   parkedName,
+  parkedParts,
   stackResourceLabels,
   stackSelector,
   toLabelFilters,
@@ -83,6 +84,22 @@ describe('parked containers', () => {
     ['berth-prev-3x', false],
   ])('isParked(%s) → %s', (name, expected) => {
     expect(isParked({ name })).toBe(expected);
+  });
+
+  it('reads back the name, the deployment and the side of a parked name', () => {
+    expect(parkedParts(parkedName('shop-web-1', 12))).toEqual({
+      name: 'shop-web-1',
+      deploymentId: 12,
+      side: 'prev',
+    });
+    expect(parkedParts(incomingName('my-berth-prev-1', 3))).toEqual({
+      name: 'my-berth-prev-1',
+      deploymentId: 3,
+      side: 'next',
+    });
+    expect(parkedParts('shop-web-1')).toBeUndefined();
+    expect(parkedParts('-berth-prev-3')).toBeUndefined();
+    expect(parkedParts('shop-web-1-berth-prev-3-copy')).toBeUndefined();
   });
 });
 

@@ -110,6 +110,18 @@ export function isParked(c: { readonly name: string }): boolean {
   return /-berth-(prev|next)-\d+$/.test(c.name);
 }
 
+/**
+ * What a parked name says: the service container's own name, the deployment that parked it, and
+ * whether it is the replaced container (`prev`) or a start-first replacement never promoted (`next`).
+ */
+export function parkedParts(
+  name: string,
+): { readonly name: string; readonly deploymentId: number; readonly side: 'prev' | 'next' } | undefined {
+  const m = /^(.+)-berth-(prev|next)-(\d+)$/.exec(name);
+  if (!m?.[1] || !m[3]) return undefined;
+  return { name: m[1], deploymentId: Number(m[3]), side: m[2] === 'next' ? 'next' : 'prev' };
+}
+
 /** A container that is part of a service's current state: neither parked nor a one-off. */
 export function isServiceContainer(c: {
   readonly name: string;

@@ -34,6 +34,7 @@ export {
   oneOffLabels,
   ownedBy,
   parkedName,
+  parkedParts,
   stackResourceLabels,
   stackSelector,
   toLabelFilters,

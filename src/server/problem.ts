@@ -73,6 +73,7 @@ const DEPLOY_STATUS: Readonly<Record<DeployErrorCode, number>> = {
   DEPLOY_STACK_NOT_FOUND: 404,
   DEPLOY_SERVICE_NOT_FOUND: 404,
   DEPLOY_INVALID_STACK: 422,
+  DEPLOY_RECOVERY_FAILED: 409,
 };
 
 const OPERATION_STATUS: Readonly<Record<OperationErrorCode, number>> = {

@@ -156,6 +156,7 @@ const PURE = [
   'src/deploy/probe.ts',
   'src/deploy/ready.ts',
   'src/deploy/schedule.ts',
+  'src/deploy/recovery.ts',
   ...sourceFiles('src/audit/rules'),
   'src/health/conditions.ts',
   'src/health/describe.ts',

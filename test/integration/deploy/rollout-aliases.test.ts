@@ -87,7 +87,7 @@ describe('start-first rollout and the service name', () => {
     expect(await run(client, ['wget', '-qO-', 'http://api:8080/v'])).toBe('new');
   }, 120_000);
 
-  it('removes the left-over of an interrupted deploy when the deploy rolls back', async () => {
+  it('removes the left-over of an interrupted deploy before a deploy that rolls back', async () => {
     const stack = h.stackName();
     const dir = h.writeStack(COMPOSE);
     expect((await h.deploy(await h.load(dir, stack))).outcome).toBe('succeeded');
@@ -118,8 +118,9 @@ describe('start-first rollout and the service name', () => {
       (error: unknown) => isEngineError(error, 'ENGINE_NOT_FOUND'),
     );
     expect(gone).toBe(true);
+    // Removed before the deploy planned: it never passed its gate (recoverInterrupted).
     expect(events.map((e) => e.message)).toContain(
-      `removed ${stack}-api-1-berth-next-9999: left over from an interrupted deploy`,
+      `recovered from interrupted deployment 9999: removed ${stack}-api-1-berth-next-9999, which never passed its gate`,
     );
     expect(Object.keys(await containerIds(h.engine, stack)).sort()).toEqual([
       `${stack}-api-1`,

@@ -32,7 +32,7 @@ export interface DeployHarness {
   readonly clock: Clock;
   readonly stateDir: string;
   readonly statePath: string;
-  /** A new stack name, unique to this run: `bt-<hex>`. */
+  /** A new stack name, unique to this run: `bt-<hex>` (`BERTH_IT_STACK_PREFIX` replaces `bt`). */
   stackName(): string;
   /** Copies `examples/broken/<example>` into a temp folder the test may edit. */
   copyExample(example: string): string;
@@ -69,7 +69,7 @@ export async function startHarness(): Promise<DeployHarness> {
     stateDir,
     statePath,
     stackName() {
-      const name = `bt-${randomBytes(4).toString('hex')}`;
+      const name = `${process.env.BERTH_IT_STACK_PREFIX ?? 'bt'}-${randomBytes(4).toString('hex')}`;
       stacks.push(name);
       return name;
     },
