@@ -1,6 +1,7 @@
 import type { DownResult } from '../api/deploy.js';
 import { type Engine, ownedBy, stackSelector } from '../engine/model.js';
 import type { LockOwner } from '../store/index.js';
+import { attached, incomplete, type Kept, keptText, removeOrHolders, volumeHolders } from './down-kept.js';
 import type { DeployListener } from './events.js';
 import { withStackLock } from './lock.js';
 import type { DeployStores } from './ports.js';
@@ -45,7 +46,12 @@ export interface DownDeps {
   readonly owner: LockOwner;
 }
 
-/** `berth down`: removes the stack's containers and networks; volumes only when asked, and only Berth's. */
+/**
+ * `berth down`: removes the stack's containers and networks; volumes only when asked, and only
+ * Berth's. A container Berth did not make that still uses a network or volume of the stack is never
+ * removed: that object is kept, the rest goes, and the down ends with `DEPLOY_DOWN_INCOMPLETE`
+ * naming the container and what to do.
+ */
 export async function downStack(
   deps: DownDeps,
   stack: string,
@@ -60,18 +66,40 @@ export async function downStack(
       await deps.engine.containers.remove(c.id, { force: true });
       emit({ type: 'cleanup', message: `removed container ${c.name}` });
     }
+    const kept: Kept[] = [];
+    const keep = (k: Kept) => {
+      kept.push(k);
+      emit({ type: 'cleanup', message: keptText(k) });
+    };
+    const networks: DownPlan['networks'][number][] = [];
     for (const n of plan.networks) {
-      await deps.engine.networks.remove(n.id);
-      emit({ type: 'cleanup', message: `removed network ${n.name}` });
+      // Every container of the stack is gone: what is still attached is someone else's.
+      const holders = await attached(deps.engine, n.id);
+      const removed = holders.length > 0 ? holders : await removeOrHolders(deps.engine, n);
+      if (removed.length > 0) keep({ kind: 'network', name: n.name, holders: removed });
+      else {
+        networks.push(n);
+        emit({ type: 'cleanup', message: `removed network ${n.name}` });
+      }
     }
+    const volumes: DownPlan['volumes'][number][] = [];
     for (const v of plan.volumes) {
-      await deps.engine.volumes.remove(v.name);
-      emit({ type: 'cleanup', message: `removed volume ${v.name}` });
+      const holders = await deps.engine.volumes.remove(v.name).then(
+        () => [],
+        (error: unknown) => volumeHolders(deps.engine, error),
+      );
+      if (holders.length > 0) keep({ kind: 'volume', name: v.name, holders });
+      else {
+        volumes.push(v);
+        emit({ type: 'cleanup', message: `removed volume ${v.name}` });
+      }
     }
     for (const a of deps.store.appliedSpecs.list(stack)) deps.store.appliedSpecs.remove(stack, a.service);
     // The volumes held what the install phases produced: without them, installing must happen again.
-    if (options.volumes)
+    if (options.volumes && !kept.some((k) => k.kind === 'volume'))
       for (const i of deps.store.installState.list(stack)) deps.store.installState.reset(stack, i.service);
-    return downResult(plan);
+    const result = downResult({ containers: plan.containers, networks, volumes });
+    if (kept.length > 0) throw incomplete(stack, result, kept);
+    return result;
   });
 }

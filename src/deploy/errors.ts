@@ -7,7 +7,9 @@ export type DeployErrorCode =
   | 'DEPLOY_SERVICE_NOT_FOUND'
   | 'DEPLOY_INVALID_STACK'
   /** What an interrupted deploy left could not be put back: nothing was deployed. */
-  | 'DEPLOY_RECOVERY_FAILED';
+  | 'DEPLOY_RECOVERY_FAILED'
+  /** `down` kept a network or volume a container Berth did not make still uses. */
+  | 'DEPLOY_DOWN_INCOMPLETE';
 
 export class DeployError extends Error {
   readonly code: DeployErrorCode;

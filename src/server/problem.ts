@@ -74,6 +74,7 @@ const DEPLOY_STATUS: Readonly<Record<DeployErrorCode, number>> = {
   DEPLOY_SERVICE_NOT_FOUND: 404,
   DEPLOY_INVALID_STACK: 422,
   DEPLOY_RECOVERY_FAILED: 409,
+  DEPLOY_DOWN_INCOMPLETE: 409,
 };
 
 const OPERATION_STATUS: Readonly<Record<OperationErrorCode, number>> = {
