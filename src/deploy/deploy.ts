@@ -9,11 +9,13 @@ import { buildImages } from './build-images.js';
 import { desiredState } from './desired.js';
 import { DeployError } from './errors.js';
 import type { DeployEvent, DeployListener } from './events.js';
+import { fileSourcesOf } from './file-mounts.js';
 import { endedInstallPhases } from './install.js';
 import { appliedRecords, imageIdsFor, observe } from './observe.js';
 import { failureSummary, recordApplied, recordServiceResults } from './outcome.js';
 import { isEmpty, type Plan, planStack } from './plan.js';
 import type { DeployStores } from './ports.js';
+import { readFileDigests } from './read-file-digests.js';
 import { recoverInterrupted } from './recover.js';
 import { maskEvent, maskFailure, maskPlan, sensitiveValues, stackMasker } from './redact.js';
 
@@ -56,8 +58,10 @@ export async function planDeploy(
   options: { build?: boolean; installEnded?: ReadonlySet<string> } = {},
 ) {
   const imageIds = await imageIdsFor(deps.engine, loaded);
+  const fileDigests = await readFileDigests(fileSourcesOf(loaded.model.secrets, loaded.model.configs));
   const desired = desiredState(loaded, {
     imageIds,
+    fileDigests,
     installCompleted: (s) =>
       options.installEnded?.has(s) === true ||
       deps.store.installState.get(loaded.name, s)?.status === 'completed',

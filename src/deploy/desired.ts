@@ -10,6 +10,7 @@ import {
 } from '../engine/model.js';
 import type { GateKind } from '../health/index.js';
 import { containerSpec, type ResourceNames } from './container-spec.js';
+import { type FileDigests, mountedFileDigests } from './file-digests.js';
 import { fileSourcesOf, linkAliases } from './file-mounts.js';
 import { configHash } from './hash.js';
 import { builtImageName, resourceName } from './naming.js';
@@ -75,8 +76,13 @@ export interface DesiredService {
   readonly name: string;
   readonly image: string;
   readonly build?: BuildRequest;
-  /** Hash of everything that defines the containers (image id included): a change means recreate. */
+  /**
+   * Hash of everything that defines the containers (image id included, and the content of the
+   * `file:` secrets and configs it mounts): a change means recreate.
+   */
   readonly configHash: string;
+  /** SHA-256 of each `file:` secret and config the service mounts (`secret <name>`), when read. */
+  readonly fileDigests?: Readonly<Record<string, string>>;
   readonly replicas: readonly DesiredReplica[];
   readonly dependsOn: Readonly<
     Record<
@@ -121,6 +127,8 @@ export interface DesiredContext {
   readonly imageIds: ReadonlyMap<string, string>;
   /** True when the service's install phase has completed (recorded in the store). */
   readonly installCompleted: (service: string) => boolean;
+  /** Digests of the stack's `file:` secrets and configs (read by the caller); absent: not hashed. */
+  readonly fileDigests?: FileDigests;
 }
 
 function usedNetworks(services: Readonly<Record<string, Service>>): Set<string> {
@@ -216,11 +224,15 @@ export function desiredState(loaded: LoadedStack, ctx: DesiredContext): DesiredS
     };
     const base = containerSpec(name, service, 1, resourceNames);
     // The replica's generated name is left out (it differs per replica), but a fixed container_name
-    // must count: renaming it has to recreate the container. Absent, it adds nothing to the hash.
+    // must count: renaming it has to recreate the container. Absent, it adds nothing to the hash; so
+    // do file digests for a service that mounts no `file:` secret or config (its hash stays as it was).
+    const digests = mountedFileDigests(service, ctx.fileDigests);
+    const hasDigests = Object.keys(digests).length > 0;
     const hash = configHash({
       spec: { ...base, name: undefined },
       containerName: service.container_name,
       imageId: ctx.imageIds.get(image) ?? null,
+      files: hasDigests ? digests : undefined,
     });
     const replicas = Array.from({ length: replicaCount(service) }, (_, i) => {
       const replica = i + 1;
@@ -253,6 +265,7 @@ export function desiredState(loaded: LoadedStack, ctx: DesiredContext): DesiredS
           }
         : {}),
       configHash: hash,
+      ...(hasDigests ? { fileDigests: digests } : {}),
       replicas,
       dependsOn: Object.fromEntries(
         Object.entries(service.depends_on ?? {}).map(([dep, d]) => [

@@ -1,7 +1,7 @@
 import type { LoadedStack } from '../compose/stack.js';
 import type { ContainerSpec, ContainerSummary, Engine } from '../engine/model.js';
 import { isEngineError, stackSelector } from '../engine/model.js';
-import { fingerprinter } from '../secrets/fingerprint.js';
+import { fingerprint, fingerprinter } from '../secrets/fingerprint.js';
 import type { Store } from '../store/index.js';
 import type { DesiredStack } from './desired.js';
 import { builtImageName } from './naming.js';
@@ -73,7 +73,14 @@ export function appliedRecords(
   sensitive: readonly string[],
 ): AppliedRecord[] {
   return store.appliedSpecs.list(stack).map((a) => {
-    const saved = a.spec as unknown as { spec: ContainerSpec; imageId?: string; salt?: unknown };
+    const saved = a.spec as unknown as {
+      spec: ContainerSpec;
+      imageId?: string;
+      salt?: unknown;
+      files?: unknown;
+    };
+    const salt = typeof saved.salt === 'string' ? saved.salt : undefined;
+    const files = salt !== undefined ? storedFiles(saved.files) : undefined;
     return {
       service: a.service,
       replica: a.replica,
@@ -81,9 +88,25 @@ export function appliedRecords(
       configHash: a.configHash,
       spec: saved.spec,
       ...(saved.imageId ? { imageId: saved.imageId } : {}),
-      ...(typeof saved.salt === 'string' ? { protect: fingerprinter(sensitive, saved.salt) } : {}),
+      ...(salt !== undefined ? { protect: fingerprinter(sensitive, salt) } : {}),
+      ...(salt !== undefined && files !== undefined
+        ? { files, protectFiles: (digests) => protectFileDigests(digests, salt) }
+        : {}),
     };
   });
+}
+
+const storedFiles = (value: unknown): Record<string, string> | undefined =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string'))
+    : undefined;
+
+/** File digests as a record stores them: fingerprints under its salt (a digest of a weak secret could be guessed). */
+export function protectFileDigests(
+  digests: Readonly<Record<string, string>>,
+  salt: string,
+): Record<string, string> {
+  return Object.fromEntries(Object.entries(digests).map(([name, d]) => [name, fingerprint(d, salt)]));
 }
 
 /** What a successful deploy stores beside each applied spec. */
@@ -94,6 +117,8 @@ export interface AppliedExtras {
   readonly readyAt?: number;
   /** The salt of the fingerprints that stand in `spec` for the stack's secret values. */
   readonly salt?: string;
+  /** Fingerprints (under `salt`) of the digests of the `file:` secrets and configs mounted. */
+  readonly files?: Readonly<Record<string, string>>;
 }
 
 /** Container id → when a deploy's gate saw it pass, from the stack's applied records. */

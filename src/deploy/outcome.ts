@@ -4,7 +4,7 @@ import { fingerprinter, newFingerprintSalt } from '../secrets/fingerprint.js';
 import type { Store } from '../store/index.js';
 import type { ApplyResult } from './apply.js';
 import type { DesiredStack } from './desired.js';
-import type { AppliedExtras } from './observe.js';
+import { type AppliedExtras, protectFileDigests } from './observe.js';
 
 /*
  * What a deploy writes down when it ends: the containers it applied (so the next plan can explain
@@ -40,6 +40,7 @@ export function recordApplied(
         imageId: imageIds.get(service.image) ?? null,
         ...(typeof ready === 'number' ? { readyAt: ready } : {}),
         salt,
+        files: protectFileDigests(service.fileDigests ?? {}, salt),
       };
       store.appliedSpecs.put(desired.stack, service.name, replica, {
         containerId,

@@ -1,6 +1,7 @@
 import { BerthLabel, type ContainerSummary } from '../engine/model.js';
 import type { DesiredService } from './desired.js';
 import { specDiff } from './diff.js';
+import { fileContentReasons } from './file-digests.js';
 import type { AppliedRecord, ContainerStep, ObservedContainer } from './plan-types.js';
 
 const label = (c: ContainerSummary, key: string) => c.labels[key];
@@ -47,11 +48,15 @@ export function replicaSteps(
       recreate(['the deploy that created this container did not finish']);
     } else if (label(existing, BerthLabel.ConfigHash) !== service.configHash) {
       const imageAfter = imageIds.get(service.image);
+      const digests = service.fileDigests ?? {};
       const reasons = record
-        ? specDiff(record.spec, record.protect ? record.protect(spec) : spec, {
-            ...(record.imageId ? { before: record.imageId } : {}),
-            ...(imageAfter ? { after: imageAfter } : {}),
-          })
+        ? [
+            ...specDiff(record.spec, record.protect ? record.protect(spec) : spec, {
+              ...(record.imageId ? { before: record.imageId } : {}),
+              ...(imageAfter ? { after: imageAfter } : {}),
+            }),
+            ...fileContentReasons(record.files, record.protectFiles?.(digests) ?? digests),
+          ]
         : [];
       recreate(
         reasons.length > 0

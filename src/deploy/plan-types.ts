@@ -94,6 +94,13 @@ export interface AppliedRecord {
   readonly imageId?: string;
   /** Brings a new spec to the stored form (the same fingerprints), so the two compare. */
   readonly protect?: (spec: ContainerSpec) => ContainerSpec;
+  /**
+   * Fingerprints of the digests of the `file:` secrets and configs the container mounted
+   * (`secret <name>`); absent in records of a Berth that did not track their content.
+   */
+  readonly files?: Readonly<Record<string, string>>;
+  /** Brings new digests to the stored form (the record's salt); given with `files`. */
+  readonly protectFiles?: (digests: Readonly<Record<string, string>>) => Record<string, string>;
 }
 
 /** A container as the planner sees it: the listing, plus the exit code of an exited one (inspected). */

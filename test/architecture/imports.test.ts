@@ -152,6 +152,7 @@ const PURE = [
   'src/deploy/plan-replicas.ts',
   'src/deploy/desired.ts',
   'src/deploy/diff.ts',
+  'src/deploy/file-digests.ts',
   'src/deploy/redact.ts',
   'src/deploy/probe.ts',
   'src/deploy/ready.ts',

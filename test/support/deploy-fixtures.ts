@@ -50,11 +50,16 @@ export const imageId = (hex: string): string => `sha256:${hex.padEnd(64, '0')}`;
 
 export function desiredFrom(
   loaded: LoadedStack,
-  ctx: { imageIds?: ReadonlyMap<string, string>; installCompleted?: DesiredContext['installCompleted'] } = {},
+  ctx: {
+    imageIds?: ReadonlyMap<string, string>;
+    installCompleted?: DesiredContext['installCompleted'];
+    fileDigests?: DesiredContext['fileDigests'];
+  } = {},
 ): DesiredStack {
   return desiredState(loaded, {
     imageIds: ctx.imageIds ?? new Map(),
     installCompleted: ctx.installCompleted ?? (() => false),
+    ...(ctx.fileDigests ? { fileDigests: ctx.fileDigests } : {}),
   });
 }
 
