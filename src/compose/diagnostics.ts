@@ -29,6 +29,9 @@ export const SpecCode = {
   UnknownVolume: 'SPEC_UNKNOWN_VOLUME',
   UnknownSecret: 'SPEC_UNKNOWN_SECRET',
   UnknownConfig: 'SPEC_UNKNOWN_CONFIG',
+  /** The host file of a `file:` secret or config a service uses does not exist. */
+  SecretFileMissing: 'SPEC_SECRET_FILE_MISSING',
+  ConfigFileMissing: 'SPEC_CONFIG_FILE_MISSING',
   DependencyCycle: 'SPEC_DEPENDENCY_CYCLE',
   ExtendsCycle: 'SPEC_EXTENDS_CYCLE',
   ExtendsInvalid: 'SPEC_EXTENDS_INVALID',

@@ -7,6 +7,7 @@ import { type Assembled, assemble, locateAcross } from './load/assemble.js';
 import { mapLimit, projectNameFrom } from './load/discover.js';
 import { projectEnv } from './load/env.js';
 import { resolveServiceEnvironment } from './load/env-files.js';
+import { fileSourceChecks } from './load/file-sources.js';
 import { type Inputs, recordInputs } from './load/inputs.js';
 import type { Lookup } from './load/interpolate.js';
 import { nameClashes } from './load/name-clash.js';
@@ -208,7 +209,11 @@ export async function loadStack(ref: StackRef, options: LoadOptions): Promise<St
   ]);
   const { active: activeList, disabled } = splitByProfiles(model.services ?? {}, enabled);
   const active = new Set(activeList);
-  const checks = [...referenceChecks(model, active, locate), ...fileRefChecks(model, active, locate)];
+  const checks = [
+    ...referenceChecks(model, active, locate),
+    ...fileRefChecks(model, active, locate),
+    ...(await fileSourceChecks(model, active, locate)),
+  ];
   const graph = graphChecks(model, active, locate);
   checks.push(...graph.diagnostics);
   const xberth = xberthOf(assembled.raw, active, options.registry, locate);

@@ -16,7 +16,7 @@ export const COMPOSE_FILE_NAMES = [
 export const CATALOG_FILE_NAME = 'berth.yaml';
 
 /** `stat`'s kind of entry at `path`, noted as an input of the running load. */
-async function kindAt(path: string): Promise<InputKind> {
+export async function kindAt(path: string): Promise<InputKind> {
   let kind: InputKind;
   try {
     kind = inputKindOf(await statPath(path));
