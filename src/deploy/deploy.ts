@@ -17,7 +17,14 @@ import { isEmpty, type Plan, planStack } from './plan.js';
 import type { DeployStores } from './ports.js';
 import { readFileDigests } from './read-file-digests.js';
 import { recoverInterrupted } from './recover.js';
-import { maskEvent, maskFailure, maskPlan, sensitiveValues, stackMasker } from './redact.js';
+import {
+  maskEvent,
+  maskFailure,
+  maskPlan,
+  sensitiveValues,
+  stackMasker,
+  withEventReasons,
+} from './redact.js';
 
 export interface DeployDeps {
   readonly engine: Engine;
@@ -202,7 +209,7 @@ async function deployOnce(
       },
       deployment.id,
       desired,
-      plan,
+      withEventReasons(plan, mask),
       record,
     );
     // Log tails, health output and engine errors quote whatever the containers printed.

@@ -5,6 +5,7 @@ import { composeView } from '../compose/view.js';
 import { FINGERPRINT } from '../secrets/fingerprint.js';
 import { maskStrings, valueMasker } from '../secrets/mask.js';
 import type { JsonValue } from '../store/index.js';
+import type { Plan } from './plan-types.js';
 
 /** What stands in for a value that may be secret, in anything the API sends or logs. */
 export const REDACTED = '[redacted]';
@@ -117,6 +118,29 @@ function hideReason(reason: unknown, mask: (text: string) => string): unknown {
   if (typeof reason !== 'string' || (mask(reason) === reason && !FINGERPRINT.test(reason))) return reason;
   const field = /^(env \S+|\S+)/.exec(reason)?.[1] ?? 'value';
   return `${field} changed (value hidden)`;
+}
+
+/**
+ * A reason as a deploy's events show it (`recreate replica 1: …`). A record of this Berth holds
+ * fingerprints, so a changed secret reads `[secret 7d44…] → [secret 2626…]` (salted, never the
+ * value: the two sides tell whether it changed) and is kept. A reason quoting a current secret in
+ * clear compared with a record written before fingerprints: its old side may hold a previous
+ * secret no mask knows any more, so only its field is shown.
+ */
+export function eventReason(reason: string, mask: (text: string) => string): string {
+  if (mask(reason) === reason) return reason;
+  return `${/^(env \S+|\S+)/.exec(reason)?.[1] ?? 'value'} changed (value hidden)`;
+}
+
+/** The plan a deploy applies, its reasons as its events show them (eventReason); specs untouched. */
+export function withEventReasons<P extends Plan>(plan: P, mask: (text: string) => string): P {
+  return {
+    ...plan,
+    services: plan.services.map((s) => ({
+      ...s,
+      steps: s.steps.map((step) => ({ ...step, reasons: step.reasons.map((r) => eventReason(r, mask)) })),
+    })),
+  };
 }
 
 /**
