@@ -21,13 +21,34 @@ const text = (error: unknown) => (error instanceof Error ? error.message : Strin
  * events. A restore that fails stops the deploy (`DEPLOY_RECOVERY_FAILED`) before anything is
  * planned, so the last good container is never taken for a left-over.
  */
+export interface RecoverOptions {
+  /**
+   * Only what interrupted deployments left, not the containers a `rollback: manual` failure kept for
+   * inspection (`berth restart`: restarting them is what the operator asked for); a restore that
+   * cannot be planned is then left to the next deploy.
+   */
+  readonly interruptedOnly?: boolean;
+  /** What does not happen when the recovery fails, for the hint (default `deployed`). */
+  readonly verb?: string;
+}
+
 export async function recoverInterrupted(
   deps: RecoverDeps,
   stack: string,
   emit: DeployListener,
+  options: RecoverOptions = {},
 ): Promise<void> {
   const containers = await deps.engine.containers.list(stackSelector(stack), { all: true });
-  const plan = planRecovery({ stack, containers, applied: deps.store.appliedSpecs.list(stack) });
+  const planned = planRecovery({ stack, containers, applied: deps.store.appliedSpecs.list(stack) });
+  const plan = options.interruptedOnly
+    ? {
+        steps: planned.steps.filter((step) => {
+          const d = deps.store.deployments.get(step.deploymentId);
+          return d?.stack !== stack || d.status === 'interrupted';
+        }),
+        problems: [],
+      }
+    : planned;
   if (isEmptyRecovery(plan)) return;
   const tell = (deploymentId: number, event: DeployEvent) => {
     const d = deps.store.deployments.get(deploymentId);
@@ -54,7 +75,7 @@ export async function recoverInterrupted(
     throw new DeployError(
       'DEPLOY_RECOVERY_FAILED',
       `cannot put back what an interrupted deploy of ${stack} left:\n  ${failed.join('\n  ')}`,
-      'nothing was deployed; the last good containers are kept (`docker ps -a` lists them as <name>-berth-prev-<deployment>): fix the cause and run again',
+      `nothing was ${options.verb ?? 'deployed'}; the last good containers are kept (\`docker ps -a\` lists them as <name>-berth-prev-<deployment>): fix the cause and run again`,
     );
 }
 

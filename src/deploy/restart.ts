@@ -11,6 +11,7 @@ import type { DeployListener } from './events.js';
 import { gateContainer } from './gatekeeper.js';
 import { withStackLock } from './lock.js';
 import type { DeployStores } from './ports.js';
+import { recoverInterrupted } from './recover.js';
 
 export interface RestartDeps {
   readonly engine: Engine;
@@ -40,6 +41,10 @@ export async function restartStack(
     );
   }
   return withStackLock(deps, loaded.name, async () => {
+    // A deploy that died mid-way (kill -9) left unverified containers under the services' names and
+    // the last good ones parked: those are put back first, so the restart restarts the last good state.
+    deps.store.deployments.markInterrupted(loaded.name, 'the process running it stopped before it finished');
+    await recoverInterrupted(deps, loaded.name, emit, { interruptedOnly: true, verb: 'restarted' });
     const gateDeps = { engine: deps.engine, clock: deps.clock };
     const targets = service === undefined ? desired.levels.flat() : [service];
     const dependents = service === undefined ? [] : dependentsOf(loaded.graph, service);

@@ -54,8 +54,8 @@ afterAll(async () => {
 });
 
 /** `berth --local up DIR` as a child; `onOutput` sees everything it prints, as it prints it. */
-function up(onOutput?: (text: string) => void) {
-  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'berth.js'), '--local', 'up', dir], {
+function up(onOutput?: (text: string) => void, command = 'up') {
+  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'berth.js'), '--local', command, dir], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -75,6 +75,45 @@ async function containers() {
   return new Map(list.map((c) => [c.name, c]));
 }
 
+/** Version 2: web passes and is promoted, db's check never passes; killed during db's gate. */
+async function killMidDeploy(deployment: number): Promise<void> {
+  writeFileSync(join(dir, 'compose.yaml'), compose('2', NEVER_HEALTHY, '120s'));
+  let killed = false;
+  const second = up((text) => {
+    if (!killed && /\[web\] passed/.test(text) && /\[db\].*check failed/.test(text)) {
+      killed = true;
+      second.child.kill('SIGKILL');
+    }
+  });
+  await second.exited;
+  expect(killed, second.output()).toBe(true);
+  const left = await containers();
+  expect([...left.keys()].sort(), second.output()).toEqual(
+    [
+      `${stack}-db-1`,
+      `${stack}-db-1-berth-prev-${deployment}`,
+      `${stack}-web-1`,
+      `${stack}-web-1-berth-prev-${deployment}`,
+    ].sort(),
+  );
+}
+
+/** The stack's containers are the last good ones (`ids`, version 1), running, and nothing else is left. */
+async function lastGoodServe(ids: readonly (string | undefined)[], output: string): Promise<void> {
+  const now = await containers();
+  expect([...now.keys()].sort(), output).toEqual([`${stack}-db-1`, `${stack}-web-1`].sort());
+  expect(
+    [`${stack}-web-1`, `${stack}-db-1`].map((n) => now.get(n)?.id),
+    output,
+  ).toEqual(ids);
+  for (const c of now.values()) {
+    expect(c.state).toBe('running');
+    expect((await h.engine.containers.inspect(c.id)).env).toContain('V=1');
+  }
+}
+
+let goodIds: (string | undefined)[] = [];
+
 describe('berth --local up after a kill -9 mid-deploy', () => {
   it('restores the last good containers first, so a failing deploy rolls back to them', {
     timeout: 240_000,
@@ -82,40 +121,17 @@ describe('berth --local up after a kill -9 mid-deploy', () => {
     const first = up();
     expect(await first.exited, first.output()).toBe(0);
     const good = await containers();
-    const goodIds = [`${stack}-web-1`, `${stack}-db-1`].map((n) => good.get(n)?.id);
+    goodIds = [`${stack}-web-1`, `${stack}-db-1`].map((n) => good.get(n)?.id);
     expect(goodIds.every((id) => id !== undefined)).toBe(true);
 
-    // Version 2: web passes and is promoted, db's check never passes; killed during db's gate.
-    writeFileSync(join(dir, 'compose.yaml'), compose('2', NEVER_HEALTHY, '120s'));
-    let killed = false;
-    const second = up((text) => {
-      if (!killed && /\[web\] passed/.test(text) && /\[db\].*check failed/.test(text)) {
-        killed = true;
-        second.child.kill('SIGKILL');
-      }
-    });
-    await second.exited;
-    expect(killed, second.output()).toBe(true);
-    const left = await containers();
-    expect([...left.keys()].sort(), second.output()).toEqual(
-      [`${stack}-db-1`, `${stack}-db-1-berth-prev-2`, `${stack}-web-1`, `${stack}-web-1-berth-prev-2`].sort(),
-    );
+    await killMidDeploy(2);
 
     // Version 3 fails its gate: the rollback must land on version 1, not on the interrupted 2.
     writeFileSync(join(dir, 'compose.yaml'), compose('3', NEVER_HEALTHY, '3s'));
     const third = up();
     expect(await third.exited, third.output()).toBe(1);
     // The last good containers (version 1) serve again, and nothing else is left.
-    const now = await containers();
-    expect([...now.keys()].sort(), third.output()).toEqual([`${stack}-db-1`, `${stack}-web-1`].sort());
-    expect(
-      [`${stack}-web-1`, `${stack}-db-1`].map((n) => now.get(n)?.id),
-      third.output(),
-    ).toEqual(goodIds);
-    for (const c of now.values()) {
-      expect(c.state).toBe('running');
-      expect((await h.engine.containers.inspect(c.id)).env).toContain('V=1');
-    }
+    await lastGoodServe(goodIds, third.output());
     const out = third.output();
     expect(out).toContain(`recovered from interrupted deployment 2: restored the last good ${stack}-db-1`);
     expect(out).toContain(`recovered from interrupted deployment 2: restored the last good ${stack}-web-1`);
@@ -131,5 +147,17 @@ describe('berth --local up after a kill -9 mid-deploy', () => {
     } finally {
       store.close();
     }
+  });
+
+  it('berth restart after another kill -9 restarts the last good containers, not the unverified ones', {
+    timeout: 240_000,
+  }, async () => {
+    await killMidDeploy(4);
+    const restart = up(undefined, 'restart');
+    expect(await restart.exited, restart.output()).toBe(0);
+    await lastGoodServe(goodIds, restart.output());
+    expect(restart.output()).toContain(
+      `recovered from interrupted deployment 4: restored the last good ${stack}-db-1`,
+    );
   });
 });
