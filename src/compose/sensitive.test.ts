@@ -42,6 +42,32 @@ describe('the sensitive values of a stack', () => {
   });
 });
 
+describe('the defaults of secret-looking variables', () => {
+  it('are sensitive when they land (the variable unset), and other defaults are not', async () => {
+    const dir = await writeTree({
+      'compose.yaml': `services:
+  app:
+    image: busybox:\${TAG:-1.36}
+    command: ["run", "--token", "\${API_TOKEN:-sk_live_fallbackTOKEN123}", "--key", "\${PRIVATE_KEY-unset-default-key}"]
+    environment:
+      MODE: \${MODE:-production}
+      SESSION_SECRET: \${SESSION_SECRET:-not-used-because-set}
+`,
+    });
+    const load = await loadWorkspace(dir, {
+      env: { SESSION_SECRET: 'the-real-session-secret' },
+      registry: builtinXBerthRegistry(),
+    });
+    const project = load.stacks[0]?.sensitive.project ?? [];
+    expect(project).toEqual(
+      expect.arrayContaining(['sk_live_fallbackTOKEN123', 'unset-default-key', 'the-real-session-secret']),
+    );
+    expect(project).not.toContain('production');
+    expect(project).not.toContain('1.36');
+    expect(project).not.toContain('not-used-because-set');
+  });
+});
+
 describe('findings of a stack that does not load', () => {
   const load = async (files: Record<string, string>, env: Record<string, string> = {}) => {
     const dir = await writeTree(files);

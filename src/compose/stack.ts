@@ -1,4 +1,3 @@
-import { isSecretName } from '../secrets/detect.js';
 import { graphChecks, type Locate, referenceChecks } from './checks.js';
 import { type Diagnostic, hasErrors, SpecCode, specError } from './diagnostics.js';
 import { fileRefChecks } from './file-ref-checks.js';
@@ -9,7 +8,6 @@ import { projectEnv } from './load/env.js';
 import { resolveServiceEnvironment } from './load/env-files.js';
 import { fileSourceChecks } from './load/file-sources.js';
 import { type Inputs, recordInputs } from './load/inputs.js';
-import type { Lookup } from './load/interpolate.js';
 import { nameClashes } from './load/name-clash.js';
 import { parseProfiles, splitByProfiles } from './load/profiles.js';
 import type { SourceLimits } from './load/source.js';
@@ -17,6 +15,7 @@ import { resolveWorkspace, type StackRef, type Workspace } from './load/workspac
 import { maskDiagnostics } from './mask-diagnostics.js';
 import { schemaFindings } from './schema/issues.js';
 import { type ComposeFile, checkComposeFile } from './schema/model.js';
+import { type SensitiveValues, secretsTracker, sensitiveValues } from './sensitive.js';
 import { validateXBerth, XBERTH_KEY, type XBerthRegistry, type XBerthValues } from './xberth/registry.js';
 
 export interface LoadOptions {
@@ -62,10 +61,7 @@ export interface LoadedStack {
    * Values never to show, wherever they appear (output, logs, errors): what the project's `.env`
    * (or env files) holds, what each service's env files hold, and secret-looking variables.
    */
-  readonly sensitive: {
-    readonly project: readonly string[];
-    readonly services: Readonly<Record<string, readonly string[]>>;
-  };
+  readonly sensitive: SensitiveValues;
 }
 
 export interface StackLoad {
@@ -114,38 +110,6 @@ function writtenValue(sources: Assembled['sources'], path: readonly (string | nu
   return undefined;
 }
 
-/**
- * The project's secret values: everything its `.env` holds (as written, and as looked up, when the
- * caller's environment overrides it), and the values of the secret-looking variables the files use.
- */
-function projectSecrets(
-  env: { vars: Readonly<Record<string, string>>; lookup: Lookup },
-  used: ReadonlySet<string>,
-): string[] {
-  const values = [
-    ...Object.values(env.vars),
-    ...Object.keys(env.vars).map((name) => env.lookup(name)),
-    ...[...used].filter(isSecretName).map((name) => env.lookup(name)),
-  ];
-  return values.filter((v): v is string => typeof v === 'string');
-}
-
-/** See LoadedStack.sensitive. */
-function sensitiveValues(
-  project: readonly string[],
-  model: ComposeFile,
-  fromFiles: Readonly<Record<string, readonly string[]>>,
-): LoadedStack['sensitive'] {
-  const services: Record<string, string[]> = {};
-  for (const [name, service] of Object.entries(model.services ?? {})) {
-    const named = Object.entries(service.environment ?? {})
-      .filter(([key, value]) => isSecretName(key) && typeof value === 'string')
-      .map(([, value]) => String(value));
-    services[name] = [...new Set([...(fromFiles[name] ?? []), ...named])];
-  }
-  return { project: [...new Set(project)], services };
-}
-
 function onlyActive(model: ComposeFile, active: ReadonlySet<string>): ComposeFile {
   const services = Object.fromEntries(
     Object.entries(model.services ?? {}).filter(([name]) => active.has(name)),
@@ -157,22 +121,18 @@ function onlyActive(model: ComposeFile, active: ReadonlySet<string>): ComposeFil
 export async function loadStack(ref: StackRef, options: LoadOptions): Promise<StackLoad> {
   const env = await projectEnv(ref.dir, options.env, options.envFiles);
   // The variables the files interpolate: a secret-looking one's value is masked wherever it lands.
-  const used = new Set<string>();
-  const lookup: Lookup = (name) => {
-    used.add(name);
-    return env.lookup(name);
-  };
+  const tracked = secretsTracker(env);
   const assembled = await assemble({
     files: ref.files,
     dir: ref.dir,
-    lookup,
+    lookup: tracked.lookup,
     env: options.env,
     ...(options.limits ? { limits: options.limits } : {}),
   });
   const files = [...ref.files, ...env.files, ...assembled.envFiles, ...assembled.sources.map((s) => s.file)];
   const diagnostics = [...env.diagnostics, ...assembled.diagnostics];
   // Findings may quote interpolated values: masked with every secret value known when they are made.
-  const done = (extra: Diagnostic[] = [], secrets = projectSecrets(env, used)): StackLoad => ({
+  const done = (extra: Diagnostic[] = [], secrets = tracked.values()): StackLoad => ({
     files: [...new Set(files)],
     diagnostics: maskDiagnostics([...diagnostics, ...extra], secrets),
   });
@@ -218,10 +178,10 @@ export async function loadStack(ref: StackRef, options: LoadOptions): Promise<St
   checks.push(...graph.diagnostics);
   const xberth = xberthOf(assembled.raw, active, options.registry, locate);
   checks.push(...xberth.diagnostics);
-  const withEnv = await resolveServiceEnvironment(onlyActive(model, active), lookup, locate);
+  const withEnv = await resolveServiceEnvironment(onlyActive(model, active), tracked.lookup, locate);
   files.push(...withEnv.files);
   checks.push(...withEnv.diagnostics);
-  const sensitive = sensitiveValues(projectSecrets(env, used), withEnv.model, withEnv.fromFiles);
+  const sensitive = sensitiveValues(tracked.values(), withEnv.model, withEnv.fromFiles);
   const secrets = [...sensitive.project, ...Object.values(sensitive.services).flat()];
   if ((hasErrors(checks) || !graph.graph) && !options.lenient) return done(checks, secrets);
 

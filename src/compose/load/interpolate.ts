@@ -11,7 +11,14 @@
  *   since compose refuses the file anyway and a half-substituted string would only mislead.
  */
 
-export type Lookup = (name: string) => string | undefined;
+export interface Lookup {
+  (name: string): string | undefined;
+  /**
+   * Told of each `${NAME:-default}` / `${NAME-default}` that took its default: the value that landed
+   * in the file (a secret-looking variable's default is as secret as its value).
+   */
+  readonly defaulted?: (name: string, value: string) => void;
+}
 export type Path = readonly (string | number)[];
 export type InterpolationIssueKind = 'required' | 'syntax' | 'unset';
 
@@ -84,9 +91,11 @@ function applyOperator(ctx: Context, name: string, op: string, arg: string): str
   const nonEmpty = isSet && value !== '';
   switch (op) {
     case ':-':
-      return nonEmpty ? value : arg;
-    case '-':
-      return isSet ? value : arg;
+    case '-': {
+      if (op === ':-' ? nonEmpty : isSet) return value ?? '';
+      ctx.lookup.defaulted?.(name, arg);
+      return arg;
+    }
     case ':+':
       return nonEmpty ? arg : '';
     case '+':
