@@ -11,7 +11,9 @@ import { type StackInfo, stackInfos, workspaceLoads } from '../compose/workspace
 import type { XBerthRegistry } from '../compose/xberth/registry.js';
 import type { AlertSettings } from '../config/alert-resolve.js';
 import type { BackupSettings } from '../config/backup-settings.js';
+import type { DeployError } from '../deploy/errors.js';
 import { withStackLock } from '../deploy/lock.js';
+import { workspaceUnreadable } from '../deploy/stack-source.js';
 import { EventHub } from '../events/hub.js';
 import { HealthService } from '../health/service.js';
 import { JobService } from '../jobs/service.js';
@@ -81,6 +83,11 @@ export interface Berth {
    * file-change notifications instead of a stat of every file while they are being watched (`berth serve`).
    */
   listStacks(): Promise<readonly StackInfo[]>;
+  /**
+   * Why the workspace's catalog (berth.yaml) cannot be read now, as the coded error plan and up give
+   * (file:line:col, hint); undefined when it loads. From the same load as `listStacks`.
+   */
+  workspaceError(): Promise<DeployError | undefined>;
   jobs(): JobService;
   jobSummaries(): JobSummaries;
   backups(): BackupService;
@@ -156,6 +163,8 @@ export function createBerth(options: BerthOptions): Berth {
     if (listed?.load !== load) listed = { load, stacks: stackInfos(load) };
     return listed.stacks;
   };
+  const workspaceError = async (): Promise<DeployError | undefined> =>
+    workspaceUnreadable(await watched().load(), options.workspace);
   const jobs = once(() => {
     const service = new JobService({
       engine,
@@ -285,6 +294,7 @@ export function createBerth(options: BerthOptions): Berth {
     auth,
     workspace,
     listStacks,
+    workspaceError,
     jobs,
     jobSummaries,
     backups,

@@ -190,6 +190,7 @@ function serveRoutes(
       ];
     },
     listStacks,
+    workspaceError: berth.workspaceError,
     lastDeployments: (stacks) => store.deployments.latest(stacks),
     validate: workspaceValidator(config.workspace, load),
     workspaceRoot: config.workspace,
@@ -210,6 +211,7 @@ function serveRoutes(
         recorded: (stack) => store.deployments.recorded(stack),
         traces: (stack) => store.stackRecords.any(stack),
         containers: labelledContainers(berth.stacks()),
+        unreadable: berth.workspaceError,
       }),
       ...(config.streams
         ? { streamLimits: { perPrincipal: config.streams.perUser, total: config.streams.total } }

@@ -4,7 +4,7 @@ import { formatDiagnostic } from '../compose/diagnostics.js';
 import { clashesOf } from '../compose/load/name-clash.js';
 import { resolveWorkspace } from '../compose/load/workspace.js';
 import { isPathLike } from '../compose/names.js';
-import { type LoadedStack, loadWorkspace } from '../compose/stack.js';
+import { type LoadedStack, loadWorkspace, type WorkspaceLoad } from '../compose/stack.js';
 import type { XBerthRegistry } from '../compose/xberth/registry.js';
 import { DeployError } from './errors.js';
 
@@ -15,6 +15,25 @@ export interface StackSourceOptions {
   readonly registry: XBerthRegistry;
   /** Stacks may also be named by a path (a stack folder or compose file): the CLI, not the API. */
   readonly allowPaths: boolean;
+}
+
+/**
+ * Why no stack of the workspace can be read, when its catalog itself (berth.yaml) does not load: the
+ * errors at their file:line:col, as plan, up, config and the stack list say it. Undefined when the
+ * workspace loaded (a broken stack of it is that stack's own error).
+ */
+export function workspaceUnreadable(
+  result: Pick<WorkspaceLoad, 'workspace' | 'diagnostics'>,
+  workspace: string,
+): DeployError | undefined {
+  if (result.workspace !== undefined) return undefined;
+  const broken = result.diagnostics.filter((d) => d.severity === 'error');
+  if (broken.length === 0) return undefined;
+  return new DeployError(
+    'DEPLOY_INVALID_STACK',
+    `the workspace ${workspace} cannot be read, so no stack in it can be:\n${broken.map(formatDiagnostic).join('\n')}`,
+    'fix the workspace file named above (run `berth validate` in the workspace); what runs is left as it is',
+  );
 }
 
 /** Finds a stack in the workspace by name, or (with allowPaths) by path, and loads it. */
@@ -46,16 +65,10 @@ export class StackSource {
         'rename one of the stack folders, or give one a distinct `name:`; Berth acts on neither until then',
       );
     }
-    if (!found && !ref && result.workspace === undefined) {
+    if (!found && !ref) {
       // The workspace itself did not load (a broken berth.yaml): say so, not "no such stack".
-      const broken = result.diagnostics.filter((d) => d.severity === 'error');
-      if (broken.length > 0) {
-        throw new DeployError(
-          'DEPLOY_INVALID_STACK',
-          `the workspace ${workspace} cannot be read, so no stack in it can be:\n${broken.map(formatDiagnostic).join('\n')}`,
-          'fix the workspace file named above (run `berth validate` in the workspace); what runs is left as it is',
-        );
-      }
+      const unreadable = workspaceUnreadable(result, workspace);
+      if (unreadable) throw unreadable;
     }
     if (!found && !ref) {
       const names = result.workspace?.stacks.map((s) => s.name).join(', ') || 'none';

@@ -52,7 +52,13 @@ afterEach(() => {
 function catalogApp(authenticator: Authenticator, checkResponses: boolean) {
   const catalog = { stacks: [info('gamma'), info('alpha', ['web', 'db']), info('beta')] as StackInfo[] };
   const deps = testDeps({ root: '/nonexistent', authenticator });
-  const app = createApp({ ...deps, checkResponses, listStacks: async () => catalog.stacks });
+  // The catalog loads (no workspace error): what is kept is the list itself.
+  const app = createApp({
+    ...deps,
+    checkResponses,
+    listStacks: async () => catalog.stacks,
+    workspaceError: async () => undefined,
+  });
   const list = async (token: string, query = '') => {
     const res = await app.request(`/api/v1/stacks${query}`, {
       headers: { authorization: `Bearer ${token}` },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CONTAINERS, TableStacks } from '../../test/support/control.js';
-import { labelledContainers, stackScope } from './stack-scope.js';
+import { DeployError } from '../deploy/errors.js';
+import { labelledContainers, requireKnownStack, requireStack, stackScope } from './stack-scope.js';
 
 // A stack is in scope (the workspace, a deployment here) or known (also: anything recorded, a
 // container labelled with it). The engine is asked only about a name nothing cheaper knows.
@@ -33,6 +34,24 @@ describe('stackScope', () => {
   it('without the optional sources knows what it has', async () => {
     const scope = stackScope({ workspace: async () => [{ name: 'alpha' }], recorded: () => false });
     expect([await scope.known('alpha'), await scope.known('kept')]).toEqual([true, false]);
+  });
+});
+
+describe('a stack outside the scope while the workspace cannot be read', () => {
+  it('is refused with why the workspace cannot be read, not "no stack"', async () => {
+    const unreadable = new DeployError('DEPLOY_INVALID_STACK', 'the workspace /w cannot be read', 'fix it');
+    let broken = true;
+    const scope = stackScope({
+      workspace: async () => [],
+      recorded: (stack) => stack === 'deployed',
+      unreadable: async () => (broken ? unreadable : undefined),
+    });
+    await expect(requireStack(scope, 'alpha')).rejects.toBe(unreadable);
+    await expect(requireKnownStack(scope, 'alpha')).rejects.toBe(unreadable);
+    // A stack deployed here is still reachable (logs, down…) while the file is broken.
+    await expect(requireStack(scope, 'deployed')).resolves.toBeUndefined();
+    broken = false;
+    await expect(requireStack(scope, 'alpha')).rejects.toMatchObject({ code: 'DEPLOY_STACK_NOT_FOUND' });
   });
 });
 

@@ -16,6 +16,8 @@ import type { StackOperations } from '../deploy/service.js';
 export interface StackScope {
   has(stack: string): Promise<boolean>;
   known(stack: string): Promise<boolean>;
+  /** Why the workspace cannot be read, when it cannot: a stack outside the scope is refused with it. */
+  unreadable?(): Promise<Error | undefined>;
 }
 
 export interface StackScopeSources {
@@ -27,6 +29,8 @@ export interface StackScopeSources {
   readonly traces?: (stack: string) => boolean;
   /** Whether the engine has a Berth container labelled with the stack (one-off ones included). */
   readonly containers?: (stack: string) => Promise<boolean>;
+  /** Why the workspace's catalog cannot be read now (a coded error), undefined when it loads. */
+  readonly unreadable?: () => Promise<Error | undefined>;
 }
 
 export function stackScope(sources: StackScopeSources): StackScope {
@@ -39,6 +43,7 @@ export function stackScope(sources: StackScopeSources): StackScope {
       (await has(stack)) ||
       sources.traces?.(stack) === true ||
       (sources.containers !== undefined && (await sources.containers(stack))),
+    ...(sources.unreadable ? { unreadable: sources.unreadable } : {}),
   };
 }
 
@@ -60,7 +65,10 @@ export function labelledContainers(stacks: Pick<StackOperations, 'ps'>): (stack:
   };
 }
 
-function notFound(stack: string): DeployError {
+/** "no stack X", unless the workspace itself cannot be read: then that, with its file:line:col. */
+async function notFound(scope: StackScope, stack: string): Promise<Error> {
+  const unreadable = await scope.unreadable?.();
+  if (unreadable) return unreadable;
   return new DeployError(
     'DEPLOY_STACK_NOT_FOUND',
     `no stack ${stack} in the workspace`,
@@ -74,7 +82,7 @@ function notFound(stack: string): DeployError {
  */
 export async function requireStack(scope: StackScope, stack: string): Promise<void> {
   if (await scope.has(stack)) return;
-  throw notFound(stack);
+  throw await notFound(scope, stack);
 }
 
 /**
@@ -85,7 +93,7 @@ export async function requireStack(scope: StackScope, stack: string): Promise<vo
  */
 export async function requireKnownStack(scope: StackScope, stack: string): Promise<void> {
   if (await scope.known(stack)) return;
-  throw notFound(stack);
+  throw await notFound(scope, stack);
 }
 
 /**

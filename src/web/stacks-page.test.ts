@@ -1,5 +1,8 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CONTAINERS, TableStacks } from '../../test/support/control.js';
+import { makeWorkspace } from '../../test/support/http-app.js';
 import { TestBrowser, webFixture } from '../../test/support/web-app.js';
 import { EngineError } from '../engine/errors.js';
 import { createWebApp } from './app.js';
@@ -93,5 +96,20 @@ describe('the stacks page', () => {
     const html = await stacksPage('viewer');
     expect(html).toContain('Containers could not be read');
     expect(row(html, 'alpha')).toContain('data-outcome="succeeded"');
+  });
+});
+
+describe('the stacks page when the workspace file does not load', () => {
+  it('says the workspace cannot be read, where and what to do, instead of "no stacks"', async () => {
+    const workspace = makeWorkspace();
+    writeFileSync(join(workspace.root, 'berth.yaml'), 'stacks:\n  alpha: [path\n');
+    f = await webFixture({ workspace });
+    browser = f.browser();
+    const html = await stacksPage('viewer');
+    expect(html).toContain('data-workspace="unreadable"');
+    expect(html).toContain(`the workspace ${workspace.root} cannot be read`);
+    expect(html).toMatch(/berth\.yaml:\d+:\d+/);
+    expect(html).toContain('fix the workspace file');
+    expect(html).not.toContain('No stacks you may see');
   });
 });

@@ -5,7 +5,9 @@ import type { Grant, Principal } from '../../src/access/rbac.js';
 import type { Role } from '../../src/access/roles.js';
 import type { ReadinessCheck } from '../../src/api/system.js';
 import { builtinXBerthRegistry } from '../../src/app/registry.js';
-import { workspaceStacks, workspaceValidator } from '../../src/compose/workspace-source.js';
+import type { LoadOptions } from '../../src/compose/stack.js';
+import { workspaceLoads, workspaceStacks, workspaceValidator } from '../../src/compose/workspace-source.js';
+import { workspaceUnreadable } from '../../src/deploy/stack-source.js';
 import { createMetrics } from '../../src/metrics/registry.js';
 import { type AppDeps, createApp } from '../../src/server/app.js';
 import { authServiceAuthenticator } from '../../src/server/authenticator.js';
@@ -113,6 +115,12 @@ export interface TestDepsOptions {
   readonly deployments?: Pick<DeploymentStore, 'latest'>;
 }
 
+/** Why the workspace at `root` cannot be read (as `berth serve` says it), from a cached load. */
+function workspaceErrors(root: string, load: LoadOptions): () => Promise<Error | undefined> {
+  const loads = workspaceLoads(root, load);
+  return async () => workspaceUnreadable(await loads(), root);
+}
+
 /** Real workspace reading and validation over `root`; responses checked against their schemas. */
 export function testDeps(options: TestDepsOptions): AppDeps {
   const load = { env: {}, registry: builtinXBerthRegistry() };
@@ -134,6 +142,7 @@ export function testDeps(options: TestDepsOptions): AppDeps {
         { name: 'engine', ok: true },
       ]),
     listStacks: workspaceStacks(options.root, load),
+    workspaceError: workspaceErrors(options.root, load),
     lastDeployments: (stacks) => deployments.latest(stacks),
     validate: workspaceValidator(options.root, load),
     workspaceRoot: options.root,

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeWorkspace, principal, tableAuthenticator, testDeps } from '../../../test/support/http-app.js';
 import { SESSION_COOKIE } from '../../api/http.js';
@@ -181,5 +183,47 @@ describe('POST /api/v1/validate', () => {
       expect((await post({ path: '.' }, { Authorization: 'Bearer operator' })).status).toBe(200);
       expect((await app.request('/api/v1/stacks', { headers: cookie('sess-op') })).status).toBe(200);
     });
+  });
+});
+
+describe('a workspace whose file (berth.yaml) does not load', () => {
+  const broken = makeWorkspace();
+  afterAll(() => broken.cleanup());
+  // Valid YAML stacks, but the catalog itself is broken at line 2: nothing can be listed.
+  writeFileSync(join(broken.root, 'berth.yaml'), 'stacks:\n  alpha: [path\n');
+  const brokenApp = createApp(
+    testDeps({ root: broken.root, authenticator: tableAuthenticator({ viewer: tokens.viewer }) }),
+  );
+  const read = async (path: string) => {
+    const res = await brokenApp.request(path, { headers: { Authorization: 'Bearer viewer' } });
+    return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+  };
+
+  it('answers the list with the coded error at its file:line:col, not an empty list', async () => {
+    for (const path of ['/api/v1/stacks', '/api/v1/stacks?include=last-deployment']) {
+      const { status, json } = await read(path);
+      expect(status, path).toBe(422);
+      expect(json).toMatchObject({
+        code: 'DEPLOY_INVALID_STACK',
+        detail: expect.stringContaining(`the workspace ${broken.root} cannot be read`),
+        hint: expect.stringContaining('fix the workspace file'),
+      });
+      expect(json.detail).toMatch(/berth\.yaml:\d+:\d+/);
+      expect(json).not.toHaveProperty('items');
+    }
+  });
+
+  it('answers a stack by name with the same error, not "no stack"', async () => {
+    const { status, json } = await read('/api/v1/stacks/alpha');
+    expect(status).toBe(422);
+    expect(json).toMatchObject({ code: 'DEPLOY_INVALID_STACK' });
+    expect(json.detail).toMatch(/berth\.yaml:\d+:\d+/);
+  });
+
+  it('lists the stacks again once the file is fixed', async () => {
+    writeFileSync(join(broken.root, 'berth.yaml'), 'stacks:\n  alpha:\n    path: alpha\n');
+    const { status, json } = await read('/api/v1/stacks');
+    expect(status).toBe(200);
+    expect(names(json)).toEqual(['alpha']);
   });
 });

@@ -26,6 +26,11 @@ export interface StackDeps {
   /** Validates an absolute path inside the workspace; report paths relative to the workspace. */
   readonly validate: (path: string) => Promise<ValidationReport>;
   readonly workspaceRoot: string;
+  /**
+   * Why the workspace's catalog (berth.yaml) cannot be read now, as a coded error (its file:line:col
+   * and a hint); undefined when it loads. The list and a stack's detail answer it instead of "no stacks".
+   */
+  readonly workspaceError?: () => Promise<Error | undefined>;
 }
 
 const byName = (a: StackInfo, b: StackInfo): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -73,7 +78,8 @@ export function stackRoutes(deps: StackDeps): Route[] {
       path: '/api/v1/stacks',
       operationId: 'listStacks',
       summary: 'The stacks of the workspace the caller may see, by name',
-      description: 'A global viewer sees every stack; a per-stack grant shows only the stacks granted.',
+      description:
+        'A global viewer sees every stack; a per-stack grant shows only the stacks granted. When the workspace file (berth.yaml) cannot be read, the answer is 422 `DEPLOY_INVALID_STACK` with its file:line:col, never an empty list.',
       tags: ['stacks'],
       permission: { role: 'viewer', scope: 'any-stack' },
       mutating: false,
@@ -87,8 +93,12 @@ export function stackRoutes(deps: StackDeps): Route[] {
           ),
       }),
       response: StackPageSchema,
+      errors: [422],
       example: { query: { limit: 10, include: LAST_DEPLOYMENT } },
       handler: async ({ principal, query }) => {
+        // A catalog that does not load lists no stack: that is not "there are none".
+        const unreadable = await deps.workspaceError?.();
+        if (unreadable) throw unreadable;
         const stacks = sortedByName(await deps.listStacks());
         const pageOf = () =>
           paginate(
@@ -124,11 +134,13 @@ export function stackRoutes(deps: StackDeps): Route[] {
       mutating: false,
       params: z.strictObject({ stack: StackNameSchema }),
       response: StackDetailSchema,
-      errors: [404],
+      errors: [404, 422],
       example: { params: { stack: 'alpha' } },
       handler: async ({ params }) => {
         const found = (await deps.listStacks()).find((s) => s.name === params.stack);
         if (!found) {
+          const unreadable = await deps.workspaceError?.();
+          if (unreadable) throw unreadable;
           throw new ApiError(
             'STACK_NOT_FOUND',
             404,

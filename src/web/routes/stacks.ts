@@ -43,15 +43,27 @@ export function stackRoutes(app: Hono<WebEnv>): void {
   app.get('/', async (c) => {
     const api = c.get('api');
     // Three calls at once: the page takes as long as the slowest (the engine's container list).
-    const [who, stacks, containers] = await Promise.all([
+    const [who, listed, containers] = await Promise.all([
       whoami(c),
-      allStacks(api),
+      allStacks(api).then(
+        (stacks) => ({ stacks, unreadable: undefined }),
+        (error: unknown) => {
+          // The workspace file does not load: the page says why (and where) instead of "no stacks".
+          if (error instanceof ApiFailure && error.status === 422) return { stacks: [], unreadable: error };
+          throw error;
+        },
+      ),
       loaded(api.json('GET', '/api/v1/containers', ContainerListSchema)),
     ]);
-    const rows = stackRows(stacks, containers.ok ? containers.value.items : undefined);
+    const rows = stackRows(listed.stacks, containers.ok ? containers.value.items : undefined);
     const error = containers.ok ? undefined : `Containers could not be read: ${containers.error}`;
+    const workspace = listed.unreadable
+      ? { message: listed.unreadable.message, hint: listed.unreadable.hint }
+      : undefined;
     return c.html(
-      await renderPage(StacksPage({ assets: c.get('assets'), user: pageUser(c, who), rows, error })),
+      await renderPage(
+        StacksPage({ assets: c.get('assets'), user: pageUser(c, who), rows, error, workspace }),
+      ),
     );
   });
 

@@ -36,12 +36,22 @@ export function StacksPage(props: {
   rows: readonly StackRow[];
   /** Why the statuses are unknown (the engine did not answer). */
   error?: string | undefined;
+  /** Why no stack can be listed: the workspace file does not load (the API's message and hint). */
+  workspace?: { message: string; hint?: string | undefined } | undefined;
 }) {
+  const [first = '', ...where] = props.workspace?.message.split('\n') ?? [];
   return (
     <Layout title="Stacks" assets={props.assets} user={props.user}>
       <h1>Stacks</h1>
+      {props.workspace ? (
+        <div role="alert" class="error" data-workspace="unreadable">
+          <p>{first}</p>
+          {where.length > 0 ? <pre>{where.join('\n')}</pre> : null}
+          {props.workspace.hint ? <p class="hint">{props.workspace.hint}</p> : null}
+        </div>
+      ) : null}
       {props.error ? <ErrorBox message={props.error} /> : null}
-      {props.rows.length === 0 ? (
+      {props.workspace ? null : props.rows.length === 0 ? (
         <p>No stacks you may see. An admin can grant you a role on a stack.</p>
       ) : (
         <div class="scroll">
