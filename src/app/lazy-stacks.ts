@@ -1,8 +1,8 @@
 import type { LoadedStack } from '../compose/stack.js';
-import type { StackOperations, StackService, StackServiceDeps } from '../deploy/service.js';
+import type { ServedStacks, StackService, StackServiceDeps } from '../deploy/service.js';
 
 /** What a Berth's stack service offers: the operations the API serves, and loading a stack by name. */
-export interface Stacks extends StackOperations {
+export interface Stacks extends ServedStacks {
   load(stack: string): Promise<LoadedStack>;
   /** The stack's name (a path given to the CLI: the name of the stack it holds). */
   nameOf(stack: string): Promise<string>;
@@ -39,6 +39,8 @@ export function lazyStackService(deps: StackServiceDeps): Stacks {
     },
     restart: async (stack, options) => (await service()).restart(stack, options),
     exec: async (stack, service_, argv) => (await service()).exec(stack, service_, argv),
+    requireService: async (stack, service_, where) =>
+      (await service()).requireService(stack, service_, where),
     deployments: async (stack, options) => (await service()).deployments(stack, options),
   };
 }

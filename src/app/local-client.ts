@@ -85,15 +85,21 @@ export class LocalClient implements StackOperations, JobOperations, BackupOperat
     return this.stacks.ps(stack, filter);
   }
 
-  logs(stack: string, options: LogOptions) {
-    return this.stacks.logs(stack, options);
+  async *logs(stack: string, options: LogOptions) {
+    // A service the stack does not have is refused, as the API does, not answered with no lines.
+    if (options.service !== undefined)
+      await this.stacks.requireService(stack, options.service, 'files-or-engine');
+    yield* this.stacks.logs(stack, options);
   }
 
   async restart(stack: string, options: { service?: string; onEvent?: (e: DeployEvent) => void }) {
+    // Refused before an operation is recorded for it.
+    if (options.service !== undefined) await this.stacks.requireService(stack, options.service, 'files');
     return this.stacks.restart(stack, { ...options, onEvent: await this.recorded(stack, options.onEvent) });
   }
 
-  exec(stack: string, service: string, argv: readonly string[]) {
+  async exec(stack: string, service: string, argv: readonly string[]) {
+    await this.stacks.requireService(stack, service, 'files-or-engine');
     return this.stacks.exec(stack, service, argv);
   }
 

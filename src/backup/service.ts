@@ -54,6 +54,16 @@ export class BackupService {
   async find(stack: string, service: string): Promise<BackupEntry> {
     const found = (await this.entries(stack)).find((e) => e.service === service);
     if (!found) {
+      // A service the stack does not have is a typo, not a service to give a policy: say which exist.
+      const loaded = (await this.deps.stacks()).find((s) => s.name === stack);
+      const services = Object.keys(loaded?.model.services ?? {}).sort();
+      if (loaded && !services.includes(service)) {
+        throw new BackupError(
+          'BACKUP_NO_POLICY',
+          `stack ${stack} has no service ${service}; nothing was backed up`,
+          `its services: ${services.join(', ') || 'none'}; \`berth backup list ${stack}\` shows the ones with a backup policy`,
+        );
+      }
       throw new BackupError(
         'BACKUP_NO_POLICY',
         `${stack}/${service} has no backup policy`,

@@ -26,3 +26,17 @@ export class DeployError extends Error {
 export function isDeployError(error: unknown): error is DeployError {
   return error instanceof DeployError;
 }
+
+/**
+ * A service name the stack does not have: names the stack, the name given and the services it has,
+ * so a typo is refused before anything is changed (restart, logs, exec) and the right name is at hand.
+ */
+export function serviceNotFound(stack: string, service: string, services: readonly string[]): DeployError {
+  return new DeployError(
+    'DEPLOY_SERVICE_NOT_FOUND',
+    `stack ${stack} has no service ${service}; nothing was changed`,
+    services.length === 0
+      ? `${stack} has no services in its compose files nor on the engine; \`berth config ${stack}\` shows what its files define`
+      : `its services: ${services.join(', ')}; give one of these (\`berth ps ${stack}\` lists what runs)`,
+  );
+}

@@ -6,7 +6,7 @@ import type { Engine } from '../engine/model.js';
 import type { LockOwner } from '../store/index.js';
 import { serviceContainers } from './containers.js';
 import type { DesiredStack } from './desired.js';
-import { DeployError } from './errors.js';
+import { DeployError, serviceNotFound } from './errors.js';
 import type { DeployListener } from './events.js';
 import { gateContainer } from './gatekeeper.js';
 import { withStackLock } from './lock.js';
@@ -34,11 +34,7 @@ export async function restartStack(
 ): Promise<RestartResult> {
   const emit = onEvent ?? (() => {});
   if (service !== undefined && !desired.services[service]) {
-    throw new DeployError(
-      'DEPLOY_SERVICE_NOT_FOUND',
-      `stack ${loaded.name} has no service ${service}`,
-      `services: ${Object.keys(desired.services).join(', ')}`,
-    );
+    throw serviceNotFound(loaded.name, service, Object.keys(desired.services).sort());
   }
   return withStackLock(deps, loaded.name, async () => {
     // A deploy that died mid-way (kill -9) left unverified containers under the services' names and

@@ -25,6 +25,7 @@ import {
 } from './containers.js';
 import { deployStack, planDeploy } from './deploy.js';
 import { downResult, downStack, planDown } from './down.js';
+import { serviceNotFound } from './errors.js';
 import type { DeployEvent, DeployListener } from './events.js';
 import { maskedDeployments } from './history.js';
 import type { Plan } from './plan-types.js';
@@ -85,6 +86,20 @@ export interface StackOperations {
   ): Promise<{ items: DeploymentView[]; nextBefore?: number }>;
 }
 
+/** Where a service name is looked up: see ServedStacks#requireService. */
+export type ServiceSource = 'files' | 'files-or-engine';
+
+/** The stack operations the API serves, and the check its routes make before they start anything. */
+export interface ServedStacks extends StackOperations {
+  /**
+   * Refuses, before anything runs, a service name the stack does not have (DEPLOY_SERVICE_NOT_FOUND,
+   * naming the services it has). `files`: the service must be in the stack's compose files (restart
+   * works from them). `files-or-engine`: a service that still has containers counts too (logs and exec
+   * of a service that left the files, or of a stack whose files are gone).
+   */
+  requireService(stack: string, service: string, where: ServiceSource): Promise<void>;
+}
+
 export interface StackServiceDeps extends StackSourceOptions {
   /** Connected on first use, so commands that fail earlier never need the engine. */
   readonly engine: () => Promise<Engine>;
@@ -99,7 +114,7 @@ export interface StackServiceDeps extends StackSourceOptions {
 }
 
 /** Loads stacks from the workspace, drives the engine, keeps state in the store. */
-export class StackService implements StackOperations {
+export class StackService implements ServedStacks {
   private readonly source: StackSource;
 
   constructor(private readonly deps: StackServiceDeps) {
@@ -216,6 +231,20 @@ export class StackService implements StackOperations {
     } catch (error: unknown) {
       throw maskError(error, mask);
     }
+  }
+
+  async requireService(stack: string, service: string, where: ServiceSource): Promise<void> {
+    const loaded = await this.load(stack).catch((error: unknown) => {
+      // Files that do not load: restart cannot run at all (say why); what runs may still be read.
+      if (where === 'files') throw error;
+      return undefined;
+    });
+    const inFiles = Object.keys(loaded?.model.services ?? {});
+    if (inFiles.includes(service)) return;
+    const name = loaded?.name ?? (await this.nameOf(stack));
+    const onEngine = where === 'files' ? [] : (await this.ps(name, { oneOff: true })).map((c) => c.service);
+    if (onEngine.includes(service)) return;
+    throw serviceNotFound(name, service, [...new Set([...inFiles, ...onEngine])].sort());
   }
 
   async exec(stack: string, service: string, argv: readonly string[]) {

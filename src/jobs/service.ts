@@ -53,6 +53,16 @@ export class JobService {
       (e) => e.key.service === key.service && e.key.job === key.job,
     );
     if (!found) {
+      // A service the stack does not have is a typo of the service, not of the job: say which exist.
+      const stack = (await this.deps.stacks()).find((s) => s.name === key.stack);
+      const services = Object.keys(stack?.model.services ?? {}).sort();
+      if (stack && !services.includes(key.service)) {
+        throw new JobError(
+          'JOB_NOT_FOUND',
+          `no job ${keyText(key)}: stack ${key.stack} has no service ${key.service}`,
+          `its services: ${services.join(', ') || 'none'}; \`berth job list ${key.stack}\` lists its jobs`,
+        );
+      }
       throw new JobError(
         'JOB_NOT_FOUND',
         `no job ${keyText(key)} in the workspace`,

@@ -7,9 +7,9 @@ import type {
   UpResult,
 } from '../../src/api/deploy.js';
 import type { ContainerListFilter } from '../../src/deploy/containers.js';
-import { DeployError } from '../../src/deploy/errors.js';
+import { DeployError, serviceNotFound } from '../../src/deploy/errors.js';
 import type { DeployEvent } from '../../src/deploy/events.js';
-import type { DownRequest, StackOperations, UpOptions } from '../../src/deploy/service.js';
+import type { DownRequest, ServedStacks, ServiceSource, UpOptions } from '../../src/deploy/service.js';
 
 /** A value the fake plan puts in an env var and a build arg: it must never reach a response. */
 export const PLANTED_SECRET = 'planted-secret-value-9f3c1e';
@@ -19,7 +19,7 @@ export const PLANTED_SECRET = 'planted-secret-value-9f3c1e';
  * StackService is tested against the Docker engine in test/integration). `gate` lets a test hold
  * an operation running until it resolves.
  */
-export class TableStacks implements StackOperations {
+export class TableStacks implements ServedStacks {
   readonly calls: Array<{ op: string; stack: string; options?: unknown }> = [];
   gate: Promise<void> = Promise.resolve();
   fail?: Error;
@@ -171,6 +171,17 @@ export class TableStacks implements StackOperations {
     this.check(stack);
     this.calls.push({ op: 'exec', stack, options: { service, argv } });
     return { exitCode: 0, stdout: `${argv.join(' ')}\n`, stderr: '', truncated: false };
+  }
+
+  /** The services in the files: `web` and `worker` of every stack (as config and plan describe it). */
+  readonly services: readonly string[] = ['web', 'worker'];
+
+  async requireService(stack: string, service: string, where: ServiceSource): Promise<void> {
+    this.check(stack);
+    const onEngine =
+      where === 'files' ? [] : this.containers.filter((c) => c.stack === stack).map((c) => c.service);
+    const all = [...new Set([...this.services, ...onEngine])].sort();
+    if (!all.includes(service)) throw serviceNotFound(stack, service, all);
   }
 
   async deployments(stack: string): Promise<{ items: DeploymentView[] }> {

@@ -130,7 +130,16 @@ describe('POST /api/v1/stacks/:stack/backups', () => {
   it('refuses what cannot run before starting: no policy, no kind, not configured', async () => {
     expect(await call('POST', '/api/v1/stacks/alpha/backups', 'operator', { service: 'web' })).toMatchObject({
       status: 404,
-      json: { code: 'BACKUP_NO_POLICY' },
+      json: { code: 'BACKUP_NO_POLICY', detail: 'alpha/web has no backup policy' },
+    });
+    // A service the stack does not have is a typo: the answer names the services there are.
+    expect(await call('POST', '/api/v1/stacks/alpha/backups', 'operator', { service: 'dbb' })).toMatchObject({
+      status: 404,
+      json: {
+        code: 'BACKUP_NO_POLICY',
+        detail: 'stack alpha has no service dbb; nothing was backed up',
+        hint: expect.stringMatching(/^its services: .*\bdb\b.*\bweb\b/),
+      },
     });
     expect(
       await call('POST', '/api/v1/stacks/alpha/backups', 'operator', { service: 'cache' }),

@@ -1,4 +1,4 @@
-import type { StackOperations } from '../../deploy/service.js';
+import type { ServedStacks } from '../../deploy/service.js';
 import type { EventHub } from '../../events/hub.js';
 import type { OperationRunner } from '../../operations/runner.js';
 import type { OperationStore } from '../../store/index.js';
@@ -12,7 +12,7 @@ import { streamRoutes } from './streams.js';
 
 /** What the stack-operation routes run on: the composition root wires the real ones, HTTP tests their own. */
 export interface ControlDeps {
-  readonly stacks: StackOperations;
+  readonly stacks: ServedStacks;
   readonly runner: OperationRunner;
   readonly operations: Pick<OperationStore, 'get' | 'list'>;
   readonly hub: EventHub;

@@ -154,6 +154,19 @@ describe('POST /api/v1/stacks/:stack/jobs/:service/:job/run', () => {
     const runs = await call('GET', '/api/v1/stacks/alpha/jobs/web/nope/runs', 'alpha-viewer');
     expect(runs.status).toBe(404);
   });
+
+  it('names the services the stack has when the service itself does not exist, and starts nothing', async () => {
+    const typo = await call('POST', '/api/v1/stacks/alpha/jobs/ap/segments/run', 'alpha-operator', {});
+    expect(typo).toMatchObject({
+      status: 404,
+      json: {
+        code: 'JOB_NOT_FOUND',
+        detail: 'no job alpha/ap/segments: stack alpha has no service ap',
+        hint: expect.stringContaining('its services: app, db'),
+      },
+    });
+    expect(store.operations.list('alpha', 10)).toEqual([]);
+  });
 });
 
 function control() {

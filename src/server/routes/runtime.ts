@@ -11,13 +11,13 @@ import {
 } from '../../api/deploy.js';
 import { StackConfigSchema } from '../../api/stacks.js';
 import { redactComposeView, redactPlan, redactStoredPlan } from '../../deploy/redact.js';
-import type { StackOperations } from '../../deploy/service.js';
+import type { ServedStacks } from '../../deploy/service.js';
 import type { JsonValue } from '../../store/index.js';
 import { requireKnownListStack, requireStack, type StackScope } from '../stack-scope.js';
 import { defineRoute, type Route } from './registry.js';
 
 export interface RuntimeRouteDeps {
-  readonly stacks: StackOperations;
+  readonly stacks: ServedStacks;
   /** The stacks this server answers for: a route naming any other answers 404 before it acts. */
   readonly scope: StackScope;
 }
@@ -167,6 +167,7 @@ export function runtimeRoutes(deps: RuntimeRouteDeps): Route[] {
       handler: async ({ params, body, audit }) => {
         audit({ detail: { service: body.service } });
         await requireStack(deps.scope, params.stack);
+        await deps.stacks.requireService(params.stack, body.service, 'files-or-engine');
         return deps.stacks.exec(params.stack, body.service, body.argv);
       },
     }),

@@ -12,7 +12,7 @@ import {
   RestartRequestSchema,
   UpRequestSchema,
 } from '../../api/operations.js';
-import type { StackOperations } from '../../deploy/service.js';
+import type { ServedStacks } from '../../deploy/service.js';
 import type { OperationRequest, OperationRunner } from '../../operations/runner.js';
 import type { JsonValue, OperationStore } from '../../store/index.js';
 import { ApiError } from '../problem.js';
@@ -21,7 +21,7 @@ import { type AuditFacts, defineRoute, type Route } from './registry.js';
 import { resultWithoutOutput } from './runtime.js';
 
 export interface OperationRouteDeps {
-  readonly stacks: StackOperations;
+  readonly stacks: ServedStacks;
   readonly runner: OperationRunner;
   readonly operations: Pick<OperationStore, 'get' | 'list'>;
   /** The stacks this server answers for: any other is refused before an operation exists. */
@@ -153,8 +153,13 @@ export function operationRoutes(deps: OperationRouteDeps): Route[] {
       body: RestartRequestSchema,
       response: OperationSchema,
       example: { params: { stack: 'alpha' }, body: {} },
-      handler: (ctx) => {
+      handler: async (ctx) => {
         const { params, body } = ctx;
+        // An unknown service is refused before an operation exists (404 naming the stack's services).
+        if (body.service) {
+          await requireStack(deps.scope, params.stack);
+          await deps.stacks.requireService(params.stack, body.service, 'files');
+        }
         return launch(
           'restart',
           ctx,

@@ -4,7 +4,7 @@ import { StackNameSchema } from '../../api/common.js';
 import { type LogEntry, LogEntrySchema, LogErrorLineSchema } from '../../api/deploy.js';
 import { GapEventSchema, ResetEventSchema, type StreamEvent, StreamEventSchema } from '../../api/events.js';
 import { NDJSON_CONTENT_TYPE, SSE_CONTENT_TYPE } from '../../api/http.js';
-import type { StackOperations } from '../../deploy/service.js';
+import type { ServedStacks } from '../../deploy/service.js';
 import { isOneOffContainerEvent } from '../../events/container-watcher.js';
 import type { EventHub } from '../../events/hub.js';
 import type { JsonValue, OperationStore } from '../../store/index.js';
@@ -21,7 +21,7 @@ export const HEARTBEAT_MS = 15_000;
 export const DEFAULT_EVENT_BACKLOG = 100;
 
 export interface StreamRouteDeps {
-  readonly stacks: StackOperations;
+  readonly stacks: ServedStacks;
   readonly hub: EventHub;
   readonly operations: Pick<OperationStore, 'get'>;
   /** The stacks this server answers for; logs of any other are refused. */
@@ -137,6 +137,8 @@ export function streamRoutes(deps: StreamRouteDeps): Route[] {
       example: { params: { stack: 'alpha' }, query: { tail: 10 } },
       handler: async ({ params, query, principal, signal }) => {
         await requireStack(deps.scope, params.stack);
+        // A service the stack does not have is a 404 naming the ones it has, not an empty stream.
+        if (query.service) await deps.stacks.requireService(params.stack, query.service, 'files-or-engine');
         const release = slots.acquire(principal.userId);
         const source = deps.stacks.logs(params.stack, {
           ...(query.service ? { service: query.service } : {}),
