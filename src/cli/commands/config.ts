@@ -8,7 +8,10 @@ export function registerConfig(program: Command, io: CliIo, setExit: (code: Exit
     .command('config')
     .description('print the normalized, interpolated stack model (like `docker compose config`)')
     .argument('[path]', 'compose file, stack folder or workspace', '.')
-    .option('--json', 'print JSON: {"stacks":[{"name","dir","files","disabled","model"}]}')
+    .option(
+      '--json',
+      'print JSON: {"stacks":[{"name","dir","files","disabled","model"}]}; invalid files: {"valid":false,"files":[…]} as `validate --json` prints them (exit 1)',
+    )
     .option('--profile <name>', 'enable a compose profile (repeatable)', collect)
     .option('--env-file <file>', 'use this env file instead of the stack .env (repeatable)', collect)
     .option(
@@ -24,7 +27,7 @@ export function registerConfig(program: Command, io: CliIo, setExit: (code: Exit
         const [{ stringify }, { shownComposeView }, { failIfInvalid, loadForCommand, printDiagnostics }] =
           await Promise.all([import('yaml'), import('../../deploy/redact.js'), import('./shared.js')]);
         const load = await loadForCommand(io, path, options);
-        const failed = failIfInvalid(io, load);
+        const failed = failIfInvalid(io, load, { json: options.json === true });
         if (failed !== undefined) return setExit(failed);
         if (options.warnings) printDiagnostics(io, load.diagnostics);
         if (options.json) {

@@ -15,7 +15,7 @@ export function registerGraph(program: Command, io: CliIo, setExit: (code: ExitC
     .action(async (path: string, options: StackOptions & { format: GraphFormat }) => {
       const { failIfInvalid, loadForCommand } = await import('./shared.js');
       const load = await loadForCommand(io, path, options);
-      const failed = failIfInvalid(io, load);
+      const failed = failIfInvalid(io, load, { json: options.format === 'json' });
       if (failed !== undefined) return setExit(failed);
       if (options.format === 'json') {
         const graphs = Object.fromEntries(

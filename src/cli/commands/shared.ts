@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { builtinXBerthRegistry } from '../../app/registry.js';
 import { type Diagnostic, formatDiagnostic, hasErrors, sortDiagnostics } from '../../compose/diagnostics.js';
 import { loadWorkspace, type WorkspaceLoad } from '../../compose/stack.js';
-import { displayPath } from '../../compose/validate.js';
+import { displayPath, reportOf } from '../../compose/validate.js';
 import { type CliIo, ExitCode } from '../io.js';
 
 export interface StackOptions {
@@ -27,10 +27,21 @@ export function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[], 
   }
 }
 
-/** Prints errors (warnings too with `verbose`) and returns the exit code when the load failed. */
-export function failIfInvalid(io: CliIo, load: WorkspaceLoad): ExitCode | undefined {
+/**
+ * Prints errors (warnings too) and returns the exit code when the load failed. With `json` (the
+ * command was asked for JSON) they go to stdout in the shape `berth validate --json` prints, with
+ * `valid: false`: `{"valid":false,"files":[{"path","valid","errors","warnings"}]}`.
+ */
+export function failIfInvalid(
+  io: CliIo,
+  load: WorkspaceLoad,
+  options: { readonly json?: boolean } = {},
+): ExitCode | undefined {
   if (hasErrors(load.diagnostics) || load.stacks.length === 0) {
-    printDiagnostics(io, load.diagnostics);
+    if (options.json) {
+      const { files } = reportOf(load.files, load.diagnostics, io.cwd);
+      io.stdout(`${JSON.stringify({ valid: false, files }, null, 2)}\n`);
+    } else printDiagnostics(io, load.diagnostics);
     return ExitCode.Invalid;
   }
   return undefined;
