@@ -23,9 +23,25 @@ const redactReason = (reason: unknown): unknown => {
   return name === undefined ? reason : `env ${name} changed (value hidden)`;
 };
 
-function redactSteps<S extends object>(steps: readonly S[]): S[] {
+/** What a plan shows of environment values: `[redacted]` (viewers), or as masked by value (operators). */
+export interface PlanRedaction {
+  /**
+   * Show environment values and the values in `env X changed: a → b` as the plan has them: values
+   * from `.env`, env files and secret-looking variables are already masked there, as `--local plan`
+   * shows them. For callers who may read the stack's environment anyway (operators: exec, logs).
+   */
+  readonly envValues?: boolean;
+}
+
+function redactSteps<S extends object>(steps: readonly S[], options: PlanRedaction = {}): S[] {
   return steps.map((step) => {
     const out = { ...step } as Record<string, unknown>;
+    if (options.envValues) {
+      // Build arguments stay hidden: an operator reads the environment through exec, never these.
+      const request = out.request as { args?: Record<string, string> } | undefined;
+      if (request?.args) out.request = { ...request, args: redactValues(request.args) };
+      return out as S;
+    }
     if (Array.isArray(out.reasons)) out.reasons = out.reasons.map(redactReason);
     const spec = out.spec as { env?: Record<string, string> } | undefined;
     if (spec?.env) out.spec = { ...spec, env: redactValues(spec.env) };
@@ -39,18 +55,18 @@ function redactSteps<S extends object>(steps: readonly S[]): S[] {
  * A plan as the API shows it: environment values and build arguments are replaced by REDACTED
  * (their names stay), since any of them may be a password; so are the values in the reasons.
  */
-export function redactPlan(plan: Sendable<PlanView>): Sendable<PlanView> {
+export function redactPlan(plan: Sendable<PlanView>, options: PlanRedaction = {}): Sendable<PlanView> {
   return {
     ...plan,
-    builds: redactSteps(plan.builds),
-    services: plan.services.map((s) => ({ ...s, steps: redactSteps(s.steps) })),
+    builds: redactSteps(plan.builds, options),
+    services: plan.services.map((s) => ({ ...s, steps: redactSteps(s.steps, options) })),
   };
 }
 
 /** The same for a stored plan (plain JSON read back from a deployment record); anything else as it is. */
-export function redactStoredPlan(plan: JsonValue): unknown {
+export function redactStoredPlan(plan: JsonValue, options: PlanRedaction = {}): unknown {
   const parsed = PlanSchema.safeParse(plan);
-  return parsed.success ? redactPlan(parsed.data) : plan;
+  return parsed.success ? redactPlan(parsed.data, options) : plan;
 }
 
 /**

@@ -68,7 +68,8 @@ export class TableStacks implements ServedStacks {
     const spec = {
       name: `${stack}-web-1`,
       image: 'nginx:1.27',
-      env: { PASSWORD: PLANTED_SECRET, MODE: 'prod' },
+      // As StackService answers: a secret-looking variable's value is already masked by value.
+      env: { PASSWORD: '********', MODE: 'prod' },
     };
     return {
       stack,
@@ -95,12 +96,16 @@ export class TableStacks implements ServedStacks {
               kind: 'recreate',
               service: 'worker',
               replica: 1,
-              spec: { name: `${stack}-worker-1`, image: 'busybox:1.36', env: { DB_URL: PLANTED_SECRET } },
+              spec: {
+                name: `${stack}-worker-1`,
+                image: 'busybox:1.36',
+                env: { DB_URL: `postgres://app:${PLANTED_SECRET}@db` },
+              },
               current: { id: 'c0ffee', name: `${stack}-worker-1` },
               strategy: 'stop-first',
               // What specDiff writes for a changed variable whose name does not look secret.
               reasons: [
-                `env DB_URL changed: postgres://old → ${PLANTED_SECRET}`,
+                `env DB_URL changed: postgres://old → postgres://app:${PLANTED_SECRET}@db`,
                 'image busybox:1.35 → busybox:1.36',
               ],
             },

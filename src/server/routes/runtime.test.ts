@@ -80,6 +80,26 @@ describe('GET /api/v1/stacks/:stack/plan', () => {
     expectRedactedPlan(res.json);
   });
 
+  it('shows an operator of the stack the environment values as the plan has them (as --local plan)', async () => {
+    for (const token of ['alpha-operator', 'operator'] as const) {
+      const res = await f.call('GET', '/api/v1/stacks/alpha/plan', token);
+      expect(res.status).toBe(200);
+      const [web, worker] = res.json.services;
+      // Values the service masked by value stay masked; the others are shown, old and new.
+      expect(web.steps[0].spec.env).toEqual({ PASSWORD: '********', MODE: 'prod' });
+      expect(worker.steps[0].spec.env).toEqual({ DB_URL: `postgres://app:${PLANTED_SECRET}@db` });
+      expect(worker.steps[0].reasons).toEqual([
+        `env DB_URL changed: postgres://old → postgres://app:${PLANTED_SECRET}@db`,
+        'image busybox:1.35 → busybox:1.36',
+      ]);
+      // Build arguments stay hidden for every role: exec does not reveal them.
+      expect(res.json.builds[0].request.args).toEqual({ TOKEN: REDACTED });
+    }
+    // Viewers (of every stack, or of this one) still see [redacted].
+    for (const token of ['viewer', 'alpha-viewer'] as const)
+      expectRedactedPlan((await f.call('GET', '/api/v1/stacks/alpha/plan', token)).json);
+  });
+
   it('answers 404 problem+json for a stack that does not exist', async () => {
     const res = await f.call('GET', '/api/v1/stacks/zeta/plan', 'viewer');
     expect(res.status).toBe(404);
@@ -108,6 +128,13 @@ describe('GET /api/v1/stacks/:stack/deployments', () => {
     expect(res.json.items[0]).toMatchObject({ id: 1, stack: 'alpha', actor: 'alice', status: 'succeeded' });
     expectRedactedPlan(res.json.items[0].plan);
     expect(res.json).not.toHaveProperty('nextBefore');
+  });
+
+  it('shows an operator the stored plan’s environment values, as the plan route does', async () => {
+    const res = await f.call('GET', '/api/v1/stacks/alpha/deployments', 'alpha-operator');
+    const plan = res.json.items[0].plan;
+    expect(plan.services[0].steps[0].spec.env).toEqual({ PASSWORD: '********', MODE: 'prod' });
+    expect(plan.builds[0].request.args).toEqual({ TOKEN: REDACTED });
   });
 
   it('is 404 for a stack that does not exist', async () => {

@@ -70,6 +70,9 @@ export function runtimeRoutes(deps: RuntimeRouteDeps): Route[] {
       path: '/api/v1/stacks/:stack/plan',
       operationId: 'planStack',
       summary: 'What `up` would change, with a reason per field difference (changes nothing)',
+      description:
+        'Environment values are `[redacted]` for viewers; an operator of the stack sees them as `berth --local plan` does ' +
+        '(values from `.env`, env files and secret-looking variables masked `********`). Build arguments are `[redacted]` for every role.',
       tags: ['deploy'],
       permission: { role: 'viewer', scope: 'stack' },
       mutating: false,
@@ -80,9 +83,10 @@ export function runtimeRoutes(deps: RuntimeRouteDeps): Route[] {
       }),
       response: PlanSchema,
       example: { params: { stack: 'alpha' } },
-      handler: async ({ params, query }) => {
+      handler: async ({ principal, params, query }) => {
         await requireStack(deps.scope, params.stack);
-        return redactPlan(await deps.stacks.plan(params.stack, { build: query.build === 'true' }));
+        const plan = await deps.stacks.plan(params.stack, { build: query.build === 'true' });
+        return redactPlan(plan, { envValues: can(principal, 'operator', params.stack) });
       },
     }),
     defineRoute({
@@ -197,7 +201,7 @@ export function runtimeRoutes(deps: RuntimeRouteDeps): Route[] {
         return {
           items: page.items.map((d) => ({
             ...d,
-            plan: redactStoredPlan(d.plan),
+            plan: redactStoredPlan(d.plan, { envValues: operator }),
             services: operator ? d.services : d.services.map(withoutOutput),
           })),
           ...(page.nextBefore !== undefined ? { nextBefore: page.nextBefore } : {}),

@@ -119,6 +119,13 @@ describe('secret values outside `environment`', () => {
       expect(spec.name).toBe('alpha-web-1');
       expect(spec.labels['example.token']).toBe(MASK);
       expect(spec.healthcheck.test).toContain(`http://u:${MASK}@127.0.0.1:8080/health`);
+      // Environment values: [redacted] for viewers; operators see them masked by value (as --local).
+      const operator = token === 'operator' || token === 'admin' || token === 'alpha-operator';
+      expect([token, spec.env.DB_URL]).toEqual([
+        token,
+        operator ? `postgres://app:${MASK}@db/app` : '[redacted]',
+      ]);
+      expect([token, spec.env.WEB_KEY]).toEqual([token, operator ? MASK : '[redacted]']);
     }
   });
 
