@@ -8,11 +8,16 @@ import { ErrorInfoSchema } from './http.js';
 export const TriggerSchema = z.enum(['cli', 'api', 'schedule', 'webhook', 'install-phase']);
 export type Trigger = z.output<typeof TriggerSchema>;
 
-/** What a deploy reports while it runs: shown live by clients, stored with the deployment. */
+/**
+ * What a deploy reports while it runs: shown live by clients, stored with the deployment. `build` is
+ * a build's progress (`building …`, `built …`); `output` is a line a program printed (an image
+ * build's output), which, like logs, only the stack's operators read.
+ */
 export const DeployEventTypeSchema = z.enum([
   'plan',
   'resource',
   'build',
+  'output',
   'container',
   'wait',
   'gate',

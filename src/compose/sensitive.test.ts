@@ -68,6 +68,39 @@ describe('the defaults of secret-looking variables', () => {
   });
 });
 
+describe('the sensitive values of a stack with build arguments', () => {
+  it('hold secret-looking build arguments, written or interpolated, and the .env values they use', async () => {
+    const dir = await writeTree({
+      'compose.yaml': `services:
+  app:
+    image: local/app:1
+    build:
+      context: .
+      args:
+        GITHUB_TOKEN: ghp_Literal1234
+        NPM_TOKEN: \${NPM_TOKEN}
+        BASE_VERSION: "3.19"
+  list:
+    image: local/list:1
+    build:
+      context: .
+      args: [DEPLOY_SECRET=list-form-secret, FLAVOUR=plain]
+`,
+      '.env': 'NPM_TOKEN=npm_EnvFile5678\n',
+    });
+    const load = await loadWorkspace(dir, { env: {}, registry: builtinXBerthRegistry() });
+    expect(load.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const stack = load.stacks[0];
+    expect(stack?.sensitive.project).toContain('npm_EnvFile5678');
+    expect(stack?.sensitive.services.app).toEqual(
+      expect.arrayContaining(['ghp_Literal1234', 'npm_EnvFile5678']),
+    );
+    expect(stack?.sensitive.services.list).toEqual(['list-form-secret']);
+    // Neither from .env nor secret-looking: shown.
+    expect(stack?.sensitive.services.app).not.toContain('3.19');
+  });
+});
+
 describe('findings of a stack that does not load', () => {
   const load = async (files: Record<string, string>, env: Record<string, string> = {}) => {
     const dir = await writeTree(files);

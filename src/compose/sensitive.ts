@@ -4,7 +4,8 @@ import type { ComposeFile } from './schema/model.js';
 
 /**
  * Values never to show, wherever they appear (output, logs, errors): what the project's `.env`
- * (or env files) holds, what each service's env files hold, and secret-looking variables.
+ * (or env files) holds, what each service's env files hold, and secret-looking variables and
+ * build arguments.
  */
 export interface SensitiveValues {
   readonly project: readonly string[];
@@ -46,7 +47,7 @@ export function secretsTracker(env: ProjectEnv): { lookup: Lookup; values: () =>
   return { lookup, values };
 }
 
-/** The project's values (`project`), and per service those of its env files and secret-looking variables. */
+/** The project's values (`project`), and per service those of its env files, secret-looking variables and build arguments. */
 export function sensitiveValues(
   project: readonly string[],
   model: ComposeFile,
@@ -54,7 +55,9 @@ export function sensitiveValues(
 ): SensitiveValues {
   const services: Record<string, string[]> = {};
   for (const [name, service] of Object.entries(model.services ?? {})) {
-    const named = Object.entries(service.environment ?? {})
+    // Secret-looking variables, and build arguments (`build.args: {GITHUB_TOKEN: …}`): a build step
+    // may print them, and the config and plan show only their names.
+    const named = [...Object.entries(service.environment ?? {}), ...Object.entries(service.build?.args ?? {})]
       .filter(([key, value]) => isSecretName(key) && typeof value === 'string')
       .map(([, value]) => String(value));
     services[name] = [...new Set([...(fromFiles[name] ?? []), ...named])];

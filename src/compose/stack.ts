@@ -59,7 +59,8 @@ export interface LoadedStack {
   readonly written: (path: readonly (string | number)[]) => unknown;
   /**
    * Values never to show, wherever they appear (output, logs, errors): what the project's `.env`
-   * (or env files) holds, what each service's env files hold, and secret-looking variables.
+   * (or env files) holds, what each service's env files hold, and secret-looking variables and
+   * build arguments.
    */
   readonly sensitive: SensitiveValues;
 }

@@ -121,11 +121,15 @@ export class StackService implements ServedStacks {
     this.source = new StackSource(deps);
   }
 
-  /** Deploy events go to the `deploy` logger too, besides the caller's listener. */
+  /**
+   * Deploy events go to the `deploy` logger too, besides the caller's listener; `output` events
+   * (what a build printed) do not: like logs, they are for the stack's operators, on the event stream.
+   */
   private logged(stack: string, onEvent?: (e: DeployEvent) => void) {
     const log = this.deps.logger;
     return (e: DeployEvent) => {
-      log?.info({ stack, type: e.type, ...(e.service ? { service: e.service } : {}) }, e.message);
+      if (e.type !== 'output')
+        log?.info({ stack, type: e.type, ...(e.service ? { service: e.service } : {}) }, e.message);
       onEvent?.(e);
     };
   }

@@ -19,6 +19,17 @@ class RollingBack extends TableStacks {
   }
 }
 
+/** An `up --build` whose build prints a line with a value derived from a secret. */
+const DERIVED = 'derived=bnBtX0VudkZpbGU1Njc4Cg==';
+class Building extends TableStacks {
+  override async up(stack: string, options: UpOptions): Promise<UpResult> {
+    options.onEvent?.({ type: 'build', service: 'web', message: 'building local/web:1: rebuild requested' });
+    options.onEvent?.({ type: 'output', service: 'web', message: `literal=******** ${DERIVED}` });
+    options.onEvent?.({ type: 'build', service: 'web', message: 'built local/web:1' });
+    return { stack, deploymentId: 3, outcome: 'succeeded', changedServices: ['web'] };
+  }
+}
+
 let f: Awaited<ReturnType<typeof webFixture>> | undefined;
 afterEach(() => f?.close());
 
@@ -164,6 +175,23 @@ describe('the operation page', () => {
     expect(busy.status).toBe(409);
     expect(busy.text).toContain('role="alert"');
     expect(busy.text).toContain('operation op-1');
+  });
+
+  it('shows a viewer a build’s progress, and only operators what the build printed', async () => {
+    const b = await setUp(new Building(CONTAINERS), 'viewer');
+    const operator = f?.browser();
+    await operator?.login('operator');
+    const started = await operator?.post('/stacks/alpha/up', { csrf: operator.csrf() });
+    await f?.control.runner.idle();
+    const asViewer = events((await b.get(started?.location ?? '')).text);
+    expect(asViewer).toEqual([
+      'operator started up of alpha',
+      'web: building local/web:1: rebuild requested',
+      'web: built local/web:1',
+      expect.stringMatching(/succeeded/),
+    ]);
+    const asOperator = events((await operator?.get(started?.location ?? ''))?.text ?? '');
+    expect(asOperator).toContain(`web: literal=******** ${DERIVED}`);
   });
 
   it('lets a viewer follow an operation; another stack’s id is not found', async () => {

@@ -203,9 +203,10 @@ export function streamRoutes(deps: StreamRouteDeps): Route[] {
           (query.stack === undefined || e.stack === query.stack) &&
           (query.operation === undefined || e.operation === query.operation) &&
           (query.oneoff === 'true' || !isOneOffContainerEvent(e)) &&
-          // A job's output lines, like logs, may carry what only operators may read.
+          // A job's output lines and a build's (deploy `output` events), like logs, may carry what
+          // only operators may read.
           !(
-            e.kind === 'job' &&
+            (e.kind === 'job' || e.kind === 'deploy') &&
             e.type === 'output' &&
             (e.stack === undefined || !can(principal, 'operator', e.stack))
           );

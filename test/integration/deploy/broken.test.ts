@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planDeploy } from '../../../src/deploy/deploy.js';
 import { DeployError } from '../../../src/deploy/errors.js';
+import type { DeployEvent } from '../../../src/deploy/events.js';
 import { BerthLabel } from '../../../src/engine/model.js';
 import { SPEC_DEFAULTS } from '../../../src/engine/spec-defaults.js';
 import { BUSYBOX, freePort } from '../engine/support.js';
@@ -121,11 +122,18 @@ describe.concurrent('deploying broken stacks', () => {
     expect(await containerIds(h.engine, stack)).toEqual({});
   });
 
-  it('failing build: DEPLOY_BUILD_FAILED with the build output, nothing created', async () => {
+  it('failing build: DEPLOY_BUILD_FAILED naming the step, its output in output events, nothing created', async () => {
     const stack = h.stackName();
-    const error = await refusal(h.deploy(await h.load(h.copyExample('build-fails'), stack)));
+    const events: DeployEvent[] = [];
+    const error = await refusal(h.deploy(await h.load(h.copyExample('build-fails'), stack), { events }));
     expect(error.code).toBe('DEPLOY_BUILD_FAILED');
-    expect(`${error.message}\n${error.hint}`).toContain('BT-BUILD-MARK');
+    // The engine's error names the failed step (the Dockerfile's command); what it printed is for
+    // operators only, in output events, not in the error every role reads.
+    expect(error.message).toContain("echo 'BT-BUILD-MARK");
+    expect(error.hint).not.toContain('BT-BUILD-MARK');
+    expect(
+      events.filter((e) => e.type === 'output').some((e) => e.message.startsWith('BT-BUILD-MARK: this step')),
+    ).toBe(true);
     expect(await containerIds(h.engine, stack)).toEqual({});
     const deployments = h.store.deployments.list(stack, { limit: 10 }).items;
     expect(deployments.map((d) => d.status)).toEqual(['failed']);
