@@ -24,6 +24,7 @@ const NOW = new Date('2026-06-10T10:30:00Z');
 let store: Store;
 let app: ReturnType<typeof createApp>;
 let health: HealthService;
+let runner: ReturnType<typeof tableControl>['runner'];
 
 const container = (stack: string): ContainerRow => ({
   stack,
@@ -55,6 +56,7 @@ beforeEach(async () => {
   backupOf('kept', '20260609T030000Z-0a1b');
   store.jobRuns.start({ stack: 'ran', service: 'app', job: 'tidy', trigger: 'manual', attempt: 1 });
   const control = tableControl(store, stacks);
+  runner = control.runner;
   const workspace = workspaceLoads(root, { env: {}, registry: builtinXBerthRegistry() });
   const loaded = async () => (await workspace()).stacks;
   const noEngine = async (): Promise<never> => {
@@ -83,7 +85,12 @@ beforeEach(async () => {
     clock,
     events,
     stacks: loaded,
-    settings: () => ({ stores: { local: { type: 'dir', path: `${root}/b` } }, recipients: [TEST_RECIPIENT] }),
+    settings: () => ({
+      stores: { local: { type: 'dir', path: `${root}/b` } },
+      recipients: [TEST_RECIPIENT],
+      // Restores are configured: a refusal below is the stack's, not a missing key's.
+      identityFile: `${root}/identity.txt`,
+    }),
   });
   const jobs = new JobService({ engine: noEngine, store: () => store, clock, events, stacks: loaded });
   const deps = testDeps({ root, authenticator: tableAuthenticator(CONTROL_TOKENS), control });
@@ -141,6 +148,48 @@ describe('a stack Berth knows nothing of', () => {
     const [entry] = store.auditLog.list({ limit: 10, action: 'pruneBackups' }).items;
     expect(entry).toMatchObject({ target: 'nope' });
     expect(entry?.outcome).not.toBe('ok');
+  });
+});
+
+describe('a restore into another stack', () => {
+  const restore = (into: string, token: ControlToken = 'admin') =>
+    call('POST', '/api/v1/stacks/kept/backups/20260609T030000Z-0a1b/restore', token, {
+      dryRun: true,
+      intoStack: into,
+    });
+  const traces = (stack: string) => ({
+    operations: store.operations.list(stack, 10).length,
+    events: store.events.after({ after: 0, limit: 10_000 }).filter((e) => e.stack === stack).length,
+  });
+
+  it('into a stack Berth knows nothing of: 404 before an operation or an event exists for it', async () => {
+    const res = await restore('nosuchstack');
+    expect(res.status).toBe(404);
+    expect(res.json).toMatchObject({
+      code: 'DEPLOY_STACK_NOT_FOUND',
+      detail: 'no stack nosuchstack in the workspace',
+    });
+    expect(traces('nosuchstack')).toEqual({ operations: 0, events: 0 });
+  });
+
+  it('into a stack only another server’s containers name: 404 too (it is not this server’s)', async () => {
+    expect((await restore('stray')).json).toMatchObject({ code: 'DEPLOY_STACK_NOT_FOUND' });
+    expect(traces('stray')).toEqual({ operations: 0, events: 0 });
+  });
+
+  it('into a stack of the workspace: accepted, as an operation of that stack', async () => {
+    const res = await restore('beta');
+    expect(res.status).toBe(202);
+    expect(res.json).toMatchObject({ kind: 'restore', stack: 'beta' });
+    await runner.idle();
+    expect(traces('beta').operations).toBe(1);
+  });
+
+  it('needs admin on the target first, whether it exists or not', async () => {
+    const unknown = await restore('nosuchstack', 'alpha-operator');
+    const known = await restore('beta', 'alpha-operator');
+    expect([unknown.status, known.status]).toEqual([403, 403]);
+    expect(traces('nosuchstack')).toEqual({ operations: 0, events: 0 });
   });
 });
 

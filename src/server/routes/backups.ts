@@ -15,7 +15,7 @@ import { policyView, publicView } from '../../backup/view.js';
 import type { OperationRunner } from '../../operations/runner.js';
 import type { JobStateStore } from '../../store/index.js';
 import { ApiError } from '../problem.js';
-import { requireKnownStack, type StackScope } from '../stack-scope.js';
+import { requireKnownStack, requireStack, type StackScope } from '../stack-scope.js';
 import { defineRoute, type Route } from './registry.js';
 
 export interface BackupRouteDeps {
@@ -181,6 +181,9 @@ export function backupRoutes(deps: BackupRouteDeps, scope: StackScope): Route[] 
           );
         }
         await requireKnownStack(scope, params.stack);
+        // The target is where the operation and its events go: one of this server's stacks (its
+        // workspace's, or deployed here), refused before anything exists for an unknown name.
+        if (target !== params.stack) await requireStack(scope, target);
         deps.backups.checkDrill(params.stack, params.id, 'restore');
         const op = deps.runner.start({
           kind: 'restore',
