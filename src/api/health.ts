@@ -5,12 +5,22 @@ import { z } from 'zod';
 
 export const ProbeStatusSchema = z.enum(['unknown', 'up', 'down']);
 
+/**
+ * What the checked program printed (a container's last health check, a command probe), secrets
+ * masked: like logs, only for the stack's operators (absent for anyone else).
+ */
+const OutputSchema = z
+  .string()
+  .optional()
+  .describe("What the checked program printed (secrets masked); only for the stack's operators");
+
 const ResultSchema = z.object({
   at: z.string(),
   ok: z.boolean(),
   latencyMs: z.number().optional(),
   /** Why it failed (`[STATUS] (503) == 200`, `connection refused on …`), or `ok`; secrets masked. */
   detail: z.string(),
+  output: OutputSchema,
 });
 
 /** Uptime as a share (0..1) of successful results; null when the period has none (unknown is not 100%). */
@@ -49,7 +59,9 @@ export type HealthList = z.output<typeof HealthListSchema>;
 export const ProbeDetailSchema = z.object({
   probe: ProbeViewSchema,
   /** The newest failures, newest first. */
-  failures: z.array(z.object({ at: z.string(), latencyMs: z.number().optional(), detail: z.string() })),
+  failures: z.array(
+    z.object({ at: z.string(), latencyMs: z.number().optional(), detail: z.string(), output: OutputSchema }),
+  ),
   /** Hourly buckets of the last 48 hours, oldest first. */
   hours: z.array(
     z.object({ start: z.string(), ok: z.number(), total: z.number(), meanLatencyMs: z.number().optional() }),

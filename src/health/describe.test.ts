@@ -41,16 +41,17 @@ describe('describeContainer', () => {
       { health: health('starting', ['x'], 2) },
       'running (health: starting, 2 failed)',
     ],
-    ['unhealthy without output', { health: health('unhealthy', ['  ']) }, 'running (unhealthy)'],
+    // What the check printed is for operators (`berth health show`): every role reads this line.
+    ['unhealthy without a check run', { health: health('unhealthy', []) }, 'running (unhealthy)'],
     [
-      'unhealthy, short output',
+      'unhealthy, with output',
       { health: health('unhealthy', ['old', ' refused\n']) },
-      'running (unhealthy: refused)',
+      'running (unhealthy: check exited 1)',
     ],
     [
       'unhealthy, long output',
-      { health: health('unhealthy', [CURL]) },
-      'running (unhealthy: curl: (7) Failed to connect to localhost port 8080 after 0…)',
+      { health: health('unhealthy', ['x', CURL]) },
+      'running (unhealthy: check exited 1)',
     ],
     [
       'running after restarts',

@@ -84,8 +84,10 @@ export function formatAgo(thenMs: number, nowMs: number): string {
   return `${Math.floor(hours / 24)}d ago`;
 }
 
-const HEALTH_OUTPUT_WIDTH = 60;
-
+/**
+ * An unhealthy container says its last check's exit code, not what the check printed: `berth ps` and
+ * the container list are read by every role, and that output is, like logs, for operators.
+ */
 function describeHealth(info: ContainerInfo): string | undefined {
   const health = info.health;
   if (health === undefined) return undefined;
@@ -93,10 +95,8 @@ function describeHealth(info: ContainerInfo): string | undefined {
   if (health.status === 'starting') {
     return health.failingStreak > 0 ? `health: starting, ${health.failingStreak} failed` : 'health: starting';
   }
-  const output = lastHealthOutput(info);
-  return output === undefined
-    ? 'unhealthy'
-    : `unhealthy: ${clip(oneLine(output), HEALTH_OUTPUT_WIDTH, 'start')}`;
+  const last = lastHealthCheck(info);
+  return last === undefined ? 'unhealthy' : `unhealthy: check exited ${last.exitCode}`;
 }
 
 function restarts(info: ContainerInfo): string | undefined {
@@ -110,7 +110,7 @@ function parenthesized(parts: readonly (string | undefined)[]): string {
 
 /**
  * One line for `berth ps` and failure reports: `running (healthy)`,
- * `running (unhealthy: curl: (7) Failed to connect…)`, `exited (137) 2m ago`,
+ * `running (unhealthy: check exited 7)`, `exited (137) 2m ago`,
  * `restarting (restarted 5×)`. Without `now`, times are left out.
  */
 export function describeContainer(info: ContainerInfo, now?: Date | number): string {

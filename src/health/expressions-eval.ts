@@ -93,8 +93,15 @@ function rightSource(r: Right): string {
   return leftSource(r);
 }
 
-/** Evaluates a condition against what a probe run measured. */
-export function evaluate(condition: Condition, m: Measured): Verdict {
+/**
+ * Evaluates a condition against what a probe run measured. With `bodyIsOutput` (the body is what a
+ * program printed: command and db probes), the detail does not quote the body: it is for operators.
+ */
+export function evaluate(
+  condition: Condition,
+  m: Measured,
+  options: { bodyIsOutput?: boolean } = {},
+): Verdict {
   const a = resolve(condition.left, m);
   const r = condition.right;
   let ok: boolean;
@@ -120,8 +127,10 @@ export function evaluate(condition: Condition, m: Measured): Verdict {
               : x >= y);
     }
   }
+  const hidden =
+    options.bodyIsOutput === true && condition.left.kind === 'placeholder' && condition.left.name === 'BODY';
   return {
     ok,
-    detail: `${leftSource(condition.left)} (${show(a)}) ${condition.op} ${rightSource(r)}`,
+    detail: `${leftSource(condition.left)} (${hidden ? 'output not shown' : show(a)}) ${condition.op} ${rightSource(r)}`,
   };
 }

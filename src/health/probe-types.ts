@@ -71,7 +71,12 @@ export interface CheckOutcome {
   /** The check could run and its default success holds (status 200–399, connected, exit 0, answered…). */
   readonly ok: boolean;
   readonly measured: Measured;
-  /** Why it failed, for the operator: `connection refused on 127.0.0.1:8080`, `exit 1: …`. */
+  /** Why it failed, in Berth's words: `connection refused on 127.0.0.1:8080`, `exit 1`. */
   readonly error?: string;
+  /**
+   * What the checked program printed (a command probe's output): like logs, for the stack's
+   * operators only, so it never goes into `error`.
+   */
+  readonly output?: string;
   readonly latencyMs: number;
 }

@@ -175,4 +175,14 @@ export const MIGRATIONS_6_ON: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 11,
+    name: 'probe output',
+    // What a checked program printed (a container's last health check, a command probe), kept apart
+    // from the detail every role reads: like logs, it is for the stack's operators.
+    up: `
+      ALTER TABLE probe_state ADD COLUMN last_output TEXT;
+      ALTER TABLE probe_failures ADD COLUMN output TEXT;
+    `,
+  },
 ];

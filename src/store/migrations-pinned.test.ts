@@ -18,6 +18,7 @@ const RELEASED: Record<number, string> = {
   7: '0d26f2b56e21ea05',
   8: '473a3a6b18da73fb',
   9: '2815c1445e2b1021',
+  10: '41dc0218a49feed6',
 };
 
 describe('migrations', () => {

@@ -30,6 +30,8 @@ export interface ProbeRecord extends ProbeKey {
     readonly ok: boolean;
     readonly latencyMs?: number;
     readonly detail: string;
+    /** What the checked program printed (a health check, a command probe), masked: operators only. */
+    readonly output?: string;
   };
 }
 
@@ -53,6 +55,8 @@ export interface ProbeFailure {
   readonly at: string;
   readonly latencyMs?: number;
   readonly detail: string;
+  /** As ProbeRecord's `last.output`: operators only. */
+  readonly output?: string;
 }
 
 export interface ProbeStore {
@@ -88,6 +92,7 @@ const StateRow = z.object({
   last_ok: z.number().nullable(),
   last_latency_ms: z.number().nullable(),
   last_detail: z.string().nullable(),
+  last_output: z.string().nullable(),
 });
 
 const BucketRow = z.object({
@@ -101,7 +106,12 @@ const BucketRow = z.object({
   latency_count: z.number(),
 });
 
-const FailureRow = z.object({ at: z.string(), latency_ms: z.number().nullable(), detail: z.string() });
+const FailureRow = z.object({
+  at: z.string(),
+  latency_ms: z.number().nullable(),
+  detail: z.string(),
+  output: z.string().nullable(),
+});
 
 function toRecord(row: unknown): ProbeRecord {
   const r = parseRow(row, StateRow, 'probe state');
@@ -123,6 +133,7 @@ function toRecord(row: unknown): ProbeRecord {
             ok: r.last_ok === 1,
             ...(r.last_latency_ms !== null ? { latencyMs: r.last_latency_ms } : {}),
             detail: r.last_detail ?? '',
+            ...(r.last_output !== null ? { output: r.last_output } : {}),
           },
         }
       : {}),
@@ -136,13 +147,14 @@ export function createProbeStore(db: Database.Database): ProbeStore {
     get: db.prepare('SELECT * FROM probe_state WHERE stack = ? AND service = ? AND probe = ?'),
     upsert: db.prepare(
       `INSERT INTO probe_state (stack, service, probe, status, since, failures, successes, changes_json,
-         flapping, last_at, last_ok, last_latency_ms, last_detail)
+         flapping, last_at, last_ok, last_latency_ms, last_detail, last_output)
        VALUES (@stack, @service, @probe, @status, @since, @failures, @successes, @changes_json,
-         @flapping, @last_at, @last_ok, @last_latency_ms, @last_detail)
+         @flapping, @last_at, @last_ok, @last_latency_ms, @last_detail, @last_output)
        ON CONFLICT (stack, service, probe) DO UPDATE SET status = excluded.status, since = excluded.since,
          failures = excluded.failures, successes = excluded.successes, changes_json = excluded.changes_json,
          flapping = excluded.flapping, last_at = excluded.last_at, last_ok = excluded.last_ok,
-         last_latency_ms = excluded.last_latency_ms, last_detail = excluded.last_detail`,
+         last_latency_ms = excluded.last_latency_ms, last_detail = excluded.last_detail,
+         last_output = excluded.last_output`,
     ),
     bucket: db.prepare(
       `INSERT INTO probe_buckets (stack, service, probe, size, start, ok, total, latency_sum, latency_count)
@@ -152,7 +164,7 @@ export function createProbeStore(db: Database.Database): ProbeStore {
          latency_count = latency_count + excluded.latency_count`,
     ),
     failure: db.prepare(
-      'INSERT INTO probe_failures (stack, service, probe, at, latency_ms, detail) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT INTO probe_failures (stack, service, probe, at, latency_ms, detail, output) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
     buckets: db.prepare(
       'SELECT * FROM probe_buckets WHERE size = ? AND start >= ? ORDER BY stack, service, probe, start',
@@ -171,7 +183,7 @@ export function createProbeStore(db: Database.Database): ProbeStore {
        ORDER BY start`,
     ),
     failures: db.prepare(
-      `SELECT at, latency_ms, detail FROM probe_failures WHERE stack = ? AND service = ? AND probe = ?
+      `SELECT at, latency_ms, detail, output FROM probe_failures WHERE stack = ? AND service = ? AND probe = ?
        ORDER BY id DESC LIMIT ?`,
     ),
     pruneHours: db.prepare("DELETE FROM probe_buckets WHERE size = 'hour' AND start < ?"),
@@ -199,6 +211,7 @@ export function createProbeStore(db: Database.Database): ProbeStore {
         last_ok: s.last.ok ? 1 : 0,
         last_latency_ms: s.last.latencyMs ?? null,
         last_detail: s.last.detail,
+        last_output: s.last.output ?? null,
       });
       const timed = s.last.latencyMs !== undefined && Number.isFinite(s.last.latencyMs);
       for (const [size, start] of [
@@ -217,7 +230,15 @@ export function createProbeStore(db: Database.Database): ProbeStore {
         });
       }
       if (!s.last.ok) {
-        q.failure.run(s.stack, s.service, s.probe, s.last.at, s.last.latencyMs ?? null, s.last.detail);
+        q.failure.run(
+          s.stack,
+          s.service,
+          s.probe,
+          s.last.at,
+          s.last.latencyMs ?? null,
+          s.last.detail,
+          s.last.output ?? null,
+        );
       }
     }
   });
@@ -266,6 +287,7 @@ export function createProbeStore(db: Database.Database): ProbeStore {
             at: r.at,
             ...(r.latency_ms !== null ? { latencyMs: r.latency_ms } : {}),
             detail: r.detail,
+            ...(r.output !== null ? { output: r.output } : {}),
           };
         }),
       ),

@@ -54,12 +54,19 @@ export function formatProbe(detail: ProbeDetail): string {
       p.meanLatencyMs !== undefined ? `; mean response ${p.meanLatencyMs}ms (24h)` : ''
     }`,
     `last result: ${when(p.last?.at)} ${last(p)}`,
+    ...printed(p.last?.output, '  '),
   ];
   if (detail.failures.length > 0) {
     lines.push('recent failures:');
-    for (const f of detail.failures) lines.push(`  ${when(f.at)} ${f.detail}`);
+    for (const f of detail.failures) lines.push(`  ${when(f.at)} ${f.detail}`, ...printed(f.output, '    '));
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** What the checked program printed (the server sends it to the stack's operators only), indented. */
+function printed(output: string | undefined, indent: string): string[] {
+  if (output === undefined) return [];
+  return [`${indent}output:`, ...output.split('\n').map((line) => `${indent}  ${line}`)];
 }
 
 /** `berth health [STACK]` and `berth health show STACK SERVICE PROBE`. */

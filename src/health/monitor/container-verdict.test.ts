@@ -16,11 +16,6 @@ describe('containerVerdict', () => {
     [{}, true, 'running'],
     [{ health: health('healthy') }, true, 'running (healthy)'],
     [{ health: health('starting') }, true, 'running (starting)'],
-    [
-      { health: health('unhealthy', 'curl: (7) refused\n') },
-      false,
-      'running but unhealthy: curl: (7) refused',
-    ],
     // A service that should keep running and exited 0 (stopped, or a server that exits 0 on SIGTERM).
     [{ state: 'exited', exitCode: 0 }, false, 'exited with code 0, but it should keep running'],
     [{ state: 'exited', exitCode: 1, restartCount: 2 }, false, 'exited with code 1, restarted 2×'],
@@ -38,6 +33,19 @@ describe('containerVerdict', () => {
     [{ state: 'created' }, false, 'created'],
   ] as const)('%j → %s %s', (o, ok, detail) => {
     expect(containerVerdict(info(o as Partial<ContainerInfo>), false)).toEqual({ ok, detail });
+  });
+
+  it('says an unhealthy container’s check exit code; what the check printed is output, apart', () => {
+    const derived = 'derived-c3VwZXJzZWNyZXQK';
+    expect(containerVerdict(info({ health: health('unhealthy', `${derived}\n`) }), false)).toEqual({
+      ok: false,
+      detail: 'running but unhealthy: its health check exited 1',
+      output: derived,
+    });
+    expect(containerVerdict(info({ health: health('unhealthy') }), false)).toEqual({
+      ok: false,
+      detail: 'running but unhealthy',
+    });
   });
 
   it.each([

@@ -1,22 +1,29 @@
 import type { ContainerInfo } from '../../engine/model.js';
-import { clip, lastHealthOutput, oneLine } from '../describe.js';
+import { clip, lastHealthCheck, lastHealthOutput } from '../describe.js';
 
 /**
  * The built-in `container` probe of every Berth container, from one inspection: UP while it runs
  * and is not unhealthy (a health check still starting counts as up), or, for a one-shot service (a
  * migration others wait for with `service_completed_successfully`), when it ran to completion (exit
  * 0, not restarting). Anything else is DOWN, a stopped server that exited 0 too, and the detail says
- * what the engine says. Pure.
+ * what the engine says. An unhealthy container's detail gives its health check's exit code; what the
+ * check printed is `output`, apart: like logs, for the stack's operators (it may hold a secret, or a
+ * value derived from one, that no mask recognizes). Pure.
  */
-export function containerVerdict(info: ContainerInfo, oneShot: boolean): { ok: boolean; detail: string } {
+export function containerVerdict(
+  info: ContainerInfo,
+  oneShot: boolean,
+): { ok: boolean; detail: string; output?: string } {
   const restarted = info.restartCount > 0 ? `, restarted ${info.restartCount}×` : '';
   switch (info.state) {
     case 'running': {
       if (info.health?.status === 'unhealthy') {
         const output = lastHealthOutput(info);
+        const exitCode = lastHealthCheck(info)?.exitCode;
         return {
           ok: false,
-          detail: `running but unhealthy${output !== undefined ? `: ${clip(oneLine(output), 200)}` : ''}${restarted}`,
+          detail: `running but unhealthy${exitCode !== undefined ? `: its health check exited ${exitCode}` : ''}${restarted}`,
+          ...(output !== undefined ? { output: clip(output, 2000) } : {}),
         };
       }
       return { ok: true, detail: `running${info.health ? ` (${info.health.status})` : ''}${restarted}` };

@@ -189,9 +189,15 @@ export class ContainerMonitor {
     // A container's first look is a result too: a new container has its probe at once, not a sweep later.
     if (!sweep && !firstLook) return;
     const verdict = containerVerdict(info, this.deps.isOneShot(stack, service));
+    const mask = this.deps.maskOf(stack, service);
     this.deps.recorder.record(
       key,
-      { ok: verdict.ok, at: now, detail: this.deps.maskOf(stack, service)(`${info.name} ${verdict.detail}`) },
+      {
+        ok: verdict.ok,
+        at: now,
+        detail: mask(`${info.name} ${verdict.detail}`),
+        ...(verdict.output !== undefined ? { output: mask(verdict.output) } : {}),
+      },
       CONTAINER_THRESHOLDS,
     );
   }

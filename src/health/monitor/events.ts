@@ -16,14 +16,22 @@ const id = (k: ProbeId) => `${k.stack}/${k.service}/${k.probe}`;
 export function probeEventInput(
   key: ProbeId,
   event: ProbeEvent,
-  context: { readonly detail: string; readonly previousSince?: string },
+  context: { readonly detail: string; readonly output?: string; readonly previousSince?: string },
 ): StoreEventInput {
   const where = `${key.stack}/${key.service} probe ${key.probe}`;
   const probeKey = `probe:${id(key)}`;
   const base = { kind: 'health' as const, stack: key.stack, service: key.service };
+  // What the checked program printed stays out of the message (which alerts send) and goes in
+  // `data.output`, which the event stream gives only to the stack's operators; the message says
+  // where to read it.
+  const printed =
+    context.output !== undefined
+      ? ` (its output: \`berth health show ${key.stack} ${key.service} ${key.probe}\`, for operators)`
+      : '';
   const data = (alert: AlertHint, extra: Record<string, unknown> = {}) => ({
     probe: key.probe,
     detail: context.detail,
+    ...(context.output !== undefined ? { output: context.output } : {}),
     ...extra,
     alert,
   });
@@ -32,7 +40,7 @@ export function probeEventInput(
       return {
         ...base,
         type: 'probe-down',
-        message: `${where} is DOWN: ${context.detail}`,
+        message: `${where} is DOWN: ${context.detail}${printed}`,
         data: data({ key: probeKey, status: 'open', severity: 'critical' }),
       };
     case 'up': {
@@ -58,7 +66,7 @@ export function probeEventInput(
       return {
         ...base,
         type: 'probe-settled',
-        message: `${where} settled ${event.status === 'up' ? 'UP' : `DOWN: ${context.detail}`}`,
+        message: `${where} settled ${event.status === 'up' ? 'UP' : `DOWN: ${context.detail}${printed}`}`,
         data: data(
           event.status === 'up'
             ? { key: probeKey, status: 'resolved', severity: 'info' }

@@ -190,6 +190,7 @@ export class ProbeMonitor {
     const t0 = performance.now();
     let ok = false;
     let detail: string;
+    let output: string | undefined;
     let latencyMs: number | undefined;
     try {
       const volumes = entry.stack.model.volumes ?? {};
@@ -203,6 +204,7 @@ export class ProbeMonitor {
       const verdict = judge(definition, outcome);
       ok = verdict.ok;
       detail = verdict.detail;
+      output = verdict.output;
       latencyMs = outcome.latencyMs;
     } catch (error: unknown) {
       detail = error instanceof Error ? error.message : String(error);
@@ -215,7 +217,13 @@ export class ProbeMonitor {
     try {
       this.deps.recorder.record(
         entry.key,
-        { ok, at: started, ...(latencyMs !== undefined ? { latencyMs } : {}), detail: entry.mask(detail) },
+        {
+          ok,
+          at: started,
+          ...(latencyMs !== undefined ? { latencyMs } : {}),
+          detail: entry.mask(detail),
+          ...(output !== undefined ? { output: entry.mask(output) } : {}),
+        },
         definition,
       );
     } catch (error: unknown) {

@@ -16,8 +16,10 @@ export interface RecordedResult {
   readonly ok: boolean;
   readonly at: Date;
   readonly latencyMs?: number;
-  /** Masked: what failed (or `ok`). */
+  /** Masked: what failed (or `ok`), in words every role reads (and alerts send). */
   readonly detail: string;
+  /** Masked: what the checked program printed, for the stack's operators only. */
+  readonly output?: string;
 }
 
 export interface RecorderPorts {
@@ -88,6 +90,7 @@ export class ProbeRecorder {
           ok: result.ok,
           ...(result.latencyMs !== undefined ? { latencyMs: result.latencyMs } : {}),
           detail: result.detail,
+          ...(result.output !== undefined ? { output: result.output } : {}),
         },
       },
       hour: hourOf(time),
@@ -99,6 +102,7 @@ export class ProbeRecorder {
       this.ports.events().publish(
         probeEventInput(key, event, {
           detail: result.detail,
+          ...(result.output !== undefined ? { output: result.output } : {}),
           ...(previous.since !== undefined ? { previousSince: previous.since } : {}),
         }),
       );

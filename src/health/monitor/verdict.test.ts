@@ -44,3 +44,33 @@ describe('judge', () => {
     expect(v.detail).toMatch(/^timed out after 1s; \[STATUS\]/);
   });
 });
+
+describe('judge, for a program’s output (command and db probes)', () => {
+  const command = (...sources: string[]): ProbeDefinition => ({
+    ...definition(...sources),
+    check: { type: 'command', argv: ['check'] },
+  });
+  const DERIVED = 'derived-c3VwZXJzZWNyZXQK';
+
+  it('keeps what the program printed out of the detail, as output', () => {
+    const failed = outcome({
+      ok: false,
+      error: 'exit 1',
+      output: DERIVED,
+      measured: { body: `${DERIVED}\n` },
+    });
+    expect(judge(command(), failed)).toEqual({ ok: false, detail: 'exit 1', output: DERIVED });
+    expect(judge(command(), outcome({ measured: { body: DERIVED } }))).toEqual({ ok: true, detail: 'ok' });
+  });
+
+  it('does not quote the body in a failed condition on it; an HTTP body still is', () => {
+    const v = judge(command('[BODY] == pat(*healthy*)'), outcome({ measured: { body: `${DERIVED}\n` } }));
+    expect(v).toEqual({
+      ok: false,
+      detail: '[BODY] (output not shown) == pat(*healthy*)',
+      output: DERIVED,
+    });
+    const http = judge(definition('[BODY] == pat(*healthy*)'), outcome({ measured: { body: 'sick' } }));
+    expect(http).toEqual({ ok: false, detail: '[BODY] (sick) == pat(*healthy*)' });
+  });
+});

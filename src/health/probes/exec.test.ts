@@ -34,23 +34,27 @@ describe('command probe', () => {
     expect(calls[0]?.options.signal).toBeInstanceOf(AbortSignal);
   });
 
-  it('fails a non-zero exit with the code and the first line of output', async () => {
+  it('fails a non-zero exit with the code; what it printed is output, apart (operators only)', async () => {
     const { exec } = fakeExec({ exitCode: 3, output: '\n  queue is stuck  \nsecond line\n' });
-    expect(await runCheck({ type: 'command', argv: ['check'] }, ctx({ exec }))).toMatchObject({
+    const out = await runCheck({ type: 'command', argv: ['check'] }, ctx({ exec }));
+    expect(out).toMatchObject({
       ok: false,
-      error: 'exit 3: queue is stuck',
+      error: 'exit 3',
+      output: 'queue is stuck  \nsecond line',
       measured: { body: '\n  queue is stuck  \nsecond line\n' },
     });
+    expect(out.error).not.toContain('stuck');
     const silent = fakeExec({ exitCode: 1, output: '' });
     expect(await runCheck({ type: 'command', argv: ['check'] }, ctx({ exec: silent.exec }))).toMatchObject({
       error: 'exit 1 (no output)',
     });
   });
 
-  it('quotes output without control characters, and names a tool the image lacks', async () => {
+  it('keeps output without control characters, and names a tool the image lacks', async () => {
     const coloured = fakeExec({ exitCode: 1, output: '\u0007\u001b[31mdisk full\u001b[0m\r\nmore' });
     expect(await runCheck({ type: 'command', argv: ['check'] }, ctx({ exec: coloured.exec }))).toMatchObject({
-      error: 'exit 1: disk full',
+      error: 'exit 1',
+      output: 'disk full\nmore',
     });
     const missing = fakeExec({
       exitCode: 126,

@@ -1,12 +1,13 @@
 import { type Engine, isMissingProgram, runtimeSaysMissing } from '../../engine/model.js';
+import { clip } from '../describe.js';
 import type { ProbeCheck } from '../probe-types.js';
 import {
   abortMessage,
   type CheckContext,
   elapsed,
   failed,
-  firstLine,
   messageOf,
+  printable,
   type RunResult,
   untilAborted,
 } from './context.js';
@@ -91,7 +92,11 @@ export function isMissingTool(result: Pick<Executed, 'exitCode' | 'output'>): bo
   return isMissingProgram(result.exitCode, result.output);
 }
 
-/** A command in the service's container: ok on exit 0; the output is the body. */
+/**
+ * A command in the service's container: ok on exit 0; the output is the body. A failure says the
+ * exit code; what the command printed goes apart (`output`, operators only): a program may print
+ * a secret, or a value derived from one, that no mask recognizes.
+ */
 export async function runCommand(check: CommandCheck, ctx: CheckContext): Promise<RunResult> {
   if (check.argv.length === 0) return failed('the command is empty');
   const result = await execute(check.argv, ctx);
@@ -101,6 +106,11 @@ export async function runCommand(check: CommandCheck, ctx: CheckContext): Promis
   if (runtimeSaysMissing(result.output)) {
     return failed(`exit ${result.exitCode}: ${check.argv[0]} is not in the container's image`, measured);
   }
-  const line = firstLine(result.output);
-  return failed(line ? `exit ${result.exitCode}: ${line}` : `exit ${result.exitCode} (no output)`, measured);
+  const output = printable(result.output).trim();
+  return output === ''
+    ? failed(`exit ${result.exitCode} (no output)`, measured)
+    : { ...failed(`exit ${result.exitCode}`, measured), output: clip(output, OUTPUT_MAX) };
 }
+
+/** The most of a program's output a result keeps (its start and its end). */
+const OUTPUT_MAX = 2000;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { can } from '../../access/rbac.js';
 import { StackNameSchema } from '../../api/common.js';
-import { HealthListSchema, ProbeDetailSchema } from '../../api/health.js';
+import { type HealthList, HealthListSchema, type ProbeDetail, ProbeDetailSchema } from '../../api/health.js';
 import type { HealthService } from '../../health/service.js';
 import { requireKnownListStack, requireKnownStack, type StackScope } from '../stack-scope.js';
 import { defineRoute, type Route } from './registry.js';
@@ -12,6 +12,31 @@ export interface HealthRouteDeps {
 
 const NAME = z.string().min(1).max(128);
 
+/** A result without what the checked program printed: that is, like logs, for operators. */
+function withoutOutput<R extends { output?: string }>(result: R): Omit<R, 'output'> {
+  const { output: _output, ...rest } = result;
+  return rest;
+}
+
+type ProbeView = HealthList['items'][number];
+
+const viewWithoutOutput = (probe: ProbeView): ProbeView =>
+  probe.last?.output === undefined ? probe : { ...probe, last: withoutOutput(probe.last) };
+
+/** The list as a caller reads it: the output of the probes of stacks it does not operate left out. */
+export function healthListFor(list: HealthList, operator: (stack: string) => boolean): HealthList {
+  return { ...list, items: list.items.map((p) => (operator(p.stack) ? p : viewWithoutOutput(p))) };
+}
+
+/** One probe as a caller who does not operate its stack reads it: without any output. */
+export function probeDetailWithoutOutput(detail: ProbeDetail): ProbeDetail {
+  return {
+    ...detail,
+    probe: viewWithoutOutput(detail.probe),
+    failures: detail.failures.map(withoutOutput),
+  };
+}
+
 /** Health: every probe's state, last result and uptime; one probe's failures and hourly history. */
 export function healthRoutes(deps: HealthRouteDeps, scope: StackScope): Route[] {
   return [
@@ -21,6 +46,8 @@ export function healthRoutes(deps: HealthRouteDeps, scope: StackScope): Route[] 
       operationId: 'listHealth',
       summary:
         'Every probe of the stacks the caller may view: state, since when, last result, uptime 24 h/7 d/30 d',
+      description:
+        "What the checked program printed (`last.output`: a health check's, a command probe's) only for the stack's operators.",
       tags: ['health'],
       permission: { role: 'viewer', scope: 'any-stack' },
       mutating: false,
@@ -31,7 +58,10 @@ export function healthRoutes(deps: HealthRouteDeps, scope: StackScope): Route[] 
       // is its label, never guessed from its name).
       handler: async ({ principal, query }) => {
         await requireKnownListStack(scope, principal, query.stack);
-        return deps.health.list(query.stack, (stack) => can(principal, 'viewer', stack));
+        return healthListFor(
+          deps.health.list(query.stack, (stack) => can(principal, 'viewer', stack)),
+          (stack) => can(principal, 'operator', stack),
+        );
       },
     }),
     defineRoute({
@@ -39,6 +69,8 @@ export function healthRoutes(deps: HealthRouteDeps, scope: StackScope): Route[] 
       path: '/api/v1/stacks/:stack/health/:service/:probe',
       operationId: 'getProbe',
       summary: 'One probe: its state, its newest failures and its hourly results of the last 48 hours',
+      description:
+        "What the checked program printed (`output`: a health check's, a command probe's) only for the stack's operators.",
       tags: ['health'],
       permission: { role: 'viewer', scope: 'stack' },
       mutating: false,
@@ -46,9 +78,10 @@ export function healthRoutes(deps: HealthRouteDeps, scope: StackScope): Route[] 
       params: z.strictObject({ stack: StackNameSchema, service: NAME, probe: NAME }),
       response: ProbeDetailSchema,
       example: { params: { stack: 'alpha', service: 'web', probe: 'home' } },
-      handler: async ({ params }) => {
+      handler: async ({ params, principal }) => {
         await requireKnownStack(scope, params.stack);
-        return deps.health.detail(params);
+        const detail = deps.health.detail(params);
+        return can(principal, 'operator', params.stack) ? detail : probeDetailWithoutOutput(detail);
       },
     }),
   ];

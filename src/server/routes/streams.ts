@@ -89,7 +89,8 @@ const isObject = (value: JsonValue | undefined): value is { [key: string]: JsonV
  * An event as a caller may read it. What a failed container printed (a deploy failure's log tail and
  * last health check output: the data of a `failure` deploy event, the result of a failed `up` in its
  * operation's `finished` event) is, like its logs, for the stack's operators; anyone else gets the
- * event without it (withoutOutput, as the operation and deployment answers do).
+ * event without it (withoutOutput, as the operation and deployment answers do). So is what a probe's
+ * program printed (`data.output` of a health event).
  */
 export function eventFor(principal: Principal, event: StreamEvent): StreamEvent {
   const operator =
@@ -98,6 +99,11 @@ export function eventFor(principal: Principal, event: StreamEvent): StreamEvent 
   if (event.kind === 'deploy') {
     const data = failureWithoutOutput(event.data);
     return data === event.data || data === undefined ? event : { ...event, data };
+  }
+  // What a checked program printed (a probe's `data.output`), like logs.
+  if (event.kind === 'health' && isObject(event.data) && 'output' in event.data) {
+    const { output: _output, ...data } = event.data;
+    return { ...event, data };
   }
   if (event.kind === 'operation' && event.type === 'finished' && isObject(event.data)) {
     const result = resultWithoutOutput(event.data.result);

@@ -226,7 +226,16 @@ export function ProbesTable({ probes }: { probes: readonly ProbeView[] }) {
             <tr data-probe={`${p.service}/${p.probe}`}>
               <td>{`${p.service}/${p.probe}${p.type ? ` (${p.type})` : ''}`}</td>
               <StatusCell status={PROBE_STATUS[p.status]} />
-              <td>{p.last ? `${p.last.detail}${p.flapping ? ' (flapping)' : ''}` : 'not run yet'}</td>
+              <td>
+                {p.last ? `${p.last.detail}${p.flapping ? ' (flapping)' : ''}` : 'not run yet'}
+                {p.last?.output !== undefined ? (
+                  // The API sends what the checked program printed to the stack's operators only.
+                  <details>
+                    <summary>Output</summary>
+                    <pre>{p.last.output}</pre>
+                  </details>
+                ) : null}
+              </td>
               <td>{percent(p.uptime['24h'])}</td>
             </tr>
           ))}

@@ -142,7 +142,9 @@ describe('health monitor on the real engine', () => {
   it('masks a secret that a failing command prints, in events, state and failures', async () => {
     await until('leak down', () => (view('web', 'leak')?.status === 'down' ? true : undefined));
     const detail = health.detail({ stack, service: 'web', probe: 'leak' });
-    expect(detail.probe.last?.detail).toMatch(/password=\*+/);
+    // What it printed is the output (operators), apart from the detail every role reads.
+    expect(detail.probe.last?.detail).toBe('exit 1');
+    expect(detail.probe.last?.output).toMatch(/^password=\*+$/);
     const everything = JSON.stringify([events, detail, health.list()]);
     expect(everything).not.toContain(SECRET);
     expect(JSON.stringify(h.store.events.after({ after: 0, limit: 10_000 }))).not.toContain(SECRET);
@@ -171,6 +173,43 @@ describe('health monitor on the real engine', () => {
       view('worker', 'container')?.status === 'down' ? view('worker', 'container') : undefined,
     );
     expect(down.last?.detail).toMatch(/exited with code 0, but it should keep running/);
+  }, 60_000);
+
+  it('keeps what an unhealthy container’s check printed out of its detail and event message', async () => {
+    // A health check printing a value derived from a secret (base64): no mask recognizes it.
+    const derived = `derived-${Buffer.from(`${SECRET}\n`).toString('base64')}`;
+    await startLabelled(
+      h,
+      stack,
+      'sick',
+      ['sh', '-c', "trap 'exit 0' TERM; while :; do sleep 1 & wait; done"],
+      {
+        healthcheck: {
+          test: ['CMD-SHELL', `echo derived-$(echo ${SECRET} | base64); exit 1`],
+          intervalMs: 1_000,
+          timeoutMs: 1_000,
+          retries: 1,
+        },
+      },
+    );
+    const down = await until(
+      'sick probe-down',
+      () => events.find((e) => e.type === 'probe-down' && e.service === 'sick'),
+      4 * SWEEP_MS + 15_000,
+    );
+    expect(down.message).toBe(
+      `${stack}/sick probe container is DOWN: ${stack}-sick-1 running but unhealthy: its health check exited 1 (its output: \`berth health show ${stack} sick container\`, for operators)`,
+    );
+    expect(down.data).toMatchObject({ output: derived, alert: { key: `probe:${stack}/sick/container` } });
+    const probe = health.detail({ stack, service: 'sick', probe: 'container' });
+    expect(probe.probe.last).toMatchObject({
+      ok: false,
+      detail: `${stack}-sick-1 running but unhealthy: its health check exited 1`,
+      output: derived,
+    });
+    expect(JSON.stringify(health.list(stack).items.map((p) => p.last?.detail))).not.toContain(derived);
+    const sick = await h.engine.containers.list({ 'dev.berth.stack': stack, 'dev.berth.service': 'sick' });
+    for (const c of sick) await h.engine.containers.remove(c.id, { force: true });
   }, 60_000);
 
   it('detects a crash-looping container within two sweep intervals of its start', async () => {
