@@ -7,6 +7,7 @@ import {
   type SessionConfig,
   TOUCH_GRANULARITY_MS,
   type User,
+  userPrincipal,
 } from './context.js';
 import { type LoginInput, type LoginResult, login } from './login.js';
 import { type Argon2Params, argon2Hasher, DEFAULT_ARGON2_PARAMS, type PasswordHasher } from './passwords.js';
@@ -14,13 +15,20 @@ import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, USERNAME_PATTERN } from './po
 import { ENDED_TOKEN_RETENTION_MS, type PruneResult, prune } from './prune.js';
 import type { Grant, Principal } from './rbac.js';
 import { type RandomBytes, randomSecret, systemRandom } from './secrets.js';
-import { checkCsrf, type IssuedSession, logout, sessionPrincipal } from './sessions.js';
+import {
+  checkCsrf,
+  currentSessionPrincipal,
+  type IssuedSession,
+  logout,
+  sessionPrincipal,
+} from './sessions.js';
 import { completeSetup, issueSetupToken, type SetupInput, setupNeeded } from './setup.js';
 import { DEFAULT_THROTTLE, type ThrottleConfig, type ThrottlePolicy } from './throttle.js';
 import {
   type CreatedToken,
   type CreateTokenInput,
   createToken,
+  currentTokenPrincipal,
   getToken,
   listTokens,
   MAX_TOKEN_DAYS,
@@ -96,6 +104,20 @@ export interface Auth {
 
   /** Deletes expired sessions and setup tokens, quiet login counters, long-ended tokens. */
   prune(): PruneResult;
+
+  /**
+   * The principal as it stands now: the same session or token (by its id), or the same user, with
+   * current grants; undefined once the session ended (logout, expiry, password change), the token was
+   * revoked or expired, or the user was deleted. Moves no expiry and marks nothing used: long streams
+   * re-check their caller with it.
+   */
+  currentPrincipal(principal: Principal): Principal | undefined;
+  /**
+   * Calls `listener` after every change of this service that may take access away (a token revoked,
+   * a user deleted, grants replaced, a password set, a logout, a prune), once the change is stored.
+   * A listener that throws does not fail the change. Returns the function that unsubscribes.
+   */
+  onAccessChange(listener: () => void): () => void;
 }
 
 function makeDummyHash(hasher: PasswordHasher, random: RandomBytes): () => Promise<string> {
@@ -123,6 +145,28 @@ export function createAuth(options: CreateAuthOptions): Auth {
     setupTokenTtlMs: options.setupTokenTtlMs ?? SETUP_TOKEN_TTL_MS,
     dummyHash: makeDummyHash(hasher, random),
   };
+  const listeners = new Set<() => void>();
+  const changed = (): void => {
+    for (const listener of [...listeners]) {
+      try {
+        listener();
+      } catch {
+        // A stream's re-check is its own business: the change itself is done.
+      }
+    }
+  };
+  /** Runs `change`, then tells the listeners (only when it did not throw). */
+  const narrowing = <T>(change: () => T): T => {
+    const result = change();
+    changed();
+    return result;
+  };
+  const currentPrincipal = (principal: Principal): Principal | undefined => {
+    if (principal.tokenId !== undefined) return currentTokenPrincipal(ctx, principal.tokenId);
+    if (principal.sessionId !== undefined) return currentSessionPrincipal(ctx, principal.sessionId);
+    const user = ctx.store.users.byId(principal.userId);
+    return user === undefined ? undefined : userPrincipal(ctx, user);
+  };
   return {
     setupNeeded: () => setupNeeded(ctx),
     issueSetupToken: () => issueSetupToken(ctx),
@@ -131,19 +175,29 @@ export function createAuth(options: CreateAuthOptions): Auth {
     getUser: (id) => getUser(ctx, id),
     userExists: (username) => ctx.store.users.byUsername(username.toLowerCase()) !== undefined,
     listUsers: () => listUsers(ctx),
-    setGrants: (userId, grants) => setGrants(ctx, userId, grants),
-    setPassword: (userId, password) => setPassword(ctx, userId, password),
-    deleteUser: (id) => deleteUser(ctx, id),
+    setGrants: (userId, grants) => narrowing(() => setGrants(ctx, userId, grants)),
+    setPassword: async (userId, password) => {
+      await setPassword(ctx, userId, password);
+      changed();
+    },
+    deleteUser: (id) => narrowing(() => deleteUser(ctx, id)),
     login: (input) => login(ctx, input),
     sessionPrincipal: (sessionId) => sessionPrincipal(ctx, sessionId),
     checkCsrf: (sessionId, csrfToken) => checkCsrf(ctx, sessionId, csrfToken),
-    logout: (sessionId) => logout(ctx, sessionId),
+    logout: (sessionId) => narrowing(() => logout(ctx, sessionId)),
     createToken: (userId, input) => createToken(ctx, userId, input),
     tokenPrincipal: (token) => tokenPrincipal(ctx, token),
     listTokens: (userId) => listTokens(ctx, userId),
     getToken: (id) => getToken(ctx, id),
-    revokeToken: (id) => revokeToken(ctx, id),
-    prune: () => prune(ctx),
+    revokeToken: (id) => narrowing(() => revokeToken(ctx, id)),
+    prune: () => narrowing(() => prune(ctx)),
+    currentPrincipal,
+    onAccessChange: (listener) => {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
   };
 }
 

@@ -61,6 +61,17 @@ export function sessionPrincipal(ctx: AuthContext, sessionId: string): Principal
   return userPrincipal(ctx, user, sessionId);
 }
 
+/**
+ * Who the session belongs to now, with current grants, without moving its idle expiry (an open
+ * stream re-checks with this: watching does not keep a session alive). Undefined when not live.
+ */
+export function currentSessionPrincipal(ctx: AuthContext, sessionId: string): Principal | undefined {
+  const record = liveSession(ctx, sessionId, nowMs(ctx));
+  if (record === undefined) return undefined;
+  const user = ctx.store.users.byId(record.userId);
+  return user === undefined ? undefined : userPrincipal(ctx, user, sessionId);
+}
+
 /** Whether `csrfToken` is the live session's CSRF token (compared in constant time). */
 export function checkCsrf(ctx: AuthContext, sessionId: string, csrfToken: string): boolean {
   const record = liveSession(ctx, sessionId, nowMs(ctx));

@@ -134,12 +134,12 @@ const keptTokens = new WeakMap<object, Map<string, KeptToken>>();
 /** More distinct live tokens than this in use: the map starts over (they are read again). */
 const MAX_KEPT_TOKENS = 1_000;
 
-function readToken(ctx: AuthContext, hash: string, version: number): KeptToken | undefined {
-  const record = ctx.store.tokens.byHash(hash);
+/** The principal of a token record that is not revoked and whose owner exists, with the owner's grants now. */
+function principalOf(ctx: AuthContext, record: ApiTokenRecord | undefined): TokenPrincipal | undefined {
   if (record === undefined || record.revokedAt !== undefined) return undefined;
   const owner = ctx.store.users.byId(record.userId);
   if (owner === undefined) return undefined;
-  const principal: TokenPrincipal = Object.freeze({
+  return Object.freeze({
     kind: 'token',
     userId: owner.id,
     name: owner.username,
@@ -149,6 +149,12 @@ function readToken(ctx: AuthContext, hash: string, version: number): KeptToken |
     ),
     tokenId: record.id,
   });
+}
+
+function readToken(ctx: AuthContext, hash: string, version: number): KeptToken | undefined {
+  const record = ctx.store.tokens.byHash(hash);
+  const principal = principalOf(ctx, record);
+  if (record === undefined || principal === undefined) return undefined;
   return {
     principal,
     version,
@@ -193,6 +199,17 @@ export function tokenPrincipal(ctx: AuthContext, token: string): TokenPrincipal 
     entry.lastUsedMs = now;
   }
   return entry.principal;
+}
+
+/**
+ * The principal of the token with this id as it stands now (its owner's current grants), or
+ * undefined once it is revoked, expired or its owner deleted. Marks nothing used: an open stream
+ * re-checks its token with this.
+ */
+export function currentTokenPrincipal(ctx: AuthContext, tokenId: string): TokenPrincipal | undefined {
+  const record = ctx.store.tokens.byId(tokenId);
+  if (record !== undefined && nowMs(ctx) >= Date.parse(record.expiresAt)) return undefined;
+  return principalOf(ctx, record);
 }
 
 /**

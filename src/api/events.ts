@@ -51,6 +51,11 @@ export const GapEventSchema = z.object({
   oldest: z.number().int(),
   message: z.string(),
 });
+/**
+ * SSE event `error`: the stream's last event, why the server ends it: `AUTH_REVOKED` (its token or
+ * session no longer authenticates), `FORBIDDEN` (the caller lost the role the stream needs).
+ */
+export const StreamErrorEventSchema = ErrorInfoSchema;
 /** SSE event `reset`: the resume id is newer than anything in the log (a new state file). */
 export const ResetEventSchema = z.object({
   after: z.number().int(),

@@ -1,6 +1,11 @@
 import type { z } from 'zod';
 import { DeployEventTypeSchema } from '../api/deploy.js';
-import { OperationFinishedDataSchema, type StreamEvent, StreamEventSchema } from '../api/events.js';
+import {
+  OperationFinishedDataSchema,
+  StreamErrorEventSchema,
+  type StreamEvent,
+  StreamEventSchema,
+} from '../api/events.js';
 import type { OperationView } from '../api/operations.js';
 import type { DeployEvent } from '../deploy/events.js';
 import type { ApiConnection } from './api.js';
@@ -93,6 +98,12 @@ export async function followOperation<S extends z.ZodType>(
       const stream = api.lines('GET', '/api/v1/events', { query: { operation: op.id, after } });
       for await (const sse of parseSse(stream)) {
         if (sse.event === 'gap' || sse.data === '') continue;
+        if (sse.event === 'error') {
+          // The server ended the stream: its token or session no longer valid, or a grant removed.
+          const ended = parseAnswer(api.url, what, sse.data, StreamErrorEventSchema);
+          const status = ended.code === 'AUTH_REVOKED' ? 401 : ended.code === 'FORBIDDEN' ? 403 : 0;
+          throw new ApiRequestError(ended.code, ended.message, ended.hint, status);
+        }
         const event = parseAnswer(api.url, what, sse.data, StreamEventSchema);
         after = Math.max(after, event.id);
         if (event.kind === 'operation' && event.type === 'finished') {

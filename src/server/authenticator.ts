@@ -26,5 +26,7 @@ export function authServiceAuthenticator(auth: Auth): Authenticator {
       return sessionCookie === undefined ? undefined : auth.sessionPrincipal(sessionCookie);
     },
     checkCsrf: (sessionId, csrf) => csrf !== undefined && auth.checkCsrf(sessionId, csrf),
+    current: (principal) => auth.currentPrincipal(principal),
+    onChange: (listener) => auth.onAccessChange(listener),
   };
 }

@@ -11,6 +11,21 @@ export interface Authenticator {
     sessionCookie?: string;
   }): Promise<Principal | undefined> | Principal | undefined;
   checkCsrf(sessionId: string, csrf: string | undefined): boolean;
+  /**
+   * The principal as it stands now (the same session or token, current grants); undefined once it no
+   * longer authenticates (revoked, expired, logged out, user deleted). Long streams re-check with it.
+   */
+  current(principal: Principal): Principal | undefined;
+  /** Calls `listener` after any change that may take access away; returns the function that unsubscribes. */
+  onChange(listener: () => void): () => void;
+}
+
+/** What a handler may ask about its caller after the request was authorized (long streams). */
+export interface CallerAccess {
+  /** The caller as it stands now; undefined once its credentials no longer authenticate. */
+  current(): Principal | undefined;
+  /** Calls `listener` after any change that may take access away; returns the function that unsubscribes. */
+  onChange(listener: () => void): () => void;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { Principal } from '../access/rbac.js';
 import { clientIp } from './audit-entries.js';
-import type { AppEnv } from './context.js';
+import type { AppEnv, Authenticator, CallerAccess } from './context.js';
 import type { ParsedInput } from './input.js';
 import type { AuditFacts, RequestContext } from './routes/registry.js';
 
@@ -19,6 +19,7 @@ export class HandlerContext implements RequestContext<unknown, unknown, unknown,
   readonly ip: string;
   readonly #c: Context<AppEnv>;
   readonly #shutdown: AbortSignal | undefined;
+  readonly #authenticator: Pick<Authenticator, 'current' | 'onChange'> | undefined;
   #headers: Array<[string, string]> | undefined;
   #facts: AuditFacts = {};
   #signal: AbortSignal | undefined;
@@ -29,6 +30,7 @@ export class HandlerContext implements RequestContext<unknown, unknown, unknown,
     readonly principal: Principal | undefined,
     readonly requestId: string,
     shutdown: AbortSignal | undefined,
+    authenticator?: Pick<Authenticator, 'current' | 'onChange'>,
   ) {
     this.params = input.params;
     this.query = input.query;
@@ -36,6 +38,7 @@ export class HandlerContext implements RequestContext<unknown, unknown, unknown,
     this.ip = clientIp(c);
     this.#c = c;
     this.#shutdown = shutdown;
+    this.#authenticator = authenticator;
   }
 
   get setHeader(): (name: string, value: string) => void {
@@ -61,6 +64,17 @@ export class HandlerContext implements RequestContext<unknown, unknown, unknown,
 
   get header(): (name: string) => string | undefined {
     return (name) => this.#c.req.header(name);
+  }
+
+  /** The caller now: undefined on public routes; as authenticated when no authenticator was given. */
+  get access(): CallerAccess {
+    const { principal } = this;
+    const authenticator = this.#authenticator;
+    return {
+      current: () =>
+        principal === undefined || authenticator === undefined ? principal : authenticator.current(principal),
+      onChange: (listener) => authenticator?.onChange(listener) ?? (() => {}),
+    };
   }
 
   /** The headers the handler set, in order; empty when it set none. */

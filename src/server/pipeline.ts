@@ -119,7 +119,7 @@ export function handlerFor(route: Route, deps: PipelineDeps) {
       if (principal) authorize(c, route, principal, deps);
       const parsed = parseInput(c, route);
       const input = parsed instanceof Promise ? await parsed : parsed;
-      ctx = new HandlerContext(c, input, principal, c.get('requestId'), deps.shutdown);
+      ctx = new HandlerContext(c, input, principal, c.get('requestId'), deps.shutdown, deps.authenticator);
       const value = await route.handler(ctx);
       if (entry && principal) {
         deps.auditLog.finish(entry.id, endEntry(c, principal, ctx.auditFacts(), undefined, deps.clock));

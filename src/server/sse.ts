@@ -1,5 +1,6 @@
 import type { StreamEvent } from '../api/events.js';
 import type { EventHub } from '../events/hub.js';
+import type { StreamAccess } from './stream-access.js';
 
 /** Events read from the log per step of a replay: each step is one chunk, sent when the client took the last. */
 export const BACKLOG_PAGE = 100;
@@ -62,6 +63,11 @@ export interface EventStreamOptions {
   readonly endAfter?: (event: StreamEvent) => boolean;
   readonly signal: AbortSignal;
   readonly heartbeatMs: number;
+  /**
+   * Whether the caller may still read the stream, checked on every heartbeat and on each change of
+   * the auth service: when it no longer may, the stream sends the reason as a last `error` event and ends.
+   */
+  readonly access?: StreamAccess;
   /** Called once when the stream ends, however it ends (the route gives its stream slot back). */
   readonly onClose?: () => void;
 }
@@ -122,13 +128,24 @@ export function eventStream(options: EventStreamOptions): ReadableStream<Uint8Ar
         else if (queued.length < MAX_QUEUED) queued.push(event);
         else overflow = true;
       });
+      /** Ends the stream with an `error` event when the caller lost access; true when it did. */
+      const recheck = (): boolean => {
+        if (ended || options.access === undefined) return ended;
+        const lost = options.access.check();
+        if (lost === undefined) return false;
+        enqueue(formatSse({ event: 'error', data: lost }));
+        end();
+        return true;
+      };
+      const unwatch = options.access?.onChange(() => void recheck()) ?? (() => {});
       const heartbeat = setInterval(() => {
-        if (!ended) enqueue(': keep-alive\n\n');
+        if (!recheck()) enqueue(': keep-alive\n\n');
       }, options.heartbeatMs);
       heartbeat.unref();
       const onAbort = () => end();
       cleanup = () => {
         cleanup = () => {};
+        unwatch();
         unsubscribe();
         clearInterval(heartbeat);
         options.signal.removeEventListener('abort', onAbort);

@@ -4,6 +4,7 @@ import { ROLES, type Role } from '../../access/roles.js';
 import { JSON_CONTENT_TYPE } from '../../api/http.js';
 import type { Sendable } from '../../api/wire.js';
 import type { JsonValue } from '../../store/index.js';
+import type { CallerAccess } from '../context.js';
 import type { JsonText } from '../json-text.js';
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -59,6 +60,11 @@ export interface RequestContext<P, Q, B, Pr> {
   readonly signal: AbortSignal;
   /** A request header (e.g. `Last-Event-ID`); never log one, they carry credentials. */
   readonly header: (name: string) => string | undefined;
+  /**
+   * The caller as the auth service says now, and when that may have changed: a stream that outlives
+   * its request re-checks with it, so a revoked token or a removed grant ends what it may read.
+   */
+  readonly access: CallerAccess;
 }
 
 export interface AuditFacts {

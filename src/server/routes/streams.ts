@@ -2,7 +2,13 @@ import { z } from 'zod';
 import { can, type Principal } from '../../access/rbac.js';
 import { StackNameSchema } from '../../api/common.js';
 import { type LogEntry, LogEntrySchema, LogErrorLineSchema } from '../../api/deploy.js';
-import { GapEventSchema, ResetEventSchema, type StreamEvent, StreamEventSchema } from '../../api/events.js';
+import {
+  GapEventSchema,
+  ResetEventSchema,
+  StreamErrorEventSchema,
+  type StreamEvent,
+  StreamEventSchema,
+} from '../../api/events.js';
 import { NDJSON_CONTENT_TYPE, SSE_CONTENT_TYPE } from '../../api/http.js';
 import type { ServedStacks } from '../../deploy/service.js';
 import { isOneOffContainerEvent } from '../../events/container-watcher.js';
@@ -11,8 +17,9 @@ import type { JsonValue, OperationStore } from '../../store/index.js';
 import { ApiError } from '../problem.js';
 import { eventStream, ReplayTurns } from '../sse.js';
 import { requireStack, type StackScope } from '../stack-scope.js';
+import { accessRemoved, type StreamAccess, streamAccess } from '../stream-access.js';
 import { DEFAULT_STREAM_LIMITS, type StreamLimits, StreamSlots } from '../stream-slots.js';
-import { defineStreamRoute, type Route } from './registry.js';
+import { canSome, defineStreamRoute, type Route } from './registry.js';
 import { failureWithoutOutput, resultWithoutOutput } from './runtime.js';
 
 export const HEARTBEAT_MS = 15_000;
@@ -31,38 +38,77 @@ export interface StreamRouteDeps {
   readonly streamLimits?: StreamLimits;
 }
 
+/** How an NDJSON stream re-checks its caller: on each change of the auth service and every `everyMs`. */
+interface NdjsonWatch {
+  readonly access: StreamAccess;
+  readonly everyMs: number;
+  /** Stops the source (the engine's log follow) when the stream ends because access was lost. */
+  readonly stop: () => void;
+}
+
 /**
  * NDJSON of an async iterable: one JSON object per line, flushed as it comes; errors end it with an
- * `error` line. `onClose` runs once when it ends, however it ends.
+ * `error` line, and so does a caller who lost access (`watch`). `onClose` runs once when it ends,
+ * however it ends.
  */
 function ndjson(
   source: AsyncIterable<LogEntry>,
   signal: AbortSignal,
   onClose: () => void,
+  watch?: NdjsonWatch,
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const iterator = source[Symbol.asyncIterator]();
-  signal.addEventListener('abort', onClose, { once: true });
+  let released = false;
+  /** True once the stream was ended for lost access (its controller is closed). */
+  let cut = false;
+  let stopWatching = () => {};
   const closed = () => {
-    signal.removeEventListener('abort', onClose);
+    if (released) return;
+    released = true;
+    signal.removeEventListener('abort', closed);
+    stopWatching();
     onClose();
   };
+  signal.addEventListener('abort', closed, { once: true });
+  const errorLine = (error: { code: string; message: string; hint?: string }) =>
+    encoder.encode(`${JSON.stringify({ error })}\n`);
   return new ReadableStream<Uint8Array>({
+    start(controller) {
+      if (watch === undefined) return;
+      const recheck = () => {
+        if (released || cut) return;
+        const lost = watch.access.check();
+        if (lost === undefined) return;
+        cut = true;
+        controller.enqueue(errorLine(lost));
+        controller.close();
+        closed();
+        watch.stop();
+      };
+      const unsubscribe = watch.access.onChange(recheck);
+      const timer = setInterval(recheck, watch.everyMs);
+      timer.unref();
+      stopWatching = () => {
+        unsubscribe();
+        clearInterval(timer);
+      };
+    },
     async pull(controller) {
       try {
         const next = await iterator.next();
+        if (cut) return;
         if (next.done || signal.aborted) {
           closed();
           return controller.close();
         }
         controller.enqueue(encoder.encode(`${JSON.stringify(next.value)}\n`));
       } catch (error: unknown) {
+        if (cut) return;
         if (!signal.aborted) {
           const e = error as { code?: unknown; message?: unknown };
           const code = typeof e.code === 'string' ? e.code : 'INTERNAL';
-          controller.enqueue(
-            encoder.encode(`${JSON.stringify({ error: { code, message: String(e.message) } })}\n`),
-          );
+          controller.enqueue(errorLine({ code, message: String(e.message) }));
         }
         closed();
         controller.close();
@@ -141,20 +187,31 @@ export function streamRoutes(deps: StreamRouteDeps): Route[] {
       }),
       response: z.string(),
       example: { params: { stack: 'alpha' }, query: { tail: 10 } },
-      handler: async ({ params, query, principal, signal }) => {
+      handler: async ({ params, query, principal, signal, access }) => {
         await requireStack(deps.scope, params.stack);
         // A service the stack does not have is a 404 naming the ones it has, not an empty stream.
         if (query.service) await deps.stacks.requireService(params.stack, query.service, 'files-or-engine');
         const release = slots.acquire(principal.userId);
+        // A revoked token, a deleted user or a lost grant ends the stream (and the engine's follow).
+        const stop = new AbortController();
+        const watch: NdjsonWatch = {
+          access: streamAccess(access, (now) =>
+            can(now, 'operator', params.stack)
+              ? undefined
+              : accessRemoved(`the operator role on stack ${params.stack}`),
+          ),
+          everyMs: deps.heartbeatMs ?? HEARTBEAT_MS,
+          stop: () => stop.abort(),
+        };
         const source = deps.stacks.logs(params.stack, {
           ...(query.service ? { service: query.service } : {}),
           ...(query.follow === 'true' ? { follow: true } : {}),
           ...(query.tail !== undefined ? { tail: query.tail } : {}),
           ...(query.since !== undefined ? { since: query.since } : {}),
           ...(query.oneoff === 'true' ? { oneOff: true } : {}),
-          signal,
+          signal: AbortSignal.any([signal, stop.signal]),
         });
-        return new Response(ndjson(source, signal, release), {
+        return new Response(ndjson(source, signal, release, watch), {
           headers: { 'Content-Type': NDJSON_CONTENT_TYPE, 'Cache-Control': 'no-store' },
         });
       },
@@ -178,6 +235,7 @@ export function streamRoutes(deps: StreamRouteDeps): Route[] {
         container: StreamEventSchema,
         gap: GapEventSchema,
         reset: ResetEventSchema,
+        error: StreamErrorEventSchema,
       },
       errors: [404, 429],
       query: z.strictObject({
@@ -190,7 +248,10 @@ export function streamRoutes(deps: StreamRouteDeps): Route[] {
           .describe('Also state changes of one-off containers (jobs, restore drills)'),
       }),
       response: z.string(),
-      handler: ({ principal, query, signal, header }) => {
+      handler: ({ principal: opened, query, signal, header, access }) => {
+        // The caller as of the last re-check: what the stream shows follows their grants of the moment.
+        let principal = opened;
+        let stackOfOperation: string | undefined;
         if (query.operation !== undefined) {
           // Following an operation the caller cannot see (or that does not exist) would only ever
           // send heartbeats: say so at once instead.
@@ -203,6 +264,7 @@ export function streamRoutes(deps: StreamRouteDeps): Route[] {
               'the id is in the 202 answer of up, down or restart',
             );
           }
+          stackOfOperation = op.stack;
         }
         const visible = (e: StreamEvent) =>
           (e.stack === undefined ? can(principal, 'viewer') : can(principal, 'viewer', e.stack)) &&
@@ -232,6 +294,24 @@ export function streamRoutes(deps: StreamRouteDeps): Route[] {
             : {}),
           signal,
           heartbeatMs: deps.heartbeatMs ?? HEARTBEAT_MS,
+          // Events of a stack the caller no longer may view stop at once (visible reads `principal`);
+          // the stream ends when its credentials no longer authenticate, or it asked for a stack (or
+          // an operation's) the caller lost, or they may view no stack at all.
+          access: streamAccess(
+            access,
+            (now) => {
+              const needed = query.stack ?? stackOfOperation;
+              if (needed !== undefined) {
+                return can(now, 'viewer', needed)
+                  ? undefined
+                  : accessRemoved(`the viewer role on stack ${needed}`);
+              }
+              return canSome(now, 'viewer') ? undefined : accessRemoved('the viewer role on any stack');
+            },
+            (now) => {
+              principal = now;
+            },
+          ),
           onClose: release,
         });
         return new Response(stream, {
