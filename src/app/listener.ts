@@ -7,8 +7,9 @@ import {
   type ServerOptions,
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { isIP } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import { dirname } from 'node:path';
+import { ipKey } from '../access/throttle.js';
 import type { BackgroundService } from './lifecycle.js';
 import { type ListenTarget, listenError } from './listen-error.js';
 
@@ -22,6 +23,11 @@ export interface ListenLimits {
   readonly keepAliveTimeoutMs: number;
   /** Connections beyond this are closed at once. */
   readonly maxConnections: number;
+  /**
+   * Open TCP connections from one address (an IPv6 /64) beyond this are closed at once, so one client
+   * cannot hold every slot of maxConnections; the unix socket (0600, local) is not counted.
+   */
+  readonly maxConnectionsPerAddress: number;
   readonly maxHeadersCount: number;
   readonly maxHeaderBytes: number;
   /** Requests on one kept-alive connection before it is closed. */
@@ -33,6 +39,7 @@ export const DEFAULT_LISTEN_LIMITS: ListenLimits = {
   requestTimeoutMs: 60_000,
   keepAliveTimeoutMs: 5_000,
   maxConnections: 512,
+  maxConnectionsPerAddress: 64,
   maxHeadersCount: 100,
   maxHeaderBytes: 16 * 1024,
   maxRequestsPerSocket: 1000,
@@ -166,6 +173,30 @@ function applyLimits(server: Server, limits: ListenLimits): Server {
   return server;
 }
 
+/**
+ * Closes a new TCP connection at once when its address (an IPv6 /64, see ipKey) already holds `cap`:
+ * a slow or greedy client (headers trickled, streams hoarded) then takes at most that many of the
+ * server's connections, and the others stay for everyone else.
+ */
+export function capPerAddress(server: Server, cap: number): Server {
+  const open = new Map<string, number>();
+  server.on('connection', (socket: Socket) => {
+    const key = ipKey(socket.remoteAddress ?? '');
+    const held = open.get(key) ?? 0;
+    if (held >= cap) {
+      socket.destroy();
+      return;
+    }
+    open.set(key, held + 1);
+    socket.once('close', () => {
+      const left = (open.get(key) ?? 1) - 1;
+      if (left > 0) open.set(key, left);
+      else open.delete(key);
+    });
+  });
+  return server;
+}
+
 function listen(server: Server, target: ListenTarget): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', (error) => {
@@ -232,6 +263,7 @@ export function httpListener(
           : createHttpServer(options, front),
         limits,
       );
+      capPerAddress(tcp, limits.maxConnectionsPerAddress);
       await listen(tcp, { port: config.port, host: config.host });
       servers.push(tcp);
       const bound = tcp.address();

@@ -50,6 +50,14 @@ const KEYS: Record<string, { readonly expect: string; readonly hint: string }> =
     expect: 'a whole number of streams from 1 to 100000',
     hint: 'e.g. `total: 500`: the streams the whole server keeps open at once (default 500)',
   },
+  connections: {
+    expect: 'a mapping with `perAddress`',
+    hint: 'e.g. `connections: { perAddress: 32 }` (default 64)',
+  },
+  'connections.perAddress': {
+    expect: 'a whole number of connections from 1 to 512',
+    hint: 'e.g. `perAddress: 32`: the TCP connections one client address (an IPv6 /64) may hold open at once (default 64)',
+  },
   backup: {
     expect: 'a mapping with `stores`, `recipients` and `identity`',
     hint: 'see "Backups" in the README: stores (where), recipients (age public keys), identity (the key file)',
@@ -67,12 +75,14 @@ const KEYS: Record<string, { readonly expect: string; readonly hint: string }> =
 const TOP_KEYS = Object.keys(FileSchema.shape);
 const TLS_KEYS = ['cert', 'key'];
 const STREAMS_KEYS = ['perUser', 'total'];
+const CONNECTIONS_KEYS = ['perAddress'];
 
 /** The keys a mapping at `at` may hold, for "did you mean" hints. */
 function knownKeysAt(at: Path): readonly string[] {
   if (at.length === 0) return TOP_KEYS;
   if (at[0] === 'tls') return TLS_KEYS;
   if (at[0] === 'streams') return STREAMS_KEYS;
+  if (at[0] === 'connections') return CONNECTIONS_KEYS;
   if (at[0] === 'backup' && at.length === 1) return BACKUP_KEYS;
   if (at[0] === 'backup' && at[1] === 'stores' && at.length === 3) return STORE_KEYS;
   if (at[0] === 'alerts') return alertKnownKeys(at);

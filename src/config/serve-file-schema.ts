@@ -41,6 +41,7 @@ export const FileSchema = z
         total: z.number().int().min(1).max(100_000),
       })
       .partial(),
+    connections: z.strictObject({ perAddress: z.number().int().min(1).max(512) }).partial(),
     backup: BackupSectionSchema,
     alerts: AlertSectionSchema,
   })

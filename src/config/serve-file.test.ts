@@ -134,7 +134,7 @@ describe('unknown keys', () => {
     ['key: k.pem', 'the TLS files go under `tls:` as `cert:` and `key:`'],
     [
       'listen: 0.0.0.0',
-      'allowed keys: host, port, socket, tls, workspace, stateDir, dockerHost, shutdownGrace, allowedHosts, streams, backup, alerts',
+      'allowed keys: host, port, socket, tls, workspace, stateDir, dockerHost, shutdownGrace, allowedHosts, streams, connections, backup, alerts',
     ],
   ])('%s', (yaml, hint) => {
     const key = yaml.slice(0, yaml.indexOf(':'));
@@ -194,7 +194,7 @@ describe('YAML problems', () => {
   ])('refuses a document that is not a mapping: %j', (yaml, got) => {
     expect(onlyError(yaml)).toBe(
       `etc/serve.yaml:1:1: error SERVE_CONFIG_INVALID: the config file must be a mapping of settings, got ${got}\n` +
-        '  hint: write one `key: value` per line, e.g. `port: 7300`; keys: host, port, socket, tls, workspace, stateDir, dockerHost, shutdownGrace, allowedHosts, streams, backup, alerts',
+        '  hint: write one `key: value` per line, e.g. `port: 7300`; keys: host, port, socket, tls, workspace, stateDir, dockerHost, shutdownGrace, allowedHosts, streams, connections, backup, alerts',
     );
   });
 

@@ -58,6 +58,8 @@ export interface ServeSettings {
    * whole server; absent: the server's defaults (10 and 500).
    */
   readonly streams?: { readonly perUser: number; readonly total: number };
+  /** Open TCP connections one client address may hold (`connections.perAddress`); absent: 64. */
+  readonly connectionsPerAddress?: number;
   /** The config file read, absolute; absent without one. */
   readonly configFile?: string;
   /** Backup stores and encryption (`backup:` in the config file); absent: backups are off. */

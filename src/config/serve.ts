@@ -260,6 +260,9 @@ export function resolveServeConfig(input: ServeConfigInput): ServeConfigResult {
       shutdownGraceMs: grace * 1000,
       ...(allowedHosts === undefined || allowedHosts.length === 0 ? {} : { allowedHosts }),
       ...(streams === undefined ? {} : { streams }),
+      ...(file.connections?.perAddress === undefined
+        ? {}
+        : { connectionsPerAddress: file.connections.perAddress }),
       ...(configFile === undefined ? {} : { configFile }),
       ...(backup === undefined ? {} : { backup }),
       ...(alerts === undefined ? {} : { alerts }),

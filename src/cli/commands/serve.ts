@@ -95,6 +95,9 @@ export function registerServe(
           ...(config.backup ? { backup: config.backup } : {}),
           ...(config.alerts ? { alerts: config.alerts } : {}),
           ...(config.streams ? { streams: config.streams } : {}),
+          ...(config.connectionsPerAddress === undefined
+            ? {}
+            : { limits: { maxConnectionsPerAddress: config.connectionsPerAddress } }),
         },
         systemClock(),
         loggers,
