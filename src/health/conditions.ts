@@ -1,7 +1,7 @@
 import type { DependsCondition } from '../compose/graph.js';
 import { BerthLabel, ComposeLabel } from '../engine/labels.js';
 import type { ContainerInfo } from '../engine/types.js';
-import { clip, exitCodeText, lastHealthOutput, oneLine } from './describe.js';
+import { exitCodeText, lastHealthCheck } from './describe.js';
 
 export type { DependsCondition };
 
@@ -9,7 +9,6 @@ export type { DependsCondition };
 export type ConditionResult = { holds: true } | { holds: false; final: boolean; why: string };
 
 const HOLDS: ConditionResult = { holds: true };
-const WHY_OUTPUT_MAX = 200;
 
 const notYet = (why: string): ConditionResult => ({ holds: false, final: false, why });
 const never = (why: string): ConditionResult => ({ holds: false, final: true, why });
@@ -64,10 +63,12 @@ function healthy(info: ContainerInfo): ConditionResult {
       }
       if (info.state === 'paused') return notYet(`${info.name} is paused`);
       if (health.status === 'healthy') return HOLDS;
-      const output = lastHealthOutput(info);
       if (health.status === 'unhealthy') {
+        // Its exit code only: what the check printed may hold secrets, and every role reads a deploy's
+        // reasons (operators get the output from `berth health` and the failure's healthOutput).
+        const exitCode = lastHealthCheck(info)?.exitCode;
         return never(
-          `${info.name} is unhealthy${output === undefined ? '' : `: ${clip(oneLine(output), WHY_OUTPUT_MAX)}`}`,
+          `${info.name} is unhealthy${exitCode === undefined ? '' : `: its health check exited ${exitCode}`}`,
         );
       }
       return notYet(`${info.name} is not healthy yet (health: starting)`);
