@@ -34,4 +34,17 @@ describe('workspaceFindings', () => {
     expect(await rules()).not.toContain('healthcheck-missing');
     workspace.cleanup();
   });
+
+  it('says why when the workspace file cannot be read, instead of "no such stack"', async () => {
+    const unreadable = new Error('berth.yaml:3:7: the workspace cannot be read');
+    const findings = workspaceFindings({
+      workspace: '/nonexistent',
+      load: { env: {}, registry: builtinXBerthRegistry() },
+      clock: { now: () => new Date() },
+      version: 'test',
+      listStacks: async () => [],
+      workspaceError: async () => unreadable,
+    });
+    await expect(findings('alpha')).rejects.toBe(unreadable);
+  });
 });

@@ -8,6 +8,8 @@ export interface WorkspaceFindingsOptions {
   readonly load: Omit<LoadOptions, 'lenient'>;
   readonly clock: Pick<Clock, 'now'>;
   readonly version: string;
+  /** Why the workspace file cannot be read now (thrown: a stack's findings cannot be told). */
+  readonly workspaceError?: () => Promise<Error | undefined>;
   /** The workspace's stacks (a stack not in it has no findings to show: 404). */
   readonly listStacks: () => Promise<readonly { readonly name: string }[]>;
   /** How long one audit of the workspace answers for every stack (default 15 s). */
@@ -49,6 +51,8 @@ export function workspaceFindings(
     }));
   };
   return async (stack) => {
+    const unreadable = await options.workspaceError?.();
+    if (unreadable) throw unreadable;
     if (!(await options.listStacks()).some((s) => s.name === stack)) return undefined;
     const now = options.clock.now().getTime();
     if (!last || now - last.at > (options.reuseMs ?? 15_000)) {

@@ -228,6 +228,7 @@ function serveRoutes(
         clock,
         version: config.version,
         listStacks,
+        workspaceError: berth.workspaceError,
       }),
     },
   });

@@ -67,7 +67,11 @@ export function appRoutes(deps: AppDeps): Route[] {
       ? [
           ...authRoutes(deps.authRoutes),
           ...tokenRoutes(deps.authRoutes),
-          ...userRoutes({ ...deps.authRoutes, listStacks: deps.listStacks }),
+          ...userRoutes({
+            ...deps.authRoutes,
+            listStacks: deps.listStacks,
+            ...(deps.workspaceError ? { workspaceError: deps.workspaceError } : {}),
+          }),
           ...auditLogRoutes(deps.authRoutes),
         ]
       : []),

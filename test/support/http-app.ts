@@ -195,6 +195,8 @@ export function authApp(
     secureCookies?: boolean;
     /** The workspace's stack names (none by default). */
     stacks?: readonly string[];
+    /** Why the workspace file cannot be read (it can, by default). */
+    workspaceError?: Error;
   } = {},
 ) {
   return createApp({
@@ -218,6 +220,7 @@ export function authApp(
     lastDeployments: () => new Map(),
     validate: async () => ({ files: [] }),
     workspaceRoot: '/nonexistent',
+    ...(options.workspaceError ? { workspaceError: async () => options.workspaceError } : {}),
     ...(options.authRoutes === false
       ? {}
       : {

@@ -206,6 +206,29 @@ describe('user administration', () => {
     expect(unknown.json.warnings).toEqual([expect.stringMatching(/^no stack gone in the workspace now/)]);
   });
 
+  it('says a granted stack cannot be checked while the workspace file cannot be read', async () => {
+    const f = authFixture();
+    fixtures.push(f);
+    const rootId = await withAdmin(f);
+    const app = authApp(f, { workspaceError: new Error('berth.yaml:2:3: the workspace cannot be read') });
+    const res = await app.request('/api/v1/users', {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${f.auth.createToken(rootId, { name: 't', role: 'admin', expiresInDays: 1 }).token}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({
+        username: 'erin',
+        password: OTHER_PASSWORD,
+        grants: [{ role: 'viewer', stack: 'alpha' }],
+      }),
+    });
+    expect(res.status).toBe(201);
+    expect(((await res.json()) as { warnings?: string[] }).warnings).toEqual([
+      'the workspace file cannot be read now, so whether stack alpha exists cannot be told: the grant is kept (berth.yaml:2:3: the workspace cannot be read)',
+    ]);
+  });
+
   it('deletes a user with their tokens; refuses yourself and the last global admin', async () => {
     const { f, call, rootId } = await setup();
     const deleted = await call('DELETE', '/api/v1/users/vera', 'root');

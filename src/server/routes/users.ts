@@ -16,12 +16,20 @@ export interface UserRouteDeps {
   readonly auth: Auth;
   /** The workspace's stacks, to warn of a grant on a stack it does not have. */
   readonly listStacks?: () => Promise<readonly { readonly name: string }[]>;
+  /** Why the workspace file cannot be read now: whether a granted stack exists cannot be told. */
+  readonly workspaceError?: () => Promise<Error | undefined>;
 }
 
 /** A grant on a stack the workspace does not have is kept (it may be added later), with a warning. */
 async function grantWarnings(deps: UserRouteDeps, grants: readonly Grant[]): Promise<string[]> {
   const named = [...new Set(grants.flatMap((g) => (g.stack === undefined ? [] : [g.stack])))];
   if (named.length === 0 || deps.listStacks === undefined) return [];
+  const unreadable = await deps.workspaceError?.();
+  if (unreadable) {
+    return [
+      `the workspace file cannot be read now, so whether ${named.length === 1 ? `stack ${named[0]} exists` : `stacks ${named.join(', ')} exist`} cannot be told: the grant is kept (${unreadable.message})`,
+    ];
+  }
   const stacks = (await deps.listStacks()).map((s) => s.name);
   const known = new Set(stacks);
   const here = stacks.length > 0 ? [...stacks].sort().join(', ') : 'none';
