@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { OperationView } from '../api/operations.js';
 import { ApiRequestError } from './api-error.js';
-import { rateLimitWait, serverGone } from './follow.js';
+import { followOperation, rateLimitWait, serverGone } from './follow.js';
 
 const refused = (status: number, retryAfterSeconds?: unknown) => {
   const error = new ApiRequestError('TOO_MANY_STREAMS', 'you have 10 streams open', 'close one', status);
@@ -54,5 +56,43 @@ describe('serverGone', () => {
     expect(serverGone(other, op)).toBe(other);
     const plain = new Error('socket hang up');
     expect(serverGone(plain, op)).toBe(plain);
+  });
+});
+
+describe('followOperation', () => {
+  const op = { id: 'op-7', kind: 'deploy', stack: 'shop' } as unknown as OperationView;
+  const frame = (event: string, data: unknown) => [`event: ${event}`, `data: ${JSON.stringify(data)}`, ''];
+  const event = (id: number, kind: string, type: string, data?: unknown) =>
+    frame('message', { id, at: '2026-12-06T00:00:00.000Z', kind, type, message: `${kind} ${type}`, data });
+
+  it('goes on after a reset of the server’s event log, its ids starting again', async () => {
+    const asked: unknown[] = [];
+    const streams = [
+      event(5, 'deploy', 'build'),
+      // The server came back with a new state file: the id the CLI asks after is unknown to it.
+      [...frame('reset', { after: 5, latest: 0, message: 'reset' }), ...event(1, 'deploy', 'gate')],
+      event(2, 'operation', 'finished', { status: 'succeeded', result: { ok: true } }),
+    ];
+    const api = {
+      url: 'http://127.0.0.1:1',
+      lines: (_method: string, _path: string, options?: { query?: Record<string, unknown> }) => {
+        asked.push(options?.query?.after);
+        const lines = streams.shift() ?? [];
+        return (async function* () {
+          yield* lines;
+        })();
+      },
+    };
+    const seen: string[] = [];
+    const result = await followOperation(
+      api as never,
+      op,
+      z.object({ ok: z.boolean() }),
+      (e) => seen.push(e.message),
+      { sleep: async () => undefined },
+    );
+    expect(result).toEqual({ ok: true });
+    expect(seen).toEqual(['deploy build', 'deploy gate']);
+    expect(asked).toEqual([0, 5, 1]);
   });
 });

@@ -98,6 +98,11 @@ export async function followOperation<S extends z.ZodType>(
       const stream = api.lines('GET', '/api/v1/events', { query: { operation: op.id, after } });
       for await (const sse of parseSse(stream)) {
         if (sse.event === 'gap' || sse.data === '') continue;
+        // The server's event log was reset (a new state file): its ids start again from 1.
+        if (sse.event === 'reset') {
+          after = 0;
+          continue;
+        }
         if (sse.event === 'error') {
           // The server ended the stream: its token or session no longer valid, or a grant removed.
           const ended = parseAnswer(api.url, what, sse.data, StreamErrorEventSchema);
