@@ -78,6 +78,8 @@ export class ContainerMonitor {
   private readonly watched = new Map<string, Watched>();
   private readonly stopping = new AbortController();
   private readonly pendingLooks = new Map<string, Promise<void>>();
+  /** Whether each stack seen is this server's (`watches`), as of the last sweep or first event. */
+  private readonly served = new Map<string, boolean>();
   private loop: Promise<void> | undefined;
   private unsubscribe: (() => void) | undefined;
 
@@ -98,7 +100,22 @@ export class ContainerMonitor {
       this.drop(id);
       return;
     }
-    void this.look(id, false);
+    const stack = event.stack;
+    if (stack === undefined || this.served.get(stack) === true) {
+      void this.look(id, false);
+      return;
+    }
+    if (this.served.get(stack) === false) return;
+    void this.serves(stack).then((ok) => (ok ? this.look(id, false) : undefined));
+  }
+
+  /** Whether the stack is this server's; asked once per stack and sweep, so a look never waits on it. */
+  private async serves(stack: string): Promise<boolean> {
+    const known = this.served.get(stack);
+    if (known !== undefined) return known;
+    const ok = this.deps.watches === undefined || (await this.deps.watches(stack));
+    this.served.set(stack, ok);
+    return ok;
   }
 
   private async run(): Promise<void> {
@@ -117,7 +134,16 @@ export class ContainerMonitor {
   async sweep(): Promise<void> {
     const engine = await this.deps.engine();
     const listed = (await engine.containers.list({ [BerthLabel.Stack]: true })).filter(isServiceContainer);
-    const ids = new Set(listed.map((c) => c.id));
+    // Which stacks are this server's is asked again each sweep (a stack may have been deployed or removed).
+    const stacks = new Set(listed.map((c) => c.labels[BerthLabel.Stack] ?? ''));
+    const fresh = new Map<string, boolean>();
+    for (const stack of stacks)
+      fresh.set(stack, this.deps.watches === undefined || (await this.deps.watches(stack)));
+    this.served.clear();
+    for (const [stack, ok] of fresh) this.served.set(stack, ok);
+    const ids = new Set(
+      listed.filter((c) => this.served.get(c.labels[BerthLabel.Stack] ?? '') === true).map((c) => c.id),
+    );
     for (const id of [...this.watched.keys()]) if (!ids.has(id)) this.drop(id);
     // A few at a time: a 200-container estate is inspected in a second or two, without a burst.
     const queue = [...ids];
@@ -155,10 +181,7 @@ export class ContainerMonitor {
     const stack = info.labels[BerthLabel.Stack];
     const service = info.labels[BerthLabel.Service];
     if (!stack || !service || !isServiceContainer(info) || this.stopping.signal.aborted) return;
-    if (this.deps.watches !== undefined && !(await this.deps.watches(stack))) {
-      this.drop(id); // a stack that left this server's scope since its last look
-      return;
-    }
+    if (this.served.get(stack) === false) return; // another server's: its sweep drops it
     const key: ProbeId = { stack, service, probe: containerProbeName(info.labels, BerthLabel.Replica) };
     const known = this.watched.get(id) ?? { key, name: info.name, watch: NEW_WATCH };
     this.watched.set(id, known);
