@@ -1,14 +1,13 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UpResult } from '../../../src/api/deploy.js';
 import { builtinXBerthRegistry } from '../../../src/app/registry.js';
 import { StackService } from '../../../src/deploy/service.js';
-import { EventHub } from '../../../src/events/hub.js';
-import { createLoggers } from '../../../src/log/index.js';
-import { OperationRunner } from '../../../src/operations/runner.js';
+import type { createLoggers } from '../../../src/log/index.js';
+import type { OperationRunner } from '../../../src/operations/runner.js';
 import { MASK } from '../../../src/secrets/detect.js';
+import { loggedRunner } from './logged-runner.js';
 import { type DeployHarness, startHarness } from './support.js';
 
 // An image build with a secret-named build argument written in the compose file and one from .env,
@@ -43,30 +42,14 @@ services:
 `;
 
 let h: DeployHarness;
-let logText = '';
+let logText: () => string;
 let runner: OperationRunner;
 let loggers: ReturnType<typeof createLoggers>;
 const images: string[] = [];
 
 beforeAll(async () => {
   h = await startHarness();
-  loggers = createLoggers(
-    { base: 'debug', components: {} },
-    new Writable({
-      write(chunk, _encoding, done) {
-        logText += String(chunk);
-        done();
-      },
-    }),
-  );
-  runner = new OperationRunner({
-    operations: h.store.operations,
-    events: new EventHub(h.store.events),
-    clock: h.clock,
-    newId: () => `op_${Math.random().toString(36).slice(2)}`,
-    markInterrupted: (stack, reason) => h.store.deployments.markInterrupted(stack, reason),
-    logger: loggers.for('operations'),
-  });
+  ({ runner, loggers, logText } = loggedRunner(h));
 });
 
 afterAll(async () => {
@@ -123,12 +106,12 @@ describe('an image build with secret build arguments', () => {
       ended,
     ]);
     expect(forEveryone).not.toContain(DERIVED);
-    expect(logText).not.toContain(DERIVED);
-    expect(logText).toContain(`built ${image}`);
+    expect(logText()).not.toContain(DERIVED);
+    expect(logText()).toContain(`built ${image}`);
     for (const [what, text] of [
       ['events', JSON.stringify(events)],
       ['operation', JSON.stringify(ended)],
-      ['server log', logText],
+      ['server log', logText()],
       ...readdirSync(h.stateDir).map((file) => [
         file,
         readFileSync(join(h.stateDir, file)).toString('latin1'),

@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isEngineError, SPEC_DEFAULTS } from '../../../src/engine/model.js';
 import { BUSYBOX } from '../engine/support.js';
-import { type DeployHarness, repoRoot, SLEEPER, startHarness } from './support.js';
+import { spawnBerth } from './berth-child.js';
+import { type DeployHarness, SLEEPER, startHarness } from './support.js';
 
 // `berth down --volumes` while a container Berth did not make (`docker run --network <stack>_default`)
 // is attached to the stack's network. Berth never removes it, so the network must stay; the rest
@@ -43,22 +43,12 @@ function berth(...args: string[]): Promise<{ code: number | null; output: string
   return berthAs(env, ...args);
 }
 
-function berthAs(
+async function berthAs(
   env: NodeJS.ProcessEnv,
   ...args: string[]
 ): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'berth.js'), '--local', ...args], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (c: Buffer) => {
-    output += c.toString();
-  });
-  child.stderr.on('data', (c: Buffer) => {
-    output += c.toString();
-  });
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
+  const run = spawnBerth(['--local', ...args], env);
+  return { code: await run.exited, output: run.output() };
 }
 
 const gone = (action: Promise<unknown>) =>

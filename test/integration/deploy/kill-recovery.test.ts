@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../../src/store/index.js';
 import { BUSYBOX } from '../engine/support.js';
-import { type DeployHarness, isAlive, repoRoot, SLEEPER, startHarness } from './support.js';
+import { spawnBerth } from './berth-child.js';
+import { type DeployHarness, isAlive, SLEEPER, startHarness } from './support.js';
 
 // `kill -9` of `berth --local up` in the middle of a gate leaves what the deploy had done: a
 // start-first service already promoted (its last good container parked as -berth-prev-N, stopped),
@@ -53,22 +53,9 @@ afterAll(async () => {
   await h?.cleanup();
 });
 
-/** `berth --local up DIR` as a child; `onOutput` sees everything it prints, as it prints it. */
-function up(onOutput?: (text: string) => void, command = 'up') {
-  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'berth.js'), '--local', command, dir], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const add = (c: Buffer) => {
-    output += c.toString();
-    onOutput?.(output);
-  };
-  child.stdout.on('data', add);
-  child.stderr.on('data', add);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, exited, output: () => output };
-}
+/** `berth --local up DIR` (or COMMAND) as a child; `onOutput` sees everything it prints, as it prints it. */
+const up = (onOutput?: (text: string) => void, command = 'up') =>
+  spawnBerth(['--local', command, dir], env, onOutput);
 
 async function containers() {
   const list = await h.engine.containers.list({ 'dev.berth.stack': stack }, { all: true });

@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUSYBOX } from '../engine/support.js';
-import { type DeployHarness, editCompose, repoRoot, SLEEPER, startHarness } from './support.js';
+import { spawnBerth } from './berth-child.js';
+import { type DeployHarness, editCompose, SLEEPER, startHarness } from './support.js';
 
 // Ctrl-C of `berth --local up` in the middle of a gate: the deploy runs in the CLI's own process, so
 // the CLI ends it as a stopping server does: what it changed is put back and the deploy is recorded
@@ -34,21 +34,7 @@ afterAll(async () => {
 });
 
 /** `berth --local up DIR` as a child; `onOutput` sees everything it prints, as it prints it. */
-function up(onOutput?: (text: string) => void) {
-  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'berth.js'), '--local', 'up', dir], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const add = (c: Buffer) => {
-    output += c.toString();
-    onOutput?.(output);
-  };
-  child.stdout.on('data', add);
-  child.stderr.on('data', add);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, exited, output: () => output };
-}
+const up = (onOutput?: (text: string) => void) => spawnBerth(['--local', 'up', dir], env, onOutput);
 
 describe('berth --local up interrupted', () => {
   it('puts back what the deploy changed on Ctrl-C and records it as interrupted', {

@@ -1,14 +1,13 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UpResult } from '../../../src/api/deploy.js';
 import { builtinXBerthRegistry } from '../../../src/app/registry.js';
 import { StackService } from '../../../src/deploy/service.js';
-import { EventHub } from '../../../src/events/hub.js';
-import { createLoggers } from '../../../src/log/index.js';
-import { OperationRunner } from '../../../src/operations/runner.js';
+import type { createLoggers } from '../../../src/log/index.js';
+import type { OperationRunner } from '../../../src/operations/runner.js';
 import { MASK } from '../../../src/secrets/detect.js';
+import { loggedRunner } from './logged-runner.js';
 import { containerIds, type DeployHarness, startHarness } from './support.js';
 
 // Issue 13 against the real engine: a canary secret in a label, a healthcheck URL and a command,
@@ -63,29 +62,13 @@ services:
 `;
 
 let h: DeployHarness;
-let logText = '';
+let logText: () => string;
 let loggers: ReturnType<typeof createLoggers>;
 let runner: OperationRunner;
 
 beforeAll(async () => {
   h = await startHarness();
-  loggers = createLoggers(
-    { base: 'debug', components: {} },
-    new Writable({
-      write(chunk, _encoding, done) {
-        logText += String(chunk);
-        done();
-      },
-    }),
-  );
-  runner = new OperationRunner({
-    operations: h.store.operations,
-    events: new EventHub(h.store.events),
-    clock: h.clock,
-    newId: () => `op_${Math.random().toString(36).slice(2)}`,
-    markInterrupted: (stack, reason) => h.store.deployments.markInterrupted(stack, reason),
-    logger: loggers.for('operations'),
-  });
+  ({ runner, loggers, logText } = loggedRunner(h));
 });
 
 afterAll(async () => {
@@ -141,7 +124,7 @@ async function everythingAbout(
     'stored deployments': JSON.stringify(raw),
     'deployment events': JSON.stringify(raw.map((d) => h.store.deployments.events(d.id))),
     'service results': JSON.stringify(raw.map((d) => h.store.deployments.serviceResults(d.id))),
-    'server log': logText,
+    'server log': logText(),
   };
 }
 

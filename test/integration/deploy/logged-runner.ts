@@ -1,0 +1,35 @@
+import { Writable } from 'node:stream';
+import { EventHub } from '../../../src/events/hub.js';
+import { createLoggers } from '../../../src/log/index.js';
+import { OperationRunner } from '../../../src/operations/runner.js';
+import type { DeployHarness } from './support.js';
+
+/**
+ * An operation runner over the harness's store, as `berth serve` runs deploys, with debug loggers
+ * whose every line is kept: `logText()` is what the server log would hold.
+ */
+export function loggedRunner(h: DeployHarness): {
+  runner: OperationRunner;
+  loggers: ReturnType<typeof createLoggers>;
+  logText: () => string;
+} {
+  let text = '';
+  const loggers = createLoggers(
+    { base: 'debug', components: {} },
+    new Writable({
+      write(chunk, _encoding, done) {
+        text += String(chunk);
+        done();
+      },
+    }),
+  );
+  const runner = new OperationRunner({
+    operations: h.store.operations,
+    events: new EventHub(h.store.events),
+    clock: h.clock,
+    newId: () => `op_${Math.random().toString(36).slice(2)}`,
+    markInterrupted: (stack, reason) => h.store.deployments.markInterrupted(stack, reason),
+    logger: loggers.for('operations'),
+  });
+  return { runner, loggers, logText: () => text };
+}
