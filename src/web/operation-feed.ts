@@ -1,4 +1,4 @@
-import { StreamEventSchema } from '../api/events.js';
+import { StreamErrorEventSchema, StreamEventSchema } from '../api/events.js';
 import { type Outcome, outcomeOf } from '../api/operation-outcome.js';
 import type { OperationView } from '../api/operations.js';
 import { endingOf, eventLine } from './outcome.js';
@@ -20,7 +20,13 @@ export interface OperationFeed {
 }
 
 type Read =
-  | { readonly kind: 'line'; readonly line: FeedLine; readonly outcome?: Outcome | undefined }
+  | {
+      readonly kind: 'line';
+      readonly line: FeedLine;
+      readonly outcome?: Outcome | undefined;
+      /** The API ended the stream (the caller lost access): nothing more will come. */
+      readonly ended?: true;
+    }
   | { readonly kind: 'heartbeat' }
   | { readonly kind: 'other' };
 
@@ -32,6 +38,12 @@ export function readFrame(frame: SseFrame, op: Pick<OperationView, 'kind'>, last
     json = JSON.parse(frame.data);
   } catch {
     return { kind: 'other' };
+  }
+  if (frame.event === 'error') {
+    const ended = StreamErrorEventSchema.safeParse(json);
+    if (!ended.success) return { kind: 'other' };
+    const text = `the stream ended: ${ended.data.message} (${ended.data.hint})`;
+    return { kind: 'line', line: { id: lastId, text }, ended: true };
   }
   if (frame.event === 'gap' || frame.event === 'reset') {
     const message = (json as { message?: unknown }).message;
@@ -77,7 +89,7 @@ export async function readFeed(
       lines.push(read.line);
       lastId = Math.max(lastId, read.line.id);
       if (read.outcome) outcome = read.outcome;
-      if (read.outcome || lines.length >= options.maxLines) break;
+      if (read.outcome || read.ended || lines.length >= options.maxLines) break;
     }
   } finally {
     clearTimeout(timer);
@@ -116,10 +128,11 @@ export function renderFeed(
         let text = formatFrame({ id: String(lastId), event: 'line', data: await html(EventItem(read.line)) });
         if (read.outcome) {
           text += formatFrame({ event: 'outcome', data: await html(OutcomeBox({ outcome: read.outcome })) });
-          text += formatFrame({ event: 'end', data: 'end' });
         }
+        // The end of the operation, or of the caller's access: the page closes its EventSource.
+        if (read.outcome || read.ended) text += formatFrame({ event: 'end', data: 'end' });
         controller.enqueue(encoder.encode(text));
-        if (read.outcome) {
+        if (read.outcome || read.ended) {
           stop.abort();
           controller.close();
         }
