@@ -256,6 +256,19 @@ export function createBerth(options: BerthOptions): Berth {
           'operations of a previous run recorded as interrupted',
         );
       }
+      // A deploy the previous process left running (it was killed, it crashed) left unverified
+      // containers under the services' names and the last good ones parked: they are put back now, in
+      // the background, as the stack's next `up` or `restart` would (each step is in its events).
+      for (const stack of new Set(recovered.filter((o) => o.kind === 'up').map((o) => o.stack))) {
+        stacks()
+          .recover(stack, (e) => log.warn({ stack, service: e.service }, e.message))
+          .catch((error: unknown) =>
+            log.warn(
+              { err: error, stack },
+              'could not put back what an interrupted deploy left; the next berth up of the stack will try again',
+            ),
+          );
+      }
     },
     drain: async (graceMs) => {
       const interrupted = await runner().shutdown(graceMs);

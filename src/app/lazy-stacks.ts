@@ -1,4 +1,5 @@
 import type { LoadedStack } from '../compose/stack.js';
+import type { DeployEvent } from '../deploy/events.js';
 import type { ServedStacks, StackService, StackServiceDeps } from '../deploy/service.js';
 
 /** What a Berth's stack service offers: the operations the API serves, and loading a stack by name. */
@@ -6,6 +7,8 @@ export interface Stacks extends ServedStacks {
   load(stack: string): Promise<LoadedStack>;
   /** The stack's name (a path given to the CLI: the name of the stack it holds). */
   nameOf(stack: string): Promise<string>;
+  /** Puts back what an interrupted deploy of the stack left (StackService#recover). */
+  recover(stack: string, onEvent?: (e: DeployEvent) => void): Promise<void>;
 }
 
 /**
@@ -38,6 +41,7 @@ export function lazyStackService(deps: StackServiceDeps): Stacks {
       yield* (await service()).logs(stack, options);
     },
     restart: async (stack, options) => (await service()).restart(stack, options),
+    recover: async (stack, onEvent) => (await service()).recover(stack, onEvent),
     exec: async (stack, service_, argv) => (await service()).exec(stack, service_, argv),
     requireService: async (stack, service_, where) =>
       (await service()).requireService(stack, service_, where),

@@ -28,8 +28,10 @@ import { downResult, downStack, planDown } from './down.js';
 import { serviceNotFound } from './errors.js';
 import type { DeployEvent, DeployListener } from './events.js';
 import { maskedDeployments } from './history.js';
+import { withStackLock } from './lock.js';
 import type { Plan } from './plan-types.js';
 import type { DeployStores } from './ports.js';
+import { recoverInterrupted } from './recover.js';
 import { maskEvent, maskPlan, shownComposeView, stackMasker } from './redact.js';
 import { restartStack } from './restart.js';
 import { StackSource, type StackSourceOptions } from './stack-source.js';
@@ -216,6 +218,23 @@ export class StackService implements ServedStacks {
 
   async *logs(stack: string, options: LogOptions) {
     yield* stackLogs(await this.deps.engine(), await this.nameOf(stack), options);
+  }
+
+  /**
+   * Puts back what an interrupted deploy of `stack` left (its unverified containers go, its parked last
+   * good ones get their names back), as the next `up` or `restart` would: `berth serve` calls it at
+   * start for the deploys a previous process left running. DEPLOY_LOCKED when another process holds
+   * the stack; DEPLOY_RECOVERY_FAILED when a container cannot be put back.
+   */
+  async recover(stack: string, onEvent?: (e: DeployEvent) => void): Promise<void> {
+    const deps = await this.run();
+    await withStackLock(deps, stack, async () => {
+      deps.store.deployments.markInterrupted(stack, 'the process running it stopped before it finished');
+      await recoverInterrupted(deps, stack, onEvent ?? (() => undefined), {
+        interruptedOnly: true,
+        verb: 'recovered',
+      });
+    });
   }
 
   async restart(stack: string, options: { service?: string; onEvent?: (e: DeployEvent) => void }) {
