@@ -122,8 +122,9 @@ describe('berth serve + CLI: examples/force1 through the API', () => {
       ['install-phase', 'succeeded', 'root'],
       ['api', 'succeeded', 'root'],
     ]);
-    // The stored plans show the environment by name only; the current plan has nothing to change.
-    expect(deployments.stdout).toContain('"MARIADB_PASSWORD": "[redacted]"');
+    // An operator (here an admin) reads the stored plans' environment, secrets masked; the current
+    // plan has nothing to change.
+    expect(deployments.stdout).toContain('"MARIADB_PASSWORD": "********"');
     const plan = await h.fetchText(`/api/v1/stacks/${stack}/plan`);
     expect(plan.status).toBe(200);
     const steps = (JSON.parse(plan.body) as { services: Array<{ steps: unknown[] }> }).services.flatMap(
