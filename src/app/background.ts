@@ -9,11 +9,13 @@ import type { EventHub } from '../events/hub.js';
 import type { HealthService } from '../health/service.js';
 import { Scheduler } from '../jobs/scheduler.js';
 import type { JobService } from '../jobs/service.js';
-import type { Loggers } from '../log/index.js';
+import type { Logger, Loggers } from '../log/index.js';
 import { recordBackup } from '../metrics/backups.js';
 import type { AppMetrics } from '../metrics/registry.js';
+import type { OperationRunner } from '../operations/runner.js';
 import type { Store } from '../store/index.js';
 import type { EngineConnection } from './engine-connection.js';
+import type { Stacks } from './lazy-stacks.js';
 import type { BackgroundService, Lifecycle } from './lifecycle.js';
 
 /** The parts of a Berth that its background services need (built on first use by createBerth). */
@@ -164,6 +166,48 @@ export function alertRouting(
     close: async () => {
       stopLive?.();
       await tail?.stop();
+    },
+  };
+}
+
+/**
+ * The operation runner as a background service. At start it records what a previous process left
+ * running as interrupted, and puts back what its interrupted deploys left (unverified containers under
+ * the services' names, the last good ones parked), in the background, as the stack's next `up` or
+ * `restart` would; each step is in the deployment's events. At drain, running operations get the grace.
+ */
+export function operationsService(parts: {
+  readonly runner: () => OperationRunner;
+  readonly stacks: () => Pick<Stacks, 'recover'>;
+  readonly log: Logger;
+}): BackgroundService {
+  const { runner, stacks, log } = parts;
+  return {
+    name: 'operations',
+    start: () => {
+      const recovered = runner().recover();
+      if (recovered.length > 0) {
+        log.warn(
+          { operations: recovered.map((o) => o.id) },
+          'operations of a previous run recorded as interrupted',
+        );
+      }
+      for (const stack of new Set(recovered.filter((o) => o.kind === 'up').map((o) => o.stack))) {
+        stacks()
+          .recover(stack, (e) => log.warn({ stack, service: e.service }, e.message))
+          .catch((error: unknown) =>
+            log.warn(
+              { err: error, stack },
+              'could not put back what an interrupted deploy left; the next berth up of the stack will try again',
+            ),
+          );
+      }
+    },
+    drain: async (graceMs) => {
+      const interrupted = await runner().shutdown(graceMs);
+      if (interrupted.length > 0) {
+        log.warn({ operations: interrupted.map((o) => o.id) }, 'operations interrupted by shutdown');
+      }
     },
   };
 }

@@ -26,7 +26,7 @@ import { recordOperation } from '../metrics/operations.js';
 import { type AppMetrics, createMetrics } from '../metrics/registry.js';
 import { OperationRunner } from '../operations/runner.js';
 import { openStore, processIsAlive, type Store } from '../store/index.js';
-import { alertRouting, registerBackground } from './background.js';
+import { alertRouting, operationsService, registerBackground } from './background.js';
 import { type EngineConnection, engineConnection } from './engine-connection.js';
 import { lazyStackService, type Stacks } from './lazy-stacks.js';
 import { Lifecycle } from './lifecycle.js';
@@ -246,37 +246,7 @@ export function createBerth(options: BerthOptions): Berth {
   // Alerts start before the runner (what recovering it records is routed at once) and drain after it:
   // a deploy the shutdown interrupts is alerted before this process ends, not on the next start.
   lifecycle.register(alertRouting({ store, clock, events, loggers, alerts }));
-  lifecycle.register({
-    name: 'operations',
-    start: () => {
-      const recovered = runner().recover();
-      if (recovered.length > 0) {
-        log.warn(
-          { operations: recovered.map((o) => o.id) },
-          'operations of a previous run recorded as interrupted',
-        );
-      }
-      // A deploy the previous process left running (it was killed, it crashed) left unverified
-      // containers under the services' names and the last good ones parked: they are put back now, in
-      // the background, as the stack's next `up` or `restart` would (each step is in its events).
-      for (const stack of new Set(recovered.filter((o) => o.kind === 'up').map((o) => o.stack))) {
-        stacks()
-          .recover(stack, (e) => log.warn({ stack, service: e.service }, e.message))
-          .catch((error: unknown) =>
-            log.warn(
-              { err: error, stack },
-              'could not put back what an interrupted deploy left; the next berth up of the stack will try again',
-            ),
-          );
-      }
-    },
-    drain: async (graceMs) => {
-      const interrupted = await runner().shutdown(graceMs);
-      if (interrupted.length > 0) {
-        log.warn({ operations: interrupted.map((o) => o.id) }, 'operations interrupted by shutdown');
-      }
-    },
-  });
+  lifecycle.register(operationsService({ runner, stacks, log }));
   const jobSummaries = once(() => new JobSummaries({ store, clock, jobs: jobs() }));
   registerBackground(lifecycle, {
     engine,

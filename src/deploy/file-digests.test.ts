@@ -9,7 +9,7 @@ import {
   loadFixture,
   planInput,
 } from '../../test/support/deploy-fixtures.js';
-import type { AppliedSpec, AppliedSpecInput } from '../store/index.js';
+import { openMemoryStore } from '../store/index.js';
 import type { DesiredStack } from './desired.js';
 import { type FileDigests, fileContentReasons } from './file-digests.js';
 import { fileSourcesOf } from './file-mounts.js';
@@ -36,46 +36,26 @@ const digests = (pw: string, conf = 'c0ffee'): FileDigests => ({
   configs: { app_conf: conf },
 });
 
-/** The applied-specs table as recordApplied writes it and appliedRecords reads it (in memory). */
-function memoryStore() {
-  const rows = new Map<string, AppliedSpec>();
-  const key = (stack: string, service: string, replica: number) => `${stack}/${service}/${replica}`;
-  const appliedSpecs = {
-    put: (stack: string, service: string, replica: number, input: AppliedSpecInput) => {
-      const row = {
-        stack,
-        service,
-        replica,
-        containerId: input.containerId,
-        configHash: input.configHash,
-        spec: JSON.parse(JSON.stringify(input.spec)),
-        deploymentId: input.deploymentId,
-        updatedAt: 'now',
-      };
-      rows.set(key(stack, service, replica), row);
-      return row;
-    },
-    get: (stack: string, service: string, replica: number) => rows.get(key(stack, service, replica)),
-    list: (stack: string) => [...rows.values()].filter((r) => r.stack === stack),
-    remove: () => 0,
-  };
-  return { appliedSpecs };
-}
-
 /** Deployed with `before`, planned with `after`: the reasons for each service that changes. */
 async function replan(before: FileDigests | undefined, after: FileDigests) {
   const legacy = before === undefined;
   const loaded = await loadFixture(COMPOSE, { files: { 'db_pw.txt': 'x', 'app.conf': 'y' } });
   const deployed = desiredFrom(loaded, { imageIds: ids, ...(before ? { fileDigests: before } : {}) });
   const state = converged(deployed, ids);
-  const store = memoryStore();
+  // The applied-specs table as `berth up` writes and reads it (SQLite, in memory).
+  const store = openMemoryStore({ now: () => new Date('2026-12-06T00:00:00Z') });
   const containerIds = new Map(state.observed.containers.map((c) => [c.name, c.id]));
-  recordApplied(store, deployed, ids, 1, containerIds, new Map(), []);
+  const deployment = store.deployments.create({ stack: 'shop', trigger: 'cli', plan: {} });
+  recordApplied(store, deployed, ids, deployment.id, containerIds, new Map(), []);
   if (legacy) {
     // What a Berth that did not hash file content stored: no `files` beside the spec.
     for (const row of store.appliedSpecs.list('shop')) {
       const { files: _, ...rest } = row.spec as Record<string, unknown>;
-      store.appliedSpecs.put('shop', row.service, row.replica, { ...row, spec: rest, deploymentId: 1 });
+      store.appliedSpecs.put('shop', row.service, row.replica, {
+        ...row,
+        spec: rest,
+        deploymentId: deployment.id,
+      });
     }
   }
   const wanted: DesiredStack = desiredFrom(loaded, { imageIds: ids, fileDigests: after });
@@ -83,6 +63,7 @@ async function replan(before: FileDigests | undefined, after: FileDigests) {
     ...planInput(wanted, state, ids),
     applied: appliedRecords(store, 'shop', []),
   });
+  store.close();
   return Object.fromEntries(
     plan.services
       .filter((s) => s.steps.length > 0)

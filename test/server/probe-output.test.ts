@@ -1,16 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EngineError } from '../../src/engine/model.js';
 import { containerVerdict } from '../../src/health/monitor/container-verdict.js';
 import { judge } from '../../src/health/monitor/verdict.js';
 import { runCheck } from '../../src/health/probes/run.js';
-import { HealthService } from '../../src/health/service.js';
-import { createApp } from '../../src/server/app.js';
+import type { HealthService } from '../../src/health/service.js';
 import { openMemoryStore, type Store } from '../../src/store/index.js';
-import { CONTROL_TOKENS, type ControlToken, TableStacks, tableControl } from '../support/control.js';
+import type { ControlToken } from '../support/control.js';
+import { healthApp } from '../support/health-app.js';
 import { containerInfo } from '../support/health-fixtures.js';
-import { tableAuthenticator, testDeps } from '../support/http-app.js';
 import { SseReader } from '../support/sse.js';
-import { writeTree } from '../support/tree.js';
 
 // What a checked program printed (a container's last health check, a command probe) is, like logs,
 // for the stack's operators: a check may print a value derived from a secret (base64 of a password)
@@ -22,27 +19,13 @@ const DERIVED = `derived-${Buffer.from('Sup3r-db-password\n').toString('base64')
 const ONE = { failureThreshold: 1, successThreshold: 1 };
 
 let store: Store;
-let app: ReturnType<typeof createApp>;
+let app: Awaited<ReturnType<typeof healthApp>>['app'];
 let health: HealthService;
+let call: Awaited<ReturnType<typeof healthApp>>['get'];
 
 beforeEach(async () => {
-  const root = await writeTree({ 'alpha/compose.yaml': 'services: {}\n' });
   store = openMemoryStore({ now: () => NOW });
-  const control = tableControl(store, new TableStacks());
-  health = new HealthService({
-    engine: async () => {
-      throw new EngineError('ENGINE_UNAVAILABLE', 'no engine in HTTP tests', { hint: 'start one' });
-    },
-    store: () => store,
-    clock: { now: () => NOW, sleep: async () => {} },
-    events: () => control.hub,
-    subscribe: (listener) => control.hub.subscribe(listener),
-    stacks: async () => [],
-  });
-  app = createApp({
-    ...testDeps({ root, authenticator: tableAuthenticator(CONTROL_TOKENS), control }),
-    health: { health },
-  });
+  ({ app, health, get: call } = await healthApp(store, NOW));
   // The container probe of an unhealthy container, recorded as the container monitor does.
   const verdict = containerVerdict(
     containerInfo({
@@ -93,12 +76,6 @@ beforeEach(async () => {
   );
 });
 afterEach(() => store.close());
-
-async function call(path: string, token: ControlToken) {
-  const res = await app.request(path, { headers: { Authorization: `Bearer ${token}` } });
-  // biome-ignore lint/suspicious/noExplicitAny: test responses are read field by field
-  return { status: res.status, json: (await res.json()) as any };
-}
 
 async function healthEvents(token: ControlToken) {
   const res = await app.request('/api/v1/events?after=0&stack=alpha', {

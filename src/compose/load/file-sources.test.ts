@@ -9,7 +9,7 @@ import { loadWorkspace } from '../stack.js';
 
 let root = '';
 beforeEach(async () => {
-  root = await mkdtemp(join(tmpdir(), 'fxb-file-sources-'));
+  root = await mkdtemp(join(tmpdir(), 'berth-file-sources-'));
 });
 afterEach(async () => {
   await rm(root, { recursive: true, force: true });

@@ -1,39 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  CONTROL_TOKENS,
-  type ControlToken,
-  TableStacks,
-  tableControl,
-} from '../../../test/support/control.js';
-import { tableAuthenticator, testDeps } from '../../../test/support/http-app.js';
-import { writeTree } from '../../../test/support/tree.js';
-import { EngineError } from '../../engine/model.js';
-import { HealthService } from '../../health/service.js';
+import { healthApp } from '../../../test/support/health-app.js';
+import type { HealthService } from '../../health/service.js';
 import { openMemoryStore, type Store } from '../../store/index.js';
-import { createApp } from '../app.js';
 
 // The health routes through the app (no socket, no engine): results recorded by the recorder as the
 // monitor would, read back with uptime; viewers see only their stacks.
 
 const NOW = new Date('2026-06-10T10:30:00Z');
 let store: Store;
-let app: ReturnType<typeof createApp>;
 let health: HealthService;
+let call: Awaited<ReturnType<typeof healthApp>>['get'];
 
 beforeEach(async () => {
-  const root = await writeTree({ 'alpha/compose.yaml': 'services: {}\n' });
   store = openMemoryStore({ now: () => NOW });
-  const control = tableControl(store, new TableStacks());
-  health = new HealthService({
-    engine: async () => {
-      throw new EngineError('ENGINE_UNAVAILABLE', 'no engine in HTTP tests', { hint: 'start one' });
-    },
-    store: () => store,
-    clock: { now: () => NOW, sleep: async () => {} },
-    events: () => control.hub,
-    subscribe: (listener) => control.hub.subscribe(listener),
-    stacks: async () => [],
-  });
+  ({ health, get: call } = await healthApp(store, NOW));
   const thresholds = { failureThreshold: 1, successThreshold: 1 };
   for (const [stack, ok] of [
     ['alpha', true],
@@ -47,18 +27,8 @@ beforeEach(async () => {
       thresholds,
     );
   }
-  app = createApp({
-    ...testDeps({ root, authenticator: tableAuthenticator(CONTROL_TOKENS), control }),
-    health: { health },
-  });
 });
 afterEach(() => store.close());
-
-async function call(path: string, token: ControlToken) {
-  const res = await app.request(path, { headers: { Authorization: `Bearer ${token}` } });
-  // biome-ignore lint/suspicious/noExplicitAny: test responses are read field by field
-  return { status: res.status, json: (await res.json()) as any };
-}
 
 describe('GET /api/v1/health', () => {
   it('lists every probe with state, last result and uptime', async () => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { can, type Principal } from '../../access/rbac.js';
 import { StackNameSchema } from '../../api/common.js';
-import { type LogEntry, LogEntrySchema, LogErrorLineSchema } from '../../api/deploy.js';
+import { LogEntrySchema, LogErrorLineSchema } from '../../api/deploy.js';
 import {
   GapEventSchema,
   ResetEventSchema,
@@ -14,10 +14,11 @@ import type { ServedStacks } from '../../deploy/service.js';
 import { isOneOffContainerEvent } from '../../events/container-watcher.js';
 import type { EventHub } from '../../events/hub.js';
 import type { JsonValue, OperationStore } from '../../store/index.js';
+import { type NdjsonWatch, ndjson } from '../ndjson.js';
 import { ApiError } from '../problem.js';
 import { eventStream, ReplayTurns } from '../sse.js';
 import { requireStack, type StackScope } from '../stack-scope.js';
-import { accessRemoved, type StreamAccess, streamAccess } from '../stream-access.js';
+import { accessRemoved, streamAccess } from '../stream-access.js';
 import { DEFAULT_STREAM_LIMITS, type StreamLimits, StreamSlots } from '../stream-slots.js';
 import { canSome, defineStreamRoute, type Route } from './registry.js';
 import { failureWithoutOutput, resultWithoutOutput } from './runtime.js';
@@ -36,89 +37,6 @@ export interface StreamRouteDeps {
   readonly heartbeatMs?: number;
   /** Open streams (events and logs) per user and in all; defaults to DEFAULT_STREAM_LIMITS. */
   readonly streamLimits?: StreamLimits;
-}
-
-/** How an NDJSON stream re-checks its caller: on each change of the auth service and every `everyMs`. */
-interface NdjsonWatch {
-  readonly access: StreamAccess;
-  readonly everyMs: number;
-  /** Stops the source (the engine's log follow) when the stream ends because access was lost. */
-  readonly stop: () => void;
-}
-
-/**
- * NDJSON of an async iterable: one JSON object per line, flushed as it comes; errors end it with an
- * `error` line, and so does a caller who lost access (`watch`). `onClose` runs once when it ends,
- * however it ends.
- */
-function ndjson(
-  source: AsyncIterable<LogEntry>,
-  signal: AbortSignal,
-  onClose: () => void,
-  watch?: NdjsonWatch,
-): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
-  const iterator = source[Symbol.asyncIterator]();
-  let released = false;
-  /** True once the stream was ended for lost access (its controller is closed). */
-  let cut = false;
-  let stopWatching = () => {};
-  const closed = () => {
-    if (released) return;
-    released = true;
-    signal.removeEventListener('abort', closed);
-    stopWatching();
-    onClose();
-  };
-  signal.addEventListener('abort', closed, { once: true });
-  const errorLine = (error: { code: string; message: string; hint?: string }) =>
-    encoder.encode(`${JSON.stringify({ error })}\n`);
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      if (watch === undefined) return;
-      const recheck = () => {
-        if (released || cut) return;
-        const lost = watch.access.check();
-        if (lost === undefined) return;
-        cut = true;
-        controller.enqueue(errorLine(lost));
-        controller.close();
-        closed();
-        watch.stop();
-      };
-      const unsubscribe = watch.access.onChange(recheck);
-      const timer = setInterval(recheck, watch.everyMs);
-      timer.unref();
-      stopWatching = () => {
-        unsubscribe();
-        clearInterval(timer);
-      };
-    },
-    async pull(controller) {
-      try {
-        const next = await iterator.next();
-        if (cut) return;
-        if (next.done || signal.aborted) {
-          closed();
-          return controller.close();
-        }
-        controller.enqueue(encoder.encode(`${JSON.stringify(next.value)}\n`));
-      } catch (error: unknown) {
-        if (cut) return;
-        if (!signal.aborted) {
-          const e = error as { code?: unknown; message?: unknown };
-          const code = typeof e.code === 'string' ? e.code : 'INTERNAL';
-          controller.enqueue(errorLine({ code, message: String(e.message) }));
-        }
-        closed();
-        controller.close();
-      }
-    },
-    async cancel() {
-      closed();
-      await iterator.return?.();
-    },
-  });
 }
 
 /** The resume point: `Last-Event-ID` over `after`; undefined when the client gave none. */

@@ -25,7 +25,7 @@ let h: ControlHarness | undefined;
 let ws: OneStackWorkspace | undefined;
 
 beforeAll(async () => {
-  ws = oneStackWorkspace('fxestream', TICKING);
+  ws = oneStackWorkspace('streamaccess', TICKING);
   h = await startControl({ workspace: ws.workspace, env: {} });
   await deployAndWait(h, ws.stack);
 }, 180_000);

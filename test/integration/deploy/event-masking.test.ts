@@ -1,15 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeployEvent } from '../../../src/deploy/events.js';
-import { type DeployHarness, removeStack, SLEEPER, startHarness } from './support.js';
+import { type DeployHarness, SLEEPER, startHarness } from './support.js';
 
 // How a deploy's events show a changed secret: its salted fingerprint on both sides (README,
 // Viewer), never the value; against a record of an older Berth (values, no salt), the field only.
 
 let h: DeployHarness;
-const stack = `fxb-${randomBytes(4).toString('hex')}`;
+let stack = '';
 let dir = '';
 
 const COMPOSE = `x-berth:
@@ -32,13 +31,11 @@ const deployWith = async (token: string) => {
 
 beforeAll(async () => {
   h = await startHarness();
+  stack = h.stackName();
   dir = h.writeStack(COMPOSE);
 });
 
 afterAll(async () => {
-  await removeStack(h.engine, stack, async (work) => {
-    await work();
-  });
   await h?.cleanup();
 });
 

@@ -1,5 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,13 +6,13 @@ import { planDeploy } from '../../../src/deploy/deploy.js';
 import type { DeployEvent } from '../../../src/deploy/events.js';
 import { isEmpty } from '../../../src/deploy/plan.js';
 import { maskPlan, stackMasker } from '../../../src/deploy/redact.js';
-import { type DeployHarness, removeStack, SLEEPER, startHarness } from './support.js';
+import { type DeployHarness, SLEEPER, startHarness } from './support.js';
 
 // Editing the host file of a `file:` secret or config is a change: plan names it (never its
 // content) and up recreates the service, whose container then reads the new content.
 
 let h: DeployHarness;
-const stack = `fxb-${randomBytes(4).toString('hex')}`;
+let stack = '';
 let dir = '';
 
 const COMPOSE = `x-berth:
@@ -53,15 +52,13 @@ const reasons = (plan: Awaited<ReturnType<typeof planned>>) =>
 
 beforeAll(async () => {
   h = await startHarness();
+  stack = h.stackName();
   dir = h.writeStack(COMPOSE);
   writeFileSync(join(dir, 'db_pw.txt'), 'first-pw-4711');
   writeFileSync(join(dir, 'app.conf'), 'listen=1\n');
 });
 
 afterAll(async () => {
-  await removeStack(h.engine, stack, async (work) => {
-    await work();
-  });
   await h?.cleanup();
 });
 

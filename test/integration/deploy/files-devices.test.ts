@@ -1,17 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinXBerthRegistry } from '../../../src/app/registry.js';
 import { loadWorkspace } from '../../../src/compose/stack.js';
-import { type DeployHarness, removeStack, SLEEPER, startHarness } from './support.js';
+import { type DeployHarness, SLEEPER, startHarness } from './support.js';
 
 // Secrets and configs from files, devices, link aliases and the resource keys reach the container:
 // checked inside it (docker exec) and with docker inspect, not in Berth's own model.
 
 let h: DeployHarness;
-const stack = `fxb-${randomBytes(4).toString('hex')}`;
+let stack = '';
 
 const COMPOSE = `x-berth:
   deploy: { health_timeout: 30s, stable_window: 1s }
@@ -61,12 +60,10 @@ const inApp = (...cmd: string[]): string => docker('exec', `${stack}-app-1`, ...
 
 beforeAll(async () => {
   h = await startHarness();
+  stack = h.stackName();
 });
 
 afterAll(async () => {
-  await removeStack(h.engine, stack, async (work) => {
-    await work();
-  });
   await h?.cleanup();
 });
 
