@@ -12,6 +12,7 @@ import type {
   LogLine,
   NetworkCreateSpec,
   NetworkInfo,
+  PullEvent,
   VolumeCreateSpec,
   VolumeInfo,
 } from './types.js';
@@ -59,6 +60,22 @@ export interface ImageBuildOptions {
   readonly signal?: AbortSignal;
 }
 
+/** Credentials for one registry, as the engine's X-Registry-Auth header carries them. */
+export interface RegistryAuth {
+  readonly serveraddress: string;
+  readonly username?: string;
+  readonly password?: string;
+  readonly identitytoken?: string;
+}
+
+export interface ImagePullOptions {
+  /** As written in compose: 'nginx', 'nginx:1.27', 'host:5000/a/b:tag', 'repo@sha256:...'; no tag means latest. */
+  readonly reference: string;
+  /** Sent as the X-Registry-Auth header (base64url JSON), never logged. */
+  readonly auth?: RegistryAuth;
+  readonly signal?: AbortSignal;
+}
+
 export interface ImageClient {
   inspect(reference: string): Promise<ImageInfo>;
   /** False only when the engine says the image is missing; other failures throw. */
@@ -73,6 +90,8 @@ export interface ImageClient {
    * throws EngineError('ENGINE_FAILED') whose details hold the last log lines.
    */
   build(options: ImageBuildOptions): AsyncIterable<BuildEvent>;
+  /** Streams the pull's progress; ends with `done`, or throws EngineError whose message says what the registry answered. */
+  pull(options: ImagePullOptions): AsyncIterable<PullEvent>;
 }
 
 export interface NetworkClient {

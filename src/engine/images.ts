@@ -2,6 +2,7 @@ import { buildImage } from './build.js';
 import type { ImageClient } from './clients.js';
 import { isEngineError } from './errors.js';
 import { toLabelFilters } from './labels.js';
+import { pullImage } from './pull.js';
 import { asArray, seg, type Transport } from './transport.js';
 import type { ImageInfo } from './types.js';
 
@@ -102,6 +103,10 @@ export function imageClient(transport: Transport): ImageClient {
 
     build(options) {
       return buildImage(transport, options);
+    },
+
+    pull(options) {
+      return pullImage(transport, options);
     },
   };
 }

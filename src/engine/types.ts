@@ -183,6 +183,11 @@ export type BuildEvent =
   | { readonly type: 'error'; readonly message: string }
   | { readonly type: 'done'; readonly imageId: string };
 
+/** A pull's progress: status transitions (per-byte progress left out), then the image's id. */
+export type PullEvent =
+  | { readonly type: 'progress'; readonly line: string }
+  | { readonly type: 'done'; readonly imageId: string };
+
 export interface ExecResult {
   readonly exitCode: number;
   readonly stdout: string;
