@@ -56,6 +56,8 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
     'log',
     'metrics',
     'operations',
+    // Only for the registry errors it maps to statuses.
+    'secrets',
     'store',
   ],
   app: [
@@ -215,6 +217,9 @@ const PURE = [
   'src/config/alert-settings.ts',
   'src/config/alert-resolve.ts',
   'src/config/alert-keys.ts',
+  'src/secrets/registry-reference.ts',
+  'src/secrets/registry-errors.ts',
+  'src/secrets/json-position.ts',
 ];
 
 describe('import rules', () => {
