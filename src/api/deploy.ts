@@ -16,6 +16,7 @@ export type Trigger = z.output<typeof TriggerSchema>;
 export const DeployEventTypeSchema = z.enum([
   'plan',
   'resource',
+  'pull',
   'build',
   'output',
   'container',
@@ -58,6 +59,17 @@ export const PlanSchema = z.looseObject({
       spec: z.unknown(),
     }),
   ),
+  pulls: z
+    .array(
+      z.object({
+        kind: z.literal('pull'),
+        image: z.string(),
+        services: z.array(z.string()),
+        reasons,
+      }),
+    )
+    .default([])
+    .describe('Images pulled before anything changes (absent in plans stored before Berth pulled)'),
   builds: z.array(
     z.object({
       kind: z.literal('build'),

@@ -31,6 +31,7 @@ import { type EngineConnection, engineConnection } from './engine-connection.js'
 import { lazyStackService, type Stacks } from './lazy-stacks.js';
 import { Lifecycle } from './lifecycle.js';
 import { builtinXBerthRegistry } from './registry.js';
+import { registryAuth } from './registry-auth.js';
 import { servesStack } from './serves.js';
 import { secureStateDir } from './state-dir.js';
 import { watchedWorkspace } from './workspace-watch.js';
@@ -43,6 +44,8 @@ export interface BerthOptions {
   readonly workspace: string;
   /** DOCKER_HOST-style address of the engine; absent: the default socket. */
   readonly dockerHost?: string;
+  /** Where `docker login` keeps registry credentials (config.json); absent: images are pulled anonymously. */
+  readonly dockerConfigDir?: string;
   /** Variables for compose interpolation (with each stack's `.env`). */
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly clock: Clock;
@@ -228,6 +231,7 @@ export function createBerth(options: BerthOptions): Berth {
       allowPaths: options.allowPaths,
       logger: loggers.for('deploy'),
       preDeploy: (loaded, services, context) => preDeployBackups(backups(), loaded, services, context),
+      ...registryAuth(options.dockerConfigDir),
     }),
   );
 

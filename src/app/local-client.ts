@@ -30,6 +30,7 @@ export class LocalClient implements StackOperations, JobOperations, BackupOperat
       stateDir: config.stateDir,
       workspace: config.workspace,
       ...(config.dockerHost ? { dockerHost: config.dockerHost } : {}),
+      ...(config.dockerConfigDir ? { dockerConfigDir: config.dockerConfigDir } : {}),
       env,
       clock,
       loggers,

@@ -21,6 +21,8 @@ export interface ServeConfig extends ListenConfig {
   readonly stateDir: string;
   readonly workspace: string;
   readonly dockerHost?: string;
+  /** Where `docker login` keeps registry credentials; absent: anonymous pulls. */
+  readonly dockerConfigDir?: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly version: string;
   /** On shutdown, how long running operations get to finish before they are aborted (default 30 s). */
@@ -128,6 +130,7 @@ export async function startServer(
       stateDir: config.stateDir,
       workspace: config.workspace,
       ...(config.dockerHost ? { dockerHost: config.dockerHost } : {}),
+      ...(config.dockerConfigDir ? { dockerConfigDir: config.dockerConfigDir } : {}),
       env: config.env,
       clock,
       loggers,

@@ -14,6 +14,14 @@ export interface CliConfig {
   readonly workspace: string;
   /** BERTH_CONFIG, absolute: the serve config file, whose `backup:` the CLI in-process reads too. */
   readonly configFile?: string;
+  /** Where `docker login` keeps registry credentials (DOCKER_CONFIG, else ~/.docker), absolute. */
+  readonly dockerConfigDir?: string;
+}
+
+/** The docker CLI's config folder, as it finds it: DOCKER_CONFIG, else ~/.docker. */
+export function dockerConfigDirOf(env: Readonly<Record<string, string | undefined>>, cwd: string): string {
+  const given = env.DOCKER_CONFIG?.trim();
+  return resolve(cwd, given ? given : join(env.HOME ?? homedir(), '.docker'));
 }
 
 export function cliConfig(
@@ -27,6 +35,7 @@ export function cliConfig(
     ...(env.DOCKER_HOST ? { dockerHost: env.DOCKER_HOST } : {}),
     workspace: resolve(cwd, flags.workspace ?? env.BERTH_WORKSPACE ?? '.'),
     ...(env.BERTH_CONFIG?.trim() ? { configFile: resolve(cwd, env.BERTH_CONFIG.trim()) } : {}),
+    dockerConfigDir: dockerConfigDirOf(env, cwd),
   };
 }
 

@@ -47,6 +47,8 @@ export interface ServeSettings {
   /** Absolute. */
   readonly stateDir: string;
   readonly dockerHost?: string;
+  /** Where `docker login` keeps registry credentials (DOCKER_CONFIG, else ~/.docker), absolute. */
+  readonly dockerConfigDir: string;
   readonly shutdownGraceMs: number;
   /**
    * Host names TCP requests may be addressed to beyond localhost and IP addresses (`allowedHosts` in the

@@ -9,6 +9,7 @@ describe('defaults', () => {
       port: 7300,
       workspace: CWD,
       stateDir: '/home/ops/.local/state/berth',
+      dockerConfigDir: '/home/ops/.docker',
       shutdownGraceMs: 30_000,
       sources: {
         host: 'default',
@@ -21,6 +22,12 @@ describe('defaults', () => {
         shutdownGrace: 'default',
       },
     });
+  });
+
+  it('reads registry credentials from DOCKER_CONFIG when it is set, else ~/.docker', () => {
+    expect(settings({ env: { DOCKER_CONFIG: 'dc' } }).dockerConfigDir).toBe(`${CWD}/dc`);
+    expect(settings({ env: { DOCKER_CONFIG: '/etc/docker-auth' } }).dockerConfigDir).toBe('/etc/docker-auth');
+    expect(settings({ env: { ...BASE_ENV, DOCKER_CONFIG: ' ' } }).dockerConfigDir).toBe('/home/ops/.docker');
   });
 
   it('keeps the state folder under XDG_STATE_HOME when it is set', () => {

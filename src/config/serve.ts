@@ -2,7 +2,7 @@ import { dirname, resolve } from 'node:path';
 import type { Position } from '../compose/diagnostics.js';
 import { resolveAlertSection } from './alert-resolve.js';
 import { resolveBackupSection } from './backup-settings.js';
-import { cliConfig } from './cli.js';
+import { cliConfig, dockerConfigDirOf } from './cli.js';
 import { checkFile, readServeConfigFile } from './serve-file.js';
 import { ALLOWED_HOST_PATTERN, type FileConfig } from './serve-file-schema.js';
 import {
@@ -257,6 +257,7 @@ export function resolveServeConfig(input: ServeConfigInput): ServeConfigResult {
       workspace,
       stateDir,
       ...(dockerHost === undefined ? {} : { dockerHost }),
+      dockerConfigDir: dockerConfigDirOf(env, cwd),
       shutdownGraceMs: grace * 1000,
       ...(allowedHosts === undefined || allowedHosts.length === 0 ? {} : { allowedHosts }),
       ...(streams === undefined ? {} : { streams }),

@@ -14,6 +14,7 @@ const DERIVED = 'bnBtX0VudkZpbGU1Njc4Cg==';
 const plan = (tags: string[]): Plan => ({
   stack: 'alpha',
   resources: [],
+  pulls: [],
   builds: tags.map((tag, i) => ({
     kind: 'build',
     service: `svc${i + 1}`,

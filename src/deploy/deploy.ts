@@ -11,10 +11,11 @@ import { DeployError } from './errors.js';
 import type { DeployEvent, DeployListener } from './events.js';
 import { fileSourcesOf } from './file-mounts.js';
 import { endedInstallPhases } from './install.js';
-import { appliedRecords, imageIdsFor, observe } from './observe.js';
+import { appliedRecords, imagesFor, observe } from './observe.js';
 import { failureSummary, recordApplied, recordServiceResults } from './outcome.js';
 import { isEmpty, type Plan, planStack } from './plan.js';
 import type { DeployStores } from './ports.js';
+import { pullImages, type RegistryAuthFor } from './pull-images.js';
 import { readFileDigests } from './read-file-digests.js';
 import { recoverInterrupted } from './recover.js';
 import {
@@ -35,6 +36,8 @@ export interface DeployDeps {
   /** How often an install phase's end condition is checked (default 1 s). Gates do not poll. */
   readonly pollMs?: number;
   readonly signal?: AbortSignal;
+  /** Credentials for the registries images are pulled from; absent: anonymous pulls. */
+  readonly registryAuth?: RegistryAuthFor;
 }
 
 export interface DeployOptions {
@@ -60,11 +63,11 @@ export interface DeployResult extends UpResult {
 
 /** Plans without changing anything (`berth plan`, `berth up --dry-run`). */
 export async function planDeploy(
-  deps: Pick<DeployDeps, 'engine' | 'store'>,
+  deps: Pick<DeployDeps, 'engine' | 'store'> & { readonly clock?: Clock },
   loaded: LoadedStack,
-  options: { build?: boolean; installEnded?: ReadonlySet<string> } = {},
+  options: { build?: boolean; pulled?: boolean; installEnded?: ReadonlySet<string> } = {},
 ) {
-  const imageIds = await imageIdsFor(deps.engine, loaded);
+  const { imageIds, imageTagged } = await imagesFor(deps.engine, loaded);
   const fileDigests = await readFileDigests(fileSourcesOf(loaded.model.secrets, loaded.model.configs));
   const desired = desiredState(loaded, {
     imageIds,
@@ -79,7 +82,10 @@ export async function planDeploy(
     observed,
     applied: appliedRecords(deps.store, loaded.name, sensitiveValues(loaded)),
     imageIds,
+    imageTagged,
+    now: (deps.clock?.now() ?? new Date()).getTime(),
     ...(options.build ? { build: true } : {}),
+    ...(options.pulled ? { pulled: true } : {}),
   });
   return { desired, plan, imageIds, observed };
 }
@@ -147,7 +153,13 @@ async function deployOnce(
 ): Promise<DeployResult & { installCompleted: string[] }> {
   const masked = (e: DeployEvent): DeployEvent => maskEvent(e, mask);
   const emit = (e: DeployEvent) => options.onEvent?.(masked(e));
-  const first = await planDeploy(deps, loaded, { ...(options.build ? { build: true } : {}), installEnded });
+  // The install phase's second pass deploys the images the first pass pulled and built.
+  const secondPass = installEnded.size > 0;
+  const first = await planDeploy(deps, loaded, {
+    ...(options.build && !secondPass ? { build: true } : {}),
+    ...(secondPass ? { pulled: true } : {}),
+    installEnded,
+  });
   if (first.plan.problems.length > 0) {
     const list = first.plan.problems.map((p) => `${p.message} (${p.hint})`).join('\n  ');
     throw new DeployError(
@@ -187,9 +199,14 @@ async function deployOnce(
     options.onEvent?.(e);
   };
   try {
+    await pullImages(deps, first.plan, record);
     await buildImages(deps, first.plan, record);
-    const { desired, plan, imageIds, observed } =
-      first.plan.builds.length > 0 ? await planDeploy(deps, loaded, { installEnded }) : first;
+    // What the pulls and builds produced decides what is recreated: plan again with it.
+    const changedImages = first.plan.pulls.length > 0 || first.plan.builds.length > 0;
+    const replanned = changedImages ? await planDeploy(deps, loaded, { installEnded, pulled: true }) : first;
+    const { desired, imageIds, observed } = replanned;
+    // The plan as applied: the pulls and builds that ran, and the container steps of the new images.
+    const plan = { ...replanned.plan, pulls: first.plan.pulls, builds: first.plan.builds };
     const backups = options.beforeApply ? await options.beforeApply(plan, record) : [];
     record({
       type: 'plan',

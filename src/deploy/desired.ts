@@ -76,6 +76,8 @@ export interface DesiredService {
   readonly name: string;
   readonly image: string;
   readonly build?: BuildRequest;
+  /** `pull_policy` as written; absent: `missing` (see pull-policy.ts). */
+  readonly pullPolicy?: string;
   /**
    * Hash of everything that defines the containers (image id included, and the content of the
    * `file:` secrets and configs it mounts): a change means recreate.
@@ -153,6 +155,17 @@ function strategyOf(service: Service): Strategy {
   return namedVolume || hostPort || service.container_name || service.network_mode
     ? 'stop-first'
     : 'start-first';
+}
+
+function buildRequest(build: NonNullable<Service['build']>, dir: string, tag: string): BuildRequest {
+  const args = Object.entries(build.args ?? {}).filter((e): e is [string, string] => e[1] !== null);
+  return {
+    contextDir: build.context ?? dir,
+    ...(build.dockerfile ? { dockerfile: build.dockerfile } : {}),
+    args: Object.fromEntries(args),
+    ...(build.target ? { target: build.target } : {}),
+    tag,
+  };
 }
 
 function replicaCount(service: Service): number {
@@ -251,19 +264,8 @@ export function desiredState(loaded: LoadedStack, ctx: DesiredContext): DesiredS
     out[name] = {
       name,
       image,
-      ...(service.build
-        ? {
-            build: {
-              contextDir: service.build.context ?? loaded.dir,
-              ...(service.build.dockerfile ? { dockerfile: service.build.dockerfile } : {}),
-              args: Object.fromEntries(
-                Object.entries(service.build.args ?? {}).filter((e): e is [string, string] => e[1] !== null),
-              ),
-              ...(service.build.target ? { target: service.build.target } : {}),
-              tag: image,
-            },
-          }
-        : {}),
+      ...(service.build ? { build: buildRequest(service.build, loaded.dir, image) } : {}),
+      ...(service.pull_policy ? { pullPolicy: service.pull_policy } : {}),
       configHash: hash,
       ...(hasDigests ? { fileDigests: digests } : {}),
       replicas,

@@ -36,6 +36,7 @@ describe('eventReason: how a deploy event explains a recreate', () => {
     const plan = {
       stack: 's',
       resources: [],
+      pulls: [],
       builds: [],
       removals: [],
       problems: [],

@@ -7,8 +7,11 @@ import type { DesiredStack } from './desired.js';
 import { builtImageName } from './naming.js';
 import type { AppliedRecord, ObservedContainer, PlanInput } from './plan-types.js';
 
-/** Image reference → id for every image the stack's services run, all inspected at once. */
-export async function imageIdsFor(engine: Engine, loaded: LoadedStack): Promise<Map<string, string>> {
+/**
+ * The images the stack's services run, all inspected at once: reference → id for those present, and
+ * reference → when the engine last tagged it (for the periodic pull policies), where it says.
+ */
+export async function imagesFor(engine: Engine, loaded: LoadedStack) {
   const refs = new Set(
     Object.entries(loaded.model.services ?? {}).map(
       ([name, service]) => service.image ?? builtImageName(loaded.name, name),
@@ -17,14 +20,20 @@ export async function imageIdsFor(engine: Engine, loaded: LoadedStack): Promise<
   const found = await Promise.all(
     [...refs].map(async (ref) => {
       try {
-        return [[ref, (await engine.images.inspect(ref)).id] as const];
+        return [[ref, await engine.images.inspect(ref)] as const];
       } catch (error: unknown) {
         if (isEngineError(error) && error.code === 'ENGINE_NOT_FOUND') return [];
         throw error;
       }
     }),
   );
-  return new Map(found.flat());
+  const images = found.flat();
+  return {
+    imageIds: new Map(images.map(([ref, info]) => [ref, info.id])),
+    imageTagged: new Map(
+      images.flatMap(([ref, info]) => (info.lastTagged ? [[ref, info.lastTagged] as const] : [])),
+    ),
+  };
 }
 
 /**

@@ -19,6 +19,14 @@ export type Step =
   | { readonly kind: 'create-network'; readonly name: string; readonly spec: NetworkCreateSpec }
   | { readonly kind: 'create-volume'; readonly name: string; readonly spec: VolumeCreateSpec }
   | {
+      readonly kind: 'pull';
+      /** The reference as the compose file writes it. */
+      readonly image: string;
+      /** The services that run it. */
+      readonly services: readonly string[];
+      readonly reasons: string[];
+    }
+  | {
       readonly kind: 'build';
       readonly service: string;
       readonly request: BuildRequest;
@@ -66,7 +74,7 @@ export type ServicePlan = {
   readonly steps: readonly ContainerStep[];
 };
 
-export type PlanProblemCode = 'NAME_CLASH' | 'IMAGE_MISSING' | 'EXTERNAL_MISSING';
+export type PlanProblemCode = 'NAME_CLASH' | 'IMAGE_MISSING' | 'BUILD_MISSING' | 'EXTERNAL_MISSING';
 export interface PlanProblem {
   readonly code: PlanProblemCode;
   readonly message: string;
@@ -77,6 +85,8 @@ export interface PlanProblem {
 export type Plan = {
   readonly stack: string;
   readonly resources: readonly Extract<Step, { kind: 'create-network' | 'create-volume' }>[];
+  /** Images to pull before anything changes (`pull_policy`, or not on the engine). */
+  readonly pulls: readonly Extract<Step, { kind: 'pull' }>[];
   readonly builds: readonly Extract<Step, { kind: 'build' }>[];
   readonly services: readonly ServicePlan[];
   /** Containers to remove: services gone from the file, replicas scaled away, leftovers of an interrupted deploy. */
@@ -118,6 +128,12 @@ export interface PlanInput {
   };
   readonly applied: readonly AppliedRecord[];
   readonly imageIds: ReadonlyMap<string, string>;
+  /** Image reference → when the engine last tagged it (ISO 8601), for the periodic pull policies. */
+  readonly imageTagged?: ReadonlyMap<string, string>;
+  /** Now, in ms since the epoch (the age of an image under `daily`, `weekly`, `every_…`). */
+  readonly now?: number;
   /** Rebuild images of services with `build:` even when the image exists. */
   readonly build?: boolean;
+  /** The deploy pulled and built already and plans again with what it got: no pulls, no policy builds. */
+  readonly pulled?: boolean;
 }

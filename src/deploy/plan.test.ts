@@ -12,7 +12,7 @@ import {
 import { BerthLabel, containerLabels, stackResourceLabels } from '../engine/model.js';
 import { fingerprinter } from '../secrets/fingerprint.js';
 import type { DesiredStack } from './desired.js';
-import { isEmpty, type Plan, planStack } from './plan.js';
+import { isEmpty, type Plan, type PlanInput, planStack } from './plan.js';
 
 const STACK = `services:
   db:
@@ -66,6 +66,7 @@ describe('planStack: nothing to do', () => {
     expect(plan).toEqual({
       stack: 'shop',
       resources: [],
+      pulls: [],
       builds: [],
       services: [
         { service: 'db', level: 0, steps: [] },
@@ -506,9 +507,10 @@ volumes:
     expect(plan.resources).toEqual([]);
   });
 
-  it('reports an image that is not on the engine for a service without build:', async () => {
+  it('refuses an image that is not on the engine when its pull_policy is never', async () => {
     const ids = new Map([...IDS].filter(([ref]) => ref !== 'app:1'));
-    const desired = await desiredOf(STACK, { imageIds: ids });
+    const text = STACK.replace('    image: app:1\n', '    image: app:1\n    pull_policy: never\n');
+    const desired = await desiredOf(text, { imageIds: ids });
     const plan = planStack({
       desired,
       observed: { containers: [], networks: [], volumes: [] },
@@ -518,11 +520,99 @@ volumes:
     expect(plan.problems).toEqual([
       {
         code: 'IMAGE_MISSING',
-        message: 'service api: image app:1 is not on the engine',
+        message: 'service api: image app:1 is not on the engine, and its pull_policy is never',
         hint: expect.stringContaining('docker load'),
       },
     ]);
+    expect(plan.pulls).toEqual([]);
     expect(plan.builds).toEqual([]);
+  });
+});
+
+describe('planStack: pulls', () => {
+  const SHARED = `services:
+  a: { image: "reg.example:5000/app:1" }
+  b: { image: "reg.example:5000/app:1", pull_policy: always }
+  c: { image: "cache:7" }
+  d: { image: "cron:2", pull_policy: daily }
+`;
+  const plan = async (ids: ReadonlyMap<string, string>, extra: Partial<PlanInput> = {}) =>
+    planStack({
+      desired: await desiredOf(SHARED, { imageIds: ids }),
+      observed: { containers: [], networks: [], volumes: [] },
+      applied: [],
+      imageIds: ids,
+      ...extra,
+    });
+
+  it('pulls each missing image once, naming every service that runs it, before any container step', async () => {
+    const p = await plan(
+      new Map([
+        ['cache:7', imageId('c7')],
+        ['cron:2', imageId('d2')],
+      ]),
+      {
+        imageTagged: new Map([['cron:2', '2026-12-06T12:00:00Z']]),
+        now: Date.parse('2026-12-07T00:00:00Z'),
+      },
+    );
+    expect(p.problems).toEqual([]);
+    expect(p.pulls).toEqual([
+      {
+        kind: 'pull',
+        image: 'reg.example:5000/app:1',
+        services: ['a', 'b'],
+        reasons: ['image reg.example:5000/app:1 is not on the engine'],
+      },
+    ]);
+    expect(isEmpty(p)).toBe(false);
+  });
+
+  it('pulls present images under always and an expired daily, and nothing once the deploy has pulled', async () => {
+    const ids = new Map([
+      ['reg.example:5000/app:1', imageId('a1')],
+      ['cache:7', imageId('c7')],
+      ['cron:2', imageId('d2')],
+    ]);
+    const input = {
+      imageTagged: new Map([['cron:2', '2026-12-05T12:00:00Z']]),
+      now: Date.parse('2026-12-07T00:00:00Z'),
+    };
+    const p = await plan(ids, input);
+    expect(p.pulls.map((s) => [s.image, s.services, s.reasons])).toEqual([
+      ['reg.example:5000/app:1', ['b'], ['pull_policy: always']],
+      ['cron:2', ['d'], ['pull_policy: daily: cron:2 was last pulled 36 h ago']],
+    ]);
+    expect((await plan(ids, { ...input, pulled: true })).pulls).toEqual([]);
+  });
+
+  it('refuses pull_policy: build without a build section', async () => {
+    const text = 'services:\n  a: { image: "app:1", pull_policy: build }\n';
+    const ids = new Map([['app:1', imageId('a1')]]);
+    const p = planStack({
+      desired: await desiredOf(text, { imageIds: ids }),
+      observed: { containers: [], networks: [], volumes: [] },
+      applied: [],
+      imageIds: ids,
+    });
+    expect(p.problems.map((x) => x.code)).toEqual(['BUILD_MISSING']);
+    expect(p.pulls).toEqual([]);
+  });
+
+  it('rebuilds a present image under pull_policy: build, but not in the second plan of a deploy', async () => {
+    const text = 'services:\n  a: { build: ./a, pull_policy: build }\n';
+    const desired = await desiredOf(text, { imageIds: new Map() });
+    const image = desired.services.a?.image ?? '';
+    const ids = new Map([[image, imageId('a1')]]);
+    const input = {
+      desired,
+      observed: { containers: [], networks: [], volumes: [] },
+      applied: [],
+      imageIds: ids,
+    };
+    expect(planStack(input).builds.map((b) => b.reasons)).toEqual([['pull_policy: build']]);
+    expect(planStack({ ...input, pulled: true }).builds).toEqual([]);
+    expect(planStack(input).pulls).toEqual([]);
   });
 });
 
@@ -570,7 +660,15 @@ describe('planStack: builds', () => {
 });
 
 describe('isEmpty', () => {
-  const none: Plan = { stack: 's', resources: [], builds: [], services: [], removals: [], problems: [] };
+  const none: Plan = {
+    stack: 's',
+    resources: [],
+    pulls: [],
+    builds: [],
+    services: [],
+    removals: [],
+    problems: [],
+  };
 
   it('ignores problems and unchanged services, and counts every kind of step', () => {
     const ref = { id: 'i', name: 'n' };
@@ -585,6 +683,7 @@ describe('isEmpty', () => {
     expect(
       isEmpty({
         ...none,
+        pulls: [],
         builds: [
           { kind: 'build', service: 'a', request: { contextDir: '.', args: {}, tag: 't' }, reasons: [] },
         ],

@@ -1,6 +1,7 @@
 import { BerthLabel, type ContainerSummary, isOneOff, isParked, ownedBy } from '../engine/model.js';
 import { replicaSteps } from './plan-replicas.js';
 import type { Plan, PlanInput, PlanProblem, ServicePlan } from './plan-types.js';
+import { pullDecision } from './pull-policy.js';
 
 export type {
   AppliedRecord,
@@ -17,6 +18,7 @@ export type {
 export function isEmpty(plan: Plan): boolean {
   return (
     plan.resources.length === 0 &&
+    plan.pulls.length === 0 &&
     plan.builds.length === 0 &&
     plan.removals.length === 0 &&
     plan.services.every((s) => s.steps.length === 0)
@@ -24,6 +26,26 @@ export function isEmpty(plan: Plan): boolean {
 }
 
 const label = (c: ContainerSummary, key: string) => c.labels[key];
+
+const tagged = (map: ReadonlyMap<string, string> | undefined, image: string) => {
+  const at = map?.get(image);
+  return at === undefined ? {} : { lastTagged: at };
+};
+
+/** One pull per image: services that share it are listed on one step, with each reason once. */
+function addPull(pulls: Plan['pulls'][number][], image: string, service: string, reason: string): void {
+  const index = pulls.findIndex((p) => p.image === image);
+  const seen = pulls[index];
+  if (seen === undefined) {
+    pulls.push({ kind: 'pull', image, services: [service], reasons: [reason] });
+    return;
+  }
+  pulls[index] = {
+    ...seen,
+    services: [...seen.services, service],
+    reasons: seen.reasons.includes(reason) ? seen.reasons : [...seen.reasons, reason],
+  };
+}
 
 /** Why a network or volume cannot be used as it is: external but missing, or someone else's under our name. */
 function resourceProblem(
@@ -78,6 +100,7 @@ export function planStack(input: PlanInput): Plan {
     else if (!vol.external && !observed.volumes.some((v) => v.name === vol.name)) resources.push(step);
   }
 
+  const pulls: Plan['pulls'][number][] = [];
   const builds: Plan['builds'][number][] = [];
   const services: ServicePlan[] = [];
   desired.levels.forEach((level, index) => {
@@ -85,19 +108,35 @@ export function planStack(input: PlanInput): Plan {
       const service = desired.services[name];
       if (!service) continue;
       const present = input.imageIds.has(service.image);
-      if (service.build && (input.build || !present)) {
+      const policyBuild = service.pullPolicy === 'build' && !input.pulled;
+      if (service.build && (input.build || !present || policyBuild)) {
         builds.push({
           kind: 'build',
           service: name,
           request: service.build,
-          reasons: [present ? 'rebuild requested' : `image ${service.image} is not built yet`],
+          reasons: [
+            !present
+              ? `image ${service.image} is not built yet`
+              : input.build
+                ? 'rebuild requested'
+                : 'pull_policy: build',
+          ],
         });
-      } else if (!service.build && !present) {
-        problems.push({
-          code: 'IMAGE_MISSING',
-          message: `service ${name}: image ${service.image} is not on the engine`,
-          hint: 'Berth does not pull images: pull, build or load it on this engine first (docker pull / docker build / docker load), or add `build:`',
-        });
+      } else {
+        const decision = pullDecision(
+          {
+            service: name,
+            image: service.image,
+            ...(service.pullPolicy ? { policy: service.pullPolicy } : {}),
+            hasBuild: service.build !== undefined,
+            present,
+            ...tagged(input.imageTagged, service.image),
+          },
+          input.now ?? 0,
+        );
+        if (decision.kind === 'problem') problems.push(decision.problem);
+        else if (decision.kind === 'pull' && !input.pulled)
+          addPull(pulls, service.image, name, decision.reason);
       }
       for (const { spec } of service.replicas) {
         const clash = observed.containers.find((c) => c.name === spec.name && !ownedBy(c.labels, stack));
@@ -151,5 +190,5 @@ export function planStack(input: PlanInput): Plan {
         ],
       });
   }
-  return { stack, resources, builds, services, removals, problems };
+  return { stack, resources, pulls, builds, services, removals, problems };
 }

@@ -31,6 +31,7 @@ import { maskedDeployments } from './history.js';
 import { withStackLock } from './lock.js';
 import type { Plan } from './plan-types.js';
 import type { DeployStores } from './ports.js';
+import type { RegistryAuthFor } from './pull-images.js';
 import { recoverInterrupted } from './recover.js';
 import { maskEvent, maskPlan, shownComposeView, stackMasker } from './redact.js';
 import { restartStack } from './restart.js';
@@ -113,6 +114,8 @@ export interface StackServiceDeps extends StackSourceOptions {
   readonly logger?: Pick<Logger, 'info'>;
   /** Backups before a deploy, of the services it replaces (absent: none are taken). */
   readonly preDeploy?: PreDeployBackup;
+  /** Credentials for the registries images are pulled from (absent: anonymous pulls). */
+  readonly registryAuth?: RegistryAuthFor;
 }
 
 /** Loads stacks from the workspace, drives the engine, keeps state in the store. */
@@ -137,8 +140,9 @@ export class StackService implements ServedStacks {
   }
 
   private async run() {
-    const { clock, owner } = this.deps;
-    return { engine: await this.deps.engine(), store: this.deps.store(), clock, owner };
+    const { clock, owner, registryAuth } = this.deps;
+    const engine = await this.deps.engine();
+    return { engine, store: this.deps.store(), clock, owner, ...(registryAuth ? { registryAuth } : {}) };
   }
 
   /** A stack by name in the workspace, or (with allowPaths) by path. */

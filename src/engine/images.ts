@@ -12,6 +12,7 @@ export interface RawImageInspect {
   RepoDigests?: string[] | null;
   Created?: string;
   Config?: { Labels?: Record<string, string> | null } | null;
+  Metadata?: { LastTagTime?: string | null } | null;
 }
 
 export interface RawImageSummary {
@@ -32,6 +33,13 @@ function realDigests(digests: readonly string[] | null | undefined): string[] {
   return (digests ?? []).filter((d) => d.includes('@') && !d.startsWith('<none>'));
 }
 
+/** `Metadata.LastTagTime`; the engine writes Go's zero time (year 1) for "never". */
+function lastTagged(raw: RawImageInspect): { lastTagged?: string } {
+  const at = raw.Metadata?.LastTagTime;
+  if (!at || at.startsWith('0001-')) return {};
+  return { lastTagged: at };
+}
+
 export function toImageInfo(raw: RawImageInspect): ImageInfo {
   return {
     id: raw.Id ?? '',
@@ -39,6 +47,7 @@ export function toImageInfo(raw: RawImageInspect): ImageInfo {
     digests: realDigests(raw.RepoDigests),
     labels: { ...(raw.Config?.Labels ?? {}) },
     created: raw.Created ?? '',
+    ...lastTagged(raw),
   };
 }
 

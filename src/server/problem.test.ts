@@ -7,7 +7,6 @@ import { PROBLEM_CONTENT_TYPE, ProblemSchema } from '../api/http.js';
 import { DeployError } from '../deploy/errors.js';
 import { EngineError } from '../engine/errors.js';
 import { createMetrics } from '../metrics/registry.js';
-import { RegistryError } from '../secrets/registry-errors.js';
 import { StoreError } from '../store/errors.js';
 import { openMemoryStore } from '../store/index.js';
 import { mountRoutes } from './app.js';
@@ -30,10 +29,6 @@ describe('toProblem', () => {
     [new AuthError('AUTH_INVALID_CREDENTIALS', 'invalid username or password', 'check them'), 401],
     [new AuthError('AUTH_SETUP_DONE', 'setup is done', 'log in'), 409],
     [new AuthError('AUTH_LAST_ADMIN', 'last admin', 'add another'), 409],
-    [new RegistryError('REGISTRY_CONFIG_UNREADABLE', 'config.json is not valid JSON', 'fix it'), 503],
-    [new RegistryError('REGISTRY_CREDENTIALS_INVALID', 'auths["ghcr.io"] is malformed', 'login'), 503],
-    [new RegistryError('REGISTRY_HELPER_FAILED', 'docker-credential-x is not on PATH', 'install it'), 502],
-    [new RegistryError('REGISTRY_REFERENCE_INVALID', 'no image', 'name one'), 422],
   ])('%s → %i with its code, message and hint', (error, status) => {
     const { problem, internal } = toProblem(error, 'r1');
     expect(internal).toBe(false);

@@ -7,10 +7,9 @@ import { type EngineErrorCode, isEngineError } from '../engine/errors.js';
 import { type HealthErrorCode, isHealthError } from '../health/errors.js';
 import { isJobError, type JobErrorCode } from '../jobs/errors.js';
 import { isOperationError, type OperationErrorCode } from '../operations/errors.js';
-import { isRegistryError, type RegistryErrorCode } from '../secrets/registry-errors.js';
 import { isStoreError, type StoreErrorCode } from '../store/errors.js';
 
-/** Codes the HTTP edge itself reports (the domains have their own: DEPLOY_*, ENGINE_*, STORE_*, AUTH_*, REGISTRY_*, and the operation runner’s). */
+/** Codes the HTTP edge itself reports (the domains have their own: DEPLOY_*, ENGINE_*, STORE_*, AUTH_*, and the operation runner’s). */
 export type ApiErrorCode =
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
@@ -71,6 +70,7 @@ const DEPLOY_STATUS: Readonly<Record<DeployErrorCode, number>> = {
   DEPLOY_IN_PROGRESS: 409,
   DEPLOY_PLAN_REFUSED: 422,
   DEPLOY_BUILD_FAILED: 422,
+  DEPLOY_PULL_FAILED: 422,
   DEPLOY_STACK_NOT_FOUND: 404,
   DEPLOY_SERVICE_NOT_FOUND: 404,
   DEPLOY_INVALID_STACK: 422,
@@ -115,17 +115,6 @@ const ENGINE_STATUS: Readonly<Record<EngineErrorCode, number>> = {
   ENGINE_BAD_REQUEST: 422,
   ENGINE_FAILED: 502,
   ENGINE_TIMEOUT: 504,
-};
-
-/** Finding the credentials of an image's registry in the operator's docker config.json and helpers. */
-const REGISTRY_STATUS: Readonly<Record<RegistryErrorCode, number>> = {
-  // The server's docker config is broken: nothing the request can change, until the operator fixes it.
-  REGISTRY_CONFIG_UNREADABLE: 503,
-  REGISTRY_CREDENTIALS_INVALID: 503,
-  // The credential helper is the upstream that failed.
-  REGISTRY_HELPER_FAILED: 502,
-  // The image named by the stack's files is not a reference.
-  REGISTRY_REFERENCE_INVALID: 422,
 };
 
 /** `internal`: the message may name files or SQL, so only the log sees it. */
@@ -224,7 +213,6 @@ export function toProblem(error: unknown, requestId: string): ProblemResult {
   if (isJobError(error)) return coded(error.code, JOB_STATUS[error.code], error);
   if (isBackupError(error)) return coded(error.code, BACKUP_STATUS[error.code], error);
   if (isHealthError(error)) return coded(error.code, HEALTH_STATUS[error.code], error);
-  if (isRegistryError(error)) return coded(error.code, REGISTRY_STATUS[error.code], error);
   if (isOperationError(error)) {
     const seconds = error.retryAfterSeconds;
     return coded(

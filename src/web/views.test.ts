@@ -14,7 +14,15 @@ const html = async (node: unknown): Promise<string> =>
 const assets = loadAssets();
 const user = { name: 'ann', admin: false, csrf: 'tok' };
 
-const EMPTY: PlanView = { stack: 's', resources: [], builds: [], services: [], removals: [], problems: [] };
+const EMPTY: PlanView = {
+  stack: 's',
+  resources: [],
+  pulls: [],
+  builds: [],
+  services: [],
+  removals: [],
+  problems: [],
+};
 
 describe('plan', () => {
   it('says when nothing would change', async () => {
@@ -45,6 +53,21 @@ describe('plan', () => {
     const out = await html(PlanList({ plan }));
     expect(out).toContain('<li data-service="web">create web #1 — &lt;img src=x onerror=alert(1)&gt;</li>');
     expect(out).toContain('role="alert"');
+  });
+
+  it('lists the images a deploy pulls first, with the services that run them', async () => {
+    const pulls = [
+      {
+        kind: 'pull' as const,
+        image: 'reg.example/app:2',
+        services: ['a', 'b'],
+        reasons: ['pull_policy: always'],
+      },
+    ];
+    expect(planIsEmpty({ ...EMPTY, pulls })).toBe(false);
+    expect(await html(PlanList({ plan: { ...EMPTY, pulls } }))).toContain(
+      '<li data-service="a b">pull reg.example/app:2 for a, b — pull_policy: always</li>',
+    );
   });
 });
 

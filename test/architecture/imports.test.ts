@@ -56,8 +56,6 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
     'log',
     'metrics',
     'operations',
-    // Only for the registry errors it maps to statuses.
-    'secrets',
     'store',
   ],
   app: [
@@ -77,6 +75,8 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
     'log',
     'metrics',
     'operations',
+    // registry-auth.ts: the credentials deploys pull with, from the operator's docker config.
+    'secrets',
     'server',
     'store',
     // serve.ts mounts the dashboard beside the API.
@@ -220,6 +220,7 @@ const PURE = [
   'src/secrets/registry-reference.ts',
   'src/secrets/registry-errors.ts',
   'src/secrets/json-position.ts',
+  'src/deploy/pull-policy.ts',
 ];
 
 describe('import rules', () => {

@@ -27,6 +27,7 @@ const ENGINE = {
 const PLAN: Plan = {
   stack: 'alpha',
   resources: [],
+  pulls: [],
   builds: [
     {
       kind: 'build',

@@ -74,6 +74,7 @@ export class TableStacks implements ServedStacks {
     return {
       stack,
       resources: [],
+      pulls: [],
       builds: [
         {
           kind: 'build',

@@ -12,10 +12,18 @@ const spec: ContainerSpec = {
   networks: [],
 };
 const ref = (name: string) => ({ id: `id-${name}`, name });
-const empty: Plan = { stack: 'shop', resources: [], builds: [], services: [], removals: [], problems: [] };
+const empty: Plan = {
+  stack: 'shop',
+  resources: [],
+  pulls: [],
+  builds: [],
+  services: [],
+  removals: [],
+  problems: [],
+};
 
 describe('formatPlan', () => {
-  it('prints problems, resources, builds, container steps with reasons, removals and unchanged services', () => {
+  it('prints problems, resources, pulls, builds, container steps with reasons, removals and unchanged services', () => {
     const plan: Plan = {
       stack: 'shop',
       problems: [
@@ -28,6 +36,14 @@ describe('formatPlan', () => {
       resources: [
         { kind: 'create-network', name: 'shop_default', spec: { name: 'shop_default', labels: {} } },
         { kind: 'create-volume', name: 'shop_data', spec: { name: 'shop_data', labels: {} } },
+      ],
+      pulls: [
+        {
+          kind: 'pull',
+          image: 'reg.example/shop/worker:2',
+          services: ['worker', 'cron'],
+          reasons: ['image reg.example/shop/worker:2 is not on the engine'],
+        },
       ],
       builds: [
         {
@@ -92,6 +108,7 @@ describe('formatPlan', () => {
         '      hint: rename or remove it yourself',
         '  + network shop_default',
         '  + volume shop_data',
+        '  * pull reg.example/shop/worker:2 (worker, cron): image reg.example/shop/worker:2 is not on the engine',
         '  * build api (shop-api): image shop-api is not built yet',
         '  + api[1] (create, level 1)',
         '      new service',

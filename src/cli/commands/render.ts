@@ -9,6 +9,8 @@ export function formatPlan(plan: Sendable<PlanView>): string {
   for (const p of plan.problems) lines.push(`  ! ${p.code}: ${p.message}`, `      hint: ${p.hint}`);
   for (const r of plan.resources)
     lines.push(`  + ${r.kind === 'create-network' ? 'network' : 'volume'} ${r.name}`);
+  for (const p of plan.pulls)
+    lines.push(`  * pull ${p.image} (${p.services.join(', ')}): ${p.reasons.join('; ')}`);
   for (const b of plan.builds)
     lines.push(`  * build ${b.service} (${b.request.tag}): ${b.reasons.join('; ')}`);
   const unchanged: string[] = [];

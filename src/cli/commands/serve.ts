@@ -88,6 +88,7 @@ export function registerServe(
           stateDir: config.stateDir,
           workspace: config.workspace,
           ...(config.dockerHost ? { dockerHost: config.dockerHost } : {}),
+          dockerConfigDir: config.dockerConfigDir,
           env: io.env,
           version,
           shutdownGraceMs: config.shutdownGraceMs,

@@ -31,8 +31,9 @@ describe('notAppliedKeys', () => {
     ]);
   });
 
-  it('reports pull_policy: Berth never pulls an image', () => {
-    expect(notAppliedKeys({ image: 'nginx:1.27', pull_policy: 'always' })).toEqual(['pull_policy']);
+  it('applies pull_policy, but not pull_refresh_after', () => {
+    expect(notAppliedKeys({ image: 'nginx:1.27', pull_policy: 'always' })).toEqual([]);
+    expect(notAppliedKeys({ image: 'nginx:1.27', pull_refresh_after: '1h' })).toEqual(['pull_refresh_after']);
   });
 
   it('ignores applied keys, extensions and unknown keys', () => {

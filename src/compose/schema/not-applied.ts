@@ -5,6 +5,7 @@ import { SERVICE_KEYS } from './service.js';
 export const APPLIED_SERVICE_KEYS: ReadonlySet<string> = new Set([
   'image',
   'build',
+  'pull_policy',
   'command',
   'entrypoint',
   'environment',

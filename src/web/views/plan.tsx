@@ -24,6 +24,7 @@ function stepText(step: Step): string {
 export function planIsEmpty(plan: PlanView): boolean {
   return (
     plan.resources.length === 0 &&
+    plan.pulls.length === 0 &&
     plan.builds.length === 0 &&
     plan.removals.length === 0 &&
     plan.services.every((s) => s.steps.length === 0)
@@ -47,6 +48,11 @@ export function PlanList({ plan }: { plan: PlanView }) {
       <ul>
         {plan.resources.map((r) => (
           <li>{`${r.kind.replace('-', ' ')} ${r.name}`}</li>
+        ))}
+        {plan.pulls.map((p) => (
+          <li
+            data-service={p.services.join(' ')}
+          >{`pull ${p.image} for ${p.services.join(', ')}${reasons(p.reasons)}`}</li>
         ))}
         {plan.builds.map((b) => (
           <li data-service={b.service}>{`build ${b.request.tag} for ${b.service}${reasons(b.reasons)}`}</li>
