@@ -142,6 +142,13 @@ export const DownResultSchema = z.object({
   containers: z.array(z.string()),
   networks: z.array(z.string()),
   volumes: z.array(z.string()),
+  /**
+   * `down --dry-run` only: the stack's networks and volumes `down` would keep, since containers that
+   * are not the stack's use them (Berth never removes those); `down` itself then ends DEPLOY_DOWN_INCOMPLETE.
+   */
+  kept: z
+    .array(z.object({ kind: z.enum(['network', 'volume']), name: z.string(), holders: z.array(z.string()) }))
+    .optional(),
 });
 export type DownResult = z.output<typeof DownResultSchema>;
 

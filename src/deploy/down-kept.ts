@@ -73,6 +73,38 @@ export async function attached(engine: Engine, network: string): Promise<string[
   return Object.entries(info?.containers ?? {}).map(([id, c]) => c.name || id.slice(0, 12));
 }
 
+/**
+ * What `down` would keep, changing nothing (`down --dry-run`): the planned networks and volumes that
+ * containers other than the planned ones (`removed`, by id) use now.
+ */
+export async function wouldKeep(
+  engine: Engine,
+  plan: {
+    readonly containers: readonly { readonly id: string }[];
+    readonly networks: readonly { readonly id: string; readonly name: string }[];
+    readonly volumes: readonly { readonly name: string }[];
+  },
+): Promise<Kept[]> {
+  const removed = new Set(plan.containers.map((c) => c.id));
+  const kept: Kept[] = [];
+  for (const n of plan.networks) {
+    const info = await engine.networks.inspect(n.id).catch((error: unknown) => {
+      if (isEngineError(error, 'ENGINE_NOT_FOUND')) return undefined;
+      throw error;
+    });
+    const holders = Object.entries(info?.containers ?? {})
+      .filter(([id]) => !removed.has(id))
+      .map(([id, c]) => c.name || id.slice(0, 12));
+    if (holders.length > 0) kept.push({ kind: 'network', name: n.name, holders });
+  }
+  for (const v of plan.volumes) {
+    const users = await engine.containers.list({}, { all: true, volume: v.name });
+    const holders = users.filter((c) => !removed.has(c.id)).map((c) => c.name);
+    if (holders.length > 0) kept.push({ kind: 'volume', name: v.name, holders });
+  }
+  return kept;
+}
+
 /** Removes the network; when a container was attached meanwhile, its holders instead of the error. */
 export async function removeOrHolders(engine: Engine, n: { id: string; name: string }): Promise<string[]> {
   try {

@@ -1,7 +1,15 @@
 import type { DownResult } from '../api/deploy.js';
 import { type Engine, ownedBy, stackSelector } from '../engine/model.js';
 import type { LockOwner } from '../store/index.js';
-import { attached, incomplete, type Kept, keptText, removeOrHolders, volumeHolders } from './down-kept.js';
+import {
+  attached,
+  incomplete,
+  type Kept,
+  keptText,
+  removeOrHolders,
+  volumeHolders,
+  wouldKeep,
+} from './down-kept.js';
 import type { DeployListener } from './events.js';
 import { withStackLock } from './lock.js';
 import type { DeployStores } from './ports.js';
@@ -31,6 +39,28 @@ export async function planDown(engine: Engine, stack: string, options: DownOptio
     networks: networks.filter((n) => ownedBy(n.labels, stack)).map((n) => ({ id: n.id, name: n.name })),
     volumes: volumes.filter((v) => ownedBy(v.labels, stack)).map((v) => ({ name: v.name })),
   };
+}
+
+/**
+ * `down --dry-run`: what `down` would remove, and what it would keep because containers that are not
+ * the stack's use it (those are left out of the removals).
+ */
+export async function dryRunDown(
+  engine: Engine,
+  stack: string,
+  options: DownOptions = {},
+): Promise<DownResult> {
+  const plan = await planDown(engine, stack, options);
+  const kept = await wouldKeep(engine, plan);
+  const keeps = (kind: Kept['kind'], name: string) => kept.some((k) => k.kind === kind && k.name === name);
+  const result = downResult({
+    containers: plan.containers,
+    networks: plan.networks.filter((n) => !keeps('network', n.name)),
+    volumes: plan.volumes.filter((v) => !keeps('volume', v.name)),
+  });
+  return kept.length === 0
+    ? result
+    : { ...result, kept: kept.map((k) => ({ ...k, holders: [...k.holders] })) };
 }
 
 /** The names of what a down plan removes: the answer of `down` and of `down --dry-run`. */

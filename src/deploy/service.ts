@@ -24,7 +24,7 @@ import {
   stackLogs,
 } from './containers.js';
 import { deployStack, planDeploy } from './deploy.js';
-import { downResult, downStack, planDown } from './down.js';
+import { downStack, dryRunDown } from './down.js';
 import { serviceNotFound } from './errors.js';
 import type { DeployEvent, DeployListener } from './events.js';
 import { maskedDeployments } from './history.js';
@@ -205,7 +205,7 @@ export class StackService implements ServedStacks {
   async down(target: string, options: DownRequest): Promise<DownResult> {
     const stack = await this.nameOf(target);
     const deps = await this.run();
-    if (options.dryRun) return downResult(await planDown(deps.engine, stack, options));
+    if (options.dryRun) return dryRunDown(deps.engine, stack, options);
     return downStack(deps, stack, {
       ...(options.volumes ? { volumes: true } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),

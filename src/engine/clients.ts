@@ -22,7 +22,8 @@ import type {
 
 export interface ContainerClient {
   /** Containers carrying every label of `selector`; stopped ones too unless `all: false`. */
-  list(selector: LabelSelector, options?: { all?: boolean }): Promise<ContainerSummary[]>;
+  /** `volume`: only the containers that mount that volume (the engine's own filter). */
+  list(selector: LabelSelector, options?: { all?: boolean; volume?: string }): Promise<ContainerSummary[]>;
   inspect(idOrName: string): Promise<ContainerInfo>;
   /**
    * Creates the container and attaches `spec.networks` beyond the first. If an

@@ -51,7 +51,13 @@ export function containerClient(transport: Transport): ContainerClient {
       const raw = await transport.json({
         method: 'GET',
         path: '/containers/json',
-        query: { all: options.all !== false, filters: JSON.stringify({ label: toLabelFilters(selector) }) },
+        query: {
+          all: options.all !== false,
+          filters: JSON.stringify({
+            label: toLabelFilters(selector),
+            ...(options.volume === undefined ? {} : { volume: [options.volume] }),
+          }),
+        },
         action: 'list containers',
       });
       return asArray<RawContainerSummary>(raw, 'list containers').map(toContainerSummary);

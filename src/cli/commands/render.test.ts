@@ -253,6 +253,26 @@ describe('formatRows', () => {
 });
 
 describe('formatRemoval', () => {
+  it('says what down would keep, and which containers hold it', () => {
+    const r = {
+      containers: ['shop-web-1'],
+      networks: [],
+      volumes: [],
+      kept: [
+        { kind: 'network' as const, name: 'shop_default', holders: ['probe'] },
+        { kind: 'volume' as const, name: 'shop_data', holders: ['copier', 'backup'] },
+      ],
+    };
+    expect(formatRemoval(r, true)).toBe(
+      [
+        'would remove: containers shop-web-1',
+        "would keep network shop_default: probe (not this stack's) attached",
+        "would keep volume shop_data: copier, backup (not this stack's) using it",
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('lists containers, networks and volumes as down would remove them', () => {
     const r = { containers: ['shop-web-1', 'shop-db-1'], networks: ['shop_default'], volumes: ['shop_data'] };
     expect(formatRemoval(r, true)).toBe(

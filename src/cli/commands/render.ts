@@ -86,5 +86,9 @@ export function formatRemoval(r: DownResult, volumes: boolean): string {
     ...part('volumes', r.volumes),
   ];
   const kept = volumes ? '' : ' (volumes kept; --volumes removes them)';
-  return `would remove: ${parts.join('; ') || 'nothing'}${kept}\n`;
+  const held = (r.kept ?? []).map(
+    (k) =>
+      `would keep ${k.kind} ${k.name}: ${k.holders.join(', ')} (not this stack's) ${k.kind === 'network' ? 'attached' : 'using it'}\n`,
+  );
+  return `would remove: ${parts.join('; ') || 'nothing'}${kept}\n${held.join('')}`;
 }

@@ -74,6 +74,9 @@ export function DownList({ removal }: { removal: DownResult }) {
     ...removal.containers.map((n) => `remove container ${n}`),
     ...removal.networks.map((n) => `remove network ${n}`),
     ...removal.volumes.map((n) => `remove volume ${n} and its data`),
+    ...(removal.kept ?? []).map(
+      (k) => `keep ${k.kind} ${k.name}: ${k.holders.join(', ')} (not this stack's) still use it`,
+    ),
   ];
   if (items.length === 0) return <p data-plan="empty">Nothing to remove: the stack is not running.</p>;
   return (

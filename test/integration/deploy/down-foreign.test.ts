@@ -76,6 +76,14 @@ describe('berth --local down --volumes with a foreign container on the stack net
     h.track(foreign.id);
     await h.engine.containers.start(foreign.id);
 
+    // The dry run tells it first: the network would be kept, the rest removed; nothing changes.
+    const dry = await berth('down', dir, '--volumes', '--dry-run');
+    expect(dry.code, dry.output).toBe(0);
+    expect(dry.output).toContain(`would remove: containers ${stack}-app-1; volumes ${stack}_data`);
+    expect(dry.output).toContain(`would keep network ${network}: ${foreignName} (not this stack's) attached`);
+    expect(await gone(h.engine.networks.inspect(network))).toBe(false);
+    expect(await h.engine.containers.list({ 'dev.berth.stack': stack }, { all: true })).toHaveLength(1);
+
     const down = await berth('down', dir, '--volumes');
     expect(down.code, down.output).toBe(1);
     expect(down.output).toContain('DEPLOY_DOWN_INCOMPLETE');
@@ -117,6 +125,11 @@ describe('berth --local down --volumes with a foreign container on the stack net
       mounts: [{ type: 'volume', source: volume, target: '/x', readOnly: false }],
     });
     h.track(copier.id);
+
+    const dry = await berthAs(otherEnv, 'down', otherDir, '--volumes', '--dry-run');
+    expect(dry.output).toContain(`would remove: containers ${other}-app-1; networks ${other}_default\n`);
+    expect(dry.output).toContain(`would keep volume ${volume}: ${other}-copier (not this stack's) using it`);
+    expect(await gone(h.engine.volumes.inspect(volume))).toBe(false);
 
     const down = await berthAs(otherEnv, 'down', otherDir, '--volumes');
     expect(down.code, down.output).toBe(1);
