@@ -217,17 +217,19 @@ const hideAll = (values: unknown): unknown =>
       : values;
 
 /**
- * A compose view (`berth config`) as the API shows it: every environment value, build argument and
- * inline secret or config `content` is REDACTED, whatever its name; names and structure stay.
+ * A compose view (`berth config`) as the API shows it: every build argument and inline secret or
+ * config `content` is REDACTED, whatever its name, and so is every environment value unless
+ * `envValues` (an operator of the stack, who sees them as `berth --local config` shows them: the view
+ * is already masked by value); names and structure stay.
  */
-export function redactComposeView(view: View): View {
+export function redactComposeView(view: View, options: PlanRedaction = {}): View {
   const out: View = { ...view };
   if (isObject(view.services)) {
     out.services = Object.fromEntries(
       Object.entries(view.services).map(([name, service]) => {
         if (!isObject(service)) return [name, service];
         const s: View = { ...service };
-        if (s.environment !== undefined) s.environment = hideAll(s.environment);
+        if (s.environment !== undefined && !options.envValues) s.environment = hideAll(s.environment);
         if (isObject(s.build) && s.build.args !== undefined)
           s.build = { ...s.build, args: hideAll(s.build.args) };
         return [name, s];

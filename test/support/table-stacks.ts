@@ -53,7 +53,8 @@ export class TableStacks implements ServedStacks {
       services: {
         web: {
           image: 'nginx:1.27',
-          environment: { PASSWORD: PLANTED_SECRET, EMPTY: null },
+          // As StackService answers: a secret-looking variable's value is already masked by value.
+          environment: { PASSWORD: '********', MODE: 'prod', EMPTY: null },
           build: { context: '.', args: { TOKEN: PLANTED_SECRET } },
         },
       },

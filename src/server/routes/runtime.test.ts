@@ -70,6 +70,25 @@ describe('GET /api/v1/stacks/:stack/config', () => {
     });
     expect((await f.call('GET', '/api/v1/stacks/beta/config', 'alpha-viewer')).status).toBe(403);
   });
+
+  it('shows an operator the environment as masked by value, as the plan does; build args and contents stay redacted', async () => {
+    for (const token of ['alpha-operator', 'operator'] as const) {
+      const res = await f.call('GET', '/api/v1/stacks/alpha/config', token);
+      expect(res.status).toBe(200);
+      expect(res.text).not.toContain(PLANTED_SECRET);
+      expect(res.json).toMatchObject({
+        services: {
+          web: {
+            environment: { PASSWORD: '********', MODE: 'prod', EMPTY: null },
+            build: { args: { TOKEN: '[redacted]' } },
+          },
+        },
+        secrets: { key: { content: '[redacted]' } },
+      });
+    }
+    const viewer = await f.call('GET', '/api/v1/stacks/alpha/config', 'alpha-viewer');
+    expect(viewer.json).toMatchObject({ services: { web: { environment: { MODE: '[redacted]' } } } });
+  });
 });
 
 describe('GET /api/v1/stacks/:stack/plan', () => {

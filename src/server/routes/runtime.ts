@@ -113,7 +113,9 @@ export function runtimeRoutes(deps: RuntimeRouteDeps): Route[] {
       path: '/api/v1/stacks/:stack/config',
       operationId: 'getStackConfig',
       summary: 'The stack as one normalized compose document (as `berth config --json`)',
-      description: 'Environment values, build arguments and inline secret contents are `[redacted]`.',
+      description:
+        'Build arguments and inline secret contents are `[redacted]`; environment values too for viewers, while an operator of ' +
+        'the stack sees them as `berth --local config` does (values from `.env`, env files and secret-looking variables masked `********`).',
       tags: ['stacks'],
       permission: { role: 'viewer', scope: 'stack' },
       mutating: false,
@@ -121,9 +123,10 @@ export function runtimeRoutes(deps: RuntimeRouteDeps): Route[] {
       params: stackParams,
       response: StackConfigSchema,
       example: { params: { stack: 'alpha' } },
-      handler: async ({ params }) => {
+      handler: async ({ principal, params }) => {
         await requireStack(deps.scope, params.stack);
-        return redactComposeView(await deps.stacks.config(params.stack));
+        const view = await deps.stacks.config(params.stack);
+        return redactComposeView(view, { envValues: can(principal, 'operator', params.stack) });
       },
     }),
     defineRoute({
