@@ -1,6 +1,9 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   DOCKER_HUB_SERVER,
@@ -58,7 +61,7 @@ const seen = async (name: string) => ({
   stdin: await readFile(join(binDir, `${name}.stdin`), 'utf8'),
 });
 
-const lookup = (reference: string, extra: { helperTimeoutMs?: number } = {}) =>
+const lookup = (reference: string, extra: { helperTimeoutMs?: number; signal?: AbortSignal } = {}) =>
   registryCredentialsFor(reference, { dockerConfigDir: configDir, runHelper, ...extra });
 
 async function rejection(promise: Promise<unknown>): Promise<RegistryError> {
@@ -314,6 +317,136 @@ describe('registryCredentialsFor: credential helpers (real programs on PATH)', (
     // A host may not hold these, but a hand-written key's spelling travels as stdin only.
     expect(await lookup('localhost:5000/x')).toMatchObject({ password: 'localhost:5000' });
     expect((await seen('test')).args).toBe('get\n');
+  });
+});
+
+/** A pid is alive when it can be signalled and is not a zombie left for a parent that never reaps it. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').pop()?.[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** Whether `pid` is gone within `ms` (a SIGKILL takes a moment to land). */
+async function goneWithin(pid: number, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (!alive(pid)) return true;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return !alive(pid);
+}
+
+/** The pid a helper wrote to `<binDir>/<name>`, once it has. */
+async function pidFrom(name: string): Promise<number> {
+  for (let i = 0; i < 250; i++) {
+    const text = await readFile(join(binDir, name), 'utf8').catch(() => '');
+    if (/^\d+\n/.test(text)) return Number.parseInt(text, 10);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`the helper never wrote ${name}`);
+}
+
+// A helper that is a shell script running another program: killing the script alone left that
+// program running, holding the helper's stdout and stderr, so Berth's event loop stayed alive
+// (`berth --local up` exited only when it ended) and it was never killed.
+/** A helper body: `program` in the background, its pid in `<binDir>/grandchild.pid`, then wait for it. */
+const starting = (program: string) => `${program} &\necho $! > "${binDir}/grandchild.pid"\nwait`;
+
+describe('registryCredentialsFor: a helper that starts other programs', () => {
+  const pids: number[] = [];
+  afterEach(() => {
+    for (const pid of pids.splice(0)) if (alive(pid)) process.kill(pid, 'SIGKILL');
+  });
+
+  it('kills what the helper started when it does not answer in time', async () => {
+    await writeHelper('hang', starting('sleep 300'));
+    await writeConfig({ credsStore: 'hang' });
+    const started = Date.now();
+    const error = await rejection(lookup('ghcr.io/x', { helperTimeoutMs: 300 }));
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(error.message).toContain('did not answer within 0.3 s and was stopped');
+    const grandchild = await pidFrom('grandchild.pid');
+    pids.push(grandchild);
+    expect(await goneWithin(grandchild, 2_000)).toBe(true);
+  });
+
+  it('kills what the helper started when it prints too much', async () => {
+    await writeHelper('flood', starting('yes x'));
+    await writeConfig({ credsStore: 'flood' });
+    const error = await rejection(lookup('ghcr.io/x', { helperTimeoutMs: 5_000 }));
+    expect(error.message).toContain('printed more than 65536 bytes and was stopped');
+    const grandchild = await pidFrom('grandchild.pid');
+    pids.push(grandchild);
+    expect(await goneWithin(grandchild, 2_000)).toBe(true);
+  });
+
+  it('kills the helper and what it started at once when the signal is aborted, rejecting with its reason', async () => {
+    await writeHelper('hang', starting('sleep 300'));
+    await writeConfig({ credsStore: 'hang' });
+    const controller = new AbortController();
+    const asked = lookup('ghcr.io/x', { helperTimeoutMs: 30_000, signal: controller.signal });
+    const settled = asked.then(
+      () => 'resolved',
+      (error: unknown) => error,
+    );
+    const grandchild = await pidFrom('grandchild.pid');
+    pids.push(grandchild);
+    const reason = new Error('interrupted by SIGINT');
+    const aborted = Date.now();
+    controller.abort(reason);
+    expect(await settled).toBe(reason);
+    expect(Date.now() - aborted).toBeLessThan(1_000);
+    expect(await goneWithin(grandchild, 2_000)).toBe(true);
+  });
+
+  it('runs no helper when the signal is already aborted', async () => {
+    await writeHelper('test', `echo '{"Username":"u","Secret":"s"}'`);
+    await writeConfig({ credsStore: 'test' });
+    const reason = new Error('stopped');
+    await expect(lookup('ghcr.io/x', { signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    await expect(readFile(join(binDir, 'test.args'), 'utf8')).rejects.toThrow(/ENOENT/);
+  });
+
+  it('lets the process exit right after the timeout: nothing of the helper keeps it alive', {
+    timeout: 20_000,
+  }, async () => {
+    await writeHelper('hang', starting('sleep 300'));
+    await writeConfig({ credsStore: 'hang' });
+    const module = fileURLToPath(new URL('./registry-credentials.ts', import.meta.url));
+    const script = [
+      `const { registryCredentialsFor, helperRunner } = await import(${JSON.stringify(module)});`,
+      `const runHelper = helperRunner({ ...process.env, PATH: ${JSON.stringify(binDir)} + ':' + process.env.PATH });`,
+      `await registryCredentialsFor('ghcr.io/x', { dockerConfigDir: ${JSON.stringify(configDir)}, runHelper, helperTimeoutMs: 300 })`,
+      `  .catch((e) => console.log(e.code));`,
+      `console.log('settled ' + Date.now());`,
+    ].join('\n');
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+    });
+    const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const exited = Date.now();
+    clearTimeout(killer);
+    expect(code, output).toBe(0);
+    expect(output).toContain('REGISTRY_HELPER_FAILED');
+    const settledAt = Number(/settled (\d+)/.exec(output)?.[1]);
+    // It exits as soon as the lookup has failed, not when the helper's `sleep 300` would have ended.
+    expect(exited - settledAt).toBeLessThan(2_000);
+    const grandchild = await pidFrom('grandchild.pid');
+    pids.push(grandchild);
+    expect(await goneWithin(grandchild, 2_000)).toBe(true);
   });
 });
 

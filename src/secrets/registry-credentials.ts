@@ -35,8 +35,22 @@ export interface HelperResult {
   stderr: string;
 }
 
-/** Runs `<program> get` with `input` on stdin. Rejects with the spawn error (ENOENT: not on PATH). */
-export type HelperRunner = (program: string, input: string, timeoutMs: number) => Promise<HelperResult>;
+/** What else a helper run may be given. */
+export interface HelperRunOptions {
+  /** Aborted: the helper (with whatever it started) is killed at once and the run rejects with the reason. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Runs `<program> get` with `input` on stdin. Rejects with the spawn error (ENOENT: not on PATH), or
+ * with the signal's reason when it is aborted.
+ */
+export type HelperRunner = (
+  program: string,
+  input: string,
+  timeoutMs: number,
+  options?: HelperRunOptions,
+) => Promise<HelperResult>;
 
 export interface RegistryCredentialsOptions {
   /** The directory of config.json: $DOCKER_CONFIG, or ~/.docker. */
@@ -45,6 +59,8 @@ export interface RegistryCredentialsOptions {
   readonly runHelper?: HelperRunner;
   /** How long a helper may take; 10 s unless told. */
   readonly helperTimeoutMs?: number;
+  /** Aborted (Ctrl-C, a stopping server): a running helper is killed and the lookup rejects with the reason. */
+  readonly signal?: AbortSignal;
 }
 
 export const HELPER_TIMEOUT_MS = 10_000;
@@ -124,8 +140,10 @@ async function askHelper(
     );
   let result: HelperResult;
   try {
-    result = await run(program, serverAddress, timeoutMs);
+    result = await run(program, serverAddress, timeoutMs, options.signal ? { signal: options.signal } : {});
   } catch (error) {
+    // Aborted: the caller's reason, not a helper failure.
+    if (options.signal?.aborted) throw options.signal.reason;
     const code = errnoCode(error);
     if (code === 'ENOENT') {
       throw new RegistryError(
@@ -169,18 +187,53 @@ async function askHelper(
 
 const OUTPUT_LIMIT_CODE = 'ERR_BERTH_HELPER_OUTPUT_LIMIT';
 
+/** Process groups of helpers still running: killed if Berth exits first, so none outlives it. */
+const running = new Set<number>();
+let exitHookInstalled = false;
+
+/** SIGKILL to the helper's whole process group: a script's children (`sleep`, a pinentry) go too. */
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  running.delete(pid);
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // Gone already (ESRCH), or not ours to kill.
+  }
+}
+
+function trackGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  running.add(pid);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const group of [...running]) killGroup(group);
+  });
+}
+
 /**
  * Spawns `<program> get` (an argv array, never a shell) with the input on stdin, found on the PATH of
- * `env`, or of Berth's own environment (inherited, not read here) when none is given.
+ * `env`, or of Berth's own environment (inherited, not read here) when none is given. The helper
+ * leads a process group of its own: on a timeout, too much output or an abort, the whole group is
+ * killed (a shell script's `sleep` would otherwise outlive it, holding its pipes and so Berth's event
+ * loop open), and its pipes are closed, so nothing of it keeps Berth running.
  */
 export function helperRunner(env?: NodeJS.ProcessEnv): HelperRunner {
-  return (program, input, timeoutMs) =>
+  return (program, input, timeoutMs, options = {}) =>
     new Promise<HelperResult>((resolve, reject) => {
+      const { signal } = options;
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
       const child = spawn(program, ['get'], {
         ...(env === undefined ? {} : { env }),
         stdio: ['pipe', 'pipe', 'pipe'],
         shell: false,
+        detached: true,
       });
+      trackGroup(child.pid);
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       let size = 0;
@@ -189,16 +242,32 @@ export function helperRunner(env?: NodeJS.ProcessEnv): HelperRunner {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        if (child.pid !== undefined) running.delete(child.pid);
         outcome();
       };
+      /** Kills the helper's group and lets go of it: no pipe, no child handle keeps the loop alive. */
+      const stop = () => {
+        killGroup(child.pid);
+        child.stdin.destroy();
+        child.stdout.destroy();
+        child.stderr.destroy();
+        child.unref();
+      };
       const timer = setTimeout(() => {
-        child.kill('SIGKILL');
+        stop();
         finish(() => resolve({ code: null, stdout: '', stderr: '' }));
       }, timeoutMs);
+      const onAbort = () => {
+        stop();
+        finish(() => reject(signal?.reason));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
       const collect = (into: Buffer[]) => (chunk: Buffer) => {
+        if (settled) return;
         size += chunk.length;
         if (size > HELPER_OUTPUT_LIMIT) {
-          child.kill('SIGKILL');
+          stop();
           finish(() => reject(Object.assign(new Error('helper output limit'), { code: OUTPUT_LIMIT_CODE })));
           return;
         }
@@ -206,7 +275,11 @@ export function helperRunner(env?: NodeJS.ProcessEnv): HelperRunner {
       };
       child.stdout.on('data', collect(out));
       child.stderr.on('data', collect(err));
-      child.on('error', (error) => finish(() => reject(error)));
+      child.on('error', (error) => {
+        // A spawn error (ENOENT, EACCES): there is no process; its pipes are closed all the same.
+        stop();
+        finish(() => reject(error));
+      });
       child.on('close', (code) =>
         finish(() =>
           resolve({
