@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { DeployError, DeployInterruptedError } from '../deploy/errors.js';
 import { CommandError } from './commands/remote.js';
-import { describeFailure } from './failure.js';
+import { describeFailure, failureExitCode } from './failure.js';
 
 /** A real system error from Node: reading a file that is not there. */
 function enoent(): Error {
@@ -53,5 +54,28 @@ describe('describeFailure', () => {
     expect(loud.startsWith(quiet)).toBe(true);
     expect(loud).toMatch(stackLine);
     expect(loud).toContain('caused by: Error: ENOENT');
+  });
+});
+
+describe('an interrupted deploy', () => {
+  it('is shown as DEPLOY_INTERRUPTED with what to do, not as a bug', () => {
+    const text = describeFailure(new DeployInterruptedError('web', 'SIGINT', 'berth --local'), 'up', false);
+    expect(text).toBe(
+      'error DEPLOY_INTERRUPTED: the deploy of web was interrupted by SIGINT: what it changed was put back and it is recorded interrupted\n' +
+        '  hint: run `berth --local up web` again to deploy it (it first finishes putting back anything that could not be); `berth --local deployments web` shows what was undone\n',
+    );
+    expect(text).not.toContain('INTERNAL');
+  });
+
+  it('exits as a shell reports the signal: 130 for SIGINT, 143 for SIGTERM', () => {
+    expect(failureExitCode(new DeployInterruptedError('web', 'SIGINT'))).toBe(130);
+    expect(failureExitCode(new DeployInterruptedError('web', 'SIGTERM'))).toBe(143);
+  });
+
+  it('exits 1 for every other failure, and for an interruption the server reports (no signal of ours)', () => {
+    expect(failureExitCode(new DeployError('DEPLOY_INTERRUPTED', 'the server stopped', 'run again'))).toBe(1);
+    expect(failureExitCode(new DeployError('DEPLOY_IN_PROGRESS', 'busy', 'wait'))).toBe(1);
+    expect(failureExitCode(new Error('interrupted by SIGINT'))).toBe(1);
+    expect(failureExitCode(undefined)).toBe(1);
   });
 });

@@ -1,6 +1,8 @@
 // How an error that ends a command is shown. Every one is an `error CODE: …` line and a hint line;
 // a stack trace only when it is asked for (-vv or --log-level debug). Pure.
 
+import { ExitCode } from './io.js';
+
 const RUN_AGAIN = 'run the command again with -vv for the details';
 
 /** The error's own words on one line: a message never forges a second one. */
@@ -55,4 +57,22 @@ export function describeFailure(error: unknown, command: string | undefined, deb
       ? `error ${system}: ${where}: ${oneLine(messageOf(error))}\n  hint: check the file, folder or address it names; if they are right, this is a bug in Berth: ${RUN_AGAIN}\n`
       : `error INTERNAL: ${where} failed: ${oneLine(messageOf(error))}\n  hint: this is a bug in Berth; ${RUN_AGAIN}, and report it\n`;
   return debug ? `${lines}${stacks(error)}` : lines;
+}
+
+/** Signals a command ends on after putting back what it changed, and the exit code a shell gives them. */
+const SIGNAL_EXIT: Readonly<Record<string, ExitCode>> = {
+  SIGINT: ExitCode.Interrupted,
+  SIGTERM: ExitCode.Terminated,
+};
+
+/**
+ * The exit code of a command an error ended: 128 + n when signal n interrupted a deploy this process
+ * ran (`berth --local up`: DEPLOY_INTERRUPTED naming the signal), else 1. A deploy the server says was
+ * interrupted was not stopped by a signal to this process: 1.
+ */
+export function failureExitCode(error: unknown): ExitCode {
+  const { code, signal } = (error ?? {}) as { code?: unknown; signal?: unknown };
+  if (coded(error) && code === 'DEPLOY_INTERRUPTED' && typeof signal === 'string')
+    return SIGNAL_EXIT[signal] ?? ExitCode.Invalid;
+  return ExitCode.Invalid;
 }

@@ -20,6 +20,13 @@ export const ExitCode = {
   Invalid: 1,
   /** Bad command line: unknown command or option, missing argument. */
   Usage: 2,
+  /**
+   * SIGINT (Ctrl-C) stopped the command, which first put back what it changed: 128 + the signal's
+   * number, as a shell reports a command a signal ended.
+   */
+  Interrupted: 130,
+  /** SIGTERM stopped the command, which first put back what it changed (128 + 15). */
+  Terminated: 143,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

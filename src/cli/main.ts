@@ -13,7 +13,7 @@ import { registerLogin } from './commands/login.js';
 import { registerOps } from './commands/ops.js';
 import { registerServe } from './commands/serve.js';
 import { registerValidate } from './commands/validate.js';
-import { describeFailure } from './failure.js';
+import { describeFailure, failureExitCode } from './failure.js';
 import { type CliIo, ExitCode, processIo } from './io.js';
 import { printableIo } from './printable.js';
 
@@ -102,7 +102,8 @@ function commandPath(command: Command): string {
 }
 
 /**
- * Runs the CLI and returns its exit code (0 ok, 1 invalid or failed, 2 usage error). It never throws:
+ * Runs the CLI and returns its exit code (0 ok, 1 invalid or failed, 2 usage error, 130 / 143 a
+ * `--local` deploy SIGINT / SIGTERM interrupted, after putting back what it changed). It never throws:
  * an error is printed as `error CODE: …` with a hint, its stack only at -vv (or --log-level debug).
  */
 export async function main(
@@ -138,6 +139,6 @@ export async function main(
     const debug = (verbose ?? 0) >= 2 || logLevel === 'debug' || logLevel === 'trace';
     // The message and hint may be the server's words.
     printableIo(io).stderr(describeFailure(error, running, debug));
-    return ExitCode.Invalid;
+    return failureExitCode(error);
   }
 }

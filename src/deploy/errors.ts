@@ -10,7 +10,9 @@ export type DeployErrorCode =
   /** What an interrupted deploy left could not be put back: nothing was deployed. */
   | 'DEPLOY_RECOVERY_FAILED'
   /** `down` kept a network or volume a container Berth did not make still uses. */
-  | 'DEPLOY_DOWN_INCOMPLETE';
+  | 'DEPLOY_DOWN_INCOMPLETE'
+  /** A signal stopped the deploy (Ctrl-C of `berth --local up`): what it changed was put back. */
+  | 'DEPLOY_INTERRUPTED';
 
 export class DeployError extends Error {
   readonly code: DeployErrorCode;
@@ -26,6 +28,23 @@ export class DeployError extends Error {
 
 export function isDeployError(error: unknown): error is DeployError {
   return error instanceof DeployError;
+}
+
+/**
+ * DEPLOY_INTERRUPTED, naming the signal that stopped the deploy (the CLI exits 128 + its number).
+ * `berth` is how the operator runs Berth (`berth --local` in-process).
+ */
+export class DeployInterruptedError extends DeployError {
+  readonly signal: string;
+
+  constructor(stack: string, signal: string, berth = 'berth') {
+    super(
+      'DEPLOY_INTERRUPTED',
+      `the deploy of ${stack} was interrupted by ${signal}: what it changed was put back and it is recorded interrupted`,
+      `run \`${berth} up ${stack}\` again to deploy it (it first finishes putting back anything that could not be); \`${berth} deployments ${stack}\` shows what was undone`,
+    );
+    this.signal = signal;
+  }
 }
 
 /**

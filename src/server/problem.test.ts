@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { principal, steppingClock, tableAuthenticator } from '../../test/support/http-app.js';
 import { AuthError } from '../access/errors.js';
 import { PROBLEM_CONTENT_TYPE, ProblemSchema } from '../api/http.js';
-import { DeployError } from '../deploy/errors.js';
+import { DeployError, DeployInterruptedError } from '../deploy/errors.js';
 import { EngineError } from '../engine/errors.js';
 import { createMetrics } from '../metrics/registry.js';
 import { StoreError } from '../store/errors.js';
@@ -20,6 +20,7 @@ describe('toProblem', () => {
     [new DeployError('DEPLOY_IN_PROGRESS', 'a deploy of web runs', 'wait'), 409],
     [new DeployError('DEPLOY_STACK_NOT_FOUND', 'no stack x', 'list them'), 404],
     [new DeployError('DEPLOY_PLAN_REFUSED', 'refused', 'fix it'), 422],
+    [new DeployInterruptedError('web', 'SIGTERM'), 503],
     [new EngineError('ENGINE_UNAVAILABLE', 'no engine'), 503],
     [new EngineError('ENGINE_NOT_FOUND', 'no container'), 404],
     [new EngineError('ENGINE_CONFLICT', 'name taken'), 409],

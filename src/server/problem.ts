@@ -76,6 +76,9 @@ const DEPLOY_STATUS: Readonly<Record<DeployErrorCode, number>> = {
   DEPLOY_INVALID_STACK: 422,
   DEPLOY_RECOVERY_FAILED: 409,
   DEPLOY_DOWN_INCOMPLETE: 409,
+  // The process running the deploy was stopped, as a server's shutdown does (SHUTTING_DOWN): nothing
+  // is wrong with the request or the stack's state, and the same request later deploys.
+  DEPLOY_INTERRUPTED: 503,
 };
 
 const OPERATION_STATUS: Readonly<Record<OperationErrorCode, number>> = {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { plural } from '../../api/backup-facts.js';
+import { DeployInterruptedError } from '../../deploy/errors.js';
 import type { BerthClient } from '../client.js';
 import { type CliIo, ExitCode } from '../io.js';
 import { rawIo } from '../printable.js';
@@ -43,14 +44,16 @@ export async function withClient<T>(
 
 /**
  * SIGINT and SIGTERM abort `signal` once, saying so; a second signal finds no handler and ends the
- * process at once (Node's default). `release` removes the handlers.
+ * process at once (Node's default). `release` removes the handlers. The abort's reason is the coded
+ * DEPLOY_INTERRUPTED of `stack`: the deploy ends with it, and the CLI shows it and exits 128 + the
+ * signal's number (never as an internal error: an operator's Ctrl-C is no bug).
  */
-export function interruptible(io: CliIo): { signal: AbortSignal; release(): void } {
+export function interruptible(io: CliIo, stack: string): { signal: AbortSignal; release(): void } {
   const controller = new AbortController();
   const stop = (name: NodeJS.Signals) => {
     release();
     io.stderr(`berth: ${name}: putting back what this deploy changed (once more to quit at once)\n`);
-    controller.abort(new Error(`interrupted by ${name}`));
+    controller.abort(new DeployInterruptedError(stack, name, 'berth --local'));
   };
   const release = () => {
     process.off('SIGINT', stop);
@@ -106,7 +109,7 @@ export function registerDeploy(
           // what it changed is put back and it is recorded as interrupted. Through a server, the
           // deploy is the server's: stopping the CLI only stops following it.
           const local = (command.optsWithGlobals() as GlobalFlags).local === true;
-          const interrupt = local ? interruptible(io) : undefined;
+          const interrupt = local ? interruptible(io, stack) : undefined;
           const result = await client
             .up(stack, {
               ...(options.build ? { build: true } : {}),
