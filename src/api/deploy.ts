@@ -64,7 +64,14 @@ export const PlanSchema = z.looseObject({
       z.object({
         kind: z.literal('pull'),
         image: z.string(),
+        platform: z.string().optional(),
         services: z.array(z.string()),
+        required: z
+          .boolean()
+          .default(true)
+          .describe(
+            'false: a periodic refresh of an image the engine has; when it fails, the deploy goes on with that image',
+          ),
         reasons,
       }),
     )

@@ -6,17 +6,14 @@ import { maskError } from '../secrets/mask.js';
 import type { LockOwner } from '../store/index.js';
 import { applyPlan } from './apply.js';
 import { buildImages } from './build-images.js';
-import { desiredState } from './desired.js';
+import { firstPlan, planDeploy } from './deploy-plan.js';
 import { DeployError } from './errors.js';
 import type { DeployEvent, DeployListener } from './events.js';
-import { fileSourcesOf } from './file-mounts.js';
 import { endedInstallPhases } from './install.js';
-import { appliedRecords, imagesFor, observe } from './observe.js';
 import { failureSummary, recordApplied, recordServiceResults } from './outcome.js';
-import { isEmpty, type Plan, planStack } from './plan.js';
+import { isEmpty, type Plan } from './plan.js';
 import type { DeployStores } from './ports.js';
 import { pullImages, type RegistryAuthFor } from './pull-images.js';
-import { readFileDigests } from './read-file-digests.js';
 import { recoverInterrupted } from './recover.js';
 import {
   maskEvent,
@@ -56,38 +53,11 @@ export interface DeployOptions {
   ) => Promise<ReadonlyArray<{ service: string; id: string }>>;
 }
 
+export { planDeploy };
+
 /** How the deploy ended, and the plan it applied (the plan stays in the process: it holds secrets). */
 export interface DeployResult extends UpResult {
   readonly plan: Plan;
-}
-
-/** Plans without changing anything (`berth plan`, `berth up --dry-run`). */
-export async function planDeploy(
-  deps: Pick<DeployDeps, 'engine' | 'store'> & { readonly clock?: Clock },
-  loaded: LoadedStack,
-  options: { build?: boolean; pulled?: boolean; installEnded?: ReadonlySet<string> } = {},
-) {
-  const { imageIds, imageTagged } = await imagesFor(deps.engine, loaded);
-  const fileDigests = await readFileDigests(fileSourcesOf(loaded.model.secrets, loaded.model.configs));
-  const desired = desiredState(loaded, {
-    imageIds,
-    fileDigests,
-    installCompleted: (s) =>
-      options.installEnded?.has(s) === true ||
-      deps.store.installState.get(loaded.name, s)?.status === 'completed',
-  });
-  const observed = await observe(deps.engine, desired);
-  const plan = planStack({
-    desired,
-    observed,
-    applied: appliedRecords(deps.store, loaded.name, sensitiveValues(loaded)),
-    imageIds,
-    imageTagged,
-    now: (deps.clock?.now() ?? new Date()).getTime(),
-    ...(options.build ? { build: true } : {}),
-    ...(options.pulled ? { pulled: true } : {}),
-  });
-  return { desired, plan, imageIds, observed };
 }
 
 async function containerIds(engine: Engine, stack: string): Promise<Map<string, string>> {
@@ -155,19 +125,19 @@ async function deployOnce(
   const emit = (e: DeployEvent) => options.onEvent?.(masked(e));
   // The install phase's second pass deploys the images the first pass pulled and built.
   const secondPass = installEnded.size > 0;
-  const first = await planDeploy(deps, loaded, {
-    ...(options.build && !secondPass ? { build: true } : {}),
-    ...(secondPass ? { pulled: true } : {}),
-    installEnded,
-  });
-  if (first.plan.problems.length > 0) {
-    const list = first.plan.problems.map((p) => `${p.message} (${p.hint})`).join('\n  ');
-    throw new DeployError(
-      'DEPLOY_PLAN_REFUSED',
-      `cannot deploy ${loaded.name}:\n  ${list}`,
-      'nothing was changed; fix the problems above and run again',
-    );
-  }
+  const first = await firstPlan(
+    deps,
+    loaded,
+    {
+      ...(options.build && !secondPass ? { build: true } : {}),
+      ...(secondPass ? { pulled: true } : {}),
+      installEnded,
+    },
+    emit,
+  );
+  // The pulls that ran already, when they were all the plan had; shown with the plan they led to.
+  const withPulled = (plan: Plan): Plan =>
+    first.pulled.length > 0 ? { ...plan, pulls: first.pulled } : plan;
   if (isEmpty(first.plan)) {
     // Nothing to change; a pending install phase is checked once (no waiting, no deployment record).
     const pending = Object.values(first.desired.services).some((s) => s.install);
@@ -177,14 +147,14 @@ async function deployOnce(
       stack: loaded.name,
       outcome: 'unchanged',
       changedServices: [],
-      plan: first.plan,
+      plan: withPulled(first.plan),
       installCompleted,
     };
   }
   const deployment = deps.store.deployments.create({
     stack: loaded.name,
     trigger: options.trigger ?? 'cli',
-    plan: maskPlan(first.plan, mask),
+    plan: maskPlan(withPulled(first.plan), mask),
     ...(options.actor ? { actor: options.actor } : {}),
   });
   deps.store.locks.attach(loaded.name, deps.owner.token, deployment.id);
@@ -206,7 +176,7 @@ async function deployOnce(
     const replanned = changedImages ? await planDeploy(deps, loaded, { installEnded, pulled: true }) : first;
     const { desired, imageIds, observed } = replanned;
     // The plan as applied: the pulls and builds that ran, and the container steps of the new images.
-    const plan = { ...replanned.plan, pulls: first.plan.pulls, builds: first.plan.builds };
+    const plan = withPulled({ ...replanned.plan, pulls: first.plan.pulls, builds: first.plan.builds });
     const backups = options.beforeApply ? await options.beforeApply(plan, record) : [];
     record({
       type: 'plan',

@@ -27,7 +27,7 @@ describe('specDiff', () => {
 
   it('says "rebuilt" when the tag is the same and the image id is not, with short ids', () => {
     expect(specDiff(base, base, { before: imageId('abc123def4567'), after: imageId('fff') })).toEqual([
-      'image nginx:1.25 rebuilt (abc123def456 → fff000000000)',
+      'image nginx:1.25 changed (abc123def456 → fff000000000: rebuilt or pulled)',
     ]);
   });
 

@@ -77,7 +77,7 @@ export function specDiff(
   if (before.image !== after.image) reasons.push(`image ${before.image} → ${after.image}`);
   else if (imageIds?.before && imageIds.after && imageIds.before !== imageIds.after) {
     reasons.push(
-      `image ${after.image} rebuilt (${imageIds.before.slice(7, 19)} → ${imageIds.after.slice(7, 19)})`,
+      `image ${after.image} changed (${imageIds.before.slice(7, 19)} → ${imageIds.after.slice(7, 19)}: rebuilt or pulled)`,
     );
   }
   reasons.push(...envReasons(before.env, after.env));

@@ -7,11 +7,8 @@ import type { DesiredStack } from './desired.js';
 import { builtImageName } from './naming.js';
 import type { AppliedRecord, ObservedContainer, PlanInput } from './plan-types.js';
 
-/**
- * The images the stack's services run, all inspected at once: reference → id for those present, and
- * reference → when the engine last tagged it (for the periodic pull policies), where it says.
- */
-export async function imagesFor(engine: Engine, loaded: LoadedStack) {
+/** Image reference → id for every image the stack's services run, all inspected at once. */
+export async function imageIdsFor(engine: Engine, loaded: LoadedStack): Promise<Map<string, string>> {
   const refs = new Set(
     Object.entries(loaded.model.services ?? {}).map(
       ([name, service]) => service.image ?? builtImageName(loaded.name, name),
@@ -20,20 +17,25 @@ export async function imagesFor(engine: Engine, loaded: LoadedStack) {
   const found = await Promise.all(
     [...refs].map(async (ref) => {
       try {
-        return [[ref, await engine.images.inspect(ref)] as const];
+        return [[ref, (await engine.images.inspect(ref)).id] as const];
       } catch (error: unknown) {
         if (isEngineError(error) && error.code === 'ENGINE_NOT_FOUND') return [];
         throw error;
       }
     }),
   );
-  const images = found.flat();
-  return {
-    imageIds: new Map(images.map(([ref, info]) => [ref, info.id])),
-    imageTagged: new Map(
-      images.flatMap(([ref, info]) => (info.lastTagged ? [[ref, info.lastTagged] as const] : [])),
-    ),
-  };
+  return new Map(found.flat());
+}
+
+/** When a deploy last pulled each image the stack's services run (the periodic pull policies count from it). */
+export function lastPulls(store: Pick<Store, 'imagePulls'>, desired: DesiredStack): Map<string, string> {
+  const images = new Set(Object.values(desired.services).map((s) => s.image));
+  return new Map(
+    [...images].flatMap((image) => {
+      const at = store.imagePulls.get(image)?.pulledAt;
+      return at === undefined ? [] : [[image, at] as const];
+    }),
+  );
 }
 
 /**

@@ -22,8 +22,12 @@ export type Step =
       readonly kind: 'pull';
       /** The reference as the compose file writes it. */
       readonly image: string;
+      /** `platform:` of the services that run it (one pull per image and platform). */
+      readonly platform?: string;
       /** The services that run it. */
       readonly services: readonly string[];
+      /** A failed pull stops the deploy; when false (a periodic refresh of a present image), it goes on with the image it has. */
+      readonly required: boolean;
       readonly reasons: string[];
     }
   | {
@@ -128,8 +132,8 @@ export interface PlanInput {
   };
   readonly applied: readonly AppliedRecord[];
   readonly imageIds: ReadonlyMap<string, string>;
-  /** Image reference → when the engine last tagged it (ISO 8601), for the periodic pull policies. */
-  readonly imageTagged?: ReadonlyMap<string, string>;
+  /** Image reference → when a deploy last pulled it (ISO 8601, Berth's record), for the periodic pull policies. */
+  readonly lastPulled?: ReadonlyMap<string, string>;
   /** Now, in ms since the epoch (the age of an image under `daily`, `weekly`, `every_…`). */
   readonly now?: number;
   /** Rebuild images of services with `build:` even when the image exists. */

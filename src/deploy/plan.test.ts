@@ -220,7 +220,7 @@ describe('planStack: recreate', () => {
     const { desired, state, ids } = await scenario(STACK, { ids: newIds, deployedIds: IDS });
     const plan = planStack(planInput(desired, state, ids));
     expect(stepsOf(plan, 'api').map((s) => [s.kind, s.reasons])).toEqual([
-      ['recreate', ['image app:1 rebuilt (c30000000000 → e5f6a7b8c9d0)']],
+      ['recreate', ['image app:1 changed (c30000000000 → e5f6a7b8c9d0: rebuilt or pulled)']],
     ]);
     expect(stepsOf(plan, 'db')).toEqual([]);
     expect(stepsOf(plan, 'web')).toEqual([]);
@@ -552,7 +552,7 @@ describe('planStack: pulls', () => {
         ['cron:2', imageId('d2')],
       ]),
       {
-        imageTagged: new Map([['cron:2', '2026-12-06T12:00:00Z']]),
+        lastPulled: new Map([['cron:2', '2026-12-06T12:00:00Z']]),
         now: Date.parse('2026-12-07T00:00:00Z'),
       },
     );
@@ -562,6 +562,7 @@ describe('planStack: pulls', () => {
         kind: 'pull',
         image: 'reg.example:5000/app:1',
         services: ['a', 'b'],
+        required: true,
         reasons: ['image reg.example:5000/app:1 is not on the engine'],
       },
     ]);
@@ -575,15 +576,45 @@ describe('planStack: pulls', () => {
       ['cron:2', imageId('d2')],
     ]);
     const input = {
-      imageTagged: new Map([['cron:2', '2026-12-05T12:00:00Z']]),
+      lastPulled: new Map([['cron:2', '2026-12-05T12:00:00Z']]),
       now: Date.parse('2026-12-07T00:00:00Z'),
     };
     const p = await plan(ids, input);
-    expect(p.pulls.map((s) => [s.image, s.services, s.reasons])).toEqual([
-      ['reg.example:5000/app:1', ['b'], ['pull_policy: always']],
-      ['cron:2', ['d'], ['pull_policy: daily: cron:2 was last pulled 36 h ago']],
+    expect(p.pulls.map((s) => [s.image, s.services, s.required, s.reasons])).toEqual([
+      ['reg.example:5000/app:1', ['b'], true, ['pull_policy: always']],
+      ['cron:2', ['d'], false, ['pull_policy: daily: Berth last pulled cron:2 36 h ago']],
     ]);
     expect((await plan(ids, { ...input, pulled: true })).pulls).toEqual([]);
+  });
+
+  it('lets a pull_policy: never service use an image another service of the deploy pulls', async () => {
+    const text =
+      'services:\n  a: { image: "reg.example/app:1" }\n  b: { image: "reg.example/app:1", pull_policy: never }\n  c: { image: "other:1", pull_policy: never }\n';
+    const p = planStack({
+      desired: await desiredOf(text, { imageIds: new Map() }),
+      observed: { containers: [], networks: [], volumes: [] },
+      applied: [],
+      imageIds: new Map(),
+    });
+    expect(p.pulls.map((x) => [x.image, x.services])).toEqual([['reg.example/app:1', ['a']]]);
+    expect(p.problems.map((x) => x.message)).toEqual([
+      'service c: image other:1 is not on the engine, and its pull_policy is never',
+    ]);
+  });
+
+  it('pulls an image once per platform', async () => {
+    const text =
+      'services:\n  a: { image: "app:1", platform: linux/arm64 }\n  b: { image: "app:1" }\n  c: { image: "app:1", platform: linux/arm64 }\n';
+    const p = planStack({
+      desired: await desiredOf(text, { imageIds: new Map() }),
+      observed: { containers: [], networks: [], volumes: [] },
+      applied: [],
+      imageIds: new Map(),
+    });
+    expect(p.pulls.map((x) => [x.image, x.platform, x.services])).toEqual([
+      ['app:1', 'linux/arm64', ['a', 'c']],
+      ['app:1', undefined, ['b']],
+    ]);
   });
 
   it('refuses pull_policy: build without a build section', async () => {

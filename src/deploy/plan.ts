@@ -27,22 +27,30 @@ export function isEmpty(plan: Plan): boolean {
 
 const label = (c: ContainerSummary, key: string) => c.labels[key];
 
-const tagged = (map: ReadonlyMap<string, string> | undefined, image: string) => {
+const pulledAt = (map: ReadonlyMap<string, string> | undefined, image: string) => {
   const at = map?.get(image);
-  return at === undefined ? {} : { lastTagged: at };
+  return at === undefined ? {} : { lastPulled: at };
 };
 
 /** One pull per image: services that share it are listed on one step, with each reason once. */
-function addPull(pulls: Plan['pulls'][number][], image: string, service: string, reason: string): void {
-  const index = pulls.findIndex((p) => p.image === image);
+function addPull(
+  pulls: Plan['pulls'][number][],
+  pull: { readonly image: string; readonly platform: string | undefined; readonly service: string },
+  decision: { readonly reason: string; readonly required: boolean },
+): void {
+  const { image, platform, service } = pull;
+  const { reason, required } = decision;
+  const index = pulls.findIndex((p) => p.image === image && p.platform === platform);
   const seen = pulls[index];
   if (seen === undefined) {
-    pulls.push({ kind: 'pull', image, services: [service], reasons: [reason] });
+    const on = platform === undefined ? {} : { platform };
+    pulls.push({ kind: 'pull', image, ...on, services: [service], required, reasons: [reason] });
     return;
   }
   pulls[index] = {
     ...seen,
     services: [...seen.services, service],
+    required: seen.required || required,
     reasons: seen.reasons.includes(reason) ? seen.reasons : [...seen.reasons, reason],
   };
 }
@@ -101,6 +109,7 @@ export function planStack(input: PlanInput): Plan {
   }
 
   const pulls: Plan['pulls'][number][] = [];
+  const unpulled: { image: string; problem: PlanProblem }[] = [];
   const builds: Plan['builds'][number][] = [];
   const services: ServicePlan[] = [];
   desired.levels.forEach((level, index) => {
@@ -130,13 +139,15 @@ export function planStack(input: PlanInput): Plan {
             ...(service.pullPolicy ? { policy: service.pullPolicy } : {}),
             hasBuild: service.build !== undefined,
             present,
-            ...tagged(input.imageTagged, service.image),
+            ...pulledAt(input.lastPulled, service.image),
           },
           input.now ?? 0,
         );
-        if (decision.kind === 'problem') problems.push(decision.problem);
-        else if (decision.kind === 'pull' && !input.pulled)
-          addPull(pulls, service.image, name, decision.reason);
+        if (decision.kind === 'problem') unpulled.push({ image: service.image, problem: decision.problem });
+        else if (decision.kind === 'pull' && !input.pulled) {
+          const platform = service.replicas[0]?.spec.platform;
+          addPull(pulls, { image: service.image, platform, service: name }, decision);
+        }
       }
       for (const { spec } of service.replicas) {
         const clash = observed.containers.find((c) => c.name === spec.name && !ownedBy(c.labels, stack));
@@ -190,5 +201,9 @@ export function planStack(input: PlanInput): Plan {
         ],
       });
   }
+  // A `pull_policy: never` service whose image another service pulls in this deploy finds it there.
+  for (const u of unpulled)
+    if (u.problem.code !== 'IMAGE_MISSING' || !pulls.some((p) => p.image === u.image))
+      problems.push(u.problem);
   return { stack, resources, pulls, builds, services, removals, problems };
 }

@@ -1,61 +1,93 @@
 import type { Engine, RegistryAuth } from '../engine/model.js';
+import { isEngineError } from '../engine/model.js';
 import { isRegistryError } from '../secrets/registry-errors.js';
 import { DeployError } from './errors.js';
 import type { DeployEvent } from './events.js';
 import type { Plan } from './plan-types.js';
+import type { DeployStores } from './ports.js';
 
 /** The credentials for pulling a reference (the operator's docker login); undefined: anonymous. */
-export type RegistryAuthFor = (reference: string) => Promise<RegistryAuth | undefined>;
+export type RegistryAuthFor = (reference: string, signal?: AbortSignal) => Promise<RegistryAuth | undefined>;
+
+type PullStep = Plan['pulls'][number];
+
+interface PullDeps {
+  readonly engine: Engine;
+  readonly store: Pick<DeployStores, 'imagePulls'>;
+  readonly signal?: AbortSignal;
+  readonly registryAuth?: RegistryAuthFor;
+}
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** One pull: the image's id, or a DeployError saying what failed and what to do. */
+async function pullOne(deps: PullDeps, step: PullStep, on: (e: Omit<DeployEvent, 'service'>) => void) {
+  const { image } = step;
+  const who = step.services.join(', ');
+  let auth: RegistryAuth | undefined;
+  try {
+    auth = await deps.registryAuth?.(image, deps.signal);
+  } catch (error: unknown) {
+    if (deps.signal?.aborted) throw error;
+    const code = isRegistryError(error) ? ` (${error.code})` : '';
+    throw new DeployError(
+      'DEPLOY_PULL_FAILED',
+      `pulling ${image} (${who}) failed: its registry credentials could not be read${code}: ${messageOf(error)}`,
+      `${isRegistryError(error) ? `${error.hint}; then` : 'fix the docker config named above, then'} run again. Nothing was changed`,
+    );
+  }
+  let imageId = '';
+  try {
+    for await (const event of deps.engine.images.pull({
+      reference: image,
+      ...(step.platform ? { platform: step.platform } : {}),
+      ...(auth ? { auth } : {}),
+      ...(deps.signal ? { signal: deps.signal } : {}),
+    })) {
+      if (event.type === 'progress') on({ type: 'output', message: event.line });
+      else imageId = event.imageId;
+    }
+  } catch (error: unknown) {
+    if (deps.signal?.aborted) throw error;
+    // The engine's hint says what its answer means (denied, no such tag, unreachable, plain HTTP).
+    const engineHint = isEngineError(error) && error.hint ? `${error.hint}. ` : '';
+    const login = auth ? '' : ' (no credentials were found for this registry)';
+    throw new DeployError(
+      'DEPLOY_PULL_FAILED',
+      `pulling ${image} (${who}) failed: ${messageOf(error)}`,
+      `${engineHint}Credentials are the docker login of the user running Berth${login}; or load the image on the engine and set \`pull_policy: never\`. Nothing was changed`,
+    );
+  }
+  return imageId;
+}
+
 /**
- * Pulls the plan's images one after the other, before anything of the stack changes: a pull that
- * fails stops the deploy with nothing changed. `pulling …` and `pulled …` go out as `pull` events,
+ * Pulls the plan's images one after the other, before anything of the stack changes: a required pull
+ * that fails stops the deploy with nothing changed; a periodic refresh of an image the engine has
+ * (not `required`) that fails is reported and the deploy goes on with that image. Each pull is
+ * recorded (the periodic policies count from it). `pulling …`, `pulled …` go out as `pull` events,
  * which every role reads; the registry's progress lines as `output` events (the stack's operators).
  */
-export async function pullImages(
-  deps: { readonly engine: Engine; readonly signal?: AbortSignal; readonly registryAuth?: RegistryAuthFor },
-  plan: Plan,
-  emit: (e: DeployEvent) => void,
-): Promise<void> {
+export async function pullImages(deps: PullDeps, plan: Plan, emit: (e: DeployEvent) => void): Promise<void> {
   for (const step of plan.pulls) {
     const { image, services } = step;
     const service = services.length === 1 ? services[0] : undefined;
-    const who = services.join(', ');
     const on = (e: Omit<DeployEvent, 'service'>) => emit(service === undefined ? e : { ...e, service });
-    on({ type: 'pull', message: `pulling ${image} for ${who}: ${step.reasons.join('; ')}` });
-    let auth: RegistryAuth | undefined;
+    on({ type: 'pull', message: `pulling ${image} for ${services.join(', ')}: ${step.reasons.join('; ')}` });
+    let imageId: string;
     try {
-      auth = await deps.registryAuth?.(image);
+      imageId = await pullOne(deps, step, on);
     } catch (error: unknown) {
-      const code = isRegistryError(error) ? ` (${error.code})` : '';
-      throw new DeployError(
-        'DEPLOY_PULL_FAILED',
-        `pulling ${image} (${who}) failed: its registry credentials could not be read${code}: ${messageOf(error)}`,
-        `${isRegistryError(error) ? `${error.hint}; then` : 'fix the docker config named above, then'} run again. Nothing was changed`,
-      );
+      if (step.required || deps.signal?.aborted) throw error;
+      on({
+        type: 'pull',
+        message: `${messageOf(error)}; deploying the ${image} the engine has (the next deploy tries again)`,
+      });
+      continue;
     }
-    let imageId: string | undefined;
-    try {
-      for await (const event of deps.engine.images.pull({
-        reference: image,
-        ...(auth ? { auth } : {}),
-        ...(deps.signal ? { signal: deps.signal } : {}),
-      })) {
-        if (event.type === 'progress') on({ type: 'output', message: event.line });
-        else imageId = event.imageId;
-      }
-    } catch (error: unknown) {
-      if (deps.signal?.aborted) throw error;
-      throw new DeployError(
-        'DEPLOY_PULL_FAILED',
-        `pulling ${image} (${who}) failed: ${messageOf(error)}`,
-        `check the reference, that the engine's host reaches the registry, and its credentials (\`docker login\` as the user running Berth${auth ? '' : '; none were found for this registry'}); or load the image on the engine and set \`pull_policy: never\`. Nothing was changed`,
-      );
-    }
+    deps.store.imagePulls.record(image, imageId);
     on({ type: 'pull', message: `pulled ${image}${imageId ? ` (${imageId.slice(7, 19)})` : ''}` });
   }
 }

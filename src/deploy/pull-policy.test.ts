@@ -56,6 +56,7 @@ describe('pullDecision', () => {
       expect(decide({ present: false, ...(policy ? { policy } : {}) })).toEqual({
         kind: 'pull',
         reason: 'image nginx:1.27 is not on the engine',
+        required: true,
       });
     }
   });
@@ -66,30 +67,42 @@ describe('pullDecision', () => {
   });
 
   it('pulls a present image on every deploy under always and refresh', () => {
-    expect(decide({ policy: 'always' })).toEqual({ kind: 'pull', reason: 'pull_policy: always' });
-    expect(decide({ policy: 'refresh' })).toEqual({ kind: 'pull', reason: 'pull_policy: refresh' });
+    expect(decide({ policy: 'always' })).toEqual({
+      kind: 'pull',
+      reason: 'pull_policy: always',
+      required: true,
+    });
+    expect(decide({ policy: 'refresh' })).toEqual({
+      kind: 'pull',
+      reason: 'pull_policy: refresh',
+      required: true,
+    });
   });
 
-  it('pulls under a periodic policy once the image is older than the interval, or when its age is unknown', () => {
-    expect(decide({ policy: 'daily', lastTagged: at(23) })).toEqual({ kind: 'none' });
-    expect(decide({ policy: 'daily', lastTagged: at(24) })).toEqual({
+  it('refreshes under a periodic policy once Berth pulled the image longer ago than the interval, or has no record (not required)', () => {
+    expect(decide({ policy: 'daily', lastPulled: at(23) })).toEqual({ kind: 'none' });
+    expect(decide({ policy: 'daily', lastPulled: at(24) })).toEqual({
       kind: 'pull',
-      reason: 'pull_policy: daily: nginx:1.27 was last pulled 24 h ago',
+      reason: 'pull_policy: daily: Berth last pulled nginx:1.27 24 h ago',
+      required: false,
     });
-    expect(decide({ policy: 'weekly', lastTagged: at(24 * 9) })).toEqual({
+    expect(decide({ policy: 'weekly', lastPulled: at(24 * 9) })).toEqual({
       kind: 'pull',
-      reason: 'pull_policy: weekly: nginx:1.27 was last pulled 9 days ago',
+      reason: 'pull_policy: weekly: Berth last pulled nginx:1.27 9 days ago',
+      required: false,
     });
-    expect(decide({ policy: 'every_30m', lastTagged: at(0.75) })).toEqual({
+    expect(decide({ policy: 'every_30m', lastPulled: at(0.75) })).toEqual({
       kind: 'pull',
-      reason: 'pull_policy: every_30m: nginx:1.27 was last pulled 45 min ago',
+      reason: 'pull_policy: every_30m: Berth last pulled nginx:1.27 45 min ago',
+      required: false,
     });
-    expect(decide({ policy: 'every_30m', lastTagged: at(0.25) })).toEqual({ kind: 'none' });
-    expect(decide({ policy: 'every_0s', lastTagged: at(0) }).kind).toBe('pull');
-    for (const lastTagged of [undefined, 'not a date']) {
-      expect(decide({ policy: 'weekly', ...(lastTagged ? { lastTagged } : {}) })).toEqual({
+    expect(decide({ policy: 'every_30m', lastPulled: at(0.25) })).toEqual({ kind: 'none' });
+    expect(decide({ policy: 'every_0s', lastPulled: at(0) }).kind).toBe('pull');
+    for (const lastPulled of [undefined, 'not a date']) {
+      expect(decide({ policy: 'weekly', ...(lastPulled ? { lastPulled } : {}) })).toEqual({
         kind: 'pull',
-        reason: 'pull_policy: weekly, and the engine does not say when nginx:1.27 was pulled',
+        reason: 'pull_policy: weekly, and Berth has no record of pulling nginx:1.27',
+        required: false,
       });
     }
   });

@@ -1,7 +1,7 @@
 import type { PlanProblem } from './plan-types.js';
 
 // When a deploy pulls a service's image: compose's `pull_policy`, decided from what the engine has.
-// Pure: the caller inspected the images (present or not, when each was last tagged) beforehand.
+// Pure: the caller inspected the images (present or not) and read when Berth last pulled each.
 
 const UNIT_MS: Readonly<Record<string, number>> = {
   w: 7 * 24 * 3_600_000,
@@ -36,13 +36,14 @@ export interface PullInput {
   readonly hasBuild: boolean;
   /** The engine has the image under this reference. */
   readonly present: boolean;
-  /** When the engine last tagged it (a pull tags it), ISO 8601; absent: the engine does not say. */
-  readonly lastTagged?: string;
+  /** When a deploy last pulled it (Berth's record), ISO 8601; absent: no record. */
+  readonly lastPulled?: string;
 }
 
 export type PullDecision =
   | { readonly kind: 'none' }
-  | { readonly kind: 'pull'; readonly reason: string }
+  /** `required`: a failed pull stops the deploy; otherwise the image the engine has is deployed. */
+  | { readonly kind: 'pull'; readonly reason: string; readonly required: boolean }
   | { readonly kind: 'problem'; readonly problem: PlanProblem };
 
 const NONE: PullDecision = { kind: 'none' };
@@ -57,8 +58,9 @@ function ago(ms: number): string {
 /**
  * Whether the deploy pulls `image` first. `missing` (and `if_not_present`, and no policy): only when
  * the engine lacks it. `always` and `refresh`: on every deploy (a pull that finds the same digest
- * changes nothing). `daily`, `weekly`, `every_…`: when it is missing or was last tagged longer ago
- * than the interval (or the engine does not say when). `never`: a missing image is a problem. With
+ * changes nothing). `daily`, `weekly`, `every_…`: when it is missing or Berth last pulled it longer
+ * ago than the interval (or has no record of pulling it); such a refresh is not `required`: when it
+ * fails, the deploy goes on with the image the engine has. `never`: a missing image is a problem. With
  * `build:`, the image is built, never pulled (`berth up --build` and `pull_policy: build` rebuild).
  */
 export function pullDecision(input: PullInput, now: number): PullDecision {
@@ -85,17 +87,23 @@ export function pullDecision(input: PullInput, now: number): PullDecision {
       },
     };
   }
-  if (!present) return { kind: 'pull', reason: `image ${image} is not on the engine` };
-  if (policy === 'always' || policy === 'refresh') return { kind: 'pull', reason: `pull_policy: ${policy}` };
+  if (!present) return { kind: 'pull', reason: `image ${image} is not on the engine`, required: true };
+  if (policy === 'always' || policy === 'refresh')
+    return { kind: 'pull', reason: `pull_policy: ${policy}`, required: true };
   const interval = refreshInterval(policy);
   if (interval === undefined) return NONE;
-  const tagged = input.lastTagged === undefined ? Number.NaN : Date.parse(input.lastTagged);
-  if (Number.isNaN(tagged))
+  const pulled = input.lastPulled === undefined ? Number.NaN : Date.parse(input.lastPulled);
+  if (Number.isNaN(pulled))
     return {
       kind: 'pull',
-      reason: `pull_policy: ${policy}, and the engine does not say when ${image} was pulled`,
+      reason: `pull_policy: ${policy}, and Berth has no record of pulling ${image}`,
+      required: false,
     };
-  const age = now - tagged;
+  const age = now - pulled;
   if (age < interval) return NONE;
-  return { kind: 'pull', reason: `pull_policy: ${policy}: ${image} was last pulled ${ago(age)}` };
+  return {
+    kind: 'pull',
+    reason: `pull_policy: ${policy}: Berth last pulled ${image} ${ago(age)}`,
+    required: false,
+  };
 }

@@ -266,6 +266,29 @@ describe('maskPlan', () => {
     expect(out.services[0]?.steps[0]?.reasons).toEqual(['labels changed (value hidden)']);
   });
 
+  it("masks a pull's image by value and keeps its reason's words (a pull changes no field)", () => {
+    const image = 'reg.example/hunter2-secret/app:1';
+    const pulls = [
+      {
+        kind: 'pull',
+        image,
+        services: ['web'],
+        required: true,
+        reasons: [`image ${image} is not on the engine`],
+      },
+    ];
+    const out = maskPlan({ ...plan, pulls }, mask);
+    expect(out.pulls).toEqual([
+      {
+        kind: 'pull',
+        image: `reg.example/${MASK}/app:1`,
+        services: ['web'],
+        required: true,
+        reasons: [`image reg.example/${MASK}/app:1 is not on the engine`],
+      },
+    ]);
+  });
+
   it('returns anything that is not an object as it is', () => {
     expect(maskPlan(null, mask)).toBe(null);
     expect(maskPlan('hunter2-secret', mask)).toBe('hunter2-secret');

@@ -176,7 +176,7 @@ export function maskPlan<P>(plan: P, mask: (text: string) => string): P {
         })
       : list;
   const out: Record<string, unknown> = { ...p };
-  if (p.pulls !== undefined) out.pulls = steps(p.pulls);
+  // A pull's reasons name the image and the policy, no field change: masked by value like the rest.
   if (p.builds !== undefined) out.builds = steps(p.builds);
   if (p.removals !== undefined) out.removals = steps(p.removals);
   if (Array.isArray(p.services)) {

@@ -74,6 +74,8 @@ export interface ImagePullOptions {
   readonly reference: string;
   /** Sent as the X-Registry-Auth header (base64url JSON), never logged. */
   readonly auth?: RegistryAuth;
+  /** `os/arch[/variant]` (compose's `platform:`); absent: the engine's own. */
+  readonly platform?: string;
   readonly signal?: AbortSignal;
 }
 

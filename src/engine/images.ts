@@ -12,7 +12,6 @@ export interface RawImageInspect {
   RepoDigests?: string[] | null;
   Created?: string;
   Config?: { Labels?: Record<string, string> | null } | null;
-  Metadata?: { LastTagTime?: string | null } | null;
 }
 
 export interface RawImageSummary {
@@ -33,13 +32,6 @@ function realDigests(digests: readonly string[] | null | undefined): string[] {
   return (digests ?? []).filter((d) => d.includes('@') && !d.startsWith('<none>'));
 }
 
-/** `Metadata.LastTagTime`; the engine writes Go's zero time (year 1) for "never". */
-function lastTagged(raw: RawImageInspect): { lastTagged?: string } {
-  const at = raw.Metadata?.LastTagTime;
-  if (!at || at.startsWith('0001-')) return {};
-  return { lastTagged: at };
-}
-
 export function toImageInfo(raw: RawImageInspect): ImageInfo {
   return {
     id: raw.Id ?? '',
@@ -47,7 +39,6 @@ export function toImageInfo(raw: RawImageInspect): ImageInfo {
     digests: realDigests(raw.RepoDigests),
     labels: { ...(raw.Config?.Labels ?? {}) },
     created: raw.Created ?? '',
-    ...lastTagged(raw),
   };
 }
 

@@ -195,7 +195,7 @@ export async function* pullImage(transport: Transport, options: ImagePullOptions
     response = await transport.stream({
       method: 'POST',
       path: '/images/create',
-      query: { fromImage: target.fromImage, tag: target.tag },
+      query: { fromImage: target.fromImage, tag: target.tag, platform: options.platform },
       ...(options.auth === undefined
         ? {}
         : { headers: { 'X-Registry-Auth': registryAuthHeader(options.auth) } }),

@@ -159,11 +159,6 @@ export interface ImageInfo {
   readonly digests: readonly string[];
   readonly labels: Readonly<Record<string, string>>;
   readonly created: string; // ISO
-  /**
-   * When the engine last tagged it (a pull or `docker tag` does), ISO; absent when the engine does
-   * not say (image listings, or an image not tagged since the engine's metadata began).
-   */
-  readonly lastTagged?: string;
 }
 
 export type EngineObjectType = 'container' | 'image' | 'network' | 'volume' | 'daemon' | 'plugin' | string;

@@ -11,6 +11,7 @@ import { createDeploymentStore, type DeploymentStore } from './deployments.js';
 import { guard, StoreError, toStoreError } from './errors.js';
 import { createEventCursorStore, type EventCursorStore } from './event-cursors.js';
 import { createEventStore, type EventStore } from './events.js';
+import { createImagePullStore, type ImagePullStore } from './image-pulls.js';
 import { createInstallStateStore, type InstallStateStore } from './install-state.js';
 import { createJobRunStore, type JobRunStore } from './job-runs.js';
 import {
@@ -41,6 +42,7 @@ export interface Store {
   readonly path: string;
   readonly deployments: DeploymentStore;
   readonly installState: InstallStateStore;
+  readonly imagePulls: ImagePullStore;
   readonly locks: LockStore;
   readonly appliedSpecs: AppliedSpecStore;
   /** Users, grants, sessions, API tokens, setup token, login attempts (the control plane's auth). */
@@ -136,6 +138,7 @@ function buildStore(
     path,
     deployments: createDeploymentStore(db, clock),
     installState: createInstallStateStore(db, clock),
+    imagePulls: createImagePullStore(db, clock),
     locks: createLockStore(db, clock, isAlive),
     appliedSpecs: createAppliedSpecStore(db, clock),
     auth: createAuthStore(db),

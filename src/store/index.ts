@@ -72,6 +72,7 @@ export {
   type EventQuery,
   type EventStore,
 } from './events.js';
+export type { ImagePullRecord, ImagePullStore } from './image-pulls.js';
 export {
   type InstallRecord,
   InstallRecordSchema,

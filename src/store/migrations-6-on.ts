@@ -185,4 +185,17 @@ export const MIGRATIONS_6_ON: readonly Migration[] = [
       ALTER TABLE probe_failures ADD COLUMN output TEXT;
     `,
   },
+  {
+    version: 12,
+    name: 'image pulls',
+    // When a deploy last pulled each image reference: `pull_policy: daily`, `weekly`, `every_…` count
+    // from it (the engine records no pull time; its LastTagTime belongs to the image and to `docker tag`).
+    up: `
+      CREATE TABLE image_pulls (
+        reference TEXT PRIMARY KEY,
+        image_id TEXT NOT NULL,
+        pulled_at TEXT NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

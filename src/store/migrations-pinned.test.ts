@@ -19,6 +19,7 @@ const RELEASED: Record<number, string> = {
   8: '473a3a6b18da73fb',
   9: '2815c1445e2b1021',
   10: '41dc0218a49feed6',
+  11: '3ca5f7ea59166346',
 };
 
 describe('migrations', () => {

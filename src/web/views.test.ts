@@ -61,6 +61,7 @@ describe('plan', () => {
         kind: 'pull' as const,
         image: 'reg.example/app:2',
         services: ['a', 'b'],
+        required: true,
         reasons: ['pull_policy: always'],
       },
     ];

@@ -25,6 +25,10 @@ const REFINED: Readonly<Record<string, { readonly member: string; readonly why: 
     member: 'description',
     why: 'says that a workspace file (berth.yaml) that cannot be read is answered 422 with where it is broken, never an empty list (the 422 response is an addition)',
   },
+  'get /api/v1/stacks/{stack}/config': {
+    member: 'description',
+    why: "says that an operator of the stack sees environment values as its plan shows them (masked by value), not [redacted]; viewers' answers are as before",
+  },
   'get /api/v1/events': {
     member: 'description',
     why: 'says what a stream opened without a resume point sends (the newest events, not the whole log) and how many streams one user and the server may keep open (429 past that)',

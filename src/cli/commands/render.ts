@@ -9,8 +9,11 @@ export function formatPlan(plan: Sendable<PlanView>): string {
   for (const p of plan.problems) lines.push(`  ! ${p.code}: ${p.message}`, `      hint: ${p.hint}`);
   for (const r of plan.resources)
     lines.push(`  + ${r.kind === 'create-network' ? 'network' : 'volume'} ${r.name}`);
-  for (const p of plan.pulls)
-    lines.push(`  * pull ${p.image} (${p.services.join(', ')}): ${p.reasons.join('; ')}`);
+  for (const p of plan.pulls) {
+    const on = p.platform ? ` for ${p.platform}` : '';
+    const fallback = p.required ? '' : ' (if it fails, the image the engine has is deployed)';
+    lines.push(`  * pull ${p.image}${on} (${p.services.join(', ')}): ${p.reasons.join('; ')}${fallback}`);
+  }
   for (const b of plan.builds)
     lines.push(`  * build ${b.service} (${b.request.tag}): ${b.reasons.join('; ')}`);
   const unchanged: string[] = [];

@@ -52,7 +52,7 @@ export function PlanList({ plan }: { plan: PlanView }) {
         {plan.pulls.map((p) => (
           <li
             data-service={p.services.join(' ')}
-          >{`pull ${p.image} for ${p.services.join(', ')}${reasons(p.reasons)}`}</li>
+          >{`pull ${p.image}${p.platform ? ` (${p.platform})` : ''} for ${p.services.join(', ')}${reasons(p.reasons)}${p.required ? '' : ' (if it fails, the image the engine has is deployed)'}`}</li>
         ))}
         {plan.builds.map((b) => (
           <li data-service={b.service}>{`build ${b.request.tag} for ${b.service}${reasons(b.reasons)}`}</li>

@@ -6,10 +6,11 @@ import { registryAuth } from '../../../src/app/registry-auth.js';
 import { deployStack } from '../../../src/deploy/deploy.js';
 import type { DeployEvent } from '../../../src/deploy/events.js';
 import { BerthLabel } from '../../../src/engine/model.js';
+import { openStore } from '../../../src/store/index.js';
 import { berth } from '../../support/cli.js';
 import { startRegistry, type TestRegistry } from '../../support/registry.js';
 import { BUSYBOX } from '../engine/support.js';
-import { type DeployHarness, startHarness } from './support.js';
+import { type DeployHarness, isAlive, startHarness } from './support.js';
 
 // Images a stack names but the engine lacks are pulled before anything of the stack changes, from a
 // real registry (Debian's docker-registry on 127.0.0.1), with the credentials `docker login` left in
@@ -63,7 +64,13 @@ describe.sequential('deploys pull the images the engine lacks (real engine, real
     const result = await h.deploy(await h.load(h.writeStack(stackFile(image)), stack), { events });
     expect(result.outcome).toBe('succeeded');
     expect(result.plan.pulls).toEqual([
-      { kind: 'pull', image, services: ['app'], reasons: [`image ${image} is not on the engine`] },
+      {
+        kind: 'pull',
+        image,
+        services: ['app'],
+        required: true,
+        reasons: [`image ${image} is not on the engine`],
+      },
     ]);
     expect(await h.engine.images.exists(image)).toBe(true);
     const pulls = events.filter((e) => e.type === 'pull').map((e) => e.message);
@@ -80,19 +87,74 @@ describe.sequential('deploys pull the images the engine lacks (real engine, real
     expect(again.plan.pulls).toEqual([]);
   });
 
-  it('pulls again on every deploy under pull_policy: always, recreating nothing when the digest is the same', async () => {
+  it('pulls again on every deploy under pull_policy: always; the same digest leaves the stack unchanged, with no deployment', async () => {
     const image = await open.push(BUSYBOX, 'bt-pull/always', '1');
     references.push(image);
     const stack = h.stackName();
     const dir = h.writeStack(stackFile(image, 'always'));
     expect((await h.deploy(await h.load(dir, stack))).outcome).toBe('succeeded');
     const before = (await stackContainers(stack)).map((c) => c.id);
+    const records = h.store.deployments.list(stack, { limit: 10 }).items.length;
     const events: DeployEvent[] = [];
     const again = await h.deploy(await h.load(dir, stack), { events });
+    expect(again.outcome).toBe('unchanged');
     expect(again.plan.pulls.map((p) => p.reasons)).toEqual([['pull_policy: always']]);
-    expect(events.filter((e) => e.type === 'pull')).toHaveLength(2);
-    expect(again.changedServices).toEqual([]);
+    expect(events.filter((e) => e.type === 'pull').map((e) => e.message.split(' ')[0])).toEqual([
+      'pulling',
+      'pulled',
+    ]);
+    expect(h.store.deployments.list(stack, { limit: 10 }).items).toHaveLength(records);
     expect((await stackContainers(stack)).map((c) => c.id)).toEqual(before);
+  });
+
+  it('refreshes under every_<interval> counting from its own last pull; a refresh that fails keeps the present image', async () => {
+    const flaky = await startRegistry();
+    try {
+      const image = await flaky.push(BUSYBOX, 'bt-pull/periodic', '1');
+      references.push(image);
+      const stack = h.stackName();
+      const deploy = async (mode: string, events?: DeployEvent[]) =>
+        h.deploy(
+          await h.load(
+            h.writeStack(`${stackFile(image, 'every_1h')}    environment: { MODE: ${mode} }\n`),
+            stack,
+          ),
+          events ? { events } : {},
+        );
+      expect((await deploy('a')).outcome).toBe('succeeded');
+      const pulled = h.store.imagePulls.get(image);
+      expect(pulled?.pulledAt).toBeDefined();
+      // Pulled within the hour: nothing to pull.
+      const soon = await deploy('a');
+      expect([soon.outcome, soon.plan.pulls]).toEqual(['unchanged', []]);
+
+      // The same state file, as a process two hours earlier would have written it.
+      const earlier = openStore({
+        path: h.statePath,
+        clock: { now: () => new Date(Date.now() - 2 * 3_600_000) },
+        isAlive,
+      });
+      earlier.imagePulls.record(image, pulled?.imageId ?? '');
+      earlier.close();
+      await flaky.stop();
+      const events: DeployEvent[] = [];
+      const later = await deploy('b', events);
+      expect(later.outcome).toBe('succeeded');
+      expect(later.plan.pulls).toMatchObject([
+        {
+          image,
+          required: false,
+          reasons: [`pull_policy: every_1h: Berth last pulled ${image} 2 h ago`],
+        },
+      ]);
+      const said = events.filter((e) => e.type === 'pull').map((e) => e.message);
+      expect(said[1]).toContain(`pulling ${image} (app) failed`);
+      expect(said[1]).toContain(`deploying the ${image} the engine has`);
+      const [container] = await stackContainers(stack);
+      expect(container?.state).toBe('running');
+    } finally {
+      await flaky.stop();
+    }
   });
 
   it('fails a pull of a tag the registry does not have with DEPLOY_PULL_FAILED, naming it, and creates nothing', async () => {
@@ -132,7 +194,7 @@ describe.sequential('deploys pull the images the engine lacks (real engine, real
     );
     expect(denied?.code).toBe('DEPLOY_PULL_FAILED');
     expect(denied?.message).toMatch(/denied|unauthorized|no basic auth credentials/i);
-    expect(denied?.hint).toContain('none were found for this registry');
+    expect(denied?.hint).toContain('no credentials were found for this registry');
     expect(await stackContainers(stack)).toEqual([]);
 
     // What `docker login 127.0.0.1:<port>` writes.
