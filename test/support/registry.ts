@@ -2,7 +2,6 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { access, constants, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -10,6 +9,7 @@ import { promisify } from 'node:util';
 import { parseEngineHost } from '../../src/engine/address.js';
 import type { RegistryAuth } from '../../src/engine/model.js';
 import { registryAuthHeader } from '../../src/engine/pull.js';
+import { freePort } from '../integration/engine/support.js';
 
 // A real registry for the tests that pull: Debian's docker-registry (the distribution project's
 // registry:2) on 127.0.0.1, storing in a temp dir, optionally behind htpasswd basic auth. dockerd
@@ -223,16 +223,4 @@ async function run(program: string, args: readonly string[], pkg: string): Promi
       throw new Error(`${program} is missing: apt-get install ${pkg}`);
     throw err;
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port assigned');
-  return address.port;
 }
