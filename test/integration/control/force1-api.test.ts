@@ -110,7 +110,10 @@ describe('berth serve + CLI: examples/force1 through the API', () => {
     expect(lines.length).toBeGreaterThan(0);
     expect(new Set(lines.map((l) => l.service))).toEqual(new Set(['web']));
     const config = await h.fetchText(`/api/v1/stacks/${stack}/config`);
-    expect(JSON.parse(config.body).services.db.environment.MARIADB_PASSWORD).toBe('[redacted]');
+    // An operator (here an admin) reads the environment as the plan shows it: the password masked.
+    const env = JSON.parse(config.body).services.db.environment;
+    expect(env.MARIADB_PASSWORD).toBe('********');
+    expect(config.body).not.toContain(dbPassword);
     const deployments = await h.cli(['deployments', stack, '--json']);
     const items = JSON.parse(deployments.stdout).items as Array<{
       status: string;
