@@ -64,13 +64,18 @@ async function nameOf(engine: Engine, id: string): Promise<string> {
   );
 }
 
-/** The names of the containers attached to a network now. */
-export async function attached(engine: Engine, network: string): Promise<string[]> {
+/** The containers attached to a network now, by id and name (a short id when it has none). */
+async function attachedContainers(engine: Engine, network: string): Promise<{ id: string; name: string }[]> {
   const info = await engine.networks.inspect(network).catch((error: unknown) => {
     if (isEngineError(error, 'ENGINE_NOT_FOUND')) return undefined;
     throw error;
   });
-  return Object.entries(info?.containers ?? {}).map(([id, c]) => c.name || id.slice(0, 12));
+  return Object.entries(info?.containers ?? {}).map(([id, c]) => ({ id, name: c.name || id.slice(0, 12) }));
+}
+
+/** The names of the containers attached to a network now. */
+export async function attached(engine: Engine, network: string): Promise<string[]> {
+  return (await attachedContainers(engine, network)).map((c) => c.name);
 }
 
 /**
@@ -88,13 +93,8 @@ export async function wouldKeep(
   const removed = new Set(plan.containers.map((c) => c.id));
   const kept: Kept[] = [];
   for (const n of plan.networks) {
-    const info = await engine.networks.inspect(n.id).catch((error: unknown) => {
-      if (isEngineError(error, 'ENGINE_NOT_FOUND')) return undefined;
-      throw error;
-    });
-    const holders = Object.entries(info?.containers ?? {})
-      .filter(([id]) => !removed.has(id))
-      .map(([id, c]) => c.name || id.slice(0, 12));
+    const users = await attachedContainers(engine, n.id);
+    const holders = users.filter((c) => !removed.has(c.id)).map((c) => c.name);
     if (holders.length > 0) kept.push({ kind: 'network', name: n.name, holders });
   }
   for (const v of plan.volumes) {

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { desiredOf, imageId } from '../../test/support/deploy-fixtures.js';
+import { isEmpty, type PlanInput, planStack } from './plan.js';
+
+// What a deploy pulls before anything changes (pull_policy, one pull per image and platform), as the
+// planner decides it; pull-policy.test.ts covers each policy's decision on its own.
+
+describe('planStack: pulls', () => {
+  const SHARED = `services:
+  a: { image: "reg.example:5000/app:1" }
+  b: { image: "reg.example:5000/app:1", pull_policy: always }
+  c: { image: "cache:7" }
+  d: { image: "cron:2", pull_policy: daily }
+`;
+  const plan = async (ids: ReadonlyMap<string, string>, extra: Partial<PlanInput> = {}) =>
+    planStack({
+      desired: await desiredOf(SHARED, { imageIds: ids }),
+      observed: { containers: [], networks: [], volumes: [] },
+      applied: [],
+      imageIds: ids,
+      ...extra,
+    });
+
+  it('pulls each missing image once, naming every service that runs it, before any container step', async () => {
+    const p = await plan(
+      new Map([
+        ['cache:7', imageId('c7')],
+        ['cron:2', imageId('d2')],
+      ]),
+      {
+        lastPulled: new Map([['cron:2', '2026-12-06T12:00:00Z']]),
+        now: Date.parse('2026-12-07T00:00:00Z'),
+      },
+    );
+    expect(p.problems).toEqual([]);
+    expect(p.pulls).toEqual([
+      {
+        kind: 'pull',
+        image: 'reg.example:5000/app:1',
+        services: ['a', 'b'],
+        required: true,
+        reasons: ['image reg.example:5000/app:1 is not on the engine'],
+      },
+    ]);
+    expect(isEmpty(p)).toBe(false);
+  });
+
+  it('pulls present images under always and an expired daily, and nothing once the deploy has pulled', async () => {
+    const ids = new Map([
+      ['reg.example:5000/app:1', imageId('a1')],
+      ['cache:7', imageId('c7')],
+      ['cron:2', imageId('d2')],
+    ]);
+    const input = {
+      lastPulled: new Map([['cron:2', '2026-12-05T12:00:00Z']]),
+      now: Date.parse('2026-12-07T00:00:00Z'),
+    };
+    const p = await plan(ids, input);
+    expect(p.pulls.map((s) => [s.image, s.services, s.required, s.reasons])).toEqual([
+      ['reg.example:5000/app:1', ['b'], true, ['pull_policy: always']],
+      ['cron:2', ['d'], false, ['pull_policy: daily: Berth last pulled cron:2 36 h ago']],
+    ]);
+    expect((await plan(ids, { ...input, pulled: true })).pulls).toEqual([]);
+  });
+
+  it('lets a pull_policy: never service use an image another service of the deploy pulls', async () => {
+    const text =
+      'services:\n  a: { image: "reg.example/app:1" }\n  b: { image: "reg.example/app:1", pull_policy: never }\n  c: { image: "other:1", pull_policy: never }\n';
+    const p = planStack({
+      desired: await desiredOf(text, { imageIds: new Map() }),
+      observed: { containers: [], networks: [], volumes: [] },
+      applied: [],
+      imageIds: new Map(),
+    });
+    expect(p.pulls.map((x) => [x.image, x.services])).toEqual([['reg.example/app:1', ['a']]]);
+    expect(p.problems.map((x) => x.message)).toEqual([
+      'service c: image other:1 is not on the engine, and its pull_policy is never',
+    ]);
+  });
+
+  it('pulls an image once per platform', async () => {
+    const text =
+      'services:\n  a: { image: "app:1", platform: linux/arm64 }\n  b: { image: "app:1" }\n  c: { image: "app:1", platform: linux/arm64 }\n';
+    const p = planStack({
+      desired: await desiredOf(text, { imageIds: new Map() }),
+      observed: { containers: [], networks: [], volumes: [] },
+      applied: [],
+      imageIds: new Map(),
+    });
+    expect(p.pulls.map((x) => [x.image, x.platform, x.services])).toEqual([
+      ['app:1', 'linux/arm64', ['a', 'c']],
+      ['app:1', undefined, ['b']],
+    ]);
+  });
+
+  it('refuses pull_policy: build without a build section', async () => {
+    const text = 'services:\n  a: { image: "app:1", pull_policy: build }\n';
+    const ids = new Map([['app:1', imageId('a1')]]);
+    const p = planStack({
+      desired: await desiredOf(text, { imageIds: ids }),
+      observed: { containers: [], networks: [], volumes: [] },
+      applied: [],
+      imageIds: ids,
+    });
+    expect(p.problems.map((x) => x.code)).toEqual(['BUILD_MISSING']);
+    expect(p.pulls).toEqual([]);
+  });
+
+  it('rebuilds a present image under pull_policy: build, but not in the second plan of a deploy', async () => {
+    const text = 'services:\n  a: { build: ./a, pull_policy: build }\n';
+    const desired = await desiredOf(text, { imageIds: new Map() });
+    const image = desired.services.a?.image ?? '';
+    const ids = new Map([[image, imageId('a1')]]);
+    const input = {
+      desired,
+      observed: { containers: [], networks: [], volumes: [] },
+      applied: [],
+      imageIds: ids,
+    };
+    expect(planStack(input).builds.map((b) => b.reasons)).toEqual([['pull_policy: build']]);
+    expect(planStack({ ...input, pulled: true }).builds).toEqual([]);
+    expect(planStack(input).pulls).toEqual([]);
+  });
+});
