@@ -159,6 +159,45 @@ export const DownResultSchema = z.object({
 });
 export type DownResult = z.output<typeof DownResultSchema>;
 
+/** `POST /stacks/:stack/images/prune`: the retention to apply (default: the stack's `x-berth.images.keep`). */
+export const ImagePruneRequestSchema = z.strictObject({
+  keep: z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe(
+      'Deployed versions of each service to keep, the running one included (default: x-berth.images.keep, else 3)',
+    ),
+  dryRun: z.boolean().default(false).describe('Say what would go and why each image stays, removing nothing'),
+});
+
+/** What an image prune removed (or would), and why each image it kept stays. */
+export const ImagePruneResultSchema = z.object({
+  stack: z.string(),
+  keep: z.number().int(),
+  dryRun: z.boolean(),
+  /** Bytes the removed images took (would free, on a dry run). */
+  freedBytes: z.number(),
+  /** Records of images the engine no longer had, dropped. */
+  forgotten: z.number().int(),
+  decisions: z.array(
+    z.object({
+      image: z.string(),
+      tags: z.array(z.string()),
+      /** The references Berth pulled or built it as. */
+      recorded: z.array(z.string()),
+      services: z.array(z.string()),
+      keep: z.boolean(),
+      removed: z.boolean(),
+      reasons: z.array(z.string()),
+      size: z.number().optional(),
+    }),
+  ),
+});
+export type ImagePruneResult = z.output<typeof ImagePruneResultSchema>;
+
 export const RestartResultSchema = z.object({ restarted: z.array(z.string()) });
 export type RestartResult = z.output<typeof RestartResultSchema>;
 

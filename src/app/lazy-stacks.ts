@@ -43,6 +43,7 @@ export function lazyStackService(deps: StackServiceDeps): Stacks {
     restart: async (stack, options) => (await service()).restart(stack, options),
     recover: async (stack, onEvent) => (await service()).recover(stack, onEvent),
     exec: async (stack, service_, argv) => (await service()).exec(stack, service_, argv),
+    pruneImages: async (stack, options) => (await service()).pruneImages(stack, options),
     requireService: async (stack, service_, where) =>
       (await service()).requireService(stack, service_, where),
     deployments: async (stack, options) => (await service()).deployments(stack, options),

@@ -104,6 +104,10 @@ export class LocalClient implements StackOperations, JobOperations, BackupOperat
     return this.stacks.exec(stack, service, argv);
   }
 
+  pruneImages(stack: string, options: { keep?: number; dryRun: boolean }) {
+    return this.stacks.pruneImages(stack, options);
+  }
+
   deployments(stack: string, options: { limit: number; before?: number }) {
     return this.stacks.deployments(stack, options);
   }

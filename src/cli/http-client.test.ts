@@ -89,6 +89,21 @@ describe('HttpClient', () => {
     expect(JSON.stringify(await client.config('alpha'))).toContain('[redacted]');
   });
 
+  it('prunes images: the dry run and the retention reach the server, its answer comes back', async () => {
+    const { client, f } = await started();
+    const dry = await client.pruneImages('alpha', { dryRun: true, keep: 1 });
+    expect(dry).toMatchObject({ stack: 'alpha', keep: 1, dryRun: true });
+    expect(dry.decisions.map((d) => [d.keep, d.removed])).toEqual([
+      [true, false],
+      [false, false],
+    ]);
+    expect((await client.pruneImages('alpha', { dryRun: false })).decisions[1]?.removed).toBe(true);
+    expect(f.stacks.calls.filter((c) => c.op === 'prune-images').map((c) => c.options)).toEqual([
+      { dryRun: true, keep: 1 },
+      { dryRun: false },
+    ]);
+  });
+
   it('re-opens a dropped event stream after the last event it saw, showing nothing twice', async () => {
     const { f, url } = await started();
     let release = () => {};

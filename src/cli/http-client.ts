@@ -17,6 +17,8 @@ import {
   DownResultSchema,
   type ExecResult,
   ExecResultSchema,
+  type ImagePruneResult,
+  ImagePruneResultSchema,
   type LogEntry,
   LogEntrySchema,
   LogErrorLineSchema,
@@ -178,6 +180,12 @@ export class HttpClient implements BerthClient {
   exec(stack: string, service: string, argv: readonly string[]): Promise<ExecResult> {
     return this.api.json('POST', `${stackPath(this.name(stack))}/exec`, ExecResultSchema, {
       body: { service, argv },
+    });
+  }
+
+  pruneImages(stack: string, options: { keep?: number; dryRun: boolean }): Promise<ImagePruneResult> {
+    return this.api.json('POST', `${stackPath(this.name(stack))}/images/prune`, ImagePruneResultSchema, {
+      body: { dryRun: options.dryRun, ...(options.keep === undefined ? {} : { keep: options.keep }) },
     });
   }
 

@@ -8,6 +8,7 @@ import { registerConfig } from './commands/config.js';
 import { type ClientFactory, registerDeploy } from './commands/deploy.js';
 import { registerGraph } from './commands/graph.js';
 import { registerHealth } from './commands/health.js';
+import { registerImages } from './commands/images.js';
 import { registerJobs } from './commands/jobs.js';
 import { registerLogin } from './commands/login.js';
 import { registerOps } from './commands/ops.js';
@@ -79,6 +80,7 @@ export function buildProgram(
   registerGraph(program, io, setExit);
   registerDeploy(program, io, setExit, factory);
   registerOps(program, io, setExit, factory);
+  registerImages(program, io, setExit, factory);
   registerJobs(program, io, setExit, factory);
   registerHealth(program, io, setExit, factory);
   registerAlerts(program, io, setExit);

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { BuildEvent, Engine } from '../engine/model.js';
+import type { StackImageRecord } from '../store/index.js';
 import { buildImages } from './build-images.js';
 import { DeployError } from './errors.js';
 import type { DeployEvent } from './events.js';
 import type { Plan } from './plan-types.js';
+import type { DeployStores } from './ports.js';
 
 // What a build reports: its progress to everyone (`build` events), what it printed only to the
 // stack's operators (`output` events), and a failure without the output.
@@ -39,9 +41,24 @@ function engine(lines: string[], end: 'done' | Error = 'done'): Engine {
   } as unknown as Engine;
 }
 
+/** What the builds recorded as the stack's image versions. */
+let recorded: StackImageRecord[] = [];
+const store: Pick<DeployStores, 'stackImages'> = {
+  stackImages: {
+    record: (r) => {
+      recorded.push({ ...r, recordedAt: 'now' });
+    },
+    deployed: () => undefined,
+    list: () => [],
+    holders: () => [],
+    forget: () => 0,
+  },
+};
+
 async function run(e: Engine, p: Plan) {
   const events: DeployEvent[] = [];
-  const error = await buildImages({ engine: e }, p, (event) => events.push(event)).then(
+  recorded = [];
+  const error = await buildImages({ engine: e, store }, p, (event) => events.push(event)).then(
     () => undefined,
     (err: unknown) => err,
   );
@@ -54,6 +71,25 @@ describe('buildImages', () => {
   it('reports progress as build events and every printed line as an output event', async () => {
     const { events, error } = await run(engine(LINES), plan(['local/app:1', 'local/web:1']));
     expect(error).toBeUndefined();
+    // Each built image is recorded as the stack's, for image pruning.
+    expect(recorded).toEqual([
+      {
+        stack: 'alpha',
+        service: 'svc1',
+        imageId: 'sha256:1',
+        reference: 'local/app:1',
+        origin: 'build',
+        recordedAt: 'now',
+      },
+      {
+        stack: 'alpha',
+        service: 'svc2',
+        imageId: 'sha256:1',
+        reference: 'local/web:1',
+        origin: 'build',
+        recordedAt: 'now',
+      },
+    ]);
     expect(events.filter((e) => e.type === 'build')).toEqual([
       { type: 'build', service: 'svc1', message: 'building local/app:1: image local/app:1 is not built yet' },
       { type: 'build', service: 'svc1', message: 'built local/app:1' },
@@ -83,7 +119,8 @@ describe('buildImages', () => {
     );
     expect(`${e.message}\n${e.hint}`).not.toContain(DERIVED);
     expect(e.hint).toContain('output events');
-    // Operators still had every line, and nothing was said to be built.
+    // Operators still had every line, and nothing was said to be built (nor recorded).
+    expect(recorded).toEqual([]);
     expect(events.filter((x) => x.type === 'output')).toHaveLength(3);
     expect(events.filter((x) => x.type === 'build').map((x) => x.message)).toEqual([
       'building local/app:1: image local/app:1 is not built yet',

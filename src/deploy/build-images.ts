@@ -1,7 +1,8 @@
-import type { Engine } from '../engine/model.js';
+import { BerthLabel, type Engine, MANAGED_VALUE } from '../engine/model.js';
 import { DeployError } from './errors.js';
 import type { DeployEvent } from './events.js';
 import type { Plan } from './plan-types.js';
+import type { DeployStores } from './ports.js';
 
 /**
  * Builds the plan's images one after the other. Progress (`building …`, `built …`) goes out as
@@ -10,13 +11,18 @@ import type { Plan } from './plan-types.js';
  * derived from one (base64 of a token), which no masking can recognize.
  */
 export async function buildImages(
-  deps: { readonly engine: Engine; readonly signal?: AbortSignal },
+  deps: {
+    readonly engine: Engine;
+    readonly store: Pick<DeployStores, 'stackImages'>;
+    readonly signal?: AbortSignal;
+  },
   plan: Plan,
   emit: (e: DeployEvent) => void,
 ): Promise<void> {
   for (const step of plan.builds) {
     const { service, request } = step;
     emit({ type: 'build', service, message: `building ${request.tag}: ${step.reasons.join('; ')}` });
+    let imageId = '';
     try {
       for await (const event of deps.engine.images.build({
         contextDir: request.contextDir,
@@ -24,9 +30,16 @@ export async function buildImages(
         args: request.args,
         ...(request.dockerfile ? { dockerfile: request.dockerfile } : {}),
         ...(request.target ? { target: request.target } : {}),
+        // Berth's, like everything it creates: `docker images --filter label=dev.berth.stack=…`.
+        labels: {
+          [BerthLabel.Managed]: MANAGED_VALUE,
+          [BerthLabel.Stack]: plan.stack,
+          [BerthLabel.Service]: service,
+        },
         ...(deps.signal ? { signal: deps.signal } : {}),
       })) {
         if (event.type === 'log' && event.line.trim()) emit({ type: 'output', service, message: event.line });
+        else if (event.type === 'done') imageId = event.imageId;
       }
     } catch (error: unknown) {
       const message = error instanceof Error ? error.message : String(error);
@@ -38,6 +51,15 @@ export async function buildImages(
         `fix the Dockerfile in ${request.contextDir}; the build's output is in the operation's output events (operators: \`berth up\` shows it as it builds)`,
       );
     }
+    // What Berth put on the engine for the stack: image pruning may remove it once it is old.
+    if (imageId)
+      deps.store.stackImages.record({
+        stack: plan.stack,
+        service,
+        imageId,
+        reference: request.tag,
+        origin: 'build',
+      });
     emit({ type: 'build', service, message: `built ${request.tag}` });
   }
 }

@@ -9,6 +9,7 @@ import { buildImages } from './build-images.js';
 import { firstPlan, planDeploy } from './deploy-plan.js';
 import { DeployError } from './errors.js';
 import type { DeployEvent, DeployListener } from './events.js';
+import { afterDeployImages } from './image-upkeep.js';
 import { endedInstallPhases } from './install.js';
 import { failureSummary, recordApplied, recordServiceResults } from './outcome.js';
 import { isEmpty, type Plan } from './plan.js';
@@ -23,6 +24,7 @@ import {
   stackMasker,
   withEventReasons,
 } from './redact.js';
+import { imageSettings } from './xberth.js';
 
 export interface DeployDeps {
   readonly engine: Engine;
@@ -233,6 +235,9 @@ async function deployOnce(
     // containers go (a parked one left behind goes with the next deploy's plan).
     for (const problem of (await applied.retire?.()) ?? [])
       record({ type: 'cleanup', message: `could not remove ${problem}; the next deploy removes it` });
+    // The versions now running are recorded as deployed; the ones beyond the retention go.
+    if (result.outcome === 'succeeded')
+      await afterDeployImages(deps, loaded, desired, imageIds, imageSettings(loaded.xberth.stack), record);
     // Whether an install phase ended decides on a next pass, not this deployment's outcome.
     const installCompleted =
       result.outcome === 'succeeded'

@@ -13,7 +13,7 @@ type PullStep = Plan['pulls'][number];
 
 interface PullDeps {
   readonly engine: Engine;
-  readonly store: Pick<DeployStores, 'imagePulls'>;
+  readonly store: Pick<DeployStores, 'imagePulls' | 'stackImages'>;
   readonly signal?: AbortSignal;
   readonly registryAuth?: RegistryAuthFor;
 }
@@ -88,6 +88,16 @@ export async function pullImages(deps: PullDeps, plan: Plan, emit: (e: DeployEve
       continue;
     }
     deps.store.imagePulls.record(image, imageId);
+    // What Berth put on the engine for the stack: image pruning may remove it once it is old.
+    if (imageId)
+      for (const s of services)
+        deps.store.stackImages.record({
+          stack: plan.stack,
+          service: s,
+          imageId,
+          reference: image,
+          origin: 'pull',
+        });
     on({ type: 'pull', message: `pulled ${image}${imageId ? ` (${imageId.slice(7, 19)})` : ''}` });
   }
 }

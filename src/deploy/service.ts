@@ -3,6 +3,7 @@ import type {
   DeploymentView,
   DownResult,
   ExecResult,
+  ImagePruneResult,
   LogEntry,
   PlanView,
   RestartResult,
@@ -28,6 +29,7 @@ import { downStack, dryRunDown } from './down.js';
 import { serviceNotFound } from './errors.js';
 import type { DeployEvent, DeployListener } from './events.js';
 import { maskedDeployments } from './history.js';
+import { pruneImagesOf } from './image-upkeep.js';
 import { withStackLock } from './lock.js';
 import type { Plan } from './plan-types.js';
 import type { DeployStores } from './ports.js';
@@ -83,6 +85,8 @@ export interface StackOperations {
     options: { service?: string; onEvent?: (e: DeployEvent) => void },
   ): Promise<RestartResult>;
   exec(stack: string, service: string, argv: readonly string[]): Promise<ExecResult>;
+  /** Removes the stack's image versions beyond the retention (see image-retention.ts); `dryRun` removes nothing. */
+  pruneImages(stack: string, options: { keep?: number; dryRun: boolean }): Promise<ImagePruneResult>;
   deployments(
     stack: string,
     options: { limit: number; before?: number },
@@ -272,6 +276,11 @@ export class StackService implements ServedStacks {
     const onEngine = where === 'files' ? [] : (await this.ps(name, { oneOff: true })).map((c) => c.service);
     if (onEngine.includes(service)) return;
     throw serviceNotFound(name, service, [...new Set([...inFiles, ...onEngine])].sort());
+  }
+
+  async pruneImages(stack: string, options: { keep?: number; dryRun: boolean }) {
+    const loaded = await this.load(stack);
+    return pruneImagesOf(await this.run(), loaded, options);
   }
 
   async exec(stack: string, service: string, argv: readonly string[]) {

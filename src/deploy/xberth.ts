@@ -85,5 +85,35 @@ export const installSection: XBerthSection = {
   summary: 'install-phase environment and the condition (file, http or command) that ends it',
 };
 
+/**
+ * `x-berth.images` (stack level): how many deployed versions of each service's image stay on the
+ * engine (the one running counts; the others are what a redeploy of an earlier version needs), and
+ * whether a deploy that succeeded removes the older ones itself (`after-deploy`) or only `berth
+ * images prune` does (`manual`). Only images Berth pulled or built for the stack are ever removed.
+ */
+export const ImageSettingsSchema = z.strictObject({
+  keep: z.number().int().min(1).max(100).optional(),
+  prune: z.enum(['after-deploy', 'manual']).optional(),
+});
+export type ImageSettings = Required<z.output<typeof ImageSettingsSchema>>;
+
+export const IMAGE_DEFAULTS: ImageSettings = { keep: 3, prune: 'after-deploy' };
+
+export const imagesSection: XBerthSection = {
+  key: 'images',
+  stack: ImageSettingsSchema,
+  summary: `image retention: keep (deployed versions per service, default ${IMAGE_DEFAULTS.keep}), prune: after-deploy|manual (default ${IMAGE_DEFAULTS.prune})`,
+};
+
+/** The stack's image retention, defaults applied (the values were validated when the stack loaded). */
+export function imageSettings(stackXBerth: Readonly<Record<string, unknown>>): ImageSettings {
+  const own = ImageSettingsSchema.safeParse(stackXBerth.images ?? {});
+  return { ...IMAGE_DEFAULTS, ...(own.success ? own.data : {}) };
+}
+
 /** The x-berth sections of the deploy capability. */
-export const DEPLOY_XBERTH_SECTIONS: readonly XBerthSection[] = [deploySection, installSection];
+export const DEPLOY_XBERTH_SECTIONS: readonly XBerthSection[] = [
+  deploySection,
+  installSection,
+  imagesSection,
+];

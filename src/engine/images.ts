@@ -11,6 +11,7 @@ export interface RawImageInspect {
   RepoTags?: string[] | null;
   RepoDigests?: string[] | null;
   Created?: string;
+  Size?: number;
   Config?: { Labels?: Record<string, string> | null } | null;
 }
 
@@ -19,6 +20,7 @@ export interface RawImageSummary {
   RepoTags?: string[] | null;
   RepoDigests?: string[] | null;
   Created?: number;
+  Size?: number;
   Labels?: Record<string, string> | null;
 }
 
@@ -39,6 +41,7 @@ export function toImageInfo(raw: RawImageInspect): ImageInfo {
     digests: realDigests(raw.RepoDigests),
     labels: { ...(raw.Config?.Labels ?? {}) },
     created: raw.Created ?? '',
+    ...(typeof raw.Size === 'number' ? { size: raw.Size } : {}),
   };
 }
 
@@ -49,6 +52,7 @@ export function toImageSummary(raw: RawImageSummary): ImageInfo {
     digests: realDigests(raw.RepoDigests),
     labels: { ...(raw.Labels ?? {}) },
     created: raw.Created === undefined ? '' : new Date(raw.Created * 1000).toISOString(),
+    ...(typeof raw.Size === 'number' ? { size: raw.Size } : {}),
   };
 }
 

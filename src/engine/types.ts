@@ -159,6 +159,8 @@ export interface ImageInfo {
   readonly digests: readonly string[];
   readonly labels: Readonly<Record<string, string>>;
   readonly created: string; // ISO
+  /** Bytes, as the engine reports the image's size (absent when it does not). */
+  readonly size?: number;
 }
 
 export type EngineObjectType = 'container' | 'image' | 'network' | 'volume' | 'daemon' | 'plugin' | string;

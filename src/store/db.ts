@@ -24,6 +24,7 @@ import { createLockStore, type IsAlive, type LockOwner, type LockStore } from '.
 import { appliedVersion, assertNotTooNew, migrate } from './migrations.js';
 import { createOperationStore, type OperationStore } from './operation-records.js';
 import { createProbeStore, type ProbeStore } from './probes.js';
+import { createStackImageStore, type StackImageStore } from './stack-images.js';
 import { createStackRecordStore, type StackRecordStore } from './stack-records.js';
 
 export interface OpenStoreOptions {
@@ -43,6 +44,8 @@ export interface Store {
   readonly deployments: DeploymentStore;
   readonly installState: InstallStateStore;
   readonly imagePulls: ImagePullStore;
+  /** The image versions Berth pulled or built for each stack (what image pruning may remove). */
+  readonly stackImages: StackImageStore;
   readonly locks: LockStore;
   readonly appliedSpecs: AppliedSpecStore;
   /** Users, grants, sessions, API tokens, setup token, login attempts (the control plane's auth). */
@@ -139,6 +142,7 @@ function buildStore(
     deployments: createDeploymentStore(db, clock),
     installState: createInstallStateStore(db, clock),
     imagePulls: createImagePullStore(db, clock),
+    stackImages: createStackImageStore(db, clock),
     locks: createLockStore(db, clock, isAlive),
     appliedSpecs: createAppliedSpecStore(db, clock),
     auth: createAuthStore(db),

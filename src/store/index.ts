@@ -108,4 +108,5 @@ export type {
   StoredProbeStatus,
 } from './probes.js';
 export { processIsAlive } from './process-alive.js';
+export type { StackImageOrigin, StackImageRecord, StackImageStore } from './stack-images.js';
 export type { StackRecordStore } from './stack-records.js';

@@ -198,4 +198,23 @@ export const MIGRATIONS_6_ON: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 13,
+    name: 'stack images',
+    // The image versions Berth itself put on the engine for a stack (pulled or built), per service,
+    // and when each was last deployed: image pruning removes only these, beyond the retention.
+    up: `
+      CREATE TABLE stack_images (
+        stack TEXT NOT NULL,
+        service TEXT NOT NULL,
+        image_id TEXT NOT NULL,
+        reference TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        deployed_at TEXT,
+        PRIMARY KEY (stack, service, image_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX stack_images_by_image ON stack_images (image_id);
+    `,
+  },
 ];

@@ -20,6 +20,7 @@ const RELEASED: Record<number, string> = {
   9: '2815c1445e2b1021',
   10: '41dc0218a49feed6',
   11: '3ca5f7ea59166346',
+  12: '776b19886c846b89',
 };
 
 describe('migrations', () => {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { UpResult } from '../../src/api/deploy.js';
 import { buildImages } from '../../src/deploy/build-images.js';
 import type { Plan } from '../../src/deploy/plan-types.js';
+import type { DeployStores } from '../../src/deploy/ports.js';
 import type { UpOptions } from '../../src/deploy/service.js';
 import type { BuildEvent, Engine } from '../../src/engine/model.js';
 import { CONTAINERS, type ControlToken, controlFixture, TableStacks } from '../support/control.js';
@@ -41,11 +42,21 @@ const PLAN: Plan = {
   problems: [],
 };
 
+const NO_RECORDS: Pick<DeployStores, 'stackImages'> = {
+  stackImages: {
+    record: () => undefined,
+    deployed: () => undefined,
+    list: () => [],
+    holders: () => [],
+    forget: () => 0,
+  },
+};
+
 /** `up --build` as the deploy runs it: the real buildImages, then the apply. */
 class BuildingStacks extends TableStacks {
   override async up(stack: string, options: UpOptions): Promise<UpResult> {
     const emit = options.onEvent ?? (() => undefined);
-    await buildImages({ engine: ENGINE }, PLAN, emit);
+    await buildImages({ engine: ENGINE, store: NO_RECORDS }, PLAN, emit);
     emit({ type: 'plan', message: `deploying ${stack}: web` });
     return { stack, deploymentId: 1, outcome: 'succeeded', changedServices: ['web'] };
   }

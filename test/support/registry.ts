@@ -146,6 +146,16 @@ async function push(
   return reference;
 }
 
+/** `docker tag image repository:tag` through the Engine API (Berth's engine client has no tag call). */
+export async function tagImage(image: string, repository: string, tag: string): Promise<void> {
+  const tagged = await engine(
+    'POST',
+    `/images/${seg(image)}/tag?${new URLSearchParams({ repo: repository, tag })}`,
+  );
+  if (tagged.status !== 201)
+    throw new Error(`tagging ${image} as ${repository}:${tag}: ${tagged.status} ${tagged.body}`);
+}
+
 /** One Engine API call at the address connectEngine({}) uses; the whole answer as text. */
 function engine(
   method: string,

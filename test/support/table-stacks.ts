@@ -2,6 +2,7 @@ import type {
   ContainerRow,
   DeploymentView,
   DownResult,
+  ImagePruneResult,
   LogEntry,
   PlanView,
   UpResult,
@@ -178,6 +179,34 @@ export class TableStacks implements ServedStacks {
     this.check(stack);
     this.calls.push({ op: 'exec', stack, options: { service, argv } });
     return { exitCode: 0, stdout: `${argv.join(' ')}\n`, stderr: '', truncated: false };
+  }
+
+  /** One old build of web goes, the running one stays (a dry run removes nothing). */
+  async pruneImages(stack: string, options: { keep?: number; dryRun: boolean }): Promise<ImagePruneResult> {
+    this.check(stack);
+    this.calls.push({ op: 'prune-images', stack, options });
+    const keep = options.keep ?? 3;
+    const image = (id: string, keepIt: boolean, reason: string) => ({
+      image: `sha256:${id.repeat(64).slice(0, 64)}`,
+      tags: keepIt ? [`${stack}-web:latest`] : [],
+      recorded: [`${stack}-web`],
+      services: ['web'],
+      keep: keepIt,
+      removed: !keepIt && !options.dryRun,
+      reasons: [reason],
+      size: 5 * 1024 * 1024,
+    });
+    return {
+      stack,
+      keep,
+      dryRun: options.dryRun,
+      freedBytes: 5 * 1024 * 1024,
+      forgotten: 0,
+      decisions: [
+        image('b', true, `used by container ${stack}-web-1`),
+        image('a', false, 'web: deployed 2026-12-01 10:00, older than the 3 newest deployed versions'),
+      ],
+    };
   }
 
   /** The services in the files: `web` and `worker` of every stack (as config and plan describe it). */

@@ -4,6 +4,7 @@ import type { OperationRunner } from '../../operations/runner.js';
 import type { OperationStore } from '../../store/index.js';
 import type { StackScope } from '../stack-scope.js';
 import type { StreamLimits } from '../stream-slots.js';
+import { imageRoutes } from './images.js';
 import { orphanRoutes } from './orphans.js';
 import type { Route } from './registry.js';
 import { runtimeRoutes } from './runtime.js';
@@ -27,5 +28,11 @@ export interface ControlDeps {
 }
 
 export function controlRoutes(deps: ControlDeps): Route[] {
-  return [...operationRoutes(deps), ...runtimeRoutes(deps), ...streamRoutes(deps), ...orphanRoutes(deps)];
+  return [
+    ...operationRoutes(deps),
+    ...runtimeRoutes(deps),
+    ...imageRoutes(deps),
+    ...streamRoutes(deps),
+    ...orphanRoutes(deps),
+  ];
 }

@@ -1,0 +1,115 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type FakeClock, fakeClock, makeTempDir } from '../../test/support/store.js';
+import { openStore, type Store } from './db.js';
+
+let temp: ReturnType<typeof makeTempDir>;
+let clock: FakeClock;
+let store: Store;
+
+const open = () => openStore({ path: join(temp.dir, 'state.db'), clock, isAlive: () => true });
+const HOUR = 3_600_000;
+
+beforeEach(() => {
+  temp = makeTempDir();
+  clock = fakeClock('2026-12-07T01:00:00.000Z');
+  store = open();
+});
+
+afterEach(() => {
+  store.close();
+  temp.cleanup();
+});
+
+const record = (stack: string, service: string, imageId: string, origin: 'pull' | 'build' = 'build') =>
+  store.stackImages.record({ stack, service, imageId, reference: `${stack}-${service}`, origin });
+
+describe('stack images', () => {
+  it('has no records of a stack Berth never pulled or built for', () => {
+    expect(store.stackImages.list('shop')).toEqual([]);
+    expect(store.stackImages.holders('sha256:a')).toEqual([]);
+  });
+
+  it('lists newest deploy first, never-deployed versions last (newest recorded first), across a reopen', () => {
+    record('shop', 'api', 'sha256:a');
+    clock.advance(HOUR);
+    record('shop', 'api', 'sha256:b', 'pull');
+    store.stackImages.deployed('shop', 'api', 'sha256:b');
+    clock.advance(HOUR);
+    store.stackImages.deployed('shop', 'api', 'sha256:a');
+    clock.advance(HOUR);
+    record('shop', 'api', 'sha256:c');
+    store.close();
+    store = open();
+    expect(store.stackImages.list('shop')).toEqual([
+      {
+        stack: 'shop',
+        service: 'api',
+        imageId: 'sha256:a',
+        reference: 'shop-api',
+        origin: 'build',
+        recordedAt: '2026-12-07T01:00:00.000Z',
+        deployedAt: '2026-12-07T03:00:00.000Z',
+      },
+      expect.objectContaining({
+        imageId: 'sha256:b',
+        origin: 'pull',
+        deployedAt: '2026-12-07T02:00:00.000Z',
+      }),
+      {
+        stack: 'shop',
+        service: 'api',
+        imageId: 'sha256:c',
+        reference: 'shop-api',
+        origin: 'build',
+        recordedAt: '2026-12-07T04:00:00.000Z',
+      },
+    ]);
+  });
+
+  it('keeps the first record time when the same version is pulled or built again, with its new reference', () => {
+    record('shop', 'api', 'sha256:a');
+    clock.advance(HOUR);
+    store.stackImages.record({
+      stack: 'shop',
+      service: 'api',
+      imageId: 'sha256:a',
+      reference: 'reg/api:2',
+      origin: 'pull',
+    });
+    expect(store.stackImages.list('shop')).toEqual([
+      expect.objectContaining({
+        reference: 'reg/api:2',
+        origin: 'build',
+        recordedAt: '2026-12-07T01:00:00.000Z',
+      }),
+    ]);
+  });
+
+  it('records a deploy only of a version Berth put there', () => {
+    store.stackImages.deployed('shop', 'api', 'sha256:loaded-by-hand');
+    expect(store.stackImages.list('shop')).toEqual([]);
+  });
+
+  it("finds every stack's records of an image, and forgets one stack's", () => {
+    record('shop', 'api', 'sha256:a');
+    record('shop', 'worker', 'sha256:a');
+    record('blog', 'web', 'sha256:a');
+    record('blog', 'web', 'sha256:b');
+    expect(
+      store.stackImages
+        .holders('sha256:a')
+        .map((r) => `${r.stack}/${r.service}`)
+        .sort(),
+    ).toEqual(['blog/web', 'shop/api', 'shop/worker']);
+    expect(store.stackImages.forget('shop', 'sha256:a')).toBe(2);
+    expect(store.stackImages.list('shop')).toEqual([]);
+    expect(
+      store.stackImages
+        .list('blog')
+        .map((r) => r.imageId)
+        .sort(),
+    ).toEqual(['sha256:a', 'sha256:b']);
+    expect(store.stackImages.forget('shop', 'sha256:a')).toBe(0);
+  });
+});
