@@ -5,7 +5,7 @@ export function formatBytes(bytes: number): string {
   return bytes >= 1024 * MB ? `${(bytes / (1024 * MB)).toFixed(2)} GB` : `${(bytes / MB).toFixed(1)} MB`;
 }
 
-/** An image id as `docker images` shows it: 12 hex digits, without `sha256:`. */
+/** An image id as `docker images` shows it: 12 hex digits, without `sha256:` (a short id stays as it is). */
 export function shortImageId(id: string): string {
   return id.replace(/^sha256:/, '').slice(0, 12);
 }

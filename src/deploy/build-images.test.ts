@@ -35,8 +35,10 @@ function engine(lines: string[], end: 'done' | Error = 'done'): Engine {
       async *build(): AsyncGenerator<BuildEvent> {
         for (const line of lines) yield { type: 'log', line };
         if (end instanceof Error) throw end;
-        yield { type: 'done', imageId: 'sha256:1' };
+        yield { type: 'done', imageId: '0123456789ab' };
       },
+      // The full id is what gets recorded (a legacy engine's `done` names a short one).
+      inspect: async (tag: string) => ({ id: `sha256:${tag}` }),
     },
   } as unknown as Engine;
 }
@@ -76,7 +78,7 @@ describe('buildImages', () => {
       {
         stack: 'alpha',
         service: 'svc1',
-        imageId: 'sha256:1',
+        imageId: 'sha256:local/app:1',
         reference: 'local/app:1',
         origin: 'build',
         recordedAt: 'now',
@@ -84,7 +86,7 @@ describe('buildImages', () => {
       {
         stack: 'alpha',
         service: 'svc2',
-        imageId: 'sha256:1',
+        imageId: 'sha256:local/web:1',
         reference: 'local/web:1',
         origin: 'build',
         recordedAt: 'now',

@@ -22,7 +22,6 @@ export async function buildImages(
   for (const step of plan.builds) {
     const { service, request } = step;
     emit({ type: 'build', service, message: `building ${request.tag}: ${step.reasons.join('; ')}` });
-    let imageId = '';
     try {
       for await (const event of deps.engine.images.build({
         contextDir: request.contextDir,
@@ -39,7 +38,6 @@ export async function buildImages(
         ...(deps.signal ? { signal: deps.signal } : {}),
       })) {
         if (event.type === 'log' && event.line.trim()) emit({ type: 'output', service, message: event.line });
-        else if (event.type === 'done') imageId = event.imageId;
       }
     } catch (error: unknown) {
       const message = error instanceof Error ? error.message : String(error);
@@ -51,7 +49,12 @@ export async function buildImages(
         `fix the Dockerfile in ${request.contextDir}; the build's output is in the operation's output events (operators: \`berth up\` shows it as it builds)`,
       );
     }
-    // What Berth put on the engine for the stack: image pruning may remove it once it is old.
+    // What Berth put on the engine for the stack: image pruning may remove it once it is old. The
+    // full id, as containers and inspections name it (an engine without `aux` prints a short one).
+    const imageId = await deps.engine.images.inspect(request.tag).then(
+      (info) => info.id,
+      () => undefined,
+    );
     if (imageId)
       deps.store.stackImages.record({
         stack: plan.stack,

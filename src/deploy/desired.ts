@@ -13,7 +13,7 @@ import { containerSpec, type ResourceNames } from './container-spec.js';
 import { type FileDigests, mountedFileDigests } from './file-digests.js';
 import { fileSourcesOf, linkAliases } from './file-mounts.js';
 import { configHash } from './hash.js';
-import { builtImageName, resourceName } from './naming.js';
+import { resourceName, serviceImage } from './naming.js';
 import { DEPLOY_DEFAULTS, type DeploySettings, type InstallSettings } from './xberth.js';
 
 export interface DesiredNetwork {
@@ -224,7 +224,7 @@ export function desiredState(loaded: LoadedStack, ctx: DesiredContext): DesiredS
 
   const out: Record<string, DesiredService> = {};
   for (const [name, service] of Object.entries(services)) {
-    const image = service.image ?? builtImageName(stack, name);
+    const image = serviceImage(stack, name, service);
     const own = loaded.xberth.services[name] ?? {};
     const install = own.install as InstallSettings | undefined;
     const installActive = install !== undefined && !ctx.installCompleted(name);

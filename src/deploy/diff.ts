@@ -1,3 +1,4 @@
+import { shortImageId } from '../api/bytes-text.js';
 import type { ContainerSpec } from '../engine/model.js';
 import { isSecretName } from '../secrets/detect.js';
 import { canonicalJson } from './hash.js';
@@ -77,7 +78,7 @@ export function specDiff(
   if (before.image !== after.image) reasons.push(`image ${before.image} → ${after.image}`);
   else if (imageIds?.before && imageIds.after && imageIds.before !== imageIds.after) {
     reasons.push(
-      `image ${after.image} changed (${imageIds.before.slice(7, 19)} → ${imageIds.after.slice(7, 19)}: rebuilt or pulled)`,
+      `image ${after.image} changed (${shortImageId(imageIds.before)} → ${shortImageId(imageIds.after)}: rebuilt or pulled)`,
     );
   }
   reasons.push(...envReasons(before.env, after.env));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StackImageRecord } from '../store/index.js';
-import { type ImageRetentionInput, normalTag, planImageRetention } from './image-retention.js';
+import { type ImageRetentionInput, planImageRetention } from './image-retention.js';
 
 const v = (
   service: string,
@@ -26,8 +26,10 @@ function input(versions: StackImageRecord[], over: Partial<ImageRetentionInput> 
     versions,
     present: new Map(versions.map((r) => [r.imageId, { tags: [], size: 1000 }])),
     usedBy: new Map(),
+    services: new Set(versions.map((r) => r.service)),
     current: new Map(),
-    otherStacks: new Map(),
+    deployedElsewhere: new Set(),
+    recordedElsewhere: new Set(),
     ...over,
   };
 }
@@ -109,17 +111,54 @@ describe('planImageRetention', () => {
     ]);
   });
 
-  it('keeps an image another stack recorded too', () => {
+  it("keeps an image another stack's services were last deployed with", () => {
+    const plan = planImageRetention(
+      input([v('api', 'i1', at(1)), v('api', 'i2', at(2))], { keep: 1, deployedElsewhere: new Set(['i1']) }),
+    );
+    expect(plan.decisions.find((d) => d.imageId === 'i1')).toMatchObject({
+      keep: true,
+      release: false,
+      reasons: ["another stack's services were last deployed with it"],
+    });
+  });
+
+  it('lets go of an image another stack recorded too, once its own retention would remove it', () => {
     const plan = planImageRetention(
       input([v('api', 'i1', at(1)), v('api', 'i2', at(2))], {
         keep: 1,
-        otherStacks: new Map([['i1', ['blog']]]),
+        recordedElsewhere: new Set(['i1', 'i2']),
       }),
     );
-    expect(verdicts(plan).i1).toBe(true);
-    expect(plan.decisions.find((d) => d.imageId === 'i1')?.reasons).toEqual([
-      'Berth also put it there for stack blog',
+    expect(plan.decisions.find((d) => d.imageId === 'i1')).toMatchObject({
+      keep: true,
+      release: true,
+      reasons: ['Berth pulled or built it for another stack too: it stays until that stack lets it go'],
+    });
+    // Still within this stack's retention: kept for that, and not let go.
+    expect(plan.decisions.find((d) => d.imageId === 'i2')).toMatchObject({ keep: true, release: false });
+  });
+
+  it('keeps no version of a service gone from the compose file by retention', () => {
+    const plan = planImageRetention(
+      input([v('api', 'i1', at(1)), v('old', 'o1', at(2))], { services: new Set(['api']) }),
+    );
+    expect(verdicts(plan)).toEqual({ i1: true, o1: false });
+    expect(plan.decisions.find((d) => d.imageId === 'o1')?.reasons).toEqual([
+      'old: no longer in the compose file',
     ]);
+  });
+
+  it('counts only versions the engine still has toward keep', () => {
+    const versions = [
+      v('api', 'i1', at(1)),
+      v('api', 'i2', at(2)),
+      v('api', 'i3', at(3)),
+      v('api', 'i4', at(4)),
+    ];
+    const present = new Map(['i1', 'i3', 'i4'].map((id) => [id, { tags: [] }]));
+    const plan = planImageRetention(input(versions, { keep: 3, present }));
+    expect(verdicts(plan)).toEqual({ i4: true, i3: true, i1: true });
+    expect(plan.gone).toEqual(['i2']);
   });
 
   it('decides once per image: one service still keeping a shared image keeps it', () => {
@@ -191,7 +230,7 @@ describe('planImageRetention', () => {
     const plan = planImageRetention(input(versions, { keep: 1, present }));
     expect(verdicts(plan)).toEqual({ i1: true, i2: true });
     expect(plan.decisions.find((d) => d.imageId === 'i1')?.reasons).toEqual([
-      'also tagged keep/me:1, other:2, third:3 and 1 more, which Berth did not pull or build as (`docker tag`?)',
+      'also tagged keep/me:1, other:2, third:3 and 1 more, which Berth did not pull or build it as (`docker tag`?)',
     ]);
   });
 
@@ -208,19 +247,6 @@ describe('planImageRetention', () => {
       i1: false,
       i2: true,
     });
-  });
-
-  it.each([
-    ['redis', 'redis:latest'],
-    ['redis:7', 'redis:7'],
-    ['docker.io/library/redis:7', 'redis:7'],
-    ['docker.io/grafana/grafana', 'grafana/grafana:latest'],
-    ['127.0.0.1:5000/shop/api', '127.0.0.1:5000/shop/api:latest'],
-    ['127.0.0.1:5000/shop/api:2', '127.0.0.1:5000/shop/api:2'],
-    ['redis:7@sha256:abc', 'redis:7'],
-    ['redis@sha256:abc', 'redis@sha256:abc'],
-  ])('normalTag(%s) is %s', (reference, tag) => {
-    expect(normalTag(reference)).toBe(tag);
   });
 
   it('has nothing to decide for a stack with no records', () => {

@@ -1,4 +1,5 @@
 import type { StackImageRecord } from '../store/index.js';
+import { listed, minute, normalTag, ordinal, plural } from './image-references.js';
 
 /*
  * Which of a stack's image versions stay on the engine. Pure: the executor (prune-images.ts) gathers
@@ -22,10 +23,14 @@ export interface ImageRetentionInput {
   readonly present: ReadonlyMap<string, PresentImage>;
   /** Image id → the containers (any stack, any tool, running or not) created from it. */
   readonly usedBy: ReadonlyMap<string, readonly string[]>;
+  /** The services the compose file has now: a service gone from it keeps no versions by retention. */
+  readonly services: ReadonlySet<string>;
   /** Image id → the services whose compose reference names it now (what the next deploy runs). */
   readonly current: ReadonlyMap<string, readonly string[]>;
-  /** Image id → other stacks that recorded it too. */
-  readonly otherStacks: ReadonlyMap<string, readonly string[]>;
+  /** Image ids another stack's services were last deployed with (its applied state). */
+  readonly deployedElsewhere: ReadonlySet<string>;
+  /** Image ids other stacks recorded too: they decide on it by their own retention. */
+  readonly recordedElsewhere: ReadonlySet<string>;
 }
 
 export interface ImageDecision {
@@ -36,6 +41,11 @@ export interface ImageDecision {
   readonly recorded: readonly string[];
   readonly services: readonly string[];
   readonly keep: boolean;
+  /**
+   * Kept only because another stack recorded it too: this stack lets go of it (its records go), and
+   * the last stack that holds it removes it by its own retention.
+   */
+  readonly release: boolean;
   readonly reasons: readonly string[];
   readonly size?: number;
 }
@@ -47,62 +57,77 @@ export interface ImageRetentionPlan {
   readonly gone: readonly string[];
 }
 
-const ORDINALS = ['', '2nd', '3rd'];
-const ordinal = (n: number) => ORDINALS[n - 1] ?? `${n}th`;
-const day = (iso: string) => iso.slice(0, 16).replace('T', ' ');
-
-function listed(names: readonly string[], max = 3): string {
-  const shown = names.slice(0, max).join(', ');
-  return names.length > max ? `${shown} and ${names.length - max} more` : shown;
-}
-
-/** A reference as the engine lists its tags: `redis` is `redis:latest`, `docker.io/library/` is implied. */
-export function normalTag(reference: string): string {
-  const plain = reference.replace(/^docker\.io\//, '').replace(/^library\//, '');
-  const [name = plain, digest] = plain.split('@');
-  if (name.slice(name.lastIndexOf('/') + 1).includes(':')) return name;
-  // Pinned by digest alone: the pull tagged nothing.
-  return digest === undefined ? `${name}:latest` : plain;
-}
-
-/** Per service, the rank of each deployed version (0: deployed last). */
-function deployRanks(versions: readonly StackImageRecord[]): Map<StackImageRecord, number> {
+/**
+ * Per service still in the compose file, the rank of each deployed version the engine still has
+ * (0: deployed last): a version already gone counts for nothing.
+ */
+function deployRanks(input: ImageRetentionInput): Map<StackImageRecord, number> {
   const ranks = new Map<StackImageRecord, number>();
   const byService = new Map<string, StackImageRecord[]>();
-  for (const v of versions) {
-    if (v.deployedAt === undefined) continue;
+  for (const v of input.versions) {
+    if (v.deployedAt === undefined || !input.present.has(v.imageId) || !input.services.has(v.service))
+      continue;
     byService.set(v.service, [...(byService.get(v.service) ?? []), v]);
   }
   for (const list of byService.values()) {
-    list
-      .sort(
-        (a, b) =>
-          (b.deployedAt ?? '').localeCompare(a.deployedAt ?? '') || b.recordedAt.localeCompare(a.recordedAt),
-      )
-      .forEach((v, i) => {
-        ranks.set(v, i);
-      });
+    list.sort(
+      (a, b) =>
+        (b.deployedAt ?? '').localeCompare(a.deployedAt ?? '') || b.recordedAt.localeCompare(a.recordedAt),
+    );
+    list.forEach((v, i) => {
+      ranks.set(v, i);
+    });
   }
   return ranks;
 }
 
 function retentionReason(v: StackImageRecord, rank: number, keep: number): string {
-  const when = `deployed ${day(v.deployedAt ?? '')}`;
+  const when = `deployed ${minute(v.deployedAt ?? '')}`;
   if (rank === 0) return `the version of ${v.service} deployed last (${when})`;
   return `the ${ordinal(rank + 1)} newest deployed version of ${v.service} (${when}; keeping ${keep})`;
 }
 
-function removalReason(v: StackImageRecord, keep: number): string {
+function removalReason(v: StackImageRecord, input: ImageRetentionInput): string {
+  if (!input.services.has(v.service)) return `${v.service}: no longer in the compose file`;
   if (v.deployedAt !== undefined)
-    return `${v.service}: deployed ${day(v.deployedAt)}, older than the ${keep} newest deployed version${keep === 1 ? '' : 's'}`;
-  return `${v.service}: ${v.origin === 'pull' ? 'pulled' : 'built'} ${day(v.recordedAt)} and never deployed`;
+    return `${v.service}: deployed ${minute(v.deployedAt)}, older than the ${plural(input.keep, 'newest deployed version')}`;
+  return `${v.service}: ${v.origin === 'pull' ? 'pulled' : 'built'} ${minute(v.recordedAt)} and never deployed`;
+}
+
+/** Why one present image stays (none: it may go). */
+function keepReasons(
+  imageId: string,
+  records: readonly StackImageRecord[],
+  present: PresentImage,
+  ranks: ReadonlyMap<StackImageRecord, number>,
+  input: ImageRetentionInput,
+): string[] {
+  const reasons: string[] = [];
+  const users = input.usedBy.get(imageId) ?? [];
+  if (users.length > 0) reasons.push(`used by container${users.length === 1 ? '' : 's'} ${listed(users)}`);
+  const current = input.current.get(imageId) ?? [];
+  if (current.length > 0)
+    reasons.push(
+      `what ${listed(current)} run${current.length === 1 ? 's' : ''} as the compose file says now`,
+    );
+  for (const v of records) {
+    const rank = ranks.get(v);
+    if (rank !== undefined && rank < input.keep) reasons.push(retentionReason(v, rank, input.keep));
+  }
+  const recorded = new Set(records.map((r) => normalTag(r.reference)));
+  const foreign = present.tags.filter((t) => !recorded.has(normalTag(t)));
+  if (foreign.length > 0)
+    reasons.push(`also tagged ${listed(foreign)}, which Berth did not pull or build it as (\`docker tag\`?)`);
+  if (input.deployedElsewhere.has(imageId))
+    reasons.push("another stack's services were last deployed with it");
+  return reasons;
 }
 
 /** Decides, for each recorded image the engine has, whether it stays and why. */
 export function planImageRetention(input: ImageRetentionInput): ImageRetentionPlan {
   if (!Number.isInteger(input.keep) || input.keep < 1)
     throw new RangeError(`keep must be a whole number of at least 1, not ${input.keep}`);
-  const ranks = deployRanks(input.versions);
+  const ranks = deployRanks(input);
   const byImage = new Map<string, StackImageRecord[]>();
   for (const v of input.versions) byImage.set(v.imageId, [...(byImage.get(v.imageId) ?? []), v]);
   const gone: string[] = [];
@@ -113,38 +138,21 @@ export function planImageRetention(input: ImageRetentionInput): ImageRetentionPl
       gone.push(imageId);
       continue;
     }
-    const keepReasons: string[] = [];
-    const users = input.usedBy.get(imageId) ?? [];
-    if (users.length > 0)
-      keepReasons.push(`used by container${users.length === 1 ? '' : 's'} ${listed(users)}`);
-    const current = input.current.get(imageId) ?? [];
-    if (current.length > 0)
-      keepReasons.push(
-        `what ${listed(current)} run${current.length === 1 ? 's' : ''} as the compose file says now`,
-      );
-    for (const v of records) {
-      const rank = ranks.get(v);
-      if (rank !== undefined && rank < input.keep) keepReasons.push(retentionReason(v, rank, input.keep));
-    }
-    const recorded = new Set(records.map((r) => normalTag(r.reference)));
-    const foreign = present.tags.filter((t) => !recorded.has(normalTag(t)));
-    if (foreign.length > 0)
-      keepReasons.push(
-        `also tagged ${listed(foreign)}, which Berth did not pull or build as (\`docker tag\`?)`,
-      );
-    const others = input.otherStacks.get(imageId) ?? [];
-    if (others.length > 0)
-      keepReasons.push(
-        `Berth also put it there for stack${others.length === 1 ? '' : 's'} ${listed(others)}`,
-      );
-    const keep = keepReasons.length > 0;
+    const own = keepReasons(imageId, records, present, ranks, input);
+    const release = own.length === 0 && input.recordedElsewhere.has(imageId);
+    const reasons = release
+      ? ['Berth pulled or built it for another stack too: it stays until that stack lets it go']
+      : own.length > 0
+        ? own
+        : records.map((v) => removalReason(v, input));
     decisions.push({
       imageId,
       tags: [...present.tags],
       recorded: [...new Set(records.map((r) => r.reference))],
       services: [...new Set(records.map((r) => r.service))].sort(),
-      keep,
-      reasons: keep ? keepReasons : records.map((v) => removalReason(v, input.keep)),
+      keep: own.length > 0 || release,
+      release,
+      reasons,
       ...(present.size === undefined ? {} : { size: present.size }),
       newest:
         records

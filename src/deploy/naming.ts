@@ -20,3 +20,23 @@ export function resourceName(
 export function builtImageName(stack: string, service: string): string {
   return `${stack}-${service}`;
 }
+
+/** The image reference a service runs: its `image:`, else the one its `build:` produces. */
+export function serviceImage(stack: string, service: string, def: { image?: string | undefined }): string {
+  return def.image ?? builtImageName(stack, service);
+}
+
+/** Each service's image reference (service → reference), as the stack's compose files say now. */
+export function serviceImages(loaded: {
+  readonly name: string;
+  readonly model: {
+    readonly services?: Readonly<Record<string, { image?: string | undefined }>> | undefined;
+  };
+}): Map<string, string> {
+  return new Map(
+    Object.entries(loaded.model.services ?? {}).map(([name, def]) => [
+      name,
+      serviceImage(loaded.name, name, def),
+    ]),
+  );
+}

@@ -4,16 +4,12 @@ import { isEngineError, stackSelector } from '../engine/model.js';
 import { fingerprint, fingerprinter } from '../secrets/fingerprint.js';
 import type { Store } from '../store/index.js';
 import type { DesiredStack } from './desired.js';
-import { builtImageName } from './naming.js';
+import { serviceImages } from './naming.js';
 import type { AppliedRecord, ObservedContainer, PlanInput } from './plan-types.js';
 
 /** Image reference → id for every image the stack's services run, all inspected at once. */
 export async function imageIdsFor(engine: Engine, loaded: LoadedStack): Promise<Map<string, string>> {
-  const refs = new Set(
-    Object.entries(loaded.model.services ?? {}).map(
-      ([name, service]) => service.image ?? builtImageName(loaded.name, name),
-    ),
-  );
+  const refs = new Set(serviceImages(loaded).values());
   const found = await Promise.all(
     [...refs].map(async (ref) => {
       try {

@@ -16,11 +16,15 @@ export interface PruneImagesRequest {
   readonly dryRun: boolean;
   /** What each service's compose file names now (service → image reference): those stay. */
   readonly current: ReadonlyMap<string, string>;
+  /** Those references' image ids, as the engine has them (a reference it lacks is absent). */
+  readonly imageIds: ReadonlyMap<string, string>;
 }
 
 export interface ImagePruneDecision extends ImageDecision {
   /** Removed (not dry run): the engine deleted it. */
   readonly removed: boolean;
+  /** The engine would not remove it (a conflict, a failure): what it said. */
+  readonly refused?: string;
 }
 
 export interface ImagePruneOutcome {
@@ -36,7 +40,7 @@ export interface ImagePruneOutcome {
 
 interface PruneDeps {
   readonly engine: Engine;
-  readonly store: Pick<Store, 'stackImages'>;
+  readonly store: Pick<Store, 'stackImages' | 'appliedSpecs'>;
 }
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -54,25 +58,10 @@ async function presentImages(engine: Engine, ids: readonly string[]): Promise<Ma
   return present;
 }
 
-/** Image id → the services whose current reference names it (a reference the engine lacks names none). */
-async function currentImages(engine: Engine, current: ReadonlyMap<string, string>) {
-  const byId = new Map<string, string[]>();
-  const resolved = new Map<string, string | undefined>();
-  for (const [service, reference] of current) {
-    if (!resolved.has(reference)) {
-      const id = await engine.images.inspect(reference).then(
-        (info) => info.id,
-        (error: unknown) => {
-          if (isEngineError(error, 'ENGINE_NOT_FOUND')) return undefined;
-          throw error;
-        },
-      );
-      resolved.set(reference, id);
-    }
-    const id = resolved.get(reference);
-    if (id) byId.set(id, [...(byId.get(id) ?? []), service]);
-  }
-  return byId;
+function group<K, V>(pairs: Iterable<readonly [K, V]>): Map<K, V[]> {
+  const out = new Map<K, V[]>();
+  for (const [k, v] of pairs) out.set(k, [...(out.get(k) ?? []), v]);
+  return out;
 }
 
 /** Decides (pure, image-retention.ts) on the facts the engine and the records give, then removes. */
@@ -81,64 +70,64 @@ export async function pruneStackImages(
   request: PruneImagesRequest,
 ): Promise<ImagePruneOutcome> {
   const { engine, store } = deps;
-  const versions = store.stackImages.list(request.stack);
+  const { stack } = request;
+  const versions = store.stackImages.list(stack);
   const ids = [...new Set(versions.map((v) => v.imageId))];
-  const usedBy = new Map<string, string[]>();
-  if (ids.length > 0) {
-    // Every container on the engine, whoever made it: an image one was created from stays.
-    for (const c of await engine.containers.list({}, { all: true }))
-      usedBy.set(c.imageId, [...(usedBy.get(c.imageId) ?? []), c.name]);
-  }
-  const otherStacks = new Map(
-    ids.map((id) => [
-      id,
-      [...new Set(store.stackImages.holders(id).map((h) => h.stack))].filter((s) => s !== request.stack),
-    ]),
-  );
+  // Every container on the engine, whoever made it: an image one was created from stays.
+  const containers = ids.length > 0 ? await engine.containers.list({}, { all: true }) : [];
+  const elsewhere = (stacks: readonly string[]) => stacks.some((s) => s !== stack);
   const plan = planImageRetention({
     keep: request.keep,
     versions,
     present: await presentImages(engine, ids),
-    usedBy,
-    current: await currentImages(engine, request.current),
-    otherStacks,
+    usedBy: group(containers.map((c) => [c.imageId, c.name] as const)),
+    services: new Set(request.current.keys()),
+    current: group(
+      [...request.current].flatMap(([service, ref]) => {
+        const id = request.imageIds.get(ref);
+        return id === undefined ? [] : [[id, service] as const];
+      }),
+    ),
+    deployedElsewhere: new Set(ids.filter((id) => elsewhere(store.appliedSpecs.stacksWithImage(id)))),
+    recordedElsewhere: new Set(
+      ids.filter((id) => elsewhere(store.stackImages.holders(id).map((h) => h.stack))),
+    ),
   });
   let forgotten = 0;
-  if (!request.dryRun) for (const id of plan.gone) forgotten += store.stackImages.forget(request.stack, id);
+  if (!request.dryRun) for (const id of plan.gone) forgotten += store.stackImages.forget(stack, id);
   const decisions: ImagePruneDecision[] = [];
   let freedBytes = 0;
   for (const d of plan.decisions) {
     if (d.keep || request.dryRun) {
       if (!d.keep) freedBytes += d.size ?? 0;
+      // Another stack holds it too: this one lets go, and the last holder decides.
+      if (d.release && !request.dryRun) store.stackImages.forget(stack, d.imageId);
       decisions.push({ ...d, removed: false });
       continue;
     }
     try {
-      await engine.images.remove(d.imageId);
+      // By id when it has one tag or none; an image with several tags (all Berth's, or it would be
+      // kept) is refused by id unless forced: each tag is removed instead, and the last one takes it.
+      for (const target of d.tags.length > 1 ? d.tags : [d.imageId]) await engine.images.remove(target);
     } catch (error: unknown) {
       if (isEngineError(error, 'ENGINE_NOT_FOUND')) {
-        forgotten += store.stackImages.forget(request.stack, d.imageId);
+        forgotten += store.stackImages.forget(stack, d.imageId);
         continue;
       }
       // Refused (a container made from it meanwhile, another tag on it) or failed: it stays, saying why.
+      const refused = messageOf(error);
       decisions.push({
         ...d,
         keep: true,
         removed: false,
-        reasons: [`the engine did not remove it: ${messageOf(error)}`],
+        refused,
+        reasons: [`the engine did not remove it: ${refused}`],
       });
       continue;
     }
-    store.stackImages.forget(request.stack, d.imageId);
+    store.stackImages.forget(stack, d.imageId);
     freedBytes += d.size ?? 0;
     decisions.push({ ...d, removed: true });
   }
-  return {
-    stack: request.stack,
-    keep: request.keep,
-    dryRun: request.dryRun,
-    decisions,
-    freedBytes,
-    forgotten,
-  };
+  return { stack, keep: request.keep, dryRun: request.dryRun, decisions, freedBytes, forgotten };
 }

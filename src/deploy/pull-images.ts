@@ -1,3 +1,4 @@
+import { shortImageId } from '../api/bytes-text.js';
 import type { Engine, RegistryAuth } from '../engine/model.js';
 import { isEngineError } from '../engine/model.js';
 import { isRegistryError } from '../secrets/registry-errors.js';
@@ -98,6 +99,6 @@ export async function pullImages(deps: PullDeps, plan: Plan, emit: (e: DeployEve
           reference: image,
           origin: 'pull',
         });
-    on({ type: 'pull', message: `pulled ${image}${imageId ? ` (${imageId.slice(7, 19)})` : ''}` });
+    on({ type: 'pull', message: `pulled ${image}${imageId ? ` (${shortImageId(imageId)})` : ''}` });
   }
 }

@@ -29,7 +29,7 @@ import { downStack, dryRunDown } from './down.js';
 import { serviceNotFound } from './errors.js';
 import type { DeployEvent, DeployListener } from './events.js';
 import { maskedDeployments } from './history.js';
-import { pruneImagesOf } from './image-upkeep.js';
+import { pruneImagesOf } from './image-prune-command.js';
 import { withStackLock } from './lock.js';
 import type { Plan } from './plan-types.js';
 import type { DeployStores } from './ports.js';

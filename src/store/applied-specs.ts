@@ -38,6 +38,8 @@ export interface AppliedSpecStore {
   list(stack: string): AppliedSpec[];
   /** Removes one replica, or every replica of the service when `replica` is omitted; returns how many. */
   remove(stack: string, service: string, replica?: number): number;
+  /** The stacks whose applied state runs `imageId` (the `imageId` the deploy recorded beside the spec). */
+  stacksWithImage(imageId: string): string[];
 }
 
 const RowSchema = z.object({
@@ -83,6 +85,11 @@ export function createAppliedSpecStore(db: Database.Database, clock: Pick<Clock,
     removeOne: db.prepare('DELETE FROM applied_specs WHERE stack = ? AND service = ? AND replica = ?'),
     removeAll: db.prepare('DELETE FROM applied_specs WHERE stack = ? AND service = ?'),
     deploymentExists: db.prepare('SELECT 1 FROM deployments WHERE id = ?'),
+    stacksWithImage: db
+      .prepare(
+        "SELECT DISTINCT stack FROM applied_specs WHERE json_extract(spec_json, '$.imageId') = ? ORDER BY stack",
+      )
+      .pluck(),
   };
 
   const putTx = db.transaction(
@@ -127,5 +134,6 @@ export function createAppliedSpecStore(db: Database.Database, clock: Pick<Clock,
           ? q.removeAll.run(stack, service).changes
           : q.removeOne.run(stack, service, replica).changes,
       ),
+    stacksWithImage: (imageId) => guard(() => z.array(z.string()).parse(q.stacksWithImage.all(imageId))),
   };
 }

@@ -112,4 +112,21 @@ describe('stack images', () => {
     ).toEqual(['sha256:a', 'sha256:b']);
     expect(store.stackImages.forget('shop', 'sha256:a')).toBe(0);
   });
+
+  it('finds the stacks whose applied state runs an image', () => {
+    const deployment = (stack: string) => store.deployments.create({ stack, trigger: 'cli', plan: {} }).id;
+    const put = (stack: string, service: string, imageId: string | null) =>
+      store.appliedSpecs.put(stack, service, 1, {
+        containerId: `${stack}-${service}`,
+        configHash: 'h',
+        spec: { spec: {}, imageId, salt: 's', files: {} },
+        deploymentId: deployment(stack),
+      });
+    put('shop', 'api', 'sha256:a');
+    put('shop', 'worker', 'sha256:a');
+    put('blog', 'web', 'sha256:a');
+    put('blog', 'db', null);
+    expect(store.appliedSpecs.stacksWithImage('sha256:a')).toEqual(['blog', 'shop']);
+    expect(store.appliedSpecs.stacksWithImage('sha256:b')).toEqual([]);
+  });
 });

@@ -9,6 +9,7 @@ import { accountRoutes } from './routes/account.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { operationRoutes } from './routes/operations.js';
+import { stackImageRoutes } from './routes/stack-images.js';
 import { stackTaskRoutes } from './routes/stack-tasks.js';
 import { stackRoutes } from './routes/stacks.js';
 import { CSRF_COOKIE, CSRF_FIELD, fromOwnPage, parseCookies, safeNext, sameToken } from './session.js';
@@ -128,6 +129,8 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     },
   );
   authRoutes(app);
+  // Before stackRoutes: its POST /stacks/:stack/:action would take `images` for an operation.
+  stackImageRoutes(app);
   stackRoutes(app);
   stackTaskRoutes(app);
   operationRoutes(app);

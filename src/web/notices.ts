@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { TokenCreated } from '../api/auth.js';
+import type { ImagePruneResult } from '../api/deploy.js';
 
 // Post/Redirect/Get: a form POST that changed something (or was refused) does not answer with a page
 // of its own, which a reload would send again (a second token, a second job run once the first has
@@ -15,6 +16,11 @@ export type Notice =
       readonly status: number;
       readonly message: string;
       readonly hint?: string | undefined;
+    }
+  | {
+      /** An image prune ran: what it removed, shown by the stack's images page it redirects to. */
+      readonly kind: 'images';
+      readonly result: ImagePruneResult;
     }
   | {
       /** A token was created: its value is shown on the next /account page, and never again. */

@@ -22,6 +22,7 @@ const ENGINE = {
       yield { type: 'log', line: `literal=******** ${DERIVED}` };
       yield { type: 'done', imageId: 'sha256:1' };
     },
+    inspect: async () => ({ id: 'sha256:1' }),
   },
 } as unknown as Engine;
 

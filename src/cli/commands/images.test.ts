@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { berth } from '../../../test/support/cli.js';
 import type { ImagePruneResult } from '../../api/deploy.js';
 import { formatImagePrune } from './images.js';
 
@@ -61,4 +62,15 @@ describe('formatImagePrune', () => {
       'no images of shop to prune: Berth prunes only images it pulled or built for the stack\n',
     );
   });
+});
+
+describe('berth images prune', () => {
+  it.each(['0', '101', '1.5', 'x'])(
+    'refuses --keep %s as a usage error, before asking anyone',
+    async (keep) => {
+      const run = await berth(['images', 'prune', 'shop', '--keep', keep], { cwd: '/nonexistent' });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/expected a whole number (of at least 1|from 1 to 100)/);
+    },
+  );
 });

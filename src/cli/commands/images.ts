@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { formatBytes, shortImageId } from '../../api/bytes-text.js';
 import type { ImagePruneResult } from '../../api/deploy.js';
 import { type CliIo, ExitCode } from '../io.js';
@@ -24,6 +24,13 @@ export function formatImagePrune(r: ImagePruneResult): string {
   return `${[...lines, total].join('\n')}\n`;
 }
 
+/** `--keep`: the range the API and `x-berth.images.keep` take. */
+function parseKeep(value: string): number {
+  const n = parseCount(1)(value);
+  if (n > 100) throw new InvalidArgumentError('expected a whole number from 1 to 100');
+  return n;
+}
+
 /** `berth images prune`. */
 export function registerImages(
   program: Command,
@@ -42,8 +49,8 @@ export function registerImages(
     .argument('<stack>', 'stack name')
     .option(
       '--keep <n>',
-      'deployed versions of each service to keep, the running one included',
-      parseCount(1),
+      'deployed versions of each service to keep, the running one included (1-100)',
+      parseKeep,
     )
     .option('--dry-run', 'list what would go and why each image stays, change nothing')
     .option('--json', 'print JSON')

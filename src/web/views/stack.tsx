@@ -49,17 +49,21 @@ const ACTIONS = [
   ['down', 'Down'],
 ] as const;
 
-/** Deploy, Restart, Down: each leads to a confirmation page that shows what it would do. */
+/** Deploy, Restart, Down, Prune images: each leads to a confirmation page that shows what it would do. */
 function Actions({ stack }: { stack: string }) {
+  const base = `/stacks/${encodeURIComponent(stack)}`;
   return (
     <div class="actions">
       {ACTIONS.map(([action, label]) => (
-        <form method="get" action={`/stacks/${encodeURIComponent(stack)}/confirm/${action}`} class="inline">
+        <form method="get" action={`${base}/confirm/${action}`} class="inline">
           <button type="submit" class={action === 'down' ? 'danger' : undefined}>
             {label}
           </button>
         </form>
       ))}
+      <form method="get" action={`${base}/images`} class="inline">
+        <button type="submit">Prune images</button>
+      </form>
     </div>
   );
 }

@@ -218,7 +218,7 @@ services:
     });
     const dry = await stacks.pruneImages(stack, { dryRun: true });
     expect(dry.decisions.find((d) => d.image === first)?.reasons).toEqual([
-      `also tagged local/${stack}-keepme:1, which Berth did not pull or build as (\`docker tag\`?)`,
+      `also tagged local/${stack}-keepme:1, which Berth did not pull or build it as (\`docker tag\`?)`,
     ]);
     // Untagged again, the replaced pull is only Berth's: it goes, the one running stays.
     await h.engine.images.remove(`local/${stack}-keepme:1`, { noPrune: true });
@@ -230,5 +230,44 @@ services:
     expect(await exists(first)).toBe(false);
     expect(await exists(second)).toBe(true);
     expect(h.store.stackImages.list(stack).map((r) => r.imageId)).toEqual([second]);
+  });
+
+  it('a version bump removes the old version that two services pulled under two tags, tag by tag', {
+    timeout: 180_000,
+  }, async () => {
+    const stack = h.stackName();
+    const context = mkdtempSync(join(tmpdir(), 'berth-prune-tags-'));
+    dirs.push(context);
+    const build = async (v: number) => {
+      writeFileSync(join(context, 'Dockerfile'), `FROM ${BUSYBOX}\nRUN echo ${v} > /tags-${stack}\n`);
+      const tag = `local/${stack}-src:${v}`;
+      for await (const _ of h.engine.images.build({ contextDir: context, tag, args: {} })) void _;
+      return tag;
+    };
+    const first = await build(1);
+    const one = await registry.push(first, `${stack}/app`, '1');
+    const stable = await registry.push(first, `${stack}/app`, 'stable');
+    await h.engine.images.remove(first, { noPrune: true });
+    const two = await registry.push(await build(2), `${stack}/app`, '2');
+    await h.engine.images.remove(`local/${stack}-src:2`, { noPrune: true });
+    references.push(one, stable, two);
+    const compose = (api: string, worker: string) => `x-berth:
+  deploy: { stable_window: 1s }
+  images: { keep: 1 }
+services:
+  api: { image: "${api}", command: ["sleep", "600"], stop_signal: SIGKILL }
+  worker: { image: "${worker}", command: ["sleep", "600"], stop_signal: SIGKILL }
+`;
+    const dir = h.writeStack(compose(one, stable));
+    expect((await h.deploy(await h.load(dir, stack))).outcome).toBe('succeeded');
+    const old = (await h.engine.images.inspect(one)).id;
+    expect([...(await h.engine.images.inspect(old)).tags].sort()).toEqual([one, stable].sort());
+    writeFileSync(join(dir, 'compose.yaml'), compose(two, two));
+    const events: DeployEvent[] = [];
+    expect((await h.deploy(await h.load(dir, stack), { events })).outcome).toBe('succeeded');
+    expect(await exists(old)).toBe(false);
+    const cleanup = events.filter((e) => e.type === 'cleanup').map((e) => e.message);
+    expect(cleanup[0]).toMatch(new RegExp(`^removed image ${old.slice(7, 19)} \\(`));
+    expect(cleanup.some((m) => m.startsWith('could not remove'))).toBe(false);
   });
 });
