@@ -1,8 +1,10 @@
 const MB = 1024 * 1024;
 
-/** `12.3 MB`, `1.25 GB`: sizes as the CLI, the web page and deploy events show them. */
+/** `312 B`, `4.5 KB`, `12.3 MB`, `1.25 GB`: sizes as the CLI, the web page and deploy events show them. */
 export function formatBytes(bytes: number): string {
-  return bytes >= 1024 * MB ? `${(bytes / (1024 * MB)).toFixed(2)} GB` : `${(bytes / MB).toFixed(1)} MB`;
+  if (bytes >= 1024 * MB) return `${(bytes / (1024 * MB)).toFixed(2)} GB`;
+  if (bytes >= MB) return `${(bytes / MB).toFixed(1)} MB`;
+  return bytes >= 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${bytes} B`;
 }
 
 /** An image id as `docker images` shows it: 12 hex digits, without `sha256:` (a short id stays as it is). */

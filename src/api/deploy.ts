@@ -178,7 +178,7 @@ export const ImagePruneResultSchema = z.object({
   stack: z.string(),
   keep: z.number().int(),
   dryRun: z.boolean(),
-  /** Bytes the removed images took (would free, on a dry run). */
+  /** Bytes the removals freed as the engine counts its layers (a dry run: what those images hold alone). */
   freedBytes: z.number(),
   /** Records of images the engine no longer had, dropped. */
   forgotten: z.number().int(),
@@ -192,6 +192,7 @@ export const ImagePruneResultSchema = z.object({
       keep: z.boolean(),
       removed: z.boolean(),
       reasons: z.array(z.string()),
+      /** Bytes it holds alone (its layers no other image shares). */
       size: z.number().optional(),
     }),
   ),

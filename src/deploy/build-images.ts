@@ -15,6 +15,8 @@ export async function buildImages(
     readonly engine: Engine;
     readonly store: Pick<DeployStores, 'stackImages'>;
     readonly signal?: AbortSignal;
+    /** Masks the stack's secret values in what is recorded (an image name built from `.env`). */
+    readonly mask?: (text: string) => string;
   },
   plan: Plan,
   emit: (e: DeployEvent) => void,
@@ -60,7 +62,7 @@ export async function buildImages(
         stack: plan.stack,
         service,
         imageId,
-        reference: request.tag,
+        reference: (deps.mask ?? ((t: string) => t))(request.tag),
         origin: 'build',
       });
     emit({ type: 'build', service, message: `built ${request.tag}` });

@@ -171,8 +171,8 @@ async function deployOnce(
     options.onEvent?.(e);
   };
   try {
-    await pullImages(deps, first.plan, record);
-    await buildImages(deps, first.plan, record);
+    await pullImages({ ...deps, mask }, first.plan, record);
+    await buildImages({ ...deps, mask }, first.plan, record);
     // What the pulls and builds produced decides what is recreated: plan again with it.
     const changedImages = first.plan.pulls.length > 0 || first.plan.builds.length > 0;
     const replanned = changedImages ? await planDeploy(deps, loaded, { installEnded, pulled: true }) : first;

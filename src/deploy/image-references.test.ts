@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { listed, minute, normalTag, ordinal, plural } from './image-references.js';
+import { listed, minute, normalTag, ordinal, plural, tagMatcher } from './image-references.js';
 
 describe('normalTag', () => {
   it.each([
@@ -18,6 +18,28 @@ describe('normalTag', () => {
     ['127.0.0.1:5000/shop/api@sha256:abc', '127.0.0.1:5000/shop/api@sha256:abc'],
   ])('normalTag(%s) is %s', (reference, tag) => {
     expect(normalTag(reference)).toBe(tag);
+  });
+});
+
+describe('tagMatcher', () => {
+  const MASK = '********';
+  it('matches engine tags against the recorded references, normalized', () => {
+    const berths = tagMatcher(['shop-api', 'docker.io/library/redis:7'], MASK);
+    expect(berths('shop-api:latest')).toBe('shop-api:latest');
+    expect(berths('redis:7')).toBe('redis:7');
+    expect(berths('redis:8')).toBeUndefined();
+    expect(berths('keep/me:1')).toBeUndefined();
+  });
+
+  it('lets a masked secret in a recorded reference stand for any value (an old one too), shown masked', () => {
+    const berths = tagMatcher(['shop-********:latest', 'reg.example/********/api:1'], MASK);
+    expect(berths('shop-sekrit7xq:latest')).toBe('shop-********:latest');
+    expect(berths('shop-newsekrit9:latest')).toBe('shop-********:latest');
+    expect(berths('reg.example/team.x/api:1')).toBe('reg.example/********/api:1');
+    expect(berths('shop-:latest')).toBeUndefined();
+    expect(berths('other-sekrit:latest')).toBeUndefined();
+    // The rest of the reference is matched as written: a dot is a dot.
+    expect(tagMatcher(['a.b-********'], MASK)('aXb-x:latest')).toBeUndefined();
   });
 });
 

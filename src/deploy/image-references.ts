@@ -21,6 +21,25 @@ export function normalTag(reference: string): string {
   return plain.slice(plain.lastIndexOf('/') + 1).includes(':') ? plain : `${plain}:latest`;
 }
 
+/**
+ * Whether an engine tag is one of the recorded references (normalized). A recorded reference holds
+ * the stack's secret values masked (`shop-********:latest`): the mask stands for any text there.
+ */
+export function tagMatcher(recorded: readonly string[], mask: string): (tag: string) => string | undefined {
+  const patterns = [...new Set(recorded.map(normalTag))].map((ref) => ({
+    ref,
+    test: ref.includes(mask) ? new RegExp(`^${ref.split(mask).map(escapeRegExp).join('.+')}$`) : undefined,
+  }));
+  return (tag) => {
+    const t = normalTag(tag);
+    return patterns.find((p) => (p.test ? p.test.test(t) : p.ref === t))?.ref;
+  };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /** 1st, 2nd, 3rd, 4th … 11th, 12th, 13th … 21st, 22nd. */
 export function ordinal(n: number): string {
   const tens = n % 100;

@@ -249,6 +249,39 @@ describe('planImageRetention', () => {
     });
   });
 
+  it("takes a tag a masked reference stands for as Berth's, and shows it masked", () => {
+    const versions = [
+      v('api', 'i1', at(1), { reference: 'shop-********:latest' }),
+      v('api', 'i2', at(2), { reference: 'shop-********:latest' }),
+    ];
+    const present = new Map([
+      ['i1', { tags: ['shop-oldsecret:latest', 'shop-oldersecret:latest'] }],
+      ['i2', { tags: ['shop-newsecret:latest'] }],
+    ]);
+    const plan = planImageRetention(input(versions, { keep: 1, present }));
+    expect(plan.decisions.map((d) => [d.imageId, d.keep, d.tags])).toEqual([
+      ['i2', true, ['shop-********:latest']],
+      ['i1', false, ['shop-********:latest', 'shop-********:latest']],
+    ]);
+    expect(JSON.stringify(plan)).not.toMatch(/oldsecret|newsecret/);
+  });
+
+  it('counts a version recorded under several references once', () => {
+    const versions = [
+      v('api', 'i1', at(1), { reference: 'reg/api:1' }),
+      v('api', 'i1', at(1), { reference: 'reg/api:stable' }),
+      v('api', 'i2', at(2), { reference: 'reg/api:2' }),
+      v('api', 'i3', at(3), { reference: 'reg/api:3' }),
+    ];
+    const plan = planImageRetention(input(versions, { keep: 2 }));
+    expect(verdicts(plan)).toEqual({ i3: true, i2: true, i1: false });
+    const i1 = plan.decisions.find((d) => d.imageId === 'i1');
+    expect(i1?.recorded).toEqual(['reg/api:1', 'reg/api:stable']);
+    expect(i1?.reasons).toEqual([
+      'api: deployed 2026-12-01 10:00, older than the 2 newest deployed versions',
+    ]);
+  });
+
   it('has nothing to decide for a stack with no records', () => {
     expect(planImageRetention(input([]))).toEqual({ decisions: [], gone: [] });
   });

@@ -1,5 +1,6 @@
+import { MASK } from '../secrets/detect.js';
 import type { StackImageRecord } from '../store/index.js';
-import { listed, minute, normalTag, ordinal, plural } from './image-references.js';
+import { listed, minute, ordinal, plural, tagMatcher } from './image-references.js';
 
 /*
  * Which of a stack's image versions stay on the engine. Pure: the executor (prune-images.ts) gathers
@@ -11,6 +12,7 @@ import { listed, minute, normalTag, ordinal, plural } from './image-references.j
 export interface PresentImage {
   /** Repository tags it carries now (empty: untagged, the tag moved on to a newer version). */
   readonly tags: readonly string[];
+  /** Bytes it holds alone: its layers no other image shares. */
   readonly size?: number;
 }
 
@@ -57,25 +59,31 @@ export interface ImageRetentionPlan {
   readonly gone: readonly string[];
 }
 
+const versionKey = (v: Pick<StackImageRecord, 'service' | 'imageId'>) => `${v.service}\u0000${v.imageId}`;
+
 /**
  * Per service still in the compose file, the rank of each deployed version the engine still has
- * (0: deployed last): a version already gone counts for nothing.
+ * (0: deployed last), by service and image id (a version recorded under several references is one):
+ * a version already gone counts for nothing.
  */
-function deployRanks(input: ImageRetentionInput): Map<StackImageRecord, number> {
-  const ranks = new Map<StackImageRecord, number>();
-  const byService = new Map<string, StackImageRecord[]>();
+function deployRanks(input: ImageRetentionInput): Map<string, number> {
+  const latest = new Map<string, StackImageRecord>();
   for (const v of input.versions) {
     if (v.deployedAt === undefined || !input.present.has(v.imageId) || !input.services.has(v.service))
       continue;
-    byService.set(v.service, [...(byService.get(v.service) ?? []), v]);
+    const seen = latest.get(versionKey(v));
+    if (seen === undefined || (seen.deployedAt ?? '') < v.deployedAt) latest.set(versionKey(v), v);
   }
+  const byService = new Map<string, StackImageRecord[]>();
+  for (const v of latest.values()) byService.set(v.service, [...(byService.get(v.service) ?? []), v]);
+  const ranks = new Map<string, number>();
   for (const list of byService.values()) {
     list.sort(
       (a, b) =>
         (b.deployedAt ?? '').localeCompare(a.deployedAt ?? '') || b.recordedAt.localeCompare(a.recordedAt),
     );
     list.forEach((v, i) => {
-      ranks.set(v, i);
+      ranks.set(versionKey(v), i);
     });
   }
   return ranks;
@@ -99,7 +107,8 @@ function keepReasons(
   imageId: string,
   records: readonly StackImageRecord[],
   present: PresentImage,
-  ranks: ReadonlyMap<StackImageRecord, number>,
+  ranks: ReadonlyMap<string, number>,
+  berths: (tag: string) => string | undefined,
   input: ImageRetentionInput,
 ): string[] {
   const reasons: string[] = [];
@@ -110,12 +119,14 @@ function keepReasons(
     reasons.push(
       `what ${listed(current)} run${current.length === 1 ? 's' : ''} as the compose file says now`,
     );
+  const ranked = new Set<string>();
   for (const v of records) {
-    const rank = ranks.get(v);
-    if (rank !== undefined && rank < input.keep) reasons.push(retentionReason(v, rank, input.keep));
+    const rank = ranks.get(versionKey(v));
+    if (rank === undefined || rank >= input.keep || ranked.has(versionKey(v))) continue;
+    ranked.add(versionKey(v));
+    reasons.push(retentionReason(v, rank, input.keep));
   }
-  const recorded = new Set(records.map((r) => normalTag(r.reference)));
-  const foreign = present.tags.filter((t) => !recorded.has(normalTag(t)));
+  const foreign = present.tags.filter((t) => berths(t) === undefined);
   if (foreign.length > 0)
     reasons.push(`also tagged ${listed(foreign)}, which Berth did not pull or build it as (\`docker tag\`?)`);
   if (input.deployedElsewhere.has(imageId))
@@ -138,16 +149,21 @@ export function planImageRetention(input: ImageRetentionInput): ImageRetentionPl
       gone.push(imageId);
       continue;
     }
-    const own = keepReasons(imageId, records, present, ranks, input);
+    const berths = tagMatcher(
+      records.map((r) => r.reference),
+      MASK,
+    );
+    const own = keepReasons(imageId, records, present, ranks, berths, input);
     const release = own.length === 0 && input.recordedElsewhere.has(imageId);
     const reasons = release
       ? ['Berth pulled or built it for another stack too: it stays until that stack lets it go']
       : own.length > 0
         ? own
-        : records.map((v) => removalReason(v, input));
+        : [...new Set(records.map((v) => removalReason(v, input)))];
     decisions.push({
       imageId,
-      tags: [...present.tags],
+      // A tag Berth made is shown as recorded (a secret it holds stays masked, even an old value).
+      tags: present.tags.map((t) => berths(t) ?? t),
       recorded: [...new Set(records.map((r) => r.reference))],
       services: [...new Set(records.map((r) => r.service))].sort(),
       keep: own.length > 0 || release,

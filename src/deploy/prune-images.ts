@@ -1,4 +1,4 @@
-import { type Engine, isEngineError } from '../engine/model.js';
+import { type DiskUsage, type Engine, isEngineError } from '../engine/model.js';
 import type { Store } from '../store/index.js';
 import { type ImageDecision, type PresentImage, planImageRetention } from './image-retention.js';
 
@@ -32,7 +32,10 @@ export interface ImagePruneOutcome {
   readonly keep: number;
   readonly dryRun: boolean;
   readonly decisions: readonly ImagePruneDecision[];
-  /** Bytes the removed images took (would take, on a dry run), as the engine reported their size. */
+  /**
+   * Bytes the removals freed, as the engine counts its layers; on a dry run, what the images it would
+   * remove hold alone (a lower bound: layers only they share among themselves are not counted).
+   */
   readonly freedBytes: number;
   /** Records dropped because the engine no longer had the image. */
   readonly forgotten: number;
@@ -45,15 +48,15 @@ interface PruneDeps {
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-async function presentImages(engine: Engine, ids: readonly string[]): Promise<Map<string, PresentImage>> {
+/**
+ * The recorded images the engine still has, with the bytes each holds alone (its size less what it
+ * shares with other images: what removing it frees), from one `system df`.
+ */
+function presentImages(usage: DiskUsage, ids: readonly string[]): Map<string, PresentImage> {
   const present = new Map<string, PresentImage>();
   for (const id of ids) {
-    try {
-      const info = await engine.images.inspect(id);
-      present.set(id, { tags: info.tags, ...(info.size === undefined ? {} : { size: info.size }) });
-    } catch (error: unknown) {
-      if (!isEngineError(error, 'ENGINE_NOT_FOUND')) throw error;
-    }
+    const image = usage.images.get(id);
+    if (image) present.set(id, { tags: image.tags, size: Math.max(image.size - image.sharedSize, 0) });
   }
   return present;
 }
@@ -76,10 +79,12 @@ export async function pruneStackImages(
   // Every container on the engine, whoever made it: an image one was created from stays.
   const containers = ids.length > 0 ? await engine.containers.list({}, { all: true }) : [];
   const elsewhere = (stacks: readonly string[]) => stacks.some((s) => s !== stack);
+  const before = ids.length > 0 ? await engine.system.diskUsage() : undefined;
+  const present = before ? presentImages(before, ids) : new Map<string, PresentImage>();
   const plan = planImageRetention({
     keep: request.keep,
     versions,
-    present: await presentImages(engine, ids),
+    present,
     usedBy: group(containers.map((c) => [c.imageId, c.name] as const)),
     services: new Set(request.current.keys()),
     current: group(
@@ -108,7 +113,8 @@ export async function pruneStackImages(
     try {
       // By id when it has one tag or none; an image with several tags (all Berth's, or it would be
       // kept) is refused by id unless forced: each tag is removed instead, and the last one takes it.
-      for (const target of d.tags.length > 1 ? d.tags : [d.imageId]) await engine.images.remove(target);
+      const tags = present.get(d.imageId)?.tags ?? [];
+      for (const target of tags.length > 1 ? tags : [d.imageId]) await engine.images.remove(target);
     } catch (error: unknown) {
       if (isEngineError(error, 'ENGINE_NOT_FOUND')) {
         forgotten += store.stackImages.forget(stack, d.imageId);
@@ -126,8 +132,14 @@ export async function pruneStackImages(
       continue;
     }
     store.stackImages.forget(stack, d.imageId);
-    freedBytes += d.size ?? 0;
     decisions.push({ ...d, removed: true });
+  }
+  // What the removals freed, as the engine counts its layers (a dry run: what the images hold alone).
+  if (before && decisions.some((d) => d.removed)) {
+    const after = await engine.system.diskUsage().catch(() => undefined);
+    freedBytes = after
+      ? Math.max(before.layersSize - after.layersSize, 0)
+      : decisions.reduce((sum, d) => sum + (d.removed ? (d.size ?? 0) : 0), 0);
   }
   return { stack, keep: request.keep, dryRun: request.dryRun, decisions, freedBytes, forgotten };
 }

@@ -17,6 +17,8 @@ interface PullDeps {
   readonly store: Pick<DeployStores, 'imagePulls' | 'stackImages'>;
   readonly signal?: AbortSignal;
   readonly registryAuth?: RegistryAuthFor;
+  /** Masks the stack's secret values in what is recorded (an image reference built from `.env`). */
+  readonly mask?: (text: string) => string;
 }
 
 function messageOf(error: unknown): string {
@@ -39,6 +41,11 @@ async function pullOne(deps: PullDeps, step: PullStep, on: (e: Omit<DeployEvent,
       `${isRegistryError(error) ? `${error.hint}; then` : 'fix the docker config named above, then'} run again. Nothing was changed`,
     );
   }
+  // What the reference named before: a pull that brings nothing new put nothing of Berth's there.
+  const before = await deps.engine.images.inspect(image).then(
+    (info) => info.id,
+    () => undefined,
+  );
   let imageId = '';
   try {
     for await (const event of deps.engine.images.pull({
@@ -61,7 +68,7 @@ async function pullOne(deps: PullDeps, step: PullStep, on: (e: Omit<DeployEvent,
       `${engineHint}Credentials are the docker login of the user running Berth${login}; or load the image on the engine and set \`pull_policy: never\`. Nothing was changed`,
     );
   }
-  return imageId;
+  return { imageId, before };
 }
 
 /**
@@ -78,8 +85,9 @@ export async function pullImages(deps: PullDeps, plan: Plan, emit: (e: DeployEve
     const on = (e: Omit<DeployEvent, 'service'>) => emit(service === undefined ? e : { ...e, service });
     on({ type: 'pull', message: `pulling ${image} for ${services.join(', ')}: ${step.reasons.join('; ')}` });
     let imageId: string;
+    let before: string | undefined;
     try {
-      imageId = await pullOne(deps, step, on);
+      ({ imageId, before } = await pullOne(deps, step, on));
     } catch (error: unknown) {
       if (step.required || deps.signal?.aborted) throw error;
       on({
@@ -89,14 +97,17 @@ export async function pullImages(deps: PullDeps, plan: Plan, emit: (e: DeployEve
       continue;
     }
     deps.store.imagePulls.record(image, imageId);
-    // What Berth put on the engine for the stack: image pruning may remove it once it is old.
-    if (imageId)
+    // What Berth put on the engine for the stack: image pruning may remove it once it is old. An
+    // image the engine had already under this reference is Berth's only if Berth put it there before.
+    const brought = imageId !== before || deps.store.stackImages.holders(imageId).length > 0;
+    const reference = (deps.mask ?? ((t: string) => t))(image);
+    if (imageId && brought)
       for (const s of services)
         deps.store.stackImages.record({
           stack: plan.stack,
           service: s,
           imageId,
-          reference: image,
+          reference,
           origin: 'pull',
         });
     on({ type: 'pull', message: `pulled ${image}${imageId ? ` (${shortImageId(imageId)})` : ''}` });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SpecCode } from '../compose/diagnostics.js';
 import { createXBerthRegistry, validateXBerth } from '../compose/xberth/registry.js';
-import { DEPLOY_DEFAULTS, DEPLOY_XBERTH_SECTIONS } from './xberth.js';
+import { DEPLOY_DEFAULTS, DEPLOY_XBERTH_SECTIONS, IMAGE_DEFAULTS, imageSettings } from './xberth.js';
 
 const registry = createXBerthRegistry(DEPLOY_XBERTH_SECTIONS);
 
@@ -109,5 +109,38 @@ describe('x-berth.deploy.probe_interval', () => {
       path: ['x-berth', 'deploy', 'probe_interval'],
       hint: expect.stringContaining('30s'),
     });
+  });
+});
+
+describe('x-berth.images', () => {
+  it('takes keep and prune at the stack level, and applies the defaults', () => {
+    const r = validateXBerth(registry, 'stack', { images: { keep: 5, prune: 'manual' } }, ['x-berth']);
+    expect(r).toEqual({ values: { images: { keep: 5, prune: 'manual' } }, findings: [] });
+    expect(imageSettings(r.values)).toEqual({ keep: 5, prune: 'manual' });
+    expect(imageSettings({})).toEqual(IMAGE_DEFAULTS);
+    expect(imageSettings({ images: { keep: 1 } })).toEqual({ keep: 1, prune: 'after-deploy' });
+  });
+
+  it.each([0, 101, 2.5, 'x', null])('refuses keep %s, saying the range and giving an example', (keep) => {
+    const r = validateXBerth(registry, 'stack', { images: { keep } }, ['x-berth']);
+    expect(r.findings).toEqual([
+      expect.objectContaining({
+        code: SpecCode.XBerthInvalid,
+        path: ['x-berth', 'images', 'keep'],
+        message: expect.stringContaining(
+          `keep must be a whole number from 1 to 100, not ${JSON.stringify(keep)}`,
+        ),
+        hint: expect.stringContaining('keep: 3'),
+      }),
+    ]);
+  });
+
+  it('refuses an unknown prune mode and the section at the service level', () => {
+    expect(
+      validateXBerth(registry, 'stack', { images: { prune: 'sometimes' } }, ['x-berth']).findings,
+    ).toHaveLength(1);
+    expect(validateXBerth(registry, 'service', { images: { keep: 2 } }, ['x-berth']).findings).toHaveLength(
+      1,
+    );
   });
 });

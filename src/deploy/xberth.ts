@@ -91,8 +91,20 @@ export const installSection: XBerthSection = {
  * whether a deploy that succeeded removes the older ones itself (`after-deploy`) or only `berth
  * images prune` does (`manual`). Only images Berth pulled or built for the stack are ever removed.
  */
+const keepCount = z.unknown().transform((value, ctx) => {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 100) return value;
+  ctx.addIssue({
+    code: 'custom',
+    message: `keep must be a whole number from 1 to 100, not ${JSON.stringify(value)}`,
+    params: {
+      hint: 'e.g. keep: 3 (the deployed versions of each service kept on the engine, the running one included)',
+    },
+  });
+  return z.NEVER;
+});
+
 export const ImageSettingsSchema = z.strictObject({
-  keep: z.number().int().min(1).max(100).optional(),
+  keep: keepCount.optional(),
   prune: z.enum(['after-deploy', 'manual']).optional(),
 });
 export type ImageSettings = Required<z.output<typeof ImageSettingsSchema>>;

@@ -4,6 +4,7 @@ import type {
   ContainerInfo,
   ContainerSpec,
   ContainerSummary,
+  DiskUsage,
   EngineEvent,
   EngineVersion,
   ExecResult,
@@ -192,6 +193,8 @@ export interface EventClient {
 export interface SystemClient {
   ping(signal?: AbortSignal): Promise<void>;
   version(signal?: AbortSignal): Promise<EngineVersion>;
+  /** What images take on disk (`docker system df`): the engine adds up every layer once. */
+  diskUsage(signal?: AbortSignal): Promise<DiskUsage>;
 }
 
 export interface Engine {

@@ -53,6 +53,7 @@ export type {
   ContainerState,
   ContainerSummary,
   DeviceSpec,
+  DiskUsage,
   EngineEvent,
   EngineVersion,
   ExecResult,

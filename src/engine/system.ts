@@ -1,6 +1,6 @@
 import type { SystemClient } from './clients.js';
 import type { Transport } from './transport.js';
-import type { EngineVersion } from './types.js';
+import type { DiskUsage, EngineVersion } from './types.js';
 
 export interface RawVersion {
   ApiVersion?: string;
@@ -17,6 +17,34 @@ export function toEngineVersion(raw: RawVersion): EngineVersion {
     serverVersion: raw.Version ?? '',
     os: raw.Os ?? '',
     arch: raw.Arch ?? '',
+  };
+}
+
+interface RawDiskUsage {
+  LayersSize?: number;
+  Images?: Array<{ Id?: string; RepoTags?: string[] | null; Size?: number; SharedSize?: number }> | null;
+}
+
+export function toDiskUsage(raw: RawDiskUsage): DiskUsage {
+  return {
+    layersSize: raw.LayersSize ?? 0,
+    images: new Map(
+      (raw.Images ?? []).flatMap((i) =>
+        i.Id
+          ? [
+              [
+                i.Id,
+                {
+                  tags: (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>'),
+                  size: i.Size ?? 0,
+                  // -1: not computed.
+                  sharedSize: Math.max(i.SharedSize ?? 0, 0),
+                },
+              ] as const,
+            ]
+          : [],
+      ),
+    ),
   };
 }
 
@@ -38,6 +66,15 @@ export function systemClient(transport: Transport): SystemClient {
         action: 'read the engine version',
       });
       return toEngineVersion((raw ?? {}) as RawVersion);
+    },
+    async diskUsage(signal) {
+      const raw = await transport.json({
+        method: 'GET',
+        path: '/system/df',
+        ...(signal === undefined ? {} : { signal }),
+        action: 'read what images take on disk',
+      });
+      return toDiskUsage((raw ?? {}) as RawDiskUsage);
     },
   };
 }

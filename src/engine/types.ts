@@ -163,6 +163,17 @@ export interface ImageInfo {
   readonly size?: number;
 }
 
+/** `GET /system/df`, the images part. */
+export interface DiskUsage {
+  /** Bytes all image layers take, each counted once. */
+  readonly layersSize: number;
+  /** By image id: its tags, its size with its parents' layers, and the part other images share. */
+  readonly images: ReadonlyMap<
+    string,
+    { readonly tags: readonly string[]; readonly size: number; readonly sharedSize: number }
+  >;
+}
+
 export type EngineObjectType = 'container' | 'image' | 'network' | 'volume' | 'daemon' | 'plugin' | string;
 
 export interface EngineEvent {

@@ -201,8 +201,9 @@ export const MIGRATIONS_6_ON: readonly Migration[] = [
   {
     version: 13,
     name: 'stack images',
-    // The image versions Berth itself put on the engine for a stack (pulled or built), per service,
-    // and when each was last deployed: image pruning removes only these, beyond the retention.
+    // The image versions Berth itself put on the engine for a stack (pulled or built), per service
+    // and reference (secret values masked), and when each was last deployed: image pruning removes
+    // only these, beyond the retention.
     up: `
       CREATE TABLE stack_images (
         stack TEXT NOT NULL,
@@ -212,7 +213,7 @@ export const MIGRATIONS_6_ON: readonly Migration[] = [
         origin TEXT NOT NULL,
         recorded_at TEXT NOT NULL,
         deployed_at TEXT,
-        PRIMARY KEY (stack, service, image_id)
+        PRIMARY KEY (stack, service, image_id, reference)
       ) WITHOUT ROWID;
       CREATE INDEX stack_images_by_image ON stack_images (image_id);
     `,

@@ -67,9 +67,10 @@ describe('stack images', () => {
     ]);
   });
 
-  it('keeps the first record time when the same version is pulled or built again, with its new reference', () => {
+  it('keeps every reference one version was pulled or built as, each with its first record time', () => {
     record('shop', 'api', 'sha256:a');
     clock.advance(HOUR);
+    record('shop', 'api', 'sha256:a');
     store.stackImages.record({
       stack: 'shop',
       service: 'api',
@@ -77,12 +78,10 @@ describe('stack images', () => {
       reference: 'reg/api:2',
       origin: 'pull',
     });
-    expect(store.stackImages.list('shop')).toEqual([
-      expect.objectContaining({
-        reference: 'reg/api:2',
-        origin: 'build',
-        recordedAt: '2026-12-07T01:00:00.000Z',
-      }),
+    store.stackImages.deployed('shop', 'api', 'sha256:a');
+    expect(store.stackImages.list('shop').map((r) => [r.reference, r.recordedAt, r.deployedAt])).toEqual([
+      ['reg/api:2', '2026-12-07T02:00:00.000Z', '2026-12-07T02:00:00.000Z'],
+      ['shop-api', '2026-12-07T01:00:00.000Z', '2026-12-07T02:00:00.000Z'],
     ]);
   });
 

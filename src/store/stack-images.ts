@@ -13,7 +13,10 @@ export interface StackImageRecord {
   readonly stack: string;
   readonly service: string;
   readonly imageId: string;
-  /** The reference it was pulled or built as (a tag may move on to a newer version since). */
+  /**
+   * A reference it was pulled or built as (a tag may move on to a newer version since), with the
+   * stack's secret values masked: one row per reference.
+   */
   readonly reference: string;
   readonly origin: StackImageOrigin;
   /** ISO 8601: when Berth pulled or built it. */
@@ -23,9 +26,9 @@ export interface StackImageRecord {
 }
 
 export interface StackImageStore {
-  /** Berth pulled or built `imageId` for the service now; the first record's time is kept. */
+  /** Berth pulled or built `imageId` for the service as `reference` now; a first record's time is kept. */
   record(input: Omit<StackImageRecord, 'recordedAt' | 'deployedAt'>): void;
-  /** A deploy ended with the service running `imageId`: no-op for an image Berth did not put there. */
+  /** A deploy ended with the service running `imageId` (every reference of it): no-op for an image Berth did not put there. */
   deployed(stack: string, service: string, imageId: string): void;
   /** The stack's image versions, newest deploy first (never deployed last, newest recorded first). */
   list(stack: string): StackImageRecord[];
@@ -58,14 +61,15 @@ function toRecord(row: unknown): StackImageRecord {
   };
 }
 
-const ORDER = 'ORDER BY deployed_at IS NULL, deployed_at DESC, recorded_at DESC, service, image_id';
+const ORDER =
+  'ORDER BY deployed_at IS NULL, deployed_at DESC, recorded_at DESC, service, image_id, reference';
 
 export function createStackImageStore(db: Database.Database, clock: Pick<Clock, 'now'>): StackImageStore {
   const q = {
     record: db.prepare(
       `INSERT INTO stack_images (stack, service, image_id, reference, origin, recorded_at)
        VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (stack, service, image_id) DO UPDATE SET reference = excluded.reference`,
+       ON CONFLICT (stack, service, image_id, reference) DO NOTHING`,
     ),
     deployed: db.prepare(
       'UPDATE stack_images SET deployed_at = ? WHERE stack = ? AND service = ? AND image_id = ?',

@@ -2,13 +2,11 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UpResult } from '../../../src/api/deploy.js';
-import { builtinXBerthRegistry } from '../../../src/app/registry.js';
-import { StackService } from '../../../src/deploy/service.js';
 import type { createLoggers } from '../../../src/log/index.js';
 import type { OperationRunner } from '../../../src/operations/runner.js';
 import { MASK } from '../../../src/secrets/detect.js';
 import { loggedRunner } from './logged-runner.js';
-import { type DeployHarness, startHarness } from './support.js';
+import { type DeployHarness, stackServiceFor, startHarness } from './support.js';
 
 // An image build with a secret-named build argument written in the compose file and one from .env,
 // whose RUN step prints the first and a value derived from the second (base64), against the real
@@ -67,17 +65,7 @@ describe('an image build with secret build arguments', () => {
     const dir = h.writeStack(compose(image));
     writeFileSync(join(dir, 'Dockerfile'), DOCKERFILE);
     writeFileSync(join(dir, '.env'), `NPM_TOKEN=${FROM_DOTENV}\n`);
-    const stacks = new StackService({
-      engine: async () => h.engine,
-      store: () => h.store,
-      clock: h.clock,
-      owner: h.owner(),
-      workspace: dir,
-      env: { COMPOSE_PROJECT_NAME: stack },
-      registry: builtinXBerthRegistry(),
-      allowPaths: false,
-      logger: loggers.for('deploy'),
-    });
+    const stacks = stackServiceFor(h, dir, stack, loggers.for('deploy'));
     const op = runner.start({
       kind: 'up',
       stack,

@@ -2,14 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtinXBerthRegistry } from '../../../src/app/registry.js';
 import { deployStack } from '../../../src/deploy/deploy.js';
 import type { DeployEvent } from '../../../src/deploy/events.js';
-import { StackService } from '../../../src/deploy/service.js';
 import { BerthLabel, SPEC_DEFAULTS } from '../../../src/engine/model.js';
 import { startRegistry, type TestRegistry, tagImage } from '../../support/registry.js';
 import { BUSYBOX } from '../engine/support.js';
-import { type DeployHarness, startHarness } from './support.js';
+import { type DeployHarness, stackServiceFor, startHarness } from './support.js';
 
 // Old image versions go by retention, against the real engine and a real registry: what Berth built
 // or pulled for a stack and nothing uses, beyond the newest deployed versions; never an image a
@@ -57,6 +55,15 @@ async function deployVersion(dir: string, stack: string, v: number, events: Depl
 
 const exists = (id: string) => h.engine.images.exists(id);
 
+/** Builds a one-layer image on busybox whose content is `marker`, tagged `tag` (not through Berth). */
+async function buildLocal(tag: string, marker: string): Promise<string> {
+  const context = mkdtempSync(join(tmpdir(), 'berth-prune-src-'));
+  dirs.push(context);
+  writeFileSync(join(context, 'Dockerfile'), `FROM ${BUSYBOX}\nRUN echo ${marker} > /marker\n`);
+  for await (const _ of h.engine.images.build({ contextDir: context, tag, args: {} })) void _;
+  return tag;
+}
+
 describe.sequential('image pruning (real engine)', () => {
   it('a deploy that succeeds removes the built versions beyond x-berth.images.keep, and labels its builds', {
     timeout: 180_000,
@@ -83,7 +90,9 @@ describe.sequential('image pruning (real engine)', () => {
         `^removed image ${v1.slice(7, 19)} \\(${stack}-app\\): app: deployed .*, older than the 2 newest`,
       ),
     );
-    expect(removed[1]).toMatch(new RegExp(`^removed 1 old image of ${stack}, [0-9.]+ MB freed \\(keeping 2`));
+    expect(removed[1]).toMatch(
+      new RegExp(`^removed 1 old image of ${stack}, [0-9.]+ (B|KB|MB) freed \\(keeping 2`),
+    );
     expect(h.store.stackImages.list(stack).map((r) => r.imageId)).toEqual([v4, v3]);
     expect((await h.engine.images.inspect(v4)).labels).toMatchObject({
       [BerthLabel.Managed]: 'true',
@@ -112,16 +121,7 @@ describe.sequential('image pruning (real engine)', () => {
       networks: [],
     });
     h.track(foreign.id);
-    const stacks = new StackService({
-      engine: async () => h.engine,
-      store: () => h.store,
-      clock: h.clock,
-      owner: h.owner(),
-      workspace: dir,
-      env: { COMPOSE_PROJECT_NAME: stack },
-      registry: builtinXBerthRegistry(),
-      allowPaths: false,
-    });
+    const stacks = stackServiceFor(h, dir, stack);
     for (const id of [v1, v2, v3]) expect(await exists(id)).toBe(true);
 
     const dry = await stacks.pruneImages(stack, { keep: 1, dryRun: true });
@@ -168,12 +168,8 @@ describe.sequential('image pruning (real engine)', () => {
     timeout: 180_000,
   }, async () => {
     const stack = h.stackName();
-    const context = mkdtempSync(join(tmpdir(), 'berth-prune-src-'));
-    dirs.push(context);
     const source = async (v: number) => {
-      writeFileSync(join(context, 'Dockerfile'), `FROM ${BUSYBOX}\nRUN echo ${v} > /pulled-${stack}\n`);
-      const tag = `local/${stack}-src:${v}`;
-      for await (const _ of h.engine.images.build({ contextDir: context, tag, args: {} })) void _;
+      const tag = await buildLocal(`local/${stack}-src:${v}`, `${stack}-${v}`);
       const reference = await registry.push(tag, `${stack}/app`, '1');
       await h.engine.images.remove(tag, { noPrune: true });
       return reference;
@@ -206,16 +202,7 @@ services:
     ]);
     expect(await exists(first)).toBe(true);
     expect(events.filter((e) => e.type === 'cleanup').map((e) => e.message)).toEqual([]);
-    const stacks = new StackService({
-      engine: async () => h.engine,
-      store: () => h.store,
-      clock: h.clock,
-      owner: h.owner(),
-      workspace: dir,
-      env: { COMPOSE_PROJECT_NAME: stack },
-      registry: builtinXBerthRegistry(),
-      allowPaths: false,
-    });
+    const stacks = stackServiceFor(h, dir, stack);
     const dry = await stacks.pruneImages(stack, { dryRun: true });
     expect(dry.decisions.find((d) => d.image === first)?.reasons).toEqual([
       `also tagged local/${stack}-keepme:1, which Berth did not pull or build it as (\`docker tag\`?)`,
@@ -236,14 +223,7 @@ services:
     timeout: 180_000,
   }, async () => {
     const stack = h.stackName();
-    const context = mkdtempSync(join(tmpdir(), 'berth-prune-tags-'));
-    dirs.push(context);
-    const build = async (v: number) => {
-      writeFileSync(join(context, 'Dockerfile'), `FROM ${BUSYBOX}\nRUN echo ${v} > /tags-${stack}\n`);
-      const tag = `local/${stack}-src:${v}`;
-      for await (const _ of h.engine.images.build({ contextDir: context, tag, args: {} })) void _;
-      return tag;
-    };
+    const build = (v: number) => buildLocal(`local/${stack}-src:${v}`, `${stack}-${v}`);
     const first = await build(1);
     const one = await registry.push(first, `${stack}/app`, '1');
     const stable = await registry.push(first, `${stack}/app`, 'stable');
@@ -269,5 +249,80 @@ services:
     const cleanup = events.filter((e) => e.type === 'cleanup').map((e) => e.message);
     expect(cleanup[0]).toMatch(new RegExp(`^removed image ${old.slice(7, 19)} \\(`));
     expect(cleanup.some((m) => m.startsWith('could not remove'))).toBe(false);
+  });
+
+  it('masks a secret in an image name, an old value too, in events, answers and the state file', {
+    timeout: 180_000,
+  }, async () => {
+    const stack = h.stackName();
+    const secrets = [1, 2].map(() => `tag${Math.random().toString(36).slice(2, 10)}`);
+    const dir = h.writeStack(`x-berth:
+  deploy: { stable_window: 1s }
+  images: { keep: 1 }
+services:
+  app:
+    build: .
+    image: ${stack}-app-\${TAG_SECRET}
+    command: ["sleep", "600"]
+    stop_signal: SIGKILL
+`);
+    for (const secret of secrets) references.push(`${stack}-app-${secret}`);
+    const events: DeployEvent[] = [];
+    const deploy = async (v: number, secret: string) => {
+      writeFileSync(join(dir, '.env'), `TAG_SECRET=${secret}\n`);
+      writeFileSync(join(dir, 'Dockerfile'), `FROM ${BUSYBOX}\nRUN echo ${v} > /masked-${stack}\n`);
+      const result = await deployStack(
+        { engine: h.engine, store: h.store, clock: h.clock, owner: h.owner(), pollMs: 250 },
+        await h.load(dir, stack),
+        { build: true, onEvent: (e) => events.push(e) },
+      );
+      expect(result.outcome).toBe('succeeded');
+    };
+    await deploy(1, secrets[0] ?? '');
+    const old = (await h.engine.images.inspect(`${stack}-app-${secrets[0]}`)).id;
+    // The secret rotated: the old value is in no file Berth reads any more.
+    await deploy(2, secrets[1] ?? '');
+    expect(await exists(old)).toBe(false);
+    const cleanup = events.filter((e) => e.type === 'cleanup').map((e) => e.message);
+    expect(cleanup[0]).toMatch(
+      new RegExp(`^removed image ${old.slice(7, 19)} \\(${stack}-app-\\*{8}\\): app: deployed `),
+    );
+    expect(h.store.stackImages.list(stack).map((r) => r.reference)).toEqual([`${stack}-app-********`]);
+    const text = JSON.stringify([events, h.store.stackImages.list(stack)]);
+    for (const secret of secrets) expect(text).not.toContain(secret);
+  });
+
+  it('never takes over an image the operator had under the reference a pull names', {
+    timeout: 180_000,
+  }, async () => {
+    const stack = h.stackName();
+    const source = await buildLocal(`local/${stack}-own:1`, `${stack}-own`);
+    references.push(source);
+    const one = await registry.push(source, `${stack}/own`, '1');
+    // The operator's own copy under the very reference the stack pulls.
+    await tagImage(source, one.slice(0, one.lastIndexOf(':')), one.slice(one.lastIndexOf(':') + 1));
+    references.push(one);
+    const own = (await h.engine.images.inspect(one)).id;
+    const two = await registry.push(
+      await buildLocal(`local/${stack}-own:2`, `${stack}-two`),
+      `${stack}/own`,
+      '2',
+    );
+    await h.engine.images.remove(`local/${stack}-own:2`, { noPrune: true });
+    references.push(two);
+    const compose = (image: string) => `x-berth:
+  deploy: { stable_window: 1s }
+  images: { keep: 1 }
+services:
+  app: { image: "${image}", pull_policy: always, command: ["sleep", "600"], stop_signal: SIGKILL }
+`;
+    const dir = h.writeStack(compose(one));
+    expect((await h.deploy(await h.load(dir, stack))).outcome).toBe('succeeded');
+    // The pull brought nothing new: not Berth's.
+    expect(h.store.stackImages.list(stack)).toEqual([]);
+    writeFileSync(join(dir, 'compose.yaml'), compose(two));
+    expect((await h.deploy(await h.load(dir, stack))).outcome).toBe('succeeded');
+    expect(await exists(own)).toBe(true);
+    expect(h.store.stackImages.list(stack).map((r) => r.reference)).toEqual([two]);
   });
 });

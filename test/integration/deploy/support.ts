@@ -10,6 +10,7 @@ import type { LoadedStack } from '../../../src/compose/stack.js';
 import { loadWorkspace } from '../../../src/compose/stack.js';
 import { type DeployResult, deployStack } from '../../../src/deploy/deploy.js';
 import type { DeployEvent } from '../../../src/deploy/events.js';
+import { StackService, type StackServiceDeps } from '../../../src/deploy/service.js';
 import { connectEngine } from '../../../src/engine/index.js';
 import { BerthLabel, type Engine, type EngineEvent, isEngineError } from '../../../src/engine/model.js';
 import { type LockOwner, openStore, processIsAlive, type Store } from '../../../src/store/index.js';
@@ -114,6 +115,26 @@ export async function startHarness(): Promise<DeployHarness> {
       if (failures.length > 0) throw new AggregateError(failures, 'cleanup of deploy test stacks failed');
     },
   };
+}
+
+/** The stack service over the harness's engine and store, for the stack in `dir` named `stack`. */
+export function stackServiceFor(
+  h: DeployHarness,
+  dir: string,
+  stack: string,
+  logger?: StackServiceDeps['logger'],
+): StackService {
+  return new StackService({
+    engine: async () => h.engine,
+    store: () => h.store,
+    clock: h.clock,
+    owner: h.owner(),
+    workspace: dir,
+    env: { COMPOSE_PROJECT_NAME: stack },
+    registry: builtinXBerthRegistry(),
+    allowPaths: false,
+    ...(logger ? { logger } : {}),
+  });
 }
 
 /** Everything labelled `dev.berth.stack=<stack>`: containers first, then networks and volumes. */
