@@ -201,10 +201,31 @@ export const MIGRATIONS_6_ON: readonly Migration[] = [
   {
     version: 13,
     name: 'stack images',
-    // The image versions Berth itself put on the engine for a stack (pulled or built), per service
-    // and reference (secret values masked), and when each was last deployed: image pruning removes
-    // only these, beyond the retention.
+    // The image versions Berth itself put on the engine for a stack (pulled or built), per service,
+    // and when each was last deployed: image pruning removes only these, beyond the retention.
     up: `
+      CREATE TABLE stack_images (
+        stack TEXT NOT NULL,
+        service TEXT NOT NULL,
+        image_id TEXT NOT NULL,
+        reference TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        deployed_at TEXT,
+        PRIMARY KEY (stack, service, image_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX stack_images_by_image ON stack_images (image_id);
+    `,
+  },
+  {
+    version: 14,
+    name: 'stack image references',
+    // One row per reference a version had (several tags of one image are all Berth's), each with the
+    // stack's secret values masked. The rows 13 kept are dropped, not copied: their references were
+    // stored as written and may hold a secret. Without its record an image is never pruned, so
+    // dropping them removes nothing from the engine.
+    up: `
+      DROP TABLE stack_images;
       CREATE TABLE stack_images (
         stack TEXT NOT NULL,
         service TEXT NOT NULL,

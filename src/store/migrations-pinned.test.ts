@@ -21,6 +21,7 @@ const RELEASED: Record<number, string> = {
   10: '41dc0218a49feed6',
   11: '3ca5f7ea59166346',
   12: '776b19886c846b89',
+  13: '935b853806d4caf6',
 };
 
 describe('migrations', () => {

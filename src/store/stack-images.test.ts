@@ -1,7 +1,10 @@
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeClock, fakeClock, makeTempDir } from '../../test/support/store.js';
 import { openStore, type Store } from './db.js';
+import { MIGRATIONS, migrate } from './migrations.js';
+import { createStackImageStore } from './stack-images.js';
 
 let temp: ReturnType<typeof makeTempDir>;
 let clock: FakeClock;
@@ -127,5 +130,38 @@ describe('stack images', () => {
     put('blog', 'db', null);
     expect(store.appliedSpecs.stacksWithImage('sha256:a')).toEqual(['blog', 'shop']);
     expect(store.appliedSpecs.stacksWithImage('sha256:b')).toEqual([]);
+  });
+});
+
+describe('migration 14', () => {
+  it('replaces the table migration 13 made, dropping its rows (their references were stored unmasked)', () => {
+    const db = new Database(':memory:');
+    migrate(
+      db,
+      clock,
+      MIGRATIONS.filter((m) => m.version <= 13),
+    );
+    db.prepare(
+      "INSERT INTO stack_images VALUES ('shop', 'api', 'sha256:a', 'shop-api-rawsecret', 'build', 'now', NULL)",
+    ).run();
+    expect(migrate(db, clock)).toEqual([14]);
+    expect(db.prepare('SELECT COUNT(*) FROM stack_images').pluck().get()).toBe(0);
+    const images = createStackImageStore(db, clock);
+    images.record({
+      stack: 'shop',
+      service: 'api',
+      imageId: 'sha256:a',
+      reference: 'shop-api:1',
+      origin: 'pull',
+    });
+    images.record({
+      stack: 'shop',
+      service: 'api',
+      imageId: 'sha256:a',
+      reference: 'shop-api:2',
+      origin: 'pull',
+    });
+    expect(images.list('shop').map((r) => r.reference)).toEqual(['shop-api:1', 'shop-api:2']);
+    db.close();
   });
 });
