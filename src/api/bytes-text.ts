@@ -11,3 +11,11 @@ export function formatBytes(bytes: number): string {
 export function shortImageId(id: string): string {
   return id.replace(/^sha256:/, '').slice(0, 12);
 }
+
+/** What an image is called in a prune's answer: its tags, else the references it had (untagged now). */
+export function imageNames(d: {
+  readonly tags: readonly string[];
+  readonly recorded: readonly string[];
+}): string {
+  return d.tags.length > 0 ? d.tags.join(', ') : `${d.recorded.join(', ')} (untagged now)`;
+}

@@ -1,5 +1,5 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { formatBytes, shortImageId } from '../../api/bytes-text.js';
+import { formatBytes, imageNames, shortImageId } from '../../api/bytes-text.js';
 import type { ImagePruneResult } from '../../api/deploy.js';
 import { type CliIo, ExitCode } from '../io.js';
 import { type ClientFactory, withClient } from './deploy.js';
@@ -12,9 +12,8 @@ export function formatImagePrune(r: ImagePruneResult): string {
   }
   const lines = r.decisions.map((d) => {
     const verb = d.keep ? 'keep        ' : d.removed ? 'removed     ' : 'would remove';
-    const names = d.tags.length > 0 ? d.tags.join(', ') : `${d.recorded.join(', ')} (untagged now)`;
     const bytes = d.size === undefined ? '' : `, ${formatBytes(d.size)}`;
-    return `${verb} ${shortImageId(d.image)} ${names} [${d.services.join(', ')}${bytes}]: ${d.reasons.join('; ')}`;
+    return `${verb} ${shortImageId(d.image)} ${imageNames(d)} [${d.services.join(', ')}${bytes}]: ${d.reasons.join('; ')}`;
   });
   const gone = r.decisions.filter((d) => !d.keep).length;
   const total =

@@ -1,4 +1,4 @@
-import { formatBytes, shortImageId } from '../../api/bytes-text.js';
+import { formatBytes, imageNames, shortImageId } from '../../api/bytes-text.js';
 import type { ImagePruneResult } from '../../api/deploy.js';
 import type { AssetTable } from '../assets.js';
 import { CsrfField, ErrorBox } from './components.js';
@@ -17,9 +17,7 @@ export function ImageList({ result }: { result: ImagePruneResult }) {
       <ul class="plan" data-images="list">
         {result.decisions.map((d) => (
           <li data-image={shortImageId(d.image)} data-keep={String(d.keep)}>
-            {`${d.keep ? 'keep' : d.removed ? 'removed' : 'remove'} ${shortImageId(d.image)} ${
-              d.tags.length > 0 ? d.tags.join(', ') : `${d.recorded.join(', ')} (untagged now)`
-            } (${d.services.join(', ')}${d.size === undefined ? '' : `, ${formatBytes(d.size)}`}): ${d.reasons.join('; ')}`}
+            {`${d.keep ? 'keep' : d.removed ? 'removed' : 'remove'} ${shortImageId(d.image)} ${imageNames(d)} (${d.services.join(', ')}${d.size === undefined ? '' : `, ${formatBytes(d.size)}`}): ${d.reasons.join('; ')}`}
           </li>
         ))}
       </ul>
