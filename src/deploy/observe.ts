@@ -4,6 +4,7 @@ import { isEngineError, stackSelector } from '../engine/model.js';
 import { fingerprint, fingerprinter } from '../secrets/fingerprint.js';
 import type { Store } from '../store/index.js';
 import type { DesiredStack } from './desired.js';
+import { normalTag } from './image-references.js';
 import { serviceImages } from './naming.js';
 import type { AppliedRecord, ObservedContainer, PlanInput } from './plan-types.js';
 
@@ -28,7 +29,8 @@ export function lastPulls(store: Pick<Store, 'imagePulls'>, desired: DesiredStac
   const images = new Set(Object.values(desired.services).map((s) => s.image));
   return new Map(
     [...images].flatMap((image) => {
-      const at = store.imagePulls.get(image)?.pulledAt;
+      // Pulls are recorded as the engine names the image; before that, as the file spelled it.
+      const at = (store.imagePulls.get(normalTag(image)) ?? store.imagePulls.get(image))?.pulledAt;
       return at === undefined ? [] : [[image, at] as const];
     }),
   );

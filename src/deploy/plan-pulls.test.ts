@@ -78,6 +78,30 @@ describe('planStack: pulls', () => {
     ]);
   });
 
+  it('pulls an image written two ways once, and lets pull_policy: never use it under another spelling', async () => {
+    const text = `services:
+  a: { image: "redis:7" }
+  b: { image: "docker.io/library/redis:7" }
+  c: { image: "index.docker.io/library/redis:7", pull_policy: never }
+  d: { image: "redis" }
+  e: { image: "library/redis:latest", pull_policy: never }
+  f: { image: "redis:8", pull_policy: never }
+`;
+    const p = planStack({
+      desired: await desiredOf(text, { imageIds: new Map() }),
+      observed: { containers: [], networks: [], volumes: [] },
+      applied: [],
+      imageIds: new Map(),
+    });
+    expect(p.pulls.map((x) => [x.image, x.services])).toEqual([
+      ['redis:7', ['a', 'b']],
+      ['redis', ['d']],
+    ]);
+    expect(p.problems.map((x) => x.message)).toEqual([
+      'service f: image redis:8 is not on the engine, and its pull_policy is never',
+    ]);
+  });
+
   it('pulls an image once per platform', async () => {
     const text =
       'services:\n  a: { image: "app:1", platform: linux/arm64 }\n  b: { image: "app:1" }\n  c: { image: "app:1", platform: linux/arm64 }\n';

@@ -1,4 +1,5 @@
 import { BerthLabel, type ContainerSummary, isOneOff, isParked, ownedBy } from '../engine/model.js';
+import { normalTag } from './image-references.js';
 import { replicaSteps } from './plan-replicas.js';
 import type { Plan, PlanInput, PlanProblem, ServicePlan } from './plan-types.js';
 import { pullDecision } from './pull-policy.js';
@@ -32,7 +33,11 @@ const pulledAt = (map: ReadonlyMap<string, string> | undefined, image: string) =
   return at === undefined ? {} : { lastPulled: at };
 };
 
-/** One pull per image: services that share it are listed on one step, with each reason once. */
+/**
+ * One pull per image and platform: services that share it are listed on one step, with each reason
+ * once. An image written two ways (`redis:7`, `docker.io/library/redis:7`) is one image, pulled once
+ * under the first spelling.
+ */
 function addPull(
   pulls: Plan['pulls'][number][],
   pull: { readonly image: string; readonly platform: string | undefined; readonly service: string },
@@ -40,7 +45,8 @@ function addPull(
 ): void {
   const { image, platform, service } = pull;
   const { reason, required } = decision;
-  const index = pulls.findIndex((p) => p.image === image && p.platform === platform);
+  const tag = normalTag(image);
+  const index = pulls.findIndex((p) => normalTag(p.image) === tag && p.platform === platform);
   const seen = pulls[index];
   if (seen === undefined) {
     const on = platform === undefined ? {} : { platform };
@@ -203,7 +209,7 @@ export function planStack(input: PlanInput): Plan {
   }
   // A `pull_policy: never` service whose image another service pulls in this deploy finds it there.
   for (const u of unpulled)
-    if (u.problem.code !== 'IMAGE_MISSING' || !pulls.some((p) => p.image === u.image))
+    if (u.problem.code !== 'IMAGE_MISSING' || !pulls.some((p) => normalTag(p.image) === normalTag(u.image)))
       problems.push(u.problem);
   return { stack, resources, pulls, builds, services, removals, problems };
 }

@@ -4,6 +4,7 @@ import { isEngineError } from '../engine/model.js';
 import { isRegistryError } from '../secrets/registry-errors.js';
 import { DeployError } from './errors.js';
 import type { DeployEvent } from './events.js';
+import { normalTag } from './image-references.js';
 import type { Plan } from './plan-types.js';
 import type { DeployStores } from './ports.js';
 
@@ -96,7 +97,8 @@ export async function pullImages(deps: PullDeps, plan: Plan, emit: (e: DeployEve
       });
       continue;
     }
-    deps.store.imagePulls.record(image, imageId);
+    // Recorded as the engine names the image: every spelling of it counts from this pull.
+    deps.store.imagePulls.record(normalTag(image), imageId);
     // What Berth put on the engine for the stack: image pruning may remove it once it is old. An
     // image the engine had already under this reference is Berth's only if Berth put it there before.
     const brought = imageId !== before || deps.store.stackImages.holders(imageId).length > 0;
