@@ -138,7 +138,10 @@ export function runAudit(snapshot: Snapshot, rules: readonly Rule[], options: Au
   const seen = new Set<string>();
   for (const rule of rules) {
     if (rule.live && !snapshot.live) {
-      skipped.push({ rule: rule.id, why: 'needs the running engine: run `berth audit --live`' });
+      skipped.push({
+        rule: rule.id,
+        why: `needs ${rule.liveNeed ?? 'the running engine'}: run \`berth audit --live\``,
+      });
       continue;
     }
     let hits: Hit[];

@@ -1,6 +1,7 @@
 import type { CatalogStack } from '../compose/load/catalog.js';
 import type { Path } from '../compose/load/yaml.js';
 import type { LoadedStack } from '../compose/stack.js';
+import type { MailFacts } from './mail/facts.js';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 /** Most severe first. */
@@ -47,6 +48,8 @@ export interface LiveFacts {
     readonly lastDrill: 'passed' | 'failed';
     readonly at: string;
   }[];
+  /** What DNS says about the mail domain of each stack with `x-berth.mail` (SPF, DMARC, DKIM). */
+  readonly mail?: readonly MailFacts[];
 }
 
 export interface Snapshot {
@@ -93,6 +96,8 @@ export interface Rule {
   readonly autofix?: AutofixKind;
   /** Needs live facts; skipped (and said so) without them. */
   readonly live?: boolean;
+  /** What the live facts it needs are, for the skip (default: the running engine). */
+  readonly liveNeed?: string;
   check(snapshot: Snapshot): Hit[];
 }
 
@@ -145,6 +150,13 @@ export const RULE_IDS = [
   'declared-not-running', // medium (live)
   'running-not-declared', // medium (live)
   'duplicate-database', // info: the same database engine set up in several stacks
+  'mail-spf-missing', // high (live): x-berth.mail.domain has no SPF record, several, or one receivers fail
+  'mail-spf-permissive', // high (live): SPF ends in +all or ?all, or without an all
+  'mail-dmarc-missing', // high (live): no DMARC policy, several, or an invalid one
+  'mail-dmarc-not-enforced', // medium (live): p=none, or pct under 100
+  'mail-dkim-missing', // high (live): a selector without a usable key, or no selector (unsigned mail)
+  'mail-dkim-weak-key', // medium (live): an RSA key under 2048 bits
+  'mail-not-checked', // medium (live): a mail lookup got no answer, or x-berth.mail is invalid: not checked
   // security baseline
   'docker-socket-mounted', // critical
   'privileged', // critical

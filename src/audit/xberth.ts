@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { XBerthSection, XBerthValues } from '../compose/xberth/registry.js';
+import { mailSection } from './mail/settings.js';
 import { RULE_IDS, type RuleId } from './types.js';
 
 const IgnoreEntrySchema = z.strictObject({
@@ -28,7 +29,7 @@ export const auditSection: XBerthSection = {
 };
 
 /** The x-berth sections of the audit capability. */
-export const AUDIT_XBERTH_SECTIONS: readonly XBerthSection[] = [auditSection];
+export const AUDIT_XBERTH_SECTIONS: readonly XBerthSection[] = [auditSection, mailSection];
 
 /** The ignores of one parsed x-berth mapping (none when the section is absent or was invalid). */
 export function auditIgnores(values: XBerthValues | undefined): readonly AuditIgnore[] {

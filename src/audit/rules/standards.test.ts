@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { snapshotOf } from '../../../test/support/audit-standards.js';
 import { type LiveFacts, RULE_IDS, type Severity } from '../types.js';
@@ -27,8 +28,25 @@ const SEVERITY: Readonly<Record<string, Severity>> = {
   'declared-not-running': 'medium',
   'running-not-declared': 'medium',
   'duplicate-database': 'info',
+  'mail-spf-missing': 'high',
+  'mail-spf-permissive': 'high',
+  'mail-dmarc-missing': 'high',
+  'mail-dmarc-not-enforced': 'medium',
+  'mail-dkim-missing': 'high',
+  'mail-dkim-weak-key': 'medium',
+  'mail-not-checked': 'medium',
 };
-const LIVE = ['declared-not-running', 'running-not-declared'];
+const LIVE = [
+  'declared-not-running',
+  'running-not-declared',
+  'mail-spf-missing',
+  'mail-spf-permissive',
+  'mail-dmarc-missing',
+  'mail-dmarc-not-enforced',
+  'mail-dkim-missing',
+  'mail-dkim-weak-key',
+  'mail-not-checked',
+];
 
 const HEALTH =
   'healthcheck: { test: ["CMD", "true"], interval: 10s, timeout: 5s, retries: 3, start_period: 60s }';
@@ -114,9 +132,40 @@ const container = (stack: string, service: string): LiveFacts['containers'][numb
   imageDigests: [],
 });
 
+/** A DKIM key record with an RSA key of `bits`. */
+const dkimKey = (bits: number) =>
+  `v=DKIM1; k=rsa; p=${generateKeyPairSync('rsa', { modulusLength: bits }).publicKey.export({ type: 'spki', format: 'der' }).toString('base64')}`;
+
+/** Two mail domains of the messy stack whose DNS trips every mail rule between them. */
+const MESSY_MAIL: NonNullable<LiveFacts['mail']> = [
+  {
+    stack: 'messy',
+    domain: 'messy.test',
+    selectors: ['s1'],
+    resolver: '127.0.0.1:53',
+    txt: {
+      'messy.test': { status: 'none', rcode: 'NOERROR' },
+      '_dmarc.messy.test': { status: 'none', rcode: 'NXDOMAIN' },
+      's1._domainkey.messy.test': { status: 'none', rcode: 'NXDOMAIN' },
+    },
+  },
+  {
+    stack: 'messy',
+    domain: 'open.test',
+    selectors: ['s1', 's2'],
+    resolver: '127.0.0.1:53',
+    txt: {
+      'open.test': { status: 'found', records: ['v=spf1 mx +all'] },
+      '_dmarc.open.test': { status: 'found', records: ['v=DMARC1; p=none'] },
+      's1._domainkey.open.test': { status: 'found', records: [dkimKey(1024)] },
+      's2._domainkey.open.test': { status: 'failed', rcode: 'SERVFAIL', message: 'queryTxt ESERVFAIL' },
+    },
+  },
+];
+
 describe('STANDARDS_RULES', () => {
   it('lists the standards in RULE_IDS order with their documented severities', () => {
-    const end = RULE_IDS.indexOf('duplicate-database');
+    const end = RULE_IDS.indexOf('mail-not-checked');
     expect(STANDARDS_RULES.map((r) => r.id)).toEqual(RULE_IDS.slice(0, end + 1));
     for (const rule of STANDARDS_RULES) {
       expect(rule.severity, rule.id).toBe(SEVERITY[rule.id]);
@@ -139,7 +188,7 @@ describe('STANDARDS_RULES', () => {
     const { snapshot } = await snapshotOf({
       files,
       modes: { 'messy/.env': 0o644 },
-      live: { containers: [container('messy', 'traefik'), container('messy', 'old')] },
+      live: { containers: [container('messy', 'traefik'), container('messy', 'old')], mail: MESSY_MAIL },
     });
     for (const rule of STANDARDS_RULES) {
       const hits = rule.check(snapshot);

@@ -1,4 +1,5 @@
 import type { Rule } from '../types.js';
+import { MAIL_RULES } from './mail.js';
 import { defaultCredentials, hardcodedSecret, secretReused } from './standards-credentials.js';
 import {
   bindMountDataDir,
@@ -44,4 +45,5 @@ export const STANDARDS_RULES: readonly Rule[] = [
   declaredNotRunning,
   runningNotDeclared,
   duplicateDatabase,
+  ...MAIL_RULES,
 ];

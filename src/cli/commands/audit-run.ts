@@ -11,6 +11,7 @@ import {
   auditPath,
   BaselineError,
   collectLive,
+  dnsTxtLookup,
   formatFixDiff,
   formatJson,
   formatMarkdown,
@@ -37,6 +38,7 @@ export function defaultAuditDeps(): AuditDeps {
     connect: (host) => engineConnection({ clock, ...(host ? { host } : {}) })(),
     clock,
     backups: (env, cwd) => backupFacts(cliConfig(env, cwd).stateDir, clock),
+    lookupTxt: dnsTxtLookup(),
   };
 }
 
@@ -120,6 +122,7 @@ export class AuditCommand {
         ...(flags.profile ? { profiles: flags.profile } : {}),
       },
       ...(live ? { live } : {}),
+      ...(live && this.deps.lookupTxt ? { lookupTxt: this.deps.lookupTxt } : {}),
       ...(baseline ? { baseline } : {}),
       failOn: flags.failOn,
       date: this.deps.clock.now(),

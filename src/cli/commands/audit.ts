@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import type { LiveFacts } from '../../audit/index.js';
+import type { LiveFacts, TxtLookup } from '../../audit/index.js';
 import { SEVERITIES, type Severity } from '../../audit/types.js';
 import type { Clock } from '../../clock.js';
 import type { Engine } from '../../engine/model.js';
@@ -33,6 +33,8 @@ export interface AuditDeps {
     env: Readonly<Record<string, string | undefined>>,
     cwd: string,
   ) => NonNullable<LiveFacts['backups']>;
+  /** TXT lookups for the mail rules (for --live); default: none, and the mail rules find nothing. */
+  readonly lookupTxt?: TxtLookup;
 }
 
 export function registerAudit(
@@ -55,7 +57,10 @@ export function registerAudit(
     )
     .option('--baseline <file>', 'hide findings whose fingerprint is in this baseline file')
     .option('--write-baseline <file>', 'write the fingerprints of the current findings to this file')
-    .option('--live', 'compare with what runs on the engine (DOCKER_HOST or the default socket)')
+    .option(
+      '--live',
+      'compare with what runs on the engine (DOCKER_HOST or the default socket) and check the SPF, DKIM and DMARC of x-berth.mail domains',
+    )
     .option('--fix', 'apply the safe fixes (pin images to what runs, chmod 600 .env, no-new-privileges)')
     .option('--dry-run', 'with --fix: print the diff and change nothing')
     .option('-o, --output <file>', 'write the report to a file instead of stdout')

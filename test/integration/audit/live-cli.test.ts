@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { berth } from '../../support/cli.js';
+import { startTxtZone } from '../../support/dns-zone.js';
+import { writeTree } from '../../support/tree.js';
 import { type DeployHarness, startHarness } from '../deploy/support.js';
 import { BUSYBOX } from '../engine/support.js';
 
@@ -75,5 +77,30 @@ describe('berth audit --live (real engine)', () => {
     expect(await readFile(join(dir, 'compose.yaml'), 'utf8')).toBe(
       `${COMPOSE.replace(`${IMAGE}   #`, `${IMAGE}:1.0   #`)}    security_opt: [no-new-privileges:true]\n`,
     );
+  });
+
+  it('checks the SPF, DKIM and DMARC of an x-berth.mail domain through its resolver', async () => {
+    const zone = await startTxtZone({
+      'shop.test': [['v=spf1 mx ?all']],
+      '_dmarc.shop.test': [['v=DMARC1; p=quarantine; pct=50']],
+    });
+    try {
+      const root = await writeTree({
+        'mailer/compose.yaml': `services:\n  app:\n    image: ${BUSYBOX}\nx-berth:\n  mail:\n    domain: shop.test\n    dkim_selectors: []\n    resolver: "${zone.address}"\n`,
+      });
+      const run = await berth(['audit', root, '--live', '--format', 'json', '--fail-on', 'critical'], {
+        cwd: root,
+        env: {},
+      });
+      const json = JSON.parse(run.stdout) as { findings: { rule: string; line: number }[] };
+      expect(json.findings.filter((f) => f.rule.startsWith('mail-')).map((f) => [f.rule, f.line])).toEqual([
+        ['mail-dkim-missing', 7],
+        ['mail-spf-permissive', 6],
+        ['mail-dmarc-not-enforced', 6],
+      ]);
+      expect(zone.asked).toEqual(['shop.test', '_dmarc.shop.test']);
+    } finally {
+      await zone.close();
+    }
   });
 });
