@@ -37,6 +37,8 @@ export interface DeployDeps {
   readonly signal?: AbortSignal;
   /** Credentials for the registries images are pulled from; absent: anonymous pulls. */
   readonly registryAuth?: RegistryAuthFor;
+  /** The image references other stacks of the workspace name (image pruning keeps those images). */
+  readonly imagesNamedElsewhere?: (stack: string) => Promise<ReadonlySet<string>>;
 }
 
 export interface DeployOptions {

@@ -3,6 +3,7 @@ import type { LoadedStack } from '../compose/stack.js';
 import type { Engine } from '../engine/model.js';
 import { maskError } from '../secrets/mask.js';
 import type { LockOwner, Store } from '../store/index.js';
+import { namedElsewhereOf } from './image-upkeep.js';
 import { withStackLock } from './lock.js';
 import { serviceImages } from './naming.js';
 import { imageIdsFor } from './observe.js';
@@ -41,6 +42,7 @@ export async function pruneImagesOf(
     readonly engine: Engine;
     readonly store: Pick<Store, 'stackImages' | 'appliedSpecs' | 'locks'>;
     readonly owner: LockOwner;
+    readonly imagesNamedElsewhere?: (stack: string) => Promise<ReadonlySet<string>>;
   },
   loaded: LoadedStack,
   options: { readonly keep?: number; readonly dryRun: boolean },
@@ -55,6 +57,7 @@ export async function pruneImagesOf(
         dryRun: options.dryRun,
         current: serviceImages(loaded),
         imageIds: await imageIdsFor(deps.engine, loaded),
+        ...namedElsewhereOf(deps, loaded.name),
       }),
     );
     return toView(outcome, mask);

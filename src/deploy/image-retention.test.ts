@@ -122,6 +122,38 @@ describe('planImageRetention', () => {
     });
   });
 
+  it("keeps an image carrying a tag another stack's compose file names, however spelled", () => {
+    const pulled = (id: string, day: number, reference: string) =>
+      v('cache', id, at(day), { reference, origin: 'pull' });
+    const versions = [pulled('r7', 2, 'redis:7'), pulled('r8', 3, 'redis:8'), pulled('old', 1, 'redis:6')];
+    const present = new Map([
+      ['r7', { tags: ['redis:7'] }],
+      ['r8', { tags: ['redis:8'] }],
+      ['old', { tags: [] }],
+    ]);
+    const plan = planImageRetention(
+      input(versions, { keep: 1, present, namedElsewhere: new Set(['redis:7', 'redis:6']) }),
+    );
+    expect(verdicts(plan)).toEqual({ r7: true, r8: true, old: false });
+    expect(plan.decisions.find((d) => d.imageId === 'r7')?.reasons).toEqual([
+      "another stack's compose file names it: its next deploy runs it",
+    ]);
+    // The neighbour wrote it `docker.io/library/redis:7`; the set holds it as the engine tags it.
+    const spelled = new Map([...present, ['r7', { tags: ['docker.io/library/redis:7'] }]]);
+    expect(
+      verdicts(
+        planImageRetention(
+          input(versions, { keep: 1, present: spelled, namedElsewhere: new Set(['redis:7']) }),
+        ),
+      ),
+    ).toEqual({ r7: true, r8: true, old: false });
+    expect(verdicts(planImageRetention(input(versions, { keep: 1, present })))).toEqual({
+      r7: false,
+      r8: true,
+      old: false,
+    });
+  });
+
   it('lets go of an image another stack recorded too, once its own retention would remove it', () => {
     const plan = planImageRetention(
       input([v('api', 'i1', at(1)), v('api', 'i2', at(2))], {

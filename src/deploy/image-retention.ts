@@ -1,6 +1,6 @@
 import { MASK } from '../secrets/detect.js';
 import type { StackImageRecord } from '../store/index.js';
-import { listed, minute, ordinal, plural, tagMatcher } from './image-references.js';
+import { listed, minute, normalTag, ordinal, plural, tagMatcher } from './image-references.js';
 
 /*
  * Which of a stack's image versions stay on the engine. Pure: the executor (prune-images.ts) gathers
@@ -33,6 +33,12 @@ export interface ImageRetentionInput {
   readonly deployedElsewhere: ReadonlySet<string>;
   /** Image ids other stacks recorded too: they decide on it by their own retention. */
   readonly recordedElsewhere: ReadonlySet<string>;
+  /**
+   * The references other stacks of the workspace name in their compose files now, as the engine tags
+   * them (`normalTag`): an image carrying such a tag is what their next deploy runs, deployed or not
+   * (a stack that is down has no containers and no applied state to show it).
+   */
+  readonly namedElsewhere?: ReadonlySet<string>;
 }
 
 export interface ImageDecision {
@@ -131,6 +137,10 @@ function keepReasons(
     reasons.push(`also tagged ${listed(foreign)}, which Berth did not pull or build it as (\`docker tag\`?)`);
   if (input.deployedElsewhere.has(imageId))
     reasons.push("another stack's services were last deployed with it");
+  // Neither the stack nor the tag is named: the reader may have no rights on that stack, and a tag
+  // may hold another stack's secret value.
+  if (present.tags.some((t) => input.namedElsewhere?.has(normalTag(t))))
+    reasons.push("another stack's compose file names it: its next deploy runs it");
   return reasons;
 }
 

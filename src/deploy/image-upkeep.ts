@@ -31,13 +31,26 @@ export function pruneLines(outcome: ImagePruneOutcome): string[] {
   ];
 }
 
+/** The lazy question for the other stacks' references, when the caller can answer it. */
+export function namedElsewhereOf(
+  deps: { readonly imagesNamedElsewhere?: (stack: string) => Promise<ReadonlySet<string>> },
+  stack: string,
+): { namedElsewhere?: () => Promise<ReadonlySet<string>> } {
+  const ask = deps.imagesNamedElsewhere;
+  return ask ? { namedElsewhere: () => ask(stack) } : {};
+}
+
 /**
  * After a deploy that succeeded: the image each service runs now is recorded as deployed, then (unless
  * the stack says `prune: manual`) the versions beyond the retention go. Nothing here fails the
  * deploy: a problem is reported as a `cleanup` event, and `berth images prune` tries again.
  */
 export async function afterDeployImages(
-  deps: { readonly engine: Engine; readonly store: Pick<Store, 'stackImages' | 'appliedSpecs'> },
+  deps: {
+    readonly engine: Engine;
+    readonly store: Pick<Store, 'stackImages' | 'appliedSpecs'>;
+    readonly imagesNamedElsewhere?: (stack: string) => Promise<ReadonlySet<string>>;
+  },
   loaded: Pick<LoadedStack, 'name' | 'model'>,
   desired: DesiredStack,
   imageIds: ReadonlyMap<string, string>,
@@ -56,6 +69,7 @@ export async function afterDeployImages(
       dryRun: false,
       current: serviceImages(loaded),
       imageIds,
+      ...namedElsewhereOf(deps, desired.stack),
     });
     for (const message of pruneLines(outcome)) emit({ type: 'cleanup', message });
   } catch (error: unknown) {

@@ -18,6 +18,11 @@ export interface PruneImagesRequest {
   readonly current: ReadonlyMap<string, string>;
   /** Those references' image ids, as the engine has them (a reference it lacks is absent). */
   readonly imageIds: ReadonlyMap<string, string>;
+  /**
+   * The references the workspace's other stacks name now, as the engine tags them: asked only when
+   * something would be removed (it reads every stack's files).
+   */
+  readonly namedElsewhere?: () => Promise<ReadonlySet<string>>;
 }
 
 export interface ImagePruneDecision extends ImageDecision {
@@ -81,7 +86,7 @@ export async function pruneStackImages(
   const elsewhere = (stacks: readonly string[]) => stacks.some((s) => s !== stack);
   const before = ids.length > 0 ? await engine.system.diskUsage() : undefined;
   const present = before ? presentImages(before, ids) : new Map<string, PresentImage>();
-  const plan = planImageRetention({
+  const facts = {
     keep: request.keep,
     versions,
     present,
@@ -97,7 +102,10 @@ export async function pruneStackImages(
     recordedElsewhere: new Set(
       ids.filter((id) => elsewhere(store.stackImages.holders(id).map((h) => h.stack))),
     ),
-  });
+  };
+  let plan = planImageRetention(facts);
+  if (request.namedElsewhere && plan.decisions.some((d) => !d.keep))
+    plan = planImageRetention({ ...facts, namedElsewhere: await request.namedElsewhere() });
   let forgotten = 0;
   if (!request.dryRun) for (const id of plan.gone) forgotten += store.stackImages.forget(stack, id);
   const decisions: ImagePruneDecision[] = [];

@@ -146,7 +146,14 @@ export class StackService implements ServedStacks {
   private async run() {
     const { clock, owner, registryAuth } = this.deps;
     const engine = await this.deps.engine();
-    return { engine, store: this.deps.store(), clock, owner, ...(registryAuth ? { registryAuth } : {}) };
+    return {
+      engine,
+      store: this.deps.store(),
+      clock,
+      owner,
+      ...(registryAuth ? { registryAuth } : {}),
+      imagesNamedElsewhere: (stack: string) => this.source.imagesNamedElsewhere(stack),
+    };
   }
 
   /** A stack by name in the workspace, or (with allowPaths) by path. */

@@ -7,6 +7,8 @@ import { isPathLike } from '../compose/names.js';
 import { type LoadedStack, loadWorkspace, type WorkspaceLoad } from '../compose/stack.js';
 import type { XBerthRegistry } from '../compose/xberth/registry.js';
 import { DeployError } from './errors.js';
+import { normalTag } from './image-references.js';
+import { serviceImages } from './naming.js';
 
 export interface StackSourceOptions {
   readonly workspace: string;
@@ -96,6 +98,20 @@ export class StackSource {
       );
     }
     return found;
+  }
+
+  /**
+   * The image references the workspace's other stacks name in their compose files now, as the engine
+   * tags them: image pruning keeps what another stack's next deploy runs. A stack whose files do not
+   * load names nothing here.
+   */
+  async imagesNamedElsewhere(stack: string): Promise<Set<string>> {
+    const { workspace, env, registry } = this.options;
+    const result = await loadWorkspace(workspace, { env, registry, lenient: true });
+    const named = new Set<string>();
+    for (const other of result.stacks)
+      if (other.name !== stack) for (const ref of serviceImages(other).values()) named.add(normalTag(ref));
+    return named;
   }
 
   /**

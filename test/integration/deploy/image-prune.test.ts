@@ -1,9 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtinXBerthRegistry } from '../../../src/app/registry.js';
 import { deployStack } from '../../../src/deploy/deploy.js';
 import type { DeployEvent } from '../../../src/deploy/events.js';
+import { StackService } from '../../../src/deploy/service.js';
 import { BerthLabel, SPEC_DEFAULTS } from '../../../src/engine/model.js';
 import { startRegistry, type TestRegistry, tagImage } from '../../support/registry.js';
 import { BUSYBOX } from '../engine/support.js';
@@ -324,5 +326,60 @@ services:
     expect((await h.deploy(await h.load(dir, stack))).outcome).toBe('succeeded');
     expect(await exists(own)).toBe(true);
     expect(h.store.stackImages.list(stack).map((r) => r.reference)).toEqual([two]);
+  });
+
+  it("keeps an old version another stack's files name while that stack is down, until they name another", {
+    timeout: 180_000,
+  }, async () => {
+    const [a, b] = [h.stackName(), h.stackName()];
+    const push = async (v: number) => {
+      const tag = await buildLocal(`local/${a}-shared:${v}`, `${a}-shared-${v}`);
+      const reference = await registry.push(tag, `${a}/shared`, String(v));
+      await h.engine.images.remove(tag, { noPrune: true });
+      references.push(reference);
+      return reference;
+    };
+    const [one, two] = [await push(1), await push(2)];
+    const compose = (image: string) => `x-berth:
+  deploy: { stable_window: 1s }
+  images: { keep: 1 }
+services:
+  app: { image: "${image}", command: ["sleep", "600"], stop_signal: SIGKILL }
+`;
+    const workspace = mkdtempSync(join(tmpdir(), 'berth-prune-ws-'));
+    dirs.push(workspace);
+    const write = (stack: string, image: string) => {
+      mkdirSync(join(workspace, stack), { recursive: true });
+      writeFileSync(join(workspace, stack, 'compose.yaml'), compose(image));
+    };
+    write(a, one);
+    // b is never deployed: no container, no applied state; only its files say it runs `one`.
+    write(b, one);
+    const stacks = new StackService({
+      engine: async () => h.engine,
+      store: () => h.store,
+      clock: h.clock,
+      owner: h.owner(),
+      workspace,
+      env: {},
+      registry: builtinXBerthRegistry(),
+      allowPaths: false,
+    });
+    expect((await stacks.up(a, {})).outcome).toBe('succeeded');
+    const first = (await h.engine.images.inspect(one)).id;
+    write(a, two);
+    const events: DeployEvent[] = [];
+    expect((await stacks.up(a, { onEvent: (e) => events.push(e) })).outcome).toBe('succeeded');
+    expect(events.filter((e) => e.type === 'cleanup').map((e) => e.message)).toEqual([]);
+    expect(await exists(first)).toBe(true);
+    const dry = await stacks.pruneImages(a, { dryRun: true });
+    expect(dry.decisions.find((d) => d.image === first)?.reasons).toEqual([
+      "another stack's compose file names it: its next deploy runs it",
+    ]);
+    // Once b's files move on too, nothing names the old version: it goes.
+    write(b, two);
+    const real = await stacks.pruneImages(a, { dryRun: false });
+    expect(real.decisions.find((d) => d.image === first)?.removed).toBe(true);
+    expect(await exists(first)).toBe(false);
   });
 });
