@@ -28,6 +28,8 @@ beforeAll(async () => {
       '_dmarc.good.test': [['v=DMARC1; p=reject; rua=mailto:dmarc@good.test']],
       'mautic._domainkey.news.good.test': [chunks(`v=DKIM1; k=rsa; p=${key2048}`)],
       'news.good.test': [['v=spf1 redirect=good.test'], ['google-site-verification=abc']],
+      'shop.good.test': [['v=spf1 -all']],
+      '_dmarc.shop.good.test': [['verification=not-a-dmarc-record']],
       'spoofy.test': [['v=spf1 a mx +all']],
       '_dmarc.spoofy.test': [['v=DMARC1; p=none']],
       'broken.test': 'SERVFAIL',
@@ -52,13 +54,14 @@ describe('collectMail', () => {
     zone.asked.length = 0;
     const [facts, ...more] = await collectMail(snapshot.stacks, dnsTxtLookup());
     expect(more).toEqual([]);
-    expect(zone.asked).toEqual([
-      'news.good.test',
-      'good.test',
-      '_spf.provider.test',
-      '_dmarc.news.good.test',
+    // SPF, DMARC and DKIM are asked at once: the order between them is the network's.
+    expect([...zone.asked].sort()).toEqual([
       '_dmarc.good.test',
+      '_dmarc.news.good.test',
+      '_spf.provider.test',
+      'good.test',
       'mautic._domainkey.news.good.test',
+      'news.good.test',
     ]);
     expect(facts).toMatchObject({ domain: 'news.good.test', selectors: ['mautic'], resolver: zone.address });
     expect(facts?.txt['news.good.test']).toEqual({
@@ -66,6 +69,15 @@ describe('collectMail', () => {
       records: ['v=spf1 redirect=good.test', 'google-site-verification=abc'],
     });
     expect(facts?.txt['_dmarc.news.good.test']).toEqual({ status: 'none', rcode: 'NXDOMAIN' });
+  });
+
+  it("goes on to the parent's DMARC when the subdomain's _dmarc holds TXT records but none is DMARC", async () => {
+    const root = await writeTree({ 'compose.yaml': stack('shop.good.test', []) });
+    const { snapshot } = await takeSnapshot(root, { env: {}, registry: builtinXBerthRegistry() });
+    zone.asked.length = 0;
+    const [facts] = await collectMail(snapshot.stacks, dnsTxtLookup());
+    expect(zone.asked).toContain('_dmarc.good.test');
+    expect(facts?.txt['_dmarc.good.test']).toMatchObject({ status: 'found' });
   });
 
   it('looks nothing up for stacks without x-berth.mail', async () => {

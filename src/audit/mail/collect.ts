@@ -1,6 +1,6 @@
 import type { StackFacts } from '../types.js';
 import { dkimName, dmarcNames, type MailFacts, type TxtAnswer, type TxtLookup } from './facts.js';
-import { parseSpf, spfRecords } from './records.js';
+import { dmarcRecords, evaluatedTerms, hasSpfMacro, parseSpf, spfRecords } from './records.js';
 import { MailSettingsSchema, mailSettings } from './settings.js';
 
 /**
@@ -10,50 +10,78 @@ import { MailSettingsSchema, mailSettings } from './settings.js';
  */
 const MAX_SPF_NAMES = 12;
 
-/** The SPF targets a record's answer leads to (its includes and redirect), lower case. */
+/** The SPF targets a receiver reaches from a record's answer (includes, then a redirect), lower case. */
 function spfTargets(answer: TxtAnswer | undefined): string[] {
   if (answer?.status !== 'found') return [];
   const [record, ...more] = spfRecords(answer.records);
   if (record === undefined || more.length > 0) return [];
   const parsed = parseSpf(record);
   if (!parsed.ok) return [];
-  return parsed.terms.flatMap((t) =>
-    t.kind === 'include' || t.kind === 'redirect' ? [t.domain.toLowerCase()] : [],
+  return evaluatedTerms(parsed.terms).flatMap((t) =>
+    (t.kind === 'include' || t.kind === 'redirect') && !hasSpfMacro(t.domain) ? [t.domain.toLowerCase()] : [],
   );
 }
 
-/** The TXT answers one stack's mail checks need, asked of its resolver. */
+/**
+ * Lookups shared by every stack of one audit: each name is asked once per resolver, and a resolver
+ * that timed out is not waited for again (its later names are answered as not asked), so a dead
+ * resolver costs one timeout, not one per name and stack.
+ */
+function sharedLookup(lookup: TxtLookup): TxtLookup {
+  const answers = new Map<string, Promise<TxtAnswer>>();
+  const silent = new Set<string>();
+  return (name, server) => {
+    const key = `${server ?? ''} ${name}`;
+    let answer = answers.get(key);
+    if (!answer) {
+      answer = silent.has(server ?? '')
+        ? Promise.resolve<TxtAnswer>({
+            status: 'failed',
+            rcode: 'TIMEOUT',
+            message: 'not asked: the resolver did not answer an earlier lookup of this audit',
+          })
+        : lookup(name, server).then((a) => {
+            if (a.status === 'failed' && (a.rcode === 'TIMEOUT' || a.rcode === 'CONNREFUSED'))
+              silent.add(server ?? '');
+            return a;
+          });
+      answers.set(key, answer);
+    }
+    return answer;
+  };
+}
+
+/** The TXT answers one stack's mail checks need, asked of its resolver: SPF, DMARC and DKIM at once. */
 async function factsOf(
   stack: string,
   settings: NonNullable<ReturnType<typeof mailSettings>>,
   lookup: TxtLookup,
-) {
+): Promise<MailFacts> {
   const { domain, resolver } = settings;
   const txt: Record<string, TxtAnswer> = {};
   const ask = async (name: string) => {
-    txt[name] ??= await lookup(name, resolver);
-    return txt[name];
+    const answer = await lookup(name, resolver);
+    txt[name] = answer;
+    return answer;
   };
-  const spfQueue = [domain];
-  for (let i = 0; i < spfQueue.length && i < MAX_SPF_NAMES; i++) {
-    for (const target of spfTargets(await ask(spfQueue[i] ?? domain)))
-      if (!spfQueue.includes(target)) spfQueue.push(target);
-  }
-  // DMARC: the domain's own policy, else the nearest parent's (the organizational domain's).
-  for (const name of dmarcNames(domain)) {
-    const answer = await ask(name);
-    if (answer.status !== 'none') break;
-  }
+  const spf = async () => {
+    const queue = [domain];
+    for (let i = 0; i < queue.length && i < MAX_SPF_NAMES; i++)
+      for (const target of spfTargets(await ask(queue[i] ?? domain)))
+        if (!queue.includes(target)) queue.push(target);
+  };
+  // DMARC: the domain's own policy, else the nearest parent's (the organizational domain's). A name
+  // whose TXT records hold no DMARC record counts as none (RFC 7489 §6.6.3).
+  const dmarc = async () => {
+    for (const name of dmarcNames(domain)) {
+      const answer = await ask(name);
+      if (answer.status === 'failed') break;
+      if (answer.status === 'found' && dmarcRecords(answer.records).length > 0) break;
+    }
+  };
   const selectors = settings.dkim_selectors;
-  await Promise.all(selectors.map((s) => ask(dkimName(s, domain))));
-  const facts: MailFacts = {
-    stack,
-    domain,
-    selectors,
-    resolver: resolver ?? 'the system resolver',
-    txt,
-  };
-  return facts;
+  await Promise.all([spf(), dmarc(), ...selectors.map((s) => ask(dkimName(s, domain)))]);
+  return { stack, domain, selectors, resolver: resolver ?? 'the system resolver', txt };
 }
 
 /** A stack whose x-berth.mail cannot be used: reported as not checked, with what is wrong. */
@@ -79,18 +107,15 @@ function invalidFacts(
  * --live` makes for the mail rules. No stack with the section: no lookup at all.
  */
 export async function collectMail(stacks: readonly StackFacts[], lookup: TxtLookup): Promise<MailFacts[]> {
-  const facts: MailFacts[] = [];
-  for (const stack of stacks) {
+  const shared = sharedLookup(lookup);
+  const facts = stacks.map(async (stack): Promise<MailFacts | undefined> => {
     const settings = mailSettings(stack.loaded.xberth.stack);
-    if (settings) {
-      facts.push(await factsOf(stack.name, settings, lookup));
-      continue;
-    }
+    if (settings) return factsOf(stack.name, settings, shared);
     // An audit reads files leniently: an invalid x-berth.mail is dropped from the values, not refused.
     const written = stack.loaded.written(['x-berth', 'mail']);
-    if (written === undefined) continue;
+    if (written === undefined) return undefined;
     const parsed = MailSettingsSchema.safeParse(written);
-    facts.push(invalidFacts(stack.name, written, parsed.success ? undefined : parsed.error.issues[0]));
-  }
-  return facts;
+    return invalidFacts(stack.name, written, parsed.success ? undefined : parsed.error.issues[0]);
+  });
+  return (await Promise.all(facts)).filter((f): f is MailFacts => f !== undefined);
 }

@@ -85,8 +85,13 @@ describe('mailProblems: clean domain', () => {
 });
 
 describe('mailProblems: SPF', () => {
+  it('reports a domain that does not exist once, as a likely typo, and nothing else about it', () => {
+    const p = only({ [D]: NX });
+    expect(p).toMatchObject({ rule: 'mail-spf-missing', evidence: 'spf:example.com:nxdomain' });
+    expect(p.message).toContain('example.com does not exist (NXDOMAIN from 192.0.2.53)');
+    expect(p.fix).toContain('typo');
+  });
   it.each([
-    ['NXDOMAIN', NX],
     ['NOERROR without TXT', EMPTY],
     ['TXT but no SPF', found('v=DMARC1; p=reject', 'v=spf10 -all')],
   ])('reports a missing record (%s)', (_, answer) => {
@@ -182,6 +187,10 @@ describe('mailProblems: SPF', () => {
     const deep = { 'mid.example': found('v=spf1 include:open.example'), ...open };
     expect(rules(spf('v=spf1 include:mid.example -all', deep))).toEqual(['mail-spf-permissive']);
   });
+  it('does not follow an include or redirect built from the sender (a macro), nor report it', () => {
+    expect(spf('v=spf1 include:%{i}._ip.example -all')).toEqual([]);
+    expect(spf('v=spf1 mx redirect=%{d}.spf.example')).toEqual([]);
+  });
   it('ignores an include after -all, which a receiver never evaluates', () => {
     expect(spf('v=spf1 mx -all include:open.example', { 'open.example': found('v=spf1 +all') })).toEqual([]);
   });
@@ -227,6 +236,17 @@ describe('mailProblems: DMARC', () => {
       evidence: 'dmarc:example.com:quarantine:25',
     });
     expect(pct.message).toContain('25%');
+  });
+  it('says what receivers do with the mail pct= leaves out: quarantine under reject, delivery under quarantine', () => {
+    const reject = only({ [`_dmarc.${D}`]: found('v=DMARC1; p=reject; pct=50') });
+    expect(reject.message).toContain('the rest is quarantined');
+    const quarantine = only({ [`_dmarc.${D}`]: found('v=DMARC1; p=quarantine; pct=50') });
+    expect(quarantine.message).toContain('the rest is delivered');
+  });
+  it('reads a record with rua= but no p= as p=none and says why', () => {
+    const p = only({ [`_dmarc.${D}`]: found('v=DMARC1; rua=mailto:d@example.com') });
+    expect(p).toMatchObject({ rule: 'mail-dmarc-not-enforced', evidence: 'dmarc:example.com:none:100' });
+    expect(p.message).toContain('no p=');
   });
   it('ignores sp= for the domain itself', () => {
     expect(mailProblems(facts({ [`_dmarc.${D}`]: found('v=DMARC1; p=reject; sp=none') }))).toEqual([]);

@@ -47,8 +47,8 @@ function dmarcProblems(facts: MailFacts): MailProblem[] {
           evidence: `dmarc:${d}:${policy}:${parsed.pct}`,
           message:
             policy === 'none'
-              ? `the DMARC policy of ${d} is none${inherited}: mail that fails SPF and DKIM is still delivered`
-              : `the DMARC policy of ${d} applies to ${parsed.pct}% of failing mail${inherited}: the rest is delivered`,
+              ? `the DMARC policy of ${d} is none${parsed.policyImplied ? ' (no p=, and an rua= asks for reports)' : ''}${inherited}: mail that fails SPF and DKIM is still delivered`
+              : `the DMARC policy of ${d} applies to ${parsed.pct}% of failing mail${inherited}: the rest is ${policy === 'reject' ? 'quarantined' : 'delivered'}`,
           fix: `once its reports show your own mail passing, set p=quarantine or p=reject (and drop pct) at ${name}`,
         },
       ];
@@ -147,6 +147,16 @@ export function mailProblems(facts: MailFacts): MailProblem[] {
         message: `x-berth.mail of ${facts.stack} is invalid (${facts.invalid}): its SPF, DKIM and DMARC were not checked`,
         fix: 'fix x-berth.mail (`berth validate` shows the line); it takes domain, dkim_selectors and an optional resolver',
         section: true,
+      },
+    ];
+  const own = facts.txt[facts.domain];
+  if (own?.status === 'none' && own.rcode === 'NXDOMAIN')
+    return [
+      {
+        rule: 'mail-spf-missing',
+        evidence: `spf:${facts.domain}:nxdomain`,
+        message: `${facts.domain} does not exist (NXDOMAIN from ${facts.resolver}): receivers refuse mail from it, and it has no SPF, DMARC or DKIM to check`,
+        fix: 'check x-berth.mail.domain for a typo: it is the domain in the From: address of the mail the stack sends',
       },
     ];
   return [

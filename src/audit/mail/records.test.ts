@@ -260,6 +260,15 @@ describe('parseDmarc', () => {
       reports: true,
     });
   });
+  it('reads a record without p= but with rua= as p=none (RFC 7489 §6.6.3)', () => {
+    expect(parseDmarc('v=DMARC1; rua=mailto:d@example.com')).toEqual({
+      ok: true,
+      policy: 'none',
+      pct: 100,
+      reports: true,
+      policyImplied: true,
+    });
+  });
   it('defaults pct to 100, reports to false, leaves sp out, reads policies in any case', () => {
     expect(parseDmarc('v=DMARC1; p=None')).toEqual({ ok: true, policy: 'none', pct: 100, reports: false });
     expect(parseDmarc('v=DMARC1; p=quarantine; rua=')).toEqual({
@@ -277,7 +286,6 @@ describe('parseDmarc', () => {
     ['v=DMARC1; p', 'not a list'],
     ['v=DMARC1; p=none; p=reject', 'not a list'],
     ['v=DMARC1', 'no policy'],
-    ['v=DMARC1; rua=mailto:d@example.com', 'no policy'],
     ['v=DMARC1; p=block', '`p=block` is not none, quarantine or reject'],
     ['v=DMARC1; p=reject; sp=all', '`sp=all` is not'],
     ['v=DMARC1; p=reject; pct=101', '`pct=101` is not a percentage'],
@@ -360,6 +368,13 @@ describe('parseDkim', () => {
       });
     },
   );
+  it('reads tag names case-sensitively (RFC 6376 §3.2): `P=` is no key, `V=DKIM1` no version', () => {
+    expect(parseDkim(`v=DKIM1; k=rsa; P=${RSA2048}`)).toEqual({
+      ok: false,
+      error: 'it has no public key (`p=`)',
+    });
+    expect(parseDkim(`V=DKIM1; p=${RSA2048}`)).toEqual({ ok: true, keyType: 'rsa', bits: 2048 });
+  });
   it('rejects a key restricted to sha1 (h=sha1), which RFC 8301 forbids verifiers to accept', () => {
     expect(parseDkim(`v=DKIM1; h=sha1; k=rsa; p=${RSA2048}`).ok).toBe(false);
     expect(parseDkim(`v=DKIM1; h=sha1:sha256; k=rsa; p=${RSA2048}`)).toEqual({

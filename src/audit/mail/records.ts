@@ -119,15 +119,21 @@ export function lookupTerms(terms: readonly SpfTerm[]): number {
   ).length;
 }
 
+/** `%{i}`, `%{d}`…: a target that depends on the sender, which no lookup without one can follow. */
+export function hasSpfMacro(domain: string): boolean {
+  return domain.includes('%');
+}
+
 /** A DNS tag list (`v=DMARC1; p=reject`): tags in order, names lower-cased, values trimmed. */
-export function tagList(record: string): Map<string, string> | undefined {
+export function tagList(record: string, caseSensitive = false): Map<string, string> | undefined {
   const tags = new Map<string, string>();
   for (const part of record.split(';')) {
     if (part.trim() === '') continue;
     const eq = part.indexOf('=');
     if (eq <= 0) return undefined;
-    const name = part.slice(0, eq).trim().toLowerCase();
-    if (!/^[a-z][a-z0-9_]*$/.test(name) || tags.has(name)) return undefined;
+    const written = part.slice(0, eq).trim();
+    const name = caseSensitive ? written : written.toLowerCase();
+    if (!/^[a-z][a-z0-9_]*$/i.test(name) || tags.has(name)) return undefined;
     tags.set(name, part.slice(eq + 1).trim());
   }
   return tags;
@@ -143,6 +149,8 @@ export type DmarcRecord =
       readonly subdomainPolicy?: DmarcPolicy;
       readonly pct: number;
       readonly reports: boolean;
+      /** No `p=`, but an `rua=`: receivers act as if it said `p=none` (RFC 7489 §6.6.3). */
+      readonly policyImplied?: true;
     }
   | { readonly ok: false; readonly error: string };
 
@@ -156,7 +164,8 @@ const POLICIES: readonly string[] = ['none', 'quarantine', 'reject'];
 export function parseDmarc(record: string): DmarcRecord {
   const tags = tagList(record);
   if (!tags) return { ok: false, error: 'it is not a list of `tag=value` separated by `;`' };
-  const p = tags.get('p')?.toLowerCase();
+  const reports = (tags.get('rua') ?? '') !== '';
+  const p = tags.get('p')?.toLowerCase() ?? (reports ? 'none' : undefined);
   if (p === undefined) return { ok: false, error: 'it has no policy (`p=none`, `quarantine` or `reject`)' };
   if (!POLICIES.includes(p)) return { ok: false, error: `\`p=${p}\` is not none, quarantine or reject` };
   const sp = tags.get('sp')?.toLowerCase();
@@ -170,7 +179,8 @@ export function parseDmarc(record: string): DmarcRecord {
     policy: p as DmarcPolicy,
     ...(sp !== undefined ? { subdomainPolicy: sp as DmarcPolicy } : {}),
     pct: Number(pctText),
-    reports: (tags.get('rua') ?? '') !== '',
+    reports,
+    ...(tags.has('p') ? {} : { policyImplied: true as const }),
   };
 }
 
@@ -181,7 +191,8 @@ export type DkimKey =
 
 /** A DKIM key record (`v=DKIM1; k=rsa; p=MIIB…`): its key type and size, or why verifiers reject it. */
 export function parseDkim(record: string): DkimKey {
-  const tags = tagList(record);
+  // DKIM tag names are case-sensitive (RFC 6376 §3.2): `P=` is no key.
+  const tags = tagList(record, true);
   if (!tags) return { ok: false, error: 'it is not a list of `tag=value` separated by `;`' };
   const version = tags.get('v');
   if (version !== undefined && (version !== 'DKIM1' || [...tags.keys()][0] !== 'v'))

@@ -1,7 +1,7 @@
 // SPF as a receiver evaluates it (RFC 7208), from the collected TXT answers. Pure.
 import type { MailFacts } from './facts.js';
 import { type MailProblem, txtAt } from './problem.js';
-import { evaluatedTerms, lookupTerms, parseSpf, spfRecords } from './records.js';
+import { evaluatedTerms, hasSpfMacro, lookupTerms, parseSpf, spfRecords } from './records.js';
 
 /** RFC 7208 §4.6.4: a check that needs more DNS lookups than this is a permerror. */
 export const SPF_LOOKUP_LIMIT = 10;
@@ -52,6 +52,11 @@ function walkSpf(facts: MailFacts, name: string, walk: SpfWalk, role: SpfRole): 
     };
   // As a receiver reads it: term by term up to the first `all` (what follows is never reached).
   for (const term of evaluatedTerms(parsed.terms)) {
+    // A target built from the sender (`%{i}`) cannot be followed without one: it counted its lookup.
+    if ((term.kind === 'include' || term.kind === 'redirect') && hasSpfMacro(term.domain)) {
+      if (term.kind === 'redirect') return { kind: 'ok' };
+      continue;
+    }
     if (term.kind === 'include') {
       const target = term.domain.toLowerCase();
       const inner = follow(facts, target, walk, 'include', name);
