@@ -87,6 +87,11 @@ export const PlanSchema = z.looseObject({
         args: z.record(z.string(), z.string()).describe('Build arguments (values are redacted)'),
         target: z.string().optional(),
         tag: z.string(),
+        platform: z.string().optional().describe("The service's platform: the image is built for it"),
+        noCache: z
+          .boolean()
+          .optional()
+          .describe('true: built without the cache (a rebuild for another platform)'),
       }),
       reasons,
     }),

@@ -31,6 +31,8 @@ export async function buildImages(
         args: request.args,
         ...(request.dockerfile ? { dockerfile: request.dockerfile } : {}),
         ...(request.target ? { target: request.target } : {}),
+        ...(request.platform ? { platform: request.platform } : {}),
+        ...(request.noCache ? { noCache: true } : {}),
         // Berth's, like everything it creates: `docker images --filter label=dev.berth.stack=…`.
         labels: {
           [BerthLabel.Managed]: MANAGED_VALUE,

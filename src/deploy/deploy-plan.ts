@@ -5,7 +5,7 @@ import { desiredState } from './desired.js';
 import { DeployError } from './errors.js';
 import type { DeployEvent } from './events.js';
 import { fileSourcesOf } from './file-mounts.js';
-import { appliedRecords, imageIdsFor, lastPulls, observe } from './observe.js';
+import { appliedRecords, lastPulls, observe, stackImages } from './observe.js';
 import { planStack } from './plan.js';
 import type { Plan } from './plan-types.js';
 import { pullImages } from './pull-images.js';
@@ -18,7 +18,7 @@ export async function planDeploy(
   loaded: LoadedStack,
   options: { build?: boolean; pulled?: boolean; installEnded?: ReadonlySet<string> } = {},
 ) {
-  const imageIds = await imageIdsFor(deps.engine, loaded);
+  const { ids: imageIds, platforms: imagePlatforms } = await stackImages(deps.engine, loaded);
   const fileDigests = await readFileDigests(fileSourcesOf(loaded.model.secrets, loaded.model.configs));
   const desired = desiredState(loaded, {
     imageIds,
@@ -33,6 +33,7 @@ export async function planDeploy(
     observed,
     applied: appliedRecords(deps.store, loaded.name, sensitiveValues(loaded)),
     imageIds,
+    imagePlatforms,
     lastPulled: lastPulls(deps.store, desired),
     now: (deps.clock?.now() ?? new Date()).getTime(),
     ...(options.build ? { build: true } : {}),

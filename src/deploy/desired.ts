@@ -36,6 +36,13 @@ export interface BuildRequest {
   readonly args: Readonly<Record<string, string>>;
   readonly target?: string;
   readonly tag: string;
+  /** The service's `platform:`: the image is built for it. */
+  readonly platform?: string;
+  /**
+   * Build without the engine's cache: a rebuild for another platform, whose cached steps (`FROM
+   * scratch`) the legacy builder would reuse from the build for the old one.
+   */
+  readonly noCache?: boolean;
 }
 
 export interface DesiredReplica {
@@ -157,7 +164,12 @@ function strategyOf(service: Service): Strategy {
     : 'start-first';
 }
 
-function buildRequest(build: NonNullable<Service['build']>, dir: string, tag: string): BuildRequest {
+function buildRequest(
+  build: NonNullable<Service['build']>,
+  dir: string,
+  tag: string,
+  platform: string | undefined,
+): BuildRequest {
   const args = Object.entries(build.args ?? {}).filter((e): e is [string, string] => e[1] !== null);
   return {
     contextDir: build.context ?? dir,
@@ -165,6 +177,7 @@ function buildRequest(build: NonNullable<Service['build']>, dir: string, tag: st
     args: Object.fromEntries(args),
     ...(build.target ? { target: build.target } : {}),
     tag,
+    ...(platform ? { platform } : {}),
   };
 }
 
@@ -264,7 +277,7 @@ export function desiredState(loaded: LoadedStack, ctx: DesiredContext): DesiredS
     out[name] = {
       name,
       image,
-      ...(service.build ? { build: buildRequest(service.build, loaded.dir, image) } : {}),
+      ...(service.build ? { build: buildRequest(service.build, loaded.dir, image, service.platform) } : {}),
       ...(service.pull_policy ? { pullPolicy: service.pull_policy } : {}),
       configHash: hash,
       ...(hasDigests ? { fileDigests: digests } : {}),

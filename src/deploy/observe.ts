@@ -7,21 +7,39 @@ import type { DesiredStack } from './desired.js';
 import { normalTag } from './image-references.js';
 import { serviceImages } from './naming.js';
 import type { AppliedRecord, ObservedContainer, PlanInput } from './plan-types.js';
+import { type Platform, platformOf } from './platform.js';
 
-/** Image reference → id for every image the stack's services run, all inspected at once. */
-export async function imageIdsFor(engine: Engine, loaded: LoadedStack): Promise<Map<string, string>> {
+/** The images a stack's services run, as the engine has them: id and platform by reference. */
+export interface StackImages {
+  readonly ids: Map<string, string>;
+  readonly platforms: Map<string, Platform>;
+}
+
+/** Inspects every image the stack's services run, all at once; a missing one is left out. */
+export async function stackImages(engine: Engine, loaded: LoadedStack): Promise<StackImages> {
   const refs = new Set(serviceImages(loaded).values());
   const found = await Promise.all(
     [...refs].map(async (ref) => {
       try {
-        return [[ref, (await engine.images.inspect(ref)).id] as const];
+        return [[ref, await engine.images.inspect(ref)] as const];
       } catch (error: unknown) {
         if (isEngineError(error) && error.code === 'ENGINE_NOT_FOUND') return [];
         throw error;
       }
     }),
   );
-  return new Map(found.flat());
+  const ids = new Map<string, string>();
+  const platforms = new Map<string, Platform>();
+  for (const [ref, info] of found.flat()) {
+    ids.set(ref, info.id);
+    if (info.os) platforms.set(ref, platformOf(info.os, info.architecture, info.variant));
+  }
+  return { ids, platforms };
+}
+
+/** Image reference → id for every image the stack's services run. */
+export async function imageIdsFor(engine: Engine, loaded: LoadedStack): Promise<Map<string, string>> {
+  return (await stackImages(engine, loaded)).ids;
 }
 
 /** When a deploy last pulled each image the stack's services run (the periodic pull policies count from it). */

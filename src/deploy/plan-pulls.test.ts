@@ -117,6 +117,43 @@ describe('planStack: pulls', () => {
     ]);
   });
 
+  it("pulls a present image built for another platform than the service's, and refuses it under never", async () => {
+    const text =
+      'services:\n  a: { image: "app:1", platform: linux/arm64 }\n  b: { image: "tool:1", platform: linux/amd64, pull_policy: never }\n  c: { image: "ok:1", platform: linux/arm64/v8 }\n  d: { image: "any:1", platform: linux }\n';
+    const ids = new Map([
+      ['app:1', imageId('a1')],
+      ['tool:1', imageId('t1')],
+      ['ok:1', imageId('o1')],
+      ['any:1', imageId('y1')],
+    ]);
+    const p = planStack({
+      desired: await desiredOf(text, { imageIds: ids }),
+      observed: { containers: [], networks: [], volumes: [] },
+      applied: [],
+      imageIds: ids,
+      imagePlatforms: new Map([
+        ['app:1', { os: 'linux', architecture: 'amd64' }],
+        ['tool:1', { os: 'linux', architecture: 'arm', variant: 'v7' }],
+        ['ok:1', { os: 'linux', architecture: 'arm64', variant: 'v8' }],
+        ['any:1', { os: 'linux', architecture: 'amd64' }],
+      ]),
+    });
+    expect(p.pulls.map((x) => [x.image, x.platform, x.reasons])).toEqual([
+      [
+        'app:1',
+        'linux/arm64',
+        ["image app:1 on the engine is for linux/amd64, the service's platform is linux/arm64/v8"],
+      ],
+    ]);
+    expect(p.problems).toEqual([
+      expect.objectContaining({
+        code: 'IMAGE_PLATFORM',
+        message:
+          "service b: image tool:1 on the engine is for linux/arm/v7, the service's platform is linux/amd64, and its pull_policy is never",
+      }),
+    ]);
+  });
+
   it('refuses pull_policy: build without a build section', async () => {
     const text = 'services:\n  a: { image: "app:1", pull_policy: build }\n';
     const ids = new Map([['app:1', imageId('a1')]]);
@@ -144,5 +181,39 @@ describe('planStack: pulls', () => {
     expect(planStack(input).builds.map((b) => b.reasons)).toEqual([['pull_policy: build']]);
     expect(planStack({ ...input, pulled: true }).builds).toEqual([]);
     expect(planStack(input).pulls).toEqual([]);
+  });
+
+  it("rebuilds, for the service's platform, an image built for another, once per deploy", async () => {
+    const text =
+      'services:\n  a: { build: ./a, platform: linux/arm64 }\n  b: { build: ./b, platform: linux/amd64 }\n';
+    const desired = await desiredOf(text, { imageIds: new Map() });
+    const [a, b] = [desired.services.a?.image ?? '', desired.services.b?.image ?? ''];
+    const input = {
+      desired,
+      observed: { containers: [], networks: [], volumes: [] },
+      applied: [],
+      imageIds: new Map([
+        [a, imageId('a1')],
+        [b, imageId('b1')],
+      ]),
+      imagePlatforms: new Map([
+        [a, { os: 'linux', architecture: 'amd64' }],
+        [b, { os: 'linux', architecture: 'amd64' }],
+      ]),
+    };
+    const builds = planStack(input).builds;
+    expect(builds.map((x) => [x.service, x.request.platform, x.request.noCache, x.reasons])).toEqual([
+      [
+        'a',
+        'linux/arm64',
+        true,
+        [`image ${a} is built for linux/amd64, the service's platform is linux/arm64/v8`],
+      ],
+    ]);
+    expect(planStack({ ...input, pulled: true }).builds).toEqual([]);
+    expect(planStack({ ...input, build: true }).builds.map((x) => x.reasons)).toEqual([
+      ['rebuild requested'],
+      ['rebuild requested'],
+    ]);
   });
 });

@@ -7,6 +7,7 @@ import type {
   VolumeInfo,
 } from '../engine/model.js';
 import type { BuildRequest, DesiredStack, Strategy } from './desired.js';
+import type { Platform } from './platform.js';
 
 // The planner's vocabulary: its input, the steps it plans and the plan it returns.
 
@@ -78,7 +79,12 @@ export type ServicePlan = {
   readonly steps: readonly ContainerStep[];
 };
 
-export type PlanProblemCode = 'NAME_CLASH' | 'IMAGE_MISSING' | 'BUILD_MISSING' | 'EXTERNAL_MISSING';
+export type PlanProblemCode =
+  | 'NAME_CLASH'
+  | 'IMAGE_MISSING'
+  | 'IMAGE_PLATFORM'
+  | 'BUILD_MISSING'
+  | 'EXTERNAL_MISSING';
 export interface PlanProblem {
   readonly code: PlanProblemCode;
   readonly message: string;
@@ -132,6 +138,8 @@ export interface PlanInput {
   };
   readonly applied: readonly AppliedRecord[];
   readonly imageIds: ReadonlyMap<string, string>;
+  /** Image reference → the platform of the image the engine has under it (absent: not known, taken to fit). */
+  readonly imagePlatforms?: ReadonlyMap<string, Platform>;
   /** Image reference → when a deploy last pulled it (ISO 8601, Berth's record), for the periodic pull policies. */
   readonly lastPulled?: ReadonlyMap<string, string>;
   /** Now, in ms since the epoch (the age of an image under `daily`, `weekly`, `every_…`). */

@@ -2,6 +2,7 @@ import { BerthLabel, type ContainerSummary, isOneOff, isParked, ownedBy } from '
 import { normalTag } from './image-references.js';
 import { replicaSteps } from './plan-replicas.js';
 import type { Plan, PlanInput, PlanProblem, ServicePlan } from './plan-types.js';
+import { type Platform, parsePlatform, platformFits, platformText } from './platform.js';
 import { pullDecision } from './pull-policy.js';
 
 export type {
@@ -32,6 +33,25 @@ const pulledAt = (map: ReadonlyMap<string, string> | undefined, image: string) =
   const at = map?.get(image);
   return at === undefined ? {} : { lastPulled: at };
 };
+
+/** The service's `platform:` and the platform of the image the engine has, when they differ. */
+function otherPlatformOf(written: string | undefined, has: Platform | undefined) {
+  const wanted = written === undefined ? undefined : parsePlatform(written);
+  if (wanted === undefined || has === undefined || platformFits(wanted, has)) return {};
+  return { otherPlatform: { has: platformText(has), wanted: platformText(wanted) } };
+}
+
+/** Why a service's image is built: first the image is missing, then what the operator asked for. */
+function buildReason(
+  image: string,
+  why: { readonly present: boolean; readonly rebuild: boolean; readonly policyBuild: boolean },
+  other: { readonly has: string; readonly wanted: string } | undefined,
+): string {
+  if (!why.present) return `image ${image} is not built yet`;
+  if (why.rebuild) return 'rebuild requested';
+  if (why.policyBuild || other === undefined) return 'pull_policy: build';
+  return `image ${image} is built for ${other.has}, the service's platform is ${other.wanted}`;
+}
 
 /**
  * One pull per image and platform: services that share it are listed on one step, with each reason
@@ -124,17 +144,20 @@ export function planStack(input: PlanInput): Plan {
       if (!service) continue;
       const present = input.imageIds.has(service.image);
       const policyBuild = service.pullPolicy === 'build' && !input.pulled;
-      if (service.build && (input.build || !present || policyBuild)) {
+      const platform = otherPlatformOf(
+        service.replicas[0]?.spec.platform,
+        input.imagePlatforms?.get(service.image),
+      );
+      const other = platform.otherPlatform;
+      const otherBuild = present && other !== undefined && !input.pulled;
+      if (service.build && (input.build || !present || policyBuild || otherBuild)) {
         builds.push({
           kind: 'build',
           service: name,
-          request: service.build,
+          // Rebuilt for another platform: the cache holds the steps built for the old one.
+          request: otherBuild ? { ...service.build, noCache: true } : service.build,
           reasons: [
-            !present
-              ? `image ${service.image} is not built yet`
-              : input.build
-                ? 'rebuild requested'
-                : 'pull_policy: build',
+            buildReason(service.image, { present, rebuild: input.build === true, policyBuild }, other),
           ],
         });
       } else {
@@ -145,6 +168,7 @@ export function planStack(input: PlanInput): Plan {
             ...(service.pullPolicy ? { policy: service.pullPolicy } : {}),
             hasBuild: service.build !== undefined,
             present,
+            ...platform,
             ...pulledAt(input.lastPulled, service.image),
           },
           input.now ?? 0,

@@ -36,6 +36,8 @@ export interface PullInput {
   readonly hasBuild: boolean;
   /** The engine has the image under this reference. */
   readonly present: boolean;
+  /** The image the engine has is for another platform than the service's `platform:` (both as Docker writes them). */
+  readonly otherPlatform?: { readonly has: string; readonly wanted: string };
   /** When a deploy last pulled it (Berth's record), ISO 8601; absent: no record. */
   readonly lastPulled?: string;
 }
@@ -76,7 +78,17 @@ export function pullDecision(input: PullInput, now: number): PullDecision {
       },
     };
   }
+  const other = present ? input.otherPlatform : undefined;
   if (policy === 'never') {
+    if (present && other !== undefined)
+      return {
+        kind: 'problem',
+        problem: {
+          code: 'IMAGE_PLATFORM',
+          message: `service ${service}: image ${image} on the engine is for ${other.has}, the service's platform is ${other.wanted}, and its pull_policy is never`,
+          hint: `load or build ${image} for ${other.wanted} on this engine, or remove \`pull_policy: never\` so that Berth pulls it`,
+        },
+      };
     if (present) return NONE;
     return {
       kind: 'problem',
@@ -88,6 +100,12 @@ export function pullDecision(input: PullInput, now: number): PullDecision {
     };
   }
   if (!present) return { kind: 'pull', reason: `image ${image} is not on the engine`, required: true };
+  if (other !== undefined)
+    return {
+      kind: 'pull',
+      reason: `image ${image} on the engine is for ${other.has}, the service's platform is ${other.wanted}`,
+      required: true,
+    };
   if (policy === 'always' || policy === 'refresh')
     return { kind: 'pull', reason: `pull_policy: ${policy}`, required: true };
   const interval = refreshInterval(policy);

@@ -174,6 +174,8 @@ export async function* buildImage(
       buildargs: options.args ? JSON.stringify(options.args) : undefined,
       labels: options.labels ? JSON.stringify(options.labels) : undefined,
       target: options.target,
+      platform: options.platform,
+      nocache: options.noCache === true ? true : undefined,
       version: '1',
       rm: true,
       forcerm: true,

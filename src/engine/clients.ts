@@ -59,6 +59,10 @@ export interface ImageBuildOptions {
   readonly args?: Readonly<Record<string, string>>;
   readonly labels?: Readonly<Record<string, string>>;
   readonly target?: string;
+  /** `os/arch[/variant]` to build for; absent: the engine's own. */
+  readonly platform?: string;
+  /** Run every step again instead of reusing cached ones. */
+  readonly noCache?: boolean;
   readonly signal?: AbortSignal;
 }
 

@@ -13,6 +13,9 @@ export interface RawImageInspect {
   Created?: string;
   Size?: number;
   Config?: { Labels?: Record<string, string> | null } | null;
+  Os?: string;
+  Architecture?: string;
+  Variant?: string;
 }
 
 export interface RawImageSummary {
@@ -42,6 +45,9 @@ export function toImageInfo(raw: RawImageInspect): ImageInfo {
     labels: { ...(raw.Config?.Labels ?? {}) },
     created: raw.Created ?? '',
     ...(typeof raw.Size === 'number' ? { size: raw.Size } : {}),
+    ...(raw.Os ? { os: raw.Os } : {}),
+    ...(raw.Architecture ? { architecture: raw.Architecture } : {}),
+    ...(raw.Variant ? { variant: raw.Variant } : {}),
   };
 }
 

@@ -35,6 +35,16 @@ describe('images', () => {
       labels: {},
     });
   });
+  it('keeps the platform an inspection reports, and leaves out the parts it does not', () => {
+    expect(toImageInfo({ Id: 'sha256:4', Os: 'linux', Architecture: 'arm64', Variant: 'v8' })).toMatchObject({
+      os: 'linux',
+      architecture: 'arm64',
+      variant: 'v8',
+    });
+    const amd = toImageInfo({ Id: 'sha256:5', Os: 'linux', Architecture: 'amd64', Variant: '' });
+    expect(amd).toMatchObject({ os: 'linux', architecture: 'amd64' });
+    expect('variant' in amd).toBe(false);
+  });
 });
 
 describe('networks', () => {

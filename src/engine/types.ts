@@ -161,6 +161,10 @@ export interface ImageInfo {
   readonly created: string; // ISO
   /** Bytes, as the engine reports the image's size (absent when it does not). */
   readonly size?: number;
+  /** What it runs on (inspection only; a listing has none): `linux`, `amd64`, `v8`. */
+  readonly os?: string;
+  readonly architecture?: string;
+  readonly variant?: string;
 }
 
 /** `GET /system/df`, the images part. */

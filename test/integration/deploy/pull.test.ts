@@ -8,6 +8,7 @@ import type { DeployEvent } from '../../../src/deploy/events.js';
 import { BerthLabel } from '../../../src/engine/model.js';
 import { openStore } from '../../../src/store/index.js';
 import { berth } from '../../support/cli.js';
+import { buildForPlatform } from '../../support/platform-image.js';
 import { startRegistry, type TestRegistry } from '../../support/registry.js';
 import { BUSYBOX } from '../engine/support.js';
 import { type DeployHarness, isAlive, startHarness } from './support.js';
@@ -155,6 +156,45 @@ describe.sequential('deploys pull the images the engine lacks (real engine, real
     } finally {
       await flaky.stop();
     }
+  });
+
+  it("pulls an image the engine has for another platform than the service's, and refuses it under never", async () => {
+    // The registry has the engine's own platform (busybox); the engine holds the tag built for the other.
+    const own = process.arch === 'arm64' ? 'linux/arm64' : 'linux/amd64';
+    const [other, otherText] =
+      own === 'linux/amd64' ? ['linux/arm64', 'linux/arm64/v8'] : ['linux/amd64', 'linux/amd64'];
+    const image = await open.push(BUSYBOX, 'bt-pull/platform', '1');
+    references.push(image);
+    await buildForPlatform(image, other);
+    const arch = async () => `linux/${(await h.engine.images.inspect(image)).architecture}`;
+    expect(await arch()).toBe(other);
+    const platformStack = (policy?: string) =>
+      stackFile(image, policy).replace('    command:', `    platform: ${own}\n    command:`);
+    const ownText = own === 'linux/arm64' ? 'linux/arm64/v8' : own;
+    const reason = `image ${image} on the engine is for ${otherText}, the service's platform is ${ownText}`;
+
+    const refused = h.stackName();
+    const error = await h.deploy(await h.load(h.writeStack(platformStack('never')), refused)).then(
+      () => undefined,
+      (e: unknown) => e as { code?: string; message?: string },
+    );
+    expect(error?.code).toBe('DEPLOY_PLAN_REFUSED');
+    expect(error?.message).toContain(`${reason}, and its pull_policy is never`);
+    expect(await stackContainers(refused)).toEqual([]);
+    expect(await arch()).toBe(other);
+
+    const stack = h.stackName();
+    const result = await h.deploy(await h.load(h.writeStack(platformStack()), stack));
+    expect(result.outcome).toBe('succeeded');
+    expect(result.plan.pulls.map((p) => [p.platform, p.reasons])).toEqual([
+      [
+        'linux/amd64',
+        [`image ${image} on the engine is for linux/arm64/v8, the service's platform is linux/amd64`],
+      ],
+    ]);
+    expect((await h.engine.images.inspect(image)).architecture).toBe('amd64');
+    const [container] = await stackContainers(stack);
+    expect(container?.state).toBe('running');
   });
 
   it('fails a pull of a tag the registry does not have with DEPLOY_PULL_FAILED, naming it, and creates nothing', async () => {

@@ -100,6 +100,26 @@ describe('image build (legacy builder)', () => {
     expect(await run.engine.images.exists(tag)).toBe(false);
   });
 
+  it('builds for the platform asked, without the cache when told, and the inspection reports it', async () => {
+    const own = process.arch === 'arm64' ? 'arm64' : 'amd64';
+    const other = own === 'arm64' ? 'amd64' : 'arm64';
+    const dir = context({ Dockerfile: 'FROM scratch\nCOPY app.txt /\n', 'app.txt': run.name('platform') });
+    const tag = `${run.name('platform')}:1`;
+    await collect(run.engine.images.build({ contextDir: dir, tag, labels: run.labels({}) }));
+    expect(await run.engine.images.inspect(tag)).toMatchObject({ os: 'linux', architecture: own });
+    // Without noCache the legacy builder reuses the COPY step built for `own` (FROM scratch has no parent).
+    await collect(
+      run.engine.images.build({
+        contextDir: dir,
+        tag,
+        platform: `linux/${other}`,
+        noCache: true,
+        labels: run.labels({}),
+      }),
+    );
+    expect(await run.engine.images.inspect(tag)).toMatchObject({ os: 'linux', architecture: other });
+  });
+
   it('reports a missing Dockerfile as an engine error before any progress', async () => {
     const dir = context({ 'app.txt': 'no Dockerfile here' });
     const err = await collect(

@@ -1,0 +1,45 @@
+import { request } from 'node:http';
+import { pack } from 'tar-stream';
+import { parseEngineHost } from '../../src/engine/address.js';
+
+// An image the engine records as built for another platform (`FROM scratch` with the legacy
+// builder's `platform=`): nothing in it runs, but its Os/Architecture are what a pulled image of
+// that platform would carry. Berth's engine client builds only for the engine's own platform.
+
+/** Builds `reference` for `platform` (e.g. `linux/arm64`) through the Engine API; resolves with the build's output. */
+export async function buildForPlatform(reference: string, platform: string): Promise<string> {
+  const tar = pack();
+  tar.entry({ name: 'Dockerfile' }, 'FROM scratch\nCOPY hello /hello\n');
+  tar.entry({ name: 'hello' }, 'not a program\n');
+  tar.finalize();
+  const chunks: Buffer[] = [];
+  for await (const chunk of tar) chunks.push(chunk as Buffer);
+  const body = Buffer.concat(chunks);
+  const address = parseEngineHost(undefined);
+  const target =
+    address.kind === 'unix' ? { socketPath: address.socketPath } : { host: address.host, port: address.port };
+  const query = new URLSearchParams({ t: reference, platform, rm: '1' });
+  const output = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+    const req = request(
+      {
+        ...target,
+        method: 'POST',
+        path: `/build?${query}`,
+        headers: { 'Content-Type': 'application/x-tar', 'Content-Length': body.length },
+      },
+      (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (c: Buffer) => parts.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(parts).toString('utf8') }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+  if (output.status !== 200 || !output.text.includes('Successfully tagged'))
+    throw new Error(`building ${reference} for ${platform}: ${output.status} ${output.text}`);
+  return output.text;
+}
