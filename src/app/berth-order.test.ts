@@ -1,9 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { quietLoggers } from '../../test/support/quiet-loggers.js';
-import { makeTempDir } from '../../test/support/store.js';
+import { fakeClock, makeTempDir } from '../../test/support/store.js';
 import { systemClock } from '../clock.js';
+import { createLoggers } from '../log/index.js';
+import { MIGRATIONS, migrate } from '../store/migrations.js';
 import { createBerth } from './berth.js';
 
 // The order createBerth registers its services in is the order they start, and the reverse of the
@@ -40,6 +44,45 @@ describe('the services of one Berth', () => {
     for (const producer of ['operations', 'container-events', 'scheduler', 'backups', 'health']) {
       expect([producer, at('alerts') < at(producer)]).toEqual([producer, true]);
     }
+    await b.stop(0);
+  });
+});
+
+describe('a state file an older Berth wrote', () => {
+  it('is upgraded on first use, and the log says where the copy from before the upgrade is', async () => {
+    const temp = makeTempDir('berth-upgrade-');
+    temps.push(temp);
+    const stateDir = join(temp.dir, 'state');
+    mkdirSync(stateDir, { mode: 0o700 });
+    const path = join(stateDir, 'berth.db');
+    const old = new Database(path);
+    migrate(old, fakeClock(), MIGRATIONS.slice(0, -1));
+    old.close();
+    let text = '';
+    const loggers = createLoggers(
+      { base: 'info', components: {} },
+      new Writable({
+        write(chunk, _e, done) {
+          text += String(chunk);
+          done();
+        },
+      }),
+    );
+    const b = createBerth({
+      stateDir,
+      workspace: temp.dir,
+      env: {},
+      clock: systemClock(),
+      loggers,
+      allowPaths: false,
+    });
+    expect(b.store().upgradeCopy?.path).toBe(`${path}.schema-${MIGRATIONS.at(-2)?.version}.bak`);
+    const line = text.split('\n').find((l) => l.includes('a copy from before the upgrade is kept'));
+    expect(JSON.parse(line ?? '{}')).toMatchObject({
+      copy: `${path}.schema-${MIGRATIONS.at(-2)?.version}.bak`,
+      from: MIGRATIONS.at(-2)?.version,
+      to: MIGRATIONS.at(-1)?.version,
+    });
     await b.stop(0);
   });
 });

@@ -142,6 +142,12 @@ export function createBerth(options: BerthOptions): Berth {
       isAlive: processIsAlive,
       self: owner,
     });
+    const copy = opened.upgradeCopy;
+    if (copy !== undefined)
+      log.info(
+        { copy: copy.path, from: copy.from, to: copy.to },
+        'upgraded the state file to this Berth; a copy from before the upgrade is kept, to go back to the older Berth',
+      );
     return opened;
   });
   const events = once(() => new EventHub(store().events));

@@ -21,11 +21,12 @@ import {
   type JobStateStore,
 } from './job-state.js';
 import { createLockStore, type IsAlive, type LockOwner, type LockStore } from './locks.js';
-import { appliedVersion, assertNotTooNew, migrate } from './migrations.js';
+import { appliedVersion, assertNotTooNew, MIGRATIONS, migrate } from './migrations.js';
 import { createOperationStore, type OperationStore } from './operation-records.js';
 import { createProbeStore, type ProbeStore } from './probes.js';
 import { createStackImageStore, type StackImageStore } from './stack-images.js';
 import { createStackRecordStore, type StackRecordStore } from './stack-records.js';
+import { copyBeforeMigration } from './upgrade-copy.js';
 
 export interface OpenStoreOptions {
   /** The state file; missing folders are created 0700 and the file 0600. */
@@ -70,6 +71,8 @@ export interface Store {
   /** Whether anything of a stack is recorded (deployments, backups, job runs, probes). */
   readonly stackRecords: StackRecordStore;
   schemaVersion(): number;
+  /** The copy of the state file this opening made before it upgraded the file's schema (absent: no upgrade). */
+  readonly upgradeCopy?: { readonly path: string; readonly from: number; readonly to: number };
   /** The connection's effective settings, for `berth doctor` and tests. */
   settings(): StoreSettings;
   close(): void;
@@ -112,9 +115,9 @@ function prepareFile(path: string): void {
   }
 }
 
-function configure(db: Database.Database, wal: boolean): void {
+function configure(db: Database.Database, path: string, wal: boolean): void {
   // Checked before any pragma that writes: a file from a newer Berth must be left exactly as it was.
-  assertNotTooNew(db);
+  assertNotTooNew(db, MIGRATIONS, path);
   if (wal) {
     const mode = db.pragma('journal_mode = WAL', { simple: true });
     if (mode !== 'wal') {
@@ -136,9 +139,11 @@ function buildStore(
   clock: Pick<Clock, 'now'>,
   isAlive: IsAlive,
   self?: LockOwner,
+  upgradeCopy?: Store['upgradeCopy'],
 ): Store {
   return {
     path,
+    ...(upgradeCopy ? { upgradeCopy } : {}),
     deployments: createDeploymentStore(db, clock),
     installState: createInstallStateStore(db, clock),
     imagePulls: createImagePullStore(db, clock),
@@ -171,6 +176,17 @@ function buildStore(
   };
 }
 
+/**
+ * A copy of a state file whose schema this Berth is about to upgrade (an older Berth wrote it), so
+ * that a return to that Berth keeps what the file held; nothing for a new file or an in-memory store.
+ */
+function copyIfUpgrading(db: Database.Database, path: string): Store['upgradeCopy'] {
+  const from = appliedVersion(db);
+  const to = MIGRATIONS.at(-1)?.version ?? 0;
+  if (path === ':memory:' || from === 0 || from >= to) return undefined;
+  return { path: copyBeforeMigration(db, path, from), from, to };
+}
+
 function open(
   path: string,
   clock: Pick<Clock, 'now'>,
@@ -183,9 +199,10 @@ function open(
   try {
     db = new Database(path, { timeout: busyTimeoutMs });
     // The `timeout` option is SQLite's busy_timeout, set without building SQL from a value.
-    configure(db, wal);
+    configure(db, path, wal);
+    const upgradeCopy = copyIfUpgrading(db, path);
     migrate(db, clock);
-    return buildStore(db, path, clock, isAlive, self);
+    return buildStore(db, path, clock, isAlive, self, upgradeCopy);
   } catch (error) {
     db?.close();
     throw toStoreError(error);

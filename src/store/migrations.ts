@@ -1,11 +1,12 @@
+import { existsSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import type { Clock } from '../clock.js';
 import { isoNow } from './clock.js';
 import { StoreError } from './errors.js';
-
 import type { Migration } from './migration.js';
 import { MIGRATIONS_1_TO_5 } from './migrations-1-5.js';
 import { MIGRATIONS_6_ON } from './migrations-6-on.js';
+import { upgradeCopyPath } from './upgrade-copy.js';
 
 export type { Migration } from './migration.js';
 
@@ -47,14 +48,21 @@ export function appliedVersion(db: Database.Database): number {
  * Refuses a database written by a newer Berth before anything touches it: downgrading would silently drop
  * whatever the newer schema records, and the older code cannot know what that is.
  */
-export function assertNotTooNew(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): void {
+export function assertNotTooNew(
+  db: Database.Database,
+  migrations: readonly Migration[] = MIGRATIONS,
+  path?: string,
+): void {
   const known = migrations.at(-1)?.version ?? 0;
   const found = appliedVersion(db);
   if (found > known) {
+    const copy = path === undefined ? undefined : upgradeCopyPath(path, known);
     throw new StoreError(
       'STORE_SCHEMA_TOO_NEW',
       `the state database has schema version ${found}, but this Berth only knows up to ${known}`,
-      'a newer Berth wrote this file: upgrade Berth, or restore a state file from before the upgrade',
+      copy !== undefined && existsSync(copy)
+        ? `a newer Berth wrote this file: upgrade Berth, or go back to the copy the newer Berth made before it upgraded the file (${copy}): stop every Berth process, delete ${path}-wal and ${path}-shm, and move the copy in place of ${path} (what was recorded since the upgrade is lost)`
+        : 'a newer Berth wrote this file: upgrade Berth, or restore a state file from before the upgrade',
     );
   }
 }

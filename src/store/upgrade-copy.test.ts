@@ -1,0 +1,136 @@
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fakeClock, makeTempDir } from '../../test/support/store.js';
+import { openStore, type Store } from './db.js';
+import { StoreError } from './errors.js';
+import { appliedVersion, MIGRATIONS, migrate } from './migrations.js';
+import { UPGRADE_COPIES_KEPT, upgradeCopies, upgradeCopyPath } from './upgrade-copy.js';
+
+// A state file an older Berth wrote is copied before this Berth upgrades its schema: the way back to
+// the older Berth, which refuses the upgraded file.
+
+const LATEST = MIGRATIONS.at(-1)?.version ?? 0;
+const OLDER = MIGRATIONS.at(-2)?.version ?? 0;
+
+let temp: ReturnType<typeof makeTempDir>;
+const opened: Store[] = [];
+
+function open(path: string): Store {
+  const store = openStore({ path, clock: fakeClock(), isAlive: () => true });
+  opened.push(store);
+  return store;
+}
+
+/** What `fn` throws (it must throw). */
+function errorOf(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+}
+
+function versionOf(path: string): number {
+  const db = new Database(path, { readonly: true });
+  try {
+    return appliedVersion(db);
+  } finally {
+    db.close();
+  }
+}
+
+function deploymentsOf(path: string): unknown[] {
+  const db = new Database(path, { readonly: true });
+  try {
+    return db.prepare('SELECT stack FROM deployments').all();
+  } finally {
+    db.close();
+  }
+}
+
+/** The file Berth at schema OLDER wrote: migrated that far, with a deployment of `stack`. */
+function writtenByOlderBerth(path: string, stack: string): void {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  migrate(db, fakeClock(), MIGRATIONS.slice(0, -1));
+  db.prepare(
+    "INSERT INTO deployments (stack, trigger, plan_json, status, started_at) VALUES (?, 'cli', '{}', 'succeeded', '2026-01-01T00:00:00.000Z')",
+  ).run(stack);
+  db.close();
+}
+
+beforeEach(() => {
+  temp = makeTempDir();
+});
+
+afterEach(() => {
+  for (const store of opened.splice(0)) store.close();
+  temp.cleanup();
+});
+
+describe('the copy before a schema upgrade', () => {
+  it('copies a file an older Berth wrote, mode 0600, at its old schema and with its rows, then upgrades it', () => {
+    const path = join(temp.dir, 'state.db');
+    writtenByOlderBerth(path, 'shop');
+    const store = open(path);
+    const copy = upgradeCopyPath(path, OLDER);
+    expect(store.upgradeCopy).toEqual({ path: copy, from: OLDER, to: LATEST });
+    expect(store.schemaVersion()).toBe(LATEST);
+    expect(statSync(copy).mode & 0o777).toBe(0o600);
+    expect(versionOf(copy)).toBe(OLDER);
+    expect(deploymentsOf(copy)).toEqual([{ stack: 'shop' }]);
+    expect(readdirSync(temp.dir).filter((n) => n.includes('.partial'))).toEqual([]);
+
+    store.close();
+    expect(open(path).upgradeCopy).toBeUndefined();
+  });
+
+  it('makes no copy of a new file', () => {
+    const path = join(temp.dir, 'state.db');
+    expect(open(path).upgradeCopy).toBeUndefined();
+    expect(upgradeCopies(path)).toEqual([]);
+  });
+
+  it(`replaces an older copy at the same schema, and keeps the newest ${UPGRADE_COPIES_KEPT} copies`, () => {
+    const path = join(temp.dir, 'state.db');
+    writtenByOlderBerth(path, 'shop');
+    writeFileSync(upgradeCopyPath(path, OLDER), 'a stale copy from an earlier upgrade');
+    writeFileSync(upgradeCopyPath(path, 1), 'older');
+    writeFileSync(upgradeCopyPath(path, 2), 'old');
+    writeFileSync(join(temp.dir, 'other.db.schema-1.bak'), 'not this file’s');
+    open(path);
+    expect(upgradeCopies(path).map((c) => c.version)).toEqual([OLDER, 2]);
+    expect(deploymentsOf(upgradeCopyPath(path, OLDER))).toEqual([{ stack: 'shop' }]);
+    expect(readdirSync(temp.dir)).toContain('other.db.schema-1.bak');
+  });
+
+  it('migrates nothing when it cannot copy, and says where and what to do', () => {
+    const path = join(temp.dir, 'state.db');
+    writtenByOlderBerth(path, 'shop');
+    mkdirSync(upgradeCopyPath(path, OLDER));
+    const error = errorOf(() => open(path));
+    expect(error).toBeInstanceOf(StoreError);
+    expect(error).toMatchObject({ code: 'STORE_IO' });
+    expect((error as StoreError).message).toContain(
+      `cannot copy the state file to ${upgradeCopyPath(path, OLDER)}`,
+    );
+    expect((error as StoreError).hint).toContain('nothing was migrated');
+    expect(versionOf(path)).toBe(OLDER);
+  });
+
+  it('names the copy in the refusal of an older Berth, with how to go back to it', () => {
+    const path = join(temp.dir, 'state.db');
+    open(path).close();
+    writeFileSync(upgradeCopyPath(path, LATEST), 'the copy a newer Berth made');
+    const raw = new Database(path);
+    raw.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(LATEST + 1, 'newer', '2030-01-01');
+    raw.close();
+    const error = errorOf(() => open(path)) as StoreError;
+    expect(error.code).toBe('STORE_SCHEMA_TOO_NEW');
+    expect(error.hint).toContain(upgradeCopyPath(path, LATEST));
+    expect(error.hint).toContain(`delete ${path}-wal and ${path}-shm`);
+  });
+});
