@@ -18,7 +18,11 @@ export async function planDeploy(
   loaded: LoadedStack,
   options: { build?: boolean; pulled?: boolean; installEnded?: ReadonlySet<string> } = {},
 ) {
-  const { ids: imageIds, platforms: imagePlatforms } = await stackImages(deps.engine, loaded);
+  const {
+    ids: imageIds,
+    platforms: imagePlatforms,
+    engine: enginePlatform,
+  } = await stackImages(deps.engine, loaded);
   const fileDigests = await readFileDigests(fileSourcesOf(loaded.model.secrets, loaded.model.configs));
   const desired = desiredState(loaded, {
     imageIds,
@@ -34,6 +38,7 @@ export async function planDeploy(
     applied: appliedRecords(deps.store, loaded.name, sensitiveValues(loaded)),
     imageIds,
     imagePlatforms,
+    ...(enginePlatform ? { enginePlatform } : {}),
     lastPulled: lastPulls(deps.store, desired),
     now: (deps.clock?.now() ?? new Date()).getTime(),
     ...(options.build ? { build: true } : {}),

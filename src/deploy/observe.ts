@@ -7,12 +7,14 @@ import type { DesiredStack } from './desired.js';
 import { normalTag } from './image-references.js';
 import { serviceImages } from './naming.js';
 import type { AppliedRecord, ObservedContainer, PlanInput } from './plan-types.js';
-import { type Platform, platformOf } from './platform.js';
+import { type Platform, parsePlatform, platformOf } from './platform.js';
 
 /** The images a stack's services run, as the engine has them: id and platform by reference. */
 export interface StackImages {
   readonly ids: Map<string, string>;
   readonly platforms: Map<string, Platform>;
+  /** The engine's own platform, asked only when a service names an OS alone (`platform: linux`). */
+  readonly engine?: Platform;
 }
 
 /** Inspects every image the stack's services run, all at once; a missing one is left out. */
@@ -34,7 +36,12 @@ export async function stackImages(engine: Engine, loaded: LoadedStack): Promise<
     ids.set(ref, info.id);
     if (info.os) platforms.set(ref, platformOf(info.os, info.architecture, info.variant));
   }
-  return { ids, platforms };
+  const osOnly = Object.values(loaded.model.services ?? {}).some(
+    (s) => s.platform !== undefined && parsePlatform(s.platform)?.architecture === undefined,
+  );
+  if (!osOnly || ids.size === 0) return { ids, platforms };
+  const version = await engine.system.version();
+  return { ids, platforms, engine: platformOf(version.os, version.arch) };
 }
 
 /** Image reference → id for every image the stack's services run. */

@@ -154,6 +154,49 @@ describe('planStack: pulls', () => {
     ]);
   });
 
+  it('pulls one image once per platform however the platform is spelled, and lets never use it', async () => {
+    const text =
+      'services:\n  a: { image: "app:1", platform: linux/arm64 }\n  b: { image: "app:1", platform: linux/arm64/v8 }\n  c: { image: "app:1", platform: Linux/ARM64, pull_policy: never }\n';
+    const ids = new Map([['app:1', imageId('a1')]]);
+    const p = planStack({
+      desired: await desiredOf(text, { imageIds: ids }),
+      observed: { containers: [], networks: [], volumes: [] },
+      applied: [],
+      imageIds: ids,
+      imagePlatforms: new Map([['app:1', { os: 'linux', architecture: 'amd64' }]]),
+    });
+    expect(p.pulls.map((x) => [x.platform, x.services])).toEqual([['linux/arm64', ['a', 'b']]]);
+    expect(p.problems).toEqual([]);
+  });
+
+  it('reads platform: linux as the engine platform, and accepts images its machines run (386 on amd64)', async () => {
+    const text =
+      'services:\n  a: { image: "app:1", platform: linux }\n  b: { image: "old:1", platform: linux/amd64 }\n';
+    const ids = new Map([
+      ['app:1', imageId('a1')],
+      ['old:1', imageId('o1')],
+    ]);
+    const input = {
+      desired: await desiredOf(text, { imageIds: ids }),
+      observed: { containers: [], networks: [], volumes: [] },
+      applied: [],
+      imageIds: ids,
+      imagePlatforms: new Map([
+        ['app:1', { os: 'linux', architecture: 'arm64', variant: 'v8' }],
+        ['old:1', { os: 'linux', architecture: '386' }],
+      ]),
+    };
+    const p = planStack({ ...input, enginePlatform: { os: 'linux', architecture: 'amd64' } });
+    expect(p.pulls.map((x) => [x.image, x.platform, x.reasons])).toEqual([
+      [
+        'app:1',
+        'linux',
+        ["image app:1 on the engine is for linux/arm64/v8, the service's platform is linux/amd64"],
+      ],
+    ]);
+    expect(planStack(input).pulls).toEqual([]);
+  });
+
   it('refuses pull_policy: build without a build section', async () => {
     const text = 'services:\n  a: { image: "app:1", pull_policy: build }\n';
     const ids = new Map([['app:1', imageId('a1')]]);

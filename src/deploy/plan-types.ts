@@ -140,6 +140,8 @@ export interface PlanInput {
   readonly imageIds: ReadonlyMap<string, string>;
   /** Image reference → the platform of the image the engine has under it (absent: not known, taken to fit). */
   readonly imagePlatforms?: ReadonlyMap<string, Platform>;
+  /** The engine's own platform: what a `platform:` naming only the OS means (absent: the OS alone is compared). */
+  readonly enginePlatform?: Platform;
   /** Image reference → when a deploy last pulled it (ISO 8601, Berth's record), for the periodic pull policies. */
   readonly lastPulled?: ReadonlyMap<string, string>;
   /** Now, in ms since the epoch (the age of an image under `daily`, `weekly`, `every_…`). */

@@ -2,7 +2,7 @@ import { BerthLabel, type ContainerSummary, isOneOff, isParked, ownedBy } from '
 import { normalTag } from './image-references.js';
 import { replicaSteps } from './plan-replicas.js';
 import type { Plan, PlanInput, PlanProblem, ServicePlan } from './plan-types.js';
-import { type Platform, parsePlatform, platformFits, platformText } from './platform.js';
+import { type Platform, parsePlatform, platformFits, platformText, samePlatform } from './platform.js';
 import { pullDecision } from './pull-policy.js';
 
 export type {
@@ -34,11 +34,16 @@ const pulledAt = (map: ReadonlyMap<string, string> | undefined, image: string) =
   return at === undefined ? {} : { lastPulled: at };
 };
 
-/** The service's `platform:` and the platform of the image the engine has, when they differ. */
-function otherPlatformOf(written: string | undefined, has: Platform | undefined) {
+/** The service's `platform:` and the platform of the image the engine has, when the engine would refuse it. */
+function otherPlatformOf(
+  written: string | undefined,
+  has: Platform | undefined,
+  engine: Platform | undefined,
+) {
   const wanted = written === undefined ? undefined : parsePlatform(written);
-  if (wanted === undefined || has === undefined || platformFits(wanted, has)) return {};
-  return { otherPlatform: { has: platformText(has), wanted: platformText(wanted) } };
+  if (wanted === undefined || has === undefined || platformFits(wanted, has, engine)) return {};
+  const asked = wanted.architecture === undefined && engine !== undefined ? engine : wanted;
+  return { otherPlatform: { has: platformText(has), wanted: platformText(asked) } };
 }
 
 /** Why a service's image is built: first the image is missing, then what the operator asked for. */
@@ -66,7 +71,7 @@ function addPull(
   const { image, platform, service } = pull;
   const { reason, required } = decision;
   const tag = normalTag(image);
-  const index = pulls.findIndex((p) => normalTag(p.image) === tag && p.platform === platform);
+  const index = pulls.findIndex((p) => normalTag(p.image) === tag && samePlatform(p.platform, platform));
   const seen = pulls[index];
   if (seen === undefined) {
     const on = platform === undefined ? {} : { platform };
@@ -135,7 +140,7 @@ export function planStack(input: PlanInput): Plan {
   }
 
   const pulls: Plan['pulls'][number][] = [];
-  const unpulled: { image: string; problem: PlanProblem }[] = [];
+  const unpulled: { image: string; platform: string | undefined; problem: PlanProblem }[] = [];
   const builds: Plan['builds'][number][] = [];
   const services: ServicePlan[] = [];
   desired.levels.forEach((level, index) => {
@@ -144,9 +149,11 @@ export function planStack(input: PlanInput): Plan {
       if (!service) continue;
       const present = input.imageIds.has(service.image);
       const policyBuild = service.pullPolicy === 'build' && !input.pulled;
+      const written = service.replicas[0]?.spec.platform;
       const platform = otherPlatformOf(
-        service.replicas[0]?.spec.platform,
+        written,
         input.imagePlatforms?.get(service.image),
+        input.enginePlatform,
       );
       const other = platform.otherPlatform;
       const otherBuild = present && other !== undefined && !input.pulled;
@@ -173,10 +180,10 @@ export function planStack(input: PlanInput): Plan {
           },
           input.now ?? 0,
         );
-        if (decision.kind === 'problem') unpulled.push({ image: service.image, problem: decision.problem });
+        if (decision.kind === 'problem')
+          unpulled.push({ image: service.image, platform: written, problem: decision.problem });
         else if (decision.kind === 'pull' && !input.pulled) {
-          const platform = service.replicas[0]?.spec.platform;
-          addPull(pulls, { image: service.image, platform, service: name }, decision);
+          addPull(pulls, { image: service.image, platform: written, service: name }, decision);
         }
       }
       for (const { spec } of service.replicas) {
@@ -231,9 +238,16 @@ export function planStack(input: PlanInput): Plan {
         ],
       });
   }
-  // A `pull_policy: never` service whose image another service pulls in this deploy finds it there.
-  for (const u of unpulled)
-    if (u.problem.code !== 'IMAGE_MISSING' || !pulls.some((p) => normalTag(p.image) === normalTag(u.image)))
+  // A `pull_policy: never` service whose image another service pulls in this deploy (for its
+  // platform, when the engine has it for another) finds it there.
+  for (const u of unpulled) {
+    const pulled = pulls.some(
+      (p) =>
+        normalTag(p.image) === normalTag(u.image) &&
+        (u.problem.code === 'IMAGE_MISSING' || samePlatform(p.platform, u.platform)),
+    );
+    if (!pulled || (u.problem.code !== 'IMAGE_MISSING' && u.problem.code !== 'IMAGE_PLATFORM'))
       problems.push(u.problem);
+  }
   return { stack, resources, pulls, builds, services, removals, problems };
 }

@@ -1,9 +1,11 @@
-// Whether an image the engine has is for the platform a service asks for (compose's `platform:`).
-// Pure: normalizes names as containerd does (x86_64 → amd64, aarch64 → arm64, arm64/v8 → arm64).
+// Whether an image the engine has runs as a service's `platform:` (compose), as the engine decides it.
+// Pure: names are normalized and matched as containerd does (platforms.Normalize, platforms.Only):
+// x86_64 is amd64, aarch64 is arm64, arm64 means arm64/v8, arm means arm/v7, and a platform accepts
+// the older ones its machines run (amd64 runs 386, arm/v7 runs arm/v6 and v5, arm64 runs arm).
 
 export interface Platform {
   readonly os: string;
-  /** Absent: `platform: linux` names only the OS (the engine picks its own architecture). */
+  /** Absent: `platform: linux` names only the OS (the engine then uses its own architecture). */
   readonly architecture?: string;
   readonly variant?: string;
 }
@@ -36,7 +38,9 @@ export function platformOf(os: string, architecture?: string, variant?: string):
   const alias = ARCH_ALIASES[architecture.toLowerCase()];
   const arch = alias?.architecture ?? architecture.toLowerCase();
   const written = (variant ?? '').toLowerCase() || alias?.variant;
-  const v = written ?? DEFAULT_VARIANT[arch];
+  // containerd writes arm variants with a `v` (`arm/7` is `arm/v7`); amd64's v1 is plain amd64.
+  const withV = written !== undefined && /^[0-9]+$/.test(written) ? `v${written}` : written;
+  const v = arch === 'amd64' && withV === 'v1' ? undefined : (withV ?? DEFAULT_VARIANT[arch]);
   return v === undefined
     ? { os: lowerOs, architecture: arch }
     : { os: lowerOs, architecture: arch, variant: v };
@@ -47,14 +51,49 @@ export function platformText(p: Platform): string {
   return [p.os, p.architecture, p.variant].filter((part) => part !== undefined).join('/');
 }
 
+/** The number of a `vN` variant; undefined for none or another spelling. */
+function variantNumber(variant: string | undefined): number | undefined {
+  const match = variant === undefined ? null : /^v([0-9]+)$/.exec(variant);
+  return match?.[1] === undefined ? undefined : Number(match[1]);
+}
+
+/** What a machine of `wanted` runs, best first (containerd's platformVector). */
+export function acceptedPlatforms(wanted: Platform): Platform[] {
+  const { os, architecture } = wanted;
+  const out: Platform[] = [wanted];
+  const n = variantNumber(wanted.variant);
+  if (architecture === 'amd64') {
+    for (let v = (n ?? 1) - 1; v >= 1; v--)
+      out.push(v === 1 ? { os, architecture } : { os, architecture, variant: `v${v}` });
+    out.push({ os, architecture: '386' });
+  } else if (architecture === 'arm' && n !== undefined) {
+    for (let v = n - 1; v >= 5; v--) out.push({ os, architecture, variant: `v${v}` });
+  } else if (architecture === 'arm64') {
+    out.push(...acceptedPlatforms({ os, architecture: 'arm', variant: wanted.variant ?? 'v8' }));
+  }
+  return out;
+}
+
 /**
- * Whether an image for `has` runs as a service that asks for `wanted`. The OS and (when asked) the
- * architecture must be equal; a variant only counts when both sides name one (an image without a
- * variant is taken to fit, as the engine does).
+ * Whether an image for `has` runs as a service that asks for `wanted`, on an engine whose own
+ * platform is `engine` (which completes a `platform:` that names only the OS; unknown: the OS alone
+ * is compared). An image whose architecture the engine does not report fits only an OS-only ask.
  */
-export function platformFits(wanted: Platform, has: Platform): boolean {
+export function platformFits(wanted: Platform, has: Platform, engine?: Platform): boolean {
   if (wanted.os !== has.os) return false;
-  if (wanted.architecture === undefined) return true;
-  if (wanted.architecture !== has.architecture) return false;
-  return wanted.variant === undefined || has.variant === undefined || wanted.variant === has.variant;
+  const asked =
+    wanted.architecture === undefined && engine?.architecture !== undefined && engine.os === wanted.os
+      ? engine
+      : wanted;
+  if (asked.architecture === undefined) return true;
+  return acceptedPlatforms(asked).some(
+    (p) => p.architecture === has.architecture && p.variant === has.variant,
+  );
+}
+
+/** Whether two written platforms name the same one (`linux/arm64`, `Linux/ARM64/v8`). */
+export function samePlatform(a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  const [pa, pb] = [parsePlatform(a), parsePlatform(b)];
+  return pa !== undefined && pb !== undefined ? platformText(pa) === platformText(pb) : a === b;
 }

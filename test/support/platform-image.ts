@@ -6,11 +6,16 @@ import { parseEngineHost } from '../../src/engine/address.js';
 // builder's `platform=`): nothing in it runs, but its Os/Architecture are what a pulled image of
 // that platform would carry. Berth's engine client builds only for the engine's own platform.
 
+/** The build context buildForPlatform sends: a folder with these files builds from its cache. */
+export const PLATFORM_CONTEXT: Readonly<Record<string, string>> = {
+  Dockerfile: 'FROM scratch\nCOPY hello /hello\n',
+  hello: 'not a program\n',
+};
+
 /** Builds `reference` for `platform` (e.g. `linux/arm64`) through the Engine API; resolves with the build's output. */
 export async function buildForPlatform(reference: string, platform: string): Promise<string> {
   const tar = pack();
-  tar.entry({ name: 'Dockerfile' }, 'FROM scratch\nCOPY hello /hello\n');
-  tar.entry({ name: 'hello' }, 'not a program\n');
+  for (const [name, text] of Object.entries(PLATFORM_CONTEXT)) tar.entry({ name }, text);
   tar.finalize();
   const chunks: Buffer[] = [];
   for await (const chunk of tar) chunks.push(chunk as Buffer);

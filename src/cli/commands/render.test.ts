@@ -61,6 +61,18 @@ describe('formatPlan', () => {
           request: { contextDir: '/src/api', args: {}, tag: 'shop-api' },
           reasons: ['image shop-api is not built yet'],
         },
+        {
+          kind: 'build',
+          service: 'arm',
+          request: {
+            contextDir: '/src/arm',
+            args: {},
+            tag: 'shop-arm',
+            platform: 'linux/arm64',
+            noCache: true,
+          },
+          reasons: ["image shop-arm is built for linux/amd64, the service's platform is linux/arm64/v8"],
+        },
       ],
       services: [
         { service: 'db', level: 0, steps: [] },
@@ -120,6 +132,7 @@ describe('formatPlan', () => {
         '  * pull reg.example/shop/worker:2 (worker, cron): image reg.example/shop/worker:2 is not on the engine',
         '  * pull redis:7 for linux/arm64 (cache): pull_policy: daily: Berth last pulled redis:7 2 days ago (if it fails, the image the engine has is deployed)',
         '  * build api (shop-api): image shop-api is not built yet',
+        "  * build arm (shop-arm) for linux/arm64: image shop-arm is built for linux/amd64, the service's platform is linux/arm64/v8 (without the build cache)",
         '  + api[1] (create, level 1)',
         '      new service',
         '  ~ web[1] (recreate, stop-first, level 2)',

@@ -14,8 +14,11 @@ export function formatPlan(plan: Sendable<PlanView>): string {
     const fallback = p.required ? '' : ' (if it fails, the image the engine has is deployed)';
     lines.push(`  * pull ${p.image}${on} (${p.services.join(', ')}): ${p.reasons.join('; ')}${fallback}`);
   }
-  for (const b of plan.builds)
-    lines.push(`  * build ${b.service} (${b.request.tag}): ${b.reasons.join('; ')}`);
+  for (const b of plan.builds) {
+    const on = b.request.platform ? ` for ${b.request.platform}` : '';
+    const fresh = b.request.noCache ? ' (without the build cache)' : '';
+    lines.push(`  * build ${b.service} (${b.request.tag})${on}: ${b.reasons.join('; ')}${fresh}`);
+  }
   const unchanged: string[] = [];
   for (const s of plan.services) {
     if (s.steps.length === 0) {

@@ -55,7 +55,9 @@ export function PlanList({ plan }: { plan: PlanView }) {
           >{`pull ${p.image}${p.platform ? ` (${p.platform})` : ''} for ${p.services.join(', ')}${reasons(p.reasons)}${p.required ? '' : ' (if it fails, the image the engine has is deployed)'}`}</li>
         ))}
         {plan.builds.map((b) => (
-          <li data-service={b.service}>{`build ${b.request.tag} for ${b.service}${reasons(b.reasons)}`}</li>
+          <li
+            data-service={b.service}
+          >{`build ${b.request.tag}${b.request.platform ? ` (${b.request.platform})` : ''} for ${b.service}${reasons(b.reasons)}${b.request.noCache ? ' (without the build cache)' : ''}`}</li>
         ))}
         {plan.services.flatMap((s) =>
           s.steps.map((step) => <li data-service={s.service}>{stepText(step)}</li>),

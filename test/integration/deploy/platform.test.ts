@@ -1,8 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../../src/clock.js';
+import { buildImages } from '../../../src/deploy/build-images.js';
+import type { DeployEvent } from '../../../src/deploy/events.js';
 import { BerthLabel } from '../../../src/engine/model.js';
-import { buildForPlatform } from '../../support/platform-image.js';
+import { openMemoryStore } from '../../../src/store/index.js';
+import { buildForPlatform, PLATFORM_CONTEXT } from '../../support/platform-image.js';
 import { type DeployHarness, SLEEPER, startHarness } from './support.js';
 
 // A service with `build:` and `platform:` whose tag the engine holds for another platform (as after a
@@ -58,5 +62,41 @@ services:
     const again = await h.deploy(await h.load(dir, stack));
     expect(again.outcome).toBe('unchanged');
     expect(again.plan.builds).toEqual([]);
+  });
+
+  it('builds again without the cache when the cache gave an image for another platform', async () => {
+    const stack = h.stackName();
+    const cached = `local/${stack}-cached:1`;
+    const image = `local/${stack}-app:2`;
+    images.push(cached, image);
+    await buildForPlatform(cached, OTHER);
+    const dir = h.writeStack('services: {}\n');
+    for (const [name, content] of Object.entries(PLATFORM_CONTEXT)) writeFileSync(join(dir, name), content);
+    const events: DeployEvent[] = [];
+    const plan = {
+      stack,
+      resources: [],
+      pulls: [],
+      builds: [
+        {
+          kind: 'build' as const,
+          service: 'app',
+          request: { contextDir: dir, args: {}, tag: image, platform: OWN },
+          reasons: [`image ${image} is not built yet`],
+        },
+      ],
+      services: [],
+      removals: [],
+      problems: [],
+    };
+    const store = openMemoryStore(systemClock());
+    await buildImages({ engine: h.engine, store }, plan, (e) => events.push(e));
+    expect(events.filter((e) => e.type === 'build').map((e) => e.message)).toEqual([
+      `building ${image}: image ${image} is not built yet`,
+      `built ${image} for ${text(OTHER)}, not the service's platform ${text(OWN)}: building again without the cache`,
+      `built ${image}`,
+    ]);
+    expect(`linux/${(await h.engine.images.inspect(image)).architecture}`).toBe(OWN);
+    store.close();
   });
 });

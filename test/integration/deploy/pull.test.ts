@@ -182,6 +182,15 @@ describe.sequential('deploys pull the images the engine lacks (real engine, real
     expect(error?.message).toContain(`${reason}, and its pull_policy is never`);
     expect(await stackContainers(refused)).toEqual([]);
     expect(await arch()).toBe(other);
+    // `platform: linux` is the engine's own architecture, as the engine reads it.
+    const osOnly = h.stackName();
+    const osOnlyFile = stackFile(image, 'never').replace('    command:', '    platform: linux\n    command:');
+    const osError = await h.deploy(await h.load(h.writeStack(osOnlyFile), osOnly)).then(
+      () => undefined,
+      (e: unknown) => e as { code?: string; message?: string },
+    );
+    expect(osError?.message).toContain(`${reason}, and its pull_policy is never`);
+    expect(await stackContainers(osOnly)).toEqual([]);
 
     const stack = h.stackName();
     const result = await h.deploy(await h.load(h.writeStack(platformStack()), stack));
