@@ -144,7 +144,7 @@ export function createBerth(options: BerthOptions): Berth {
     });
     const copy = opened.upgradeCopy;
     if (copy !== undefined)
-      log.info(
+      log.warn(
         { copy: copy.path, from: copy.from, to: copy.to },
         'upgraded the state file to this Berth; a copy from before the upgrade is kept, to go back to the older Berth',
       );

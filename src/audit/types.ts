@@ -48,6 +48,8 @@ export interface LiveFacts {
     readonly lastDrill: 'passed' | 'failed';
     readonly at: string;
   }[];
+  /** Why Berth's state was not read (the drills are then unknown, not absent). */
+  readonly backupsUnread?: string;
   /** What DNS says about the mail domain of each stack with `x-berth.mail` (SPF, DMARC, DKIM). */
   readonly mail?: readonly MailFacts[];
 }

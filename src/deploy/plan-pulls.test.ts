@@ -5,6 +5,21 @@ import { isEmpty, type PlanInput, planStack } from './plan.js';
 // What a deploy pulls before anything changes (pull_policy, one pull per image and platform), as the
 // planner decides it; pull-policy.test.ts covers each policy's decision on its own.
 
+/** The planner's input for `text` on an engine that has the images `ids` (and nothing running). */
+async function inputOf(
+  text: string,
+  ids: ReadonlyMap<string, string>,
+  extra: Partial<PlanInput> = {},
+): Promise<PlanInput> {
+  return {
+    desired: await desiredOf(text, { imageIds: ids }),
+    observed: { containers: [], networks: [], volumes: [] },
+    applied: [],
+    imageIds: ids,
+    ...extra,
+  };
+}
+
 describe('planStack: pulls', () => {
   const SHARED = `services:
   a: { image: "reg.example:5000/app:1" }
@@ -126,18 +141,16 @@ describe('planStack: pulls', () => {
       ['ok:1', imageId('o1')],
       ['any:1', imageId('y1')],
     ]);
-    const p = planStack({
-      desired: await desiredOf(text, { imageIds: ids }),
-      observed: { containers: [], networks: [], volumes: [] },
-      applied: [],
-      imageIds: ids,
-      imagePlatforms: new Map([
-        ['app:1', { os: 'linux', architecture: 'amd64' }],
-        ['tool:1', { os: 'linux', architecture: 'arm', variant: 'v7' }],
-        ['ok:1', { os: 'linux', architecture: 'arm64', variant: 'v8' }],
-        ['any:1', { os: 'linux', architecture: 'amd64' }],
-      ]),
-    });
+    const p = planStack(
+      await inputOf(text, ids, {
+        imagePlatforms: new Map([
+          ['app:1', { os: 'linux', architecture: 'amd64' }],
+          ['tool:1', { os: 'linux', architecture: 'arm', variant: 'v7' }],
+          ['ok:1', { os: 'linux', architecture: 'arm64', variant: 'v8' }],
+          ['any:1', { os: 'linux', architecture: 'amd64' }],
+        ]),
+      }),
+    );
     expect(p.pulls.map((x) => [x.image, x.platform, x.reasons])).toEqual([
       [
         'app:1',
@@ -158,13 +171,11 @@ describe('planStack: pulls', () => {
     const text =
       'services:\n  a: { image: "app:1", platform: linux/arm64 }\n  b: { image: "app:1", platform: linux/arm64/v8 }\n  c: { image: "app:1", platform: Linux/ARM64, pull_policy: never }\n';
     const ids = new Map([['app:1', imageId('a1')]]);
-    const p = planStack({
-      desired: await desiredOf(text, { imageIds: ids }),
-      observed: { containers: [], networks: [], volumes: [] },
-      applied: [],
-      imageIds: ids,
-      imagePlatforms: new Map([['app:1', { os: 'linux', architecture: 'amd64' }]]),
-    });
+    const p = planStack(
+      await inputOf(text, ids, {
+        imagePlatforms: new Map([['app:1', { os: 'linux', architecture: 'amd64' }]]),
+      }),
+    );
     expect(p.pulls.map((x) => [x.platform, x.services])).toEqual([['linux/arm64', ['a', 'b']]]);
     expect(p.problems).toEqual([]);
   });
@@ -176,16 +187,12 @@ describe('planStack: pulls', () => {
       ['app:1', imageId('a1')],
       ['old:1', imageId('o1')],
     ]);
-    const input = {
-      desired: await desiredOf(text, { imageIds: ids }),
-      observed: { containers: [], networks: [], volumes: [] },
-      applied: [],
-      imageIds: ids,
+    const input = await inputOf(text, ids, {
       imagePlatforms: new Map([
         ['app:1', { os: 'linux', architecture: 'arm64', variant: 'v8' }],
         ['old:1', { os: 'linux', architecture: '386' }],
       ]),
-    };
+    });
     const p = planStack({ ...input, enginePlatform: { os: 'linux', architecture: 'amd64' } });
     expect(p.pulls.map((x) => [x.image, x.platform, x.reasons])).toEqual([
       [

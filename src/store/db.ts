@@ -1,4 +1,5 @@
 import { closeSync, constants, fchmodSync, fstatSync, mkdirSync, openSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Clock } from '../clock.js';
@@ -180,11 +181,14 @@ function buildStore(
  * A copy of a state file whose schema this Berth is about to upgrade (an older Berth wrote it), so
  * that a return to that Berth keeps what the file held; nothing for a new file or an in-memory store.
  */
-function copyIfUpgrading(db: Database.Database, path: string): Store['upgradeCopy'] {
+function copyIfUpgrading(db: Database.Database, path: string, isAlive: IsAlive): Store['upgradeCopy'] {
   const from = appliedVersion(db);
   const to = MIGRATIONS.at(-1)?.version ?? 0;
   if (path === ':memory:' || from === 0 || from >= to) return undefined;
-  return { path: copyBeforeMigration(db, path, from), from, to };
+  // A half-written copy is left by a process on this host: its pid tells whether it still writes.
+  const alive = (pid: number) => isAlive({ pid, host: hostname(), token: 'upgrade-copy' });
+  const copy = copyBeforeMigration(db, path, from, alive);
+  return copy === undefined ? undefined : { path: copy, from, to };
 }
 
 function open(
@@ -200,7 +204,7 @@ function open(
     db = new Database(path, { timeout: busyTimeoutMs });
     // The `timeout` option is SQLite's busy_timeout, set without building SQL from a value.
     configure(db, path, wal);
-    const upgradeCopy = copyIfUpgrading(db, path);
+    const upgradeCopy = copyIfUpgrading(db, path, isAlive);
     migrate(db, clock);
     return buildStore(db, path, clock, isAlive, self, upgradeCopy);
   } catch (error) {

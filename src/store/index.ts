@@ -108,5 +108,6 @@ export type {
   StoredProbeStatus,
 } from './probes.js';
 export { processIsAlive } from './process-alive.js';
+export { type LastDrill, readLastDrills } from './read-drills.js';
 export type { StackImageOrigin, StackImageRecord, StackImageStore } from './stack-images.js';
 export type { StackRecordStore } from './stack-records.js';

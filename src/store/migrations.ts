@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import type { Clock } from '../clock.js';
 import { isoNow } from './clock.js';
@@ -6,7 +5,7 @@ import { StoreError } from './errors.js';
 import type { Migration } from './migration.js';
 import { MIGRATIONS_1_TO_5 } from './migrations-1-5.js';
 import { MIGRATIONS_6_ON } from './migrations-6-on.js';
-import { upgradeCopyPath } from './upgrade-copy.js';
+import { copyToGoBackTo } from './upgrade-copy.js';
 
 export type { Migration } from './migration.js';
 
@@ -56,12 +55,12 @@ export function assertNotTooNew(
   const known = migrations.at(-1)?.version ?? 0;
   const found = appliedVersion(db);
   if (found > known) {
-    const copy = path === undefined ? undefined : upgradeCopyPath(path, known);
+    const copy = path === undefined ? undefined : copyToGoBackTo(path, known);
     throw new StoreError(
       'STORE_SCHEMA_TOO_NEW',
       `the state database has schema version ${found}, but this Berth only knows up to ${known}`,
-      copy !== undefined && existsSync(copy)
-        ? `a newer Berth wrote this file: upgrade Berth, or go back to the copy the newer Berth made before it upgraded the file (${copy}): stop every Berth process, delete ${path}-wal and ${path}-shm, and move the copy in place of ${path} (what was recorded since the upgrade is lost)`
+      copy !== undefined && path !== undefined
+        ? `a newer Berth wrote this file: upgrade Berth, or go back to ${copy.path} (schema ${copy.version}, copied ${new Date(copy.madeMs).toISOString()} before an upgrade): stop every Berth process, move ${path} and its -wal and -shm files aside together (keep them: they hold the audit log since then), and move the copy in place of ${path}. Everything recorded since the copy is gone from the state, including revocations: revoke again any token revoked since, and repeat user and password changes`
         : 'a newer Berth wrote this file: upgrade Berth, or restore a state file from before the upgrade',
     );
   }

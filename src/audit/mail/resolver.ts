@@ -2,8 +2,8 @@ import { Resolver } from 'node:dns/promises';
 import type { TxtAnswer, TxtLookup } from './facts.js';
 
 /**
- * The first try's timeout and the tries (a lost UDP answer is tried again): c-ares doubles the
- * timeout on each retry, so a resolver that never answers costs about 1.5 + 3 s.
+ * The first try's timeout and the tries (a lost UDP answer is tried again): c-ares lengthens the
+ * timeout on the retry, so a resolver that never answers costs about 4 s (measured on Node 20).
  */
 const TIMEOUT_MS = 1_500;
 const TRIES = 2;

@@ -86,6 +86,13 @@ volumes: { db-data: {}, cache: {}, uploads: {}, tmp: {}, logs: {} }
     expect(live('failed')[0]?.message).toMatch(/its latest restore drill failed \(2026-12-04T03:00:00Z\)/);
     const none = volumeNoBackup.check({ ...snapshot, live: { containers: [], backups: [] } });
     expect(none[0]?.message).toMatch(/no backup of it has passed a restore drill yet/);
+    const unread = volumeNoBackup.check({
+      ...snapshot,
+      live: { containers: [], backups: [], backupsUnread: 'the state file has schema version 12' },
+    });
+    expect(unread[0]?.message).toMatch(
+      /its restore drills were not read: the state file has schema version 12$/,
+    );
   });
 
   it('ignores bind mounts, anonymous volumes and stateless services', async () => {

@@ -91,9 +91,11 @@ export const volumeNoBackup: Rule = {
                   `volume=${mount.source}`,
                   !snapshot.live
                     ? `${where} has a backup policy, but no restore drill is known to have passed (audit with --live to read the drills)`
-                    : drill
-                      ? `${where} has a backup policy, but its latest restore drill failed (${drill.at})`
-                      : `${where} has a backup policy, but no backup of it has passed a restore drill yet`,
+                    : snapshot.live.backupsUnread !== undefined
+                      ? `${where} has a backup policy; its restore drills were not read: ${snapshot.live.backupsUnread}`
+                      : drill
+                        ? `${where} has a backup policy, but its latest restore drill failed (${drill.at})`
+                        : `${where} has a backup policy, but no backup of it has passed a restore drill yet`,
                   `\`berth backup run ${stack.name} ${name}\` (drilled after-each by default), then \`berth backup list ${stack.name}\``,
                 )
               : serviceHit(

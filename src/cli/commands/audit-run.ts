@@ -73,7 +73,7 @@ export class AuditCommand {
     try {
       if (flags.live) {
         const engine = await collectLive(await this.deps.connect(this.io.env.DOCKER_HOST));
-        live = { ...engine, backups: this.deps.backups?.(this.io.env, this.io.cwd) ?? [] };
+        live = { ...engine, ...(this.deps.backups?.(this.io.env, this.io.cwd) ?? { backups: [] }) };
       }
       if (flags.baseline) baseline = await readBaseline(resolve(this.io.cwd, flags.baseline));
     } catch (error: unknown) {

@@ -32,7 +32,7 @@ export interface AuditDeps {
   readonly backups?: (
     env: Readonly<Record<string, string | undefined>>,
     cwd: string,
-  ) => NonNullable<LiveFacts['backups']>;
+  ) => Pick<LiveFacts, 'backups' | 'backupsUnread'>;
   /** TXT lookups for the mail rules (for --live); default: none, and the mail rules find nothing. */
   readonly lookupTxt?: TxtLookup;
 }
