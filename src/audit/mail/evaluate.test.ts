@@ -310,9 +310,27 @@ describe('mailProblems: DKIM', () => {
     });
     expect(weak.message).toContain('1024 bits');
   });
-  it('accepts 2048-bit RSA and ed25519 keys', () => {
+  it('accepts 2048-bit RSA keys, and ed25519 keys beside an RSA one', () => {
     expect(mailProblems(facts(at(`v=DKIM1; k=rsa; p=${RSA2048}`)))).toEqual([]);
-    expect(mailProblems(facts(at(`v=DKIM1; k=ed25519; p=${ed25519Raw()}`)))).toEqual([]);
+    const both = {
+      [`s1._domainkey.${D}`]: found(`v=DKIM1; k=ed25519; p=${ed25519Raw()}`),
+      [`s2._domainkey.${D}`]: found(`v=DKIM1; k=rsa; p=${RSA2048}`),
+    };
+    expect(mailProblems(facts(both, ['s1', 's2']))).toEqual([]);
+  });
+  it('reports mail signed with ed25519 keys only as weak: many receivers do not verify ed25519', () => {
+    const p = only(at(`v=DKIM1; k=ed25519; p=${ed25519Raw()}`));
+    expect(p).toMatchObject({ rule: 'mail-dkim-weak-key', evidence: 'dkim:example.com:ed25519-only' });
+    expect(p.selector).toBeUndefined();
+    expect(p.fix).toContain('2048-bit RSA key as well');
+    // An unanswered RSA selector beside it: not known to be ed25519 only.
+    const unknown = mailProblems(
+      facts({ ...at(`v=DKIM1; k=ed25519; p=${ed25519Raw()}`), [`s2._domainkey.${D}`]: SERVFAIL }, [
+        's1',
+        's2',
+      ]),
+    );
+    expect(unknown.map((x) => x.rule)).toEqual(['mail-not-checked']);
   });
   it('reports several records at one selector', () => {
     const p = only({ [`s1._domainkey.${D}`]: found(`p=${RSA2048}`, `p=${RSA2048}`) });

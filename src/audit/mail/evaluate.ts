@@ -76,6 +76,8 @@ function dkimProblems(facts: MailFacts): MailProblem[] {
       },
     ];
   const problems: MailProblem[] = [];
+  /** The key type of each selector whose key verifiers accept. */
+  const accepted: string[] = [];
   for (const [index, selector] of facts.selectors.entries()) {
     const name = dkimName(selector, d);
     const publish = `publish the public key the mail server signs with at ${name}: "v=DKIM1; k=rsa; p=<base64 key>", 2048 bits`;
@@ -116,6 +118,7 @@ function dkimProblems(facts: MailFacts): MailProblem[] {
       );
       continue;
     }
+    if (key.keyType !== 'rsa' || key.bits >= DKIM_MIN_BITS) accepted.push(key.keyType);
     if (key.keyType !== 'rsa' || key.bits >= DKIM_GOOD_BITS) continue;
     if (key.bits < DKIM_MIN_BITS) {
       problems.push(
@@ -134,6 +137,14 @@ function dkimProblems(facts: MailFacts): MailProblem[] {
       selector: index,
     });
   }
+  // RFC 8463 §1: receivers that do not verify ed25519 see such a signature as none; sign with RSA too.
+  if (accepted.length === facts.selectors.length && accepted.every((type) => type === 'ed25519'))
+    problems.push({
+      rule: 'mail-dkim-weak-key',
+      evidence: `dkim:${d}:ed25519-only`,
+      message: `mail from ${d} is DKIM-signed with ed25519 keys only: receivers that do not verify ed25519 (many still do not) see it as unsigned`,
+      fix: `sign with a 2048-bit RSA key as well (RFC 8463 advises both), under a new selector listed in dkim_selectors`,
+    });
   return problems;
 }
 
