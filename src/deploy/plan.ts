@@ -150,12 +150,12 @@ export function planStack(input: PlanInput): Plan {
       const present = input.imageIds.has(service.image);
       const policyBuild = service.pullPolicy === 'build' && !input.pulled;
       const written = service.replicas[0]?.spec.platform;
-      const platform = otherPlatformOf(
+      const mismatch = otherPlatformOf(
         written,
         input.imagePlatforms?.get(service.image),
         input.enginePlatform,
       );
-      const other = platform.otherPlatform;
+      const other = mismatch.otherPlatform;
       const otherBuild = present && other !== undefined && !input.pulled;
       if (service.build && (input.build || !present || policyBuild || otherBuild)) {
         builds.push({
@@ -175,7 +175,7 @@ export function planStack(input: PlanInput): Plan {
             ...(service.pullPolicy ? { policy: service.pullPolicy } : {}),
             hasBuild: service.build !== undefined,
             present,
-            ...platform,
+            ...mismatch,
             ...pulledAt(input.lastPulled, service.image),
           },
           input.now ?? 0,
