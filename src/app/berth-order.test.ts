@@ -1,13 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { quietLoggers } from '../../test/support/quiet-loggers.js';
-import { fakeClock, makeTempDir } from '../../test/support/store.js';
+import { capturedLoggers, quietLoggers } from '../../test/support/quiet-loggers.js';
+import { makeTempDir, OLDER_SCHEMA, writeOlderStateFile } from '../../test/support/store.js';
 import { systemClock } from '../clock.js';
-import { createLoggers } from '../log/index.js';
-import { MIGRATIONS, migrate } from '../store/migrations.js';
+import { MIGRATIONS } from '../store/migrations.js';
 import { createBerth } from './berth.js';
 
 // The order createBerth registers its services in is the order they start, and the reverse of the
@@ -55,19 +52,8 @@ describe('a state file an older Berth wrote', () => {
     const stateDir = join(temp.dir, 'state');
     mkdirSync(stateDir, { mode: 0o700 });
     const path = join(stateDir, 'berth.db');
-    const old = new Database(path);
-    migrate(old, fakeClock(), MIGRATIONS.slice(0, -1));
-    old.close();
-    let text = '';
-    const loggers = createLoggers(
-      { base: 'info', components: {} },
-      new Writable({
-        write(chunk, _e, done) {
-          text += String(chunk);
-          done();
-        },
-      }),
-    );
+    writeOlderStateFile(path);
+    const { loggers, text } = capturedLoggers('info');
     const b = createBerth({
       stateDir,
       workspace: temp.dir,
@@ -76,11 +62,13 @@ describe('a state file an older Berth wrote', () => {
       loggers,
       allowPaths: false,
     });
-    expect(b.store().upgradeCopy?.path).toBe(`${path}.schema-${MIGRATIONS.at(-2)?.version}.bak`);
-    const line = text.split('\n').find((l) => l.includes('a copy from before the upgrade is kept'));
+    expect(b.store().upgradeCopy?.path).toBe(`${path}.schema-${OLDER_SCHEMA}.bak`);
+    const line = text()
+      .split('\n')
+      .find((l) => l.includes('a copy from before the upgrade is kept'));
     expect(JSON.parse(line ?? '{}')).toMatchObject({
-      copy: `${path}.schema-${MIGRATIONS.at(-2)?.version}.bak`,
-      from: MIGRATIONS.at(-2)?.version,
+      copy: `${path}.schema-${OLDER_SCHEMA}.bak`,
+      from: OLDER_SCHEMA,
       to: MIGRATIONS.at(-1)?.version,
     });
     await b.stop(0);

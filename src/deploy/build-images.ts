@@ -2,15 +2,10 @@ import { BerthLabel, type Engine, MANAGED_VALUE } from '../engine/model.js';
 import { DeployError } from './errors.js';
 import type { DeployEvent } from './events.js';
 import type { Plan } from './plan-types.js';
-import { parsePlatform, platformFits, platformOf, platformText } from './platform.js';
+import { parsePlatform, platformMismatch, platformOf } from './platform.js';
 import type { DeployStores } from './ports.js';
 
-/**
- * Builds the plan's images one after the other. Progress (`building …`, `built …`) goes out as
- * `build` events, which every role reads; each line the build printed as an `output` event, which,
- * like logs, only the stack's operators read: a RUN step may print a build argument or a value it
- * derived from one (base64 of a token), which no masking can recognize.
- */
+/** What building needs: the engine, where Berth records the images it built, a stop signal. */
 type BuildDeps = {
   readonly engine: Engine;
   readonly store: Pick<DeployStores, 'stackImages'>;
@@ -60,15 +55,14 @@ async function build(
   }
 }
 
-/** The built image, and the platform it is for when the service asked for one it does not fit. */
+/** The built image, and how its platform differs from the service's when the engine would refuse it. */
 async function inspectBuilt(deps: BuildDeps, request: BuildStep['request']) {
   const info = await deps.engine.images.inspect(request.tag).catch(() => undefined);
-  const wanted = request.platform === undefined ? undefined : parsePlatform(request.platform);
-  if (info?.os === undefined || wanted?.architecture === undefined) return { info };
-  const has = platformOf(info.os, info.architecture, info.variant);
-  return platformFits(wanted, has)
-    ? { info }
-    : { info, other: { has: platformText(has), wanted: platformText(wanted) } };
+  // A platform naming only the OS is built for the engine's own: nothing to compare it with.
+  if (info?.os === undefined || parsePlatform(request.platform ?? '')?.architecture === undefined)
+    return { info };
+  const other = platformMismatch(request.platform, platformOf(info.os, info.architecture, info.variant));
+  return other === undefined ? { info } : { info, other };
 }
 
 /**

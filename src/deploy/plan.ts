@@ -2,7 +2,7 @@ import { BerthLabel, type ContainerSummary, isOneOff, isParked, ownedBy } from '
 import { normalTag } from './image-references.js';
 import { replicaSteps } from './plan-replicas.js';
 import type { Plan, PlanInput, PlanProblem, ServicePlan } from './plan-types.js';
-import { type Platform, parsePlatform, platformFits, platformText, samePlatform } from './platform.js';
+import { type PlatformMismatch, platformMismatch, samePlatform } from './platform.js';
 import { pullDecision } from './pull-policy.js';
 
 export type {
@@ -34,23 +34,11 @@ const pulledAt = (map: ReadonlyMap<string, string> | undefined, image: string) =
   return at === undefined ? {} : { lastPulled: at };
 };
 
-/** The service's `platform:` and the platform of the image the engine has, when the engine would refuse it. */
-function otherPlatformOf(
-  written: string | undefined,
-  has: Platform | undefined,
-  engine: Platform | undefined,
-) {
-  const wanted = written === undefined ? undefined : parsePlatform(written);
-  if (wanted === undefined || has === undefined || platformFits(wanted, has, engine)) return {};
-  const asked = wanted.architecture === undefined && engine !== undefined ? engine : wanted;
-  return { otherPlatform: { has: platformText(has), wanted: platformText(asked) } };
-}
-
 /** Why a service's image is built: first the image is missing, then what the operator asked for. */
 function buildReason(
   image: string,
   why: { readonly present: boolean; readonly rebuild: boolean; readonly policyBuild: boolean },
-  other: { readonly has: string; readonly wanted: string } | undefined,
+  other: PlatformMismatch | undefined,
 ): string {
   if (!why.present) return `image ${image} is not built yet`;
   if (why.rebuild) return 'rebuild requested';
@@ -150,12 +138,7 @@ export function planStack(input: PlanInput): Plan {
       const present = input.imageIds.has(service.image);
       const policyBuild = service.pullPolicy === 'build' && !input.pulled;
       const written = service.replicas[0]?.spec.platform;
-      const mismatch = otherPlatformOf(
-        written,
-        input.imagePlatforms?.get(service.image),
-        input.enginePlatform,
-      );
-      const other = mismatch.otherPlatform;
+      const other = platformMismatch(written, input.imagePlatforms?.get(service.image), input.enginePlatform);
       const otherBuild = present && other !== undefined && !input.pulled;
       if (service.build && (input.build || !present || policyBuild || otherBuild)) {
         builds.push({
@@ -175,7 +158,7 @@ export function planStack(input: PlanInput): Plan {
             ...(service.pullPolicy ? { policy: service.pullPolicy } : {}),
             hasBuild: service.build !== undefined,
             present,
-            ...mismatch,
+            ...(other ? { otherPlatform: other } : {}),
             ...pulledAt(input.lastPulled, service.image),
           },
           input.now ?? 0,

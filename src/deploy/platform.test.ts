@@ -3,6 +3,7 @@ import {
   acceptedPlatforms,
   parsePlatform,
   platformFits,
+  platformMismatch,
   platformOf,
   platformText,
   samePlatform,
@@ -117,5 +118,22 @@ describe('samePlatform', () => {
     expect(samePlatform(undefined, undefined)).toBe(true);
     expect(samePlatform('linux/amd64', undefined)).toBe(false);
     expect(samePlatform('a//b', 'a//b')).toBe(true);
+  });
+});
+
+describe('platformMismatch', () => {
+  const amd64 = { os: 'linux', architecture: 'amd64' };
+  it('says how an image differs from the written platform, the OS alone read as the engine', () => {
+    expect(platformMismatch('linux/arm64', amd64)).toEqual({ has: 'linux/amd64', wanted: 'linux/arm64/v8' });
+    expect(platformMismatch('linux', { os: 'linux', architecture: 'arm64', variant: 'v8' }, amd64)).toEqual({
+      has: 'linux/arm64/v8',
+      wanted: 'linux/amd64',
+    });
+  });
+  it('is undefined when the image fits, or the platform or the image is unknown', () => {
+    expect(platformMismatch('linux/x86_64', amd64)).toBeUndefined();
+    expect(platformMismatch(undefined, amd64)).toBeUndefined();
+    expect(platformMismatch('linux/arm64', undefined)).toBeUndefined();
+    expect(platformMismatch('a//b', amd64)).toBeUndefined();
   });
 });

@@ -97,3 +97,25 @@ export function samePlatform(a: string | undefined, b: string | undefined): bool
   const [pa, pb] = [parsePlatform(a), parsePlatform(b)];
   return pa !== undefined && pb !== undefined ? platformText(pa) === platformText(pb) : a === b;
 }
+
+/** A service's written `platform:` against the platform of the image the engine has, as Docker writes both. */
+export interface PlatformMismatch {
+  readonly has: string;
+  readonly wanted: string;
+}
+
+/**
+ * How the image the engine has (`has`) differs from the service's `platform:` (`written`), when the
+ * engine would refuse to run it as the service; undefined when it fits, or either is unknown. A
+ * platform that names only the OS is reported as the engine's own.
+ */
+export function platformMismatch(
+  written: string | undefined,
+  has: Platform | undefined,
+  engine?: Platform,
+): PlatformMismatch | undefined {
+  const wanted = written === undefined ? undefined : parsePlatform(written);
+  if (wanted === undefined || has === undefined || platformFits(wanted, has, engine)) return undefined;
+  const asked = wanted.architecture === undefined && engine !== undefined ? engine : wanted;
+  return { has: platformText(has), wanted: platformText(asked) };
+}

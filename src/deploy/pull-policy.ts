@@ -1,4 +1,5 @@
 import type { PlanProblem } from './plan-types.js';
+import type { PlatformMismatch } from './platform.js';
 
 // When a deploy pulls a service's image: compose's `pull_policy`, decided from what the engine has.
 // Pure: the caller inspected the images (present or not) and read when Berth last pulled each.
@@ -37,7 +38,7 @@ export interface PullInput {
   /** The engine has the image under this reference. */
   readonly present: boolean;
   /** The image the engine has is for another platform than the service's `platform:` (both as Docker writes them). */
-  readonly otherPlatform?: { readonly has: string; readonly wanted: string };
+  readonly otherPlatform?: PlatformMismatch;
   /** When a deploy last pulled it (Berth's record), ISO 8601; absent: no record. */
   readonly lastPulled?: string;
 }

@@ -2,12 +2,12 @@ import type Database from 'better-sqlite3';
 import type { Clock } from '../clock.js';
 import { isoNow } from './clock.js';
 import { StoreError } from './errors.js';
-import type { Migration } from './migration.js';
+import { appliedVersion, type Migration } from './migration.js';
 import { MIGRATIONS_1_TO_5 } from './migrations-1-5.js';
 import { MIGRATIONS_6_ON } from './migrations-6-on.js';
 import { copyToGoBackTo } from './upgrade-copy.js';
 
-export type { Migration } from './migration.js';
+export { appliedVersion, type Migration } from './migration.js';
 
 /**
  * Append-only: a released migration is never edited, only followed by a new one (in
@@ -31,16 +31,6 @@ function assertOrdered(migrations: readonly Migration[]): void {
     }
     previous = m.version;
   }
-}
-
-/** The highest version recorded in the file, or 0 for a database Berth never touched. Read-only. */
-export function appliedVersion(db: Database.Database): number {
-  const table = db
-    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
-    .get();
-  if (table === undefined) return 0;
-  const row = db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
-  return row.v ?? 0;
 }
 
 /**

@@ -2,10 +2,17 @@ import { mkdirSync, readdirSync, statSync, utimesSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fakeClock, makeTempDir } from '../../test/support/store.js';
+import {
+  errorOf,
+  fakeClock,
+  makeTempDir,
+  OLDER_SCHEMA,
+  schemaVersionOf,
+  writeOlderStateFile,
+} from '../../test/support/store.js';
 import { openStore, type Store } from './db.js';
 import { StoreError } from './errors.js';
-import { appliedVersion, MIGRATIONS, migrate } from './migrations.js';
+import { MIGRATIONS } from './migrations.js';
 import {
   copyBeforeMigration,
   copyToGoBackTo,
@@ -18,7 +25,7 @@ import {
 // the older Berth, which refuses the upgraded file.
 
 const LATEST = MIGRATIONS.at(-1)?.version ?? 0;
-const OLDER = MIGRATIONS.at(-2)?.version ?? 0;
+const OLDER = OLDER_SCHEMA;
 
 let temp: ReturnType<typeof makeTempDir>;
 const opened: Store[] = [];
@@ -27,25 +34,6 @@ function open(path: string): Store {
   const store = openStore({ path, clock: fakeClock(), isAlive: () => true });
   opened.push(store);
   return store;
-}
-
-/** What `fn` throws (it must throw). */
-function errorOf(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
-}
-
-function versionOf(path: string): number {
-  const db = new Database(path, { readonly: true });
-  try {
-    return appliedVersion(db);
-  } finally {
-    db.close();
-  }
 }
 
 function deploymentsOf(path: string): unknown[] {
@@ -59,9 +47,8 @@ function deploymentsOf(path: string): unknown[] {
 
 /** The file Berth at schema OLDER wrote: migrated that far, with a deployment of `stack`. */
 function writtenByOlderBerth(path: string, stack: string): void {
+  writeOlderStateFile(path);
   const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  migrate(db, fakeClock(), MIGRATIONS.slice(0, -1));
   db.prepare(
     "INSERT INTO deployments (stack, trigger, plan_json, status, started_at) VALUES (?, 'cli', '{}', 'succeeded', '2026-01-01T00:00:00.000Z')",
   ).run(stack);
@@ -86,7 +73,7 @@ describe('the copy before a schema upgrade', () => {
     expect(store.upgradeCopy).toEqual({ path: copy, from: OLDER, to: LATEST });
     expect(store.schemaVersion()).toBe(LATEST);
     expect(statSync(copy).mode & 0o777).toBe(0o600);
-    expect(versionOf(copy)).toBe(OLDER);
+    expect(schemaVersionOf(copy)).toBe(OLDER);
     expect(deploymentsOf(copy)).toEqual([{ stack: 'shop' }]);
     expect(readdirSync(temp.dir).filter((n) => n.includes('.partial'))).toEqual([]);
 
@@ -142,7 +129,7 @@ describe('the copy before a schema upgrade', () => {
     expect(readdirSync(temp.dir).filter((n) => n.endsWith('.bak') || n.includes('.partial'))).toEqual([
       `state.db.schema-${OLDER}.bak`,
     ]);
-    expect(versionOf(upgradeCopyPath(path, OLDER))).toBe(OLDER);
+    expect(schemaVersionOf(upgradeCopyPath(path, OLDER))).toBe(OLDER);
   });
 
   it('removes the half-written copies of processes that are gone, and only those', () => {
@@ -177,7 +164,7 @@ describe('the copy before a schema upgrade', () => {
       `cannot copy the state file to ${upgradeCopyPath(path, OLDER)}`,
     );
     expect((error as StoreError).hint).toContain('nothing was migrated');
-    expect(versionOf(path)).toBe(OLDER);
+    expect(schemaVersionOf(path)).toBe(OLDER);
   });
 
   it('names the copy in the refusal of an older Berth, with how to go back to it without losing the newer file', () => {

@@ -2,6 +2,7 @@ import { closeSync, constants, openSync, readdirSync, renameSync, rmSync, statSy
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError } from './errors.js';
+import { appliedVersion } from './migration.js';
 
 // Before a newer Berth migrates the state file, a copy of it as it was: the way back to the older
 // Berth (which refuses a file with a newer schema) without losing what the file held at the upgrade.
@@ -66,8 +67,7 @@ function removeAbandonedPartials(path: string, isAlive: (pid: number) => boolean
 function schemaOf(path: string): number {
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
-    const row = db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
-    return row.v ?? 0;
+    return appliedVersion(db);
   } finally {
     db.close();
   }

@@ -1,18 +1,17 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { expect } from 'vitest';
 import { builtinXBerthRegistry } from '../../src/app/registry.js';
 import { systemClock } from '../../src/clock.js';
 import { StackService } from '../../src/deploy/service.js';
 import type { Engine } from '../../src/engine/model.js';
-import { createLoggers } from '../../src/log/index.js';
 import { createApp } from '../../src/server/app.js';
 import type { ControlDeps } from '../../src/server/routes/control.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { CONTROL_TOKENS, type ControlToken, tableControl } from './control.js';
 import { requestAs, tableAuthenticator, testDeps } from './http-app.js';
+import { capturedLoggers } from './quiet-loggers.js';
 
 // The secret-canary tests: a workspace with one stack `alpha`, the whole HTTP app over a real state
 // file, and a server log captured as text, so a test can look for a planted value everywhere.
@@ -46,16 +45,8 @@ export function canaryWorld(options: {
   writeFileSync(join(root, 'berth.yaml'), 'stacks:\n  alpha:\n    path: alpha\n');
   const clock = systemClock();
   const store = openStore({ path: join(root, 'state', 'state.db'), clock, isAlive: () => true });
-  let logText = '';
-  const loggers = createLoggers(
-    { base: 'debug', components: {} },
-    new Writable({
-      write(chunk, _encoding, done) {
-        logText += String(chunk);
-        done();
-      },
-    }),
-  );
+  const captured = capturedLoggers('debug');
+  const { loggers } = captured;
   const stacks = new StackService({
     engine: options.engine,
     store: () => store,
@@ -82,7 +73,7 @@ export function canaryWorld(options: {
     store,
     app,
     control,
-    logText: () => logText,
+    logText: captured.text,
     async call(path, token, method = 'GET', body) {
       const res = await requestAs(app, method, path, token, body);
       return { status: res.status, text: await res.text() };

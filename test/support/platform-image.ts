@@ -1,6 +1,5 @@
-import { request } from 'node:http';
 import { pack } from 'tar-stream';
-import { parseEngineHost } from '../../src/engine/address.js';
+import { engineRequest } from './registry.js';
 
 // An image the engine records as built for another platform (`FROM scratch` with the legacy
 // builder's `platform=`): nothing in it runs, but its Os/Architecture are what a pulled image of
@@ -20,31 +19,14 @@ export async function buildForPlatform(reference: string, platform: string): Pro
   const chunks: Buffer[] = [];
   for await (const chunk of tar) chunks.push(chunk as Buffer);
   const body = Buffer.concat(chunks);
-  const address = parseEngineHost(undefined);
-  const target =
-    address.kind === 'unix' ? { socketPath: address.socketPath } : { host: address.host, port: address.port };
   const query = new URLSearchParams({ t: reference, platform, rm: '1' });
-  const output = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-    const req = request(
-      {
-        ...target,
-        method: 'POST',
-        path: `/build?${query}`,
-        headers: { 'Content-Type': 'application/x-tar', 'Content-Length': body.length },
-      },
-      (res) => {
-        const parts: Buffer[] = [];
-        res.on('data', (c: Buffer) => parts.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(parts).toString('utf8') }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-  if (output.status !== 200 || !output.text.includes('Successfully tagged'))
-    throw new Error(`building ${reference} for ${platform}: ${output.status} ${output.text}`);
-  return output.text;
+  const output = await engineRequest(
+    'POST',
+    `/build?${query}`,
+    { 'Content-Type': 'application/x-tar', 'Content-Length': body.length },
+    body,
+  );
+  if (output.status !== 200 || !output.body.includes('Successfully tagged'))
+    throw new Error(`building ${reference} for ${platform}: ${output.status} ${output.body}`);
+  return output.body;
 }

@@ -110,20 +110,20 @@ async function push(
   tag: string,
 ): Promise<string> {
   const reference = `${host}/${repository}:${tag}`;
-  const tagged = await engine(
+  const tagged = await engineRequest(
     'POST',
     `/images/${seg(localImage)}/tag?${new URLSearchParams({ repo: `${host}/${repository}`, tag })}`,
   );
   if (tagged.status !== 201)
     throw new Error(`tagging ${localImage} as ${reference}: ${tagged.status} ${tagged.body}`);
   const untag = async () => {
-    const removed = await engine('DELETE', `/images/${seg(reference)}?noprune=1`);
+    const removed = await engineRequest('DELETE', `/images/${seg(reference)}?noprune=1`);
     if (removed.status !== 200) throw new Error(`untagging ${reference}: ${removed.status} ${removed.body}`);
   };
   try {
     // The engine wants the header even for a registry without auth: `{}` then.
     const header = auth === undefined ? Buffer.from('{}').toString('base64') : registryAuthHeader(auth);
-    const pushed = await engine(
+    const pushed = await engineRequest(
       'POST',
       `/images/${seg(`${host}/${repository}`)}/push?${new URLSearchParams({ tag })}`,
       {
@@ -148,7 +148,7 @@ async function push(
 
 /** `docker tag image repository:tag` through the Engine API (Berth's engine client has no tag call). */
 export async function tagImage(image: string, repository: string, tag: string): Promise<void> {
-  const tagged = await engine(
+  const tagged = await engineRequest(
     'POST',
     `/images/${seg(image)}/tag?${new URLSearchParams({ repo: repository, tag })}`,
   );
@@ -156,11 +156,12 @@ export async function tagImage(image: string, repository: string, tag: string): 
     throw new Error(`tagging ${image} as ${repository}:${tag}: ${tagged.status} ${tagged.body}`);
 }
 
-/** One Engine API call at the address connectEngine({}) uses; the whole answer as text. */
-function engine(
+/** One Engine API call at the address connectEngine({}) uses, with an optional body; the whole answer as text. */
+export function engineRequest(
   method: string,
   path: string,
-  headers: Record<string, string> = {},
+  headers: Record<string, string | number> = {},
+  body?: Buffer,
 ): Promise<{ status: number; body: string }> {
   const address = parseEngineHost(undefined);
   const target =
@@ -175,7 +176,7 @@ function engine(
       res.on('error', reject);
     });
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
 }
 

@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import type { Clock } from '../../src/clock.js';
+import { appliedVersion, MIGRATIONS, migrate } from '../../src/store/migrations.js';
 
 /** A clock that only moves when told to, so stored timestamps are exact and tests never sleep. */
 export interface FakeClock extends Pick<Clock, 'now'> {
@@ -33,4 +35,38 @@ export function errorCodeOf(fn: () => unknown): string | undefined {
     return `not a StoreError: ${String(error)}`;
   }
   return undefined;
+}
+
+/** What `fn` throws; fails the test when it returns. */
+export function errorOf(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+}
+
+/** The schema version before the latest migration: what the previous Berth writes. */
+export const OLDER_SCHEMA = MIGRATIONS.at(-2)?.version ?? 0;
+
+/** Writes a state file as the Berth before the latest migration leaves it (WAL mode, schema OLDER_SCHEMA). */
+export function writeOlderStateFile(path: string): void {
+  const db = new Database(path);
+  try {
+    db.pragma('journal_mode = WAL');
+    migrate(db, fakeClock(), MIGRATIONS.slice(0, -1));
+  } finally {
+    db.close();
+  }
+}
+
+/** The schema version recorded in the state file at `path`, read without changing it. */
+export function schemaVersionOf(path: string): number {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    return appliedVersion(db);
+  } finally {
+    db.close();
+  }
 }

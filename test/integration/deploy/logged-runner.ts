@@ -1,7 +1,7 @@
-import { Writable } from 'node:stream';
 import { EventHub } from '../../../src/events/hub.js';
-import { createLoggers } from '../../../src/log/index.js';
+import type { Loggers } from '../../../src/log/index.js';
 import { OperationRunner } from '../../../src/operations/runner.js';
+import { capturedLoggers } from '../../support/quiet-loggers.js';
 import type { DeployHarness } from './support.js';
 
 /**
@@ -10,19 +10,10 @@ import type { DeployHarness } from './support.js';
  */
 export function loggedRunner(h: DeployHarness): {
   runner: OperationRunner;
-  loggers: ReturnType<typeof createLoggers>;
+  loggers: Loggers;
   logText: () => string;
 } {
-  let text = '';
-  const loggers = createLoggers(
-    { base: 'debug', components: {} },
-    new Writable({
-      write(chunk, _encoding, done) {
-        text += String(chunk);
-        done();
-      },
-    }),
-  );
+  const { loggers, text } = capturedLoggers('debug');
   const runner = new OperationRunner({
     operations: h.store.operations,
     events: new EventHub(h.store.events),
@@ -31,5 +22,5 @@ export function loggedRunner(h: DeployHarness): {
     markInterrupted: (stack, reason) => h.store.deployments.markInterrupted(stack, reason),
     logger: loggers.for('operations'),
   });
-  return { runner, loggers, logText: () => text };
+  return { runner, loggers, logText: text };
 }
