@@ -4,7 +4,7 @@ import type { Diagnostic } from '../compose/diagnostics.js';
 import type { LoadOptions } from '../compose/stack.js';
 import { coverage } from './coverage.js';
 import { collectMail } from './mail/collect.js';
-import type { TxtLookup } from './mail/facts.js';
+import type { DnsLookup } from './mail/facts.js';
 import type { AuditReport } from './report/context.js';
 import { SECURITY_RULES } from './rules/security.js';
 import { STANDARDS_RULES } from './rules/standards.js';
@@ -24,8 +24,8 @@ export { type Coverage, coverage } from './coverage.js';
 export { fingerprint } from './fingerprint.js';
 export { applyFixes, type FixChange, type FixPlan, formatFixDiff, planFixes } from './fix.js';
 export { collectLive } from './live.js';
-export type { MailFacts, TxtAnswer, TxtLookup } from './mail/facts.js';
-export { dnsTxtLookup } from './mail/resolver.js';
+export type { DnsAnswer, DnsLookup, MailFacts } from './mail/facts.js';
+export { dnsLookup } from './mail/resolver.js';
 export { type AuditReport, reportPath, unreadableStacks } from './report/context.js';
 export { formatJson, type JsonReport, jsonReport } from './report/json.js';
 export { formatMarkdown } from './report/markdown.js';
@@ -53,10 +53,10 @@ export interface AuditInput {
   readonly load: Omit<LoadOptions, 'lenient'>;
   readonly live?: LiveFacts;
   /**
-   * TXT lookups for the mail rules: with live facts, the mail domains of the stacks with
-   * `x-berth.mail` are looked up through it. Absent: the mail rules have no facts to check.
+   * DNS lookups for the mail rules (TXT, and A, AAAA and MX for SPF's terms): with live facts, the
+   * mail domains of the stacks with `x-berth.mail` are looked up through it. Absent: the mail rules have no facts to check.
    */
-  readonly lookupTxt?: TxtLookup;
+  readonly lookupDns?: DnsLookup;
   readonly rules?: readonly Rule[];
   readonly baseline?: ReadonlySet<string>;
   readonly failOn: Severity;
@@ -78,8 +78,8 @@ export async function auditPath(input: AuditInput): Promise<AuditRun> {
   const taken = await takeSnapshot(input.path, input.load, input.live);
   const { diagnostics } = taken;
   let { snapshot } = taken;
-  if (snapshot.live && input.lookupTxt) {
-    const mail = await collectMail(snapshot.stacks, input.lookupTxt);
+  if (snapshot.live && input.lookupDns) {
+    const mail = await collectMail(snapshot.stacks, input.lookupDns);
     snapshot = { ...snapshot, live: { ...snapshot.live, mail } };
   }
   const ran = runAudit(snapshot, rules, {

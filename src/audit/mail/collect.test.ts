@@ -7,7 +7,7 @@ import { builtinXBerthRegistry } from '../../app/registry.js';
 import { auditPath } from '../index.js';
 import { takeSnapshot } from '../snapshot.js';
 import { collectMail } from './collect.js';
-import { dnsTxtLookup } from './resolver.js';
+import { dnsLookup } from './resolver.js';
 
 // The mail checks against a real DNS server (dns2 on 127.0.0.1): what is looked up, and what
 // `berth audit --live` reports from the answers, located in the compose files.
@@ -35,8 +35,16 @@ beforeAll(async () => {
       'broken.test': 'SERVFAIL',
       '_dmarc.broken.test': 'SERVFAIL',
       'mautic._domainkey.broken.test': 'SERVFAIL',
+      'stale.test': [
+        ['v=spf1 a:old1.stale.test mx:gone.stale.test a:mail.stale.test a:old2.stale.test -all'],
+      ],
+      '_dmarc.stale.test': [['v=DMARC1; p=reject']],
     },
     ['mautic._domainkey.spoofy.test'],
+    {
+      'mail.stale.test': { A: ['192.0.2.25'], AAAA: ['2001:db8::25'] },
+      'old2.stale.test': { AAAA: ['2001:db8::2'] },
+    },
   );
 });
 
@@ -52,7 +60,7 @@ describe('collectMail', () => {
     const root = await writeTree({ 'compose.yaml': stack('news.good.test', ['mautic']) });
     const { snapshot } = await takeSnapshot(root, { env: {}, registry: builtinXBerthRegistry() });
     zone.asked.length = 0;
-    const [facts, ...more] = await collectMail(snapshot.stacks, dnsTxtLookup());
+    const [facts, ...more] = await collectMail(snapshot.stacks, dnsLookup());
     expect(more).toEqual([]);
     // SPF, DMARC and DKIM are asked at once: the order between them is the network's.
     expect([...zone.asked].sort()).toEqual([
@@ -75,7 +83,7 @@ describe('collectMail', () => {
     const root = await writeTree({ 'compose.yaml': stack('shop.good.test', []) });
     const { snapshot } = await takeSnapshot(root, { env: {}, registry: builtinXBerthRegistry() });
     zone.asked.length = 0;
-    const [facts] = await collectMail(snapshot.stacks, dnsTxtLookup());
+    const [facts] = await collectMail(snapshot.stacks, dnsLookup());
     expect(zone.asked).toContain('_dmarc.good.test');
     expect(facts?.txt['_dmarc.good.test']).toMatchObject({ status: 'found' });
   });
@@ -84,7 +92,7 @@ describe('collectMail', () => {
     const root = await writeTree({ 'compose.yaml': 'services:\n  web:\n    image: nginx:1.27\n' });
     const { snapshot } = await takeSnapshot(root, { env: {}, registry: builtinXBerthRegistry() });
     zone.asked.length = 0;
-    expect(await collectMail(snapshot.stacks, dnsTxtLookup())).toEqual([]);
+    expect(await collectMail(snapshot.stacks, dnsLookup())).toEqual([]);
     expect(zone.asked).toEqual([]);
   });
 });
@@ -94,7 +102,7 @@ describe('berth audit --live: the mail rules', () => {
     auditPath({
       path: root,
       load: { env: {}, registry: builtinXBerthRegistry() },
-      ...(live ? { live: { containers: [] }, lookupTxt: dnsTxtLookup() } : {}),
+      ...(live ? { live: { containers: [] }, lookupDns: dnsLookup() } : {}),
       failOn: 'high',
       date: new Date('2026-12-07T00:00:00Z'),
       version: 'test',
@@ -131,6 +139,27 @@ describe('berth audit --live: the mail rules', () => {
     const servfail = mail.find((f) => f.evidence === 'dns:broken.test');
     expect(servfail?.message).toContain(
       `SPF of broken.test was not checked: TXT broken.test got no answer from ${zone.address} (SERVFAIL`,
+    );
+  });
+
+  it('fails SPF whose terms meet more than two names that find nothing, as receivers do', async () => {
+    const root = await writeTree({ 'stale/compose.yaml': stack('stale.test', []) });
+    zone.askedHosts.length = 0;
+    const { result } = await audit(root, true);
+    expect([...zone.askedHosts].sort()).toEqual([
+      'A mail.stale.test',
+      'A old1.stale.test',
+      'A old2.stale.test',
+      'AAAA mail.stale.test',
+      'AAAA old1.stale.test',
+      'AAAA old2.stale.test',
+      'MX gone.stale.test',
+    ]);
+    const spf = result.findings.filter((f) => f.rule === 'mail-spf-missing');
+    expect(spf.map((f) => f.evidence)).toEqual(['spf:stale.test:broken']);
+    // old2 has an IPv6 address: over IPv6 only two lookups find nothing, over IPv4 three.
+    expect(spf[0]?.message).toContain(
+      'for a sender over IPv4 meets 3 lookups that find nothing (a:old1.stale.test has no IPv4 address; mx:gone.stale.test has no MX record; a:old2.stale.test has no IPv4 address)',
     );
   });
 

@@ -1,5 +1,5 @@
 import type { StackFacts } from '../types.js';
-import { dkimName, dmarcNames, type MailFacts, type TxtAnswer, type TxtLookup } from './facts.js';
+import { type DnsAnswer, type DnsLookup, dkimName, dmarcNames, hostKey, type MailFacts } from './facts.js';
 import { dmarcRecords, evaluatedTerms, hasSpfMacro, parseSpf, spfRecords } from './records.js';
 import { MailSettingsSchema, mailSettings } from './settings.js';
 
@@ -9,17 +9,43 @@ import { MailSettingsSchema, mailSettings } from './settings.js';
  * already "too many lookups".
  */
 const MAX_SPF_NAMES = 12;
+/**
+ * A, AAAA and MX lookups per domain for SPF's `a`, `mx` and `exists` terms (an `a` costs two). Every
+ * term costs one of the 10 lookups a receiver allows, so a record past this already has too many.
+ */
+const MAX_HOST_LOOKUPS = 2 * 12;
 
-/** The SPF targets a receiver reaches from a record's answer (includes, then a redirect), lower case. */
-function spfTargets(answer: TxtAnswer | undefined): string[] {
+type HostQuery = { readonly type: 'A' | 'AAAA' | 'MX'; readonly name: string };
+
+/** The terms a receiver evaluates in a record's answer, when it holds exactly one SPF record that parses. */
+function spfTerms(answer: DnsAnswer | undefined) {
   if (answer?.status !== 'found') return [];
   const [record, ...more] = spfRecords(answer.records);
   if (record === undefined || more.length > 0) return [];
   const parsed = parseSpf(record);
-  if (!parsed.ok) return [];
-  return evaluatedTerms(parsed.terms).flatMap((t) =>
+  return parsed.ok ? evaluatedTerms(parsed.terms) : [];
+}
+
+/** The SPF targets a receiver reaches from a record's answer (includes, then a redirect), lower case. */
+function spfTargets(answer: DnsAnswer | undefined): string[] {
+  return spfTerms(answer).flatMap((t) =>
     (t.kind === 'include' || t.kind === 'redirect') && !hasSpfMacro(t.domain) ? [t.domain.toLowerCase()] : [],
   );
+}
+
+/** What the `a`, `mx` and `exists` terms of the record at `name` look up (void lookups are counted on them). */
+function hostQueries(answer: DnsAnswer | undefined, name: string): HostQuery[] {
+  return spfTerms(answer).flatMap((t): HostQuery[] => {
+    if (t.kind !== 'a' && t.kind !== 'mx' && t.kind !== 'exists') return [];
+    const target = (t.domain ?? name).toLowerCase();
+    if (hasSpfMacro(target)) return [];
+    if (t.kind === 'a')
+      return [
+        { type: 'A', name: target },
+        { type: 'AAAA', name: target },
+      ];
+    return [{ type: t.kind === 'mx' ? 'MX' : 'A', name: target }];
+  });
 }
 
 /**
@@ -27,20 +53,20 @@ function spfTargets(answer: TxtAnswer | undefined): string[] {
  * that timed out is not waited for again (its later names are answered as not asked), so a dead
  * resolver costs one timeout, not one per name and stack.
  */
-function sharedLookup(lookup: TxtLookup): TxtLookup {
-  const answers = new Map<string, Promise<TxtAnswer>>();
+function sharedLookup(lookup: DnsLookup): DnsLookup {
+  const answers = new Map<string, Promise<DnsAnswer>>();
   const silent = new Set<string>();
-  return (name, server) => {
-    const key = `${server ?? ''} ${name}`;
+  return (name, type, server) => {
+    const key = `${server ?? ''} ${type} ${name}`;
     let answer = answers.get(key);
     if (!answer) {
       answer = silent.has(server ?? '')
-        ? Promise.resolve<TxtAnswer>({
+        ? Promise.resolve<DnsAnswer>({
             status: 'failed',
             rcode: 'TIMEOUT',
             message: 'not asked: the resolver did not answer an earlier lookup of this audit',
           })
-        : lookup(name, server).then((a) => {
+        : lookup(name, type, server).then((a) => {
             if (a.status === 'failed' && (a.rcode === 'TIMEOUT' || a.rcode === 'CONNREFUSED'))
               silent.add(server ?? '');
             return a;
@@ -51,24 +77,43 @@ function sharedLookup(lookup: TxtLookup): TxtLookup {
   };
 }
 
-/** The TXT answers one stack's mail checks need, asked of its resolver: SPF, DMARC and DKIM at once. */
+/**
+ * The answers one stack's mail checks need, asked of its resolver: SPF (with its terms' hosts), DMARC
+ * and DKIM at once.
+ */
 async function factsOf(
   stack: string,
   settings: NonNullable<ReturnType<typeof mailSettings>>,
-  lookup: TxtLookup,
+  lookup: DnsLookup,
 ): Promise<MailFacts> {
   const { domain, resolver } = settings;
-  const txt: Record<string, TxtAnswer> = {};
+  const txt: Record<string, DnsAnswer> = {};
+  const hosts: Record<string, DnsAnswer> = {};
   const ask = async (name: string) => {
-    const answer = await lookup(name, resolver);
+    const answer = await lookup(name, 'TXT', resolver);
     txt[name] = answer;
     return answer;
   };
   const spf = async () => {
     const queue = [domain];
-    for (let i = 0; i < queue.length && i < MAX_SPF_NAMES; i++)
-      for (const target of spfTargets(await ask(queue[i] ?? domain)))
-        if (!queue.includes(target)) queue.push(target);
+    const asked = new Set<string>();
+    const hostLookups: Promise<void>[] = [];
+    for (let i = 0; i < queue.length && i < MAX_SPF_NAMES; i++) {
+      const name = queue[i] ?? domain;
+      const answer = await ask(name);
+      for (const target of spfTargets(answer)) if (!queue.includes(target)) queue.push(target);
+      for (const { type, name: host } of hostQueries(answer, name)) {
+        const key = hostKey(type, host);
+        if (asked.has(key) || asked.size >= MAX_HOST_LOOKUPS) continue;
+        asked.add(key);
+        hostLookups.push(
+          lookup(host, type, resolver).then((answer) => {
+            hosts[key] = answer;
+          }),
+        );
+      }
+    }
+    await Promise.all(hostLookups);
   };
   // DMARC: the domain's own policy, else the nearest parent's (the organizational domain's). A name
   // whose TXT records hold no DMARC record counts as none (RFC 7489 §6.6.3).
@@ -81,7 +126,7 @@ async function factsOf(
   };
   const selectors = settings.dkim_selectors;
   await Promise.all([spf(), dmarc(), ...selectors.map((s) => ask(dkimName(s, domain)))]);
-  return { stack, domain, selectors, resolver: resolver ?? 'the system resolver', txt };
+  return { stack, domain, selectors, resolver: resolver ?? 'the system resolver', txt, hosts };
 }
 
 /** A stack whose x-berth.mail cannot be used: reported as not checked, with what is wrong. */
@@ -106,7 +151,7 @@ function invalidFacts(
  * What DNS says about the mail domain of every stack with `x-berth.mail`: the lookups `berth audit
  * --live` makes for the mail rules. No stack with the section: no lookup at all.
  */
-export async function collectMail(stacks: readonly StackFacts[], lookup: TxtLookup): Promise<MailFacts[]> {
+export async function collectMail(stacks: readonly StackFacts[], lookup: DnsLookup): Promise<MailFacts[]> {
   const shared = sharedLookup(lookup);
   const facts = stacks.map(async (stack): Promise<MailFacts | undefined> => {
     const settings = mailSettings(stack.loaded.xberth.stack);

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { mailProblems } from './evaluate.js';
-import type { MailFacts, TxtAnswer } from './facts.js';
+import type { DnsAnswer, MailFacts } from './facts.js';
 import type { MailProblem } from './problem.js';
 
 const D = 'example.com';
@@ -18,22 +18,22 @@ function ed25519Raw(): string {
 
 const RSA2048 = rsaKey(2048);
 
-function found(...records: string[]): TxtAnswer {
+function found(...records: string[]): DnsAnswer {
   return { status: 'found', records };
 }
-const NX: TxtAnswer = { status: 'none', rcode: 'NXDOMAIN' };
-const EMPTY: TxtAnswer = { status: 'none', rcode: 'NOERROR' };
-const SERVFAIL: TxtAnswer = { status: 'failed', rcode: 'SERVFAIL', message: 'server failure' };
+const NX: DnsAnswer = { status: 'none', rcode: 'NXDOMAIN' };
+const EMPTY: DnsAnswer = { status: 'none', rcode: 'NOERROR' };
+const SERVFAIL: DnsAnswer = { status: 'failed', rcode: 'SERVFAIL', message: 'server failure' };
 
 /** A clean domain: SPF through one include, DMARC p=reject, one 2048-bit DKIM key at selector s1. */
-const CLEAN: Record<string, TxtAnswer> = {
+const CLEAN: Record<string, DnsAnswer> = {
   [D]: found('google-site-verification=abc', 'v=spf1 mx include:_spf.provider.example -all'),
   '_spf.provider.example': found('v=spf1 ip4:192.0.2.0/24 ip6:2001:db8::/32 ~all'),
   [`_dmarc.${D}`]: found('v=DMARC1; p=reject; rua=mailto:dmarc@example.com'),
   [`s1._domainkey.${D}`]: found(`v=DKIM1; k=rsa; p=${RSA2048}`),
 };
 
-function facts(txt: Record<string, TxtAnswer> = {}, selectors: readonly string[] = ['s1']): MailFacts {
+function facts(txt: Record<string, DnsAnswer> = {}, selectors: readonly string[] = ['s1']): MailFacts {
   return { stack: 'shop', domain: D, selectors, resolver: '192.0.2.53', txt: { ...CLEAN, ...txt } };
 }
 
@@ -41,7 +41,7 @@ function rules(problems: readonly MailProblem[]): string[] {
   return problems.map((p) => p.rule);
 }
 
-function only(txt: Record<string, TxtAnswer>, selectors?: readonly string[]): MailProblem {
+function only(txt: Record<string, DnsAnswer>, selectors?: readonly string[]): MailProblem {
   const problems = mailProblems(facts(txt, selectors));
   expect(problems).toHaveLength(1);
   const [problem] = problems;
@@ -49,13 +49,13 @@ function only(txt: Record<string, TxtAnswer>, selectors?: readonly string[]): Ma
   return problem;
 }
 
-function spf(record: string, extra: Record<string, TxtAnswer> = {}): MailProblem[] {
+function spf(record: string, extra: Record<string, DnsAnswer> = {}): MailProblem[] {
   return mailProblems(facts({ [D]: found(record), ...extra }));
 }
 
 /** `count` includes, each naming a record with `lookups` more `a` lookups. */
-function includeChain(count: number, lookups: number): Record<string, TxtAnswer> {
-  const txt: Record<string, TxtAnswer> = {};
+function includeChain(count: number, lookups: number): Record<string, DnsAnswer> {
+  const txt: Record<string, DnsAnswer> = {};
   const names = Array.from({ length: count }, (_, i) => `i${i}.example`);
   txt[D] = found(`v=spf1 ${names.map((n) => `include:${n}`).join(' ')} -all`);
   for (const n of names) txt[n] = found(`v=spf1 ${'a '.repeat(lookups)}~all`);
@@ -198,7 +198,7 @@ describe('mailProblems: SPF', () => {
 
 describe('mailProblems: DMARC', () => {
   const sub = 'mail.example.com';
-  function subFacts(txt: Record<string, TxtAnswer>): MailFacts {
+  function subFacts(txt: Record<string, DnsAnswer>): MailFacts {
     return {
       ...facts(),
       domain: sub,
@@ -268,7 +268,7 @@ describe('mailProblems: DMARC', () => {
 });
 
 describe('mailProblems: DKIM', () => {
-  const at = (record: string): Record<string, TxtAnswer> => ({ [`s1._domainkey.${D}`]: found(record) });
+  const at = (record: string): Record<string, DnsAnswer> => ({ [`s1._domainkey.${D}`]: found(record) });
   it('reports an empty selector list as unsigned mail', () => {
     const p = only({}, []);
     expect(p).toMatchObject({ rule: 'mail-dkim-missing', evidence: 'dkim:example.com:unsigned' });

@@ -1,5 +1,5 @@
 // What the mail checks report, and how a lookup without an answer is told apart from a missing record.
-import type { MailFacts, TxtAnswer } from './facts.js';
+import { type DnsAnswer, type DnsRecordType, hostKey, type MailFacts } from './facts.js';
 
 export type MailRuleId =
   | 'mail-spf-missing'
@@ -22,7 +22,11 @@ export interface MailProblem {
   readonly section?: true;
 }
 
-export type Unanswered = { name: string; answer: Extract<TxtAnswer, { status: 'failed' }> };
+export type Unanswered = {
+  name: string;
+  type: DnsRecordType;
+  answer: Extract<DnsAnswer, { status: 'failed' }>;
+};
 
 export class Unanswerable extends Error {
   constructor(readonly unanswered: Unanswered) {
@@ -30,14 +34,31 @@ export class Unanswerable extends Error {
   }
 }
 
+const NOT_ASKED: Unanswered['answer'] = {
+  status: 'failed',
+  rcode: 'NOT ASKED',
+  message: 'Berth did not look it up (more names than it follows)',
+};
+
 /** The TXT records at `name`; throws Unanswerable when the lookup got no answer (or was not made). */
 export function txtAt(facts: MailFacts, name: string): readonly string[] {
-  const answer = facts.txt[name] ?? {
-    status: 'failed' as const,
-    rcode: 'NOT ASKED',
-    message: 'Berth did not look it up (more names than it follows)',
-  };
-  if (answer.status === 'failed') throw new Unanswerable({ name, answer });
+  const answer = facts.txt[name] ?? NOT_ASKED;
+  if (answer.status === 'failed') throw new Unanswerable({ name, type: 'TXT', answer });
+  return answer.status === 'found' ? answer.records : [];
+}
+
+/**
+ * The A, AAAA or MX records of `name` (empty: a void answer); undefined when the facts hold no such
+ * lookups at all. Throws Unanswerable when this lookup got no answer (or was not made).
+ */
+export function hostsAt(
+  facts: MailFacts,
+  type: Exclude<DnsRecordType, 'TXT'>,
+  name: string,
+): readonly string[] | undefined {
+  if (facts.hosts === undefined) return undefined;
+  const answer = facts.hosts[hostKey(type, name)] ?? NOT_ASKED;
+  if (answer.status === 'failed') throw new Unanswerable({ name, type, answer });
   return answer.status === 'found' ? answer.records : [];
 }
 
@@ -51,8 +72,8 @@ export function answered(
     return check(facts);
   } catch (error: unknown) {
     if (!(error instanceof Unanswerable)) throw error;
-    const { name, answer } = error.unanswered;
-    return [unanswered(facts, name, answer, what)];
+    const { name, type, answer } = error.unanswered;
+    return [unanswered(facts, name, answer, what, undefined, type)];
   }
 }
 
@@ -62,11 +83,12 @@ export function unanswered(
   answer: Unanswered['answer'],
   what: string,
   selector?: number,
+  type: DnsRecordType = 'TXT',
 ): MailProblem {
   return {
     rule: 'mail-not-checked',
-    evidence: `dns:${name}`,
-    message: `${what} of ${facts.domain} was not checked: TXT ${name} got no answer from ${facts.resolver} (${answer.rcode}: ${answer.message})`,
+    evidence: type === 'TXT' ? `dns:${name}` : `dns:${type}:${name}`,
+    message: `${what} of ${facts.domain} was not checked: ${type} ${name} got no answer from ${facts.resolver} (${answer.rcode}: ${answer.message})`,
     fix: "run the audit again; if it persists, check the domain's name servers (or set x-berth.mail.resolver to a resolver that answers)",
     ...(selector !== undefined ? { selector } : {}),
   };

@@ -1,5 +1,5 @@
 import { Resolver } from 'node:dns/promises';
-import type { TxtAnswer, TxtLookup } from './facts.js';
+import type { DnsAnswer, DnsLookup, DnsRecordType } from './facts.js';
 
 /**
  * The first try's timeout and the tries (a lost UDP answer is tried again): c-ares lengthens the
@@ -13,8 +13,8 @@ function codeOf(error: unknown): string {
   return typeof code === 'string' ? code : 'ERROR';
 }
 
-/** c-ares' error codes as DNS answers: ENODATA is NOERROR without TXT records, ENOTFOUND NXDOMAIN. */
-export function txtAnswerOf(error: unknown): TxtAnswer {
+/** c-ares' error codes as DNS answers: ENODATA is NOERROR without records of the type, ENOTFOUND NXDOMAIN. */
+export function dnsAnswerOf(error: unknown): DnsAnswer {
   const code = codeOf(error);
   if (code === 'ENODATA') return { status: 'none', rcode: 'NOERROR' };
   if (code === 'ENOTFOUND') return { status: 'none', rcode: 'NXDOMAIN' };
@@ -31,8 +31,8 @@ export function txtAnswerOf(error: unknown): TxtAnswer {
   };
 }
 
-/** TXT lookups through node's resolver (c-ares): the given server, or the system's. */
-export function dnsTxtLookup(): TxtLookup {
+/** Lookups through node's resolver (c-ares): the given server, or the system's. */
+export function dnsLookup(): DnsLookup {
   const resolvers = new Map<string, Resolver>();
   const resolverFor = (server: string | undefined) => {
     const key = server ?? '';
@@ -44,20 +44,33 @@ export function dnsTxtLookup(): TxtLookup {
     }
     return resolver;
   };
-  return async (name, server) => {
+  return async (name, type, server) => {
     try {
-      const records = await resolverFor(server).resolveTxt(name);
+      const records = await recordsOf(resolverFor(server), name, type);
       // An answer whose records are all of other types: a CNAME the resolver did not follow.
       if (records.length === 0)
         return {
           status: 'failed',
           rcode: 'NOERROR',
-          message:
-            'the answer held no TXT record, only other types (a CNAME this resolver does not follow: ask a recursive resolver)',
+          message: `the answer held no ${type} record, only other types (a CNAME this resolver does not follow: ask a recursive resolver)`,
         };
-      return { status: 'found', records: records.map((chunks) => chunks.join('')) };
+      return { status: 'found', records };
     } catch (error: unknown) {
-      return txtAnswerOf(error);
+      return dnsAnswerOf(error);
     }
   };
+}
+
+/** One type's records as text: TXT strings joined (DNS splits long ones), addresses, MX host names. */
+async function recordsOf(resolver: Resolver, name: string, type: DnsRecordType): Promise<string[]> {
+  switch (type) {
+    case 'TXT':
+      return (await resolver.resolveTxt(name)).map((chunks) => chunks.join(''));
+    case 'A':
+      return resolver.resolve4(name);
+    case 'AAAA':
+      return resolver.resolve6(name);
+    case 'MX':
+      return (await resolver.resolveMx(name)).map((mx) => mx.exchange);
+  }
 }

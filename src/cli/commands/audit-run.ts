@@ -11,7 +11,7 @@ import {
   auditPath,
   BaselineError,
   collectLive,
-  dnsTxtLookup,
+  dnsLookup,
   formatFixDiff,
   formatJson,
   formatMarkdown,
@@ -38,7 +38,7 @@ export function defaultAuditDeps(): AuditDeps {
     connect: (host) => engineConnection({ clock, ...(host ? { host } : {}) })(),
     clock,
     backups: (env, cwd) => backupFacts(cliConfig(env, cwd).stateDir, clock),
-    lookupTxt: dnsTxtLookup(),
+    lookupDns: dnsLookup(),
   };
 }
 
@@ -122,7 +122,7 @@ export class AuditCommand {
         ...(flags.profile ? { profiles: flags.profile } : {}),
       },
       ...(live ? { live } : {}),
-      ...(live && this.deps.lookupTxt ? { lookupTxt: this.deps.lookupTxt } : {}),
+      ...(live && this.deps.lookupDns ? { lookupDns: this.deps.lookupDns } : {}),
       ...(baseline ? { baseline } : {}),
       failOn: flags.failOn,
       date: this.deps.clock.now(),

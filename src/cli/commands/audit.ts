@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import type { LiveFacts, TxtLookup } from '../../audit/index.js';
+import type { DnsLookup, LiveFacts } from '../../audit/index.js';
 import { SEVERITIES, type Severity } from '../../audit/types.js';
 import type { Clock } from '../../clock.js';
 import type { Engine } from '../../engine/model.js';
@@ -33,8 +33,8 @@ export interface AuditDeps {
     env: Readonly<Record<string, string | undefined>>,
     cwd: string,
   ) => Pick<LiveFacts, 'backups' | 'backupsUnread'>;
-  /** TXT lookups for the mail rules (for --live); default: none, and the mail rules find nothing. */
-  readonly lookupTxt?: TxtLookup;
+  /** DNS lookups for the mail rules (for --live); default: none, and the mail rules find nothing. */
+  readonly lookupDns?: DnsLookup;
 }
 
 export function registerAudit(
