@@ -53,8 +53,8 @@ export interface AuditInput {
   readonly load: Omit<LoadOptions, 'lenient'>;
   readonly live?: LiveFacts;
   /**
-   * DNS lookups for the mail rules (TXT, and A, AAAA and MX for SPF's terms): with live facts, the
-   * mail domains of the stacks with `x-berth.mail` are looked up through it. Absent: the mail rules have no facts to check.
+   * DNS lookups for the mail rules (TXT, and A, AAAA and MX for SPF's terms): the mail domains of the
+   * stacks with `x-berth.mail` are looked up through it. Absent: the mail rules are skipped.
    */
   readonly lookupDns?: DnsLookup;
   readonly rules?: readonly Rule[];
@@ -78,10 +78,7 @@ export async function auditPath(input: AuditInput): Promise<AuditRun> {
   const taken = await takeSnapshot(input.path, input.load, input.live);
   const { diagnostics } = taken;
   let { snapshot } = taken;
-  if (snapshot.live && input.lookupDns) {
-    const mail = await collectMail(snapshot.stacks, input.lookupDns);
-    snapshot = { ...snapshot, live: { ...snapshot.live, mail } };
-  }
+  if (input.lookupDns) snapshot = { ...snapshot, mail: await collectMail(snapshot.stacks, input.lookupDns) };
   const ran = runAudit(snapshot, rules, {
     failOn: input.failOn,
     ...(input.baseline ? { baseline: input.baseline } : {}),

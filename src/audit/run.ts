@@ -138,9 +138,13 @@ export function runAudit(snapshot: Snapshot, rules: readonly Rule[], options: Au
   const seen = new Set<string>();
   for (const rule of rules) {
     if (rule.live && !snapshot.live) {
+      skipped.push({ rule: rule.id, why: 'needs the running engine: run `berth audit --live`' });
+      continue;
+    }
+    if (rule.dns && !snapshot.mail) {
       skipped.push({
         rule: rule.id,
-        why: `needs ${rule.liveNeed ?? 'the running engine'}: run \`berth audit --live\``,
+        why: 'needs DNS lookups of the x-berth.mail domains: run `berth audit --dns` (or --live)',
       });
       continue;
     }

@@ -50,8 +50,6 @@ export interface LiveFacts {
   }[];
   /** Why Berth's state was not read (the drills are then unknown, not absent). */
   readonly backupsUnread?: string;
-  /** What DNS says about the mail domain of each stack with `x-berth.mail` (SPF, DMARC, DKIM). */
-  readonly mail?: readonly MailFacts[];
 }
 
 export interface Snapshot {
@@ -67,6 +65,11 @@ export interface Snapshot {
   }[];
   readonly stacks: readonly StackFacts[];
   readonly live?: LiveFacts;
+  /**
+   * What DNS says about the mail domain of each stack with `x-berth.mail` (SPF, DMARC, DKIM): looked
+   * up with `--dns` or `--live`; absent: not looked up.
+   */
+  readonly mail?: readonly MailFacts[];
 }
 
 /** One thing a rule found. The runner turns it into a located, fingerprinted finding. */
@@ -96,10 +99,10 @@ export interface Rule {
   readonly rationale: string;
   readonly fix: string;
   readonly autofix?: AutofixKind;
-  /** Needs live facts; skipped (and said so) without them. */
+  /** Needs live facts from the engine; skipped (and said so) without them. */
   readonly live?: boolean;
-  /** What the live facts it needs are, for the skip (default: the running engine). */
-  readonly liveNeed?: string;
+  /** Needs the DNS lookups of the mail domains (`snapshot.mail`); skipped (and said so) without them. */
+  readonly dns?: boolean;
   check(snapshot: Snapshot): Hit[];
 }
 
@@ -126,7 +129,7 @@ export interface Suppressed extends Finding {
 
 /**
  * Every rule id, fixed so rules, reports, fixtures and suppressions agree. Standards first, then the
- * security baseline. A rule marked (live) needs a reachable engine.
+ * security baseline. A rule marked (live) needs a reachable engine, one marked (dns) the DNS lookups of `--dns`.
  */
 export const RULE_IDS = [
   // standards
@@ -152,13 +155,13 @@ export const RULE_IDS = [
   'declared-not-running', // medium (live)
   'running-not-declared', // medium (live)
   'duplicate-database', // info: the same database engine set up in several stacks
-  'mail-spf-missing', // high (live): x-berth.mail.domain has no SPF record, several, or one receivers fail
-  'mail-spf-permissive', // high (live): SPF ends in +all or ?all, or without an all
-  'mail-dmarc-missing', // high (live): no DMARC policy, several, or an invalid one
-  'mail-dmarc-not-enforced', // medium (live): p=none, or pct under 100
-  'mail-dkim-missing', // high (live): a selector without a usable key, or no selector (unsigned mail)
-  'mail-dkim-weak-key', // medium (live): an RSA key under 2048 bits
-  'mail-not-checked', // medium (live): a mail lookup got no answer, or x-berth.mail is invalid: not checked
+  'mail-spf-missing', // high (dns): x-berth.mail.domain has no SPF record, several, or one receivers fail
+  'mail-spf-permissive', // high (dns): SPF ends in +all or ?all, or without an all
+  'mail-dmarc-missing', // high (dns): no DMARC policy, several, or an invalid one
+  'mail-dmarc-not-enforced', // medium (dns): p=none, or pct under 100
+  'mail-dkim-missing', // high (dns): a selector without a usable key, or no selector (unsigned mail)
+  'mail-dkim-weak-key', // medium (dns): an RSA key under 2048 bits
+  'mail-not-checked', // medium (dns): a mail lookup got no answer, or x-berth.mail is invalid: not checked
   // security baseline
   'docker-socket-mounted', // critical
   'privileged', // critical

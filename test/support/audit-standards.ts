@@ -2,6 +2,7 @@ import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { builtinXBerthRegistry } from '../../src/app/registry.js';
+import type { MailFacts } from '../../src/audit/mail/facts.js';
 import { takeSnapshot } from '../../src/audit/snapshot.js';
 import type { Hit, LiveFacts, Rule, Snapshot } from '../../src/audit/types.js';
 
@@ -18,6 +19,8 @@ export interface Tree {
   /** Folder (relative) to snapshot; the root by default. */
   readonly at?: string;
   readonly live?: LiveFacts;
+  /** What DNS said about the mail domains (as `--dns` or `--live` looks them up). */
+  readonly mail?: readonly MailFacts[];
 }
 
 export interface Taken {
@@ -46,7 +49,7 @@ export async function snapshotOf(tree: Tree): Promise<Taken> {
         .map((d) => `${d.file}:${d.line}: ${d.message}`)
         .join('; ')}`,
     );
-  return { root, snapshot };
+  return { root, snapshot: tree.mail ? { ...snapshot, mail: tree.mail } : snapshot };
 }
 
 /** A one-stack snapshot of folder `app`: one compose file, plus extra files (paths relative to `app`). */

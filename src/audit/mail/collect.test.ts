@@ -185,7 +185,7 @@ describe('berth audit --live: the mail rules', () => {
     expect(result.findings.filter((f) => f.rule.startsWith('mail-'))).toEqual([]);
     expect(result.skipped.filter((s) => s.rule.startsWith('mail-'))).toContainEqual({
       rule: 'mail-spf-missing',
-      why: 'needs DNS lookups of the x-berth.mail domains: run `berth audit --live`',
+      why: 'needs DNS lookups of the x-berth.mail domains: run `berth audit --dns` (or --live)',
     });
   });
 });

@@ -4,7 +4,7 @@ import type { Hit, Rule, Severity, Snapshot } from '../types.js';
 
 /** Each mail domain's problems (pure and cheap: every mail rule works them out again). */
 function problems(snapshot: Snapshot): { stack: string; problem: MailProblem }[] {
-  return (snapshot.live?.mail ?? []).flatMap((facts) =>
+  return (snapshot.mail ?? []).flatMap((facts) =>
     mailProblems(facts).map((problem) => ({ stack: facts.stack, problem })),
   );
 }
@@ -25,8 +25,7 @@ function mailRule(id: MailRuleId, severity: Severity, title: string, rationale: 
     title,
     severity,
     category: 'standards',
-    live: true,
-    liveNeed: 'DNS lookups of the x-berth.mail domains',
+    dns: true,
     rationale,
     fix,
     check: (snapshot) =>

@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { snapshotOf } from '../../../test/support/audit-standards.js';
+import type { MailFacts } from '../mail/facts.js';
 import { type LiveFacts, RULE_IDS, type Severity } from '../types.js';
 import { STANDARDS_RULES } from './standards.js';
 
@@ -36,9 +37,9 @@ const SEVERITY: Readonly<Record<string, Severity>> = {
   'mail-dkim-weak-key': 'medium',
   'mail-not-checked': 'medium',
 };
-const LIVE = [
-  'declared-not-running',
-  'running-not-declared',
+/** The rules that need the running engine (`--live`), and those that need DNS lookups (`--dns`). */
+const LIVE = ['declared-not-running', 'running-not-declared'];
+const DNS = [
   'mail-spf-missing',
   'mail-spf-permissive',
   'mail-dmarc-missing',
@@ -137,7 +138,7 @@ const dkimKey = (bits: number) =>
   `v=DKIM1; k=rsa; p=${generateKeyPairSync('rsa', { modulusLength: bits }).publicKey.export({ type: 'spki', format: 'der' }).toString('base64')}`;
 
 /** Two mail domains of the messy stack whose DNS trips every mail rule between them. */
-const MESSY_MAIL: NonNullable<LiveFacts['mail']> = [
+const MESSY_MAIL: readonly MailFacts[] = [
   {
     stack: 'messy',
     domain: 'messy.test',
@@ -173,6 +174,7 @@ describe('STANDARDS_RULES', () => {
       expect(rule.rationale.length, rule.id).toBeGreaterThan(40);
       expect(rule.fix.length, rule.id).toBeGreaterThan(10);
       expect(rule.live === true, rule.id).toBe(LIVE.includes(rule.id));
+      expect(rule.dns === true, rule.id).toBe(DNS.includes(rule.id));
     }
   });
 
@@ -188,7 +190,8 @@ describe('STANDARDS_RULES', () => {
     const { snapshot } = await snapshotOf({
       files,
       modes: { 'messy/.env': 0o644 },
-      live: { containers: [container('messy', 'traefik'), container('messy', 'old')], mail: MESSY_MAIL },
+      live: { containers: [container('messy', 'traefik'), container('messy', 'old')] },
+      mail: MESSY_MAIL,
     });
     for (const rule of STANDARDS_RULES) {
       const hits = rule.check(snapshot);

@@ -122,7 +122,7 @@ export class AuditCommand {
         ...(flags.profile ? { profiles: flags.profile } : {}),
       },
       ...(live ? { live } : {}),
-      ...(live && this.deps.lookupDns ? { lookupDns: this.deps.lookupDns } : {}),
+      ...((flags.live || flags.dns) && this.deps.lookupDns ? { lookupDns: this.deps.lookupDns } : {}),
       ...(baseline ? { baseline } : {}),
       failOn: flags.failOn,
       date: this.deps.clock.now(),

@@ -3,7 +3,9 @@ import { chmod, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
+import { startTxtZone } from '../../../test/support/dns-zone.js';
 import { writeTree } from '../../../test/support/tree.js';
+import { dnsLookup } from '../../audit/index.js';
 import { connectEngine } from '../../engine/index.js';
 import type { ExitCode } from '../io.js';
 import { main } from '../main.js';
@@ -74,6 +76,7 @@ async function audit(argv: string[], cwd: string, env: Record<string, string> = 
       return connectEngine({ ...(host ? { host } : {}), timeoutMs: 2000 });
     },
     clock: { now: () => new Date('2025-01-02T03:04:05Z') },
+    lookupDns: dnsLookup(),
   };
   const io = {
     stdout: (t: string) => {
@@ -213,6 +216,40 @@ describe('berth audit', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('error ENGINE_UNAVAILABLE');
     expect(run.stderr).toContain('/nonexistent/berth-test.sock');
+  });
+
+  it('--dns checks the mail domains without an engine, and says the engine rules were skipped', async () => {
+    const zone = await startTxtZone({ 'shop.test': [['v=spf1 mx +all']] });
+    try {
+      const root = await estate({
+        'shop/compose.yaml': `${SHOP}x-berth:\n  mail:\n    domain: shop.test\n    dkim_selectors: []\n    resolver: "${zone.address}"\n`,
+      });
+      const env = { DOCKER_HOST: 'unix:///nonexistent/berth-test.sock' };
+      const run = await audit(['--dns', '--format', 'json'], root, env);
+      expect(run.hosts).toEqual([]);
+      expect(run.code).toBe(1);
+      const json = JSON.parse(run.stdout) as {
+        findings: { rule: string }[];
+        skipped: { rule: string; why: string }[];
+      };
+      expect(json.findings.map((f) => f.rule).filter((r) => r.startsWith('mail-'))).toEqual([
+        'mail-dkim-missing',
+        'mail-dmarc-missing',
+        'mail-spf-permissive',
+      ]);
+      expect(json.skipped.filter((s) => s.rule.startsWith('mail-'))).toEqual([]);
+      expect(json.skipped).toContainEqual({
+        rule: 'declared-not-running',
+        why: 'needs the running engine: run `berth audit --live`',
+      });
+      expect(zone.asked).toContain('_dmarc.shop.test');
+      // Without --dns nothing is looked up.
+      zone.asked.length = 0;
+      await audit(['--format', 'json'], root, env);
+      expect(zone.asked).toEqual([]);
+    } finally {
+      await zone.close();
+    }
   });
 
   it('audits the workspace (-w) when no path is given', async () => {

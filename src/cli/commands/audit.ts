@@ -15,6 +15,7 @@ export interface AuditFlags {
   readonly baseline?: string;
   readonly writeBaseline?: string;
   readonly live?: boolean;
+  readonly dns?: boolean;
   readonly fix?: boolean;
   readonly dryRun?: boolean;
   readonly output?: string;
@@ -33,7 +34,7 @@ export interface AuditDeps {
     env: Readonly<Record<string, string | undefined>>,
     cwd: string,
   ) => Pick<LiveFacts, 'backups' | 'backupsUnread'>;
-  /** DNS lookups for the mail rules (for --live); default: none, and the mail rules find nothing. */
+  /** DNS lookups for the mail rules (for --dns and --live); default: none, and the mail rules are skipped. */
   readonly lookupDns?: DnsLookup;
 }
 
@@ -59,8 +60,9 @@ export function registerAudit(
     .option('--write-baseline <file>', 'write the fingerprints of the current findings to this file')
     .option(
       '--live',
-      'compare with what runs on the engine (DOCKER_HOST or the default socket) and check the SPF, DKIM and DMARC of x-berth.mail domains',
+      'compare with what runs on the engine (DOCKER_HOST or the default socket); includes --dns',
     )
+    .option('--dns', 'check the SPF, DKIM and DMARC of x-berth.mail domains in DNS (needs no engine)')
     .option('--fix', 'apply the safe fixes (pin images to what runs, chmod 600 .env, no-new-privileges)')
     .option('--dry-run', 'with --fix: print the diff and change nothing')
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
