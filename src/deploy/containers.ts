@@ -14,6 +14,8 @@ import {
   stackSelector,
 } from '../engine/model.js';
 import { describeContainer } from '../health/index.js';
+import { secretEnvValues } from '../secrets/detect.js';
+import { valueMasker } from '../secrets/mask.js';
 import { DeployError } from './errors.js';
 
 /** One-off containers (jobs, drills, backup helpers) are left out unless asked for. */
@@ -142,11 +144,17 @@ export interface LogOptions extends ContainerFilter {
   readonly signal?: AbortSignal;
 }
 
-/** `berth logs`: lines of the service's containers (or the whole stack), prefixed by container; parked ones are left out. */
+/**
+ * `berth logs`: lines of the service's containers (or the whole stack), prefixed by container; parked
+ * ones are left out. Every line is masked: the stack's secret values (`secrets`, from its files) and
+ * the values of each container's secret-looking variables (what it may print although the files no
+ * longer say it: a secret changed since the deploy, or a stack whose files are gone).
+ */
 export async function* stackLogs(
   engine: Engine,
   stack: string,
   options: LogOptions,
+  secrets: readonly string[] = [],
 ): AsyncIterable<LogEntry> {
   const selector =
     options.service === undefined
@@ -155,6 +163,17 @@ export async function* stackLogs(
   const list = (await engine.containers.list(selector, { all: true }))
     .filter((c) => owned(stack, options)(c) && !isParked(c))
     .sort((a, b) => a.name.localeCompare(b.name));
+  const envs = await mapLimit(list, INSPECT_AT_ONCE, async (c) =>
+    engine.containers.inspect(c.id).then(
+      (info) => info.env,
+      // A container removed meanwhile prints nothing more: nothing of its own to mask.
+      (error: unknown) => {
+        if (isEngineError(error) && error.code === 'ENGINE_NOT_FOUND') return [];
+        throw error;
+      },
+    ),
+  );
+  const mask = valueMasker([...secrets, ...envs.flatMap(secretEnvValues)]);
   const iterators = list.map((c) => ({
     c,
     it: engine.logs
@@ -169,7 +188,12 @@ export async function* stackLogs(
   if (!options.follow) {
     for (const { c, it } of iterators) {
       for (let r = await it.next(); !r.done; r = await it.next())
-        yield { container: c.name, service: c.labels[BerthLabel.Service] ?? '', ...r.value };
+        yield {
+          container: c.name,
+          service: c.labels[BerthLabel.Service] ?? '',
+          ...r.value,
+          line: mask(r.value.line),
+        };
     }
     return;
   }
@@ -185,6 +209,11 @@ export async function* stackLogs(
       i,
       x.it.next().then((next) => ({ i, r: next })),
     );
-    yield { container: x.c.name, service: x.c.labels[BerthLabel.Service] ?? '', ...r.value };
+    yield {
+      container: x.c.name,
+      service: x.c.labels[BerthLabel.Service] ?? '',
+      ...r.value,
+      line: mask(r.value.line),
+    };
   }
 }

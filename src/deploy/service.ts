@@ -35,7 +35,7 @@ import type { Plan } from './plan-types.js';
 import type { DeployStores } from './ports.js';
 import type { RegistryAuthFor } from './pull-images.js';
 import { recoverInterrupted } from './recover.js';
-import { maskEvent, maskPlan, shownComposeView, stackMasker } from './redact.js';
+import { maskEvent, maskPlan, sensitiveValues, shownComposeView, stackMasker } from './redact.js';
 import { restartStack } from './restart.js';
 import { StackSource, type StackSourceOptions } from './stack-source.js';
 
@@ -231,8 +231,15 @@ export class StackService implements ServedStacks {
     );
   }
 
+  /**
+   * The stack's container logs, masked as everywhere Berth shows text: the values its files hold
+   * (`.env`, env files, secrets, secret-looking variables) and its containers' secret-looking
+   * variables. Files that do not load (gone, or being edited) leave only the containers' to mask with.
+   */
   async *logs(stack: string, options: LogOptions) {
-    yield* stackLogs(await this.deps.engine(), await this.nameOf(stack), options);
+    const loaded = await this.load(stack).catch(() => undefined);
+    const name = loaded?.name ?? (await this.nameOf(stack));
+    yield* stackLogs(await this.deps.engine(), name, options, loaded ? sensitiveValues(loaded) : []);
   }
 
   /**

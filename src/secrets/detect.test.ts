@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSecretName, MASK, maskSecrets } from './detect.js';
+import { isSecretName, MASK, maskSecrets, secretEnvValues } from './detect.js';
 
 describe('isSecretName', () => {
   it.each([
@@ -41,5 +41,20 @@ describe('maskSecrets', () => {
       list: [{ token: MASK }],
     });
     expect(input.services.db.environment.DB_PASSWORD).toBe('hunter2');
+  });
+});
+
+describe('secretEnvValues', () => {
+  it('gives the values of secret-looking variables, not of others nor empty ones', () => {
+    expect(
+      secretEnvValues([
+        'DB_PASSWORD=s3cret=x',
+        'API_TOKEN=tok',
+        'GREETING=hello',
+        'EMPTY_SECRET=',
+        'NOEQUALS',
+        '=v',
+      ]),
+    ).toEqual(['s3cret=x', 'tok']);
   });
 });

@@ -26,3 +26,16 @@ export function maskSecrets(value: unknown): unknown {
   }
   return out;
 }
+
+/**
+ * The values of a container's secret-looking variables (`KEY=value` entries, as the engine lists a
+ * container's environment): what a process may print although the stack's files no longer say it.
+ */
+export function secretEnvValues(env: readonly string[]): string[] {
+  return env.flatMap((entry) => {
+    const at = entry.indexOf('=');
+    if (at <= 0) return [];
+    const value = entry.slice(at + 1);
+    return value !== '' && isSecretName(entry.slice(0, at)) ? [value] : [];
+  });
+}
