@@ -64,3 +64,8 @@ export function sensitiveValues(
   }
   return { project: [...new Set(project)], services };
 }
+
+/** Every value of the stack never to show: the project's and every service's. */
+export function everySensitiveValue(sensitive: SensitiveValues): string[] {
+  return [...sensitive.project, ...Object.values(sensitive.services).flat()];
+}

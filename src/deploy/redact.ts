@@ -1,5 +1,6 @@
 import { PlanSchema, type PlanView } from '../api/deploy.js';
 import type { Sendable } from '../api/wire.js';
+import { everySensitiveValue } from '../compose/sensitive.js';
 import type { LoadedStack } from '../compose/stack.js';
 import { composeView } from '../compose/view.js';
 import { FINGERPRINT } from '../secrets/fingerprint.js';
@@ -80,7 +81,7 @@ export function stackMasker(loaded: Pick<LoadedStack, 'sensitive'>): (text: stri
 
 /** The stack's values that must never be shown or stored (what stackMasker hides). */
 export function sensitiveValues(loaded: Pick<LoadedStack, 'sensitive'>): string[] {
-  return [...loaded.sensitive.project, ...Object.values(loaded.sensitive.services).flat()];
+  return everySensitiveValue(loaded.sensitive);
 }
 
 /**

@@ -70,10 +70,13 @@ export const FIXTURE_RULES: readonly Rule[] = [
 ];
 
 export async function fixtureReport(
-  options: { live?: LiveFacts; broken?: boolean } = {},
+  options: { live?: LiveFacts; broken?: boolean; secretInImage?: boolean } = {},
 ): Promise<AuditReport> {
   const root = await writeTree({
-    'shop/compose.yaml': SHOP,
+    // A tag built from the .env password: what the report must show masked.
+    'shop/compose.yaml': options.secretInImage
+      ? SHOP.replace('postgres:16.4', `postgres:16.4-\${DB_PASSWORD}`)
+      : SHOP,
     'shop/.env': 'DB_PASSWORD=hunter2hunter2\n',
     'shop/README.md': '# shop\n',
     'blog/compose.yaml': BLOG,

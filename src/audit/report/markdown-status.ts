@@ -1,4 +1,6 @@
 import type { Service } from '../../compose/schema/model.js';
+import { everySensitiveValue } from '../../compose/sensitive.js';
+import { valueMasker } from '../../secrets/mask.js';
 import type { Coverage } from '../coverage.js';
 import { isStateful } from '../rules/standards-data.js';
 import type { Finding, StackFacts } from '../types.js';
@@ -89,9 +91,11 @@ export function technicalStatus(report: AuditReport): string[] {
   const out: string[] = [];
   for (const facts of report.snapshot.stacks) {
     const services = Object.entries(facts.loaded.model.services ?? {}).sort(([a], [b]) => a.localeCompare(b));
+    // An image reference may hold a `.env` value (`app:${TAG_SECRET}`): masked like every text Berth shows.
+    const mask = valueMasker(everySensitiveValue(facts.loaded.sensitive));
     const rows = services.map(([name, service]) => [
       name,
-      service.image ? code(service.image) : '(build)',
+      service.image ? code(mask(service.image)) : '(build)',
       pinned(ctx, facts.name, name, service),
       healthcheck(ctx, facts.name, name, service),
       byRule(ctx, 'no-resource-limits', facts.name, name),

@@ -36,6 +36,12 @@ describe('Markdown report', () => {
     expect(summary).toContain('not checked (run `berth audit --live`');
   });
 
+  it('masks a .env value that an image reference carries', async () => {
+    const md = formatMarkdown(await fixtureReport({ secretInImage: true }));
+    expect(section(md, 'Technical status')).toContain('`postgres:16.4-********`');
+    expect(md).not.toContain('hunter2hunter2');
+  });
+
   it('shows per-stack status, findings with file:line and fix, and actions by rule', async () => {
     const md = formatMarkdown(await fixtureReport());
     expect(section(md, 'Technical status')).toContain('| web | `nginx:latest` | **no** | **no** | ? | — |');
