@@ -29,7 +29,9 @@ async function loadMain() {
         'run `npm run build` (or `npm ci` for a development checkout)',
     );
   }
-  tsx.register();
+  // The checkout's tsconfig.json, wherever berth is started from: tsx would otherwise look for one
+  // in the working folder, and without it the dashboard's JSX (hono/jsx) does not compile.
+  tsx.register({ tsconfig: join(root, 'tsconfig.json') });
   return (await import(pathToFileURL(join(root, 'src', 'cli', 'main.ts')).href)).main;
 }
 

@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GOOD_PASSWORD, OTHER_PASSWORD } from '../../test/support/auth.js';
 import { type TestBrowser, webFixture } from '../../test/support/web-app.js';
-import { apiOwns } from './app.js';
+import { apiOwns, createWebApp, WEB_CSP } from './app.js';
+import type { AssetTable } from './assets.js';
+import type { WebLogger } from './context.js';
 
 let f: Awaited<ReturnType<typeof webFixture>>;
 beforeEach(async () => {
@@ -250,5 +252,30 @@ describe('apiOwns', () => {
       expect(apiOwns(p)).toBe(true);
     for (const p of ['/', '/login', '/apix', '/stacks/api', '/assets/x.js', '/metricsx'])
       expect(apiOwns(p)).toBe(false);
+  });
+});
+
+describe('a page that cannot be made', () => {
+  it('answers as text, with the security headers, when even the error page fails', async () => {
+    // Assets whose every use throws: no page, the error page included, can be rendered.
+    const broken = new Proxy({} as AssetTable, {
+      get: (_target, key) => {
+        if (key === 'byPath') return new Map();
+        throw new Error('broken view');
+      },
+    });
+    const logged: string[] = [];
+    const app = createWebApp({
+      api: async () => new Response('{}', { status: 500 }),
+      assets: broken,
+      logger: { error: (_facts: unknown, message: string) => logged.push(message) } as unknown as WebLogger,
+    });
+    const res = await app.request('/no-such-page');
+    expect(res.status).toBe(404);
+    expect(await res.text()).toBe('404: there is no page here');
+    expect(res.headers.get('content-security-policy')).toBe(WEB_CSP);
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(logged).toEqual(['dashboard error page failed']);
   });
 });

@@ -62,6 +62,26 @@ async function errorPage(c: WebContext, status: number, message: string, hint?: 
   return c.html(html, status as 400);
 }
 
+/**
+ * The error page, or, when even it cannot be made (a defect in a view), a plain-text answer of the
+ * same status: the page middleware still adds the security headers, which an error thrown out of
+ * the error handler would lose.
+ */
+async function safeErrorPage(
+  c: WebContext,
+  logger: WebLogger | undefined,
+  status: number,
+  message: string,
+  hint?: string,
+) {
+  try {
+    return await errorPage(c, status, message, hint);
+  } catch (pageError: unknown) {
+    logger?.error({ err: pageError, path: c.req.path }, 'dashboard error page failed');
+    return c.text(`${status}: ${message}`, status as 500);
+  }
+}
+
 /** The login page for a caller who is not logged in: a page they asked for comes back after it. */
 function loginFor(c: WebContext): string {
   if (c.req.method !== 'GET') return '/login';
@@ -147,7 +167,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
       'go back to the page you came from and look at its current state',
     );
   });
-  app.notFound((c) => errorPage(c, 404, 'there is no page here'));
+  app.notFound((c) => safeErrorPage(c, deps.logger, 404, 'there is no page here'));
   app.onError((error, c) => {
     if (error instanceof ApiFailure) {
       if (error.status === 401) return c.redirect(loginFor(c), 303);
@@ -162,10 +182,10 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
         };
         return c.redirect(`/notice/${notices.put(c.get('session'), notice)}`, 303);
       }
-      return errorPage(c, error.status, error.message, error.hint);
+      return safeErrorPage(c, deps.logger, error.status, error.message, error.hint);
     }
     deps.logger?.error({ err: error, path: c.req.path }, 'dashboard page failed');
-    return errorPage(c, 500, 'the page could not be made; the server log says why');
+    return safeErrorPage(c, deps.logger, 500, 'the page could not be made; the server log says why');
   });
   return app;
 }

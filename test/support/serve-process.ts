@@ -36,6 +36,8 @@ export function startServeChild(options: {
   readonly args?: readonly string[];
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly timeoutMs?: number;
+  /** The working folder of the process (default: the test's). */
+  readonly cwd?: string;
 }): Promise<ServeChild> {
   const child = spawn(
     process.execPath,
@@ -43,6 +45,7 @@ export function startServeChild(options: {
     {
       env: options.env as NodeJS.ProcessEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...(options.cwd ? { cwd: options.cwd } : {}),
     },
   );
   let output = '';
