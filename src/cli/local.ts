@@ -1,7 +1,7 @@
 import { LocalClient } from '../app/local-client.js';
 import { systemClock } from '../clock.js';
 import { cliConfig } from '../config/cli.js';
-import { createLoggers, LEVELS, levelFromFlags, levelsFromEnv } from '../log/index.js';
+import { createLoggers, describeLevelProblem, resolveLevels } from '../log/index.js';
 import type { BerthClient } from './client.js';
 import type { GlobalFlags } from './commands/deploy.js';
 import type { CliIo } from './io.js';
@@ -11,12 +11,8 @@ import type { CliIo } from './io.js';
  * the level of the flags or the environment. Loaded only by a command run with `--local`.
  */
 export function localClient(io: CliIo, flags: GlobalFlags): BerthClient {
-  const { config, problems } = levelsFromEnv(io.env);
-  for (const p of problems)
-    io.stderr(`warning: ${p.variable}=${p.value} is not a log level (${LEVELS.join(', ')})\n`);
-  const level = levelFromFlags(flags.verbose ?? 0, flags.logLevel);
-  if (flags.logLevel !== undefined && level === undefined)
-    io.stderr(`warning: --log-level ${flags.logLevel} is not a log level (${LEVELS.join(', ')})\n`);
-  const loggers = createLoggers(level ? { base: level, components: {} } : config);
+  const { config, problems } = resolveLevels(io.env, flags, 'warn');
+  for (const p of problems) io.stderr(describeLevelProblem(p, 'warning'));
+  const loggers = createLoggers(config);
   return new LocalClient(cliConfig(io.env, io.cwd, flags), io.env, loggers, systemClock());
 }

@@ -1,2 +1,14 @@
-export { isLevel, LEVELS, type Level, type LevelConfig, levelFromFlags, levelsFromEnv } from './levels.js';
+export { COMPONENTS, type Component, isComponent } from './components.js';
+export {
+  describeLevelProblem,
+  isLevel,
+  LEVELS,
+  type Level,
+  type LevelConfig,
+  type LevelFlags,
+  type LevelProblem,
+  levelFromFlags,
+  levelsFromEnv,
+  resolveLevels,
+} from './levels.js';
 export { createLoggers, type Logger, type Loggers, REDACT_PATHS } from './logger.js';

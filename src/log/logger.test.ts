@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { levelFromFlags, levelsFromEnv } from './levels.js';
+import { describeLevelProblem, levelFromFlags, levelsFromEnv, resolveLevels } from './levels.js';
 import { createLoggers } from './logger.js';
 
 function capture() {
@@ -22,8 +22,62 @@ describe('log levels', () => {
       BERTH_LOG_LEVEL_STORE: 'loud',
     });
     expect(config).toEqual({ base: 'info', components: { engine: 'debug' } });
-    expect(problems).toEqual([{ variable: 'BERTH_LOG_LEVEL_STORE', value: 'loud' }]);
+    expect(problems).toEqual([
+      { code: 'LOG_COMPONENT_UNKNOWN', variable: 'BERTH_LOG_LEVEL_STORE', value: 'loud' },
+    ]);
     expect(levelsFromEnv({}).config.base).toBe('warn');
+  });
+
+  it('reports a bad value and a component Berth does not have, never dropping them', () => {
+    const { config, problems } = levelsFromEnv(
+      { BERTH_LOG_LEVEL: 'verbose', BERTH_LOG_LEVEL_DEPLOY: 'loud', BERTH_LOG_LEVEL_ENGNE: 'debug' },
+      'info',
+    );
+    expect(config).toEqual({ base: 'info', components: {} });
+    expect(problems).toEqual([
+      { code: 'LOG_LEVEL_INVALID', variable: 'BERTH_LOG_LEVEL', value: 'verbose' },
+      { code: 'LOG_LEVEL_INVALID', variable: 'BERTH_LOG_LEVEL_DEPLOY', value: 'loud' },
+      { code: 'LOG_COMPONENT_UNKNOWN', variable: 'BERTH_LOG_LEVEL_ENGNE', value: 'debug' },
+    ]);
+  });
+
+  it('says what is wrong, what is valid, and which component a typo meant', () => {
+    expect(
+      describeLevelProblem({ code: 'LOG_LEVEL_INVALID', variable: 'BERTH_LOG_LEVEL', value: 'verbose' }),
+    ).toBe(
+      'error LOG_LEVEL_INVALID: BERTH_LOG_LEVEL=verbose: `verbose` is not a log level\n' +
+        '  hint: use one of trace, debug, info, warn, error, fatal, silent\n',
+    );
+    expect(
+      describeLevelProblem({
+        code: 'LOG_COMPONENT_UNKNOWN',
+        variable: 'BERTH_LOG_LEVEL_ENGNE',
+        value: 'debug',
+      }),
+    ).toContain(
+      'hint: did you mean BERTH_LOG_LEVEL_ENGINE? the components are alerts, backup, deploy, engine,',
+    );
+    expect(
+      describeLevelProblem(
+        { code: 'LOG_COMPONENT_UNKNOWN', variable: 'BERTH_LOG_LEVEL_XYZZY', value: 'debug' },
+        'warning',
+      ),
+    ).toMatch(/^warning LOG_COMPONENT_UNKNOWN: .*\n {2}hint: the components are alerts, /);
+  });
+
+  it('lets --log-level and -v beat BERTH_LOG_LEVEL, with per-component variables on top', () => {
+    const env = { BERTH_LOG_LEVEL: 'debug', BERTH_LOG_LEVEL_ENGINE: 'trace' };
+    expect(resolveLevels(env, { logLevel: 'error' }, 'info').config).toEqual({
+      base: 'error',
+      components: { engine: 'trace' },
+    });
+    expect(resolveLevels(env, { verbose: 1 }, 'info').config.base).toBe('info');
+    expect(resolveLevels(env, { verbose: 0 }, 'info').config.base).toBe('debug');
+    expect(resolveLevels({}, {}, 'info').config.base).toBe('info');
+    expect(resolveLevels({}, { logLevel: 'loud' }, 'info')).toEqual({
+      config: { base: 'info', components: {} },
+      problems: [{ code: 'LOG_LEVEL_INVALID', variable: '--log-level', value: 'loud' }],
+    });
   });
 
   it.each([
@@ -54,7 +108,7 @@ describe('loggers', () => {
 
   it('redacts secrets in structured fields', () => {
     const { lines, stream } = capture();
-    const log = createLoggers({ base: 'info', components: {} }, stream).for('api');
+    const log = createLoggers({ base: 'info', components: {} }, stream).for('http');
     log.info(
       { password: 'hunter2', headers: { authorization: 'Bearer abc' }, spec: { env: { DB_PASSWORD: 'x' } } },
       'request',

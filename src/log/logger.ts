@@ -1,4 +1,5 @@
 import { type DestinationStream, type Logger, pino } from 'pino';
+import type { Component } from './components.js';
 import type { LevelConfig } from './levels.js';
 
 export type { Logger };
@@ -24,11 +25,11 @@ export const REDACT_PATHS = [
 
 export interface Loggers {
   /** The logger of one component, at its configured level. */
-  for(component: string): Logger;
+  for(component: Component): Logger;
 }
 
 /**
- * One structured logger, with child loggers per component (`deploy`, `engine`, `store`, `cli`…)
+ * One structured logger, with child loggers per component (`deploy`, `engine`, `server`…: COMPONENTS)
  * whose levels come from `BERTH_LOG_LEVEL_<COMPONENT>` or the base level.
  */
 export function createLoggers(levels: LevelConfig, destination?: DestinationStream): Loggers {
@@ -43,12 +44,11 @@ export function createLoggers(levels: LevelConfig, destination?: DestinationStre
   );
   const cache = new Map<string, Logger>();
   return {
-    for(component: string) {
-      const key = component.toLowerCase();
-      let logger = cache.get(key);
+    for(component: Component) {
+      let logger = cache.get(component);
       if (!logger) {
-        logger = root.child({ component: key }, { level: levels.components[key] ?? levels.base });
-        cache.set(key, logger);
+        logger = root.child({ component }, { level: levels.components[component] ?? levels.base });
+        cache.set(component, logger);
       }
       return logger;
     },

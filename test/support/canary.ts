@@ -58,7 +58,7 @@ export function canaryWorld(options: {
     allowPaths: false,
     logger: loggers.for('deploy'),
   });
-  const control = { ...tableControl(store, undefined, { logger: loggers.for('operations') }), stacks };
+  const control = { ...tableControl(store, undefined, { logger: loggers.for('server') }), stacks };
   const app = createApp(
     testDeps({
       root,

@@ -20,7 +20,7 @@ export function loggedRunner(h: DeployHarness): {
     clock: h.clock,
     newId: () => `op_${Math.random().toString(36).slice(2)}`,
     markInterrupted: (stack, reason) => h.store.deployments.markInterrupted(stack, reason),
-    logger: loggers.for('operations'),
+    logger: loggers.for('server'),
   });
   return { runner, loggers, logText: text };
 }
