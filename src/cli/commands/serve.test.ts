@@ -93,3 +93,33 @@ describe('berth serve with a bad configuration', () => {
     expect(res.stdout).toContain("Relative paths in the file are relative to the file's folder");
   });
 });
+
+describe('berth serve with bad log levels', () => {
+  it('refuses a bad level or an unknown component, naming the variable, the value and what is valid', async () => {
+    const res = await berth(['serve'], {
+      cwd: root,
+      env: { ...env, BERTH_LOG_LEVEL: 'verbose', BERTH_LOG_LEVEL_ENGNE: 'debug' },
+    });
+    expect(res.code).toBe(2);
+    expect(res.stdout).toBe('');
+    expect(res.stderr).toBe(
+      [
+        'error LOG_LEVEL_INVALID: BERTH_LOG_LEVEL=verbose: `verbose` is not a log level',
+        '  hint: use one of trace, debug, info, warn, error, fatal, silent',
+        'error LOG_COMPONENT_UNKNOWN: BERTH_LOG_LEVEL_ENGNE=debug: Berth has no log component `engne`',
+        '  hint: did you mean BERTH_LOG_LEVEL_ENGINE? the components are alerts, backup, deploy, engine, health, http, jobs, server, web',
+        '',
+      ].join('\n'),
+    );
+    expect(existsSync(stateDir)).toBe(false);
+  });
+
+  it('refuses a --log-level that is not a level', async () => {
+    const res = await berth(['--log-level', 'loud', 'serve'], { cwd: root, env });
+    expect([res.code, res.stderr]).toEqual([
+      2,
+      'error LOG_LEVEL_INVALID: --log-level loud: `loud` is not a log level\n  hint: use one of trace, debug, info, warn, error, fatal, silent\n',
+    ]);
+    expect(existsSync(stateDir)).toBe(false);
+  });
+});

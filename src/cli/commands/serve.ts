@@ -52,7 +52,11 @@ export function registerServe(
     )
     .addHelpText('after', PRECEDENCE_HELP)
     .action(async (options: ServeOptions, command: Command) => {
-      const { workspace } = command.optsWithGlobals() as { workspace?: string };
+      const { workspace, verbose, logLevel } = command.optsWithGlobals() as {
+        workspace?: string;
+        verbose?: number;
+        logLevel?: string;
+      };
       // The whole server is loaded here, when it is asked for: never for the other commands.
       const [
         { startServer },
@@ -72,13 +76,19 @@ export function registerServe(
         io.env,
         io.cwd,
       );
-      if (!loaded.ok) {
-        for (const error of loaded.errors) io.stderr(formatServeConfigProblem(error));
+      // As for every command: --log-level (or -v) over BERTH_LOG_LEVEL, then info; per-component variables on top.
+      const levels = log.resolveLevels(
+        io.env,
+        { ...(verbose === undefined ? {} : { verbose }), ...(logLevel === undefined ? {} : { logLevel }) },
+        'info',
+      );
+      if (!loaded.ok || levels.problems.length > 0) {
+        for (const error of loaded.ok ? [] : loaded.errors) io.stderr(formatServeConfigProblem(error));
+        for (const problem of levels.problems) io.stderr(log.describeLevelProblem(problem));
         return setExit(ExitCode.Usage);
       }
       const config = loaded.settings;
-      const { config: levels } = log.levelsFromEnv(io.env, 'info');
-      const loggers = log.createLoggers(levels);
+      const loggers = log.createLoggers(levels.config);
       const server = await startServer(
         {
           host: config.host,
