@@ -121,6 +121,7 @@ export function createBerth(options: BerthOptions): Berth {
   const registry = builtinXBerthRegistry();
   const engine = engineConnection({
     clock,
+    logger: loggers.for('engine'),
     ...(options.dockerHost ? { host: options.dockerHost } : {}),
   });
   const metrics = createMetrics({ processMetrics: options.processMetrics === true });

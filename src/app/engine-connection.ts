@@ -1,11 +1,13 @@
 import type { Clock } from '../clock.js';
-import { type ConnectConfig, connectEngine } from '../engine/index.js';
+import { type ConnectConfig, connectEngine, type EngineLogger } from '../engine/index.js';
 import type { Engine } from '../engine/model.js';
 
 export interface EngineConnectionOptions {
   /** DOCKER_HOST-style address; absent: the default socket. */
   readonly host?: string;
   readonly clock: Pick<Clock, 'now'>;
+  /** Each Engine API call is logged here at debug (the `engine` component). */
+  readonly logger?: EngineLogger;
   /** Injected by tests; connectEngine otherwise. */
   readonly connect?: (config: ConnectConfig) => Promise<Engine>;
   /** First wait after a failed connection (default 1 s); it doubles up to `maxBackoffMs` (30 s). */
@@ -30,7 +32,10 @@ export function engineConnection(options: EngineConnectionOptions): EngineConnec
   const connect = options.connect ?? connectEngine;
   const base = options.backoffMs ?? 1000;
   const max = options.maxBackoffMs ?? 30_000;
-  const config = options.host ? { host: options.host } : {};
+  const config: ConnectConfig = {
+    ...(options.host ? { host: options.host } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  };
   let connected: Promise<Engine> | undefined;
   let failure: { error: unknown; until: number; backoff: number } | undefined;
   const now = () => options.clock.now().getTime();

@@ -1,5 +1,6 @@
 import type Dockerode from 'dockerode';
 import { type EngineAddress, parseEngineHost } from './address.js';
+import type { EngineLogger } from './call-log.js';
 import type { Engine } from './clients.js';
 import { containerClient } from './containers.js';
 import { loadDockerode } from './dockerode.js';
@@ -25,6 +26,8 @@ export interface ConnectConfig {
   /** How long the engine gets to answer its version (default 10 s). */
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
+  /** Where each Engine API call is logged at debug (the `engine` component); absent: nowhere. */
+  readonly logger?: EngineLogger;
 }
 
 /** Numeric comparison of `major.minor` API versions. */
@@ -104,7 +107,12 @@ export async function connectEngine(config: ConnectConfig = {}): Promise<Engine>
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = config.signal ? AbortSignal.any([config.signal, timeout]) : timeout;
   const Docker = await loadDockerode();
-  const probe = modemTransport(dockerode(Docker, address).modem, address.display, 'unversioned');
+  const probe = modemTransport(
+    dockerode(Docker, address).modem,
+    address.display,
+    'unversioned',
+    config.logger,
+  );
   let raw: unknown;
   try {
     raw = await probe.json({ method: 'GET', path: '/version', signal, action: 'read the engine version' });
@@ -118,6 +126,6 @@ export async function connectEngine(config: ConnectConfig = {}): Promise<Engine>
   const serverVersion = toEngineVersion((raw ?? {}) as RawVersion).apiVersion;
   const apiVersion = negotiateApiVersion(serverVersion, address.display);
   return createEngine(
-    modemTransport(dockerode(Docker, address, apiVersion).modem, address.display, apiVersion),
+    modemTransport(dockerode(Docker, address, apiVersion).modem, address.display, apiVersion, config.logger),
   );
 }

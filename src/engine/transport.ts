@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex, Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
+import { type EngineLogger, engineCallLine, failedCall } from './call-log.js';
 import { EngineError, toEngineError } from './errors.js';
 
 export type QueryValue = string | number | boolean | undefined;
@@ -42,9 +43,28 @@ export interface Transport {
 
 type Modem = Dockerode['modem'];
 
-export function modemTransport(modem: Modem, endpoint: string, apiVersion: string): Transport {
+/** `logger`: one debug line per call (method, path, status, duration), for the `engine` component. */
+export function modemTransport(
+  modem: Modem,
+  endpoint: string,
+  apiVersion: string,
+  logger?: EngineLogger,
+): Transport {
   const dial = (request: EngineRequest, isStream: boolean, hijack = false): Promise<unknown> =>
     new Promise((resolve, reject) => {
+      const started = performance.now();
+      let status: number | undefined;
+      const logged = (answer: { status?: number; error?: string }) => {
+        if (!logger) return;
+        const call = {
+          method: request.method,
+          path: request.path,
+          ms: performance.now() - started,
+          ...answer,
+        };
+        const { fields, message } = engineCallLine(call);
+        logger.debug(fields, message);
+      };
       // An empty id makes a path like `/containers//json`; the engine answers with a redirect that
       // docker-modem then fails to follow, asynchronously, leaving the request unsettled forever.
       if (request.path.includes('//') || request.path.endsWith('/')) {
@@ -60,7 +80,14 @@ export function modemTransport(modem: Modem, endpoint: string, apiVersion: strin
         return;
       }
       const statusCodes: Record<number, boolean> = { 200: true, 201: true, 204: true };
-      for (const status of request.okStatus ?? []) statusCodes[status] = true;
+      for (const ok of request.okStatus ?? []) statusCodes[ok] = true;
+      // docker-modem looks the answer's status up here, and hands only the body on: note which it was.
+      const seen = new Proxy(statusCodes, {
+        get(target, key) {
+          if (typeof key === 'string' && /^\d{3}$/.test(key)) status = Number(key);
+          return Reflect.get(target, key);
+        },
+      });
       const query = cleanQuery(request.query ?? {});
       modem.dial(
         {
@@ -74,15 +101,21 @@ export function modemTransport(modem: Modem, endpoint: string, apiVersion: strin
           ...(request.signal === undefined ? {} : { abortSignal: request.signal }),
           isStream,
           ...(hijack ? { hijack: true } : {}),
-          statusCodes,
+          statusCodes: seen,
         },
         (err, result) => {
           if (err) {
+            logged(failedCall(err));
             const context = { endpoint, action: request.action };
             reject(
               toEngineError(err, request.resource ? { ...context, resource: request.resource } : context),
             );
-          } else resolve(result);
+            return;
+          }
+          // A stream's response carries its status; an upgraded connection answered 101.
+          const answered = hijack ? 101 : ((result as { statusCode?: unknown } | null)?.statusCode ?? status);
+          logged(typeof answered === 'number' ? { status: answered } : {});
+          resolve(result);
         },
       );
     });
