@@ -1,14 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import { engineCallLine, failedCall } from './call-log.js';
+import { engineCallLine, failedCall, shownPath } from './call-log.js';
 
 describe('the log line of an engine call', () => {
   it('names the method, the path, the status and the duration', () => {
     expect(
-      engineCallLine({ method: 'GET', path: '/containers/shop-web-1/json', status: 200, ms: 3.4 }),
+      engineCallLine({ method: 'GET', path: `/containers/${'ab12'.repeat(16)}/json`, status: 200, ms: 3.4 }),
     ).toEqual({
-      fields: { method: 'GET', path: '/containers/shop-web-1/json', status: 200, ms: 3 },
-      message: 'engine GET /containers/shop-web-1/json → 200 in 3 ms',
+      fields: { method: 'GET', path: `/containers/${'ab12'.repeat(16)}/json`, status: 200, ms: 3 },
+      message: `engine GET /containers/${'ab12'.repeat(16)}/json → 200 in 3 ms`,
     });
+  });
+
+  it('shows ids and the API words of a path, never a name (it may hold a .env value)', () => {
+    expect(shownPath('/images/local/app:t-Sup3r-Secr3t/json')).toBe('/images/<image>/json');
+    expect(shownPath('/images/local/app:t-Sup3r-Secr3t')).toBe('/images/<image>');
+    expect(shownPath('/distribution/registry.example/app:1/json')).toBe('/distribution/<image>/json');
+    expect(shownPath('/images/sha256:0123456789ab/json')).toBe('/images/sha256:0123456789ab/json');
+    expect(shownPath('/images/create')).toBe('/images/create');
+    expect(shownPath('/images/json')).toBe('/images/json');
+    expect(shownPath('/containers/shop-web-1/json')).toBe('/containers/<name>/json');
+    expect(shownPath('/volumes/data-Sup3r-Secr3t')).toBe('/volumes/<name>');
+    expect(shownPath('/containers/0123456789abcdef/start')).toBe('/containers/0123456789abcdef/start');
+    expect(shownPath('/containers/create')).toBe('/containers/create');
+    expect(shownPath('/containers/json')).toBe('/containers/json');
+    expect(shownPath('/networks/prune')).toBe('/networks/prune');
+    expect(shownPath('/version')).toBe('/version');
   });
 
   it('never carries a query string, and says how a call failed', () => {
