@@ -75,8 +75,7 @@ describe('observeReady', () => {
     expect(r.verdict).toEqual({
       state: 'failed',
       reason: 'timeout',
-      detail:
-        'not healthy after 20s (health: starting); last check did not finish (timed out or could not run)',
+      detail: 'not healthy after 20s (health: starting); last check timed out after 3s',
       healthOutput: 'Health check exceeded timeout (3s)',
     });
   });

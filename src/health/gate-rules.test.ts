@@ -52,6 +52,26 @@ describe('gate: healthcheck details', () => {
     );
   });
 
+  it('says a check whose program could not start could not start, not that it timed out (Docker’s -1)', () => {
+    const pgrep =
+      'OCI runtime exec failed: exec failed: unable to start container process: exec: "pgrep": executable file not found in $PATH: unknown';
+    const verdict = final(policyFor('healthcheck'), [[0, { health: health('unhealthy', pgrep, -1, 3) }]]);
+    expect(verdict).toEqual({
+      state: 'failed',
+      reason: 'unhealthy',
+      detail:
+        'unhealthy: last check could not start its command: "pgrep": executable file not found in $PATH',
+      healthOutput: pgrep,
+    });
+  });
+
+  it('says a check that ran out of time timed out', () => {
+    const timeout = 'Health check exceeded timeout (1s)';
+    expect(
+      final(policyFor('healthcheck'), [[0, { health: health('unhealthy', timeout, -1, 3) }]]).detail,
+    ).toBe('unhealthy: last check timed out after 1s');
+  });
+
   it('keeps the last check for the timeout when later looks carry none', () => {
     const steps: Step[] = [
       [0, { health: health('starting', 'db not ready', 1, 1) }],

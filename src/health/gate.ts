@@ -1,5 +1,6 @@
 import { formatDuration } from '../compose/schema/units.js';
 import type { ContainerInfo } from '../engine/types.js';
+import { checkFailureText } from './check-failure.js';
 import { exitCodeText, lastHealthCheck } from './describe.js';
 
 /**
@@ -115,18 +116,15 @@ function times(n: number): string {
 }
 
 /**
- * For failure details: the check's exit code, never its output. Details reach every role (the
+ * For failure details: the check's exit code, or the engine's words for a command that did not
+ * start or timed out, never what the check printed. Details reach every role (the
  * reason, the deployment's summary, the event stream); what the check printed is the failure's
  * `healthOutput`, which only those who may read the service's logs get (README, "Threat model").
  */
 function lastCheckText(state: GateState): string | undefined {
   const check = state.lastCheck;
-  if (check === undefined) return undefined;
-  // -1 is no exit: the check did not finish (Docker's and Berth's probe's timeout, or no exec).
-  if (check.exitCode === -1) return 'last check did not finish (timed out or could not run)';
-  return check.output.trim() === ''
-    ? `last check exited ${check.exitCode} with no output`
-    : `last check exited ${check.exitCode}`;
+  // Docker's -1 is a timeout or a command it could not start: its words in the output say which.
+  return check === undefined ? undefined : checkFailureText(check);
 }
 
 /** Progress lines reach every role too: how many checks failed, not what they printed. */
