@@ -3,7 +3,12 @@ import { z } from 'zod';
 // Health: the probes Berth runs (each service's `x-berth.probes` and the built-in `container`
 // probe of every container), their state, last result and uptime.
 
-export const ProbeStatusSchema = z.enum(['unknown', 'up', 'down']);
+/**
+ * `pending`: declared in the stack's files, no result yet (it has not run since its service got a
+ * container); `unknown`: it ran, but not yet as often as its thresholds ask for a verdict; `up`, `down`.
+ * Neither `pending` nor `unknown` is up.
+ */
+export const ProbeStatusSchema = z.enum(['pending', 'unknown', 'up', 'down']);
 
 /**
  * What the checked program printed (a container's last health check, a command probe), secrets

@@ -50,6 +50,46 @@ describe('healthViews', () => {
   });
 });
 
+describe('healthViews: declared probes that have not run', () => {
+  const totals = { '24h': [], '7d': [], '30d': [] };
+  const declared = [
+    { stack: 'shop', service: 'api', probe: 'ping' },
+    KEY,
+    { stack: 'shop', service: 'web', probe: 'port' },
+  ];
+
+  it('lists a declared probe without a kept state as pending, not up, among the others in order', () => {
+    const views = healthViews({
+      states: [state],
+      totals,
+      types: new Map([['shop/web/port', 'tcp']]),
+      declared,
+    });
+    expect(views.map((v) => `${v.service}/${v.probe} ${v.status}`)).toEqual([
+      'api/ping pending',
+      'web/home up',
+      'web/port pending',
+    ]);
+    expect(views[2]).toEqual({
+      stack: 'shop',
+      service: 'web',
+      probe: 'port',
+      type: 'tcp',
+      status: 'pending',
+      flapping: false,
+      watched: true,
+      uptime: { '24h': null, '7d': null, '30d': null },
+    });
+    expect(views[0]?.watched).toBe(false);
+  });
+
+  it('keeps a probe’s own state once it has one', () => {
+    const views = healthViews({ states: [state], totals, types: new Map(), declared: [KEY] });
+    expect(views).toHaveLength(1);
+    expect(views[0]?.status).toBe('up');
+  });
+});
+
 describe('periodStart', () => {
   it('starts 24 h at the hour after the one 24 h ago, days at the next day', () => {
     const now = Date.parse('2026-06-10T10:30:00.000Z');

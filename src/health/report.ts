@@ -31,7 +31,15 @@ export interface ReportInput {
   readonly totals: Readonly<Record<UptimePeriod, readonly StoredBucket[]>>;
   /** The type of each watched probe by key. */
   readonly types: ReadonlyMap<string, string>;
+  /**
+   * The probes the stacks' files declare: one without a kept state has not run yet (since its
+   * service got a container) and is listed as `pending`, not left out.
+   */
+  readonly declared?: readonly { readonly stack: string; readonly service: string; readonly probe: string }[];
 }
+
+const byKey = (a: { stack: string; service: string; probe: string }, b: typeof a) =>
+  a.stack.localeCompare(b.stack) || a.service.localeCompare(b.service) || a.probe.localeCompare(b.probe);
 
 export function healthViews(input: ReportInput): ProbeView[] {
   const index = (buckets: readonly StoredBucket[]) => new Map(buckets.map((b) => [keyOf(b), b]));
@@ -39,7 +47,20 @@ export function healthViews(input: ReportInput): ProbeView[] {
   const week = index(input.totals['7d']);
   const month = index(input.totals['30d']);
   const share = (b: StoredBucket | undefined) => (b && b.total > 0 ? b.ok / b.total : null);
-  return input.states.map((s) => {
+  const kept = new Set(input.states.map(keyOf));
+  const pending = (input.declared ?? [])
+    .filter((d) => !kept.has(keyOf(d)))
+    .map((d) => ({
+      stack: d.stack,
+      service: d.service,
+      probe: d.probe,
+      status: 'pending' as const,
+      flapping: false,
+    }));
+  const rows: readonly (Pick<ProbeRecord, 'stack' | 'service' | 'probe' | 'flapping' | 'since' | 'last'> & {
+    readonly status: ProbeView['status'];
+  })[] = pending.length === 0 ? input.states : [...input.states, ...pending].sort(byKey);
+  return rows.map((s) => {
     const k = keyOf(s);
     const today = day.get(k);
     const type = input.types.get(k);

@@ -55,6 +55,8 @@ export class HealthService {
   /** `stack/service` of the one-shot services, as the stacks load now. */
   private oneShots = new Set<string>();
   private types = new Map<string, string>();
+  /** The probes the stacks' files declare, as they load now. */
+  private declared: readonly ProbeId[] = [];
   private prune: NodeJS.Timeout | undefined;
   private resync: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
@@ -126,7 +128,9 @@ export class HealthService {
         [...oneShotServices(stack.model.services ?? {})].map((service) => `${stack.name}/${service}`),
       ),
     );
-    this.types = new Map(probeEntries(stacks).map((e) => [probeKeyText(e.key), e.definition.check.type]));
+    const entries = probeEntries(stacks);
+    this.types = new Map(entries.map((e) => [probeKeyText(e.key), e.definition.check.type]));
+    this.declared = entries.map((e) => e.key);
   }
 
   start(): void {
@@ -190,8 +194,9 @@ export class HealthService {
   }
 
   /**
-   * Every probe Berth knows (state kept in the store) and every container in a crash loop, optionally
-   * of one stack; `visible` keeps those of the stacks a caller may see.
+   * Every probe Berth knows (state kept in the store, and those the files declare that have not run
+   * yet, `pending`) and every container in a crash loop, optionally of one stack; `visible` keeps
+   * those of the stacks a caller may see.
    */
   list(stack?: string, visible: (stack: string) => boolean = () => true): HealthList {
     this.recorder.flush();
@@ -206,8 +211,9 @@ export class HealthService {
     // A probe's type is shown while it is watched; the built-in probe is watched while its state is kept.
     const watched = new Set(this.monitor.watched().map(probeKeyText));
     const states = store.probes.states(stack);
+    const declared = this.declared.filter((d) => stack === undefined || d.stack === stack);
     const types = new Map<string, string>();
-    for (const s of states) {
+    for (const s of [...states, ...declared]) {
       const text = probeKeyText(s);
       if (s.probe === CONTAINER_PROBE || s.probe.startsWith(`${CONTAINER_PROBE}-`))
         types.set(text, CONTAINER_PROBE);
@@ -215,7 +221,7 @@ export class HealthService {
     }
     const shown = (s: string) => (stack === undefined || s === stack) && visible(s);
     return {
-      items: healthViews({ states, totals, types }).filter((p) => visible(p.stack)),
+      items: healthViews({ states, totals, types, declared }).filter((p) => visible(p.stack)),
       crashLooping: this.containers
         .crashLooping()
         .filter((c) => shown(c.stack))

@@ -5,6 +5,7 @@ import type { StackRow } from './overview.js';
 import { DeploymentList } from './views/deployments.js';
 import { renderPage } from './views/layout.js';
 import { OutcomeBox } from './views/operation.js';
+import { ProbesTable } from './views/panels.js';
 import { PlanList, planIsEmpty } from './views/plan.js';
 import { containerText } from './views/stack.js';
 import { StacksPage } from './views/stacks.js';
@@ -149,5 +150,29 @@ describe('container text', () => {
     expect(containerText({ state: 'running', health: undefined, status: 'Up 5 minutes' })).toBe(
       'running, Up 5 minutes',
     );
+  });
+});
+
+describe('probes panel', () => {
+  it('shows a declared probe that has not run as pending, not as up or unknown', async () => {
+    const page = await html(
+      ProbesTable({
+        probes: [
+          {
+            stack: 'shop',
+            service: 'web',
+            probe: 'home',
+            type: 'http',
+            status: 'pending',
+            flapping: false,
+            watched: true,
+            uptime: { '24h': null, '7d': null, '30d': null },
+          },
+        ],
+      }),
+    );
+    expect(page).toContain('data-status="pending"');
+    expect(page).toMatch(/<\/span> pending<\/span>/);
+    expect(page).toContain('not run yet');
   });
 });

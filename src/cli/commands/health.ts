@@ -17,7 +17,7 @@ const state = (p: ProbeView) =>
   `${p.status.toUpperCase()}${p.flapping ? ' (flapping)' : ''}${p.watched ? '' : ' (not watched)'}`;
 
 const last = (p: ProbeView) => {
-  if (!p.last) return '-';
+  if (!p.last) return p.status === 'pending' ? 'not run yet' : '-';
   const took = p.last.latencyMs !== undefined ? ` ${Math.round(p.last.latencyMs)}ms` : '';
   return `${p.last.ok ? 'ok' : p.last.detail}${took}`;
 };
@@ -49,11 +49,17 @@ export function formatHealth(list: HealthList): string {
 export function formatProbe(detail: ProbeDetail): string {
   const p = detail.probe;
   const lines = [
-    `${p.stack}/${p.service} probe ${p.probe} (${p.type ?? 'not watched'}): ${state(p)} since ${when(p.since)}`,
+    p.status === 'pending'
+      ? `${p.stack}/${p.service} probe ${p.probe} (${p.type ?? 'not watched'}): ${state(p)}: declared, not run yet${
+          p.watched
+            ? ' (its first run is due within its interval)'
+            : ' (it runs once its service has a container)'
+        }`
+      : `${p.stack}/${p.service} probe ${p.probe} (${p.type ?? 'not watched'}): ${state(p)} since ${when(p.since)}`,
     `uptime: 24h ${percent(p.uptime['24h'])}, 7d ${percent(p.uptime['7d'])}, 30d ${percent(p.uptime['30d'])}${
       p.meanLatencyMs !== undefined ? `; mean response ${p.meanLatencyMs}ms (24h)` : ''
     }`,
-    `last result: ${when(p.last?.at)} ${last(p)}`,
+    p.last === undefined ? `last result: ${last(p)}` : `last result: ${when(p.last.at)} ${last(p)}`,
     ...printed(p.last?.output, '  '),
   ];
   if (detail.failures.length > 0) {

@@ -201,11 +201,23 @@ export function FindingsList({ findings }: { findings: readonly FindingView[] })
   );
 }
 
-const PROBE_STATUS: Readonly<Record<ProbeView['status'], Status>> = {
+const PROBE_STATUS: Readonly<Record<Exclude<ProbeView['status'], 'pending'>, Status>> = {
   up: 'healthy',
   down: 'unhealthy',
   unknown: 'unknown',
 };
+
+/** A probe's status; `pending` (declared, not run yet) is neither up nor down, and says so. */
+function ProbeStatusCell({ status }: { status: ProbeView['status'] }) {
+  if (status !== 'pending') return <StatusCell status={PROBE_STATUS[status]} />;
+  return (
+    <td data-status="pending">
+      <span class="status status-unknown">
+        <span aria-hidden="true">…</span> pending
+      </span>
+    </td>
+  );
+}
 
 const percent = (share: number | null): string => (share === null ? '—' : `${(share * 100).toFixed(2)} %`);
 
@@ -225,7 +237,7 @@ export function ProbesTable({ probes }: { probes: readonly ProbeView[] }) {
           {probes.map((p) => (
             <tr data-probe={`${p.service}/${p.probe}`}>
               <td>{`${p.service}/${p.probe}${p.type ? ` (${p.type})` : ''}`}</td>
-              <StatusCell status={PROBE_STATUS[p.status]} />
+              <ProbeStatusCell status={p.status} />
               <td>
                 {p.last ? `${p.last.detail}${p.flapping ? ' (flapping)' : ''}` : 'not run yet'}
                 {p.last?.output !== undefined ? (

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import type { ProbeView } from '../../api/health.js';
+import { formatHealth, formatProbe } from './health.js';
+
+const pending: ProbeView = {
+  stack: 'shop',
+  service: 'web',
+  probe: 'home',
+  type: 'http',
+  status: 'pending',
+  flapping: false,
+  watched: true,
+  uptime: { '24h': null, '7d': null, '30d': null },
+};
+
+describe('berth health: a probe that has not run yet', () => {
+  it('lists it as PENDING, not run yet, with no uptime', () => {
+    const text = formatHealth({ items: [pending], crashLooping: [] });
+    const row = text.split('\n')[1] ?? '';
+    expect(row).toMatch(/^shop\s+web\s+home\s+http\s+PENDING\s+-\s+-\s+-\s+-\s+not run yet$/);
+  });
+
+  it('shows it as pending, declared and not run, with no result', () => {
+    expect(formatProbe({ probe: pending, failures: [], hours: [] })).toBe(
+      [
+        'shop/web probe home (http): PENDING: declared, not run yet (its first run is due within its interval)',
+        'uptime: 24h -, 7d -, 30d -',
+        'last result: not run yet',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('says when it waits for a container', () => {
+    const { type: _type, ...unwatched } = pending;
+    expect(formatProbe({ probe: { ...unwatched, watched: false }, failures: [], hours: [] })).toContain(
+      'shop/web probe home (not watched): PENDING (not watched): declared, not run yet (it runs once its service has a container)',
+    );
+  });
+});
