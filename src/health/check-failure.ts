@@ -86,31 +86,36 @@ export function classifyCheck(check: CheckRecord): CheckFailure {
 }
 
 /**
- * `last check …` for a gate's detail: `timed out after 5s`, `could not start its command: "pgrep":
- * executable file not found in $PATH`, `exited 127: command not found ("pgrep")`, `exited 1`.
+ * What a failed run was, in a few words after `last check` or `its health check`: `timed out after
+ * 5s`, `could not start its command: "pgrep": executable file not found in $PATH`, `exited 127:
+ * command not found ("pgrep")`, `exited 1` (`with no output` when `silent` is told and it printed
+ * nothing).
  */
-export function checkFailureText(check: CheckRecord): string {
+export function checkFailureWords(check: CheckRecord, options: { readonly silent?: boolean } = {}): string {
   const failure = classifyCheck(check);
   switch (failure.kind) {
     case 'timed-out':
-      return failure.after === undefined
-        ? 'last check timed out'
-        : `last check timed out after ${failure.after}`;
+      return failure.after === undefined ? 'timed out' : `timed out after ${failure.after}`;
     case 'not-started':
-      return `last check could not start its command: ${failure.excerpt}`;
+      return `could not start its command: ${failure.excerpt}`;
     case 'not-found':
-      return `last check exited ${failure.exitCode}: command not found${quoted(failure.command)}`;
+      return `exited ${failure.exitCode}: command not found${quoted(failure.command)}`;
     case 'not-executable':
-      return `last check exited ${failure.exitCode}: command not executable${quoted(failure.command)}`;
+      return `exited ${failure.exitCode}: command not executable${quoted(failure.command)}`;
     case 'not-run':
-      return `last check could not run: ${failure.excerpt}`;
+      return `could not run: ${failure.excerpt}`;
     case 'no-exit':
-      return 'last check ended without an exit code (exit -1)';
+      return 'ended without an exit code (exit -1)';
     case 'exited':
-      return failure.silent
-        ? `last check exited ${failure.exitCode} with no output`
-        : `last check exited ${failure.exitCode}`;
+      return failure.silent && options.silent === true
+        ? `exited ${failure.exitCode} with no output`
+        : `exited ${failure.exitCode}`;
   }
+}
+
+/** `last check …` for a gate's detail (see checkFailureWords). */
+export function checkFailureText(check: CheckRecord): string {
+  return `last check ${checkFailureWords(check, { silent: true })}`;
 }
 
 function quoted(command: string | undefined): string {

@@ -5,10 +5,10 @@ import { containerProbeName, containerVerdict } from './container-verdict.js';
 
 const info = (o: Partial<ContainerInfo>): ContainerInfo =>
   containerInfo({ name: 'shop-web-1', labels: {}, ...o });
-const health = (status: 'starting' | 'healthy' | 'unhealthy', output = '') => ({
+const health = (status: 'starting' | 'healthy' | 'unhealthy', output = '', exitCode = 1) => ({
   status,
   failingStreak: 0,
-  log: output ? [{ exitCode: 1, output, start: '', end: '' }] : [],
+  log: output ? [{ exitCode, output, start: '', end: '' }] : [],
 });
 
 describe('containerVerdict', () => {
@@ -46,6 +46,22 @@ describe('containerVerdict', () => {
       ok: false,
       detail: 'running but unhealthy',
     });
+  });
+
+  it('says a check that could not start its command or timed out so, not just exit -1 (real health logs)', () => {
+    const pgrep =
+      'OCI runtime exec failed: exec failed: unable to start container process: exec: "pgrep": executable file not found in $PATH: unknown';
+    expect(containerVerdict(info({ health: health('unhealthy', pgrep, -1) }), false).detail).toBe(
+      'running but unhealthy: its health check could not start its command: "pgrep": executable file not found in $PATH',
+    );
+    const timeout = 'Health check exceeded timeout (1s)';
+    expect(containerVerdict(info({ health: health('unhealthy', timeout, -1) }), false).detail).toBe(
+      'running but unhealthy: its health check timed out after 1s',
+    );
+    expect(
+      containerVerdict(info({ health: health('unhealthy', '/bin/sh: pgrep: not found\n', 127) }), false)
+        .detail,
+    ).toBe('running but unhealthy: its health check exited 127: command not found ("pgrep")');
   });
 
   it.each([

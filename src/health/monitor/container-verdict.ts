@@ -1,4 +1,5 @@
 import type { ContainerInfo } from '../../engine/model.js';
+import { checkFailureWords } from '../check-failure.js';
 import { clip, lastHealthCheck, lastHealthOutput } from '../describe.js';
 
 /**
@@ -6,7 +7,8 @@ import { clip, lastHealthCheck, lastHealthOutput } from '../describe.js';
  * and is not unhealthy (a health check still starting counts as up), or, for a one-shot service (a
  * migration others wait for with `service_completed_successfully`), when it ran to completion (exit
  * 0, not restarting). Anything else is DOWN, a stopped server that exited 0 too, and the detail says
- * what the engine says. An unhealthy container's detail gives its health check's exit code; what the
+ * what the engine says. An unhealthy container's detail gives its health check's exit code (or that it
+ * timed out, or could not start its command, in the engine's words: see check-failure.ts); what the
  * check printed is `output`, apart: like logs, for the stack's operators (it may hold a secret, or a
  * value derived from one, that no mask recognizes). Pure.
  */
@@ -19,10 +21,10 @@ export function containerVerdict(
     case 'running': {
       if (info.health?.status === 'unhealthy') {
         const output = lastHealthOutput(info);
-        const exitCode = lastHealthCheck(info)?.exitCode;
+        const check = lastHealthCheck(info);
         return {
           ok: false,
-          detail: `running but unhealthy${exitCode !== undefined ? `: its health check exited ${exitCode}` : ''}${restarted}`,
+          detail: `running but unhealthy${check !== undefined ? `: its health check ${checkFailureWords(check)}` : ''}${restarted}`,
           ...(output !== undefined ? { output: clip(output, 2000) } : {}),
         };
       }
