@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PENDING_PROBE } from '../../test/support/health-fixtures.js';
 import type { PlanView } from '../api/deploy.js';
 import { loadAssets } from './assets.js';
 import type { StackRow } from './overview.js';
@@ -157,18 +158,7 @@ describe('probes panel', () => {
   it('shows a declared probe that has not run as pending, not as up or unknown', async () => {
     const page = await html(
       ProbesTable({
-        probes: [
-          {
-            stack: 'shop',
-            service: 'web',
-            probe: 'home',
-            type: 'http',
-            status: 'pending',
-            flapping: false,
-            watched: true,
-            uptime: { '24h': null, '7d': null, '30d': null },
-          },
-        ],
+        probes: [PENDING_PROBE],
       }),
     );
     expect(page).toContain('data-status="pending"');

@@ -1,4 +1,6 @@
 // Test support only: ContainerInfo values as the engine adapter would map them.
+
+import type { ProbeView } from '../../src/api/health.js';
 import type { ContainerHealth, ContainerInfo, HealthStatus } from '../../src/engine/types.js';
 import {
   type GateKind,
@@ -106,3 +108,15 @@ export const health = (status: HealthStatus, output = '', exitCode = 1, failingS
   healthOf(status, output === '' ? [] : [output], exitCode, failingStreak);
 
 export const startingHc = { health: health('starting') };
+
+/** A probe the files declare that has not run yet: what `berth health` and the probes panel list as pending. */
+export const PENDING_PROBE: ProbeView = {
+  stack: 'shop',
+  service: 'web',
+  probe: 'home',
+  type: 'http',
+  status: 'pending',
+  flapping: false,
+  watched: true,
+  uptime: { '24h': null, '7d': null, '30d': null },
+};

@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ProbeView } from '../../api/health.js';
+import { PENDING_PROBE } from '../../../test/support/health-fixtures.js';
 import { formatHealth, formatProbe } from './health.js';
 
-const pending: ProbeView = {
-  stack: 'shop',
-  service: 'web',
-  probe: 'home',
-  type: 'http',
-  status: 'pending',
-  flapping: false,
-  watched: true,
-  uptime: { '24h': null, '7d': null, '30d': null },
-};
+const pending = PENDING_PROBE;
 
 describe('berth health: a probe that has not run yet', () => {
   it('lists it as PENDING, not run yet, with no uptime', () => {
