@@ -52,8 +52,10 @@ async function liveFindings(): Promise<{ findings: Finding[]; running?: number; 
     live,
   );
   expect(snapshot.stacks.map((s) => s.name)).toEqual([stack]);
-  const result = runAudit(snapshot, [...STANDARDS_RULES, ...SECURITY_RULES], { failOn: 'critical' });
-  expect(result.skipped).toEqual([]);
+  const rules = [...STANDARDS_RULES, ...SECURITY_RULES];
+  const result = runAudit(snapshot, rules, { failOn: 'critical' });
+  // Every rule ran but the mail ones, which need the DNS lookups of `--dns` (no mail domain here).
+  expect(result.skipped.map((s) => s.rule)).toEqual(rules.filter((r) => r.dns).map((r) => r.id));
   return {
     findings: result.findings.filter((f) => LIVE.includes(f.rule)),
     ...(result.summary.running !== undefined ? { running: result.summary.running } : {}),
