@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import { everySensitiveValue } from '../compose/sensitive.js';
 import type { LoadedStack } from '../compose/stack.js';
 import type { DeployDeps } from './deploy.js';
 import { desiredState } from './desired.js';
@@ -10,7 +11,6 @@ import { planStack } from './plan.js';
 import type { Plan } from './plan-types.js';
 import { pullImages } from './pull-images.js';
 import { readFileDigests } from './read-file-digests.js';
-import { sensitiveValues } from './redact.js';
 
 /** Plans without changing anything (`berth plan`, `berth up --dry-run`). */
 export async function planDeploy(
@@ -35,7 +35,7 @@ export async function planDeploy(
   const plan = planStack({
     desired,
     observed,
-    applied: appliedRecords(deps.store, loaded.name, sensitiveValues(loaded)),
+    applied: appliedRecords(deps.store, loaded.name, everySensitiveValue(loaded.sensitive)),
     imageIds,
     imagePlatforms,
     ...(enginePlatform ? { enginePlatform } : {}),

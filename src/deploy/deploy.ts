@@ -1,5 +1,6 @@
 import type { Trigger, UpResult } from '../api/deploy.js';
 import type { Clock } from '../clock.js';
+import { everySensitiveValue } from '../compose/sensitive.js';
 import type { LoadedStack } from '../compose/stack.js';
 import { type Engine, ownedBy, stackSelector } from '../engine/model.js';
 import { maskError } from '../secrets/mask.js';
@@ -16,14 +17,7 @@ import { isEmpty, type Plan } from './plan.js';
 import type { DeployStores } from './ports.js';
 import { pullImages, type RegistryAuthFor } from './pull-images.js';
 import { recoverInterrupted } from './recover.js';
-import {
-  maskEvent,
-  maskFailure,
-  maskPlan,
-  sensitiveValues,
-  stackMasker,
-  withEventReasons,
-} from './redact.js';
+import { maskEvent, maskFailure, maskPlan, stackMasker, withEventReasons } from './redact.js';
 import { imageSettings } from './xberth.js';
 
 export interface DeployDeps {
@@ -224,7 +218,7 @@ async function deployOnce(
         deployment.id,
         ids,
         applied.readyAt,
-        sensitiveValues(loaded),
+        everySensitiveValue(loaded.sensitive),
       );
     recordServiceResults(deps.store, deployment.id, desired, result);
     const summary = failureSummary(result, backups);

@@ -76,12 +76,7 @@ export function redactStoredPlan(plan: JsonValue, options: PlanRedaction = {}): 
  * service's output may quote another's password (a connection string).
  */
 export function stackMasker(loaded: Pick<LoadedStack, 'sensitive'>): (text: string) => string {
-  return valueMasker(sensitiveValues(loaded));
-}
-
-/** The stack's values that must never be shown or stored (what stackMasker hides). */
-export function sensitiveValues(loaded: Pick<LoadedStack, 'sensitive'>): string[] {
-  return everySensitiveValue(loaded.sensitive);
+  return valueMasker(everySensitiveValue(loaded.sensitive));
 }
 
 /**

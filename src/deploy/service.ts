@@ -12,6 +12,7 @@ import type {
 } from '../api/deploy.js';
 import type { Sendable } from '../api/wire.js';
 import type { Clock } from '../clock.js';
+import { everySensitiveValue } from '../compose/sensitive.js';
 import type { LoadedStack } from '../compose/stack.js';
 import type { Engine } from '../engine/model.js';
 import type { Logger } from '../log/index.js';
@@ -35,7 +36,7 @@ import type { Plan } from './plan-types.js';
 import type { DeployStores } from './ports.js';
 import type { RegistryAuthFor } from './pull-images.js';
 import { recoverInterrupted } from './recover.js';
-import { maskEvent, maskPlan, sensitiveValues, shownComposeView, stackMasker } from './redact.js';
+import { maskEvent, maskPlan, shownComposeView, stackMasker } from './redact.js';
 import { restartStack } from './restart.js';
 import { StackSource, type StackSourceOptions } from './stack-source.js';
 
@@ -239,7 +240,12 @@ export class StackService implements ServedStacks {
   async *logs(stack: string, options: LogOptions) {
     const loaded = await this.load(stack).catch(() => undefined);
     const name = loaded?.name ?? (await this.nameOf(stack));
-    yield* stackLogs(await this.deps.engine(), name, options, loaded ? sensitiveValues(loaded) : []);
+    yield* stackLogs(
+      await this.deps.engine(),
+      name,
+      options,
+      loaded ? everySensitiveValue(loaded.sensitive) : [],
+    );
   }
 
   /**
