@@ -41,6 +41,11 @@ export interface ProbeWrite {
   /** Bucket starts (ms) of the hour and the day the result falls in. */
   readonly hour: number;
   readonly day: number;
+  /**
+   * False for a result taken while Berth itself was changing the stack (its lock held): it becomes
+   * the probe's last result, but goes to neither the uptime buckets nor the failure history.
+   */
+  readonly counted?: boolean;
 }
 
 export interface StoredBucket extends ProbeKey {
@@ -196,7 +201,7 @@ export function createProbeStore(db: Database.Database): ProbeStore {
     forget: db.prepare('DELETE FROM probe_state WHERE stack = ? AND service = ? AND probe = ?'),
   };
   const record = db.transaction((batch: readonly ProbeWrite[]) => {
-    for (const { state: s, hour, day } of batch) {
+    for (const { state: s, hour, day, counted } of batch) {
       q.upsert.run({
         stack: s.stack,
         service: s.service,
@@ -213,6 +218,7 @@ export function createProbeStore(db: Database.Database): ProbeStore {
         last_detail: s.last.detail,
         last_output: s.last.output ?? null,
       });
+      if (counted === false) continue;
       const timed = s.last.latencyMs !== undefined && Number.isFinite(s.last.latencyMs);
       for (const [size, start] of [
         ['hour', hour],

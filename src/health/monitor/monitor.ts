@@ -90,11 +90,16 @@ export class ProbeMonitor {
     const containers = (await engine.containers.list({ [BerthLabel.Stack]: true }))
       .filter(isServiceContainer)
       .sort((a, b) => a.name.localeCompare(b.name));
-    // The first container of each service with probes (by name: replica 1 before 2), inspected.
+    // Each service with probes is probed in one container, inspected: a running one (a deploy's
+    // replacement that has not started yet is not the one serving), the first by name (replica 1
+    // before 2); a service with none running, in its first container, whose probes fail and say why.
     const chosen = new Map<string, string>();
-    for (const c of containers) {
-      const service = `${c.labels[BerthLabel.Stack]}/${c.labels[BerthLabel.Service]}`;
-      if (wanted.has(service) && !chosen.has(service)) chosen.set(service, c.id);
+    for (const running of [true, false]) {
+      for (const c of containers) {
+        const service = `${c.labels[BerthLabel.Stack]}/${c.labels[BerthLabel.Service]}`;
+        if (wanted.has(service) && !chosen.has(service) && (c.state === 'running') === running)
+          chosen.set(service, c.id);
+      }
     }
     const inspected = new Map<string, ContainerInfo>();
     await Promise.all(
@@ -187,6 +192,9 @@ export class ProbeMonitor {
     const { entry, container } = active;
     const { definition } = entry;
     const started = this.deps.clock.now();
+    // Held when the run starts or when it ends (the recorder looks again): a check that overlapped
+    // Berth's own change of the stack is not counted.
+    const held = this.deps.recorder.holdOf(entry.key.stack);
     const t0 = performance.now();
     let ok = false;
     let detail: string;
@@ -225,6 +233,7 @@ export class ProbeMonitor {
           ...(output !== undefined ? { output: entry.mask(output) } : {}),
         },
         definition,
+        held,
       );
     } catch (error: unknown) {
       this.deps.logger?.warn({ err: error, probe: active.text }, 'health: could not record a probe result');

@@ -7,10 +7,10 @@ import { ProbeRecorder } from './recorder.js';
 const KEY = { stack: 'shop', service: 'web', probe: 'home' };
 const ONCE = { failureThreshold: 1, successThreshold: 1 };
 
-function kit() {
+function kit(alive: (pid: number) => boolean = () => true) {
   let now = Date.parse('2026-06-10T10:00:00Z');
   const clock = { now: () => new Date(now), sleep: async () => {} };
-  const store = openMemoryStore(clock);
+  const store = openMemoryStore(clock, (owner) => alive(owner.pid));
   const hub = new EventHub(store.events);
   const events: StreamEvent[] = [];
   hub.subscribe((e) => events.push(e));
@@ -21,6 +21,11 @@ function kit() {
   };
   return { store, recorder, events, result };
 }
+
+const OWNER = { pid: 4242, host: 'box', token: 't1' };
+const day = Date.parse('2026-06-10T00:00:00Z');
+const uptimeOf = (k: ReturnType<typeof kit>) =>
+  k.store.probes.buckets('day', day, 'shop').map((b) => ({ ok: b.ok, total: b.total }));
 
 describe('ProbeRecorder', () => {
   it('publishes only changes, writes the batch before the event, and continues from the stored state', () => {
@@ -54,6 +59,66 @@ describe('ProbeRecorder', () => {
       data: { alert: { key: 'probe:shop/web/home', status: 'resolved' } },
     });
     expect(k.store.probes.states()).toEqual([]);
+    k.store.close();
+  });
+
+  it("leaves results out of uptime and alerts while Berth holds the stack's lock, and says why", () => {
+    const k = kit();
+    k.recorder.record(KEY, k.result(true), ONCE);
+    const lock = k.store.locks.acquire('shop', { owner: OWNER });
+    expect(lock.ok).toBe(true);
+    const deployment = k.store.deployments.create({ stack: 'shop', trigger: 'cli', plan: {} });
+    k.store.locks.attach('shop', OWNER.token, deployment.id);
+    k.recorder.record(KEY, k.result(false), ONCE);
+    k.recorder.record(KEY, k.result(false), ONCE);
+    k.recorder.flush();
+    // No DOWN (no alert), no failure history, no uptime lost; the last result is shown, with why.
+    expect(k.events).toEqual([]);
+    const held = k.store.probes.get(KEY);
+    expect(held?.status).toBe('up');
+    expect(held?.last).toMatchObject({
+      ok: false,
+      detail: `connection refused (not counted: Berth is deploying stack shop (deployment ${deployment.id}))`,
+    });
+    expect(k.store.probes.failures(KEY, 10)).toEqual([]);
+    expect(uptimeOf(k)).toEqual([{ ok: 1, total: 1 }]);
+    // Another stack's lock does not pause this one.
+    const other = { ...KEY, stack: 'blog' };
+    k.recorder.record(other, k.result(false), ONCE);
+    expect(k.events.map((e) => `${e.stack}:${e.type}`)).toEqual(['blog:probe-down']);
+    // Released: failures count again, and turn the probe DOWN.
+    k.store.locks.release('shop', OWNER.token);
+    k.recorder.record(KEY, k.result(false), ONCE);
+    k.recorder.flush();
+    expect(k.events.map((e) => `${e.stack}:${e.type}`)).toEqual(['blog:probe-down', 'shop:probe-down']);
+    expect(k.store.probes.failures(KEY, 10)).toHaveLength(1);
+    expect(uptimeOf(k)).toEqual([{ ok: 1, total: 2 }]);
+    k.store.close();
+  });
+
+  it('lets a success during a hold step the state (a recovery is news) without counting it', () => {
+    const k = kit();
+    k.recorder.record(KEY, k.result(false), ONCE);
+    k.store.locks.acquire('shop', { owner: OWNER });
+    k.recorder.record(KEY, k.result(true), ONCE);
+    k.recorder.flush();
+    expect(k.events.map((e) => e.type)).toEqual(['probe-down', 'probe-up']);
+    expect(k.events[1]?.data).toMatchObject({ detail: 'ok' });
+    expect(k.store.probes.get(KEY)?.last?.detail).toBe(
+      `ok (not counted: Berth holds stack shop for a change (a restore, restart, down or image prune; pid ${OWNER.pid} on box))`,
+    );
+    expect(uptimeOf(k)).toEqual([{ ok: 0, total: 1 }]);
+    k.store.close();
+  });
+
+  it('counts results when the holder is dead, or when the caller saw a hold at the start of the run', () => {
+    const k = kit(() => false);
+    k.store.locks.acquire('shop', { owner: OWNER });
+    k.recorder.record(KEY, k.result(false), ONCE);
+    expect(k.events.map((e) => e.type)).toEqual(['probe-down']);
+    k.recorder.record(KEY, k.result(true), ONCE, 'Berth is deploying stack shop (deployment 3)');
+    k.recorder.flush();
+    expect(uptimeOf(k)).toEqual([{ ok: 0, total: 1 }]);
     k.store.close();
   });
 });

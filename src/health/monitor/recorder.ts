@@ -1,6 +1,6 @@
 import type { Clock } from '../../clock.js';
 import type { EventPublisher } from '../../events/hub.js';
-import type { ProbeRecord, ProbeWrite, Store } from '../../store/index.js';
+import type { LockHolder, ProbeRecord, ProbeWrite, Store } from '../../store/index.js';
 import {
   INITIAL_PROBE_STATE,
   type ProbeEvent,
@@ -11,6 +11,7 @@ import {
 import { dayOf, hourOf } from '../uptime.js';
 import { type ProbeId, probeKeyText } from './catalog.js';
 import { probeEventInput, probeGoneInput } from './events.js';
+import { heldResult, holdReason } from './holds.js';
 
 export interface RecordedResult {
   readonly ok: boolean;
@@ -26,6 +27,11 @@ export interface RecorderPorts {
   readonly store: () => Store;
   readonly events: () => EventPublisher;
   readonly clock: Clock;
+  /**
+   * Who holds a stack's lock now (a deploy, restore, restart, down or image prune, in this process or
+   * another live one); default: the store's live holder.
+   */
+  readonly holder?: (stack: string) => LockHolder | undefined;
 }
 
 /** Told of every result (metrics). */
@@ -76,12 +82,41 @@ export class ProbeRecorder {
     return state;
   }
 
-  record(key: ProbeId, result: RecordedResult, thresholds: ProbeThresholds): ProbeEvent | undefined {
+  /**
+   * Why results of the stack's probes are not counted now (Berth itself is changing the stack), or
+   * undefined. A reader that fails counts the result: a broken store must not hide outages.
+   */
+  holdOf(stack: string): string | undefined {
+    try {
+      const holder = (this.ports.holder ?? ((s: string) => this.ports.store().locks.liveHolder(s)))(stack);
+      return holder === undefined ? undefined : holdReason(stack, holder);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Records one result. While Berth holds the stack's lock (`held`, as the caller saw it when the run
+   * started, or as it is now), the result is shown but not counted: no uptime, no failure history,
+   * and a failure does not step the state (no DOWN, no alert); a success still does (a recovery is news).
+   */
+  record(
+    key: ProbeId,
+    given: RecordedResult,
+    thresholds: ProbeThresholds,
+    held?: string,
+  ): ProbeEvent | undefined {
     const previous = this.stateOf(key);
-    const { state, event } = stepProbe(previous, result, thresholds);
+    const reason = held ?? this.holdOf(key.stack);
+    const result = reason === undefined ? given : heldResult(given, reason);
+    const { state, event } =
+      reason !== undefined && !result.ok
+        ? { state: previous, event: undefined }
+        : stepProbe(previous, result, thresholds);
     this.states.set(probeKeyText(key), state);
     const time = result.at.getTime();
     this.batch.push({
+      ...(reason !== undefined ? { counted: false } : {}),
       state: {
         ...key,
         ...state,
@@ -101,8 +136,8 @@ export class ProbeRecorder {
       this.flush();
       this.ports.events().publish(
         probeEventInput(key, event, {
-          detail: result.detail,
-          ...(result.output !== undefined ? { output: result.output } : {}),
+          detail: given.detail,
+          ...(given.output !== undefined ? { output: given.output } : {}),
           ...(previous.since !== undefined ? { previousSince: previous.since } : {}),
         }),
       );

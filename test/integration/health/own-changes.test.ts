@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LoadedStack } from '../../../src/compose/stack.js';
+import { type DeployHarness, SLEEPER, startHarness } from '../deploy/support.js';
+import { BUSYBOX } from '../engine/support.js';
+import { type HealthKit, startHealth } from './support.js';
+
+// Berth's own changes are not outages: while a deploy holds the stack's lock, the replacement it is
+// gating (stop-first: its service writes to a named volume; created, starting, never healthy, then
+// rolled back, and the previous container started again) is looked at and shown, but its failures
+// neither lower the service's uptime nor turn a probe DOWN (no alert). Operators saw 88.88% uptime
+// for a service whose only outage was a deploy Berth rolled back.
+
+const compose = (check: string) => `x-berth:
+  deploy: { health_timeout: 4s, stable_window: 1s }
+services:
+  web:
+    image: ${BUSYBOX}
+    command: ${SLEEPER}
+    healthcheck: { test: ["CMD", "${check}"], interval: 1s, timeout: 2s, retries: 1 }
+    volumes: [data:/data]
+    x-berth:
+      probes:
+        alive:
+          type: command
+          command: ["true"]
+          interval: 1s
+volumes:
+  data: {}
+`;
+
+let h: DeployHarness;
+let kit: HealthKit;
+let stack: string;
+let current: LoadedStack;
+
+beforeAll(async () => {
+  h = await startHarness();
+  stack = h.stackName();
+  current = await h.load(h.writeStack(compose('true')), stack);
+  kit = startHealth(h, {
+    stacks: async () => [current],
+    tuning: { syncIntervalMs: 300, sweepIntervalMs: 300, flushIntervalMs: 100 },
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await kit?.stop();
+  await h?.cleanup();
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("a deploy's replacement that never became healthy", () => {
+  it('is shown as not counted, and costs the service no uptime and no alert', async () => {
+    expect((await h.deploy(current)).outcome).toBe('succeeded');
+    await sleep(1_500);
+    const container = { stack, service: 'web', probe: 'container' };
+    expect(kit.health.detail(container).probe.status).toBe('up');
+
+    // Every result of the stack's probes while the broken version is deployed and rolled back.
+    const seen: string[] = [];
+    const stopWatching = kit.health.onResult((key, result) => {
+      if (key.stack === stack) seen.push(`${key.probe}: ${result.ok ? 'ok' : 'failed'}: ${result.detail}`);
+    });
+    try {
+      current = await h.load(h.writeStack(compose('false')), stack);
+      const result = await h.deploy(current);
+      expect(result.outcome).toBe('rolled-back');
+    } finally {
+      stopWatching();
+    }
+    await sleep(1_500);
+    await kit.health.sync();
+
+    // The replacement was looked at during the deploy: a failure, shown with why it is not counted.
+    const held = seen.filter((d) => d.includes('(not counted: Berth is deploying stack'));
+    expect(held.some((d) => d.startsWith('container: failed:'))).toBe(true);
+    // Nothing went DOWN, and every counted result of the stack's probes succeeded.
+    expect(kit.events.filter((e) => e.stack === stack && e.type === 'probe-down')).toEqual([]);
+    const buckets = h.store.probes.buckets('hour', 0, stack);
+    expect(buckets.length).toBeGreaterThan(0);
+    for (const b of buckets) expect(b, `${b.probe}`).toMatchObject({ ok: b.total });
+    expect(kit.health.detail(container).probe.uptime['24h']).toBe(1);
+    expect(kit.health.detail({ stack, service: 'web', probe: 'alive' }).probe.uptime['24h']).toBe(1);
+  }, 120_000);
+});
