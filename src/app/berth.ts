@@ -33,6 +33,7 @@ import { Lifecycle } from './lifecycle.js';
 import { builtinXBerthRegistry } from './registry.js';
 import { registryAuth } from './registry-auth.js';
 import { servesStack } from './serves.js';
+import { StackFiles } from './stack-files.js';
 import { secureStateDir } from './state-dir.js';
 import { watchedWorkspace } from './workspace-watch.js';
 
@@ -175,13 +176,27 @@ export function createBerth(options: BerthOptions): Berth {
   };
   const workspaceError = async (): Promise<DeployError | undefined> =>
     workspaceUnreadable(await watched().load(), options.workspace);
+  // What runs without a request keeps the last good version of a stack whose files stop loading.
+  const stackFiles = once(
+    () =>
+      new StackFiles({
+        load: workspace,
+        events,
+        openAlertKeys: () =>
+          store()
+            .alerts.openAlerts()
+            .map((a) => a.key),
+        logger: log,
+      }),
+  );
+  const scheduledStacks = () => stackFiles().stacks();
   const jobs = once(() => {
     const service = new JobService({
       engine,
       store,
       clock,
       events,
-      stacks: async () => (await workspace()).stacks,
+      stacks: scheduledStacks,
       logger: loggers.for('jobs'),
     });
     service.onRunFinished(recordJobRun(metrics));
@@ -193,7 +208,7 @@ export function createBerth(options: BerthOptions): Berth {
       store,
       clock,
       events,
-      stacks: async () => (await workspace()).stacks,
+      stacks: scheduledStacks,
       settings: options.backup ?? (() => undefined),
       logger: loggers.for('backup'),
       lock: (stack, action) => withStackLock({ store: store(), owner }, stack, action),
@@ -220,7 +235,7 @@ export function createBerth(options: BerthOptions): Berth {
       clock,
       events,
       subscribe: (listener) => events().subscribe(listener),
-      stacks: async () => (await workspace()).stacks,
+      stacks: scheduledStacks,
       logger: loggers.for('health'),
     });
     recordHealth(metrics, service);
@@ -258,6 +273,16 @@ export function createBerth(options: BerthOptions): Berth {
   // a deploy the shutdown interrupts is alerted before this process ends, not on the next start.
   lifecycle.register(alertRouting({ store, clock, events, loggers, alerts }));
   lifecycle.register(operationsService({ runner, stacks, log }));
+  lifecycle.register({
+    name: 'stack-files',
+    start: async () => {
+      stackFiles().startReporting();
+      await scheduledStacks().catch((error: unknown) =>
+        log.warn({ err: error }, 'could not read the workspace to check its stacks load'),
+      );
+    },
+    close: () => undefined,
+  });
   const jobSummaries = once(() => new JobSummaries({ store, clock, jobs: jobs() }));
   registerBackground(lifecycle, {
     engine,
