@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DeployError, DeployInterruptedError } from '../deploy/errors.js';
+import { LevelProblemError, LogLevelError } from '../log/level-error.js';
+import { describeLevelProblem } from '../log/levels.js';
 import { CommandError } from './commands/remote.js';
 import { describeFailure, failureExitCode } from './failure.js';
 
@@ -77,5 +79,42 @@ describe('an interrupted deploy', () => {
     expect(failureExitCode(new DeployError('DEPLOY_IN_PROGRESS', 'busy', 'wait'))).toBe(1);
     expect(failureExitCode(new Error('interrupted by SIGINT'))).toBe(1);
     expect(failureExitCode(undefined)).toBe(1);
+  });
+});
+
+describe('a log level setting that cannot be used', () => {
+  const invalid = { code: 'LOG_LEVEL_INVALID', variable: 'BERTH_LOG_LEVEL', value: 'verbose' } as const;
+  const unknown = {
+    code: 'LOG_COMPONENT_UNKNOWN',
+    variable: 'BERTH_LOG_LEVEL_ENGNE',
+    value: 'debug',
+  } as const;
+
+  it('is a usage error: exit 2, as `berth serve` exits for it', () => {
+    expect(failureExitCode(new LogLevelError([invalid]))).toBe(2);
+    expect(failureExitCode(new LogLevelError([unknown]))).toBe(2);
+    expect(failureExitCode(new LevelProblemError(unknown))).toBe(2);
+  });
+
+  it('needs the coded error: the same code without a hint is no usage error', () => {
+    expect(failureExitCode(Object.assign(new Error('x'), { code: 'LOG_LEVEL_INVALID' }))).toBe(1);
+  });
+
+  it('says every problem in the words `berth serve` uses, each with its hint', () => {
+    expect(describeFailure(new LogLevelError([invalid, unknown]), 'up', false)).toBe(
+      describeLevelProblem(invalid) + describeLevelProblem(unknown),
+    );
+    expect(describeFailure(new LogLevelError([invalid]), 'up', false)).toBe(
+      'error LOG_LEVEL_INVALID: BERTH_LOG_LEVEL=verbose: `verbose` is not a log level\n' +
+        '  hint: use one of trace, debug, info, warn, error, fatal, silent\n',
+    );
+  });
+
+  it('shows an AggregateError with an uncoded part as one error, never hiding the others', () => {
+    const mixed = Object.assign(new AggregateError([new Error('plain')], 'two things failed'), {
+      code: 'X',
+      hint: 'h',
+    });
+    expect(describeFailure(mixed, 'up', false)).toBe('error X: two things failed\n  hint: h\n');
   });
 });

@@ -23,6 +23,16 @@ function coded(error: unknown): { code: string; hint: string } | undefined {
     : undefined;
 }
 
+/** Several coded errors at once (an AggregateError of them, as LogLevelError is): each is shown. */
+function codedParts(error: unknown): { code: string; message: string; hint: string }[] | undefined {
+  if (!(error instanceof AggregateError) || error.errors.length === 0) return undefined;
+  const parts = error.errors.map((e: unknown) => {
+    const known = coded(e);
+    return known ? { ...known, message: messageOf(e) } : undefined;
+  });
+  return parts.every((p) => p !== undefined) ? parts : undefined;
+}
+
 /** A system error Node gave (EACCES, ENOSPC…): not Berth's wording, but it names what failed. */
 function systemCode(error: unknown): string | undefined {
   const { code, syscall } = (error ?? {}) as { code?: unknown; syscall?: unknown };
@@ -51,11 +61,14 @@ export function describeFailure(error: unknown, command: string | undefined, deb
   const where = command === undefined ? 'berth' : `berth ${command}`;
   const known = coded(error);
   const system = systemCode(error);
-  const lines = known
-    ? `error ${known.code}: ${messageOf(error)}\n  hint: ${known.hint}\n`
-    : system
-      ? `error ${system}: ${where}: ${oneLine(messageOf(error))}\n  hint: check the file, folder or address it names; if they are right, this is a bug in Berth: ${RUN_AGAIN}\n`
-      : `error INTERNAL: ${where} failed: ${oneLine(messageOf(error))}\n  hint: this is a bug in Berth; ${RUN_AGAIN}, and report it\n`;
+  const parts = known ? codedParts(error) : undefined;
+  const lines = parts
+    ? parts.map((p) => `error ${p.code}: ${p.message}\n  hint: ${p.hint}\n`).join('')
+    : known
+      ? `error ${known.code}: ${messageOf(error)}\n  hint: ${known.hint}\n`
+      : system
+        ? `error ${system}: ${where}: ${oneLine(messageOf(error))}\n  hint: check the file, folder or address it names; if they are right, this is a bug in Berth: ${RUN_AGAIN}\n`
+        : `error INTERNAL: ${where} failed: ${oneLine(messageOf(error))}\n  hint: this is a bug in Berth; ${RUN_AGAIN}, and report it\n`;
   return debug ? `${lines}${stacks(error)}` : lines;
 }
 
@@ -66,12 +79,20 @@ const SIGNAL_EXIT: Readonly<Record<string, ExitCode>> = {
 };
 
 /**
- * The exit code of a command an error ended: 128 + n when signal n interrupted a deploy this process
- * ran (`berth --local up`: DEPLOY_INTERRUPTED naming the signal), else 1. A deploy the server says was
- * interrupted was not stopped by a signal to this process: 1.
+ * Codes of a command line that cannot run as it was given, found before anything was done: a log
+ * level setting that cannot be used (`--log-level`, `BERTH_LOG_LEVEL[_<COMPONENT>]`, LogLevelError),
+ * refused by `--local` as `berth serve` refuses it.
+ */
+const USAGE_CODES: ReadonlySet<string> = new Set(['LOG_LEVEL_INVALID', 'LOG_COMPONENT_UNKNOWN']);
+
+/**
+ * The exit code of a command an error ended: 2 for a usage error (USAGE_CODES), 128 + n when signal n
+ * interrupted a deploy this process ran (`berth --local up`: DEPLOY_INTERRUPTED naming the signal),
+ * else 1. A deploy the server says was interrupted was not stopped by a signal to this process: 1.
  */
 export function failureExitCode(error: unknown): ExitCode {
   const { code, signal } = (error ?? {}) as { code?: unknown; signal?: unknown };
+  if (coded(error) && typeof code === 'string' && USAGE_CODES.has(code)) return ExitCode.Usage;
   if (coded(error) && code === 'DEPLOY_INTERRUPTED' && typeof signal === 'string')
     return SIGNAL_EXIT[signal] ?? ExitCode.Invalid;
   return ExitCode.Invalid;

@@ -1,4 +1,5 @@
 export { COMPONENTS, type Component, isComponent } from './components.js';
+export { LevelProblemError, LogLevelError, refuseLevelProblems } from './level-error.js';
 export {
   describeLevelProblem,
   isLevel,
@@ -8,6 +9,7 @@ export {
   type LevelFlags,
   type LevelProblem,
   levelFromFlags,
+  levelProblemWords,
   levelsFromEnv,
   resolveLevels,
 } from './levels.js';

@@ -89,13 +89,25 @@ export function resolveLevels(
   return { config: flagged ? { ...config, base: flagged } : config, problems };
 }
 
-/** What is wrong with a level setting and what to do: an `error CODE: …` (or warning) line and a hint line. */
-export function describeLevelProblem(p: LevelProblem, severity: 'error' | 'warning' = 'error'): string {
+/** What is wrong with a level setting (`BERTH_LOG_LEVEL=verbose: …`) and what to do instead. */
+export function levelProblemWords(p: LevelProblem): { message: string; hint: string } {
   const setting = p.variable.startsWith('--') ? `${p.variable} ${p.value}` : `${p.variable}=${p.value}`;
   if (p.code === 'LOG_LEVEL_INVALID')
-    return `${severity} ${p.code}: ${setting}: \`${p.value}\` is not a log level\n  hint: use one of ${LEVELS.join(', ')}\n`;
+    return {
+      message: `${setting}: \`${p.value}\` is not a log level`,
+      hint: `use one of ${LEVELS.join(', ')}`,
+    };
   const name = p.variable.replace(/^BERTH_LOG_LEVEL_/, '').toLowerCase();
   const near = nearestComponent(name);
   const guess = near ? `did you mean BERTH_LOG_LEVEL_${near.toUpperCase()}? ` : '';
-  return `${severity} ${p.code}: ${setting}: Berth has no log component \`${name}\`\n  hint: ${guess}the components are ${COMPONENTS.join(', ')}\n`;
+  return {
+    message: `${setting}: Berth has no log component \`${name}\``,
+    hint: `${guess}the components are ${COMPONENTS.join(', ')}`,
+  };
+}
+
+/** What is wrong with a level setting and what to do: an `error CODE: …` (or warning) line and a hint line. */
+export function describeLevelProblem(p: LevelProblem, severity: 'error' | 'warning' = 'error'): string {
+  const { message, hint } = levelProblemWords(p);
+  return `${severity} ${p.code}: ${message}\n  hint: ${hint}\n`;
 }
