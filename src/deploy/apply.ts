@@ -14,6 +14,7 @@ import { retireAll, rollBack, undoInterrupted } from './rollback.js';
 import { applyStep, type ChangedReplica, preparableSpec, promote } from './rollout.js';
 import { dependenciesHold, gateReplica, ServiceFailed, type UnchangedDependency } from './service-gates.js';
 import { runInDependencyOrder } from './start-order.js';
+import { type DeployDebugLog, StepLog } from './step-log.js';
 import { type ContainerWatch, watchEvents } from './watch.js';
 
 export interface ApplyDeps {
@@ -21,6 +22,8 @@ export interface ApplyDeps {
   readonly store: Pick<Store, 'appliedSpecs'>;
   readonly clock: Clock;
   readonly signal?: AbortSignal;
+  /** The executor's debug lines (step-log.ts): steps, gates, rollback. */
+  readonly log?: DeployDebugLog;
 }
 
 export type ApplyOutcome = 'succeeded' | 'failed' | 'rolled-back';
@@ -74,6 +77,7 @@ async function applyWatched(
 ): Promise<ApplyResult> {
   const { engine } = deps;
   const changes: ChangedReplica[] = [];
+  const log = new StepLog(deps.log, deps.clock, { stack: desired.stack, deployment: deploymentId });
   const gateDeps = {
     engine,
     clock: deps.clock,
@@ -85,11 +89,13 @@ async function applyWatched(
   // dependent's service_healthy wait without running their check again (ready.ts).
   const passed = readyTimes(deps.store, desired.stack);
   const createdNetworks: string[] = [];
-  for (const step of plan.resources) {
-    if (step.kind === 'create-network') {
-      await engine.networks.create(step.spec);
-      createdNetworks.push(step.name);
-    } else await engine.volumes.create(step.spec);
+  for (const [i, step] of plan.resources.entries()) {
+    await log.step(step, i + 1, async () => {
+      if (step.kind === 'create-network') {
+        await engine.networks.create(step.spec);
+        createdNetworks.push(step.name);
+      } else await engine.volumes.create(step.spec);
+    });
     emit({
       type: 'resource',
       message: `created ${step.kind === 'create-network' ? 'network' : 'volume'} ${step.name}`,
@@ -152,16 +158,27 @@ async function applyWatched(
           message: `${step.kind} replica ${step.replica}: ${step.reasons.join('; ')}`,
         });
         handed = true;
-        const changed = await applyStep(
-          engine,
+        let changed: ChangedReplica | undefined;
+        await log.step(
           step,
-          deploymentId,
-          (c) => changes.push(c),
-          i === 0 ? prepared : undefined,
+          i + 1,
+          async () => {
+            changed = await applyStep(
+              engine,
+              step,
+              deploymentId,
+              (c) => {
+                changed = c;
+                changes.push(c);
+              },
+              i === 0 ? prepared : undefined,
+            );
+            started();
+            await gateReplica(serviceDeps, service, changed, emit, log);
+            await promote(engine, changed, step.kind === 'start' ? undefined : step.spec.stopTimeoutSeconds);
+          },
+          { id: () => changed?.newId, aborted: () => serviceDeps.signal.aborted },
         );
-        started();
-        await gateReplica(serviceDeps, service, changed, emit);
-        await promote(engine, changed, step.kind === 'start' ? undefined : step.spec.stopTimeoutSeconds);
       }
     } finally {
       // Not handed to a step (a dependency failed, the deploy was cancelled): it goes now.
@@ -209,7 +226,7 @@ async function applyWatched(
   if (!outcome.ok && deps.signal?.aborted) {
     // Interrupted (the server is shutting down): what changed is undone at once, whatever `rollback`
     // says (there is no failure to inspect), and the deploy ends with the abort's reason.
-    await undoInterrupted(engine, changes, emit);
+    await undoInterrupted(engine, changes, emit, log);
     await removeCreatedNetworks();
     throw deps.signal.reason;
   }
@@ -240,7 +257,7 @@ async function applyWatched(
   );
 
   if (!failure) {
-    await removeContainers(deps, desired.stack, plan.removals, 'all', emit);
+    await removeContainers(deps, desired.stack, plan.removals, 'all', emit, log);
     return {
       outcome: 'succeeded',
       changedServices,
@@ -261,11 +278,11 @@ async function applyWatched(
       type: 'rollback',
       message: 'rollback: manual — the failed state is left in place for inspection',
     });
-    await removeContainers(deps, desired.stack, plan.removals, 'left-overs', emit);
+    await removeContainers(deps, desired.stack, plan.removals, 'left-overs', emit, log);
     return { outcome: 'failed', failure, changedServices, newIds, readyAt };
   }
-  const problem = await rollBack(deps, desired, changes, emit);
-  await removeContainers(deps, desired.stack, plan.removals, 'left-overs', emit);
+  const problem = await rollBack(deps, desired, changes, emit, log);
+  await removeContainers(deps, desired.stack, plan.removals, 'left-overs', emit, log);
   await removeCreatedNetworks();
   return {
     outcome: problem ? 'failed' : 'rolled-back',

@@ -18,6 +18,7 @@ import type { DeployStores } from './ports.js';
 import { pullImages, type RegistryAuthFor } from './pull-images.js';
 import { recoverInterrupted } from './recover.js';
 import { maskEvent, maskFailure, maskPlan, stackMasker, withEventReasons } from './redact.js';
+import type { DeployDebugLog } from './step-log.js';
 import { imageSettings } from './xberth.js';
 
 export interface DeployDeps {
@@ -33,6 +34,8 @@ export interface DeployDeps {
   readonly registryAuth?: RegistryAuthFor;
   /** The image references other stacks of the workspace name (image pruning keeps those images). */
   readonly imagesNamedElsewhere?: (stack: string) => Promise<ReadonlySet<string>>;
+  /** Debug lines of the plan's execution: each step, gate and rollback (step-log.ts). */
+  readonly log?: DeployDebugLog;
 }
 
 export interface DeployOptions {
@@ -191,6 +194,7 @@ async function deployOnce(
         store: deps.store,
         clock: deps.clock,
         ...(deps.signal ? { signal: deps.signal } : {}),
+        ...(deps.log ? { log: deps.log } : {}),
       },
       deployment.id,
       desired,

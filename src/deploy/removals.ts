@@ -3,13 +3,15 @@ import type { Store } from '../store/index.js';
 import type { DeployListener } from './events.js';
 import { inspectOrMissing } from './gatekeeper.js';
 import type { Plan } from './plan-types.js';
+import type { StepLog } from './step-log.js';
 
 /**
  * Removes the plan's removals: after a success, all of them; after a failure, only the left-overs
  * of an interrupted deploy (`-berth-prev-`/`-berth-next-`: a `-berth-next-` one never passed its
  * gate and must not keep serving), while a service gone or scaled away stays as it was. Each is
  * looked at again first: only a container Berth made for this stack is removed. One that cannot be
- * removed is reported and planned again by the next deploy.
+ * removed is reported and planned again by the next deploy. `log`: a debug line as each removal
+ * starts and ends.
  */
 export async function removeContainers(
   deps: { readonly engine: Engine; readonly store: Pick<Store, 'appliedSpecs'> },
@@ -17,8 +19,9 @@ export async function removeContainers(
   removals: Plan['removals'],
   which: 'all' | 'left-overs',
   emit: DeployListener,
+  log?: StepLog,
 ): Promise<void> {
-  for (const r of removals) {
+  for (const [i, r] of removals.entries()) {
     const leftOver = isParked(r.current);
     if (which === 'left-overs' && !leftOver) continue;
     const info = await inspectOrMissing(deps.engine, r.current.id);
@@ -31,7 +34,8 @@ export async function removeContainers(
       });
       continue;
     }
-    const failed = await deps.engine.containers.remove(r.current.id, { force: true }).then(
+    const remove = () => deps.engine.containers.remove(r.current.id, { force: true });
+    const failed = await (log ? log.step(r, i + 1, remove) : remove()).then(
       () => undefined,
       (error: unknown) => (error instanceof Error ? error.message : String(error)),
     );

@@ -4,6 +4,7 @@ import type { DesiredStack } from './desired.js';
 import type { DeployEvent, DeployListener } from './events.js';
 import { gateContainer } from './gatekeeper.js';
 import { type ChangedReplica, retire, undo } from './rollout.js';
+import type { StepLog } from './step-log.js';
 import type { ContainerWatch } from './watch.js';
 
 /*
@@ -11,7 +12,10 @@ import type { ContainerWatch } from './watch.js';
  * (a failed deploy), or the previous containers removed (a deploy that succeeded).
  */
 
-/** Restores the previous containers of every changed service, last change first, and gates them again. */
+/**
+ * Restores the previous containers of every changed service, last change first, and gates them again.
+ * `log`: its debug lines (start, each restored container's gate, end with how many problems).
+ */
 export async function rollBack(
   deps: {
     readonly engine: Engine;
@@ -23,8 +27,29 @@ export async function rollBack(
   desired: DesiredStack,
   changes: readonly ChangedReplica[],
   emit: (event: DeployEvent) => void,
+  log?: StepLog,
 ): Promise<string | undefined> {
   const problems: string[] = [];
+  const rollback = log?.rollbackStarted('failure', changes.length);
+  try {
+    await restore(deps, desired, changes, emit, problems, log);
+  } catch (error: unknown) {
+    rollback?.ended(problems.length + 1);
+    throw error;
+  }
+  rollback?.ended(problems.length);
+  return problems.length > 0 ? problems.join('; ') : undefined;
+}
+
+/** rollBack's work: what could not be put back goes to `problems`. */
+async function restore(
+  deps: Parameters<typeof rollBack>[0],
+  desired: DesiredStack,
+  changes: readonly ChangedReplica[],
+  emit: (event: DeployEvent) => void,
+  problems: string[],
+  log: StepLog | undefined,
+): Promise<void> {
   const restored: Array<{ service: string; id: string }> = [];
   for (const c of [...changes].reverse()) {
     try {
@@ -48,17 +73,23 @@ export async function rollBack(
   for (const r of restored.reverse()) {
     const service = desired.services[r.service];
     if (!service) continue;
+    const gate = log?.gateStarted(r.service, undefined, r.id, 'rollback');
     // A stopping server ends the gate at once (it throws the abort): started again, not checked.
     const verdict = await gateContainer(gateDeps, service, r.id).catch((error: unknown) => {
+      gate?.failed(deps.signal?.aborted ? 'aborted' : 'error');
       if (!deps.signal?.aborted) throw error;
       return undefined;
     });
     if (verdict === undefined)
       problems.push(`${r.service} was started again but not checked: the server is stopping`);
-    else if (verdict.state !== 'passed') problems.push(`${r.service} did not come back: ${verdict.detail}`);
-    else emit({ type: 'rollback', service: r.service, message: `previous ${r.service} answers again` });
+    else if (verdict.state !== 'passed') {
+      gate?.failed(verdict.state === 'failed' ? verdict.reason : 'timeout');
+      problems.push(`${r.service} did not come back: ${verdict.detail}`);
+    } else {
+      gate?.passed();
+      emit({ type: 'rollback', service: r.service, message: `previous ${r.service} answers again` });
+    }
   }
-  return problems.length > 0 ? problems.join('; ') : undefined;
 }
 
 /**
@@ -88,14 +119,20 @@ export async function undoInterrupted(
   engine: Engine,
   changes: readonly ChangedReplica[],
   emit: DeployListener,
+  log?: StepLog,
 ) {
   emit({ type: 'rollback', message: 'interrupted: putting back what this deploy changed' });
+  const rollback = log?.rollbackStarted('interrupted', changes.length);
+  let problems = 0;
   for (const c of [...changes].reverse()) {
     const message = await undo(engine, c).then(
       (restored) => (restored ? `restored the previous ${c.name}` : `removed the new ${c.name}`),
-      (e: unknown) =>
-        `could not undo ${c.name} (${e instanceof Error ? e.message : String(e)}); the next deploy will`,
+      (e: unknown) => {
+        problems++;
+        return `could not undo ${c.name} (${e instanceof Error ? e.message : String(e)}); the next deploy will`;
+      },
     );
     emit({ type: 'rollback', service: c.service, message });
   }
+  rollback?.ended(problems);
 }

@@ -6,6 +6,7 @@ import type { DeployEvent } from './events.js';
 import { describeFailure } from './failure.js';
 import { type GateDeps, gateContainer, waitForDependency } from './gatekeeper.js';
 import type { ChangedReplica } from './rollout.js';
+import type { StepLog } from './step-log.js';
 import type { ContainerWatch } from './watch.js';
 
 /*
@@ -66,23 +67,30 @@ export async function dependenciesHold(
 
 /**
  * Gates one new container, reporting progress as `gate` events; on a pass, notes when it passed
- * (`changed.readyAt`), otherwise throws ServiceFailed with what an operator needs to see.
+ * (`changed.readyAt`), otherwise throws ServiceFailed with what an operator needs to see. `log`: its
+ * debug lines (start, pass or fail).
  */
 export async function gateReplica(
   deps: ServiceGateDeps,
   service: DesiredService,
   changed: ChangedReplica,
   emit: (event: DeployEvent) => void,
+  log?: StepLog,
 ): Promise<void> {
   const id = changed.newId ?? '';
   let last: GateVerdict | undefined;
+  const gate = log?.gateStarted(service.name, changed.replica, id, 'deploy');
   const verdict = await gateContainer(deps, service, id, (v) => {
     if (v.state === 'pending' && v.detail !== last?.detail)
       emit({ type: 'gate', service: service.name, message: v.detail });
     last = v;
+  }).catch((error: unknown) => {
+    gate?.failed(deps.signal.aborted ? 'aborted' : 'error');
+    throw error;
   });
   if (verdict.state !== 'passed') {
     const reason = verdict.state === 'failed' ? verdict.reason : 'timeout';
+    gate?.failed(reason);
     throw new ServiceFailed(
       await describeFailure(
         deps.engine,
@@ -96,5 +104,6 @@ export async function gateReplica(
     );
   }
   changed.readyAt = deps.clock.now().getTime();
+  gate?.passed();
   emit({ type: 'gate', service: service.name, message: `passed: ${verdict.detail}` });
 }

@@ -115,8 +115,11 @@ export interface StackServiceDeps extends StackSourceOptions {
   readonly clock: Clock;
   /** Who holds stack locks while deploying (pid, host, a random token). */
   readonly owner: LockOwner;
-  /** Deploy events are logged here too (the `deploy` component). */
-  readonly logger?: Pick<Logger, 'info'>;
+  /**
+   * Deploy events are logged here too (the `deploy` component), at info; at debug, each step, gate
+   * and rollback of a deploy's execution (step-log.ts).
+   */
+  readonly logger?: Pick<Logger, 'info' | 'debug'>;
   /** Backups before a deploy, of the services it replaces (absent: none are taken). */
   readonly preDeploy?: PreDeployBackup;
   /** Credentials for the registries images are pulled from (absent: anonymous pulls). */
@@ -153,6 +156,7 @@ export class StackService implements ServedStacks {
       clock,
       owner,
       ...(registryAuth ? { registryAuth } : {}),
+      ...(this.deps.logger ? { log: this.deps.logger } : {}),
       imagesNamedElsewhere: (stack: string) => this.source.imagesNamedElsewhere(stack),
     };
   }

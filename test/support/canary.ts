@@ -6,6 +6,7 @@ import { builtinXBerthRegistry } from '../../src/app/registry.js';
 import { systemClock } from '../../src/clock.js';
 import { StackService } from '../../src/deploy/service.js';
 import type { Engine } from '../../src/engine/model.js';
+import type { Level } from '../../src/log/index.js';
 import { createApp } from '../../src/server/app.js';
 import type { ControlDeps } from '../../src/server/routes/control.js';
 import { openStore, type Store } from '../../src/store/index.js';
@@ -21,7 +22,7 @@ export interface CanaryWorld {
   readonly store: Store;
   readonly app: ReturnType<typeof createApp>;
   readonly control: ControlDeps;
-  /** Everything the server logged so far (debug level). */
+  /** Everything the server logged so far (at debug level, unless the world was made with another). */
   logText(): string;
   /** As `token` (one of CONTROL_TOKENS), JSON body when given. */
   call(
@@ -38,6 +39,8 @@ export function canaryWorld(options: {
   readonly engine: () => Promise<Engine>;
   /** The server's environment (secret-looking variables the stack interpolates). */
   readonly env: Readonly<Record<string, string>>;
+  /** The server log's level (default debug: every line there is). */
+  readonly level?: Level;
 }): CanaryWorld {
   const root = mkdtempSync(join(tmpdir(), 'berth-canary-'));
   mkdirSync(join(root, 'alpha'));
@@ -45,7 +48,7 @@ export function canaryWorld(options: {
   writeFileSync(join(root, 'berth.yaml'), 'stacks:\n  alpha:\n    path: alpha\n');
   const clock = systemClock();
   const store = openStore({ path: join(root, 'state', 'state.db'), clock, isAlive: () => true });
-  const captured = capturedLoggers('debug');
+  const captured = capturedLoggers(options.level ?? 'debug');
   const { loggers } = captured;
   const stacks = new StackService({
     engine: options.engine,
