@@ -167,6 +167,7 @@ async function applyWatched(
               engine,
               step,
               deploymentId,
+              // Recorded as it begins: a step failing halfway still names its new container.
               (c) => {
                 changed = c;
                 changes.push(c);
