@@ -138,7 +138,9 @@ export async function main(
       return benign.includes(error.code) ? ExitCode.Ok : ExitCode.Usage;
     }
     const { verbose, logLevel } = program.opts<{ verbose?: number; logLevel?: string }>();
-    const debug = (verbose ?? 0) >= 2 || logLevel === 'debug' || logLevel === 'trace';
+    // Levels are case-insensitive everywhere (`--log-level DEBUG`).
+    const level = logLevel?.toLowerCase();
+    const debug = (verbose ?? 0) >= 2 || level === 'debug' || level === 'trace';
     // The message and hint may be the server's words.
     printableIo(io).stderr(describeFailure(error, running, debug));
     return failureExitCode(error);

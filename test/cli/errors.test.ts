@@ -136,10 +136,11 @@ describe('an error Berth did not code', () => {
     });
   });
 
-  it('shows its stack at -vv or --log-level debug, and names a subcommand in full', async () => {
+  it('shows its stack at -vv or --log-level debug (in any case), and names a subcommand in full', async () => {
     for (const argv of [
       ['-vv', 'ps'],
       ['--log-level', 'debug', 'ps'],
+      ['--log-level', 'DEBUG', 'ps'],
     ]) {
       const res = await run(argv, counting);
       expect(res.code).toBe(1);
