@@ -93,6 +93,10 @@ describe('x-berth.probes', () => {
   it('says which type is wrong or missing', () => {
     const [f] = findings({ type: 'ftp', url: 'x' });
     expect(f?.[0]).toBe('type');
+    expect(f?.[1]).toBe(
+      'services.app.x-berth.probes.p.type: `type: ftp` is not a probe type; one of http, tcp, command, db, tls, disk, dns',
+    );
+    expect(findings({ type: 'htp', url: 'x' })[0]?.[1]).toMatch(/is not a probe type; .* \(did you mean `http`\?\)$/);
     expect(findings({ url: 'http://x' })[0]?.[1]).toMatch(/needs a `type`/);
     expect(findings({ type: 'tcp', port: 1, url: 'http://x' })[0]).toEqual(
       expect.arrayContaining([expect.stringMatching(/url/)]),

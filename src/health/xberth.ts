@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { didYouMean } from '../compose/diagnostics.js';
 import { formatDuration } from '../compose/schema/units.js';
 import type { XBerthSection } from '../compose/xberth/registry.js';
 import { durationSchema } from '../compose/xberth/values.js';
@@ -96,19 +97,22 @@ const DnsSchema = z.strictObject({
     .optional(),
 });
 
+const PROBE_TYPES = ['http', 'tcp', 'command', 'db', 'tls', 'disk', 'dns'] as const;
+
+/** What a probe with no type, or one Berth has not, is told: the types, and the nearest to a typo. */
+export function probeTypeMessage(input: unknown): string {
+  const given = typeof input === 'object' && input !== null ? (input as { type?: unknown }).type : undefined;
+  const types = PROBE_TYPES.join(', ');
+  if (given === undefined) return `a probe needs a \`type\`: one of ${types}`;
+  const near = typeof given === 'string' ? didYouMean(given, PROBE_TYPES) : '';
+  return `\`type: ${String(given)}\` is not a probe type; one of ${types}${near === '' ? '' : ` (${near})`}`;
+}
+
 const ProbeSchema = z
   .discriminatedUnion(
     'type',
     [HttpSchema, TcpSchema, CommandSchema, DbSchema, TlsSchema, DiskSchema, DnsSchema],
-    {
-      error: (issue) =>
-        issue.code === 'invalid_union'
-          ? {
-              message: `a probe needs a \`type\`: one of ${['http', 'tcp', 'command', 'db', 'tls', 'disk', 'dns'].join(', ')}`,
-              params: { hint: 'e.g. type: http with url: or port: and path:' },
-            }
-          : undefined,
-    },
+    { error: (issue) => (issue.code === 'invalid_union' ? probeTypeMessage(issue.input) : undefined) },
   )
   .transform((probe, ctx): ProbeDefinition => {
     const fail = (path: (string | number)[], message: string, hint: string) =>

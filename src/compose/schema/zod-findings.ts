@@ -107,17 +107,56 @@ export function zodFindings(
         });
         break;
       }
+      case 'invalid_union': {
+        // Every branch refused the value's type (`[40s]` for a duration): say what it may be.
+        const expected = unionTypes(issue);
+        if (expected.length > 0) {
+          const words = [...new Set(expected.map((e) => EXPECTED[e] ?? e))].join(' or ');
+          findings.push({
+            code: codes.invalid,
+            path,
+            at: 'value',
+            message: `${name} must be ${words}, got ${describe(value)}`,
+            hint: `write ${words} here`,
+          });
+          break;
+        }
+        findings.push(fallback(codes, path, name, issue));
+        break;
+      }
       default:
-        findings.push({
-          code: codes.invalid,
-          path,
-          at: 'value',
-          message: `${name}: ${issue.message}`,
-          hint: (issue as { params?: { hint?: string } }).params?.hint ?? 'see the documentation of this key',
-        });
+        findings.push(fallback(codes, path, name, issue));
     }
   }
   return findings;
+}
+
+/**
+ * The types a union's branches expected, when each refused the value itself for its type (none
+ * when a branch got further: a mapping with a wrong key says more than its type).
+ */
+function unionTypes(issue: z.core.$ZodIssue): string[] {
+  const branches = (issue as { errors?: readonly (readonly z.core.$ZodIssue[])[] }).errors ?? [];
+  const types: string[] = [];
+  for (const branch of branches) {
+    const own = branch.filter((i) => i.path.length === 0);
+    if (own.length === 0 || own.length !== branch.length) return [];
+    for (const i of own) {
+      if (i.code !== 'invalid_type') return [];
+      types.push(i.expected);
+    }
+  }
+  return types;
+}
+
+function fallback(codes: FindingCodes, path: Path, name: string, issue: z.core.$ZodIssue): Finding {
+  return {
+    code: codes.invalid,
+    path,
+    at: 'value',
+    message: `${name}: ${issue.message}`,
+    hint: (issue as { params?: { hint?: string } }).params?.hint ?? 'see the documentation of this key',
+  };
 }
 
 function unknownKey(codes: FindingCodes, path: Path, known: readonly string[]): Finding {
