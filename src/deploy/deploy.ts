@@ -224,7 +224,13 @@ async function deployOnce(
         applied.readyAt,
         everySensitiveValue(loaded.sensitive),
       );
-    recordServiceResults(deps.store, deployment.id, desired, result);
+    recordServiceResults(
+      deps.store,
+      deployment.id,
+      desired,
+      plan.services.filter((s) => s.steps.length > 0).map((s) => s.service),
+      result,
+    );
     const summary = failureSummary(result, backups);
     deps.store.deployments.finish(deployment.id, result.outcome, summary);
     record({

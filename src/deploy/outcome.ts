@@ -1,10 +1,10 @@
 import type { ServiceFailure } from '../api/deploy.js';
-import { failureText } from '../api/failure-text.js';
 import { fingerprinter, newFingerprintSalt } from '../secrets/fingerprint.js';
 import type { Store } from '../store/index.js';
 import type { ApplyResult } from './apply.js';
 import type { DesiredStack } from './desired.js';
 import { type AppliedExtras, protectFileDigests } from './observe.js';
+import { serviceResults } from './service-results.js';
 
 /*
  * What a deploy writes down when it ends: the containers it applied (so the next plan can explain
@@ -52,36 +52,19 @@ export function recordApplied(
   }
 }
 
-/** One result per service of the stack: unchanged, succeeded, failed or rolled back, with why. */
+/**
+ * One result per service of the stack: unchanged, succeeded, failed, rolled back, or skipped (its
+ * planned change never ran), with why. `planned`: the services the plan had container steps for.
+ */
 export function recordServiceResults(
   store: Pick<Store, 'deployments'>,
   deploymentId: number,
   desired: DesiredStack,
+  planned: readonly string[],
   result: Pick<ApplyResult, 'outcome' | 'failure' | 'changedServices'>,
 ): void {
-  for (const service of Object.keys(desired.services)) {
-    const changed = result.changedServices.includes(service);
-    const failed = result.failure?.service === service;
-    store.deployments.setServiceResult(deploymentId, service, {
-      outcome: failed
-        ? result.outcome === 'rolled-back'
-          ? 'rolled-back'
-          : 'failed'
-        : !changed
-          ? 'unchanged'
-          : result.outcome === 'succeeded'
-            ? 'succeeded'
-            : 'rolled-back',
-      ...(failed && result.failure
-        ? {
-            reason: failureText(result.failure),
-            logTail: result.failure.logTail,
-            ...(result.failure.exitCode !== undefined ? { exitCode: result.failure.exitCode } : {}),
-            ...(result.failure.healthOutput ? { healthOutput: result.failure.healthOutput } : {}),
-          }
-        : {}),
-    });
-  }
+  for (const [service, outcome] of serviceResults(desired, planned, result))
+    store.deployments.setServiceResult(deploymentId, service, outcome);
 }
 
 /** The deployment's summary line: the failure, any rollback problem, and the backups taken before. */
