@@ -22,7 +22,7 @@ import type { Loggers } from '../log/index.js';
 import { recordBackup } from '../metrics/backups.js';
 import { recordHealth } from '../metrics/health.js';
 import { recordJobRun } from '../metrics/jobs.js';
-import { recordOperation } from '../metrics/operations.js';
+import { deploymentRecorded, recordOperation } from '../metrics/operations.js';
 import { type AppMetrics, createMetrics } from '../metrics/registry.js';
 import { OperationRunner } from '../operations/runner.js';
 import { openStore, processIsAlive, type Store } from '../store/index.js';
@@ -162,7 +162,7 @@ export function createBerth(options: BerthOptions): Berth {
       markInterrupted: (stack, reason) => store().deployments.markInterrupted(stack, reason),
       logger: log,
     });
-    r.onFinished(recordOperation(metrics));
+    r.onFinished(recordOperation(metrics, deploymentRecorded(store())));
     return r;
   });
   const auth = once(() => createAuth({ store: store(), clock }));

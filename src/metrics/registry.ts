@@ -10,6 +10,8 @@ export interface AppMetrics {
   /** One increment per finished deploy (`up` operation), by how it ended. */
   readonly deploys: Counter<'stack' | 'outcome'>;
   readonly deployDuration: Histogram<'outcome'>;
+  /** One increment per `up` refused before it recorded a deployment, by error code. */
+  readonly deploysRefused: Counter<'stack' | 'code'>;
   /** Docker Engine failures seen by requests and operations, by code (ENGINE_UNAVAILABLE…). */
   readonly engineErrors: Counter<'code'>;
   /** Per job: when it last succeeded (Unix seconds), and the exit code of its last run. */
@@ -49,6 +51,12 @@ export function createMetrics(options: MetricsOptions = {}): AppMetrics {
       name: 'berth_deploys_total',
       help: 'Finished deploys by stack and outcome (unchanged, succeeded, failed, rolled-back)',
       labelNames: ['stack', 'outcome'],
+      registers: [registry],
+    }),
+    deploysRefused: new Counter({
+      name: 'berth_deploys_refused_total',
+      help: 'Deploys refused before they started, recording no deployment (invalid stack, refused plan, lock held), by stack and error code',
+      labelNames: ['stack', 'code'],
       registers: [registry],
     }),
     deployDuration: new Histogram({

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import type { ContainerRow } from '../../src/api/deploy.js';
 import { EventHub } from '../../src/events/hub.js';
-import { recordOperation } from '../../src/metrics/operations.js';
+import { deploymentRecorded, recordOperation } from '../../src/metrics/operations.js';
 import { OperationRunner, type OperationRunnerDeps } from '../../src/operations/runner.js';
 import { createApp } from '../../src/server/app.js';
 import type { ControlDeps } from '../../src/server/routes/control.js';
@@ -111,7 +111,7 @@ export function controlFixture(
     control,
   });
   // As the composition root does: finished operations are counted in the app's metrics.
-  control.runner.onFinished(recordOperation(deps.metrics));
+  control.runner.onFinished(recordOperation(deps.metrics, deploymentRecorded(store)));
   const app = createApp(deps);
   const open = (
     path: string,

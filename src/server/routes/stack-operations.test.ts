@@ -126,12 +126,11 @@ describe('POST /api/v1/stacks/:stack/up', () => {
     const metrics = await f.call('GET', '/metrics', 'admin');
     expect(metrics.status).toBe(200);
     const deploys = metrics.text.split('\n').filter((l) => l.startsWith('berth_deploys_total{'));
-    expect(deploys.sort()).toEqual([
-      'berth_deploys_total{stack="alpha",outcome="succeeded"} 1',
-      'berth_deploys_total{stack="beta",outcome="failed"} 1',
-    ]);
+    // beta was refused before it recorded a deployment: not a failed deploy, counted apart.
+    expect(deploys.sort()).toEqual(['berth_deploys_total{stack="alpha",outcome="succeeded"} 1']);
     expect(metrics.text).toContain('berth_deploy_duration_seconds_count{outcome="succeeded"} 1');
-    expect(metrics.text).toContain('berth_deploy_duration_seconds_count{outcome="failed"} 1');
+    expect(metrics.text).not.toContain('berth_deploy_duration_seconds_count{outcome="failed"}');
+    expect(metrics.text).toContain('berth_deploys_refused_total{stack="beta",code="DEPLOY_INVALID_STACK"} 1');
   });
 
   it('refuses a stack that does not exist with 404 before any operation, event or metric series', async () => {
