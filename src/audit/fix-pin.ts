@@ -1,18 +1,6 @@
 import { parseImage } from './rules/helpers.js';
-import { isFloatingTag } from './rules/standards-images.js';
+import { runningVersion } from './rules/pin-version.js';
 import type { Finding, Snapshot } from './types.js';
-
-/** `docker.io/library/nginx`, `library/nginx` and `nginx` are one repository. */
-export function normalizeRepository(name: string): string {
-  const lower = name.toLowerCase();
-  const host = lower.replace(/^(docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, '');
-  return host.includes('/') ? host.replace(/^library\//, '') : host;
-}
-
-/** `1.27.3` before `1.27` before `1`: the most specific version tag names the image best. */
-function specificity(tag: string): number {
-  return (tag.match(/[.\-_]/g) ?? []).length * 1000 + tag.length;
-}
 
 export type PinTarget =
   | { readonly ok: true; readonly image: string }
@@ -39,17 +27,9 @@ export function pinTarget(snapshot: Snapshot, finding: Finding): PinTarget {
     return { ok: false, why: 'its containers run different images; pin by hand' };
   }
   const { name } = parseImage(image);
-  const repository = normalizeRepository(name);
   const container = chosen[0];
-  const sameRepo = (ref: string) => normalizeRepository(parseImage(ref).name) === repository;
-  const tags = (container?.imageTags ?? [])
-    .filter(sameRepo)
-    .map((ref) => parseImage(ref).tag)
-    .filter((tag): tag is string => tag !== undefined && !isFloatingTag(tag))
-    .sort((a, b) => specificity(b) - specificity(a) || a.localeCompare(b));
-  const tag = tags[0];
+  const { tag, digest } = container ? runningVersion(name, container) : {};
   if (tag) return { ok: true, image: `${name}:${tag}` };
-  const digest = (container?.imageDigests ?? []).filter(sameRepo).map((ref) => parseImage(ref).digest)[0];
   if (digest) return { ok: true, image: `${name}@${digest}` };
   return {
     ok: false,

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { hitsOf, keys, stackOf } from '../../../test/support/audit-standards.js';
 import type { LiveFacts } from '../types.js';
-import { imageNotPinned, isFloatingTag } from './standards-images.js';
+import { isFloatingTag } from './pin-version.js';
+import { imageNotPinned } from './standards-images.js';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 
@@ -86,6 +87,34 @@ describe('image-not-pinned', () => {
     const { snapshot } = await stackOf('services:\n  web:\n    image: nginx:latest\n', {}, live);
     const hits = imageNotPinned.check(snapshot);
     expect(hits[0]?.fix).toBe(`pin: image: nginx:1.27.3@${DIGEST} (what the running container uses)`);
+  });
+
+  it("advises no other repository's version: opa/busybox tagged from local/busybox:1 has none", async () => {
+    const container = {
+      stack: 'app',
+      service: 'web',
+      name: 'app-web-1',
+      berth: true,
+      state: 'running',
+      restartCount: 0,
+      image: 'opa/busybox',
+      imageId: 'sha256:1',
+      imageTags: ['local/busybox:1', 'opa/busybox:latest'],
+      imageDigests: [],
+    };
+    const compose = 'services:\n  web:\n    image: opa/busybox\n';
+    const { snapshot } = await stackOf(compose, {}, { containers: [container] });
+    const fix = imageNotPinned.check(snapshot)[0]?.fix;
+    expect(fix).not.toContain('opa/busybox:1');
+    expect(fix).toBe(
+      'pin: the running image has no version tag or digest of opa/busybox to pin to (its tags: local/busybox:1, opa/busybox:latest); tag a version of opa/busybox, or name a repository that has one',
+    );
+    // With a digest of that repository, the advice pins by digest.
+    const pushed = { ...container, imageDigests: [`opa/busybox@${DIGEST}`] };
+    const withDigest = await stackOf(compose, {}, { containers: [pushed] });
+    expect(imageNotPinned.check(withDigest.snapshot)[0]?.fix).toBe(
+      `pin: image: opa/busybox@${DIGEST} (what the running container uses)`,
+    );
   });
 
   it('knows which tags move', () => {

@@ -1,26 +1,13 @@
 import type { Rule, Snapshot, StackFacts } from '../types.js';
 import { eachService, type ImageRef, parseImage, serviceHit } from './helpers.js';
+import { isFloatingTag, runningVersion } from './pin-version.js';
 
-/** Tags that move: the same reference pulls a different image tomorrow. */
-const FLOATING_TAGS = new Set(['latest', 'stable', 'main', 'master', 'edge', 'nightly']);
-
-export function isFloatingTag(tag: string | undefined): boolean {
-  return tag === undefined || FLOATING_TAGS.has(tag.toLowerCase());
-}
-
-/** The tag of `nginx:1.27.3` or `1.27.3`, whichever form the engine gave. */
-function tagOf(text: string): string | undefined {
-  return text.includes(':') ? parseImage(text).tag : text;
-}
-
-/** `repo@sha256:…` or `sha256:…` → `sha256:…`. */
-function digestOf(text: string): string | undefined {
-  const digest = text.includes('@') ? text.slice(text.indexOf('@') + 1) : text;
-  return /^sha256:[0-9a-f]{64}$/.test(digest) ? digest : undefined;
-}
-
-/** The pinned reference, from what the running container says about its image when we know it. */
-function pinnedReference(
+/**
+ * The pin advice from what the running container says about its image, when live facts know it:
+ * a version tag and digest of the service's own repository (as `berth audit --fix` pins), or why
+ * there is none.
+ */
+function pinAdvice(
   snapshot: Snapshot,
   stack: StackFacts,
   service: string,
@@ -28,12 +15,10 @@ function pinnedReference(
 ): string | undefined {
   const container = snapshot.live?.containers.find((c) => c.stack === stack.name && c.service === service);
   if (!container) return undefined;
-  const version = container.imageTags
-    .map(tagOf)
-    .find((tag): tag is string => tag !== undefined && !isFloatingTag(tag));
-  const digest = container.imageDigests.map(digestOf).find((d) => d !== undefined);
-  if (!version && !digest) return undefined;
-  return `${image.name}${version ? `:${version}` : ''}${digest ? `@${digest}` : ''}`;
+  const { tag, digest } = runningVersion(image.name, container);
+  if (tag || digest)
+    return `pin: image: ${image.name}${tag ? `:${tag}` : ''}${digest ? `@${digest}` : ''} (what the running container uses)`;
+  return `pin: the running image has no version tag or digest of ${image.name} to pin to (its tags: ${container.imageTags.join(', ') || 'none'}); tag a version of ${image.name}, or name a repository that has one`;
 }
 
 function writtenImage(stack: StackFacts, service: string): string | undefined {
@@ -61,10 +46,9 @@ export const imageNotPinned: Rule = {
       const what = image.tag ? `the moving tag \`${image.tag}\`` : 'no tag (so `latest`)';
       const written = writtenImage(stack, name);
       const variable = written?.includes('${') ? written : undefined;
-      const pinned = pinnedReference(snapshot, stack, name, image);
-      const fix = pinned
-        ? `pin: image: ${pinned} (what the running container uses)`
-        : `pin: image: ${image.name}:<version> (find the running version's digest with \`docker buildx imagetools inspect ${shown}\`)`;
+      const fix =
+        pinAdvice(snapshot, stack, name, image) ??
+        `pin: image: ${image.name}:<version> (find the running version's digest with \`docker buildx imagetools inspect ${shown}\`)`;
       return serviceHit(
         stack,
         name,
