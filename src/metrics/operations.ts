@@ -1,6 +1,5 @@
 import { DeployOutcomeSchema } from '../api/deploy.js';
 import type { OperationRecord } from '../api/operations.js';
-import type { Store } from '../store/index.js';
 import type { AppMetrics } from './registry.js';
 
 /** How a finished `up` counts: a deploy by outcome, or a refusal that recorded no deployment. */
@@ -27,14 +26,6 @@ export function deployCount(op: OperationRecord, recorded: boolean): DeployCount
         ? 'interrupted'
         : 'failed';
   return { outcome };
-}
-
-/** Whether a deployment of the operation's stack was recorded since the operation started. */
-export function deploymentRecorded(store: Pick<Store, 'deployments'>): (op: OperationRecord) => boolean {
-  return (op) => {
-    const latest = store.deployments.latest([op.stack]).get(op.stack);
-    return latest !== undefined && latest.startedAt >= op.startedAt;
-  };
 }
 
 /**

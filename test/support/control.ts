@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import type { ContainerRow } from '../../src/api/deploy.js';
 import { EventHub } from '../../src/events/hub.js';
-import { deploymentRecorded, recordOperation } from '../../src/metrics/operations.js';
+import { recordOperation } from '../../src/metrics/operations.js';
+import { deploymentRecorded } from '../../src/operations/deployment-recorded.js';
 import { OperationRunner, type OperationRunnerDeps } from '../../src/operations/runner.js';
 import { createApp } from '../../src/server/app.js';
 import type { ControlDeps } from '../../src/server/routes/control.js';
