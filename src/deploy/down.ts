@@ -1,6 +1,7 @@
 import type { DownResult } from '../api/deploy.js';
-import { type Engine, ownedBy, stackSelector } from '../engine/model.js';
+import { BerthLabel, type Engine, isOneOff, ownedBy, stackSelector } from '../engine/model.js';
 import type { LockOwner } from '../store/index.js';
+import { type DownOrder, downLevels, stopAndRemove } from './down-containers.js';
 import {
   attached,
   incomplete,
@@ -21,7 +22,12 @@ export interface DownOptions {
 
 /** What `down` removes: only objects labelled as this stack's own. */
 export interface DownPlan {
-  readonly containers: readonly { readonly id: string; readonly name: string }[];
+  readonly containers: readonly {
+    readonly id: string;
+    readonly name: string;
+    readonly service?: string;
+    readonly oneOff?: boolean;
+  }[];
   readonly networks: readonly { readonly id: string; readonly name: string }[];
   readonly volumes: readonly { readonly name: string }[];
 }
@@ -35,7 +41,17 @@ export async function planDown(engine: Engine, stack: string, options: DownOptio
     options.volumes ? engine.volumes.list(selector) : Promise.resolve([]),
   ]);
   return {
-    containers: containers.filter((c) => ownedBy(c.labels, stack)).map((c) => ({ id: c.id, name: c.name })),
+    containers: containers
+      .filter((c) => ownedBy(c.labels, stack))
+      .map((c) => {
+        const service = c.labels[BerthLabel.Service];
+        return {
+          id: c.id,
+          name: c.name,
+          ...(service === undefined ? {} : { service }),
+          ...(isOneOff(c.labels) ? { oneOff: true } : {}),
+        };
+      }),
     networks: networks.filter((n) => ownedBy(n.labels, stack)).map((n) => ({ id: n.id, name: n.name })),
     volumes: volumes.filter((v) => ownedBy(v.labels, stack)).map((v) => ({ name: v.name })),
   };
@@ -78,24 +94,23 @@ export interface DownDeps {
 
 /**
  * `berth down`: removes the stack's containers and networks; volumes only when asked, and only
- * Berth's. A container Berth did not make that still uses a network or volume of the stack is never
+ * Berth's. Containers stop dependents first, a level at a time, the containers of a level at once
+ * (down-containers.ts); `order` gives the levels of the stack's files, or why they did not load. A container Berth did not make that still uses a network or volume of the stack is never
  * removed: that object is kept, the rest goes, and the down ends with `DEPLOY_DOWN_INCOMPLETE`
  * naming the container and what to do.
  */
 export async function downStack(
   deps: DownDeps,
   stack: string,
-  options: DownOptions & { onEvent?: DeployListener } = {},
+  options: DownOptions & { onEvent?: DeployListener; order?: DownOrder } = {},
 ): Promise<DownResult> {
   return withStackLock(deps, stack, async () => {
     const emit = options.onEvent ?? (() => {});
     // Planned under the lock: a deploy cannot add containers between the plan and the removal.
     const plan = await planDown(deps.engine, stack, options);
-    for (const c of plan.containers) {
-      await deps.engine.containers.stop(c.id).catch(() => undefined);
-      await deps.engine.containers.remove(c.id, { force: true });
-      emit({ type: 'cleanup', message: `removed container ${c.name}` });
-    }
+    const order = options.order ?? { unloaded: 'not given' };
+    const levels = plan.containers.length === 0 ? [] : downLevels(deps.store, stack, order, emit);
+    await stopAndRemove(deps.engine, plan.containers, levels, emit);
     const kept: Kept[] = [];
     const keep = (k: Kept) => {
       kept.push(k);

@@ -224,6 +224,12 @@ export class StackService implements ServedStacks {
     if (options.dryRun) return dryRunDown(deps.engine, stack, options);
     return downStack(deps, stack, {
       ...(options.volumes ? { volumes: true } : {}),
+      order: await this.load(target).then(
+        (loaded) => ({ levels: loaded.graph.levels }),
+        (error: unknown) => ({
+          unloaded: (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '',
+        }),
+      ),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     });
   }
