@@ -1,6 +1,7 @@
 import type { RestartResult } from '../api/deploy.js';
 import type { Clock } from '../clock.js';
 import { dependentsOf } from '../compose/graph.js';
+import { mapLimit } from '../compose/load/discover.js';
 import type { LoadedStack } from '../compose/stack.js';
 import type { Engine } from '../engine/model.js';
 import type { LockOwner } from '../store/index.js';
@@ -12,6 +13,8 @@ import { gateContainer } from './gatekeeper.js';
 import { withStackLock } from './lock.js';
 import type { DeployStores } from './ports.js';
 import { recoverInterrupted } from './recover.js';
+import { MAX_PARALLEL_SERVICES, runInDependencyOrder } from './start-order.js';
+import { restartOrder } from './stop-order.js';
 
 export interface RestartDeps {
   readonly engine: Engine;
@@ -21,9 +24,10 @@ export interface RestartDeps {
 }
 
 /**
- * `berth restart`: the safe sequence for a service — its dependents stop first (furthest first),
- * the service restarts and must pass its gate, then the dependents start again in dependency order,
- * each waited ready. Without a service, the whole stack restarts level by level.
+ * `berth restart`: the safe sequence for a service — its dependents stop first (furthest level
+ * first, the services of a level at once), the service restarts and must pass its gate, then the
+ * dependents start again in dependency order, each as soon as what it depends on is ready (independent
+ * ones at once), each waited ready. Without a service, the whole stack restarts the same way.
  */
 export async function restartStack(
   deps: RestartDeps,
@@ -42,37 +46,62 @@ export async function restartStack(
     deps.store.deployments.markInterrupted(loaded.name, 'the process running it stopped before it finished');
     await recoverInterrupted(deps, loaded.name, emit, { interruptedOnly: true, verb: 'restarted' });
     const gateDeps = { engine: deps.engine, clock: deps.clock };
-    const targets = service === undefined ? desired.levels.flat() : [service];
     const dependents = service === undefined ? [] : dependentsOf(loaded.graph, service);
-    const stopOrder = service === undefined ? [...desired.levels].reverse().flat() : dependents;
-    for (const name of stopOrder) {
-      for (const c of await serviceContainers(deps.engine, loaded.name, name)) {
-        emit({ type: 'container', service: name, message: `stopping ${c.name}` });
-        await deps.engine.containers.stop(c.id);
-      }
+    const order = restartOrder(desired.levels, service, dependents);
+    // Dependents first, a level at a time; the services of a level (and their replicas) at once.
+    for (const batch of order.stop) {
+      const stops = await Promise.all(
+        batch.map(async (name) => ({ name, found: await serviceContainers(deps.engine, loaded.name, name) })),
+      );
+      await mapLimit(
+        stops.flatMap(({ name, found }) => found.map((c) => ({ name, c }))),
+        MAX_PARALLEL_SERVICES,
+        async ({ name, c }) => {
+          emit({ type: 'container', service: name, message: `stopping ${c.name}` });
+          await deps.engine.containers.stop(c.id);
+        },
+      );
     }
-    const startOrder = service === undefined ? targets : [service, ...[...dependents].reverse()];
-    for (const name of startOrder) {
-      const d = desired.services[name];
-      if (!d) continue;
-      for (const c of await serviceContainers(deps.engine, loaded.name, name)) {
-        emit({
-          type: 'container',
-          service: name,
-          message: `${name === service ? 'restarting' : 'starting'} ${c.name}`,
-        });
-        if (name === service) await deps.engine.containers.restart(c.id);
-        else await deps.engine.containers.start(c.id);
-        const verdict = await gateContainer(gateDeps, d, c.id);
-        if (verdict.state !== 'passed') {
-          throw new DeployError(
-            'DEPLOY_INVALID_STACK',
-            `${c.name} did not come back after the restart: ${verdict.detail}`,
-            `look at \`berth logs ${loaded.name} ${name}\``,
-          );
-        }
-        emit({ type: 'gate', service: name, message: `${c.name} ready: ${verdict.detail}` });
-      }
+    // Each service comes back as soon as what it depends on among them is back and ready, as `up` does.
+    const startOrder = order.start.filter((name) => desired.services[name] !== undefined);
+    const outcome = await runInDependencyOrder({
+      services: startOrder,
+      startAfter: (name) =>
+        (desired.services[name]?.startAfter ?? []).map((need) => ({ ...need, until: 'ready' as const })),
+      run: async (name, _signal, started) => {
+        const d = desired.services[name];
+        if (!d) return;
+        const containers = await serviceContainers(deps.engine, loaded.name, name);
+        await Promise.all(
+          containers.map(async (c) => {
+            emit({
+              type: 'container',
+              service: name,
+              message: `${name === service ? 'restarting' : 'starting'} ${c.name}`,
+            });
+            if (name === service) await deps.engine.containers.restart(c.id);
+            else await deps.engine.containers.start(c.id);
+            started();
+            const verdict = await gateContainer(gateDeps, d, c.id);
+            if (verdict.state !== 'passed') {
+              throw new DeployError(
+                'DEPLOY_INVALID_STACK',
+                `${c.name} did not come back after the restart: ${verdict.detail}`,
+                `look at \`berth logs ${loaded.name} ${name}\``,
+              );
+            }
+            emit({ type: 'gate', service: name, message: `${c.name} ready: ${verdict.detail}` });
+          }),
+        );
+      },
+    });
+    if (!outcome.ok) {
+      if ('error' in outcome) throw outcome.error;
+      throw new DeployError(
+        'DEPLOY_INVALID_STACK',
+        `restart could not start ${outcome.stuck.join(', ')}: what they depend on did not come back`,
+        `look at \`berth ps ${loaded.name}\``,
+      );
     }
     return { restarted: startOrder };
   });

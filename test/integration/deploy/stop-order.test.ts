@@ -11,7 +11,7 @@ import {
   startHarness,
 } from './support.js';
 
-// `down` stops dependents before what they depend on, and the services of one level
+// `down` and `restart` stop dependents before what they depend on, and the services of one level
 // at once. `left` and `right` (level 1, both on `db`) take a while to stop (their TERM trap sleeps),
 // `top` needs both. Overlap is read from the order of the engine's own events: both siblings are
 // sent their signal before either dies, which a stop one at a time cannot do.
@@ -72,6 +72,33 @@ function expectStopOrder(events: readonly EngineEvent[], ids: Record<string, str
 }
 
 describe('stopping in dependency order, siblings at once', () => {
+  it('restart db stops top, then left and right together, and starts left and right together', async () => {
+    const { stack, ids } = await deployed();
+    const svc = stackServiceFor(h, dir, stack);
+    const watch = recordEvents(h.engine, stack);
+    const berth: DeployEvent[] = [];
+    const result = await svc
+      .restart(stack, { service: 'db', onEvent: (e) => berth.push(e) })
+      .finally(() => watch.stop());
+    expectStopOrder(await watch.events, ids);
+    const said = berth.map((e) => e.message);
+    const when = (text: string) => said.findIndex((m) => m.startsWith(text));
+    const starting = [when(`starting ${stack}-left-1`), when(`starting ${stack}-right-1`)];
+    const ready = [when(`${stack}-left-1 ready`), when(`${stack}-right-1 ready`)];
+    expect(Math.min(...starting, ...ready)).toBeGreaterThan(when(`${stack}-db-1 ready`));
+    // Both siblings started before either was waited ready: neither waits for the other's gate.
+    expect(Math.max(...starting)).toBeLessThan(Math.min(...ready));
+    expect(when(`starting ${stack}-top-1`)).toBeGreaterThan(Math.max(...ready));
+    expect(result.restarted).toEqual(['db', 'left', 'right', 'top']);
+    expect(await containerIds(h.engine, stack)).toEqual(
+      Object.fromEntries(
+        Object.entries(ids)
+          .map(([s, id]) => [`${stack}-${s}-1`, id])
+          .sort(),
+      ),
+    );
+  }, 120_000);
+
   it('down stops top, then left and right together, then db, and says what it removed', async () => {
     const { stack, ids } = await deployed();
     const watch = recordEvents(h.engine, stack);
