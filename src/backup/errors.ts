@@ -22,6 +22,12 @@ export type BackupErrorCode =
   | 'BACKUP_NOT_RUNNING'
   | 'BACKUP_RUNNING'
   | 'BACKUP_NOT_FOUND'
+  /** The backup exists but is not completed (failed, running): there is nothing to drill or restore. */
+  | 'BACKUP_NOT_DRILLABLE'
+  /** The backup is fine; the restore's target does not fit it (no such folder, volumes not mounted). */
+  | 'BACKUP_TARGET_MISMATCH'
+  /** Something else holds the stack's lock (a deploy, a restore, a restart): try again after it. */
+  | 'BACKUP_STACK_BUSY'
   | 'BACKUP_INTEGRITY';
 
 export const isBackupError = (error: unknown): error is BackupError => error instanceof BackupError;

@@ -38,9 +38,9 @@ async function checkSqliteFolder(engine: Engine, container: ContainerInfo, path:
   const r = await engine.exec.run(container.id, ['test', '-d', folder], { timeoutMs: 30_000 });
   if (r.exitCode === 0 || isToolMissing(r)) return `${folder} in the container`;
   throw new BackupError(
-    'BACKUP_INTEGRITY',
+    'BACKUP_TARGET_MISMATCH',
     `${container.name} has no folder ${folder} for the database file ${path}`,
-    'the file goes back where it was taken from: restore into the service (and stack) the backup was taken of, or mount that folder',
+    'the backup is fine: the file goes back where it was taken from; restore into the service (and stack) the backup was taken of (`--service`, `--into-stack`), or mount that folder',
   );
 }
 
@@ -50,9 +50,9 @@ export function checkMounts(container: ContainerInfo, manifest: Manifest): void 
   const missing = (manifest.volumes ?? []).filter((n) => !have.includes(n));
   if (missing.length > 0) {
     throw new BackupError(
-      'BACKUP_INTEGRITY',
+      'BACKUP_TARGET_MISMATCH',
       `${container.name} does not mount ${missing.join(', ')}`,
-      'restore into the service (and stack) the backup was taken of',
+      'the backup is fine: restore into the service (and stack) the backup was taken of (`--service`, `--into-stack`), or mount those volumes',
     );
   }
 }

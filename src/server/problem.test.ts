@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { principal, steppingClock, tableAuthenticator } from '../../test/support/http-app.js';
 import { AuthError } from '../access/errors.js';
 import { PROBLEM_CONTENT_TYPE, ProblemSchema } from '../api/http.js';
+import { BackupError } from '../backup/errors.js';
 import { DeployError, DeployInterruptedError } from '../deploy/errors.js';
 import { EngineError } from '../engine/errors.js';
 import { createMetrics } from '../metrics/registry.js';
@@ -30,6 +31,10 @@ describe('toProblem', () => {
     [new AuthError('AUTH_INVALID_CREDENTIALS', 'invalid username or password', 'check them'), 401],
     [new AuthError('AUTH_SETUP_DONE', 'setup is done', 'log in'), 409],
     [new AuthError('AUTH_LAST_ADMIN', 'last admin', 'add another'), 409],
+    [new BackupError('BACKUP_NOT_DRILLABLE', 'backup b1 is failed', 'pick a completed one'), 409],
+    [new BackupError('BACKUP_TARGET_MISMATCH', 'web-1 has no folder /data', 'restore into api'), 422],
+    [new BackupError('BACKUP_STACK_BUSY', 'shop is being deployed', 'retry after it'), 409],
+    [new BackupError('BACKUP_NOT_FOUND', 'no backup b1 of stack shop', 'list them'), 404],
   ])('%s → %i with its code, message and hint', (error, status) => {
     const { problem, internal } = toProblem(error, 'r1');
     expect(internal).toBe(false);

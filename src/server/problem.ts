@@ -100,6 +100,10 @@ const BACKUP_STATUS: Readonly<Record<BackupErrorCode, number>> = {
   BACKUP_NO_POLICY: 404,
   BACKUP_NOT_FOUND: 404,
   BACKUP_RUNNING: 409,
+  // It exists, but is not completed: nothing to drill or restore.
+  BACKUP_NOT_DRILLABLE: 409,
+  // A deploy, restore or restart of the stack holds its lock: the same request succeeds after it.
+  BACKUP_STACK_BUSY: 409,
   // The stack's files or the service do not allow it: fix them and try again.
   BACKUP_KIND_UNKNOWN: 422,
   BACKUP_TOOL_MISSING: 422,
@@ -107,6 +111,8 @@ const BACKUP_STATUS: Readonly<Record<BackupErrorCode, number>> = {
   BACKUP_DUMP_FAILED: 502,
   BACKUP_STORE_FAILED: 502,
   BACKUP_INTEGRITY: 422,
+  // The backup is fine; the restore target (service, stack) does not fit it.
+  BACKUP_TARGET_MISMATCH: 422,
   BACKUP_NOT_CONFIGURED: 503,
 };
 

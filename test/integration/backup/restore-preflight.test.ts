@@ -163,7 +163,7 @@ describe('a restore dry run checks the target as the real run does', () => {
     const dry = await refusal(service.restore({ ...req, dryRun: true }));
     const real = await refusal(service.restore(req));
     for (const error of [dry, real]) {
-      expect(error.code).toBe('BACKUP_INTEGRITY');
+      expect(error.code).toBe('BACKUP_TARGET_MISMATCH');
       expect(error.message).toMatch(/has no folder \/data for the database file \/data\/notes\.db$/);
     }
     expect(service.list(target.name, { service: 'bare' })).toEqual([]);
