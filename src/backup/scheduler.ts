@@ -5,11 +5,14 @@ import { describeSchedule } from '../jobs/schedule.js';
 import { decide, isOverdue, type Timing } from '../jobs/scheduler.js';
 import type { Store } from '../store/index.js';
 import type { BackupEntry } from './catalog.js';
+import { isBackupError } from './errors.js';
+import { planBackup, retryAt } from './schedule-busy.js';
 import type { BackupService } from './service.js';
 
 export interface BackupSchedulerDeps {
   readonly backups: BackupService;
-  readonly store: () => Pick<Store, 'jobState' | 'backups'>;
+  /** `locks`: a due backup of a stack whose lock a live process holds waits (schedule-busy.ts). */
+  readonly store: () => Pick<Store, 'jobState' | 'backups' | 'locks'>;
   readonly clock: Clock;
   readonly events: () => EventPublisher;
   readonly logger?: { warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
@@ -23,7 +26,8 @@ const DRILL = '@drill';
  * Runs backup policies on their schedules, and drills on theirs, with the jobs scheduler's timing
  * rules (decide, isOverdue): a restart neither repeats nor loses a backup, and backups missed while
  * Berth was down are taken once at start. A service without a successful backup for twice its
- * period gets a `backup` `missed` event.
+ * period gets a `backup` `missed` event. A backup due while its stack is busy (a deploy, a restore)
+ * is tried again shortly after, until the stack is free (schedule-busy.ts): not failed, not skipped.
  */
 export class BackupScheduler {
   private readonly loop: TickLoop;
@@ -69,12 +73,16 @@ export class BackupScheduler {
     const key = { stack: entry.stack, service: entry.service, job: name };
     const state = store.jobState.get(key);
     const due = decide(timing, state, now);
+    const holder = name === BACKUP && due.run ? store.locks.liveHolder(entry.stack) : undefined;
+    const plan =
+      name === BACKUP ? planBackup(due, holder !== undefined, now) : { fire: !!due.run, nextAt: due.next };
     store.jobState.schedule(key, {
       schedule: describeSchedule(timing.schedule),
       anchorAt: due.reset || !state ? now : state.anchorAt,
-      nextAt: due.next,
+      nextAt: plan.nextAt,
     });
-    if (due.run) this.fire(entry, name);
+    if (holder) this.waits(entry, plan.nextAt, holder.deploymentId);
+    if (plan.fire) this.fire(entry, name);
     const current = store.jobState.get(key);
     if (name === BACKUP && current && isOverdue(timing, current, now)) {
       store.jobState.overdue(key, now);
@@ -84,7 +92,26 @@ export class BackupScheduler {
         `${entry.stack}/${entry.service} has had no successful backup for more than twice its period`,
       );
     }
-    return due.next;
+    return plan.nextAt;
+  }
+
+  /** The log line of a backup that waits for its busy stack (no event: nothing failed). */
+  private waits(entry: BackupEntry, at: Date, deployment: number | undefined): void {
+    this.deps.logger?.warn(
+      { service: `${entry.stack}/${entry.service}`, retryAt: at.toISOString(), deployment },
+      'a scheduled backup waits: its stack is busy (deploy, restore, restart); tried again then',
+    );
+  }
+
+  /** A backup refused as busy after all (the lock was taken since the tick looked): tried again soon. */
+  private deferBusy(entry: BackupEntry): void {
+    const store = this.deps.store();
+    const key = { stack: entry.stack, service: entry.service, job: BACKUP };
+    const state = store.jobState.get(key);
+    if (!state) return;
+    const at = retryAt(this.deps.clock.now(), state.nextAt);
+    store.jobState.schedule(key, { schedule: state.schedule, anchorAt: state.anchorAt, nextAt: at });
+    this.waits(entry, at, undefined);
   }
 
   private fire(entry: BackupEntry, name: string): void {
@@ -108,13 +135,17 @@ export class BackupScheduler {
         .find((b) => b.status === 'completed');
       if (newest) await backups.drill(entry.stack, newest.id, { signal });
     };
-    const run = work().catch((error: unknown) =>
+    const run = work().catch((error: unknown) => {
+      if (name === BACKUP && isBackupError(error) && error.code === 'BACKUP_STACK_BUSY') {
+        this.deferBusy(entry);
+        return;
+      }
       // The failure is recorded on the backup and published; the log says which policy.
       this.deps.logger?.error(
         { err: error, service: `${entry.stack}/${entry.service}`, what: name },
         'a scheduled backup failed',
-      ),
-    );
+      );
+    });
     this.loop.track(run);
   }
 

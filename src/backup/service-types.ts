@@ -8,7 +8,8 @@ import type { Store } from '../store/index.js';
 
 export interface BackupServiceDeps {
   readonly engine: () => Promise<Engine>;
-  readonly store: () => Pick<Store, 'backups'>;
+  /** `locks`: a manual or scheduled backup is refused while a live process holds the stack's lock. */
+  readonly store: () => Pick<Store, 'backups' | 'locks'>;
   readonly clock: Clock;
   readonly events: () => EventPublisher;
   readonly stacks: () => Promise<readonly LoadedStack[]>;

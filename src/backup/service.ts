@@ -1,4 +1,4 @@
-import type { Manifest, RestoreResult } from '../api/backups.js';
+import type { BackupTrigger, Manifest, RestoreResult } from '../api/backups.js';
 import type { BackupSettings } from '../config/backup-settings.js';
 import type { BackupRecord } from '../store/index.js';
 import { type BackupEntry, backupEntries } from './catalog.js';
@@ -7,7 +7,7 @@ import { BackupError } from './errors.js';
 import { type PruneDecision, planPrune } from './prune-plan.js';
 import { type RecoveryPorts, recoverAll, settleStale } from './recovery.js';
 import type { RestoreRequest } from './restorer.js';
-import { checkBackup, checkDrillable } from './service-checks.js';
+import { checkBackup, checkDrillable, checkStackFree, noPolicy } from './service-checks.js';
 import type { BackupRequest, BackupServiceDeps } from './service-types.js';
 import { StoreRegistry } from './stores/registry.js';
 import type { ArtifactStore } from './stores/types.js';
@@ -53,24 +53,9 @@ export class BackupService {
 
   async find(stack: string, service: string): Promise<BackupEntry> {
     const found = (await this.entries(stack)).find((e) => e.service === service);
-    if (!found) {
-      // A service the stack does not have is a typo, not a service to give a policy: say which exist.
-      const loaded = (await this.deps.stacks()).find((s) => s.name === stack);
-      const services = Object.keys(loaded?.model.services ?? {}).sort();
-      if (loaded && !services.includes(service)) {
-        throw new BackupError(
-          'BACKUP_NO_POLICY',
-          `stack ${stack} has no service ${service}; nothing was backed up`,
-          `its services: ${services.join(', ') || 'none'}; \`berth backup list ${stack}\` shows the ones with a backup policy`,
-        );
-      }
-      throw new BackupError(
-        'BACKUP_NO_POLICY',
-        `${stack}/${service} has no backup policy`,
-        'add `x-berth: { backup: { kind: … } }` to the service; `berth backup list STACK` shows the services that have one',
-      );
-    }
-    return found;
+    if (found) return found;
+    const loaded = (await this.deps.stacks()).find((s) => s.name === stack);
+    throw noPolicy(stack, service, loaded && Object.keys(loaded.model.services ?? {}));
   }
 
   /** Whether this server has backup settings (stores and recipients). */
@@ -140,9 +125,19 @@ export class BackupService {
     }
   }
 
-  /** Refuses, before anything starts, a backup that cannot run: no settings, no kind, no store, one running. */
-  check(entry: BackupEntry): { kind: BackupKind; store: ArtifactStore; settings: BackupSettings } {
-    return checkBackup(entry, this.settings(), (name) => this.storeFor(name), this.busy);
+  /**
+   * Refuses, before anything starts, a backup that cannot run: no settings, no kind, no store, one
+   * running, or (manual and scheduled ones) a stack whose lock a live process holds. Without a
+   * trigger (a restore's check of its safety backup, under its own lock) the lock is not looked at.
+   */
+  check(
+    entry: BackupEntry,
+    trigger?: BackupTrigger,
+  ): { kind: BackupKind; store: ArtifactStore; settings: BackupSettings } {
+    const checked = checkBackup(entry, this.settings(), (name) => this.storeFor(name), this.busy);
+    if (trigger !== undefined)
+      checkStackFree(entry, trigger, this.deps.store().locks.liveHolder(entry.stack));
+    return checked;
   }
 
   /** Refuses a drill (or restore) that cannot run: an unknown or incomplete backup, no identity, one in use. */
@@ -156,7 +151,7 @@ export class BackupService {
 
   /** Takes a backup of one service now, then drills it when the policy says after-each. */
   async run(entry: BackupEntry, req: BackupRequest): Promise<BackupRecord> {
-    const { kind, store, settings } = this.check(entry);
+    const { kind, store, settings } = this.check(entry, req.trigger);
     const key = `${entry.stack}/${entry.service}`;
     this.busy.add(key);
     let taken: BackupRecord;

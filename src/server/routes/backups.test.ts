@@ -127,6 +127,23 @@ describe('POST /api/v1/stacks/:stack/backups', () => {
     ]);
   });
 
+  it('refuses a backup while a deploy holds the stack: 409 naming the deployment, nothing started or listed', async () => {
+    const deployment = store.deployments.create({ stack: 'alpha', trigger: 'api', plan: {} });
+    const owner = { pid: process.pid, host: 'web1', token: 'deploy' };
+    store.locks.acquire('alpha', { owner, deploymentId: deployment.id });
+    expect(await call('POST', '/api/v1/stacks/alpha/backups', 'operator', { service: 'db' })).toMatchObject({
+      status: 409,
+      json: {
+        code: 'BACKUP_STACK_BUSY',
+        detail: expect.stringContaining(`held by deployment ${deployment.id} (pid ${process.pid} on web1`),
+        hint: expect.stringMatching(/run the backup again once that has finished/),
+      },
+    });
+    expect((await call('GET', '/api/v1/stacks/alpha/backups', 'alpha-viewer')).json.items).toEqual([]);
+    const operations = await call('GET', '/api/v1/stacks/alpha/operations', 'alpha-viewer');
+    expect(operations).toMatchObject({ status: 200, json: { items: [] } });
+  });
+
   it('refuses what cannot run before starting: no policy, no kind, not configured', async () => {
     expect(await call('POST', '/api/v1/stacks/alpha/backups', 'operator', { service: 'web' })).toMatchObject({
       status: 404,

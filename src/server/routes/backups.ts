@@ -119,7 +119,7 @@ export function backupRoutes(deps: BackupRouteDeps, scope: StackScope): Route[] 
         // An unknown stack is said to be unknown, not to lack a policy.
         await requireKnownStack(scope, params.stack);
         const entry = await deps.backups.find(params.stack, body.service);
-        deps.backups.check(entry);
+        deps.backups.check(entry, 'manual');
         const op = start('backup', params.stack, principal.name, requestId, (progress, signal) =>
           deps.backups.run(entry, { trigger: 'manual', signal, onProgress: progress }),
         );
