@@ -2,6 +2,7 @@ import type { BackupSettings } from '../config/backup-settings.js';
 import type { Engine } from '../engine/model.js';
 import type { BackupRecord, Store } from '../store/index.js';
 import { isTaskOf, removeLeftovers } from './leftovers.js';
+import { removeSnapshots } from './snapshot-leftovers.js';
 import type { ArtifactStore } from './stores/types.js';
 
 export interface RecoveryPorts {
@@ -33,6 +34,8 @@ export async function settleStale(ports: RecoveryPorts): Promise<BackupRecord[]>
       }
     }
   }
+  // The snapshots sqlite backups left in their service's container (best effort, logged).
+  await removeSnapshots(ports.engine, interrupted, ports.logger);
   if (interrupted.length > 0) {
     // The scratch containers, networks and volumes of those backups and drills: their owner is gone.
     // An engine that does not answer leaves them for the server's next start, which removes them all.

@@ -1,4 +1,5 @@
 import { BackupError } from '../errors.js';
+import { snapshotFiles, snapshotPath } from './sqlite-snapshot.js';
 import { type Dump, type DumpContext, errorTail, run } from './types.js';
 
 /** A table name as a SQL identifier. */
@@ -34,7 +35,7 @@ export async function sqliteFacts(
 /**
  * SQLite: the online backup API (`.backup`) copies a consistent snapshot to a temporary file in the
  * container, even while the application writes (WAL included); the facts are read from that
- * snapshot, which is then streamed out and removed.
+ * snapshot (mode 0600), which is then streamed out and removed with the files SQLite made beside it.
  */
 export async function sqliteDump(ctx: DumpContext): Promise<Dump> {
   const path = ctx.policy.path;
@@ -46,9 +47,14 @@ export async function sqliteDump(ctx: DumpContext): Promise<Dump> {
     );
   }
   const version = (await run(ctx, ['sqlite3', '-version'])).trim().split(' ')[0] ?? 'sqlite3';
-  const snapshot = `/tmp/berth-backup-${ctx.id}.db`;
-  const remove = () => run(ctx, ['rm', '-f', snapshot]).catch(() => undefined);
+  const snapshot = snapshotPath(ctx.id);
+  if (snapshot === undefined) throw new Error(`not a backup id: ${ctx.id}`);
+  // The snapshot and the -wal/-shm files reading it makes, after every backup, whatever happened.
+  const remove = () => run(ctx, ['rm', '-f', ...snapshotFiles(snapshot)]).catch(() => undefined);
   try {
+    // Created empty and private first: the copy of the data is readable by the container's root only.
+    await run(ctx, ['touch', snapshot]);
+    await run(ctx, ['chmod', '600', snapshot]);
     await run(ctx, ['sqlite3', path, `.backup ${snapshot}`]);
     const facts = await sqliteFacts(ctx, snapshot);
     if (facts.integrity !== 'ok') {

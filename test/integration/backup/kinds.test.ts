@@ -168,6 +168,12 @@ describe('backups of every kind, drilled', () => {
     const b = await service.run(await service.find(stack, 'app'), { trigger: 'manual' });
     expect(b.manifest?.facts.tables).toEqual({ notes: 100_000, 'odd "name"': 0 });
     expect(b.drill, b.drill.reason).toMatchObject({ status: 'passed' });
+    // No copy of the data stays in the container: neither the snapshot nor its -wal/-shm files.
+    expect(
+      (await execIn(h, stack, 'app', ['ls', '-a', '/tmp']))
+        .split('\n')
+        .filter((f) => f.startsWith('berth-backup-')),
+    ).toEqual([]);
   }, 300_000);
 
   it('volumes: nested files with their modes through a helper that never starts; the service runs again after', async () => {
