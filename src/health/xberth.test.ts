@@ -96,7 +96,9 @@ describe('x-berth.probes', () => {
     expect(f?.[1]).toBe(
       'services.app.x-berth.probes.p.type: `type: ftp` is not a probe type; one of http, tcp, command, db, tls, disk, dns',
     );
-    expect(findings({ type: 'htp', url: 'x' })[0]?.[1]).toMatch(/is not a probe type; .* \(did you mean `http`\?\)$/);
+    expect(findings({ type: 'htp', url: 'x' })[0]?.[1]).toMatch(
+      /is not a probe type; .* \(did you mean `http`\?\)$/,
+    );
     expect(findings({ url: 'http://x' })[0]?.[1]).toMatch(/needs a `type`/);
     expect(findings({ type: 'tcp', port: 1, url: 'http://x' })[0]).toEqual(
       expect.arrayContaining([expect.stringMatching(/url/)]),
