@@ -2,6 +2,7 @@ import type { BackupSettings } from '../config/backup-settings.js';
 import type { Engine } from '../engine/model.js';
 import type { BackupRecord, Store } from '../store/index.js';
 import { isTaskOf, removeLeftovers } from './leftovers.js';
+import { settled, settledMessage } from './settled.js';
 import { removeSnapshots } from './snapshot-leftovers.js';
 import type { ArtifactStore } from './stores/types.js';
 
@@ -13,6 +14,9 @@ export interface RecoveryPorts {
   readonly logger?: { warn(obj: object, msg?: string): void };
 }
 
+/** The reason an interrupted drill is recorded with. */
+export const DRILL_INTERRUPTED = 'Berth stopped during the drill: it proves nothing either way, drill again';
+
 /**
  * Backups and drills that a process which is gone left running are recorded as failed, and the
  * files of its unfinished backups removed. Work of a live process is left be, so `berth --local`
@@ -21,10 +25,7 @@ export interface RecoveryPorts {
 export async function settleStale(ports: RecoveryPorts): Promise<BackupRecord[]> {
   const interrupted = ports
     .store()
-    .backups.interruptRunning(
-      'Berth stopped during the backup',
-      'Berth stopped during the drill: it proves nothing either way, drill again',
-    );
+    .backups.interruptRunning('Berth stopped during the backup', DRILL_INTERRUPTED);
   const unfinished = interrupted.filter((r) => r.status === 'failed' && !r.manifest);
   if (unfinished.length > 0 && ports.settings()) {
     for (const record of unfinished) {
@@ -75,9 +76,8 @@ export async function recoverAll(ports: RecoveryPorts): Promise<void> {
   }
   const removed = live.length > 0 ? 0 : await removeLeftovers(await ports.engine());
   if (interrupted.length > 0 || removed > 0) {
-    ports.logger?.warn(
-      { backups: interrupted.map((r) => r.id), scratch: removed },
-      'backups of a previous process recorded as failed; their leftovers removed',
-    );
+    // A restore's source backup is only released, not failed: the log says which is which.
+    const sorted = settled(interrupted, DRILL_INTERRUPTED);
+    ports.logger?.warn({ ...sorted, scratch: removed }, settledMessage(sorted, removed));
   }
 }
