@@ -1,6 +1,7 @@
 import type { Auth } from '../access/auth.js';
 import type { AlertService } from '../alerts/service.js';
 import { EventTail } from '../alerts/tail.js';
+import type { OperationRecord } from '../api/operations.js';
 import { BackupScheduler } from '../backup/scheduler.js';
 import type { BackupService } from '../backup/service.js';
 import type { Clock } from '../clock.js';
@@ -174,14 +175,17 @@ export function alertRouting(
  * The operation runner as a background service. At start it records what a previous process left
  * running as interrupted, and puts back what its interrupted deploys left (unverified containers under
  * the services' names, the last good ones parked), in the background, as the stack's next `up` or
- * `restart` would; each step is in the deployment's events. At drain, running operations get the grace.
+ * `restart` would; each step is in the deployment's events. An interrupted restore's stopped services
+ * are started again (`restores`). At drain, running operations get the grace.
  */
 export function operationsService(parts: {
   readonly runner: () => OperationRunner;
   readonly stacks: () => Pick<Stacks, 'recover'>;
+  /** Starts again what an interrupted restore stopped; says what it did (undefined: nothing recorded). */
+  readonly restores?: (op: OperationRecord) => Promise<string | undefined>;
   readonly log: Logger;
 }): BackgroundService {
-  const { runner, stacks, log } = parts;
+  const { runner, stacks, restores, log } = parts;
   return {
     name: 'operations',
     start: () => {
@@ -199,6 +203,18 @@ export function operationsService(parts: {
             log.warn(
               { err: error, stack },
               'could not put back what an interrupted deploy left; the next berth up of the stack will try again',
+            ),
+          );
+      }
+      for (const op of recovered.filter((o) => o.kind === 'restore')) {
+        restores?.(op)
+          .then((message) => {
+            if (message) log.warn({ stack: op.stack, operation: op.id }, message);
+          })
+          .catch((error: unknown) =>
+            log.warn(
+              { err: error, stack: op.stack, operation: op.id },
+              `could not start again what the interrupted restore ${op.id} stopped: \`berth up ${op.stack}\` starts it; its error names the safety backup to restore`,
             ),
           );
       }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type Auth, createAuth } from '../access/auth.js';
 import { AlertService } from '../alerts/service.js';
 import { preDeployBackups } from '../backup/pre-deploy.js';
+import { recoverRestore, restoreTraceOf } from '../backup/restore-recover.js';
 import { BackupService } from '../backup/service.js';
 import type { Clock } from '../clock.js';
 import type { WorkspaceLoad } from '../compose/stack.js';
@@ -25,6 +26,7 @@ import { recordJobRun } from '../metrics/jobs.js';
 import { recordOperation } from '../metrics/operations.js';
 import { type AppMetrics, createMetrics } from '../metrics/registry.js';
 import { deploymentRecorded } from '../operations/deployment-recorded.js';
+import { interruptedError } from '../operations/interrupted.js';
 import { OperationRunner } from '../operations/runner.js';
 import { openStore, processIsAlive, type Store } from '../store/index.js';
 import { alertRouting, operationsService, registerBackground } from './background.js';
@@ -154,6 +156,8 @@ export function createBerth(options: BerthOptions): Berth {
     return opened;
   });
   const events = once(() => new EventHub(store().events));
+  // What a restore recorded of its steps (its events): what its recovery starts, which safety backup.
+  const restoreTrace = (operation: string) => restoreTraceOf((...a) => events().backlog(...a), operation);
   const runner = once(() => {
     const r = new OperationRunner({
       operations: store().operations,
@@ -161,6 +165,9 @@ export function createBerth(options: BerthOptions): Berth {
       clock,
       newId: () => `op_${randomUUID()}`,
       markInterrupted: (stack, reason) => store().deployments.markInterrupted(stack, reason),
+      // A restore's error names its safety backup, as its recorded steps tell.
+      interruptedError: (op) =>
+        interruptedError(op.kind, op.stack, op.kind === 'restore' ? restoreTrace(op.id) : undefined),
       logger: log,
     });
     r.onFinished(recordOperation(metrics, deploymentRecorded(store())));
@@ -273,7 +280,14 @@ export function createBerth(options: BerthOptions): Berth {
   // Alerts start before the runner (what recovering it records is routed at once) and drain after it:
   // a deploy the shutdown interrupts is alerted before this process ends, not on the next start.
   lifecycle.register(alertRouting({ store, clock, events, loggers, alerts }));
-  lifecycle.register(operationsService({ runner, stacks, log }));
+  lifecycle.register(
+    operationsService({
+      runner,
+      stacks,
+      log,
+      restores: (op) => recoverRestore({ engine, events: events(), trace: restoreTrace }, op),
+    }),
+  );
   lifecycle.register({
     name: 'stack-files',
     start: async () => {

@@ -12,6 +12,7 @@ import { BackupError } from './errors.js';
 import { compareFacts } from './facts.js';
 import { restoreInto } from './restore-kinds.js';
 import { preflightRestore } from './restore-preflight.js';
+import { type RestoreStep, restoreStepData } from './restore-trace.js';
 import type { ArtifactStore } from './stores/types.js';
 
 /** A backup to restore: where its artifact is and what it holds. */
@@ -34,7 +35,8 @@ export interface RestoreInput {
   readonly safety: () => Promise<Restorable>;
   readonly id: string;
   readonly signal: AbortSignal;
-  readonly progress?: (step: string) => void;
+  /** Each step, with (from the safety backup on) what it changes, for the recovery of a dead process. */
+  readonly progress?: (step: string, data?: { readonly restore: RestoreStep }) => void;
   /** Verify and say what would happen; change nothing. */
   readonly dryRun?: boolean;
 }
@@ -135,6 +137,20 @@ export async function restore(input: RestoreInput): Promise<RestoreResult> {
       'nothing was changed (`berth backup list` shows a failed safety backup as failed, never as one to restore)',
     );
   });
+  // Recorded before each change, so that a process that dies midway leaves what it had done.
+  const mark = (text: string, step: RestoreStep['step'], stopping?: string) =>
+    input.progress?.(
+      text,
+      restoreStepData({
+        stack: loaded.name,
+        service,
+        source: input.backup.id,
+        step,
+        safety: safety.id,
+        ...(stopping ? { stopping } : {}),
+      }),
+    );
+  mark(`safety backup ${safety.id} of ${loaded.name}/${service} taken`, 'safety-taken');
   const desired = desiredState(loaded, { imageIds: new Map(), installCompleted: () => true });
   const stopped: string[] = [];
   const gateDeps = { engine, clock: input.clock, pollMs: 250, signal };
@@ -143,7 +159,7 @@ export async function restore(input: RestoreInput): Promise<RestoreResult> {
     for (const name of dependents) {
       for (const c of await serviceContainers(engine, loaded.name, name)) {
         if (c.state !== 'running') continue;
-        say(`stopping ${c.name}`);
+        mark(`stopping ${c.name}`, 'stopping', name);
         await engine.containers.stop(c.id);
         if (!stopped.includes(name)) stopped.push(name);
       }
@@ -203,13 +219,13 @@ export async function restore(input: RestoreInput): Promise<RestoreResult> {
 
   try {
     await stopDependents();
-    say(`restoring ${input.backup.id} into ${loaded.name}/${service}`);
+    mark(`restoring ${input.backup.id} into ${loaded.name}/${service}`, 'writing');
     await put(input.backup);
     await startAll();
     return result('restored');
   } catch (error: unknown) {
     const reason = message(error);
-    say(`restore failed (${reason}); restoring the safety backup ${safety.id}`);
+    mark(`restore failed (${reason}); restoring the safety backup ${safety.id}`, 'writing');
     try {
       await stopDependents();
       await put(safety);

@@ -7,6 +7,7 @@ import type { BackupEntry } from './catalog.js';
 import { BackupError } from './errors.js';
 import { type Restorable, restore } from './restore.js';
 import { kindsFit, targetKind } from './restore-needs.js';
+import type { RestoreStep } from './restore-trace.js';
 import type { BackupService } from './service.js';
 import { DEFAULT_RETAIN } from './xberth.js';
 
@@ -25,7 +26,8 @@ export interface RestoreRequest {
   readonly intoStack?: string;
   readonly dryRun?: boolean;
   readonly signal?: AbortSignal;
-  readonly onProgress?: (message: string) => void;
+  /** Each step; `data` records what a step changes (see restore-trace.ts). */
+  readonly onProgress?: (message: string, data?: { readonly restore: RestoreStep }) => void;
 }
 
 /**

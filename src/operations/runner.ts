@@ -5,6 +5,7 @@ import type { Clock } from '../clock.js';
 import type { EventPublisher } from '../events/hub.js';
 import type { OperationStore } from '../store/index.js';
 import { OperationError } from './errors.js';
+import { interruptedError } from './interrupted.js';
 import { OPERATION_POLICIES, type OperationPolicy } from './kinds.js';
 
 /** A step an operation's body reports: a deploy's progress, a job's output line. */
@@ -63,6 +64,11 @@ export interface OperationRunnerDeps {
   /** Marks deployments of a stack that an interrupted operation left running. */
   readonly markInterrupted: (stack: string, reason: string) => void;
   readonly logger?: { error(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
+  /**
+   * The error an interrupted operation is recorded with (a restore's names its safety backup, read
+   * from the store); defaults to `interruptedError` for its kind.
+   */
+  readonly interruptedError?: (op: OperationRecord) => ErrorInfo;
   /** Defaults to OPERATION_POLICIES; tests give their own. */
   readonly policies?: Readonly<Record<OperationKind, OperationPolicy>>;
 }
@@ -76,12 +82,6 @@ interface InFlight {
   readonly abandoned: { value: boolean };
   readonly started: number;
 }
-
-const INTERRUPTED: ErrorInfo = {
-  code: 'OPERATION_INTERRUPTED',
-  message: 'berth serve stopped before the operation finished',
-  hint: 'run it again: `berth up` converges from whatever state the stack was left in',
-};
 
 /**
  * How long operations aborted by shutdown get to unwind. An aborted deploy stops waiting at once,
@@ -134,7 +134,8 @@ export class OperationRunner {
   }
 
   private interrupt(op: OperationRecord, by: string): OperationRecord {
-    const ended = this.deps.operations.finish(op.id, { status: 'interrupted', error: INTERRUPTED });
+    const error = this.deps.interruptedError?.(op) ?? interruptedError(op.kind, op.stack);
+    const ended = this.deps.operations.finish(op.id, { status: 'interrupted', error });
     this.deps.markInterrupted(op.stack, `${by} stopped during operation ${op.id}`);
     this.publishFinished(ended);
     return ended;

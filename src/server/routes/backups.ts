@@ -198,7 +198,8 @@ export function backupRoutes(deps: BackupRouteDeps, scope: StackScope): Route[] 
               ...(body.intoStack ? { intoStack: body.intoStack } : {}),
               dryRun: body.dryRun,
               signal,
-              onProgress: (message) => onEvent({ type: 'progress', message }),
+              onProgress: (message, data) =>
+                onEvent({ type: 'progress', message, ...(data ? { data } : {}) }),
             }),
         });
         audit({

@@ -31,7 +31,7 @@ const deploysTotal = async () =>
 const INTERRUPTED = {
   code: 'OPERATION_INTERRUPTED',
   message: 'berth serve stopped before the operation finished',
-  hint: 'run it again: `berth up` converges from whatever state the stack was left in',
+  hint: 'run it again: `berth up alpha` converges from whatever state the stack was left in',
 };
 
 describe('OperationRunner.shutdown', () => {

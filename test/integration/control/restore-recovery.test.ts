@@ -1,0 +1,162 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateIdentity, identityToRecipient } from 'age-encryption';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectEngine } from '../../../src/engine/index.js';
+import type { Engine } from '../../../src/engine/model.js';
+import { type ServeChild, startServeChild } from '../../support/serve-process.js';
+import { waitFor } from '../engine/support.js';
+import {
+  type ControlHarness,
+  deployAndWait,
+  type OneStackWorkspace,
+  oneStackWorkspace,
+  readEvents,
+  startControl,
+  stopOneStack,
+} from './support.js';
+
+// `kill -9` of `berth serve` during a restore, once it has taken its safety backup and stopped a
+// dependent: the next start records the restore interrupted with an error naming that safety
+// backup, and starts the dependent again (it does not stay down until someone runs `berth up`).
+
+/** `web` depends on `files` (a volume backed up); its `sleep` ignores SIGTERM, so its stop takes 5 s. */
+const COMPOSE = `services:
+  files:
+    image: local/busybox:1
+    command: ["sleep", "600"]
+    stop_signal: SIGKILL
+    volumes: [files:/srv]
+    x-berth:
+      backup: { kind: volume, drill: "@weekly" }
+  web:
+    image: local/busybox:1
+    command: ["sleep", "600"]
+    stop_grace_period: 5s
+    depends_on: [files]
+volumes:
+  files: {}
+`;
+
+let h: ControlHarness;
+let ws: OneStackWorkspace | undefined;
+let engine: Engine;
+let again: ServeChild | undefined;
+let root: string;
+let args: string[];
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'berth-restore-recovery-'));
+  const identity = await generateIdentity();
+  const identityFile = join(root, 'identity.txt');
+  writeFileSync(identityFile, `${identity}\n`, { mode: 0o600 });
+  const config = join(root, 'serve.yaml');
+  writeFileSync(
+    config,
+    `backup:\n  stores:\n    local: { type: dir, path: ${join(root, 'store')} }\n` +
+      `  recipients: ["${await identityToRecipient(identity)}"]\n  identity: ${identityFile}\n`,
+  );
+  args = ['--config', config];
+  ws = oneStackWorkspace('rstrec', COMPOSE);
+  h = await startControl({ workspace: ws.workspace, env: {}, args });
+  engine = await connectEngine({});
+}, 60_000);
+
+afterAll(async () => {
+  await again?.stop('SIGTERM');
+  await stopOneStack(h, ws);
+  rmSync(root, { recursive: true, force: true });
+});
+
+const stateOf = async (name: string) =>
+  (await engine.containers.list({ 'dev.berth.stack': ws?.stack ?? '' }, { all: true })).find(
+    (c) => c.name === name,
+  )?.state;
+
+const post = (path: string, body: object) =>
+  h.fetchText(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+
+const untilFinished = (id: string) =>
+  readEvents(
+    `${h.server.url}/api/v1/events?operation=${id}`,
+    h.token(),
+    (e) => e.kind === 'operation' && e.type === 'finished',
+    120_000,
+  );
+
+describe('berth serve killed during a restore', () => {
+  it('starts the stopped dependent again and names the safety backup', { timeout: 240_000 }, async () => {
+    if (!ws) throw new Error('no workspace');
+    const { stack, workspace } = ws;
+    await deployAndWait(h, stack);
+    const taken = JSON.parse((await post(`/api/v1/stacks/${stack}/backups`, { service: 'files' })).body) as {
+      id: string;
+    };
+    await untilFinished(taken.id);
+    const listed = JSON.parse((await h.fetchText(`/api/v1/stacks/${stack}/backups?service=files`)).body) as {
+      items: Array<{ id: string; status: string }>;
+    };
+    const source = listed.items.find((b) => b.status === 'completed')?.id;
+    expect(source).toBeDefined();
+
+    const op = JSON.parse((await post(`/api/v1/stacks/${stack}/backups/${source}/restore`, {})).body) as {
+      id: string;
+    };
+    await readEvents(
+      `${h.server.url}/api/v1/events?operation=${op.id}`,
+      h.token(),
+      (e) => e.message === `stopping ${stack}-web-1`,
+      120_000,
+    );
+    await h.server.stop('SIGKILL');
+    // The engine finishes the stop the dead process asked for: the dependent is down.
+    await waitFor('web stopped', async () =>
+      (await stateOf(`${stack}-web-1`)) === 'exited' ? true : undefined,
+    );
+
+    again = await startServeChild({
+      args,
+      env: {
+        PATH: process.env.PATH,
+        HOME: h.configDir,
+        BERTH_STATE_DIR: h.stateDir,
+        BERTH_WORKSPACE: workspace,
+      },
+    });
+    await waitFor('web running again', async () =>
+      (await stateOf(`${stack}-web-1`)) === 'running' ? true : undefined,
+    );
+    expect(await stateOf(`${stack}-files-1`)).toBe('running');
+
+    const auth = { headers: { authorization: `Bearer ${h.token()}` } };
+    const backups = (await (
+      await fetch(`${again.url}/api/v1/stacks/${stack}/backups?service=files`, auth)
+    ).json()) as {
+      items: Array<{ id: string; trigger: string }>;
+    };
+    const safety = backups.items.find((b) => b.trigger === 'safety')?.id;
+    expect(safety).toBeDefined();
+    const record = (await (
+      await fetch(`${again.url}/api/v1/stacks/${stack}/operations/${op.id}`, auth)
+    ).json()) as {
+      status: string;
+      error: { code: string; message: string; hint: string };
+    };
+    expect(record.status).toBe('interrupted');
+    expect(record.error.code).toBe('OPERATION_INTERRUPTED');
+    expect(record.error.message).toContain(`its safety backup is ${safety}`);
+    expect(record.error.hint).toContain(`berth backup restore ${stack} ${safety}`);
+    expect(record.error.hint).not.toContain('berth up');
+    await waitFor('the recovery logged', async () =>
+      again?.output().includes(`started ${stack}-web-1 again`) ? true : undefined,
+    );
+    expect(again.output()).toContain(`recovered from interrupted restore ${op.id} of backup ${source}`);
+    // The restore's source backup was only read: it is not said to be "recorded as failed".
+    expect(again.output()).not.toMatch(new RegExp(`recorded as failed[^"]*${source}`));
+  });
+});
