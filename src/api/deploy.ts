@@ -115,6 +115,14 @@ export const ContainerRowSchema = z.object({
   status: z.string(),
   ports: z.array(z.string()),
   image: z.string(),
+  /** The exit code of a stopped (`exited`) container; absent otherwise. */
+  exitCode: z.number().int().optional(),
+  /**
+   * Whether the service is a one-shot (another service waits for it with
+   * `service_completed_successfully`, a migration), as the stack's files say: set for an exited
+   * container whose stack's files load, absent otherwise.
+   */
+  oneShot: z.boolean().optional(),
 });
 export type ContainerRow = z.output<typeof ContainerRowSchema>;
 export const ContainerListSchema = z.object({ items: z.array(ContainerRowSchema) });

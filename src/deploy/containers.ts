@@ -91,6 +91,7 @@ export async function listContainers(
         .filter((p) => p.hostPort !== null)
         .map((p) => `${p.hostIp ?? ''}:${p.hostPort}->${p.containerPort}/${p.protocol}`),
       image: info.image,
+      ...(info.state === 'exited' ? { exitCode: info.exitCode } : {}),
     });
   }
   return rows.sort(

@@ -12,6 +12,7 @@ import type {
 } from '../api/deploy.js';
 import type { Sendable } from '../api/wire.js';
 import type { Clock } from '../clock.js';
+import { oneShotServices } from '../compose/graph.js';
 import { everySensitiveValue } from '../compose/sensitive.js';
 import type { LoadedStack } from '../compose/stack.js';
 import type { Engine } from '../engine/model.js';
@@ -234,12 +235,32 @@ export class StackService implements ServedStacks {
     });
   }
 
-  async ps(stack?: string, filter: ContainerListFilter = {}) {
-    return listContainers(
+  async ps(stack?: string, filter: ContainerListFilter = {}): Promise<ContainerRow[]> {
+    const rows = await listContainers(
       await this.run(),
       stack === undefined ? undefined : await this.nameOf(stack),
       filter,
     );
+    return this.markOneShots(rows);
+  }
+
+  /**
+   * Says of each exited container whether its service is a one-shot (`oneShotServices`, the rule
+   * the health monitor uses), so a completed migration is not read as stopped. Only the stacks with
+   * an exited container are loaded; a stack whose files do not load leaves `oneShot` absent.
+   */
+  private async markOneShots(rows: ContainerRow[]): Promise<ContainerRow[]> {
+    const stacks = new Set(rows.filter((r) => r.state === 'exited').map((r) => r.stack));
+    if (stacks.size === 0) return rows;
+    const oneShots = new Map<string, ReadonlySet<string>>();
+    for (const name of stacks) {
+      const loaded = await this.load(name).catch(() => undefined);
+      if (loaded) oneShots.set(name, oneShotServices(loaded.model.services ?? {}));
+    }
+    return rows.map((r) => {
+      const services = r.state === 'exited' ? oneShots.get(r.stack) : undefined;
+      return services ? { ...r, oneShot: services.has(r.service) } : r;
+    });
   }
 
   /**

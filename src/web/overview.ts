@@ -1,6 +1,6 @@
 import type { ContainerRow } from '../api/deploy.js';
 import type { LastDeployment } from '../api/stacks.js';
-import { byStack, type Status, serviceStatus, stackStatus } from './status.js';
+import { byStack, STATUS_COUNT_WORDS, type Status, serviceStatus, stackStatus } from './status.js';
 
 // The stacks page's rows, from two API answers: the catalog with each stack's latest deployment
 // (`include=last-deployment`), and the containers.
@@ -70,16 +70,9 @@ export function stackRows(
   });
 }
 
-/** `2 healthy, 1 stopped`, in a fixed order. */
+/** `19 healthy, 5 running (no health check), 1 completed`, in a fixed order. */
 export function countsText(counts: Readonly<Partial<Record<Status, number>>>): string {
-  const order: Status[] = ['healthy', 'partial', 'unhealthy', 'stopped', 'unknown'];
-  const words: Record<Status, string> = {
-    healthy: 'healthy',
-    partial: 'partly running',
-    unhealthy: 'unhealthy',
-    stopped: 'stopped',
-    unknown: 'unknown',
-  };
-  const parts = order.filter((s) => (counts[s] ?? 0) > 0).map((s) => `${counts[s]} ${words[s]}`);
+  const order: Status[] = ['healthy', 'running', 'completed', 'partial', 'unhealthy', 'stopped', 'unknown'];
+  const parts = order.filter((s) => (counts[s] ?? 0) > 0).map((s) => `${counts[s]} ${STATUS_COUNT_WORDS[s]}`);
   return parts.length > 0 ? parts.join(', ') : '—';
 }

@@ -90,6 +90,40 @@ describe('the stacks page', () => {
     expect(html).not.toContain('data-outcome="failed"');
   });
 
+  it('shows a completed one-shot and a service without a health check for what they are', async () => {
+    const base = CONTAINERS.find((r) => r.stack === 'alpha' && r.service === 'web');
+    if (!base) throw new Error('no alpha web in CONTAINERS');
+    await start(
+      new TableStacks([
+        { ...base, health: 'healthy', status: 'Up 5 minutes (healthy)' },
+        // alpha's worker as its files' one-shot (a migration): exited 0, as it is meant to.
+        {
+          ...base,
+          service: 'worker',
+          name: 'alpha-worker-1',
+          id: 'id-alpha-worker',
+          state: 'exited',
+          status: 'completed (exit code 0)',
+          exitCode: 0,
+          oneShot: true,
+        },
+        // beta's api runs without a health check: Berth cannot say it is healthy.
+        { ...base, stack: 'beta', service: 'api', name: 'beta-api-1', id: 'id-beta-api' },
+      ]),
+    );
+    const html = await stacksPage('viewer');
+    const alpha = row(html, 'alpha');
+    expect(alpha).toContain('data-status="healthy"');
+    expect(alpha).toContain('1 healthy, 1 completed');
+    expect(alpha).not.toContain('partly running');
+    expect(alpha).not.toContain('stopped');
+    const beta = row(html, 'beta');
+    expect(beta).toContain('data-status="running"');
+    expect(beta).toMatch(/<span aria-hidden="true">▶<\/span> running<\/span>/);
+    expect(beta).toContain('1 running (no health check)');
+    expect(beta).not.toContain('healthy');
+  });
+
   it('still lists the stacks and their deployments when the engine does not answer', async () => {
     await start(new EngineDown(CONTAINERS));
     deploy('alpha', 'succeeded');
