@@ -10,23 +10,27 @@ import { type HealthKit, startHealth } from './support.js';
 // neither lower the service's uptime nor turn a probe DOWN (no alert). Operators saw 88.88% uptime
 // for a service whose only outage was a deploy Berth rolled back.
 
-const compose = (check: string) => `x-berth:
-  deploy: { health_timeout: 4s, stable_window: 1s }
+const compose = (version: 'good' | 'broken') => `x-berth:
+  deploy: { health_timeout: 5s, stable_window: 1s }
 services:
   web:
     image: ${BUSYBOX}
-    command: ${SLEEPER}
-    healthcheck: { test: ["CMD", "${check}"], interval: 1s, timeout: 2s, retries: 1 }
+    command: ${version === 'good' ? MARKED : SLEEPER}
+    healthcheck: { test: ["CMD", "${version === 'good' ? 'true' : 'false'}"], interval: ${version === 'good' ? '1s' : '30s'}, timeout: 2s, retries: 1 }
     volumes: [data:/data]
     x-berth:
       probes:
         alive:
           type: command
-          command: ["true"]
+          command: ["test", "-f", "/tmp/ok"]
           interval: 1s
 volumes:
   data: {}
 `;
+
+// The good version marks itself; the broken one does not, and its health check stays `starting`
+// (30 s interval) until the deploy's 5 s timeout: for seconds, the `alive` probe fails in it.
+const MARKED = `["sh", "-c", "touch /tmp/ok; trap 'exit 0' TERM; while :; do sleep 1 & wait; done"]`;
 
 let h: DeployHarness;
 let kit: HealthKit;
@@ -36,7 +40,7 @@ let current: LoadedStack;
 beforeAll(async () => {
   h = await startHarness();
   stack = h.stackName();
-  current = await h.load(h.writeStack(compose('true')), stack);
+  current = await h.load(h.writeStack(compose('good')), stack);
   kit = startHealth(h, {
     stacks: async () => [current],
     tuning: { syncIntervalMs: 300, sweepIntervalMs: 300, flushIntervalMs: 100 },
@@ -63,7 +67,7 @@ describe("a deploy's replacement that never became healthy", () => {
       if (key.stack === stack) seen.push(`${key.probe}: ${result.ok ? 'ok' : 'failed'}: ${result.detail}`);
     });
     try {
-      current = await h.load(h.writeStack(compose('false')), stack);
+      current = await h.load(h.writeStack(compose('broken')), stack);
       const result = await h.deploy(current);
       expect(result.outcome).toBe('rolled-back');
     } finally {
@@ -74,7 +78,7 @@ describe("a deploy's replacement that never became healthy", () => {
 
     // The replacement was looked at during the deploy: a failure, shown with why it is not counted.
     const held = seen.filter((d) => d.includes('(not counted: Berth is deploying stack'));
-    expect(held.some((d) => d.startsWith('container: failed:'))).toBe(true);
+    expect(held.some((d) => d.startsWith('alive: failed:'))).toBe(true);
     // Nothing went DOWN, and every counted result of the stack's probes succeeded.
     expect(kit.events.filter((e) => e.stack === stack && e.type === 'probe-down')).toEqual([]);
     const buckets = h.store.probes.buckets('hour', 0, stack);
