@@ -102,7 +102,7 @@ describe('StackFiles', () => {
     k.close();
   });
 
-  it("never quotes the stack's secret values in what it says", async () => {
+  it("never quotes the stack's secret values in what it says (the loader's diagnostics are masked already)", async () => {
     const k = await kit();
     k.files.startReporting();
     await k.files.stacks();
