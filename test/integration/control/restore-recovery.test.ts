@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { generateIdentity, identityToRecipient } from 'age-encryption';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectEngine } from '../../../src/engine/index.js';
-import type { Engine } from '../../../src/engine/model.js';
+import type { Engine, EngineEvent } from '../../../src/engine/model.js';
 import { type ServeChild, startServeChild } from '../../support/serve-process.js';
 import { waitFor } from '../engine/support.js';
 import {
@@ -74,6 +74,43 @@ const stateOf = async (name: string) =>
     (c) => c.name === name,
   )?.state;
 
+/** The engine's events for one container from now on; `until` resolves at the first that matches. */
+function engineEvents(name: string) {
+  const controller = new AbortController();
+  const seen: EngineEvent[] = [];
+  const waiters: Array<{ match: (e: EngineEvent) => boolean; resolve: () => void }> = [];
+  const stream = engine.events.stream(
+    { filters: { types: ['container'], containers: [name] }, since: Date.now() - 1000 },
+    controller.signal,
+  );
+  const reading = (async () => {
+    try {
+      for await (const event of stream) {
+        seen.push(event);
+        for (const w of waiters.filter((w) => w.match(event))) w.resolve();
+      }
+    } catch (error: unknown) {
+      if (!controller.signal.aborted) throw error;
+    }
+  })();
+  return {
+    until: (match: (e: EngineEvent) => boolean, what: string) =>
+      Promise.race([
+        new Promise<void>((resolve) => {
+          if (seen.some(match)) resolve();
+          else waiters.push({ match, resolve });
+        }),
+        reading.then(() => {
+          throw new Error(`the engine's event stream ended before ${what}`);
+        }),
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error(`no engine event for ${what} within 120 s`)), 120_000).unref(),
+        ),
+      ]),
+    close: () => controller.abort(),
+  };
+}
+
 const post = (path: string, body: object) =>
   h.fetchText(path, {
     method: 'POST',
@@ -104,6 +141,10 @@ describe('berth serve killed during a restore', () => {
     const source = listed.items.find((b) => b.status === 'completed')?.id;
     expect(source).toBeDefined();
 
+    // Docker's own events say when the stop reached the engine (its SIGTERM) and when it ended
+    // (the container died), so the test kills the server neither before the stop was asked for nor
+    // waits a guessed time for the engine to finish it.
+    const seen = engineEvents(`${stack}-web-1`);
     const op = JSON.parse((await post(`/api/v1/stacks/${stack}/backups/${source}/restore`, {})).body) as {
       id: string;
     };
@@ -113,9 +154,13 @@ describe('berth serve killed during a restore', () => {
       (e) => e.message === `stopping ${stack}-web-1`,
       120_000,
     );
+    await seen.until((e) => e.action === 'kill', 'the engine sending web its stop signal');
     await h.server.stop('SIGKILL');
     // The engine finishes the stop the dead process asked for: the dependent is down.
-    await waitFor('web stopped', async () =>
+    await seen.until((e) => e.action === 'die', 'web dying after its 5 s grace');
+    seen.close();
+    // The engine reports `die` before it has cleaned up and recorded the stop: a moment later.
+    await waitFor('web recorded as exited after its die event', async () =>
       (await stateOf(`${stack}-web-1`)) === 'exited' ? true : undefined,
     );
 
@@ -128,9 +173,14 @@ describe('berth serve killed during a restore', () => {
         BERTH_WORKSPACE: workspace,
       },
     });
-    await waitFor('web running again', async () =>
-      (await stateOf(`${stack}-web-1`)) === 'running' ? true : undefined,
+    // The new server says when its recovery has started the dependent; the engine must agree.
+    // (Bounded by the test's timeout rather than a guess at how long a loaded machine needs.)
+    await waitFor(
+      'the recovery starting web again',
+      async () => (again?.output().includes(`started ${stack}-web-1 again`) ? true : undefined),
+      { attempts: 600 },
     );
+    expect(await stateOf(`${stack}-web-1`)).toBe('running');
     expect(await stateOf(`${stack}-files-1`)).toBe('running');
 
     const auth = { headers: { authorization: `Bearer ${h.token()}` } };
@@ -152,9 +202,6 @@ describe('berth serve killed during a restore', () => {
     expect(record.error.message).toContain(`its safety backup is ${safety}`);
     expect(record.error.hint).toContain(`berth backup restore ${stack} ${safety}`);
     expect(record.error.hint).not.toContain('berth up');
-    await waitFor('the recovery logged', async () =>
-      again?.output().includes(`started ${stack}-web-1 again`) ? true : undefined,
-    );
     expect(again.output()).toContain(`recovered from interrupted restore ${op.id} of backup ${source}`);
     // The restore's source backup was only read: it is not said to be "recorded as failed".
     expect(again.output()).not.toMatch(new RegExp(`recorded as failed[^"]*${source}`));
