@@ -248,6 +248,10 @@ export const DeploymentSchema = z.object({
   summary: z.string().optional(),
   startedAt: z.string(),
   finishedAt: z.string().optional(),
+  /** What putting back this (interrupted) deployment did, oldest first; absent when nothing was. */
+  recovery: z
+    .array(z.object({ at: z.string(), service: z.string().optional(), message: z.string() }))
+    .optional(),
   services: z.array(
     z.object({
       deploymentId: z.number().int(),

@@ -6,14 +6,14 @@ import { BackupScheduler } from '../backup/scheduler.js';
 import type { BackupService } from '../backup/service.js';
 import type { Clock } from '../clock.js';
 import { watchContainerEvents } from '../events/container-watcher.js';
-import type { EventHub } from '../events/hub.js';
+import type { EventHub, EventPublisher } from '../events/hub.js';
 import type { HealthService } from '../health/service.js';
 import { Scheduler } from '../jobs/scheduler.js';
 import type { JobService } from '../jobs/service.js';
 import type { Logger, Loggers } from '../log/index.js';
 import { recordBackup } from '../metrics/backups.js';
 import type { AppMetrics } from '../metrics/registry.js';
-import type { OperationRunner } from '../operations/runner.js';
+import { type OperationRunner, progressEventInput } from '../operations/runner.js';
 import type { Store } from '../store/index.js';
 import type { EngineConnection } from './engine-connection.js';
 import type { Stacks } from './lazy-stacks.js';
@@ -183,9 +183,11 @@ export function operationsService(parts: {
   readonly stacks: () => Pick<Stacks, 'recover'>;
   /** Starts again what an interrupted restore stopped; says what it did (undefined: nothing recorded). */
   readonly restores?: (op: OperationRecord) => Promise<string | undefined>;
+  /** Where each step of putting back an interrupted deploy is told, as an event of its operation. */
+  readonly events?: () => EventPublisher;
   readonly log: Logger;
 }): BackgroundService {
-  const { runner, stacks, restores, log } = parts;
+  const { runner, stacks, restores, events, log } = parts;
   return {
     name: 'operations',
     start: () => {
@@ -197,8 +199,13 @@ export function operationsService(parts: {
         );
       }
       for (const stack of new Set(recovered.filter((o) => o.kind === 'up').map((o) => o.stack))) {
+        // Told as the stack's deploy events (its deployments keep them too). Not as the interrupted
+        // operation's: its stream ended with the `finished` event that recorded it interrupted.
         stacks()
-          .recover(stack, (e) => log.warn({ stack, service: e.service }, e.message))
+          .recover(stack, (e) => {
+            log.warn({ stack, service: e.service }, e.message);
+            events?.().publish(progressEventInput('deploy', stack, e));
+          })
           .catch((error: unknown) =>
             log.warn(
               { err: error, stack },

@@ -285,6 +285,7 @@ export function createBerth(options: BerthOptions): Berth {
       runner,
       stacks,
       log,
+      events,
       restores: (op) => recoverRestore({ engine, events: events(), trace: restoreTrace }, op),
     }),
   );

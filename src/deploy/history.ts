@@ -1,7 +1,32 @@
+import type { DeploymentEvent } from '../store/index.js';
 import type { DeployStores } from './ports.js';
 import { maskPlan } from './redact.js';
 
 type Mask = (text: string) => string;
+
+/** What putting back an interrupted deploy did, as its deployment's events recorded it. */
+export interface RecoveryLine {
+  readonly at: string;
+  readonly service?: string;
+  readonly message: string;
+}
+
+/**
+ * The recovery steps among a deployment's events: those `recoverInterrupted` marked (`data.recovery`),
+ * and, for records written before it marked them, those its message names.
+ */
+export function recoveryLines(events: readonly DeploymentEvent[], mask: Mask): RecoveryLine[] {
+  return events
+    .filter((e) => isRecovery(e.data) || e.message.startsWith('recovered from '))
+    .map((e) => ({
+      at: e.at,
+      ...(e.service !== undefined ? { service: e.service } : {}),
+      message: mask(e.message),
+    }));
+}
+
+const isRecovery = (data: unknown) =>
+  typeof data === 'object' && data !== null && (data as { recovery?: unknown }).recovery === true;
 
 /**
  * A page of a stack's deployments, masked. Records are masked when written; they are masked again
@@ -17,17 +42,21 @@ export async function maskedDeployments(
   const page = deployments.list(stack, options);
   const mask = page.items.length === 0 ? (text: string) => text : await masker();
   return {
-    items: page.items.map((d) => ({
-      ...d,
-      plan: maskPlan(d.plan, mask),
-      ...(d.summary !== undefined ? { summary: mask(d.summary) } : {}),
-      services: deployments.serviceResults(d.id).map((r) => ({
-        ...r,
-        ...(r.reason !== undefined ? { reason: mask(r.reason) } : {}),
-        ...(r.logTail !== undefined ? { logTail: r.logTail.map(mask) } : {}),
-        ...(r.healthOutput !== undefined ? { healthOutput: mask(r.healthOutput) } : {}),
-      })),
-    })),
+    items: page.items.map((d) => {
+      const recovery = recoveryLines(deployments.events(d.id), mask);
+      return {
+        ...d,
+        ...(recovery.length > 0 ? { recovery } : {}),
+        plan: maskPlan(d.plan, mask),
+        ...(d.summary !== undefined ? { summary: mask(d.summary) } : {}),
+        services: deployments.serviceResults(d.id).map((r) => ({
+          ...r,
+          ...(r.reason !== undefined ? { reason: mask(r.reason) } : {}),
+          ...(r.logTail !== undefined ? { logTail: r.logTail.map(mask) } : {}),
+          ...(r.healthOutput !== undefined ? { healthOutput: mask(r.healthOutput) } : {}),
+        })),
+      };
+    }),
     ...(page.nextBefore !== undefined ? { nextBefore: page.nextBefore } : {}),
   };
 }

@@ -59,6 +59,8 @@ export async function recoverInterrupted(
         type: event.type,
         message,
         ...(event.service ? { service: event.service } : {}),
+        // `berth deployments` shows these lines under the deployment they put back.
+        data: { recovery: true },
       });
     emit({ ...event, message });
   };

@@ -173,6 +173,7 @@ export function registerOps(
             );
             for (const s of d.services.filter((x) => x.outcome !== 'unchanged'))
               io.stdout(`    ${s.service}: ${s.outcome}${s.reason ? ` (${s.reason})` : ''}\n`);
+            for (const r of d.recovery ?? []) io.stdout(`    ${r.at} ${r.message}\n`);
           }
           if (page.nextBefore) io.stdout(`more: --before ${page.nextBefore}\n`);
         }

@@ -97,8 +97,29 @@ describe('berth serve killed during a deploy', () => {
     const res = await fetch(`${again.url}/api/v1/stacks/${stack}/deployments?limit=5`, {
       headers: { authorization: `Bearer ${h.token()}` },
     });
-    const body = (await res.json()) as { items: Array<{ id: number; status: string }> };
-    expect(body.items.find((d) => d.id === 2)).toMatchObject({ status: 'interrupted' });
+    const body = (await res.json()) as {
+      items: Array<{ id: number; status: string; recovery?: Array<{ service?: string; message: string }> }>;
+    };
+    // What the recovery did is in the API (and so in `berth deployments`), not only the server's log.
+    expect(body.items.find((d) => d.id === 2)).toMatchObject({
+      status: 'interrupted',
+      recovery: [
+        {
+          service: 'db',
+          message: expect.stringContaining(
+            `recovered from interrupted deployment 2: restored the last good ${stack}-db-1`,
+          ),
+        },
+      ],
+    });
+    expect(body.items.find((d) => d.id === 1)).not.toHaveProperty('recovery');
     expect(again.output()).toContain('recovered from interrupted deployment 2: restored the last good');
+    // And in the stack's event stream (the interrupted operation's ended when it was recorded so).
+    const recovery = (e: { kind: string; message: string }) =>
+      e.kind === 'deploy' && e.message.startsWith('recovered from interrupted deployment 2: ');
+    const told = await readEvents(`${again.url}/api/v1/events?stack=${stack}`, h.token(), recovery, 30_000);
+    expect(told.filter(recovery).map((e) => e.message)).toEqual([
+      expect.stringContaining(`restored the last good ${stack}-db-1`),
+    ]);
   });
 });
