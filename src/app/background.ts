@@ -1,23 +1,184 @@
 import type { Auth } from '../access/auth.js';
-import type { AlertService } from '../alerts/service.js';
-import { EventTail } from '../alerts/tail.js';
-import type { OperationRecord } from '../api/operations.js';
+import { AlertService } from '../alerts/service.js';
+import { recoverRestore } from '../backup/restore-recover.js';
+import type { RestoreTrace } from '../backup/restore-trace.js';
 import { BackupScheduler } from '../backup/scheduler.js';
-import type { BackupService } from '../backup/service.js';
+import { BackupService } from '../backup/service.js';
 import type { Clock } from '../clock.js';
+import type { WorkspaceLoad } from '../compose/stack.js';
+import type { AlertSettings } from '../config/alert-resolve.js';
+import type { BackupSettings } from '../config/backup-settings.js';
+import { withStackLock } from '../deploy/lock.js';
 import { watchContainerEvents } from '../events/container-watcher.js';
-import type { EventHub, EventPublisher } from '../events/hub.js';
-import type { HealthService } from '../health/service.js';
+import type { EventHub } from '../events/hub.js';
+import { HealthService } from '../health/service.js';
 import { Scheduler } from '../jobs/scheduler.js';
-import type { JobService } from '../jobs/service.js';
-import type { Logger, Loggers } from '../log/index.js';
+import { JobService } from '../jobs/service.js';
+import type { Loggers } from '../log/index.js';
 import { recordBackup } from '../metrics/backups.js';
+import { recordHealth } from '../metrics/health.js';
+import { recordJobRun } from '../metrics/jobs.js';
 import type { AppMetrics } from '../metrics/registry.js';
-import { type OperationRunner, progressEventInput } from '../operations/runner.js';
-import type { Store } from '../store/index.js';
+import type { OperationRunner } from '../operations/runner.js';
+import type { LockOwner, Store } from '../store/index.js';
+import { alertRouting } from './alert-routing.js';
 import type { EngineConnection } from './engine-connection.js';
 import type { Stacks } from './lazy-stacks.js';
-import type { BackgroundService, Lifecycle } from './lifecycle.js';
+import type { Lifecycle } from './lifecycle.js';
+import { once } from './once.js';
+import { operationsService } from './operations-service.js';
+import { servesStack } from './serves.js';
+import { StackFiles } from './stack-files.js';
+
+/** What the work that runs without a request needs of a Berth (createBerth builds each part on first use). */
+export interface BackgroundOptions {
+  readonly engine: EngineConnection;
+  readonly store: () => Store;
+  readonly clock: Clock;
+  readonly events: () => EventHub;
+  readonly loggers: Loggers;
+  readonly metrics: AppMetrics;
+  /** The workspace as it loads now (workspaceLoads). */
+  readonly workspace: () => Promise<WorkspaceLoad>;
+  /** This process, as the owner of the stack locks backups take. */
+  readonly owner: LockOwner;
+  /** Backup stores and keys (BerthOptions.backup). */
+  readonly backup: () => BackupSettings | undefined;
+  /** Alert channels and rules (BerthOptions.alerts). */
+  readonly alerts: () => AlertSettings | undefined;
+  readonly runner: () => OperationRunner;
+  /** The stack service: interrupted deploys are put back at start. */
+  readonly stacks: () => Pick<Stacks, 'recover'>;
+  /** What a restore recorded of its steps (its events): what its recovery starts, which safety backup. */
+  readonly restoreTrace: (operation: string) => RestoreTrace | undefined;
+  readonly auth: () => Auth;
+}
+
+/** The services that run without a request, built on first use; the API reads them too. */
+export interface BackgroundServices {
+  readonly jobs: () => JobService;
+  readonly backups: () => BackupService;
+  /** Probes, container watch, uptime history. */
+  readonly health: () => HealthService;
+  /** Alerts from events, delivered to channels on a persistent queue. */
+  readonly alerts: () => AlertService;
+}
+
+/**
+ * Builds the services that run without a request and registers them with `lifecycle`, after the
+ * store (createBerth registers it first): alert routing, the operation runner (its recovery of
+ * interrupted deploys and restores), the stacks' files, then registerBackground's. What runs without
+ * a request reads the workspace's stacks through StackFiles: the last good version of a stack whose
+ * files stop loading.
+ */
+export function wireBackground(lifecycle: Lifecycle, options: BackgroundOptions): BackgroundServices {
+  const { engine, store, clock, events, loggers, metrics, owner, runner, stacks, restoreTrace, auth } =
+    options;
+  const log = loggers.for('server');
+  // What runs without a request keeps the last good version of a stack whose files stop loading.
+  const stackFiles = once(
+    () =>
+      new StackFiles({
+        load: options.workspace,
+        events,
+        openAlertKeys: () =>
+          store()
+            .alerts.openAlerts()
+            .map((a) => a.key),
+        logger: log,
+      }),
+  );
+  const scheduledStacks = () => stackFiles().stacks();
+  const jobs = once(() => {
+    const service = new JobService({
+      engine,
+      store,
+      clock,
+      events,
+      stacks: scheduledStacks,
+      logger: loggers.for('jobs'),
+    });
+    service.onRunFinished(recordJobRun(metrics));
+    return service;
+  });
+  const backups = once(() => {
+    const service = new BackupService({
+      engine,
+      store,
+      clock,
+      events,
+      stacks: scheduledStacks,
+      settings: options.backup,
+      logger: loggers.for('backup'),
+      lock: (stack, action) => withStackLock({ store: store(), owner }, stack, action),
+    });
+    service.onFinished(recordBackup(metrics));
+    return service;
+  });
+  const alerts = once(
+    () =>
+      new AlertService({
+        store,
+        clock,
+        settings: options.alerts,
+        logger: loggers.for('alerts'),
+        events,
+      }),
+  );
+  const serves = servesStack(store, options.workspace);
+  const health = once(() => {
+    const service = new HealthService({
+      serves,
+      engine,
+      store,
+      clock,
+      events,
+      subscribe: (listener) => events().subscribe(listener),
+      stacks: scheduledStacks,
+      logger: loggers.for('health'),
+    });
+    recordHealth(metrics, service);
+    return service;
+  });
+
+  // Alerts start before the runner (what recovering it records is routed at once) and drain after it:
+  // a deploy the shutdown interrupts is alerted before this process ends, not on the next start.
+  lifecycle.register(alertRouting({ store, clock, events, loggers, alerts }));
+  lifecycle.register(
+    operationsService({
+      runner,
+      stacks,
+      log,
+      events,
+      restores: (op) => recoverRestore({ engine, events: events(), trace: restoreTrace }, op),
+    }),
+  );
+  lifecycle.register({
+    name: 'stack-files',
+    start: async () => {
+      stackFiles().startReporting();
+      await scheduledStacks().catch((error: unknown) =>
+        log.warn({ err: error }, 'could not read the workspace to check its stacks load'),
+      );
+    },
+    close: () => undefined,
+  });
+  registerBackground(lifecycle, {
+    engine,
+    store,
+    clock,
+    events,
+    loggers,
+    metrics,
+    serves,
+    jobs,
+    backups,
+    health,
+    alerts,
+    auth,
+  });
+  return { jobs, backups, health, alerts };
+}
 
 /** The parts of a Berth that its background services need (built on first use by createBerth). */
 export interface BackgroundParts {
@@ -39,10 +200,10 @@ export interface BackgroundParts {
 /**
  * The services that run without a request, registered in the order they start (and drain in
  * reverse): the engine's container events, the job scheduler, backups, health, and the hourly auth
- * pruning. The store, alert routing (alertRouting below) and the operation runner are registered
- * before these by createBerth, so alerts see every event the others publish and drain last.
+ * pruning. The store (createBerth), alert routing (alertRouting below), the operation runner and the
+ * stacks' files are registered before these, so alerts see every event the others publish and drain last.
  */
-export function registerBackground(lifecycle: Lifecycle, parts: BackgroundParts): void {
+function registerBackground(lifecycle: Lifecycle, parts: BackgroundParts): void {
   const { engine, store, clock, events, loggers, metrics, serves, jobs, backups, health, auth } = parts;
   const log = loggers.for('server');
   const watching = new AbortController();
@@ -130,107 +291,4 @@ export function registerBackground(lifecycle: Lifecycle, parts: BackgroundParts)
     },
     drain: () => clearInterval(prune),
   });
-}
-
-/**
- * Alerts, as a background service. They start before anything publishes and drain after the
- * producers, so their last events are still routed; `handle` only writes rows and wakes the channel
- * lanes: it never waits on one. This process's events are handled as they are published; the tail
- * reads, once a second, what other processes stored in the state file (`berth --local backup` from
- * cron) and routes it too, and on start what was stored while the server was stopped (up to a day
- * old: see src/alerts/tail.ts).
- */
-export function alertRouting(
-  parts: Pick<BackgroundParts, 'store' | 'clock' | 'events' | 'loggers' | 'alerts'>,
-): BackgroundService {
-  const { store, clock, events, loggers, alerts } = parts;
-  const log = loggers.for('alerts');
-  let stopLive: (() => void) | undefined;
-  let tail: EventTail | undefined;
-  return {
-    name: 'alerts',
-    start: () => {
-      alerts().start();
-      const started = new EventTail({
-        store,
-        clock,
-        handle: (e) => alerts().handle(e),
-        onError: (error) => log.warn({ err: error }, 'the events of other processes could not be read'),
-        onTooOld: (count) =>
-          log.warn({ events: count }, 'events stored more than a day ago were not routed to alerts'),
-      });
-      tail = started;
-      stopLive = events().subscribe((e) => started.live(e));
-      started.start();
-    },
-    drain: (graceMs) => alerts().drain(graceMs),
-    close: async () => {
-      stopLive?.();
-      await tail?.stop();
-    },
-  };
-}
-
-/**
- * The operation runner as a background service. At start it records what a previous process left
- * running as interrupted, and puts back what its interrupted deploys left (unverified containers under
- * the services' names, the last good ones parked), in the background, as the stack's next `up` or
- * `restart` would; each step is in the deployment's events. An interrupted restore's stopped services
- * are started again (`restores`). At drain, running operations get the grace.
- */
-export function operationsService(parts: {
-  readonly runner: () => OperationRunner;
-  readonly stacks: () => Pick<Stacks, 'recover'>;
-  /** Starts again what an interrupted restore stopped; says what it did (undefined: nothing recorded). */
-  readonly restores?: (op: OperationRecord) => Promise<string | undefined>;
-  /** Where each step of putting back an interrupted deploy is told, as an event of its operation. */
-  readonly events?: () => EventPublisher;
-  readonly log: Logger;
-}): BackgroundService {
-  const { runner, stacks, restores, events, log } = parts;
-  return {
-    name: 'operations',
-    start: () => {
-      const recovered = runner().recover();
-      if (recovered.length > 0) {
-        log.warn(
-          { operations: recovered.map((o) => o.id) },
-          'operations of a previous run recorded as interrupted',
-        );
-      }
-      for (const stack of new Set(recovered.filter((o) => o.kind === 'up').map((o) => o.stack))) {
-        // Told as the stack's deploy events (its deployments keep them too). Not as the interrupted
-        // operation's: its stream ended with the `finished` event that recorded it interrupted.
-        stacks()
-          .recover(stack, (e) => {
-            log.warn({ stack, service: e.service }, e.message);
-            events?.().publish(progressEventInput('deploy', stack, e));
-          })
-          .catch((error: unknown) =>
-            log.warn(
-              { err: error, stack },
-              'could not put back what an interrupted deploy left; the next berth up of the stack will try again',
-            ),
-          );
-      }
-      for (const op of recovered.filter((o) => o.kind === 'restore')) {
-        restores?.(op)
-          .then((message) => {
-            if (message) log.warn({ stack: op.stack, operation: op.id }, message);
-          })
-          .catch((error: unknown) =>
-            log.warn(
-              { err: error, stack: op.stack, operation: op.id },
-              `could not start again what the interrupted restore ${op.id} stopped: \`berth up ${op.stack}\` starts it; its error names the safety backup to restore`,
-            ),
-          );
-      }
-    },
-    drain: async (graceMs) => {
-      const interrupted = await runner().shutdown(graceMs);
-      if (interrupted.length > 0) {
-        log.warn({ operations: interrupted.map((o) => o.id) }, 'operations interrupted by shutdown');
-      }
-    },
-  };
 }

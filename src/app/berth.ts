@@ -2,10 +2,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { type Auth, createAuth } from '../access/auth.js';
-import { AlertService } from '../alerts/service.js';
+import type { AlertService } from '../alerts/service.js';
 import { preDeployBackups } from '../backup/pre-deploy.js';
-import { recoverRestore, restoreTraceOf } from '../backup/restore-recover.js';
-import { BackupService } from '../backup/service.js';
+import { restoreTraceOf } from '../backup/restore-recover.js';
+import type { BackupService } from '../backup/service.js';
 import type { Clock } from '../clock.js';
 import type { WorkspaceLoad } from '../compose/stack.js';
 import { type StackInfo, stackInfos, workspaceLoads } from '../compose/workspace-source.js';
@@ -13,30 +13,25 @@ import type { XBerthRegistry } from '../compose/xberth/registry.js';
 import type { AlertSettings } from '../config/alert-resolve.js';
 import type { BackupSettings } from '../config/backup-settings.js';
 import type { DeployError } from '../deploy/errors.js';
-import { withStackLock } from '../deploy/lock.js';
 import { workspaceUnreadable } from '../deploy/stack-source.js';
 import { EventHub } from '../events/hub.js';
-import { HealthService } from '../health/service.js';
-import { JobService } from '../jobs/service.js';
+import type { HealthService } from '../health/service.js';
+import type { JobService } from '../jobs/service.js';
 import { JobSummaries } from '../jobs/summary.js';
 import type { Loggers } from '../log/index.js';
-import { recordBackup } from '../metrics/backups.js';
-import { recordHealth } from '../metrics/health.js';
-import { recordJobRun } from '../metrics/jobs.js';
 import { recordOperation } from '../metrics/operations.js';
 import { type AppMetrics, createMetrics } from '../metrics/registry.js';
 import { deploymentRecorded } from '../operations/deployment-recorded.js';
 import { interruptedError } from '../operations/interrupted.js';
 import { OperationRunner } from '../operations/runner.js';
 import { openStore, processIsAlive, type Store } from '../store/index.js';
-import { alertRouting, operationsService, registerBackground } from './background.js';
+import { wireBackground } from './background.js';
 import { type EngineConnection, engineConnection } from './engine-connection.js';
 import { lazyStackService, type Stacks } from './lazy-stacks.js';
 import { Lifecycle } from './lifecycle.js';
+import { once } from './once.js';
 import { builtinXBerthRegistry } from './registry.js';
 import { registryAuth } from './registry-auth.js';
-import { servesStack } from './serves.js';
-import { StackFiles } from './stack-files.js';
 import { secureStateDir } from './state-dir.js';
 import { watchedWorkspace } from './workspace-watch.js';
 
@@ -111,14 +106,6 @@ export interface Berth {
   stop(graceMs: number): Promise<void>;
 }
 
-const once = <T>(make: () => T): (() => T) => {
-  let made: { value: T } | undefined;
-  return () => {
-    made ??= { value: make() };
-    return made.value;
-  };
-};
-
 export function createBerth(options: BerthOptions): Berth {
   const { clock, loggers } = options;
   const log = loggers.for('server');
@@ -184,71 +171,6 @@ export function createBerth(options: BerthOptions): Berth {
   };
   const workspaceError = async (): Promise<DeployError | undefined> =>
     workspaceUnreadable(await watched().load(), options.workspace);
-  // What runs without a request keeps the last good version of a stack whose files stop loading.
-  const stackFiles = once(
-    () =>
-      new StackFiles({
-        load: workspace,
-        events,
-        openAlertKeys: () =>
-          store()
-            .alerts.openAlerts()
-            .map((a) => a.key),
-        logger: log,
-      }),
-  );
-  const scheduledStacks = () => stackFiles().stacks();
-  const jobs = once(() => {
-    const service = new JobService({
-      engine,
-      store,
-      clock,
-      events,
-      stacks: scheduledStacks,
-      logger: loggers.for('jobs'),
-    });
-    service.onRunFinished(recordJobRun(metrics));
-    return service;
-  });
-  const backups = once(() => {
-    const service = new BackupService({
-      engine,
-      store,
-      clock,
-      events,
-      stacks: scheduledStacks,
-      settings: options.backup ?? (() => undefined),
-      logger: loggers.for('backup'),
-      lock: (stack, action) => withStackLock({ store: store(), owner }, stack, action),
-    });
-    service.onFinished(recordBackup(metrics));
-    return service;
-  });
-  const alerts = once(
-    () =>
-      new AlertService({
-        store,
-        clock,
-        settings: options.alerts ?? (() => undefined),
-        logger: loggers.for('alerts'),
-        events,
-      }),
-  );
-  const serves = servesStack(store, workspace);
-  const health = once(() => {
-    const service = new HealthService({
-      serves,
-      engine,
-      store,
-      clock,
-      events,
-      subscribe: (listener) => events().subscribe(listener),
-      stacks: scheduledStacks,
-      logger: loggers.for('health'),
-    });
-    recordHealth(metrics, service);
-    return service;
-  });
   const stacks = once(() =>
     lazyStackService({
       engine,
@@ -260,7 +182,8 @@ export function createBerth(options: BerthOptions): Berth {
       registry,
       allowPaths: options.allowPaths,
       logger: loggers.for('deploy'),
-      preDeploy: (loaded, services, context) => preDeployBackups(backups(), loaded, services, context),
+      preDeploy: (loaded, services, context) =>
+        preDeployBackups(background.backups(), loaded, services, context),
       ...registryAuth(options.dockerConfigDir),
     }),
   );
@@ -277,43 +200,25 @@ export function createBerth(options: BerthOptions): Berth {
     start: () => undefined,
     close: () => watched().close(),
   });
-  // Alerts start before the runner (what recovering it records is routed at once) and drain after it:
-  // a deploy the shutdown interrupts is alerted before this process ends, not on the next start.
-  lifecycle.register(alertRouting({ store, clock, events, loggers, alerts }));
-  lifecycle.register(
-    operationsService({
-      runner,
-      stacks,
-      log,
-      events,
-      restores: (op) => recoverRestore({ engine, events: events(), trace: restoreTrace }, op),
-    }),
-  );
-  lifecycle.register({
-    name: 'stack-files',
-    start: async () => {
-      stackFiles().startReporting();
-      await scheduledStacks().catch((error: unknown) =>
-        log.warn({ err: error }, 'could not read the workspace to check its stacks load'),
-      );
-    },
-    close: () => undefined,
-  });
-  const jobSummaries = once(() => new JobSummaries({ store, clock, jobs: jobs() }));
-  registerBackground(lifecycle, {
+  // What runs without a request: alerts, the runner's recovery, stack files, schedulers, health.
+  const background = wireBackground(lifecycle, {
     engine,
     store,
     clock,
     events,
     loggers,
     metrics,
-    serves,
-    jobs,
-    backups,
-    health,
-    alerts,
+    workspace,
+    owner,
+    backup: options.backup ?? (() => undefined),
+    alerts: options.alerts ?? (() => undefined),
+    runner,
+    stacks,
+    restoreTrace,
     auth,
   });
+  const { jobs, backups, health, alerts } = background;
+  const jobSummaries = once(() => new JobSummaries({ store, clock, jobs: jobs() }));
 
   return {
     options,

@@ -7,7 +7,7 @@ import { ALERTS_CURSOR } from '../alerts/tail.js';
 import { type ManualClock, manualClock } from '../clock.js';
 import { EventHub } from '../events/hub.js';
 import { openStore, type Store, type StoreEventInput } from '../store/index.js';
-import { alertRouting } from './background.js';
+import { alertRouting } from './alert-routing.js';
 import { Lifecycle } from './lifecycle.js';
 
 // The alerts service as `berth serve` registers it, over a real state file that a second connection

@@ -1,0 +1,70 @@
+import type { OperationRecord } from '../api/operations.js';
+import type { EventPublisher } from '../events/hub.js';
+import type { Logger } from '../log/index.js';
+import { type OperationRunner, progressEventInput } from '../operations/runner.js';
+import type { Stacks } from './lazy-stacks.js';
+import type { BackgroundService } from './lifecycle.js';
+
+/**
+ * The operation runner as a background service. At start it records what a previous process left
+ * running as interrupted, and puts back what its interrupted deploys left (unverified containers under
+ * the services' names, the last good ones parked), in the background, as the stack's next `up` or
+ * `restart` would; each step is in the deployment's events and the stack's event stream. An interrupted restore's stopped services
+ * are started again (`restores`). At drain, running operations get the grace.
+ */
+export function operationsService(parts: {
+  readonly runner: () => OperationRunner;
+  readonly stacks: () => Pick<Stacks, 'recover'>;
+  /** Starts again what an interrupted restore stopped; says what it did (undefined: nothing recorded). */
+  readonly restores?: (op: OperationRecord) => Promise<string | undefined>;
+  /** Where each step of putting back an interrupted deploy is told, as the stack's deploy events. */
+  readonly events?: () => EventPublisher;
+  readonly log: Logger;
+}): BackgroundService {
+  const { runner, stacks, restores, events, log } = parts;
+  return {
+    name: 'operations',
+    start: () => {
+      const recovered = runner().recover();
+      if (recovered.length > 0) {
+        log.warn(
+          { operations: recovered.map((o) => o.id) },
+          'operations of a previous run recorded as interrupted',
+        );
+      }
+      for (const stack of new Set(recovered.filter((o) => o.kind === 'up').map((o) => o.stack))) {
+        // Told as the stack's deploy events (its deployment keeps them too). Not as the interrupted
+        // operation's: its stream ended with the `finished` event that recorded it interrupted.
+        stacks()
+          .recover(stack, (e) => {
+            log.warn({ stack, service: e.service }, e.message);
+            events?.().publish(progressEventInput('deploy', stack, e));
+          })
+          .catch((error: unknown) =>
+            log.warn(
+              { err: error, stack },
+              'could not put back what an interrupted deploy left; the next berth up of the stack will try again',
+            ),
+          );
+      }
+      for (const op of recovered.filter((o) => o.kind === 'restore')) {
+        restores?.(op)
+          .then((message) => {
+            if (message) log.warn({ stack: op.stack, operation: op.id }, message);
+          })
+          .catch((error: unknown) =>
+            log.warn(
+              { err: error, stack: op.stack, operation: op.id },
+              `could not start again what the interrupted restore ${op.id} stopped: \`berth up ${op.stack}\` starts it; its error names the safety backup to restore`,
+            ),
+          );
+      }
+    },
+    drain: async (graceMs) => {
+      const interrupted = await runner().shutdown(graceMs);
+      if (interrupted.length > 0) {
+        log.warn({ operations: interrupted.map((o) => o.id) }, 'operations interrupted by shutdown');
+      }
+    },
+  };
+}
