@@ -27,7 +27,7 @@ import {
   stackLogs,
 } from './containers.js';
 import { deployStack, planDeploy } from './deploy.js';
-import { downStack, dryRunDown } from './down.js';
+import { type DownRequest, downTarget } from './down-target.js';
 import { serviceNotFound } from './errors.js';
 import type { DeployEvent, DeployListener } from './events.js';
 import { maskedDeployments } from './history.js';
@@ -62,13 +62,6 @@ export type PreDeployBackup = (
   services: readonly string[],
   context: { readonly signal?: AbortSignal; readonly record: DeployListener },
 ) => Promise<ReadonlyArray<{ service: string; id: string }>>;
-
-export interface DownRequest {
-  readonly volumes?: boolean;
-  /** Work out what would be removed, and change nothing. */
-  readonly dryRun?: boolean;
-  readonly onEvent?: (e: DeployEvent) => void;
-}
 
 /**
  * Everything Berth does to a stack's containers: what the CLI runs in-process and the API serves.
@@ -220,19 +213,7 @@ export class StackService implements ServedStacks {
   }
 
   async down(target: string, options: DownRequest): Promise<DownResult> {
-    const stack = await this.nameOf(target);
-    const deps = await this.run();
-    if (options.dryRun) return dryRunDown(deps.engine, stack, options);
-    return downStack(deps, stack, {
-      ...(options.volumes ? { volumes: true } : {}),
-      order: await this.load(target).then(
-        (loaded) => ({ levels: loaded.graph.levels }),
-        (error: unknown) => ({
-          unloaded: (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '',
-        }),
-      ),
-      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
-    });
+    return downTarget(() => this.run(), this, target, options);
   }
 
   async ps(stack?: string, filter: ContainerListFilter = {}): Promise<ContainerRow[]> {

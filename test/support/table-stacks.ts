@@ -8,9 +8,10 @@ import type {
   UpResult,
 } from '../../src/api/deploy.js';
 import type { ContainerListFilter } from '../../src/deploy/containers.js';
+import type { DownRequest } from '../../src/deploy/down-target.js';
 import { DeployError, serviceNotFound } from '../../src/deploy/errors.js';
 import type { DeployEvent } from '../../src/deploy/events.js';
-import type { DownRequest, ServedStacks, ServiceSource, UpOptions } from '../../src/deploy/service.js';
+import type { ServedStacks, ServiceSource, UpOptions } from '../../src/deploy/service.js';
 
 /** A value the fake plan puts in an env var and a build arg: it must never reach a response. */
 export const PLANTED_SECRET = 'planted-secret-value-9f3c1e';
