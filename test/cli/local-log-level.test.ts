@@ -1,16 +1,14 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BerthExit, runBerth } from '../support/serve-process.js';
 
 // The real `berth` binary with `--local` and a log level setting it cannot use: it refuses as
 // `berth serve` does (exit 2, the setting, what is valid) before it opens the state file or asks the
 // engine anything. The engine is a socket that counts who connects and hangs up on them.
 
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const root = mkdtempSync(join(tmpdir(), 'berth-local-log-level-'));
 const workspace = join(root, 'ws');
 const stateDir = join(root, 'state');
@@ -33,15 +31,9 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-interface Exit {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** `node bin/berth.js --local ...args` against the counting socket; failed if it does not exit in 30 s. */
-function berthLocal(args: readonly string[], env: Record<string, string>): Promise<Exit> {
-  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'berth.js'), '--local', ...args], {
+function berthLocal(args: readonly string[], env: Record<string, string>): Promise<BerthExit> {
+  return runBerth(['--local', ...args], {
     cwd: root,
     env: {
       PATH: process.env.PATH ?? '',
@@ -51,25 +43,7 @@ function berthLocal(args: readonly string[], env: Record<string, string>): Promi
       DOCKER_HOST: `unix://${socket}`,
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString('utf8');
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString('utf8');
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`berth --local ${args.join(' ')} did not exit:\n${stdout}${stderr}`));
-    }, 30_000);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
+    timeoutMs: 30_000,
   });
 }
 

@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { type BerthExit, runBerth } from '../support/serve-process.js';
 
 // The real `berth` binary where it cannot start: the process ends by itself with exit code 1 and one
 // coded error, no Node crash report, and no half-started server left behind.
@@ -13,40 +13,17 @@ const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const root = mkdtempSync(join(tmpdir(), 'berth-serve-errors-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-interface Exit {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** `node bin/berth.js ...args`, resolved when it exits; killed (and failed) if it does not within 20 s. */
 function berthProcess(
   args: readonly string[],
   env: Record<string, string>,
-  bin = join(repoRoot, 'bin', 'berth.js'),
-): Promise<Exit> {
-  const child = spawn(process.execPath, [bin, ...args], {
+  bin?: string,
+): Promise<BerthExit> {
+  return runBerth(args, {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString('utf8');
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString('utf8');
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`berth ${args.join(' ')} did not exit:\n${stdout}${stderr}`));
-    }, 20_000);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
+    timeoutMs: 20_000,
+    ...(bin ? { bin } : {}),
   });
 }
 

@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generateIdentity, identityToRecipient } from 'age-encryption';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -86,6 +88,95 @@ export function startServeChild(options: {
     child.once('exit', (code) => {
       clearTimeout(timer);
       if (!listening) reject(new Error(`berth serve exited with ${code} before listening:\n${output}`));
+    });
+  });
+}
+
+/** Where a `berth serve` keeps its things: HOME (its login and config), its state folder, its workspace. */
+export interface ServeFolders {
+  readonly home: string;
+  readonly stateDir: string;
+  readonly workspace: string;
+}
+
+/**
+ * `berth serve` over `folders` (a second start over the same state is a restart), with only PATH and
+ * those in its environment besides `env`.
+ */
+export function serveOver(
+  folders: ServeFolders,
+  options: { readonly args?: readonly string[]; readonly env?: Readonly<Record<string, string>> } = {},
+): Promise<ServeChild> {
+  return startServeChild({
+    ...(options.args ? { args: options.args } : {}),
+    env: {
+      PATH: process.env.PATH,
+      HOME: folders.home,
+      BERTH_STATE_DIR: folders.stateDir,
+      BERTH_WORKSPACE: folders.workspace,
+      ...options.env,
+    },
+  });
+}
+
+/**
+ * A config file with a `backup:` section in `root` (a directory store in `root/store`, a new age key,
+ * its identity file 0600), as the `berth serve` arguments that use it: `--config <file>`.
+ */
+export async function backupConfigArgs(root: string): Promise<string[]> {
+  const identity = await generateIdentity();
+  const identityFile = join(root, 'identity.txt');
+  writeFileSync(identityFile, `${identity}\n`, { mode: 0o600 });
+  const config = join(root, 'serve.yaml');
+  writeFileSync(
+    config,
+    `backup:\n  stores:\n    local: { type: dir, path: ${join(root, 'store')} }\n` +
+      `  recipients: ["${await identityToRecipient(identity)}"]\n  identity: ${identityFile}\n`,
+  );
+  return ['--config', config];
+}
+
+/** How a `berth` process ended. */
+export interface BerthExit {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * `node bin/berth.js ...args` (or another `bin`), resolved when it exits; killed, and failed, if it
+ * does not within `timeoutMs`. `env` is its whole environment.
+ */
+export function runBerth(
+  args: readonly string[],
+  options: {
+    readonly env: Readonly<Record<string, string>>;
+    readonly cwd: string;
+    readonly timeoutMs: number;
+    readonly bin?: string;
+  },
+): Promise<BerthExit> {
+  const child = spawn(process.execPath, [options.bin ?? join(repoRoot, 'bin', 'berth.js'), ...args], {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString('utf8');
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`berth ${args.join(' ')} did not exit:\n${stdout}${stderr}`));
+    }, options.timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
     });
   });
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectEngine } from '../../../src/engine/index.js';
 import type { Engine } from '../../../src/engine/model.js';
-import { startServeChild } from '../../support/serve-process.js';
+import { type ServeChild, serveOver } from '../../support/serve-process.js';
 import { waitFor } from '../engine/support.js';
 import {
   type ControlHarness,
@@ -37,7 +37,7 @@ const NEVER_HEALTHY = '\n    healthcheck: { test: ["CMD", "false"], interval: 1s
 let h: ControlHarness;
 let ws: OneStackWorkspace | undefined;
 let engine: Engine;
-let again: Awaited<ReturnType<typeof startServeChild>> | undefined;
+let again: ServeChild | undefined;
 
 beforeAll(async () => {
   ws = oneStackWorkspace('crashrec', compose('1'));
@@ -80,14 +80,7 @@ describe('berth serve killed during a deploy', () => {
     const left = await containersOf(stack);
     expect([...left.keys()].sort()).toEqual([`${stack}-db-1`, `${stack}-db-1-berth-prev-2`].sort());
 
-    again = await startServeChild({
-      env: {
-        PATH: process.env.PATH,
-        HOME: h.configDir,
-        BERTH_STATE_DIR: h.stateDir,
-        BERTH_WORKSPACE: workspace,
-      },
-    });
+    again = await serveOver({ home: h.configDir, stateDir: h.stateDir, workspace });
     const back = await waitFor('the last good container back under its name', async () => {
       const now = await containersOf(stack);
       const db = now.get(`${stack}-db-1`);

@@ -1,11 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateIdentity, identityToRecipient } from 'age-encryption';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectEngine } from '../../../src/engine/index.js';
 import type { Engine, EngineEvent } from '../../../src/engine/model.js';
-import { type ServeChild, startServeChild } from '../../support/serve-process.js';
+import { backupConfigArgs, type ServeChild, serveOver } from '../../support/serve-process.js';
 import { waitFor } from '../engine/support.js';
 import {
   type ControlHarness,
@@ -48,16 +47,7 @@ let args: string[];
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'berth-restore-recovery-'));
-  const identity = await generateIdentity();
-  const identityFile = join(root, 'identity.txt');
-  writeFileSync(identityFile, `${identity}\n`, { mode: 0o600 });
-  const config = join(root, 'serve.yaml');
-  writeFileSync(
-    config,
-    `backup:\n  stores:\n    local: { type: dir, path: ${join(root, 'store')} }\n` +
-      `  recipients: ["${await identityToRecipient(identity)}"]\n  identity: ${identityFile}\n`,
-  );
-  args = ['--config', config];
+  args = await backupConfigArgs(root);
   ws = oneStackWorkspace('rstrec', COMPOSE);
   h = await startControl({ workspace: ws.workspace, env: {}, args });
   engine = await connectEngine({});
@@ -164,15 +154,7 @@ describe('berth serve killed during a restore', () => {
       (await stateOf(`${stack}-web-1`)) === 'exited' ? true : undefined,
     );
 
-    again = await startServeChild({
-      args,
-      env: {
-        PATH: process.env.PATH,
-        HOME: h.configDir,
-        BERTH_STATE_DIR: h.stateDir,
-        BERTH_WORKSPACE: workspace,
-      },
-    });
+    again = await serveOver({ home: h.configDir, stateDir: h.stateDir, workspace }, { args });
     // The new server says when its recovery has started the dependent; the engine must agree.
     // (Bounded by the test's timeout rather than a guess at how long a loaded machine needs.)
     await waitFor(

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServeChild } from '../../support/serve-process.js';
+import { serveOver } from '../../support/serve-process.js';
 import {
   type ControlHarness,
   type OneStackWorkspace,
@@ -70,14 +70,7 @@ describe('berth serve shutdown during a deploy', () => {
     });
 
     // Same state folder, new process: the record survived.
-    const again = await startServeChild({
-      env: {
-        PATH: process.env.PATH,
-        HOME: h.configDir,
-        BERTH_STATE_DIR: h.stateDir,
-        BERTH_WORKSPACE: workspace,
-      },
-    });
+    const again = await serveOver({ home: h.configDir, stateDir: h.stateDir, workspace });
     try {
       const get = async (path: string) => {
         const res = await fetch(`${again.url}${path}`, { headers: { authorization: `Bearer ${h.token()}` } });

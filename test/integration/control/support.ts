@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { berth, type CliRun } from '../../support/cli.js';
-import { type ServeChild, startServeChild } from '../../support/serve-process.js';
+import { type ServeChild, serveOver } from '../../support/serve-process.js';
 import { SseReader } from '../../support/sse.js';
 
 /**
@@ -35,18 +35,17 @@ export async function startControl(options: {
   const stateDir = mkdtempSync(join(tmpdir(), 'berth-control-state-'));
   const configDir = mkdtempSync(join(tmpdir(), 'berth-control-config-'));
   const adminPassword = `admin-${Math.random().toString(36).slice(2)}-${Date.now()}`;
-  const server = await startServeChild({
-    ...(options.args ? { args: options.args } : {}),
-    env: {
-      PATH: process.env.PATH,
-      HOME: configDir,
-      BERTH_STATE_DIR: stateDir,
-      BERTH_WORKSPACE: options.workspace,
-      BERTH_LOG_LEVEL: 'debug',
-      ...(process.env.DOCKER_HOST ? { DOCKER_HOST: process.env.DOCKER_HOST } : {}),
-      ...options.env,
+  const server = await serveOver(
+    { home: configDir, stateDir, workspace: options.workspace },
+    {
+      ...(options.args ? { args: options.args } : {}),
+      env: {
+        BERTH_LOG_LEVEL: 'debug',
+        ...(process.env.DOCKER_HOST ? { DOCKER_HOST: process.env.DOCKER_HOST } : {}),
+        ...options.env,
+      },
     },
-  });
+  );
   const seen: string[] = [];
   const cliEnv = { XDG_CONFIG_HOME: configDir, HOME: configDir };
   const cli = async (argv: string[], stdin?: string) => {
