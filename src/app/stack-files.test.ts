@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeTree } from '../../test/support/tree.js';
 import type { StreamEvent } from '../api/events.js';
-import { loadWorkspace } from '../compose/stack.js';
+import { loadWorkspace, type WorkspaceLoad } from '../compose/stack.js';
 import { EventHub } from '../events/hub.js';
 import { openMemoryStore } from '../store/index.js';
 import { builtinXBerthRegistry } from './registry.js';
@@ -25,7 +25,10 @@ const compose = `services:
         nightly: { schedule: "@daily", command: ["true"] }
 `;
 
-async function kit(openAlertKeys: readonly string[] = []) {
+async function kit(
+  openAlertKeys: readonly string[] = [],
+  load = (root: string) => loadWorkspace(root, options),
+) {
   const root = await writeTree({
     'shop/compose.yaml': compose,
     'shop/.env': 'DB_PASSWORD=hunter2-very-secret\n',
@@ -37,7 +40,7 @@ async function kit(openAlertKeys: readonly string[] = []) {
   const events: StreamEvent[] = [];
   hub.subscribe((e) => events.push(e));
   const files = new StackFiles({
-    load: () => loadWorkspace(root, options),
+    load: () => load(root),
     events: () => hub,
     openAlertKeys: () => openAlertKeys,
   });
@@ -112,6 +115,45 @@ describe('StackFiles', () => {
     await k.files.stacks();
     expect(k.said()).toEqual(['files-invalid shop open']);
     expect(JSON.stringify(k.events)).not.toContain('hunter2-very-secret');
+    k.close();
+  });
+
+  it("masks the stack's secret values in a diagnostic the loader did not mask", async () => {
+    // The loader masks its own diagnostics; this one is written by hand, as a loader that did not
+    // would give it, so only StackFiles' masker (the kept stack's values) stands between it and the event.
+    const secret = 'hunter2-very-secret';
+    let good: WorkspaceLoad | undefined;
+    let next: WorkspaceLoad | undefined;
+    const k = await kit([], async (root) => {
+      good ??= await loadWorkspace(root, options);
+      return next ?? good;
+    });
+    k.files.startReporting();
+    await k.files.stacks();
+    const shop = good?.stacks.find((s) => s.name === 'shop');
+    if (good === undefined || shop === undefined) throw new Error('shop did not load');
+    const file = join(k.root, 'shop/compose.yaml');
+    expect(shop.ref.files).toContain(file);
+    next = {
+      ...good,
+      stacks: good.stacks.filter((s) => s !== shop),
+      diagnostics: [
+        {
+          code: 'SPEC_INVALID_VALUE',
+          severity: 'error',
+          message: `"${secret}" is not a port`,
+          file,
+          line: 6,
+          column: 13,
+          hint: '',
+        },
+      ],
+    };
+    await k.files.stacks();
+    expect(k.said()).toEqual(['files-invalid shop open']);
+    expect(k.events[0]?.message).toContain(`${file}:6:13: "`);
+    expect(k.events[0]?.message).toContain('" is not a port');
+    expect(JSON.stringify(k.events)).not.toContain(secret);
     k.close();
   });
 });
