@@ -49,6 +49,30 @@ const PlanStepSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('start'), ...replicaStep, current: ContainerRefSchema }),
 ]);
 
+/**
+ * What `up` would do about the backup policy (`x-berth.backup`) of one service before it changes
+ * anything: back it up (its container is replaced), fail there (nothing deployed), or not.
+ */
+export const PlanBackupSchema = z.object({
+  service: z.string(),
+  kind: z.string().optional().describe('The backup kind (policy or image); absent: neither says'),
+  outcome: z
+    .enum(['taken', 'fails', 'not-taken', 'not-reached'])
+    .describe(
+      'taken: backed up before the deploy; fails: the backup fails and the deploy stops, deploying nothing; ' +
+        'not-taken: no backup (see reason); not-reached: an earlier backup fails first',
+    ),
+  reason: z.string(),
+  /** The code the failed backup would carry (`fails` only). */
+  code: z.string().optional(),
+  hint: z.string().optional(),
+  condition: z
+    .string()
+    .optional()
+    .describe('Only when this holds (a pull or build that brings a new image replaces the container)'),
+});
+export type PlanBackup = z.output<typeof PlanBackupSchema>;
+
 /** A plan: what `up` would change, with a reason per field difference. */
 export const PlanSchema = z.looseObject({
   stack: z.string(),
@@ -101,6 +125,12 @@ export const PlanSchema = z.looseObject({
   ),
   removals: z.array(z.object({ kind: z.literal('remove'), ...replicaStep, current: ContainerRefSchema })),
   problems: z.array(z.object({ code: z.string(), message: z.string(), hint: z.string() })),
+  backups: z
+    .array(PlanBackupSchema)
+    .optional()
+    .describe(
+      'The pre-deploy backups of the services with a backup policy, in the order `up` takes them (absent: none has one)',
+    ),
 });
 export type PlanView = z.output<typeof PlanSchema>;
 

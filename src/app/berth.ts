@@ -30,6 +30,7 @@ import { type EngineConnection, engineConnection } from './engine-connection.js'
 import { lazyStackService, type Stacks } from './lazy-stacks.js';
 import { Lifecycle } from './lifecycle.js';
 import { once } from './once.js';
+import { withBackupPreview } from './plan-backups.js';
 import { builtinXBerthRegistry } from './registry.js';
 import { registryAuth } from './registry-auth.js';
 import { secureStateDir } from './state-dir.js';
@@ -171,7 +172,7 @@ export function createBerth(options: BerthOptions): Berth {
   };
   const workspaceError = async (): Promise<DeployError | undefined> =>
     workspaceUnreadable(await watched().load(), options.workspace);
-  const stacks = once(() =>
+  const deployStacks = once(() =>
     lazyStackService({
       engine,
       store,
@@ -186,6 +187,10 @@ export function createBerth(options: BerthOptions): Berth {
         preDeployBackups(background.backups(), loaded, services, context),
       ...registryAuth(options.dockerConfigDir),
     }),
+  );
+  // The plan says which pre-deploy backups `up` would take, and which would fail.
+  const stacks = once(() =>
+    withBackupPreview(deployStacks(), { engine, backups: () => background.backups() }),
   );
 
   lifecycle.register({

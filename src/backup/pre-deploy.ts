@@ -2,6 +2,7 @@ import type { LoadedStack } from '../compose/stack.js';
 import type { DeployListener } from '../deploy/events.js';
 import { backupEntries } from './catalog.js';
 import { BackupError } from './errors.js';
+import { PRE_DEPLOY_BACKUP_HINT } from './pre-deploy-preview.js';
 import type { BackupService } from './service.js';
 
 /**
@@ -53,7 +54,7 @@ export async function preDeployBackups(
       throw new BackupError(
         error instanceof BackupError ? error.code : 'BACKUP_DUMP_FAILED',
         `the backup of ${loaded.name}/${entry.service} before the deploy failed: ${why}; nothing was deployed`,
-        'fix the backup (`berth backup run`), or deploy without it: `berth up --skip-backup`',
+        PRE_DEPLOY_BACKUP_HINT,
       );
     }
   }

@@ -3,6 +3,7 @@ import type { ContainerInfo, Engine } from '../../engine/model.js';
 import { BackupError } from '../errors.js';
 import type { BackupKind, BackupPolicy } from '../xberth.js';
 import { redisDump } from './redis.js';
+import { dumpSource } from './source.js';
 import { mysqlDump, postgresDump } from './sql.js';
 import { sqliteDump } from './sqlite.js';
 import type { Dump } from './types.js';
@@ -27,16 +28,15 @@ export interface DumpRequest {
 export async function startDump(req: DumpRequest): Promise<{ dump: Dump; container: ContainerInfo }> {
   const { engine, stack, service } = req;
   const containers = await serviceContainers(engine, stack, service);
-  const running = containers.find((c) => c.state === 'running');
-  const chosen = req.kind === 'volume' ? (running ?? containers[0]) : running;
-  if (!chosen) {
+  const source = dumpSource(req.kind, containers);
+  if ('problem' in source) {
     throw new BackupError(
       'BACKUP_NOT_RUNNING',
-      `${stack}/${service} has no ${req.kind === 'volume' ? '' : 'running '}container to back up`,
+      `${stack}/${service} has ${source.problem}`,
       `\`berth up ${stack}\` starts it`,
     );
   }
-  const container = await engine.containers.inspect(chosen.id);
+  const container = await engine.containers.inspect(source.container.id);
   const ctx = {
     engine,
     container,

@@ -101,7 +101,11 @@ export function registerDeploy(
         await withClient(factory, command, async (client) => {
           if (options.dryRun) {
             const plan = await client.plan(stack, { ...(options.build ? { build: true } : {}) });
-            io.stdout(options.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan));
+            io.stdout(
+              options.json
+                ? `${JSON.stringify(plan, null, 2)}\n`
+                : formatPlan(plan, { ...(options.skipBackup ? { skipBackup: true } : {}) }),
+            );
             return setExit(plan.problems.length > 0 ? ExitCode.Invalid : ExitCode.Ok);
           }
           const shown = options.json ? undefined : liveProgress(io);

@@ -2,9 +2,13 @@ import type { ContainerRow, DownResult, PlanView, UpResult } from '../../api/dep
 import { failureText } from '../../api/failure-text.js';
 import type { Sendable } from '../../api/wire.js';
 import type { DeployEvent } from '../../deploy/events.js';
+import { planBackupLines } from './render-backups.js';
 
 /** `berth plan` as an operator reads it: one line per change, with its reasons. */
-export function formatPlan(plan: Sendable<PlanView>): string {
+export function formatPlan(
+  plan: Sendable<PlanView>,
+  options: { readonly skipBackup?: boolean } = {},
+): string {
   const lines: string[] = [`plan for ${plan.stack}:`];
   for (const p of plan.problems) lines.push(`  ! ${p.code}: ${p.message}`, `      hint: ${p.hint}`);
   for (const r of plan.resources)
@@ -36,6 +40,7 @@ export function formatPlan(plan: Sendable<PlanView>): string {
   if (unchanged.length > 0) lines.push(`  = unchanged: ${unchanged.join(', ')}`);
   const changes = lines.length - 1 - (unchanged.length > 0 ? 1 : 0);
   if (changes === 0) lines.push('  nothing to change');
+  lines.push(...planBackupLines(plan.backups, options));
   return `${lines.join('\n')}\n`;
 }
 

@@ -111,6 +111,21 @@ describe('backups before a deploy', () => {
       'environment: { GENERATION: "1" }\n    healthcheck',
       'environment: { GENERATION: "2" }\n    healthcheck',
     );
+    // The plan says so first, as `up` then does: cache is replaced (backed up), box is not.
+    expect((await client.plan(stack)).backups).toEqual([
+      {
+        service: 'box',
+        kind: 'mariadb',
+        outcome: 'not-taken',
+        reason: 'the deploy does not replace its container',
+      },
+      {
+        service: 'cache',
+        kind: 'redis',
+        outcome: 'taken',
+        reason: 'backed up before its container is replaced',
+      },
+    ]);
     const events: DeployEvent[] = [];
     const r = await client.up(stack, { onEvent: (e) => events.push(e) });
     expect(r.outcome).toBe('succeeded');
@@ -142,5 +157,32 @@ describe('backups before a deploy', () => {
     expect(id).not.toBe('');
     const [deployment] = (await client.deployments(stack, { limit: 1 })).items;
     expect(deployment?.summary).toContain(`backups taken before the deploy: cache ${id} (data not restored`);
+  }, 300_000);
+
+  it('the plan says the backup of a stopped database fails, as `up` then fails', async () => {
+    const [cache] = await h.engine.containers.list({
+      'dev.berth.stack': stack,
+      'dev.berth.service': 'cache',
+      'dev.berth.role': 'current',
+    });
+    await h.engine.containers.stop(cache?.id ?? '');
+    editCompose(
+      dir,
+      'environment: { GENERATION: "3" }\n    healthcheck',
+      'environment: { GENERATION: "4" }\n    healthcheck',
+    );
+    const plan = await client.plan(stack);
+    expect(plan.backups?.find((b) => b.service === 'cache')).toMatchObject({
+      outcome: 'fails',
+      code: 'BACKUP_NOT_RUNNING',
+      reason: expect.stringContaining(
+        `${stack}/cache has no running container to back up (its container is exited)`,
+      ),
+    });
+    const error = await client.up(stack, {}).catch((e: unknown) => e);
+    expect(isBackupError(error) && error.code).toBe('BACKUP_NOT_RUNNING');
+    expect(String((error as Error).message)).toContain(
+      'has no running container to back up (its container is exited)',
+    );
   }, 300_000);
 });
