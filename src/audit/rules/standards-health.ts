@@ -1,7 +1,8 @@
 import type { Healthcheck, Service } from '../../compose/schema/model.js';
 import { formatDuration } from '../../compose/schema/units.js';
 import type { Hit, Rule } from '../types.js';
-import { databaseEngine, eachService, imageBase, isOneShot, parseImage, serviceHit } from './helpers.js';
+import { suggestedTest } from './health-suggest.js';
+import { eachService, isOneShot, parseImage, serviceHit } from './helpers.js';
 
 /** Docker's defaults when a healthcheck leaves a field out. */
 const DEFAULT_INTERVAL = 30_000;
@@ -17,18 +18,11 @@ const VERY_SLOW = /(elasticsearch|opensearch|keycloak|sonarqube|java|gitlab)/;
 
 const ms = (value: number) => formatDuration(value);
 
-/** A probe suited to the image, so the fix can be pasted. */
-function suggestedTest(service: Service): string {
-  const engine = databaseEngine(service.image);
-  const base = service.image ? imageBase(service.image) : '';
-  if (engine === 'postgres') return 'test: ["CMD-SHELL", "pg_isready -U $${POSTGRES_USER:-postgres}"]';
-  if (base.startsWith('mariadb'))
-    return 'test: ["CMD", "healthcheck.sh", "--connect", "--innodb_initialized"]';
-  if (engine === 'mysql') return 'test: ["CMD", "mysqladmin", "ping", "-h", "localhost"]';
-  if (engine === 'redis') return 'test: ["CMD", "redis-cli", "ping"]';
-  if (engine === 'mongo') return `test: ["CMD", "mongosh", "--quiet", "--eval", "db.adminCommand('ping')"]`;
-  const port = service.ports?.[0]?.target ?? service.expose?.[0]?.split(/[-/]/)[0];
-  return `test: ["CMD", "wget", "-q", "--spider", "http://localhost:${port ?? '<port>'}/"]`;
+/** The fix of a service without a healthcheck: one suited to its image, and what to fill in. */
+function fixText(name: string, service: Service): string {
+  const { test, note } = suggestedTest(service);
+  const check = `healthcheck: { ${test}, interval: 30s, timeout: 5s, retries: 3, start_period: 30s }`;
+  return `add to \`${name}\`: ${check}${note ? ` (${note})` : ''}`;
 }
 
 function liveCheck(service: Service): Healthcheck | undefined {
@@ -58,7 +52,7 @@ export const healthcheckMissing: Rule = {
         disabled
           ? `\`${name}\` disables its healthcheck: nothing tells whether it actually works`
           : `\`${name}\` has no healthcheck: nothing tells whether it actually works`,
-        `add to \`${name}\`: healthcheck: { ${suggestedTest(service)}, interval: 30s, timeout: 5s, retries: 3, start_period: 30s }`,
+        fixText(name, service),
       );
     });
   },
