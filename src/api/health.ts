@@ -5,10 +5,11 @@ import { z } from 'zod';
 
 /**
  * `pending`: declared in the stack's files, no result yet (it has not run since its service got a
- * container); `unknown`: it ran, but not yet as often as its thresholds ask for a verdict; `up`, `down`.
- * Neither `pending` nor `unknown` is up.
+ * container); `stopped`: declared, but its stack was taken down (`berth down`), so nothing runs on
+ * purpose: not a failure, and no downtime; `unknown`: it ran, but not yet as often as its thresholds
+ * ask for a verdict; `up`, `down`. None but `up` is up.
  */
-export const ProbeStatusSchema = z.enum(['pending', 'unknown', 'up', 'down']);
+export const ProbeStatusSchema = z.enum(['pending', 'stopped', 'unknown', 'up', 'down']);
 
 /**
  * What the checked program printed (a container's last health check, a command probe), secrets

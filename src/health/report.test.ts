@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProbeRecord, StoredBucket } from '../store/index.js';
-import { healthViews, periodStart } from './report.js';
+import { healthViews, periodStart, takenDown } from './report.js';
 
 const KEY = { stack: 'shop', service: 'web', probe: 'home' };
 const state: ProbeRecord = {
@@ -96,5 +96,45 @@ describe('periodStart', () => {
     expect(new Date(periodStart('24h', now)).toISOString()).toBe('2026-06-09T11:00:00.000Z');
     expect(new Date(periodStart('7d', now)).toISOString()).toBe('2026-06-04T00:00:00.000Z');
     expect(new Date(periodStart('30d', now)).toISOString()).toBe('2026-05-12T00:00:00.000Z');
+  });
+});
+
+describe('probes of a stack taken down', () => {
+  const empty = { '24h': [], '7d': [], '30d': [] };
+  const declared = [KEY, { stack: 'other', service: 'db', probe: 'ping' }];
+
+  it('are stopped, not pending, and count no downtime; other stacks stay pending', () => {
+    const views = healthViews({
+      states: [],
+      totals: empty,
+      types: new Map(),
+      declared,
+      stopped: new Set(['shop']),
+    });
+    expect(views.map((v) => [v.stack, v.status])).toEqual([
+      ['other', 'pending'],
+      ['shop', 'stopped'],
+    ]);
+    expect(views[1]?.uptime).toEqual({ '24h': null, '7d': null, '30d': null });
+  });
+
+  it('keep a state the monitor still holds (a probe that ran since)', () => {
+    const [view] = healthViews({
+      states: [state],
+      totals: empty,
+      types: new Map(),
+      declared: [KEY],
+      stopped: new Set(['shop']),
+    });
+    expect(view?.status).toBe('up');
+  });
+
+  it('are those of a stack whose last deployment succeeded and that has no applied container', () => {
+    expect(takenDown({ applied: 0, lastDeployment: 'succeeded' })).toBe(true);
+    expect(takenDown({ applied: 2, lastDeployment: 'succeeded' })).toBe(false);
+    // Never deployed, or never deployed successfully: nothing was taken down.
+    expect(takenDown({ applied: 0 })).toBe(false);
+    expect(takenDown({ applied: 0, lastDeployment: 'rolled-back' })).toBe(false);
+    expect(takenDown({ applied: 0, lastDeployment: 'failed' })).toBe(false);
   });
 });

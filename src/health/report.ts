@@ -36,6 +36,17 @@ export interface ReportInput {
    * service got a container) and is listed as `pending`, not left out.
    */
   readonly declared?: readonly { readonly stack: string; readonly service: string; readonly probe: string }[];
+  /** The stacks `berth down` took down (see takenDown): their declared probes are `stopped`, not pending. */
+  readonly stopped?: ReadonlySet<string>;
+}
+
+/**
+ * Whether `berth down` took the stack down: its last deployment succeeded, and no container of it is
+ * recorded as applied any more (`down` forgets them all; a deploy records them again). A stack whose
+ * deploys never succeeded is not "down": its probes are still pending. Pure.
+ */
+export function takenDown(input: { readonly applied: number; readonly lastDeployment?: string }): boolean {
+  return input.applied === 0 && input.lastDeployment === 'succeeded';
 }
 
 const byKey = (a: { stack: string; service: string; probe: string }, b: typeof a) =>
@@ -54,7 +65,7 @@ export function healthViews(input: ReportInput): ProbeView[] {
       stack: d.stack,
       service: d.service,
       probe: d.probe,
-      status: 'pending' as const,
+      status: input.stopped?.has(d.stack) ? ('stopped' as const) : ('pending' as const),
       flapping: false,
     }));
   const rows: readonly (Pick<ProbeRecord, 'stack' | 'service' | 'probe' | 'flapping' | 'since' | 'last'> & {

@@ -14,7 +14,7 @@ import { type MonitorDeps, ProbeMonitor } from './monitor/monitor.js';
 import { ProbeRecorder, type ResultListener } from './monitor/recorder.js';
 import { execInContainer } from './probes/exec.js';
 import { runCheck } from './probes/run.js';
-import { healthViews, periodStart, UPTIME_PERIODS, type UptimePeriod } from './report.js';
+import { healthViews, periodStart, takenDown, UPTIME_PERIODS, type UptimePeriod } from './report.js';
 import { DAY_MS, HOUR_MS } from './uptime.js';
 import { CONTAINER_PROBE } from './xberth.js';
 
@@ -38,6 +38,22 @@ export interface HealthServiceDeps {
   };
   /** How long hourly buckets, daily buckets are kept (default 8 and 400 days). */
   readonly retention?: { readonly hoursMs?: number; readonly daysMs?: number };
+}
+
+/** The stacks of these declared probes that `berth down` took down (takenDown). */
+function stoppedStacks(store: Store, declared: readonly ProbeId[]): Set<string> {
+  const stacks = [...new Set(declared.map((d) => d.stack))];
+  if (stacks.length === 0) return new Set();
+  const latest = store.deployments.latest(stacks);
+  return new Set(
+    stacks.filter((stack) => {
+      const last = latest.get(stack)?.status;
+      return takenDown({
+        applied: store.appliedSpecs.list(stack).length,
+        ...(last ? { lastDeployment: last } : {}),
+      });
+    }),
+  );
 }
 
 /** Failures kept per probe, newest first. */
@@ -221,7 +237,9 @@ export class HealthService {
     }
     const shown = (s: string) => (stack === undefined || s === stack) && visible(s);
     return {
-      items: healthViews({ states, totals, types, declared }).filter((p) => visible(p.stack)),
+      items: healthViews({ states, totals, types, declared, stopped: stoppedStacks(store, declared) }).filter(
+        (p) => visible(p.stack),
+      ),
       crashLooping: this.containers
         .crashLooping()
         .filter((c) => shown(c.stack))

@@ -29,3 +29,21 @@ describe('berth health: a probe that has not run yet', () => {
     );
   });
 });
+
+describe('berth health: a probe of a stack taken down', () => {
+  const { type: _type, ...declared } = pending;
+  const stopped = { ...declared, status: 'stopped' as const, watched: false };
+
+  it('lists it as STOPPED by berth down, not pending and not failed', () => {
+    const row = formatHealth({ items: [stopped], crashLooping: [] }).split('\n')[1] ?? '';
+    expect(row).toMatch(
+      /^shop\s+web\s+home\s+-\s+STOPPED \(not watched\)\s+-\s+-\s+-\s+-\s+stopped by berth down$/,
+    );
+  });
+
+  it('says why it does not run and how to start it again', () => {
+    expect(formatProbe({ probe: stopped, failures: [], hours: [] })).toContain(
+      'shop/web probe home (not watched): STOPPED (not watched): its stack was taken down (`berth down`), so it does not run; `berth up shop` starts it again',
+    );
+  });
+});

@@ -17,6 +17,7 @@ const state = (p: ProbeView) =>
   `${p.status.toUpperCase()}${p.flapping ? ' (flapping)' : ''}${p.watched ? '' : ' (not watched)'}`;
 
 const last = (p: ProbeView) => {
+  if (p.status === 'stopped') return 'stopped by berth down';
   if (!p.last) return p.status === 'pending' ? 'not run yet' : '-';
   const took = p.last.latencyMs !== undefined ? ` ${Math.round(p.last.latencyMs)}ms` : '';
   return `${p.last.ok ? 'ok' : p.last.detail}${took}`;
@@ -49,13 +50,15 @@ export function formatHealth(list: HealthList): string {
 export function formatProbe(detail: ProbeDetail): string {
   const p = detail.probe;
   const lines = [
-    p.status === 'pending'
-      ? `${p.stack}/${p.service} probe ${p.probe} (${p.type ?? 'not watched'}): ${state(p)}: declared, not run yet${
-          p.watched
-            ? ' (its first run is due within its interval)'
-            : ' (it runs once its service has a container)'
-        }`
-      : `${p.stack}/${p.service} probe ${p.probe} (${p.type ?? 'not watched'}): ${state(p)} since ${when(p.since)}`,
+    p.status === 'stopped'
+      ? `${p.stack}/${p.service} probe ${p.probe} (${p.type ?? 'not watched'}): ${state(p)}: its stack was taken down (\`berth down\`), so it does not run; \`berth up ${p.stack}\` starts it again`
+      : p.status === 'pending'
+        ? `${p.stack}/${p.service} probe ${p.probe} (${p.type ?? 'not watched'}): ${state(p)}: declared, not run yet${
+            p.watched
+              ? ' (its first run is due within its interval)'
+              : ' (it runs once its service has a container)'
+          }`
+        : `${p.stack}/${p.service} probe ${p.probe} (${p.type ?? 'not watched'}): ${state(p)} since ${when(p.since)}`,
     `uptime: 24h ${percent(p.uptime['24h'])}, 7d ${percent(p.uptime['7d'])}, 30d ${percent(p.uptime['30d'])}${
       p.meanLatencyMs !== undefined ? `; mean response ${p.meanLatencyMs}ms (24h)` : ''
     }`,

@@ -201,7 +201,7 @@ export function FindingsList({ findings }: { findings: readonly FindingView[] })
   );
 }
 
-const PROBE_STATUS: Readonly<Record<Exclude<ProbeView['status'], 'pending'>, Status>> = {
+const PROBE_STATUS: Readonly<Record<Exclude<ProbeView['status'], 'pending' | 'stopped'>, Status>> = {
   up: 'healthy',
   down: 'unhealthy',
   unknown: 'unknown',
@@ -209,6 +209,15 @@ const PROBE_STATUS: Readonly<Record<Exclude<ProbeView['status'], 'pending'>, Sta
 
 /** A probe's status; `pending` (declared, not run yet) is neither up nor down, and says so. */
 function ProbeStatusCell({ status }: { status: ProbeView['status'] }) {
+  if (status === 'stopped') {
+    return (
+      <td data-status="stopped">
+        <span class="status status-unknown">
+          <span aria-hidden="true">■</span> stopped by berth down
+        </span>
+      </td>
+    );
+  }
   if (status !== 'pending') return <StatusCell status={PROBE_STATUS[status]} />;
   return (
     <td data-status="pending">
