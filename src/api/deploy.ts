@@ -124,7 +124,17 @@ export const PlanSchema = z.looseObject({
     z.looseObject({ service: z.string(), level: z.number().int(), steps: z.array(PlanStepSchema) }),
   ),
   removals: z.array(z.object({ kind: z.literal('remove'), ...replicaStep, current: ContainerRefSchema })),
-  problems: z.array(z.object({ code: z.string(), message: z.string(), hint: z.string() })),
+  problems: z.array(
+    z.object({
+      code: z.string(),
+      message: z.string(),
+      hint: z.string(),
+      where: z
+        .string()
+        .optional()
+        .describe("file:line:col in the stack's files of what the problem is about (a service's `image:`)"),
+    }),
+  ),
   backups: z
     .array(PlanBackupSchema)
     .optional()

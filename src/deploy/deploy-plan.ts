@@ -49,10 +49,18 @@ export async function planDeploy(
 
 type Planned = Awaited<ReturnType<typeof planDeploy>>;
 
+/** Where each service's image is written, for the errors of its pull. */
+export const imageAtOf =
+  (desired: Planned['desired']) =>
+  (service: string): string | undefined =>
+    desired.services[service]?.imageAt;
+
 /** Refuses a plan with problems: nothing was changed. */
 function refuse(stack: string, plan: Plan): void {
   if (plan.problems.length === 0) return;
-  const list = plan.problems.map((p) => `${p.message} (${p.hint})`).join('\n  ');
+  const list = plan.problems
+    .map((p) => `${p.where ? `${p.where}: ` : ''}${p.message} (${p.hint})`)
+    .join('\n  ');
   throw new DeployError(
     'DEPLOY_PLAN_REFUSED',
     `cannot deploy ${stack}:\n  ${list}`,
@@ -86,7 +94,7 @@ export async function firstPlan(
   const first = await planDeploy(deps, loaded, options);
   refuse(loaded.name, first.plan);
   if (!onlyPulls(first.plan)) return { ...first, pulled: [] };
-  await pullImages(deps, first.plan, emit);
+  await pullImages({ ...deps, imageAt: imageAtOf(first.desired) }, first.plan, emit);
   const again = await planDeploy(deps, loaded, { installEnded: options.installEnded, pulled: true });
   refuse(loaded.name, again.plan);
   return { ...again, pulled: first.plan.pulls };

@@ -7,7 +7,7 @@ import { maskError } from '../secrets/mask.js';
 import type { LockOwner } from '../store/index.js';
 import { applyPlan } from './apply.js';
 import { buildImages } from './build-images.js';
-import { firstPlan, planDeploy } from './deploy-plan.js';
+import { firstPlan, imageAtOf, planDeploy } from './deploy-plan.js';
 import { DeployError } from './errors.js';
 import type { DeployEvent, DeployListener } from './events.js';
 import { afterDeployImages } from './image-upkeep.js';
@@ -170,7 +170,7 @@ async function deployOnce(
     options.onEvent?.(e);
   };
   try {
-    await pullImages({ ...deps, mask }, first.plan, record);
+    await pullImages({ ...deps, mask, imageAt: imageAtOf(first.desired) }, first.plan, record);
     await buildImages({ ...deps, mask }, first.plan, record);
     // What the pulls and builds produced decides what is recreated: plan again with it.
     const changedImages = first.plan.pulls.length > 0 || first.plan.builds.length > 0;

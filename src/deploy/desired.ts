@@ -13,6 +13,7 @@ import { containerSpec, type ResourceNames } from './container-spec.js';
 import { type FileDigests, mountedFileDigests } from './file-digests.js';
 import { fileSourcesOf, linkAliases } from './file-mounts.js';
 import { configHash } from './hash.js';
+import { imageLocation } from './image-location.js';
 import { resourceName, serviceImage } from './naming.js';
 import { DEPLOY_DEFAULTS, type DeploySettings, type InstallSettings } from './xberth.js';
 
@@ -82,6 +83,8 @@ export function startAfterOf(service: string, edges: readonly Edge[]): StartAfte
 export interface DesiredService {
   readonly name: string;
   readonly image: string;
+  /** `file:line:col` of the service's `image:` key (image-location.ts): errors about its image say where. */
+  readonly imageAt?: string;
   readonly build?: BuildRequest;
   /** `pull_policy` as written; absent: `missing` (see pull-policy.ts). */
   readonly pullPolicy?: string;
@@ -277,6 +280,7 @@ export function desiredState(loaded: LoadedStack, ctx: DesiredContext): DesiredS
     out[name] = {
       name,
       image,
+      imageAt: imageLocation(loaded, name),
       ...(service.build ? { build: buildRequest(service.build, loaded.dir, image, service.platform) } : {}),
       ...(service.pull_policy ? { pullPolicy: service.pull_policy } : {}),
       configHash: hash,

@@ -89,6 +89,8 @@ export interface PlanProblem {
   readonly code: PlanProblemCode;
   readonly message: string;
   readonly hint: string;
+  /** `file:line:col` in the stack's files of what the problem is about (a service's `image:`). */
+  readonly where?: string;
 }
 
 /** A typed plan: applying it converges the engine on the desired stack. Empty when nothing changes. */

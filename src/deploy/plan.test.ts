@@ -522,6 +522,8 @@ volumes:
         code: 'IMAGE_MISSING',
         message: 'service api: image app:1 is not on the engine, and its pull_policy is never',
         hint: expect.stringContaining('docker load'),
+        // Where api's `image:` key is written (line 12, column 5 of STACK).
+        where: expect.stringMatching(/\/shop\/compose\.yaml:12:5$/),
       },
     ]);
     expect(plan.pulls).toEqual([]);

@@ -164,7 +164,11 @@ export function planStack(input: PlanInput): Plan {
           input.now ?? 0,
         );
         if (decision.kind === 'problem')
-          unpulled.push({ image: service.image, platform: written, problem: decision.problem });
+          unpulled.push({
+            image: service.image,
+            platform: written,
+            problem: { ...decision.problem, ...(service.imageAt ? { where: service.imageAt } : {}) },
+          });
         else if (decision.kind === 'pull' && !input.pulled) {
           addPull(pulls, { image: service.image, platform: written, service: name }, decision);
         }

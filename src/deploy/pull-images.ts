@@ -4,6 +4,7 @@ import { isEngineError } from '../engine/model.js';
 import { isRegistryError } from '../secrets/registry-errors.js';
 import { DeployError } from './errors.js';
 import type { DeployEvent } from './events.js';
+import { locationPrefix } from './image-location.js';
 import { normalTag } from './image-references.js';
 import type { Plan } from './plan-types.js';
 import type { DeployStores } from './ports.js';
@@ -20,6 +21,8 @@ interface PullDeps {
   readonly registryAuth?: RegistryAuthFor;
   /** Masks the stack's secret values in what is recorded (an image reference built from `.env`). */
   readonly mask?: (text: string) => string;
+  /** `file:line:col` of a service's `image:` key: a failed pull says where the image is written. */
+  readonly imageAt?: (service: string) => string | undefined;
 }
 
 function messageOf(error: unknown): string {
@@ -30,6 +33,7 @@ function messageOf(error: unknown): string {
 async function pullOne(deps: PullDeps, step: PullStep, on: (e: Omit<DeployEvent, 'service'>) => void) {
   const { image } = step;
   const who = step.services.join(', ');
+  const at = locationPrefix(step.services.map((s) => deps.imageAt?.(s)));
   let auth: RegistryAuth | undefined;
   try {
     auth = await deps.registryAuth?.(image, deps.signal);
@@ -38,7 +42,7 @@ async function pullOne(deps: PullDeps, step: PullStep, on: (e: Omit<DeployEvent,
     const code = isRegistryError(error) ? ` (${error.code})` : '';
     throw new DeployError(
       'DEPLOY_PULL_FAILED',
-      `pulling ${image} (${who}) failed: its registry credentials could not be read${code}: ${messageOf(error)}`,
+      `${at}pulling ${image} (${who}) failed: its registry credentials could not be read${code}: ${messageOf(error)}`,
       `${isRegistryError(error) ? `${error.hint}; then` : 'fix the docker config named above, then'} run again. Nothing was changed`,
     );
   }
@@ -65,7 +69,7 @@ async function pullOne(deps: PullDeps, step: PullStep, on: (e: Omit<DeployEvent,
     const login = auth ? '' : ' (no credentials were found for this registry)';
     throw new DeployError(
       'DEPLOY_PULL_FAILED',
-      `pulling ${image} (${who}) failed: ${messageOf(error)}`,
+      `${at}pulling ${image} (${who}) failed: ${messageOf(error)}`,
       `${engineHint}Credentials are the docker login of the user running Berth${login}; or load the image on the engine and set \`pull_policy: never\`. Nothing was changed`,
     );
   }

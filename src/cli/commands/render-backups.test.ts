@@ -60,3 +60,27 @@ describe('planBackupLines', () => {
     expect(text).toContain('! cache (redis): the backup FAILS');
   });
 });
+
+describe('formatPlan: problems', () => {
+  it('says where in the files a problem is', () => {
+    const text = formatPlan({
+      stack: 'shop',
+      resources: [],
+      pulls: [],
+      builds: [],
+      services: [],
+      removals: [],
+      problems: [
+        {
+          code: 'IMAGE_MISSING',
+          message: 'service app: image local/nope:1 is not on the engine, and its pull_policy is never',
+          hint: 'load it',
+          where: '/srv/shop/compose.yaml:4:5',
+        },
+      ],
+    });
+    expect(text).toContain(
+      '  ! IMAGE_MISSING: /srv/shop/compose.yaml:4:5: service app: image local/nope:1 is not on the engine, and its pull_policy is never\n      hint: load it',
+    );
+  });
+});

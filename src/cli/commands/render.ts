@@ -10,7 +10,8 @@ export function formatPlan(
   options: { readonly skipBackup?: boolean } = {},
 ): string {
   const lines: string[] = [`plan for ${plan.stack}:`];
-  for (const p of plan.problems) lines.push(`  ! ${p.code}: ${p.message}`, `      hint: ${p.hint}`);
+  for (const p of plan.problems)
+    lines.push(`  ! ${p.code}: ${p.where ? `${p.where}: ` : ''}${p.message}`, `      hint: ${p.hint}`);
   for (const r of plan.resources)
     lines.push(`  + ${r.kind === 'create-network' ? 'network' : 'volume'} ${r.name}`);
   for (const p of plan.pulls) {

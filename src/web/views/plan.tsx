@@ -33,7 +33,9 @@ export function planIsEmpty(plan: PlanView): boolean {
 
 /** The plan of `up` as a list of steps, or a sentence saying nothing would change. */
 export function PlanList({ plan }: { plan: PlanView }) {
-  const problems = plan.problems.map((p) => <ErrorBox message={`${p.code}: ${p.message}`} hint={p.hint} />);
+  const problems = plan.problems.map((p) => (
+    <ErrorBox message={`${p.code}: ${p.where ? `${p.where}: ` : ''}${p.message}`} hint={p.hint} />
+  ));
   if (planIsEmpty(plan)) {
     return (
       <div class="plan" data-plan="empty">
