@@ -16,7 +16,8 @@ import { maskDiagnostics } from './mask-diagnostics.js';
 import { schemaFindings } from './schema/issues.js';
 import { type ComposeFile, checkComposeFile } from './schema/model.js';
 import { type SensitiveValues, secretsTracker, sensitiveValues } from './sensitive.js';
-import { validateXBerth, XBERTH_KEY, type XBerthRegistry, type XBerthValues } from './xberth/registry.js';
+import type { XBerthRegistry } from './xberth/registry.js';
+import { type StackXBerth, xberthOf, xberthOfFiles } from './xberth/stack-sections.js';
 
 export interface LoadOptions {
   /** The caller's environment: it takes precedence over the stack's `.env`, as in compose. */
@@ -47,10 +48,7 @@ export interface LoadedStack {
   readonly model: ComposeFile;
   /** Services left out because none of their profiles is enabled. */
   readonly disabled: string[];
-  readonly xberth: {
-    readonly stack: XBerthValues;
-    readonly services: Readonly<Record<string, XBerthValues>>;
-  };
+  readonly xberth: StackXBerth;
   readonly graph: DependencyGraph;
   readonly ref: StackRef;
   /** Where a path of the merged model is written (the last file that writes it wins). */
@@ -69,31 +67,6 @@ export interface StackLoad {
   readonly stack?: LoadedStack;
   readonly files: string[];
   readonly diagnostics: Diagnostic[];
-}
-
-function xberthOf(
-  raw: Record<string, unknown>,
-  active: ReadonlySet<string>,
-  registry: XBerthRegistry,
-  locate: Locate,
-): { values: LoadedStack['xberth']; diagnostics: Diagnostic[] } {
-  const diagnostics: Diagnostic[] = [];
-  const report = (findings: ReturnType<typeof validateXBerth>['findings']) => {
-    for (const f of findings) {
-      const { file, pos } = locate(f.path, f.at);
-      diagnostics.push(specError(f.code, file, pos, f.message, f.hint));
-    }
-  };
-  const stack = validateXBerth(registry, 'stack', raw[XBERTH_KEY], [XBERTH_KEY]);
-  report(stack.findings);
-  const services: Record<string, XBerthValues> = {};
-  const rawServices = (raw.services ?? {}) as Record<string, Record<string, unknown> | null>;
-  for (const [name, service] of Object.entries(rawServices)) {
-    const parsed = validateXBerth(registry, 'service', service?.[XBERTH_KEY], ['services', name, XBERTH_KEY]);
-    report(parsed.findings);
-    if (active.has(name)) services[name] = parsed.values;
-  }
-  return { values: { stack: stack.values, services }, diagnostics };
 }
 
 function writtenValue(sources: Assembled['sources'], path: readonly (string | number)[]): unknown {
@@ -137,18 +110,20 @@ export async function loadStack(ref: StackRef, options: LoadOptions): Promise<St
     files: [...new Set(files)],
     diagnostics: maskDiagnostics([...diagnostics, ...extra], secrets),
   });
-  if (hasErrors(diagnostics)) return done();
+  // A file with errors is not merged: its x-berth blocks are still checked, as the file writes them.
+  if (hasErrors(diagnostics)) return done(xberthOfFiles(assembled.sources, ref.files, options.registry));
 
   const locate: Locate = (path, at) => locateAcross(assembled.sources, path, at);
   const parsed = checkComposeFile(assembled.raw);
   if (!parsed.success) {
     // Each file was valid on its own: what fails now comes from merging them.
-    return done(
-      schemaFindings(parsed.error, assembled.raw).map((f) => {
+    return done([
+      ...schemaFindings(parsed.error, assembled.raw).map((f) => {
         const { file, pos } = locate(f.path, f.at);
         return specError(f.code, file, pos, `after merging files: ${f.message}`, f.hint);
       }),
-    );
+      ...xberthOf(assembled.raw, new Set(), options.registry, locate).diagnostics,
+    ]);
   }
   const model = parsed.data;
   if (Object.keys(model.services ?? {}).length === 0) {

@@ -1,0 +1,106 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { builtinXBerthRegistry } from '../../src/app/registry.js';
+import { type DiagnosticJson, validatePaths } from '../../src/compose/validate.js';
+import { writeTree } from '../support/tree.js';
+
+const FIXTURES = fileURLToPath(new URL('../fixtures/every-error', import.meta.url));
+const registry = builtinXBerthRegistry();
+
+const brief = (d: DiagnosticJson) => `${d.line}:${d.column} ${d.code}`;
+
+async function errorsOf(path: string): Promise<DiagnosticJson[]> {
+  const report = await validatePaths([path], { env: {}, registry, threads: 1 });
+  return report.files.flatMap((f) => f.errors);
+}
+
+/**
+ * Each fixture holds independent mistakes: every one is reported at its own line and column, once,
+ * with a message that names the key and a hint that says what to write.
+ */
+const CASES: readonly { fixture: string; errors: readonly string[] }[] = [
+  {
+    fixture: 'service-and-xberth.yaml',
+    errors: [
+      '6:5 SPEC_UNKNOWN_KEY',
+      '8:9 SPEC_INVALID_VALUE',
+      '11:25 SPEC_XBERTH_INVALID',
+      '14:5 SPEC_XBERTH_UNKNOWN_KEY',
+    ],
+  },
+];
+
+describe('validation reports every independent error of an object', () => {
+  for (const { fixture, errors } of CASES) {
+    it(`reports each error of ${fixture}`, async () => {
+      const found = await errorsOf(join(FIXTURES, fixture));
+      expect(found.map(brief)).toEqual(errors);
+      for (const e of found) {
+        expect(e.message).not.toBe('');
+        expect(e.hint).not.toBe('');
+      }
+    });
+  }
+
+  it('says what is wrong with an x-berth value beside the compose errors of its file', async () => {
+    const found = await errorsOf(join(FIXTURES, 'service-and-xberth.yaml'));
+    expect(found[2]).toEqual({
+      code: 'SPEC_XBERTH_INVALID',
+      message: 'services.web.x-berth.deploy.health_timeout: invalid duration "soon"',
+      line: 11,
+      column: 25,
+      hint: 'write a duration with a unit, like 30s, 2m or 1m30s',
+    });
+  });
+});
+
+describe('x-berth beside files that have errors of their own', () => {
+  it('checks a block only one compose file writes, and leaves one an override also writes for the merge', async () => {
+    const dir = await writeTree({
+      'app/compose.yaml': `services:
+  web:
+    image: nginx
+    restartt: always
+    x-berth:
+      jobs:
+        sync: {command: [x]}
+  db:
+    image: postgres
+    x-berth:
+      deploy: {health_timeout: soon}
+`,
+      'app/compose.override.yaml': `services:
+  web:
+    x-berth:
+      jobs:
+        sync: {schedule: "@daily"}
+`,
+    });
+    const found = await errorsOf(join(dir, 'app'));
+    expect(found.map((e) => `${e.line}:${e.column} ${e.code} ${e.message}`)).toEqual([
+      '4:5 SPEC_UNKNOWN_KEY services.web: unknown key `restartt`',
+      '11:32 SPEC_XBERTH_INVALID services.db.x-berth.deploy.health_timeout: invalid duration "soon"',
+    ]);
+  });
+
+  it('leaves the x-berth of a service that extends another for the merge', async () => {
+    const dir = await writeTree({
+      'compose.yaml': `services:
+  base:
+    image: nginx
+    x-berth:
+      jobs:
+        sync: {schedule: "@daily", command: [y]}
+  web:
+    extends: base
+    restartt: always
+    x-berth:
+      jobs:
+        sync: {command: [x]}
+`,
+    });
+    const found = await errorsOf(join(dir, 'compose.yaml'));
+    expect(found.map(brief)).toEqual(['9:5 SPEC_UNKNOWN_KEY']);
+  });
+});
