@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { XBerthSection } from '../compose/xberth/registry.js';
+import { ACROSS_FIELDS, soundFields } from '../compose/xberth/values.js';
 import { isTimeZone, parseSchedule, type Schedule } from '../jobs/schedule.js';
 
 /** What a backup holds, and so how it is taken, restored and drilled. */
@@ -49,11 +50,15 @@ const StackPolicySchema = z.strictObject({
 export type ServicePolicyInput = z.output<typeof ServicePolicySchema>;
 export type StackPolicyInput = z.output<typeof StackPolicySchema>;
 
-/** Checks what cannot be checked field by field: schedules and time zones, kind options. */
+/**
+ * Checks what cannot be checked field by field: schedules and time zones, kind options. It runs when
+ * other fields failed too, on the fields that passed their own checks.
+ */
 function check(
-  policy: z.output<typeof StackPolicySchema> & Partial<ServicePolicyInput>,
+  written: z.output<typeof StackPolicySchema> & Partial<ServicePolicyInput>,
   ctx: z.RefinementCtx,
 ) {
+  const policy = soundFields(written, ctx);
   const fail = (path: string[], message: string, hint: string) =>
     ctx.addIssue({ code: 'custom', path, message, params: { hint } });
   const zone = policy.timezone ?? 'UTC';
@@ -94,8 +99,8 @@ function check(
 
 export const backupSection: XBerthSection = {
   key: 'backup',
-  stack: StackPolicySchema.superRefine(check),
-  service: ServicePolicySchema.superRefine(check),
+  stack: StackPolicySchema.superRefine(check, ACROSS_FIELDS),
+  service: ServicePolicySchema.superRefine(check, ACROSS_FIELDS),
   summary:
     'backups: kind, schedule, timezone, retain (last/daily/weekly/monthly), drill, store; sqlite path, SQL databases, volume stop_during; stack: config',
 };

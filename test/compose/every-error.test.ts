@@ -29,6 +29,20 @@ const CASES: readonly { fixture: string; errors: readonly string[] }[] = [
       '14:5 SPEC_XBERTH_UNKNOWN_KEY',
     ],
   },
+  {
+    fixture: 'backup.yaml',
+    errors: [
+      '9:9 SPEC_XBERTH_UNKNOWN_KEY',
+      '10:19 SPEC_XBERTH_INVALID',
+      '11:19 SPEC_XBERTH_INVALID',
+      '12:24 SPEC_XBERTH_INVALID',
+      // `kind` is wrong: `path` is not checked against it (no consequence reported).
+      '17:15 SPEC_XBERTH_INVALID',
+      '20:22 SPEC_XBERTH_INVALID',
+      '23:13 SPEC_XBERTH_INVALID',
+      '24:12 SPEC_XBERTH_INVALID',
+    ],
+  },
 ];
 
 describe('validation reports every independent error of an object', () => {

@@ -14,3 +14,39 @@ export const durationSchema = z.union([z.string(), z.number()]).transform((value
   }
   return ms;
 });
+
+type Payload = z.core.ParsePayload;
+
+const isMapping = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/**
+ * `superRefine` options for checks across the fields of an x-berth mapping: they run even when a
+ * field failed its own check (zod skips a plain refinement then), so their findings come with that
+ * field's. The check reads `soundFields` only, never what already failed.
+ */
+export const ACROSS_FIELDS = { when: (payload: Payload) => isMapping(payload.value) };
+
+/**
+ * `superRefine` options for the checks a transform makes across fields, run in its stead when a
+ * field failed its own check: zod runs a transform only on a value without issues (unknown keys
+ * aside), and these run exactly when it does not, so nothing is checked twice. The check reads
+ * `soundFields` only.
+ */
+export const INSTEAD_OF_TRANSFORM = {
+  when: (payload: Payload) =>
+    isMapping(payload.value) && payload.issues.some((issue) => issue.code !== 'unrecognized_keys'),
+};
+
+/**
+ * The fields of a mapping that passed their own checks: a field with an issue at or under it is
+ * left out, so a check across fields never reports a consequence of a mistake already reported.
+ */
+export function soundFields<T extends object>(
+  value: T,
+  ctx: { readonly issues: Payload['issues'] },
+): Partial<T> {
+  const failed = new Set(ctx.issues.map((issue) => issue.path?.[0]).filter((key) => key !== undefined));
+  if (failed.size === 0) return value;
+  return Object.fromEntries(Object.entries(value).filter(([key]) => !failed.has(key))) as Partial<T>;
+}
