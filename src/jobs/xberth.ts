@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { formatDuration } from '../compose/schema/units.js';
 import type { XBerthSection } from '../compose/xberth/registry.js';
-import { durationSchema } from '../compose/xberth/values.js';
+import { durationSchema, INSTEAD_OF_TRANSFORM, soundFields } from '../compose/xberth/values.js';
 import { type Budget, compileConsumed } from './budget.js';
 import { isTimeZone, parseSchedule, type Schedule } from './schedule.js';
 
@@ -23,118 +23,146 @@ export const PRESETS = {
 } as const;
 type PresetName = keyof typeof PRESETS;
 
-const JobSchema = z
-  .strictObject({
-    schedule: z.string().min(1),
-    timezone: z.string().min(1).optional(),
-    command: z.union([z.array(z.string()).min(1), z.string().min(1)]).optional(),
-    shell: z.boolean().optional(),
-    preset: z.enum(Object.keys(PRESETS) as [PresetName, ...PresetName[]]).optional(),
-    database: z.string().startsWith('/', 'a path inside the container, starting with /').optional(),
-    run: z.enum(['exec', 'oneoff']).optional(),
-    timeout: durationSchema.optional(),
-    overlap: z.enum(['skip', 'queue', 'allow']).optional(),
-    retries: z
-      .strictObject({ count: z.number().int().min(0).max(10), backoff: durationSchema.optional() })
-      .optional(),
-    catchup: z.boolean().optional(),
-    budget: z
-      .strictObject({
-        limit: z.number().int().positive(),
-        per: z.enum(['hour', 'day', 'week', 'month']),
-        consumed: z.string().min(1),
-      })
-      .optional(),
-  })
-  .transform((job, ctx) => {
-    let failed = false;
-    const fail = (path: string[], message: string, hint: string) => {
-      failed = true;
-      ctx.addIssue({ code: 'custom', path, message, params: { hint } });
-    };
-    const timezone = job.timezone ?? JOB_DEFAULTS.timezone;
-    if (!isTimeZone(timezone)) {
-      fail(
-        ['timezone'],
-        `unknown time zone ${JSON.stringify(timezone)}`,
-        'use an IANA name such as Europe/Berlin or America/New_York, or UTC',
-      );
-    }
-    const schedule = parseSchedule(job.schedule, isTimeZone(timezone) ? timezone : 'UTC');
-    if (!schedule.ok) fail(['schedule'], schedule.message, schedule.hint);
-    const budget = job.budget ? compileConsumed(job.budget.consumed) : undefined;
-    if (budget && !budget.ok) {
-      fail(['budget', 'consumed'], `consumed ${budget.message}`, 'e.g. consumed: "sent (?<n>\\d+)"');
-    }
-    if (job.preset && job.command) {
-      fail(['command'], 'a job has either a command or a preset', 'remove one of them');
-    } else if (!job.preset && !job.command) {
-      fail(
-        ['command'],
-        'a job needs a command (an argv list) or a preset',
-        'e.g. command: [php, bin/console, cron:run]',
-      );
-    }
-    if (job.preset && !job.database) {
-      fail(['database'], `the ${job.preset} preset needs the database path`, 'e.g. database: /data/app.db');
-    }
-    if (job.database && !job.preset) {
-      fail(['database'], '`database` belongs to a preset', 'add preset: sqlite-vacuum or sqlite-integrity');
-    }
-    if (typeof job.command === 'string' && job.shell !== true) {
-      fail(
-        ['command'],
-        'a command written as one string needs `shell: true`',
-        'write it as an argv list, e.g. [php, bin/console, x], or add shell: true to run it with sh -c inside the container',
-      );
-    }
-    if (job.budget && job.overlap === 'allow') {
-      fail(
-        ['overlap'],
-        'a budgeted job runs one at a time, so that two runs never spend the same remainder',
-        'use overlap: skip or queue',
-      );
-    }
-    const bound = (path: string[], ms: number | undefined, min: number, max: number, what: string) => {
-      if (ms !== undefined && (ms < min || ms > max))
-        fail(
-          path,
-          `${what} must be between ${formatDuration(min)} and ${formatDuration(max)}`,
-          `e.g. ${what === 'timeout' ? '10m' : '30s'}`,
-        );
-    };
-    bound(['timeout'], job.timeout, 1000, 7 * 86_400_000, 'timeout');
-    bound(['retries', 'backoff'], job.retries?.backoff, 1000, 86_400_000, 'backoff');
-    if (job.shell === true && Array.isArray(job.command)) {
-      fail(
-        ['shell'],
-        '`shell: true` takes a command written as one string',
-        'remove shell, or write the command as a string',
-      );
-    }
-    if (failed || !schedule.ok || (budget && !budget.ok)) return z.NEVER;
-    const preset = job.preset ? PRESETS[job.preset] : undefined;
-    const argv =
-      preset && job.database
-        ? preset.argv(job.database)
-        : typeof job.command === 'string'
-          ? ['sh', '-c', job.command]
-          : [...(job.command ?? [])];
-    const definition: JobDefinition = {
-      schedule: schedule.schedule,
-      argv,
-      run: job.run ?? JOB_DEFAULTS.run,
-      timeoutMs: job.timeout ?? JOB_DEFAULTS.timeout,
-      overlap: job.overlap ?? JOB_DEFAULTS.overlap,
-      retries: { count: job.retries?.count ?? 0, backoffMs: job.retries?.backoff ?? JOB_DEFAULTS.backoff },
-      catchup: job.catchup ?? false,
-      ...(job.budget && budget?.ok
-        ? { budget: { limit: job.budget.limit, per: job.budget.per, consumed: budget.regex } }
-        : {}),
-      ...(preset?.expect !== undefined ? { expectOutput: preset.expect } : {}),
-    };
-    return definition;
+/** A duration within bounds, checked on its own field (whatever else of the job is wrong). */
+const within = (min: number, max: number, what: string, example: string) =>
+  durationSchema.transform((ms, ctx) => {
+    if (ms >= min && ms <= max) return ms;
+    ctx.addIssue({
+      code: 'custom',
+      message: `${what} must be between ${formatDuration(min)} and ${formatDuration(max)}`,
+      params: { hint: `e.g. ${example}` },
+    });
+    return z.NEVER;
   });
+
+const JobFieldsSchema = z.strictObject({
+  schedule: z.string().min(1),
+  timezone: z.string().min(1).optional(),
+  command: z.union([z.array(z.string()).min(1), z.string().min(1)]).optional(),
+  shell: z.boolean().optional(),
+  preset: z.enum(Object.keys(PRESETS) as [PresetName, ...PresetName[]]).optional(),
+  database: z.string().startsWith('/', 'a path inside the container, starting with /').optional(),
+  run: z.enum(['exec', 'oneoff']).optional(),
+  timeout: within(1000, 7 * 86_400_000, 'timeout', '10m').optional(),
+  overlap: z.enum(['skip', 'queue', 'allow']).optional(),
+  retries: z
+    .strictObject({
+      count: z.number().int().min(0).max(10),
+      backoff: within(1000, 86_400_000, 'backoff', '30s').optional(),
+    })
+    .optional(),
+  catchup: z.boolean().optional(),
+  budget: z
+    .strictObject({
+      limit: z.number().int().positive(),
+      per: z.enum(['hour', 'day', 'week', 'month']),
+      consumed: z.string().min(1),
+    })
+    .optional(),
+});
+type JobFields = z.output<typeof JobFieldsSchema>;
+type Fail = (path: string[], message: string, hint: string) => void;
+
+/**
+ * What cannot be checked field by field: the schedule in its time zone, the budget's pattern, and
+ * which fields go together. `job` holds the fields that passed their own checks; `written` says
+ * which were written at all (a command that failed its own check is not also missing).
+ */
+function crossChecks(job: Partial<JobFields>, written: (key: keyof JobFields) => boolean, fail: Fail) {
+  const timezone = job.timezone ?? JOB_DEFAULTS.timezone;
+  if (!isTimeZone(timezone)) {
+    fail(
+      ['timezone'],
+      `unknown time zone ${JSON.stringify(timezone)}`,
+      'use an IANA name such as Europe/Berlin or America/New_York, or UTC',
+    );
+  }
+  const schedule =
+    job.schedule === undefined
+      ? undefined
+      : parseSchedule(job.schedule, isTimeZone(timezone) ? timezone : 'UTC');
+  if (schedule && !schedule.ok) fail(['schedule'], schedule.message, schedule.hint);
+  const budget = job.budget ? compileConsumed(job.budget.consumed) : undefined;
+  if (budget && !budget.ok) {
+    fail(['budget', 'consumed'], `consumed ${budget.message}`, 'e.g. consumed: "sent (?<n>\\d+)"');
+  }
+  if (job.preset && job.command) {
+    fail(['command'], 'a job has either a command or a preset', 'remove one of them');
+  } else if (!written('preset') && !written('command')) {
+    fail(
+      ['command'],
+      'a job needs a command (an argv list) or a preset',
+      'e.g. command: [php, bin/console, cron:run]',
+    );
+  }
+  if (job.preset && !written('database')) {
+    fail(['database'], `the ${job.preset} preset needs the database path`, 'e.g. database: /data/app.db');
+  }
+  if (job.database && !written('preset')) {
+    fail(['database'], '`database` belongs to a preset', 'add preset: sqlite-vacuum or sqlite-integrity');
+  }
+  if (typeof job.command === 'string' && (job.shell === false || !written('shell'))) {
+    fail(
+      ['command'],
+      'a command written as one string needs `shell: true`',
+      'write it as an argv list, e.g. [php, bin/console, x], or add shell: true to run it with sh -c inside the container',
+    );
+  }
+  if (job.budget && job.overlap === 'allow') {
+    fail(
+      ['overlap'],
+      'a budgeted job runs one at a time, so that two runs never spend the same remainder',
+      'use overlap: skip or queue',
+    );
+  }
+  if (job.shell === true && Array.isArray(job.command)) {
+    fail(
+      ['shell'],
+      '`shell: true` takes a command written as one string',
+      'remove shell, or write the command as a string',
+    );
+  }
+  return { schedule, budget };
+}
+
+const failer = (ctx: z.RefinementCtx) => {
+  const state = { failed: false };
+  const fail: Fail = (path, message, hint) => {
+    state.failed = true;
+    ctx.addIssue({ code: 'custom', path, message, params: { hint } });
+  };
+  return { state, fail };
+};
+
+const JobSchema = JobFieldsSchema.superRefine((job, ctx) => {
+  // A field failed its own check, so the transform below does not run: its checks run here instead.
+  crossChecks(soundFields(job, ctx), (key) => job[key] !== undefined, failer(ctx).fail);
+}, INSTEAD_OF_TRANSFORM).transform((job, ctx) => {
+  const { state, fail } = failer(ctx);
+  const { schedule, budget } = crossChecks(job, (key) => job[key] !== undefined, fail);
+  if (state.failed || !schedule?.ok || (budget && !budget.ok)) return z.NEVER;
+  const preset = job.preset ? PRESETS[job.preset] : undefined;
+  const argv =
+    preset && job.database
+      ? preset.argv(job.database)
+      : typeof job.command === 'string'
+        ? ['sh', '-c', job.command]
+        : [...(job.command ?? [])];
+  const definition: JobDefinition = {
+    schedule: schedule.schedule,
+    argv,
+    run: job.run ?? JOB_DEFAULTS.run,
+    timeoutMs: job.timeout ?? JOB_DEFAULTS.timeout,
+    overlap: job.overlap ?? JOB_DEFAULTS.overlap,
+    retries: { count: job.retries?.count ?? 0, backoffMs: job.retries?.backoff ?? JOB_DEFAULTS.backoff },
+    catchup: job.catchup ?? false,
+    ...(job.budget && budget?.ok
+      ? { budget: { limit: job.budget.limit, per: job.budget.per, consumed: budget.regex } }
+      : {}),
+    ...(preset?.expect !== undefined ? { expectOutput: preset.expect } : {}),
+  };
+  return definition;
+});
 
 /** A job as the scheduler runs it: defaults applied, presets and shell commands turned into argv. */
 export interface JobDefinition {

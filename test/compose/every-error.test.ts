@@ -43,6 +43,21 @@ const CASES: readonly { fixture: string; errors: readonly string[] }[] = [
       '24:12 SPEC_XBERTH_INVALID',
     ],
   },
+  {
+    fixture: 'jobs.yaml',
+    errors: [
+      '9:21 SPEC_XBERTH_INVALID',
+      '10:16 SPEC_XBERTH_INVALID',
+      '12:20 SPEC_XBERTH_INVALID',
+      '15:20 SPEC_XBERTH_INVALID',
+      '16:28 SPEC_XBERTH_INVALID',
+      '16:41 SPEC_XBERTH_INVALID',
+      '17:51 SPEC_XBERTH_INVALID',
+      // `command: 5` is wrong: the job is not also told it needs a command.
+      '20:20 SPEC_XBERTH_INVALID',
+      '21:20 SPEC_XBERTH_INVALID',
+    ],
+  },
 ];
 
 describe('validation reports every independent error of an object', () => {
