@@ -130,6 +130,29 @@ describe('x-berth.probes', () => {
     expect(findings({ type: 'tcp', port: 1 }, 'Bad Name')[0]?.[1]).toMatch(/probe name/);
   });
 
+  it('reports each field and each check across fields of a probe, and none that follows from another', () => {
+    // A wrong method used to hide the conditions; each is its own finding now.
+    expect(
+      findings({ type: 'http', port: 80, method: 'GETT', conditions: ['[DISK_USED_PERCENT] < 9'] }).map(
+        (f) => f[0],
+      ),
+    ).toEqual(['method', 'conditions.0']);
+    // The interval is wrong: the timeout that follows it (not written) is not.
+    expect(findings({ type: 'tcp', port: 1, interval: '10ms' }).map((f) => f[0])).toEqual(['interval']);
+    // An interval that failed its own check says nothing of a timeout written beside it.
+    expect(findings({ type: 'tcp', port: 1, interval: 'often', timeout: '40s' }).map((f) => f[0])).toEqual([
+      'interval',
+    ]);
+    expect(findings({ type: 'tcp', port: 1, interval: 'often', timeout: '10ms' })[1]?.[1]).toMatch(
+      /\.timeout: timeout must be at least 100ms$/,
+    );
+    // A url that failed its own check is still written: the probe is not also missing one.
+    expect(findings({ type: 'http', url: 'ftp://x', timeout: '1m' }).map((f) => f[0])).toEqual([
+      'url',
+      'timeout',
+    ]);
+  });
+
   it('reports a bad probe with file:line:col when a stack loads', async () => {
     const dir = await writeTree({
       'shop/compose.yaml': [

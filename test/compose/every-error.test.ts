@@ -58,6 +58,20 @@ const CASES: readonly { fixture: string; errors: readonly string[] }[] = [
       '21:20 SPEC_XBERTH_INVALID',
     ],
   },
+  {
+    fixture: 'probes.yaml',
+    errors: [
+      '10:19 SPEC_XBERTH_INVALID',
+      '12:43 SPEC_XBERTH_INVALID',
+      '15:17 SPEC_XBERTH_INVALID',
+      // The interval is wrong: the timeout that follows from it is not reported.
+      '16:21 SPEC_XBERTH_INVALID',
+      '19:19 SPEC_XBERTH_INVALID',
+      '20:20 SPEC_XBERTH_INVALID',
+      '21:9 SPEC_XBERTH_INVALID',
+      '23:21 SPEC_XBERTH_INVALID',
+    ],
+  },
 ];
 
 describe('validation reports every independent error of an object', () => {
