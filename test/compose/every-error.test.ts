@@ -72,6 +72,19 @@ const CASES: readonly { fixture: string; errors: readonly string[] }[] = [
       '23:21 SPEC_XBERTH_INVALID',
     ],
   },
+  {
+    fixture: 'top-level.yaml',
+    errors: [
+      '8:13 SPEC_INVALID_TYPE',
+      '9:15 SPEC_INVALID_VALUE',
+      '10:5 SPEC_UNKNOWN_KEY',
+      '13:5 SPEC_UNKNOWN_KEY',
+      '14:15 SPEC_INVALID_VALUE',
+      '15:15 SPEC_INVALID_VALUE',
+      '18:15 SPEC_INVALID_VALUE',
+      '19:11 SPEC_INVALID_TYPE',
+    ],
+  },
 ];
 
 describe('validation reports every independent error of an object', () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type Ctx, closed, invalid, invalidKey, isRecord, show } from './common.js';
-import { rawBoolOrString, toBoolAt } from './scalars.js';
+import { boolish, toBoolAt } from './scalars.js';
 
 /** A string → string mapping without empty keys (upstream `"^.+$"` + `additionalProperties: false`). */
 export const nonEmptyStringRecord = z.record(z.string(), z.string()).superRefine(
@@ -10,10 +10,15 @@ export const nonEmptyStringRecord = z.record(z.string(), z.string()).superRefine
   { when: (payload) => isRecord(payload.value) },
 );
 
+/*
+ * `external` is converted on its own field (`"yes"` → true), so a bad one is reported whatever else
+ * of its volume, network, secret or config is wrong.
+ */
+
 /** `external` on networks and volumes: a boolean, or the legacy `{name}` (closed). */
-export const closedExternal = z.union([rawBoolOrString, closed({ name: z.string().optional() })]);
+export const closedExternal = z.union([boolish, closed({ name: z.string().optional() })]);
 /** `external` on secrets and configs: upstream leaves the legacy object open. */
-export const openExternal = z.union([rawBoolOrString, z.looseObject({ name: z.string().optional() })]);
+export const openExternal = z.union([boolish, z.looseObject({ name: z.string().optional() })]);
 
 interface WithExternal {
   readonly name?: string | undefined;
