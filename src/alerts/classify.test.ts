@@ -78,12 +78,17 @@ describe('classify', () => {
     }
   });
 
-  it('makes a deploy or restart whose service failed its gate an error notice', () => {
-    expect(classify(event('deploy', 'failure', { service: 'web' }))).toEqual({
-      key: 'deploy:failure:shop/web',
-      status: 'notice',
-      severity: 'error',
-    });
+  it('alerts a failed deploy on its done event, which knows whether it was rolled back, not on its failure', () => {
+    const hint = { key: 'deploy:failure:shop/web', status: 'notice', severity: 'error' };
+    expect(
+      classify(event('deploy', 'done', { service: 'web', data: { deployment: 12, alert: hint } })),
+    ).toEqual(hint);
+    // The deployment's failure is told before the rollback runs: its alert waits for the done.
+    expect(
+      classify(event('deploy', 'failure', { service: 'web', data: { deployment: 12, reason: 'unhealthy' } })),
+    ).toBeUndefined();
+    // A failure outside a deployment (a container down could not remove) is an error notice.
+    expect(classify(event('deploy', 'failure', { service: 'web' }))).toEqual(hint);
     for (const type of ['gate', 'rollback', 'done', 'plan']) {
       expect(classify(event('deploy', type)), type).toBeUndefined();
     }

@@ -13,7 +13,8 @@ export const UNHINTED: Readonly<Record<string, Readonly<Record<string, Severity>
   // `missed`: no success for twice the period. A `failed` run (timed out too, after the job's own
   // retries) is not in this table: it opens an alert that its next success resolves (jobSignal).
   job: { missed: 'warning' },
-  // A deploy or a restart whose service failed its gate: rolled back (or left for inspection).
+  // A `failure` outside a deployment (a container `down` could not remove). A deployment's own
+  // failure is alerted by its `done` event, which carries a hint once the rollback's outcome is known.
   deploy: { failure: 'error' },
 };
 
@@ -28,6 +29,7 @@ export function classify(event: StreamEvent): AlertSignal | undefined {
     const episode = jobSignal(event);
     if (episode !== undefined) return episode;
   }
+  if (toldByDone(event)) return undefined;
   const severity = UNHINTED[event.kind]?.[event.type];
   if (severity === undefined) return undefined;
   const job = jobOf(event.data);
@@ -48,6 +50,18 @@ function jobSignal(event: StreamEvent): AlertSignal | undefined {
   if (event.type === 'finished' && status === 'succeeded')
     return { key, status: 'resolved', severity: 'info' };
   return undefined;
+}
+
+/** A deployment's `failure`: its alert comes with the deployment's `done`, saying how it ended. */
+function toldByDone(event: StreamEvent): boolean {
+  const data = event.data;
+  return (
+    event.kind === 'deploy' &&
+    event.type === 'failure' &&
+    typeof data === 'object' &&
+    data !== null &&
+    typeof (data as { deployment?: unknown }).deployment === 'number'
+  );
 }
 
 function jobOf(data: unknown): string | undefined {

@@ -272,7 +272,8 @@ async function applyWatched(
     type: 'failure',
     service: failure.service,
     message: failureText(failure),
-    data: { ...failure },
+    // Told before the rollback runs; the deploy's alert waits for its `done` (alert-text.ts).
+    data: { ...failure, deployment: deploymentId },
   });
   if (desired.rollback === 'manual') {
     emit({

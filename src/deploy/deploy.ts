@@ -5,6 +5,7 @@ import type { LoadedStack } from '../compose/stack.js';
 import { type Engine, ownedBy, stackSelector } from '../engine/model.js';
 import { maskError } from '../secrets/mask.js';
 import type { LockOwner } from '../store/index.js';
+import { failedDeployData, failedDeployText } from './alert-text.js';
 import { applyPlan } from './apply.js';
 import { buildImages } from './build-images.js';
 import { firstPlan, imageAtOf, planDeploy } from './deploy-plan.js';
@@ -233,10 +234,31 @@ async function deployOnce(
     );
     const summary = failureSummary(result, backups);
     deps.store.deployments.finish(deployment.id, result.outcome, summary);
-    record({
-      type: 'done',
-      message: `deployment ${deployment.id}: ${result.outcome}${summary ? ` — ${summary}` : ''}`,
-    });
+    // Told once the outcome is known (rolled back or not): a failed deploy's alert hangs on it.
+    const failed =
+      result.outcome !== 'succeeded' && result.failure
+        ? {
+            stack: loaded.name,
+            deploymentId: deployment.id,
+            outcome: result.outcome,
+            failure: result.failure,
+            ...(result.rollbackProblem ? { rollbackProblem: result.rollbackProblem } : {}),
+            backups,
+          }
+        : undefined;
+    record(
+      failed
+        ? {
+            type: 'done',
+            service: failed.failure.service,
+            message: failedDeployText(failed),
+            data: failedDeployData(failed),
+          }
+        : {
+            type: 'done',
+            message: `deployment ${deployment.id}: ${result.outcome}${summary ? ` — ${summary}` : ''}`,
+          },
+    );
     // The result is recorded and nothing can be rolled back any more: only now do the previous
     // containers go (a parked one left behind goes with the next deploy's plan).
     for (const problem of (await applied.retire?.()) ?? [])

@@ -95,6 +95,9 @@ const NAMES: ReadonlySet<string> = new Set([
   'code',
   'reason',
   'backup',
+  // A failed deploy's outcome and alert hint (its key is made of the stack's and service's names).
+  'outcome',
+  'alert',
 ]);
 
 /** A deploy event (or any event of that shape) with the values of `mask` hidden in its message and data. */
