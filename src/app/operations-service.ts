@@ -1,6 +1,7 @@
 import type { OperationRecord } from '../api/operations.js';
 import type { EventPublisher } from '../events/hub.js';
 import type { Logger } from '../log/index.js';
+import { interruptedAlertEvent } from '../operations/interrupted-alert.js';
 import { type OperationRunner, progressEventInput } from '../operations/runner.js';
 import type { Stacks } from './lazy-stacks.js';
 import type { BackgroundService } from './lifecycle.js';
@@ -9,19 +10,32 @@ import type { BackgroundService } from './lifecycle.js';
  * The operation runner as a background service. At start it records what a previous process left
  * running as interrupted, and puts back what its interrupted deploys left (unverified containers under
  * the services' names, the last good ones parked), in the background, as the stack's next `up` or
- * `restart` would; each step is in the deployment's events and the stack's event stream. An interrupted restore's stopped services
- * are started again (`restores`). At drain, running operations get the grace.
+ * `restart` would; each step is in the deployment's events and the stack's event stream. An
+ * interrupted restore's stopped services are started again (`restores`). Each interrupted operation
+ * is then alerted (an `operation` `interrupted` event), saying what its recovery did. At drain,
+ * running operations get the grace.
  */
 export function operationsService(parts: {
   readonly runner: () => OperationRunner;
   readonly stacks: () => Pick<Stacks, 'recover'>;
   /** Starts again what an interrupted restore stopped; says what it did (undefined: nothing recorded). */
   readonly restores?: (op: OperationRecord) => Promise<string | undefined>;
-  /** Where each step of putting back an interrupted deploy is told, as the stack's deploy events. */
+  /**
+   * Where each step of putting back an interrupted deploy is told (the stack's deploy events), and
+   * each interrupted operation's alert once its recovery ended (interrupted-alert.ts).
+   */
   readonly events?: () => EventPublisher;
   readonly log: Logger;
 }): BackgroundService {
   const { runner, stacks, restores, events, log } = parts;
+  const alert = (op: OperationRecord, recovery: string | undefined) => {
+    try {
+      events?.().publish(interruptedAlertEvent(op, recovery));
+    } catch (error: unknown) {
+      log.warn({ err: error, operation: op.id }, 'the alert of an interrupted operation could not be stored');
+    }
+  };
+  const why = (error: unknown) => (error instanceof Error ? error.message : String(error));
   return {
     name: 'operations',
     start: () => {
@@ -33,32 +47,50 @@ export function operationsService(parts: {
         );
       }
       for (const stack of new Set(recovered.filter((o) => o.kind === 'up').map((o) => o.stack))) {
-        // Told as the stack's deploy events (its deployment keeps them too). Not as the interrupted
-        // operation's: its stream ended with the `finished` event that recorded it interrupted.
+        const ups = recovered.filter((o) => o.kind === 'up' && o.stack === stack);
+        const putBack: string[] = [];
+        // Each step is told as the stack's deploy events (its deployment keeps them too), not as the
+        // interrupted operation's: its stream ended with the `finished` event that recorded it so.
         stacks()
           .recover(stack, (e) => {
+            putBack.push(e.message);
             log.warn({ stack, service: e.service }, e.message);
             events?.().publish(progressEventInput('deploy', stack, e));
           })
-          .catch((error: unknown) =>
+          .then(() => {
+            const did = putBack.length > 0 ? `put back what it left: ${putBack.join('; ')}` : undefined;
+            for (const op of ups) alert(op, did);
+          })
+          .catch((error: unknown) => {
             log.warn(
               { err: error, stack },
               'could not put back what an interrupted deploy left; the next berth up of the stack will try again',
-            ),
-          );
+            );
+            for (const op of ups)
+              alert(
+                op,
+                `could not put back what it left (${why(error)}); the next \`berth up ${stack}\` tries again`,
+              );
+          });
       }
       for (const op of recovered.filter((o) => o.kind === 'restore')) {
-        restores?.(op)
+        (restores?.(op) ?? Promise.resolve(undefined))
           .then((message) => {
             if (message) log.warn({ stack: op.stack, operation: op.id }, message);
+            alert(op, message);
           })
-          .catch((error: unknown) =>
+          .catch((error: unknown) => {
             log.warn(
               { err: error, stack: op.stack, operation: op.id },
               `could not start again what the interrupted restore ${op.id} stopped: \`berth up ${op.stack}\` starts it; its error names the safety backup to restore`,
-            ),
-          );
+            );
+            alert(
+              op,
+              `could not start again what it stopped (${why(error)}): \`berth up ${op.stack}\` starts it`,
+            );
+          });
       }
+      for (const op of recovered.filter((o) => o.kind !== 'up' && o.kind !== 'restore')) alert(op, undefined);
     },
     drain: async (graceMs) => {
       const interrupted = await runner().shutdown(graceMs);

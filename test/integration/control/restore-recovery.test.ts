@@ -18,7 +18,8 @@ import {
 
 // `kill -9` of `berth serve` during a restore, once it has taken its safety backup and stopped a
 // dependent: the next start records the restore interrupted with an error naming that safety
-// backup, and starts the dependent again (it does not stay down until someone runs `berth up`).
+// backup, starts the dependent again (it does not stay down until someone runs `berth up`), and
+// alerts the operator with both.
 
 /** `web` depends on `files` (a volume backed up); its `sleep` ignores SIGTERM, so its stop takes 5 s. */
 const COMPOSE = `services:
@@ -185,6 +186,16 @@ describe('berth serve killed during a restore', () => {
     expect(record.error.hint).toContain(`berth backup restore ${stack} ${safety}`);
     expect(record.error.hint).not.toContain('berth up');
     expect(again.output()).toContain(`recovered from interrupted restore ${op.id} of backup ${source}`);
+    // The operator is alerted: which restore was interrupted, what the recovery did, what to do next.
+    // (Published together with the log line waited for above: no polling.)
+    const alerts = (await (await fetch(`${again.url}/api/v1/alerts?limit=50`, auth)).json()) as {
+      alerts: Array<{ key: string; message: string }>;
+    };
+    const alerted = alerts.alerts.filter((a) => a.key === `operation-interrupted:${stack}`);
+    expect(alerted).toHaveLength(1);
+    expect(alerted[0]?.message).toContain(`restore ${op.id} of ${stack} was interrupted`);
+    expect(alerted[0]?.message).toContain(`started ${stack}-web-1 again`);
+    expect(alerted[0]?.message).toContain(`berth backup restore ${stack} ${safety}`);
     // The restore's source backup was only read: it is not said to be "recorded as failed".
     expect(again.output()).not.toMatch(new RegExp(`recorded as failed[^"]*${source}`));
   });
