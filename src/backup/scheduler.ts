@@ -6,12 +6,12 @@ import { decide, isOverdue, type Timing } from '../jobs/scheduler.js';
 import type { Store } from '../store/index.js';
 import type { BackupEntry } from './catalog.js';
 import { isBackupError } from './errors.js';
-import { planBackup, retryAt } from './schedule-busy.js';
+import { planScheduled, retryAt } from './schedule-busy.js';
 import type { BackupService } from './service.js';
 
 export interface BackupSchedulerDeps {
-  readonly backups: BackupService;
-  /** `locks`: a due backup of a stack whose lock a live process holds waits (schedule-busy.ts). */
+  readonly backups: Pick<BackupService, 'entries' | 'run' | 'drill' | 'list'>;
+  /** `locks`: a due backup or drill of a stack whose lock a live process holds waits (schedule-busy.ts). */
   readonly store: () => Pick<Store, 'jobState' | 'backups' | 'locks'>;
   readonly clock: Clock;
   readonly events: () => EventPublisher;
@@ -26,8 +26,9 @@ const DRILL = '@drill';
  * Runs backup policies on their schedules, and drills on theirs, with the jobs scheduler's timing
  * rules (decide, isOverdue): a restart neither repeats nor loses a backup, and backups missed while
  * Berth was down are taken once at start. A service without a successful backup for twice its
- * period gets a `backup` `missed` event. A backup due while its stack is busy (a deploy, a restore)
- * is tried again shortly after, until the stack is free (schedule-busy.ts): not failed, not skipped.
+ * period gets a `backup` `missed` event. A backup or drill due while its stack is busy (a deploy, a
+ * restore, a down) is tried again shortly after, until the stack is free (schedule-busy.ts): not
+ * failed, not skipped, not run beside it.
  */
 export class BackupScheduler {
   private readonly loop: TickLoop;
@@ -73,15 +74,14 @@ export class BackupScheduler {
     const key = { stack: entry.stack, service: entry.service, job: name };
     const state = store.jobState.get(key);
     const due = decide(timing, state, now);
-    const holder = name === BACKUP && due.run ? store.locks.liveHolder(entry.stack) : undefined;
-    const plan =
-      name === BACKUP ? planBackup(due, holder !== undefined, now) : { fire: !!due.run, nextAt: due.next };
+    const holder = due.run ? store.locks.liveHolder(entry.stack) : undefined;
+    const plan = planScheduled(due, holder !== undefined, now);
     store.jobState.schedule(key, {
       schedule: describeSchedule(timing.schedule),
       anchorAt: due.reset || !state ? now : state.anchorAt,
       nextAt: plan.nextAt,
     });
-    if (holder) this.waits(entry, plan.nextAt, holder.deploymentId);
+    if (holder) this.waits(entry, name, plan.nextAt, holder.deploymentId);
     if (plan.fire) this.fire(entry, name);
     const current = store.jobState.get(key);
     if (name === BACKUP && current && isOverdue(timing, current, now)) {
@@ -95,11 +95,11 @@ export class BackupScheduler {
     return plan.nextAt;
   }
 
-  /** The log line of a backup that waits for its busy stack (no event: nothing failed). */
-  private waits(entry: BackupEntry, at: Date, deployment: number | undefined): void {
+  /** The log line of a backup or drill that waits for its busy stack (no event: nothing failed). */
+  private waits(entry: BackupEntry, name: string, at: Date, deployment: number | undefined): void {
     this.deps.logger?.warn(
       { service: `${entry.stack}/${entry.service}`, retryAt: at.toISOString(), deployment },
-      'a scheduled backup waits: its stack is busy (deploy, restore, restart); tried again then',
+      `a scheduled ${name === BACKUP ? 'backup' : 'drill'} waits: its stack is busy (deploy, restore, restart, down); tried again then`,
     );
   }
 
@@ -111,7 +111,7 @@ export class BackupScheduler {
     if (!state) return;
     const at = retryAt(this.deps.clock.now(), state.nextAt);
     store.jobState.schedule(key, { schedule: state.schedule, anchorAt: state.anchorAt, nextAt: at });
-    this.waits(entry, at, undefined);
+    this.waits(entry, BACKUP, at, undefined);
   }
 
   private fire(entry: BackupEntry, name: string): void {
