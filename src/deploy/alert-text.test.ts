@@ -19,6 +19,14 @@ describe('failedDeployText', () => {
     );
   });
 
+  it('does not speak of a previous version after a first deploy', () => {
+    const text = failedDeployText({ ...failed, first: true });
+    expect(text).toContain(
+      'rolled back: nothing of it is left running (shop ran nothing before this deploy)',
+    );
+    expect(text).not.toContain('previous version');
+  });
+
   it('says when the rollback failed too, and what to do', () => {
     const text = failedDeployText({
       ...failed,

@@ -16,6 +16,8 @@ export interface FailedDeploy {
   readonly outcome: 'failed' | 'rolled-back';
   readonly failure: Pick<ServiceFailure, 'service' | 'reason' | 'detail'>;
   readonly rollbackProblem?: string;
+  /** The stack ran nothing before this deploy (its first): a rollback leaves nothing running. */
+  readonly first?: boolean;
   /** Backups taken before the deploy (data is never restored automatically). */
   readonly backups?: ReadonlyArray<{ readonly service: string; readonly id: string }>;
 }
@@ -31,7 +33,9 @@ export function failedDeployText(d: FailedDeploy): string {
   const head = `the deploy of ${stack} (deployment ${d.deploymentId}) failed at ${d.failure.service} (${failureText(d.failure)})`;
   const then =
     d.outcome === 'rolled-back'
-      ? 'rolled back: the previous version is serving'
+      ? d.first
+        ? `rolled back: nothing of it is left running (${stack} ran nothing before this deploy)`
+        : 'rolled back: the previous version is serving'
       : d.rollbackProblem !== undefined
         ? `the rollback failed too (${d.rollbackProblem}): ${stack} may be running a mix of the two versions; look at \`berth ps ${stack}\`, then deploy a version that works with \`berth up ${stack}\``
         : `not rolled back (rollback: manual): the failed version is left in place for inspection; fix it and run \`berth up ${stack}\` again`;

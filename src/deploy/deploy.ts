@@ -243,6 +243,7 @@ async function deployOnce(
             outcome: result.outcome,
             failure: result.failure,
             ...(result.rollbackProblem ? { rollbackProblem: result.rollbackProblem } : {}),
+            first: !observed.containers.some((c) => ownedBy(c.labels, loaded.name)),
             backups,
           }
         : undefined;

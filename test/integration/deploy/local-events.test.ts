@@ -54,6 +54,14 @@ describe('berth --local up', () => {
       expect(events.length).toBeGreaterThan(0);
       expect(new Set(events.map((e) => e.stack))).toEqual(new Set([stack]));
       expect(events.map((e) => e.type)).toContain('failure');
+      // The alert of the failed deploy hangs on its last event, stored once the rollback ended.
+      const done = events.filter((e) => e.type === 'done');
+      expect(done).toHaveLength(1);
+      // Its first deploy: there is no previous version to speak of.
+      expect(done[0]?.message).toContain('rolled back: nothing of it is left running');
+      expect(done[0]?.data).toMatchObject({
+        alert: { key: `deploy:failure:${stack}/app`, status: 'notice', severity: 'error' },
+      });
     } finally {
       store.close();
     }
