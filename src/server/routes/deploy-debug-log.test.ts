@@ -149,7 +149,7 @@ describe('the deploy executor at debug', () => {
     ]);
     expect(lines.find((l) => l.event === 'rollback-start')).toMatchObject({ changes: 1 });
     expect(lines.find((l) => l.event === 'rollback-end')).toMatchObject({ problems: 0 });
-    expect(text).toContain('rolled-back');
+    expect(text).toContain('rolled back: nothing of it is left running');
     expectNoCanary([SECRET], 'server log', text);
   });
 

@@ -169,7 +169,7 @@ describe('secret values outside `environment`', () => {
 
   it('never reach the state file or the server log', () => {
     expect(world.store.deployments.list('alpha', { limit: 5 }).items[0]?.status).toBe('rolled-back');
-    expect(world.logText()).toContain('rolled-back');
+    expect(world.logText()).toContain('rolled back: nothing of it is left running');
     noCanary('server log', world.logText());
     world.store.close();
     closed = true;
