@@ -73,6 +73,29 @@ const CASES: readonly { fixture: string; errors: readonly string[] }[] = [
     ],
   },
   {
+    fixture: 'service-fields.yaml',
+    errors: [
+      '7:13 SPEC_INVALID_VALUE',
+      '8:7 SPEC_UNKNOWN_KEY',
+      '11:20 SPEC_INVALID_VALUE',
+      '12:18 SPEC_INVALID_VALUE',
+      '15:19 SPEC_INVALID_VALUE',
+      '16:9 SPEC_UNKNOWN_KEY',
+      '18:17 SPEC_INVALID_VALUE',
+      '19:9 SPEC_INVALID_VALUE',
+      '21:9 SPEC_INVALID_VALUE',
+      // volumes[0]'s source is wrong: it is not also checked as a bind mount.
+      '24:17 SPEC_INVALID_TYPE',
+      '25:9 SPEC_INVALID_VALUE',
+      '27:9 SPEC_INVALID_VALUE',
+      '28:18 SPEC_INVALID_TYPE',
+      '30:15 SPEC_INVALID_VALUE',
+      '31:14 SPEC_INVALID_TYPE',
+      '33:9 SPEC_INVALID_VALUE',
+      '34:9 SPEC_INVALID_TYPE',
+    ],
+  },
+  {
     fixture: 'top-level.yaml',
     errors: [
       '8:13 SPEC_INVALID_TYPE',

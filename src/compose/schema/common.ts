@@ -139,20 +139,63 @@ function canonical(value: unknown): string {
   return JSON.stringify(value) ?? 'undefined';
 }
 
-/** An array whose items must all differ (upstream `uniqueItems: true`); the duplicate is reported. */
-export function uniqueArray<T extends z.core.SomeType>(item: T) {
-  return z.array(item).superRefine((items: readonly unknown[], ctx) => {
-    const seen = new Map<string, number>();
-    items.forEach((it, index) => {
-      const key = canonical(it);
-      const first = seen.get(key);
-      if (first === undefined) seen.set(key, index);
-      else
-        invalid(ctx, `duplicate entry ${show(it)} (repeats item [${first}])`, 'remove the repeated entry', [
-          index,
-        ]);
-    });
+/** The keys (or list indexes) of a value with an issue at or under them. */
+export function failedAt(ctx: {
+  readonly issues: readonly { readonly path?: PropertyKey[] }[];
+}): Set<PropertyKey> {
+  const failed = new Set<PropertyKey>();
+  for (const issue of ctx.issues) {
+    const key = issue.path?.[0];
+    if (key !== undefined) failed.add(key);
+  }
+  return failed;
+}
+
+/**
+ * `superRefine` options for a list's checks that its transform makes as it normalizes each item,
+ * run in the transform's stead when an item failed (or repeats another): zod runs a transform only
+ * on a value without issues, and these run exactly when it does not, so every bad item is reported
+ * at once and nothing is checked twice. The check skips the items that failed (`failedAt`).
+ */
+export const LIST_INSTEAD_OF_TRANSFORM = {
+  when: (payload: z.core.ParsePayload): boolean =>
+    Array.isArray(payload.value) && payload.issues.some((issue) => issue.code !== 'unrecognized_keys'),
+};
+
+/** Calls `check` on each item that passed its own parse (see LIST_INSTEAD_OF_TRANSFORM). */
+export function eachSoundItem<T>(
+  items: readonly T[],
+  ctx: Ctx,
+  check: (item: T, index: number) => void,
+): void {
+  const failed = failedAt(ctx);
+  items.forEach((item, index) => {
+    if (!failed.has(index)) check(item, index);
   });
+}
+
+/**
+ * An array whose items must all differ (upstream `uniqueItems: true`); the duplicate is reported,
+ * also when other items failed their own parse (those are not compared).
+ */
+export function uniqueArray<T extends z.core.SomeType>(item: T) {
+  return z.array(item).superRefine(
+    (items: readonly unknown[], ctx) => {
+      const failed = failedAt(ctx);
+      const seen = new Map<string, number>();
+      items.forEach((it, index) => {
+        if (failed.has(index)) return;
+        const key = canonical(it);
+        const first = seen.get(key);
+        if (first === undefined) seen.set(key, index);
+        else
+          invalid(ctx, `duplicate entry ${show(it)} (repeats item [${first}])`, 'remove the repeated entry', [
+            index,
+          ]);
+      });
+    },
+    { when: (payload) => Array.isArray(payload.value) },
+  );
 }
 
 /** Upstream names for services, volumes, secrets, configs and the keys of `depends_on`/`networks`. */

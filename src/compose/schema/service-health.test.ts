@@ -37,7 +37,7 @@ describe('healthcheck', () => {
     expect(healthcheck.parse({ test: ['NONE'] })).toEqual({ test: ['NONE'], disable: true });
   });
 
-  it('reports a bad duration with the key and a hint', () => {
+  it('reports a bad duration with the key and a hint, beside a bad test', () => {
     const input = { interval: '10 seconds', retries: 'many', test: ['curl'] };
     const result = healthcheck.safeParse(input);
     expect(result.success).toBe(false);
@@ -45,8 +45,12 @@ describe('healthcheck', () => {
     expect(found.map((f) => [f.path, f.message, f.hint])).toEqual([
       [['interval'], 'interval: invalid duration "10 seconds"', 'write a duration like 10s, 1m30s or 500ms'],
       [['retries'], 'retries: invalid whole number "many"', 'write a whole number like 3'],
+      [
+        ['test'],
+        'test: healthcheck test starts with "curl"',
+        'start the list with CMD, CMD-SHELL or NONE, e.g. ["CMD", "curl", "-f", "http://localhost"]',
+      ],
     ]);
-    // The test prefix is only checked once the durations are valid.
     expect(healthcheck.safeParse({ test: ['curl'] }).success).toBe(false);
   });
 

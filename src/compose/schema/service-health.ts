@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { closed, invalid, listOfStrings, namedMap, oneOf, show } from './common.js';
-import { boolish, countish, duration, rawBoolOrString, toBoolAt } from './scalars.js';
+import { boolish, countish, duration } from './scalars.js';
 
 const TEST_HINT =
   'start the list with CMD, CMD-SHELL or NONE, e.g. ["CMD", "curl", "-f", "http://localhost"]';
@@ -13,15 +13,21 @@ export const healthcheck = closed({
   disable: boolish.optional(),
   interval: duration.optional(),
   retries: countish({ min: 0 }).optional(),
-  test: z.union([z.string(), z.array(z.string())]).optional(),
+  // Checked on its own field, so a bad test is reported beside the healthcheck's other errors.
+  test: z
+    .union([z.string(), z.array(z.string())])
+    .superRefine((test, ctx) => {
+      const head = typeof test === 'string' ? 'CMD-SHELL' : test[0];
+      if (head !== undefined && !['CMD', 'CMD-SHELL', 'NONE'].includes(head))
+        invalid(ctx, `healthcheck test starts with ${show(head)}`, TEST_HINT);
+    })
+    .optional(),
   timeout: duration.optional(),
   start_period: duration.optional(),
   start_interval: duration.optional(),
-}).transform(({ disable, test, ...rest }, ctx) => {
+}).transform(({ disable, test, ...rest }) => {
   const list = typeof test === 'string' ? ['CMD-SHELL', test] : test;
   const head = list?.[0];
-  if (head !== undefined && !['CMD', 'CMD-SHELL', 'NONE'].includes(head))
-    invalid(ctx, `healthcheck test starts with ${show(head)}`, TEST_HINT, ['test']);
   return {
     ...(list === undefined ? {} : { test: list }),
     ...rest,
@@ -36,13 +42,13 @@ export const DEPENDENCY_CONDITIONS = [
 ] as const;
 
 const longDependency = closed({
-  restart: rawBoolOrString.optional(),
+  restart: boolish.optional(),
   required: z.boolean().optional(),
   condition: oneOf(DEPENDENCY_CONDITIONS),
-}).transform(({ condition, required, restart }, ctx) => ({
+}).transform(({ condition, required, restart }) => ({
   condition,
   required: required ?? true,
-  restart: restart === undefined ? false : toBoolAt(restart, ctx, ['restart']),
+  restart: restart ?? false,
 }));
 
 type Dependency = z.output<typeof longDependency>;

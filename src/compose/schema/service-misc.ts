@@ -1,28 +1,24 @@
 import { z } from 'zod';
 import { closed, invalid, show } from './common.js';
-import { integer, rawBoolOrString, rawIntOrString, toBoolAt, toInt } from './scalars.js';
+import { boolish, integer, rawIntOrString, toInt } from './scalars.js';
 
-/** `ulimits` → `{soft, hard}` per limit; a single number sets both. */
-export const ulimits = z
-  .record(z.string(), z.union([rawIntOrString, closed({ hard: rawIntOrString, soft: rawIntOrString })]))
-  .transform((map, ctx) => {
-    const out: Record<string, { soft: number; hard: number }> = {};
-    for (const [name, value] of Object.entries(map)) {
-      if (typeof value === 'object') {
-        const soft = toInt(value.soft, ctx, {}, [name, 'soft']);
-        const hard = toInt(value.hard, ctx, {}, [name, 'hard']);
-        if (soft > hard && hard !== -1)
-          invalid(ctx, `soft limit ${soft} is above the hard limit ${hard}`, 'make `soft` at most `hard`', [
-            name,
-          ]);
-        out[name] = { soft, hard };
-      } else {
-        const both = toInt(value, ctx, {}, [name]);
-        out[name] = { soft: both, hard: both };
+/** `ulimits` → `{soft, hard}` per limit; a single number sets both. Each limit is checked on its own. */
+export const ulimits = z.record(
+  z.string(),
+  z
+    .union([rawIntOrString, closed({ hard: rawIntOrString, soft: rawIntOrString })])
+    .transform((value, ctx) => {
+      if (typeof value !== 'object') {
+        const both = toInt(value, ctx, {}, []);
+        return { soft: both, hard: both };
       }
-    }
-    return out;
-  });
+      const soft = toInt(value.soft, ctx, {}, ['soft']);
+      const hard = toInt(value.hard, ctx, {}, ['hard']);
+      if (soft > hard && hard !== -1)
+        invalid(ctx, `soft limit ${soft} is above the hard limit ${hard}`, 'make `soft` at most `hard`');
+      return { soft, hard };
+    }),
+);
 
 /** `logging`: option values that are numbers become strings, as the engine takes them. */
 export const logging = closed({
@@ -46,20 +42,20 @@ export const envFile = z
       z.union([
         z.string(),
         closed(
-          { path: z.string(), format: z.string().optional(), required: rawBoolOrString.optional() },
+          { path: z.string(), format: z.string().optional(), required: boolish.optional() },
           { extensions: false },
         ),
       ]),
     ),
   ])
-  .transform((value, ctx) => {
+  .transform((value) => {
     const list = typeof value === 'string' ? [value] : value;
-    return list.map((entry, index) => {
+    return list.map((entry) => {
       if (typeof entry === 'string') return { path: entry, required: true };
       const { path, format, required } = entry;
       return {
         path,
-        required: required === undefined ? true : toBoolAt(required, ctx, [index, 'required']),
+        required: required ?? true,
         ...(format === undefined ? {} : { format }),
       };
     });
@@ -76,21 +72,20 @@ const DEVICE_PERMS = /^[rwm]+$/;
  * `devices` → `{source, target?, permissions?}`. Short form is `HOST[:CONTAINER][:PERMISSIONS]`
  * (as the Docker CLI reads it); a CDI name (`vendor.com/class=name`) is kept whole as the source.
  */
-export const devices = z
-  .array(
-    z.union([
+export const devices = z.array(
+  // Each device is read on its own, so every bad one is reported at once.
+  z
+    .union([
       z.string(),
       closed({ source: z.string(), target: z.string().optional(), permissions: z.string().optional() }),
-    ]),
-  )
-  .transform((list, ctx) =>
-    list.map((entry, index) => {
+    ])
+    .transform((entry, ctx) => {
       if (typeof entry !== 'string') return entry;
       if (!entry.startsWith('/') && entry.includes('=')) return { source: entry };
       const parts = entry.split(':');
       const [source = '', second, third] = parts;
       if (parts.length > 3 || source === '') {
-        invalid(ctx, `invalid device ${show(entry)}`, 'write HOST_PATH[:CONTAINER_PATH][:rwm]', [index]);
+        invalid(ctx, `invalid device ${show(entry)}`, 'write HOST_PATH[:CONTAINER_PATH][:rwm]');
         return { source };
       }
       if (third !== undefined) return { source, target: second, permissions: third };
@@ -99,7 +94,7 @@ export const devices = z
         ? { source, target: source, permissions: second }
         : { source, target: second };
     }),
-  );
+);
 
 /** `cpu_count`/`cpu_percent`/`oom_score_adj`: a string, or an integer within bounds (kept as written). */
 export function boundedIntOrString(min: number, max?: number) {

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { closed, invalidKey, listOfStrings, namedMap, uniqueArray } from './common.js';
+import {
+  closed,
+  eachSoundItem,
+  invalidKey,
+  LIST_INSTEAD_OF_TRANSFORM,
+  listOfStrings,
+  namedMap,
+  uniqueArray,
+} from './common.js';
 import { driverOpts, splitPair } from './maps.js';
 
 const EXTRA_HOST_HINT = 'write "host:ip" or "host=ip", e.g. "db.local:10.0.0.5"';
@@ -18,7 +26,9 @@ export const extraHosts = z
     z.record(z.string(), z.union([z.string(), z.array(z.string())])).superRefine((map, ctx) => {
       if (Object.hasOwn(map, '')) invalidKey(ctx, 'empty host name', 'write the host name as the key', '');
     }),
-    uniqueArray(z.string()),
+    uniqueArray(z.string()).superRefine((entries, ctx) => {
+      eachSoundItem(entries, ctx, (entry, index) => splitPair(entry, ctx, EXTRA_HOST_HINT, [index]));
+    }, LIST_INSTEAD_OF_TRANSFORM),
   ])
   .transform((value, ctx) => {
     const out: { host: string; ip: string }[] = [];

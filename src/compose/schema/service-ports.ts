@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { type Ctx, closed, invalid, type PathKey, show, uniqueArray } from './common.js';
+import {
+  type Ctx,
+  closed,
+  eachSoundItem,
+  invalid,
+  LIST_INSTEAD_OF_TRANSFORM,
+  type PathKey,
+  show,
+  uniqueArray,
+} from './common.js';
 import { integer, rawIntOrString } from './scalars.js';
 
 /*
@@ -194,6 +203,10 @@ function normalizePort(raw: z.output<typeof rawPort>, ctx: Ctx, index: number): 
 }
 
 /** `ports` → one NormalizedPort per container port (ranges expanded). */
-export const ports = uniqueArray(rawPort).transform((items, ctx): NormalizedPort[] =>
-  items.flatMap((item, index) => normalizePort(item, ctx, index)),
-);
+export const ports = uniqueArray(rawPort)
+  .superRefine((items, ctx) => {
+    eachSoundItem(items, ctx, (item, index) => normalizePort(item, ctx, index));
+  }, LIST_INSTEAD_OF_TRANSFORM)
+  .transform((items, ctx): NormalizedPort[] =>
+    items.flatMap((item, index) => normalizePort(item, ctx, index)),
+  );

@@ -139,16 +139,19 @@ describe('volumes long syntax', () => {
     expect(findings([{ type: 'bind', target: '/b' }])[0]?.message).toContain('needs a `source`');
   });
 
-  it('reports bad values at their own path', () => {
+  it('reports bad values at their own path, in every item at once', () => {
     const found = findings([
       { type: 'volume', source: 'v', target: '/v', read_only: 'maybe' },
       { type: 'tmpfs', target: '/t', tmpfs: { size: 'huge' } },
       { type: 'bind', source: './b', target: '/b', bind: { selinux: 'x' } },
       { type: 'disk', target: '/d' },
     ]);
+    // Items 2 and 3 fail as written; 0 and 1 when read: all four are reported together.
     expect(found.map((f) => f.path)).toEqual([
       [2, 'bind', 'selinux'],
       [3, 'type'],
+      [0, 'read_only'],
+      [1, 'tmpfs', 'size'],
     ]);
     expect(found[1]?.hint).toContain('bind, volume, tmpfs');
     const values = findings([

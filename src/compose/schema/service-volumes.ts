@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { type Ctx, closed, invalid, oneOf, type PathKey, show, uniqueArray } from './common.js';
+import {
+  type Ctx,
+  closed,
+  eachSoundItem,
+  invalid,
+  LIST_INSTEAD_OF_TRANSFORM,
+  oneOf,
+  type PathKey,
+  show,
+  uniqueArray,
+} from './common.js';
 import { rawListOrDict, toStringMap } from './maps.js';
 import { BYTES_HINT, integer, rawBoolOrString, rawNumberOrString, toBoolAt } from './scalars.js';
 import { parseBytes, parseFileMode } from './units.js';
@@ -193,6 +203,8 @@ function normalizeVolume(raw: RawVolume, ctx: Ctx, index: number): Mount[] {
 }
 
 /** Service `volumes` → mounts, in order. */
-export const serviceVolumes = uniqueArray(z.union([z.string(), rawLongVolume])).transform((items, ctx) =>
-  items.flatMap((item, index) => normalizeVolume(item, ctx, index)),
-);
+export const serviceVolumes = uniqueArray(z.union([z.string(), rawLongVolume]))
+  .superRefine((items, ctx) => {
+    eachSoundItem(items, ctx, (item, index) => normalizeVolume(item, ctx, index));
+  }, LIST_INSTEAD_OF_TRANSFORM)
+  .transform((items, ctx) => items.flatMap((item, index) => normalizeVolume(item, ctx, index)));
