@@ -163,6 +163,16 @@ describe('x-berth beside files that have errors of their own', () => {
     ]);
   });
 
+  it('masks a value from .env in an x-berth finding beside compose errors', async () => {
+    const dir = await writeTree({
+      'app/.env': 'TIMEOUT=hunter2xyz\n',
+      'app/compose.yaml': `services:\n  web:\n    image: nginx\n    restartt: x\n    x-berth:\n      deploy: {health_timeout: "\${TIMEOUT}"}\n`,
+    });
+    const found = await errorsOf(join(dir, 'app'));
+    expect(found.map((e) => e.code)).toEqual(['SPEC_UNKNOWN_KEY', 'SPEC_XBERTH_INVALID']);
+    expect(JSON.stringify(found)).not.toContain('hunter2xyz');
+  });
+
   it('leaves the x-berth of a service that extends another for the merge', async () => {
     const dir = await writeTree({
       'compose.yaml': `services:
