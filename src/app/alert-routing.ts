@@ -1,10 +1,7 @@
 import type { AlertService } from '../alerts/service.js';
 import { EventTail } from '../alerts/tail.js';
-import type { Clock } from '../clock.js';
-import type { EventHub } from '../events/hub.js';
-import type { Loggers } from '../log/index.js';
-import type { Store } from '../store/index.js';
 import type { BackgroundService } from './lifecycle.js';
+import type { BerthParts } from './parts.js';
 
 /**
  * Alerts, as a background service. They start before anything publishes and drain after the
@@ -14,13 +11,9 @@ import type { BackgroundService } from './lifecycle.js';
  * cron) and routes it too, and on start what was stored while the server was stopped (up to a day
  * old: see src/alerts/tail.ts).
  */
-export function alertRouting(parts: {
-  readonly store: () => Store;
-  readonly clock: Clock;
-  readonly events: () => EventHub;
-  readonly loggers: Loggers;
-  readonly alerts: () => AlertService;
-}): BackgroundService {
+export function alertRouting(
+  parts: Pick<BerthParts, 'store' | 'clock' | 'events' | 'loggers'> & { readonly alerts: () => AlertService },
+): BackgroundService {
   const { store, clock, events, loggers, alerts } = parts;
   const log = loggers.for('alerts');
   let stopLive: (() => void) | undefined;

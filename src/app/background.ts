@@ -4,48 +4,38 @@ import { recoverRestore } from '../backup/restore-recover.js';
 import type { RestoreTrace } from '../backup/restore-trace.js';
 import { BackupScheduler } from '../backup/scheduler.js';
 import { BackupService } from '../backup/service.js';
-import type { Clock } from '../clock.js';
 import type { WorkspaceLoad } from '../compose/stack.js';
 import type { AlertSettings } from '../config/alert-resolve.js';
 import type { BackupSettings } from '../config/backup-settings.js';
 import { withStackLock } from '../deploy/lock.js';
 import { watchContainerEvents } from '../events/container-watcher.js';
-import type { EventHub } from '../events/hub.js';
 import { HealthService } from '../health/service.js';
 import { Scheduler } from '../jobs/scheduler.js';
 import { JobService } from '../jobs/service.js';
-import type { Loggers } from '../log/index.js';
 import { recordBackup } from '../metrics/backups.js';
 import { recordHealth } from '../metrics/health.js';
 import { recordJobRun } from '../metrics/jobs.js';
-import type { AppMetrics } from '../metrics/registry.js';
 import type { OperationRunner } from '../operations/runner.js';
-import type { LockOwner, Store } from '../store/index.js';
+import type { LockOwner } from '../store/index.js';
 import { alertRouting } from './alert-routing.js';
-import type { EngineConnection } from './engine-connection.js';
 import type { Stacks } from './lazy-stacks.js';
 import type { Lifecycle } from './lifecycle.js';
 import { once } from './once.js';
 import { operationsService } from './operations-service.js';
+import type { BerthParts } from './parts.js';
 import { servesStack } from './serves.js';
 import { StackFiles } from './stack-files.js';
 
 /** What the work that runs without a request needs of a Berth (createBerth builds each part on first use). */
-export interface BackgroundOptions {
-  readonly engine: EngineConnection;
-  readonly store: () => Store;
-  readonly clock: Clock;
-  readonly events: () => EventHub;
-  readonly loggers: Loggers;
-  readonly metrics: AppMetrics;
+export interface BackgroundOptions extends BerthParts {
   /** The workspace as it loads now (workspaceLoads). */
   readonly workspace: () => Promise<WorkspaceLoad>;
   /** This process, as the owner of the stack locks backups take. */
   readonly owner: LockOwner;
   /** Backup stores and keys (BerthOptions.backup). */
-  readonly backup: () => BackupSettings | undefined;
+  readonly backupSettings: () => BackupSettings | undefined;
   /** Alert channels and rules (BerthOptions.alerts). */
-  readonly alerts: () => AlertSettings | undefined;
+  readonly alertSettings: () => AlertSettings | undefined;
   readonly runner: () => OperationRunner;
   /** The stack service: interrupted deploys are put back at start. */
   readonly stacks: () => Pick<Stacks, 'recover'>;
@@ -72,8 +62,7 @@ export interface BackgroundServices {
  * files stop loading.
  */
 export function wireBackground(lifecycle: Lifecycle, options: BackgroundOptions): BackgroundServices {
-  const { engine, store, clock, events, loggers, metrics, owner, runner, stacks, restoreTrace, auth } =
-    options;
+  const { engine, store, clock, events, loggers, metrics, owner, runner, stacks, restoreTrace } = options;
   const log = loggers.for('server');
   // What runs without a request keeps the last good version of a stack whose files stop loading.
   const stackFiles = once(
@@ -89,26 +78,17 @@ export function wireBackground(lifecycle: Lifecycle, options: BackgroundOptions)
       }),
   );
   const scheduledStacks = () => stackFiles().stacks();
+  // What each service that runs without a request is built on: its stacks are StackFiles'.
+  const scheduled = { engine, store, clock, events, stacks: scheduledStacks };
   const jobs = once(() => {
-    const service = new JobService({
-      engine,
-      store,
-      clock,
-      events,
-      stacks: scheduledStacks,
-      logger: loggers.for('jobs'),
-    });
+    const service = new JobService({ ...scheduled, logger: loggers.for('jobs') });
     service.onRunFinished(recordJobRun(metrics));
     return service;
   });
   const backups = once(() => {
     const service = new BackupService({
-      engine,
-      store,
-      clock,
-      events,
-      stacks: scheduledStacks,
-      settings: options.backup,
+      ...scheduled,
+      settings: options.backupSettings,
       logger: loggers.for('backup'),
       lock: (stack, action) => withStackLock({ store: store(), owner }, stack, action),
     });
@@ -120,7 +100,7 @@ export function wireBackground(lifecycle: Lifecycle, options: BackgroundOptions)
       new AlertService({
         store,
         clock,
-        settings: options.alerts,
+        settings: options.alertSettings,
         logger: loggers.for('alerts'),
         events,
       }),
@@ -128,13 +108,9 @@ export function wireBackground(lifecycle: Lifecycle, options: BackgroundOptions)
   const serves = servesStack(store, options.workspace);
   const health = once(() => {
     const service = new HealthService({
+      ...scheduled,
       serves,
-      engine,
-      store,
-      clock,
-      events,
       subscribe: (listener) => events().subscribe(listener),
-      stacks: scheduledStacks,
       logger: loggers.for('health'),
     });
     recordHealth(metrics, service);
@@ -163,37 +139,15 @@ export function wireBackground(lifecycle: Lifecycle, options: BackgroundOptions)
     },
     close: () => undefined,
   });
-  registerBackground(lifecycle, {
-    engine,
-    store,
-    clock,
-    events,
-    loggers,
-    metrics,
-    serves,
-    jobs,
-    backups,
-    health,
-    alerts,
-    auth,
-  });
-  return { jobs, backups, health, alerts };
+  const services = { jobs, backups, health, alerts };
+  registerBackground(lifecycle, { ...options, ...services, serves });
+  return services;
 }
 
 /** The parts of a Berth that its background services need (built on first use by createBerth). */
-export interface BackgroundParts {
-  readonly engine: EngineConnection;
-  readonly store: () => Store;
-  readonly clock: Clock;
-  readonly events: () => EventHub;
-  readonly loggers: Loggers;
-  readonly metrics: AppMetrics;
+interface BackgroundParts extends BerthParts, BackgroundServices {
   /** Whether the server answers for a stack (servesStack). */
   readonly serves: (stack: string) => Promise<boolean>;
-  readonly jobs: () => JobService;
-  readonly backups: () => BackupService;
-  readonly health: () => HealthService;
-  readonly alerts: () => AlertService;
   readonly auth: () => Auth;
 }
 
