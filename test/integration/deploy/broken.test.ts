@@ -1,24 +1,19 @@
 import { once } from 'node:events';
 import { createServer } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { planDeploy } from '../../../src/deploy/deploy.js';
 import { DeployError } from '../../../src/deploy/errors.js';
 import type { DeployEvent } from '../../../src/deploy/events.js';
 import { BerthLabel } from '../../../src/engine/model.js';
 import { SPEC_DEFAULTS } from '../../../src/engine/spec-defaults.js';
 import { BUSYBOX, freePort } from '../engine/support.js';
-import { containerIds, type DeployHarness, startHarness } from './support.js';
+import { containerIds, type DeployHarness, useHarness } from './support.js';
 
 // The unhappy paths of examples/broken, each on its own stack, so they run side by side.
 
 let h: DeployHarness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-
-afterAll(async () => {
-  await h?.cleanup();
+useHarness((started) => {
+  h = started;
 });
 
 async function refusal(work: Promise<unknown>): Promise<DeployError> {

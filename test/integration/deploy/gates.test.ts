@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DeployEvent } from '../../../src/deploy/events.js';
 import { BerthLabel } from '../../../src/engine/model.js';
-import { containerIds, type DeployHarness, recordEvents, SLEEPER, startHarness } from './support.js';
+import { containerIds, type DeployHarness, recordEvents, SLEEPER, useHarness } from './support.js';
 
 // Ready-driven gates against the real engine: Berth runs each service's healthcheck itself from the
 // moment its container starts, so a dependent starts when its dependency's check first passes, not
@@ -10,13 +10,8 @@ import { containerIds, type DeployHarness, recordEvents, SLEEPER, startHarness }
 // stable window.
 
 let h: DeployHarness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-
-afterAll(async () => {
-  await h?.cleanup();
+useHarness((started) => {
+  h = started;
 });
 
 async function startedAt(stack: string, service: string): Promise<number> {

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DeployEvent } from '../../../src/deploy/events.js';
-import { containerIds, type DeployHarness, startHarness } from './support.js';
+import { containerIds, type DeployHarness, useHarness } from './support.js';
 
 // x-berth.install: environment that applies until a condition holds, then is removed for good.
 
@@ -32,13 +32,8 @@ services:
 `;
 
 let h: DeployHarness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-
-afterAll(async () => {
-  await h?.cleanup();
+useHarness((started) => {
+  h = started;
 });
 
 describe('install phase', () => {

@@ -1,20 +1,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { containerIds, type DeployHarness, SLEEPER, startHarness } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { containerIds, type DeployHarness, SLEEPER, useHarness } from './support.js';
 
 // A one-shot service (a dependency with `service_completed_successfully`) that exited 0 stays
 // completed on the next deploy: the planner reads its exit code from the engine's inspection and
 // does not run it again. One that exited with another code is started again.
 
 let h: DeployHarness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-
-afterAll(async () => {
-  await h?.cleanup();
+useHarness((started) => {
+  h = started;
 });
 
 function compose(migrate: string): string {

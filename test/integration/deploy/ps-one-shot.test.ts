@@ -1,20 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { containerIds, type DeployHarness, SLEEPER, stackServiceFor, startHarness } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { containerIds, type DeployHarness, SLEEPER, stackServiceFor, useHarness } from './support.js';
 
 // `ps` says of an exited container its exit code and whether its service is a one-shot (another
 // service waits for it with `service_completed_successfully`), so the dashboard can show a finished
 // migration as completed rather than stopped. Real containers that have exited, on the real engine.
 
 let h: DeployHarness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-
-afterAll(async () => {
-  await h?.cleanup();
+useHarness((started) => {
+  h = started;
 });
 
 // `migrate` exits 0 and `web` waits for it; `worker` runs until stopped, then exits 3.

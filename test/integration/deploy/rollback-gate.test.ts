@@ -1,18 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DeployEvent } from '../../../src/deploy/events.js';
-import { containerIds, type DeployHarness, SLEEPER, startHarness } from './support.js';
+import { containerIds, type DeployHarness, SLEEPER, useHarness } from './support.js';
 
 // A rollback gates the restored previous container by what that container is: one without a
 // healthcheck gets the stable window, even when the failed new version brought a healthcheck.
 
 let h: DeployHarness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-
-afterAll(async () => {
-  await h?.cleanup();
+useHarness((started) => {
+  h = started;
 });
 
 describe('the gate of a restored container', () => {

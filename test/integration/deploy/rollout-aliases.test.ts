@@ -1,8 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DeployEvent } from '../../../src/deploy/events.js';
 import { isEngineError, SPEC_DEFAULTS } from '../../../src/engine/model.js';
-import { containerIds, type DeployHarness, SLEEPER, startHarness } from './support.js';
+import { containerIds, type DeployHarness, SLEEPER, useHarness } from './support.js';
 
 // A start-first rollout: the new container (`…-berth-next-<id>`) runs beside the old one while its
 // gate runs, reachable only by its own name. The service name keeps answering with the old
@@ -27,13 +27,8 @@ services:
 `;
 
 let h: DeployHarness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-
-afterAll(async () => {
-  await h?.cleanup();
+useHarness((started) => {
+  h = started;
 });
 
 async function run(id: string, argv: string[]): Promise<string> {

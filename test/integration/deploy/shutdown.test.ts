@@ -1,12 +1,12 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { builtinXBerthRegistry } from '../../../src/app/registry.js';
 import type { DeployEvent } from '../../../src/deploy/events.js';
 import { StackService } from '../../../src/deploy/service.js';
 import { isParked } from '../../../src/engine/model.js';
 import { EventHub } from '../../../src/events/hub.js';
 import { OperationRunner } from '../../../src/operations/runner.js';
-import { containerIds, type DeployHarness, startHarness } from './support.js';
+import { containerIds, type DeployHarness, useHarness } from './support.js';
 
 // A server shutting down during a deploy whose gates never pass (`berth serve --shutdown-grace`):
 // the runner aborts it after the grace, as `berth serve` does on SIGTERM. The deploy must stop at
@@ -51,13 +51,8 @@ volumes:
 `;
 
 let h: DeployHarness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-
-afterAll(async () => {
-  await h?.cleanup();
+useHarness((started) => {
+  h = started;
 });
 
 function stackService(dir: string, stack: string, mode: string): StackService {

@@ -1,16 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { containerIds, type DeployHarness, SLEEPER, startHarness } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { containerIds, type DeployHarness, SLEEPER, useHarness } from './support.js';
 
 // A deployment's record of a planned change that never ran: the service waited for one that failed.
 
 let h: DeployHarness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-
-afterAll(async () => {
-  await h?.cleanup();
+useHarness((started) => {
+  h = started;
 });
 
 describe('the service results of a failed deploy', () => {

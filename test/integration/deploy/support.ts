@@ -4,6 +4,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 import { builtinXBerthRegistry } from '../../../src/app/registry.js';
 import { type Clock, systemClock } from '../../../src/clock.js';
 import type { LoadedStack } from '../../../src/compose/stack.js';
@@ -115,6 +116,21 @@ export async function startHarness(): Promise<DeployHarness> {
       if (failures.length > 0) throw new AggregateError(failures, 'cleanup of deploy test stacks failed');
     },
   };
+}
+
+/**
+ * The harness of one test file: started before its tests (handed to `set`), cleaned up after them.
+ * Call it at the top level of the file.
+ */
+export function useHarness(set: (h: DeployHarness) => void): void {
+  let started: DeployHarness | undefined;
+  beforeAll(async () => {
+    started = await startHarness();
+    set(started);
+  });
+  afterAll(async () => {
+    await started?.cleanup();
+  });
 }
 
 /** The stack service over the harness's engine and store, for the stack in `dir` named `stack`. */
