@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { didYouMean } from '../compose/diagnostics.js';
 import { formatDuration } from '../compose/schema/units.js';
 import type { XBerthSection } from '../compose/xberth/registry.js';
-import { INSTEAD_OF_TRANSFORM, soundFields } from '../compose/xberth/values.js';
+import { type Fail, failer, INSTEAD_OF_TRANSFORM, soundFields } from '../compose/xberth/values.js';
 import { type Condition, type Placeholder, parseCondition, placeholdersOf } from './expressions.js';
 import {
   CommandSchema,
@@ -50,7 +50,6 @@ export function probeTypeMessage(input: unknown): string {
   return `\`type: ${String(given)}\` is not a probe type; one of ${types}${near === '' ? '' : ` (${near})`}`;
 }
 
-type Fail = (path: (string | number)[], message: string, hint: string) => void;
 /** Whether a key was written at all (it may have failed its own check). */
 type Written = (key: string) => boolean;
 
@@ -135,15 +134,6 @@ function crossChecks(probe: ProbeFields, written: Written, fail: Fail): Conditio
 
 const HTTP_TARGET_HINT =
   'e.g. url: https://shop.example.com/health, or port: 8080 and path: /health (a port of this service)';
-
-const failer = (ctx: z.RefinementCtx) => {
-  const state = { failed: false };
-  const fail: Fail = (path, message, hint) => {
-    state.failed = true;
-    ctx.addIssue({ code: 'custom', path, message, params: { hint } });
-  };
-  return { state, fail };
-};
 
 const writtenIn =
   (probe: object): Written =>

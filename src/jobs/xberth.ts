@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { formatDuration } from '../compose/schema/units.js';
 import type { XBerthSection } from '../compose/xberth/registry.js';
-import { durationSchema, INSTEAD_OF_TRANSFORM, soundFields } from '../compose/xberth/values.js';
+import {
+  durationSchema,
+  type Fail,
+  failer,
+  INSTEAD_OF_TRANSFORM,
+  soundFields,
+} from '../compose/xberth/values.js';
 import { type Budget, compileConsumed } from './budget.js';
 import { isTimeZone, parseSchedule, type Schedule } from './schedule.js';
 
@@ -61,7 +67,6 @@ const JobFieldsSchema = z.strictObject({
     .optional(),
 });
 type JobFields = z.output<typeof JobFieldsSchema>;
-type Fail = (path: string[], message: string, hint: string) => void;
 
 /**
  * What cannot be checked field by field: the schedule in its time zone, the budget's pattern, and
@@ -124,15 +129,6 @@ function crossChecks(job: Partial<JobFields>, written: (key: keyof JobFields) =>
   }
   return { schedule, budget };
 }
-
-const failer = (ctx: z.RefinementCtx) => {
-  const state = { failed: false };
-  const fail: Fail = (path, message, hint) => {
-    state.failed = true;
-    ctx.addIssue({ code: 'custom', path, message, params: { hint } });
-  };
-  return { state, fail };
-};
 
 const JobSchema = JobFieldsSchema.superRefine((job, ctx) => {
   // A field failed its own check, so the transform below does not run: its checks run here instead.

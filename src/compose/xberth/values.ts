@@ -50,3 +50,16 @@ export function soundFields<T extends object>(
   if (failed.size === 0) return value;
   return Object.fromEntries(Object.entries(value).filter(([key]) => !failed.has(key))) as Partial<T>;
 }
+
+/** Reports a finding at `path` of the mapping being checked, with its hint. */
+export type Fail = (path: (string | number)[], message: string, hint: string) => void;
+
+/** A `fail` that adds its finding to `ctx`, and whether any was added (`state.failed`). */
+export function failer(ctx: z.RefinementCtx): { state: { failed: boolean }; fail: Fail } {
+  const state = { failed: false };
+  const fail: Fail = (path, message, hint) => {
+    state.failed = true;
+    ctx.addIssue({ code: 'custom', path, message, params: { hint } });
+  };
+  return { state, fail };
+}
