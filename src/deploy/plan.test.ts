@@ -3,6 +3,7 @@ import {
   type Converged,
   converged,
   desiredOf,
+  emptyPlan,
   imageId,
   networkInfo,
   planInput,
@@ -575,15 +576,7 @@ describe('planStack: builds', () => {
 });
 
 describe('isEmpty', () => {
-  const none: Plan = {
-    stack: 's',
-    resources: [],
-    pulls: [],
-    builds: [],
-    services: [],
-    removals: [],
-    problems: [],
-  };
+  const none: Plan = emptyPlan();
 
   it('ignores problems and unchanged services, and counts every kind of step', () => {
     const ref = { id: 'i', name: 'n' };

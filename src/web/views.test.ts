@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { emptyPlan } from '../../test/support/deploy-fixtures.js';
 import { PENDING_PROBE } from '../../test/support/health-fixtures.js';
 import type { PlanView } from '../api/deploy.js';
 import { loadAssets } from './assets.js';
@@ -16,15 +17,7 @@ const html = async (node: unknown): Promise<string> =>
 const assets = loadAssets();
 const user = { name: 'ann', admin: false, csrf: 'tok' };
 
-const EMPTY: PlanView = {
-  stack: 's',
-  resources: [],
-  pulls: [],
-  builds: [],
-  services: [],
-  removals: [],
-  problems: [],
-};
+const EMPTY: PlanView = emptyPlan();
 
 describe('plan', () => {
   it('says when nothing would change', async () => {

@@ -172,3 +172,8 @@ export function planInput(
     ...(build !== undefined ? { build } : {}),
   };
 }
+
+/** A plan with no steps and no problems (fits both the deploy Plan and the API's PlanView). */
+export function emptyPlan(stack = 's') {
+  return { stack, resources: [], pulls: [], builds: [], services: [], removals: [], problems: [] };
+}

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { emptyPlan } from '../../../test/support/deploy-fixtures.js';
 import type { PlanBackup } from '../../api/deploy.js';
 import { formatPlan } from './render.js';
 import { planBackupLines } from './render-backups.js';
@@ -47,16 +48,7 @@ describe('planBackupLines', () => {
   });
 
   it('is part of the plan text', () => {
-    const text = formatPlan({
-      stack: 'shop',
-      resources: [],
-      pulls: [],
-      builds: [],
-      services: [],
-      removals: [],
-      problems: [],
-      backups,
-    });
+    const text = formatPlan({ ...emptyPlan('shop'), backups });
     expect(text).toContain('! cache (redis): the backup FAILS');
   });
 });
@@ -64,12 +56,7 @@ describe('planBackupLines', () => {
 describe('formatPlan: problems', () => {
   it('says where in the files a problem is', () => {
     const text = formatPlan({
-      stack: 'shop',
-      resources: [],
-      pulls: [],
-      builds: [],
-      services: [],
-      removals: [],
+      ...emptyPlan('shop'),
       problems: [
         {
           code: 'IMAGE_MISSING',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { emptyPlan } from '../../../test/support/deploy-fixtures.js';
 import type { ContainerRow, UpResult } from '../../api/deploy.js';
 import type { Plan } from '../../deploy/plan.js';
 import type { ContainerSpec } from '../../engine/model.js';
@@ -12,15 +13,7 @@ const spec: ContainerSpec = {
   networks: [],
 };
 const ref = (name: string) => ({ id: `id-${name}`, name });
-const empty: Plan = {
-  stack: 'shop',
-  resources: [],
-  pulls: [],
-  builds: [],
-  services: [],
-  removals: [],
-  problems: [],
-};
+const empty: Plan = emptyPlan('shop');
 
 describe('formatPlan', () => {
   it('prints problems, resources, pulls, builds, container steps with reasons, removals and unchanged services', () => {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadedStack } from '../../../src/compose/stack.js';
 import { downStack } from '../../../src/deploy/down.js';
-import { type DeployHarness, SLEEPER, startHarness } from '../deploy/support.js';
+import { type DeployHarness, SLEEPER } from '../deploy/support.js';
 import { BUSYBOX } from '../engine/support.js';
-import { type HealthKit, startHealth } from './support.js';
+import { type HealthKit, startStackHealth, stopStackHealth } from './support.js';
 
 // After `berth down`, a probe that ran is `stopped` (its stack was taken down on purpose), not
 // `pending` as if it had never run, and not down; `up` brings it back.
@@ -38,19 +38,12 @@ async function until(what: string, check: () => boolean): Promise<void> {
 }
 
 beforeAll(async () => {
-  h = await startHarness();
-  stack = h.stackName();
-  loaded = await h.load(h.writeStack(compose), stack);
-  kit = startHealth(h, {
-    stacks: async () => [loaded],
+  ({ h, kit, stack, loaded } = await startStackHealth(compose, {
     tuning: { syncIntervalMs: 500, sweepIntervalMs: 600_000, flushIntervalMs: 200 },
-  });
+  }));
 }, 60_000);
 
-afterAll(async () => {
-  await kit?.stop();
-  await h?.cleanup();
-});
+afterAll(() => stopStackHealth({ h, kit }));
 
 describe('a probe of a stack taken down', () => {
   it('is stopped after `berth down`, not pending and not down, and runs again after `up`', async () => {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadedStack } from '../../../src/compose/stack.js';
-import { type DeployHarness, SLEEPER, startHarness } from '../deploy/support.js';
+import { type DeployHarness, SLEEPER } from '../deploy/support.js';
 import { BUSYBOX } from '../engine/support.js';
-import { type HealthKit, startHealth } from './support.js';
+import { type HealthKit, startStackHealth, stopStackHealth } from './support.js';
 
 // Berth's own changes are not outages: while a deploy holds the stack's lock, the replacement it is
 // gating (stop-first: its service writes to a named volume; created, starting, never healthy, then
@@ -38,19 +38,19 @@ let stack: string;
 let current: LoadedStack;
 
 beforeAll(async () => {
-  h = await startHarness();
-  stack = h.stackName();
-  current = await h.load(h.writeStack(compose('good')), stack);
-  kit = startHealth(h, {
-    stacks: async () => [current],
+  // The health service follows the version deployed last (`current`), as serve follows the files.
+  ({
+    h,
+    kit,
+    stack,
+    loaded: current,
+  } = await startStackHealth(compose('good'), {
+    stacks: async () => (current ? [current] : []),
     tuning: { syncIntervalMs: 300, sweepIntervalMs: 300, flushIntervalMs: 100 },
-  });
+  }));
 }, 60_000);
 
-afterAll(async () => {
-  await kit?.stop();
-  await h?.cleanup();
-});
+afterAll(() => stopStackHealth({ h, kit }));
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

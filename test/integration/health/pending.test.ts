@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadedStack } from '../../../src/compose/stack.js';
-import { type DeployHarness, startHarness } from '../deploy/support.js';
+import type { DeployHarness } from '../deploy/support.js';
 import { BUSYBOX } from '../engine/support.js';
-import { type HealthKit, startHealth } from './support.js';
+import { type HealthKit, startStackHealth, stopStackHealth } from './support.js';
 
 // A probe the files declare is listed, and shown, from the start: `pending` until its first run
 // (here a day away), never "not found" and never up.
@@ -25,19 +25,12 @@ let stack: string;
 let loaded: LoadedStack;
 
 beforeAll(async () => {
-  h = await startHarness();
-  stack = h.stackName();
-  loaded = await h.load(h.writeStack(compose), stack);
-  kit = startHealth(h, {
-    stacks: async () => [loaded],
+  ({ h, kit, stack, loaded } = await startStackHealth(compose, {
     tuning: { syncIntervalMs: 600_000, sweepIntervalMs: 600_000, flushIntervalMs: 200 },
-  });
+  }));
 }, 60_000);
 
-afterAll(async () => {
-  await kit?.stop();
-  await h?.cleanup();
-});
+afterAll(() => stopStackHealth({ h, kit }));
 
 describe('a declared probe before its first run', () => {
   it('is pending, not watched, before its service has a container', async () => {

@@ -5,7 +5,7 @@ import { SPEC_DEFAULTS } from '../../../src/engine/spec-defaults.js';
 import { watchContainerEvents } from '../../../src/events/container-watcher.js';
 import { EventHub } from '../../../src/events/hub.js';
 import { HealthService, type HealthServiceDeps } from '../../../src/health/service.js';
-import type { DeployHarness } from '../deploy/support.js';
+import { type DeployHarness, startHarness } from '../deploy/support.js';
 import { BUSYBOX } from '../engine/support.js';
 
 export interface HealthKit {
@@ -93,4 +93,30 @@ export async function startLabelled(
   h.track(created.id);
   await h.engine.containers.start(created.id);
   return { id: created.id, name };
+}
+
+/** A harness, one stack written from `compose` and loaded, and health started over it. */
+export interface StackHealth {
+  readonly h: DeployHarness;
+  readonly kit: HealthKit;
+  readonly stack: string;
+  readonly loaded: LoadedStack;
+}
+
+/** startHealth over a new stack of `compose`; its stacks are the loaded one unless `stacks` says. */
+export async function startStackHealth(
+  compose: string,
+  options: { tuning: HealthServiceDeps['tuning']; stacks?: () => Promise<readonly LoadedStack[]> },
+): Promise<StackHealth> {
+  const h = await startHarness();
+  const stack = h.stackName();
+  const loaded = await h.load(h.writeStack(compose), stack);
+  const kit = startHealth(h, { stacks: options.stacks ?? (async () => [loaded]), tuning: options.tuning });
+  return { h, kit, stack, loaded };
+}
+
+/** Stops what startStackHealth started (either part may be missing when the start failed). */
+export async function stopStackHealth(started: { h?: DeployHarness; kit?: HealthKit }): Promise<void> {
+  await started.kit?.stop();
+  await started.h?.cleanup();
 }
