@@ -11,22 +11,14 @@ export interface RecoveryLine {
   readonly message: string;
 }
 
-/**
- * The recovery steps among a deployment's events: those `recoverInterrupted` marked (`data.recovery`),
- * and, for records written before it marked them, those its message names.
- */
+/** A deployment's recovery events (DeploymentStore#recoveryEvents) as the API shows them, masked. */
 export function recoveryLines(events: readonly DeploymentEvent[], mask: Mask): RecoveryLine[] {
-  return events
-    .filter((e) => isRecovery(e.data) || e.message.startsWith('recovered from '))
-    .map((e) => ({
-      at: e.at,
-      ...(e.service !== undefined ? { service: e.service } : {}),
-      message: mask(e.message),
-    }));
+  return events.map((e) => ({
+    at: e.at,
+    ...(e.service !== undefined ? { service: e.service } : {}),
+    message: mask(e.message),
+  }));
 }
-
-const isRecovery = (data: unknown) =>
-  typeof data === 'object' && data !== null && (data as { recovery?: unknown }).recovery === true;
 
 /**
  * A page of a stack's deployments, masked. Records are masked when written; they are masked again
@@ -43,7 +35,7 @@ export async function maskedDeployments(
   const mask = page.items.length === 0 ? (text: string) => text : await masker();
   return {
     items: page.items.map((d) => {
-      const recovery = recoveryLines(deployments.events(d.id), mask);
+      const recovery = recoveryLines(deployments.recoveryEvents(d.id), mask);
       return {
         ...d,
         ...(recovery.length > 0 ? { recovery } : {}),

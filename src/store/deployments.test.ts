@@ -93,6 +93,37 @@ describe('deployments.create / get', () => {
 });
 
 describe('deployment events', () => {
+  it('reads back only the recovery steps: marked ones, and older ones by their message', () => {
+    const d = start('web');
+    store.deployments.appendEvent(d.id, { type: 'plan', message: 'planned' });
+    store.deployments.appendEvent(d.id, {
+      type: 'output',
+      message: 'a line that says recovered from, not at its start',
+    });
+    store.deployments.appendEvent(d.id, {
+      type: 'rollback',
+      service: 'web',
+      message: 'recovered from interrupted deployment 1: restored the last good web-1',
+      data: { recovery: true },
+    });
+    store.deployments.appendEvent(d.id, {
+      type: 'cleanup',
+      message: 'recovered from interrupted deployment 1: removed x',
+    });
+    store.deployments.appendEvent(d.id, { type: 'cleanup', message: 'removed y', data: { recovery: true } });
+    store.deployments.appendEvent(d.id, { type: 'cleanup', message: 'removed z', data: { recovery: false } });
+    store.deployments.appendEvent(start('db').id, {
+      type: 'cleanup',
+      message: 'recovered from interrupted deployment 2: removed db-1',
+      data: { recovery: true },
+    });
+    expect(store.deployments.recoveryEvents(d.id).map((e) => [e.seq, e.service, e.message])).toEqual([
+      [3, 'web', 'recovered from interrupted deployment 1: restored the last good web-1'],
+      [4, undefined, 'recovered from interrupted deployment 1: removed x'],
+      [5, undefined, 'removed y'],
+    ]);
+  });
+
   it('numbers events per deployment in the order they were appended', () => {
     const a = start('web');
     const b = start('db');

@@ -35,6 +35,12 @@ export interface DeploymentStore {
   running(stack: string): Deployment | undefined;
   appendEvent(id: number, event: EventInput): DeploymentEvent;
   events(id: number): DeploymentEvent[];
+  /**
+   * The events that putting the deployment back recorded (recoverInterrupted marks them
+   * `data.recovery`; records written before it did are found by their `recovered from` message),
+   * without reading the rest (a build's output lines).
+   */
+  recoveryEvents(id: number): DeploymentEvent[];
   setServiceResult(id: number, service: string, result: ServiceResultInput): ServiceResult;
   serviceResults(id: number): ServiceResult[];
   finish(id: number, outcome: FinishOutcome, summary?: string): Deployment;
@@ -136,6 +142,11 @@ export function createDeploymentStore(db: Database.Database, clock: Pick<Clock, 
        RETURNING *`,
     ),
     events: db.prepare('SELECT * FROM deployment_events WHERE deployment_id = ? ORDER BY seq'),
+    recoveryEvents: db.prepare(
+      `SELECT * FROM deployment_events WHERE deployment_id = ?
+         AND (json_extract(data_json, '$.recovery') = 1 OR message LIKE 'recovered from %')
+       ORDER BY seq`,
+    ),
     upsertResult: db.prepare(
       `INSERT INTO service_results
          (deployment_id, service, outcome, reason, exit_code, log_tail_json, health_output, recorded_at)
@@ -250,6 +261,7 @@ export function createDeploymentStore(db: Database.Database, clock: Pick<Clock, 
         requireExists(id);
         return q.events.all(id).map(toEvent);
       }),
+    recoveryEvents: (id) => guard(() => q.recoveryEvents.all(id).map(toEvent)),
     setServiceResult: (id, service, result) =>
       guard(() =>
         setResultTx.immediate(id, service, parseInput(result, ServiceResultInputSchema, 'service result')),
