@@ -12,7 +12,7 @@ import { corpusRun, processRow, type Row, rowsTable } from './lib/corpus.js';
 import { totalBytes } from './lib/files.js';
 import { crashOf, type ProcessRun, timeProcess } from './lib/proc.js';
 import { type BenchFigure, writeResults } from './lib/results.js';
-import { bareParse } from './lib/spec-bare.js';
+import { bareParse, bareParseProcessArgs } from './lib/spec-bare.js';
 import { repeat, type Summary } from './lib/stats.js';
 import type { BenchContext } from './lib/types.js';
 
@@ -115,6 +115,18 @@ async function measure(
     note: `${limit.last.documents} parsed, ${limit.last.failed} refused`,
   });
 
+  const bareArgs = bareParseProcessArgs(ctx.repoRoot, paths, berth.threads);
+  const bareProcess = await repeat(runs, 1, () =>
+    timeProcess(process.execPath, bareArgs, { cwd: ctx.repoRoot, env: ctx.env }),
+  );
+  rows.push(
+    processRow(
+      `limit process: node, read + YAML.parse, ${berth.threads} thread(s)`,
+      bareProcess.summary,
+      bareProcess.last,
+    ),
+  );
+
   const berthArgs = [...nodeArgs, build.entry, 'validate', '--json', ...paths];
   const berthProcess = await repeat(runs, 1, () =>
     timeProcess(process.execPath, berthArgs, { cwd: ctx.repoRoot, env: ctx.env }),
@@ -150,6 +162,11 @@ async function measure(
     goal: '',
   });
   figures.push({
+    figure: 'Berth process / bare parse process (median)',
+    value: `${(berthMs / bareProcess.summary.medianMs).toFixed(2)}x`,
+    goal: '',
+  });
+  figures.push({
     figure: 'Berth in-process: pool / one thread (median)',
     value: `${(inProcess.summary.medianMs / one.summary.medianMs).toFixed(2)}x`,
     goal: '',
@@ -163,6 +180,18 @@ async function measure(
       goal: `>= ${GOAL_DCLINT}x`,
       met: crash === undefined && ratio >= GOAL_DCLINT,
     });
+    // The most any validator on this parser could show against dclint from the command line: a
+    // process that only reads and parses. Below the goal, the goal is out of reach for Berth too.
+    const ceiling = dclint.summary.medianMs / bareProcess.summary.medianMs;
+    figures.push({
+      figure: 'dclint / bare parse process (the ceiling on this parser; median)',
+      value: `${ceiling.toFixed(1)}x`,
+      goal: '',
+    });
+    if (ceiling < GOAL_DCLINT)
+      notes.push(
+        `the ${GOAL_DCLINT}x goal against dclint is above the ceiling: a process that only reads and parses the files with yaml (${(bareProcess.summary.medianMs / 1000).toFixed(2)} s) is ${ceiling.toFixed(1)}x dclint`,
+      );
   }
   for (const f of figures) {
     const mark = f.met === undefined ? '' : f.met ? '  met' : '  NOT MET';

@@ -17,8 +17,6 @@ import {
   DownResultSchema,
   type ExecResult,
   ExecResultSchema,
-  type ImagePruneResult,
-  ImagePruneResultSchema,
   type LogEntry,
   LogEntrySchema,
   LogErrorLineSchema,
@@ -29,6 +27,7 @@ import {
 } from '../api/deploy.js';
 import type { StreamEvent } from '../api/events.js';
 import { type HealthList, HealthListSchema, type ProbeDetail, ProbeDetailSchema } from '../api/health.js';
+import { type ImagePruneResult, ImagePruneResultSchema } from '../api/images.js';
 import type { JobKey } from '../api/jobs.js';
 import { JobListSchema, type JobRun, JobRunPageSchema, type JobSummary } from '../api/jobs.js';
 import { OPERATION_RESULTS, OperationSchema } from '../api/operations.js';

@@ -1,4 +1,4 @@
-import type { ImagePruneResult } from '../api/deploy.js';
+import type { ImagePruneResult } from '../api/images.js';
 import type { LoadedStack } from '../compose/stack.js';
 import type { Engine } from '../engine/model.js';
 import { maskError } from '../secrets/mask.js';

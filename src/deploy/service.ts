@@ -3,13 +3,13 @@ import type {
   DeploymentView,
   DownResult,
   ExecResult,
-  ImagePruneResult,
   LogEntry,
   PlanView,
   RestartResult,
   Trigger,
   UpResult,
 } from '../api/deploy.js';
+import type { ImagePruneResult } from '../api/images.js';
 import type { Sendable } from '../api/wire.js';
 import type { Clock } from '../clock.js';
 import { oneShotServices } from '../compose/graph.js';

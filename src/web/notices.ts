@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { TokenCreated } from '../api/auth.js';
-import type { ImagePruneResult } from '../api/deploy.js';
+import type { ImagePruneResult } from '../api/images.js';
 
 // Post/Redirect/Get: a form POST that changed something (or was refused) does not answer with a page
 // of its own, which a reload would send again (a second token, a second job run once the first has

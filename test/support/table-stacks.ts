@@ -2,11 +2,11 @@ import type {
   ContainerRow,
   DeploymentView,
   DownResult,
-  ImagePruneResult,
   LogEntry,
   PlanView,
   UpResult,
 } from '../../src/api/deploy.js';
+import type { ImagePruneResult } from '../../src/api/images.js';
 import type { ContainerListFilter } from '../../src/deploy/containers.js';
 import type { DownRequest } from '../../src/deploy/down-target.js';
 import { DeployError, serviceNotFound } from '../../src/deploy/errors.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { berth } from '../../../test/support/cli.js';
-import type { ImagePruneResult } from '../../api/deploy.js';
+import type { ImagePruneResult } from '../../api/images.js';
 import { formatImagePrune } from './images.js';
 
 const ID = (c: string) => `sha256:${c.repeat(64)}`;

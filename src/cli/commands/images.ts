@@ -1,6 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { formatBytes, imageNames, shortImageId } from '../../api/bytes-text.js';
-import type { ImagePruneResult } from '../../api/deploy.js';
+import type { ImagePruneResult } from '../../api/images.js';
 import { type CliIo, ExitCode } from '../io.js';
 import { type ClientFactory, withClient } from './deploy.js';
 import { parseCount, printJson } from './remote.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { StackNameSchema } from '../../api/common.js';
-import { ImagePruneRequestSchema, ImagePruneResultSchema } from '../../api/deploy.js';
+import { ImagePruneRequestSchema, ImagePruneResultSchema } from '../../api/images.js';
 import { requireStack } from '../stack-scope.js';
 import { defineRoute, type Route } from './registry.js';
 import type { RuntimeRouteDeps } from './runtime.js';

@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import { ImagePruneResultSchema } from '../../api/deploy.js';
+import { ImagePruneResultSchema } from '../../api/images.js';
 import { StackDetailSchema } from '../../api/stacks.js';
 import { holds } from '../access.js';
 import { ApiFailure, apiPath } from '../api-client.js';

@@ -1,5 +1,5 @@
 import { formatBytes, imageNames, shortImageId } from '../../api/bytes-text.js';
-import type { ImagePruneResult } from '../../api/deploy.js';
+import type { ImagePruneResult } from '../../api/images.js';
 import type { AssetTable } from '../assets.js';
 import { CsrfField, ErrorBox } from './components.js';
 import { Layout, type PageUser } from './layout.js';
