@@ -65,6 +65,35 @@ describe('plan', () => {
       '<li data-service="a b">pull reg.example/app:2 for a, b — pull_policy: always</li>',
     );
   });
+  it('lists the backups up takes first, the one that would fail flagged with its hint', async () => {
+    const plan: PlanView = {
+      ...EMPTY,
+      pulls: [{ kind: 'pull', image: 'mariadb:11', services: ['db'], required: true, reasons: [] }],
+      backups: [
+        { service: 'db', kind: 'mariadb', outcome: 'taken', reason: 'its container is replaced' },
+        {
+          service: 'cache',
+          outcome: 'fails',
+          reason: 'no backup kind for image <redis>',
+          code: 'BACKUP_KIND_UNKNOWN',
+          hint: 'set x-berth.backup.kind',
+        },
+        { service: 'files', outcome: 'not-reached', reason: 'an earlier backup fails first' },
+      ],
+    };
+    const out = await html(PlanList({ plan }));
+    expect(out).toContain('Backups before the deploy (x-berth.backup)');
+    expect(out).toContain(
+      '<li data-service="db" data-backup="taken">db (mariadb): backed up: its container is replaced</li>',
+    );
+    expect(out).toContain(
+      '<li data-service="cache" data-backup="fails" class="outcome-failed">cache: the backup FAILS (BACKUP_KIND_UNKNOWN): no backup kind for image &lt;redis&gt;<span class="hint"> (hint: set x-berth.backup.kind)</span></li>',
+    );
+    expect(out).toContain(
+      '<li data-service="files" data-backup="skipped">files: not backed up: an earlier backup fails first</li>',
+    );
+    expect(await html(PlanList({ plan: { ...plan, backups: [] } }))).not.toContain('Backups before');
+  });
 });
 
 describe('deployments', () => {

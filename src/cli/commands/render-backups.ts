@@ -1,4 +1,7 @@
 import type { PlanBackup } from '../../api/deploy.js';
+import { planBackupText } from '../../api/plan-backup-text.js';
+
+const MARKS = { taken: '*', fails: '!', skipped: '-' } as const;
 
 /**
  * The plan's pre-deploy backups as lines of `berth plan` / `berth up --dry-run`: per service with a
@@ -12,27 +15,9 @@ export function planBackupLines(
   if (!backups || backups.length === 0) return [];
   const lines = ['  backups before the deploy (x-berth.backup):'];
   for (const b of backups) {
-    const name = `${b.service}${b.kind ? ` (${b.kind})` : ''}`;
-    if (options.skipBackup) {
-      lines.push(`    - ${name}: not backed up: --skip-backup`);
-      continue;
-    }
-    const when = b.condition ? ` ${b.condition}` : '';
-    switch (b.outcome) {
-      case 'taken':
-        lines.push(`    * ${name}: backed up${when}: ${b.reason}`);
-        break;
-      case 'fails':
-        lines.push(`    ! ${name}: the backup FAILS${when}${b.code ? ` (${b.code})` : ''}: ${b.reason}`);
-        if (b.hint) lines.push(`        hint: ${b.hint}`);
-        break;
-      case 'not-reached':
-        lines.push(`    - ${name}: not backed up${when}: ${b.reason}`);
-        break;
-      case 'not-taken':
-        lines.push(`    - ${name}: not backed up${when}: ${b.reason}`);
-        break;
-    }
+    const { mark, text, hint } = planBackupText(b, options);
+    lines.push(`    ${MARKS[mark]} ${text}`);
+    if (hint) lines.push(`        hint: ${hint}`);
   }
   return lines;
 }

@@ -1,4 +1,5 @@
 import type { DownResult, PlanView } from '../../api/deploy.js';
+import { planBackupText } from '../../api/plan-backup-text.js';
 import { ErrorBox } from './components.js';
 
 // What an operation would change, as the API gives it (redacted there): the stack page's "Plan"
@@ -28,6 +29,34 @@ export function planIsEmpty(plan: PlanView): boolean {
     plan.builds.length === 0 &&
     plan.removals.length === 0 &&
     plan.services.every((s) => s.steps.length === 0)
+  );
+}
+
+/**
+ * What `up` would do about the services' backup policies before it changes anything (taken first,
+ * failing there and deploying nothing, or not taken, and why); nothing when no service has a policy.
+ */
+function PlanBackups({ backups }: { backups: PlanView['backups'] }) {
+  if (!backups || backups.length === 0) return null;
+  return (
+    <div class="plan-backups">
+      <p>Backups before the deploy (x-berth.backup):</p>
+      <ul>
+        {backups.map((b) => {
+          const { mark, text, hint } = planBackupText(b);
+          return (
+            <li
+              data-service={b.service}
+              data-backup={mark}
+              class={mark === 'fails' ? 'outcome-failed' : undefined}
+            >
+              {text}
+              {hint ? <span class="hint">{` (hint: ${hint})`}</span> : null}
+            </li>
+          );
+        })}
+      </ul>
+    </div>
   );
 }
 
@@ -68,6 +97,7 @@ export function PlanList({ plan }: { plan: PlanView }) {
           <li data-service={r.service}>{`remove ${r.current.name}${reasons(r.reasons)}`}</li>
         ))}
       </ul>
+      <PlanBackups backups={plan.backups} />
     </div>
   );
 }
