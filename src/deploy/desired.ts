@@ -1,35 +1,22 @@
 import { type Edge, oneShotServices } from '../compose/graph.js';
-import type { NetworkDef, Service, VolumeDef } from '../compose/schema/model.js';
+import type { Service } from '../compose/schema/model.js';
 import type { LoadedStack } from '../compose/stack.js';
-import {
-  type ContainerSpec,
-  containerLabels,
-  type NetworkCreateSpec,
-  stackResourceLabels,
-  type VolumeCreateSpec,
-} from '../engine/model.js';
+import { type ContainerSpec, containerLabels } from '../engine/model.js';
 import type { GateKind } from '../health/index.js';
 import { containerSpec, type ResourceNames } from './container-spec.js';
+import {
+  type DesiredNetwork,
+  type DesiredVolume,
+  desiredNetworks,
+  desiredVolumes,
+} from './desired-resources.js';
 import { type FileDigests, mountedFileDigests } from './file-digests.js';
 import { fileSourcesOf, linkAliases } from './file-mounts.js';
 import { configHash } from './hash.js';
 import { imageLocation } from './image-location.js';
-import { resourceName, serviceImage } from './naming.js';
+import { serviceImage } from './naming.js';
+
 import { DEPLOY_DEFAULTS, type DeploySettings, type InstallSettings } from './xberth.js';
-
-export interface DesiredNetwork {
-  readonly key: string;
-  readonly name: string;
-  readonly external: boolean;
-  readonly spec: NetworkCreateSpec;
-}
-
-export interface DesiredVolume {
-  readonly key: string;
-  readonly name: string;
-  readonly external: boolean;
-  readonly spec: VolumeCreateSpec;
-}
 
 export interface BuildRequest {
   readonly contextDir: string;
@@ -143,22 +130,6 @@ export interface DesiredContext {
   readonly fileDigests?: FileDigests;
 }
 
-function usedNetworks(services: Readonly<Record<string, Service>>): Set<string> {
-  const used = new Set<string>();
-  for (const s of Object.values(services)) {
-    if (s.network_mode) continue;
-    for (const key of Object.keys(s.networks ?? { default: {} })) used.add(key);
-  }
-  return used;
-}
-
-function usedVolumes(services: Readonly<Record<string, Service>>): Set<string> {
-  const used = new Set<string>();
-  for (const s of Object.values(services))
-    for (const v of s.volumes ?? []) if (v.type === 'volume' && v.source) used.add(v.source);
-  return used;
-}
-
 function strategyOf(service: Service): Strategy {
   const namedVolume = (service.volumes ?? []).some((v) => v.type === 'volume' && v.source);
   const hostPort = (service.ports ?? []).some((p) => p.published !== undefined);
@@ -193,41 +164,9 @@ export function desiredState(loaded: LoadedStack, ctx: DesiredContext): DesiredS
   const stack = loaded.name;
   const services = loaded.model.services ?? {};
   const stackDeploy = (loaded.xberth.stack.deploy ?? {}) as DeploySettings;
-  const networkDefs = loaded.model.networks ?? {};
-  const volumeDefs = loaded.model.volumes ?? {};
 
-  const networks: DesiredNetwork[] = [...usedNetworks(services)].sort().map((key) => {
-    const def: Partial<NetworkDef> = networkDefs[key] ?? {};
-    const name = resourceName(stack, key, def);
-    return {
-      key,
-      name,
-      external: Boolean(def.external),
-      spec: {
-        name,
-        ...(def.driver ? { driver: def.driver } : {}),
-        labels: { ...(def.labels ?? {}), ...stackResourceLabels(stack, 'network', key) },
-        ...(def.internal !== undefined ? { internal: def.internal } : {}),
-        ...(def.attachable !== undefined ? { attachable: def.attachable } : {}),
-        ...(def.enable_ipv6 !== undefined ? { enableIPv6: def.enable_ipv6 } : {}),
-      },
-    };
-  });
-  const volumes: DesiredVolume[] = [...usedVolumes(services)].sort().map((key) => {
-    const def: Partial<VolumeDef> = volumeDefs[key] ?? {};
-    const name = resourceName(stack, key, def);
-    return {
-      key,
-      name,
-      external: Boolean(def.external),
-      spec: {
-        name,
-        ...(def.driver ? { driver: def.driver } : {}),
-        labels: { ...(def.labels ?? {}), ...stackResourceLabels(stack, 'volume', key) },
-        ...(def.driver_opts ? { driverOpts: def.driver_opts } : {}),
-      },
-    };
-  });
+  const networks = desiredNetworks(stack, services, loaded.model.networks ?? {});
+  const volumes = desiredVolumes(stack, services, loaded.model.volumes ?? {});
   const names = {
     stack,
     networks: Object.fromEntries(networks.map((n) => [n.key, n.name])),
