@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { dumpSource } from './kinds/source.js';
-import { PRE_DEPLOY_BACKUP_HINT, type PreviewInput, preDeployPreview } from './pre-deploy-preview.js';
+import {
+  PRE_DEPLOY_BACKUP_HINT,
+  type PreviewInput,
+  preDeployFailureHint,
+  preDeployPreview,
+} from './pre-deploy-preview.js';
 
 const running = { state: 'running' };
 const exited = { state: 'exited' };
@@ -162,5 +167,19 @@ describe('preDeployPreview', () => {
       outcome: 'not-taken',
       reason: expect.stringContaining('no container yet'),
     });
+  });
+});
+
+describe('the hint of a backup before a deploy that failed', () => {
+  it("keeps the failure's own hint and adds --skip-backup", () => {
+    expect(preDeployFailureHint('set x-berth.backup.kind')).toBe(
+      'set x-berth.backup.kind; or deploy without the backup: `berth up --skip-backup`',
+    );
+  });
+
+  it('gives the general hint when the failure has none, and never says it twice', () => {
+    expect(preDeployFailureHint(undefined)).toBe(PRE_DEPLOY_BACKUP_HINT);
+    expect(preDeployFailureHint('')).toBe(PRE_DEPLOY_BACKUP_HINT);
+    expect(preDeployFailureHint(PRE_DEPLOY_BACKUP_HINT)).toBe(PRE_DEPLOY_BACKUP_HINT);
   });
 });

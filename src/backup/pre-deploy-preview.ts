@@ -6,6 +6,18 @@ import type { BackupKind } from './xberth.js';
 export const PRE_DEPLOY_BACKUP_HINT =
   'fix the backup (`berth backup run`), or deploy without it: `berth up --skip-backup`';
 
+const skipHint = 'deploy without the backup: `berth up --skip-backup`';
+
+/**
+ * The hint of a backup before a deploy that fails: what the failure itself says to do, and that the
+ * deploy can go without the backup; the general hint when the failure says nothing.
+ */
+export function preDeployFailureHint(hint: string | undefined): string {
+  return hint === undefined || hint === '' || hint === PRE_DEPLOY_BACKUP_HINT
+    ? PRE_DEPLOY_BACKUP_HINT
+    : `${hint}; or ${skipHint}`;
+}
+
 /** A service with a backup policy, as the plan's preview sees it. */
 export interface PreviewService {
   readonly service: string;
@@ -89,12 +101,10 @@ export function preDeployPreview(input: PreviewInput): PlanBackup[] {
         outcome: 'fails',
         reason: `${failure.message}; the deploy would stop here, deploying nothing`,
         code: failure.code,
-        hint: failure.hint === PRE_DEPLOY_BACKUP_HINT ? failure.hint : `${failure.hint}; or ${skipHint}`,
+        hint: preDeployFailureHint(failure.hint),
         ...condition,
       };
     }
     return { ...base, outcome: 'taken', reason: 'backed up before its container is replaced', ...condition };
   });
 }
-
-const skipHint = 'deploy without the backup: `berth up --skip-backup`';

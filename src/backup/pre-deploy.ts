@@ -2,13 +2,14 @@ import type { LoadedStack } from '../compose/stack.js';
 import type { DeployListener } from '../deploy/events.js';
 import { backupEntries } from './catalog.js';
 import { BackupError } from './errors.js';
-import { PRE_DEPLOY_BACKUP_HINT } from './pre-deploy-preview.js';
+import { preDeployFailureHint } from './pre-deploy-preview.js';
 import type { BackupService } from './service.js';
 
 /**
- * Before a deploy: a backup of each service it replaces that has a backup policy (in dependency
- * order, not drilled, so the deploy waits no longer than the dumps). Each is recorded on the
- * deployment; one that fails stops the deploy with a hint at `--skip-backup`. Without backup
+ * Before a deploy: a backup of each service it replaces that has a backup policy (in the order of
+ * the services' names, as the plan's preview lists them; not drilled, so the deploy waits no longer
+ * than the dumps). Each is recorded on the deployment; one that fails stops the deploy with its own
+ * hint (what the failure says to do) and one at `--skip-backup`. Without backup
  * settings on this server the deploy goes ahead, and the deployment says that nothing was taken.
  */
 export async function preDeployBackups(
@@ -54,7 +55,7 @@ export async function preDeployBackups(
       throw new BackupError(
         error instanceof BackupError ? error.code : 'BACKUP_DUMP_FAILED',
         `the backup of ${loaded.name}/${entry.service} before the deploy failed: ${why}; nothing was deployed`,
-        PRE_DEPLOY_BACKUP_HINT,
+        preDeployFailureHint(error instanceof BackupError ? error.hint : undefined),
       );
     }
   }
