@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { didYouMean, type SpecCode } from '../diagnostics.js';
 import type { Path } from '../load/yaml.js';
+import { branchKeys, keysOf, meantBranch } from './union-branch.js';
 
 /** A schema problem at a path, before it is given a file position. */
 export interface Finding {
@@ -54,7 +55,7 @@ export function dotted(path: Path): string {
  * Pass the schema to get "did you mean" hints for unknown keys.
  */
 export function zodFindings(
-  error: z.ZodError,
+  error: Pick<z.ZodError, 'issues'>,
   input: unknown,
   codes: FindingCodes,
   basePath: Path = [],
@@ -121,7 +122,16 @@ export function zodFindings(
           });
           break;
         }
-        findings.push(fallback(codes, path, name, issue));
+        // One branch has the value's shape: what is wrong is inside it, said as for that branch.
+        const meant = meantBranch(issue, value);
+        if (meant !== undefined) {
+          findings.push(...zodFindings({ issues: [...meant] }, value, codes, path));
+          break;
+        }
+        // A mapping that fits none of the union's mappings: say which keys they take.
+        const keys = branchKeys(issue, value);
+        if (keys.length > 0) findings.push(noBranch(codes, path, name, keys, value));
+        else findings.push(fallback(codes, path, name, issue));
         break;
       }
       default:
@@ -147,6 +157,24 @@ function unionTypes(issue: z.core.$ZodIssue): string[] {
     }
   }
   return types;
+}
+
+function noBranch(codes: FindingCodes, path: Path, name: string, keys: string[], value: unknown): Finding {
+  const list = keys.map((k) => `\`${k}\``).join(', ');
+  const has = keysOf(value);
+  const got =
+    has === undefined
+      ? 'nothing'
+      : has.length === 0
+        ? 'an empty mapping'
+        : `the key${has.length === 1 ? '' : 's'} ${has.map((k) => `\`${String(k)}\``).join(', ')}`;
+  return {
+    code: codes.invalid,
+    path,
+    at: 'value',
+    message: `${name} must be a mapping with one of ${list}, got ${got}`,
+    hint: `write exactly one of ${list} under ${String(path[path.length - 1] ?? 'it')}`,
+  };
 }
 
 function fallback(codes: FindingCodes, path: Path, name: string, issue: z.core.$ZodIssue): Finding {
