@@ -93,19 +93,25 @@ const CASES: readonly { fixture: string; errors: readonly string[] }[] = [
       '31:14 SPEC_INVALID_TYPE',
       '33:9 SPEC_INVALID_VALUE',
       '34:9 SPEC_INVALID_TYPE',
+      // A secret without its source, and a bad mode beside it.
+      '36:9 SPEC_MISSING_KEY',
+      '36:15 SPEC_INVALID_VALUE',
     ],
   },
   {
     fixture: 'top-level.yaml',
     errors: [
-      '8:13 SPEC_INVALID_TYPE',
-      '9:15 SPEC_INVALID_VALUE',
-      '10:5 SPEC_UNKNOWN_KEY',
-      '13:5 SPEC_UNKNOWN_KEY',
-      '14:15 SPEC_INVALID_VALUE',
+      '9:13 SPEC_INVALID_TYPE',
+      '10:15 SPEC_INVALID_VALUE',
+      '11:5 SPEC_UNKNOWN_KEY',
+      '14:5 SPEC_UNKNOWN_KEY',
       '15:15 SPEC_INVALID_VALUE',
-      '18:15 SPEC_INVALID_VALUE',
-      '19:11 SPEC_INVALID_TYPE',
+      '16:15 SPEC_INVALID_VALUE',
+      // `external.name` conflicts with `name`, told beside the wrong `driver` of the same network.
+      '18:22 SPEC_INVALID_VALUE',
+      '20:13 SPEC_INVALID_TYPE',
+      '23:15 SPEC_INVALID_VALUE',
+      '24:11 SPEC_INVALID_TYPE',
     ],
   },
 ];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { didYouMean, SpecCode } from '../diagnostics.js';
+import { INSTEAD_OF_TRANSFORM, soundFields } from '../xberth/values.js';
 
 /** What transforms and refinements receive: enough to report an issue at a relative path. */
 export type Ctx = z.core.$RefinementCtx<unknown>;
@@ -117,16 +118,28 @@ export function closed<S extends z.core.$ZodLooseShape>(shape: S, options: Close
     .transform((value) => pickKnown(value, keys) as z.output<z.ZodObject<S>>);
 }
 
-/** Like `closed`, but keeps the `x-*` keys verbatim under `extensions` (services and the file itself). */
-export function extensible<S extends z.core.$ZodLooseShape>(shape: S) {
+/**
+ * Like `closed`, but keeps the `x-*` keys verbatim under `extensions` (services and the file itself).
+ * `across`: a check across fields that a later transform makes, run here instead when a field failed
+ * its own check (zod then runs no transform), on the fields that passed theirs.
+ */
+export function extensible<S extends z.core.$ZodLooseShape>(
+  shape: S,
+  across?: (sound: Partial<z.output<z.ZodObject<S>>>, ctx: Ctx) => void,
+) {
   const keys = Object.keys(shape);
-  return z
-    .looseObject(shape)
-    .superRefine(keyGuard(keys, true), { when: always })
-    .transform((value) => ({
-      ...(pickKnown(value, keys) as z.output<z.ZodObject<S>>),
-      extensions: pickExtensions(value),
-    }));
+  const guarded = z.looseObject(shape).superRefine(keyGuard(keys, true), { when: always });
+  return (
+    across === undefined
+      ? guarded
+      : guarded.superRefine(
+          (value, ctx) => across(soundFields(value as z.output<z.ZodObject<S>>, ctx), ctx),
+          INSTEAD_OF_TRANSFORM,
+        )
+  ).transform((value) => ({
+    ...(pickKnown(value, keys) as z.output<z.ZodObject<S>>),
+    extensions: pickExtensions(value),
+  }));
 }
 
 /** Canonical JSON (sorted keys) so two equal values compare equal as JSON Schema `uniqueItems` does. */

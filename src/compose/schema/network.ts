@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { closed, extensible } from './common.js';
+import { closed } from './common.js';
 import { driverOpts, labelMap } from './maps.js';
-import { closedExternal, nonEmptyStringRecord, resolveExternal } from './resources.js';
+import { closedExternal, externalResource, nonEmptyStringRecord, resolveExternal } from './resources.js';
 import { boolish } from './scalars.js';
 
 const ipam = closed({
@@ -19,7 +19,7 @@ const ipam = closed({
   options: nonEmptyStringRecord.optional(),
 });
 
-const networkObject = extensible({
+const networkObject = externalResource({
   name: z.string().optional(),
   driver: z.string().optional(),
   driver_opts: driverOpts.optional(),

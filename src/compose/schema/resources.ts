@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Ctx, closed, invalid, invalidKey, isRecord, show } from './common.js';
+import { type Ctx, closed, extensible, invalid, invalidKey, isRecord, show } from './common.js';
 import { boolish, toBoolAt } from './scalars.js';
 
 /** A string → string mapping without empty keys (upstream `"^.+$"` + `additionalProperties: false`). */
@@ -25,6 +25,28 @@ interface WithExternal {
   readonly external?: boolean | string | { readonly name?: string | undefined } | undefined;
 }
 
+/** A legacy `external.name` that differs from `name`: an issue, as in compose. */
+function externalConflict(value: WithExternal, ctx: Ctx): void {
+  const { external, name } = value;
+  if (external === null || typeof external !== 'object') return;
+  const legacy = external.name;
+  if (legacy !== undefined && name !== undefined && name !== legacy)
+    invalid(
+      ctx,
+      `\`external.name\` ${show(legacy)} conflicts with \`name\` ${show(name)}`,
+      'remove `external.name` and keep `name:` with `external: true`',
+      ['external', 'name'],
+    );
+}
+
+/**
+ * A volume, network, secret or config: `extensible`, with the conflict checked when another field
+ * failed (resolveExternal, a transform, checks it otherwise), so both are reported at once.
+ */
+export function externalResource<S extends z.core.$ZodLooseShape>(shape: S) {
+  return extensible(shape, (sound, ctx) => externalConflict(sound as WithExternal, ctx));
+}
+
 /**
  * `external: {name: x}` (legacy) → `external: true` plus `name: x`. A conflicting `name` is an
  * issue, as in compose.
@@ -37,14 +59,8 @@ export function resolveExternal<T extends WithExternal>(
   if (external === undefined) return { ...rest, external: false };
   if (typeof external === 'boolean' || typeof external === 'string')
     return { ...rest, external: toBoolAt(external, ctx, ['external']) };
+  externalConflict(value, ctx);
   const legacy = external.name;
   if (legacy === undefined) return { ...rest, external: true };
-  if (rest.name !== undefined && rest.name !== legacy)
-    invalid(
-      ctx,
-      `\`external.name\` ${show(legacy)} conflicts with \`name\` ${show(rest.name)}`,
-      'remove `external.name` and keep `name:` with `external: true`',
-      ['external', 'name'],
-    );
   return { ...rest, name: legacy, external: true };
 }

@@ -1,14 +1,13 @@
 import { z } from 'zod';
-import { extensible } from './common.js';
 import { driverOpts, labelMap } from './maps.js';
-import { openExternal, resolveExternal } from './resources.js';
+import { externalResource, openExternal, resolveExternal } from './resources.js';
 
 /*
  * Top-level secrets and configs. Unlike networks and volumes, upstream does not allow an empty
  * entry here (a secret needs a source), so null is rejected.
  */
 
-export const secretDef = extensible({
+export const secretDef = externalResource({
   name: z.string().optional(),
   environment: z.string().optional(),
   file: z.string().optional(),
@@ -19,7 +18,7 @@ export const secretDef = extensible({
   template_driver: z.string().optional(),
 }).transform(resolveExternal);
 
-export const configDef = extensible({
+export const configDef = externalResource({
   name: z.string().optional(),
   content: z.string().optional(),
   environment: z.string().optional(),

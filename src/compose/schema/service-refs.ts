@@ -34,13 +34,15 @@ const fileRef = z
   .transform((value, ctx) => {
     if (typeof value === 'string') return { source: value };
     const { source, mode, ...rest } = value;
+    // Both are checked, so a bad mode is reported with a missing source, not after its fix.
+    const parsed =
+      mode === undefined
+        ? undefined
+        : (parseFileMode(mode) ??
+          invalid(ctx, `invalid file mode ${show(mode)}`, 'write an octal mode like "0440"', ['mode']));
     if (source === undefined)
       return missing(ctx, 'source', 'name the secret or config to mount with `source:`');
-    if (mode === undefined) return { source, ...rest };
-    const parsed =
-      parseFileMode(mode) ??
-      invalid(ctx, `invalid file mode ${show(mode)}`, 'write an octal mode like "0440"', ['mode']);
-    return { source, ...rest, mode: parsed };
+    return parsed === undefined ? { source, ...rest } : { source, ...rest, mode: parsed };
   });
 
 export const fileRefs = z.array(fileRef);

@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { extensible } from './common.js';
 import { driverOpts, labelMap } from './maps.js';
-import { closedExternal, resolveExternal } from './resources.js';
+import { closedExternal, externalResource, resolveExternal } from './resources.js';
 
-const volumeObject = extensible({
+const volumeObject = externalResource({
   name: z.string().optional(),
   driver: z.string().optional(),
   driver_opts: driverOpts.optional(),
