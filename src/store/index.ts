@@ -97,7 +97,11 @@ export {
   type LockStore,
 } from './locks.js';
 export { MIGRATIONS, type Migration } from './migrations.js';
-export type { OperationStore } from './operation-records.js';
+export {
+  type OperationOwner,
+  OperationOwnerSchema,
+  type OperationStore,
+} from './operation-records.js';
 export type {
   ProbeFailure,
   ProbeKey,

@@ -239,4 +239,15 @@ export const MIGRATIONS_6_ON: readonly Migration[] = [
       CREATE INDEX stack_images_by_image ON stack_images (image_id);
     `,
   },
+  {
+    version: 15,
+    name: 'operation owners',
+    // The process that runs an operation (pid, host, token, and whether it is `berth serve` or
+    // `berth --local`): at start a server records as interrupted only what a process that is gone
+    // left running, not the restore a live `berth --local` is still running. Without one (recorded
+    // before this step): a previous server's, as before.
+    up: `
+      ALTER TABLE operations ADD COLUMN owner_json TEXT;
+    `,
+  },
 ];

@@ -22,6 +22,7 @@ const RELEASED: Record<number, string> = {
   11: '3ca5f7ea59166346',
   12: '776b19886c846b89',
   13: '935b853806d4caf6',
+  14: 'b2673666bcba6814',
 };
 
 describe('migrations', () => {

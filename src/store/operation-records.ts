@@ -11,7 +11,18 @@ import {
 import type { Clock } from '../clock.js';
 import { isoNow } from './clock.js';
 import { guard, notFound, StoreError } from './errors.js';
-import { fromJsonText, JsonSchema, parseRow, toJsonText } from './json.js';
+import { fromJsonText, JsonSchema, parseInput, parseRow, toJsonText } from './json.js';
+import { LockOwnerSchema } from './locks.js';
+
+/**
+ * The process that runs an operation: a stack lock's owner (pid, host, a random token) and which
+ * Berth process it is, so that a start tells a dead process's operations from a live one's.
+ */
+export const OperationOwnerSchema = LockOwnerSchema.extend({
+  /** `serve`: a `berth serve` process; `local`: a CLI command run with `--local`. */
+  process: z.enum(['serve', 'local']),
+});
+export type OperationOwner = z.infer<typeof OperationOwnerSchema>;
 
 export interface OperationStore {
   start(input: {
@@ -20,6 +31,8 @@ export interface OperationStore {
     kind: OperationKind;
     actor: string;
     requestId: string;
+    /** The process running it; absent: none recorded (taken for a previous server's). */
+    owner?: OperationOwner;
   }): OperationRecord;
   get(id: string): OperationRecord | undefined;
   /** Ends a running operation; ending one twice is refused (STORE_INVALID_STATE). */
@@ -33,6 +46,8 @@ export interface OperationStore {
     },
   ): OperationRecord;
   running(): OperationRecord[];
+  /** The process that ran (or runs) an operation; undefined when none was recorded (before owners). */
+  ownerOf(id: string): OperationOwner | undefined;
   /** A stack's operations, newest first. */
   list(stack: string, limit: number): OperationRecord[];
 }
@@ -48,6 +63,7 @@ const RowSchema = z.object({
   finished_at: z.string().nullable(),
   result_json: z.string().nullable(),
   error_json: z.string().nullable(),
+  owner_json: z.string().nullable(),
 });
 
 function toOperation(row: unknown): OperationRecord {
@@ -73,8 +89,8 @@ function toOperation(row: unknown): OperationRecord {
 export function createOperationStore(db: Database.Database, clock: Pick<Clock, 'now'>): OperationStore {
   const q = {
     insert: db.prepare(
-      `INSERT INTO operations (id, stack, kind, actor, request_id, status, started_at)
-       VALUES (?, ?, ?, ?, ?, 'running', ?) RETURNING *`,
+      `INSERT INTO operations (id, stack, kind, actor, request_id, status, started_at, owner_json)
+       VALUES (?, ?, ?, ?, ?, 'running', ?, ?) RETURNING *`,
     ),
     get: db.prepare('SELECT * FROM operations WHERE id = ?'),
     finish: db.prepare(
@@ -90,11 +106,15 @@ export function createOperationStore(db: Database.Database, clock: Pick<Clock, '
   };
   return {
     start: (input) =>
-      guard(() =>
-        toOperation(
-          q.insert.get(input.id, input.stack, input.kind, input.actor, input.requestId, isoNow(clock)),
-        ),
-      ),
+      guard(() => {
+        const owner =
+          input.owner === undefined
+            ? null
+            : toJsonText(parseInput(input.owner, OperationOwnerSchema, 'operation owner'), 'operation owner');
+        return toOperation(
+          q.insert.get(input.id, input.stack, input.kind, input.actor, input.requestId, isoNow(clock), owner),
+        );
+      }),
     get: (id) => guard(() => get(id)),
     finish: (id, outcome) =>
       guard(() => {
@@ -116,6 +136,13 @@ export function createOperationStore(db: Database.Database, clock: Pick<Clock, '
         );
       }),
     running: () => guard(() => q.running.all().map(toOperation)),
+    ownerOf: (id) =>
+      guard(() => {
+        const row = q.get.get(id);
+        if (row === undefined) return undefined;
+        const json = parseRow(row, RowSchema, 'operation').owner_json;
+        return json === null ? undefined : fromJsonText(json, OperationOwnerSchema, `owner of ${id}`);
+      }),
     list: (stack, limit) => guard(() => q.list.all(stack, limit).map(toOperation)),
   };
 }
