@@ -1,7 +1,6 @@
 import type { Auth } from '../access/auth.js';
 import { AlertService } from '../alerts/service.js';
-import { recoverRestore } from '../backup/restore-recover.js';
-import type { RestoreTrace } from '../backup/restore-trace.js';
+import type { OperationRecord } from '../api/operations.js';
 import { BackupScheduler } from '../backup/scheduler.js';
 import { BackupService } from '../backup/service.js';
 import type { WorkspaceLoad } from '../compose/stack.js';
@@ -39,8 +38,8 @@ export interface BackgroundOptions extends BerthParts {
   readonly runner: () => OperationRunner;
   /** The stack service: interrupted deploys are put back at start. */
   readonly stacks: () => Pick<Stacks, 'recover'>;
-  /** What a restore recorded of its steps (its events): what its recovery starts, which safety backup. */
-  readonly restoreTrace: (operation: string) => RestoreTrace | undefined;
+  /** Starts again what an interrupted restore stopped, as its recorded steps tell; says what it did. */
+  readonly restores: (op: OperationRecord) => Promise<string | undefined>;
   readonly auth: () => Auth;
 }
 
@@ -62,7 +61,7 @@ export interface BackgroundServices {
  * files stop loading.
  */
 export function wireBackground(lifecycle: Lifecycle, options: BackgroundOptions): BackgroundServices {
-  const { engine, store, clock, events, loggers, metrics, owner, runner, stacks, restoreTrace } = options;
+  const { engine, store, clock, events, loggers, metrics, owner, runner, stacks, restores } = options;
   const log = loggers.for('server');
   // What runs without a request keeps the last good version of a stack whose files stop loading.
   const stackFiles = once(
@@ -126,7 +125,7 @@ export function wireBackground(lifecycle: Lifecycle, options: BackgroundOptions)
       stacks,
       log,
       events,
-      restores: (op) => recoverRestore({ engine, events: events(), trace: restoreTrace }, op),
+      restores,
     }),
   );
   lifecycle.register({

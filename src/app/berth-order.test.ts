@@ -27,6 +27,7 @@ function berth() {
     clock: systemClock(),
     loggers: quietLoggers(),
     allowPaths: false,
+    process: 'serve',
   });
 }
 
@@ -61,6 +62,7 @@ describe('a state file an older Berth wrote', () => {
       clock: systemClock(),
       loggers,
       allowPaths: false,
+      process: 'serve',
     });
     expect(b.store().upgradeCopy?.path).toBe(`${path}.schema-${OLDER_SCHEMA}.bak`);
     const line = text()

@@ -3,8 +3,9 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { type Auth, createAuth } from '../access/auth.js';
 import type { AlertService } from '../alerts/service.js';
+import type { OperationRecord } from '../api/operations.js';
 import { preDeployBackups } from '../backup/pre-deploy.js';
-import { restoreTraceOf } from '../backup/restore-recover.js';
+import { recoverRestore, restoreTraceOf } from '../backup/restore-recover.js';
 import type { BackupService } from '../backup/service.js';
 import type { Clock } from '../clock.js';
 import type { WorkspaceLoad } from '../compose/stack.js';
@@ -24,12 +25,13 @@ import { type AppMetrics, createMetrics } from '../metrics/registry.js';
 import { deploymentRecorded } from '../operations/deployment-recorded.js';
 import { interruptedError } from '../operations/interrupted.js';
 import { OperationRunner } from '../operations/runner.js';
-import { openStore, processIsAlive, type Store } from '../store/index.js';
+import { type OperationOwner, openStore, processIsAlive, type Store } from '../store/index.js';
 import { wireBackground } from './background.js';
 import { type EngineConnection, engineConnection } from './engine-connection.js';
 import { lazyStackService, type Stacks } from './lazy-stacks.js';
 import { Lifecycle } from './lifecycle.js';
 import { once } from './once.js';
+import { recoverLeftovers } from './operations-service.js';
 import { withBackupPreview } from './plan-backups.js';
 import { builtinXBerthRegistry } from './registry.js';
 import { registryAuth } from './registry-auth.js';
@@ -58,6 +60,11 @@ export interface BerthOptions {
   readonly backup?: () => BackupSettings | undefined;
   /** Alert channels and rules (the config file's `alerts:`); undefined: none (alerts are still recorded). */
   readonly alerts?: () => AlertSettings | undefined;
+  /**
+   * Which process this is, recorded as the owner of its operations: a `berth serve` at start takes
+   * every other server's running operation for a previous one's (OperationOwner).
+   */
+  readonly process: OperationOwner['process'];
 }
 
 /**
@@ -98,6 +105,13 @@ export interface Berth {
   health(): HealthService;
   /** Alerts from events, delivered to channels on a persistent queue. */
   alerts(): AlertService;
+  /**
+   * What operations of `stack` a process now gone left running (a killed `berth --local` restore):
+   * recorded as interrupted, what they left put back (a restore's stopped services started again),
+   * each alerted. A `--local` command calls it before it changes the stack; `berth serve` does the
+   * same for every stack at start. Returns the operations it recorded as interrupted.
+   */
+  recoverInterrupted(stack: string): Promise<readonly OperationRecord[]>;
   /** Starts the background services (the store first). */
   start(): Promise<void>;
   /**
@@ -118,7 +132,12 @@ export function createBerth(options: BerthOptions): Berth {
   });
   const metrics = createMetrics({ processMetrics: options.processMetrics === true });
   const lifecycle = new Lifecycle(log, clock);
-  const owner = { pid: process.pid, host: hostname(), token: randomBytes(12).toString('hex') };
+  const owner: OperationOwner = {
+    pid: process.pid,
+    host: hostname(),
+    token: randomBytes(12).toString('hex'),
+    process: options.process,
+  };
 
   let opened: Store | undefined;
   const store = once(() => {
@@ -146,6 +165,8 @@ export function createBerth(options: BerthOptions): Berth {
   const events = once(() => new EventHub(store().events));
   // What a restore recorded of its steps (its events): what its recovery starts, which safety backup.
   const restoreTrace = (operation: string) => restoreTraceOf((...a) => events().backlog(...a), operation);
+  const restores = (op: OperationRecord) =>
+    recoverRestore({ engine, events: events(), trace: restoreTrace }, op);
   const runner = once(() => {
     const r = new OperationRunner({
       operations: store().operations,
@@ -154,8 +175,9 @@ export function createBerth(options: BerthOptions): Berth {
       newId: () => `op_${randomUUID()}`,
       markInterrupted: (stack, reason) => store().deployments.markInterrupted(stack, reason),
       // A restore's error names its safety backup, as its recorded steps tell.
-      interruptedError: (op) =>
-        interruptedError(op.kind, op.stack, op.kind === 'restore' ? restoreTrace(op.id) : undefined),
+      interruptedError: (op, stopped) =>
+        interruptedError(op.kind, op.stack, op.kind === 'restore' ? restoreTrace(op.id) : undefined, stopped),
+      owner: { self: owner, isAlive: processIsAlive },
       logger: log,
     });
     r.onFinished(recordOperation(metrics, deploymentRecorded(store())));
@@ -219,7 +241,7 @@ export function createBerth(options: BerthOptions): Berth {
     alertSettings: options.alerts ?? (() => undefined),
     runner,
     stacks,
-    restoreTrace,
+    restores,
     auth,
   });
   const { jobs, backups, health, alerts } = background;
@@ -245,6 +267,15 @@ export function createBerth(options: BerthOptions): Berth {
     backups,
     health,
     alerts,
+    recoverInterrupted: async (stack) => {
+      const recovered = runner().recover(stack);
+      await recoverLeftovers(
+        recovered,
+        { stacks, restores, events, log },
+        `Before a berth --local command on ${stack}`,
+      );
+      return recovered;
+    },
     start: () => lifecycle.start(),
     stop: async (graceMs) => {
       // Used without starting (the CLI in-process), only the store may be open.

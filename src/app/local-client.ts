@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type { RestoreResult } from '../api/backups.js';
 import type { JobKey } from '../api/jobs.js';
 import type { BackupOperations } from '../backup/client.js';
 import { BackupError } from '../backup/errors.js';
@@ -36,6 +38,7 @@ export class LocalClient implements StackOperations, JobOperations, BackupOperat
       clock,
       loggers,
       allowPaths: true,
+      process: 'local',
       backup: () => {
         const read = cliBackupSettings(config.configFile, env);
         if (read.ok) return read.settings;
@@ -61,13 +64,26 @@ export class LocalClient implements StackOperations, JobOperations, BackupOperat
   }
 
   /**
+   * Before a command changes a stack: what a process now gone left running on it (a `--local`
+   * restore killed midway) is recorded as interrupted and put back (the services it stopped started
+   * again), as `berth serve` does at start. Not while a live process holds the stack's lock: that
+   * one is changing the stack, and the command will be refused. Returns the stack's name.
+   */
+  private async recovered(target: string): Promise<string> {
+    // A path names its stack by its folder; one that names none fails the command itself, as before.
+    const stack = await this.stacks.nameOf(target).catch(() => target);
+    if (this.berth.store().locks.liveHolder(stack) === undefined) await this.berth.recoverInterrupted(stack);
+    return stack;
+  }
+
+  /**
    * The deploy's events, stored in the state file as the server's runner stores them: a running
    * `berth serve` routes them to alerts (a failed gate is an error notice), now or at its next start.
+   * What a dead process left on the stack is put back first (recovered).
    */
   private async recorded(target: string, onEvent: ((e: DeployEvent) => void) | undefined) {
     const hub = this.berth.events();
-    // A path names its stack by its folder; one that names none fails the command itself, as before.
-    const stack = await this.stacks.nameOf(target).catch(() => target);
+    const stack = await this.recovered(target);
     return (e: DeployEvent) => {
       hub.publish(progressEventInput('deploy', stack, e));
       onEvent?.(e);
@@ -212,20 +228,57 @@ export class LocalClient implements StackOperations, JobOperations, BackupOperat
     };
   }
 
+  /**
+   * A restore runs as an operation in the state file, owned by this process (pid, host, token), as
+   * the server's do: its steps are its events, so when this process dies midway, the next `berth
+   * serve` start or `--local` command on the stack starts again what it stopped. A dry run changes
+   * nothing and is not recorded.
+   */
   async backupRestore(
     stack: string,
     id: string,
     options: { service?: string; intoStack?: string; dryRun: boolean },
     onProgress?: (message: string) => void,
     signal?: AbortSignal,
-  ) {
-    return (await this.backups()).restore({
+  ): Promise<RestoreResult> {
+    const backups = await this.backups();
+    const request = {
       stack,
       id,
       ...options,
       ...(onProgress ? { onProgress } : {}),
       ...(signal ? { signal } : {}),
-    });
+    };
+    if (options.dryRun) return backups.restore(request);
+    // Refused before an operation is recorded for it, as the API refuses it.
+    backups.checkDrill(stack, id, 'restore');
+    const target = await this.recovered(options.intoStack ?? stack);
+    const runner = this.berth.runner();
+    try {
+      return await new Promise<RestoreResult>((resolve, reject) => {
+        runner.start({
+          kind: 'restore',
+          stack: target,
+          actor: 'local',
+          requestId: `local-${randomUUID()}`,
+          run: ({ onEvent, signal: stopping }) => {
+            const restoring = backups.restore({
+              ...request,
+              signal: signal ? AbortSignal.any([signal, stopping]) : stopping,
+              onProgress: (message, data) => {
+                onEvent({ type: 'progress', message, ...(data ? { data } : {}) });
+                onProgress?.(message);
+              },
+            });
+            restoring.then(resolve, reject);
+            return restoring;
+          },
+        });
+      });
+    } finally {
+      // Its end is recorded before the state file closes.
+      await runner.idle();
+    }
   }
 
   async close(): Promise<void> {

@@ -135,6 +135,7 @@ export async function startServer(
       clock,
       loggers,
       allowPaths: false,
+      process: 'serve',
       processMetrics: true,
       backup: () => config.backup,
       alerts: () => config.alerts,

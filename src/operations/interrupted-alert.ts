@@ -28,11 +28,13 @@ export function interruptedAlertHint(op: Pick<OperationRecord, 'kind' | 'stack'>
 
 /**
  * The event of an interrupted operation found at start. `recovery`: what the recovery did, in
- * words; undefined when there was nothing to put back.
+ * words; undefined when there was nothing to put back. `when`: when it was found (a server's
+ * start, or a `berth --local` command on the stack).
  */
 export function interruptedAlertEvent(
   op: Pick<OperationRecord, 'id' | 'kind' | 'stack' | 'error'>,
   recovery: string | undefined,
+  when = 'At start',
 ): StoreEventInput {
   const error = op.error ?? interruptedError(op.kind, op.stack);
   const did = recovery ?? 'had nothing to put back';
@@ -41,7 +43,7 @@ export function interruptedAlertEvent(
     type: 'interrupted',
     stack: op.stack,
     operation: op.id,
-    message: `${op.kind} ${op.id} of ${op.stack} was interrupted: ${error.message}. At start, Berth ${did}. Next: ${error.hint}`,
+    message: `${op.kind} ${op.id} of ${op.stack} was interrupted: ${error.message}. ${when}, Berth ${did}. Next: ${error.hint}`,
     data: {
       kind: op.kind,
       ...(recovery !== undefined ? { recovery } : {}),

@@ -12,7 +12,8 @@ export interface InterruptedRestore {
   readonly writing: boolean;
 }
 
-const MESSAGE = 'berth serve stopped before the operation finished';
+/** What stopped before the operation finished (`berth serve`, unless another process ran it). */
+const message = (stopped: string) => `${stopped} stopped before the operation finished`;
 
 /**
  * The error an operation ends with when the process running it stopped first. The hint says what
@@ -23,10 +24,11 @@ export function interruptedError(
   kind: OperationKind,
   stack: string,
   restore?: InterruptedRestore,
+  stopped = 'berth serve',
 ): ErrorInfo {
-  const info = (hint: string, message = MESSAGE): ErrorInfo => ({
+  const info = (hint: string): ErrorInfo => ({
     code: 'OPERATION_INTERRUPTED',
-    message,
+    message: message(stopped),
     hint,
   });
   switch (kind) {
@@ -43,14 +45,14 @@ export function interruptedError(
     case 'drill':
       return info(`the drill proves nothing either way: \`berth backup drill ${stack} ID\` drills again`);
     case 'restore':
-      return restoreError(stack, restore);
+      return restoreError(stack, restore, stopped);
   }
 }
 
-function restoreError(stack: string, restore: InterruptedRestore | undefined): ErrorInfo {
+function restoreError(stack: string, restore: InterruptedRestore | undefined, stopped: string): ErrorInfo {
   const base = (hint: string, detail: string): ErrorInfo => ({
     code: 'OPERATION_INTERRUPTED',
-    message: `${MESSAGE}: ${detail}`,
+    message: `${message(stopped)}: ${detail}`,
     hint,
   });
   if (!restore?.safety) {

@@ -3,10 +3,11 @@ import { outcomeOf } from '../api/operation-outcome.js';
 import type { OperationKind, OperationRecord, OperationResult } from '../api/operations.js';
 import type { Clock } from '../clock.js';
 import type { EventPublisher } from '../events/hub.js';
-import type { OperationStore } from '../store/index.js';
+import { type IsAlive, isStoreError, type OperationOwner, type OperationStore } from '../store/index.js';
 import { OperationError } from './errors.js';
 import { interruptedError } from './interrupted.js';
 import { OPERATION_POLICIES, type OperationPolicy } from './kinds.js';
+import { ownerGone, ownerText } from './owner.js';
 
 /** A step an operation's body reports: a deploy's progress, a job's output line. */
 export interface OperationEvent {
@@ -61,14 +62,20 @@ export interface OperationRunnerDeps {
   readonly events: EventPublisher;
   readonly clock: Pick<Clock, 'now'>;
   readonly newId: () => string;
-  /** Marks deployments of a stack that an interrupted operation left running. */
+  /** Marks deployments of a stack that an interrupted deploy (up, down, restart) left running. */
   readonly markInterrupted: (stack: string, reason: string) => void;
   readonly logger?: { error(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
   /**
    * The error an interrupted operation is recorded with (a restore's names its safety backup, read
-   * from the store); defaults to `interruptedError` for its kind.
+   * from the store), `stopped` saying what stopped during it; defaults to `interruptedError` for its kind.
    */
-  readonly interruptedError?: (op: OperationRecord) => ErrorInfo;
+  readonly interruptedError?: (op: OperationRecord, stopped: string) => ErrorInfo;
+  /**
+   * This process, recorded as the owner of each operation it starts, and the check of whether
+   * another owner still runs (the stack lock's): `recover` interrupts only what a gone process left
+   * (ownerGone). Absent (tests): no owner is recorded and `recover` interrupts every running one.
+   */
+  readonly owner?: { readonly self: OperationOwner; readonly isAlive: IsAlive };
   /** Defaults to OPERATION_POLICIES; tests give their own. */
   readonly policies?: Readonly<Record<OperationKind, OperationPolicy>>;
 }
@@ -128,15 +135,36 @@ export class OperationRunner {
     return () => this.finishedListeners.delete(listener);
   }
 
-  /** Records operations a previous server process left running as interrupted. Call once at start. */
-  recover(): OperationRecord[] {
-    return this.deps.operations.running().map((op) => this.interrupt(op, 'a previous berth serve process'));
+  /**
+   * Records as interrupted the operations (of `stack`, or all) that a process now gone left running:
+   * a previous server's, or a `berth --local` command's that died (ownerGone); a live process's are
+   * left be. `berth serve` calls it once at start, a `--local` command before it changes a stack.
+   */
+  recover(stack?: string): OperationRecord[] {
+    const { owner } = this.deps;
+    return this.deps.operations
+      .running()
+      .filter((op) => stack === undefined || op.stack === stack)
+      .map((op) => ({ op, by: this.deps.operations.ownerOf(op.id) }))
+      .filter(({ by }) => owner === undefined || ownerGone(by, owner.self, owner.isAlive))
+      .flatMap(({ op, by }) => {
+        try {
+          return [this.interrupt(op, ownerText(by), by?.process === 'local' ? ownerText(by) : 'berth serve')];
+        } catch (error: unknown) {
+          // Another process recovering the same stack recorded it first: it is theirs to recover.
+          if (isStoreError(error, 'STORE_INVALID_STATE')) return [];
+          throw error;
+        }
+      });
   }
 
-  private interrupt(op: OperationRecord, by: string): OperationRecord {
-    const error = this.deps.interruptedError?.(op) ?? interruptedError(op.kind, op.stack);
+  private interrupt(op: OperationRecord, by: string, stopped = 'berth serve'): OperationRecord {
+    const error =
+      this.deps.interruptedError?.(op, stopped) ?? interruptedError(op.kind, op.stack, undefined, stopped);
     const ended = this.deps.operations.finish(op.id, { status: 'interrupted', error });
-    this.deps.markInterrupted(op.stack, `${by} stopped during operation ${op.id}`);
+    // Only a deploy's own deployment: one of another kind's stack may be a live process's.
+    if (this.policy(op.kind).events === 'deploy')
+      this.deps.markInterrupted(op.stack, `${by} stopped during operation ${op.id}`);
     this.publishFinished(ended);
     return ended;
   }
@@ -195,6 +223,7 @@ export class OperationRunner {
       kind: request.kind,
       actor: request.actor,
       requestId: request.requestId,
+      ...(this.deps.owner ? { owner: this.deps.owner.self } : {}),
     });
     this.deps.events.publish({
       kind: 'operation',

@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectEngine } from '../../../src/engine/index.js';
-import type { Engine, EngineEvent } from '../../../src/engine/model.js';
+import type { Engine } from '../../../src/engine/model.js';
 import { backupConfigArgs, type ServeChild, serveOver } from '../../support/serve-process.js';
 import { waitFor } from '../engine/support.js';
 import {
   type ControlHarness,
   deployAndWait,
+  engineEvents,
   type OneStackWorkspace,
   oneStackWorkspace,
   readEvents,
@@ -65,43 +66,6 @@ const stateOf = async (name: string) =>
     (c) => c.name === name,
   )?.state;
 
-/** The engine's events for one container from now on; `until` resolves at the first that matches. */
-function engineEvents(name: string) {
-  const controller = new AbortController();
-  const seen: EngineEvent[] = [];
-  const waiters: Array<{ match: (e: EngineEvent) => boolean; resolve: () => void }> = [];
-  const stream = engine.events.stream(
-    { filters: { types: ['container'], containers: [name] }, since: Date.now() - 1000 },
-    controller.signal,
-  );
-  const reading = (async () => {
-    try {
-      for await (const event of stream) {
-        seen.push(event);
-        for (const w of waiters.filter((w) => w.match(event))) w.resolve();
-      }
-    } catch (error: unknown) {
-      if (!controller.signal.aborted) throw error;
-    }
-  })();
-  return {
-    until: (match: (e: EngineEvent) => boolean, what: string) =>
-      Promise.race([
-        new Promise<void>((resolve) => {
-          if (seen.some(match)) resolve();
-          else waiters.push({ match, resolve });
-        }),
-        reading.then(() => {
-          throw new Error(`the engine's event stream ended before ${what}`);
-        }),
-        new Promise<never>((_, reject) =>
-          setTimeout(() => reject(new Error(`no engine event for ${what} within 120 s`)), 120_000).unref(),
-        ),
-      ]),
-    close: () => controller.abort(),
-  };
-}
-
 const post = (path: string, body: object) =>
   h.fetchText(path, {
     method: 'POST',
@@ -135,7 +99,7 @@ describe('berth serve killed during a restore', () => {
     // Docker's own events say when the stop reached the engine (its SIGTERM) and when it ended
     // (the container died), so the test kills the server neither before the stop was asked for nor
     // waits a guessed time for the engine to finish it.
-    const seen = engineEvents(`${stack}-web-1`);
+    const seen = engineEvents(engine, `${stack}-web-1`);
     const op = JSON.parse((await post(`/api/v1/stacks/${stack}/backups/${source}/restore`, {})).body) as {
       id: string;
     };

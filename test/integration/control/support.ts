@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Engine, EngineEvent } from '../../../src/engine/model.js';
 import { berth, type CliRun } from '../../support/cli.js';
 import { type ServeChild, serveOver } from '../../support/serve-process.js';
 import { SseReader } from '../../support/sse.js';
@@ -180,4 +181,41 @@ export async function deployAndWait(h: ControlHarness, stack: string): Promise<v
     (e) => e.kind === 'operation' && e.type === 'finished',
     120_000,
   );
+}
+
+/** The engine's events for one container from now on; `until` resolves at the first that matches. */
+export function engineEvents(engine: Engine, name: string) {
+  const controller = new AbortController();
+  const seen: EngineEvent[] = [];
+  const waiters: Array<{ match: (e: EngineEvent) => boolean; resolve: () => void }> = [];
+  const stream = engine.events.stream(
+    { filters: { types: ['container'], containers: [name] }, since: Date.now() - 1000 },
+    controller.signal,
+  );
+  const reading = (async () => {
+    try {
+      for await (const event of stream) {
+        seen.push(event);
+        for (const w of waiters.filter((w) => w.match(event))) w.resolve();
+      }
+    } catch (error: unknown) {
+      if (!controller.signal.aborted) throw error;
+    }
+  })();
+  return {
+    until: (match: (e: EngineEvent) => boolean, what: string) =>
+      Promise.race([
+        new Promise<void>((resolve) => {
+          if (seen.some(match)) resolve();
+          else waiters.push({ match, resolve });
+        }),
+        reading.then(() => {
+          throw new Error(`the engine's event stream ended before ${what}`);
+        }),
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error(`no engine event for ${what} within 120 s`)), 120_000).unref(),
+        ),
+      ]),
+    close: () => controller.abort(),
+  };
 }
