@@ -37,6 +37,28 @@ describe('interruptedAlertEvent', () => {
     expect(event.message).toContain('Next: `berth backup restore shop S1` puts back the data');
   });
 
+  it('says which --local process stopped, and that the command on the stack recovered it', () => {
+    const local = {
+      ...restore,
+      error: interruptedError(
+        'restore',
+        'shop',
+        { stack: 'shop', service: 'db', safety: 'S1', writing: false },
+        'the berth --local process (pid 42 on box)',
+      ),
+    };
+    const event = interruptedAlertEvent(
+      local,
+      'started shop-web-1 again',
+      'Before a berth --local command on shop',
+    );
+    expect(event.message).toContain(
+      'was interrupted: the berth --local process (pid 42 on box) stopped before the operation finished',
+    );
+    expect(event.message).toContain('Before a berth --local command on shop, Berth started shop-web-1 again');
+    expect(event.message).not.toContain('At start');
+  });
+
   it('is an alert keyed by the stack: an error for a restore or deploy, a warning for a job', () => {
     expect(classify(asStream(interruptedAlertEvent(restore, undefined)))).toEqual({
       key: 'operation-interrupted:shop',

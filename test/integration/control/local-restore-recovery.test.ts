@@ -44,6 +44,8 @@ let stateDir: string;
 let home: string;
 let source: string;
 let serve: ServeChild | undefined;
+/** The restore of the last test while it runs: killed if that test fails first. */
+let running: BerthChild | undefined;
 
 const stack = () => ws?.stack ?? '';
 const web = () => `${stack()}-web-1`;
@@ -133,6 +135,10 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
+  if (running?.child.exitCode === null) {
+    running.child.kill('SIGKILL');
+    await running.exited;
+  }
   await serve?.stop('SIGTERM');
   if (ws)
     await runBerth(['--local', 'down', ws.stack, '--volumes'], { env, cwd: root, timeoutMs: 120_000 }).catch(
@@ -174,6 +180,7 @@ describe('berth --local backup restore killed midway', () => {
 
   it('is left running by a server start while its process lives', { timeout: 240_000 }, async () => {
     const child = await restoreUntilWebStops();
+    running = child;
     const op = restores()[0];
     serve = await serveOver({ home, stateDir, workspace: ws?.workspace ?? '' }, { args });
     // Listening: its start recorded what it found interrupted. The restore still runs (web's stop
