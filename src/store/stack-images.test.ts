@@ -144,7 +144,13 @@ describe('migration 14', () => {
     db.prepare(
       "INSERT INTO stack_images VALUES ('shop', 'api', 'sha256:a', 'shop-api-rawsecret', 'build', 'now', NULL)",
     ).run();
-    expect(migrate(db, clock)).toEqual([14]);
+    expect(
+      migrate(
+        db,
+        clock,
+        MIGRATIONS.filter((m) => m.version <= 14),
+      ),
+    ).toEqual([14]);
     expect(db.prepare('SELECT COUNT(*) FROM stack_images').pluck().get()).toBe(0);
     const images = createStackImageStore(db, clock);
     images.record({
