@@ -5,11 +5,38 @@ import { z } from 'zod';
 
 /**
  * `pending`: declared in the stack's files, no result yet (it has not run since its service got a
- * container); `stopped`: declared, but its stack was taken down (`berth down`), so nothing runs on
- * purpose: not a failure, and no downtime; `unknown`: it ran, but not yet as often as its thresholds
- * ask for a verdict; `up`, `down`. None but `up` is up.
+ * container); `stopped`: declared, but its stack was taken down (`berth down`) and not deployed
+ * since, so nothing runs on purpose: not a failure, and no downtime; `not-running`: declared, but
+ * every deployment of its stack since its last down (or ever) was rolled back or interrupted, so
+ * nothing runs; `unknown`: it ran, but not yet as often as its thresholds ask for a verdict; `up`,
+ * `down`. None but `up` is up.
  */
-export const ProbeStatusSchema = z.enum(['pending', 'stopped', 'unknown', 'up', 'down']);
+export const ProbeStatusSchema = z.enum(['pending', 'stopped', 'not-running', 'unknown', 'up', 'down']);
+
+/** Why a `stopped` or `not-running` probe's stack runs nothing, from what Berth recorded, and what to do. */
+export const NotRunningSchema = z.discriminatedUnion('cause', [
+  z.object({
+    /** `berth down` took it down, and it was not deployed since. */
+    cause: z.literal('down'),
+    /** When (ISO); absent for a stack taken down before Berth recorded when. */
+    at: z.string().optional(),
+    /** What to do: `berth up STACK`. */
+    hint: z.string(),
+  }),
+  z.object({
+    /** Deployed since its last down (or ever), but every such deployment was rolled back or interrupted. */
+    cause: z.literal('deployment'),
+    /** When the newest one ended (ISO). */
+    at: z.string().optional(),
+    deploymentId: z.number().int(),
+    outcome: z.enum(['rolled-back', 'interrupted']),
+    /** What it put back: a stack taken down (`down`), or nothing that ever ran (`nothing`). */
+    after: z.enum(['down', 'nothing']),
+    /** What to do: read why it failed, fix it, `berth up STACK`. */
+    hint: z.string(),
+  }),
+]);
+export type NotRunning = z.output<typeof NotRunningSchema>;
 
 /**
  * What the checked program printed (a container's last health check, a command probe), secrets
@@ -52,6 +79,8 @@ export const ProbeViewSchema = z.object({
   uptime: UptimeSchema,
   /** Mean response time over the last 24 h (ms). */
   meanLatencyMs: z.number().optional(),
+  /** Why its stack runs nothing: with `stopped` and `not-running`. */
+  notRunning: NotRunningSchema.optional(),
 });
 export type ProbeView = z.output<typeof ProbeViewSchema>;
 

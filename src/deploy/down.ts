@@ -140,6 +140,8 @@ export async function downStack(
       }
     }
     for (const a of deps.store.appliedSpecs.list(stack)) deps.store.appliedSpecs.remove(stack, a.service);
+    // Every container of the stack is gone (a kept network or volume does not run): it is down on purpose.
+    deps.store.stackDowns.record(stack);
     // The volumes held what the install phases produced: without them, installing must happen again.
     if (options.volumes && !kept.some((k) => k.kind === 'volume'))
       for (const i of deps.store.installState.list(stack)) deps.store.installState.reset(stack, i.service);

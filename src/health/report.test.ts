@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProbeRecord, StoredBucket } from '../store/index.js';
-import { healthViews, periodStart, takenDown } from './report.js';
+import { healthViews, periodStart } from './report.js';
 
 const KEY = { stack: 'shop', service: 'web', probe: 'home' };
 const state: ProbeRecord = {
@@ -99,23 +99,77 @@ describe('periodStart', () => {
   });
 });
 
-describe('probes of a stack taken down', () => {
+describe('probes of a stack that runs nothing', () => {
   const empty = { '24h': [], '7d': [], '30d': [] };
-  const declared = [KEY, { stack: 'other', service: 'db', probe: 'ping' }];
+  const other = { stack: 'other', service: 'db', probe: 'ping' };
+  const declared = [KEY, other];
 
-  it('are stopped, not pending, and count no downtime; other stacks stay pending', () => {
+  it('are stopped after a down, not pending, with what to do; other stacks stay pending', () => {
     const views = healthViews({
       states: [],
       totals: empty,
       types: new Map(),
       declared,
-      stopped: new Set(['shop']),
+      runs: new Map([
+        ['shop', { state: 'stopped', at: '2026-06-10T10:00:00.000Z' }],
+        ['other', { state: 'running' }],
+      ]),
     });
     expect(views.map((v) => [v.stack, v.status])).toEqual([
       ['other', 'pending'],
       ['shop', 'stopped'],
     ]);
+    expect(views[0]?.notRunning).toBeUndefined();
+    expect(views[1]?.notRunning).toEqual({
+      cause: 'down',
+      at: '2026-06-10T10:00:00.000Z',
+      hint: '`berth up shop` starts it again',
+    });
     expect(views[1]?.uptime).toEqual({ '24h': null, '7d': null, '30d': null });
+  });
+
+  it('are not-running when the deployments since left nothing running, and say which and what to do', () => {
+    const [, view] = healthViews({
+      states: [],
+      totals: empty,
+      types: new Map(),
+      declared,
+      runs: new Map([
+        ['shop', { state: 'not-running', deploymentId: 7, outcome: 'rolled-back', after: 'nothing' }],
+      ]),
+    });
+    expect(view).toMatchObject({
+      stack: 'shop',
+      status: 'not-running',
+      notRunning: { cause: 'deployment', deploymentId: 7, outcome: 'rolled-back', after: 'nothing' },
+    });
+    expect(view?.notRunning?.hint).toContain('`berth up shop`');
+    expect(view?.notRunning?.hint).toContain('`berth deployments shop`');
+  });
+
+  it('keep the uptime their counted results made before the stack stopped', () => {
+    const [view] = healthViews({
+      states: [],
+      totals: { '24h': [sums(3, 4)], '7d': [sums(3, 4)], '30d': [sums(3, 4)] },
+      types: new Map(),
+      declared: [KEY],
+      runs: new Map([['shop', { state: 'stopped' }]]),
+    });
+    expect(view).toMatchObject({ status: 'stopped', uptime: { '24h': 0.75, '7d': 0.75, '30d': 0.75 } });
+  });
+
+  it('are pending when the stack was never deployed or runs', () => {
+    for (const run of [{ state: 'never-deployed' }, { state: 'running' }] as const) {
+      const [view] = healthViews({
+        states: [],
+        totals: empty,
+        types: new Map(),
+        declared: [KEY],
+        runs: new Map([['shop', run]]),
+      });
+      expect(view?.status).toBe('pending');
+      expect(view?.notRunning).toBeUndefined();
+    }
   });
 
   it('keep a state the monitor still holds (a probe that ran since)', () => {
@@ -124,17 +178,9 @@ describe('probes of a stack taken down', () => {
       totals: empty,
       types: new Map(),
       declared: [KEY],
-      stopped: new Set(['shop']),
+      runs: new Map([['shop', { state: 'stopped' }]]),
     });
     expect(view?.status).toBe('up');
-  });
-
-  it('are those of a stack whose last deployment succeeded and that has no applied container', () => {
-    expect(takenDown({ applied: 0, lastDeployment: 'succeeded' })).toBe(true);
-    expect(takenDown({ applied: 2, lastDeployment: 'succeeded' })).toBe(false);
-    // Never deployed, or never deployed successfully: nothing was taken down.
-    expect(takenDown({ applied: 0 })).toBe(false);
-    expect(takenDown({ applied: 0, lastDeployment: 'rolled-back' })).toBe(false);
-    expect(takenDown({ applied: 0, lastDeployment: 'failed' })).toBe(false);
+    expect(view?.notRunning).toBeUndefined();
   });
 });

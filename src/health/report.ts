@@ -1,10 +1,13 @@
-import type { ProbeView } from '../api/health.js';
+import type { NotRunning, ProbeView } from '../api/health.js';
 import type { ProbeRecord, StoredBucket } from '../store/index.js';
+import { notRunningView, type StackRun } from './stack-run.js';
 import { DAY_MS, HOUR_MS } from './uptime.js';
 
 /**
  * The health view of probes from what the store keeps: each probe's state with its uptime over
- * 24 hours (from hourly buckets) and 7 and 30 days (from daily ones). Pure.
+ * 24 hours (from hourly buckets) and 7 and 30 days (from daily ones). Pure. A probe that does not
+ * run any more keeps its buckets (they age out by retention): a stopped one still shows the uptime
+ * its counted results made.
  */
 
 const keyOf = (k: { stack: string; service: string; probe: string }) => `${k.stack}/${k.service}/${k.probe}`;
@@ -36,17 +39,15 @@ export interface ReportInput {
    * service got a container) and is listed as `pending`, not left out.
    */
   readonly declared?: readonly { readonly stack: string; readonly service: string; readonly probe: string }[];
-  /** The stacks `berth down` took down (see takenDown): their declared probes are `stopped`, not pending. */
-  readonly stopped?: ReadonlySet<string>;
+  /** Whether each stack of `declared` runs (stack-run.ts): a declared probe of one that runs nothing is not pending. */
+  readonly runs?: ReadonlyMap<string, StackRun>;
 }
 
-/**
- * Whether `berth down` took the stack down: its last deployment succeeded, and no container of it is
- * recorded as applied any more (`down` forgets them all; a deploy records them again). A stack whose
- * deploys never succeeded is not "down": its probes are still pending. Pure.
- */
-export function takenDown(input: { readonly applied: number; readonly lastDeployment?: string }): boolean {
-  return input.applied === 0 && input.lastDeployment === 'succeeded';
+/** The status of a declared probe without a kept state: why it has not run. */
+function idleStatus(run: StackRun | undefined): 'pending' | 'stopped' | 'not-running' {
+  if (run?.state === 'stopped') return 'stopped';
+  if (run?.state === 'not-running') return 'not-running';
+  return 'pending';
 }
 
 const byKey = (a: { stack: string; service: string; probe: string }, b: typeof a) =>
@@ -61,15 +62,21 @@ export function healthViews(input: ReportInput): ProbeView[] {
   const kept = new Set(input.states.map(keyOf));
   const pending = (input.declared ?? [])
     .filter((d) => !kept.has(keyOf(d)))
-    .map((d) => ({
-      stack: d.stack,
-      service: d.service,
-      probe: d.probe,
-      status: input.stopped?.has(d.stack) ? ('stopped' as const) : ('pending' as const),
-      flapping: false,
-    }));
+    .map((d) => {
+      const run = input.runs?.get(d.stack);
+      const notRunning = run === undefined ? undefined : notRunningView(d.stack, run);
+      return {
+        stack: d.stack,
+        service: d.service,
+        probe: d.probe,
+        status: idleStatus(run),
+        flapping: false,
+        ...(notRunning ? { notRunning } : {}),
+      };
+    });
   const rows: readonly (Pick<ProbeRecord, 'stack' | 'service' | 'probe' | 'flapping' | 'since' | 'last'> & {
     readonly status: ProbeView['status'];
+    readonly notRunning?: NotRunning;
   })[] = pending.length === 0 ? input.states : [...input.states, ...pending].sort(byKey);
   return rows.map((s) => {
     const k = keyOf(s);
@@ -89,6 +96,7 @@ export function healthViews(input: ReportInput): ProbeView[] {
       ...(today && today.latencyCount > 0
         ? { meanLatencyMs: Math.round((today.latencySumMs / today.latencyCount) * 10) / 10 }
         : {}),
+      ...(s.notRunning ? { notRunning: s.notRunning } : {}),
     };
   });
 }

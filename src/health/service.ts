@@ -14,7 +14,8 @@ import { type MonitorDeps, ProbeMonitor } from './monitor/monitor.js';
 import { ProbeRecorder, type ResultListener } from './monitor/recorder.js';
 import { execInContainer } from './probes/exec.js';
 import { runCheck } from './probes/run.js';
-import { healthViews, periodStart, takenDown, UPTIME_PERIODS, type UptimePeriod } from './report.js';
+import { healthViews, periodStart, UPTIME_PERIODS, type UptimePeriod } from './report.js';
+import { type StackRun, stackRun } from './stack-run.js';
 import { DAY_MS, HOUR_MS } from './uptime.js';
 import { CONTAINER_PROBE } from './xberth.js';
 
@@ -40,19 +41,13 @@ export interface HealthServiceDeps {
   readonly retention?: { readonly hoursMs?: number; readonly daysMs?: number };
 }
 
-/** The stacks of these declared probes that `berth down` took down (takenDown). */
-function stoppedStacks(store: Store, declared: readonly ProbeId[]): Set<string> {
-  const stacks = [...new Set(declared.map((d) => d.stack))];
-  if (stacks.length === 0) return new Set();
-  const latest = store.deployments.latest(stacks);
-  return new Set(
-    stacks.filter((stack) => {
-      const last = latest.get(stack)?.status;
-      return takenDown({
-        applied: store.appliedSpecs.list(stack).length,
-        ...(last ? { lastDeployment: last } : {}),
-      });
-    }),
+/** Whether the stacks of these declared probes run, from what the store recorded (stack-run.ts). */
+function stackRuns(store: Store, declared: readonly ProbeId[]): Map<string, StackRun> {
+  return new Map(
+    [...new Set(declared.map((d) => d.stack))].map((stack) => [
+      stack,
+      stackRun(store.stackDowns.facts(stack)),
+    ]),
   );
 }
 
@@ -237,8 +232,8 @@ export class HealthService {
     }
     const shown = (s: string) => (stack === undefined || s === stack) && visible(s);
     return {
-      items: healthViews({ states, totals, types, declared, stopped: stoppedStacks(store, declared) }).filter(
-        (p) => visible(p.stack),
+      items: healthViews({ states, totals, types, declared, runs: stackRuns(store, declared) }).filter((p) =>
+        visible(p.stack),
       ),
       crashLooping: this.containers
         .crashLooping()

@@ -25,6 +25,7 @@ import { createLockStore, type IsAlive, type LockOwner, type LockStore } from '.
 import { appliedVersion, assertNotTooNew, MIGRATIONS, migrate } from './migrations.js';
 import { createOperationStore, type OperationStore } from './operation-records.js';
 import { createProbeStore, type ProbeStore } from './probes.js';
+import { createStackDownStore, type StackDownStore } from './stack-downs.js';
 import { createStackImageStore, type StackImageStore } from './stack-images.js';
 import { createStackRecordStore, type StackRecordStore } from './stack-records.js';
 import { copyBeforeMigration } from './upgrade-copy.js';
@@ -50,6 +51,8 @@ export interface Store {
   readonly stackImages: StackImageStore;
   readonly locks: LockStore;
   readonly appliedSpecs: AppliedSpecStore;
+  /** The last successful `berth down` of each stack (whether a stack runs: src/health/stack-run.ts). */
+  readonly stackDowns: StackDownStore;
   /** Users, grants, sessions, API tokens, setup token, login attempts (the control plane's auth). */
   readonly auth: AuthStore;
   /** The API's append-only record of who did what. */
@@ -151,6 +154,7 @@ function buildStore(
     stackImages: createStackImageStore(db, clock),
     locks: createLockStore(db, clock, isAlive),
     appliedSpecs: createAppliedSpecStore(db, clock),
+    stackDowns: createStackDownStore(db, clock),
     auth: createAuthStore(db),
     auditLog: createAuditLogStore(db),
     operations: createOperationStore(db, clock),

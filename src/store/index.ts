@@ -113,5 +113,6 @@ export type {
 } from './probes.js';
 export { processIsAlive } from './process-alive.js';
 export { type LastDrill, readLastDrills } from './read-drills.js';
+export type { DeploymentOutcome, StackDown, StackDownStore, StackRunFacts } from './stack-downs.js';
 export type { StackImageOrigin, StackImageRecord, StackImageStore } from './stack-images.js';
 export type { StackRecordStore } from './stack-records.js';

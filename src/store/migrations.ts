@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import { isoNow } from './clock.js';
 import { StoreError } from './errors.js';
 import { appliedVersion, type Migration } from './migration.js';
+import { MIGRATION_STACK_DOWNS } from './migration-stack-downs.js';
 import { MIGRATIONS_1_TO_5 } from './migrations-1-5.js';
 import { MIGRATIONS_6_ON } from './migrations-6-on.js';
 import { copyToGoBackTo } from './upgrade-copy.js';
@@ -11,9 +12,13 @@ export { appliedVersion, type Migration } from './migration.js';
 
 /**
  * Append-only: a released migration is never edited, only followed by a new one (in
- * ./migrations-6-on.ts), because databases in the field already recorded it as applied.
+ * ./migrations-6-on.ts, or a file of its own such as ./migration-stack-downs.ts), because databases in the field already recorded it as applied.
  */
-export const MIGRATIONS: readonly Migration[] = [...MIGRATIONS_1_TO_5, ...MIGRATIONS_6_ON];
+export const MIGRATIONS: readonly Migration[] = [
+  ...MIGRATIONS_1_TO_5,
+  ...MIGRATIONS_6_ON,
+  MIGRATION_STACK_DOWNS,
+];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
   version INTEGER PRIMARY KEY,

@@ -187,4 +187,42 @@ describe('probes panel', () => {
     expect(page).toMatch(/<\/span> pending<\/span>/);
     expect(page).toContain('not run yet');
   });
+
+  it('shows a probe of a stack that runs nothing as stopped or not running, with why and what to do', async () => {
+    const { type: _type, ...declared } = PENDING_PROBE;
+    const page = await html(
+      ProbesTable({
+        probes: [
+          {
+            ...declared,
+            watched: false,
+            status: 'stopped',
+            notRunning: { cause: 'down', hint: '`berth up shop` starts it again' },
+          },
+          {
+            ...declared,
+            probe: 'ping',
+            watched: false,
+            status: 'not-running',
+            notRunning: {
+              cause: 'deployment',
+              deploymentId: 5,
+              outcome: 'interrupted',
+              after: 'down',
+              hint: 'fix that, then `berth up shop`',
+            },
+          },
+        ],
+      }),
+    );
+    expect(page).toContain('data-status="stopped"');
+    expect(page).toMatch(/<\/span> stopped by berth down<\/span>/);
+    expect(page).toContain('its stack was taken down (`berth down`); `berth up shop` starts it again');
+    expect(page).toContain('data-status="not-running"');
+    expect(page).toMatch(/<\/span> not running<\/span>/);
+    expect(page).toContain(
+      'nothing runs: deployment 5 was interrupted (the stack had been taken down before it); fix that, then `berth up shop`',
+    );
+    expect(page).not.toContain('not run yet');
+  });
 });

@@ -30,20 +30,58 @@ describe('berth health: a probe that has not run yet', () => {
   });
 });
 
-describe('berth health: a probe of a stack taken down', () => {
+describe('berth health: a probe of a stack that runs nothing', () => {
   const { type: _type, ...declared } = pending;
-  const stopped = { ...declared, status: 'stopped' as const, watched: false };
+  const stopped = {
+    ...declared,
+    status: 'stopped' as const,
+    watched: false,
+    notRunning: {
+      cause: 'down' as const,
+      at: '2026-06-10T10:00:00.000Z',
+      hint: '`berth up shop` starts it again',
+    },
+  };
+  const notRunning = {
+    ...declared,
+    status: 'not-running' as const,
+    watched: false,
+    notRunning: {
+      cause: 'deployment' as const,
+      deploymentId: 5,
+      outcome: 'rolled-back' as const,
+      after: 'nothing' as const,
+      hint: '`berth deployments shop` says why deployment 5 did not stay; fix that, then `berth up shop`',
+    },
+  };
 
-  it('lists it as STOPPED by berth down, not pending and not failed', () => {
-    const row = formatHealth({ items: [stopped], crashLooping: [] }).split('\n')[1] ?? '';
-    expect(row).toMatch(
+  it('lists it as STOPPED by berth down, not pending and not failed, and says once what to do', () => {
+    const lines = formatHealth({ items: [stopped, { ...stopped, probe: 'ping' }], crashLooping: [] }).split(
+      '\n',
+    );
+    expect(lines[1]).toMatch(
       /^shop\s+web\s+home\s+-\s+STOPPED \(not watched\)\s+-\s+-\s+-\s+-\s+stopped by berth down$/,
+    );
+    expect(lines.slice(3)).toEqual([
+      'shop: its stack was taken down (`berth down` at 2026-06-10T10:00:00.000Z); `berth up shop` starts it again',
+      '',
+    ]);
+  });
+
+  it('lists it as NOT-RUNNING after a deployment that left nothing running, with the deployment and what to do', () => {
+    const lines = formatHealth({ items: [notRunning], crashLooping: [] }).split('\n');
+    expect(lines[1]).toMatch(/\sNOT-RUNNING \(not watched\)\s.*\snot running: deployment 5 rolled-back$/);
+    expect(lines[2]).toBe(
+      'shop: nothing runs: deployment 5 was rolled back (nothing of the stack ran before it); `berth deployments shop` says why deployment 5 did not stay; fix that, then `berth up shop`',
     );
   });
 
   it('says why it does not run and how to start it again', () => {
     expect(formatProbe({ probe: stopped, failures: [], hours: [] })).toContain(
-      'shop/web probe home (not watched): STOPPED (not watched): its stack was taken down (`berth down`), so it does not run; `berth up shop` starts it again',
+      'shop/web probe home (not watched): STOPPED (not watched): its stack was taken down (`berth down` at 2026-06-10T10:00:00.000Z); `berth up shop` starts it again',
+    );
+    expect(formatProbe({ probe: notRunning, failures: [], hours: [] })).toContain(
+      'NOT-RUNNING (not watched): nothing runs: deployment 5 was rolled back',
     );
   });
 });

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { HealthList, ProbeDetail, ProbeView } from '../../api/health.js';
+import { notRunningShort, notRunningText } from '../../api/not-running-text.js';
 import { type CliIo, ExitCode } from '../io.js';
 import { type ClientFactory, withClient } from './deploy.js';
 import { formatTable, printJson } from './remote.js';
@@ -17,7 +18,7 @@ const state = (p: ProbeView) =>
   `${p.status.toUpperCase()}${p.flapping ? ' (flapping)' : ''}${p.watched ? '' : ' (not watched)'}`;
 
 const last = (p: ProbeView) => {
-  if (p.status === 'stopped') return 'stopped by berth down';
+  if (!p.last && p.notRunning) return notRunningShort(p.notRunning);
   if (!p.last) return p.status === 'pending' ? 'not run yet' : '-';
   const took = p.last.latencyMs !== undefined ? ` ${Math.round(p.last.latencyMs)}ms` : '';
   return `${p.last.ok ? 'ok' : p.last.detail}${took}`;
@@ -43,15 +44,20 @@ export function formatHealth(list: HealthList): string {
       last(p),
     ]),
   );
+  // Once per stack that runs nothing: why, and what to do.
+  const idle = new Map(
+    list.items.flatMap((p) => (p.notRunning && !p.last ? [[p.stack, p.notRunning] as const] : [])),
+  );
+  const notes = [...idle].map(([stack, n]) => `${stack}: ${notRunningText(n)}\n`).join('');
   const loops = list.crashLooping.map((c) => `crash-looping: ${c}\n`).join('');
-  return table + loops;
+  return table + notes + loops;
 }
 
 export function formatProbe(detail: ProbeDetail): string {
   const p = detail.probe;
   const lines = [
-    p.status === 'stopped'
-      ? `${p.stack}/${p.service} probe ${p.probe} (${p.type ?? 'not watched'}): ${state(p)}: its stack was taken down (\`berth down\`), so it does not run; \`berth up ${p.stack}\` starts it again`
+    p.notRunning !== undefined
+      ? `${p.stack}/${p.service} probe ${p.probe} (${p.type ?? 'not watched'}): ${state(p)}: ${notRunningText(p.notRunning)}`
       : p.status === 'pending'
         ? `${p.stack}/${p.service} probe ${p.probe} (${p.type ?? 'not watched'}): ${state(p)}: declared, not run yet${
             p.watched

@@ -4,6 +4,7 @@ import type { LogEntry } from '../../api/deploy.js';
 import type { FindingView } from '../../api/findings.js';
 import type { ProbeView } from '../../api/health.js';
 import type { JobSummary } from '../../api/jobs.js';
+import { notRunningText } from '../../api/not-running-text.js';
 import { apiPath } from '../api-client.js';
 import type { Status } from '../status.js';
 import { PostButton, StatusCell, Time } from './components.js';
@@ -201,31 +202,38 @@ export function FindingsList({ findings }: { findings: readonly FindingView[] })
   );
 }
 
-const PROBE_STATUS: Readonly<Record<Exclude<ProbeView['status'], 'pending' | 'stopped'>, Status>> = {
+const PROBE_STATUS: Readonly<
+  Record<Exclude<ProbeView['status'], 'pending' | 'stopped' | 'not-running'>, Status>
+> = {
   up: 'healthy',
   down: 'unhealthy',
   unknown: 'unknown',
 };
 
-/** A probe's status; `pending` (declared, not run yet) is neither up nor down, and says so. */
+/** The states of a probe that does not run (why, in words), neither up nor down. */
+const IDLE: Readonly<Record<'pending' | 'stopped' | 'not-running', { icon: string; text: string }>> = {
+  pending: { icon: '…', text: 'pending' },
+  stopped: { icon: '■', text: 'stopped by berth down' },
+  'not-running': { icon: '■', text: 'not running' },
+};
+
+/** A probe's status; one that does not run (pending, stopped, not running) says which, not up or down. */
 function ProbeStatusCell({ status }: { status: ProbeView['status'] }) {
-  if (status === 'stopped') {
-    return (
-      <td data-status="stopped">
-        <span class="status status-unknown">
-          <span aria-hidden="true">■</span> stopped by berth down
-        </span>
-      </td>
-    );
-  }
-  if (status !== 'pending') return <StatusCell status={PROBE_STATUS[status]} />;
+  if (status !== 'pending' && status !== 'stopped' && status !== 'not-running')
+    return <StatusCell status={PROBE_STATUS[status]} />;
   return (
-    <td data-status="pending">
+    <td data-status={status}>
       <span class="status status-unknown">
-        <span aria-hidden="true">…</span> pending
+        <span aria-hidden="true">{IDLE[status].icon}</span> {IDLE[status].text}
       </span>
     </td>
   );
+}
+
+/** The last result, or why there is none: its stack runs nothing (and what to do), or it has not run yet. */
+function lastText(p: ProbeView): string {
+  if (p.last) return `${p.last.detail}${p.flapping ? ' (flapping)' : ''}`;
+  return p.notRunning ? notRunningText(p.notRunning) : 'not run yet';
 }
 
 const percent = (share: number | null): string => (share === null ? '—' : `${(share * 100).toFixed(2)} %`);
@@ -248,7 +256,7 @@ export function ProbesTable({ probes }: { probes: readonly ProbeView[] }) {
               <td>{`${p.service}/${p.probe}${p.type ? ` (${p.type})` : ''}`}</td>
               <ProbeStatusCell status={p.status} />
               <td>
-                {p.last ? `${p.last.detail}${p.flapping ? ' (flapping)' : ''}` : 'not run yet'}
+                {lastText(p)}
                 {p.last?.output !== undefined ? (
                   // The API sends what the checked program printed to the stack's operators only.
                   <details>
