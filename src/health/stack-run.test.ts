@@ -18,7 +18,7 @@ const CASES: readonly Case[] = [
   ['nothing recorded', { deployments: [] }, { state: 'never-deployed' }],
   ['a down, no deployment since', { down: DOWN, deployments: [] }, { state: 'stopped', at: DOWN.at }],
   [
-    'a down of unknown time (before migration 15)',
+    'a down of unknown time (before migration 16)',
     { down: { deploymentId: 4 }, deployments: [] },
     { state: 'stopped' },
   ],

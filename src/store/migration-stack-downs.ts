@@ -1,8 +1,8 @@
 import type { Migration } from './migration.js';
 
 /**
- * Migration 15, in its own file so that it merges beside other new migrations (renumber it, not
- * them, if another one took 15 first).
+ * Migration 16, in its own file so that it merges beside other new migrations (renumber it, not
+ * them, if another one took 16 first).
  *
  * The last successful `berth down` of each stack, with the newest deployment of the stack at that
  * moment (`deployment_id`: what the down came after), so the health report tells a stack taken down
@@ -11,7 +11,7 @@ import type { Migration } from './migration.js';
  * down forgets them all) are recorded from that, without a time (`at` NULL: unknown).
  */
 export const MIGRATION_STACK_DOWNS: Migration = {
-  version: 15,
+  version: 16,
   name: 'stack downs',
   up: `
     CREATE TABLE stack_downs (

@@ -23,6 +23,7 @@ const RELEASED: Record<number, string> = {
   12: '776b19886c846b89',
   13: '935b853806d4caf6',
   14: 'b2673666bcba6814',
+  15: 'bf41eb00df05aa00',
 };
 
 describe('migrations', () => {

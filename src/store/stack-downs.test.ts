@@ -86,7 +86,7 @@ describe('stack downs', () => {
   });
 });
 
-describe('migration 15 (stack downs)', () => {
+describe('migration 16 (stack downs)', () => {
   it('records as down, without a time, the stacks taken down before it', () => {
     const path = join(temp.dir, 'v14.db');
     const v14 = new Database(path);

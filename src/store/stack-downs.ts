@@ -8,7 +8,7 @@ import { parseRow } from './json.js';
 
 /** The last successful `berth down` of a stack. */
 export interface StackDown {
-  /** ISO 8601; absent for a stack taken down before Berth recorded when (migration 15). */
+  /** ISO 8601; absent for a stack taken down before Berth recorded when (migration 16). */
   readonly at?: string;
   /** The newest deployment of the stack when it went down: the down came after it. */
   readonly deploymentId?: number;
