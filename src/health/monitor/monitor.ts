@@ -217,7 +217,10 @@ export class ProbeMonitor {
     } catch (error: unknown) {
       detail = error instanceof Error ? error.message : String(error);
     }
-    if (this.runs.signal.aborted) return;
+    // Forgotten while it ran (its container went: a down, a rollback), or redefined: the result is
+    // of a probe that is no more. Recorded, it would bring the probe back for good (nothing forgets
+    // it again) and count a failure against a container that is gone as downtime.
+    if (this.runs.signal.aborted || this.active.get(active.text) !== active) return;
     // A stopped container is the likeliest reason a probe fails: say so next to the failure.
     if (!ok && container.state !== 'running')
       detail = `${detail} (container ${container.name} is ${container.state})`;
