@@ -37,6 +37,12 @@ export function classify(event: StreamEvent): AlertSignal | undefined {
   return { key: `${event.kind}:${event.type}:${where}`, status: 'notice', severity };
 }
 
+/** Whether the event opens an alert or notes one (a resolve does neither): a failure told already. */
+export function raisesAlert(event: StreamEvent): boolean {
+  const signal = classify(event);
+  return signal !== undefined && signal.status !== 'resolved';
+}
+
 /**
  * A job that keeps failing is one alert, not one per run: its first failure opens it (a warning),
  * its next successful run resolves it, and the failures between are repeats of the open alert.

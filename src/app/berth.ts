@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { type Auth, createAuth } from '../access/auth.js';
+import { raisesAlert } from '../alerts/classify.js';
 import type { AlertService } from '../alerts/service.js';
 import type { OperationRecord } from '../api/operations.js';
 import { preDeployBackups } from '../backup/pre-deploy.js';
@@ -179,6 +180,8 @@ export function createBerth(options: BerthOptions): Berth {
         interruptedError(op.kind, op.stack, op.kind === 'restore' ? restoreTrace(op.id) : undefined, stopped),
       owner: { self: owner, isAlive: processIsAlive },
       logger: log,
+      // An operation whose own events raised an alert (a deploy's `done`) is not alerted again.
+      raisesAlert,
     });
     r.onFinished(recordOperation(metrics, deploymentRecorded(store())));
     return r;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RestoreResult } from '../api/backups.js';
+import { raisesAlert } from '../alerts/classify.js';
 import type { JobKey } from '../api/jobs.js';
 import type { BackupOperations } from '../backup/client.js';
 import { BackupError } from '../backup/errors.js';
@@ -12,7 +13,8 @@ import type { DeployEvent } from '../deploy/events.js';
 import type { StackOperations, UpOptions } from '../deploy/service.js';
 import type { JobOperations } from '../jobs/client.js';
 import type { Loggers } from '../log/index.js';
-import { progressEventInput } from '../operations/runner.js';
+import { failedLocalOperationEvent } from '../operations/failure-alert.js';
+import { errorOf, progressEventInput } from '../operations/runner.js';
 import { type Berth, createBerth } from './berth.js';
 
 /**
@@ -77,26 +79,49 @@ export class LocalClient implements StackOperations, JobOperations, BackupOperat
   }
 
   /**
-   * The deploy's events, stored in the state file as the server's runner stores them: a running
-   * `berth serve` routes them to alerts (a failed gate is an error notice), now or at its next start.
-   * What a dead process left on the stack is put back first (recovered).
+   * A deploy, removal or restart with its events stored in the state file as the server's runner
+   * stores them: a running `berth serve` routes them to alerts (a failed gate is an error notice), now
+   * or at its next start. A failure none of its events alerted is stored as the runner's `finished`
+   * event of a failed operation is, and alerted alike (failure-alert.ts). What a dead process left on
+   * the stack is put back first (recovered).
    */
-  private async recorded(target: string, onEvent: ((e: DeployEvent) => void) | undefined) {
+  private async recorded<T>(
+    kind: 'up' | 'down' | 'restart',
+    target: string,
+    onEvent: ((e: DeployEvent) => void) | undefined,
+    work: (onEvent: (e: DeployEvent) => void) => Promise<T>,
+  ): Promise<T> {
     const hub = this.berth.events();
     const stack = await this.recovered(target);
-    return (e: DeployEvent) => {
-      hub.publish(progressEventInput('deploy', stack, e));
+    let told = false;
+    const record = (e: DeployEvent) => {
+      told ||= raisesAlert(hub.publish(progressEventInput('deploy', stack, e)));
       onEvent?.(e);
     };
+    try {
+      return await work(record);
+    } catch (error: unknown) {
+      const failed = failedLocalOperationEvent({ kind, stack, error: errorOf(error) }, told);
+      try {
+        if (failed !== undefined) hub.publish(failed);
+      } catch {
+        // Not stored (the state file failing): the command's own error below says what failed.
+      }
+      throw error;
+    }
   }
 
   async up(stack: string, options: UpOptions) {
-    return this.stacks.up(stack, { ...options, onEvent: await this.recorded(stack, options.onEvent) });
+    return this.recorded('up', stack, options.onEvent, (onEvent) =>
+      this.stacks.up(stack, { ...options, onEvent }),
+    );
   }
 
   async down(stack: string, options: DownRequest) {
     if (options.dryRun) return this.stacks.down(stack, options);
-    return this.stacks.down(stack, { ...options, onEvent: await this.recorded(stack, options.onEvent) });
+    return this.recorded('down', stack, options.onEvent, (onEvent) =>
+      this.stacks.down(stack, { ...options, onEvent }),
+    );
   }
 
   ps(stack?: string, filter?: ContainerFilter) {
@@ -113,7 +138,9 @@ export class LocalClient implements StackOperations, JobOperations, BackupOperat
   async restart(stack: string, options: { service?: string; onEvent?: (e: DeployEvent) => void }) {
     // Refused before an operation is recorded for it.
     if (options.service !== undefined) await this.stacks.requireService(stack, options.service, 'files');
-    return this.stacks.restart(stack, { ...options, onEvent: await this.recorded(stack, options.onEvent) });
+    return this.recorded('restart', stack, options.onEvent, (onEvent) =>
+      this.stacks.restart(stack, { ...options, onEvent }),
+    );
   }
 
   async exec(stack: string, service: string, argv: readonly string[]) {

@@ -1,3 +1,5 @@
+import { alertHintOf } from '../api/alert-hint.js';
+import type { StreamEvent } from '../api/events.js';
 import type { ErrorInfo } from '../api/http.js';
 import { outcomeOf } from '../api/operation-outcome.js';
 import type { OperationKind, OperationRecord, OperationResult } from '../api/operations.js';
@@ -5,6 +7,7 @@ import type { Clock } from '../clock.js';
 import type { EventPublisher } from '../events/hub.js';
 import { type IsAlive, isStoreError, type OperationOwner, type OperationStore } from '../store/index.js';
 import { OperationError } from './errors.js';
+import { failedOperationAlert } from './failure-alert.js';
 import { interruptedError } from './interrupted.js';
 import { OPERATION_POLICIES, type OperationPolicy } from './kinds.js';
 import { ownerGone, ownerText } from './owner.js';
@@ -76,6 +79,11 @@ export interface OperationRunnerDeps {
    * (ownerGone). Absent (tests): no owner is recorded and `recover` interrupts every running one.
    */
   readonly owner?: { readonly self: OperationOwner; readonly isAlive: IsAlive };
+  /**
+   * Whether an event of an operation raised an alert (then its failure raises none: failure-alert.ts);
+   * the composition root gives the alert router's classification; defaults to a hint in `data.alert`.
+   */
+  readonly raisesAlert?: (event: StreamEvent) => boolean;
   /** Defaults to OPERATION_POLICIES; tests give their own. */
   readonly policies?: Readonly<Record<OperationKind, OperationPolicy>>;
 }
@@ -98,7 +106,7 @@ interface InFlight {
 export const ABORT_WAIT_MS = 15_000;
 
 /** A coded error's code/message/hint; anything else is reported as INTERNAL without its stack trace. */
-function errorOf(error: unknown): ErrorInfo {
+export function errorOf(error: unknown): ErrorInfo {
   const e = error as { code?: unknown; hint?: unknown; message?: unknown };
   if (error instanceof Error && typeof e.code === 'string' && typeof e.hint === 'string') {
     return { code: e.code, message: error.message, hint: e.hint };
@@ -169,17 +177,23 @@ export class OperationRunner {
     return ended;
   }
 
-  private publishFinished(op: OperationRecord): void {
+  /** `told`: an event of the operation raised an alert; else a failed one is alerted here. */
+  private publishFinished(op: OperationRecord, told = false): void {
+    const alert = failedOperationAlert(op, told);
     this.deps.events.publish({
       kind: 'operation',
       type: 'finished',
       stack: op.stack,
       operation: op.id,
-      message: `${op.kind} of ${op.stack} ${outcomeOf(op).value}${op.error ? `: ${op.error.message}` : ''}`,
+      message:
+        alert?.message ??
+        `${op.kind} of ${op.stack} ${outcomeOf(op).value}${op.error ? `: ${op.error.message}` : ''}`,
       data: {
         status: op.status,
+        kind: op.kind,
         ...(op.result !== undefined ? { result: op.result } : {}),
         ...(op.error ? { error: { ...op.error } } : {}),
+        ...(alert ? { alert: alert.hint } : {}),
       },
     });
   }
@@ -236,9 +250,12 @@ export class OperationRunner {
     const abort = new AbortController();
     const abandoned = { value: false };
     const eventKind = this.policy(request.kind).events;
+    const raisesAlert = this.deps.raisesAlert ?? ((e: StreamEvent) => alertHintOf(e.data) !== undefined);
+    let told = false;
     const onEvent = (e: OperationEvent) => {
       if (abandoned.value) return;
-      this.deps.events.publish(progressEventInput(eventKind, request.stack, e, operation.id));
+      const event = this.deps.events.publish(progressEventInput(eventKind, request.stack, e, operation.id));
+      told ||= raisesAlert(event);
     };
     const flight: InFlight = {
       operation,
@@ -269,7 +286,7 @@ export class OperationRunner {
         ended = this.deps.operations.finish(operation.id, { status: 'failed', error: failure });
       }
       this.inFlight.delete(operation.id);
-      this.publishFinished(ended);
+      this.publishFinished(ended, told);
       this.ended(flight, ended);
     })().catch((error: unknown) => {
       // Only the store failing while recording the end lands here: log it, never crash the server.

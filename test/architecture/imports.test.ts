@@ -180,6 +180,7 @@ const PURE = [
   'src/access/roles.ts',
   'src/operations/kinds.ts',
   'src/operations/interrupted.ts',
+  'src/operations/failure-alert.ts',
   'src/backup/restore-trace.ts',
   'src/backup/settled.ts',
   'src/jobs/schedule.ts',
