@@ -97,7 +97,6 @@ describe('failedLocalOperationEvent', () => {
       message: `the deploy of shop failed: ${pullFailed.message} [DEPLOY_PULL_FAILED]. Next: ${pullFailed.hint}`,
       data: {
         status: 'failed',
-        kind: 'up',
         error: pullFailed,
         alert: { key: 'operation-failed:shop/up', status: 'notice', severity: 'error' },
       },

@@ -121,6 +121,6 @@ export function failedLocalOperationEvent(
     type: 'finished',
     stack: op.stack,
     message: alert.message,
-    data: { status: 'failed', kind: op.kind, error: { ...op.error }, alert: alert.hint },
+    data: { status: 'failed', error: { ...op.error }, alert: alert.hint },
   };
 }

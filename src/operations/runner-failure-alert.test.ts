@@ -50,7 +50,6 @@ describe('the finished event of a failed operation', () => {
     );
     expect(finished?.data).toMatchObject({
       status: 'failed',
-      kind: 'restart',
       error: { code: 'DEPLOY_PULL_FAILED' },
       alert: { key: 'operation-failed:alpha/restart', status: 'notice', severity: 'error' },
     });

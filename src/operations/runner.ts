@@ -190,7 +190,6 @@ export class OperationRunner {
         `${op.kind} of ${op.stack} ${outcomeOf(op).value}${op.error ? `: ${op.error.message}` : ''}`,
       data: {
         status: op.status,
-        kind: op.kind,
         ...(op.result !== undefined ? { result: op.result } : {}),
         ...(op.error ? { error: { ...op.error } } : {}),
         ...(alert ? { alert: alert.hint } : {}),
