@@ -3,7 +3,7 @@ import { healthEvent } from '../../test/support/alerts/fixtures.js';
 import { SEVERITIES } from '../api/alert-hint.js';
 import { EventKindSchema, type StreamEvent } from '../api/events.js';
 import { ALERT_EVENT_KINDS, ALERT_SEVERITIES } from '../config/alert-settings.js';
-import { classify } from './classify.js';
+import { classify, raisesAlert } from './classify.js';
 
 // Which events are alerts: the hint of a producer that knows, the table for those that do not,
 // and never an alert about alerting.
@@ -127,5 +127,16 @@ describe('classify', () => {
     expect([...ALERT_EVENT_KINDS].sort()).toEqual(
       EventKindSchema.options.filter((k) => k !== 'alert').sort(),
     );
+  });
+});
+
+describe('raisesAlert', () => {
+  it('is true of what opens or notes an alert, hinted or not, and false of a resolve or nothing', () => {
+    expect(raisesAlert(healthEvent('probe-down'))).toBe(true);
+    expect(raisesAlert(event('deploy', 'failure'))).toBe(true);
+    expect(raisesAlert(event('job', 'failed', { data: { job: 'sync' } }))).toBe(true);
+    expect(raisesAlert(healthEvent('probe-up'))).toBe(false);
+    expect(raisesAlert(event('job', 'finished', { data: { job: 'sync', status: 'succeeded' } }))).toBe(false);
+    expect(raisesAlert(event('deploy', 'container'))).toBe(false);
   });
 });
