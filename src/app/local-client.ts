@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { RestoreResult } from '../api/backups.js';
 import { raisesAlert } from '../alerts/classify.js';
+import type { RestoreResult } from '../api/backups.js';
 import type { JobKey } from '../api/jobs.js';
+import type { OperationKind } from '../api/operations.js';
 import type { BackupOperations } from '../backup/client.js';
 import { BackupError } from '../backup/errors.js';
 import { policyView, publicView } from '../backup/view.js';
@@ -13,9 +14,9 @@ import type { DeployEvent } from '../deploy/events.js';
 import type { StackOperations, UpOptions } from '../deploy/service.js';
 import type { JobOperations } from '../jobs/client.js';
 import type { Loggers } from '../log/index.js';
-import { failedLocalOperationEvent } from '../operations/failure-alert.js';
-import { errorOf, progressEventInput } from '../operations/runner.js';
+import { progressEventInput } from '../operations/runner.js';
 import { type Berth, createBerth } from './berth.js';
+import { alertedFailure } from './local-alerts.js';
 
 /**
  * The CLI in-process (`--local`): the composition root without a listener. It loads stacks from the
@@ -98,17 +99,17 @@ export class LocalClient implements StackOperations, JobOperations, BackupOperat
       told ||= raisesAlert(hub.publish(progressEventInput('deploy', stack, e)));
       onEvent?.(e);
     };
-    try {
-      return await work(record);
-    } catch (error: unknown) {
-      const failed = failedLocalOperationEvent({ kind, stack, error: errorOf(error) }, told);
-      try {
-        if (failed !== undefined) hub.publish(failed);
-      } catch {
-        // Not stored (the state file failing): the command's own error below says what failed.
-      }
-      throw error;
-    }
+    return this.alerted(
+      kind,
+      stack,
+      () => told,
+      () => work(record),
+    );
+  }
+
+  /** `work` as the operation `kind` of `stack`, its failure alerted as the server's (local-alerts.ts). */
+  private alerted<T>(kind: OperationKind, stack: string, told: () => boolean, work: () => Promise<T>) {
+    return alertedFailure(() => this.berth.events(), { kind, stack, told }, work);
   }
 
   async up(stack: string, options: UpOptions) {
@@ -184,11 +185,18 @@ export class LocalClient implements StackOperations, JobOperations, BackupOperat
     const jobs = this.berth.jobs();
     const entry = await jobs.find(key);
     jobs.checkManual(entry);
-    return jobs.run(entry, {
-      trigger: 'manual',
-      ...(onLine ? { onLine } : {}),
-      ...(signal ? { signal } : {}),
-    });
+    // A run that fails is recorded `failed` (its `failed` event alerts): only a throw is alerted here.
+    return this.alerted(
+      'job',
+      entry.key.stack,
+      () => false,
+      () =>
+        jobs.run(entry, {
+          trigger: 'manual',
+          ...(onLine ? { onLine } : {}),
+          ...(signal ? { signal } : {}),
+        }),
+    );
   }
 
   /**
@@ -226,19 +234,35 @@ export class LocalClient implements StackOperations, JobOperations, BackupOperat
   ) {
     const backups = await this.backups();
     const entry = await backups.find(stack, service);
-    const record = await backups.run(entry, {
-      trigger: 'manual',
-      ...(onProgress ? { onProgress } : {}),
-      ...(signal ? { signal } : {}),
-    });
+    // Refused as the server refuses it before an operation exists; past that, alerted alike.
+    backups.check(entry, 'manual');
+    const record = await this.alerted(
+      'backup',
+      stack,
+      () => false,
+      () =>
+        backups.run(entry, {
+          trigger: 'manual',
+          ...(onProgress ? { onProgress } : {}),
+          ...(signal ? { signal } : {}),
+        }),
+    );
     return publicView(record);
   }
 
   async backupDrill(stack: string, id: string, onProgress?: (message: string) => void, signal?: AbortSignal) {
-    const record = await (await this.backups()).drill(stack, id, {
-      ...(onProgress ? { onProgress } : {}),
-      ...(signal ? { signal } : {}),
-    });
+    const backups = await this.backups();
+    backups.checkDrill(stack, id);
+    const record = await this.alerted(
+      'drill',
+      stack,
+      () => false,
+      () =>
+        backups.drill(stack, id, {
+          ...(onProgress ? { onProgress } : {}),
+          ...(signal ? { signal } : {}),
+        }),
+    );
     return publicView(record);
   }
 

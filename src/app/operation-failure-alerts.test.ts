@@ -29,6 +29,7 @@ function berth() {
     clock: systemClock(),
     loggers: quietLoggers(),
     allowPaths: false,
+    process: 'serve',
   });
 }
 
