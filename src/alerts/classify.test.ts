@@ -50,6 +50,16 @@ describe('classify', () => {
     });
   });
 
+  it('leaves a failed backup a deploy or restore took to that operation’s alert', () => {
+    const failed = (trigger: string) =>
+      classify(event('backup', 'failed', { data: { backup: 'B1', trigger } }));
+    expect(failed('pre-deploy')).toBeUndefined();
+    expect(failed('safety')).toBeUndefined();
+    for (const trigger of ['manual', 'schedule']) {
+      expect(failed(trigger)).toEqual({ key: 'backup:failed:shop/db', status: 'notice', severity: 'error' });
+    }
+  });
+
   it('makes a failing job one alert: its failure opens it, its next success resolves it', () => {
     const run = (type: string, status: string) =>
       classify(event('job', type, { data: { job: 'cleanup', status } }));

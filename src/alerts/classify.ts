@@ -8,7 +8,8 @@ import type { StreamEvent } from '../api/events.js';
  */
 export const UNHINTED: Readonly<Record<string, Readonly<Record<string, Severity>>>> = {
   // A backup that failed, a drill that found it unusable, none for twice its period, a restore
-  // that had to be rolled back: the data may not be recoverable.
+  // that had to be rolled back: the data may not be recoverable. (A backup a deploy or restore took
+  // that failed is told by that operation's failure: toldByItsOperation.)
   backup: { failed: 'error', 'drill-failed': 'error', missed: 'error', 'restore-rolled-back': 'error' },
   // `missed`: no success for twice the period. A `failed` run (timed out too, after the job's own
   // retries) is not in this table: it opens an alert that its next success resolves (jobSignal).
@@ -29,7 +30,7 @@ export function classify(event: StreamEvent): AlertSignal | undefined {
     const episode = jobSignal(event);
     if (episode !== undefined) return episode;
   }
-  if (toldByDone(event)) return undefined;
+  if (toldByDone(event) || toldByItsOperation(event)) return undefined;
   const severity = UNHINTED[event.kind]?.[event.type];
   if (severity === undefined) return undefined;
   const job = jobOf(event.data);
@@ -68,6 +69,16 @@ function toldByDone(event: StreamEvent): boolean {
     data !== null &&
     typeof (data as { deployment?: unknown }).deployment === 'number'
   );
+}
+
+/**
+ * A backup taken by a deploy (`pre-deploy`) or a restore (`safety`) that failed: the deploy or restore
+ * fails with it, and that operation's alert says so (and that nothing was deployed or restored).
+ */
+function toldByItsOperation(event: StreamEvent): boolean {
+  if (event.kind !== 'backup' || event.type !== 'failed') return false;
+  const trigger = (event.data as { trigger?: unknown } | undefined)?.trigger;
+  return trigger === 'pre-deploy' || trigger === 'safety';
 }
 
 function jobOf(data: unknown): string | undefined {

@@ -178,7 +178,11 @@ export async function takeBackup(deps: TakeDeps, input: TakeInput): Promise<Back
           ? `the store ${store.name} at ${store.where} failed to keep it: ${mask(message(error))}`
           : `${mask(message(error))} (while streaming to the store ${store.name} at ${store.where})`;
     const failed = db.fail(id, reason);
-    deps.publish(failed, 'failed', `backup of ${entry.stack}/${entry.service} failed: ${reason}`);
+    // Its trigger says who tells it: a pre-deploy or safety backup's failure fails the deploy or
+    // restore that took it, whose own alert says so (alerts/classify.ts).
+    deps.publish(failed, 'failed', `backup of ${entry.stack}/${entry.service} failed: ${reason}`, {
+      trigger: req.trigger,
+    });
     if (error instanceof BackupError) throw new BackupError(error.code, mask(error.message), error.hint);
     const kept =
       'nothing was kept (a partial upload is cleaned up at the next start); the previous backups are intact';

@@ -9,7 +9,9 @@ import type { StoreEventInput } from '../store/index.js';
  * events: a deploy failed at a gate ends `succeeded` with its outcome in the result, and its `done`
  * event is its alert; a job run that failed, a drill that did not pass, a restore rolled back to its
  * safety backup are told by the job's `failed`, `drill-failed` and `restore-rolled-back` events. An
- * interrupted operation has its own alert (interrupted-alert.ts). Pure.
+ * interrupted operation has its own alert (interrupted-alert.ts). A backup a deploy (`pre-deploy`)
+ * or restore (`safety`) took that failed is told by this alert of the operation, not by its own
+ * `failed` event (alerts/classify.ts). Pure.
  */
 
 export interface EndedOperation {

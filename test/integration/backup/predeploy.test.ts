@@ -2,10 +2,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { classify } from '../../../src/alerts/classify.js';
 import { LocalClient } from '../../../src/app/local-client.js';
 import { isBackupError } from '../../../src/backup/errors.js';
 import type { DeployEvent } from '../../../src/deploy/events.js';
 import { createLoggers } from '../../../src/log/index.js';
+import { openStore } from '../../../src/store/index.js';
 import { type DeployHarness, editCompose, startHarness } from '../deploy/support.js';
 import { BUSYBOX } from '../engine/support.js';
 import { type BackupKit, backupKit, SERVICES } from './support.js';
@@ -97,6 +99,26 @@ describe('backups before a deploy', () => {
     expect((error as { hint: string }).hint).toMatch(
       /use an image that has it; or deploy without the backup: `berth up --skip-backup`/,
     );
+    // One alert for it, as a `berth serve` on this state file routes it: the deploy's failure (its
+    // backup's `failed` event is told by it), naming the stack, the code and what to do.
+    const state = openStore({
+      path: join(kit.root, 'state', 'berth.db'),
+      clock: h.clock,
+      isAlive: () => true,
+    });
+    try {
+      const alerted = state.events
+        .after({ after: 0, limit: 10_000 })
+        .filter((e) => e.stack === stack && classify(e) !== undefined);
+      expect(alerted.map((e) => classify(e)?.key)).toEqual([`operation-failed:${stack}/up`]);
+      expect(alerted[0]?.message).toMatch(
+        new RegExp(
+          `^the deploy of ${stack} failed: the backup of ${stack}/box before the deploy failed: .* \\[BACKUP_TOOL_MISSING\\]\\. Next: .*--skip-backup`,
+        ),
+      );
+    } finally {
+      state.close();
+    }
     const [still] = await h.engine.containers.list({
       'dev.berth.stack': stack,
       'dev.berth.service': 'box',
