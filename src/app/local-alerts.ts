@@ -1,7 +1,7 @@
 import type { OperationKind } from '../api/operations.js';
 import type { EventPublisher } from '../events/hub.js';
+import { errorOf } from '../operations/errors.js';
 import { failedLocalOperationEvent } from '../operations/failure-alert.js';
-import { errorOf } from '../operations/runner.js';
 
 /**
  * Runs `work` as the operation `kind` of `stack` that `berth serve` would run, for the CLI's `--local`

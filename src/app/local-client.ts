@@ -14,7 +14,7 @@ import type { DeployEvent } from '../deploy/events.js';
 import type { StackOperations, UpOptions } from '../deploy/service.js';
 import type { JobOperations } from '../jobs/client.js';
 import type { Loggers } from '../log/index.js';
-import { progressEventInput } from '../operations/runner.js';
+import { progressEventInput } from '../operations/progress-event.js';
 import { type Berth, createBerth } from './berth.js';
 import { alertedFailure } from './local-alerts.js';
 

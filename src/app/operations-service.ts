@@ -2,7 +2,8 @@ import type { OperationRecord } from '../api/operations.js';
 import type { EventPublisher } from '../events/hub.js';
 import type { Logger } from '../log/index.js';
 import { interruptedAlertEvent } from '../operations/interrupted-alert.js';
-import { type OperationRunner, progressEventInput } from '../operations/runner.js';
+import { progressEventInput } from '../operations/progress-event.js';
+import type { OperationRunner } from '../operations/runner.js';
 import type { Stacks } from './lazy-stacks.js';
 import type { BackgroundService } from './lifecycle.js';
 

@@ -1,45 +1,16 @@
 import { alertHintOf } from '../api/alert-hint.js';
 import type { StreamEvent } from '../api/events.js';
 import type { ErrorInfo } from '../api/http.js';
-import { outcomeOf } from '../api/operation-outcome.js';
 import type { OperationKind, OperationRecord, OperationResult } from '../api/operations.js';
 import type { Clock } from '../clock.js';
 import type { EventPublisher } from '../events/hub.js';
-import { type IsAlive, isStoreError, type OperationOwner, type OperationStore } from '../store/index.js';
-import { OperationError } from './errors.js';
-import { failedOperationAlert } from './failure-alert.js';
+import type { IsAlive, OperationOwner, OperationStore } from '../store/index.js';
+import { errorOf, OperationError } from './errors.js';
+import { finishedEvent } from './finished-event.js';
 import { interruptedError } from './interrupted.js';
 import { OPERATION_POLICIES, type OperationPolicy } from './kinds.js';
-import { ownerGone, ownerText } from './owner.js';
-
-/** A step an operation's body reports: a deploy's progress, a job's output line. */
-export interface OperationEvent {
-  readonly type: string;
-  readonly service?: string;
-  readonly message: string;
-  readonly data?: Readonly<Record<string, unknown>>;
-}
-
-/**
- * A progress event as the event log stores it: `operation` is absent when the work ran without the
- * runner (the CLI's `--local` deploys). One mapping for both, so alerts read them alike.
- */
-export function progressEventInput(
-  kind: 'deploy' | 'job' | 'backup',
-  stack: string,
-  e: OperationEvent,
-  operation?: string,
-) {
-  return {
-    kind,
-    type: e.type,
-    stack,
-    ...(operation !== undefined ? { operation } : {}),
-    ...(e.service ? { service: e.service } : {}),
-    message: e.message,
-    ...(e.data ? { data: e.data } : {}),
-  };
-}
+import { type OperationEvent, progressEventInput } from './progress-event.js';
+import { recoverLeft } from './recover.js';
 
 /** What an operation's body gets: where its progress goes, and when to give up. */
 export interface OperationContext {
@@ -105,19 +76,6 @@ interface InFlight {
  */
 export const ABORT_WAIT_MS = 15_000;
 
-/** A coded error's code/message/hint; anything else is reported as INTERNAL without its stack trace. */
-export function errorOf(error: unknown): ErrorInfo {
-  const e = error as { code?: unknown; hint?: unknown; message?: unknown };
-  if (error instanceof Error && typeof e.code === 'string' && typeof e.hint === 'string') {
-    return { code: e.code, message: error.message, hint: e.hint };
-  }
-  return {
-    code: 'INTERNAL',
-    message: error instanceof Error ? error.message : String(error),
-    hint: 'see the berth serve log for this operation id',
-  };
-}
-
 /**
  * Runs long-running work in the background: the caller gets the operation at once and follows its
  * events. At most one exclusive operation (deploy, removal, restart) runs per stack; other kinds run
@@ -149,21 +107,12 @@ export class OperationRunner {
    * left be. `berth serve` calls it once at start, a `--local` command before it changes a stack.
    */
   recover(stack?: string): OperationRecord[] {
-    const { owner } = this.deps;
-    return this.deps.operations
-      .running()
-      .filter((op) => stack === undefined || op.stack === stack)
-      .map((op) => ({ op, by: this.deps.operations.ownerOf(op.id) }))
-      .filter(({ by }) => owner === undefined || ownerGone(by, owner.self, owner.isAlive))
-      .flatMap(({ op, by }) => {
-        try {
-          return [this.interrupt(op, ownerText(by), by?.process === 'local' ? ownerText(by) : 'berth serve')];
-        } catch (error: unknown) {
-          // Another process recovering the same stack recorded it first: it is theirs to recover.
-          if (isStoreError(error, 'STORE_INVALID_STATE')) return [];
-          throw error;
-        }
-      });
+    return recoverLeft(
+      this.deps.operations,
+      this.deps.owner,
+      (op, by, stopped) => this.interrupt(op, by, stopped),
+      stack,
+    );
   }
 
   private interrupt(op: OperationRecord, by: string, stopped = 'berth serve'): OperationRecord {
@@ -179,22 +128,7 @@ export class OperationRunner {
 
   /** `told`: an event of the operation raised an alert; else a failed one is alerted here. */
   private publishFinished(op: OperationRecord, told = false): void {
-    const alert = failedOperationAlert(op, told);
-    this.deps.events.publish({
-      kind: 'operation',
-      type: 'finished',
-      stack: op.stack,
-      operation: op.id,
-      message:
-        alert?.message ??
-        `${op.kind} of ${op.stack} ${outcomeOf(op).value}${op.error ? `: ${op.error.message}` : ''}`,
-      data: {
-        status: op.status,
-        ...(op.result !== undefined ? { result: op.result } : {}),
-        ...(op.error ? { error: { ...op.error } } : {}),
-        ...(alert ? { alert: alert.hint } : {}),
-      },
-    });
+    this.deps.events.publish(finishedEvent(op, told));
   }
 
   private ended(flight: InFlight, op: OperationRecord): void {

@@ -181,6 +181,8 @@ const PURE = [
   'src/operations/kinds.ts',
   'src/operations/interrupted.ts',
   'src/operations/failure-alert.ts',
+  'src/operations/finished-event.ts',
+  'src/operations/progress-event.ts',
   'src/backup/restore-trace.ts',
   'src/backup/settled.ts',
   'src/jobs/schedule.ts',

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployStack } from '../../../src/deploy/deploy.js';
-import { progressEventInput } from '../../../src/operations/runner.js';
+import { progressEventInput } from '../../../src/operations/progress-event.js';
 import { MASK } from '../../../src/secrets/detect.js';
 import { alertKit, webhook } from '../../support/alerts/kit.js';
 import { type HttpReceiver, httpReceiver, until } from '../../support/alerts/receivers.js';
