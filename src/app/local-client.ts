@@ -1,11 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { raisesAlert } from '../alerts/classify.js';
-import type { RestoreResult } from '../api/backups.js';
 import type { JobKey } from '../api/jobs.js';
-import type { OperationKind } from '../api/operations.js';
 import type { BackupOperations } from '../backup/client.js';
 import { BackupError } from '../backup/errors.js';
-import { policyView, publicView } from '../backup/view.js';
 import type { Clock } from '../clock.js';
 import { type CliConfig, cliBackupSettings } from '../config/cli.js';
 import type { ContainerFilter, LogOptions } from '../deploy/containers.js';
@@ -17,6 +13,7 @@ import type { Loggers } from '../log/index.js';
 import { progressEventInput } from '../operations/progress-event.js';
 import { type Berth, createBerth } from './berth.js';
 import { alertedFailure } from './local-alerts.js';
+import { LocalBackups } from './local-backups.js';
 
 /**
  * The CLI in-process (`--local`): the composition root without a listener. It loads stacks from the
@@ -24,7 +21,7 @@ import { alertedFailure } from './local-alerts.js';
  */
 export class LocalClient implements StackOperations, JobOperations, BackupOperations {
   private readonly berth: Berth;
-  private settling: Promise<void> | undefined;
+  private readonly backupCommands: LocalBackups;
 
   constructor(
     config: CliConfig,
@@ -52,6 +49,7 @@ export class LocalClient implements StackOperations, JobOperations, BackupOperat
         );
       },
     });
+    this.backupCommands = new LocalBackups(this.berth, (target) => this.recovered(target));
   }
 
   private get stacks() {
@@ -99,17 +97,11 @@ export class LocalClient implements StackOperations, JobOperations, BackupOperat
       told ||= raisesAlert(hub.publish(progressEventInput('deploy', stack, e)));
       onEvent?.(e);
     };
-    return this.alerted(
-      kind,
-      stack,
-      () => told,
+    return alertedFailure(
+      () => this.berth.events(),
+      { kind, stack, told: () => told },
       () => work(record),
     );
-  }
-
-  /** `work` as the operation `kind` of `stack`, its failure alerted as the server's (local-alerts.ts). */
-  private alerted<T>(kind: OperationKind, stack: string, told: () => boolean, work: () => Promise<T>) {
-    return alertedFailure(() => this.berth.events(), { kind, stack, told }, work);
   }
 
   async up(stack: string, options: UpOptions) {
@@ -186,10 +178,9 @@ export class LocalClient implements StackOperations, JobOperations, BackupOperat
     const entry = await jobs.find(key);
     jobs.checkManual(entry);
     // A run that fails is recorded `failed` (its `failed` event alerts): only a throw is alerted here.
-    return this.alerted(
-      'job',
-      entry.key.stack,
-      () => false,
+    return alertedFailure(
+      () => this.berth.events(),
+      { kind: 'job', stack: entry.key.stack, told: () => false },
       () =>
         jobs.run(entry, {
           trigger: 'manual',
@@ -199,137 +190,29 @@ export class LocalClient implements StackOperations, JobOperations, BackupOperat
     );
   }
 
-  /**
-   * The backup service, once what a killed `berth --local` left running is settled (recorded as
-   * failed, its partial files gone); a live server's work is left be.
-   */
-  private async backups() {
-    const backups = this.berth.backups();
-    this.settling ??= backups.settleStale().then(
-      () => undefined,
-      () => undefined,
-    );
-    await this.settling;
-    return backups;
+  backupList(...args: Parameters<LocalBackups['backupList']>) {
+    return this.backupCommands.backupList(...args);
   }
 
-  async backupList(stack: string, filter: { service?: string; limit?: number } = {}) {
-    const backups = await this.backups();
-    const jobState = this.berth.store().jobState;
-    return {
-      policies: (await backups.entries(stack)).map((e) => policyView(e, backups, jobState)),
-      items: backups.list(stack, filter).map(publicView),
-    };
+  backupShow(...args: Parameters<LocalBackups['backupShow']>) {
+    return this.backupCommands.backupShow(...args);
   }
 
-  async backupShow(stack: string, id: string) {
-    return publicView((await this.backups()).get(stack, id));
+  backupRun(...args: Parameters<LocalBackups['backupRun']>) {
+    return this.backupCommands.backupRun(...args);
   }
 
-  async backupRun(
-    stack: string,
-    service: string,
-    onProgress?: (message: string) => void,
-    signal?: AbortSignal,
-  ) {
-    const backups = await this.backups();
-    const entry = await backups.find(stack, service);
-    // Refused as the server refuses it before an operation exists; past that, alerted alike.
-    backups.check(entry, 'manual');
-    const record = await this.alerted(
-      'backup',
-      stack,
-      () => false,
-      () =>
-        backups.run(entry, {
-          trigger: 'manual',
-          ...(onProgress ? { onProgress } : {}),
-          ...(signal ? { signal } : {}),
-        }),
-    );
-    return publicView(record);
+  backupDrill(...args: Parameters<LocalBackups['backupDrill']>) {
+    return this.backupCommands.backupDrill(...args);
   }
 
-  async backupDrill(stack: string, id: string, onProgress?: (message: string) => void, signal?: AbortSignal) {
-    const backups = await this.backups();
-    backups.checkDrill(stack, id);
-    const record = await this.alerted(
-      'drill',
-      stack,
-      () => false,
-      () =>
-        backups.drill(stack, id, {
-          ...(onProgress ? { onProgress } : {}),
-          ...(signal ? { signal } : {}),
-        }),
-    );
-    return publicView(record);
+  backupPrune(...args: Parameters<LocalBackups['backupPrune']>) {
+    return this.backupCommands.backupPrune(...args);
   }
 
-  async backupPrune(stack: string, options: { service?: string; dryRun: boolean }) {
-    const decisions = await (await this.backups()).prune(stack, options);
-    return {
-      dryRun: options.dryRun,
-      decisions: decisions.map((d) => ({
-        id: d.id,
-        service: d.service,
-        keep: d.keep,
-        reasons: [...d.reasons],
-      })),
-    };
-  }
-
-  /**
-   * A restore runs as an operation in the state file, owned by this process (pid, host, token), as
-   * the server's do: its steps are its events, so when this process dies midway, the next `berth
-   * serve` start or `--local` command on the stack starts again what it stopped. A dry run changes
-   * nothing and is not recorded.
-   */
-  async backupRestore(
-    stack: string,
-    id: string,
-    options: { service?: string; intoStack?: string; dryRun: boolean },
-    onProgress?: (message: string) => void,
-    signal?: AbortSignal,
-  ): Promise<RestoreResult> {
-    const backups = await this.backups();
-    const request = {
-      stack,
-      id,
-      ...options,
-      ...(onProgress ? { onProgress } : {}),
-      ...(signal ? { signal } : {}),
-    };
-    if (options.dryRun) return backups.restore(request);
-    // Refused before an operation is recorded for it, as the API refuses it.
-    backups.checkDrill(stack, id, 'restore');
-    const target = await this.recovered(options.intoStack ?? stack);
-    const runner = this.berth.runner();
-    try {
-      return await new Promise<RestoreResult>((resolve, reject) => {
-        runner.start({
-          kind: 'restore',
-          stack: target,
-          actor: 'local',
-          requestId: `local-${randomUUID()}`,
-          run: ({ onEvent, signal: stopping }) => {
-            const restoring = backups.restore({
-              ...request,
-              signal: signal ? AbortSignal.any([signal, stopping]) : stopping,
-              onProgress: (message, data) => {
-                onEvent({ type: 'progress', message, ...(data ? { data } : {}) });
-                onProgress?.(message);
-              },
-            });
-            restoring.then(resolve, reject);
-            return restoring;
-          },
-        });
-      });
-    } finally {
-      // Its end is recorded before the state file closes.
-      await runner.idle();
-    }
+  /** A restore runs as an operation in the state file (LocalBackups.backupRestore). */
+  backupRestore(...args: Parameters<LocalBackups['backupRestore']>) {
+    return this.backupCommands.backupRestore(...args);
   }
 
   async close(): Promise<void> {
