@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { capturedLoggers, quietLoggers } from '../../test/support/quiet-loggers.js';
-import { makeTempDir, OLDER_SCHEMA, writeOlderStateFile } from '../../test/support/store.js';
+import { describe, expect, it } from 'vitest';
+import { capturedLoggers } from '../../test/support/quiet-loggers.js';
+import { OLDER_SCHEMA, writeOlderStateFile } from '../../test/support/store.js';
+import { useTempBerths } from '../../test/support/temp-berth.js';
 import { systemClock } from '../clock.js';
 import { MIGRATIONS } from '../store/migrations.js';
 import { createBerth } from './berth.js';
@@ -10,26 +11,7 @@ import { createBerth } from './berth.js';
 // The order createBerth registers its services in is the order they start, and the reverse of the
 // order they drain. What it promises about that order, checked on the real wiring.
 
-const temps: Array<ReturnType<typeof makeTempDir>> = [];
-afterEach(() => {
-  for (const t of temps.splice(0)) t.cleanup();
-});
-
-function berth() {
-  const temp = makeTempDir('berth-order-');
-  temps.push(temp);
-  const workspace = join(temp.dir, 'ws');
-  mkdirSync(workspace);
-  return createBerth({
-    stateDir: join(temp.dir, 'state'),
-    workspace,
-    env: {},
-    clock: systemClock(),
-    loggers: quietLoggers(),
-    allowPaths: false,
-    process: 'serve',
-  });
-}
+const { berth, tempDir } = useTempBerths('berth-order-');
 
 describe('the services of one Berth', () => {
   it('start the store first and alerts before the runner, so alerts drain after every producer', async () => {
@@ -48,16 +30,15 @@ describe('the services of one Berth', () => {
 
 describe('a state file an older Berth wrote', () => {
   it('is upgraded on first use, and the log says where the copy from before the upgrade is', async () => {
-    const temp = makeTempDir('berth-upgrade-');
-    temps.push(temp);
-    const stateDir = join(temp.dir, 'state');
+    const dir = tempDir('berth-upgrade-');
+    const stateDir = join(dir, 'state');
     mkdirSync(stateDir, { mode: 0o700 });
     const path = join(stateDir, 'berth.db');
     writeOlderStateFile(path);
     const { loggers, text } = capturedLoggers('info');
     const b = createBerth({
       stateDir,
-      workspace: temp.dir,
+      workspace: dir,
       env: {},
       clock: systemClock(),
       loggers,

@@ -1,37 +1,13 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { quietLoggers } from '../../test/support/quiet-loggers.js';
-import { makeTempDir } from '../../test/support/store.js';
+import { describe, expect, it } from 'vitest';
+import { useTempBerths } from '../../test/support/temp-berth.js';
 import { classify } from '../alerts/classify.js';
-import { systemClock } from '../clock.js';
 import { DeployError } from '../deploy/errors.js';
-import { createBerth } from './berth.js';
 
 // The runner as createBerth wires it: a failed operation is alerted by its `finished` event unless
 // an event of it raised an alert as the alert router classifies it, a hint or not (a removal's
 // `failure`: an error notice of its own).
 
-const temps: Array<ReturnType<typeof makeTempDir>> = [];
-afterEach(() => {
-  for (const t of temps.splice(0)) t.cleanup();
-});
-
-function berth() {
-  const temp = makeTempDir('berth-failure-alerts-');
-  temps.push(temp);
-  const workspace = join(temp.dir, 'ws');
-  mkdirSync(workspace);
-  return createBerth({
-    stateDir: join(temp.dir, 'state'),
-    workspace,
-    env: {},
-    clock: systemClock(),
-    loggers: quietLoggers(),
-    allowPaths: false,
-    process: 'serve',
-  });
-}
+const { berth } = useTempBerths('berth-failure-alerts-');
 
 const gone = () =>
   new DeployError('DEPLOY_INVALID_STACK', 'shop-web-1 did not come back', 'look at the logs');

@@ -35,29 +35,45 @@ function usedVolumes(services: Readonly<Record<string, Service>>): Set<string> {
   return used;
 }
 
+/** What a network and a volume share: a name, a driver, labels and whether Berth creates it. */
+interface ResourceDef {
+  readonly name?: string | undefined;
+  readonly external?: unknown;
+  readonly driver?: string | undefined;
+  readonly labels?: Readonly<Record<string, string>> | undefined;
+}
+
+/** One network or volume of the stack, labelled as its own; `extra`: the fields of its kind. */
+function desired<D extends ResourceDef, Spec>(
+  stack: string,
+  kind: 'network' | 'volume',
+  key: string,
+  def: D,
+  extra: (def: D) => object,
+): { key: string; name: string; external: boolean; spec: Spec } {
+  const name = resourceName(stack, key, def);
+  const spec = {
+    name,
+    ...(def.driver ? { driver: def.driver } : {}),
+    labels: { ...(def.labels ?? {}), ...stackResourceLabels(stack, kind, key) },
+    ...extra(def),
+  };
+  return { key, name, external: Boolean(def.external), spec: spec as Spec };
+}
+
 /** The networks the services join (the default one unless they say otherwise), by key. */
 export function desiredNetworks(
   stack: string,
   services: Readonly<Record<string, Service>>,
   defs: Readonly<Record<string, Partial<NetworkDef>>>,
 ): DesiredNetwork[] {
-  return [...usedNetworks(services)].sort().map((key) => {
-    const def: Partial<NetworkDef> = defs[key] ?? {};
-    const name = resourceName(stack, key, def);
-    return {
-      key,
-      name,
-      external: Boolean(def.external),
-      spec: {
-        name,
-        ...(def.driver ? { driver: def.driver } : {}),
-        labels: { ...(def.labels ?? {}), ...stackResourceLabels(stack, 'network', key) },
-        ...(def.internal !== undefined ? { internal: def.internal } : {}),
-        ...(def.attachable !== undefined ? { attachable: def.attachable } : {}),
-        ...(def.enable_ipv6 !== undefined ? { enableIPv6: def.enable_ipv6 } : {}),
-      },
-    };
-  });
+  return [...usedNetworks(services)].sort().map((key) =>
+    desired<Partial<NetworkDef>, NetworkCreateSpec>(stack, 'network', key, defs[key] ?? {}, (def) => ({
+      ...(def.internal !== undefined ? { internal: def.internal } : {}),
+      ...(def.attachable !== undefined ? { attachable: def.attachable } : {}),
+      ...(def.enable_ipv6 !== undefined ? { enableIPv6: def.enable_ipv6 } : {}),
+    })),
+  );
 }
 
 /** The named volumes the services mount, by key. */
@@ -66,19 +82,11 @@ export function desiredVolumes(
   services: Readonly<Record<string, Service>>,
   defs: Readonly<Record<string, Partial<VolumeDef>>>,
 ): DesiredVolume[] {
-  return [...usedVolumes(services)].sort().map((key) => {
-    const def: Partial<VolumeDef> = defs[key] ?? {};
-    const name = resourceName(stack, key, def);
-    return {
-      key,
-      name,
-      external: Boolean(def.external),
-      spec: {
-        name,
-        ...(def.driver ? { driver: def.driver } : {}),
-        labels: { ...(def.labels ?? {}), ...stackResourceLabels(stack, 'volume', key) },
-        ...(def.driver_opts ? { driverOpts: def.driver_opts } : {}),
-      },
-    };
-  });
+  return [...usedVolumes(services)]
+    .sort()
+    .map((key) =>
+      desired<Partial<VolumeDef>, VolumeCreateSpec>(stack, 'volume', key, defs[key] ?? {}, (def) =>
+        def.driver_opts ? { driverOpts: def.driver_opts } : {},
+      ),
+    );
 }

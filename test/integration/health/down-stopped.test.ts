@@ -1,9 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadedStack } from '../../../src/compose/stack.js';
 import { downStack } from '../../../src/deploy/down.js';
-import { type DeployHarness, SLEEPER } from '../deploy/support.js';
-import { BUSYBOX } from '../engine/support.js';
-import { type HealthKit, startStackHealth, stopStackHealth } from './support.js';
+import type { DeployHarness } from '../deploy/support.js';
+import {
+  aliveProbe,
+  aliveProbeCompose,
+  type HealthKit,
+  startStackHealth,
+  stopStackHealth,
+} from './support.js';
 
 // After `berth down`, a probe that ran is `stopped` (its stack was taken down on purpose), not
 // `pending` as if it had never run, and not down, with what to do; its uptime is still read from
@@ -11,34 +16,14 @@ import { type HealthKit, startStackHealth, stopStackHealth } from './support.js'
 // the down holds the stack's lock are not counted, by design: a probe that ran only then has no
 // uptime (`-`), even though it was UP.
 
-const compose = `services:
-  web:
-    image: ${BUSYBOX}
-    command: ${SLEEPER}
-    stop_signal: SIGKILL
-    x-berth:
-      probes:
-        alive:
-          type: command
-          command: ["true"]
-          interval: 1s
-`;
+const compose = aliveProbeCompose();
 
 let h: DeployHarness;
 let kit: HealthKit;
 let stack: string;
 let loaded: LoadedStack;
 
-const alive = () => kit.health.list(stack).items.find((p) => p.probe === 'alive');
-
-async function until(what: string, check: () => boolean): Promise<void> {
-  const end = Date.now() + 30_000;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(alive())}`);
-    await kit.health.sync();
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
+const { alive, until } = aliveProbe(() => ({ kit, stack }));
 
 beforeAll(async () => {
   ({ h, kit, stack, loaded } = await startStackHealth(compose, {

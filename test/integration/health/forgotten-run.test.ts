@@ -3,27 +3,21 @@ import type { LoadedStack } from '../../../src/compose/stack.js';
 import { downStack } from '../../../src/deploy/down.js';
 import type { MonitorDeps } from '../../../src/health/monitor/monitor.js';
 import { runCheck } from '../../../src/health/probes/run.js';
-import { type DeployHarness, SLEEPER } from '../deploy/support.js';
-import { BUSYBOX } from '../engine/support.js';
-import { type HealthKit, startStackHealth, stopStackHealth } from './support.js';
+import type { DeployHarness } from '../deploy/support.js';
+import {
+  aliveProbe,
+  aliveProbeCompose,
+  type HealthKit,
+  startStackHealth,
+  stopStackHealth,
+} from './support.js';
 
 // A probe run still in flight when its probe is forgotten (its container went with `berth down`,
 // or a rollback) must not bring the probe back: its result, a failure against a container that is
 // gone, once kept the probe's state for good (never forgotten again: `unknown`, with that failure,
 // instead of `stopped`) and counted as downtime of a stack that was taken down on purpose.
 
-const compose = `services:
-  web:
-    image: ${BUSYBOX}
-    command: ${SLEEPER}
-    stop_signal: SIGKILL
-    x-berth:
-      probes:
-        alive:
-          type: command
-          command: ["true"]
-          interval: 1s
-`;
+const compose = aliveProbeCompose();
 
 let h: DeployHarness;
 let kit: HealthKit;
@@ -42,7 +36,7 @@ const gated: MonitorDeps['runCheck'] = async (check, ctx) => {
   throw new Error('exec "true" in container: No such container');
 };
 
-const alive = () => kit.health.list(stack).items.find((p) => p.probe === 'alive');
+const { alive } = aliveProbe(() => ({ kit, stack }));
 
 beforeAll(async () => {
   ({ h, kit, stack, loaded } = await startStackHealth(compose, {

@@ -1,45 +1,31 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadedStack } from '../../../src/compose/stack.js';
 import { downStack } from '../../../src/deploy/down.js';
-import { type DeployHarness, SLEEPER } from '../deploy/support.js';
-import { BUSYBOX } from '../engine/support.js';
-import { type HealthKit, startStackHealth, stopStackHealth } from './support.js';
+import type { DeployHarness } from '../deploy/support.js';
+import {
+  aliveProbe,
+  aliveProbeCompose,
+  type HealthKit,
+  startStackHealth,
+  stopStackHealth,
+} from './support.js';
 
 // A stack whose deployments were all rolled back runs nothing: its declared probes say so
 // (`not-running`, with the deployment and what to do), instead of `pending` forever; after a down,
 // a failed `up` leaves it not running too. A deploy that succeeds clears it. No alert all along.
 
-const compose = (version: 'good' | 'broken') => `x-berth:
-  deploy: { health_timeout: 3s, stable_window: 1s }
-services:
-  web:
-    image: ${BUSYBOX}
-    command: ${SLEEPER}
-    stop_signal: SIGKILL
-    healthcheck: { test: ["CMD", "${version === 'good' ? 'true' : 'false'}"], interval: 1s, timeout: 2s, retries: 1 }
-    x-berth:
-      probes:
-        alive:
-          type: command
-          command: ["true"]
-          interval: 1s
-`;
+const compose = (version: 'good' | 'broken') =>
+  aliveProbeCompose({
+    head: 'x-berth:\n  deploy: { health_timeout: 3s, stable_window: 1s }\n',
+    healthcheck: `{ test: ["CMD", "${version === 'good' ? 'true' : 'false'}"], interval: 1s, timeout: 2s, retries: 1 }`,
+  });
 
 let h: DeployHarness;
 let kit: HealthKit;
 let stack: string;
 let current: LoadedStack;
 
-const alive = () => kit.health.list(stack).items.find((p) => p.probe === 'alive');
-
-async function until(what: string, check: () => boolean): Promise<void> {
-  const end = Date.now() + 30_000;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(alive())}`);
-    await kit.health.sync();
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
+const { alive, until } = aliveProbe(() => ({ kit, stack }));
 
 /** Deploys `version` of the stack (the health service follows the files deployed last). */
 async function deploy(version: 'good' | 'broken') {

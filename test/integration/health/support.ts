@@ -5,7 +5,7 @@ import { SPEC_DEFAULTS } from '../../../src/engine/spec-defaults.js';
 import { watchContainerEvents } from '../../../src/events/container-watcher.js';
 import { EventHub } from '../../../src/events/hub.js';
 import { HealthService, type HealthServiceDeps } from '../../../src/health/service.js';
-import { type DeployHarness, startHarness } from '../deploy/support.js';
+import { type DeployHarness, SLEEPER, startHarness } from '../deploy/support.js';
 import { BUSYBOX } from '../engine/support.js';
 
 export interface HealthKit {
@@ -119,4 +119,40 @@ export async function startStackHealth(
 export async function stopStackHealth(started: { h?: DeployHarness; kit?: HealthKit }): Promise<void> {
   await started.kit?.stop();
   await started.h?.cleanup();
+}
+
+/**
+ * One service `web` that sleeps, with the command probe `alive` (`true`, every second); `head`: what
+ * goes before `services:` (e.g. deploy settings), `healthcheck`: a line of compose for web's own.
+ */
+export function aliveProbeCompose(options: { head?: string; healthcheck?: string } = {}): string {
+  return `${options.head ?? ''}services:
+  web:
+    image: ${BUSYBOX}
+    command: ${SLEEPER}
+    stop_signal: SIGKILL
+${options.healthcheck ? `    healthcheck: ${options.healthcheck}\n` : ''}    x-berth:
+      probes:
+        alive:
+          type: command
+          command: ["true"]
+          interval: 1s
+`;
+}
+
+/** The `alive` probe of `stack` as the report gives it, and a wait (syncing) until a check holds. */
+export function aliveProbe(started: () => { kit: HealthKit; stack: string }) {
+  const alive = () => {
+    const { kit, stack } = started();
+    return kit.health.list(stack).items.find((p) => p.probe === 'alive');
+  };
+  const until = async (what: string, check: () => boolean): Promise<void> => {
+    const end = Date.now() + 30_000;
+    while (!check()) {
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(alive())}`);
+      await started().kit.health.sync();
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  };
+  return { alive, until };
 }
