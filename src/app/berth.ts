@@ -30,6 +30,7 @@ import { type OperationOwner, openStore, processIsAlive, type Store } from '../s
 import { wireBackground } from './background.js';
 import { type EngineConnection, engineConnection } from './engine-connection.js';
 import { lazyStackService, type Stacks } from './lazy-stacks.js';
+import { markLeftDeployments } from './left-deployments.js';
 import { Lifecycle } from './lifecycle.js';
 import { once } from './once.js';
 import { recoverLeftovers } from './operations-service.js';
@@ -174,7 +175,7 @@ export function createBerth(options: BerthOptions): Berth {
       events: events(),
       clock,
       newId: () => `op_${randomUUID()}`,
-      markInterrupted: (stack, reason) => store().deployments.markInterrupted(stack, reason),
+      markInterrupted: markLeftDeployments(store, owner),
       // A restore's error names its safety backup, as its recorded steps tell.
       interruptedError: (op, stopped) =>
         interruptedError(op.kind, op.stack, op.kind === 'restore' ? restoreTrace(op.id) : undefined, stopped),
