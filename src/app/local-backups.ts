@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { RestoreResult } from '../api/backups.js';
 import type { OperationKind } from '../api/operations.js';
 import type { BackupOperations } from '../backup/client.js';
-import { policyView, publicView } from '../backup/view.js';
+import { policyView, pruneView, publicView } from '../backup/view.js';
 import type { Berth } from './berth.js';
 import { alertedFailure } from './local-alerts.js';
 
@@ -93,15 +93,7 @@ export class LocalBackups implements BackupOperations {
 
   async backupPrune(stack: string, options: { service?: string; dryRun: boolean }) {
     const decisions = await (await this.backups()).prune(stack, options);
-    return {
-      dryRun: options.dryRun,
-      decisions: decisions.map((d) => ({
-        id: d.id,
-        service: d.service,
-        keep: d.keep,
-        reasons: [...d.reasons],
-      })),
-    };
+    return pruneView(options.dryRun, decisions);
   }
 
   /**

@@ -1,7 +1,8 @@
-import type { BackupPolicyView, BackupView } from '../api/backups.js';
+import type { BackupPolicyView, BackupView, PruneResult } from '../api/backups.js';
 import { describeSchedule } from '../jobs/schedule.js';
 import type { BackupRecord, JobStateStore } from '../store/index.js';
 import type { BackupEntry } from './catalog.js';
+import type { PruneDecision } from './prune-plan.js';
 import type { BackupService } from './service.js';
 
 /** A backup as the API shows it: without its key in the store or who reads it now. */
@@ -32,5 +33,18 @@ export function policyView(
     ...(policy.store ? { store: policy.store } : {}),
     ...(next && policy.schedule ? { nextRunAt: next.nextAt.toISOString() } : {}),
     ...(good ? { lastGood: { id: good.id, at: good.startedAt } } : {}),
+  };
+}
+
+/** What a prune decided (or, dry, would), as the API and the CLI show it: no store internals. */
+export function pruneView(dryRun: boolean, decisions: readonly PruneDecision[]): PruneResult {
+  return {
+    dryRun,
+    decisions: decisions.map((d) => ({
+      id: d.id,
+      service: d.service,
+      keep: d.keep,
+      reasons: [...d.reasons],
+    })),
   };
 }

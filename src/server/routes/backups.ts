@@ -11,7 +11,7 @@ import {
 import { StackNameSchema } from '../../api/common.js';
 import { OperationSchema, operationEventsUrl } from '../../api/operations.js';
 import type { BackupService } from '../../backup/service.js';
-import { policyView, publicView } from '../../backup/view.js';
+import { policyView, pruneView, publicView } from '../../backup/view.js';
 import type { OperationRunner } from '../../operations/runner.js';
 import type { JobStateStore } from '../../store/index.js';
 import { ApiError } from '../problem.js';
@@ -233,15 +233,7 @@ export function backupRoutes(deps: BackupRouteDeps, scope: StackScope): Route[] 
           ...(body.service ? { service: body.service } : {}),
         });
         audit({ detail: { dryRun: body.dryRun, removed: decisions.filter((d) => !d.keep).length } });
-        return {
-          dryRun: body.dryRun,
-          decisions: decisions.map((d) => ({
-            id: d.id,
-            service: d.service,
-            keep: d.keep,
-            reasons: [...d.reasons],
-          })),
-        };
+        return pruneView(body.dryRun, decisions);
       },
     }),
   ];
